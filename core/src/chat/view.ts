@@ -1,0 +1,244 @@
+/**
+ * The materialised view of a group: messages with their current text,
+ * replies, mentions and reactions, plus the group's name and topic. It is a
+ * pure function of the set of entries applied, whatever the order they come
+ * in: every changeable thing is a register that keeps the value written by
+ * the entry latest in the total order, and operations on a message not seen
+ * yet wait for it.
+ *
+ * Rules: edits are last-writer-wins and only by the message's author; a delete
+ * (by the author) wins over every edit; a reaction is an add/remove register
+ * per (message, author, emoji); name, topic and description are
+ * last-writer-wins.
+ */
+import { toHex } from '../codec/hex.ts'
+import { compareOrder, type Ordered } from '../log/order.ts'
+import type { Operation } from './operations.ts'
+
+/** What the view needs of an entry; the log's own entries are ViewEntries. */
+export interface ViewEntry extends Ordered {
+  time: number
+  op: Operation
+}
+
+export interface Reaction {
+  emoji: string
+  /** Author keys (hex), in the order they reacted. */
+  authors: string[]
+}
+
+export interface Message {
+  id: string
+  author: string
+  /** The author's clock when writing; for display only. */
+  time: number
+  text: string
+  edited: boolean
+  deleted: boolean
+  replyTo?: string
+  mentions: string[]
+  reactions: Reaction[]
+}
+
+export interface GroupMetadata {
+  name: string
+  topic: string
+  description: string
+}
+
+interface Register<T> {
+  value: T
+  at: ViewEntry
+}
+
+interface MessageState {
+  entry: ViewEntry
+  text: string
+  replyTo?: string
+  mentions: string[]
+  edit?: Register<string>
+  deletion?: Register<true>
+  /** Key: author hex + '\n' + emoji. */
+  reactions: Map<string, Register<boolean> & { emoji: string; author: string }>
+}
+
+export interface MessagePage {
+  /** Newest last. */
+  messages: Message[]
+  /** Whether older messages exist before the first one returned. */
+  hasOlder: boolean
+}
+
+function later<T>(current: Register<T> | undefined, value: T, at: ViewEntry): Register<T> {
+  return current === undefined || compareOrder(current.at, at) < 0 ? { value, at } : current
+}
+
+export class GroupView {
+  private readonly byId = new Map<string, MessageState>()
+  /** Messages in entry order. */
+  private readonly ordered: MessageState[] = []
+  /** Edits, deletes and reactions whose target message has not been applied yet. */
+  private readonly waiting = new Map<string, ViewEntry[]>()
+  private name?: Register<string>
+  private topic?: Register<string>
+  private description?: Register<string>
+  private readonly readMarkers = new Map<string, Register<string>>()
+
+  apply(e: ViewEntry): void {
+    const op = e.op
+    switch (op.type) {
+      case 'create':
+        this.name = later(this.name, op.name, e)
+        return
+      case 'metadata':
+        if (op.name !== undefined) this.name = later(this.name, op.name, e)
+        if (op.topic !== undefined) this.topic = later(this.topic, op.topic, e)
+        if (op.description !== undefined) this.description = later(this.description, op.description, e)
+        return
+      case 'message':
+        this.addMessage(e, op.text, op.replyTo, op.mentions)
+        return
+      case 'edit':
+      case 'delete':
+      case 'reaction':
+        this.applyToMessage(toHex(op.target), e)
+        return
+      case 'read':
+        this.readMarkers.set(e.authorHex, later(this.readMarkers.get(e.authorHex), toHex(op.upTo), e))
+        return
+      case 'unknown':
+        return
+    }
+  }
+
+  metadata(): GroupMetadata {
+    return { name: this.name?.value ?? '', topic: this.topic?.value ?? '', description: this.description?.value ?? '' }
+  }
+
+  get messageCount(): number {
+    return this.ordered.length
+  }
+
+  message(idHex: string): Message | undefined {
+    const state = this.byId.get(idHex)
+    return state === undefined ? undefined : render(state)
+  }
+
+  /** The newest `limit` messages, or those before the message `before`. */
+  messages(options: { limit?: number; before?: string } = {}): MessagePage {
+    let end = this.ordered.length
+    if (options.before !== undefined) {
+      const anchor = this.byId.get(options.before)
+      end = anchor === undefined ? 0 : this.indexOf(anchor)
+    }
+    const start = Math.max(0, end - (options.limit ?? end))
+    return { messages: this.ordered.slice(start, end).map(render), hasOlder: start > 0 }
+  }
+
+  /** Each member's read marker: the id of the newest message they have read. */
+  readMarkersByAuthor(): Map<string, string> {
+    return new Map([...this.readMarkers].map(([author, reg]) => [author, reg.value]))
+  }
+
+  /** Everything the view shows, in a form two replicas can compare. */
+  snapshot(): { metadata: GroupMetadata; messages: Message[]; readMarkers: [string, string][] } {
+    return {
+      metadata: this.metadata(),
+      messages: this.ordered.map(render),
+      readMarkers: [...this.readMarkersByAuthor()].sort(([a], [b]) => (a < b ? -1 : 1))
+    }
+  }
+
+  private addMessage(e: ViewEntry, text: string, replyTo?: Uint8Array, mentions?: Uint8Array[]): void {
+    if (this.byId.has(e.idHex)) return
+    const state: MessageState = {
+      entry: e,
+      text,
+      mentions: (mentions ?? []).map(toHex),
+      reactions: new Map()
+    }
+    if (replyTo !== undefined) state.replyTo = toHex(replyTo)
+    this.byId.set(e.idHex, state)
+    this.insertOrdered(state)
+    const waiting = this.waiting.get(e.idHex)
+    if (waiting !== undefined) {
+      this.waiting.delete(e.idHex)
+      for (const w of waiting) this.applyToMessage(e.idHex, w)
+    }
+  }
+
+  private applyToMessage(targetHex: string, e: ViewEntry): void {
+    const target = this.byId.get(targetHex)
+    if (target === undefined) {
+      const list = this.waiting.get(targetHex)
+      if (list === undefined) this.waiting.set(targetHex, [e])
+      else list.push(e)
+      return
+    }
+    const op = e.op
+    const isAuthor = e.authorHex === target.entry.authorHex
+    if (op.type === 'edit' && isAuthor) {
+      target.edit = later(target.edit, op.text, e)
+    } else if (op.type === 'delete' && isAuthor) {
+      target.deletion = later(target.deletion, true, e)
+    } else if (op.type === 'reaction') {
+      const key = `${e.authorHex}\n${op.emoji}`
+      const current = target.reactions.get(key)
+      if (current === undefined || compareOrder(current.at, e) < 0) {
+        target.reactions.set(key, { value: op.add, at: e, emoji: op.emoji, author: e.authorHex })
+      }
+    }
+  }
+
+  private insertOrdered(state: MessageState): void {
+    const list = this.ordered
+    // most messages are newer than everything held: check the end first
+    if (list.length === 0 || compareOrder((list[list.length - 1] as MessageState).entry, state.entry) < 0) {
+      list.push(state)
+      return
+    }
+    list.splice(this.lowerBound(state.entry), 0, state)
+  }
+
+  private indexOf(state: MessageState): number {
+    return this.lowerBound(state.entry)
+  }
+
+  private lowerBound(e: Ordered): number {
+    let lo = 0
+    let hi = this.ordered.length
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1
+      if (compareOrder((this.ordered[mid] as MessageState).entry, e) < 0) lo = mid + 1
+      else hi = mid
+    }
+    return lo
+  }
+}
+
+function render(state: MessageState): Message {
+  const deleted = state.deletion !== undefined
+  const message: Message = {
+    id: state.entry.idHex,
+    author: state.entry.authorHex,
+    time: state.entry.time,
+    text: deleted ? '' : (state.edit?.value ?? state.text),
+    edited: !deleted && state.edit !== undefined,
+    deleted,
+    mentions: state.mentions,
+    reactions: deleted ? [] : renderReactions(state)
+  }
+  if (state.replyTo !== undefined) message.replyTo = state.replyTo
+  return message
+}
+
+function renderReactions(state: MessageState): Reaction[] {
+  const present = [...state.reactions.values()].filter((r) => r.value).sort((a, b) => compareOrder(a.at, b.at))
+  const byEmoji = new Map<string, string[]>()
+  for (const r of present) {
+    const authors = byEmoji.get(r.emoji)
+    if (authors === undefined) byEmoji.set(r.emoji, [r.author])
+    else authors.push(r.author)
+  }
+  return [...byEmoji].map(([emoji, authors]) => ({ emoji, authors }))
+}

@@ -1,0 +1,41 @@
+/** Limits and sizes shared by every part of core. Changing one is a protocol change. */
+
+/** Version written in every entry; entries of another version are rejected. */
+export const ENTRY_VERSION = 1
+
+/**
+ * Largest encoded entry accepted. 64 KiB holds a long message with room for
+ * metadata, keeps one gossipsub frame small, and bounds what a peer can make
+ * us allocate per entry. Files travel as blobs, not inside entries.
+ */
+export const MAX_ENTRY_BYTES = 64 * 1024
+
+/** Most parents one entry may name (a writer names the heads it has seen). */
+export const MAX_PARENTS = 32
+
+export const PUBLIC_KEY_BYTES = 32
+export const ENTRY_ID_BYTES = 32
+export const SIGNATURE_BYTES = 64
+export const GROUP_SECRET_BYTES = 32
+export const EPOCH_KEY_BYTES = 32
+/** An epoch other than the first is named by the first bytes of the id of the rekey entry that made it. */
+export const EPOCH_ID_BYTES = 16
+export const NONCE_BYTES = 24
+export const AEAD_TAG_BYTES = 16
+
+/** Times are ms since 1970; anything outside [0, 2^48) is malformed (year 10889). */
+export const MAX_TIME = 2 ** 48
+
+/** Longest message text, in UTF-16 code units. */
+export const MAX_TEXT_LENGTH = 16_000
+/** Longest group name, topic or display name. */
+export const MAX_NAME_LENGTH = 200
+export const MAX_TOPIC_LENGTH = 2_000
+export const MAX_MENTIONS = 64
+export const MAX_EMOJI_LENGTH = 32
+
+/** Entries held while they wait for missing parents; beyond this the oldest are dropped and fetched again by sync. */
+export const MAX_PENDING_ENTRIES = 50_000
+
+/** Iterations of SHA-512 behind a fingerprint, as Signal does, to make a colliding key costlier to find. */
+export const FINGERPRINT_ITERATIONS = 5200

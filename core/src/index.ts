@@ -1,0 +1,32 @@
+/**
+ * @causette/core — the part of Causette that runs unchanged in browsers and
+ * Node: device identity, the entry codec, group encryption, the group log and
+ * its materialised view, and the Store interface. Runtimes inject what is
+ * theirs (storage engine, fast signatures, transports).
+ *
+ * ```ts
+ * import { GroupLog, MemoryStore, generateDeviceKey } from '@causette/core'
+ * const log = await GroupLog.create({ name: 'Climbing', key: await generateDeviceKey(), store: new MemoryStore() })
+ * await log.append({ type: 'message', text: 'Sunday at 10?' })
+ * ```
+ */
+
+export type * from './chat/operations.ts'
+export { decodeOperation, encodeOperation } from './chat/operations.ts'
+export { type GroupMetadata, GroupView, type Message, type MessagePage, type Reaction } from './chat/view.ts'
+export { decodeEntry, type Entry, type EntryFields, encodeEntry, signedBytesOf, signingPayload } from './codec/entry-codec.ts'
+export { fromHex, shortHex, toHex } from './codec/hex.ts'
+export * from './constants.ts'
+export { type BodyContext, openBody, sealBody } from './crypto/body-cipher.ts'
+export { EpochKeys } from './crypto/epoch-keys.ts'
+export { firstEpochKey, generateGroupSecret, groupTopic, syncAuthKey } from './crypto/group-keys.ts'
+export * from './errors.ts'
+export { assertPublicKey, type DeviceKey, deviceKeyFromBytes, deviceKeyToBytes, generateDeviceKey } from './identity/device-key.ts'
+export { fingerprint, safetyNumber } from './identity/safety-number.ts'
+export { libp2pSignatures, type Signatures } from './identity/signatures.ts'
+export { type BatchVerification, verifyBatch } from './log/batch-verification.ts'
+export { type EntryDraft, writeEntry } from './log/entry-writer.ts'
+export { type AddOptions, type AddResult, type Equivocation, GroupLog, type GroupLogInit, type LogEntry, type Rejection } from './log/group-log.ts'
+export { compareOrder, fromOrderKey, ORDER_KEY_BYTES, type Ordered, type OrderFields, orderKey } from './log/order.ts'
+export { MemoryStore } from './store/memory-store.ts'
+export { type GroupRecord, type ListEntriesOptions, type Store, type StoredEntry, storedEntryOf } from './store/store.ts'

@@ -1,0 +1,50 @@
+/**
+ * The one total order every replica agrees on: by Lamport clock, then author
+ * key, then entry id. Parents always sort before their children, because a
+ * child's clock is larger than each parent's.
+ */
+import { ENTRY_ID_BYTES, PUBLIC_KEY_BYTES } from '../constants.ts'
+
+/** What the order needs of an entry, in the hex form the log keeps in memory. */
+export interface Ordered {
+  clock: number
+  authorHex: string
+  idHex: string
+}
+
+/** The same fields as bytes, as a decoded entry has them. */
+export interface OrderFields {
+  clock: number
+  author: Uint8Array
+  id: Uint8Array
+}
+
+export function compareOrder(a: Ordered, b: Ordered): number {
+  if (a.clock !== b.clock) return a.clock < b.clock ? -1 : 1
+  // lowercase hex of equal length sorts as the bytes do
+  if (a.authorHex !== b.authorHex) return a.authorHex < b.authorHex ? -1 : 1
+  return a.idHex < b.idHex ? -1 : a.idHex > b.idHex ? 1 : 0
+}
+
+export const ORDER_KEY_BYTES = 8 + PUBLIC_KEY_BYTES + ENTRY_ID_BYTES
+
+/**
+ * The order as bytes (clock big-endian, author, id): stores sort and page by
+ * it with a plain byte comparison, and sync ranges are bounded by it.
+ */
+export function orderKey(e: OrderFields): Uint8Array {
+  const key = new Uint8Array(ORDER_KEY_BYTES)
+  new DataView(key.buffer).setBigUint64(0, BigInt(e.clock))
+  key.set(e.author, 8)
+  key.set(e.id, 8 + PUBLIC_KEY_BYTES)
+  return key
+}
+
+/** Reads clock, author and id back out of an order key. */
+export function fromOrderKey(key: Uint8Array): OrderFields {
+  return {
+    clock: Number(new DataView(key.buffer, key.byteOffset, key.byteLength).getBigUint64(0)),
+    author: key.subarray(8, 8 + PUBLIC_KEY_BYTES),
+    id: key.subarray(8 + PUBLIC_KEY_BYTES, ORDER_KEY_BYTES)
+  }
+}

@@ -1,0 +1,130 @@
+/** A Store held in memory: for tests and simulations, never for data a person keeps. */
+import { compare } from 'uint8arrays/compare'
+import { toHex } from '../codec/hex.ts'
+import { StoreClosedError } from '../errors.ts'
+import type { GroupRecord, ListEntriesOptions, Store, StoredEntry } from './store.ts'
+
+interface GroupEntries {
+  byId: Map<string, StoredEntry>
+  /** Sorted by key. */
+  ordered: StoredEntry[]
+  heads: Map<string, Uint8Array>
+  seqs: Map<string, number>
+}
+
+export class MemoryStore implements Store {
+  private readonly groups = new Map<string, GroupRecord>()
+  private readonly entries = new Map<string, GroupEntries>()
+  private closed = false
+
+  async putEntries(group: Uint8Array, entries: StoredEntry[]): Promise<void> {
+    this.assertOpen()
+    const g = this.entriesOf(group)
+    for (const e of entries) {
+      const idHex = toHex(e.id)
+      if (g.byId.has(idHex)) continue
+      const copy = { ...e }
+      g.byId.set(idHex, copy)
+      insertSorted(g.ordered, copy)
+      for (const p of e.parents) g.heads.delete(toHex(p))
+      g.heads.set(idHex, e.id)
+      const authorHex = toHex(e.author)
+      if ((g.seqs.get(authorHex) ?? 0) < e.seq) g.seqs.set(authorHex, e.seq)
+    }
+  }
+
+  async getEntries(group: Uint8Array, ids: Uint8Array[]): Promise<Array<Uint8Array | undefined>> {
+    this.assertOpen()
+    const g = this.entries.get(toHex(group))
+    return ids.map((id) => g?.byId.get(toHex(id))?.bytes)
+  }
+
+  async listEntries(group: Uint8Array, options: ListEntriesOptions = {}): Promise<Array<{ key: Uint8Array; bytes: Uint8Array }>> {
+    this.assertOpen()
+    const g = this.entries.get(toHex(group))
+    if (g === undefined) return []
+    let start = 0
+    if (options.after !== undefined) {
+      const after = options.after
+      let hi = g.ordered.length
+      while (start < hi) {
+        const mid = (start + hi) >>> 1
+        if (compare((g.ordered[mid] as StoredEntry).key, after) <= 0) start = mid + 1
+        else hi = mid
+      }
+    }
+    const end = options.limit === undefined ? g.ordered.length : Math.min(g.ordered.length, start + options.limit)
+    return g.ordered.slice(start, end).map((e) => ({ key: e.key, bytes: e.bytes }))
+  }
+
+  async heads(group: Uint8Array): Promise<Uint8Array[]> {
+    this.assertOpen()
+    return [...(this.entries.get(toHex(group))?.heads.values() ?? [])].sort(compare)
+  }
+
+  async authorSeqs(group: Uint8Array): Promise<Map<string, number>> {
+    this.assertOpen()
+    return new Map(this.entries.get(toHex(group))?.seqs ?? [])
+  }
+
+  async countEntries(group: Uint8Array): Promise<number> {
+    this.assertOpen()
+    return this.entries.get(toHex(group))?.byId.size ?? 0
+  }
+
+  async putGroup(record: GroupRecord): Promise<void> {
+    this.assertOpen()
+    const existing = this.groups.get(toHex(record.id))
+    // keep insertion order stable when a record is updated
+    this.groups.set(toHex(record.id), { ...record, addedAt: existing?.addedAt ?? record.addedAt })
+  }
+
+  async getGroup(id: Uint8Array): Promise<GroupRecord | undefined> {
+    this.assertOpen()
+    return this.groups.get(toHex(id))
+  }
+
+  async listGroups(): Promise<GroupRecord[]> {
+    this.assertOpen()
+    return [...this.groups.values()]
+  }
+
+  async deleteGroup(id: Uint8Array): Promise<void> {
+    this.assertOpen()
+    this.groups.delete(toHex(id))
+    this.entries.delete(toHex(id))
+  }
+
+  async close(): Promise<void> {
+    this.closed = true
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new StoreClosedError()
+  }
+
+  private entriesOf(group: Uint8Array): GroupEntries {
+    const hex = toHex(group)
+    let g = this.entries.get(hex)
+    if (g === undefined) {
+      g = { byId: new Map(), ordered: [], heads: new Map(), seqs: new Map() }
+      this.entries.set(hex, g)
+    }
+    return g
+  }
+}
+
+function insertSorted(list: StoredEntry[], e: StoredEntry): void {
+  if (list.length === 0 || compare((list[list.length - 1] as StoredEntry).key, e.key) < 0) {
+    list.push(e)
+    return
+  }
+  let lo = 0
+  let hi = list.length
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1
+    if (compare((list[mid] as StoredEntry).key, e.key) < 0) lo = mid + 1
+    else hi = mid
+  }
+  list.splice(lo, 0, e)
+}

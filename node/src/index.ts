@@ -1,0 +1,5 @@
+/**
+ * @causette/node — the Causette daemon for Node: its CLI, its SQLite store
+ * and the Node-specific parts it injects into core.
+ */
+export { nodeSignatures } from './node-signatures.ts'

@@ -1,0 +1,27 @@
+/**
+ * `npm run bench [-- --quick] [-- --only NAME]`: runs every benchmark, prints
+ * the table and records it in results.json and RESULTS.md.
+ */
+import { parseArgs } from 'node:util'
+import { type Benchmark, type Metric, machine, record, table } from './harness.ts'
+import { logBenchmark } from './log.bench.ts'
+
+const BENCHMARKS: Benchmark[] = [logBenchmark]
+
+const { values } = parseArgs({
+  options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, 'no-record': { type: 'boolean', default: false } }
+})
+const quick = values.quick === true
+const metrics: Metric[] = []
+for (const bench of BENCHMARKS) {
+  if (values.only !== undefined && bench.name !== values.only) continue
+  console.log(`▶ ${bench.name}${quick ? ' (quick)' : ''}`)
+  const start = performance.now()
+  metrics.push(...(await bench.run({ quick, log: (line) => console.log(line) })))
+  console.log(`  done in ${((performance.now() - start) / 1000).toFixed(1)} s`)
+}
+console.log(`\n${table(metrics)}\n`)
+if (values['no-record'] !== true) {
+  await record(new URL('./', import.meta.url), { date: new Date().toISOString(), quick, machine: machine(), metrics })
+  console.log('recorded in test/bench/results.json and test/bench/RESULTS.md')
+}

@@ -1,0 +1,78 @@
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import { toHex } from '@causette/core'
+import { merge, type Replica, replicas } from '../fixtures/replicas.ts'
+
+describe('group view', () => {
+  it('shows a reply with its target and mentions', async () => {
+    const [a, b] = (await replicas(2)) as [Replica, Replica]
+    const question = await a.log.append({ type: 'message', text: 'Who has the rope?' })
+    await a.log.append({ type: 'message', text: 'I do', replyTo: question.id, mentions: [b.key.publicKey] })
+    const [, reply] = a.log.view.messages().messages
+    assert.equal(reply?.replyTo, question.idHex)
+    assert.deepEqual(reply?.mentions, [toHex(b.key.publicKey)])
+  })
+
+  it('lets only the author edit a message, the latest edit winning', async () => {
+    const [a, b] = (await replicas(2)) as [Replica, Replica]
+    const m = await a.log.append({ type: 'message', text: 'v1' })
+    await a.log.append({ type: 'edit', target: m.id, text: 'v2' })
+    await a.log.append({ type: 'edit', target: m.id, text: 'v3' })
+    await merge(a, b)
+    await b.log.append({ type: 'edit', target: m.id, text: 'hijacked' })
+    await merge(b, a)
+    const shown = a.log.view.message(m.idHex)
+    assert.deepEqual({ text: shown?.text, edited: shown?.edited }, { text: 'v3', edited: true })
+  })
+
+  it('lets a delete win over every edit, even a later one', async () => {
+    const [a] = (await replicas(1)) as [Replica]
+    const m = await a.log.append({ type: 'message', text: 'secret plan' })
+    await a.log.append({ type: 'delete', target: m.id })
+    await a.log.append({ type: 'edit', target: m.id, text: 'back again' })
+    const shown = a.log.view.message(m.idHex)
+    assert.deepEqual({ text: shown?.text, deleted: shown?.deleted, edited: shown?.edited }, { text: '', deleted: true, edited: false })
+  })
+
+  it('keeps one reaction per author and emoji, taken back by a later remove', async () => {
+    const [a, b] = (await replicas(2)) as [Replica, Replica]
+    const m = await a.log.append({ type: 'message', text: 'Pizza?' })
+    await merge(a, b)
+    await a.log.append({ type: 'reaction', target: m.id, emoji: '👍', add: true })
+    await a.log.append({ type: 'reaction', target: m.id, emoji: '👍', add: true })
+    await b.log.append({ type: 'reaction', target: m.id, emoji: '👍', add: true })
+    await b.log.append({ type: 'reaction', target: m.id, emoji: '🍕', add: true })
+    await b.log.append({ type: 'reaction', target: m.id, emoji: '🍕', add: false })
+    await merge(b, a)
+    assert.deepEqual(
+      a.log.view.message(m.idHex)?.reactions.map((r) => [r.emoji, r.authors.length]),
+      [['👍', 2]]
+    )
+  })
+
+  it('pages back through history', async () => {
+    const [a] = (await replicas(1)) as [Replica]
+    for (let i = 0; i < 25; i++) await a.log.append({ type: 'message', text: `m${i}` })
+    const last = a.log.view.messages({ limit: 10 })
+    assert.deepEqual(
+      last.messages.map((m) => m.text),
+      Array.from({ length: 10 }, (_, i) => `m${15 + i}`)
+    )
+    assert.equal(last.hasOlder, true)
+    const older = a.log.view.messages({ limit: 10, before: last.messages[0]?.id as string })
+    assert.equal(older.messages.at(-1)?.text, 'm14')
+    const oldest = a.log.view.messages({ limit: 10, before: older.messages[0]?.id as string })
+    assert.deepEqual({ count: oldest.messages.length, hasOlder: oldest.hasOlder }, { count: 5, hasOlder: false })
+  })
+
+  it('takes name, topic and description from the latest change', async () => {
+    const [a, b] = (await replicas(2)) as [Replica, Replica]
+    await merge(a, b)
+    await a.log.append({ type: 'metadata', topic: 'Crags near Lyon' })
+    await b.log.append({ type: 'metadata', name: 'Climbers' })
+    await merge(a, b)
+    await merge(b, a)
+    assert.deepEqual(a.log.view.metadata(), { name: 'Climbers', topic: 'Crags near Lyon', description: '' })
+    assert.deepEqual(b.log.view.metadata(), a.log.view.metadata())
+  })
+})
