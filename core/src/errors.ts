@@ -138,3 +138,19 @@ export class StoreClosedError extends Error {
     super(message)
   }
 }
+
+export class UnknownGroupError extends Error {
+  static override name = 'UnknownGroupError'
+  override name = 'UnknownGroupError'
+  constructor(message = 'This device is not in that group') {
+    super(message)
+  }
+}
+
+export class GroupNotSyncedError extends Error {
+  static override name = 'GroupNotSyncedError'
+  override name = 'GroupNotSyncedError'
+  constructor(message = "This group's history has not arrived yet: stay connected to a member until it has synced, then try again") {
+    super(message)
+  }
+}

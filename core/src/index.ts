@@ -26,7 +26,28 @@ export { fingerprint, safetyNumber } from './identity/safety-number.ts'
 export { libp2pSignatures, type Signatures } from './identity/signatures.ts'
 export { type BatchVerification, verifyBatch } from './log/batch-verification.ts'
 export { type EntryDraft, writeEntry } from './log/entry-writer.ts'
-export { type AddOptions, type AddResult, type Equivocation, GroupLog, type GroupLogInit, type LogEntry, type Rejection } from './log/group-log.ts'
+export {
+  type AddOptions,
+  type AddResult,
+  type EntrySource,
+  type Equivocation,
+  GroupLog,
+  type GroupLogEvents,
+  type GroupLogInit,
+  type LogEntry,
+  type Rejection
+} from './log/group-log.ts'
 export { compareOrder, fromOrderKey, ORDER_KEY_BYTES, type Ordered, type OrderFields, orderKey } from './log/order.ts'
+export { CausettePeer, type CausettePeerInit } from './peer/causette-peer.ts'
+export { type CausetteLibp2p, createCausetteLibp2p, type Libp2pParts } from './peer/create-libp2p.ts'
+export type * from './peer/peer-events.ts'
 export { MemoryStore } from './store/memory-store.ts'
 export { type GroupRecord, type ListEntriesOptions, type Store, type StoredEntry, storedEntryOf } from './store/store.ts'
+export { type Bound, INFINITY, minimalBound } from './sync/bounds.ts'
+export { FINGERPRINT_BYTES, FingerprintAccumulator } from './sync/fingerprint.ts'
+export { decodeFrame, encodeFrame, MAX_SYNC_FRAME_BYTES, type SyncFrame } from './sync/frames.ts'
+export { checkProof, membershipProof, newNonce, type ProofContext, syncTag } from './sync/membership-proof.ts'
+export { ID_PREFIX_BYTES, type Range, Reconciler, type ReconcilerOptions, type ReconcileStep, type SyncItem } from './sync/reconciler.ts'
+export * from './sync/sync-errors.ts'
+export { type SyncProgress, SyncSession, type SyncSessionInit } from './sync/sync-session.ts'
+export { runSyncSession, SYNC_PROTOCOL, type SyncStreamOptions, type SyncTraffic } from './sync/sync-stream.ts'

@@ -3,3 +3,5 @@
  * and the Node-specific parts it injects into core.
  */
 export { nodeSignatures } from './node-signatures.ts'
+export { SqliteStore } from './store/sqlite-store.ts'
+export * from './errors.ts'

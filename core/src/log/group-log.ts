@@ -11,6 +11,7 @@
  * log.view.messages().messages // [{ text: 'Sunday at 10?', ... }]
  * ```
  */
+import { TypedEventEmitter } from 'main-event'
 import { compare } from 'uint8arrays/compare'
 import { equals } from 'uint8arrays/equals'
 import type { Operation } from '../chat/operations.ts'
@@ -19,8 +20,8 @@ import { decodeEntry, type Entry } from '../codec/entry-codec.ts'
 import { fromHex, shortHex, toHex } from '../codec/hex.ts'
 import { MAX_PARENTS } from '../constants.ts'
 import { EpochKeys } from '../crypto/epoch-keys.ts'
-import { generateGroupSecret, groupTopic } from '../crypto/group-keys.ts'
-import { WrongGroupError } from '../errors.ts'
+import { generateGroupSecret, groupTopic, syncAuthKey } from '../crypto/group-keys.ts'
+import { GroupNotSyncedError, WrongGroupError } from '../errors.ts'
 import type { DeviceKey } from '../identity/device-key.ts'
 import { libp2pSignatures, type Signatures } from '../identity/signatures.ts'
 import { type Store, storedEntryOf } from '../store/store.ts'
@@ -28,46 +29,12 @@ import { AuthorChains, type Equivocation } from './author-chains.ts'
 import { verifyBatch } from './batch-verification.ts'
 import { checkStructure, openOperation } from './entry-validation.ts'
 import { writeEntry } from './entry-writer.ts'
+import type { AddOptions, AddResult, GroupLogEvents, LogEntry, Rejection } from './log-entry.ts'
 import { compareOrder } from './order.ts'
 import { PendingEntries } from './pending-entries.ts'
 
-/** An accepted entry as the log keeps it in memory: what ordering, the view and sync need. */
-export interface LogEntry {
-  readonly id: Uint8Array
-  readonly idHex: string
-  readonly authorHex: string
-  readonly seq: number
-  readonly clock: number
-  /** The author's wall clock when writing (ms); for display only. */
-  readonly time: number
-  readonly op: Operation
-  /** The canonical encoding: what gossip and sync send. */
-  readonly bytes: Uint8Array
-}
-
-export interface Rejection {
-  /** Hex id, when the bytes decoded far enough to have one. */
-  id?: string
-  error: Error
-}
-
 export type { Equivocation } from './author-chains.ts'
-
-export interface AddResult {
-  /** Entries accepted by this call, parents before children. */
-  added: LogEntry[]
-  duplicates: number
-  /** Entries of this call still waiting for missing parents. */
-  pending: number
-  rejected: Rejection[]
-  /** Equivocations this call revealed. */
-  equivocations: Equivocation[]
-}
-
-export interface AddOptions {
-  /** Entries from this device's own store: skip signature checks. */
-  trusted?: boolean
-}
+export type { AddOptions, AddResult, EntrySource, GroupLogEvents, LogEntry, Rejection } from './log-entry.ts'
 
 export interface GroupLogInit {
   groupId: Uint8Array
@@ -81,11 +48,13 @@ export interface GroupLogInit {
 
 const LOAD_PAGE = 2000
 
-export class GroupLog {
+export class GroupLog extends TypedEventEmitter<GroupLogEvents> {
   readonly id: Uint8Array
   readonly idHex: string
   readonly secret: Uint8Array
   readonly topic: string
+  /** Key for proving membership during sync (crypto/group-keys.ts). */
+  readonly syncKey: Uint8Array
   readonly view = new GroupView()
   readonly keys: EpochKeys
 
@@ -101,10 +70,12 @@ export class GroupLog {
   private queue: Promise<unknown> = Promise.resolve()
 
   private constructor(init: GroupLogInit) {
+    super()
     this.id = init.groupId
     this.idHex = toHex(init.groupId)
     this.secret = init.secret
     this.topic = groupTopic(init.secret)
+    this.syncKey = syncAuthKey(init.secret)
     this.keys = new EpochKeys(init.secret)
     this.key = init.key
     this.store = init.store
@@ -202,6 +173,7 @@ export class GroupLog {
   /** Writes an operation as this device: returns once the entry is durable in the store. */
   append(op: Operation): Promise<LogEntry> {
     return this.run(async () => {
+      if (this.nodes.size === 0) throw new GroupNotSyncedError()
       const authorHex = toHex(this.key.publicKey)
       const seq = this.chains.maxSeq(authorHex) + 1
       const prevHex = this.chains.latest(authorHex)
@@ -220,7 +192,7 @@ export class GroupLog {
       })
       // durable first: what append resolves with survives a crash
       await this.store.putEntries(this.id, [storedEntryOf(entry)])
-      const result = await this.addNow([entry], { trusted: true }, false)
+      const result = await this.addNow([entry], { trusted: true, source: 'local' }, false)
       const added = result.added[0]
       if (added === undefined) throw result.rejected[0]?.error ?? new Error('own entry was not accepted')
       return added
@@ -271,6 +243,8 @@ export class GroupLog {
     for (const entry of valid) this.accept(entry, result, stillPending, accepted)
     result.pending = stillPending.size
     if (persist && accepted.length > 0) await this.store.putEntries(this.id, accepted.map(storedEntryOf))
+    if (result.added.length > 0) this.safeDispatchEvent('entries', { detail: { entries: result.added, source: options.source ?? 'import' } })
+    for (const e of result.equivocations) this.safeDispatchEvent('equivocation', { detail: e })
     return result
   }
 

@@ -1,0 +1,52 @@
+/** What the group log hands out: accepted entries, the outcome of adding a batch, its events. */
+import type { Operation } from '../chat/operations.ts'
+import type { Equivocation } from './author-chains.ts'
+
+/** An accepted entry as the log keeps it in memory: what ordering, the view and sync need. */
+export interface LogEntry {
+  readonly id: Uint8Array
+  readonly idHex: string
+  readonly authorHex: string
+  readonly seq: number
+  readonly clock: number
+  /** The author's wall clock when writing (ms); for display only. */
+  readonly time: number
+  readonly op: Operation
+  /** The canonical encoding: what gossip and sync send. */
+  readonly bytes: Uint8Array
+}
+
+export interface Rejection {
+  /** Hex id, when the bytes decoded far enough to have one. */
+  id?: string
+  error: Error
+}
+
+export type { Equivocation } from './author-chains.ts'
+
+export interface AddResult {
+  /** Entries accepted by this call, parents before children. */
+  added: LogEntry[]
+  duplicates: number
+  /** Entries of this call still waiting for missing parents. */
+  pending: number
+  rejected: Rejection[]
+  /** Equivocations this call revealed. */
+  equivocations: Equivocation[]
+}
+
+export type EntrySource = 'local' | 'gossip' | 'sync' | 'store' | 'import'
+
+export interface AddOptions {
+  /** Entries from this device's own store: skip signature checks. */
+  trusted?: boolean
+  /** Where the entries came from; passed on in the `entries` event. */
+  source?: EntrySource
+}
+
+export interface GroupLogEvents {
+  /** Entries were accepted (parents before children). */
+  entries: CustomEvent<{ entries: LogEntry[]; source: EntrySource }>
+  /** An author wrote two entries with one seq. */
+  equivocation: CustomEvent<Equivocation>
+}

@@ -1,0 +1,63 @@
+/**
+ * Assembles the libp2p node of a Causette peer. Core always supplies Noise,
+ * yamux, identify and gossipsub; the runtime supplies what is its own
+ * (transports, discovery, listen addresses, gater, relay services).
+ */
+import { noise } from '@chainsafe/libp2p-noise'
+import { yamux } from '@chainsafe/libp2p-yamux'
+import { type GossipSub, gossipsub, StrictNoSign } from '@libp2p/gossipsub'
+import { identify } from '@libp2p/identify'
+import type { Libp2p, ServiceMap } from '@libp2p/interface'
+import { sha256 } from '@noble/hashes/sha2.js'
+import { createLibp2p, type Libp2pOptions } from 'libp2p'
+import { MAX_ENTRY_BYTES } from '../constants.ts'
+import type { DeviceKey } from '../identity/device-key.ts'
+
+export interface CausetteServices extends ServiceMap {
+  pubsub: GossipSub
+  identify: unknown
+}
+
+export type CausetteLibp2p = Libp2p<CausetteServices>
+
+export interface Libp2pParts {
+  /** Transports of this runtime, e.g. tcp() and webSockets() in Node, webRTC() in browsers. */
+  transports: NonNullable<Libp2pOptions['transports']>
+  /** Addresses to listen on (Node); browsers usually listen on none or on the relay. */
+  listen?: string[]
+  peerDiscovery?: Libp2pOptions['peerDiscovery']
+  connectionGater?: Libp2pOptions['connectionGater']
+  /** Extra services (circuit relay, autonat, …) merged with core's. */
+  services?: Libp2pOptions['services']
+  /** Anything else for createLibp2p, applied last. */
+  options?: Omit<Partial<Libp2pOptions>, 'services' | 'privateKey'>
+}
+
+export async function createCausetteLibp2p(key: DeviceKey, parts: Libp2pParts): Promise<CausetteLibp2p> {
+  const options = {
+    privateKey: key.privateKey,
+    start: false,
+    addresses: { listen: parts.listen ?? [] },
+    transports: parts.transports,
+    connectionEncrypters: [noise()],
+    streamMuxers: [yamux()],
+    services: {
+      ...(parts.services ?? {}),
+      identify: identify(),
+      pubsub: gossipsub({
+        // entries carry their own signatures: gossipsub's would be a second, costlier one
+        globalSignaturePolicy: StrictNoSign,
+        // an entry's id is the hash of its bytes, so the message id is the entry id and duplicates drop early
+        msgIdFn: (msg) => sha256(msg.data),
+        allowPublishToZeroTopicPeers: true,
+        ignoreDuplicatePublishError: true,
+        emitSelf: false,
+        maxInboundDataLength: MAX_ENTRY_BYTES + 1024
+      })
+    },
+    ...(parts.peerDiscovery === undefined ? {} : { peerDiscovery: parts.peerDiscovery }),
+    ...(parts.connectionGater === undefined ? {} : { connectionGater: parts.connectionGater }),
+    ...(parts.options ?? {})
+  } as Libp2pOptions<CausetteServices>
+  return createLibp2p(options)
+}

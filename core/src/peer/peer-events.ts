@@ -1,0 +1,71 @@
+/** The events a CausettePeer emits: what the UIs (web, CLI tail) build on. */
+import type { EntrySource, Equivocation, LogEntry } from '../log/group-log.ts'
+
+export interface EntriesEvent {
+  groupId: string
+  entries: LogEntry[]
+  source: EntrySource
+}
+
+export interface SyncEvent {
+  groupId: string
+  peer: string
+}
+
+export interface SyncProgressEvent extends SyncEvent {
+  received: number
+  expected: number
+  sent: number
+}
+
+export interface SyncFinishedEvent extends SyncEvent {
+  /** Entries this side gained. */
+  added: number
+  /** Entries this side sent. */
+  sent: number
+  /** Ranges messages exchanged (both directions). */
+  rounds: number
+  bytesIn: number
+  bytesOut: number
+  durationMs: number
+}
+
+export interface SyncFailedEvent extends SyncEvent {
+  error: Error
+}
+
+export interface RejectedEvent {
+  groupId: string
+  peer: string
+  error: Error
+}
+
+export interface CausettePeerEvents {
+  /** Entries were added to a group's log; read the group's view for the new state. */
+  entries: CustomEvent<EntriesEvent>
+  'sync:started': CustomEvent<SyncEvent>
+  'sync:progress': CustomEvent<SyncProgressEvent>
+  'sync:finished': CustomEvent<SyncFinishedEvent>
+  'sync:failed': CustomEvent<SyncFailedEvent>
+  /** A member's peer joined or left the group's topic. */
+  'group:peer-joined': CustomEvent<SyncEvent>
+  'group:peer-left': CustomEvent<SyncEvent>
+  /** A peer sent an entry that failed validation. */
+  rejected: CustomEvent<RejectedEvent>
+  equivocation: CustomEvent<{ groupId: string; equivocation: Equivocation }>
+}
+
+/** How one group is doing on the network. */
+export interface GroupStatus {
+  groupId: string
+  /** Connected peers subscribed to the group. */
+  connectedMembers: string[]
+  entries: number
+  /** Entries waiting for missing parents. */
+  pending: number
+  /** When a sync of this group last completed (ms), if ever. */
+  lastSync?: number
+  /** Connected members whose latest sync with us completed: both logs were equal when it ended. */
+  upToDateWith: number
+  syncing: boolean
+}

@@ -1,0 +1,239 @@
+/**
+ * One sync session between two peers for one group, as a message-in /
+ * messages-out machine: `start()` gives the first frames, `receive(frame)`
+ * the answers to one frame. The libp2p stream adapter (sync-stream.ts) and
+ * the seeded simulation both drive it.
+ *
+ * Sequence: hello (initiator names the group by its tag) → welcome (the
+ * responder's proof) → proof (the initiator's), then ranges back and forth
+ * (reconciler.ts); each side pushes the entries the other lacks, announced by
+ * an `incoming` count, and ends with `done`. Nothing of the group is sent
+ * before the other side has proved it holds the group secret.
+ */
+import type { GroupLog } from '../log/group-log.ts'
+import { ENTRIES_FRAME_BYTES, SYNC_VERSION, type SyncFrame } from './frames.ts'
+import { checkProof, membershipProof, newNonce, type ProofContext, syncTag } from './membership-proof.ts'
+import { Reconciler, type ReconcilerOptions, type SyncItem } from './reconciler.ts'
+import { InvalidSyncEntriesError, MalformedSyncFrameError, MembershipProofError, SyncRefusedError } from './sync-errors.ts'
+
+export interface SyncProgress {
+  /** Entries received so far. */
+  received: number
+  /** Entries announced by the other side (grows as reconciliation finds more). */
+  expected: number
+  /** Entries sent to the other side. */
+  sent: number
+}
+
+export interface SyncSessionInit {
+  role: 'initiator' | 'responder'
+  localPeer: string
+  remotePeer: string
+  /** The group to sync (initiator). */
+  log?: GroupLog
+  /** Finds a group by its sync tag (responder). */
+  findGroup?: (tag: Uint8Array) => GroupLog | undefined
+  onProgress?: (progress: SyncProgress) => void
+  reconciler?: ReconcilerOptions
+}
+
+type State = 'await-hello' | 'await-welcome' | 'await-proof' | 'reconciling' | 'finished'
+
+export class SyncSession {
+  readonly role: 'initiator' | 'responder'
+  readonly progress: SyncProgress = { received: 0, expected: 0, sent: 0 }
+  /** Entries this session added to the log. */
+  added = 0
+  /** Ranges frames exchanged. */
+  rounds = 0
+  private state: State
+  private log: GroupLog | undefined
+  private reconciler: Reconciler | undefined
+  private readonly init: SyncSessionInit
+  private nonces: { initiator?: Uint8Array; responder?: Uint8Array } = {}
+  private localDone = false
+  private remoteDone = false
+
+  constructor(init: SyncSessionInit) {
+    this.init = init
+    this.role = init.role
+    this.log = init.log
+    this.state = init.role === 'initiator' ? 'await-welcome' : 'await-hello'
+    if (init.role === 'initiator' && init.log === undefined) throw new TypeError('an initiating sync session needs the group log')
+    if (init.role === 'responder' && init.findGroup === undefined) throw new TypeError('a responding sync session needs findGroup')
+  }
+
+  get group(): GroupLog | undefined {
+    return this.log
+  }
+
+  get finished(): boolean {
+    return this.state === 'finished'
+  }
+
+  start(): SyncFrame[] {
+    if (this.role === 'responder') return []
+    this.nonces.initiator = newNonce()
+    return [{ type: 'hello', version: SYNC_VERSION, tag: syncTag((this.log as GroupLog).syncKey), nonce: this.nonces.initiator }]
+  }
+
+  async receive(frame: SyncFrame): Promise<SyncFrame[]> {
+    if (frame.type === 'refuse') {
+      this.state = 'finished'
+      throw new SyncRefusedError(`the peer refused to sync: ${frame.reason}`)
+    }
+    switch (this.state) {
+      case 'await-hello':
+        return this.onHello(frame)
+      case 'await-welcome':
+        return this.onWelcome(frame)
+      case 'await-proof':
+        return this.onProof(frame)
+      case 'reconciling':
+        return this.onReconcile(frame)
+      case 'finished':
+        throw new MalformedSyncFrameError(`the peer sent a ${frame.type} frame after the session ended`)
+    }
+  }
+
+  private onHello(frame: SyncFrame): SyncFrame[] {
+    if (frame.type !== 'hello') throw new MalformedSyncFrameError(`expected hello, got ${frame.type}`)
+    if (frame.version !== SYNC_VERSION) {
+      this.state = 'finished'
+      return [{ type: 'refuse', reason: `sync version ${frame.version} is not supported (this peer speaks ${SYNC_VERSION})` }]
+    }
+    this.log = this.init.findGroup?.(frame.tag)
+    if (this.log === undefined) {
+      this.state = 'finished'
+      return [{ type: 'refuse', reason: 'unknown group' }]
+    }
+    this.nonces = { initiator: frame.nonce, responder: newNonce() }
+    this.state = 'await-proof'
+    return [{ type: 'welcome', nonce: this.nonces.responder as Uint8Array, proof: membershipProof('responder', this.proofContext()) }]
+  }
+
+  private onWelcome(frame: SyncFrame): SyncFrame[] {
+    if (frame.type !== 'welcome') throw new MalformedSyncFrameError(`expected welcome, got ${frame.type}`)
+    this.nonces.responder = frame.nonce
+    if (!checkProof('responder', this.proofContext(), frame.proof)) {
+      this.state = 'finished'
+      throw new MembershipProofError('the peer answered as a member of the group but could not prove it holds the group secret')
+    }
+    this.state = 'reconciling'
+    this.reconciler = this.newReconciler()
+    this.rounds++
+    return [
+      { type: 'proof', proof: membershipProof('initiator', this.proofContext()) },
+      { type: 'ranges', ranges: this.reconciler.initiate() }
+    ]
+  }
+
+  private onProof(frame: SyncFrame): SyncFrame[] {
+    if (frame.type !== 'proof') throw new MalformedSyncFrameError(`expected proof, got ${frame.type}`)
+    if (!checkProof('initiator', this.proofContext(), frame.proof)) {
+      this.state = 'finished'
+      throw new MembershipProofError('the peer asked to sync a group but could not prove it holds the group secret')
+    }
+    this.state = 'reconciling'
+    this.reconciler = this.newReconciler()
+    return []
+  }
+
+  private async onReconcile(frame: SyncFrame): Promise<SyncFrame[]> {
+    const log = this.log as GroupLog
+    switch (frame.type) {
+      case 'ranges': {
+        if (this.localDone) throw new MalformedSyncFrameError('the peer sent ranges after reconciliation ended')
+        this.rounds++
+        const step = (this.reconciler as Reconciler).receive(frame.ranges)
+        const out: SyncFrame[] = []
+        if (step.reply.length > 0) {
+          out.push({ type: 'ranges', ranges: step.reply })
+          this.rounds++
+        }
+        out.push(...this.push(step.push))
+        if (!step.needsAnswer) {
+          this.localDone = true
+          out.push({ type: 'done' })
+          this.finishIfDone()
+        }
+        return out
+      }
+      case 'incoming':
+        this.progress.expected += frame.count
+        this.report()
+        return []
+      case 'entries': {
+        const result = await log.add(frame.entries, { source: 'sync' })
+        this.progress.received += frame.entries.length
+        this.added += result.added.length
+        this.report()
+        if (result.rejected.length > 0) {
+          this.state = 'finished'
+          const first = result.rejected[0]?.error as Error
+          throw new InvalidSyncEntriesError(`the peer sent ${result.rejected.length} invalid entries (first: ${first.name}: ${first.message})`)
+        }
+        return []
+      }
+      case 'done': {
+        // the peer ended reconciliation with no question for us: we are done too
+        this.remoteDone = true
+        const out: SyncFrame[] = []
+        if (!this.localDone) {
+          this.localDone = true
+          out.push({ type: 'done' })
+        }
+        this.finishIfDone()
+        return out
+      }
+      default:
+        throw new MalformedSyncFrameError(`unexpected ${frame.type} frame during reconciliation`)
+    }
+  }
+
+  private push(items: SyncItem[]): SyncFrame[] {
+    if (items.length === 0) return []
+    const log = this.log as GroupLog
+    const frames: SyncFrame[] = [{ type: 'incoming', count: items.length }]
+    let batch: Uint8Array[] = []
+    let size = 0
+    for (const item of items) {
+      const bytes = log.get(item.idHex)?.bytes
+      if (bytes === undefined) continue
+      if (size + bytes.byteLength > ENTRIES_FRAME_BYTES && batch.length > 0) {
+        frames.push({ type: 'entries', entries: batch })
+        batch = []
+        size = 0
+      }
+      batch.push(bytes)
+      size += bytes.byteLength + 4
+    }
+    if (batch.length > 0) frames.push({ type: 'entries', entries: batch })
+    this.progress.sent += items.length
+    return frames
+  }
+
+  private finishIfDone(): void {
+    if (this.localDone && this.remoteDone) this.state = 'finished'
+  }
+
+  private newReconciler(): Reconciler {
+    // a snapshot: entries arriving during the session must not shift the ranges under the reconciler
+    return new Reconciler((this.log as GroupLog).entries().slice(), this.init.reconciler)
+  }
+
+  private proofContext(): ProofContext {
+    const initiator = this.role === 'initiator'
+    return {
+      syncKey: (this.log as GroupLog).syncKey,
+      initiatorNonce: this.nonces.initiator as Uint8Array,
+      responderNonce: this.nonces.responder as Uint8Array,
+      initiatorPeer: initiator ? this.init.localPeer : this.init.remotePeer,
+      responderPeer: initiator ? this.init.remotePeer : this.init.localPeer
+    }
+  }
+
+  private report(): void {
+    this.init.onProgress?.({ ...this.progress })
+  }
+}

@@ -1,0 +1,109 @@
+/**
+ * The libp2p adapter of the sync protocol (`/causette/sync/1.0.0`): drives a
+ * SyncSession over one stream with length-prefixed frames. Reading and
+ * writing run side by side, so two peers pushing entries at each other never
+ * wait on each other's flow-control windows. Frames are capped in size, each
+ * read has an idle timeout, and every failure ends the session with a named
+ * error saying what the peer did.
+ */
+import type { Stream } from '@libp2p/interface'
+import { lpStream } from '@libp2p/utils'
+import { decodeFrame, encodeFrame, MAX_SYNC_FRAME_BYTES, type SyncFrame } from './frames.ts'
+import { MalformedSyncFrameError, SyncTimeoutError } from './sync-errors.ts'
+import type { SyncSession } from './sync-session.ts'
+
+export const SYNC_PROTOCOL = '/causette/sync/1.0.0'
+export const SYNC_IDLE_TIMEOUT_MS = 20_000
+
+export interface SyncStreamOptions {
+  signal?: AbortSignal
+  /** Longest wait for the next frame. */
+  idleTimeoutMs?: number
+}
+
+export interface SyncTraffic {
+  bytesIn: number
+  bytesOut: number
+  framesIn: number
+  framesOut: number
+}
+
+export async function runSyncSession(stream: Stream, session: SyncSession, options: SyncStreamOptions = {}): Promise<SyncTraffic> {
+  const traffic: SyncTraffic = { bytesIn: 0, bytesOut: 0, framesIn: 0, framesOut: 0 }
+  const lp = lpStream(stream, { maxDataLength: MAX_SYNC_FRAME_BYTES })
+  const idle = options.idleTimeoutMs ?? SYNC_IDLE_TIMEOUT_MS
+  const queue: SyncFrame[] = []
+  let wake: (() => void) | undefined
+  let failed: Error | undefined
+  const enqueue = (frames: SyncFrame[]) => {
+    queue.push(...frames)
+    wake?.()
+  }
+
+  const writer = (async () => {
+    for (;;) {
+      const frame = queue.shift()
+      if (frame === undefined) {
+        if (session.finished || failed !== undefined) return
+        await new Promise<void>((resolve) => {
+          wake = resolve
+        })
+        wake = undefined
+        continue
+      }
+      const bytes = encodeFrame(frame)
+      await lp.write(bytes, options.signal === undefined ? {} : { signal: options.signal })
+      traffic.bytesOut += bytes.byteLength + varintLength(bytes.byteLength)
+      traffic.framesOut++
+    }
+  })()
+
+  try {
+    enqueue(session.start())
+    while (!session.finished) {
+      const signal = options.signal === undefined ? AbortSignal.timeout(idle) : AbortSignal.any([options.signal, AbortSignal.timeout(idle)])
+      let data: Uint8Array
+      try {
+        data = (await lp.read({ signal })).subarray()
+      } catch (err) {
+        throw readError(err as Error, idle, options.signal)
+      }
+      traffic.bytesIn += data.byteLength + varintLength(data.byteLength)
+      traffic.framesIn++
+      enqueue(await session.receive(decodeFrame(data)))
+    }
+    wake?.()
+    await writer
+    await stream.close()
+    return traffic
+  } catch (err) {
+    failed = err as Error
+    wake?.()
+    stream.abort(failed)
+    await writer.catch(() => undefined)
+    throw failed
+  }
+}
+
+function readError(err: Error, idle: number, outer?: AbortSignal): Error {
+  if (outer?.aborted === true) return err
+  if (err.name === 'TimeoutError' || err.name === 'AbortError') {
+    return new SyncTimeoutError(`the peer sent nothing for ${Math.round(idle / 1000)} s during sync`)
+  }
+  if (err.name === 'InvalidDataLengthError' || err.name === 'InvalidDataLengthLengthError') {
+    return new MalformedSyncFrameError(`the peer sent a sync frame larger than ${MAX_SYNC_FRAME_BYTES} bytes`)
+  }
+  if (err.name === 'UnexpectedEOFError') {
+    return new MalformedSyncFrameError('the peer closed the stream before sync finished')
+  }
+  return err
+}
+
+function varintLength(n: number): number {
+  let length = 1
+  while (n >= 0x80) {
+    n = Math.floor(n / 0x80)
+    length++
+  }
+  return length
+}

@@ -1,0 +1,66 @@
+import assert from 'node:assert/strict'
+import { after, describe, it } from 'node:test'
+import { toHex } from '@causette/core'
+import { connect, connectLine, logOf, shareGroup, startPeers, stopAll, type TestPeer, waitFor, waitForMembers } from '../fixtures/peers.ts'
+
+const running: TestPeer[][] = []
+after(async () => {
+  for (const peers of running) await stopAll(peers)
+})
+
+function texts(p: TestPeer, groupId: string): string[] {
+  return logOf(p, groupId)
+    .view.messages()
+    .messages.map((m) => m.text)
+}
+
+describe('peers talk', () => {
+  it('delivers a message written on one peer to the other through gossip', async () => {
+    const peers = await startPeers(2)
+    running.push(peers)
+    const [a, b] = peers as [TestPeer, TestPeer]
+    const groupId = await shareGroup(peers)
+    await connect(a, b)
+    await waitForMembers(peers, groupId, 1)
+    await waitFor(() => logOf(b, groupId).size === 1, 'b to receive the genesis by sync')
+    const gossiped: string[] = []
+    b.peer.addEventListener('entries', (evt) => {
+      if (evt.detail.source === 'gossip') gossiped.push(...evt.detail.entries.map((e) => e.idHex))
+    })
+    const sent = await a.peer.send(groupId, { type: 'message', text: 'hello over gossip' })
+    await waitFor(() => texts(b, groupId).includes('hello over gossip'), 'b to show the message')
+    assert.deepEqual(gossiped, [sent.idHex], 'it arrived by gossip, not by sync')
+  })
+
+  it('carries every message along a line of ten peers', async () => {
+    const peers = await startPeers(10)
+    running.push(peers)
+    const groupId = await shareGroup(peers)
+    await connectLine(peers)
+    await waitFor(
+      () => peers.every((p) => p.peer.status(groupId).connectedMembers.length >= (p === peers[0] || p === peers[9] ? 1 : 2)),
+      'line neighbours'
+    )
+    await waitFor(() => peers.every((p) => logOf(p, groupId).size === 1), 'the genesis to reach the whole line')
+    // a second of heartbeats lets every peer graft its neighbours into its mesh
+    await new Promise((resolve) => setTimeout(resolve, 1500))
+    const sent: string[] = []
+    for (const [i, p] of peers.entries()) sent.push((await p.peer.send(groupId, { type: 'message', text: `from peer ${i}` })).idHex)
+    await waitFor(() => peers.every((p) => sent.every((id) => logOf(p, groupId).get(id) !== undefined)), 'every message on every peer', 15_000)
+    for (const p of peers) assert.equal(texts(p, groupId).length, 10)
+  })
+
+  it('reports what it knows of a group: members, entries, last sync', async () => {
+    const peers = await startPeers(2)
+    running.push(peers)
+    const [a, b] = peers as [TestPeer, TestPeer]
+    const groupId = await shareGroup(peers)
+    await connect(a, b)
+    await waitFor(() => a.peer.status(groupId).upToDateWith === 1 && b.peer.status(groupId).upToDateWith === 1, 'a completed sync')
+    const status = b.peer.status(groupId)
+    assert.deepEqual(status.connectedMembers, [a.peer.peerId])
+    assert.equal(status.entries, 1)
+    assert.ok(status.lastSync !== undefined)
+    assert.equal(toHex(logOf(b, groupId).id), groupId)
+  })
+})

@@ -1,0 +1,105 @@
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import { compareOrder, Reconciler, type SyncItem, toHex } from '@causette/core'
+import fc from 'fast-check'
+import { SeededRandom } from '../fixtures/random.ts'
+
+/** Fake entries: random ids, a few authors, clocks with ties. */
+function universe(size: number, random: SeededRandom): SyncItem[] {
+  const authors = Array.from({ length: 4 }, () => toHex(Uint8Array.from({ length: 32 }, () => random.int(256))))
+  const items: SyncItem[] = []
+  for (let i = 0; i < size; i++) {
+    const id = Uint8Array.from({ length: 32 }, () => random.int(256))
+    items.push({ id, idHex: toHex(id), authorHex: random.pick(authors), clock: 1 + Math.floor(i / 3) })
+  }
+  return items.sort(compareOrder)
+}
+
+interface Outcome {
+  rounds: number
+  /** Items each side ends up needing to push: what the other lacked. */
+  aPushed: Set<string>
+  bPushed: Set<string>
+  wanted: number
+}
+
+/** Runs the ping-pong between two reconcilers until neither needs an answer. */
+function reconcile(a: SyncItem[], b: SyncItem[]): Outcome {
+  const ra = new Reconciler(a)
+  const rb = new Reconciler(b)
+  const outcome: Outcome = { rounds: 0, aPushed: new Set(), bPushed: new Set(), wanted: 0 }
+  let message = ra.initiate()
+  let turn: 'a' | 'b' = 'b'
+  for (let guard = 0; guard < 64; guard++) {
+    outcome.rounds++
+    const step = (turn === 'a' ? ra : rb).receive(message)
+    for (const item of step.push) (turn === 'a' ? outcome.aPushed : outcome.bPushed).add(item.idHex)
+    outcome.wanted += step.wanted
+    if (step.reply.length === 0) return outcome
+    if (!step.needsAnswer) {
+      // the last message carries only wants: the other side answers them with entries and stops
+      const last = (turn === 'a' ? rb : ra).receive(step.reply)
+      for (const item of last.push) (turn === 'a' ? outcome.bPushed : outcome.aPushed).add(item.idHex)
+      assert.equal(last.needsAnswer, false)
+      return outcome
+    }
+    message = step.reply
+    turn = turn === 'a' ? 'b' : 'a'
+  }
+  assert.fail('reconciliation did not finish in 64 messages')
+}
+
+describe('set reconciliation', () => {
+  it('finds exactly the symmetric difference of two sets (500 runs)', () => {
+    fc.assert(
+      fc.property(fc.integer(), fc.integer({ min: 0, max: 3000 }), fc.double({ min: 0, max: 1, noNaN: true }), (seed, size, pShared) => {
+        const random = new SeededRandom(seed)
+        const all = universe(size, random)
+        const a: SyncItem[] = []
+        const b: SyncItem[] = []
+        for (const item of all) {
+          if (random.chance(pShared)) {
+            a.push(item)
+            b.push(item)
+          } else if (random.chance(0.5)) a.push(item)
+          else b.push(item)
+        }
+        const outcome = reconcile(a, b)
+        const inA = new Set(a.map((i) => i.idHex))
+        const inB = new Set(b.map((i) => i.idHex))
+        assert.deepEqual([...outcome.aPushed].sort(), [...inA].filter((x) => !inB.has(x)).sort(), 'A sends what B lacks')
+        assert.deepEqual([...outcome.bPushed].sort(), [...inB].filter((x) => !inA.has(x)).sort(), 'B sends what A lacks')
+      }),
+      { numRuns: 500 }
+    )
+  })
+
+  it('settles one missing entry among 100,000 in a handful of messages', () => {
+    const random = new SeededRandom(7)
+    const all = universe(100_000, random)
+    const b = all.filter((_, i) => i !== 61_234)
+    const outcome = reconcile(all, b)
+    assert.deepEqual([...outcome.aPushed], [all[61_234]?.idHex])
+    assert.ok(outcome.rounds <= 5, `${outcome.rounds} messages`)
+  })
+
+  it('ends at once when both sides hold the same set', () => {
+    const random = new SeededRandom(8)
+    const all = universe(10_000, random)
+    const outcome = reconcile(all, [...all])
+    assert.equal(outcome.rounds, 1)
+    assert.equal(outcome.aPushed.size + outcome.bPushed.size, 0)
+  })
+
+  it('rejects ranges whose bounds do not rise', () => {
+    const r = new Reconciler([])
+    assert.throws(
+      () =>
+        r.receive([
+          { upper: { clock: 5, prefix: '' }, mode: 'skip' },
+          { upper: { clock: 3, prefix: '' }, mode: 'skip' }
+        ]),
+      { name: 'MalformedSyncFrameError' }
+    )
+  })
+})

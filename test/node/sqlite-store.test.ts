@@ -1,0 +1,316 @@
+/**
+ * The SQLite store: the Store conformance suite, then what only a file on
+ * disk must show: one daemon per file, nothing acknowledged lost to kill -9,
+ * and clear refusals for files it cannot use.
+ */
+import assert from 'node:assert/strict'
+import { type ChildProcess, spawn } from 'node:child_process'
+import { once } from 'node:events'
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { DatabaseSync } from 'node:sqlite'
+import { describe, it } from 'node:test'
+import { fileURLToPath } from 'node:url'
+import { type DeviceKey, decodeEntry, fromHex, GroupLog, MemoryStore, type Store, type StoredEntry, storedEntryOf, toHex } from '@causette/core'
+import { SqliteStore } from '@causette/node'
+import { runStoreConformance } from '../core/store-conformance.ts'
+import { SeededRandom } from '../fixtures/random.ts'
+import { deviceKeys, signatures } from '../fixtures/replicas.ts'
+
+const HOLD_STORE = fileURLToPath(new URL('./fixtures/hold-store.ts', import.meta.url))
+const WRITE_UNTIL_KILLED = fileURLToPath(new URL('./fixtures/write-until-killed.ts', import.meta.url))
+
+/** A fresh data directory under the system's temp dir, removed by `remove`. */
+async function tempHome(): Promise<{ path: string; remove: () => Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), 'causette-sqlite-'))
+  return { path: join(dir, 'causette.db'), remove: () => rm(dir, { recursive: true, force: true }) }
+}
+
+runStoreConformance('sqlite', async () => {
+  const home = await tempHome()
+  let store = await SqliteStore.open(home.path)
+  return {
+    store,
+    reopen: async () => {
+      await store.close()
+      store = await SqliteStore.open(home.path)
+      return store
+    },
+    cleanup: async () => {
+      await store.close()
+      await home.remove()
+    }
+  }
+})
+
+/** How a second process trying to open the store at `path` is refused. */
+async function refusalOf(path: string): Promise<{ name: string; message: string }> {
+  const second = new ChildRun(HOLD_STORE, [path])
+  try {
+    await second.untilLines(1, 20_000)
+    assert.notEqual(second.lines()[0], 'opened', 'the second process must not open the store')
+    await second.exited
+    assert.equal(second.process.exitCode, 1)
+    return JSON.parse(second.lines()[0] as string) as { name: string; message: string }
+  } finally {
+    await second.kill()
+  }
+}
+
+/** A child Node process running a fixture script, its stdout collected line by line. */
+class ChildRun {
+  readonly process: ChildProcess
+  readonly exited: Promise<unknown>
+  private output = ''
+  private onOutput = (): void => {}
+
+  constructor(script: string, args: string[]) {
+    // process.execPath: the Node 24 running the tests, so SIGKILL reaches the
+    // process that holds the store and not a wrapper
+    this.process = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'inherit'] })
+    this.process.stdout?.setEncoding('utf8')
+    this.process.stdout?.on('data', (chunk: string) => {
+      this.output += chunk
+      this.onOutput()
+    })
+    this.exited = once(this.process, 'close')
+  }
+
+  /** Complete lines printed so far. */
+  lines(): string[] {
+    return this.output.split('\n').slice(0, -1)
+  }
+
+  /** Resolves once `count` lines are out; rejects if the child exits first or `timeoutMs` passes. */
+  async untilLines(count: number, timeoutMs: number): Promise<void> {
+    const { promise, resolve, reject } = Promise.withResolvers<void>()
+    const timer = setTimeout(() => reject(new Error(`child printed ${this.lines().length} of ${count} lines in ${timeoutMs} ms`)), timeoutMs)
+    this.onOutput = () => {
+      if (this.lines().length >= count) resolve()
+    }
+    this.onOutput()
+    this.exited.then(() => reject(new Error(`child exited after ${this.lines().length} of ${count} lines`)))
+    try {
+      await promise
+    } finally {
+      clearTimeout(timer)
+      this.onOutput = () => {}
+    }
+  }
+
+  async kill(): Promise<void> {
+    if (this.process.exitCode === null && this.process.signalCode === null) this.process.kill('SIGKILL')
+    await this.exited
+  }
+}
+
+function integrityCheck(path: string): string {
+  const db = new DatabaseSync(path)
+  try {
+    return (db.prepare('PRAGMA integrity_check').all() as Array<{ integrity_check: string }>).map((row) => row.integrity_check).join('; ')
+  } finally {
+    db.close()
+  }
+}
+
+/** A group of one writer with `messages` messages after its genesis. */
+async function sampleGroup(store: Store, messages: number): Promise<GroupLog> {
+  const [key] = (await deviceKeys(1)) as [DeviceKey]
+  const log = await GroupLog.create({ name: 'Sample', key, store, signatures })
+  for (let i = 0; i < messages; i++) await log.append({ type: 'message', text: `message ${i}` })
+  return log
+}
+
+function storedOf(log: GroupLog): StoredEntry[] {
+  return log.entries().map((e) => storedEntryOf(decodeEntry(e.bytes)))
+}
+
+describe('SQLite store', () => {
+  it('gives a group log back, messages and all, after the daemon restarts', async () => {
+    const home = await tempHome()
+    try {
+      const store = await SqliteStore.open(home.path)
+      const written = await sampleGroup(store, 30)
+      await store.close()
+      const reopened = await SqliteStore.open(home.path)
+      const [key] = (await deviceKeys(1)) as [DeviceKey]
+      const log = await GroupLog.open({ groupId: written.id, secret: written.secret, key, store: reopened, signatures })
+      assert.deepEqual(
+        log.view.messages({ limit: 3 }).messages.map((m) => m.text),
+        ['message 27', 'message 28', 'message 29']
+      )
+      assert.deepEqual(log.heads(), written.heads())
+      assert.equal((await reopened.getGroup(written.id))?.name, 'Sample')
+      await reopened.close()
+    } finally {
+      await home.remove()
+    }
+  })
+
+  it('does not make an entry a head again when a batch repeats it after its children', async () => {
+    const home = await tempHome()
+    const store = await SqliteStore.open(home.path)
+    try {
+      const source = await sampleGroup(new MemoryStore(), 5)
+      const stored = storedOf(source)
+      await store.putEntries(source.id, stored)
+      await store.putEntries(source.id, [stored[0] as StoredEntry, stored[2] as StoredEntry])
+      assert.deepEqual(await store.heads(source.id), source.heads())
+      assert.equal(await store.countEntries(source.id), 6)
+    } finally {
+      await store.close()
+      await home.remove()
+    }
+  })
+
+  it('stores a batch all or nothing', async () => {
+    const home = await tempHome()
+    const store = await SqliteStore.open(home.path)
+    try {
+      const source = await sampleGroup(new MemoryStore(), 3)
+      const [genesis, first, second] = storedOf(source) as [StoredEntry, StoredEntry, StoredEntry]
+      // a seq that is not a number fails inside the transaction, after two good entries
+      const broken = { ...second, seq: 'three' as unknown as number }
+      await assert.rejects(store.putEntries(source.id, [genesis, first, broken]))
+      assert.equal(await store.countEntries(source.id), 0)
+      assert.deepEqual(await store.heads(source.id), [])
+      assert.equal((await store.authorSeqs(source.id)).size, 0)
+      await store.putEntries(source.id, [genesis, first, second])
+      assert.equal(await store.countEntries(source.id), 3, 'the store is usable after the failed batch')
+    } finally {
+      await store.close()
+      await home.remove()
+    }
+  })
+
+  it('refuses a second daemon on the same file while the first runs, and lets the next one in once the first is killed', async () => {
+    const home = await tempHome()
+    const first = new ChildRun(HOLD_STORE, [home.path])
+    try {
+      await first.untilLines(1, 20_000)
+      assert.deepEqual(first.lines(), ['opened'])
+
+      assert.deepEqual(await refusalOf(home.path), {
+        name: 'DataDirLockedError',
+        message: `another Causette daemon is using ${home.path}; stop it first (causette stop) or use another --home`
+      })
+      await assert.rejects(SqliteStore.open(home.path), { name: 'DataDirLockedError' }, 'refused in this process too')
+
+      await first.kill()
+      assert.equal(first.process.signalCode, 'SIGKILL')
+      const next = await SqliteStore.open(home.path)
+      try {
+        const group = await sampleGroup(next, 1)
+        // a refused opener in the holder's own process must not release its lock
+        await assert.rejects(SqliteStore.open(home.path), { name: 'DataDirLockedError' })
+        assert.equal((await refusalOf(home.path)).name, 'DataDirLockedError', 'still refused to other processes')
+        assert.equal(await next.countEntries(group.id), 2, 'the holder keeps working')
+      } finally {
+        await next.close()
+      }
+    } finally {
+      await first.kill()
+      await home.remove()
+    }
+  })
+
+  it('loses no acknowledged entry when the writer is killed with SIGKILL, round after round on one file', async (t) => {
+    const rounds = 10
+    const random = new SeededRandom(Date.now() >>> 0)
+    t.diagnostic(`seed ${random.seed}`)
+    const home = await tempHome()
+    const verified = new Map<string, number>()
+    let acknowledged = 0
+    let inFlight = 0
+    try {
+      for (let round = 0; round < rounds; round++) {
+        const writer = new ChildRun(WRITE_UNTIL_KILLED, [home.path])
+        try {
+          // the group line, the genesis, then some messages
+          await writer.untilLines(3 + random.int(40), 20_000)
+          await new Promise((resolve) => setTimeout(resolve, random.int(15)))
+        } finally {
+          await writer.kill()
+        }
+        const [groupLine, ...printed] = writer.lines()
+        assert.equal(writer.process.signalCode, 'SIGKILL', `round ${round}: the writer was killed, not finished`)
+
+        const groupId = fromHex((groupLine as string).slice('group '.length))
+        const store = await SqliteStore.open(home.path)
+        try {
+          const found = await store.getEntries(
+            groupId,
+            printed.map((id) => fromHex(id))
+          )
+          assert.equal(found.filter((bytes) => bytes === undefined).length, 0, `round ${round}: every acknowledged entry is there`)
+          const count = await store.countEntries(groupId)
+          assert.ok(count - printed.length === 0 || count - printed.length === 1, `round ${round}: at most the entry in flight is extra`)
+
+          const listed = await store.listEntries(groupId)
+          assert.equal(listed.length, count)
+          const ids = listed.map((row) => toHex(decodeEntry(row.bytes).id))
+          assert.deepEqual(ids.slice(0, printed.length), printed, 'listed in the order they were written')
+          assert.deepEqual((await store.heads(groupId)).map(toHex), [ids.at(-1)], 'one writer: the newest entry is the one head')
+          for (const [group, n] of verified) assert.equal(await store.countEntries(fromHex(group)), n, 'earlier rounds are intact')
+          verified.set(toHex(groupId), count)
+          acknowledged += printed.length
+          inFlight += count - printed.length
+        } finally {
+          await store.close()
+        }
+        // after the store has recovered the crashed file itself
+        assert.equal(integrityCheck(home.path), 'ok', `round ${round}: integrity_check`)
+      }
+      t.diagnostic(`${acknowledged} acknowledged entries kept; ${inFlight} of ${rounds} kills landed between a commit and the printing of its id`)
+    } finally {
+      await home.remove()
+    }
+  })
+
+  it('creates its files readable by their owner only: they hold group secrets', async () => {
+    const home = await tempHome()
+    const store = await SqliteStore.open(home.path)
+    try {
+      await sampleGroup(store, 1)
+      for (const file of [home.path, `${home.path}-wal`]) {
+        assert.equal((await stat(file)).mode & 0o077, 0, `${file} is private`)
+      }
+    } finally {
+      await store.close()
+      await home.remove()
+    }
+  })
+
+  it('refuses a file that is not a Causette database, naming it', async () => {
+    const home = await tempHome()
+    try {
+      await writeFile(home.path, 'notes to self\n'.repeat(100))
+      await assert.rejects(SqliteStore.open(home.path), (err: Error) => {
+        assert.equal(err.name, 'NotAStoreError')
+        assert.ok(err.message.startsWith(`${home.path} is not a Causette database`), err.message)
+        return true
+      })
+      await rm(home.path)
+      const other = new DatabaseSync(home.path)
+      other.exec('CREATE TABLE recipes (name TEXT)')
+      other.close()
+      await assert.rejects(SqliteStore.open(home.path), { name: 'NotAStoreError' }, "another application's SQLite file")
+    } finally {
+      await home.remove()
+    }
+  })
+
+  it('refuses a database written by a newer version, saying to upgrade', async () => {
+    const home = await tempHome()
+    try {
+      await (await SqliteStore.open(home.path)).close()
+      const db = new DatabaseSync(home.path)
+      db.exec('PRAGMA user_version = 99')
+      db.close()
+      await assert.rejects(SqliteStore.open(home.path), { name: 'StoreTooNewError', message: /store schema 99.*upgrade Causette/ })
+    } finally {
+      await home.remove()
+    }
+  })
+})
