@@ -154,3 +154,35 @@ export class GroupNotSyncedError extends Error {
     super(message)
   }
 }
+
+export class MalformedInviteError extends Error {
+  static override name = 'MalformedInviteError'
+  override name = 'MalformedInviteError'
+  constructor(message = 'This is not a Causette invite link') {
+    super(message)
+  }
+}
+
+export class TruncatedInviteError extends Error {
+  static override name = 'TruncatedInviteError'
+  override name = 'TruncatedInviteError'
+  constructor(message = 'This invite link is incomplete: it was probably cut off when copied. Ask for the whole link again') {
+    super(message)
+  }
+}
+
+export class ExpiredInviteError extends Error {
+  static override name = 'ExpiredInviteError'
+  override name = 'ExpiredInviteError'
+  constructor(message = 'This invite has expired: ask a member of the group for a new one') {
+    super(message)
+  }
+}
+
+export class InviteUsedError extends Error {
+  static override name = 'InviteUsedError'
+  override name = 'InviteUsedError'
+  constructor(message = 'This single-use invite has already been used: ask a member of the group for a new one') {
+    super(message)
+  }
+}

@@ -24,6 +24,16 @@ export * from './errors.ts'
 export { assertPublicKey, type DeviceKey, deviceKeyFromBytes, deviceKeyToBytes, generateDeviceKey } from './identity/device-key.ts'
 export { fingerprint, safetyNumber } from './identity/safety-number.ts'
 export { libp2pSignatures, type Signatures } from './identity/signatures.ts'
+export {
+  encodeInvitePayload,
+  INVITE_ID_BYTES,
+  INVITE_VERSION,
+  type Invite,
+  inviteLink,
+  inviteWebLink,
+  newInviteId,
+  parseInvite
+} from './invite/invite.ts'
 export { type BatchVerification, verifyBatch } from './log/batch-verification.ts'
 export { type EntryDraft, writeEntry } from './log/entry-writer.ts'
 export {

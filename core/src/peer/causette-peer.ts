@@ -18,9 +18,10 @@ import { multiaddr } from '@multiformats/multiaddr'
 import { TypedEventEmitter } from 'main-event'
 import type { Operation } from '../chat/operations.ts'
 import { toHex } from '../codec/hex.ts'
-import { UnknownGroupError } from '../errors.ts'
+import { ExpiredInviteError, UnknownGroupError } from '../errors.ts'
 import type { DeviceKey } from '../identity/device-key.ts'
 import type { Signatures } from '../identity/signatures.ts'
+import { type Invite, newInviteId } from '../invite/invite.ts'
 import { GroupLog, type LogEntry } from '../log/group-log.ts'
 import type { Store } from '../store/store.ts'
 import { syncTag } from '../sync/membership-proof.ts'
@@ -163,6 +164,38 @@ export class CausettePeer extends TypedEventEmitter<CausettePeerEvents> {
     const log = await GroupLog.open(this.logInit(groupId, secret))
     this.adopt(log)
     if (this.started) this.subscribe(log)
+    return log
+  }
+
+  /** An invite to a group carrying this peer's addresses (see invite/invite.ts). */
+  async createInvite(groupId: string, options: { expires?: number; singleUse?: boolean } = {}): Promise<Invite> {
+    const group = this.group(groupId)
+    return {
+      groupId: group.id,
+      secret: group.secret,
+      inviter: this.key.publicKey,
+      addresses: this.multiaddrs().slice(0, 8),
+      groupName: group.view.metadata().name,
+      inviteId: newInviteId(),
+      singleUse: options.singleUse ?? false,
+      ...(options.expires === undefined ? {} : { expires: options.expires })
+    }
+  }
+
+  /**
+   * Joins the group of an invite and dials the addresses it carries (best
+   * effort: any member met later syncs the group too). Throws
+   * ExpiredInviteError for an expired invite.
+   */
+  async acceptInvite(invite: Invite): Promise<GroupLog> {
+    const now = (this.init.now ?? Date.now)()
+    if (invite.expires !== undefined && invite.expires <= now) {
+      throw new ExpiredInviteError(`this invite expired on ${new Date(invite.expires).toISOString()}: ask a member of the group for a new one`)
+    }
+    const log = await this.joinGroup(invite.groupId, invite.secret, invite.groupName)
+    if (this.started) {
+      await Promise.allSettled(invite.addresses.map((a) => this.dial(a)))
+    }
     return log
   }
 
