@@ -1,0 +1,252 @@
+/**
+ * One seeded simulation run: P peers built from the real GroupLog (on memory
+ * stores) and the real SyncSession, over SimNetwork, writing O operations
+ * while the network drops, duplicates, delays and reorders messages, breaks
+ * sync streams, partitions and heals, and peers stop and restart from their
+ * stores. Then the network heals and the run checks convergence-check.ts.
+ * Everything (keys, nonces, schedule) comes from the seed, so a seed replays
+ * exactly.
+ */
+import { createHash } from 'node:crypto'
+import type { Signatures } from '@causette/core'
+import { nodeSignatures } from '@causette/node'
+import { SeededRandom } from '../fixtures/random.ts'
+import { type Acknowledged, convergenceProblems, logsAgree } from './convergence-check.ts'
+import { seededDeviceKey, seedRandomValues } from './deterministic-random.ts'
+import { EventQueue } from './event-queue.ts'
+import { keyedHashSignatures } from './keyed-hash-signatures.ts'
+import { type FaultRates, SimNetwork } from './sim-network.ts'
+import { type LogState, SimPeer, stateOf } from './sim-peer.ts'
+import { SyncCoordinator, type SyncCounts } from './sync-coordinator.ts'
+import { nextOperation } from './workload.ts'
+
+export type SignatureScheme = 'keyed-hash' | 'ed25519'
+
+export interface SimConfig {
+  seed: number
+  peers: number
+  ops: number
+  /** keyed-hash: the fast stand-in (keyed-hash-signatures.ts); ed25519: the real nodeSignatures(). */
+  signatures: SignatureScheme
+  /** Receives one line per event, for replaying a failure by eye. */
+  trace?: (line: string) => void
+}
+
+export interface SimReport {
+  config: Omit<SimConfig, 'trace'>
+  problems: string[]
+  rates: FaultRates
+  entries: number
+  gossipSent: number
+  dropped: number
+  duplicated: number
+  /** Gossip copies dropped by the seen cache before reaching the log. */
+  seenDropped: number
+  streamsBroken: number
+  partitions: number
+  restarts: number
+  sync: SyncCounts
+  simulatedMs: number
+  events: number
+  /** SHA-256 of p0's final order of entry ids: two runs of one seed must agree on it. */
+  digest: string
+}
+
+/** Mean gap between two operations (ms of simulated time). */
+const OPERATION_GAP_MS = 100
+const ANTI_ENTROPY_MS = 10_000
+/**
+ * How long a peer drops copies of a gossip message it has seen, before
+ * validating them (gossipsub's seen cache). Shorter than gossipsub's default
+ * so that late duplicates, which a long partition or a restart also produce,
+ * still reach GroupLog.add.
+ */
+const SEEN_TTL_MS = 1000
+/** Simulated time the healed network gets to converge. */
+const SETTLE_MS = 120_000
+/** Events one run may take: far above what any run needs, so a livelock ends as a failure, not a hang. */
+const MAX_EVENTS = 1_000_000
+/** Real time one run may take before it counts as hung. */
+const WALL_LIMIT_MS = 30_000
+/** Simulated wall clock at the start of a run: an ordinary date, so entry times look real. */
+const EPOCH_MS = Date.UTC(2025, 0, 1)
+
+export async function runSimulation(config: SimConfig): Promise<SimReport> {
+  const restoreRandom = seedRandomValues(Math.imul(config.seed, 0x9e3779b1) ^ 0x51ed)
+  try {
+    return await simulate(config)
+  } finally {
+    restoreRandom()
+  }
+}
+
+async function simulate(config: SimConfig): Promise<SimReport> {
+  const random = new SeededRandom(config.seed)
+  const queue = new EventQueue(config.trace)
+  const problems: string[] = []
+  const problem = (text: string) => {
+    problems.push(`at ${(queue.now / 1000).toFixed(3)} s: ${text}`)
+  }
+  const keys = Array.from({ length: config.peers }, () => seededDeviceKey(random))
+  let signatures: Signatures
+  if (config.signatures === 'keyed-hash') {
+    const keyed = keyedHashSignatures()
+    for (const key of keys) keyed.register(key)
+    signatures = keyed
+  } else {
+    signatures = nodeSignatures()
+  }
+  const env = { signatures, now: () => EPOCH_MS + Math.floor(queue.now) }
+  const peers = keys.map((key, i) => new SimPeer(i, key, env))
+  const rates = drawRates(random)
+  const network = new SimNetwork(queue, random, config.peers, rates)
+  const sync = new SyncCoordinator({ queue, network, random, peers, problem })
+  const acknowledged = new Map<string, Acknowledged>()
+  let restarts = 0
+
+  let seenDropped = 0
+  const receiveGossip = async (to: number, from: number, bytes: Uint8Array): Promise<void> => {
+    const peer = peers[to] as SimPeer
+    if ((peer.seenGossip.get(bytes) ?? -1) >= queue.now) {
+      seenDropped++
+      return
+    }
+    peer.seenGossip.set(bytes, queue.now + SEEN_TTL_MS)
+    const result = await peer.runningLog.add([bytes], { source: 'gossip' })
+    for (const r of result.rejected) problem(`${peer.name} rejected an honest entry from p${from}: ${r.error.name}: ${r.error.message}`)
+    if (result.duplicates > 0 || result.rejected.length > 0) return
+    // valid (or waiting for parents): gossipsub forwards it to the rest of the mesh
+    publish(to, bytes, from)
+    // an entry whose parents we lack: the sender has what we missed
+    if (result.pending > 0) sync.request(to, from)
+  }
+  const publish = (from: number, bytes: Uint8Array, except = -1) => {
+    for (const n of network.neighbours(from)) if (n !== except) network.gossip(from, n, () => receiveGossip(n, from, bytes))
+  }
+
+  // the lower peer starts the sync when a link comes up, as both see the subscription
+  network.onLinkUp = (a, b) => sync.request(Math.min(a, b), Math.max(a, b))
+  const creator = peers[0] as SimPeer
+  const group = await creator.createGroup('Simulated group')
+  for (const p of peers.slice(1)) await p.joinGroup(group.id, group.secret)
+  for (const p of peers) {
+    network.setOnline(p.index, true)
+    sync.antiEntropy(p, ANTI_ENTROPY_MS)
+  }
+
+  // operations
+  let written = 0
+  const write = async (n: number): Promise<void> => {
+    const ready = peers.filter((p) => p.running && p.runningLog.size > 0)
+    if (ready.length === 0) {
+      queue.after(OPERATION_GAP_MS * 5, `op ${n} waits for a writer`, () => write(n))
+      return
+    }
+    const writer = random.pick(ready)
+    const { kind, op } = nextOperation({ random, writer, peers, n })
+    try {
+      const entry = await writer.runningLog.append(op)
+      written++
+      acknowledged.set(entry.idHex, { kind, author: writer.name, isMessage: op.type === 'message' })
+      if (op.type === 'message') writer.ownMessages.push(entry.id)
+      publish(writer.index, entry.bytes)
+    } catch (err) {
+      problem(`${writer.name} failed to write a ${kind}: ${(err as Error).name}: ${(err as Error).message}`)
+    }
+  }
+  let at = 0
+  for (let n = 0; n < config.ops; n++) {
+    at += random.int(2 * OPERATION_GAP_MS)
+    queue.after(at, `op ${n}`, () => write(n))
+  }
+  const duration = at
+
+  // faults: partitions and restarts at random moments while the operations run
+  const heals: Array<() => void> = []
+  for (let k = random.int(4); k > 0; k--) {
+    const side = random.shuffle(peers.map((p) => p.index)).slice(0, 1 + random.int(config.peers - 1))
+    const start = random.int(duration)
+    const length = 200 + random.int(Math.max(1, duration / 3))
+    queue.after(start, `partition {${side.map((i) => `p${i}`).join(' ')}} | rest`, () => {
+      const heal = network.partition(side)
+      heals.push(heal)
+      queue.after(length, 'partition heals', heal)
+    })
+  }
+  const restart = async (peer: SimPeer, before: LogState) => {
+    if (peer.running) return
+    const after = stateOf(await peer.restart())
+    if (after.size !== before.size || after.heads !== before.heads) {
+      problem(
+        `${peer.name} restarted with ${after.size} entries (heads ${after.heads.slice(0, 24)}); it stopped with ${before.size} (${before.heads.slice(0, 24)})`
+      )
+    }
+    network.setOnline(peer.index, true)
+    sync.antiEntropy(peer, ANTI_ENTROPY_MS)
+  }
+  const stopped = new Map<SimPeer, LogState>()
+  for (let k = random.int(4); k > 0; k--) {
+    const peer = random.pick(peers)
+    const downFor = 200 + random.int(8000)
+    queue.after(random.int(duration), `${peer.name} stops`, () => {
+      if (!peer.running) return
+      restarts++
+      network.setOnline(peer.index, false)
+      const state = peer.stop()
+      stopped.set(peer, state)
+      queue.after(downFor, `${peer.name} restarts from its store`, () => restart(peer, state))
+    })
+  }
+
+  const wallDeadline = performance.now() + WALL_LIMIT_MS
+  const stop = () => {
+    if (problems.length === 0 && performance.now() > wallDeadline) problem(`the run took more than ${WALL_LIMIT_MS / 1000} s of real time`)
+    return problems.length > 0
+  }
+  await queue.run(Number.POSITIVE_INFINITY, MAX_EVENTS, () => stop() || written === config.ops)
+  if (written < config.ops && problems.length === 0) problem(`only ${written} of ${config.ops} operations were written`)
+
+  // heal: no more losses or broken streams, every partition healed, every peer back
+  network.rates = { ...rates, drop: 0, streamBreak: 0 }
+  for (const heal of heals) heal()
+  for (const [peer, state] of stopped) await restart(peer, state)
+  const healedAt = queue.now
+  await queue.run(healedAt + SETTLE_MS, MAX_EVENTS, () => stop() || (sync.idle && logsAgree(peers)))
+  if (problems.length === 0) problems.push(...convergenceProblems(peers, acknowledged))
+
+  const counts = network.counts
+  return {
+    config: { seed: config.seed, peers: config.peers, ops: config.ops, signatures: config.signatures },
+    problems,
+    rates,
+    entries: acknowledged.size + 1,
+    gossipSent: counts.gossipSent,
+    dropped: counts.gossipDropped,
+    duplicated: counts.gossipDuplicated,
+    seenDropped,
+    streamsBroken: counts.streamsBroken,
+    partitions: counts.partitions,
+    restarts,
+    sync: sync.counts,
+    simulatedMs: queue.now,
+    events: queue.ran,
+    digest: orderDigest(creator)
+  }
+}
+
+function orderDigest(peer: SimPeer): string {
+  const hash = createHash('sha256')
+  for (const e of peer.log?.entries() ?? []) hash.update(e.id)
+  return hash.digest('hex')
+}
+
+/** Each run draws its own weather: from a clean LAN to a lossy, slow, flaky network. */
+function drawRates(random: SeededRandom): FaultRates {
+  const drop = random.pick([0, 0.01, 0.05, 0.2, 0.5])
+  return {
+    drop,
+    duplicate: random.pick([0, 0.05, 0.3]),
+    maxDelay: random.pick([20, 300, 3000]),
+    streamBreak: drop / 10
+  }
+}
