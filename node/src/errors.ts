@@ -26,3 +26,171 @@ export class NotAStoreError extends Error {
     super(`${path} is not a Causette database (not SQLite, or damaged); move it away or use another --home`, options)
   }
 }
+
+export class DaemonAlreadyRunningError extends Error {
+  static override name = 'DaemonAlreadyRunningError'
+  override name = 'DaemonAlreadyRunningError'
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options)
+  }
+}
+
+export class DaemonNotRunningError extends Error {
+  static override name = 'DaemonNotRunningError'
+  override name = 'DaemonNotRunningError'
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options)
+  }
+}
+
+export class DataDirNotWritableError extends Error {
+  static override name = 'DataDirNotWritableError'
+  override name = 'DataDirNotWritableError'
+  constructor(path: string, options?: ErrorOptions) {
+    const reason = (options?.cause as NodeJS.ErrnoException | undefined)?.code
+    super(
+      `cannot write to the data directory ${path}${reason === undefined ? '' : ` (${reason})`}; fix its permissions or choose another with --home`,
+      options
+    )
+  }
+}
+
+export class PortInUseError extends Error {
+  static override name = 'PortInUseError'
+  override name = 'PortInUseError'
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options)
+  }
+}
+
+export class AmbiguousGroupError extends Error {
+  static override name = 'AmbiguousGroupError'
+  override name = 'AmbiguousGroupError'
+  constructor(message: string) {
+    super(message)
+  }
+}
+
+export class UnknownMessageError extends Error {
+  static override name = 'UnknownMessageError'
+  override name = 'UnknownMessageError'
+  constructor(message: string) {
+    super(message)
+  }
+}
+
+/** A request the control API cannot act on: the message names the field and what it must be. */
+export class InvalidRequestError extends Error {
+  static override name = 'InvalidRequestError'
+  override name = 'InvalidRequestError'
+  constructor(message: string) {
+    super(message)
+  }
+}
+
+export class RequestTooLargeError extends Error {
+  static override name = 'RequestTooLargeError'
+  override name = 'RequestTooLargeError'
+  constructor(limit: number) {
+    super(`the request body is larger than ${limit} bytes`)
+  }
+}
+
+export class UnauthorizedError extends Error {
+  static override name = 'UnauthorizedError'
+  override name = 'UnauthorizedError'
+  constructor(
+    message = 'this request lacks the API token: send "Authorization: Bearer <token>" with the token from the api-token file in the data directory'
+  ) {
+    super(message)
+  }
+}
+
+export class RouteNotFoundError extends Error {
+  static override name = 'RouteNotFoundError'
+  override name = 'RouteNotFoundError'
+  constructor(method: string, path: string) {
+    super(`no API endpoint ${method} ${path}; the README lists them`)
+  }
+}
+
+export class DaemonStoppingError extends Error {
+  static override name = 'DaemonStoppingError'
+  override name = 'DaemonStoppingError'
+  constructor(message = 'the daemon is shutting down') {
+    super(message)
+  }
+}
+
+export class InvalidDurationError extends Error {
+  static override name = 'InvalidDurationError'
+  override name = 'InvalidDurationError'
+  constructor(text: string) {
+    super(`"${text}" is not a duration: write a number and a unit, e.g. 90s, 30m, 12h, 7d or 2w`)
+  }
+}
+
+export class InvalidConfigError extends Error {
+  static override name = 'InvalidConfigError'
+  override name = 'InvalidConfigError'
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options)
+  }
+}
+
+export class DeviceKeyFileError extends Error {
+  static override name = 'DeviceKeyFileError'
+  override name = 'DeviceKeyFileError'
+  constructor(path: string, options?: ErrorOptions) {
+    super(
+      `the device key file ${path} is damaged (${(options?.cause as Error | undefined)?.message ?? 'unreadable'}); restore it from a backup, or move it away to start as a new device`,
+      options
+    )
+  }
+}
+
+export class UnsupportedMediaTypeError extends Error {
+  static override name = 'UnsupportedMediaTypeError'
+  override name = 'UnsupportedMediaTypeError'
+  constructor(message = 'send the request body as JSON, with "Content-Type: application/json"') {
+    super(message)
+  }
+}
+
+export class MethodNotAllowedError extends Error {
+  static override name = 'MethodNotAllowedError'
+  override name = 'MethodNotAllowedError'
+  constructor(method: string, path: string, allowed: string[]) {
+    super(`${path} does not take ${method}; it takes ${allowed.join(', ')}`)
+  }
+}
+
+/** The daemon refused a request: `errorName` and the message are the daemon's. */
+export class ApiRequestError extends Error {
+  static override name = 'ApiRequestError'
+  override name = 'ApiRequestError'
+  readonly errorName: string
+  readonly status: number
+  constructor(errorName: string, message: string, status: number) {
+    super(message)
+    this.errorName = errorName
+    this.status = status
+  }
+}
+
+/** A command line that cannot be acted on: the message says what to write instead. */
+export class UsageError extends Error {
+  static override name = 'UsageError'
+  override name = 'UsageError'
+  constructor(message: string) {
+    super(message)
+  }
+}
+
+export class StopTimeoutError extends Error {
+  static override name = 'StopTimeoutError'
+  override name = 'StopTimeoutError'
+  constructor(pid: number, seconds: number) {
+    super(`the daemon (pid ${pid}) is still stopping after ${seconds} s; if it stays stuck, end it with \`kill ${pid}\``)
+  }
+}

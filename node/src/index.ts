@@ -1,8 +1,23 @@
 /**
  * @causette/node — the Causette daemon for Node: its CLI, its SQLite store
  * and the Node-specific parts it injects into core.
+ *
+ * ```ts
+ * import { Daemon, daemonOptions } from '@causette/node'
+ * const daemon = await Daemon.start(await daemonOptions('/tmp/causette-a', { apiPort: 0, p2pPort: 0 }))
+ * await daemon.operations.createGroup('Climbing')
+ * await daemon.stop()
+ * ```
  */
 
+export type * from './api/api-types.ts'
+export { Daemon } from './daemon/daemon.ts'
+export { DaemonOperations } from './daemon/daemon-operations.ts'
+export { type DaemonFlags, type DaemonOptions, daemonOptions } from './daemon/daemon-options.ts'
+export { MessageIndexer } from './daemon/message-indexer.ts'
+export { type ApiAddress, defaultHome, resolveHome } from './data-dir.ts'
 export * from './errors.ts'
 export { nodeSignatures } from './node-signatures.ts'
+export { MessageIndex } from './store/message-index.ts'
+export { searchQuery } from './store/search-query.ts'
 export { SqliteStore } from './store/sqlite-store.ts'

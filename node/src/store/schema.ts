@@ -57,6 +57,64 @@ const MIGRATIONS: readonly string[] = [
   ) STRICT, WITHOUT ROWID;
 
   PRAGMA application_id = ${APPLICATION_ID};
+  `,
+  // 2: the daemon's own tables. `messages` is the rendered view of each group
+  // (current text, flags, reactions) in the log's order, derived from the
+  // entries and rebuilt from them whenever it lags (message_index_state): it
+  // serves history without loading a log and, through message_search, word
+  // search. unicode61 with remove_diacritics 2 folds case and accents, so
+  // "cafe" finds "Café"; the index holds no copy of the text (content=).
+  `
+  CREATE TABLE messages (
+    number INTEGER PRIMARY KEY,
+    group_id BLOB NOT NULL,
+    id BLOB NOT NULL,
+    key BLOB NOT NULL,
+    author BLOB NOT NULL,
+    time INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    edited INTEGER NOT NULL,
+    deleted INTEGER NOT NULL,
+    reply_to BLOB,
+    mentions TEXT NOT NULL,
+    reactions TEXT NOT NULL,
+    UNIQUE (group_id, id)
+  ) STRICT;
+  CREATE INDEX messages_in_order ON messages (group_id, key);
+
+  CREATE VIRTUAL TABLE message_search USING fts5 (
+    text, content = 'messages', content_rowid = 'number', tokenize = 'unicode61 remove_diacritics 2'
+  );
+  CREATE TRIGGER messages_searchable AFTER INSERT ON messages BEGIN
+    INSERT INTO message_search (rowid, text) VALUES (new.number, new.text);
+  END;
+  CREATE TRIGGER messages_unsearchable AFTER DELETE ON messages BEGIN
+    INSERT INTO message_search (message_search, rowid, text) VALUES ('delete', old.number, old.text);
+  END;
+  CREATE TRIGGER messages_researchable AFTER UPDATE OF text ON messages BEGIN
+    INSERT INTO message_search (message_search, rowid, text) VALUES ('delete', old.number, old.text);
+    INSERT INTO message_search (rowid, text) VALUES (new.number, new.text);
+  END;
+
+  -- how many log entries the messages of a group reflect; a count that
+  -- differs from the log's after a crash makes the daemon rebuild them
+  CREATE TABLE message_index_state (
+    group_id BLOB PRIMARY KEY,
+    entries INTEGER NOT NULL
+  ) STRICT, WITHOUT ROWID;
+
+  -- local settings of this device (its display name, ...)
+  CREATE TABLE settings (
+    name TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+  ) STRICT, WITHOUT ROWID;
+
+  -- peers met as members of a group, redialled when the daemon starts
+  CREATE TABLE known_peers (
+    peer TEXT PRIMARY KEY,
+    addresses TEXT NOT NULL,
+    last_seen INTEGER NOT NULL
+  ) STRICT, WITHOUT ROWID;
   `
 ]
 

@@ -61,6 +61,8 @@ interface Statements {
   deleteHeads: StatementSync
   deleteAuthorSeqs: StatementSync
   deleteEntries: StatementSync
+  deleteMessages: StatementSync
+  deleteIndexState: StatementSync
   deleteGroup: StatementSync
 }
 
@@ -134,6 +136,8 @@ export class SqliteStore implements Store {
       deleteHeads: db.prepare('DELETE FROM heads WHERE group_id = ?'),
       deleteAuthorSeqs: db.prepare('DELETE FROM author_seqs WHERE group_id = ?'),
       deleteEntries: db.prepare('DELETE FROM entries WHERE group_id = ?'),
+      deleteMessages: db.prepare('DELETE FROM messages WHERE group_id = ?'),
+      deleteIndexState: db.prepare('DELETE FROM message_index_state WHERE group_id = ?'),
       deleteGroup: db.prepare('DELETE FROM groups WHERE id = ?')
     }
   }
@@ -209,8 +213,19 @@ export class SqliteStore implements Store {
       s.deleteHeads.run(id)
       s.deleteAuthorSeqs.run(id)
       s.deleteEntries.run(id)
+      s.deleteMessages.run(id)
+      s.deleteIndexState.run(id)
       s.deleteGroup.run(id)
     })
+  }
+
+  /**
+   * The connection, for the daemon's tables that live in the same file under
+   * the same lock (store/message-index.ts, store/settings.ts, store/known-peers.ts).
+   */
+  get database(): DatabaseSync {
+    this.assertOpen()
+    return this.db
   }
 
   /** Releases the file (and the lock on it); later calls reject with StoreClosedError. */

@@ -1,0 +1,37 @@
+#!/usr/bin/env node
+// The `causette` command. The CLI is TypeScript that Node 24 runs directly;
+// started by an older Node (the machines ship Node 20), this hands over to
+// the Node 24 the project pins as a devDependency (the `node` package).
+import { spawn } from 'node:child_process'
+import { createRequire } from 'node:module'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const NEEDED_MAJOR = 24
+
+if (Number(process.versions.node.split('.')[0]) >= NEEDED_MAJOR) {
+  await import('../src/cli/main.ts')
+} else {
+  let pinned
+  try {
+    pinned = join(dirname(createRequire(import.meta.url).resolve('node/package.json')), 'bin', 'node')
+  } catch {
+    process.stderr.write(
+      `causette: needs Node ${NEEDED_MAJOR} or later (this is ${process.version}); run \`npm install\` in the Causette checkout to get it\n`
+    )
+    process.exit(1)
+  }
+  const child = spawn(pinned, [fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: 'inherit' })
+  // the child is the daemon for `causette start`: pass on what would stop it
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal))
+  child.on('error', (err) => {
+    process.stderr.write(`causette: could not run ${pinned}: ${err.message}\n`)
+    process.exit(1)
+  })
+  child.on('exit', (code, signal) => {
+    if (signal === null) process.exit(code ?? 1)
+    // end the way the child ended, without our handler standing in the way
+    process.removeAllListeners(signal)
+    process.kill(process.pid, signal)
+  })
+}

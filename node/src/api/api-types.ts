@@ -1,0 +1,193 @@
+/**
+ * The shapes the control API answers with and the events it streams: one
+ * definition for the daemon that writes them and the CLI that reads them
+ * (types only, so the CLI loads none of the daemon). The README documents
+ * each endpoint.
+ */
+
+export interface ApiErrorBody {
+  error: { name: string; message: string }
+}
+
+export interface GroupRef {
+  id: string
+  name: string
+}
+
+/** How a group is doing with its members right now. */
+export type SyncState = 'loading' | 'waiting for history' | 'no members online' | 'syncing' | 'up to date' | 'sync pending'
+
+export interface GroupSummary extends GroupRef {
+  /** 'loading' while the daemon opens its log after a start. */
+  state: 'loading' | 'open'
+  entries: number
+  messages: number
+  /** Members whose peers are connected and subscribed to the group. */
+  connectedMembers: number
+  addedAt: number
+}
+
+export interface GroupStatusView extends GroupSummary {
+  sync: SyncState
+  /** Entries waiting for missing parents. */
+  pending: number
+  syncing: boolean
+  upToDateWith: number
+  lastSync?: number
+  /** Peer ids of the connected members. */
+  members: string[]
+}
+
+export interface StatusResponse {
+  peerId: string
+  /** This device's key (hex) and its fingerprint. */
+  key: string
+  fingerprint: string
+  name?: string
+  home: string
+  addresses: string[]
+  api: string
+  startedAt: number
+  uptimeMs: number
+  connections: number
+  rssBytes: number
+  /** False while groups are still being opened after the start. */
+  groupsOpened: boolean
+  groups: GroupStatusView[]
+}
+
+export interface GroupsResponse {
+  groups: GroupSummary[]
+}
+
+export interface AuthorView {
+  fingerprint: string
+  name?: string
+  /** This device. */
+  you: boolean
+}
+
+export interface MessageView {
+  id: string
+  author: string
+  time: number
+  text: string
+  edited: boolean
+  deleted: boolean
+  replyTo?: string
+  mentions: string[]
+  reactions: Array<{ emoji: string; authors: string[] }>
+}
+
+export interface HistoryResponse {
+  group: GroupRef
+  /** Oldest first. */
+  messages: MessageView[]
+  hasOlder: boolean
+  /** Every author of the messages above. */
+  authors: Record<string, AuthorView>
+}
+
+export interface SearchResponse {
+  query: string
+  /** Newest first. */
+  results: Array<{ group: GroupRef; message: MessageView }>
+  authors: Record<string, AuthorView>
+}
+
+export interface MemberView extends AuthorView {
+  key: string
+  messages: number
+  /** Time of the member's latest entry (author's clock). */
+  lastActive: number
+  /** Its peer is connected to this daemon now. */
+  connected: boolean
+}
+
+export interface MembersResponse {
+  group: GroupRef
+  members: MemberView[]
+}
+
+export interface PeerView {
+  peer: string
+  /** Remote addresses of the open connections. */
+  addresses: string[]
+  transports: string[]
+  direction: 'inbound' | 'outbound'
+  /** Through a relay with limits (gossip does not run over it). */
+  limited: boolean
+  /** Ids of the groups the peer shares with this daemon. */
+  groups: string[]
+}
+
+export interface PeersResponse {
+  peers: PeerView[]
+}
+
+export interface InviteResponse {
+  group: GroupRef
+  link: string
+  expires?: number
+  singleUse: boolean
+  /** Addresses the link carries. */
+  addresses: string[]
+}
+
+export interface JoinResponse {
+  group: GroupRef
+  alreadyMember: boolean
+  /** Addresses of the invite that answered. */
+  reached: number
+}
+
+export interface SendResponse {
+  group: GroupRef
+  message: MessageView
+}
+
+export interface ProfileResponse {
+  name?: string
+  key: string
+  fingerprint: string
+  peerId: string
+}
+
+export interface ErrorView {
+  name: string
+  message: string
+}
+
+/** What the event stream (GET /v1/events) carries: one JSON object per event, named by `type`. */
+export type DaemonEvent =
+  | { type: 'key:generated'; peerId: string }
+  /** Online and answering the API; groups open next. */
+  | { type: 'ready'; peerId: string; addresses: string[]; api: string; home: string; name?: string }
+  | { type: 'groups:opening'; total: number }
+  | { type: 'group:opening'; groupId: string; name: string; index: number; total: number; entries: number }
+  | { type: 'group:opened'; groupId: string; name: string; entries: number; messages: number; reindexed: boolean; durationMs: number }
+  | { type: 'groups:opened'; total: number; durationMs: number }
+  | { type: 'group:open-failed'; groupId: string; name: string; error: ErrorView }
+  | { type: 'group:created'; group: GroupRef }
+  | { type: 'group:joined'; group: GroupRef }
+  | { type: 'message'; groupId: string; message: MessageView; author: AuthorView; isNew: boolean; source: string }
+  | { type: 'entries'; groupId: string; count: number; source: string }
+  | { type: 'sync:started'; groupId: string; peer: string }
+  | { type: 'sync:progress'; groupId: string; peer: string; received: number; expected: number; sent: number }
+  | {
+      type: 'sync:finished'
+      groupId: string
+      peer: string
+      added: number
+      sent: number
+      rounds: number
+      bytesIn: number
+      bytesOut: number
+      durationMs: number
+    }
+  | { type: 'sync:failed'; groupId: string; peer: string; error: ErrorView }
+  | { type: 'group:peer-joined'; groupId: string; peer: string }
+  | { type: 'group:peer-left'; groupId: string; peer: string }
+  | { type: 'rejected'; groupId: string; peer: string; error: ErrorView }
+  | { type: 'equivocation'; groupId: string; author: string; seq: number }
+  | { type: 'stopping' }

@@ -1,0 +1,33 @@
+/**
+ * Which HTTP status each named error answers with. Anything not listed is a
+ * fault of the daemon (500), reported with its name and message all the same.
+ */
+
+const STATUS: Record<string, number> = {
+  InvalidRequestError: 400,
+  InvalidDurationError: 400,
+  MalformedInviteError: 400,
+  TruncatedInviteError: 400,
+  ExpiredInviteError: 400,
+  InviteUsedError: 400,
+  InviteRevokedError: 400,
+  MalformedOperationError: 400,
+  InvalidArgumentError: 400,
+  UnauthorizedError: 401,
+  NotAuthorizedError: 403,
+  UnknownGroupError: 404,
+  UnknownMessageError: 404,
+  RouteNotFoundError: 404,
+  MethodNotAllowedError: 405,
+  AmbiguousGroupError: 409,
+  GroupNotSyncedError: 409,
+  RequestTooLargeError: 413,
+  UnsupportedMediaTypeError: 415,
+  DaemonStoppingError: 503,
+  StoreClosedError: 503,
+  JoinTimeoutError: 504
+}
+
+export function statusOf(err: unknown): number {
+  return (err instanceof Error ? STATUS[err.name] : undefined) ?? 500
+}

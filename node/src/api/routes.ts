@@ -1,0 +1,139 @@
+/**
+ * The control API's endpoints: each checks its input strictly, calls one
+ * daemon operation and says what to answer. The README's "Control API"
+ * table lists them; keep the two in step.
+ */
+import { MAX_NAME_LENGTH, MAX_TEXT_LENGTH } from '@causette/core'
+import type { DaemonOperations } from '../daemon/daemon-operations.ts'
+import { InvalidRequestError } from '../errors.ts'
+import type { EventFilter } from './event-stream.ts'
+import { fields, optionalBoolean, optionalHexPrefix, optionalInteger, optionalText, query, queryInteger, text } from './validation.ts'
+
+export interface RouteContext {
+  /** The decoded path parameters, in order. */
+  params: string[]
+  query: URLSearchParams
+  body: () => Promise<unknown>
+}
+
+export type Reply =
+  | { json: unknown; status?: number; after?: () => void }
+  | { stream: AsyncIterable<string>; contentType: string }
+  | { events: EventFilter }
+
+export interface Route {
+  method: 'GET' | 'POST' | 'PUT'
+  path: RegExp
+  handle: (ctx: RouteContext) => Promise<Reply>
+}
+
+const MAX_HISTORY_PAGE = 1000
+const MAX_SEARCH_RESULTS = 500
+const MAX_QUERY_LENGTH = 500
+const LINK_MAX = 4096
+/** Invites expire within a year at most. */
+const MAX_EXPIRY_MS = 365 * 24 * 3600_000
+const EVENT_TYPES_MAX = 40
+
+export function routes(ops: DaemonOperations): Route[] {
+  const group = '([^/]+)'
+  return [
+    route('GET', '/v1/status', async ({ query: q }) => {
+      query(q, [])
+      return { json: ops.status() }
+    }),
+    route('GET', '/v1/groups', async ({ query: q }) => {
+      query(q, [])
+      return { json: { groups: ops.groups() } }
+    }),
+    route('POST', '/v1/groups', async ({ body }) => {
+      const f = fields(await body(), ['name'])
+      return { status: 201, json: { group: await ops.createGroup(text(f, 'name', { max: MAX_NAME_LENGTH }).trim()) } }
+    }),
+    route('GET', `/v1/groups/${group}`, async ({ params, query: q }) => {
+      query(q, [])
+      return { json: { group: ops.group(params[0] as string) } }
+    }),
+    route('POST', `/v1/groups/${group}/invites`, async ({ params, body }) => {
+      const f = fields(await body(), ['expiresInMs', 'singleUse', 'addresses'])
+      const expiresInMs = optionalInteger(f, 'expiresInMs', { min: 1000, max: MAX_EXPIRY_MS })
+      const invite = await ops.invite(params[0] as string, {
+        singleUse: optionalBoolean(f, 'singleUse') ?? false,
+        withAddresses: optionalBoolean(f, 'addresses') ?? true,
+        ...(expiresInMs === undefined ? {} : { expiresInMs })
+      })
+      return { status: 201, json: invite }
+    }),
+    route('POST', '/v1/join', async ({ body }) => {
+      const f = fields(await body(), ['link'])
+      return { json: await ops.join(text(f, 'link', { max: LINK_MAX })) }
+    }),
+    route('GET', `/v1/groups/${group}/messages`, async ({ params, query: q }) => {
+      const p = query(q, ['limit', 'before'])
+      const before = optionalHexPrefix(p.get('before'), 'before')
+      const limit = queryInteger(p, 'limit', { min: 1, max: MAX_HISTORY_PAGE, default: 50 })
+      return { json: ops.history(params[0] as string, { limit, ...(before === undefined ? {} : { before }) }) }
+    }),
+    route('POST', `/v1/groups/${group}/messages`, async ({ params, body }) => {
+      const f = fields(await body(), ['text', 'replyTo'])
+      const message = text(f, 'text', { max: MAX_TEXT_LENGTH })
+      const replyTo = optionalHexPrefix(optionalText(f, 'replyTo', { max: 64 }), 'replyTo')
+      return { status: 201, json: await ops.send(params[0] as string, message, replyTo) }
+    }),
+    route('GET', `/v1/groups/${group}/members`, async ({ params, query: q }) => {
+      query(q, [])
+      return { json: await ops.members(params[0] as string) }
+    }),
+    route('GET', `/v1/groups/${group}/export`, async ({ params, query: q }) => {
+      query(q, [])
+      const ref = params[0] as string
+      // resolve now, so an unknown group is a 404 and not an empty export
+      ops.group(ref)
+      return { stream: ops.exportLines(ref), contentType: 'application/x-ndjson; charset=utf-8' }
+    }),
+    route('GET', '/v1/search', async ({ query: q }) => {
+      const p = query(q, ['q', 'group', 'limit'])
+      const searchFor = p.get('q')
+      if (searchFor === undefined || searchFor.trim() === '') throw new InvalidRequestError('"q" (what to search for) is missing')
+      if (searchFor.length > MAX_QUERY_LENGTH) throw new InvalidRequestError(`"q" is longer than ${MAX_QUERY_LENGTH} characters`)
+      const limit = queryInteger(p, 'limit', { min: 1, max: MAX_SEARCH_RESULTS, default: 50 })
+      const groupRef = p.get('group')
+      return { json: ops.search(searchFor, { limit, ...(groupRef === undefined ? {} : { group: groupRef }) }) }
+    }),
+    route('GET', '/v1/peers', async ({ query: q }) => {
+      query(q, [])
+      return { json: ops.peers() }
+    }),
+    route('GET', '/v1/profile', async ({ query: q }) => {
+      query(q, [])
+      return { json: ops.profile() }
+    }),
+    route('PUT', '/v1/profile', async ({ body }) => {
+      const f = fields(await body(), ['name'])
+      return { json: ops.setName(text(f, 'name', { max: MAX_NAME_LENGTH }).trim()) }
+    }),
+    route('GET', '/v1/events', async ({ query: q }) => {
+      const p = query(q, ['group', 'types'])
+      const filter: EventFilter = {}
+      const groupRef = p.get('group')
+      if (groupRef !== undefined) filter.groupId = ops.group(groupRef).id
+      const types = p.get('types')
+      if (types !== undefined) {
+        const list = types.split(',').map((t) => t.trim())
+        if (list.length > EVENT_TYPES_MAX || list.some((t) => !/^[a-z:-]{1,40}$/.test(t))) {
+          throw new InvalidRequestError('"types" must be a comma-separated list of event types, e.g. message,sync:progress')
+        }
+        filter.types = new Set(list)
+      }
+      return { events: filter }
+    }),
+    route('POST', '/v1/stop', async ({ body }) => {
+      fields(await body(), [])
+      return { status: 202, json: { stopping: true }, after: () => ops.stop() }
+    })
+  ]
+}
+
+function route(method: Route['method'], path: string, handle: Route['handle']): Route {
+  return { method, path: new RegExp(`^${path}$`), handle }
+}

@@ -1,0 +1,132 @@
+/**
+ * ApiClient: how every CLI command but `start` reaches the daemon of a data
+ * directory, through the address and token it wrote there. A missing file,
+ * a dead pid or a refused connection all mean the daemon is not running,
+ * and the error says how to start it.
+ */
+import type { ApiErrorBody, DaemonEvent } from '../api/api-types.ts'
+import { homeFlag, processAlive, readApiAddress, readApiToken } from '../data-dir.ts'
+import { ApiRequestError, DaemonNotRunningError } from '../errors.ts'
+
+export class ApiClient {
+  readonly home: string
+  readonly url: string
+  private readonly token: string
+
+  private constructor(home: string, url: string, token: string) {
+    this.home = home
+    this.url = url
+    this.token = token
+  }
+
+  static async connect(home: string): Promise<ApiClient> {
+    const address = await readApiAddress(home)
+    const token = await readApiToken(home)
+    if (address === undefined || token === undefined || !processAlive(address.pid)) throw notRunning(home)
+    return new ApiClient(home, address.url, token)
+  }
+
+  get<T>(path: string): Promise<T> {
+    return this.request<T>('GET', path)
+  }
+
+  post<T>(path: string, body: object = {}): Promise<T> {
+    return this.request<T>('POST', path, body)
+  }
+
+  put<T>(path: string, body: object): Promise<T> {
+    return this.request<T>('PUT', path, body)
+  }
+
+  async request<T>(method: string, path: string, body?: object): Promise<T> {
+    const res = await this.fetch(path, {
+      method,
+      ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } })
+    })
+    const text = await res.text()
+    let value: unknown
+    try {
+      value = JSON.parse(text)
+    } catch {
+      throw new ApiRequestError(
+        'InvalidResponseError',
+        `the daemon answered ${method} ${path} with something that is not JSON (HTTP ${res.status})`,
+        res.status
+      )
+    }
+    if (!res.ok) {
+      const error = (value as Partial<ApiErrorBody>).error
+      throw new ApiRequestError(error?.name ?? 'Error', error?.message ?? `HTTP ${res.status}`, res.status)
+    }
+    return value as T
+  }
+
+  /** The body of a streaming answer (an export), chunk by chunk. */
+  async *stream(path: string): AsyncGenerator<string> {
+    const res = await this.fetch(path, { method: 'GET' })
+    if (!res.ok) {
+      const error = ((await res.json()) as Partial<ApiErrorBody>).error
+      throw new ApiRequestError(error?.name ?? 'Error', error?.message ?? `HTTP ${res.status}`, res.status)
+    }
+    const decoder = new TextDecoder()
+    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) yield decoder.decode(chunk, { stream: true })
+  }
+
+  /**
+   * The daemon's events, from the moment this resolves (the stream is open),
+   * as an iterator that ends when the daemon stops.
+   */
+  async events(query: Record<string, string>, signal?: AbortSignal): Promise<AsyncGenerator<DaemonEvent>> {
+    const res = await this.fetch(`/v1/events?${new URLSearchParams(query)}`, { method: 'GET', ...(signal === undefined ? {} : { signal }) })
+    if (!res.ok) {
+      const error = ((await res.json()) as Partial<ApiErrorBody>).error
+      throw new ApiRequestError(error?.name ?? 'Error', error?.message ?? `HTTP ${res.status}`, res.status)
+    }
+    return serverSentEvents(res.body as unknown as AsyncIterable<Uint8Array>)
+  }
+
+  private async fetch(path: string, init: RequestInit): Promise<Response> {
+    try {
+      return await fetch(`${this.url}${path}`, {
+        ...init,
+        headers: { ...(init.headers as Record<string, string> | undefined), authorization: `Bearer ${this.token}` }
+      })
+    } catch (err) {
+      if ((err as Error).name === 'AbortError') throw err
+      // the daemon died without removing its api.json, or is stopping
+      throw notRunning(this.home, err)
+    }
+  }
+}
+
+function notRunning(home: string, cause?: unknown): DaemonNotRunningError {
+  return new DaemonNotRunningError(
+    `the Causette daemon is not running for ${home}; start it with \`causette start${homeFlag(home)}\` (it runs in the foreground: use another terminal, or a service manager)`,
+    cause === undefined ? undefined : { cause }
+  )
+}
+
+/** Parses a text/event-stream body: `event:` and `data:` lines, events separated by a blank line. */
+async function* serverSentEvents(body: AsyncIterable<Uint8Array>): AsyncGenerator<DaemonEvent> {
+  const decoder = new TextDecoder()
+  let buffer = ''
+  try {
+    for await (const chunk of body) {
+      buffer += decoder.decode(chunk, { stream: true })
+      for (let end = buffer.indexOf('\n\n'); end !== -1; end = buffer.indexOf('\n\n')) {
+        const block = buffer.slice(0, end)
+        buffer = buffer.slice(end + 2)
+        const data = block
+          .split('\n')
+          .filter((line) => line.startsWith('data:'))
+          .map((line) => line.slice(5).trimStart())
+          .join('\n')
+        if (data !== '') yield JSON.parse(data) as DaemonEvent
+      }
+    }
+  } catch (err) {
+    // the daemon going away mid-stream ends the stream like a clean close
+    if ((err as Error).name === 'AbortError') return
+    if (!/terminated|other side closed|ECONNRESET/i.test(`${(err as Error).message} ${String((err as { cause?: unknown }).cause)}`)) throw err
+  }
+}

@@ -1,0 +1,146 @@
+/** `causette send`, `history`, `tail`, `search` and `export`: writing and reading a group's messages. */
+
+import { once } from 'node:events'
+import { createWriteStream } from 'node:fs'
+import { createInterface } from 'node:readline'
+import { type Command, InvalidArgumentError } from 'commander'
+import type { AuthorView, GroupRef, HistoryResponse, SearchResponse, SendResponse } from '../../api/api-types.ts'
+import { UsageError } from '../../errors.ts'
+import type { ApiClient } from '../api-client.ts'
+import { contextOf, groupPath } from '../command-context.ts'
+import { formatMessage, shortId } from '../message-format.ts'
+import type { Output } from '../output.ts'
+
+export function registerMessages(program: Command): void {
+  program
+    .command('send')
+    .description('send a message; it is stored on this device before the command returns')
+    .argument('<group>', 'group name, id, or the start of its id')
+    .argument('[text...]', 'the message; "-" (or nothing, with input piped) sends each line of standard input as a message')
+    .option('--reply-to <message>', 'id (or its start) of the message this one answers')
+    .action(async (group: string, words: string[], options: { replyTo?: string }, command: Command) => {
+      const { out, connect } = contextOf(command)
+      const client = await connect()
+      const reply = options.replyTo === undefined ? {} : { replyTo: options.replyTo }
+      if (words.length > 0 && !(words.length === 1 && words[0] === '-')) {
+        const sent = await client.post<SendResponse>(groupPath(group, '/messages'), { text: words.join(' '), ...reply })
+        out.data(sent)
+        out.line(`Sent to ${sent.group.name} (${shortId(sent.message.id)}).`)
+        return
+      }
+      if (process.stdin.isTTY) throw new UsageError('write the message after the group, or pipe lines into `causette send <group> -`')
+      let sent = 0
+      for await (const line of createInterface({ input: process.stdin, crlfDelay: Number.POSITIVE_INFINITY })) {
+        if (line.trim() === '') continue
+        // one request per line: each is durable before the next is sent
+        out.data(await client.post<SendResponse>(groupPath(group, '/messages'), { text: line, ...reply }))
+        sent++
+      }
+      out.line(`Sent ${sent} message${sent === 1 ? '' : 's'}.`)
+    })
+
+  program
+    .command('history')
+    .description('show the latest messages of a group, oldest first')
+    .argument('<group>', 'group name, id, or the start of its id')
+    .option('-n, --limit <count>', 'how many messages (1 to 1000)', count(1000), 50)
+    .option('--before <message>', 'only messages before this one (its id, or the start of it): the next page back')
+    .action(async (group: string, options: { limit: number; before?: string }, command: Command) => {
+      const { out, connect } = contextOf(command)
+      const query = new URLSearchParams({ limit: String(options.limit), ...(options.before === undefined ? {} : { before: options.before }) })
+      const page = await (await connect()).get<HistoryResponse>(groupPath(group, `/messages?${query}`))
+      out.data(page)
+      for (const m of page.messages) out.line(formatMessage(m, page.authors))
+      if (page.messages.length === 0) out.note(`No messages in ${page.group.name} yet.`)
+      const first = page.messages[0]
+      if (page.hasOlder && first !== undefined) out.note(`Older messages: causette history ${shortId(page.group.id)} --before ${shortId(first.id)}`)
+    })
+
+  program
+    .command('tail')
+    .description('show the latest messages of a group, then each new one as it arrives (Ctrl-C ends)')
+    .argument('<group>', 'group name, id, or the start of its id')
+    .option('-n, --lines <count>', 'how many earlier messages to show first (0 to 1000)', count(1000, 0), 10)
+    .action(async (group: string, options: { lines: number }, command: Command) => {
+      const { out, connect } = contextOf(command)
+      await tail(await connect(), out, group, options.lines)
+    })
+
+  program
+    .command('search')
+    .description('find messages by words, whatever their case and accents ("ecole" finds "École")')
+    .argument('<group-and-words...>', 'the group (name, id or start of id) then the words; with --all, only the words')
+    .option('--all', 'search every group')
+    .option('-n, --limit <count>', 'at most this many results, newest first (1 to 500)', count(500), 50)
+    .action(async (args: string[], options: { all?: boolean; limit: number }, command: Command) => {
+      const { out, connect } = contextOf(command)
+      const [group, ...words] = options.all === true ? [undefined, ...args] : args
+      if (words.length === 0) throw new UsageError('give a group (or --all) and the words to search for, e.g. causette search Climbing sunday')
+      const query = new URLSearchParams({ q: words.join(' '), limit: String(options.limit), ...(group === undefined ? {} : { group }) })
+      const found = await (await connect()).get<SearchResponse>(`/v1/search?${query}`)
+      out.data(found)
+      if (found.results.length === 0) out.note(`Nothing found for "${found.query}".`)
+      for (const r of found.results) out.line(`${group === undefined ? `${r.group.name}  ` : ''}${formatMessage(r.message, found.authors)}`)
+    })
+
+  program
+    .command('export')
+    .description("write a group's readable history as JSON lines (one message per line, oldest first)")
+    .argument('<group>', 'group name, id, or the start of its id')
+    .option('-o, --output <file>', 'write to this file instead of standard output')
+    .action(async (group: string, options: { output?: string }, command: Command) => {
+      const { out, connect } = contextOf(command)
+      const client = await connect()
+      const sink = options.output === undefined ? process.stdout : createWriteStream(options.output, { mode: 0o600 })
+      let lines = 0
+      for await (const chunk of client.stream(groupPath(group, '/export'))) {
+        lines += chunk.split('\n').length - 1
+        if (!sink.write(chunk)) await once(sink, 'drain')
+      }
+      if (sink !== process.stdout) {
+        sink.end()
+        await once(sink, 'finish')
+        out.note(`Wrote ${lines} message${lines === 1 ? '' : 's'} to ${options.output}.`)
+      }
+    })
+}
+
+/** Prints the latest messages, then follows the event stream; returns when the daemon stops. */
+async function tail(client: ApiClient, out: Output, group: string, lines: number): Promise<void> {
+  const { group: found } = await client.get<{ group: GroupRef }>(groupPath(group))
+  // subscribe first, so nothing written between the two requests is missed
+  const events = await client.events({ group: found.id, types: 'message' })
+  const recent = await client.get<HistoryResponse>(groupPath(found.id, `/messages?limit=${Math.max(lines, 1)}`))
+  const shown = recent.messages.slice(recent.messages.length - lines)
+  const seen = new Set(shown.map((m) => m.id))
+  for (const m of shown) print(out, m, recent.authors[m.author], true, recent.authors)
+  out.note(`Following ${found.name}; Ctrl-C to stop.`)
+  for await (const event of events) {
+    if (event.type !== 'message') continue
+    // a message the history above already showed comes through once more only if it changed
+    if (event.isNew && seen.has(event.message.id)) continue
+    seen.add(event.message.id)
+    print(out, event.message, event.author, event.isNew, { [event.message.author]: event.author })
+  }
+  out.note('The daemon stopped.')
+  process.exitCode = 1
+}
+
+function print(
+  out: Output,
+  message: HistoryResponse['messages'][number],
+  author: AuthorView | undefined,
+  isNew: boolean,
+  authors: Record<string, AuthorView>
+): void {
+  out.data({ message, ...(author === undefined ? {} : { author }), isNew })
+  out.line(`${isNew ? '' : '(changed) '}${formatMessage(message, authors)}`)
+}
+
+function count(max: number, min = 1): (value: string) => number {
+  return (value) => {
+    const n = /^\d{1,6}$/.test(value) ? Number(value) : Number.NaN
+    if (!(n >= min && n <= max)) throw new InvalidArgumentError(`give a whole number from ${min} to ${max}`)
+    return n
+  }
+}

@@ -1,0 +1,64 @@
+/** `causette start`: runs the daemon in the foreground until stopped (Ctrl-C, SIGTERM or `causette stop`). */
+import { type Command, InvalidArgumentError } from 'commander'
+import { contextOf } from '../command-context.ts'
+import { StartReport } from '../start-report.ts'
+
+export function registerStart(program: Command): void {
+  program
+    .command('start')
+    .description('run the daemon: go online, keep your groups in sync, answer the other commands')
+    .option('--name <name>', 'your display name, kept on this device')
+    .option('--p2p-port <port>', 'TCP port for peers, WebSockets on the next one; 0 picks free ports (default 7431)', port)
+    .option('--api-port <port>', 'port of the control API on 127.0.0.1; 0 picks a free one (default 7430)', port)
+    .option('--listen-host <ipv4>', 'address the peer listeners bind (default 0.0.0.0: every interface)')
+    .option('--no-mdns', 'do not announce or look for peers on the local network')
+    .option('--bootstrap <multiaddr...>', 'peers to dial at start and whenever disconnected (also "bootstrap" in config.json)')
+    .option('--relay <multiaddr...>', 'circuit relays to reserve a slot on, to be reachable behind NAT (also "relays" in config.json)')
+    .addHelpText(
+      'after',
+      '\nSettings may also live in config.json in the data directory: p2pPort, apiPort, listenHost, mdns, bootstrap, relays.\nFlags win over the file.'
+    )
+    .action(async (flags: StartFlags, command: Command) => {
+      const { home, out } = contextOf(command)
+      // loaded here: the other commands never load the daemon
+      const [{ Daemon }, { daemonOptions }] = await Promise.all([import('../../daemon/daemon.ts'), import('../../daemon/daemon-options.ts')])
+      const options = await daemonOptions(home, {
+        ...(flags.p2pPort === undefined ? {} : { p2pPort: flags.p2pPort }),
+        ...(flags.apiPort === undefined ? {} : { apiPort: flags.apiPort }),
+        ...(flags.listenHost === undefined ? {} : { listenHost: flags.listenHost }),
+        ...(command.getOptionValueSource('mdns') === 'cli' ? { mdns: false } : {}),
+        ...(flags.bootstrap === undefined ? {} : { bootstrap: flags.bootstrap }),
+        ...(flags.relay === undefined ? {} : { relays: flags.relay }),
+        ...(flags.name === undefined ? {} : { name: flags.name.trim() })
+      })
+      const report = new StartReport(out)
+      const daemon = await Daemon.start(options, (event) => report.event(event))
+      let signals = 0
+      const onSignal = (): void => {
+        // a second Ctrl-C means now
+        if (++signals > 1) process.exit(130)
+        void daemon.stop()
+      }
+      process.on('SIGINT', onSignal)
+      process.on('SIGTERM', onSignal)
+      await daemon.stopped
+      report.stopped()
+      // libp2p may hold timers or sockets a moment longer; the daemon is done
+      process.exit(0)
+    })
+}
+
+interface StartFlags {
+  name?: string
+  p2pPort?: number
+  apiPort?: number
+  listenHost?: string
+  bootstrap?: string[]
+  relay?: string[]
+}
+
+function port(value: string): number {
+  const n = /^\d{1,5}$/.test(value) ? Number(value) : Number.NaN
+  if (!(n >= 0 && n <= 65535)) throw new InvalidArgumentError('a port is a whole number from 0 to 65535 (0 picks a free one)')
+  return n
+}

@@ -1,0 +1,38 @@
+/**
+ * The `causette` command line: `causette start` runs the daemon; every other
+ * command talks to the running daemon of the same data directory through
+ * its control API. Errors print as one line (or one JSON object with
+ * --json) on stderr, with exit status 1.
+ */
+import { Command } from 'commander'
+import { ApiRequestError } from '../errors.ts'
+import { registerGroups } from './commands/groups.ts'
+import { registerInvites } from './commands/invites.ts'
+import { registerMessages } from './commands/messages.ts'
+import { registerNetwork } from './commands/network.ts'
+import { registerStart } from './commands/start.ts'
+
+const VERSION = '0.1.0'
+
+const program = new Command('causette')
+  .description('Causette: peer-to-peer group chat with no server')
+  .version(VERSION)
+  .option('--home <dir>', 'data directory (default: $CAUSETTE_HOME, else ~/.local/share/causette or your platform’s equivalent)')
+  .option('--json', 'machine-readable output: JSON on stdout, errors as JSON on stderr')
+  .showHelpAfterError('(add --help for usage)')
+
+registerStart(program)
+registerGroups(program)
+registerInvites(program)
+registerMessages(program)
+registerNetwork(program)
+
+try {
+  await program.parseAsync(process.argv)
+} catch (err) {
+  const error = err as Error
+  const name = error instanceof ApiRequestError ? error.errorName : error.name
+  if (program.opts().json === true) process.stderr.write(`${JSON.stringify({ error: { name, message: error.message } })}\n`)
+  else process.stderr.write(`causette: ${error.message}\n`)
+  process.exitCode = 1
+}

@@ -1,0 +1,32 @@
+/** How messages, authors and times read in a terminal. */
+import type { AuthorView, MessageView } from '../api/api-types.ts'
+
+export function formatTime(ms: number): string {
+  const d = new Date(ms)
+  const pad = (n: number) => String(n).padStart(2, '0')
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`
+}
+
+/** A name where one is known, else the start of the safety-number fingerprint. */
+export function authorLabel(author: AuthorView | undefined, key: string): string {
+  if (author === undefined) return key.slice(0, 8)
+  const label = author.name ?? author.fingerprint.slice(0, 11)
+  return author.you ? `${label} (you)` : label
+}
+
+/** One line: `[2026-11-25 11:40] Alice (you): Sunday at 10? (edited) [👍 2]`. */
+export function formatMessage(m: MessageView, authors: Record<string, AuthorView>): string {
+  const body = m.deleted ? '(deleted)' : m.text.replaceAll('\n', '\n    ')
+  const reply = m.replyTo === undefined ? '' : `↪ ${m.replyTo.slice(0, 8)} `
+  const edited = m.edited ? ' (edited)' : ''
+  const reactions = m.reactions.length === 0 ? '' : ` [${m.reactions.map((r) => `${r.emoji} ${r.authors.length}`).join(', ')}]`
+  return `[${formatTime(m.time)}] ${authorLabel(authors[m.author], m.author)}: ${reply}${body}${edited}${reactions}`
+}
+
+export function shortId(id: string): string {
+  return id.slice(0, 12)
+}
+
+export function count(n: number, one: string, many = `${one}s`): string {
+  return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`
+}

@@ -1,0 +1,152 @@
+/**
+ * What `causette start` shows while the daemon runs: who it is and where it
+ * listens, then progress — the device key made on a first start, each group
+ * opened, and every long catch-up with a member (received of expected
+ * entries, at most once a second, then a summary). With --json the same
+ * moments are JSON lines.
+ */
+import type { DaemonEvent } from '../api/api-types.ts'
+import { count } from './message-format.ts'
+import type { Output } from './output.ts'
+
+/** A catch-up is long, and worth showing, from this many entries. */
+const LONG_CATCH_UP = 200
+const PROGRESS_EVERY_MS = 1000
+/** Opening a group this large takes a noticeable moment: say so before, not only after. */
+const LARGE_GROUP = 10_000
+
+interface CatchUp {
+  shownAt: number
+  shown: boolean
+}
+
+export class StartReport {
+  private readonly out: Output
+  private readonly names = new Map<string, string>()
+  private readonly catchUps = new Map<string, CatchUp>()
+
+  constructor(out: Output) {
+    this.out = out
+  }
+
+  stopped(): void {
+    this.out.data({ type: 'stopped' })
+    this.out.line('Stopped.')
+  }
+
+  event(e: DaemonEvent): void {
+    switch (e.type) {
+      case 'ready':
+        this.out.data(e)
+        this.out.line(`Causette daemon running as ${e.name === undefined ? 'an unnamed device' : `"${e.name}"`}`)
+        this.out.line(`  peer id    ${e.peerId}`)
+        this.out.line(`  data       ${e.home}`)
+        e.addresses.forEach((a, i) => {
+          this.out.line(`  ${i === 0 ? 'listening' : '         '}  ${a}`)
+        })
+        this.out.line(`  control    ${e.api} (token in the data directory's api-token file)`)
+        return
+      case 'key:generated':
+        this.out.data(e)
+        this.out.line(`First start: made this device's key (peer id ${e.peerId})`)
+        return
+      case 'groups:opening':
+        this.out.data(e)
+        if (e.total > 0) this.out.line(`Opening ${count(e.total, 'group')}…`)
+        return
+      case 'group:opening':
+        this.names.set(e.groupId, e.name)
+        this.out.data(e)
+        if (e.entries >= LARGE_GROUP)
+          this.out.line(`  [${e.index}/${e.total}] ${this.name(e.groupId)}: loading ${count(e.entries, 'entry', 'entries')}…`)
+        return
+      case 'group:opened':
+        this.out.data(e)
+        this.out.line(
+          `  ${this.name(e.groupId)}: ${count(e.messages, 'message')}, ${count(e.entries, 'entry', 'entries')}${e.reindexed ? ', search index rebuilt' : ''} (${seconds(e.durationMs)})`
+        )
+        return
+      case 'group:open-failed':
+        this.out.data(e)
+        this.out.line(`  ${this.name(e.groupId)}: could not be opened: ${e.error.message}`)
+        return
+      case 'groups:opened':
+        this.out.data(e)
+        if (e.total > 0) this.out.line(`All ${count(e.total, 'group')} open (${seconds(e.durationMs)}).`)
+        this.out.line('Ready.')
+        return
+      case 'group:created':
+      case 'group:joined':
+        this.names.set(e.group.id, e.group.name)
+        this.out.data(e)
+        this.out.line(`${e.type === 'group:created' ? 'Created' : 'Joined'} group ${this.name(e.group.id)}`)
+        return
+      case 'sync:progress':
+        this.progress(e)
+        return
+      case 'sync:finished': {
+        const key = `${e.groupId}/${e.peer}`
+        const shown = this.catchUps.get(key)?.shown === true
+        this.catchUps.delete(key)
+        if (!shown && e.added < LONG_CATCH_UP) return
+        this.out.data(e)
+        this.out.line(
+          `Caught up ${this.name(e.groupId)} with ${shortPeer(e.peer)}: ${count(e.added, 'new entry', 'new entries')} in ${seconds(e.durationMs)}`
+        )
+        return
+      }
+      case 'sync:failed': {
+        const key = `${e.groupId}/${e.peer}`
+        const shown = this.catchUps.get(key)?.shown === true
+        this.catchUps.delete(key)
+        if (!shown) return
+        this.out.data(e)
+        this.out.line(`Catching up ${this.name(e.groupId)} with ${shortPeer(e.peer)} stopped: ${e.error.message}`)
+        return
+      }
+      case 'rejected':
+        this.out.data(e)
+        this.out.line(`Refused an entry of ${this.name(e.groupId)} from ${shortPeer(e.peer)}: ${e.error.message}`)
+        return
+      case 'equivocation':
+        this.out.data(e)
+        this.out.line(`Warning: in ${this.name(e.groupId)}, device ${e.author.slice(0, 8)} wrote two different entries numbered ${e.seq}`)
+        return
+      case 'stopping':
+        this.out.data(e)
+        this.out.line('Stopping…')
+        return
+      default:
+        // messages, entries and membership changes are for the event stream, not the daemon's terminal
+        return
+    }
+  }
+
+  private progress(e: Extract<DaemonEvent, { type: 'sync:progress' }>): void {
+    if (e.expected < LONG_CATCH_UP) return
+    const key = `${e.groupId}/${e.peer}`
+    const now = Date.now()
+    const state = this.catchUps.get(key) ?? { shownAt: 0, shown: false }
+    this.catchUps.set(key, state)
+    if (now - state.shownAt < PROGRESS_EVERY_MS && e.received < e.expected) return
+    state.shownAt = now
+    state.shown = true
+    this.out.data(e)
+    this.out.line(
+      `Catching up ${this.name(e.groupId)} with ${shortPeer(e.peer)}: ${e.received.toLocaleString('en-US')} of ${count(e.expected, 'entry', 'entries')}`
+    )
+  }
+
+  private name(groupId: string): string {
+    const name = this.names.get(groupId)
+    return name === undefined || name === '' ? groupId.slice(0, 12) : `${name} (${groupId.slice(0, 8)})`
+  }
+}
+
+function shortPeer(peer: string): string {
+  return `…${peer.slice(-8)}`
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`
+}

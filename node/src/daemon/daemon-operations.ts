@@ -1,0 +1,289 @@
+/**
+ * DaemonOperations: everything the control API (and so the CLI) can ask a
+ * running daemon, on already validated arguments. Reads of history and
+ * search come from the message index; writes go through the peer, and
+ * resolve only once the entry is committed to the store.
+ */
+import { fingerprint, fromHex, type GroupLog, inviteLink, type MessageOperation, parseInvite, toHex } from '@causette/core'
+import type {
+  GroupRef,
+  GroupStatusView,
+  GroupSummary,
+  HistoryResponse,
+  InviteResponse,
+  JoinResponse,
+  MembersResponse,
+  PeersResponse,
+  PeerView,
+  ProfileResponse,
+  SearchResponse,
+  SendResponse,
+  StatusResponse,
+  SyncState
+} from '../api/api-types.ts'
+import { UnknownMessageError } from '../errors.ts'
+import { searchQuery } from '../store/search-query.ts'
+import type { DaemonParts } from './daemon.ts'
+import type { KnownGroup } from './group-directory.ts'
+
+const EXPORT_PAGE = 1000
+
+export interface InviteOptions {
+  expiresInMs?: number
+  singleUse: boolean
+  /** Put this device's addresses in the link (else members find it by mDNS or through others). */
+  withAddresses: boolean
+}
+
+export class DaemonOperations {
+  private readonly parts: DaemonParts
+  private readonly requestStop: () => Promise<void>
+  private readonly apiUrl: () => string
+
+  constructor(parts: DaemonParts, requestStop: () => Promise<void>, apiUrl: () => string) {
+    this.parts = parts
+    this.requestStop = requestStop
+    this.apiUrl = apiUrl
+  }
+
+  status(): StatusResponse {
+    const { peer, options, settings, directory, authors, startedAt } = this.parts
+    const key = toHex(peer.key.publicKey)
+    const name = settings.get('name')
+    return {
+      peerId: peer.peerId,
+      key,
+      fingerprint: authors.fingerprint(key),
+      ...(name === undefined ? {} : { name }),
+      home: options.home,
+      addresses: peer.multiaddrs(),
+      api: this.apiUrl(),
+      startedAt,
+      uptimeMs: Date.now() - startedAt,
+      connections: peer.libp2p.getConnections().length,
+      rssBytes: process.memoryUsage.rss(),
+      groupsOpened: directory.list().every((g) => g.log !== undefined || g.failure !== undefined),
+      groups: directory.list().map((g) => this.groupStatus(g))
+    }
+  }
+
+  groups(): GroupSummary[] {
+    return this.parts.directory.list().map((g) => this.summary(g))
+  }
+
+  group(ref: string): GroupStatusView {
+    return this.groupStatus(this.parts.directory.resolve(ref))
+  }
+
+  async createGroup(name: string): Promise<GroupSummary> {
+    const { peer, store, directory, indexer, emit } = this.parts
+    const log = await peer.createGroup(name)
+    const known = directory.adopt(log, (await store.getGroup(log.id)) ?? { id: log.id, secret: log.secret, name, addedAt: Date.now() })
+    indexer.catchUp(log)
+    emit({ type: 'group:created', group: refOf(known) })
+    return this.summary(known)
+  }
+
+  async invite(ref: string, options: InviteOptions): Promise<InviteResponse> {
+    const known = this.parts.directory.resolve(ref)
+    const log = await this.parts.directory.openLog(known)
+    const made = await this.parts.peer.createInvite(log.idHex, {
+      singleUse: options.singleUse,
+      ...(options.expiresInMs === undefined ? {} : { expires: Date.now() + options.expiresInMs })
+    })
+    const invite = options.withAddresses ? made : { ...made, addresses: [] }
+    return {
+      group: refOf(known),
+      link: inviteLink(invite),
+      ...(invite.expires === undefined ? {} : { expires: invite.expires }),
+      singleUse: invite.singleUse,
+      addresses: invite.addresses
+    }
+  }
+
+  /** Joins the group of an invite link; the link's named errors (malformed, truncated, expired) pass through. */
+  async join(link: string): Promise<JoinResponse> {
+    const { peer, store, directory, indexer, dialer, emit } = this.parts
+    const invite = parseInvite(link, Date.now())
+    const existing = directory.get(toHex(invite.groupId))
+    if (existing !== undefined) return { group: refOf(existing), alreadyMember: true, reached: 0 }
+    const log = await peer.acceptInvite(invite)
+    dialer.rememberAddresses(invite.addresses)
+    const record = (await store.getGroup(log.id)) ?? { id: log.id, secret: log.secret, name: invite.groupName, addedAt: Date.now() }
+    const known = directory.adopt(log, record)
+    indexer.catchUp(log)
+    const connected = new Set(peer.libp2p.getConnections().map((c) => c.remotePeer.toString()))
+    const reached = new Set(invite.addresses.map((a) => /\/p2p\/([^/]+)$/.exec(a)?.[1]).filter((p) => p !== undefined && connected.has(p))).size
+    emit({ type: 'group:joined', group: refOf(known) })
+    return { group: refOf(known), alreadyMember: false, reached }
+  }
+
+  /** Resolves once the message is committed to the store (and indexed); it is published after. */
+  async send(ref: string, text: string, replyTo?: string): Promise<SendResponse> {
+    const { directory, index, peer } = this.parts
+    const known = directory.resolve(ref)
+    const log = await directory.openLog(known)
+    const op: MessageOperation = { type: 'message', text }
+    if (replyTo !== undefined) op.replyTo = index.resolveId(log.id, replyTo)
+    const entry = await peer.send(log.idHex, op)
+    const message = log.view.message(entry.idHex)
+    if (message === undefined) throw new UnknownMessageError(`message ${entry.idHex.slice(0, 12)} was written but is not in the view`)
+    return { group: refOf(known), message }
+  }
+
+  history(ref: string, options: { limit: number; before?: string }): HistoryResponse {
+    const { directory, index, authors } = this.parts
+    const known = directory.resolve(ref)
+    const before = options.before === undefined ? undefined : index.resolveId(known.record.id, options.before)
+    const page = index.page(known.record.id, { limit: options.limit, ...(before === undefined ? {} : { before }) })
+    return {
+      group: refOf(known),
+      messages: page.messages,
+      hasOlder: page.hasOlder,
+      authors: authors.viewsOf(page.messages.map((m) => m.author))
+    }
+  }
+
+  search(query: string, options: { group?: string; limit: number }): SearchResponse {
+    const { directory, index, authors } = this.parts
+    const match = searchQuery(query)
+    const known = options.group === undefined ? undefined : directory.resolve(options.group)
+    const hits = index.search(match, { limit: options.limit, ...(known === undefined ? {} : { groupId: known.record.id }) })
+    return {
+      query,
+      results: hits.map((hit) => {
+        const group = directory.get(hit.groupId)
+        return { group: group === undefined ? { id: hit.groupId, name: '' } : refOf(group), message: hit.message }
+      }),
+      authors: authors.viewsOf(hits.map((h) => h.message.author))
+    }
+  }
+
+  async members(ref: string): Promise<MembersResponse> {
+    const { directory, authors, peer } = this.parts
+    const known = directory.resolve(ref)
+    const log = await directory.openLog(known)
+    const online = new Set<string>()
+    for (const connection of peer.libp2p.getConnections()) {
+      const key = connection.remotePeer.publicKey
+      if (key !== undefined) online.add(toHex(key.raw))
+    }
+    return { group: refOf(known), members: authors.members(log, online) }
+  }
+
+  peers(): PeersResponse {
+    const { peer, directory } = this.parts
+    const byPeer = new Map<string, PeerView>()
+    for (const connection of peer.libp2p.getConnections()) {
+      const id = connection.remotePeer.toString()
+      const address = connection.remoteAddr.toString()
+      const view = byPeer.get(id) ?? { peer: id, addresses: [], transports: [], direction: connection.direction, limited: true, groups: [] }
+      view.addresses.push(address)
+      const transport = transportOf(address)
+      if (!view.transports.includes(transport)) view.transports.push(transport)
+      // one unlimited connection is enough for gossip
+      view.limited &&= connection.limits !== undefined
+      byPeer.set(id, view)
+    }
+    for (const known of directory.list()) {
+      if (known.log === undefined) continue
+      for (const member of peer.status(known.idHex).connectedMembers) byPeer.get(member)?.groups.push(known.idHex)
+    }
+    return { peers: [...byPeer.values()] }
+  }
+
+  /** The group's readable history as JSON lines, oldest first, a page at a time. */
+  async *exportLines(ref: string): AsyncGenerator<string> {
+    const { directory, index, authors } = this.parts
+    const known = directory.resolve(ref)
+    let after: Uint8Array = new Uint8Array(0)
+    for (;;) {
+      const page = index.pageForward(known.record.id, after, EXPORT_PAGE)
+      if (page.length === 0) return
+      yield page
+        .map(({ message: m }) => {
+          const author = authors.view(m.author)
+          return `${JSON.stringify({
+            id: m.id,
+            time: new Date(m.time).toISOString(),
+            author: m.author,
+            fingerprint: author.fingerprint,
+            ...(author.name === undefined ? {} : { name: author.name }),
+            text: m.text,
+            edited: m.edited,
+            deleted: m.deleted,
+            ...(m.replyTo === undefined ? {} : { replyTo: m.replyTo }),
+            mentions: m.mentions,
+            reactions: m.reactions
+          })}\n`
+        })
+        .join('')
+      after = (page[page.length - 1] as { key: Uint8Array }).key
+      // let the event loop breathe between pages of a long export
+      await new Promise((resolve) => setImmediate(resolve))
+    }
+  }
+
+  profile(): ProfileResponse {
+    const { peer, settings } = this.parts
+    const key = toHex(peer.key.publicKey)
+    const name = settings.get('name')
+    return { ...(name === undefined ? {} : { name }), key, fingerprint: fingerprint(fromHex(key)), peerId: peer.peerId }
+  }
+
+  setName(name: string): ProfileResponse {
+    this.parts.settings.set('name', name)
+    return this.profile()
+  }
+
+  stop(): void {
+    void this.requestStop()
+  }
+
+  private summary(known: KnownGroup): GroupSummary {
+    const { peer, index } = this.parts
+    const log = known.log
+    return {
+      ...refOf(known),
+      state: log === undefined ? 'loading' : 'open',
+      entries: log?.size ?? 0,
+      messages: log?.view.messageCount ?? index.count(known.record.id),
+      connectedMembers: log === undefined ? 0 : peer.status(known.idHex).connectedMembers.length,
+      addedAt: known.record.addedAt
+    }
+  }
+
+  private groupStatus(known: KnownGroup): GroupStatusView {
+    const summary = this.summary(known)
+    if (known.log === undefined) return { ...summary, sync: 'loading', pending: 0, syncing: false, upToDateWith: 0, members: [] }
+    const status = this.parts.peer.status(known.idHex)
+    return {
+      ...summary,
+      sync: syncState(known.log, status),
+      pending: status.pending,
+      syncing: status.syncing,
+      upToDateWith: status.upToDateWith,
+      ...(status.lastSync === undefined ? {} : { lastSync: status.lastSync }),
+      members: status.connectedMembers
+    }
+  }
+}
+
+function syncState(log: GroupLog, status: { connectedMembers: string[]; syncing: boolean; upToDateWith: number }): SyncState {
+  if (log.size === 0) return status.syncing ? 'syncing' : 'waiting for history'
+  if (status.syncing) return 'syncing'
+  if (status.connectedMembers.length === 0) return 'no members online'
+  return status.upToDateWith >= status.connectedMembers.length ? 'up to date' : 'sync pending'
+}
+
+function refOf(known: KnownGroup): GroupRef {
+  return { id: known.idHex, name: known.name }
+}
+
+function transportOf(address: string): string {
+  if (address.includes('/p2p-circuit')) return 'relay'
+  if (address.includes('/webrtc')) return 'webrtc'
+  if (/\/wss?(\/|$)/.test(address)) return 'websockets'
+  if (address.includes('/tcp/')) return 'tcp'
+  return 'other'
+}

@@ -1,0 +1,108 @@
+/**
+ * What a daemon is started with: flags over the data directory's
+ * config.json over defaults. Every value is checked here, so a typo in the
+ * config file stops the start with a message naming the setting.
+ *
+ * config.json (all optional):
+ *   { "p2pPort": 7431, "apiPort": 7430, "listenHost": "0.0.0.0", "mdns": true,
+ *     "bootstrap": ["/dns4/example.org/tcp/7431/p2p/12D3..."], "relays": ["/ip4/.../p2p/12D3..."] }
+ */
+import { readFile } from 'node:fs/promises'
+import { isIPv4 } from 'node:net'
+import { join } from 'node:path'
+import { CONFIG_FILE } from '../data-dir.ts'
+import { InvalidConfigError } from '../errors.ts'
+
+/** TCP listens here and WebSockets on the port after it. */
+export const DEFAULT_P2P_PORT = 7431
+/** A fixed default so the web app (served by the daemon later) keeps one URL. */
+export const DEFAULT_API_PORT = 7430
+const MAX_ADDRESSES = 32
+
+export interface DaemonOptions {
+  home: string
+  /** Base port: TCP on it, WebSockets on it + 1; 0 picks free ports for both. */
+  p2pPort: number
+  /** Port of the control API on 127.0.0.1; 0 picks a free one. */
+  apiPort: number
+  /** IPv4 address the peer-to-peer listeners bind (0.0.0.0: every interface, so LAN peers reach it). */
+  listenHost: string
+  /** Announce and discover peers on the LAN by multicast DNS. */
+  mdns: boolean
+  /** Peers to dial at start and whenever no connection to them is up. */
+  bootstrap: string[]
+  /** Circuit relays to reserve a slot on, so peers behind NAT and browsers reach this one. */
+  relays: string[]
+  /** Display name to keep in the local settings. */
+  name?: string
+}
+
+export type DaemonFlags = Partial<Omit<DaemonOptions, 'home'>>
+
+const SETTINGS = ['p2pPort', 'apiPort', 'listenHost', 'mdns', 'bootstrap', 'relays'] as const
+
+export async function daemonOptions(home: string, flags: DaemonFlags = {}): Promise<DaemonOptions> {
+  const config = await readConfig(join(home, CONFIG_FILE))
+  const options: DaemonOptions = {
+    home,
+    p2pPort: port(flags.p2pPort ?? config.p2pPort ?? DEFAULT_P2P_PORT, 'p2pPort', 65534),
+    apiPort: port(flags.apiPort ?? config.apiPort ?? DEFAULT_API_PORT, 'apiPort', 65535),
+    listenHost: host(flags.listenHost ?? config.listenHost ?? '0.0.0.0'),
+    mdns: flags.mdns ?? (config.mdns as boolean | undefined) ?? true,
+    bootstrap: addresses(flags.bootstrap ?? config.bootstrap ?? [], 'bootstrap'),
+    relays: addresses(flags.relays ?? config.relays ?? [], 'relays')
+  }
+  if (flags.name !== undefined) options.name = flags.name
+  return options
+}
+
+async function readConfig(path: string): Promise<Record<string, unknown>> {
+  let text: string
+  try {
+    text = await readFile(path, 'utf8')
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {}
+    throw new InvalidConfigError(`cannot read ${path}: ${(err as Error).message}`, { cause: err })
+  }
+  let value: unknown
+  try {
+    value = JSON.parse(text)
+  } catch (err) {
+    throw new InvalidConfigError(`${path} is not valid JSON: ${(err as Error).message}`, { cause: err })
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new InvalidConfigError(`${path} must hold a JSON object`)
+  for (const key of Object.keys(value)) {
+    if (!(SETTINGS as readonly string[]).includes(key)) {
+      throw new InvalidConfigError(`${path}: unknown setting "${key}"; the settings are ${SETTINGS.join(', ')}`)
+    }
+  }
+  const config = value as Record<string, unknown>
+  if (config.mdns !== undefined && typeof config.mdns !== 'boolean') throw new InvalidConfigError(`${path}: "mdns" must be true or false`)
+  return config
+}
+
+function port(value: unknown, what: string, max: number): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > max) {
+    throw new InvalidConfigError(`${what} must be a whole number from 0 to ${max} (0 picks a free port), not ${JSON.stringify(value)}`)
+  }
+  return value
+}
+
+function host(value: unknown): string {
+  if (typeof value !== 'string' || !isIPv4(value))
+    throw new InvalidConfigError(`listenHost must be an IPv4 address such as 0.0.0.0 or 127.0.0.1, not ${JSON.stringify(value)}`)
+  return value
+}
+
+function addresses(value: unknown, what: string): string[] {
+  if (!Array.isArray(value) || value.length > MAX_ADDRESSES)
+    throw new InvalidConfigError(`${what} must be a list of at most ${MAX_ADDRESSES} multiaddrs`)
+  for (const address of value) {
+    if (typeof address !== 'string' || !address.startsWith('/') || !/\/p2p\/[1-9A-HJ-NP-Za-km-z]+$/.test(address)) {
+      throw new InvalidConfigError(
+        `${what}: ${JSON.stringify(address)} is not a multiaddr ending in /p2p/<peer id>, e.g. /ip4/192.0.2.7/tcp/7431/p2p/12D3KooW…`
+      )
+    }
+  }
+  return value as string[]
+}

@@ -1,0 +1,337 @@
+/**
+ * Daemon: a headless Causette peer with its data directory. `Daemon.start`
+ * takes the data directory (refusing it while another daemon holds it,
+ * before binding any port), loads or makes the device key, goes online,
+ * opens the control API, and then opens the groups one by one with
+ * progress. Everything it does is reported as DaemonEvents, which the API
+ * streams and the `causette start` terminal prints.
+ *
+ * ```ts
+ * const daemon = await Daemon.start(await daemonOptions(home, { apiPort: 0, p2pPort: 0 }))
+ * console.log(daemon.peer.peerId, daemon.apiUrl)
+ * await daemon.stop()
+ * ```
+ */
+import { rm } from 'node:fs/promises'
+import { join } from 'node:path'
+import { CausettePeer, toHex } from '@causette/core'
+import { ApiServer } from '../api/api-server.ts'
+import type { DaemonEvent, ErrorView } from '../api/api-types.ts'
+import {
+  API_FILE,
+  API_TOKEN_FILE,
+  type ApiAddress,
+  DATABASE_FILE,
+  DEVICE_KEY_FILE,
+  ensureWritableHome,
+  homeFlag,
+  newApiToken,
+  readApiAddress,
+  writePrivateFile
+} from '../data-dir.ts'
+import { DaemonAlreadyRunningError, PortInUseError } from '../errors.ts'
+import { nodeSignatures } from '../node-signatures.ts'
+import { KnownPeers } from '../store/known-peers.ts'
+import { MessageIndex } from '../store/message-index.ts'
+import { Settings } from '../store/settings.ts'
+import { SqliteStore } from '../store/sqlite-store.ts'
+import { Authors } from './authors.ts'
+import { DaemonOperations } from './daemon-operations.ts'
+import type { DaemonOptions } from './daemon-options.ts'
+import { DeferredGroupsStore } from './deferred-groups-store.ts'
+import { loadOrCreateDeviceKey } from './device-key-file.ts'
+import { GroupDirectory } from './group-directory.ts'
+import { addressInUse, libp2pParts } from './libp2p-parts.ts'
+import { MessageIndexer } from './message-indexer.ts'
+import { PeerDialer } from './peer-dialer.ts'
+
+/** The parts a started daemon is made of; DaemonOperations works on them. */
+export interface DaemonParts {
+  options: DaemonOptions
+  peer: CausettePeer
+  store: SqliteStore
+  index: MessageIndex
+  indexer: MessageIndexer
+  settings: Settings
+  directory: GroupDirectory
+  authors: Authors
+  dialer: PeerDialer
+  startedAt: number
+  emit: (event: DaemonEvent) => void
+}
+
+export class Daemon {
+  readonly options: DaemonOptions
+  readonly peer: CausettePeer
+  readonly startedAt: number
+  /** What the control API does; also usable in-process. */
+  readonly operations: DaemonOperations
+  /** Resolves once the daemon has stopped, whoever stopped it. */
+  readonly stopped: Promise<void>
+  private readonly parts: DaemonParts
+  private readonly api: ApiServer
+  private apiAddress?: ApiAddress
+  private stopping?: Promise<void>
+  private readonly resolveStopped: () => void
+  private opening: Promise<void> = Promise.resolve()
+  private readonly listeners = new Set<(event: DaemonEvent) => void>()
+
+  private constructor(parts: Omit<DaemonParts, 'emit'>, token: string) {
+    this.parts = { ...parts, emit: (event) => this.emit(event) }
+    this.options = parts.options
+    this.peer = parts.peer
+    this.startedAt = parts.startedAt
+    this.operations = new DaemonOperations(
+      this.parts,
+      () => this.stop(),
+      () => this.apiUrl
+    )
+    this.api = new ApiServer(this, token)
+    const { promise, resolve } = Promise.withResolvers<void>()
+    this.stopped = promise
+    this.resolveStopped = resolve
+    this.wire()
+  }
+
+  static async start(options: DaemonOptions, onEvent?: (event: DaemonEvent) => void): Promise<Daemon> {
+    await ensureWritableHome(options.home)
+    const store = await openStore(options.home)
+    let peer: CausettePeer | undefined
+    try {
+      const { key, created } = await loadOrCreateDeviceKey(join(options.home, DEVICE_KEY_FILE))
+      peer = await CausettePeer.create({ key, store: new DeferredGroupsStore(store), signatures: nodeSignatures(), ...libp2pParts(options) })
+      if (created) onEvent?.({ type: 'key:generated', peerId: peer.peerId })
+      try {
+        await peer.start()
+      } catch (err) {
+        const address = addressInUse(err)
+        if (address === undefined) throw err
+        throw new PortInUseError(
+          `port ${address.split(':')[1]} (${address}) is already in use, by another Causette daemon or another program; choose other ports with --p2p-port (TCP on it, WebSockets on the next), or 0 for free ones`,
+          { cause: err }
+        )
+      }
+      const settings = new Settings(store.database)
+      if (options.name !== undefined) settings.set('name', options.name)
+      const index = new MessageIndex(store.database)
+      const directory = new GroupDirectory()
+      for (const record of await store.listGroups()) directory.add(record)
+      const knownPeers = new KnownPeers(store.database)
+      const started = peer
+      const daemon = new Daemon(
+        {
+          options,
+          peer,
+          store,
+          index,
+          indexer: new MessageIndexer(index),
+          settings,
+          directory,
+          authors: new Authors(toHex(key.publicKey), () => settings.get('name')),
+          dialer: new PeerDialer({
+            peer,
+            knownPeers,
+            bootstrap: options.bootstrap,
+            lonely: () => directory.list().some((g) => g.log !== undefined && started.status(g.idHex).connectedMembers.length === 0)
+          }),
+          startedAt: Date.now()
+        },
+        newApiToken()
+      )
+      if (onEvent !== undefined) daemon.subscribe(onEvent)
+      await daemon.goLive()
+      return daemon
+    } catch (err) {
+      await peer?.stop().catch(() => undefined)
+      await store.close()
+      throw err
+    }
+  }
+
+  get apiUrl(): string {
+    return this.apiAddress?.url ?? ''
+  }
+
+  /** Whether every group of the store has been opened since the start. */
+  get groupsOpened(): boolean {
+    return this.parts.directory.list().every((g) => g.log !== undefined || g.failure !== undefined)
+  }
+
+  /** Calls `listener` with every event from now on; returns the function that stops it. */
+  subscribe(listener: (event: DaemonEvent) => void): () => void {
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
+  }
+
+  /** Stops the API, the peer and the store, in that order; safe to call more than once. */
+  stop(): Promise<void> {
+    this.stopping ??= this.shutdown()
+    return this.stopping
+  }
+
+  get isStopping(): boolean {
+    return this.stopping !== undefined
+  }
+
+  private async goLive(): Promise<void> {
+    const { options } = this.parts
+    let url: string
+    try {
+      url = await this.api.listen(options.apiPort)
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err
+      throw new PortInUseError(
+        `the control API port ${options.apiPort} on 127.0.0.1 is already in use, by another Causette daemon or another program; choose another with --api-port, or 0 for a free one`,
+        { cause: err }
+      )
+    }
+    try {
+      this.apiAddress = { url, pid: process.pid, peerId: this.peer.peerId, startedAt: this.startedAt }
+      await writePrivateFile(join(options.home, API_TOKEN_FILE), `${this.api.token}\n`)
+      await writePrivateFile(join(options.home, API_FILE), `${JSON.stringify(this.apiAddress, null, 2)}\n`)
+    } catch (err) {
+      await this.api.close()
+      throw err
+    }
+    const name = this.parts.settings.get('name')
+    this.parts.emit({
+      type: 'ready',
+      peerId: this.peer.peerId,
+      addresses: this.peer.multiaddrs(),
+      api: url,
+      home: options.home,
+      ...(name === undefined ? {} : { name })
+    })
+    this.opening = this.openGroups()
+  }
+
+  /** Opens each stored group in turn, reporting progress; the dialer starts once all are open. */
+  private async openGroups(): Promise<void> {
+    const { directory, store, peer, indexer, emit } = this.parts
+    const groups = directory.list().filter((g) => g.log === undefined)
+    const began = performance.now()
+    emit({ type: 'groups:opening', total: groups.length })
+    for (const [i, known] of groups.entries()) {
+      if (this.isStopping) return
+      const started = performance.now()
+      try {
+        emit({
+          type: 'group:opening',
+          groupId: known.idHex,
+          name: known.name,
+          index: i + 1,
+          total: groups.length,
+          entries: await store.countEntries(known.record.id)
+        })
+        const log = await peer.joinGroup(known.record.id, known.record.secret, known.record.name)
+        const reindexed = indexer.catchUp(log)
+        known.open(log)
+        emit({
+          type: 'group:opened',
+          groupId: known.idHex,
+          name: known.name,
+          entries: log.size,
+          messages: log.view.messageCount,
+          reindexed,
+          durationMs: Math.round(performance.now() - started)
+        })
+      } catch (err) {
+        if (this.isStopping) return
+        known.fail(err as Error)
+        emit({ type: 'group:open-failed', groupId: known.idHex, name: known.name, error: errorView(err) })
+      }
+    }
+    emit({ type: 'groups:opened', total: groups.length, durationMs: Math.round(performance.now() - began) })
+    if (!this.isStopping) this.parts.dialer.start()
+  }
+
+  /** Turns the peer's events into DaemonEvents, and keeps the message index and group names current. */
+  private wire(): void {
+    const { peer, directory, indexer, dialer, store, authors, emit } = this.parts
+    peer.addEventListener('entries', (evt) => {
+      const { groupId, entries, source } = evt.detail
+      const known = directory.get(groupId)
+      // a group still opening is indexed as a whole once open (MessageIndexer.catchUp)
+      if (known?.log === undefined) return
+      const changes = indexer.apply(known.log, entries)
+      emit({ type: 'entries', groupId, count: entries.length, source })
+      for (const change of changes) {
+        emit({ type: 'message', groupId, message: change.message, author: authors.view(change.message.author), isNew: change.isNew, source })
+      }
+      if (entries.some((e) => e.op?.type === 'create' || (e.op?.type === 'metadata' && e.op.name !== undefined))) {
+        const name = known.log.view.metadata().name
+        if (name !== known.record.name) {
+          known.record.name = name
+          store.putGroup(known.record).catch(() => undefined)
+        }
+      }
+    })
+    peer.addEventListener('sync:started', (evt) => emit({ type: 'sync:started', ...evt.detail }))
+    peer.addEventListener('sync:progress', (evt) => emit({ type: 'sync:progress', ...evt.detail }))
+    peer.addEventListener('sync:finished', (evt) => emit({ type: 'sync:finished', ...evt.detail }))
+    peer.addEventListener('sync:failed', (evt) => {
+      emit({ type: 'sync:failed', groupId: evt.detail.groupId, peer: evt.detail.peer, error: errorView(evt.detail.error) })
+    })
+    peer.addEventListener('group:peer-joined', (evt) => {
+      emit({ type: 'group:peer-joined', ...evt.detail })
+      dialer.rememberMember(evt.detail.peer).catch(() => undefined)
+    })
+    peer.addEventListener('group:peer-left', (evt) => emit({ type: 'group:peer-left', ...evt.detail }))
+    peer.addEventListener('rejected', (evt) => {
+      emit({ type: 'rejected', groupId: evt.detail.groupId, peer: evt.detail.peer, error: errorView(evt.detail.error) })
+    })
+    peer.addEventListener('equivocation', (evt) => {
+      const { author, seq } = evt.detail.equivocation
+      emit({ type: 'equivocation', groupId: evt.detail.groupId, author, seq })
+    })
+  }
+
+  private emit(event: DaemonEvent): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(event)
+      } catch {
+        // one broken listener (a closed stream) must not stop the others or the daemon
+      }
+    }
+  }
+
+  private async shutdown(): Promise<void> {
+    this.parts.emit({ type: 'stopping' })
+    this.parts.dialer.stop()
+    await this.api.close()
+    await this.peer.stop()
+    // a group half-opened when the stop came gives up at its next store read
+    await this.opening.catch(() => undefined)
+    await this.parts.store.close()
+    await this.removeApiFiles()
+    this.resolveStopped()
+  }
+
+  private async removeApiFiles(): Promise<void> {
+    const written = await readApiAddress(this.options.home)
+    // another daemon may have taken the directory since; its files are its own
+    if (written?.pid !== process.pid) return
+    await rm(join(this.options.home, API_FILE), { force: true })
+    await rm(join(this.options.home, API_TOKEN_FILE), { force: true })
+  }
+}
+
+/** Opens the store, naming the daemon that holds it if another one does. */
+async function openStore(home: string): Promise<SqliteStore> {
+  try {
+    return await SqliteStore.open(join(home, DATABASE_FILE))
+  } catch (err) {
+    if ((err as Error).name !== 'DataDirLockedError') throw err
+    const running = await readApiAddress(home)
+    const which = running === undefined ? '' : ` (pid ${running.pid}, control API ${running.url})`
+    throw new DaemonAlreadyRunningError(
+      `a Causette daemon is already running with the data directory ${home}${which}; stop it with \`causette stop${homeFlag(home)}\`, or give this one another --home`,
+      { cause: err }
+    )
+  }
+}
+
+export function errorView(err: unknown): ErrorView {
+  return err instanceof Error ? { name: err.name, message: err.message } : { name: 'Error', message: String(err) }
+}

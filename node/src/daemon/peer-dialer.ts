@@ -1,0 +1,118 @@
+/**
+ * PeerDialer: how a daemon finds its groups' members again without mDNS.
+ * It dials the configured bootstrap peers, and the members it has met
+ * before (remembered in the store with their addresses), at start and
+ * again every minute while a group has no member online.
+ */
+import type { CausettePeer } from '@causette/core'
+import type { KnownPeers } from '../store/known-peers.ts'
+
+const REDIAL_EVERY_MS = 60_000
+const REMEMBER_FOR_MS = 30 * 24 * 3600_000
+const MAX_KNOWN_DIALS = 32
+const CONCURRENT_DIALS = 4
+
+export interface PeerDialerInit {
+  peer: CausettePeer
+  knownPeers: KnownPeers
+  bootstrap: string[]
+  /** Whether some open group has no member online (then known peers are worth redialling). */
+  lonely: () => boolean
+  now?: () => number
+}
+
+export class PeerDialer {
+  private readonly init: PeerDialerInit
+  private timer?: ReturnType<typeof setInterval>
+  private stopped = false
+
+  constructor(init: PeerDialerInit) {
+    this.init = init
+  }
+
+  start(): void {
+    void this.round(true)
+    this.timer = setInterval(() => void this.round(false), REDIAL_EVERY_MS)
+    this.timer.unref()
+  }
+
+  stop(): void {
+    this.stopped = true
+    if (this.timer !== undefined) clearInterval(this.timer)
+  }
+
+  /** Keeps the addresses of a peer met as a member of a group, for the next start. */
+  async rememberMember(peerId: string): Promise<void> {
+    const libp2p = this.init.peer.libp2p
+    const connection = libp2p.getConnections().find((c) => c.remotePeer.toString() === peerId)
+    if (connection === undefined) return
+    let addresses: string[] = []
+    try {
+      const known = await libp2p.peerStore.get(connection.remotePeer)
+      addresses = known.addresses.map((a) => a.multiaddr.toString())
+    } catch {
+      // not in the peer store (yet): the connection's own address is all there is
+    }
+    if (connection.direction === 'outbound') addresses.unshift(connection.remoteAddr.toString())
+    if (this.stopped) return
+    this.init.knownPeers.remember(peerId, unique(addresses.map((a) => withPeerId(a, peerId))), this.now())
+  }
+
+  /** Keeps the addresses an invite carried, grouped by the peer they name. */
+  rememberAddresses(addresses: string[]): void {
+    const byPeer = new Map<string, string[]>()
+    for (const address of addresses) {
+      const peerId = /\/p2p\/([^/]+)$/.exec(address)?.[1]
+      if (peerId === undefined || peerId === this.init.peer.peerId) continue
+      byPeer.set(peerId, [...(byPeer.get(peerId) ?? []), address])
+    }
+    for (const [peerId, list] of byPeer) this.init.knownPeers.remember(peerId, list, this.now())
+  }
+
+  private async round(first: boolean): Promise<void> {
+    const targets: string[][] = this.init.bootstrap.filter((a) => !this.connected(peerIdOf(a))).map((a) => [a])
+    if (first || this.init.lonely()) {
+      for (const known of this.init.knownPeers.recent(this.now() - REMEMBER_FOR_MS, MAX_KNOWN_DIALS)) {
+        if (!this.connected(known.peer)) targets.push(known.addresses)
+      }
+    }
+    const queue = [...targets]
+    const worker = async (): Promise<void> => {
+      for (let next = queue.shift(); next !== undefined && !this.stopped; next = queue.shift()) await this.dialAny(next)
+    }
+    await Promise.all(Array.from({ length: CONCURRENT_DIALS }, worker))
+  }
+
+  /** Tries the addresses of one peer in turn until one connects. */
+  private async dialAny(addresses: string[]): Promise<void> {
+    for (const address of addresses) {
+      if (this.stopped) return
+      try {
+        await this.init.peer.dial(address)
+        return
+      } catch {
+        // unreachable from here (another network, an old port): try the next
+      }
+    }
+  }
+
+  private connected(peerId: string | undefined): boolean {
+    return peerId !== undefined && this.init.peer.libp2p.getConnections().some((c) => c.remotePeer.toString() === peerId)
+  }
+
+  private now(): number {
+    return (this.init.now ?? Date.now)()
+  }
+}
+
+function peerIdOf(address: string): string | undefined {
+  return /\/p2p\/([^/]+)$/.exec(address)?.[1]
+}
+
+function withPeerId(address: string, peerId: string): string {
+  return address.endsWith(`/p2p/${peerId}`) ? address : `${address}/p2p/${peerId}`
+}
+
+function unique(list: string[]): string[] {
+  return [...new Set(list)]
+}
