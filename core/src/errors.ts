@@ -186,3 +186,27 @@ export class InviteUsedError extends Error {
     super(message)
   }
 }
+
+export class EpochKeyMissingError extends Error {
+  static override name = 'EpochKeyMissingError'
+  override name = 'EpochKeyMissingError'
+  constructor(message = 'This device has not received the group key yet') {
+    super(message)
+  }
+}
+
+export class InviteRevokedError extends Error {
+  static override name = 'InviteRevokedError'
+  override name = 'InviteRevokedError'
+  constructor(message = 'This invite is no longer valid: the member who made it has left the group. Ask a member for a new one') {
+    super(message)
+  }
+}
+
+export class JoinTimeoutError extends Error {
+  static override name = 'JoinTimeoutError'
+  override name = 'JoinTimeoutError'
+  constructor(message = 'Could not reach a member of the group in time to join it') {
+    super(message)
+  }
+}

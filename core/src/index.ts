@@ -18,9 +18,24 @@ export { decodeEntry, type Entry, type EntryFields, encodeEntry, signedBytesOf, 
 export { fromHex, shortHex, toHex } from './codec/hex.ts'
 export * from './constants.ts'
 export { type BodyContext, openBody, sealBody } from './crypto/body-cipher.ts'
+export { type EpochGrant, type EpochKeyRecord, grantEpochKey, newEpochKey, openGrant, openHistory, sealHistory } from './crypto/epoch-grant.ts'
 export { EpochKeys } from './crypto/epoch-keys.ts'
 export { firstEpochKey, generateGroupSecret, groupTopic, syncAuthKey } from './crypto/group-keys.ts'
+export { type MemberKeyPair, memberKeyPair } from './crypto/member-key.ts'
 export * from './errors.ts'
+export { Frontier, type MembershipEntry } from './group/frontier.ts'
+export * from './group/membership-operations.ts'
+export {
+  type EntryRef,
+  type EpochInfo,
+  epochIdOf,
+  type Gap,
+  type InviteStatus,
+  inGap,
+  type Member,
+  type MemberInfo,
+  MembershipState
+} from './group/membership-state.ts'
 export { assertPublicKey, type DeviceKey, deviceKeyFromBytes, deviceKeyToBytes, generateDeviceKey } from './identity/device-key.ts'
 export { fingerprint, safetyNumber } from './identity/safety-number.ts'
 export { libp2pSignatures, type Signatures } from './identity/signatures.ts'

@@ -39,10 +39,10 @@ export const logBenchmark: Benchmark = {
       if (result.rejected.length > 0) throw result.rejected[0]?.error
     }
     const acceptSeconds = (performance.now() - start) / 1000
-    if (reader.size !== total + 1) throw new Error(`accepted ${reader.size} of ${total + 1}`)
+    if (reader.size !== entries.length + 1) throw new Error(`accepted ${reader.size} of ${entries.length + 1}`)
     metrics.push({
       name: 'entries accepted',
-      value: Math.round(total / acceptSeconds),
+      value: Math.round(entries.length / acceptSeconds),
       unit: 'entries/s',
       target: { op: '>=', value: 20_000 },
       conditions: `${total} entries by 10 authors, batches of ${batch} (decode, verify by hash chain, decrypt, order, view, store in memory), one core`
@@ -57,7 +57,7 @@ export const logBenchmark: Benchmark = {
       value: Math.round(performance.now() - start),
       unit: 'ms',
       target: { op: '<=', value: 500 },
-      conditions: `${total + 1} decrypted entries folded into a fresh view, then the last 50 messages read`
+      conditions: `${reader.size} decrypted entries folded into a fresh view, then the last 50 messages read`
     })
 
     start = performance.now()

@@ -3,12 +3,25 @@
  * turns, each entry naming the previous one as its parent, as in a lively
  * group where everyone is online.
  */
-import { type DeviceKey, type Entry, firstEpochKey, generateGroupSecret, type Signatures, toHex, writeEntry } from '@causette/core'
+
+import {
+  type DeviceKey,
+  type Entry,
+  firstEpochKey,
+  generateGroupSecret,
+  memberKeyPair,
+  newInviteId,
+  type Operation,
+  type Signatures,
+  toHex,
+  writeEntry
+} from '@causette/core'
+import { sha256 } from '@noble/hashes/sha2.js'
 
 export interface SyntheticLog {
   genesis: Entry
   secret: Uint8Array
-  /** Every entry after the genesis, in causal order. */
+  /** Every entry after the genesis, in causal order: invites and joins of the authors, then the messages. */
   entries: Entry[]
 }
 
@@ -24,14 +37,13 @@ export async function syntheticLog(authors: DeviceKey[], count: number, signatur
     parents: [],
     time: Date.now(),
     epoch: new Uint8Array(0),
-    op: { type: 'create', name: 'bench' },
+    op: { type: 'create', name: 'bench', memberKey: memberKeyPair(creator).publicKey },
     epochKey
   })
   const latest = new Map<string, Entry>([[toHex(creator.publicKey), genesis]])
   const entries: Entry[] = []
   let parent = genesis
-  for (let i = 0; i < count; i++) {
-    const author = authors[i % authors.length] as DeviceKey
+  const write = async (author: DeviceKey, op: Operation): Promise<Entry> => {
     const prev = latest.get(toHex(author.publicKey))
     const entry = await writeEntry(author, signatures, {
       group: genesis.id,
@@ -41,13 +53,21 @@ export async function syntheticLog(authors: DeviceKey[], count: number, signatur
       parents: [parent.id],
       time: Date.now(),
       epoch: new Uint8Array(0),
-      op: { type: 'message', text: messageText(i) },
+      op,
       epochKey
     })
     latest.set(toHex(author.publicKey), entry)
     entries.push(entry)
     parent = entry
+    return entry
   }
+  // everyone else joins with an invite from the creator, as in a real group
+  for (const author of authors.slice(1)) {
+    const inviteId = newInviteId()
+    await write(creator, { type: 'invite', token: sha256(inviteId), singleUse: true })
+    await write(author, { type: 'join', inviteId, memberKey: memberKeyPair(author).publicKey })
+  }
+  for (let i = 0; i < count; i++) await write(authors[i % authors.length] as DeviceKey, { type: 'message', text: messageText(i) })
   return { genesis, secret, entries }
 }
 

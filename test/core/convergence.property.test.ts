@@ -74,7 +74,8 @@ async function deliver(log: GroupLog, entries: Uint8Array[], random: SeededRando
 
 /**
  * An independent oracle: sort the entries by (clock, author, id) and fold the
- * operations naively; later in the order overwrites, deletes win.
+ * operations naively; later in the order overwrites, deletes (by the author
+ * or an admin — writer 0 created the group) win.
  */
 function oracle(log: GroupLog): Message[] {
   const sorted = [...log.entries()].sort((a, b) =>
@@ -83,6 +84,7 @@ function oracle(log: GroupLog): Message[] {
   const messages = new Map<string, Message & { reactionLog: Map<string, { add: boolean; at: number; emoji: string; author: string }> }>()
   sorted.forEach((e, position) => {
     const op = e.op
+    assert.ok(op !== undefined, 'every entry of this group is readable')
     if (op.type === 'message') {
       messages.set(e.idHex, {
         id: e.idHex,
@@ -104,7 +106,7 @@ function oracle(log: GroupLog): Message[] {
     if (op.type === 'edit' && e.authorHex === m.author && !m.deleted) {
       m.text = op.text
       m.edited = true
-    } else if (op.type === 'delete' && e.authorHex === m.author) {
+    } else if (op.type === 'delete' && (e.authorHex === m.author || e.role === 'admin' || e.role === 'moderator')) {
       m.deleted = true
       m.edited = false
       m.text = ''

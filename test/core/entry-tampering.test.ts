@@ -44,6 +44,7 @@ describe('tampered entries', () => {
     }
     // one entry at a time, so a flip cannot hide behind another in a batch
     const names = new Map<string, number>()
+    const sizeBefore = reader.log.size
     for (let i = 0; i < tampered.length; i++) {
       const result = await reader.log.add([tampered[i] as Uint8Array])
       // a flip in the sign or parents can turn into an entry that waits for a missing parent; it must never be accepted
@@ -55,7 +56,7 @@ describe('tampered entries', () => {
       }
     }
     assert.ok((names.get('InvalidSignatureError') ?? 0) >= 64 * 8, 'every signature bit is caught by the signature check')
-    assert.equal(reader.log.size, 1, 'only the genesis entry is held')
+    assert.equal(reader.log.size, sizeBefore, 'no tampered entry is held')
     assert.equal(reader.log.view.messageCount, 0)
     const honest = await reader.log.add([entry.bytes])
     assert.equal(honest.added.length, 1, 'the untouched entry is still accepted')

@@ -12,7 +12,7 @@ import {
   syncTag
 } from '@causette/core'
 import { lpStream } from '@libp2p/utils'
-import { connect, logOf, shareGroup, startPeers, stopAll, type TestPeer, waitFor, waitForMembers } from '../fixtures/peers.ts'
+import { connect, logOf, shareGroup, startPeers, stopAll, type TestPeer, waitFor, waitForJoins, waitForMembers } from '../fixtures/peers.ts'
 
 const running: TestPeer[][] = []
 after(async () => {
@@ -71,11 +71,10 @@ async function honestPair() {
   const peers = await startPeers(3, { syncIdleTimeoutMs: 800 })
   running.push(peers)
   const [a, b, mallory] = peers as [TestPeer, TestPeer, TestPeer]
-  const groupId = await a.peer.createGroup('Private').then((g) => g.idHex)
-  await b.peer.joinGroup(logOf(a, groupId).id, logOf(a, groupId).secret)
+  const groupId = await shareGroup([a, b], 'Private')
   await connect(a, b)
   await connect(mallory, a)
-  await waitFor(() => logOf(b, groupId).size === 1, 'b to sync the genesis')
+  await waitFor(() => logOf(b, groupId).size === logOf(a, groupId).size, 'b to sync the group')
   await a.peer.send(groupId, { type: 'message', text: 'for members only' })
   return { a, b, mallory, groupId }
 }
@@ -171,7 +170,8 @@ describe('sync between members', () => {
     const groupId = await shareGroup(peers)
     await connect(a, b)
     await waitForMembers(peers, groupId, 1)
-    await waitFor(() => logOf(b, groupId).size === 1, 'the genesis')
+    await waitForJoins(peers, groupId)
+    const base = logOf(a, groupId).size
     await a.peer.libp2p.hangUp(b.peer.libp2p.peerId)
     for (let i = 0; i < 50; i++) {
       await a.peer.send(groupId, { type: 'message', text: `a${i}` })
@@ -180,7 +180,7 @@ describe('sync between members', () => {
     const sessions: Array<{ added: number; sent: number }> = []
     for (const p of peers) p.peer.addEventListener('sync:finished', (evt) => sessions.push({ added: evt.detail.added, sent: evt.detail.sent }))
     await connect(a, b)
-    await waitFor(() => logOf(a, groupId).size === 101 && logOf(b, groupId).size === 101, 'both to hold everything')
+    await waitFor(() => logOf(a, groupId).size === base + 100 && logOf(b, groupId).size === base + 100, 'both to hold everything')
     assert.ok(
       sessions.some((s) => s.added === 50 && s.sent === 50),
       `one session carried both directions (${JSON.stringify(sessions)})`

@@ -65,12 +65,17 @@ describe('group view', () => {
     assert.deepEqual({ count: oldest.messages.length, hasOlder: oldest.hasOlder }, { count: 5, hasOlder: false })
   })
 
-  it('takes name, topic and description from the latest change', async () => {
+  it('takes name, topic and description from the latest change by an admin, ignoring members', async () => {
     const [a, b] = (await replicas(2)) as [Replica, Replica]
     await merge(a, b)
     await a.log.append({ type: 'metadata', topic: 'Crags near Lyon' })
-    await b.log.append({ type: 'metadata', name: 'Climbers' })
+    await b.log.append({ type: 'metadata', name: 'Renamed by a member' })
     await merge(a, b)
+    await merge(b, a)
+    assert.deepEqual(a.log.view.metadata(), { name: 'Test group', topic: 'Crags near Lyon', description: '' })
+    await a.log.setRole(toHex(b.key.publicKey), 'admin')
+    await merge(a, b)
+    await b.log.append({ type: 'metadata', name: 'Climbers' })
     await merge(b, a)
     assert.deepEqual(a.log.view.metadata(), { name: 'Climbers', topic: 'Crags near Lyon', description: '' })
     assert.deepEqual(b.log.view.metadata(), a.log.view.metadata())

@@ -128,7 +128,17 @@ async function simulate(config: SimConfig): Promise<SimReport> {
   network.onLinkUp = (a, b) => sync.request(Math.min(a, b), Math.max(a, b))
   const creator = peers[0] as SimPeer
   const group = await creator.createGroup('Simulated group')
-  for (const p of peers.slice(1)) await p.joinGroup(group.id, group.secret)
+  // every peer becomes a member before the network starts: an invite from the
+  // creator, the creator's log handed over as a sync would, then its join
+  for (const p of peers.slice(1)) {
+    const inviteId = await group.invite()
+    const log = await p.joinGroup(group.id, group.secret)
+    await log.add(group.entries().map((e) => e.bytes))
+    await log.join(inviteId)
+    await group.add(log.entries().map((e) => e.bytes))
+  }
+  // the invites and joins are acknowledged writes like any other
+  for (const e of group.entries().slice(1)) acknowledged.set(e.idHex, { kind: e.op?.type ?? 'sealed', author: 'setup', isMessage: false })
   for (const p of peers) {
     network.setOnline(p.index, true)
     sync.antiEntropy(p, ANTI_ENTROPY_MS)

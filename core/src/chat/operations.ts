@@ -7,10 +7,19 @@
 import { decode, encode } from 'cborg'
 import { ENTRY_ID_BYTES, MAX_EMOJI_LENGTH, MAX_MENTIONS, MAX_NAME_LENGTH, MAX_TEXT_LENGTH, MAX_TOPIC_LENGTH, PUBLIC_KEY_BYTES } from '../constants.ts'
 import { MalformedOperationError } from '../errors.ts'
+import { decodeMembershipOperation, encodeGrant, type MembershipOperation } from '../group/membership-operations.ts'
 
 export interface CreateGroupOperation {
   type: 'create'
   name: string
+  /** The creator's X25519 key for receiving group keys. */
+  memberKey: Uint8Array
+}
+
+export interface ProfileOperation {
+  type: 'profile'
+  /** How the author wants to be called in this group. */
+  displayName: string
 }
 
 export interface MessageOperation {
@@ -60,6 +69,8 @@ export interface UnknownOperation {
 
 export type Operation =
   | CreateGroupOperation
+  | MembershipOperation
+  | ProfileOperation
   | MessageOperation
   | EditOperation
   | DeleteOperation
@@ -71,7 +82,8 @@ export type Operation =
 export function encodeOperation(op: Operation): Uint8Array {
   if (op.type === 'unknown') throw new MalformedOperationError('an unknown operation cannot be written')
   // validate before writing, so a bad local call fails here and not on every peer
-  const bytes = encode(stripUndefined(op))
+  const wire = op.type === 'remove' || op.type === 'rekey' ? { ...op, grant: encodeGrant(op.grant) } : op
+  const bytes = encode(stripUndefined(wire))
   decodeOperation(bytes)
   return bytes
 }
@@ -91,7 +103,12 @@ export function decodeOperation(bytes: Uint8Array): Operation {
   if (typeof type !== 'string') throw new MalformedOperationError('an operation needs a string "type"')
   switch (type) {
     case 'create':
-      return { type, name: text(m, 'name', MAX_NAME_LENGTH) }
+      return { type, name: text(m, 'name', MAX_NAME_LENGTH), memberKey: bytesField(m, 'memberKey', 32) }
+    case 'profile': {
+      const displayName = text(m, 'displayName', MAX_NAME_LENGTH)
+      if (displayName.trim().length === 0) throw new MalformedOperationError('a display name cannot be empty')
+      return { type, displayName }
+    }
     case 'message': {
       const op: MessageOperation = { type, text: text(m, 'text', MAX_TEXT_LENGTH) }
       if (m.replyTo !== undefined) op.replyTo = bytesField(m, 'replyTo', ENTRY_ID_BYTES)
@@ -121,7 +138,7 @@ export function decodeOperation(bytes: Uint8Array): Operation {
     case 'read':
       return { type, upTo: bytesField(m, 'upTo', ENTRY_ID_BYTES) }
     default:
-      return { type: 'unknown', wireType: type }
+      return decodeMembershipOperation(type, m) ?? { type: 'unknown', wireType: type }
   }
 }
 

@@ -7,9 +7,12 @@
  * yet wait for it.
  *
  * Rules: edits are last-writer-wins and only by the message's author; a delete
- * (by the author) wins over every edit; a reaction is an add/remove register
- * per (message, author, emoji); name, topic and description are
- * last-writer-wins.
+ * by the author, a moderator or an admin wins over every edit; a reaction is
+ * an add/remove register per (message, author, emoji); name, topic and
+ * description are last-writer-wins among admins' changes; each member's
+ * display name is last-writer-wins among their own changes. Roles are those
+ * of the writer where the entry stands in the log, so they too are a
+ * function of the entry set. Membership itself is the log's business.
  */
 import { toHex } from '../codec/hex.ts'
 import { compareOrder, type Ordered } from '../log/order.ts'
@@ -17,8 +20,12 @@ import type { Operation } from './operations.ts'
 
 /** What the view needs of an entry; the log's own entries are ViewEntries. */
 export interface ViewEntry extends Ordered {
+  seq: number
   time: number
-  op: Operation
+  /** Undefined for an entry this device cannot read: the view skips it. */
+  op: Operation | undefined
+  /** The writer's role where the entry stands in the log. */
+  role: string | undefined
 }
 
 export interface Reaction {
@@ -83,14 +90,35 @@ export class GroupView {
   private topic?: Register<string>
   private description?: Register<string>
   private readonly readMarkers = new Map<string, Register<string>>()
+  private readonly names = new Map<string, Register<string>>()
+  private excluded: (e: ViewEntry) => boolean = () => false
+
+  /** Leaves out the entries `predicate` picks (blocked members; entries of removed members). */
+  exclude(predicate: (e: ViewEntry) => boolean): void {
+    this.excluded = predicate
+  }
+
+  /** Forgets everything, to be rebuilt by applying the entries again. */
+  reset(): void {
+    this.byId.clear()
+    this.ordered.length = 0
+    this.waiting.clear()
+    this.readMarkers.clear()
+    this.names.clear()
+    this.name = undefined
+    this.topic = undefined
+    this.description = undefined
+  }
 
   apply(e: ViewEntry): void {
     const op = e.op
+    if (op === undefined || this.excluded(e)) return
     switch (op.type) {
       case 'create':
         this.name = later(this.name, op.name, e)
         return
       case 'metadata':
+        if (e.role !== 'admin') return
         if (op.name !== undefined) this.name = later(this.name, op.name, e)
         if (op.topic !== undefined) this.topic = later(this.topic, op.topic, e)
         if (op.description !== undefined) this.description = later(this.description, op.description, e)
@@ -106,9 +134,18 @@ export class GroupView {
       case 'read':
         this.readMarkers.set(e.authorHex, later(this.readMarkers.get(e.authorHex), toHex(op.upTo), e))
         return
-      case 'unknown':
+      case 'profile':
+        this.names.set(e.authorHex, later(this.names.get(e.authorHex), op.displayName, e))
+        return
+      default:
+        // membership operations and operations of newer clients
         return
     }
+  }
+
+  /** Display names members chose, by device key. */
+  displayNames(): Map<string, string> {
+    return new Map([...this.names].map(([author, reg]) => [author, reg.value]))
   }
 
   metadata(): GroupMetadata {
@@ -141,11 +178,12 @@ export class GroupView {
   }
 
   /** Everything the view shows, in a form two replicas can compare. */
-  snapshot(): { metadata: GroupMetadata; messages: Message[]; readMarkers: [string, string][] } {
+  snapshot(): { metadata: GroupMetadata; messages: Message[]; readMarkers: [string, string][]; names: [string, string][] } {
     return {
       metadata: this.metadata(),
       messages: this.ordered.map(render),
-      readMarkers: [...this.readMarkersByAuthor()].sort(([a], [b]) => (a < b ? -1 : 1))
+      readMarkers: [...this.readMarkersByAuthor()].sort(([a], [b]) => (a < b ? -1 : 1)),
+      names: [...this.displayNames()].sort(([a], [b]) => (a < b ? -1 : 1))
     }
   }
 
@@ -176,10 +214,11 @@ export class GroupView {
       return
     }
     const op = e.op
+    if (op === undefined) return
     const isAuthor = e.authorHex === target.entry.authorHex
     if (op.type === 'edit' && isAuthor) {
       target.edit = later(target.edit, op.text, e)
-    } else if (op.type === 'delete' && isAuthor) {
+    } else if (op.type === 'delete' && (isAuthor || e.role === 'moderator' || e.role === 'admin')) {
       target.deletion = later(target.deletion, true, e)
     } else if (op.type === 'reaction') {
       const key = `${e.authorHex}\n${op.emoji}`

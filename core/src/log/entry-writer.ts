@@ -1,8 +1,10 @@
-/** Making a new entry: encrypt the operation, sign the fields, encode. */
+/** Making a new entry: encrypt the operation, sign the fields, encode; and the genesis of a new group. */
 
 import { encodeOperation, type Operation } from '../chat/operations.ts'
 import { type Entry, type EntryFields, encodeEntry, signingPayload } from '../codec/entry-codec.ts'
 import { sealBody } from '../crypto/body-cipher.ts'
+import { firstEpochKey, generateGroupSecret } from '../crypto/group-keys.ts'
+import { memberKeyPair } from '../crypto/member-key.ts'
 import type { DeviceKey } from '../identity/device-key.ts'
 import type { Signatures } from '../identity/signatures.ts'
 
@@ -18,4 +20,26 @@ export async function writeEntry(key: DeviceKey, signatures: Signatures, draft: 
   const fields: EntryFields = { ...rest, author, body }
   const sig = await signatures.sign(key, signingPayload(fields))
   return encodeEntry(fields, sig)
+}
+
+/** The first entry of a new group, with a fresh group secret. Its id is the group id. */
+export async function writeGenesis(
+  key: DeviceKey,
+  signatures: Signatures,
+  name: string,
+  time: number
+): Promise<{ genesis: Entry; secret: Uint8Array }> {
+  const secret = generateGroupSecret()
+  const genesis = await writeEntry(key, signatures, {
+    group: new Uint8Array(0),
+    seq: 1,
+    prev: null,
+    clock: 1,
+    parents: [],
+    time,
+    epoch: new Uint8Array(0),
+    op: { type: 'create', name, memberKey: memberKeyPair(key).publicKey },
+    epochKey: firstEpochKey(secret)
+  })
+  return { genesis, secret }
 }

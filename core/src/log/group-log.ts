@@ -1,9 +1,10 @@
 /**
  * GroupLog: one group's entries as a hash-linked DAG that merges like a CRDT.
  * Entries are added from any source in any order; those whose parents have
- * not arrived wait, the rest are checked, stored, ordered and applied to the
- * view. Two entries by one author with the same seq are both kept and
- * reported as an equivocation.
+ * not arrived wait (pending-entries.ts), the rest are admitted or rejected
+ * (admission.ts: structure, membership, body), stored, ordered and applied to
+ * the view. The membership operations they carry decide who may write, and
+ * the grants in them bring this device the keys of new epochs.
  *
  * ```ts
  * const log = await GroupLog.create({ name: 'Climbing', key, store })
@@ -12,27 +13,32 @@
  * ```
  */
 import { TypedEventEmitter } from 'main-event'
-import { compare } from 'uint8arrays/compare'
-import { equals } from 'uint8arrays/equals'
-import type { Operation } from '../chat/operations.ts'
-import { GroupView } from '../chat/view.ts'
-import { decodeEntry, type Entry } from '../codec/entry-codec.ts'
-import { fromHex, shortHex, toHex } from '../codec/hex.ts'
-import { MAX_PARENTS } from '../constants.ts'
+import type { CreateGroupOperation, Operation } from '../chat/operations.ts'
+import { GroupView, type ViewEntry } from '../chat/view.ts'
+import type { Entry } from '../codec/entry-codec.ts'
+import { fromHex, toHex } from '../codec/hex.ts'
 import { EpochKeys } from '../crypto/epoch-keys.ts'
-import { generateGroupSecret, groupTopic, syncAuthKey } from '../crypto/group-keys.ts'
-import { GroupNotSyncedError, WrongGroupError } from '../errors.ts'
+import { groupTopic, syncAuthKey } from '../crypto/group-keys.ts'
+import { type MemberKeyPair, memberKeyPair } from '../crypto/member-key.ts'
+import { EpochKeyMissingError, GroupNotSyncedError } from '../errors.ts'
+import { Frontier } from '../group/frontier.ts'
+import { MEMBERSHIP_TYPES, type MembershipOperation, type RekeyOperation, type RemoveOperation, type Role } from '../group/membership-operations.ts'
+import { type EpochInfo, epochIdOf, type InviteStatus, inGap, type MemberInfo, type MembershipState } from '../group/membership-state.ts'
 import type { DeviceKey } from '../identity/device-key.ts'
 import { libp2pSignatures, type Signatures } from '../identity/signatures.ts'
 import { type Store, storedEntryOf } from '../store/store.ts'
-import { AuthorChains, type Equivocation } from './author-chains.ts'
-import { verifyBatch } from './batch-verification.ts'
-import { checkStructure, openOperation } from './entry-validation.ts'
-import { writeEntry } from './entry-writer.ts'
-import type { AddOptions, AddResult, GroupLogEvents, LogEntry, Rejection } from './log-entry.ts'
-import { compareOrder } from './order.ts'
-import { PendingEntries } from './pending-entries.ts'
+import { type Admission, type AdmissionContext, admit } from './admission.ts'
+import type { Equivocation } from './author-chains.ts'
+import { intake } from './batch-intake.ts'
+import { EntryIndex } from './entry-index.ts'
+import { writeEntry, writeGenesis } from './entry-writer.ts'
+import { learnFromGrant } from './key-learning.ts'
+import type { AddOptions, AddResult, EntrySource, GroupLogEvents, LogEntry, Rejection } from './log-entry.ts'
+import { draftInvite, draftRekey, draftRemove } from './membership-writer.ts'
+import { missingParents, PendingEntries } from './pending-entries.ts'
+import { SealedEntries } from './sealed-entries.ts'
 
+export type { MemberInfo } from '../group/membership-state.ts'
 export type { Equivocation } from './author-chains.ts'
 export type { AddOptions, AddResult, EntrySource, GroupLogEvents, LogEntry, Rejection } from './log-entry.ts'
 
@@ -59,14 +65,19 @@ export class GroupLog extends TypedEventEmitter<GroupLogEvents> {
   readonly keys: EpochKeys
 
   private readonly key: DeviceKey
+  private readonly keyHex: string
+  private readonly memberKey: MemberKeyPair
   private readonly store: Store
   private readonly signatures: Signatures
   private readonly now: () => number
-  private readonly nodes = new Map<string, LogEntry>()
-  private readonly ordered: LogEntry[] = []
-  private readonly headSet = new Set<string>()
-  private readonly chains = new AuthorChains()
+  private readonly index = new EntryIndex()
   private readonly pending = new PendingEntries()
+  private readonly sealed = new SealedEntries()
+  /** The operation that made each epoch. */
+  private readonly grants = new Map<string, RekeyOperation | RemoveOperation>()
+  /** Every membership operation in the log, and the state they make. */
+  private current: Frontier | undefined
+  private blocked = new Set<string>()
   private queue: Promise<unknown> = Promise.resolve()
 
   private constructor(init: GroupLogInit) {
@@ -78,30 +89,22 @@ export class GroupLog extends TypedEventEmitter<GroupLogEvents> {
     this.syncKey = syncAuthKey(init.secret)
     this.keys = new EpochKeys(init.secret)
     this.key = init.key
+    this.keyHex = toHex(init.key.publicKey)
+    this.memberKey = memberKeyPair(init.key)
     this.store = init.store
     this.signatures = init.signatures ?? libp2pSignatures()
     this.now = init.now ?? Date.now
+    this.view.exclude((e) => this.hidden(e))
   }
 
-  /** Creates a new group: a fresh secret and a signed genesis entry, stored. */
+  /** Creates a new group: a fresh secret and a signed genesis entry, stored. This device is its first admin. */
   static async create(init: Omit<GroupLogInit, 'groupId' | 'secret'> & { name: string }): Promise<GroupLog> {
-    const secret = generateGroupSecret()
     const signatures = init.signatures ?? libp2pSignatures()
-    const keys = new EpochKeys(secret)
-    const genesis = await writeEntry(init.key, signatures, {
-      group: new Uint8Array(0),
-      seq: 1,
-      prev: null,
-      clock: 1,
-      parents: [],
-      time: (init.now ?? Date.now)(),
-      epoch: new Uint8Array(0),
-      op: { type: 'create', name: init.name },
-      epochKey: keys.currentKey()
-    })
-    await init.store.putGroup({ id: genesis.id, secret, name: init.name, addedAt: (init.now ?? Date.now)() })
+    const now = init.now ?? Date.now
+    const { genesis, secret } = await writeGenesis(init.key, signatures, init.name, now())
+    await init.store.putGroup({ id: genesis.id, secret, name: init.name, addedAt: now() })
     const log = new GroupLog({ ...init, signatures, groupId: genesis.id, secret })
-    const result = await log.add([genesis], { trusted: true })
+    const result = await log.add([genesis], { trusted: true, source: 'local' })
     if (result.rejected.length > 0) throw (result.rejected[0] as Rejection).error
     return log
   }
@@ -109,55 +112,51 @@ export class GroupLog extends TypedEventEmitter<GroupLogEvents> {
   /** Opens a group known to the store (or joined but still empty) and loads its entries. */
   static async open(init: GroupLogInit): Promise<GroupLog> {
     const log = new GroupLog(init)
+    const load = (bytes: Uint8Array[]) => log.run(() => log.addNow(bytes, { trusted: true, source: 'store' }, false))
     let after: Uint8Array | undefined
     for (;;) {
       const page = await init.store.listEntries(init.groupId, after === undefined ? { limit: LOAD_PAGE } : { after, limit: LOAD_PAGE })
       if (page.length === 0) break
-      await log.run(() =>
-        log.addNow(
-          page.map((p) => p.bytes),
-          { trusted: true },
-          false
-        )
-      )
+      await load(page.map((p) => p.bytes))
       after = (page[page.length - 1] as { key: Uint8Array }).key
     }
     return log
   }
 
   get size(): number {
-    return this.nodes.size
+    return this.index.size
   }
 
   get pendingCount(): number {
     return this.pending.size
   }
 
-  has(id: Uint8Array): boolean {
-    return this.nodes.has(toHex(id))
+  /** Entries this device cannot read yet (their epoch key has not reached it). */
+  get sealedCount(): number {
+    return this.sealed.size
   }
 
   get(idHex: string): LogEntry | undefined {
-    return this.nodes.get(idHex)
+    return this.index.get(idHex)
   }
 
   /** Entries in the total order. The array is the log's own: do not change it. */
   entries(): readonly LogEntry[] {
-    return this.ordered
+    return this.index.entries()
   }
 
   /** Ids of the entries no other entry names as a parent, sorted bytewise. */
   heads(): Uint8Array[] {
-    return [...this.headSet].map((h) => (this.nodes.get(h) as LogEntry).id).sort(compare)
+    return this.index.heads()
   }
 
   /** Highest seq held per author (hex). */
   authorSeqs(): Map<string, number> {
-    return this.chains.seqs()
+    return this.index.chains.seqs()
   }
 
   equivocations(): Equivocation[] {
-    return this.chains.equivocations()
+    return this.index.chains.equivocations()
   }
 
   /** Ids that waiting entries name but this log lacks: what to ask peers for. */
@@ -165,38 +164,125 @@ export class GroupLog extends TypedEventEmitter<GroupLogEvents> {
     return this.pending.missing()
   }
 
+  /** Membership as of everything in the log; undefined until the genesis has arrived. */
+  membership(): MembershipState | undefined {
+    return this.current?.state
+  }
+
+  /** The members with their roles and display names, sorted by device key. */
+  members(): MemberInfo[] {
+    return this.current?.state.list(this.view.displayNames()) ?? []
+  }
+
+  isMember(): boolean {
+    return this.current?.state.members.has(this.keyHex) === true
+  }
+
+  /** Whether this device can write messages now: a member holding the key of the current epoch. */
+  canWrite(): boolean {
+    const epoch = this.current?.state.writingEpoch()
+    return this.isMember() && (epoch === undefined || this.keys.has(epoch.id))
+  }
+
+  /** Whether a member should rekey: someone is not covered by the current epoch, or there is none. */
+  needsRekey(): boolean {
+    return this.current?.state.needsRekey() === true
+  }
+
+  /** Whether the log records an invite with this id that a join could still use. */
+  inviteUsable(inviteId: Uint8Array): InviteStatus {
+    return this.current?.state.inviteStatus(inviteId, this.keyHex) ?? 'unknown'
+  }
+
+  /** Hides a member's entries on this device (a local choice, not written to the log). */
+  setBlocked(blocked: Iterable<string>): void {
+    this.blocked = new Set(blocked)
+    this.rebuildView()
+  }
+
   /** Adds entries (encoded or decoded) from anywhere; see AddResult for what happened to each. */
   add(input: Array<Uint8Array | Entry>, options: AddOptions = {}): Promise<AddResult> {
     return this.run(() => this.addNow(input, options, true))
   }
 
-  /** Writes an operation as this device: returns once the entry is durable in the store. */
+  /**
+   * Writes an operation as this device: returns once the entry is durable in
+   * the store. Messages go under the current epoch (rekeying first if a
+   * member left and nobody has rekeyed yet); membership operations under the
+   * first.
+   */
   append(op: Operation): Promise<LogEntry> {
     return this.run(async () => {
-      if (this.nodes.size === 0) throw new GroupNotSyncedError()
-      const authorHex = toHex(this.key.publicKey)
-      const seq = this.chains.maxSeq(authorHex) + 1
-      const prevHex = this.chains.latest(authorHex)
-      const prev = prevHex === undefined ? null : (this.nodes.get(prevHex) as LogEntry)
-      const parents = this.chooseParents(prevHex)
-      const entry = await writeEntry(this.key, this.signatures, {
-        group: this.id,
-        seq,
-        prev: prev?.id ?? null,
-        clock: 1 + Math.max(...parents.map((p) => p.clock)),
-        parents: parents.map((p) => p.id).sort(compare),
-        time: this.now(),
-        epoch: this.currentEpochId(),
-        op,
-        epochKey: this.keys.currentKey()
-      })
-      // durable first: what append resolves with survives a crash
-      await this.store.putEntries(this.id, [storedEntryOf(entry)])
-      const result = await this.addNow([entry], { trusted: true, source: 'local' }, false)
-      const added = result.added[0]
-      if (added === undefined) throw result.rejected[0]?.error ?? new Error('own entry was not accepted')
-      return added
+      if (MEMBERSHIP_TYPES.has(op.type)) return this.appendNow(op, '')
+      const state = this.requireMember()
+      let epoch = state.writingEpoch()
+      if (epoch === undefined) {
+        await this.appendNow(draftRekey(state, this.keys, this.id), '')
+        epoch = (this.current as Frontier).state.writingEpoch() as EpochInfo
+      }
+      if (!this.keys.has(epoch.id)) {
+        throw new EpochKeyMissingError('this device has not received the group key yet: it arrives as soon as a member who holds it is online')
+      }
+      return this.appendNow(op, epoch.id)
     })
+  }
+
+  /** Records an invite in the log; returns the id the link must carry. */
+  async invite(options: { singleUse?: boolean; expires?: number } = {}): Promise<Uint8Array> {
+    const { op, inviteId } = draftInvite(options)
+    await this.append(op)
+    return inviteId
+  }
+
+  /** Joins with an invite id, once the invite's record has arrived (see inviteUsable). */
+  join(inviteId: Uint8Array): Promise<LogEntry> {
+    return this.append({ type: 'join', inviteId, memberKey: this.memberKey.publicKey })
+  }
+
+  leave(): Promise<LogEntry> {
+    return this.append({ type: 'leave' })
+  }
+
+  setRole(memberHex: string, role: Role): Promise<LogEntry> {
+    return this.append({ type: 'role', member: fromHex(memberHex), role })
+  }
+
+  /** Removes a member and starts a new epoch whose key the removed member never gets. */
+  remove(memberHex: string): Promise<LogEntry> {
+    return this.run(() => this.appendNow(draftRemove(memberHex, this.index.chains.maxSeq(memberHex), this.requireMember(), this.keys, this.id), ''))
+  }
+
+  /** Starts a new epoch for the current members. */
+  rekey(): Promise<LogEntry> {
+    return this.run(() => this.appendNow(draftRekey(this.requireMember(), this.keys, this.id), ''))
+  }
+
+  private requireMember(): MembershipState {
+    if (this.current === undefined) throw new GroupNotSyncedError()
+    this.current.state.authorizeWriter(this.keyHex)
+    return this.current.state
+  }
+
+  private async appendNow(op: Operation, epochHex: string): Promise<LogEntry> {
+    if (this.index.size === 0) throw new GroupNotSyncedError()
+    const entry = await writeEntry(this.key, this.signatures, {
+      group: this.id,
+      ...this.index.next(this.keyHex),
+      time: this.now(),
+      epoch: fromHex(epochHex),
+      op,
+      epochKey: this.keys.getHex(epochHex) as Uint8Array
+    })
+    const idHex = toHex(entry.id)
+    // checked before it is stored: an entry this device would reject must not be kept or sent
+    const admission = admit(entry, idHex, this.admissionContext())
+    // durable first: what append resolves with survives a crash
+    await this.store.putEntries(this.id, [storedEntryOf(entry)])
+    const result: AddResult = { added: [], duplicates: 0, pending: 0, rejected: [], equivocations: [] }
+    const node = this.commit(admission, entry, result)
+    result.added.push(node)
+    this.announce(result, 'local')
+    return node
   }
 
   private run<T>(work: () => Promise<T>): Promise<T> {
@@ -206,57 +292,25 @@ export class GroupLog extends TypedEventEmitter<GroupLogEvents> {
   }
 
   private async addNow(input: Array<Uint8Array | Entry>, options: AddOptions, persist: boolean): Promise<AddResult> {
-    const result: AddResult = { added: [], duplicates: 0, pending: 0, rejected: [], equivocations: [] }
-    const fresh: Entry[] = []
-    const seen = new Set<string>()
-    for (const item of input) {
-      let entry: Entry
-      try {
-        entry = item instanceof Uint8Array ? decodeEntry(item) : item
-      } catch (error) {
-        result.rejected.push({ error: error as Error })
-        continue
-      }
-      const idHex = toHex(entry.id)
-      if (this.nodes.has(idHex) || this.pending.has(idHex) || seen.has(idHex)) {
-        result.duplicates++
-        continue
-      }
-      seen.add(idHex)
-      const groupError = this.checkGroup(entry)
-      if (groupError !== undefined) {
-        result.rejected.push({ id: idHex, error: groupError })
-        continue
-      }
-      fresh.push(entry)
-    }
-    let valid = fresh
-    if (options.trusted !== true) {
-      const verification = await verifyBatch(fresh, this.signatures)
-      for (const bad of verification.invalid) result.rejected.push({ id: toHex(bad.entry.id), error: bad.error })
-      valid = verification.valid
-    }
-    // clock order puts parents before children, so most entries find their parents present
-    valid.sort((a, b) => a.clock - b.clock)
+    const batch = await intake(input, {
+      groupId: this.id,
+      known: (idHex) => this.index.has(idHex) || this.pending.has(idHex),
+      signatures: this.signatures,
+      trusted: options.trusted === true
+    })
+    const result: AddResult = { added: [], duplicates: batch.duplicates, pending: 0, rejected: batch.rejected, equivocations: [] }
     const stillPending = new Set<string>()
     const accepted: Entry[] = []
-    for (const entry of valid) this.accept(entry, result, stillPending, accepted)
+    for (const entry of batch.fresh) this.accept(entry, result, stillPending, accepted)
     result.pending = stillPending.size
     if (persist && accepted.length > 0) await this.store.putEntries(this.id, accepted.map(storedEntryOf))
-    if (result.added.length > 0) this.safeDispatchEvent('entries', { detail: { entries: result.added, source: options.source ?? 'import' } })
-    for (const e of result.equivocations) this.safeDispatchEvent('equivocation', { detail: e })
+    this.announce(result, options.source ?? 'import')
     return result
   }
 
-  private checkGroup(entry: Entry): Error | undefined {
-    if (entry.group.byteLength === 0) {
-      if (!equals(entry.id, this.id)) {
-        return new WrongGroupError(`entry ${shortHex(entry.id)} is the first entry of another group, not of ${shortHex(this.id)}`)
-      }
-    } else if (!equals(entry.group, this.id)) {
-      return new WrongGroupError(`entry ${shortHex(entry.id)} belongs to group ${shortHex(entry.group)}, not ${shortHex(this.id)}`)
-    }
-    return undefined
+  private announce(result: AddResult, source: EntrySource): void {
+    if (result.added.length > 0) this.safeDispatchEvent('entries', { detail: { entries: result.added, source } })
+    for (const e of result.equivocations) this.safeDispatchEvent('equivocation', { detail: e })
   }
 
   /** Accepts the entry if its predecessors are present, then whatever was waiting on it. */
@@ -265,8 +319,8 @@ export class GroupLog extends TypedEventEmitter<GroupLogEvents> {
     while (work.length > 0) {
       const entry = work.pop() as Entry
       const idHex = toHex(entry.id)
-      if (this.nodes.has(idHex)) continue
-      const missing = this.missingFor(entry)
+      if (this.index.has(idHex)) continue
+      const missing = missingParents(entry, (h) => this.index.has(h))
       if (missing.length > 0) {
         this.pending.hold(entry, idHex, missing)
         stillPending.add(idHex)
@@ -275,7 +329,7 @@ export class GroupLog extends TypedEventEmitter<GroupLogEvents> {
       this.pending.forget(idHex)
       stillPending.delete(idHex)
       try {
-        result.added.push(this.insert(entry, idHex, result))
+        result.added.push(this.commit(admit(entry, idHex, this.admissionContext()), entry, result))
         accepted.push(entry)
       } catch (error) {
         result.rejected.push({ id: idHex, error: error as Error })
@@ -285,85 +339,56 @@ export class GroupLog extends TypedEventEmitter<GroupLogEvents> {
     }
   }
 
-  private missingFor(entry: Entry): string[] {
-    const missing: string[] = []
-    for (const p of entry.parents) {
-      const h = toHex(p)
-      if (!this.nodes.has(h)) missing.push(h)
-    }
-    if (entry.prev !== null) {
-      const h = toHex(entry.prev)
-      if (!this.nodes.has(h) && !missing.includes(h)) missing.push(h)
-    }
-    return missing
+  private admissionContext(): AdmissionContext {
+    return { node: (idHex) => this.index.get(idHex), keys: this.keys }
   }
 
-  private insert(entry: Entry, idHex: string, result: AddResult): LogEntry {
-    const authorHex = toHex(entry.author)
-    const prevNode = entry.prev === null ? undefined : (this.nodes.get(toHex(entry.prev)) as LogEntry)
-    checkStructure(entry, authorHex, {
-      parentClocks: entry.parents.map((p) => (this.nodes.get(toHex(p)) as LogEntry).clock),
-      ...(prevNode === undefined ? {} : { prev: prevNode })
-    })
-    const op = openOperation(entry, this.keys)
-    const node: LogEntry = {
-      id: entry.id,
-      idHex,
-      authorHex,
-      seq: entry.seq,
-      clock: entry.clock,
-      time: entry.time,
-      op,
-      bytes: compact(entry.bytes)
-    }
-    this.nodes.set(idHex, node)
-    this.insertOrdered(node)
-    for (const p of entry.parents) this.headSet.delete(toHex(p))
-    this.headSet.add(idHex)
-    this.recordSeq(node, result)
-    this.view.apply(node)
+  /** Makes an admitted entry part of the log: indexes, heads, chains, membership, keys, view. */
+  private commit(admission: Admission, entry: Entry, result: AddResult): LogEntry {
+    const node = admission.node
+    const equivocation = this.index.insert(node, entry.parents.map(toHex))
+    if (equivocation !== undefined) result.equivocations.push(equivocation)
+    if (node.sealed) this.sealed.hold(node)
+    if (admission.membership !== undefined) this.membershipChanged(node, admission.membership)
+    else if (node.op !== undefined) this.view.apply(node)
     return node
   }
 
-  private recordSeq(node: LogEntry, result: AddResult): void {
-    const equivocation = this.chains.record(node.authorHex, node.seq, node.idHex)
-    if (equivocation !== undefined) result.equivocations.push(equivocation)
-  }
-
-  private insertOrdered(node: LogEntry): void {
-    const list = this.ordered
-    const last = list[list.length - 1]
-    if (last === undefined || compareOrder(last, node) < 0) {
-      list.push(node)
-      return
+  private membershipChanged(node: LogEntry, op: MembershipOperation | CreateGroupOperation): void {
+    if (op.type === 'create') this.view.apply(node)
+    const gapsBefore = this.current?.state.gaps
+    this.current = this.current === undefined ? node.frontier : Frontier.merge([this.current, node.frontier])
+    if (op.type === 'rekey' || op.type === 'remove') {
+      this.grants.set(epochIdOf(node), op)
+      const learned = learnFromGrant(node, op, {
+        me: this.memberKey,
+        myHex: this.keyHex,
+        groupId: this.id,
+        keys: this.keys,
+        grantOf: (epoch) => this.grants.get(epoch)
+      })
+      this.unsealEpochs(learned)
     }
-    let lo = 0
-    let hi = list.length
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1
-      if (compareOrder(list[mid] as LogEntry, node) < 0) lo = mid + 1
-      else hi = mid
-    }
-    list.splice(lo, 0, node)
+    // a removal hides what the removed member wrote unseen; the view is rebuilt to drop it
+    if (gapsBefore !== undefined && this.current.state.gaps !== gapsBefore) this.rebuildView()
+    this.safeDispatchEvent('membership')
   }
 
-  /** The newest heads, at most MAX_PARENTS, always including this author's previous entry if it is a head. */
-  private chooseParents(prevHex: string | undefined): LogEntry[] {
-    const heads = [...this.headSet].map((h) => this.nodes.get(h) as LogEntry)
-    heads.sort((a, b) => compareOrder(b, a))
-    const chosen = heads.slice(0, MAX_PARENTS)
-    if (prevHex !== undefined && this.headSet.has(prevHex) && !chosen.some((c) => c.idHex === prevHex)) {
-      chosen[chosen.length - 1] = this.nodes.get(prevHex) as LogEntry
-    }
-    return chosen
+  private unsealEpochs(epochs: string[]): void {
+    const opened = this.sealed.open(epochs, this.keys)
+    for (const node of opened) this.view.apply(node)
+    if (opened.length > 0) this.safeDispatchEvent('unsealed', { detail: { entries: opened } })
   }
 
-  private currentEpochId(): Uint8Array {
-    return fromHex(this.keys.current)
+  /** Entries the view leaves out: written by a member while out of the group, or blocked here. */
+  private hidden(e: ViewEntry): boolean {
+    if (this.blocked.has(e.authorHex)) return true
+    const gaps = this.current?.state.gaps
+    return gaps !== undefined && inGap(gaps, e.authorHex, e.seq)
   }
-}
 
-/** The bytes on their own buffer, so a kept entry does not pin the whole network frame it arrived in. */
-function compact(bytes: Uint8Array): Uint8Array {
-  return bytes.byteOffset === 0 && bytes.buffer.byteLength === bytes.byteLength ? bytes : bytes.slice()
+  private rebuildView(): void {
+    this.view.reset()
+    for (const node of this.index.entries()) if (node.op !== undefined) this.view.apply(node)
+  }
 }

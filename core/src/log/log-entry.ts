@@ -1,5 +1,7 @@
 /** What the group log hands out: accepted entries, the outcome of adding a batch, its events. */
 import type { Operation } from '../chat/operations.ts'
+import type { Frontier } from '../group/frontier.ts'
+import type { Role } from '../group/membership-operations.ts'
 import type { Equivocation } from './author-chains.ts'
 
 /** An accepted entry as the log keeps it in memory: what ordering, the view and sync need. */
@@ -11,10 +13,22 @@ export interface LogEntry {
   readonly clock: number
   /** The author's wall clock when writing (ms); for display only. */
   readonly time: number
-  readonly op: Operation
+  /** '' for the first epoch, else the hex id of the epoch whose key encrypted the body. */
+  readonly epochHex: string
+  /** The operation; undefined while sealed (this device lacks the epoch's key) or if it could not be read. */
+  op: Operation | undefined
+  /** Waiting for the key of its epoch. */
+  sealed: boolean
+  /** The author's role where the entry stands in the log (undefined for a join, written by a newcomer). */
+  readonly role: string | undefined
+  /** Membership operations in the entry's causal past, and the state they make. */
+  readonly frontier: Frontier
   /** The canonical encoding: what gossip and sync send. */
   readonly bytes: Uint8Array
 }
+
+/** Role narrowed for callers that care. */
+export type LogEntryRole = Role | undefined
 
 export interface Rejection {
   /** Hex id, when the bytes decoded far enough to have one. */
@@ -49,4 +63,8 @@ export interface GroupLogEvents {
   entries: CustomEvent<{ entries: LogEntry[]; source: EntrySource }>
   /** An author wrote two entries with one seq. */
   equivocation: CustomEvent<Equivocation>
+  /** Membership, roles or epochs changed. */
+  membership: CustomEvent<void>
+  /** Sealed entries became readable (a key arrived). */
+  unsealed: CustomEvent<{ entries: LogEntry[] }>
 }

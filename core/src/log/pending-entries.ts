@@ -4,7 +4,7 @@
  * fetches them again once their parents are here.
  */
 import type { Entry } from '../codec/entry-codec.ts'
-import { fromHex } from '../codec/hex.ts'
+import { fromHex, toHex } from '../codec/hex.ts'
 import { MAX_PENDING_ENTRIES } from '../constants.ts'
 
 export class PendingEntries {
@@ -54,4 +54,18 @@ export class PendingEntries {
   missing(): Uint8Array[] {
     return [...this.waiting.keys()].map((h) => fromHex(h))
   }
+}
+
+/** Ids of the parents and previous entry `entry` names that `has` does not know. */
+export function missingParents(entry: Entry, has: (idHex: string) => boolean): string[] {
+  const missing: string[] = []
+  for (const p of entry.parents) {
+    const h = toHex(p)
+    if (!has(h)) missing.push(h)
+  }
+  if (entry.prev !== null) {
+    const h = toHex(entry.prev)
+    if (!has(h) && !missing.includes(h)) missing.push(h)
+  }
+  return missing
 }

@@ -19,16 +19,21 @@ import { TypedEventEmitter } from 'main-event'
 import type { Operation } from '../chat/operations.ts'
 import { toHex } from '../codec/hex.ts'
 import { ExpiredInviteError, UnknownGroupError } from '../errors.ts'
+import type { Role } from '../group/membership-operations.ts'
 import type { DeviceKey } from '../identity/device-key.ts'
 import type { Signatures } from '../identity/signatures.ts'
-import { type Invite, newInviteId } from '../invite/invite.ts'
+import type { Invite } from '../invite/invite.ts'
 import { GroupLog, type LogEntry } from '../log/group-log.ts'
 import type { Store } from '../store/store.ts'
 import { syncTag } from '../sync/membership-proof.ts'
-import { SyncSession } from '../sync/sync-session.ts'
-import { runSyncSession, SYNC_PROTOCOL } from '../sync/sync-stream.ts'
+import { SYNC_PROTOCOL } from '../sync/sync-stream.ts'
+import { blockingGater } from './blocking-gater.ts'
 import { type CausetteLibp2p, createCausetteLibp2p, type Libp2pParts } from './create-libp2p.ts'
+import { GroupPresence } from './group-presence.ts'
+import { removedFrom, waitForInvite } from './invite-flow.ts'
 import type { CausettePeerEvents, GroupStatus, SyncFinishedEvent } from './peer-events.ts'
+import { RekeyScheduler } from './rekey-scheduler.ts'
+import { SyncRunner } from './sync-runner.ts'
 import { type SyncScheduler, syncScheduler } from './sync-scheduler.ts'
 
 export interface CausettePeerInit extends Libp2pParts {
@@ -44,11 +49,8 @@ export interface CausettePeerInit extends Libp2pParts {
 }
 
 const ANTI_ENTROPY_MS = 30_000
+const JOIN_TIMEOUT_MS = 60_000
 const MAX_INBOUND_SYNC_STREAMS = 32
-
-interface SyncRecord {
-  completedAt: number
-}
 
 export class CausettePeer extends TypedEventEmitter<CausettePeerEvents> {
   readonly libp2p: CausetteLibp2p
@@ -57,11 +59,13 @@ export class CausettePeer extends TypedEventEmitter<CausettePeerEvents> {
   private readonly byId = new Map<string, GroupLog>()
   private readonly byTopic = new Map<string, GroupLog>()
   private readonly byTag = new Map<string, GroupLog>()
-  private readonly members = new Map<string, Set<string>>()
-  private readonly syncs = new Map<string, SyncRecord>()
+  private readonly presence = new GroupPresence()
   private readonly scheduler: SyncScheduler
+  private readonly syncs: SyncRunner
   private readonly shutdown = new AbortController()
   private antiEntropy?: ReturnType<typeof setInterval>
+  private readonly rekeys = new RekeyScheduler((log, entry) => this.publish(log, entry))
+  private blockedKeys = new Set<string>()
   private started = false
 
   private constructor(init: CausettePeerInit, libp2p: CausetteLibp2p) {
@@ -70,11 +74,31 @@ export class CausettePeer extends TypedEventEmitter<CausettePeerEvents> {
     this.key = init.key
     this.libp2p = libp2p
     this.scheduler = syncScheduler((groupId, peer) => this.sync(groupId, peer).then(() => undefined))
+    this.syncs = new SyncRunner({
+      libp2p,
+      events: this,
+      presence: this.presence,
+      findByTag: (tag) => this.byTag.get(toHex(tag)),
+      afterSync: (group, peer, added) => {
+        // entries that came by sync were not gossiped: pass them on to the other members
+        // (syncs that add nothing end this cascade); entries still waiting for parents need
+        // another member too
+        if (added > 0 || group.pendingCount > 0) {
+          for (const other of this.presence.connected(group.idHex)) if (other !== peer) this.scheduler.request(group.idHex, other)
+        }
+      },
+      signal: this.shutdown.signal,
+      now: init.now ?? Date.now,
+      ...(init.syncIdleTimeoutMs === undefined ? {} : { idleTimeoutMs: init.syncIdleTimeoutMs })
+    })
   }
 
   /** Builds the peer and opens every group the store holds; call start() to go online. */
   static async create(init: CausettePeerInit): Promise<CausettePeer> {
-    const peer = new CausettePeer(init, await createCausetteLibp2p(init.key, init))
+    let self: CausettePeer | undefined
+    const connectionGater = blockingGater(init.connectionGater ?? {}, (p) => self?.isBlockedPeer(p) === true)
+    const peer = new CausettePeer(init, await createCausetteLibp2p(init.key, { ...init, connectionGater }))
+    self = peer
     for (const record of await init.store.listGroups()) {
       peer.adopt(await GroupLog.open(peer.logInit(record.id, record.secret)))
     }
@@ -94,7 +118,7 @@ export class CausettePeer extends TypedEventEmitter<CausettePeerEvents> {
     if (this.started) return
     this.started = true
     await this.libp2p.start()
-    await this.libp2p.handle(SYNC_PROTOCOL, (stream, connection) => this.answerSync(stream, connection.remotePeer), {
+    await this.libp2p.handle(SYNC_PROTOCOL, (stream, connection) => this.syncs.answer(stream, connection.remotePeer), {
       maxInboundStreams: MAX_INBOUND_SYNC_STREAMS
     })
     const pubsub = this.libp2p.services.pubsub
@@ -129,6 +153,7 @@ export class CausettePeer extends TypedEventEmitter<CausettePeerEvents> {
     if (!this.started) return
     this.started = false
     if (this.antiEntropy !== undefined) clearInterval(this.antiEntropy)
+    this.rekeys.stop()
     this.shutdown.abort(new Error('the peer is stopping'))
     await this.scheduler.stop()
     await this.libp2p.stop()
@@ -167,48 +192,110 @@ export class CausettePeer extends TypedEventEmitter<CausettePeerEvents> {
     return log
   }
 
-  /** An invite to a group carrying this peer's addresses (see invite/invite.ts). */
+  /**
+   * Makes an invite to a group: records it in the group log (so joins can be
+   * checked by every member) and returns what the link carries, with this
+   * peer's addresses.
+   */
   async createInvite(groupId: string, options: { expires?: number; singleUse?: boolean } = {}): Promise<Invite> {
     const group = this.group(groupId)
+    const inviteId = await group.invite(options)
+    this.publishLatest(group)
     return {
       groupId: group.id,
       secret: group.secret,
       inviter: this.key.publicKey,
       addresses: this.multiaddrs().slice(0, 8),
       groupName: group.view.metadata().name,
-      inviteId: newInviteId(),
+      inviteId,
       singleUse: options.singleUse ?? false,
       ...(options.expires === undefined ? {} : { expires: options.expires })
     }
   }
 
   /**
-   * Joins the group of an invite and dials the addresses it carries (best
-   * effort: any member met later syncs the group too). Throws
-   * ExpiredInviteError for an expired invite.
+   * Joins the group of an invite: opens the group, dials the addresses the
+   * invite carries, waits for the invite's record to arrive by sync, then
+   * writes the join. Resolves once this device is a member. Throws
+   * ExpiredInviteError, InviteUsedError (a single-use invite someone else
+   * used), InviteRevokedError, or JoinTimeoutError when no member holding the
+   * invite could be reached in time.
    */
-  async acceptInvite(invite: Invite): Promise<GroupLog> {
+  async acceptInvite(invite: Invite, options: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<GroupLog> {
     const now = (this.init.now ?? Date.now)()
     if (invite.expires !== undefined && invite.expires <= now) {
       throw new ExpiredInviteError(`this invite expired on ${new Date(invite.expires).toISOString()}: ask a member of the group for a new one`)
     }
     const log = await this.joinGroup(invite.groupId, invite.secret, invite.groupName)
-    if (this.started) {
-      await Promise.allSettled(invite.addresses.map((a) => this.dial(a)))
-    }
+    if (log.isMember()) return log
+    if (this.started) await Promise.allSettled(invite.addresses.map((a) => this.dial(a)))
+    await waitForInvite(log, invite.inviteId, options.timeoutMs ?? JOIN_TIMEOUT_MS, options.signal)
+    await log.join(invite.inviteId)
+    this.publishLatest(log)
     return log
   }
 
-  /** Writes an operation to a group: durable when this resolves, then published. */
-  async send(groupId: string, op: Operation): Promise<LogEntry> {
-    const group = this.group(groupId)
-    const entry = await group.append(op)
-    if (this.started) {
-      this.libp2p.services.pubsub.publish(group.topic, entry.bytes).catch(() => {
-        // stored and durable: sync delivers it to peers that missed the publish
-      })
+  /** Removes a member (admins only); the group moves to a key the removed member never gets. */
+  removeMember(groupId: string, memberHex: string): Promise<LogEntry> {
+    return this.write(groupId, (g) => g.remove(memberHex))
+  }
+
+  setRole(groupId: string, memberHex: string, role: Role): Promise<LogEntry> {
+    return this.write(groupId, (g) => g.setRole(memberHex, role))
+  }
+
+  leaveGroup(groupId: string): Promise<LogEntry> {
+    return this.write(groupId, (g) => g.leave())
+  }
+
+  /** Sets how this device is called in a group. */
+  setDisplayName(groupId: string, displayName: string): Promise<LogEntry> {
+    return this.write(groupId, (g) => g.append({ type: 'profile', displayName }))
+  }
+
+  /** Hides these members' messages on this device and refuses their connections. */
+  async setBlocked(deviceKeys: Iterable<string>): Promise<void> {
+    this.blockedKeys = new Set(deviceKeys)
+    for (const group of this.byId.values()) group.setBlocked(this.blockedKeys)
+    for (const connection of this.libp2p.getConnections()) {
+      if (this.isBlockedPeer(connection.remotePeer)) await connection.close().catch(() => undefined)
     }
+  }
+
+  blocked(): string[] {
+    return [...this.blockedKeys]
+  }
+
+  /** Whether a peer is the device of a blocked member (a peer id is its device key). */
+  isBlockedPeer(peer: PeerId): boolean {
+    const key = peer.publicKey?.raw
+    return key !== undefined && this.blockedKeys.has(toHex(key))
+  }
+
+  /** Writes an operation to a group: durable when this resolves, then published. */
+  send(groupId: string, op: Operation): Promise<LogEntry> {
+    return this.write(groupId, (g) => g.append(op))
+  }
+
+  private async write(groupId: string, action: (group: GroupLog) => Promise<LogEntry>): Promise<LogEntry> {
+    const group = this.group(groupId)
+    const entry = await action(group)
+    this.publish(group, entry)
     return entry
+  }
+
+  private publish(group: GroupLog, entry: LogEntry): void {
+    if (!this.started) return
+    this.libp2p.services.pubsub.publish(group.topic, entry.bytes).catch(() => {
+      // stored and durable: sync delivers it to peers that missed the publish
+    })
+  }
+
+  /** Publishes this device's newest entries of a group (those its last call wrote). */
+  private publishLatest(group: GroupLog): void {
+    const mine = toHex(this.key.publicKey)
+    const last = group.entries().findLast((e) => e.authorHex === mine)
+    if (last !== undefined) this.publish(group, last)
   }
 
   async dial(address: string): Promise<void> {
@@ -216,98 +303,22 @@ export class CausettePeer extends TypedEventEmitter<CausettePeerEvents> {
   }
 
   /** Reconciles one group with one peer now. */
-  async sync(groupId: string, peer: string, options: { signal?: AbortSignal } = {}): Promise<SyncFinishedEvent> {
-    const group = this.group(groupId)
-    const signal = options.signal === undefined ? this.shutdown.signal : AbortSignal.any([options.signal, this.shutdown.signal])
-    const startedAt = performance.now()
-    this.safeDispatchEvent('sync:started', { detail: { groupId, peer } })
-    try {
-      const stream = await this.libp2p.dialProtocol(peerIdFromString(peer), SYNC_PROTOCOL, { signal })
-      const session = new SyncSession({
-        role: 'initiator',
-        localPeer: this.peerId,
-        remotePeer: peer,
-        log: group,
-        onProgress: (p) => this.safeDispatchEvent('sync:progress', { detail: { groupId, peer, ...p } })
-      })
-      const traffic = await runSyncSession(stream, session, { signal, ...this.idleOption() })
-      return this.syncFinished(groupId, peer, session, traffic, startedAt)
-    } catch (err) {
-      this.safeDispatchEvent('sync:failed', { detail: { groupId, peer, error: err as Error } })
-      throw err
-    }
+  sync(groupId: string, peer: string, options: { signal?: AbortSignal } = {}): Promise<SyncFinishedEvent> {
+    return this.syncs.initiate(this.group(groupId), peer, options.signal)
   }
 
   status(groupId: string): GroupStatus {
     const group = this.group(groupId)
-    const connected = [...(this.members.get(groupId) ?? [])]
-    let lastSync: number | undefined
-    let upToDateWith = 0
-    for (const peer of connected) {
-      const record = this.syncs.get(`${groupId}/${peer}`)
-      if (record !== undefined) upToDateWith++
-    }
-    for (const [key, record] of this.syncs) {
-      if (key.startsWith(`${groupId}/`) && (lastSync === undefined || record.completedAt > lastSync)) lastSync = record.completedAt
-    }
+    const lastSync = this.presence.lastSync(groupId)
     return {
       groupId,
-      connectedMembers: connected,
+      connectedMembers: this.presence.connected(groupId),
       entries: group.size,
       pending: group.pendingCount,
       ...(lastSync === undefined ? {} : { lastSync }),
-      upToDateWith,
+      upToDateWith: this.presence.upToDateWith(groupId),
       syncing: this.scheduler.running(groupId)
     }
-  }
-
-  private async answerSync(stream: Parameters<typeof runSyncSession>[0], remote: PeerId): Promise<void> {
-    const peer = remote.toString()
-    const startedAt = performance.now()
-    const session = new SyncSession({
-      role: 'responder',
-      localPeer: this.peerId,
-      remotePeer: peer,
-      findGroup: (tag) => this.byTag.get(toHex(tag)),
-      onProgress: (p) => {
-        const groupId = session.group?.idHex
-        if (groupId !== undefined) this.safeDispatchEvent('sync:progress', { detail: { groupId, peer, ...p } })
-      }
-    })
-    try {
-      const traffic = await runSyncSession(stream, session, { signal: this.shutdown.signal, ...this.idleOption() })
-      if (session.group !== undefined) this.syncFinished(session.group.idHex, peer, session, traffic, startedAt)
-    } catch (err) {
-      if (session.group !== undefined) this.safeDispatchEvent('sync:failed', { detail: { groupId: session.group.idHex, peer, error: err as Error } })
-    }
-  }
-
-  private syncFinished(
-    groupId: string,
-    peer: string,
-    session: SyncSession,
-    traffic: { bytesIn: number; bytesOut: number },
-    startedAt: number
-  ): SyncFinishedEvent {
-    this.syncs.set(`${groupId}/${peer}`, { completedAt: (this.init.now ?? Date.now)() })
-    const detail: SyncFinishedEvent = {
-      groupId,
-      peer,
-      added: session.added,
-      sent: session.progress.sent,
-      rounds: session.rounds,
-      bytesIn: traffic.bytesIn,
-      bytesOut: traffic.bytesOut,
-      durationMs: performance.now() - startedAt
-    }
-    this.safeDispatchEvent('sync:finished', { detail })
-    // entries that came by sync were not gossiped: pass them on to the other members
-    // (syncs that add nothing end this cascade); entries still waiting for parents need
-    // another member too
-    if (session.added > 0 || (this.byId.get(groupId)?.pendingCount ?? 0) > 0) {
-      for (const other of this.members.get(groupId) ?? []) if (other !== peer) this.scheduler.request(groupId, other)
-    }
-    return detail
   }
 
   private async validateGossip(peerId: PeerId, msg: Message): Promise<TopicValidatorResult> {
@@ -335,6 +346,10 @@ export class CausettePeer extends TypedEventEmitter<CausettePeerEvents> {
     log.addEventListener('equivocation', (evt) => {
       this.safeDispatchEvent('equivocation', { detail: { groupId: log.idHex, equivocation: evt.detail } })
     })
+    log.addEventListener('membership', () => {
+      if (this.started) this.rekeys.consider(log)
+    })
+    log.setBlocked(this.blockedKeys)
   }
 
   private subscribe(log: GroupLog): void {
@@ -346,30 +361,21 @@ export class CausettePeer extends TypedEventEmitter<CausettePeerEvents> {
   }
 
   private memberJoined(group: GroupLog, peer: string): void {
-    let set = this.members.get(group.idHex)
-    if (set === undefined) {
-      set = new Set()
-      this.members.set(group.idHex, set)
-    }
-    if (set.has(peer)) return
-    set.add(peer)
+    if (!this.presence.joined(group.idHex, peer)) return
     this.safeDispatchEvent('group:peer-joined', { detail: { groupId: group.idHex, peer } })
     // both sides see the subscription; the lower peer id starts the sync so it runs once
-    if (this.peerId < peer) this.scheduler.request(group.idHex, peer)
+    if (this.peerId < peer && !removedFrom(group, peerIdFromString(peer))) this.scheduler.request(group.idHex, peer)
   }
 
   private memberLeft(group: GroupLog, peer: string): void {
-    if (this.members.get(group.idHex)?.delete(peer) === true) {
-      this.syncs.delete(`${group.idHex}/${peer}`)
-      this.safeDispatchEvent('group:peer-left', { detail: { groupId: group.idHex, peer } })
-    }
+    if (this.presence.left(group.idHex, peer)) this.safeDispatchEvent('group:peer-left', { detail: { groupId: group.idHex, peer } })
   }
 
   /** The safety net: each group reconciles with one member not synced recently. */
   private reconcileOne(every: number): void {
     const now = (this.init.now ?? Date.now)()
-    for (const [groupId, members] of this.members) {
-      const stale = [...members].filter((p) => now - (this.syncs.get(`${groupId}/${p}`)?.completedAt ?? 0) >= every)
+    for (const groupId of this.presence.groups()) {
+      const stale = this.presence.stale(groupId, now, every)
       const pick = stale[Math.floor(Math.random() * stale.length)]
       if (pick !== undefined) this.scheduler.request(groupId, pick)
     }
@@ -384,9 +390,5 @@ export class CausettePeer extends TypedEventEmitter<CausettePeerEvents> {
       ...(this.init.signatures === undefined ? {} : { signatures: this.init.signatures }),
       ...(this.init.now === undefined ? {} : { now: this.init.now })
     }
-  }
-
-  private idleOption() {
-    return this.init.syncIdleTimeoutMs === undefined ? {} : { idleTimeoutMs: this.init.syncIdleTimeoutMs }
   }
 }

@@ -1,0 +1,130 @@
+/**
+ * The operations that change who is in a group and who may do what:
+ * invite, join, leave, remove, role, rekey (create is the genesis). They are
+ * always written under the group's first epoch, so every member — including
+ * one who just joined and holds no later key yet — can check them. Decoding
+ * checks every field.
+ */
+import { ENTRY_ID_BYTES, PUBLIC_KEY_BYTES } from '../constants.ts'
+import { type EpochGrant, SEALED_KEY_BYTES } from '../crypto/epoch-grant.ts'
+import { MalformedOperationError } from '../errors.ts'
+
+export type Role = 'admin' | 'moderator' | 'member'
+export const ROLES: readonly Role[] = ['admin', 'moderator', 'member']
+
+export const INVITE_TOKEN_BYTES = ENTRY_ID_BYTES
+const MAX_GRANT_RECIPIENTS = 2048
+const MAX_HISTORY_BYTES = 48 * 1024
+
+export interface InviteOperation {
+  type: 'invite'
+  /** sha256 of the invite id the link carries: the log never shows the id itself. */
+  token: Uint8Array
+  singleUse: boolean
+  expires?: number
+}
+
+export interface JoinOperation {
+  type: 'join'
+  /** The invite id from the link; its hash names the invite. */
+  inviteId: Uint8Array
+  /** The joiner's X25519 key for receiving group keys. */
+  memberKey: Uint8Array
+}
+
+export interface LeaveOperation {
+  type: 'leave'
+}
+
+export interface RemoveOperation {
+  type: 'remove'
+  member: Uint8Array
+  /** The removed member's highest seq the remover had seen: their later entries are hidden everywhere. */
+  seenSeq: number
+  /** The next epoch's key, for the members who remain. */
+  grant: EpochGrant
+  history: Uint8Array
+}
+
+export interface RoleOperation {
+  type: 'role'
+  member: Uint8Array
+  role: Role
+}
+
+export interface RekeyOperation {
+  type: 'rekey'
+  grant: EpochGrant
+  history: Uint8Array
+}
+
+export type MembershipOperation = InviteOperation | JoinOperation | LeaveOperation | RemoveOperation | RoleOperation | RekeyOperation
+
+export const MEMBERSHIP_TYPES: ReadonlySet<string> = new Set(['create', 'invite', 'join', 'leave', 'remove', 'role', 'rekey'])
+
+export function decodeMembershipOperation(type: string, m: Record<string, unknown>): MembershipOperation | undefined {
+  switch (type) {
+    case 'invite': {
+      const op: InviteOperation = { type, token: bytes(m, 'token', INVITE_TOKEN_BYTES), singleUse: bool(m, 'singleUse') }
+      if (m.expires !== undefined) {
+        if (typeof m.expires !== 'number' || !Number.isSafeInteger(m.expires) || m.expires < 0)
+          throw new MalformedOperationError('invite "expires" must be a time in ms')
+        op.expires = m.expires
+      }
+      return op
+    }
+    case 'join':
+      return { type, inviteId: bytes(m, 'inviteId', 16), memberKey: bytes(m, 'memberKey', 32) }
+    case 'leave':
+      return { type }
+    case 'remove':
+      if (typeof m.seenSeq !== 'number' || !Number.isSafeInteger(m.seenSeq) || m.seenSeq < 0)
+        throw new MalformedOperationError('remove "seenSeq" must be a non-negative integer')
+      return { type, member: bytes(m, 'member', PUBLIC_KEY_BYTES), seenSeq: m.seenSeq, grant: grant(m), history: history(m) }
+    case 'role': {
+      const role = m.role
+      if (typeof role !== 'string' || !ROLES.includes(role as Role)) throw new MalformedOperationError(`role must be one of ${ROLES.join(', ')}`)
+      return { type, member: bytes(m, 'member', PUBLIC_KEY_BYTES), role: role as Role }
+    }
+    case 'rekey':
+      return { type, grant: grant(m), history: history(m) }
+    default:
+      return undefined
+  }
+}
+
+/** The wire form of a grant: [ephemeral, [sealed, ...]]. */
+export function encodeGrant(g: EpochGrant): unknown[] {
+  return [g.ephemeral, g.sealed]
+}
+
+function grant(m: Record<string, unknown>): EpochGrant {
+  const v = m.grant
+  if (!Array.isArray(v) || v.length !== 2) throw new MalformedOperationError('a grant is [ephemeral key, sealed keys]')
+  const [ephemeral, sealed] = v as unknown[]
+  if (!(ephemeral instanceof Uint8Array) || ephemeral.byteLength !== 32) throw new MalformedOperationError('a grant ephemeral key is 32 bytes')
+  if (!Array.isArray(sealed) || sealed.length > MAX_GRANT_RECIPIENTS)
+    throw new MalformedOperationError(`a grant seals a key for at most ${MAX_GRANT_RECIPIENTS} members`)
+  for (const s of sealed) {
+    if (!(s instanceof Uint8Array) || s.byteLength !== SEALED_KEY_BYTES)
+      throw new MalformedOperationError(`a sealed key is ${SEALED_KEY_BYTES} bytes`)
+  }
+  return { ephemeral, sealed: sealed as Uint8Array[] }
+}
+
+function history(m: Record<string, unknown>): Uint8Array {
+  const v = m.history
+  if (!(v instanceof Uint8Array) || v.byteLength > MAX_HISTORY_BYTES) throw new MalformedOperationError('a key history is at most 48 KiB of bytes')
+  return v
+}
+
+function bytes(m: Record<string, unknown>, field: string, length: number): Uint8Array {
+  const v = m[field]
+  if (!(v instanceof Uint8Array) || v.byteLength !== length) throw new MalformedOperationError(`operation field "${field}" must be ${length} bytes`)
+  return v
+}
+
+function bool(m: Record<string, unknown>, field: string): boolean {
+  if (typeof m[field] !== 'boolean') throw new MalformedOperationError(`operation field "${field}" must be true or false`)
+  return m[field] as boolean
+}

@@ -1,0 +1,274 @@
+/**
+ * Who is in a group and what each may do, as of one point of the log: a pure
+ * fold of the membership operations (genesis, invite, join, leave, remove,
+ * role, rekey) in entry order. States are immutable; `apply` returns a new
+ * one or throws NotAuthorizedError saying which rule the operation breaks.
+ *
+ * Rules: the creator is the first admin; any member may invite; a join needs
+ * an invite recorded in the log, made by someone still a member, unexpired
+ * and, if single-use, unused; only admins remove members and change roles;
+ * any member may rekey; every new epoch key is granted to exactly the
+ * members of that moment. Where concurrent changes conflict, replaying them
+ * in entry order decides (see `fold`).
+ */
+
+import { sha256 } from '@noble/hashes/sha2.js'
+import type { CreateGroupOperation } from '../chat/operations.ts'
+import { toHex } from '../codec/hex.ts'
+import { EPOCH_ID_BYTES } from '../constants.ts'
+import { NotAuthorizedError } from '../errors.ts'
+import { compareOrder, type Ordered } from '../log/order.ts'
+import type { MembershipOperation, Role } from './membership-operations.ts'
+
+export interface EntryRef extends Ordered {
+  seq: number
+  time: number
+}
+
+export interface Member {
+  /** Device key, hex. */
+  key: string
+  role: Role
+  /** X25519 key for receiving group keys. */
+  memberKey: Uint8Array
+}
+
+export interface MemberInfo {
+  key: string
+  role: Role
+  displayName: string
+}
+
+export interface EpochInfo {
+  /** '' for the first epoch, else hex of the first 16 bytes of the entry that made it. */
+  id: string
+  /** Device keys (hex, sorted) the key was granted to; null for the first epoch, which every holder of the group secret has. */
+  recipients: string[] | null
+  entry: Ordered
+}
+
+interface InviteInfo {
+  by: string
+  singleUse: boolean
+  expires?: number
+  usedBy?: string
+  at: Ordered
+}
+
+interface Departure {
+  reason: 'removed' | 'left'
+  at: Ordered
+}
+
+/** Whether an invite can be used: 'unknown' until its record has arrived. */
+export type InviteStatus = 'usable' | 'unknown' | 'used' | 'void'
+
+/** Entries by `author` with seq in (after, until) were written while they were out of the group. */
+export interface Gap {
+  after: number
+  until: number
+}
+
+export class MembershipState {
+  readonly members: ReadonlyMap<string, Member>
+  readonly departed: ReadonlyMap<string, Departure>
+  readonly invites: ReadonlyMap<string, InviteInfo>
+  readonly epochs: readonly EpochInfo[]
+  readonly gaps: ReadonlyMap<string, readonly Gap[]>
+
+  private constructor(from: Pick<MembershipState, 'members' | 'departed' | 'invites' | 'epochs' | 'gaps'>) {
+    this.members = from.members
+    this.departed = from.departed
+    this.invites = from.invites
+    this.epochs = from.epochs
+    this.gaps = from.gaps
+  }
+
+  static genesis(entry: EntryRef, op: CreateGroupOperation): MembershipState {
+    return new MembershipState({
+      members: new Map([[entry.authorHex, { key: entry.authorHex, role: 'admin', memberKey: op.memberKey }]]),
+      departed: new Map(),
+      invites: new Map(),
+      epochs: [{ id: '', recipients: null, entry }],
+      gaps: new Map()
+    })
+  }
+
+  /** Replays operations in entry order from the genesis; one no longer allowed at its place has no effect. */
+  static fold(genesis: { ref: EntryRef; op: CreateGroupOperation }, ops: ReadonlyArray<{ ref: EntryRef; op: MembershipOperation }>): MembershipState {
+    let state = MembershipState.genesis(genesis.ref, genesis.op)
+    for (const { ref, op } of ops) {
+      try {
+        state = state.apply(ref, op)
+      } catch (err) {
+        if ((err as Error).name !== 'NotAuthorizedError') throw err
+      }
+    }
+    return state
+  }
+
+  /** Device keys of the members, sorted: the order of a grant's sealed keys. */
+  memberKeys(): string[] {
+    return [...this.members.keys()].sort()
+  }
+
+  /** The members with roles and the display names given, sorted by device key. */
+  list(names: ReadonlyMap<string, string>): MemberInfo[] {
+    return this.memberKeys().map((key) => ({ key, role: (this.members.get(key) as Member).role, displayName: names.get(key) ?? '' }))
+  }
+
+  role(authorHex: string): Role | undefined {
+    return this.members.get(authorHex)?.role
+  }
+
+  /** Whether a join by `joiner` could use the invite with this id now. */
+  inviteStatus(inviteId: Uint8Array, joiner: string): InviteStatus {
+    const invite = this.invites.get(toHex(sha256(inviteId)))
+    if (invite === undefined) return 'unknown'
+    if (invite.singleUse && invite.usedBy !== undefined && invite.usedBy !== joiner) return 'used'
+    if (!this.members.has(invite.by)) return 'void'
+    return 'usable'
+  }
+
+  /** Throws unless `authorHex` may write ordinary entries here. */
+  authorizeWriter(authorHex: string): void {
+    if (this.members.has(authorHex)) return
+    const gone = this.departed.get(authorHex)
+    if (gone?.reason === 'removed') throw new NotAuthorizedError(`${authorHex.slice(0, 8)} was removed from the group and can no longer write to it`)
+    if (gone?.reason === 'left') throw new NotAuthorizedError(`${authorHex.slice(0, 8)} left the group and can no longer write to it`)
+    throw new NotAuthorizedError(`${authorHex.slice(0, 8)} is not a member of the group (a device joins with an invite)`)
+  }
+
+  /** The epoch new messages go under: the latest whose key no departed member holds; undefined when a rekey must come first. */
+  writingEpoch(): EpochInfo | undefined {
+    for (let i = this.epochs.length - 1; i >= 0; i--) {
+      const epoch = this.epochs[i] as EpochInfo
+      if (epoch.recipients === null) return this.departed.size === 0 ? epoch : undefined
+      if (epoch.recipients.every((r) => !this.departed.has(r))) return epoch
+    }
+    return undefined
+  }
+
+  /** Whether a rekey is due: no usable epoch, or a member who was never granted the current one. */
+  needsRekey(): boolean {
+    const epoch = this.writingEpoch()
+    if (epoch === undefined) return true
+    return epoch.recipients !== null && [...this.members.keys()].some((m) => !(epoch.recipients as string[]).includes(m))
+  }
+
+  apply(entry: EntryRef, op: MembershipOperation): MembershipState {
+    const author = entry.authorHex
+    switch (op.type) {
+      case 'invite': {
+        this.authorizeWriter(author)
+        const token = toHex(op.token)
+        if (this.invites.has(token)) throw new NotAuthorizedError('this invite is already recorded in the group')
+        const invite: InviteInfo = { by: author, singleUse: op.singleUse, at: entry, ...(op.expires === undefined ? {} : { expires: op.expires }) }
+        return this.with({ invites: new Map(this.invites).set(token, invite) })
+      }
+      case 'join': {
+        if (this.members.has(author)) throw new NotAuthorizedError(`${author.slice(0, 8)} is already a member`)
+        const token = toHex(sha256(op.inviteId))
+        const invite = this.invites.get(token)
+        if (invite === undefined) throw new NotAuthorizedError('the invite this join uses is not recorded in the group')
+        if (!this.members.has(invite.by))
+          throw new NotAuthorizedError('the member who made this invite is no longer in the group, so the invite is void')
+        if (invite.singleUse && invite.usedBy !== undefined) {
+          throw new NotAuthorizedError(`this single-use invite was already used by ${invite.usedBy.slice(0, 8)}`)
+        }
+        if (invite.expires !== undefined && entry.time > invite.expires)
+          throw new NotAuthorizedError('this invite had expired when the join was written')
+        const gone = this.departed.get(author)
+        if (gone?.reason === 'removed' && compareOrder(invite.at, gone.at) < 0) {
+          throw new NotAuthorizedError('a removed member can only come back with an invite made after the removal')
+        }
+        const departed = new Map(this.departed)
+        departed.delete(author)
+        const gaps = this.closeGap(author, entry.seq)
+        return this.with({
+          members: new Map(this.members).set(author, { key: author, role: 'member', memberKey: op.memberKey }),
+          departed,
+          invites: new Map(this.invites).set(token, { ...invite, usedBy: author }),
+          gaps
+        })
+      }
+      case 'leave': {
+        this.authorizeWriter(author)
+        const members = new Map(this.members)
+        members.delete(author)
+        return this.with({ members, departed: new Map(this.departed).set(author, { reason: 'left', at: entry }) })
+      }
+      case 'remove': {
+        this.requireAdmin(author, 'remove members')
+        const target = toHex(op.member)
+        if (!this.members.has(target)) throw new NotAuthorizedError(`${target.slice(0, 8)} is not a member, so cannot be removed`)
+        const members = new Map(this.members)
+        members.delete(target)
+        const recipients = [...members.keys()].sort()
+        this.requireGrantFor(recipients, op.grant.sealed.length)
+        const gaps = new Map(this.gaps).set(target, [...(this.gaps.get(target) ?? []), { after: op.seenSeq, until: Number.POSITIVE_INFINITY }])
+        return this.with({
+          members,
+          departed: new Map(this.departed).set(target, { reason: 'removed', at: entry }),
+          epochs: [...this.epochs, { id: epochIdOf(entry), recipients, entry }],
+          gaps
+        })
+      }
+      case 'role': {
+        this.requireAdmin(author, 'change roles')
+        const target = toHex(op.member)
+        const member = this.members.get(target)
+        if (member === undefined) throw new NotAuthorizedError(`${target.slice(0, 8)} is not a member, so has no role to change`)
+        return this.with({ members: new Map(this.members).set(target, { ...member, role: op.role }) })
+      }
+      case 'rekey': {
+        this.authorizeWriter(author)
+        const recipients = this.memberKeys()
+        this.requireGrantFor(recipients, op.grant.sealed.length)
+        return this.with({ epochs: [...this.epochs, { id: epochIdOf(entry), recipients, entry }] })
+      }
+    }
+  }
+
+  private requireAdmin(author: string, what: string): void {
+    this.authorizeWriter(author)
+    if (this.members.get(author)?.role !== 'admin')
+      throw new NotAuthorizedError(`only admins may ${what}; ${author.slice(0, 8)} is a ${this.members.get(author)?.role}`)
+  }
+
+  private requireGrantFor(recipients: string[], sealed: number): void {
+    if (sealed !== recipients.length) {
+      throw new NotAuthorizedError(`a new group key must be granted to each of the ${recipients.length} members, not ${sealed}`)
+    }
+  }
+
+  private closeGap(author: string, seq: number): ReadonlyMap<string, readonly Gap[]> {
+    const list = this.gaps.get(author)
+    if (list === undefined) return this.gaps
+    return new Map(this.gaps).set(
+      author,
+      list.map((g) => (g.until === Number.POSITIVE_INFINITY ? { after: g.after, until: seq } : g))
+    )
+  }
+
+  private with(changes: Partial<Pick<MembershipState, 'members' | 'departed' | 'invites' | 'epochs' | 'gaps'>>): MembershipState {
+    return new MembershipState({
+      members: changes.members ?? this.members,
+      departed: changes.departed ?? this.departed,
+      invites: changes.invites ?? this.invites,
+      epochs: changes.epochs ?? this.epochs,
+      gaps: changes.gaps ?? this.gaps
+    })
+  }
+}
+
+/** An epoch is named by the first 16 bytes of the entry that made it. */
+export function epochIdOf(entry: Ordered): string {
+  return entry.idHex.slice(0, EPOCH_ID_BYTES * 2)
+}
+
+/** Whether an entry of `authorHex` with `seq` falls in a time its author was out of the group. */
+export function inGap(gaps: ReadonlyMap<string, readonly Gap[]>, authorHex: string, seq: number): boolean {
+  const list = gaps.get(authorHex)
+  return list?.some((g) => seq > g.after && seq < g.until) === true
+}

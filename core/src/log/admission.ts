@@ -1,0 +1,99 @@
+/**
+ * Deciding whether an entry joins the log, once its parents and previous
+ * entry are present: structure (clock, author chain), then membership — the
+ * author must be a member where the entry stands in the DAG, and a
+ * membership operation must be allowed by the rules — then the body. Bodies
+ * of the first epoch must open; bodies of later epochs open if this device
+ * holds the key, else stay sealed until it does. Whether an entry is
+ * admitted never depends on which keys this device holds, so every member
+ * admits the same entries.
+ */
+import type { CreateGroupOperation, Operation } from '../chat/operations.ts'
+import { decodeOperation } from '../chat/operations.ts'
+import type { Entry } from '../codec/entry-codec.ts'
+import { shortHex, toHex } from '../codec/hex.ts'
+import { openBody } from '../crypto/body-cipher.ts'
+import type { EpochKeys } from '../crypto/epoch-keys.ts'
+import { InvalidChainError, InvalidGenesisError, UnknownEpochError } from '../errors.ts'
+import { Frontier } from '../group/frontier.ts'
+import { MEMBERSHIP_TYPES, type MembershipOperation } from '../group/membership-operations.ts'
+import type { EntryRef } from '../group/membership-state.ts'
+import { checkStructure, openOperation } from './entry-validation.ts'
+import type { LogEntry } from './log-entry.ts'
+
+export interface Admission {
+  node: LogEntry
+  /** Set when the entry is a membership operation: the new frontier it makes. */
+  membership?: MembershipOperation | CreateGroupOperation
+}
+
+export interface AdmissionContext {
+  node(idHex: string): LogEntry | undefined
+  keys: EpochKeys
+}
+
+export function admit(entry: Entry, idHex: string, ctx: AdmissionContext): Admission {
+  const authorHex = toHex(entry.author)
+  const prev = entry.prev === null ? undefined : (ctx.node(toHex(entry.prev)) as LogEntry)
+  const parents = entry.parents.map((p) => ctx.node(toHex(p)) as LogEntry)
+  checkStructure(entry, authorHex, { parentClocks: parents.map((p) => p.clock), ...(prev === undefined ? {} : { prev }) })
+  const ref: EntryRef = { clock: entry.clock, authorHex, idHex, seq: entry.seq, time: entry.time }
+  const base = { id: entry.id, idHex, authorHex, seq: entry.seq, clock: entry.clock, time: entry.time, bytes: compact(entry.bytes) }
+
+  if (entry.group.byteLength === 0) {
+    const op = openOperation(entry, ctx.keys)
+    if (op.type !== 'create') throw new InvalidGenesisError(`genesis entry ${shortHex(entry.id)} does not create a group`)
+    return { node: { ...base, epochHex: '', op, sealed: false, role: 'admin', frontier: Frontier.start(ref, op) }, membership: op }
+  }
+
+  const before = Frontier.merge(parents.map((p) => p.frontier))
+  // an author cannot un-see a membership change it had seen: that would be writing from the past
+  if (prev !== undefined && !before.contains(prev.frontier)) {
+    throw new InvalidChainError(`entry ${shortHex(entry.id)} names parents that miss membership changes its author had already seen`)
+  }
+  const epochHex = toHex(entry.epoch)
+  if (epochHex === '') {
+    const op = openOperation(entry, ctx.keys)
+    if (MEMBERSHIP_TYPES.has(op.type)) {
+      const membershipOp = op as MembershipOperation
+      const state = before.state.apply(ref, membershipOp)
+      const frontier = before.extend({ ref, op: membershipOp }, state)
+      return { node: { ...base, epochHex, op, sealed: false, role: before.state.role(authorHex), frontier }, membership: membershipOp }
+    }
+    before.state.authorizeWriter(authorHex)
+    return { node: { ...base, epochHex, op, sealed: false, role: before.state.role(authorHex), frontier: before } }
+  }
+
+  if (!before.state.epochs.some((e) => e.id === epochHex)) {
+    throw new UnknownEpochError(`entry ${shortHex(entry.id)} names epoch ${epochHex.slice(0, 8)}, which no rekey before it made`)
+  }
+  before.state.authorizeWriter(authorHex)
+  const node: LogEntry = { ...base, epochHex, op: undefined, sealed: true, role: before.state.role(authorHex), frontier: before }
+  unseal(node, entry.body, entry, ctx.keys)
+  return { node }
+}
+
+/**
+ * Opens a sealed entry if its epoch key is now held. A body that does not
+ * open, or holds a membership operation (those belong in the first epoch),
+ * is marked unreadable and ignored — not rejected, since other members may
+ * not hold the key to know.
+ */
+export function unseal(node: LogEntry, body: Uint8Array, fields: Pick<Entry, 'group' | 'author' | 'seq' | 'epoch'>, keys: EpochKeys): boolean {
+  const key = keys.getHex(node.epochHex)
+  if (key === undefined) return false
+  node.sealed = false
+  let op: Operation | undefined
+  try {
+    op = decodeOperation(openBody(key, { group: fields.group, author: fields.author, seq: fields.seq, epoch: fields.epoch }, body))
+  } catch (err) {
+    if (!['UndecryptableBodyError', 'MalformedOperationError'].includes((err as Error).name)) throw err
+  }
+  node.op = op === undefined || MEMBERSHIP_TYPES.has(op.type) ? undefined : op
+  return node.op !== undefined
+}
+
+/** The bytes on their own buffer, so a kept entry does not pin the whole network frame it arrived in. */
+function compact(bytes: Uint8Array): Uint8Array {
+  return bytes.byteOffset === 0 && bytes.buffer.byteLength === bytes.byteLength ? bytes : bytes.slice()
+}

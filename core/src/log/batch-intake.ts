@@ -1,0 +1,72 @@
+/**
+ * The first look at a batch of entries: decode what came as bytes, drop
+ * duplicates, refuse other groups' entries, and check signatures (by hash
+ * chain, see batch-verification.ts). What survives is sorted by clock, so
+ * parents mostly come before their children.
+ */
+import { equals } from 'uint8arrays/equals'
+import { decodeEntry, type Entry } from '../codec/entry-codec.ts'
+import { shortHex, toHex } from '../codec/hex.ts'
+import { WrongGroupError } from '../errors.ts'
+import type { Signatures } from '../identity/signatures.ts'
+import { verifyBatch } from './batch-verification.ts'
+import type { Rejection } from './log-entry.ts'
+
+export interface Intake {
+  fresh: Entry[]
+  duplicates: number
+  rejected: Rejection[]
+}
+
+export interface IntakeContext {
+  groupId: Uint8Array
+  /** Whether the log already holds, or holds back, this id. */
+  known(idHex: string): boolean
+  signatures: Signatures
+  /** Entries from this device's own store: no signature checks. */
+  trusted: boolean
+}
+
+export async function intake(input: Array<Uint8Array | Entry>, ctx: IntakeContext): Promise<Intake> {
+  const result: Intake = { fresh: [], duplicates: 0, rejected: [] }
+  const seen = new Set<string>()
+  const candidates: Entry[] = []
+  for (const item of input) {
+    let entry: Entry
+    try {
+      entry = item instanceof Uint8Array ? decodeEntry(item) : item
+    } catch (error) {
+      result.rejected.push({ error: error as Error })
+      continue
+    }
+    const idHex = toHex(entry.id)
+    if (ctx.known(idHex) || seen.has(idHex)) {
+      result.duplicates++
+      continue
+    }
+    seen.add(idHex)
+    const groupError = checkGroup(entry, ctx.groupId)
+    if (groupError !== undefined) result.rejected.push({ id: idHex, error: groupError })
+    else candidates.push(entry)
+  }
+  if (ctx.trusted) {
+    result.fresh = candidates
+  } else {
+    const verification = await verifyBatch(candidates, ctx.signatures)
+    for (const bad of verification.invalid) result.rejected.push({ id: toHex(bad.entry.id), error: bad.error })
+    result.fresh = verification.valid
+  }
+  result.fresh.sort((a, b) => a.clock - b.clock)
+  return result
+}
+
+function checkGroup(entry: Entry, groupId: Uint8Array): Error | undefined {
+  if (entry.group.byteLength === 0) {
+    if (!equals(entry.id, groupId)) {
+      return new WrongGroupError(`entry ${shortHex(entry.id)} is the first entry of another group, not of ${shortHex(groupId)}`)
+    }
+  } else if (!equals(entry.group, groupId)) {
+    return new WrongGroupError(`entry ${shortHex(entry.id)} belongs to group ${shortHex(entry.group)}, not ${shortHex(groupId)}`)
+  }
+  return undefined
+}

@@ -1,0 +1,37 @@
+/** Joining by invite over the network: waiting for the invite's record, and telling a used or void one. */
+import type { PeerId } from '@libp2p/interface'
+import { toHex } from '../codec/hex.ts'
+import { InviteRevokedError, InviteUsedError, JoinTimeoutError } from '../errors.ts'
+import type { GroupLog } from '../log/group-log.ts'
+
+/** Waits until the log holds the invite's record and a join may use it; throws if it is used or void, or on timeout. */
+export async function waitForInvite(log: GroupLog, inviteId: Uint8Array, timeoutMs: number, signal?: AbortSignal): Promise<void> {
+  const deadline = AbortSignal.timeout(timeoutMs)
+  const abort = signal === undefined ? deadline : AbortSignal.any([signal, deadline])
+  for (;;) {
+    const usable = log.inviteUsable(inviteId)
+    if (usable === 'usable') return
+    if (usable === 'used') throw new InviteUsedError()
+    if (usable === 'void') throw new InviteRevokedError()
+    if (abort.aborted) {
+      throw new JoinTimeoutError(
+        `could not reach a member of the group who has this invite within ${Math.round(timeoutMs / 1000)} s: check that the inviter is online, or try again later`
+      )
+    }
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        log.removeEventListener('membership', done)
+        abort.removeEventListener('abort', done)
+        resolve()
+      }
+      log.addEventListener('membership', done)
+      abort.addEventListener('abort', done)
+    })
+  }
+}
+
+/** Whether the device behind `peer` was removed from the group (a peer id is its device key). */
+export function removedFrom(group: GroupLog, peer: PeerId): boolean {
+  const key = peer.publicKey?.raw
+  return key !== undefined && group.membership()?.departed.get(toHex(key))?.reason === 'removed'
+}
