@@ -20,6 +20,22 @@ const program = new Command('causette')
   .option('--home <dir>', 'data directory (default: $CAUSETTE_HOME, else ~/.local/share/causette or your platform’s equivalent)')
   .option('--json', 'machine-readable output: JSON on stdout, errors as JSON on stderr')
   .showHelpAfterError('(add --help for usage)')
+  // every command's --help shows --home and --json too
+  .configureHelp({ showGlobalOptions: true })
+
+program.addHelpText(
+  'after',
+  `
+Start the daemon in one terminal, then use the other commands from another:
+  causette start --name Alice
+  causette create "Climbing club"
+  causette invite "Climbing club" --expires 7d     (send the link privately)
+  causette join causette:join/…                     (on the other device)
+  causette send "Climbing club" Sunday at 10?
+  causette tail "Climbing club"
+
+A group is named by its name (any case), its id, or the start of its id.`
+)
 
 registerStart(program)
 registerGroups(program)

@@ -1,0 +1,147 @@
+/**
+ * The daemon's message index: the rendered messages of a group in SQLite,
+ * which history, search and export read. It must follow every change of
+ * the view (new messages, edits, deletes, reactions), and a daemon that died
+ * before indexing what it had stored must find the index rebuilt.
+ */
+import assert from 'node:assert/strict'
+import { join } from 'node:path'
+import { describe, it } from 'node:test'
+import { type DeviceKey, GroupLog, type LogEntry } from '@causette/core'
+import { MessageIndex, MessageIndexer, SqliteStore, searchQuery } from '@causette/node'
+import { deviceKeys, signatures } from '../fixtures/replicas.ts'
+import { tempDir } from './fixtures/daemons.ts'
+
+/** A store, a group of one writer, and its index kept by the indexer as the daemon keeps it. */
+async function indexedGroup(dir: string) {
+  const store = await SqliteStore.open(join(dir, 'causette.db'))
+  const [key] = (await deviceKeys(1)) as [DeviceKey]
+  const log = await GroupLog.create({ name: 'Index', key, store, signatures })
+  const index = new MessageIndex(store.database)
+  const indexer = new MessageIndexer(index)
+  indexer.catchUp(log)
+  log.addEventListener('entries', (evt) => indexer.apply(log, evt.detail.entries))
+  const found = (words: string) => index.search(searchQuery(words), { groupId: log.id, limit: 10 }).map((hit) => hit.message.text)
+  return { store, key, log, index, indexer, found }
+}
+
+describe('message index', () => {
+  it('finds words across case and accents, by the start of a word, whatever the punctuation typed', async () => {
+    const dir = await tempDir()
+    const { store, log, found } = await indexedGroup(dir.path)
+    try {
+      await log.append({ type: 'message', text: 'Rendez-vous à la Crêperie, 19 h' })
+      await log.append({ type: 'message', text: 'NAÏVE question: is the ÉCOLE open?' })
+      assert.deepEqual(found('creperie'), ['Rendez-vous à la Crêperie, 19 h'])
+      assert.deepEqual(found('CRÊPE'), ['Rendez-vous à la Crêperie, 19 h'], 'the start of a word')
+      assert.deepEqual(found('naive ecole'), ['NAÏVE question: is the ÉCOLE open?'], 'every word must match')
+      assert.deepEqual(found('"école" (*'), ['NAÏVE question: is the ÉCOLE open?'], 'search syntax typed by a person is taken as words')
+      assert.deepEqual(found('naive creperie'), [])
+      assert.throws(() => searchQuery('*** !!'), { name: 'InvalidRequestError' })
+    } finally {
+      await store.close()
+      await dir.remove()
+    }
+  })
+
+  it('follows edits, deletes and reactions, even when they arrive before their message', async () => {
+    const dir = await tempDir()
+    const { store, log, index, found } = await indexedGroup(dir.path)
+    try {
+      const original = await log.append({ type: 'message', text: 'Meet at the north face' })
+      await log.append({ type: 'edit', target: original.id, text: 'Meet at the south face' })
+      assert.deepEqual(found('north'), [])
+      assert.deepEqual(found('south'), ['Meet at the south face'])
+      await log.append({ type: 'reaction', target: original.id, emoji: '👍', add: true })
+      const [row] = index.page(log.id, { limit: 1 }).messages
+      assert.equal(row?.edited, true)
+      assert.deepEqual(row?.reactions, [{ emoji: '👍', authors: [log.get(original.idHex)?.authorHex] }])
+      await log.append({ type: 'delete', target: original.id })
+      assert.deepEqual(found('south'), [], 'a deleted message is found no more')
+      assert.equal(index.page(log.id, { limit: 1 }).messages[0]?.deleted, true)
+
+      // another replica gets the edit before the message it edits
+      const [, otherKey] = (await deviceKeys(2)) as [DeviceKey, DeviceKey]
+      const late = await log.append({ type: 'message', text: 'Rope length 60 m' })
+      const edit = await log.append({ type: 'edit', target: late.id, text: 'Rope length 70 m' })
+      const otherDir = await tempDir()
+      const otherStore = await SqliteStore.open(join(otherDir.path, 'causette.db'))
+      try {
+        const replica = await GroupLog.open({ groupId: log.id, secret: log.secret, key: otherKey, store: otherStore, signatures })
+        const replicaIndex = new MessageIndex(otherStore.database)
+        const replicaIndexer = new MessageIndexer(replicaIndex)
+        replica.addEventListener('entries', (evt) => replicaIndexer.apply(replica, evt.detail.entries))
+        const all = log.entries().map((e) => e.bytes)
+        const editBytes = (log.get(edit.idHex) as LogEntry).bytes
+        const lateBytes = (log.get(late.idHex) as LogEntry).bytes
+        await replica.add(all.filter((b) => b !== editBytes && b !== lateBytes))
+        await replica.add([editBytes])
+        await replica.add([lateBytes])
+        assert.deepEqual(
+          replicaIndex.search(searchQuery('rope'), { groupId: log.id, limit: 10 }).map((h) => h.message.text),
+          ['Rope length 70 m']
+        )
+      } finally {
+        await otherStore.close()
+        await otherDir.remove()
+      }
+    } finally {
+      await store.close()
+      await dir.remove()
+    }
+  })
+
+  it('pages history newest last, and before a given message', async () => {
+    const dir = await tempDir()
+    const { store, log, index } = await indexedGroup(dir.path)
+    try {
+      const sent: string[] = []
+      for (let i = 0; i < 7; i++) sent.push((await log.append({ type: 'message', text: `message ${i}` })).idHex)
+      const last = index.page(log.id, { limit: 3 })
+      assert.deepEqual(
+        last.messages.map((m) => m.text),
+        ['message 4', 'message 5', 'message 6']
+      )
+      assert.equal(last.hasOlder, true)
+      const before = index.page(log.id, { limit: 3, before: index.resolveId(log.id, (sent[4] as string).slice(0, 7)) })
+      assert.deepEqual(
+        before.messages.map((m) => m.text),
+        ['message 1', 'message 2', 'message 3']
+      )
+      const first = index.page(log.id, { limit: 3, before: index.resolveId(log.id, sent[1] as string) })
+      assert.deepEqual(
+        first.messages.map((m) => m.text),
+        ['message 0']
+      )
+      assert.equal(first.hasOlder, false)
+      assert.throws(() => index.resolveId(log.id, 'ffffffffff'), { name: 'UnknownMessageError' })
+    } finally {
+      await store.close()
+      await dir.remove()
+    }
+  })
+
+  it('is rebuilt when a daemon died after storing entries but before indexing them', async () => {
+    const dir = await tempDir()
+    const { store, key, log } = await indexedGroup(dir.path)
+    try {
+      await log.append({ type: 'message', text: 'indexed before the crash' })
+      // entries stored with no indexer listening: what a kill between the two commits leaves
+      const unindexed = await GroupLog.open({ groupId: log.id, secret: log.secret, key, store, signatures })
+      await unindexed.append({ type: 'message', text: 'stored, never indexed' })
+      const index = new MessageIndex(store.database)
+      assert.equal(index.count(log.id), 1)
+
+      const reopened = await GroupLog.open({ groupId: log.id, secret: log.secret, key, store, signatures })
+      assert.equal(new MessageIndexer(index).catchUp(reopened), true, 'the lag is noticed')
+      assert.deepEqual(
+        index.page(log.id, { limit: 10 }).messages.map((m) => m.text),
+        ['indexed before the crash', 'stored, never indexed']
+      )
+      assert.equal(new MessageIndexer(index).catchUp(reopened), false, 'and an index that is current is left alone')
+    } finally {
+      await store.close()
+      await dir.remove()
+    }
+  })
+})
