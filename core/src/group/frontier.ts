@@ -8,11 +8,13 @@
 import type { CreateGroupOperation } from '../chat/operations.ts'
 import { compareOrder } from '../log/order.ts'
 import type { MembershipOperation } from './membership-operations.ts'
-import { type EntryRef, MembershipState } from './membership-state.ts'
+import { type EntryRef, type EpochInfo, MembershipState } from './membership-state.ts'
 
 export interface MembershipEntry {
   ref: EntryRef
   op: MembershipOperation
+  /** The epoch a rekey or removal made, as granted where it was written. */
+  epoch?: EpochInfo
 }
 
 export class Frontier {

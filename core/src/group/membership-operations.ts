@@ -5,7 +5,7 @@
  * one who just joined and holds no later key yet — can check them. Decoding
  * checks every field.
  */
-import { ENTRY_ID_BYTES, PUBLIC_KEY_BYTES } from '../constants.ts'
+import { ENTRY_ID_BYTES, EPOCH_ID_BYTES, PUBLIC_KEY_BYTES } from '../constants.ts'
 import { type EpochGrant, SEALED_KEY_BYTES } from '../crypto/epoch-grant.ts'
 import { MalformedOperationError } from '../errors.ts'
 
@@ -15,6 +15,7 @@ export const ROLES: readonly Role[] = ['admin', 'moderator', 'member']
 export const INVITE_TOKEN_BYTES = ENTRY_ID_BYTES
 const MAX_GRANT_RECIPIENTS = 2048
 const MAX_HISTORY_BYTES = 48 * 1024
+const MAX_COVERED_EPOCHS = 1024
 
 export interface InviteOperation {
   type: 'invite'
@@ -44,6 +45,8 @@ export interface RemoveOperation {
   /** The next epoch's key, for the members who remain. */
   grant: EpochGrant
   history: Uint8Array
+  /** Ids of the epochs whose keys the history holds (public, so every member knows who can read what). */
+  covers: Uint8Array[]
 }
 
 export interface RoleOperation {
@@ -56,6 +59,8 @@ export interface RekeyOperation {
   type: 'rekey'
   grant: EpochGrant
   history: Uint8Array
+  /** Ids of the epochs whose keys the history holds. */
+  covers: Uint8Array[]
 }
 
 export type MembershipOperation = InviteOperation | JoinOperation | LeaveOperation | RemoveOperation | RoleOperation | RekeyOperation
@@ -80,14 +85,14 @@ export function decodeMembershipOperation(type: string, m: Record<string, unknow
     case 'remove':
       if (typeof m.seenSeq !== 'number' || !Number.isSafeInteger(m.seenSeq) || m.seenSeq < 0)
         throw new MalformedOperationError('remove "seenSeq" must be a non-negative integer')
-      return { type, member: bytes(m, 'member', PUBLIC_KEY_BYTES), seenSeq: m.seenSeq, grant: grant(m), history: history(m) }
+      return { type, member: bytes(m, 'member', PUBLIC_KEY_BYTES), seenSeq: m.seenSeq, grant: grant(m), history: history(m), covers: covers(m) }
     case 'role': {
       const role = m.role
       if (typeof role !== 'string' || !ROLES.includes(role as Role)) throw new MalformedOperationError(`role must be one of ${ROLES.join(', ')}`)
       return { type, member: bytes(m, 'member', PUBLIC_KEY_BYTES), role: role as Role }
     }
     case 'rekey':
-      return { type, grant: grant(m), history: history(m) }
+      return { type, grant: grant(m), history: history(m), covers: covers(m) }
     default:
       return undefined
   }
@@ -110,6 +115,16 @@ function grant(m: Record<string, unknown>): EpochGrant {
       throw new MalformedOperationError(`a sealed key is ${SEALED_KEY_BYTES} bytes`)
   }
   return { ephemeral, sealed: sealed as Uint8Array[] }
+}
+
+function covers(m: Record<string, unknown>): Uint8Array[] {
+  const v = m.covers
+  if (!Array.isArray(v) || v.length > MAX_COVERED_EPOCHS) throw new MalformedOperationError(`"covers" lists at most ${MAX_COVERED_EPOCHS} epochs`)
+  for (const e of v) {
+    if (!(e instanceof Uint8Array) || (e.byteLength !== 0 && e.byteLength !== EPOCH_ID_BYTES))
+      throw new MalformedOperationError('"covers" lists epoch ids of 0 or 16 bytes')
+  }
+  return v as Uint8Array[]
 }
 
 function history(m: Record<string, unknown>): Uint8Array {

@@ -44,6 +44,8 @@ export interface EpochInfo {
   id: string
   /** Device keys (hex, sorted) the key was granted to; null for the first epoch, which every holder of the group secret has. */
   recipients: string[] | null
+  /** Epochs whose keys its history carries. */
+  covers: string[]
   entry: Ordered
 }
 
@@ -75,6 +77,7 @@ export class MembershipState {
   readonly invites: ReadonlyMap<string, InviteInfo>
   readonly epochs: readonly EpochInfo[]
   readonly gaps: ReadonlyMap<string, readonly Gap[]>
+  private gapsInReading?: ReadonlyMap<string, readonly string[]>
 
   private constructor(from: Pick<MembershipState, 'members' | 'departed' | 'invites' | 'epochs' | 'gaps'>) {
     this.members = from.members
@@ -89,19 +92,31 @@ export class MembershipState {
       members: new Map([[entry.authorHex, { key: entry.authorHex, role: 'admin', memberKey: op.memberKey }]]),
       departed: new Map(),
       invites: new Map(),
-      epochs: [{ id: '', recipients: null, entry }],
+      epochs: [{ id: '', recipients: null, covers: [], entry }],
       gaps: new Map()
     })
   }
 
-  /** Replays operations in entry order from the genesis; one no longer allowed at its place has no effect. */
-  static fold(genesis: { ref: EntryRef; op: CreateGroupOperation }, ops: ReadonlyArray<{ ref: EntryRef; op: MembershipOperation }>): MembershipState {
+  /**
+   * Replays operations in entry order from the genesis; one no longer allowed
+   * at its place has no effect. A new epoch keeps the recipients it was
+   * granted to where it was written (`epoch`), even if the replay has
+   * removed one of them meanwhile: such an epoch is then not used for writing
+   * (see writingEpoch) and a member rekeys.
+   */
+  static fold(
+    genesis: { ref: EntryRef; op: CreateGroupOperation },
+    ops: ReadonlyArray<{ ref: EntryRef; op: MembershipOperation; epoch?: EpochInfo }>
+  ): MembershipState {
     let state = MembershipState.genesis(genesis.ref, genesis.op)
-    for (const { ref, op } of ops) {
+    for (const { ref, op, epoch } of ops) {
       try {
-        state = state.apply(ref, op)
+        state = state.apply(ref, op, epoch)
       } catch (err) {
         if ((err as Error).name !== 'NotAuthorizedError') throw err
+        // the change has no effect here, but its key exists and entries use it: keep the epoch,
+        // so members it was not granted to are seen to need a rekey (whose history brings it)
+        if (epoch !== undefined) state = state.with({ epochs: [...state.epochs, epoch] })
       }
     }
     return state
@@ -149,14 +164,46 @@ export class MembershipState {
     return undefined
   }
 
-  /** Whether a rekey is due: no usable epoch, or a member who was never granted the current one. */
+  /**
+   * Whether a rekey is due: no usable epoch, or a member who cannot read some
+   * epoch — neither granted its key nor given it in the history of an epoch
+   * they can read. A rekey by a member who holds such a key brings it to all.
+   */
   needsRekey(): boolean {
-    const epoch = this.writingEpoch()
-    if (epoch === undefined) return true
-    return epoch.recipients !== null && [...this.members.keys()].some((m) => !(epoch.recipients as string[]).includes(m))
+    return this.writingEpoch() === undefined || this.unreadable().size > 0
   }
 
-  apply(entry: EntryRef, op: MembershipOperation): MembershipState {
+  /**
+   * Epochs (ids) that members cannot read though another member can, by
+   * member. (An epoch no current member can read is lost; nobody can pass it
+   * on.) Computed once per state.
+   */
+  unreadable(): ReadonlyMap<string, readonly string[]> {
+    if (this.gapsInReading !== undefined) return this.gapsInReading
+    const byId = new Map(this.epochs.map((e) => [e.id, e]))
+    const readableBy = new Map<string, Set<string>>()
+    const held = new Set<string>()
+    for (const member of this.members.keys()) {
+      const readable = new Set<string>()
+      const visit = (id: string) => {
+        if (readable.has(id)) return
+        readable.add(id)
+        for (const c of byId.get(id)?.covers ?? []) visit(c)
+      }
+      for (const e of this.epochs) if (e.recipients === null || e.recipients.includes(member)) visit(e.id)
+      readableBy.set(member, readable)
+      for (const id of readable) held.add(id)
+    }
+    const result = new Map<string, string[]>()
+    for (const [member, readable] of readableBy) {
+      const missing = [...held].filter((id) => !readable.has(id))
+      if (missing.length > 0) result.set(member, missing)
+    }
+    this.gapsInReading = result
+    return result
+  }
+
+  apply(entry: EntryRef, op: MembershipOperation, granted?: EpochInfo): MembershipState {
     const author = entry.authorHex
     switch (op.type) {
       case 'invite': {
@@ -205,12 +252,12 @@ export class MembershipState {
         const members = new Map(this.members)
         members.delete(target)
         const recipients = [...members.keys()].sort()
-        this.requireGrantFor(recipients, op.grant.sealed.length)
+        if (granted === undefined) this.requireGrantFor(recipients, op.grant.sealed.length)
         const gaps = new Map(this.gaps).set(target, [...(this.gaps.get(target) ?? []), { after: op.seenSeq, until: Number.POSITIVE_INFINITY }])
         return this.with({
           members,
           departed: new Map(this.departed).set(target, { reason: 'removed', at: entry }),
-          epochs: [...this.epochs, { id: epochIdOf(entry), recipients, entry }],
+          epochs: [...this.epochs, granted ?? { id: epochIdOf(entry), recipients, covers: op.covers.map(toHex), entry }],
           gaps
         })
       }
@@ -224,8 +271,8 @@ export class MembershipState {
       case 'rekey': {
         this.authorizeWriter(author)
         const recipients = this.memberKeys()
-        this.requireGrantFor(recipients, op.grant.sealed.length)
-        return this.with({ epochs: [...this.epochs, { id: epochIdOf(entry), recipients, entry }] })
+        if (granted === undefined) this.requireGrantFor(recipients, op.grant.sealed.length)
+        return this.with({ epochs: [...this.epochs, granted ?? { id: epochIdOf(entry), recipients, covers: op.covers.map(toHex), entry }] })
       }
     }
   }
@@ -251,7 +298,8 @@ export class MembershipState {
     )
   }
 
-  private with(changes: Partial<Pick<MembershipState, 'members' | 'departed' | 'invites' | 'epochs' | 'gaps'>>): MembershipState {
+  /** A copy with some parts replaced. */
+  with(changes: Partial<Pick<MembershipState, 'members' | 'departed' | 'invites' | 'epochs' | 'gaps'>>): MembershipState {
     return new MembershipState({
       members: changes.members ?? this.members,
       departed: changes.departed ?? this.departed,

@@ -57,7 +57,8 @@ export function admit(entry: Entry, idHex: string, ctx: AdmissionContext): Admis
     if (MEMBERSHIP_TYPES.has(op.type)) {
       const membershipOp = op as MembershipOperation
       const state = before.state.apply(ref, membershipOp)
-      const frontier = before.extend({ ref, op: membershipOp }, state)
+      const made = membershipOp.type === 'remove' || membershipOp.type === 'rekey' ? state.epochs[state.epochs.length - 1] : undefined
+      const frontier = before.extend({ ref, op: membershipOp, ...(made === undefined ? {} : { epoch: made }) }, state)
       return { node: { ...base, epochHex, op, sealed: false, role: before.state.role(authorHex), frontier }, membership: membershipOp }
     }
     before.state.authorizeWriter(authorHex)

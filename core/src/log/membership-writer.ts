@@ -10,10 +10,16 @@ import type { InviteOperation, RekeyOperation, RemoveOperation } from '../group/
 import type { MembershipState } from '../group/membership-state.ts'
 import { newInviteId } from '../invite/invite.ts'
 
-function grantFor(recipients: string[], state: MembershipState, keys: EpochKeys, groupId: Uint8Array): { grant: EpochGrant; history: Uint8Array } {
+function grantFor(
+  recipients: string[],
+  state: MembershipState,
+  keys: EpochKeys,
+  groupId: Uint8Array
+): { grant: EpochGrant; history: Uint8Array; covers: Uint8Array[] } {
   const epochKey = newEpochKey()
   const memberKeys = recipients.map((r) => (state.members.get(r) as { memberKey: Uint8Array }).memberKey)
-  return { grant: grantEpochKey(epochKey, memberKeys, groupId), history: sealHistory(epochKey, keys.leaves()) }
+  const leaves = keys.leaves()
+  return { grant: grantEpochKey(epochKey, memberKeys, groupId), history: sealHistory(epochKey, leaves), covers: leaves.map((l) => l.epoch) }
 }
 
 export function draftRekey(state: MembershipState, keys: EpochKeys, groupId: Uint8Array): RekeyOperation {

@@ -40,9 +40,14 @@ export class RekeyScheduler {
   }
 }
 
-/** A member holding the current key (or facing no usable epoch) rekeys; a newcomer without keys waits for one who has them. */
+/**
+ * A member rekeys when there is no usable epoch, or when it holds a key some
+ * member cannot read (its rekey's history then brings that key to them); a
+ * member with nothing to give waits for one who has it.
+ */
 function shouldRekey(log: GroupLog): boolean {
-  if (!log.isMember() || !log.needsRekey()) return false
-  const epoch = log.membership()?.writingEpoch()
-  return epoch === undefined || log.keys.has(epoch.id)
+  const state = log.membership()
+  if (state === undefined || !log.isMember() || !log.needsRekey()) return false
+  if (state.writingEpoch() === undefined) return true
+  return [...state.unreadable().values()].some((epochs) => epochs.some((e) => log.keys.has(e)))
 }
