@@ -1,0 +1,146 @@
+/**
+ * Runs one fuzz target: first every saved regression, then fresh inputs from
+ * fast-check (a number of them, or for a time). Each input must end in
+ * success or in one of the named errors the target allows, which must be
+ * error classes core exports; must take under 100 ms; and the heap must not
+ * grow across the run. A failing input is shrunk, saved as a regression and
+ * reported with fast-check's seed and path.
+ */
+import v8 from 'node:v8'
+import vm from 'node:vm'
+import * as core from '@causette/core'
+import fc from 'fast-check'
+import { loadRegressions, saveRegression } from './regressions.ts'
+
+export interface FuzzTarget<T> {
+  /** Also the folder of its regressions. */
+  name: string
+  /** What is fuzzed, for summaries. */
+  decoder: string
+  /** Names of the errors that say "this input is invalid". */
+  allowed: readonly string[]
+  arbitrary: fc.Arbitrary<T>
+  /**
+   * Decodes one input; throws an allowed error to reject it, or anything else
+   * (an assertion) when it misbehaves. May return a word saying what became
+   * of an input it did not reject, for the summary.
+   */
+  run(input: T): string | undefined | Promise<string | undefined> | void | Promise<void>
+}
+
+export interface FuzzOutcome {
+  target: string
+  decoder: string
+  inputs: number
+  regressions: number
+  /** Inputs decoded without error. */
+  accepted: number
+  /** What became of the inputs: an error name, or the word the target returned ('accepted' by default). */
+  outcomes: Map<string, number>
+  slowestMs: number
+  heapGrowthMb: number
+  failure?: string
+}
+
+export const INPUT_TIME_LIMIT_MS = 100
+/** Heap a target may keep after all its inputs, once garbage is collected. */
+export const HEAP_GROWTH_LIMIT_MB = 32
+
+/** Every error class core exports: the only errors a decoder may throw. */
+const CORE_ERRORS: Array<abstract new (...args: never[]) => Error> = Object.values(core as Record<string, unknown>).filter(
+  (v): v is abstract new (...args: never[]) => Error => typeof v === 'function' && v.prototype instanceof Error
+)
+
+v8.setFlagsFromString('--expose-gc')
+const collectGarbage = vm.runInNewContext('gc') as () => void
+
+class FuzzFailure extends Error {
+  static override name = 'FuzzFailure'
+  override name = 'FuzzFailure'
+}
+
+export async function fuzzTarget<T>(target: FuzzTarget<T>, budget: { runs?: number; seconds?: number; seed?: number }): Promise<FuzzOutcome> {
+  const outcome: FuzzOutcome = {
+    target: target.name,
+    decoder: target.decoder,
+    inputs: 0,
+    regressions: 0,
+    accepted: 0,
+    outcomes: new Map(),
+    slowestMs: 0,
+    heapGrowthMb: 0
+  }
+  collectGarbage()
+  const heapBefore = process.memoryUsage().heapUsed
+  for (const regression of loadRegressions(target.name)) {
+    outcome.regressions++
+    try {
+      await check(target, regression.input as T, outcome)
+    } catch (err) {
+      outcome.failure = `regression ${regression.file} fails again: ${(err as Error).message}`
+      return outcome
+    }
+  }
+  const details = await fc.check(
+    fc.asyncProperty(target.arbitrary, (input) => check(target, input, outcome)),
+    {
+      numRuns: budget.runs ?? Number.MAX_SAFE_INTEGER,
+      ...(budget.seed === undefined ? {} : { seed: budget.seed }),
+      ...(budget.seconds === undefined ? {} : { plugins: [fc.interruptAfterTimeLimit(budget.seconds * 1000)] })
+    }
+  )
+  if (details.failed) {
+    const input = (details.counterexample as [T] | null)?.[0]
+    const file = input === undefined ? 'nothing (no counterexample)' : saveRegression(target.name, input, details.errorInstance?.toString() ?? '')
+    outcome.failure = `${fc.defaultReportMessage(details)}\nsaved as a regression: ${file}`
+  }
+  collectGarbage()
+  outcome.heapGrowthMb = (process.memoryUsage().heapUsed - heapBefore) / 2 ** 20
+  if (outcome.failure === undefined && outcome.heapGrowthMb > HEAP_GROWTH_LIMIT_MB) {
+    outcome.failure = `the heap grew by ${outcome.heapGrowthMb.toFixed(1)} MB over ${outcome.inputs} inputs`
+  }
+  return outcome
+}
+
+async function check<T>(target: FuzzTarget<T>, input: T, outcome: FuzzOutcome): Promise<void> {
+  outcome.inputs++
+  const started = performance.now()
+  const { error, label } = await attempt(target, input)
+  let took = performance.now() - started
+  if (took > INPUT_TIME_LIMIT_MS) {
+    // a pause of the machine or the collector is not the input's fault: it must be slow every time
+    for (let i = 0; i < 2 && took > INPUT_TIME_LIMIT_MS; i++) {
+      const again = performance.now()
+      await attempt(target, input)
+      took = Math.min(took, performance.now() - again)
+    }
+    if (took > INPUT_TIME_LIMIT_MS) throw new FuzzFailure(`${target.name}: one input took ${took.toFixed(0)} ms (limit ${INPUT_TIME_LIMIT_MS} ms)`)
+  }
+  outcome.slowestMs = Math.max(outcome.slowestMs, took)
+  if (error === undefined) {
+    outcome.accepted++
+    outcome.outcomes.set(label, (outcome.outcomes.get(label) ?? 0) + 1)
+    return
+  }
+  const named = CORE_ERRORS.some((E) => error instanceof E) && target.allowed.includes(error.name)
+  if (!named) throw new FuzzFailure(`${target.name}: threw ${error.name}: ${error.message}\n${error.stack ?? ''}`)
+  outcome.outcomes.set(error.name, (outcome.outcomes.get(error.name) ?? 0) + 1)
+}
+
+async function attempt<T>(target: FuzzTarget<T>, input: T): Promise<{ error?: Error; label: string }> {
+  try {
+    return { label: (await target.run(input)) ?? 'accepted' }
+  } catch (err) {
+    return { error: err instanceof Error ? err : new FuzzFailure(`threw a non-error: ${String(err)}`), label: '' }
+  }
+}
+
+export function describeOutcome(o: FuzzOutcome): string {
+  const n = (x: number) => x.toLocaleString('en-US')
+  const outcomes = [...o.outcomes].sort((a, b) => b[1] - a[1]).map(([name, count]) => `${name} ${n(count)}`)
+  return (
+    `fuzz ${o.target} (${o.decoder}): ${n(o.inputs)} inputs (${n(o.regressions)} saved regressions): ` +
+    `${outcomes.join(', ')}; slowest ${o.slowestMs.toFixed(1)} ms, heap ${o.heapGrowthMb >= 0 ? '+' : ''}${o.heapGrowthMb.toFixed(1)} MB; ` +
+    `found: ${o.failure === undefined ? 'nothing' : 'a failure'}`
+  )
+}
