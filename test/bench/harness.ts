@@ -18,6 +18,8 @@ export interface Metric {
   unit: string
   target?: Target
   conditions: string
+  /** When it was measured (ISO); set when recorded. */
+  date?: string
 }
 
 export interface BenchContext {
@@ -84,8 +86,23 @@ export interface RunRecord {
 const START = '<!-- results:start -->'
 const END = '<!-- results:end -->'
 
-/** Writes results.json and replaces the generated section of RESULTS.md, keeping the written analysis around it. */
+/**
+ * Writes results.json and replaces the generated section of RESULTS.md,
+ * keeping the written analysis around it. Metrics this run did not measure
+ * (a run with --only) are kept from the previous results, each with the date
+ * it was measured.
+ */
 export async function record(dir: URL, run: RunRecord): Promise<void> {
+  let previous: RunRecord | undefined
+  try {
+    previous = JSON.parse(await readFile(new URL('results.json', dir), 'utf8')) as RunRecord
+  } catch {
+    previous = undefined
+  }
+  const measured = new Set(run.metrics.map((m) => m.name))
+  const dated = run.metrics.map((m) => ({ ...m, date: m.date ?? run.date }))
+  const kept = (previous?.metrics ?? []).filter((m) => !measured.has(m.name)).map((m) => ({ ...m, date: m.date ?? previous?.date }))
+  run = { ...run, metrics: [...dated, ...kept] }
   await writeFile(new URL('results.json', dir), `${JSON.stringify(run, null, 2)}\n`)
   const path = new URL('RESULTS.md', dir)
   let text = ''
@@ -100,6 +117,8 @@ export async function record(dir: URL, run: RunRecord): Promise<void> {
     `Last run: ${run.date}${run.quick ? ' (--quick: reduced sizes)' : ''}, on ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, Node ${m.node}, ${m.platform}.`,
     '',
     table(run.metrics),
+    '',
+    'Each metric was measured in the last run unless its conditions say otherwise; results.json has the date of each.',
     END
   ].join('\n')
   const start = text.indexOf(START)

@@ -55,6 +55,12 @@ export async function createCausetteLibp2p(key: DeviceKey, parts: Libp2pParts): 
         maxInboundDataLength: MAX_ENTRY_BYTES + 1024
       })
     },
+    connectionManager: {
+      // libp2p's default (5 new connections per second per host) resets honest peers sharing one
+      // address (a LAN behind one NAT, several daemons on one machine); and a reset dial can
+      // surface as an uncaught error inside @libp2p/tcp. 50/s still stops a flood.
+      inboundConnectionThreshold: 50
+    },
     ...(parts.peerDiscovery === undefined ? {} : { peerDiscovery: parts.peerDiscovery }),
     ...(parts.connectionGater === undefined ? {} : { connectionGater: parts.connectionGater }),
     ...(parts.options ?? {})

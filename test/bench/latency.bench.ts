@@ -1,0 +1,55 @@
+/**
+ * Live delivery latency: a 10-peer group on loopback (TCP, every peer
+ * connected to every other, all in this process), 1 KB messages written by
+ * peers in turn; latency is the time from `send` on the writer to the entry
+ * being added on each other peer.
+ */
+import { connectAll, shareGroup, startPeers, stopAll, waitFor, waitForJoins } from '../fixtures/peers.ts'
+import type { Benchmark, Metric } from './harness.ts'
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number
+}
+
+export const latencyBenchmark: Benchmark = {
+  name: 'latency',
+  async run(ctx) {
+    const count = ctx.quick ? 100 : 400
+    const peers = await startPeers(10, { transport: 'tcp' })
+    try {
+      const groupId = await shareGroup(peers)
+      await connectAll(peers)
+      await waitForJoins(peers, groupId, 30_000)
+      // heartbeats graft the gossipsub mesh
+      await new Promise((resolve) => setTimeout(resolve, 2000))
+      const sentAt = new Map<string, number>()
+      const samples: number[] = []
+      for (const p of peers) {
+        p.peer.addEventListener('entries', (evt) => {
+          const now = performance.now()
+          for (const e of evt.detail.entries) {
+            const at = sentAt.get(e.idHex)
+            if (at !== undefined && evt.detail.source !== 'local') samples.push(now - at)
+          }
+        })
+      }
+      const text = 'x'.repeat(1000)
+      for (let i = 0; i < count; i++) {
+        const writer = peers[i % peers.length] as (typeof peers)[number]
+        const started = performance.now()
+        const entry = await writer.peer.send(groupId, { type: 'message', text })
+        sentAt.set(entry.idHex, started)
+        await new Promise((resolve) => setTimeout(resolve, 10))
+      }
+      await waitFor(() => samples.length >= count * 9, `${count * 9} deliveries`, 30_000)
+      const sorted = [...samples].sort((a, b) => a - b)
+      const conditions = `${count} messages of 1 KB, 10 peers in one process, TCP on 127.0.0.1, full mesh; send to entry added on each other peer`
+      return [
+        { name: 'live delivery p50', value: Math.round(percentile(sorted, 50) * 100) / 100, unit: 'ms', target: { op: '<=', value: 5 }, conditions },
+        { name: 'live delivery p99', value: Math.round(percentile(sorted, 99) * 100) / 100, unit: 'ms', target: { op: '<=', value: 25 }, conditions }
+      ] satisfies Metric[]
+    } finally {
+      await stopAll(peers)
+    }
+  }
+}
