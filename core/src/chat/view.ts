@@ -62,11 +62,11 @@ interface MessageState {
   entry: ViewEntry
   text: string
   replyTo?: string
-  mentions: string[]
+  mentions: readonly string[]
   edit?: Register<string>
   deletion?: Register<true>
-  /** Key: author hex + '\n' + emoji. */
-  reactions: Map<string, Register<boolean> & { emoji: string; author: string }>
+  /** Key: author hex + '\n' + emoji; made on the first reaction (most messages have none). */
+  reactions?: Map<string, Register<boolean> & { emoji: string; author: string }>
 }
 
 export interface MessagePage {
@@ -75,6 +75,9 @@ export interface MessagePage {
   /** Whether older messages exist before the first one returned. */
   hasOlder: boolean
 }
+
+/** Shared by every message without mentions: one empty list, not one per message. */
+const NO_MENTIONS: readonly string[] = Object.freeze([])
 
 function later<T>(current: Register<T> | undefined, value: T, at: ViewEntry): Register<T> {
   return current === undefined || compareOrder(current.at, at) < 0 ? { value, at } : current
@@ -192,8 +195,7 @@ export class GroupView {
     const state: MessageState = {
       entry: e,
       text,
-      mentions: (mentions ?? []).map(toHex),
-      reactions: new Map()
+      mentions: mentions === undefined || mentions.length === 0 ? NO_MENTIONS : mentions.map(toHex)
     }
     if (replyTo !== undefined) state.replyTo = toHex(replyTo)
     this.byId.set(e.idHex, state)
@@ -222,6 +224,7 @@ export class GroupView {
       target.deletion = later(target.deletion, true, e)
     } else if (op.type === 'reaction') {
       const key = `${e.authorHex}\n${op.emoji}`
+      target.reactions ??= new Map()
       const current = target.reactions.get(key)
       if (current === undefined || compareOrder(current.at, e) < 0) {
         target.reactions.set(key, { value: op.add, at: e, emoji: op.emoji, author: e.authorHex })
@@ -264,7 +267,7 @@ function render(state: MessageState): Message {
     text: deleted ? '' : (state.edit?.value ?? state.text),
     edited: !deleted && state.edit !== undefined,
     deleted,
-    mentions: state.mentions,
+    mentions: [...state.mentions],
     reactions: deleted ? [] : renderReactions(state)
   }
   if (state.replyTo !== undefined) message.replyTo = state.replyTo
@@ -272,7 +275,7 @@ function render(state: MessageState): Message {
 }
 
 function renderReactions(state: MessageState): Reaction[] {
-  const present = [...state.reactions.values()].filter((r) => r.value).sort((a, b) => compareOrder(a.at, b.at))
+  const present = [...(state.reactions?.values() ?? [])].filter((r) => r.value).sort((a, b) => compareOrder(a.at, b.at))
   const byEmoji = new Map<string, string[]>()
   for (const r of present) {
     const authors = byEmoji.get(r.emoji)

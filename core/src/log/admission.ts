@@ -33,7 +33,7 @@ export interface AdmissionContext {
 }
 
 export function admit(entry: Entry, idHex: string, ctx: AdmissionContext): Admission {
-  const authorHex = toHex(entry.author)
+  const authorHex = internAuthor(toHex(entry.author))
   const prev = entry.prev === null ? undefined : (ctx.node(toHex(entry.prev)) as LogEntry)
   const parents = entry.parents.map((p) => ctx.node(toHex(p)) as LogEntry)
   checkStructure(entry, authorHex, { parentClocks: parents.map((p) => p.clock), ...(prev === undefined ? {} : { prev }) })
@@ -92,6 +92,18 @@ export function unseal(node: LogEntry, body: Uint8Array, fields: Pick<Entry, 'gr
   }
   node.op = op === undefined || MEMBERSHIP_TYPES.has(op.type) ? undefined : op
   return node.op !== undefined
+}
+
+/** One string per author, shared by all their entries: a group's entries have few authors and many entries. */
+const authors = new Map<string, string>()
+const MAX_INTERNED = 100_000
+
+function internAuthor(hex: string): string {
+  const known = authors.get(hex)
+  if (known !== undefined) return known
+  if (authors.size >= MAX_INTERNED) authors.clear()
+  authors.set(hex, hex)
+  return hex
 }
 
 /** The bytes on their own buffer, so a kept entry does not pin the whole network frame it arrived in. */
