@@ -10,7 +10,7 @@ import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { DatabaseSync } from 'node:sqlite'
-import { describe, it } from 'node:test'
+import { describe, it, type TestContext } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { type DeviceKey, decodeEntry, fromHex, GroupLog, MemoryStore, type Store, type StoredEntry, storedEntryOf, toHex } from '@causette/core'
 import { SqliteStore } from '@causette/node'
@@ -126,6 +126,59 @@ function storedOf(log: GroupLog): StoredEntry[] {
   return log.entries().map((e) => storedEntryOf(decodeEntry(e.bytes)))
 }
 
+/** Rounds of a writer appending until SIGKILL; every entry it printed as acknowledged must be in the file after. */
+async function killRounds(t: TestContext, rounds: number, writerArgs: string[]): Promise<void> {
+  const random = new SeededRandom(Date.now() >>> 0)
+  t.diagnostic(`seed ${random.seed}`)
+  const home = await tempHome()
+  const verified = new Map<string, number>()
+  let acknowledged = 0
+  let inFlight = 0
+  try {
+    for (let round = 0; round < rounds; round++) {
+      const writer = new ChildRun(WRITE_UNTIL_KILLED, [home.path, ...writerArgs])
+      try {
+        // the group line, the genesis, then some messages
+        await writer.untilLines(3 + random.int(40), 20_000)
+        await new Promise((resolve) => setTimeout(resolve, random.int(15)))
+      } finally {
+        await writer.kill()
+      }
+      const [groupLine, ...printed] = writer.lines()
+      assert.equal(writer.process.signalCode, 'SIGKILL', `round ${round}: the writer was killed, not finished`)
+
+      const groupId = fromHex((groupLine as string).slice('group '.length))
+      const store = await SqliteStore.open(home.path)
+      try {
+        const found = await store.getEntries(
+          groupId,
+          printed.map((id) => fromHex(id))
+        )
+        assert.equal(found.filter((bytes) => bytes === undefined).length, 0, `round ${round}: every acknowledged entry is there`)
+        const count = await store.countEntries(groupId)
+        assert.ok(count - printed.length === 0 || count - printed.length === 1, `round ${round}: at most the entry in flight is extra`)
+
+        const listed = await store.listEntries(groupId)
+        assert.equal(listed.length, count)
+        const ids = listed.map((row) => toHex(decodeEntry(row.bytes).id))
+        assert.deepEqual(ids.slice(0, printed.length), printed, 'listed in the order they were written')
+        assert.deepEqual((await store.heads(groupId)).map(toHex), [ids.at(-1)], 'one writer: the newest entry is the one head')
+        for (const [group, n] of verified) assert.equal(await store.countEntries(fromHex(group)), n, 'earlier rounds are intact')
+        verified.set(toHex(groupId), count)
+        acknowledged += printed.length
+        inFlight += count - printed.length
+      } finally {
+        await store.close()
+      }
+      // after the store has recovered the crashed file itself
+      assert.equal(integrityCheck(home.path), 'ok', `round ${round}: integrity_check`)
+    }
+    t.diagnostic(`${acknowledged} acknowledged entries kept; ${inFlight} of ${rounds} kills landed between a commit and the printing of its id`)
+  } finally {
+    await home.remove()
+  }
+}
+
 describe('SQLite store', () => {
   it('gives a group log back, messages and all, after the daemon restarts', async () => {
     const home = await tempHome()
@@ -216,53 +269,30 @@ describe('SQLite store', () => {
   })
 
   it('loses no acknowledged entry when the writer is killed with SIGKILL, round after round on one file', async (t) => {
-    const rounds = 10
-    const random = new SeededRandom(Date.now() >>> 0)
-    t.diagnostic(`seed ${random.seed}`)
+    await killRounds(t, 10, [])
+  })
+
+  it("loses no entry of its own either once it knows its device key, and writes others' entries behind", async (t) => {
+    await killRounds(t, 5, ['as-daemon'])
+  })
+
+  it('reads entries of others written behind at once, and commits them with the next write or on close', async () => {
     const home = await tempHome()
-    const verified = new Map<string, number>()
-    let acknowledged = 0
-    let inFlight = 0
     try {
-      for (let round = 0; round < rounds; round++) {
-        const writer = new ChildRun(WRITE_UNTIL_KILLED, [home.path])
-        try {
-          // the group line, the genesis, then some messages
-          await writer.untilLines(3 + random.int(40), 20_000)
-          await new Promise((resolve) => setTimeout(resolve, random.int(15)))
-        } finally {
-          await writer.kill()
-        }
-        const [groupLine, ...printed] = writer.lines()
-        assert.equal(writer.process.signalCode, 'SIGKILL', `round ${round}: the writer was killed, not finished`)
-
-        const groupId = fromHex((groupLine as string).slice('group '.length))
-        const store = await SqliteStore.open(home.path)
-        try {
-          const found = await store.getEntries(
-            groupId,
-            printed.map((id) => fromHex(id))
-          )
-          assert.equal(found.filter((bytes) => bytes === undefined).length, 0, `round ${round}: every acknowledged entry is there`)
-          const count = await store.countEntries(groupId)
-          assert.ok(count - printed.length === 0 || count - printed.length === 1, `round ${round}: at most the entry in flight is extra`)
-
-          const listed = await store.listEntries(groupId)
-          assert.equal(listed.length, count)
-          const ids = listed.map((row) => toHex(decodeEntry(row.bytes).id))
-          assert.deepEqual(ids.slice(0, printed.length), printed, 'listed in the order they were written')
-          assert.deepEqual((await store.heads(groupId)).map(toHex), [ids.at(-1)], 'one writer: the newest entry is the one head')
-          for (const [group, n] of verified) assert.equal(await store.countEntries(fromHex(group)), n, 'earlier rounds are intact')
-          verified.set(toHex(groupId), count)
-          acknowledged += printed.length
-          inFlight += count - printed.length
-        } finally {
-          await store.close()
-        }
-        // after the store has recovered the crashed file itself
-        assert.equal(integrityCheck(home.path), 'ok', `round ${round}: integrity_check`)
-      }
-      t.diagnostic(`${acknowledged} acknowledged entries kept; ${inFlight} of ${rounds} kills landed between a commit and the printing of its id`)
+      const source = await sampleGroup(new MemoryStore(), 4)
+      const [genesis, ...rest] = storedOf(source) as [StoredEntry, ...StoredEntry[]]
+      const [ownKey] = (await deviceKeys(2)).slice(1) as [DeviceKey]
+      let store = await SqliteStore.open(home.path)
+      store.setDurableAuthor(ownKey.publicKey)
+      await store.putEntries(source.id, [genesis])
+      await store.putEntries(source.id, rest.slice(0, 2))
+      assert.equal(await store.countEntries(source.id), 3, 'readable as soon as putEntries resolved')
+      await store.putEntries(source.id, rest.slice(2))
+      await store.close()
+      store = await SqliteStore.open(home.path)
+      assert.equal(await store.countEntries(source.id), 5, 'close committed what was written behind')
+      assert.deepEqual(await store.heads(source.id), source.heads())
+      await store.close()
     } finally {
       await home.remove()
     }

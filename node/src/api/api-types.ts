@@ -172,6 +172,8 @@ export type DaemonEvent =
   | { type: 'group:joined'; group: GroupRef }
   | { type: 'message'; groupId: string; message: MessageView; author: AuthorView; isNew: boolean; source: string }
   | { type: 'entries'; groupId: string; count: number; source: string }
+  /** The group's view was rebuilt (a member was removed): re-read its history rather than patch it. */
+  | { type: 'group:rebuilt'; groupId: string; messages: number }
   | { type: 'sync:started'; groupId: string; peer: string }
   | { type: 'sync:progress'; groupId: string; peer: string; received: number; expected: number; sent: number }
   | {

@@ -120,20 +120,24 @@ export class DaemonOperations {
 
   /** Resolves once the message is committed to the store (and indexed); it is published after. */
   async send(ref: string, text: string, replyTo?: string): Promise<SendResponse> {
-    const { directory, index, peer } = this.parts
+    const { directory, index, indexer, peer } = this.parts
     const known = directory.resolve(ref)
     const log = await directory.openLog(known)
     const op: MessageOperation = { type: 'message', text }
+    indexer.flush()
     if (replyTo !== undefined) op.replyTo = index.resolveId(log.id, replyTo)
     const entry = await peer.send(log.idHex, op)
+    // in the index before it is confirmed: a restart shows it even before the log has loaded
+    indexer.flush()
     const message = log.view.message(entry.idHex)
     if (message === undefined) throw new UnknownMessageError(`message ${entry.idHex.slice(0, 12)} was written but is not in the view`)
     return { group: refOf(known), message }
   }
 
   history(ref: string, options: { limit: number; before?: string }): HistoryResponse {
-    const { directory, index, authors } = this.parts
+    const { directory, index, indexer, authors } = this.parts
     const known = directory.resolve(ref)
+    indexer.flush()
     const before = options.before === undefined ? undefined : index.resolveId(known.record.id, options.before)
     const page = index.page(known.record.id, { limit: options.limit, ...(before === undefined ? {} : { before }) })
     return {
@@ -145,8 +149,9 @@ export class DaemonOperations {
   }
 
   search(query: string, options: { group?: string; limit: number }): SearchResponse {
-    const { directory, index, authors } = this.parts
+    const { directory, index, indexer, authors } = this.parts
     const match = searchQuery(query)
+    indexer.flush()
     const known = options.group === undefined ? undefined : directory.resolve(options.group)
     const hits = index.search(match, { limit: options.limit, ...(known === undefined ? {} : { groupId: known.record.id }) })
     return {
@@ -194,10 +199,11 @@ export class DaemonOperations {
 
   /** The group's readable history as JSON lines, oldest first, a page at a time. */
   async *exportLines(ref: string): AsyncGenerator<string> {
-    const { directory, index, authors } = this.parts
+    const { directory, index, indexer, authors } = this.parts
     const known = directory.resolve(ref)
     let after: Uint8Array = new Uint8Array(0)
     for (;;) {
+      indexer.flush()
       const page = index.pageForward(known.record.id, after, EXPORT_PAGE)
       if (page.length === 0) return
       yield page

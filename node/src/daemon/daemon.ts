@@ -14,7 +14,7 @@
  */
 import { rm } from 'node:fs/promises'
 import { join } from 'node:path'
-import { CausettePeer, toHex } from '@causette/core'
+import { CausettePeer, type GroupLog, type LogEntry, toHex } from '@causette/core'
 import { ApiServer } from '../api/api-server.ts'
 import type { DaemonEvent, ErrorView } from '../api/api-types.ts'
 import {
@@ -40,7 +40,7 @@ import { DaemonOperations } from './daemon-operations.ts'
 import type { DaemonOptions } from './daemon-options.ts'
 import { DeferredGroupsStore } from './deferred-groups-store.ts'
 import { loadOrCreateDeviceKey } from './device-key-file.ts'
-import { GroupDirectory } from './group-directory.ts'
+import { GroupDirectory, type KnownGroup } from './group-directory.ts'
 import { addressInUse, libp2pParts } from './libp2p-parts.ts'
 import { MessageIndexer } from './message-indexer.ts'
 import { PeerDialer } from './peer-dialer.ts'
@@ -99,6 +99,8 @@ export class Daemon {
     let peer: CausettePeer | undefined
     try {
       const { key, created } = await loadOrCreateDeviceKey(join(options.home, DEVICE_KEY_FILE))
+      // this device's entries are fsynced before they are published; others' need not wait for the disk
+      store.setDurableAuthor(key.publicKey)
       peer = await CausettePeer.create({ key, store: new DeferredGroupsStore(store), signatures: nodeSignatures(), ...libp2pParts(options) })
       if (created) onEvent?.({ type: 'key:generated', peerId: peer.peerId })
       try {
@@ -113,7 +115,7 @@ export class Daemon {
       }
       const settings = new Settings(store.database)
       if (options.name !== undefined) settings.set('name', options.name)
-      const index = new MessageIndex(store.database)
+      const index = new MessageIndex(store)
       const directory = new GroupDirectory()
       for (const record of await store.listGroups()) directory.add(record)
       const knownPeers = new KnownPeers(store.database)
@@ -225,7 +227,7 @@ export class Daemon {
         })
         const log = await peer.joinGroup(known.record.id, known.record.secret, known.record.name)
         const reindexed = indexer.catchUp(log)
-        known.open(log)
+        directory.markOpen(known, log)
         emit({
           type: 'group:opened',
           groupId: known.idHex,
@@ -247,24 +249,17 @@ export class Daemon {
 
   /** Turns the peer's events into DaemonEvents, and keeps the message index and group names current. */
   private wire(): void {
-    const { peer, directory, indexer, dialer, store, authors, emit } = this.parts
+    const { peer, directory, dialer, emit } = this.parts
     peer.addEventListener('entries', (evt) => {
       const { groupId, entries, source } = evt.detail
       const known = directory.get(groupId)
       // a group still opening is indexed as a whole once open (MessageIndexer.catchUp)
       if (known?.log === undefined) return
-      const changes = indexer.apply(known.log, entries)
-      emit({ type: 'entries', groupId, count: entries.length, source })
-      for (const change of changes) {
-        emit({ type: 'message', groupId, message: change.message, author: authors.view(change.message.author), isNew: change.isNew, source })
-      }
-      if (entries.some((e) => e.op?.type === 'create' || (e.op?.type === 'metadata' && e.op.name !== undefined))) {
-        const name = known.log.view.metadata().name
-        if (name !== known.record.name) {
-          known.record.name = name
-          store.putGroup(known.record).catch(() => undefined)
-        }
-      }
+      this.indexEntries(known, entries, source)
+    })
+    directory.onOpen((known, log) => {
+      // entries whose epoch key arrived later: their messages show only now
+      log.addEventListener('unsealed', (evt) => this.indexEntries(known, evt.detail.entries, 'unsealed'))
     })
     peer.addEventListener('sync:started', (evt) => emit({ type: 'sync:started', ...evt.detail }))
     peer.addEventListener('sync:progress', (evt) => emit({ type: 'sync:progress', ...evt.detail }))
@@ -296,6 +291,33 @@ export class Daemon {
     }
   }
 
+  /** Writes what new (or newly readable) entries changed to the message index, and tells the event stream. */
+  private indexEntries(known: KnownGroup, entries: readonly LogEntry[], source: string): void {
+    const { indexer, authors, store, emit } = this.parts
+    const log = known.log as GroupLog
+    emit({ type: 'entries', groupId: known.idHex, count: entries.length, source })
+    // a removal makes the log rebuild its view without what the removed member wrote unseen
+    const rebuilt = entries.some((e) => e.op?.type === 'remove')
+    if (rebuilt) emit({ type: 'group:rebuilt', groupId: known.idHex, messages: indexer.rebuild(log) })
+    for (const change of rebuilt ? [] : indexer.apply(log, entries)) {
+      emit({
+        type: 'message',
+        groupId: known.idHex,
+        message: change.message,
+        author: authors.view(change.message.author),
+        isNew: change.isNew,
+        source
+      })
+    }
+    if (entries.some((e) => e.op?.type === 'create' || (e.op?.type === 'metadata' && e.op.name !== undefined))) {
+      const name = log.view.metadata().name
+      if (name !== known.record.name) {
+        known.record.name = name
+        store.putGroup(known.record).catch(() => undefined)
+      }
+    }
+  }
+
   private async shutdown(): Promise<void> {
     this.parts.emit({ type: 'stopping' })
     this.parts.dialer.stop()
@@ -303,6 +325,7 @@ export class Daemon {
     await this.peer.stop()
     // a group half-opened when the stop came gives up at its next store read
     await this.opening.catch(() => undefined)
+    this.parts.indexer.flush()
     await this.parts.store.close()
     await this.removeApiFiles()
     this.resolveStopped()

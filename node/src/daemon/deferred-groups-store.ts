@@ -3,8 +3,8 @@
  * except that it lists no groups. CausettePeer.create opens every group it
  * lists before returning, silently; with nothing listed the daemon goes
  * online and answers its API at once, then opens each group itself with
- * progress (GroupDirectory.openAll), serving history from the message index
- * meanwhile.
+ * progress (Daemon.openGroups), serving history from the message index
+ * meanwhile: each page of a log it loads lets the event loop turn first.
  */
 import type { GroupRecord, ListEntriesOptions, Store, StoredEntry } from '@causette/core'
 
@@ -27,7 +27,9 @@ export class DeferredGroupsStore implements Store {
     return this.store.getEntries(group, ids)
   }
 
-  listEntries(group: Uint8Array, options?: ListEntriesOptions): Promise<Array<{ key: Uint8Array; bytes: Uint8Array }>> {
+  async listEntries(group: Uint8Array, options?: ListEntriesOptions): Promise<Array<{ key: Uint8Array; bytes: Uint8Array }>> {
+    // a group log loads page by page through here: let the API answer between pages
+    await new Promise((resolve) => setImmediate(resolve))
     return this.store.listEntries(group, options)
   }
 

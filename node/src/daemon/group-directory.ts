@@ -50,6 +50,19 @@ export class KnownGroup {
 
 export class GroupDirectory {
   private readonly groups = new Map<string, KnownGroup>()
+  private readonly openListeners: Array<(known: KnownGroup, log: GroupLog) => void> = []
+
+  /** Calls `listener` each time a group's log is open (after a start, on create, on join). */
+  onOpen(listener: (known: KnownGroup, log: GroupLog) => void): void {
+    this.openListeners.push(listener)
+  }
+
+  /** Records that the group's log is open, for whoever waits on it. */
+  markOpen(known: KnownGroup, log: GroupLog): void {
+    if (known.log !== undefined) return
+    known.open(log)
+    for (const listener of this.openListeners) listener(known, log)
+  }
 
   /** Groups in the order they were added to this device. */
   list(): KnownGroup[] {
@@ -70,7 +83,7 @@ export class GroupDirectory {
   /** Adds a group created or joined now, its log already open. */
   adopt(log: GroupLog, record: GroupRecord): KnownGroup {
     const known = this.groups.get(log.idHex) ?? this.add(record)
-    if (known.log === undefined) known.open(log)
+    this.markOpen(known, log)
     return known
   }
 

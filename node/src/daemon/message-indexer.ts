@@ -1,10 +1,12 @@
 /**
  * Keeps the message index (store/message-index.ts) equal to each open
- * group's view: on every batch of entries it re-renders the messages those
+ * group's view: on every batch of entries it notes the messages those
  * entries touch (a new message, the target of an edit, delete or reaction,
- * and any message whose waiting edits the batch released) and writes them in
- * one transaction; on opening a group it rebuilds the group's rows if they
- * lag its log (the daemon died between an entry commit and the index write).
+ * and any message whose waiting edits the batch released) and writes their
+ * current rendering soon after, many batches in one transaction; on opening
+ * a group it rebuilds the group's rows if they lag its log (the daemon died
+ * between an entry commit and the index write). Whoever reads the index
+ * flushes it first.
  */
 import { fromHex, type GroupLog, type LogEntry, type Message, orderKey, toHex } from '@causette/core'
 import type { IndexedMessage, MessageIndex } from '../store/message-index.ts'
@@ -17,6 +19,9 @@ export interface IndexedChange {
 
 export class MessageIndexer {
   private readonly index: MessageIndex
+  /** Messages changed since the last write, by group: written together, soon after (see flush). */
+  private readonly dirty = new Map<string, { log: GroupLog; ids: Set<string> }>()
+  private scheduled = false
 
   constructor(index: MessageIndex) {
     this.index = index
@@ -24,12 +29,26 @@ export class MessageIndexer {
 
   /** Brings the group's rows up to date with its freshly opened log; true if they had to be rebuilt. */
   catchUp(log: GroupLog): boolean {
+    this.flush()
     if (this.index.indexedEntries(log.id) === log.size) return false
-    this.index.rebuild(log.id, indexedMessages(log, log.view.messages().messages), log.size)
+    this.rebuild(log)
     return true
   }
 
-  /** Writes what these new entries changed; returns the changed messages in log order. */
+  /** Rewrites every row of the group from its view (after the log rebuilt its view); returns how many messages it holds. */
+  rebuild(log: GroupLog): number {
+    this.dirty.delete(log.idHex)
+    const messages = log.view.messages().messages
+    this.index.rebuild(log.id, indexedMessages(log, messages), log.size)
+    return messages.length
+  }
+
+  /**
+   * Notes what these new entries changed and returns the changed messages,
+   * in log order. The rows are written at the next flush: on the next turn
+   * of the event loop, so a burst of gossip costs one transaction, or
+   * sooner when someone reads the index or must see a write in it.
+   */
   apply(log: GroupLog, entries: readonly LogEntry[]): IndexedChange[] {
     const touched = new Map<string, boolean>()
     for (const e of entries) {
@@ -42,21 +61,43 @@ export class MessageIndexer {
         if (!touched.has(target)) touched.set(target, false)
       }
     }
+    const group = this.dirty.get(log.idHex) ?? { log, ids: new Set<string>() }
+    this.dirty.set(log.idHex, group)
     const changes: IndexedChange[] = []
     for (const [id, isNew] of touched) {
       // an edit whose message has not arrived renders nothing yet: it is applied when the message comes
       const message = log.view.message(id)
-      if (message !== undefined) changes.push({ message, isNew })
+      if (message === undefined) continue
+      changes.push({ message, isNew })
+      group.ids.add(id)
     }
-    this.index.update(
-      log.id,
-      indexedMessages(
-        log,
-        changes.map((c) => c.message)
-      ),
-      log.size
-    )
+    if (!this.scheduled) {
+      this.scheduled = true
+      setImmediate(() => {
+        try {
+          this.flush()
+        } catch {
+          // the store closed under a stopping daemon, or failed: the rows lag, and the next start rebuilds them
+        }
+      })
+    }
     return changes
+  }
+
+  /** Writes every change noted so far, with each group's entry count. */
+  flush(): void {
+    this.scheduled = false
+    if (this.dirty.size === 0) return
+    const groups = [...this.dirty.values()].map(({ log, ids }) => ({
+      groupId: log.id,
+      messages: indexedMessages(
+        log,
+        [...ids].map((id) => log.view.message(id)).filter((m): m is Message => m !== undefined)
+      ),
+      entries: log.size
+    }))
+    this.dirty.clear()
+    this.index.update(groups)
   }
 }
 

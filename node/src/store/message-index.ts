@@ -9,14 +9,14 @@
  * from are committed, and each write records how many log entries the rows
  * reflect. If the daemon dies between the two, the counts differ at the next
  * start and the daemon rebuilds the group's rows from its view. That is why
- * these writes run with synchronous = NORMAL (no fsync of their own: the next
- * entry commit, which is FULL, carries them to disk) and cost the hot path of
- * ingest little.
+ * these writes need no fsync of their own (the next durable entry commit
+ * carries them to disk) and cost the hot path of ingest little.
  */
-import type { DatabaseSync, StatementSync } from 'node:sqlite'
+import type { StatementSync } from 'node:sqlite'
 import type { Message, Reaction } from '@causette/core'
 import { fromHex, toHex } from '@causette/core'
 import { UnknownMessageError } from '../errors.ts'
+import type { SqliteStore } from './sqlite-store.ts'
 
 /** A message as the index stores it: the rendered view plus its place in the log's order. */
 export interface IndexedMessage {
@@ -59,7 +59,7 @@ interface MessageRow {
 const COLUMNS = 'm.group_id, m.id, m.key, m.author, m.time, m.text, m.edited, m.deleted, m.reply_to, m.mentions, m.reactions'
 
 export class MessageIndex {
-  private readonly db: DatabaseSync
+  private readonly store: SqliteStore
   private readonly statements: Record<
     | 'upsert'
     | 'deleteGroup'
@@ -77,8 +77,9 @@ export class MessageIndex {
     StatementSync
   >
 
-  constructor(db: DatabaseSync) {
-    this.db = db
+  constructor(store: SqliteStore) {
+    this.store = store
+    const db = store.database
     this.statements = {
       upsert: db.prepare(
         `INSERT INTO messages (group_id, id, key, author, time, text, edited, deleted, reply_to, mentions, reactions)
@@ -114,11 +115,13 @@ export class MessageIndex {
     return (this.statements.getState.get(groupId) as { entries: number } | undefined)?.entries
   }
 
-  /** Writes the current state of these messages, and that the rows now reflect `entries` log entries. */
-  update(groupId: Uint8Array, messages: IndexedMessage[], entries: number): void {
+  /** Writes the current state of these messages of each group, and how many log entries each group's rows now reflect; one transaction. */
+  update(groups: Iterable<{ groupId: Uint8Array; messages: IndexedMessage[]; entries: number }>): void {
     this.transaction(() => {
-      for (const m of messages) this.upsert(groupId, m)
-      this.statements.setState.run(groupId, entries)
+      for (const { groupId, messages, entries } of groups) {
+        for (const m of messages) this.upsert(groupId, m)
+        this.statements.setState.run(groupId, entries)
+      }
     })
   }
 
@@ -199,20 +202,8 @@ export class MessageIndex {
   }
 
   private transaction(work: () => void): void {
-    // derived rows: durable with the next entry commit, rebuilt if lost (see the header)
-    this.db.exec('PRAGMA synchronous = NORMAL')
-    try {
-      this.db.exec('BEGIN IMMEDIATE')
-      try {
-        work()
-        this.db.exec('COMMIT')
-      } catch (err) {
-        if (this.db.isTransaction) this.db.exec('ROLLBACK')
-        throw err
-      }
-    } finally {
-      this.db.exec('PRAGMA synchronous = FULL')
-    }
+    // derived rows: no fsync of their own (see the header)
+    this.store.write(false, work)
   }
 }
 

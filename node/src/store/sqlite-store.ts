@@ -20,10 +20,28 @@
  *   entries/s with FULL against ~20,000 with NORMAL, more than a person or a
  *   signing writer (~9,000/s) produces; batches of 1,000, as sync delivers
  *   them, ~42,000/s with either, above the ~20,000/s the log accepts.
+ *   Except for entries of other authors once the daemon has named its
+ *   device key: see "Write-behind" below.
  * - foreign_keys on: heads may only name stored entries.
  * - busy_timeout: no other connection ever shares the file, so this only
  *   bounds how long an opener waits for a daemon that is shutting down
  *   before reporting the file as in use.
+ *
+ * Write-behind of others' entries. Once the daemon names its device key
+ * (setDurableAuthor), putEntries of entries by other authors resolves at
+ * once and their rows are committed on the next turn of the event loop,
+ * together with every other batch accepted meanwhile, at synchronous =
+ * NORMAL (no fsync); any read, any other write and close() commit them
+ * first, so the store never reads older than what it acknowledged. Gossip
+ * delivers entries one at a time, and one fsync'd commit each (0.3 to 3 ms
+ * on the shared CI disk) capped ingest far below 5,000 entries/s. What this
+ * risks: entries of others that a crash catches before their commit, which
+ * sync fetches again from any member. This device's own entries are never
+ * written behind: their commit is FULL, and carries every entry before it
+ * (a published own entry lost to a crash would come back with the same seq
+ * and different content: an equivocation). The daemon's derived tables
+ * (message index) commit with write(false) the same way. The connection
+ * switches synchronous level only when a commit needs the other one.
  *
  * Files are created readable by their owner only: they hold group secrets.
  * SQLite gives the WAL file the database file's permissions.
@@ -64,6 +82,8 @@ interface Statements {
   deleteMessages: StatementSync
   deleteIndexState: StatementSync
   deleteGroup: StatementSync
+  synchronousFull: StatementSync
+  synchronousNormal: StatementSync
 }
 
 interface GroupRow {
@@ -79,6 +99,12 @@ export class SqliteStore implements Store {
   private readonly db: DatabaseSync
   private readonly statements: Statements
   private closed = false
+  private durableAuthor?: Uint8Array
+  /** The connection's level, switched only when a commit needs the other one. */
+  private synchronous: 'FULL' | 'NORMAL' = 'FULL'
+  /** Others' entries accepted but not yet committed (written behind). */
+  private behind: Array<{ group: Uint8Array; entries: StoredEntry[] }> = []
+  private behindScheduled = false
 
   /**
    * Opens the store in the file at `path`, creating it (and its tables) if
@@ -138,33 +164,75 @@ export class SqliteStore implements Store {
       deleteEntries: db.prepare('DELETE FROM entries WHERE group_id = ?'),
       deleteMessages: db.prepare('DELETE FROM messages WHERE group_id = ?'),
       deleteIndexState: db.prepare('DELETE FROM message_index_state WHERE group_id = ?'),
-      deleteGroup: db.prepare('DELETE FROM groups WHERE id = ?')
+      deleteGroup: db.prepare('DELETE FROM groups WHERE id = ?'),
+      synchronousFull: db.prepare('PRAGMA synchronous = FULL'),
+      synchronousNormal: db.prepare('PRAGMA synchronous = NORMAL')
     }
+  }
+
+  /**
+   * Names this device's key: from now on only commits holding an entry of
+   * this author wait for an fsync; other authors' entries are committed at
+   * synchronous = NORMAL (see the header for why that is safe).
+   */
+  setDurableAuthor(author: Uint8Array): void {
+    this.durableAuthor = author
   }
 
   async putEntries(group: Uint8Array, entries: StoredEntry[]): Promise<void> {
     this.assertOpen()
     if (entries.length === 0) return
+    const own = this.durableAuthor
+    if (own !== undefined && !entries.some((e) => Buffer.compare(e.author, own) === 0)) {
+      // others' entries are written behind, many batches to a commit (see the header)
+      this.behind.push({ group, entries })
+      this.scheduleBehind()
+      return
+    }
+    this.write(true, () => this.insert(group, entries))
+  }
+
+  private insert(group: Uint8Array, entries: StoredEntry[]): void {
     const s = this.statements
-    this.transaction(() => {
-      for (const e of entries) {
-        const inserted = s.insertEntry.run(group, e.id, e.key, e.author, e.seq, e.bytes)
-        // already held: its parents stopped being heads when it was first stored
-        if (Number(inserted.changes) === 0) continue
-        for (const parent of e.parents) s.deleteHead.run(group, parent)
-        s.insertHead.run(group, e.id)
-        s.raiseAuthorSeq.run(group, e.author, e.seq)
+    for (const e of entries) {
+      const inserted = s.insertEntry.run(group, e.id, e.key, e.author, e.seq, e.bytes)
+      // already held: its parents stopped being heads when it was first stored
+      if (Number(inserted.changes) === 0) continue
+      for (const parent of e.parents) s.deleteHead.run(group, parent)
+      s.insertHead.run(group, e.id)
+      s.raiseAuthorSeq.run(group, e.author, e.seq)
+    }
+  }
+
+  private scheduleBehind(): void {
+    if (this.behindScheduled) return
+    this.behindScheduled = true
+    setImmediate(() => {
+      this.behindScheduled = false
+      if (this.closed || this.behind.length === 0) return
+      try {
+        this.write(false, () => {})
+      } catch (err) {
+        // nothing waits on these any more: they are lost to this store, and sync fetches them again
+        process.stderr.write(`causette: could not store ${this.behind.length} batches of received entries: ${(err as Error).message}\n`)
       }
     })
   }
 
+  /** Commits the entries written behind, so that what follows reads them. */
+  private settle(): void {
+    if (this.behind.length > 0) this.write(false, () => {})
+  }
+
   async getEntries(group: Uint8Array, ids: Uint8Array[]): Promise<Array<Uint8Array | undefined>> {
     this.assertOpen()
+    this.settle()
     return ids.map((id) => (this.statements.getEntry.get(group, id) as { bytes: Uint8Array } | undefined)?.bytes)
   }
 
   async listEntries(group: Uint8Array, options: ListEntriesOptions = {}): Promise<Array<{ key: Uint8Array; bytes: Uint8Array }>> {
     this.assertOpen()
+    this.settle()
     const rows = this.statements.listEntries.all(group, options.after ?? BEFORE_ALL_KEYS, options.limit ?? NO_LIMIT) as Array<{
       key: Uint8Array
       bytes: Uint8Array
@@ -175,17 +243,20 @@ export class SqliteStore implements Store {
 
   async heads(group: Uint8Array): Promise<Uint8Array[]> {
     this.assertOpen()
+    this.settle()
     return (this.statements.heads.all(group) as Array<{ id: Uint8Array }>).map((row) => row.id)
   }
 
   async authorSeqs(group: Uint8Array): Promise<Map<string, number>> {
     this.assertOpen()
+    this.settle()
     const rows = this.statements.authorSeqs.all(group) as Array<{ author: Uint8Array; seq: number }>
     return new Map(rows.map((row) => [toHex(row.author), row.seq]))
   }
 
   async countEntries(group: Uint8Array): Promise<number> {
     this.assertOpen()
+    this.settle()
     return (this.statements.countEntries.get(group) as { n: number }).n
   }
 
@@ -208,8 +279,8 @@ export class SqliteStore implements Store {
   async deleteGroup(id: Uint8Array): Promise<void> {
     this.assertOpen()
     const s = this.statements
-    this.transaction(() => {
-      // heads first: they reference entries
+    this.write(true, () => {
+      // heads first: they reference entries (and entries written behind are in this commit)
       s.deleteHeads.run(id)
       s.deleteAuthorSeqs.run(id)
       s.deleteEntries.run(id)
@@ -231,6 +302,11 @@ export class SqliteStore implements Store {
   /** Releases the file (and the lock on it); later calls reject with StoreClosedError. */
   async close(): Promise<void> {
     if (this.closed) return
+    try {
+      this.settle()
+    } catch {
+      // received entries only: sync fetches them again
+    }
     this.closed = true
     this.db.close()
   }
@@ -239,10 +315,22 @@ export class SqliteStore implements Store {
     if (this.closed) throw new StoreClosedError()
   }
 
-  /** Runs `work` as one write transaction: all of it is durable, or none. */
-  private transaction(work: () => void): void {
+  /**
+   * Runs `work` as one write transaction: all of it is committed, or none;
+   * fsynced before this returns if `durable`, else left to the next durable
+   * commit (synchronous = NORMAL: safe against a crash of the process, not
+   * of the machine). For the daemon's own tables in this file too
+   * (store/message-index.ts).
+   */
+  write(durable: boolean, work: () => void): void {
+    this.assertOpen()
+    this.setSynchronous(durable ? 'FULL' : 'NORMAL')
+    // entries written behind go first, in this commit: a durable one makes them durable too
+    const behind = this.behind
+    this.behind = []
     this.statements.begin.run()
     try {
+      for (const batch of behind) this.insert(batch.group, batch.entries)
       work()
       this.statements.commit.run()
     } catch (err) {
@@ -250,6 +338,12 @@ export class SqliteStore implements Store {
       if (this.db.isTransaction) this.statements.rollback.run()
       throw err
     }
+  }
+
+  private setSynchronous(level: 'FULL' | 'NORMAL'): void {
+    if (this.synchronous === level) return
+    this.statements[level === 'FULL' ? 'synchronousFull' : 'synchronousNormal'].run()
+    this.synchronous = level
   }
 }
 
