@@ -154,11 +154,6 @@ export class Daemon {
     return this.apiAddress?.url ?? ''
   }
 
-  /** Whether every group of the store has been opened since the start. */
-  get groupsOpened(): boolean {
-    return this.parts.directory.list().every((g) => g.log !== undefined || g.failure !== undefined)
-  }
-
   /** Calls `listener` with every event from now on; returns the function that stops it. */
   subscribe(listener: (event: DaemonEvent) => void): () => void {
     this.listeners.add(listener)

@@ -31,6 +31,10 @@ export function registerStart(program: Command): void {
         ...(flags.relay === undefined ? {} : { relays: flags.relay }),
         ...(flags.name === undefined ? {} : { name: flags.name.trim() })
       })
+      // a fault deep in a network library must not take every group offline: say it, and carry on
+      process.on('unhandledRejection', (reason) => {
+        process.stderr.write(`causette: unexpected error, the daemon carries on: ${(reason as Error)?.stack ?? String(reason)}\n`)
+      })
       const report = new StartReport(out)
       const daemon = await Daemon.start(options, (event) => report.event(event))
       let signals = 0
