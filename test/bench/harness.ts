@@ -18,6 +18,8 @@ export interface Metric {
   unit: string
   target?: Target
   conditions: string
+  /** Why it could not be measured this run (a compared system failed to install or run); `value` is then meaningless. */
+  error?: string
   /** When it was measured (ISO); set when recorded. */
   date?: string
 }
@@ -53,6 +55,7 @@ export function machine(): Machine {
 
 export function meets(metric: Metric): boolean | undefined {
   if (metric.target === undefined) return undefined
+  if (metric.error !== undefined) return false
   return metric.target.op === '>=' ? metric.value >= metric.target.value : metric.value <= metric.target.value
 }
 
@@ -66,10 +69,10 @@ export function table(metrics: Metric[]): string {
     const verdict = meets(m)
     return [
       m.name,
-      `${formatValue(m.value)} ${m.unit}`,
+      m.error === undefined ? `${formatValue(m.value)} ${m.unit}` : 'not measured',
       m.target === undefined ? '' : `${m.target.op} ${formatValue(m.target.value)} ${m.unit}`,
       verdict === undefined ? '' : verdict ? 'met' : 'MISSED',
-      m.conditions
+      m.error === undefined ? m.conditions : `${m.error}; ${m.conditions}`
     ]
   })
   const header = ['metric', 'value', 'target', '', 'conditions']

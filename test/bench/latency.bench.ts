@@ -6,10 +6,7 @@
  */
 import { connectAll, shareGroup, startPeers, stopAll, waitFor, waitForJoins } from '../fixtures/peers.ts'
 import type { Benchmark, Metric } from './harness.ts'
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number
-}
+import { percentile, roundMs } from './percentile.ts'
 
 export const latencyBenchmark: Benchmark = {
   name: 'latency',
@@ -45,8 +42,8 @@ export const latencyBenchmark: Benchmark = {
       const sorted = [...samples].sort((a, b) => a - b)
       const conditions = `${count} messages of 1 KB, 10 peers in one process, TCP on 127.0.0.1, full mesh; send to entry added on each other peer`
       return [
-        { name: 'live delivery p50', value: Math.round(percentile(sorted, 50) * 100) / 100, unit: 'ms', target: { op: '<=', value: 5 }, conditions },
-        { name: 'live delivery p99', value: Math.round(percentile(sorted, 99) * 100) / 100, unit: 'ms', target: { op: '<=', value: 25 }, conditions }
+        { name: 'live delivery p50', value: roundMs(percentile(sorted, 50)), unit: 'ms', target: { op: '<=', value: 5 }, conditions },
+        { name: 'live delivery p99', value: roundMs(percentile(sorted, 99)), unit: 'ms', target: { op: '<=', value: 25 }, conditions }
       ] satisfies Metric[]
     } finally {
       await stopAll(peers)
