@@ -1,0 +1,316 @@
+/**
+ * The daemon as a person runs it (a child process started through the
+ * `causette` binary): cold start to ready, memory when idle with 50 groups,
+ * messages per second it ingests from peers over gossip (verify, store,
+ * index, forward), and history of a 100,000-message group.
+ */
+import { mkdir, readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { CausettePeer, type DeviceKey, type GroupLog, generateDeviceKey, MemoryStore, parseInvite, storedEntryOf, toHex } from '@causette/core'
+import type { GroupSummary, HistoryResponse, InviteResponse, StatusResponse } from '@causette/node'
+import { nodeSignatures, SqliteStore } from '@causette/node'
+import { tcp } from '@libp2p/tcp'
+import { cli, DaemonProcess, eventually, tempDir } from '../node/fixtures/daemons.ts'
+import type { Benchmark, Metric } from './harness.ts'
+import { messageText, syntheticLog } from './synthetic-log.ts'
+
+/** The control API of a running daemon, called directly (no CLI process in the measurement). */
+class Api {
+  readonly url: string
+  private readonly token: string
+
+  private constructor(url: string, token: string) {
+    this.url = url
+    this.token = token
+  }
+
+  static async of(daemon: DaemonProcess): Promise<Api> {
+    return new Api(daemon.ready.api, (await readFile(join(daemon.home, 'api-token'), 'utf8')).trim())
+  }
+
+  async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const res = await fetch(`${this.url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${this.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) })
+    })
+    const value = (await res.json()) as T & { error?: { message: string } }
+    if (!res.ok) throw new Error(`${method} ${path}: ${value.error?.message}`)
+    return value
+  }
+
+  /** Counts the entries the daemon adds, by where they came from. */
+  async countEntries(signal: AbortSignal): Promise<Map<string, number>> {
+    const counts = new Map<string, number>()
+    const res = await fetch(`${this.url}/v1/events?types=entries`, { headers: { authorization: `Bearer ${this.token}` }, signal })
+    ;(async () => {
+      const decoder = new TextDecoder()
+      let buffer = ''
+      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+        buffer += decoder.decode(chunk, { stream: true })
+        // whole events only: a chunk may end in the middle of one
+        const end = buffer.lastIndexOf('\n\n')
+        for (const match of buffer.slice(0, end + 1).matchAll(/"count":(\d+),"source":"(\w+)"/g)) {
+          counts.set(match[2] as string, (counts.get(match[2] as string) ?? 0) + Number(match[1]))
+        }
+        buffer = buffer.slice(end + 1)
+      }
+    })().catch(() => undefined)
+    return counts
+  }
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.floor(sorted.length / 2)] as number
+}
+
+async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
+  const start = performance.now()
+  const result = await work()
+  return [result, performance.now() - start]
+}
+
+export const daemonBenchmark: Benchmark = {
+  name: 'daemon',
+  async run(ctx) {
+    const dir = await tempDir('causette-bench-')
+    const metrics: Metric[] = []
+    try {
+      metrics.push(...(await coldStart(dir.path, ctx.quick ? 3 : 7)))
+      ctx.log('  cold start measured')
+      metrics.push(await idleMemory(dir.path, ctx.quick ? 10 : 50))
+      ctx.log('  idle memory measured')
+      metrics.push(...(await ingest(ctx.quick ? 5_000 : 20_000, dir.path)))
+      ctx.log('  ingest measured')
+      metrics.push(...(await largeGroupHistory(dir.path, ctx.quick ? 20_000 : 100_000, ctx.log)))
+    } finally {
+      await dir.remove()
+    }
+    return metrics
+  }
+}
+
+/** From spawning `causette start` to its ready line: on a fresh data directory (key made, schema created), then again. */
+async function coldStart(root: string, runs: number): Promise<Metric[]> {
+  const first: number[] = []
+  const again: number[] = []
+  for (let i = 0; i < runs; i++) {
+    const home = join(root, `cold-${i}`)
+    for (const times of [first, again]) {
+      const [daemon, ms] = await timed(() => DaemonProcess.start(home))
+      times.push(ms)
+      await daemon.stop()
+    }
+  }
+  return [
+    {
+      name: 'daemon cold start to ready (first start)',
+      value: Math.round(median(first)),
+      unit: 'ms',
+      conditions: `median of ${runs}: spawn of \`causette start\` on a fresh data directory (device key made, schema created) to its ready line (API answering, libp2p listening)`
+    },
+    {
+      name: 'daemon cold start to ready (restart)',
+      value: Math.round(median(again)),
+      unit: 'ms',
+      conditions: `median of ${runs}: the same data directory started again`
+    }
+  ]
+}
+
+/** RSS of a daemon that restarted with `groups` groups, opened them all, and then sat idle for 5 s. */
+async function idleMemory(root: string, groups: number): Promise<Metric> {
+  const home = join(root, 'idle')
+  let daemon = await DaemonProcess.start(home)
+  let api = await Api.of(daemon)
+  for (let i = 0; i < groups; i++) {
+    const { group } = await api.call<{ group: GroupSummary }>('POST', '/v1/groups', { name: `Group ${i}` })
+    for (let m = 0; m < 20; m++) await api.call('POST', `/v1/groups/${group.id}/messages`, { text: messageText(m) })
+  }
+  await daemon.stop()
+  daemon = await DaemonProcess.start(home)
+  api = await Api.of(daemon)
+  await daemon.waitForEvent((e) => e.type === 'groups:opened', 'the groups to open', 60_000)
+  await new Promise((resolve) => setTimeout(resolve, 5000))
+  const status = await api.call<StatusResponse>('GET', '/v1/status')
+  await daemon.stop()
+  return {
+    name: `daemon RSS idle with ${groups} groups`,
+    value: Math.round(status.rssBytes / 2 ** 20),
+    unit: 'MiB',
+    conditions: `resident memory after a restart with ${groups} groups of 20 messages each, all opened, then 5 s idle (no peers)`
+  }
+}
+
+/** An in-process peer over TCP on 127.0.0.1 that joins the daemon's group with an invite link. */
+async function joiningPeer(key: DeviceKey, link: string): Promise<{ peer: CausettePeer; log: GroupLog }> {
+  const peer = await CausettePeer.create({
+    key,
+    store: new MemoryStore(),
+    signatures: nodeSignatures(),
+    transports: [tcp()],
+    listen: ['/ip4/127.0.0.1/tcp/0'],
+    antiEntropyMs: 0
+  })
+  await peer.start()
+  const log = await peer.acceptInvite(parseInvite(link))
+  return { peer, log }
+}
+
+/**
+ * Messages one daemon takes in from a peer over gossip and passes on: a
+ * writer peer (in this process) publishes entries it wrote beforehand as
+ * fast as gossipsub takes them; the daemon verifies, stores, indexes and
+ * forwards each to a second daemon connected to it alone. Timed until the
+ * first daemon holds them all; the second one's catch-up is reported too.
+ */
+async function ingest(messages: number, root: string): Promise<Metric[]> {
+  const [daemon, relayed] = await Promise.all([DaemonProcess.start(join(root, 'ingest')), DaemonProcess.start(join(root, 'ingest-reader'))])
+  const api = await Api.of(daemon)
+  const readerApi = await Api.of(relayed)
+  const abort = new AbortController()
+  let writer: { peer: CausettePeer; log: GroupLog } | undefined
+  try {
+    const { group } = await api.call<{ group: GroupSummary }>('POST', `/v1/groups`, { name: 'Ingest' })
+    const invite = async () => (await api.call<InviteResponse>('POST', `/v1/groups/${group.id}/invites`, {})).link
+    await readerApi.call('POST', '/v1/join', { link: await invite() })
+    writer = await joiningPeer(await generateDeviceKey(), await invite())
+    const groupPath = `/v1/groups/${group.id}`
+    const entriesOf = async (which: Api) => (await which.call<{ group: { entries: number; connectedMembers: number } }>('GET', groupPath)).group
+    await eventually(async () => (await entriesOf(api)).connectedMembers === 2, 'both members to subscribe')
+    await eventually(
+      async () => (await entriesOf(readerApi)).entries === (await entriesOf(api)).entries && writer?.log.size === (await entriesOf(api)).entries,
+      'everyone to hold the same log'
+    )
+    // gossipsub grafts its mesh on heartbeats (1 s)
+    await new Promise((resolve) => setTimeout(resolve, 2500))
+
+    const counts = await api.countEntries(abort.signal)
+    const readerCounts = await readerApi.countEntries(abort.signal)
+    const base = (await entriesOf(api)).entries
+    const written = []
+    for (let i = 0; i < messages; i++) written.push(await writer.log.append({ type: 'message', text: messageText(i) }))
+    const topic = writer.log.topic
+    const pubsub = writer.peer.libp2p.services.pubsub
+    const start = performance.now()
+    for (let i = 0; i < written.length; i += 500) {
+      await Promise.all(written.slice(i, i + 500).map((e) => pubsub.publish(topic, e.bytes).catch(() => undefined)))
+    }
+    const published = performance.now() - start
+    const total = () => [...counts.values()].reduce((a, b) => a + b, 0)
+    await eventually(() => total() >= messages, `the daemon to take in ${messages} messages`, 300_000)
+    const seconds = (performance.now() - start) / 1000
+    await eventually(
+      async () => (await entriesOf(readerApi)).entries >= base + messages,
+      'the second daemon to receive them through the first',
+      300_000
+    )
+    const forwardedSeconds = (performance.now() - start) / 1000
+    const status = await api.call<StatusResponse>('GET', '/v1/status')
+    return [
+      {
+        name: 'messages ingested from peers',
+        value: Math.round(messages / seconds),
+        unit: 'messages/s',
+        target: { op: '>=', value: 5_000 },
+        conditions: `${messages} messages of ~200 B published by one peer over gossip (in ${(published / 1000).toFixed(1)} s); the daemon verifies each signature, decrypts, stores and indexes it and forwards it to a second daemon connected to it alone, which had them all after ${forwardedSeconds.toFixed(1)} s (${readerCounts.get('gossip') ?? 0} by gossip, ${readerCounts.get('sync') ?? 0} by sync); ${counts.get('gossip') ?? 0} reached the first by gossip, ${counts.get('sync') ?? 0} by sync; RSS after: ${Math.round(status.rssBytes / 2 ** 20)} MiB`
+      }
+    ]
+  } finally {
+    abort.abort()
+    await writer?.peer.stop()
+    await Promise.all([daemon.stop(), relayed.stop()])
+  }
+}
+
+/** A data directory holding a group of `count` messages by 10 authors (not this device), written straight into its store. */
+async function largeGroupHome(home: string, count: number): Promise<string> {
+  const signatures = nodeSignatures()
+  const authors: DeviceKey[] = []
+  for (let i = 0; i < 10; i++) authors.push(await generateDeviceKey())
+  const { genesis, secret, entries } = await syntheticLog(authors, count, signatures)
+  await mkdir(home, { recursive: true, mode: 0o700 })
+  const store = await SqliteStore.open(join(home, 'causette.db'))
+  try {
+    await store.putGroup({ id: genesis.id, secret, name: 'Large', addedAt: Date.now() })
+    const all = [genesis, ...entries]
+    for (let i = 0; i < all.length; i += 1000) await store.putEntries(genesis.id, all.slice(i, i + 1000).map(storedEntryOf))
+  } finally {
+    await store.close()
+  }
+  return toHex(genesis.id)
+}
+
+/**
+ * History of a group of `count` messages: the last 50 through the API (the
+ * target) and through the CLI (a process start included), the first opening
+ * of such a group (log loaded, index built), and how soon a restarted daemon
+ * answers history while the log is still loading.
+ */
+async function largeGroupHistory(root: string, count: number, log: (line: string) => void): Promise<Metric[]> {
+  const home = join(root, 'large')
+  log(`  writing a ${count.toLocaleString('en-US')}-message group…`)
+  const groupId = await largeGroupHome(home, count)
+  let daemon = await DaemonProcess.start(home)
+  const opened = await daemon.waitForEvent((e) => e.type === 'group:opened', 'the large group to open', 600_000)
+  let api = await Api.of(daemon)
+  const path = `/v1/groups/${groupId}/messages?limit=50`
+  const apiTimes: number[] = []
+  for (let i = 0; i < 40; i++) {
+    const [page, ms] = await timed(() => api.call<HistoryResponse>('GET', path))
+    if (page.messages.length !== 50) throw new Error(`history gave ${page.messages.length} messages`)
+    if (i >= 10) apiTimes.push(ms)
+  }
+  const cliTimes: number[] = []
+  for (let i = 0; i < 7; i++) {
+    const [result, ms] = await timed(() => cli(home, ['history', groupId, '--limit', '50']))
+    if (result.code !== 0) throw new Error(result.stderr)
+    cliTimes.push(ms)
+  }
+  const searchTimes: number[] = []
+  for (let i = 0; i < 10; i++) searchTimes.push((await timed(() => api.call('GET', `/v1/search?group=${groupId}&q=message%2099`)))[1])
+  await daemon.stop()
+
+  const [restarted, readyMs] = await timed(() => DaemonProcess.start(home))
+  daemon = restarted
+  api = await Api.of(daemon)
+  const [, firstHistoryMs] = await timed(() => api.call<HistoryResponse>('GET', path))
+  const stillLoading = !daemon.events().some((e) => e.type === 'group:opened')
+  const reopened = await daemon.waitForEvent((e) => e.type === 'group:opened', 'the large group to open again', 600_000)
+  await daemon.stop()
+  return [
+    {
+      name: `history: last 50 of ${count.toLocaleString('en-US')} messages`,
+      value: Number(median(apiTimes).toFixed(1)),
+      unit: 'ms',
+      target: { op: '<=', value: 50 },
+      conditions: `median of 30 GET /v1/groups/:id/messages?limit=50 through the control API (HTTP on loopback), served from the SQLite message index`
+    },
+    {
+      name: `causette history of a ${count.toLocaleString('en-US')}-message group`,
+      value: Math.round(median(cliTimes)),
+      unit: 'ms',
+      conditions: 'median of 7 runs of the CLI command, Node process start included'
+    },
+    {
+      name: `search in a ${count.toLocaleString('en-US')}-message group`,
+      value: Number(median(searchTimes).toFixed(1)),
+      unit: 'ms',
+      conditions: 'median of 10 API searches for two words found in ~1% of messages (FTS5), newest 50 returned'
+    },
+    {
+      name: `first opening of a ${count.toLocaleString('en-US')}-message group`,
+      value: Math.round(opened.durationMs as number),
+      unit: 'ms',
+      conditions:
+        'log loaded from SQLite (decode, decrypt, order, view) and the message index built, on the first start after the entries were stored'
+    },
+    {
+      name: `restart to first history of a ${count.toLocaleString('en-US')}-message group`,
+      value: Math.round(readyMs + firstHistoryMs),
+      unit: 'ms',
+      conditions: `process spawn to ready (${Math.round(readyMs)} ms) plus the first history request (${Math.round(firstHistoryMs)} ms), ${stillLoading ? 'answered from the index while the log was still loading' : 'after the log had loaded'}; the log itself took ${Math.round(reopened.durationMs as number)} ms to open`
+    }
+  ]
+}
