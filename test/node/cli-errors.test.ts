@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
-import { chmod, mkdir, stat } from 'node:fs/promises'
+import { chmod, mkdir, stat, writeFile } from 'node:fs/promises'
 import { createServer, type Server } from 'node:net'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
@@ -158,6 +158,20 @@ describe('clear errors', () => {
       new RegExp(`cannot write to the data directory ${home} \\((EROFS|EACCES)\\); fix its permissions or choose another with --home`)
     )
     assert.equal((await stat(home)).isDirectory(), true)
+  })
+
+  it('says which setting of config.json is wrong', async () => {
+    const home = join(dirs.path, 'configured')
+    await mkdir(home)
+    await writeFile(join(home, 'config.json'), JSON.stringify({ p2pPort: 0, apiPort: 0, mnds: false }))
+    const unknown = await cliError(home, ['start'])
+    assert.equal(unknown.name, 'InvalidConfigError')
+    assert.match(unknown.message, /config\.json: unknown setting "mnds"; the settings are p2pPort, apiPort, listenHost, mdns, bootstrap, relays/)
+    await writeFile(join(home, 'config.json'), JSON.stringify({ bootstrap: ['/ip4/192.0.2.7/tcp/7431'] }))
+    const address = await cliError(home, ['start'])
+    assert.match(address.message, /bootstrap: "\/ip4\/192\.0\.2\.7\/tcp\/7431" is not a multiaddr ending in \/p2p\/<peer id>/)
+    await writeFile(join(home, 'config.json'), '{ "p2pPort": 7431,')
+    assert.match((await cliError(home, ['start'])).message, /config\.json is not valid JSON/)
   })
 
   it('refuses a second daemon on the same data directory, before touching any port, and names the first', async () => {

@@ -21,6 +21,7 @@ const STATUS: Record<string, number> = {
   MethodNotAllowedError: 405,
   AmbiguousGroupError: 409,
   GroupNotSyncedError: 409,
+  EpochKeyMissingError: 409,
   RequestTooLargeError: 413,
   UnsupportedMediaTypeError: 415,
   DaemonStoppingError: 503,

@@ -10,6 +10,7 @@
 import { readFile } from 'node:fs/promises'
 import { isIPv4 } from 'node:net'
 import { join } from 'node:path'
+import { MAX_NAME_LENGTH } from '@causette/core'
 import { CONFIG_FILE } from '../data-dir.ts'
 import { InvalidConfigError } from '../errors.ts'
 
@@ -52,7 +53,7 @@ export async function daemonOptions(home: string, flags: DaemonFlags = {}): Prom
     bootstrap: addresses(flags.bootstrap ?? config.bootstrap ?? [], 'bootstrap'),
     relays: addresses(flags.relays ?? config.relays ?? [], 'relays')
   }
-  if (flags.name !== undefined) options.name = flags.name
+  if (flags.name !== undefined) options.name = displayName(flags.name)
   return options
 }
 
@@ -79,6 +80,12 @@ async function readConfig(path: string): Promise<Record<string, unknown>> {
   const config = value as Record<string, unknown>
   if (config.mdns !== undefined && typeof config.mdns !== 'boolean') throw new InvalidConfigError(`${path}: "mdns" must be true or false`)
   return config
+}
+
+function displayName(value: string): string {
+  const name = value.trim()
+  if (name === '' || name.length > MAX_NAME_LENGTH) throw new InvalidConfigError(`--name must be 1 to ${MAX_NAME_LENGTH} characters`)
+  return name
 }
 
 function port(value: unknown, what: string, max: number): number {
