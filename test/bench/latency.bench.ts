@@ -11,7 +11,7 @@ import { percentile, roundMs } from './percentile.ts'
 export const latencyBenchmark: Benchmark = {
   name: 'latency',
   async run(ctx) {
-    const count = ctx.quick ? 100 : 400
+    const count = ctx.quick ? 60 : 400
     const peers = await startPeers(10, { transport: 'tcp' })
     try {
       const groupId = await shareGroup(peers)

@@ -13,7 +13,7 @@ export const logBenchmark: Benchmark = {
   async run(ctx) {
     const signatures = nodeSignatures()
     const metrics: Metric[] = []
-    const writes = ctx.quick ? 5_000 : 20_000
+    const writes = ctx.quick ? 2_000 : 20_000
     const key = await generateDeviceKey()
     const writer = await GroupLog.create({ name: 'bench', key, store: new MemoryStore(), signatures })
     let start = performance.now()
@@ -25,7 +25,7 @@ export const logBenchmark: Benchmark = {
       conditions: `${writes} messages of ~200 B appended one by one (encrypt, sign, store in memory)`
     })
 
-    const total = ctx.quick ? 20_000 : 100_000
+    const total = ctx.quick ? 10_000 : 100_000
     const authors: DeviceKey[] = []
     for (let i = 0; i < 10; i++) authors.push(await generateDeviceKey())
     ctx.log(`  generating ${total} entries by ${authors.length} authors…`)
