@@ -6,6 +6,8 @@
  */
 
 export interface PeerWorkload {
+  /** A --quick run: reduced sizes, and no waits for steady state that cost seconds. */
+  quick: boolean
   /** Messages written on A, one at a time, for each size in `liveSizes`. */
   liveMessages: number
   /** Text sizes in bytes: chat-sized, and the 1 KB of the 10-peer latency benchmark. */
@@ -55,8 +57,8 @@ export const RESULT_PREFIX = 'CAUSETTE_BENCH_RESULT '
 
 export function peerWorkload(quick: boolean): PeerWorkload {
   return quick
-    ? { liveMessages: 30, liveSizes: [200, 1000], liveGapMs: 10, catchUpEntries: 1_000, catchUpSize: 200, phaseTimeoutMs: 20_000 }
-    : { liveMessages: 200, liveSizes: [200, 1000], liveGapMs: 10, catchUpEntries: 10_000, catchUpSize: 200, phaseTimeoutMs: 180_000 }
+    ? { quick, liveMessages: 20, liveSizes: [200, 1000], liveGapMs: 10, catchUpEntries: 500, catchUpSize: 200, phaseTimeoutMs: 20_000 }
+    : { quick, liveMessages: 200, liveSizes: [200, 1000], liveGapMs: 10, catchUpEntries: 10_000, catchUpSize: 200, phaseTimeoutMs: 180_000 }
 }
 
 /** A chat message of exactly `size` ASCII characters (bytes), distinct for each `i`. */

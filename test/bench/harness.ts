@@ -82,6 +82,8 @@ export function table(metrics: Metric[]): string {
 export interface RunRecord {
   date: string
   quick: boolean
+  /** The one benchmark run (--only); absent when every benchmark ran. */
+  only?: string
   machine: Machine
   metrics: Metric[]
 }
@@ -91,9 +93,10 @@ const END = '<!-- results:end -->'
 
 /**
  * Writes results.json and replaces the generated section of RESULTS.md,
- * keeping the written analysis around it. Metrics this run did not measure
- * (a run with --only) are kept from the previous results, each with the date
- * it was measured.
+ * keeping the written analysis around it. A run with --only keeps the
+ * metrics it did not measure from the previous results, each with the date
+ * it was measured; a whole run replaces them all, so a metric that was
+ * renamed or removed does not linger.
  */
 export async function record(dir: URL, run: RunRecord): Promise<void> {
   let previous: RunRecord | undefined
@@ -104,7 +107,10 @@ export async function record(dir: URL, run: RunRecord): Promise<void> {
   }
   const measured = new Set(run.metrics.map((m) => m.name))
   const dated = run.metrics.map((m) => ({ ...m, date: m.date ?? run.date }))
-  const kept = (previous?.metrics ?? []).filter((m) => !measured.has(m.name)).map((m) => ({ ...m, date: m.date ?? previous?.date }))
+  const kept =
+    run.only === undefined
+      ? []
+      : (previous?.metrics ?? []).filter((m) => !measured.has(m.name)).map((m) => ({ ...m, date: m.date ?? previous?.date }))
   run = { ...run, metrics: [...dated, ...kept] }
   await writeFile(new URL('results.json', dir), `${JSON.stringify(run, null, 2)}\n`)
   const path = new URL('RESULTS.md', dir)
@@ -117,7 +123,7 @@ export async function record(dir: URL, run: RunRecord): Promise<void> {
   const m = run.machine
   const generated = [
     START,
-    `Last run: ${run.date}${run.quick ? ' (--quick: reduced sizes)' : ''}, on ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, Node ${m.node}, ${m.platform}.`,
+    `Last run: ${run.date}${run.quick ? ' (--quick: reduced sizes)' : ''}${run.only === undefined ? '' : ` (--only ${run.only})`}, on ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, Node ${m.node}, ${m.platform}.`,
     '',
     table(run.metrics),
     '',
