@@ -5,12 +5,13 @@
 import { parseArgs } from 'node:util'
 import { catchUpBenchmark } from './catch-up.bench.ts'
 import { comparisonBenchmark } from './comparison.bench.ts'
+import { daemonBenchmark } from './daemon.bench.ts'
 import { type Benchmark, type Metric, machine, record, table } from './harness.ts'
 import { latencyBenchmark } from './latency.bench.ts'
 import { logBenchmark } from './log.bench.ts'
 import { rekeyBenchmark } from './rekey.bench.ts'
 
-const BENCHMARKS: Benchmark[] = [logBenchmark, catchUpBenchmark, latencyBenchmark, rekeyBenchmark, comparisonBenchmark]
+const BENCHMARKS: Benchmark[] = [logBenchmark, catchUpBenchmark, latencyBenchmark, rekeyBenchmark, daemonBenchmark, comparisonBenchmark]
 
 const { values } = parseArgs({
   options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, 'no-record': { type: 'boolean', default: false } }
