@@ -72,7 +72,7 @@ export function table(metrics: Metric[]): string {
       m.error === undefined ? `${formatValue(m.value)} ${m.unit}` : 'not measured',
       m.target === undefined ? '' : `${m.target.op} ${formatValue(m.target.value)} ${m.unit}`,
       verdict === undefined ? '' : verdict ? 'met' : 'MISSED',
-      m.error === undefined ? m.conditions : `${m.error}; ${m.conditions}`
+      m.error === undefined ? m.conditions : [m.error, m.conditions].filter((text) => text !== '').join('; ')
     ]
   })
   const header = ['metric', 'value', 'target', '', 'conditions']
