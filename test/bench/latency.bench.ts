@@ -4,9 +4,14 @@
  * peers in turn; latency is the time from `send` on the writer to the entry
  * being added on each other peer.
  */
-import { connectAll, shareGroup, startPeers, stopAll, waitFor, waitForJoins } from '../fixtures/peers.ts'
+import { connectAll, logOf, shareGroup, startPeers, stopAll, waitFor, waitForJoins } from '../fixtures/peers.ts'
 import type { Benchmark, Metric } from './harness.ts'
 import { percentile, roundMs } from './percentile.ts'
+
+/** The peers gossipsub forwards to on `topic`; its public interface type leaves the implementation's getMeshPeers out. */
+function meshOf(pubsub: unknown, topic: string): string[] {
+  return (pubsub as { getMeshPeers(topic: string): string[] }).getMeshPeers(topic)
+}
 
 export const latencyBenchmark: Benchmark = {
   name: 'latency',
@@ -17,8 +22,12 @@ export const latencyBenchmark: Benchmark = {
       const groupId = await shareGroup(peers)
       await connectAll(peers)
       await waitForJoins(peers, groupId, 30_000)
-      // heartbeats graft the gossipsub mesh
-      await new Promise((resolve) => setTimeout(resolve, 2000))
+      // heartbeats graft the gossipsub mesh: measure once every peer has at least gossipsub's lower bound (Dlo = 4) of mesh peers
+      await waitFor(
+        () => peers.every((p) => meshOf(p.peer.libp2p.services.pubsub, logOf(p, groupId).topic).length >= 4),
+        'every peer to have 4 mesh peers',
+        10_000
+      )
       const sentAt = new Map<string, number>()
       const samples: number[] = []
       for (const p of peers) {
