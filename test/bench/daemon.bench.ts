@@ -77,13 +77,13 @@ export const daemonBenchmark: Benchmark = {
     const dir = await tempDir('causette-bench-')
     const metrics: Metric[] = []
     try {
-      metrics.push(...(await coldStart(dir.path, ctx.quick ? 3 : 7)))
+      metrics.push(...(await coldStart(dir.path, ctx.quick ? 2 : 7)))
       ctx.log('  cold start measured')
       metrics.push(await idleMemory(dir.path, ctx.quick ? 10 : 50))
       ctx.log('  idle memory measured')
       metrics.push(...(await ingest(ctx.quick ? 5_000 : 20_000, dir.path)))
       ctx.log('  ingest measured')
-      metrics.push(...(await largeGroupHistory(dir.path, ctx.quick ? 20_000 : 100_000, ctx.log)))
+      metrics.push(...(await largeGroupHistory(dir.path, ctx.quick ? 10_000 : 100_000, ctx.log)))
     } finally {
       await dir.remove()
     }
