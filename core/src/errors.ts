@@ -190,7 +190,7 @@ export class InviteUsedError extends Error {
 export class EpochKeyMissingError extends Error {
   static override name = 'EpochKeyMissingError'
   override name = 'EpochKeyMissingError'
-  constructor(message = 'This device has not received the group key yet') {
+  constructor(message = 'This device has not received the group key yet: it arrives as soon as a member who holds it is online') {
     super(message)
   }
 }

@@ -50,6 +50,8 @@ export interface GroupLogInit {
   signatures?: Signatures
   /** Wall clock for entry times; tests inject their own. */
   now?: () => number
+  /** Reports loading from the store: entries loaded of the total. */
+  onProgress?: (loaded: number, total: number) => void
 }
 
 const LOAD_PAGE = 2000
@@ -113,11 +115,15 @@ export class GroupLog extends TypedEventEmitter<GroupLogEvents> {
   static async open(init: GroupLogInit): Promise<GroupLog> {
     const log = new GroupLog(init)
     const load = (bytes: Uint8Array[]) => log.run(() => log.addNow(bytes, { trusted: true, source: 'store' }, false))
+    const total = init.onProgress === undefined ? 0 : await init.store.countEntries(init.groupId)
     let after: Uint8Array | undefined
+    let loaded = 0
     for (;;) {
       const page = await init.store.listEntries(init.groupId, after === undefined ? { limit: LOAD_PAGE } : { after, limit: LOAD_PAGE })
       if (page.length === 0) break
       await load(page.map((p) => p.bytes))
+      loaded += page.length
+      init.onProgress?.(loaded, total)
       after = (page[page.length - 1] as { key: Uint8Array }).key
     }
     return log
@@ -134,6 +140,11 @@ export class GroupLog extends TypedEventEmitter<GroupLogEvents> {
   /** Entries this device cannot read yet (their epoch key has not reached it). */
   get sealedCount(): number {
     return this.sealed.size
+  }
+
+  /** Whether an entry with this id waits for missing parents. */
+  isPending(idHex: string): boolean {
+    return this.pending.has(idHex)
   }
 
   get(idHex: string): LogEntry | undefined {
@@ -205,12 +216,7 @@ export class GroupLog extends TypedEventEmitter<GroupLogEvents> {
     return this.run(() => this.addNow(input, options, true))
   }
 
-  /**
-   * Writes an operation as this device: returns once the entry is durable in
-   * the store. Messages go under the current epoch (rekeying first if a
-   * member left and nobody has rekeyed yet); membership operations under the
-   * first.
-   */
+  /** Writes as this device; resolves once durable. Messages go under the current epoch (rekeying first if none is usable), membership under the first. */
   append(op: Operation): Promise<LogEntry> {
     return this.run(async () => {
       if (MEMBERSHIP_TYPES.has(op.type)) return this.appendNow(op, '')
@@ -220,9 +226,7 @@ export class GroupLog extends TypedEventEmitter<GroupLogEvents> {
         await this.appendNow(draftRekey(state, this.keys, this.id), '')
         epoch = (this.current as Frontier).state.writingEpoch() as EpochInfo
       }
-      if (!this.keys.has(epoch.id)) {
-        throw new EpochKeyMissingError('this device has not received the group key yet: it arrives as soon as a member who holds it is online')
-      }
+      if (!this.keys.has(epoch.id)) throw new EpochKeyMissingError()
       return this.appendNow(op, epoch.id)
     })
   }
@@ -390,5 +394,6 @@ export class GroupLog extends TypedEventEmitter<GroupLogEvents> {
   private rebuildView(): void {
     this.view.reset()
     for (const node of this.index.entries()) if (node.op !== undefined) this.view.apply(node)
+    this.safeDispatchEvent('rebuilt')
   }
 }

@@ -67,4 +67,6 @@ export interface GroupLogEvents {
   membership: CustomEvent<void>
   /** Sealed entries became readable (a key arrived). */
   unsealed: CustomEvent<{ entries: LogEntry[] }>
+  /** The view was rebuilt from scratch (a removal hid entries, or the block list changed): re-read all of it. */
+  rebuilt: CustomEvent<void>
 }

@@ -18,19 +18,21 @@ import { multiaddr } from '@multiformats/multiaddr'
 import { TypedEventEmitter } from 'main-event'
 import type { Operation } from '../chat/operations.ts'
 import { toHex } from '../codec/hex.ts'
-import { ExpiredInviteError, UnknownGroupError } from '../errors.ts'
+import { UnknownGroupError } from '../errors.ts'
 import type { Role } from '../group/membership-operations.ts'
 import type { DeviceKey } from '../identity/device-key.ts'
 import type { Signatures } from '../identity/signatures.ts'
 import type { Invite } from '../invite/invite.ts'
 import { GroupLog, type LogEntry } from '../log/group-log.ts'
 import type { Store } from '../store/store.ts'
-import { syncTag } from '../sync/membership-proof.ts'
 import { SYNC_PROTOCOL } from '../sync/sync-stream.ts'
 import { blockingGater } from './blocking-gater.ts'
+import { BurstFollower } from './burst-follower.ts'
 import { type CausetteLibp2p, createCausetteLibp2p, type Libp2pParts } from './create-libp2p.ts'
+import { GossipBatcher } from './gossip-batcher.ts'
 import { GroupPresence } from './group-presence.ts'
-import { removedFrom, waitForInvite } from './invite-flow.ts'
+import { GroupRegistry } from './group-registry.ts'
+import { checkNotExpired, inviteFor, removedFrom, waitForInvite } from './invite-flow.ts'
 import type { CausettePeerEvents, GroupStatus, SyncFinishedEvent } from './peer-events.ts'
 import { RekeyScheduler } from './rekey-scheduler.ts'
 import { SyncRunner } from './sync-runner.ts'
@@ -46,6 +48,8 @@ export interface CausettePeerInit extends Libp2pParts {
   syncIdleTimeoutMs?: number
   /** How often each group is reconciled with one connected member, as a safety net (ms); 0 turns it off. */
   antiEntropyMs?: number
+  /** Open every group of the store in create() (default). False: the runtime opens them with openGroup(), e.g. to report progress. */
+  openGroups?: boolean
 }
 
 const ANTI_ENTROPY_MS = 30_000
@@ -56,15 +60,15 @@ export class CausettePeer extends TypedEventEmitter<CausettePeerEvents> {
   readonly libp2p: CausetteLibp2p
   readonly key: DeviceKey
   private readonly init: CausettePeerInit
-  private readonly byId = new Map<string, GroupLog>()
-  private readonly byTopic = new Map<string, GroupLog>()
-  private readonly byTag = new Map<string, GroupLog>()
+  private readonly registry = new GroupRegistry()
   private readonly presence = new GroupPresence()
   private readonly scheduler: SyncScheduler
   private readonly syncs: SyncRunner
   private readonly shutdown = new AbortController()
   private antiEntropy?: ReturnType<typeof setInterval>
   private readonly rekeys = new RekeyScheduler((log, entry) => this.publish(log, entry))
+  private readonly gossip = new GossipBatcher()
+  private readonly bursts = new BurstFollower((groupId, peer) => this.scheduler.request(groupId, peer))
   private blockedKeys = new Set<string>()
   private started = false
 
@@ -78,7 +82,7 @@ export class CausettePeer extends TypedEventEmitter<CausettePeerEvents> {
       libp2p,
       events: this,
       presence: this.presence,
-      findByTag: (tag) => this.byTag.get(toHex(tag)),
+      findByTag: (tag) => this.registry.bySyncTag(tag),
       afterSync: (group, peer, added) => {
         // entries that came by sync were not gossiped: pass them on to the other members
         // (syncs that add nothing end this cascade); entries still waiting for parents need
@@ -99,8 +103,8 @@ export class CausettePeer extends TypedEventEmitter<CausettePeerEvents> {
     const connectionGater = blockingGater(init.connectionGater ?? {}, (p) => self?.isBlockedPeer(p) === true)
     const peer = new CausettePeer(init, await createCausetteLibp2p(init.key, { ...init, connectionGater }))
     self = peer
-    for (const record of await init.store.listGroups()) {
-      peer.adopt(await GroupLog.open(peer.logInit(record.id, record.secret)))
+    if (init.openGroups !== false) {
+      for (const record of await init.store.listGroups()) await peer.openGroup(record.id)
     }
     return peer
   }
@@ -125,7 +129,7 @@ export class CausettePeer extends TypedEventEmitter<CausettePeerEvents> {
     pubsub.addEventListener('subscription-change', (evt) => {
       const peer = evt.detail.peerId.toString()
       for (const sub of evt.detail.subscriptions) {
-        const group = this.byTopic.get(sub.topic)
+        const group = this.registry.byTopicName(sub.topic)
         if (group === undefined) continue
         if (sub.subscribe) this.memberJoined(group, peer)
         else this.memberLeft(group, peer)
@@ -133,7 +137,7 @@ export class CausettePeer extends TypedEventEmitter<CausettePeerEvents> {
     })
     this.libp2p.addEventListener('peer:disconnect', (evt) => {
       const peer = evt.detail.toString()
-      for (const group of this.byId.values()) this.memberLeft(group, peer)
+      for (const group of this.registry.all()) this.memberLeft(group, peer)
     })
     if (this.init.dialDiscovered !== false) {
       this.libp2p.addEventListener('peer:discovery', (evt) => {
@@ -141,7 +145,7 @@ export class CausettePeer extends TypedEventEmitter<CausettePeerEvents> {
         this.libp2p.dial(evt.detail.id, { signal: this.shutdown.signal }).catch(() => undefined)
       })
     }
-    for (const group of this.byId.values()) this.subscribe(group)
+    for (const group of this.registry.all()) this.subscribe(group)
     const every = this.init.antiEntropyMs ?? ANTI_ENTROPY_MS
     if (every > 0) {
       this.antiEntropy = setInterval(() => this.reconcileOne(every), every)
@@ -154,24 +158,37 @@ export class CausettePeer extends TypedEventEmitter<CausettePeerEvents> {
     this.started = false
     if (this.antiEntropy !== undefined) clearInterval(this.antiEntropy)
     this.rekeys.stop()
+    this.bursts.stop()
     this.shutdown.abort(new Error('the peer is stopping'))
     await this.scheduler.stop()
     await this.libp2p.stop()
   }
 
   groups(): GroupLog[] {
-    return [...this.byId.values()]
+    return this.registry.all()
   }
 
   group(groupId: string): GroupLog {
-    const group = this.byId.get(groupId)
-    if (group === undefined)
-      throw new UnknownGroupError(`this device is not in group ${groupId.slice(0, 8)}; see your groups, or join with an invite`)
-    return group
+    return this.registry.get(groupId)
   }
 
   hasGroup(groupId: string): boolean {
-    return this.byId.has(groupId)
+    return this.registry.find(groupId) !== undefined
+  }
+
+  /** Opens a group the store holds and takes it online; `onProgress` reports entries loaded of the total. */
+  async openGroup(groupId: Uint8Array, options: { onProgress?: (loaded: number, total: number) => void } = {}): Promise<GroupLog> {
+    const existing = this.registry.find(toHex(groupId))
+    if (existing !== undefined) return existing
+    const record = await this.init.store.getGroup(groupId)
+    if (record === undefined) throw new UnknownGroupError(`the store holds no group ${toHex(groupId).slice(0, 8)}`)
+    const log = await GroupLog.open({
+      ...this.logInit(record.id, record.secret),
+      ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress })
+    })
+    this.adopt(log)
+    if (this.started) this.subscribe(log)
+    return log
   }
 
   async createGroup(name: string): Promise<GroupLog> {
@@ -183,7 +200,7 @@ export class CausettePeer extends TypedEventEmitter<CausettePeerEvents> {
 
   /** Joins a group from its id and secret (what an invite carries); its entries arrive by sync. */
   async joinGroup(groupId: Uint8Array, secret: Uint8Array, name = ''): Promise<GroupLog> {
-    const existing = this.byId.get(toHex(groupId))
+    const existing = this.registry.find(toHex(groupId))
     if (existing !== undefined) return existing
     await this.init.store.putGroup({ id: groupId, secret, name, addedAt: (this.init.now ?? Date.now)() })
     const log = await GroupLog.open(this.logInit(groupId, secret))
@@ -201,16 +218,7 @@ export class CausettePeer extends TypedEventEmitter<CausettePeerEvents> {
     const group = this.group(groupId)
     const inviteId = await group.invite(options)
     this.publishLatest(group)
-    return {
-      groupId: group.id,
-      secret: group.secret,
-      inviter: this.key.publicKey,
-      addresses: this.multiaddrs().slice(0, 8),
-      groupName: group.view.metadata().name,
-      inviteId,
-      singleUse: options.singleUse ?? false,
-      ...(options.expires === undefined ? {} : { expires: options.expires })
-    }
+    return inviteFor(group, inviteId, this.key.publicKey, this.multiaddrs(), options)
   }
 
   /**
@@ -222,10 +230,7 @@ export class CausettePeer extends TypedEventEmitter<CausettePeerEvents> {
    * invite could be reached in time.
    */
   async acceptInvite(invite: Invite, options: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<GroupLog> {
-    const now = (this.init.now ?? Date.now)()
-    if (invite.expires !== undefined && invite.expires <= now) {
-      throw new ExpiredInviteError(`this invite expired on ${new Date(invite.expires).toISOString()}: ask a member of the group for a new one`)
-    }
+    checkNotExpired(invite, (this.init.now ?? Date.now)())
     const log = await this.joinGroup(invite.groupId, invite.secret, invite.groupName)
     if (log.isMember()) return log
     if (this.started) await Promise.allSettled(invite.addresses.map((a) => this.dial(a)))
@@ -256,7 +261,7 @@ export class CausettePeer extends TypedEventEmitter<CausettePeerEvents> {
   /** Hides these members' messages on this device and refuses their connections. */
   async setBlocked(deviceKeys: Iterable<string>): Promise<void> {
     this.blockedKeys = new Set(deviceKeys)
-    for (const group of this.byId.values()) group.setBlocked(this.blockedKeys)
+    for (const group of this.registry.all()) group.setBlocked(this.blockedKeys)
     for (const connection of this.libp2p.getConnections()) {
       if (this.isBlockedPeer(connection.remotePeer)) await connection.close().catch(() => undefined)
     }
@@ -322,24 +327,23 @@ export class CausettePeer extends TypedEventEmitter<CausettePeerEvents> {
   }
 
   private async validateGossip(peerId: PeerId, msg: Message): Promise<TopicValidatorResult> {
-    const group = this.byTopic.get(msg.topic)
+    const group = this.registry.byTopicName(msg.topic)
     if (group === undefined) return TopicValidatorResult.Ignore
     const peer = peerId.toString()
-    const result = await group.add([msg.data], { source: 'gossip' })
-    if (result.rejected.length > 0) {
-      for (const r of result.rejected) this.safeDispatchEvent('rejected', { detail: { groupId: group.idHex, peer, error: r.error } })
+    const outcome = await this.gossip.submit(group, msg.data)
+    if (outcome.verdict === 'reject') {
+      this.safeDispatchEvent('rejected', { detail: { groupId: group.idHex, peer, error: outcome.error as Error } })
       return TopicValidatorResult.Reject
     }
-    if (result.duplicates > 0) return TopicValidatorResult.Ignore
+    if (outcome.verdict === 'ignore') return TopicValidatorResult.Ignore
     // an entry whose parents we lack: we missed something the sender has
-    if (result.pending > 0) this.scheduler.request(group.idHex, peer)
+    if (outcome.pending) this.scheduler.request(group.idHex, peer)
+    else this.bursts.seen(group.idHex, peer)
     return TopicValidatorResult.Accept
   }
 
   private adopt(log: GroupLog): void {
-    this.byId.set(log.idHex, log)
-    this.byTopic.set(log.topic, log)
-    this.byTag.set(toHex(syncTag(log.syncKey)), log)
+    this.registry.add(log)
     log.addEventListener('entries', (evt) => {
       this.safeDispatchEvent('entries', { detail: { groupId: log.idHex, ...evt.detail } })
     })

@@ -1,7 +1,8 @@
-/** Joining by invite over the network: waiting for the invite's record, and telling a used or void one. */
+/** Invites over the network: what a link carries, and joining — waiting for the invite's record, telling a used, void or expired one. */
 import type { PeerId } from '@libp2p/interface'
 import { toHex } from '../codec/hex.ts'
-import { InviteRevokedError, InviteUsedError, JoinTimeoutError } from '../errors.ts'
+import { ExpiredInviteError, InviteRevokedError, InviteUsedError, JoinTimeoutError } from '../errors.ts'
+import type { Invite } from '../invite/invite.ts'
 import type { GroupLog } from '../log/group-log.ts'
 
 /** Waits until the log holds the invite's record and a join may use it; throws if it is used or void, or on timeout. */
@@ -34,4 +35,30 @@ export async function waitForInvite(log: GroupLog, inviteId: Uint8Array, timeout
 export function removedFrom(group: GroupLog, peer: PeerId): boolean {
   const key = peer.publicKey?.raw
   return key !== undefined && group.membership()?.departed.get(toHex(key))?.reason === 'removed'
+}
+
+/** What an invite link carries, for an invite just recorded in `group`. */
+export function inviteFor(
+  group: GroupLog,
+  inviteId: Uint8Array,
+  inviter: Uint8Array,
+  addresses: string[],
+  options: { expires?: number; singleUse?: boolean }
+): Invite {
+  return {
+    groupId: group.id,
+    secret: group.secret,
+    inviter,
+    addresses: addresses.slice(0, 8),
+    groupName: group.view.metadata().name,
+    inviteId,
+    singleUse: options.singleUse ?? false,
+    ...(options.expires === undefined ? {} : { expires: options.expires })
+  }
+}
+
+export function checkNotExpired(invite: Invite, now: number): void {
+  if (invite.expires !== undefined && invite.expires <= now) {
+    throw new ExpiredInviteError(`this invite expired on ${new Date(invite.expires).toISOString()}: ask a member of the group for a new one`)
+  }
 }
