@@ -12,6 +12,7 @@ import {
   writeEntry
 } from '@causette/core'
 import { encode } from 'cborg'
+import { craftEntry } from '../fixtures/crafted-entry.ts'
 import { type Replica, replicas, signatures } from '../fixtures/replicas.ts'
 
 async function setup(): Promise<{ writer: Replica; reader: Replica; entry: Entry }> {
@@ -147,17 +148,7 @@ describe('tampered entries', () => {
     const { writer, reader } = await setup()
     const head = decodeEntry((writer.log.entries().at(-1) as LogEntry).bytes)
     await reader.log.add([head.bytes])
-    const skewed = await writeEntry(writer.key, signatures, {
-      group: writer.log.id,
-      seq: head.seq + 1,
-      prev: head.id,
-      clock: head.clock + 5,
-      parents: [head.id],
-      time: Date.now(),
-      epoch: new Uint8Array(0),
-      op: { type: 'message', text: 'from the future' },
-      epochKey: firstEpochKey(writer.log.secret)
-    })
+    const skewed = await craftEntry(writer, { type: 'message', text: 'from the future' }, (d) => ({ clock: d.clock + 4 }))
     const result = await reader.log.add([skewed.bytes])
     assert.equal(result.rejected[0]?.error.name, 'InvalidClockError')
   })
@@ -166,17 +157,7 @@ describe('tampered entries', () => {
     const { writer, reader } = await setup()
     const head = decodeEntry((writer.log.entries().at(-1) as LogEntry).bytes)
     await reader.log.add([head.bytes])
-    const gap = await writeEntry(writer.key, signatures, {
-      group: writer.log.id,
-      seq: head.seq + 2,
-      prev: head.id,
-      clock: head.clock + 1,
-      parents: [head.id],
-      time: Date.now(),
-      epoch: new Uint8Array(0),
-      op: { type: 'message', text: 'skipped one' },
-      epochKey: firstEpochKey(writer.log.secret)
-    })
+    const gap = await craftEntry(writer, { type: 'message', text: 'skipped one' }, (d) => ({ seq: d.seq + 1 }))
     const result = await reader.log.add([gap.bytes])
     assert.equal(result.rejected[0]?.error.name, 'InvalidChainError')
   })

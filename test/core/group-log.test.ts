@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { decodeEntry, firstEpochKey, GroupLog, type LogEntry, MemoryStore, toHex, writeEntry } from '@causette/core'
+import { decodeEntry, GroupLog, MemoryStore, toHex } from '@causette/core'
+import { craftEntry } from '../fixtures/crafted-entry.ts'
 import { merge, openReplica, type Replica, replicas, signatures } from '../fixtures/replicas.ts'
 
 describe('group log', () => {
@@ -54,29 +55,15 @@ describe('group log', () => {
   it('detects an equivocation, keeps both entries and reports the author', async () => {
     const [a, b] = (await replicas(2)) as [Replica, Replica]
     await merge(a, b)
-    const head = decodeEntry((a.log.entries().at(-1) as LogEntry).bytes)
-    const latest = decodeEntry(
-      (a.log.get(a.log.entries().findLast((e) => e.authorHex === toHex(a.key.publicKey))?.idHex as string) as LogEntry).bytes
-    )
     // A writes two different entries with the same next seq: a fork of its own chain
-    const draft = (text: string) => ({
-      group: a.log.id,
-      seq: latest.seq + 1,
-      prev: latest.id,
-      clock: head.clock + 1,
-      parents: [head.id],
-      time: Date.now(),
-      epoch: new Uint8Array(0),
-      op: { type: 'message' as const, text },
-      epochKey: firstEpochKey(a.log.secret)
-    })
-    const left = await writeEntry(a.key, signatures, draft('I will come'))
-    const right = await writeEntry(a.key, signatures, draft('I will not come'))
+    const left = await craftEntry(a, { type: 'message', text: 'I will come' })
+    const right = await craftEntry(a, { type: 'message', text: 'I will not come' })
+    const forkedSeq = left.seq
     const first = await b.log.add([left.bytes])
     assert.deepEqual(first.equivocations, [])
     const second = await b.log.add([right.bytes])
     assert.equal(second.added.length, 1, 'the second version is kept too')
-    assert.deepEqual(second.equivocations, [{ author: toHex(a.key.publicKey), seq: latest.seq + 1, ids: [toHex(left.id), toHex(right.id)] }])
+    assert.deepEqual(second.equivocations, [{ author: toHex(a.key.publicKey), seq: forkedSeq, ids: [toHex(left.id), toHex(right.id)] }])
     assert.deepEqual(b.log.equivocations(), second.equivocations)
     assert.deepEqual(
       b.log.view
@@ -123,19 +110,7 @@ describe('group log', () => {
   it('rejects an entry naming an epoch no rekey made, with a clear reason', async () => {
     const [a, b] = (await replicas(2)) as [Replica, Replica]
     await merge(a, b)
-    const head = decodeEntry((a.log.entries().at(-1) as LogEntry).bytes)
-    const latest = a.log.entries().findLast((e) => e.authorHex === toHex(a.key.publicKey)) as LogEntry
-    const future = await writeEntry(a.key, signatures, {
-      group: a.log.id,
-      seq: latest.seq + 1,
-      prev: latest.id,
-      clock: head.clock + 1,
-      parents: [head.id],
-      time: Date.now(),
-      epoch: new Uint8Array(16).fill(7),
-      op: { type: 'message', text: 'new key' },
-      epochKey: new Uint8Array(32)
-    })
+    const future = await craftEntry(a, { type: 'message', text: 'new key' }, { epoch: new Uint8Array(16).fill(7), epochKey: new Uint8Array(32) })
     const result = await b.log.add([future.bytes])
     assert.equal(result.rejected[0]?.error.name, 'UnknownEpochError')
     assert.match(result.rejected[0]?.error.message ?? '', /no rekey before it made/)

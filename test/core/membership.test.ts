@@ -1,29 +1,11 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { decodeEntry, type GroupLog, grantEpochKey, type LogEntry, memberKeyPair, newEpochKey, sealHistory, toHex, writeEntry } from '@causette/core'
+import { decodeEntry, type GroupLog, grantEpochKey, type LogEntry, memberKeyPair, newEpochKey, sealHistory, toHex } from '@causette/core'
+import { craftEntry } from '../fixtures/crafted-entry.ts'
 import { joinReplica, merge, openReplica, type Replica, replicas, signatures } from '../fixtures/replicas.ts'
 
 const hex = (r: Replica) => toHex(r.key.publicKey)
 const texts = (log: GroupLog) => log.view.messages().messages.map((m) => m.text)
-
-/** An entry `by` writes by hand on top of everything it holds: what a modified client could send. */
-async function craft(by: Replica, op: Parameters<typeof writeEntry>[2]['op'], epoch: Uint8Array = new Uint8Array(0), epochKey?: Uint8Array) {
-  const log = by.log
-  const mine = log.entries().findLast((e) => e.authorHex === hex(by))
-  const heads = log.heads()
-  const clock = 1 + Math.max(...heads.map((h) => (log.get(toHex(h)) as LogEntry).clock))
-  return writeEntry(by.key, signatures, {
-    group: log.id,
-    seq: (mine?.seq ?? 0) + 1,
-    prev: mine?.id ?? null,
-    clock,
-    parents: heads,
-    time: Date.now(),
-    epoch,
-    op,
-    epochKey: epochKey ?? (log.keys.getHex(toHex(epoch)) as Uint8Array)
-  })
-}
 
 describe('membership', () => {
   it('makes the creator an admin and joiners members', async () => {
@@ -43,7 +25,7 @@ describe('membership', () => {
     const outsider = await openReplica(a.log, stranger.key)
     await merge(a, outsider)
     await assert.rejects(outsider.log.append({ type: 'message', text: 'let me in' }), { name: 'NotAuthorizedError', message: /not a member/ })
-    const forged = await craft(outsider, { type: 'message', text: 'let me in' })
+    const forged = await craftEntry(outsider, { type: 'message', text: 'let me in' })
     const result = await a.log.add([forged.bytes])
     assert.equal(result.rejected[0]?.error.name, 'NotAuthorizedError')
     assert.match(result.rejected[0]?.error.message ?? '', /not a member/)
@@ -66,7 +48,7 @@ describe('membership', () => {
     assert.equal(m.log.isMember(), false)
     // M's own client refuses; a modified one is refused by every other peer
     await assert.rejects(m.log.append({ type: 'message', text: 'still here' }), { name: 'NotAuthorizedError', message: /removed/ })
-    const forged = await craft(m, { type: 'message', text: 'still here' })
+    const forged = await craftEntry(m, { type: 'message', text: 'still here' })
     for (const peer of [a, b]) {
       const result = await peer.log.add([forged.bytes])
       assert.equal(result.rejected[0]?.error.name, 'NotAuthorizedError', 'rejected')
@@ -104,8 +86,15 @@ describe('membership', () => {
       recipients.map((k) => state.members.get(k)?.memberKey as Uint8Array),
       b.log.id
     )
-    const removal = await craft(b, { type: 'remove', member: c.key.publicKey, seenSeq: 0, grant, history: sealHistory(epochKey, []), covers: [] })
-    const promotion = await craft(b, { type: 'role', member: b.key.publicKey, role: 'admin' })
+    const removal = await craftEntry(b, {
+      type: 'remove',
+      member: c.key.publicKey,
+      seenSeq: 0,
+      grant,
+      history: sealHistory(epochKey, []),
+      covers: []
+    })
+    const promotion = await craftEntry(b, { type: 'role', member: b.key.publicKey, role: 'admin' })
     for (const forged of [removal, promotion]) {
       const result = await a.log.add([forged.bytes])
       assert.equal(result.rejected[0]?.error.name, 'NotAuthorizedError')
