@@ -115,6 +115,25 @@ const MIGRATIONS: readonly string[] = [
     addresses TEXT NOT NULL,
     last_seen INTEGER NOT NULL
   ) STRICT, WITHOUT ROWID;
+  `,
+  // 3: this device's own judgements of other devices, by device key (hex):
+  // those whose safety number the person compared out of band, with the
+  // fingerprint read then (a verification holds only while it is still the
+  // fingerprint of that key), and those blocked. Names are kept as they
+  // were then, so the lists read well even for a device in no open group.
+  `
+  CREATE TABLE verified_members (
+    key TEXT PRIMARY KEY,
+    fingerprint TEXT NOT NULL,
+    name TEXT,
+    verified_at INTEGER NOT NULL
+  ) STRICT, WITHOUT ROWID;
+
+  CREATE TABLE blocked_members (
+    key TEXT PRIMARY KEY,
+    name TEXT,
+    blocked_at INTEGER NOT NULL
+  ) STRICT, WITHOUT ROWID;
   `
 ]
 

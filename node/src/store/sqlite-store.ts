@@ -291,6 +291,19 @@ export class SqliteStore implements Store {
   }
 
   /**
+   * Drops a group's record but keeps its entries: what a join that failed
+   * leaves behind. The group is not opened at the next start, while its
+   * log, still open in the peer until the daemon stops, may go on storing
+   * entries; joining it again later finds them.
+   */
+  async forgetGroupRecord(id: Uint8Array): Promise<void> {
+    this.assertOpen()
+    this.write(true, () => {
+      this.statements.deleteGroup.run(id)
+    })
+  }
+
+  /**
    * The connection, for the daemon's tables that live in the same file under
    * the same lock (store/message-index.ts, store/settings.ts, store/known-peers.ts).
    */

@@ -1,0 +1,57 @@
+/** BlockList: the devices this person blocked (their messages hidden here, their connections refused), in the store's `blocked_members` table. */
+import type { DatabaseSync, StatementSync } from 'node:sqlite'
+
+export interface BlockedMember {
+  /** Device key, hex. */
+  key: string
+  /** Its display name when it was blocked. */
+  name?: string
+  blockedAt: number
+}
+
+interface BlockedRow {
+  key: string
+  name: string | null
+  blocked_at: number
+}
+
+export class BlockList {
+  private readonly listStatement: StatementSync
+  private readonly putStatement: StatementSync
+  private readonly deleteStatement: StatementSync
+
+  constructor(db: DatabaseSync) {
+    this.listStatement = db.prepare('SELECT key, name, blocked_at FROM blocked_members ORDER BY blocked_at, key')
+    this.putStatement = db.prepare(
+      'INSERT INTO blocked_members (key, name, blocked_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET name = excluded.name'
+    )
+    this.deleteStatement = db.prepare('DELETE FROM blocked_members WHERE key = ?')
+  }
+
+  /** Everyone blocked, earliest first. */
+  list(): BlockedMember[] {
+    return (this.listStatement.all() as unknown as BlockedRow[]).map((row) => ({
+      key: row.key,
+      blockedAt: row.blocked_at,
+      ...(row.name === null ? {} : { name: row.name })
+    }))
+  }
+
+  keys(): string[] {
+    return this.list().map((b) => b.key)
+  }
+
+  has(key: string): boolean {
+    return this.list().some((b) => b.key === key)
+  }
+
+  /** Blocks a device; blocking it again keeps the first time. */
+  add(member: BlockedMember): void {
+    this.putStatement.run(member.key, member.name ?? null, member.blockedAt)
+  }
+
+  /** Unblocks a device; false if it was not blocked. */
+  delete(key: string): boolean {
+    return Number(this.deleteStatement.run(key).changes) > 0
+  }
+}

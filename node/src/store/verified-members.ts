@@ -1,0 +1,52 @@
+/** VerifiedMembers: the devices whose safety number this person compared out of band, in the store's `verified_members` table. */
+import type { DatabaseSync, StatementSync } from 'node:sqlite'
+
+export interface Verification {
+  /** Device key, hex. */
+  key: string
+  /** The fingerprint of the key when it was verified. */
+  fingerprint: string
+  name?: string
+  verifiedAt: number
+}
+
+interface VerificationRow {
+  key: string
+  fingerprint: string
+  name: string | null
+  verified_at: number
+}
+
+export class VerifiedMembers {
+  private readonly getStatement: StatementSync
+  private readonly putStatement: StatementSync
+  private readonly deleteStatement: StatementSync
+
+  constructor(db: DatabaseSync) {
+    this.getStatement = db.prepare('SELECT key, fingerprint, name, verified_at FROM verified_members WHERE key = ?')
+    this.putStatement = db.prepare(
+      'INSERT INTO verified_members (key, fingerprint, name, verified_at) VALUES (?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET fingerprint = excluded.fingerprint, name = excluded.name, verified_at = excluded.verified_at'
+    )
+    this.deleteStatement = db.prepare('DELETE FROM verified_members WHERE key = ?')
+  }
+
+  get(key: string): Verification | undefined {
+    const row = this.getStatement.get(key) as VerificationRow | undefined
+    if (row === undefined) return undefined
+    return { key: row.key, fingerprint: row.fingerprint, verifiedAt: row.verified_at, ...(row.name === null ? {} : { name: row.name }) }
+  }
+
+  /** Whether `key` was verified while its fingerprint was `fingerprint` (a different one means what was compared is not this key's). */
+  isVerified(key: string, fingerprint: string): boolean {
+    return this.get(key)?.fingerprint === fingerprint
+  }
+
+  put(verification: Verification): void {
+    this.putStatement.run(verification.key, verification.fingerprint, verification.name ?? null, verification.verifiedAt)
+  }
+
+  /** Forgets a verification; false if there was none. */
+  delete(key: string): boolean {
+    return Number(this.deleteStatement.run(key).changes) > 0
+  }
+}
