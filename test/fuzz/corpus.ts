@@ -199,6 +199,16 @@ function inviteLinks(group: GroupLog, inviter: DeviceKey): string[] {
     inviteLink(invite),
     inviteLink({ ...invite, addresses: [], groupName: '', expires: 1_800_000_000_000, singleUse: true }),
     inviteLink({ ...invite, addresses: Array.from({ length: 8 }, (_, i) => `/ip6/::1/tcp/${4000 + i}/ws`), groupName: 'é'.repeat(200) }),
+    // the largest invite there can be: eight addresses of 300 characters, a name of 200 three-byte characters
+    inviteWebLink(
+      {
+        ...invite,
+        addresses: Array.from({ length: 8 }, (_, i) => `/dns4/${String(i).repeat(282)}.example/tcp/443/wss`),
+        groupName: '€'.repeat(200),
+        expires: 2 ** 50
+      },
+      'https://causette.example/app/'
+    ),
     inviteWebLink(invite, 'https://causette.example/app#old'),
     inviteLink(invite).slice('causette:join/'.length)
   ]

@@ -233,7 +233,14 @@ export function inviteTarget(corpus: Corpus): FuzzTarget<string> {
         weight: 1
       },
       { arbitrary: mutatedLink, weight: 4 },
-      { arbitrary: checksummed, weight: 5 }
+      { arbitrary: checksummed, weight: 5 },
+      // pasted walls of text: an invite is read from whatever a person pastes
+      {
+        arbitrary: fc
+          .record({ unit: fc.constantFrom('A', ' ', '-', 'é', '#join=', 'causette:join/'), length: fc.integer({ min: 1000, max: 10_000_000 }) })
+          .map(({ unit, length }) => unit.repeat(Math.ceil(length / unit.length))),
+        weight: 1
+      }
     ),
     run(text) {
       const invite = parseInvite(text, FUZZ_NOW)

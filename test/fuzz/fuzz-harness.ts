@@ -43,6 +43,7 @@ export interface FuzzOutcome {
 }
 
 export const INPUT_TIME_LIMIT_MS = 100
+const REPORT_LENGTH = 4000
 /** Heap a target may keep after all its inputs, once garbage is collected. */
 export const HEAP_GROWTH_LIMIT_MB = 32
 
@@ -92,7 +93,9 @@ export async function fuzzTarget<T>(target: FuzzTarget<T>, budget: { runs?: numb
   if (details.failed) {
     const input = (details.counterexample as [T] | null)?.[0]
     const file = input === undefined ? 'nothing (no counterexample)' : saveRegression(target.name, input, details.errorInstance?.toString() ?? '')
-    outcome.failure = `${fc.defaultReportMessage(details)}\nsaved as a regression: ${file}`
+    // a counterexample can be megabytes: the report shows its start, the file holds all of it
+    const report = fc.defaultReportMessage(details)
+    outcome.failure = `${report.length > REPORT_LENGTH ? `${report.slice(0, REPORT_LENGTH)}… (${report.length} characters)` : report}\nsaved as a regression: ${file}`
   }
   collectGarbage()
   outcome.heapGrowthMb = (process.memoryUsage().heapUsed - heapBefore) / 2 ** 20

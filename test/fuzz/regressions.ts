@@ -1,7 +1,9 @@
 /**
  * Inputs that once made a fuzz target fail, kept as JSON files under
  * regressions/<target>/ and replayed before any new input. Bytes are written
- * as {"hex": "…"} so the files read and diff as text.
+ * as {"hex": "…"} so the files read and diff as text, and a long text that
+ * repeats one short piece as {"repeat": "…", "times": n}, so a 10 MB input
+ * is a line, not 10 MB.
  */
 
 import { createHash } from 'node:crypto'
@@ -47,15 +49,22 @@ export function saveRegression(target: string, input: unknown, failure: string):
 
 function replace(this: unknown, key: string, value: unknown): unknown {
   const raw = (this as Record<string, unknown>)[key]
-  return raw instanceof Uint8Array ? { hex: Buffer.from(raw).toString('hex') } : value
+  if (raw instanceof Uint8Array) return { hex: Buffer.from(raw).toString('hex') }
+  if (typeof raw === 'string' && raw.length > 1000) {
+    for (let unit = 1; unit <= 16; unit++) {
+      const piece: string = raw.slice(0, unit)
+      if (raw.length % unit === 0 && piece.repeat(raw.length / unit) === raw) return { repeat: piece, times: raw.length / unit }
+    }
+  }
+  return value
 }
 
 function revive(_key: string, value: unknown): unknown {
   if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
-    const keys = Object.keys(value)
-    if (keys.length === 1 && keys[0] === 'hex' && typeof (value as { hex: unknown }).hex === 'string') {
-      return new Uint8Array(Buffer.from((value as { hex: string }).hex, 'hex'))
-    }
+    const v = value as { hex?: unknown; repeat?: unknown; times?: unknown }
+    const keys = Object.keys(value).sort().join()
+    if (keys === 'hex' && typeof v.hex === 'string') return new Uint8Array(Buffer.from(v.hex, 'hex'))
+    if (keys === 'repeat,times' && typeof v.repeat === 'string' && typeof v.times === 'number') return v.repeat.repeat(v.times)
   }
   return value
 }

@@ -23,6 +23,13 @@ export const INVITE_ID_BYTES = 16
 const CHECKSUM_BYTES = 4
 const MAX_ADDRESSES = 8
 const MAX_ADDRESS_LENGTH = 300
+/**
+ * Longest text read as an invite. The largest invite (eight addresses of 300
+ * characters, a 200-character name) is under 5,000 characters as a link;
+ * anything much longer was never an invite, and is refused before it is
+ * scanned, trimmed or decoded.
+ */
+export const MAX_INVITE_TEXT_LENGTH = 8192
 const SCHEME = 'causette:join/'
 const FRAGMENT = '#join='
 
@@ -76,6 +83,9 @@ export function inviteWebLink(invite: Invite, appUrl: string): string {
  * ExpiredInviteError (pass `now` to check expiry; omit it to skip the check).
  */
 export function parseInvite(text: string, now?: number): Invite {
+  if (text.length > MAX_INVITE_TEXT_LENGTH) {
+    throw new MalformedInviteError(`this text is ${text.length} characters long; an invite link is at most ${MAX_INVITE_TEXT_LENGTH}`)
+  }
   const trimmed = text.trim()
   let payload = trimmed
   if (trimmed.startsWith(SCHEME)) payload = trimmed.slice(SCHEME.length)
