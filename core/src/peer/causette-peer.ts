@@ -30,11 +30,14 @@ import { blockingGater } from './blocking-gater.ts'
 import { BurstFollower } from './burst-follower.ts'
 import { type CausetteLibp2p, createCausetteLibp2p, type Libp2pParts } from './create-libp2p.ts'
 import { GossipBatcher } from './gossip-batcher.ts'
+import { GossipGuard } from './gossip-guard.ts'
+import { GossipValidator } from './gossip-validator.ts'
 import { GroupPresence } from './group-presence.ts'
 import { GroupRegistry } from './group-registry.ts'
 import { checkNotExpired, inviteFor, removedFrom, waitForInvite } from './invite-flow.ts'
 import type { CausettePeerEvents, GroupStatus, SyncFinishedEvent } from './peer-events.ts'
 import { RekeyScheduler } from './rekey-scheduler.ts'
+import { SyncCascade } from './sync-cascade.ts'
 import { SyncRunner } from './sync-runner.ts'
 import { type SyncScheduler, syncScheduler } from './sync-scheduler.ts'
 
@@ -67,16 +70,25 @@ export class CausettePeer extends TypedEventEmitter<CausettePeerEvents> {
   private readonly shutdown = new AbortController()
   private antiEntropy?: ReturnType<typeof setInterval>
   private readonly rekeys = new RekeyScheduler((log, entry) => this.publish(log, entry))
-  private readonly gossip = new GossipBatcher()
   private readonly bursts = new BurstFollower((groupId, peer) => this.scheduler.request(groupId, peer))
+  private readonly gossip: GossipValidator
+  private readonly cascade = new SyncCascade()
   private blockedKeys = new Set<string>()
   private started = false
 
-  private constructor(init: CausettePeerInit, libp2p: CausetteLibp2p) {
+  private constructor(init: CausettePeerInit, libp2p: CausetteLibp2p, guard: GossipGuard) {
     super()
     this.init = init
     this.key = init.key
     this.libp2p = libp2p
+    this.gossip = new GossipValidator({
+      guard,
+      batcher: new GossipBatcher(),
+      rejected: (group, peer, error) => this.safeDispatchEvent('rejected', { detail: { groupId: group.idHex, peer, error } }),
+      requestSync: (group, peer) => this.started && this.scheduler.request(group.idHex, peer),
+      accepted: (group, peer) => this.bursts.seen(group.idHex, peer),
+      connections: (peer) => this.libp2p.getConnections(peerIdFromString(peer))
+    })
     this.scheduler = syncScheduler((groupId, peer) => this.sync(groupId, peer).then(() => undefined))
     this.syncs = new SyncRunner({
       libp2p,
@@ -84,12 +96,7 @@ export class CausettePeer extends TypedEventEmitter<CausettePeerEvents> {
       presence: this.presence,
       findByTag: (tag) => this.registry.bySyncTag(tag),
       afterSync: (group, peer, added) => {
-        // entries that came by sync were not gossiped: pass them on to the other members
-        // (syncs that add nothing end this cascade); entries still waiting for parents need
-        // another member too
-        if (added > 0 || group.pendingCount > 0) {
-          for (const other of this.presence.connected(group.idHex)) if (other !== peer) this.scheduler.request(group.idHex, other)
-        }
+        for (const other of this.cascade.next(group, peer, added, this.presence.connected(group.idHex))) this.scheduler.request(group.idHex, other)
       },
       signal: this.shutdown.signal,
       now: init.now ?? Date.now,
@@ -100,8 +107,10 @@ export class CausettePeer extends TypedEventEmitter<CausettePeerEvents> {
   /** Builds the peer and opens every group the store holds; call start() to go online. */
   static async create(init: CausettePeerInit): Promise<CausettePeer> {
     let self: CausettePeer | undefined
-    const connectionGater = blockingGater(init.connectionGater ?? {}, (p) => self?.isBlockedPeer(p) === true)
-    const peer = new CausettePeer(init, await createCausetteLibp2p(init.key, { ...init, connectionGater }))
+    const guard = new GossipGuard({ now: init.now ?? Date.now })
+    const connectionGater = blockingGater(init.connectionGater ?? {}, (p) => self?.isBlockedPeer(p) === true || guard.banned(p.toString()))
+    const libp2p = await createCausetteLibp2p(init.key, { ...init, connectionGater }, { appSpecificScore: guard.score })
+    const peer = new CausettePeer(init, libp2p, guard)
     self = peer
     if (init.openGroups !== false) {
       for (const record of await init.store.listGroups()) await peer.openGroup(record.id)
@@ -159,6 +168,7 @@ export class CausettePeer extends TypedEventEmitter<CausettePeerEvents> {
     if (this.antiEntropy !== undefined) clearInterval(this.antiEntropy)
     this.rekeys.stop()
     this.bursts.stop()
+    this.gossip.stop()
     this.shutdown.abort(new Error('the peer is stopping'))
     await this.scheduler.stop()
     await this.libp2p.stop()
@@ -326,20 +336,9 @@ export class CausettePeer extends TypedEventEmitter<CausettePeerEvents> {
     }
   }
 
-  private async validateGossip(peerId: PeerId, msg: Message): Promise<TopicValidatorResult> {
+  private validateGossip(peerId: PeerId, msg: Message): Promise<TopicValidatorResult> {
     const group = this.registry.byTopicName(msg.topic)
-    if (group === undefined) return TopicValidatorResult.Ignore
-    const peer = peerId.toString()
-    const outcome = await this.gossip.submit(group, msg.data)
-    if (outcome.verdict === 'reject') {
-      this.safeDispatchEvent('rejected', { detail: { groupId: group.idHex, peer, error: outcome.error as Error } })
-      return TopicValidatorResult.Reject
-    }
-    if (outcome.verdict === 'ignore') return TopicValidatorResult.Ignore
-    // an entry whose parents we lack: we missed something the sender has
-    if (outcome.pending) this.scheduler.request(group.idHex, peer)
-    else this.bursts.seen(group.idHex, peer)
-    return TopicValidatorResult.Accept
+    return group === undefined ? Promise.resolve(TopicValidatorResult.Ignore) : this.gossip.validate(group, peerId, msg.data)
   }
 
   private adopt(log: GroupLog): void {

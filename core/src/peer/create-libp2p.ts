@@ -33,7 +33,20 @@ export interface Libp2pParts {
   options?: Omit<Partial<Libp2pOptions>, 'services' | 'privateKey'>
 }
 
-export async function createCausetteLibp2p(key: DeviceKey, parts: Libp2pParts): Promise<CausetteLibp2p> {
+/** How the application judges peers, for gossipsub's score (see gossip-guard.ts). */
+export interface GossipScoring {
+  /** ≤ 0: the peer's misconduct as this device saw it. */
+  appSpecificScore: (peerId: string) => number
+}
+
+/**
+ * gossipsub's thresholds, with the application's score weighing one for one:
+ * below -10 a peer gets no gossip from us, below -50 none of our messages,
+ * below -80 (graylisted) everything it sends is dropped before validation.
+ */
+export const GOSSIP_THRESHOLDS = { gossipThreshold: -10, publishThreshold: -50, graylistThreshold: -80 }
+
+export async function createCausetteLibp2p(key: DeviceKey, parts: Libp2pParts, scoring?: GossipScoring): Promise<CausetteLibp2p> {
   const options = {
     privateKey: key.privateKey,
     start: false,
@@ -52,7 +65,10 @@ export async function createCausetteLibp2p(key: DeviceKey, parts: Libp2pParts): 
         allowPublishToZeroTopicPeers: true,
         ignoreDuplicatePublishError: true,
         emitSelf: false,
-        maxInboundDataLength: MAX_ENTRY_BYTES + 1024
+        maxInboundDataLength: MAX_ENTRY_BYTES + 1024,
+        // group topics are made at run time, so no per-topic scores: the application's (P5) carries the judgement
+        ...(scoring === undefined ? {} : { scoreParams: { appSpecificScore: scoring.appSpecificScore, appSpecificWeight: 1 } }),
+        scoreThresholds: GOSSIP_THRESHOLDS
       })
     },
     connectionManager: {
