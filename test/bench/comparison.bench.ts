@@ -126,31 +126,37 @@ function ratioMetrics(causette: Figures, other: string, figures: Figures, sizes:
   return metrics
 }
 
+/** The table's rows from what each system reported (or why it could not): its own figures, then Causette's ratios. */
+export function comparisonMetrics(results: Map<string, PeerResult | Error>, workload: PeerWorkload): Metric[] {
+  const figures = new Map(SYSTEMS.map((s) => [s.name, figuresOf(results.get(s.name) ?? new Error(`${s.name}: not run`), workload)]))
+  const causette = figures.get('Causette') as Figures
+  const metrics = SYSTEMS.flatMap((s) => systemMetrics(s.name, figures.get(s.name) as Figures))
+  for (const other of ['OrbitDB', 'Peerbit']) metrics.push(...ratioMetrics(causette, other, figures.get(other) as Figures, workload.liveSizes))
+  return metrics
+}
+
 export const comparisonBenchmark: Benchmark = {
   name: 'comparison',
   async run(ctx) {
     const workload = peerWorkload(ctx.quick)
     // start-up, live, writing, catch-up: each bounded inside the child; this bounds the child as a whole
     const childTimeoutMs = 4 * workload.phaseTimeoutMs + 30_000
-    const figures = new Map<string, Figures>()
+    const results = new Map<string, PeerResult | Error>()
     for (const system of SYSTEMS) {
-      let result: PeerResult | Error
       try {
         if (system.folder !== undefined) await ensureInstalled(system.folder, ctx.log)
         const start = performance.now()
-        result = await runSystem(system.script, workload, childTimeoutMs, ctx.log)
+        const result = await runSystem(system.script, workload, childTimeoutMs, ctx.log)
         ctx.log(
           `  ${system.name} ${result.version}: ${((performance.now() - start) / 1000).toFixed(1)} s${result.errors.length > 0 ? `; ${result.errors.join('; ')}` : ''}`
         )
+        results.set(system.name, result)
       } catch (err) {
-        result = new Error(`${system.name}: ${(err as Error).message}`)
-        ctx.log(`  ${result.message}`)
+        const failure = new Error(`${system.name}: ${(err as Error).message}`)
+        ctx.log(`  ${failure.message}`)
+        results.set(system.name, failure)
       }
-      figures.set(system.name, figuresOf(result, workload))
     }
-    const causette = figures.get('Causette') as Figures
-    const metrics = SYSTEMS.flatMap((s) => systemMetrics(s.name, figures.get(s.name) as Figures))
-    for (const other of ['OrbitDB', 'Peerbit']) metrics.push(...ratioMetrics(causette, other, figures.get(other) as Figures, workload.liveSizes))
-    return metrics
+    return comparisonMetrics(results, workload)
   }
 }
