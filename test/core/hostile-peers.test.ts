@@ -1,10 +1,6 @@
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
-import { setPriority } from 'node:os'
-import { createInterface } from 'node:readline'
 import { after, describe, it } from 'node:test'
 import {
-  type Entry,
   generateDeviceKey,
   generateGroupSecret,
   INFINITY,
@@ -31,7 +27,9 @@ import {
   waitForJoins,
   waitForMembers
 } from '../fixtures/peers.ts'
+import { DeliveryProbe, startFlooder } from './hostile/flood-run.ts'
 import { HostileMember } from './hostile/hostile-member.ts'
+import { memoryPeak } from './hostile/memory-peak.ts'
 import { handshake, rawSync } from './hostile/raw-sync.ts'
 
 const running: TestPeer[][] = []
@@ -307,7 +305,7 @@ describe('hostile peers: times, sizes and frames', () => {
 describe('hostile peers: sizes, frames and streams', () => {
   it('keeps an entry of exactly the size limit, and refuses entries of twice and a hundred times the limit by gossip, by sync and by the API', async () => {
     const { alice, bob, malloryPeer, mallory, groupId, honest } = await meeting()
-    const atLimit = await entryOfSize(mallory, MAX_ENTRY_BYTES)
+    const atLimit = await mallory.entryOfSize(MAX_ENTRY_BYTES)
     await mallory.gossip(atLimit.bytes)
     await waitFor(() => honest.every((p) => logOf(p, groupId).get(toHex(atLimit.id)) !== undefined), 'the entry at the limit to arrive')
     const before = honest.map((p) => shown(p, groupId))
@@ -416,36 +414,6 @@ describe('hostile peers: sizes, frames and streams', () => {
   })
 })
 
-/** A valid entry of exactly `size` bytes: an operation of a newer client (kept, not shown), padded. */
-async function entryOfSize(member: HostileMember, size: number): Promise<Entry> {
-  let padding = size - 400
-  for (let attempt = 0; attempt < 8; attempt++) {
-    const plaintext = encode({ type: 'sticker-pack', data: new Uint8Array(padding) })
-    const entry = await member.write({ type: 'message', text: '' }, { plaintext, fork: true })
-    if (entry.bytes.byteLength === size) {
-      await member.log.add([entry.bytes])
-      return entry
-    }
-    padding += size - entry.bytes.byteLength
-  }
-  throw new Error(`could not make an entry of exactly ${size} bytes`)
-}
-
-/** Samples the heap every 50 ms; stop() gives the peak growth over the start, in MB. */
-function memoryPeak(): { stop(): number } {
-  const start = process.memoryUsage().heapUsed
-  let peak = start
-  const timer = setInterval(() => {
-    peak = Math.max(peak, process.memoryUsage().heapUsed)
-  }, 50)
-  return {
-    stop() {
-      clearInterval(timer)
-      return (peak - start) / 2 ** 20
-    }
-  }
-}
-
 describe('hostile peers: a flood', () => {
   it('keeps honest messages flowing within a second while a member publishes 10,000 entries a second, throttles it and cuts it off', {
     timeout: 120_000
@@ -529,98 +497,10 @@ describe('hostile peers: a flood', () => {
 })
 
 const FLOOD_RATE = 10_000
-const FLOODER_NICENESS = 10
 const FLOOD_SECONDS = 6
 /** gossipsub's graylist threshold (create-libp2p.ts): below it a peer's messages are dropped unread. */
 const GRAYLIST_SCORE = 80
 
 function scoreOf(p: TestPeer, peer: string): number {
   return (p.peer.libp2p.services.pubsub as unknown as { getScore(id: string): number }).getScore(peer)
-}
-
-interface FloodReport {
-  published: number
-  /** Dials the flooder made to get back in after being cut off. */
-  redials: number
-  /** Honest peers it was connected to at its last report. */
-  connected: number
-}
-
-/** Runs test/core/hostile/flooder.ts in its own process; `ready` gives its peer id and device key once it is about to flood. */
-function startFlooder(order: { invite: string; dial: string[]; rate: number; seconds: number }) {
-  const child = spawn(process.execPath, [new URL('./hostile/flooder.ts', import.meta.url).pathname, JSON.stringify(order)], {
-    stdio: ['ignore', 'pipe', 'inherit']
-  })
-  // the flooder stands for another machine: on this one, it must not take the honest peers' CPU first
-  if (child.pid !== undefined) setPriority(child.pid, FLOODER_NICENESS)
-  const lines = createInterface({ input: child.stdout })
-  let ready: (flooder: { peer: string; author: string }) => void = () => undefined
-  let done: (report: FloodReport) => void = () => undefined
-  const readyPromise = new Promise<{ peer: string; author: string }>((resolve) => {
-    ready = resolve
-  })
-  const donePromise = new Promise<FloodReport>((resolve, reject) => {
-    let last: FloodReport = { published: 0, redials: 0, connected: 0 }
-    lines.on('line', (line) => {
-      const message = JSON.parse(line) as { ready?: string; author?: string; published?: number; redials?: number; connected?: number; done?: number }
-      if (message.ready !== undefined) ready({ peer: message.ready, author: message.author ?? '' })
-      if (message.published !== undefined) last = { published: message.published, redials: message.redials ?? 0, connected: message.connected ?? 0 }
-      if (message.done !== undefined) done({ ...last, published: message.done })
-    })
-    child.on('exit', (code) => (code === 0 ? resolve(last) : reject(new Error(`the flooder exited with code ${code}`))))
-    done = resolve
-  })
-  return { ready: readyPromise, done: donePromise }
-}
-
-/** Honest messages, when each was written and when each other honest peer had it. */
-class DeliveryProbe {
-  private readonly sent = new Map<string, { at: number; by: TestPeer }>()
-  private readonly arrivals = new Map<string, Map<TestPeer, number>>()
-  private readonly pending: Array<Promise<unknown>> = []
-  private readonly groupId: string
-
-  constructor(peers: TestPeer[], groupId: string) {
-    this.groupId = groupId
-    for (const p of peers) {
-      p.peer.addEventListener('entries', (evt) => {
-        const now = performance.now()
-        for (const e of evt.detail.entries) {
-          const at = this.arrivals.get(e.idHex) ?? new Map<TestPeer, number>()
-          if (!at.has(p)) at.set(p, now)
-          this.arrivals.set(e.idHex, at)
-        }
-      })
-    }
-  }
-
-  /** Sends a message that was due at `due` (performance.now() time). */
-  send(by: TestPeer, text: string, due: number): void {
-    this.pending.push(by.peer.send(this.groupId, { type: 'message', text }).then((e) => this.sent.set(e.idHex, { at: due, by })))
-  }
-
-  /** Waits for the last sends to resolve and a second for their delivery. */
-  async settle(): Promise<void> {
-    await Promise.all(this.pending)
-    await new Promise((resolve) => setTimeout(resolve, 1000))
-  }
-
-  /** Deliveries (message × other honest peer) within `ms` of when the message was due, of all deliveries due (after `from`). */
-  withinMs(ms: number, from = Number.NEGATIVE_INFINITY): { ok: number; total: number; arrived: number; slowestMs: number } {
-    let ok = 0
-    let total = 0
-    let arrived = 0
-    let slowest = 0
-    for (const [id, { at, by }] of this.sent) {
-      if (at < from) continue
-      for (const [peer, when] of this.arrivals.get(id) ?? new Map<TestPeer, number>()) {
-        if (peer === by) continue
-        arrived++
-        slowest = Math.max(slowest, when - at)
-        if (when - at <= ms) ok++
-      }
-      total += 2
-    }
-    return { ok, total, arrived, slowestMs: Math.round(slowest) }
-  }
 }

@@ -80,6 +80,21 @@ export class HostileMember {
     return entry
   }
 
+  /** A valid entry of exactly `size` bytes, added to the member's log: an operation of a newer client (kept, not shown), padded. */
+  async entryOfSize(size: number): Promise<Entry> {
+    let padding = size - 400
+    for (let attempt = 0; attempt < 8; attempt++) {
+      const plaintext = encode({ type: 'sticker-pack', data: new Uint8Array(padding) })
+      const entry = await this.write({ type: 'message', text: '' }, { plaintext, fork: true })
+      if (entry.bytes.byteLength === size) {
+        await this.log.add([entry.bytes])
+        return entry
+      }
+      padding += size - entry.bytes.byteLength
+    }
+    throw new Error(`could not make an entry of exactly ${size} bytes`)
+  }
+
   /** Publishes raw bytes on the group's topic, as gossip. */
   async gossip(bytes: Uint8Array): Promise<void> {
     await this.peer.peer.libp2p.services.pubsub.publish(this.log.topic, bytes)
