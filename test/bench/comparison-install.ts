@@ -41,12 +41,14 @@ export async function ensureInstalled(dir: URL, log: (line: string) => void): Pr
   })
   if (result.timedOut) throw new PeerInstallError(`npm ${command} did not finish within ${INSTALL_TIMEOUT_MS / 60_000} min`)
   if (result.code !== 0) {
-    const unreachable = /ENOTFOUND|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EAI_AGAIN|network/i.test(result.stderr)
-    const last = result.stderr.trim().split('\n').slice(-3).join(' ')
+    // npm's own error code says more than its closing lines (a proxy hint, the log's path)
+    const code = result.stderr.match(/npm error code (\S+)/)?.[1]
+    const unreachable = /^(ENOTFOUND|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EAI_AGAIN|ENETUNREACH)$/.test(code ?? '')
+    const detail = code ?? result.stderr.trim().split('\n').at(-1) ?? `exit code ${result.code}`
     throw new PeerInstallError(
       unreachable
-        ? `the npm registry is unreachable, so it could not be installed (${last})`
-        : `npm ${command} failed with code ${result.code}: ${last}`
+        ? `not installed: the npm registry is unreachable (${detail}); \`npm run bench\` installs it on first use`
+        : `not installed: npm ${command} failed (${detail})`
     )
   }
   const after = await lockHash(dir)

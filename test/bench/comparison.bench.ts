@@ -128,7 +128,7 @@ function ratioMetrics(causette: Figures, other: string, figures: Figures, sizes:
 
 /** The table's rows from what each system reported (or why it could not): its own figures, then Causette's ratios. */
 export function comparisonMetrics(results: Map<string, PeerResult | Error>, workload: PeerWorkload): Metric[] {
-  const figures = new Map(SYSTEMS.map((s) => [s.name, figuresOf(results.get(s.name) ?? new Error(`${s.name}: not run`), workload)]))
+  const figures = new Map(SYSTEMS.map((s) => [s.name, figuresOf(results.get(s.name) ?? new Error('not run'), workload)]))
   const causette = figures.get('Causette') as Figures
   const metrics = SYSTEMS.flatMap((s) => systemMetrics(s.name, figures.get(s.name) as Figures))
   for (const other of ['OrbitDB', 'Peerbit']) metrics.push(...ratioMetrics(causette, other, figures.get(other) as Figures, workload.liveSizes))
