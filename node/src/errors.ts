@@ -194,3 +194,37 @@ export class StopTimeoutError extends Error {
     super(`the daemon (pid ${pid}) is still stopping after ${seconds} s; if it stays stuck, end it with \`kill ${pid}\``)
   }
 }
+
+export class UnknownMemberError extends Error {
+  static override name = 'UnknownMemberError'
+  override name = 'UnknownMemberError'
+  constructor(message: string) {
+    super(message)
+  }
+}
+
+export class AmbiguousMemberError extends Error {
+  static override name = 'AmbiguousMemberError'
+  override name = 'AmbiguousMemberError'
+  constructor(message: string) {
+    super(message)
+  }
+}
+
+/** The safety number a person read out of band is not the one this device computes: nothing is recorded. */
+export class SafetyNumberMismatchError extends Error {
+  static override name = 'SafetyNumberMismatchError'
+  override name = 'SafetyNumberMismatchError'
+  constructor(message: string) {
+    super(message)
+  }
+}
+
+/** The change would leave a group with members but no admin, so no one could remove anyone or change roles again. */
+export class LastAdminError extends Error {
+  static override name = 'LastAdminError'
+  override name = 'LastAdminError'
+  constructor(message: string) {
+    super(message)
+  }
+}

@@ -82,7 +82,7 @@ describe('two daemons on one machine, driven through the CLI', () => {
     const lines = shown.stdout.trim().split('\n')
     assert.equal(lines.length, 2)
     assert.match(lines[0] as string, /^\[\d{4}-\d\d-\d\d \d\d:\d\d\] Alice \(you\): Sunday at 10\?$/)
-    assert.match(lines[1] as string, /^\[.*\] \d{5} \d{5}: Yes, see you there$/, 'Bob shows by his fingerprint: his name is not shared yet')
+    assert.match(lines[1] as string, /^\[.*\] Bob: Yes, see you there$/, 'Bob shows by the name he gave with start --name')
   })
 
   it('pages back through history with --limit and --before', async () => {
@@ -160,7 +160,7 @@ describe('two daemons on one machine, driven through the CLI', () => {
     assert.equal(members.members.find((m) => m.you)?.name, 'Alice')
     const shown = await bob.cli(['members', groupId])
     assert.match(shown.stdout, new RegExp(`${aliceStatus.fingerprint}  .*online`))
-    assert.match(shown.stdout, new RegExp(`${bobStatus.fingerprint}  Bob  .*this device`))
+    assert.match(shown.stdout, new RegExp(`${bobStatus.fingerprint}  Bob \\(you\\) +member +.*this device`))
   })
 
   it('shows the connected peers and, per group, members online, entries and sync state', async () => {

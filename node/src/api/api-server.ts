@@ -14,7 +14,8 @@ import type { ApiErrorBody, DaemonEvent } from './api-types.ts'
 import { statusOf } from './error-status.ts'
 import { EventStream } from './event-stream.ts'
 import { readJsonBody } from './request-body.ts'
-import { type Reply, type Route, routes } from './routes.ts'
+import type { Reply, Route } from './route.ts'
+import { routes } from './routes.ts'
 
 export const API_HOST = '127.0.0.1'
 /** Requests have this long to send their headers and body; event streams are unaffected. */

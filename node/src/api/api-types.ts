@@ -4,6 +4,9 @@
  * (types only, so the CLI loads none of the daemon). The README documents
  * each endpoint.
  */
+import type { Role } from '@causette/core'
+
+export type { Role } from '@causette/core'
 
 export interface ApiErrorBody {
   error: { name: string; message: string }
@@ -62,9 +65,18 @@ export interface GroupsResponse {
 
 export interface AuthorView {
   fingerprint: string
+  /** The display name the author gave in the group. */
   name?: string
+  /** Someone else in the group goes by the same name: the fingerprint tells them apart. */
+  nameShared?: boolean
   /** This device. */
   you: boolean
+}
+
+/** A member named in an answer: who they are, not what they did. */
+export interface PersonView extends AuthorView {
+  /** Device key, hex. */
+  key: string
 }
 
 export interface MessageView {
@@ -95,8 +107,12 @@ export interface SearchResponse {
   authors: Record<string, AuthorView>
 }
 
-export interface MemberView extends AuthorView {
-  key: string
+export interface MemberView extends PersonView {
+  role: Role
+  /** This person compared the safety number with the member's owner, and the key has not changed since. */
+  verified: boolean
+  /** Blocked on this device: messages hidden, connections refused. */
+  blocked: boolean
   messages: number
   /** Time of the member's latest entry (author's clock). */
   lastActive: number
@@ -104,9 +120,58 @@ export interface MemberView extends AuthorView {
   connected: boolean
 }
 
+/** Where this device stands in a group: 'not joined' while its join (or the group's history) has not arrived. */
+export type Membership = 'member' | 'removed' | 'left' | 'not joined'
+
 export interface MembersResponse {
   group: GroupRef
+  membership: Membership
+  /** Admins first, then moderators, then members; by name within each. */
   members: MemberView[]
+}
+
+export interface RemoveResponse {
+  group: GroupRef
+  removed: PersonView
+}
+
+export interface RoleResponse {
+  group: GroupRef
+  member: PersonView
+  role: Role
+  /** False when the member already had that role (nothing was written). */
+  changed: boolean
+}
+
+export interface LeaveResponse {
+  group: GroupRef
+}
+
+export interface SafetyNumberResponse {
+  group: GroupRef
+  member: PersonView
+  /** 60 digits in twelve groups of five, the same on both devices. */
+  safetyNumber: string
+  verified: boolean
+}
+
+export interface BlockResponse {
+  member: PersonView
+  blocked: boolean
+  /** Whether this request changed anything. */
+  changed: boolean
+}
+
+export interface BlockedMemberView {
+  key: string
+  fingerprint: string
+  /** Its display name when it was blocked. */
+  name?: string
+  blockedAt: number
+}
+
+export interface BlockedResponse {
+  blocked: BlockedMemberView[]
 }
 
 export interface PeerView {
@@ -153,6 +218,13 @@ export interface ProfileResponse {
   peerId: string
 }
 
+export interface ProfileChangeResponse extends ProfileResponse {
+  /** Groups the new name was written to now. */
+  published: GroupRef[]
+  /** Groups it will be written to once this device can write there (its group key has not arrived yet). */
+  pending: GroupRef[]
+}
+
 export interface ErrorView {
   name: string
   message: string
@@ -170,9 +242,18 @@ export type DaemonEvent =
   | { type: 'group:open-failed'; groupId: string; name: string; error: ErrorView }
   | { type: 'group:created'; group: GroupRef }
   | { type: 'group:joined'; group: GroupRef }
+  /** A join by invite began: the group is open and the invite's addresses are being dialled. */
+  | { type: 'join:started'; groupId: string; name: string; addresses: number; timeoutMs: number }
+  | { type: 'join:progress'; groupId: string; stage: 'reached'; peer: string }
+  | { type: 'join:progress'; groupId: string; stage: 'receiving'; peer: string; received: number; expected: number }
+  /** The invite's record arrived: the join entry is written next. */
+  | { type: 'join:progress'; groupId: string; stage: 'invite-found' }
+  /** Members, roles or group keys changed. */
+  | { type: 'group:membership'; groupId: string }
+  | { type: 'profile:published'; groupId: string; name: string }
   | { type: 'message'; groupId: string; message: MessageView; author: AuthorView; isNew: boolean; source: string }
   | { type: 'entries'; groupId: string; count: number; source: string }
-  /** The group's view was rebuilt (a member was removed): re-read its history rather than patch it. */
+  /** The group's view was rebuilt (a removal hid entries, or the block list changed): re-read its history rather than patch it. */
   | { type: 'group:rebuilt'; groupId: string; messages: number }
   | { type: 'sync:started'; groupId: string; peer: string }
   | { type: 'sync:progress'; groupId: string; peer: string; received: number; expected: number; sent: number }

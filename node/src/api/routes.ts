@@ -7,25 +7,9 @@ import { MAX_NAME_LENGTH, MAX_TEXT_LENGTH } from '@causette/core'
 import type { DaemonOperations } from '../daemon/daemon-operations.ts'
 import { InvalidRequestError } from '../errors.ts'
 import type { EventFilter } from './event-stream.ts'
+import { memberRoutes } from './member-routes.ts'
+import { type Route, route } from './route.ts'
 import { fields, optionalBoolean, optionalHexPrefix, optionalInteger, optionalText, query, queryInteger, text } from './validation.ts'
-
-export interface RouteContext {
-  /** The decoded path parameters, in order. */
-  params: string[]
-  query: URLSearchParams
-  body: () => Promise<unknown>
-}
-
-export type Reply =
-  | { json: unknown; status?: number; after?: () => void }
-  | { stream: AsyncIterable<string>; contentType: string }
-  | { events: EventFilter }
-
-export interface Route {
-  method: 'GET' | 'POST' | 'PUT'
-  path: RegExp
-  handle: (ctx: RouteContext) => Promise<Reply>
-}
 
 const MAX_HISTORY_PAGE = 1000
 const MAX_SEARCH_RESULTS = 500
@@ -34,6 +18,8 @@ const LINK_MAX = 4096
 /** Invites expire within a year at most. */
 const MAX_EXPIRY_MS = 365 * 24 * 3600_000
 const EVENT_TYPES_MAX = 40
+/** A join may wait this long for a member holding the invite: under the 5 minutes HTTP clients commonly wait for an answer. */
+const MAX_JOIN_WAIT_MS = 240_000
 
 export function routes(ops: DaemonOperations): Route[] {
   const group = '([^/]+)'
@@ -65,8 +51,8 @@ export function routes(ops: DaemonOperations): Route[] {
       return { status: 201, json: invite }
     }),
     route('POST', '/v1/join', async ({ body }) => {
-      const f = fields(await body(), ['link'])
-      return { json: await ops.join(text(f, 'link', { max: LINK_MAX })) }
+      const f = fields(await body(), ['link', 'timeoutMs'])
+      return { json: await ops.join(text(f, 'link', { max: LINK_MAX }), optionalInteger(f, 'timeoutMs', { min: 1000, max: MAX_JOIN_WAIT_MS })) }
     }),
     route('GET', `/v1/groups/${group}/messages`, async ({ params, query: q }) => {
       const p = query(q, ['limit', 'before'])
@@ -79,10 +65,6 @@ export function routes(ops: DaemonOperations): Route[] {
       const message = text(f, 'text', { max: MAX_TEXT_LENGTH })
       const replyTo = optionalHexPrefix(optionalText(f, 'replyTo', { max: 64 }), 'replyTo')
       return { status: 201, json: await ops.send(params[0] as string, message, replyTo) }
-    }),
-    route('GET', `/v1/groups/${group}/members`, async ({ params, query: q }) => {
-      query(q, [])
-      return { json: await ops.members(params[0] as string) }
     }),
     route('GET', `/v1/groups/${group}/export`, async ({ params, query: q }) => {
       query(q, [])
@@ -110,7 +92,7 @@ export function routes(ops: DaemonOperations): Route[] {
     }),
     route('PUT', '/v1/profile', async ({ body }) => {
       const f = fields(await body(), ['name'])
-      return { json: ops.setName(text(f, 'name', { max: MAX_NAME_LENGTH }).trim()) }
+      return { json: await ops.setName(text(f, 'name', { max: MAX_NAME_LENGTH }).trim()) }
     }),
     route('GET', '/v1/events', async ({ query: q }) => {
       const p = query(q, ['group', 'types'])
@@ -127,13 +109,10 @@ export function routes(ops: DaemonOperations): Route[] {
       }
       return { events: filter }
     }),
+    ...memberRoutes(ops.members),
     route('POST', '/v1/stop', async ({ body }) => {
       fields(await body(), [])
       return { status: 202, json: { stopping: true }, after: () => ops.stop() }
     })
   ]
-}
-
-function route(method: Route['method'], path: string, handle: Route['handle']): Route {
-  return { method, path: new RegExp(`^${path}$`), handle }
 }

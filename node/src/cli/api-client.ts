@@ -34,8 +34,12 @@ export class ApiClient {
     return this.request<T>('POST', path, body)
   }
 
-  put<T>(path: string, body: object): Promise<T> {
+  put<T>(path: string, body: object = {}): Promise<T> {
     return this.request<T>('PUT', path, body)
+  }
+
+  delete<T>(path: string): Promise<T> {
+    return this.request<T>('DELETE', path)
   }
 
   async request<T>(method: string, path: string, body?: object): Promise<T> {

@@ -21,3 +21,8 @@ export function contextOf(command: Command): CommandContext {
 export function groupPath(ref: string, rest = ''): string {
   return `/v1/groups/${encodeURIComponent(ref)}${rest}`
 }
+
+/** The API path of a member of a group, named by display name or the start of its key. */
+export function memberPath(group: string, member: string, rest = ''): string {
+  return groupPath(group, `/members/${encodeURIComponent(member)}${rest}`)
+}

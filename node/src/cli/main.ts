@@ -8,9 +8,12 @@ import { Command } from 'commander'
 import { ApiRequestError } from '../errors.ts'
 import { registerGroups } from './commands/groups.ts'
 import { registerInvites } from './commands/invites.ts'
+import { registerMembers } from './commands/members.ts'
 import { registerMessages } from './commands/messages.ts'
 import { registerNetwork } from './commands/network.ts'
+import { registerProfile } from './commands/profile.ts'
 import { registerStart } from './commands/start.ts'
+import { registerTrust } from './commands/trust.ts'
 
 const VERSION = '0.1.0'
 
@@ -34,13 +37,17 @@ Start the daemon in one terminal, then use the other commands from another:
   causette send "Climbing club" Sunday at 10?
   causette tail "Climbing club"
 
-A group is named by its name (any case), its id, or the start of its id.`
+A group is named by its name (any case), its id, or the start of its id; a member by their
+display name in the group or the start of their key (\`causette members <group>\` shows both).`
 )
 
 registerStart(program)
 registerGroups(program)
+registerMembers(program)
 registerInvites(program)
 registerMessages(program)
+registerTrust(program)
+registerProfile(program)
 registerNetwork(program)
 
 try {

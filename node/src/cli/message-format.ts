@@ -1,4 +1,4 @@
-/** How messages, authors and times read in a terminal. */
+/** How messages, authors, times and suggested commands read in a terminal. */
 import type { AuthorView, MessageView } from '../api/api-types.ts'
 
 export function formatTime(ms: number): string {
@@ -7,10 +7,11 @@ export function formatTime(ms: number): string {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`
 }
 
-/** A name where one is known, else the start of the safety-number fingerprint. */
+/** A name where one is known (with the start of the fingerprint when another member has it too), else the start of the fingerprint. */
 export function authorLabel(author: AuthorView | undefined, key: string): string {
   if (author === undefined) return key.slice(0, 8)
-  const label = author.name ?? author.fingerprint.slice(0, 11)
+  const fingerprint = author.fingerprint.slice(0, 11)
+  const label = author.name === undefined ? fingerprint : author.nameShared === true ? `${author.name} (${fingerprint})` : author.name
   return author.you ? `${label} (you)` : label
 }
 
@@ -29,4 +30,9 @@ export function shortId(id: string): string {
 
 export function count(n: number, one: string, many = `${one}s`): string {
   return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`
+}
+
+/** A word of a command suggested to the person, quoted if a shell would split it. */
+export function shellWord(text: string): string {
+  return /^[\p{L}\p{N}._:/@-]+$/u.test(text) ? text : JSON.stringify(text)
 }

@@ -1,16 +1,18 @@
 /**
  * Who wrote what, as a person reads it: each author's safety-number
- * fingerprint (costly to compute, so cached per key), this device's display
- * name, and the members of a group as the authors seen in its log. Roles
- * and other members' names come with membership in core.
+ * fingerprint (costly to compute, so cached per key) and display name — the
+ * one the author gave in the group's log (its `profile` operations), and
+ * for this device the one in its settings until the log shows one — and
+ * whether someone else in the group goes by the same name, in which case
+ * the fingerprint is what tells them apart.
  */
 import { fingerprint, fromHex, type GroupLog } from '@causette/core'
-import type { AuthorView, MemberView } from '../api/api-types.ts'
+import type { AuthorView } from '../api/api-types.ts'
 
 const CACHE_SIZE = 10_000
 
 export class Authors {
-  private readonly self: string
+  readonly self: string
   private readonly selfName: () => string | undefined
   private readonly fingerprints = new Map<string, string>()
 
@@ -29,30 +31,56 @@ export class Authors {
     return value
   }
 
-  view(keyHex: string): AuthorView {
-    const you = keyHex === this.self
-    const name = you ? this.selfName() : undefined
-    return { fingerprint: this.fingerprint(keyHex), you, ...(name === undefined ? {} : { name }) }
+  /**
+   * How the authors of one group read; `log` is undefined while the group
+   * is still opening (then only this device has a name). `fallback` names
+   * those the log shows no name for (a blocked member's own entries are
+   * hidden, its profile too).
+   */
+  of(log: GroupLog | undefined, fallback: ReadonlyMap<string, string> = new Map()): GroupAuthors {
+    const names = log === undefined ? new Map<string, string>() : log.view.displayNames()
+    const own = this.selfName()
+    if (own !== undefined && !names.has(this.self)) names.set(this.self, own)
+    for (const [key, name] of fallback) if (!names.has(key)) names.set(key, name)
+    return new GroupAuthors(this, names)
+  }
+}
+
+/** The authors of one group, with the names they go by there. */
+export class GroupAuthors {
+  private readonly authors: Authors
+  private readonly names: ReadonlyMap<string, string>
+  private readonly holders = new Map<string, number>()
+
+  constructor(authors: Authors, names: ReadonlyMap<string, string>) {
+    this.authors = authors
+    this.names = names
+    for (const name of names.values()) this.holders.set(sameName(name), (this.holders.get(sameName(name)) ?? 0) + 1)
   }
 
-  /** The views of the authors of these messages, by key. */
+  /** The display name a member gave in this group. */
+  name(keyHex: string): string | undefined {
+    return this.names.get(keyHex)
+  }
+
+  view(keyHex: string): AuthorView {
+    const name = this.names.get(keyHex)
+    return {
+      fingerprint: this.authors.fingerprint(keyHex),
+      you: keyHex === this.authors.self,
+      ...(name === undefined ? {} : { name, nameShared: (this.holders.get(sameName(name)) ?? 0) > 1 })
+    }
+  }
+
+  /** The views of these authors, by key. */
   viewsOf(keys: Iterable<string>): Record<string, AuthorView> {
     const out: Record<string, AuthorView> = {}
     for (const key of keys) out[key] ??= this.view(key)
     return out
   }
+}
 
-  /** Every author seen in the log, most recently active first; `online` holds the keys of connected peers. */
-  members(log: GroupLog, online: Set<string>): MemberView[] {
-    const seen = new Map<string, { messages: number; lastActive: number }>()
-    for (const entry of log.entries()) {
-      const member = seen.get(entry.authorHex) ?? { messages: 0, lastActive: 0 }
-      if (entry.op?.type === 'message') member.messages++
-      member.lastActive = Math.max(member.lastActive, entry.time)
-      seen.set(entry.authorHex, member)
-    }
-    return [...seen]
-      .map(([key, m]) => ({ key, ...this.view(key), ...m, connected: key !== this.self && online.has(key) }))
-      .sort((a, b) => b.lastActive - a.lastActive)
-  }
+/** Two names people would take for the same: case, accents' encoding and surrounding spaces aside. */
+export function sameName(name: string): string {
+  return name.normalize('NFC').trim().toLowerCase()
 }

@@ -4,17 +4,19 @@
  * search come from the message index; writes go through the peer, and
  * resolve only once the entry is committed to the store.
  */
-import { fingerprint, fromHex, type GroupLog, inviteLink, type MessageOperation, parseInvite, toHex } from '@causette/core'
+import { fingerprint, fromHex, type GroupLog, inviteLink, type MessageOperation, toHex } from '@causette/core'
 import type {
+  AuthorView,
   GroupRef,
   GroupStatusView,
   GroupSummary,
   HistoryResponse,
   InviteResponse,
   JoinResponse,
-  MembersResponse,
+  Membership,
   PeersResponse,
   PeerView,
+  ProfileChangeResponse,
   ProfileResponse,
   SearchResponse,
   SendResponse,
@@ -22,11 +24,18 @@ import type {
   SyncState
 } from '../api/api-types.ts'
 import { UnknownMessageError } from '../errors.ts'
+import type { SearchHit } from '../store/message-index.ts'
 import { searchQuery } from '../store/search-query.ts'
+import type { GroupAuthors } from './authors.ts'
 import type { DaemonParts } from './daemon.ts'
 import type { KnownGroup } from './group-directory.ts'
+import { joinByInvite } from './joining.ts'
+import { MemberOperations } from './member-operations.ts'
+import { requireMember, standingIn } from './member-standing.ts'
 
 const EXPORT_PAGE = 1000
+/** Where this device will be able to write its name later. */
+const WAITING: readonly Membership[] = ['member', 'not joined']
 
 export interface InviteOptions {
   expiresInMs?: number
@@ -36,12 +45,15 @@ export interface InviteOptions {
 }
 
 export class DaemonOperations {
+  /** Members, roles, safety numbers and blocking (member-operations.ts). */
+  readonly members: MemberOperations
   private readonly parts: DaemonParts
   private readonly requestStop: () => Promise<void>
   private readonly apiUrl: () => string
 
   constructor(parts: DaemonParts, requestStop: () => Promise<void>, apiUrl: () => string) {
     this.parts = parts
+    this.members = new MemberOperations(parts)
     this.requestStop = requestStop
     this.apiUrl = apiUrl
   }
@@ -80,7 +92,7 @@ export class DaemonOperations {
     const log = await peer.createGroup(name)
     const known = directory.adopt(log, (await store.getGroup(log.id)) ?? { id: log.id, secret: log.secret, name, addedAt: Date.now() })
     indexer.catchUp(log)
-    emit({ type: 'group:created', group: refOf(known) })
+    emit({ type: 'group:created', group: known.ref })
     return this.summary(known)
   }
 
@@ -93,7 +105,7 @@ export class DaemonOperations {
     })
     const invite = options.withAddresses ? made : { ...made, addresses: [] }
     return {
-      group: refOf(known),
+      group: known.ref,
       link: inviteLink(invite),
       ...(invite.expires === undefined ? {} : { expires: invite.expires }),
       singleUse: invite.singleUse,
@@ -101,21 +113,9 @@ export class DaemonOperations {
     }
   }
 
-  /** Joins the group of an invite link; the link's named errors (malformed, truncated, expired) pass through. */
-  async join(link: string): Promise<JoinResponse> {
-    const { peer, store, directory, indexer, dialer, emit } = this.parts
-    const invite = parseInvite(link, Date.now())
-    const existing = directory.get(toHex(invite.groupId))
-    if (existing !== undefined) return { group: refOf(existing), alreadyMember: true, reached: 0 }
-    const log = await peer.acceptInvite(invite)
-    dialer.rememberAddresses(invite.addresses)
-    const record = (await store.getGroup(log.id)) ?? { id: log.id, secret: log.secret, name: invite.groupName, addedAt: Date.now() }
-    const known = directory.adopt(log, record)
-    indexer.catchUp(log)
-    const connected = new Set(peer.libp2p.getConnections().map((c) => c.remotePeer.toString()))
-    const reached = new Set(invite.addresses.map((a) => /\/p2p\/([^/]+)$/.exec(a)?.[1]).filter((p) => p !== undefined && connected.has(p))).size
-    emit({ type: 'group:joined', group: refOf(known) })
-    return { group: refOf(known), alreadyMember: false, reached }
+  /** Joins the group of an invite link (joining.ts); the link's named errors (malformed, truncated, expired, used, revoked) pass through. */
+  join(link: string, timeoutMs?: number): Promise<JoinResponse> {
+    return joinByInvite(this.parts, link, timeoutMs)
   }
 
   /** Resolves once the message is committed to the store (and indexed); it is published after. */
@@ -123,6 +123,8 @@ export class DaemonOperations {
     const { directory, index, indexer, peer } = this.parts
     const known = directory.resolve(ref)
     const log = await directory.openLog(known)
+    // refused here in a person's terms; core refuses the same, in terms of device keys
+    if (log.membership() !== undefined) requireMember(log, this.parts.authors.self, known.name, 'send messages to it')
     const op: MessageOperation = { type: 'message', text }
     indexer.flush()
     if (replyTo !== undefined) op.replyTo = index.resolveId(log.id, replyTo)
@@ -131,7 +133,7 @@ export class DaemonOperations {
     indexer.flush()
     const message = log.view.message(entry.idHex)
     if (message === undefined) throw new UnknownMessageError(`message ${entry.idHex.slice(0, 12)} was written but is not in the view`)
-    return { group: refOf(known), message }
+    return { group: known.ref, message }
   }
 
   history(ref: string, options: { limit: number; before?: string }): HistoryResponse {
@@ -141,10 +143,10 @@ export class DaemonOperations {
     const before = options.before === undefined ? undefined : index.resolveId(known.record.id, options.before)
     const page = index.page(known.record.id, { limit: options.limit, ...(before === undefined ? {} : { before }) })
     return {
-      group: refOf(known),
+      group: known.ref,
       messages: page.messages,
       hasOlder: page.hasOlder,
-      authors: authors.viewsOf(page.messages.map((m) => m.author))
+      authors: authors.of(known.log).viewsOf(page.messages.map((m) => m.author))
     }
   }
 
@@ -158,22 +160,10 @@ export class DaemonOperations {
       query,
       results: hits.map((hit) => {
         const group = directory.get(hit.groupId)
-        return { group: group === undefined ? { id: hit.groupId, name: '' } : refOf(group), message: hit.message }
+        return { group: group === undefined ? { id: hit.groupId, name: '' } : group.ref, message: hit.message }
       }),
-      authors: authors.viewsOf(hits.map((h) => h.message.author))
+      authors: authorsOfHits(hits, (groupId) => authors.of(directory.get(groupId)?.log))
     }
-  }
-
-  async members(ref: string): Promise<MembersResponse> {
-    const { directory, authors, peer } = this.parts
-    const known = directory.resolve(ref)
-    const log = await directory.openLog(known)
-    const online = new Set<string>()
-    for (const connection of peer.libp2p.getConnections()) {
-      const key = connection.remotePeer.publicKey
-      if (key !== undefined) online.add(toHex(key.raw))
-    }
-    return { group: refOf(known), members: authors.members(log, online) }
   }
 
   peers(): PeersResponse {
@@ -201,6 +191,7 @@ export class DaemonOperations {
   async *exportLines(ref: string): AsyncGenerator<string> {
     const { directory, index, indexer, authors } = this.parts
     const known = directory.resolve(ref)
+    const people = authors.of(known.log)
     let after: Uint8Array = new Uint8Array(0)
     for (;;) {
       indexer.flush()
@@ -208,7 +199,7 @@ export class DaemonOperations {
       if (page.length === 0) return
       yield page
         .map(({ message: m }) => {
-          const author = authors.view(m.author)
+          const author = people.view(m.author)
           return `${JSON.stringify({
             id: m.id,
             time: new Date(m.time).toISOString(),
@@ -237,9 +228,21 @@ export class DaemonOperations {
     return { ...(name === undefined ? {} : { name }), key, fingerprint: fingerprint(fromHex(key)), peerId: peer.peerId }
   }
 
-  setName(name: string): ProfileResponse {
-    this.parts.settings.set('name', name)
-    return this.profile()
+  /** Keeps the name in the settings and writes it into every group where this device can write now; the others get it once it can. */
+  async setName(name: string): Promise<ProfileChangeResponse> {
+    const { settings, directory, displayName } = this.parts
+    settings.set('name', name)
+    const published: GroupRef[] = []
+    const pending: GroupRef[] = []
+    for (const known of directory.list()) {
+      // a group still opening gets the name when it opens
+      if (known.log === undefined) continue
+      const outcome = await displayName.consider(known.log)
+      if (outcome === 'published') published.push(known.ref)
+      // removed from a group, or gone from it: the name will not go there
+      else if (outcome === 'pending' && WAITING.includes(standingIn(known.log, this.parts.authors.self))) pending.push(known.ref)
+    }
+    return { ...this.profile(), published, pending }
   }
 
   stop(): void {
@@ -250,7 +253,7 @@ export class DaemonOperations {
     const { peer, index } = this.parts
     const log = known.log
     return {
-      ...refOf(known),
+      ...known.ref,
       state: log === undefined ? 'loading' : 'open',
       entries: log?.size ?? 0,
       messages: log?.view.messageCount ?? index.count(known.record.id),
@@ -275,15 +278,26 @@ export class DaemonOperations {
   }
 }
 
+/** The views of the authors of search hits, each named as in the group of its hit. */
+function authorsOfHits(hits: SearchHit[], groupAuthors: (groupId: string) => GroupAuthors): Record<string, AuthorView> {
+  const byGroup = new Map<string, GroupAuthors>()
+  const out: Record<string, AuthorView> = {}
+  for (const hit of hits) {
+    let people = byGroup.get(hit.groupId)
+    if (people === undefined) {
+      people = groupAuthors(hit.groupId)
+      byGroup.set(hit.groupId, people)
+    }
+    out[hit.message.author] ??= people.view(hit.message.author)
+  }
+  return out
+}
+
 function syncState(log: GroupLog, status: { connectedMembers: string[]; syncing: boolean; upToDateWith: number }): SyncState {
   if (log.size === 0) return status.syncing ? 'syncing' : 'waiting for history'
   if (status.syncing) return 'syncing'
   if (status.connectedMembers.length === 0) return 'no members online'
   return status.upToDateWith >= status.connectedMembers.length ? 'up to date' : 'sync pending'
-}
-
-function refOf(known: KnownGroup): GroupRef {
-  return { id: known.idHex, name: known.name }
 }
 
 function transportOf(address: string): string {

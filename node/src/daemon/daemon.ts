@@ -31,15 +31,18 @@ import {
 } from '../data-dir.ts'
 import { DaemonAlreadyRunningError, PortInUseError } from '../errors.ts'
 import { nodeSignatures } from '../node-signatures.ts'
+import { BlockList } from '../store/block-list.ts'
 import { KnownPeers } from '../store/known-peers.ts'
 import { MessageIndex } from '../store/message-index.ts'
 import { Settings } from '../store/settings.ts'
 import { SqliteStore } from '../store/sqlite-store.ts'
-import { Authors } from './authors.ts'
+import { VerifiedMembers } from '../store/verified-members.ts'
+import { Authors, type GroupAuthors } from './authors.ts'
 import { DaemonOperations } from './daemon-operations.ts'
 import type { DaemonOptions } from './daemon-options.ts'
 import { DeferredGroupsStore } from './deferred-groups-store.ts'
 import { loadOrCreateDeviceKey } from './device-key-file.ts'
+import { DisplayNamePublisher } from './display-name-publisher.ts'
 import { GroupDirectory, type KnownGroup } from './group-directory.ts'
 import { addressInUse, libp2pParts } from './libp2p-parts.ts'
 import { MessageIndexer } from './message-indexer.ts'
@@ -53,8 +56,11 @@ export interface DaemonParts {
   index: MessageIndex
   indexer: MessageIndexer
   settings: Settings
+  verified: VerifiedMembers
+  blockList: BlockList
   directory: GroupDirectory
   authors: Authors
+  displayName: DisplayNamePublisher
   dialer: PeerDialer
   startedAt: number
   emit: (event: DaemonEvent) => void
@@ -76,8 +82,11 @@ export class Daemon {
   private opening: Promise<void> = Promise.resolve()
   private readonly listeners = new Set<(event: DaemonEvent) => void>()
 
-  private constructor(parts: Omit<DaemonParts, 'emit'>, token: string) {
-    this.parts = { ...parts, emit: (event) => this.emit(event) }
+  private constructor(parts: Omit<DaemonParts, 'emit' | 'displayName'>, token: string) {
+    const emit = (event: DaemonEvent): void => this.emit(event)
+    const { peer, authors, settings } = parts
+    const displayName = new DisplayNamePublisher({ peer, self: authors.self, name: () => settings.get('name'), emit })
+    this.parts = { ...parts, displayName, emit }
     this.options = parts.options
     this.peer = parts.peer
     this.startedAt = parts.startedAt
@@ -103,6 +112,9 @@ export class Daemon {
       store.setDurableAuthor(key.publicKey)
       peer = await CausettePeer.create({ key, store: new DeferredGroupsStore(store), signatures: nodeSignatures(), ...libp2pParts(options) })
       if (created) onEvent?.({ type: 'key:generated', peerId: peer.peerId })
+      const blockList = new BlockList(store.database)
+      // before going online: a blocked device is never let in, and its messages never shown
+      await peer.setBlocked(blockList.keys())
       try {
         await peer.start()
       } catch (err) {
@@ -128,6 +140,8 @@ export class Daemon {
           index,
           indexer: new MessageIndexer(index),
           settings,
+          verified: new VerifiedMembers(store.database),
+          blockList,
           directory,
           authors: new Authors(toHex(key.publicKey), () => settings.get('name')),
           dialer: new PeerDialer({
@@ -244,7 +258,7 @@ export class Daemon {
 
   /** Turns the peer's events into DaemonEvents, and keeps the message index and group names current. */
   private wire(): void {
-    const { peer, directory, dialer, emit } = this.parts
+    const { peer, directory, dialer, indexer, displayName, emit } = this.parts
     peer.addEventListener('entries', (evt) => {
       const { groupId, entries, source } = evt.detail
       const known = directory.get(groupId)
@@ -255,6 +269,17 @@ export class Daemon {
     directory.onOpen((known, log) => {
       // entries whose epoch key arrived later: their messages show only now
       log.addEventListener('unsealed', (evt) => this.indexEntries(known, evt.detail.entries, 'unsealed'))
+      // a removal hid what the removed member wrote unseen, or the block list changed: the index follows the whole view
+      log.addEventListener('rebuilt', () => {
+        indexer.invalidate(log)
+        emit({ type: 'group:rebuilt', groupId: known.idHex, messages: log.view.messageCount })
+      })
+      // joined, or given the group key at last: this device's name can be written there now
+      log.addEventListener('membership', () => {
+        emit({ type: 'group:membership', groupId: known.idHex })
+        void displayName.consider(log)
+      })
+      void displayName.consider(log)
     })
     peer.addEventListener('sync:started', (evt) => emit({ type: 'sync:started', ...evt.detail }))
     peer.addEventListener('sync:progress', (evt) => emit({ type: 'sync:progress', ...evt.detail }))
@@ -291,15 +316,14 @@ export class Daemon {
     const { indexer, authors, store, emit } = this.parts
     const log = known.log as GroupLog
     emit({ type: 'entries', groupId: known.idHex, count: entries.length, source })
-    // a removal makes the log rebuild its view without what the removed member wrote unseen
-    const rebuilt = entries.some((e) => e.op?.type === 'remove')
-    if (rebuilt) emit({ type: 'group:rebuilt', groupId: known.idHex, messages: indexer.rebuild(log) })
-    for (const change of rebuilt ? [] : indexer.apply(log, entries)) {
+    const changes = indexer.apply(log, entries)
+    const people = changes.length === 0 ? undefined : authors.of(log)
+    for (const change of changes) {
       emit({
         type: 'message',
         groupId: known.idHex,
         message: change.message,
-        author: authors.view(change.message.author),
+        author: (people as GroupAuthors).view(change.message.author),
         isNew: change.isNew,
         source
       })

@@ -6,6 +6,7 @@
  * ambiguous: the error lists the candidates and asks for the id.
  */
 import { type GroupLog, type GroupRecord, toHex, UnknownGroupError } from '@causette/core'
+import type { GroupRef } from '../api/api-types.ts'
 import { AmbiguousGroupError, InvalidRequestError } from '../errors.ts'
 
 const MIN_ID_PREFIX = 4
@@ -35,6 +36,11 @@ export class KnownGroup {
   get name(): string {
     const current = this.log?.view.metadata().name
     return current === undefined || current === '' ? this.record.name : current
+  }
+
+  /** How answers name the group. */
+  get ref(): GroupRef {
+    return { id: this.idHex, name: this.name }
   }
 
   open(log: GroupLog): void {

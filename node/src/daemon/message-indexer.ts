@@ -3,8 +3,10 @@
  * group's view: on every batch of entries it notes the messages those
  * entries touch (a new message, the target of an edit, delete or reaction,
  * and any message whose waiting edits the batch released) and writes their
- * current rendering soon after, many batches in one transaction; on opening
- * a group it rebuilds the group's rows if they lag its log (the daemon died
+ * current rendering soon after, many batches in one transaction; when the
+ * log rebuilds its view (a removal hid entries, the block list changed) it
+ * rewrites the group's rows from the view at the next flush; on opening a
+ * group it rebuilds the group's rows if they lag its log (the daemon died
  * between an entry commit and the index write). Whoever reads the index
  * flushes it first.
  */
@@ -21,6 +23,8 @@ export class MessageIndexer {
   private readonly index: MessageIndex
   /** Messages changed since the last write, by group: written together, soon after (see flush). */
   private readonly dirty = new Map<string, { log: GroupLog; ids: Set<string> }>()
+  /** Groups whose view was rebuilt since the last write: all their rows are rewritten. */
+  private readonly stale = new Map<string, GroupLog>()
   private scheduled = false
 
   constructor(index: MessageIndex) {
@@ -71,22 +75,25 @@ export class MessageIndexer {
       changes.push({ message, isNew })
       group.ids.add(id)
     }
-    if (!this.scheduled) {
-      this.scheduled = true
-      setImmediate(() => {
-        try {
-          this.flush()
-        } catch {
-          // the store closed under a stopping daemon, or failed: the rows lag, and the next start rebuilds them
-        }
-      })
-    }
+    this.schedule()
     return changes
+  }
+
+  /**
+   * Notes that the group's view was rebuilt from scratch: its rows are
+   * rewritten at the next flush, once however many rebuilds a batch of
+   * entries caused.
+   */
+  invalidate(log: GroupLog): void {
+    this.stale.set(log.idHex, log)
+    this.schedule()
   }
 
   /** Writes every change noted so far, with each group's entry count. */
   flush(): void {
     this.scheduled = false
+    for (const log of this.stale.values()) this.rebuild(log)
+    this.stale.clear()
     if (this.dirty.size === 0) return
     const groups = [...this.dirty.values()].map(({ log, ids }) => ({
       groupId: log.id,
@@ -98,6 +105,18 @@ export class MessageIndexer {
     }))
     this.dirty.clear()
     this.index.update(groups)
+  }
+
+  private schedule(): void {
+    if (this.scheduled) return
+    this.scheduled = true
+    setImmediate(() => {
+      try {
+        this.flush()
+      } catch {
+        // the store closed under a stopping daemon, or failed: the rows lag, and the next start rebuilds them
+      }
+    })
   }
 }
 

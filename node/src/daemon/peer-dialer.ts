@@ -4,7 +4,7 @@
  * before (remembered in the store with their addresses), at start and
  * again every minute while a group has no member online.
  */
-import type { CausettePeer } from '@causette/core'
+import { type CausettePeer, toHex } from '@causette/core'
 import type { KnownPeers } from '../store/known-peers.ts'
 
 const REDIAL_EVERY_MS = 60_000
@@ -67,6 +67,16 @@ export class PeerDialer {
       byPeer.set(peerId, [...(byPeer.get(peerId) ?? []), address])
     }
     for (const [peerId, list] of byPeer) this.init.knownPeers.remember(peerId, list, this.now())
+  }
+
+  /** Dials a member's device again (one just unblocked), at the addresses the peer store knows for it. */
+  async redialMember(keyHex: string): Promise<void> {
+    const libp2p = this.init.peer.libp2p
+    const known = (await libp2p.peerStore.all()).find((p) => p.id.publicKey !== undefined && toHex(p.id.publicKey.raw) === keyHex)
+    if (known === undefined || this.stopped || this.connected(known.id.toString())) return
+    await libp2p.dial(known.id).catch(() => {
+      // gone, or moved: the member's own dialer or mDNS brings it back
+    })
   }
 
   private async round(first: boolean): Promise<void> {

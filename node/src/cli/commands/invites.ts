@@ -1,9 +1,15 @@
 /** `causette invite` and `join`: bringing people into a group with a link. */
 import type { Command } from 'commander'
 import type { InviteResponse, JoinResponse } from '../../api/api-types.ts'
+import { UsageError } from '../../errors.ts'
 import { contextOf, groupPath } from '../command-context.ts'
 import { parseDuration } from '../duration.ts'
+import { JoinProgress } from '../join-progress.ts'
 import { formatTime, shortId } from '../message-format.ts'
+
+const MIN_JOIN_WAIT_MS = 1000
+/** The daemon's limit: an HTTP client waits about five minutes for an answer. */
+const MAX_JOIN_WAIT_MS = 240_000
 
 export function registerInvites(program: Command): void {
   program
@@ -31,9 +37,25 @@ export function registerInvites(program: Command): void {
     .command('join')
     .description('join a group with an invite link (causette:join/… or a web link with #join=…)')
     .argument('<link>', 'the invite link')
-    .action(async (link: string, _options: object, command: Command) => {
+    .option('--timeout <duration>', 'how long to wait for a member who has the invite to answer, from 1s to 4m', '60s')
+    .addHelpText(
+      'after',
+      "\nJoining reaches the members named in the link (or on the LAN), waits until the invite's record arrives\nwith the group's history, then writes your join. If no member with the invite answers within --timeout,\nthe join fails and leaves nothing behind: try again when the inviter is online."
+    )
+    .action(async (link: string, options: { timeout: string }, command: Command) => {
       const { out, connect } = contextOf(command)
-      const joined = await (await connect()).post<JoinResponse>('/v1/join', { link })
+      const timeoutMs = parseDuration(options.timeout)
+      if (timeoutMs < MIN_JOIN_WAIT_MS || timeoutMs > MAX_JOIN_WAIT_MS) throw new UsageError('--timeout must be from 1s to 4m, e.g. 30s or 2m')
+      const client = await connect()
+      const progress = out.json ? undefined : await JoinProgress.follow(client, out)
+      let joined: JoinResponse
+      try {
+        joined = await client.post<JoinResponse>('/v1/join', { link, timeoutMs })
+      } catch (err) {
+        await progress?.stop()
+        throw err
+      }
+      await progress?.stop(joined.alreadyMember ? undefined : joined.group.id)
       out.data(joined)
       const name = joined.group.name === '' ? shortId(joined.group.id) : `${joined.group.name} (${shortId(joined.group.id)})`
       if (joined.alreadyMember) {
@@ -43,8 +65,8 @@ export function registerInvites(program: Command): void {
       out.line(`Joined ${name}.`)
       out.note(
         joined.reached > 0
-          ? 'Its history is on its way from the member who invited you; `causette status` shows the sync.'
-          : 'No member named in the invite answered yet: the history arrives when a member is reachable (same LAN, or online).'
+          ? 'The rest of its history is on its way; `causette status` shows the sync.'
+          : 'Its history arrives from the members as they are reachable (same LAN, or online).'
       )
     })
 }

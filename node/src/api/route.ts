@@ -1,0 +1,24 @@
+/** What an endpoint is: a method, a path pattern, and a handler that says what to answer. */
+import type { EventFilter } from './event-stream.ts'
+
+export interface RouteContext {
+  /** The decoded path parameters, in order. */
+  params: string[]
+  query: URLSearchParams
+  body: () => Promise<unknown>
+}
+
+export type Reply =
+  | { json: unknown; status?: number; after?: () => void }
+  | { stream: AsyncIterable<string>; contentType: string }
+  | { events: EventFilter }
+
+export interface Route {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE'
+  path: RegExp
+  handle: (ctx: RouteContext) => Promise<Reply>
+}
+
+export function route(method: Route['method'], path: string, handle: Route['handle']): Route {
+  return { method, path: new RegExp(`^${path}$`), handle }
+}
