@@ -7,9 +7,9 @@
 import assert from 'node:assert/strict'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
-import { type DeviceKey, GroupLog, type LogEntry } from '@causette/core'
+import { type DeviceKey, GroupLog, type LogEntry, toHex } from '@causette/core'
 import { MessageIndex, MessageIndexer, SqliteStore, searchQuery } from '@causette/node'
-import { deviceKeys, signatures } from '../fixtures/replicas.ts'
+import { deviceKeys, merge, replicas, signatures } from '../fixtures/replicas.ts'
 import { tempDir } from './fixtures/daemons.ts'
 
 /** A store, a group of one writer, and its index kept by the indexer as the daemon keeps it. */
@@ -125,6 +125,39 @@ describe('message index', () => {
       )
       assert.equal(first.hasOlder, false)
       assert.throws(() => index.resolveId(log.id, 'ffffffffff'), { name: 'UnknownMessageError' })
+    } finally {
+      await store.close()
+      await dir.remove()
+    }
+  })
+
+  it('follows the view when the log rebuilds it: a blocked author leaves history and search, and comes back once unblocked', async () => {
+    const dir = await tempDir()
+    const store = await SqliteStore.open(join(dir.path, 'causette.db'))
+    try {
+      const [alice, bob] = await replicas(2)
+      if (alice === undefined || bob === undefined) throw new Error('two replicas')
+      const index = new MessageIndex(store)
+      const indexer = new MessageIndexer(index)
+      indexer.catchUp(alice.log)
+      // as the daemon wires it
+      alice.log.addEventListener('entries', (evt) => indexer.apply(alice.log, evt.detail.entries))
+      alice.log.addEventListener('rebuilt', () => indexer.invalidate(alice.log))
+      await bob.log.append({ type: 'message', text: 'Bob on the ridge' })
+      await merge(bob, alice)
+      await alice.log.append({ type: 'message', text: 'Alice on the ridge' })
+      const shown = () => {
+        indexer.flush()
+        return {
+          history: index.page(alice.log.id, { limit: 10 }).messages.map((m) => m.text),
+          found: index.search(searchQuery('ridge'), { groupId: alice.log.id, limit: 10 }).map((h) => h.message.text)
+        }
+      }
+      assert.deepEqual(shown(), { history: ['Bob on the ridge', 'Alice on the ridge'], found: ['Alice on the ridge', 'Bob on the ridge'] })
+      alice.log.setBlocked([toHex(bob.key.publicKey)])
+      assert.deepEqual(shown(), { history: ['Alice on the ridge'], found: ['Alice on the ridge'] })
+      alice.log.setBlocked([])
+      assert.deepEqual(shown(), { history: ['Bob on the ridge', 'Alice on the ridge'], found: ['Alice on the ridge', 'Bob on the ridge'] })
     } finally {
       await store.close()
       await dir.remove()
