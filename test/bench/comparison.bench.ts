@@ -152,9 +152,8 @@ export const comparisonBenchmark: Benchmark = {
         )
         results.set(system.name, result)
       } catch (err) {
-        const failure = new Error(`${system.name}: ${(err as Error).message}`)
-        ctx.log(`  ${failure.message}`)
-        results.set(system.name, failure)
+        ctx.log(`  ${system.name}: ${(err as Error).message}`)
+        results.set(system.name, err as Error)
       }
     }
     return comparisonMetrics(results, workload)

@@ -47,7 +47,7 @@ describe('side-by-side comparison', () => {
     const metrics = comparisonMetrics(
       new Map<string, PeerResult | Error>([
         ['Causette', reported('Causette', 2, 100)],
-        ['OrbitDB', new Error('OrbitDB: the npm registry is unreachable, so it could not be installed')],
+        ['OrbitDB', new Error('not installed: the npm registry is unreachable (ECONNREFUSED)')],
         ['Peerbit', reported('Peerbit', 5, 1000)]
       ]),
       workload
