@@ -37,7 +37,7 @@ import { MessageIndex } from '../store/message-index.ts'
 import { Settings } from '../store/settings.ts'
 import { SqliteStore } from '../store/sqlite-store.ts'
 import { VerifiedMembers } from '../store/verified-members.ts'
-import { Authors, type GroupAuthors } from './authors.ts'
+import { Authors } from './authors.ts'
 import { DaemonOperations } from './daemon-operations.ts'
 import type { DaemonOptions } from './daemon-options.ts'
 import { DeferredGroupsStore } from './deferred-groups-store.ts'
@@ -317,16 +317,13 @@ export class Daemon {
     const log = known.log as GroupLog
     emit({ type: 'entries', groupId: known.idHex, count: entries.length, source })
     const changes = indexer.apply(log, entries)
-    const people = changes.length === 0 ? undefined : authors.of(log)
-    for (const change of changes) {
-      emit({
-        type: 'message',
-        groupId: known.idHex,
-        message: change.message,
-        author: (people as GroupAuthors).view(change.message.author),
-        isNew: change.isNew,
-        source
-      })
+    if (changes.length > 0) {
+      // names as the group's log has them now (a batch may carry a profile too)
+      const people = authors.of(log)
+      for (const change of changes) {
+        const author = people.view(change.message.author)
+        emit({ type: 'message', groupId: known.idHex, message: change.message, author, isNew: change.isNew, source })
+      }
     }
     if (entries.some((e) => e.op?.type === 'create' || (e.op?.type === 'metadata' && e.op.name !== undefined))) {
       const name = log.view.metadata().name
