@@ -56,8 +56,13 @@ describe('membership through the CLI', () => {
       DaemonProcess.start(join(dirs.path, 'carol'), ISOLATED),
       DaemonProcess.start(join(dirs.path, 'dave'), [...ISOLATED, '--name', 'Dave'])
     ])
-    for (const [name, daemon] of Object.entries({ alice, bob, carol, dave })) keys[name] = (await daemon.cliJson<StatusResponse>(['status'])).key
-    groupId = (await alice.cliJson<{ group: GroupSummary }>(['create', GROUP])).group.id
+    const [created] = await Promise.all([
+      alice.cliJson<{ group: GroupSummary }>(['create', GROUP]),
+      ...Object.entries({ alice, bob, carol, dave }).map(async ([name, daemon]) => {
+        keys[name] = (await daemon.cliJson<StatusResponse>(['status'])).key
+      })
+    ])
+    groupId = created.group.id
   })
 
   after(async () => {
