@@ -81,7 +81,7 @@ export const daemonBenchmark: Benchmark = {
       ctx.log('  cold start measured')
       metrics.push(await idleMemory(dir.path, ctx.quick ? 10 : 50))
       ctx.log('  idle memory measured')
-      metrics.push(...(await ingest(ctx.quick ? 5_000 : 20_000, dir.path)))
+      metrics.push(...(await ingest(ctx.quick ? 2_000 : 20_000, dir.path)))
       ctx.log('  ingest measured')
       metrics.push(...(await largeGroupHistory(dir.path, ctx.quick ? 10_000 : 100_000, ctx.log)))
     } finally {
