@@ -34,7 +34,8 @@ export {
   inGap,
   type Member,
   type MemberInfo,
-  MembershipState
+  MembershipState,
+  type Standing
 } from './group/membership-state.ts'
 export { assertPublicKey, type DeviceKey, deviceKeyFromBytes, deviceKeyToBytes, generateDeviceKey } from './identity/device-key.ts'
 export { fingerprint, safetyNumber } from './identity/safety-number.ts'
@@ -66,6 +67,7 @@ export { compareOrder, fromOrderKey, ORDER_KEY_BYTES, type Ordered, type OrderFi
 export { CausettePeer, type CausettePeerInit } from './peer/causette-peer.ts'
 export { type CausetteLibp2p, createCausetteLibp2p, GOSSIP_THRESHOLDS, type GossipScoring, type Libp2pParts } from './peer/create-libp2p.ts'
 export * from './peer/gossip-guard.ts'
+export type { JoinProgress } from './peer/invite-flow.ts'
 export type * from './peer/peer-events.ts'
 export { MemoryStore } from './store/memory-store.ts'
 export { type GroupRecord, type ListEntriesOptions, type Store, type StoredEntry, storedEntryOf } from './store/store.ts'

@@ -192,6 +192,33 @@ describe('membership', () => {
     void b
   })
 
+  it('tells where each device stands, and lets a removed one back only with an invite made after its removal', async () => {
+    const [a, b, m] = (await replicas(3)) as [Replica, Replica, Replica]
+    await merge(a, b)
+    await merge(a, m)
+    const [, , , stranger] = (await replicas(4)) as Replica[]
+    await a.log.remove(hex(m))
+    await b.log.leave()
+    await merge(b, a)
+    assert.deepEqual(
+      [a.log.standing(hex(a)), a.log.standing(hex(b)), a.log.standing(hex(m)), a.log.standing(hex(stranger as Replica))],
+      ['member', 'left', 'removed', 'never']
+    )
+    assert.equal(a.log.membership()?.mayRejoin(hex(m)), false, 'old invites do not bring a removed member back')
+    await a.log.invite()
+    assert.equal(a.log.membership()?.mayRejoin(hex(m)), true, 'a new invite may')
+  })
+
+  it('keeps the display name of a blocked member, though not their messages', async () => {
+    const [a, b] = (await replicas(2)) as [Replica, Replica]
+    await b.log.append({ type: 'profile', displayName: 'Bea' })
+    await b.log.append({ type: 'message', text: 'hi' })
+    await merge(b, a)
+    a.log.setBlocked([hex(b)])
+    assert.deepEqual(texts(a.log), [])
+    assert.equal(a.log.members().find((m) => m.key === hex(b))?.displayName, 'Bea')
+  })
+
   it('shows display names members choose', async () => {
     const [a, b] = (await replicas(2)) as [Replica, Replica]
     await b.log.append({ type: 'profile', displayName: 'Bea' })

@@ -61,6 +61,22 @@ describe('peers talk', () => {
     for (const p of peers) assert.equal(texts(p, groupId).length, 10)
   })
 
+  it('takes a closed group offline, and forgets it when asked', async () => {
+    const peers = await startPeers(2)
+    running.push(peers)
+    const [a, b] = peers as [TestPeer, TestPeer]
+    const groupId = await shareGroup(peers)
+    await connect(a, b)
+    await waitForMembers(peers, groupId, 1)
+    await b.peer.closeGroup(groupId)
+    assert.equal(b.peer.hasGroup(groupId), false)
+    await waitFor(() => a.peer.status(groupId).connectedMembers.length === 0, 'a to see b leave the topic')
+    assert.notEqual(await b.store.getGroup(logOf(a, groupId).id), undefined, 'closing keeps the group on disk')
+    await b.peer.closeGroup(groupId, { forget: true })
+    assert.equal(await b.store.getGroup(logOf(a, groupId).id), undefined, 'forgetting removes it')
+    assert.equal(await b.store.countEntries(logOf(a, groupId).id), 0)
+  })
+
   it('reports what it knows of a group: members, entries, last sync', async () => {
     const peers = await startPeers(2)
     running.push(peers)

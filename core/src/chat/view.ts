@@ -115,7 +115,13 @@ export class GroupView {
 
   apply(e: ViewEntry): void {
     const op = e.op
-    if (op === undefined || this.excluded(e)) return
+    if (op === undefined) return
+    // a name is no message: blocked members still have one, so lists can say who is hidden
+    if (op.type === 'profile') {
+      this.names.set(e.authorHex, later(this.names.get(e.authorHex), op.displayName, e))
+      return
+    }
+    if (this.excluded(e)) return
     switch (op.type) {
       case 'create':
         this.name = later(this.name, op.name, e)
@@ -136,9 +142,6 @@ export class GroupView {
         return
       case 'read':
         this.readMarkers.set(e.authorHex, later(this.readMarkers.get(e.authorHex), toHex(op.upTo), e))
-        return
-      case 'profile':
-        this.names.set(e.authorHex, later(this.names.get(e.authorHex), op.displayName, e))
         return
       default:
         // membership operations and operations of newer clients

@@ -62,6 +62,9 @@ interface Departure {
   at: Ordered
 }
 
+/** 'removed' and 'left' say how a device went; 'never' means it never joined. */
+export type Standing = 'member' | 'removed' | 'left' | 'never'
+
 /** Whether an invite can be used: 'unknown' until its record has arrived. */
 export type InviteStatus = 'usable' | 'unknown' | 'used' | 'void'
 
@@ -130,6 +133,26 @@ export class MembershipState {
   /** The members with roles and the display names given, sorted by device key. */
   list(names: ReadonlyMap<string, string>): MemberInfo[] {
     return this.memberKeys().map((key) => ({ key, role: (this.members.get(key) as Member).role, displayName: names.get(key) ?? '' }))
+  }
+
+  /** Where a device stands in the group. */
+  standing(keyHex: string): Standing {
+    if (this.members.has(keyHex)) return 'member'
+    return this.departed.get(keyHex)?.reason ?? 'never'
+  }
+
+  /**
+   * Whether a device removed from the group could come back: an invite made
+   * after its removal exists and can still be used. Until then peers give it
+   * nothing.
+   */
+  mayRejoin(keyHex: string): boolean {
+    const gone = this.departed.get(keyHex)
+    if (gone?.reason !== 'removed') return true
+    for (const invite of this.invites.values()) {
+      if (compareOrder(invite.at, gone.at) > 0 && !(invite.singleUse && invite.usedBy !== undefined) && this.members.has(invite.by)) return true
+    }
+    return false
   }
 
   role(authorHex: string): Role | undefined {

@@ -23,7 +23,15 @@ import { type MemberKeyPair, memberKeyPair } from '../crypto/member-key.ts'
 import { EpochKeyMissingError, GroupNotSyncedError } from '../errors.ts'
 import { Frontier } from '../group/frontier.ts'
 import { MEMBERSHIP_TYPES, type MembershipOperation, type RekeyOperation, type RemoveOperation, type Role } from '../group/membership-operations.ts'
-import { type EpochInfo, epochIdOf, type InviteStatus, inGap, type MemberInfo, type MembershipState } from '../group/membership-state.ts'
+import {
+  type EpochInfo,
+  epochIdOf,
+  type InviteStatus,
+  inGap,
+  type MemberInfo,
+  type MembershipState,
+  type Standing
+} from '../group/membership-state.ts'
 import type { DeviceKey } from '../identity/device-key.ts'
 import { libp2pSignatures, type Signatures } from '../identity/signatures.ts'
 import { type Store, storedEntryOf } from '../store/store.ts'
@@ -183,6 +191,11 @@ export class GroupLog extends TypedEventEmitter<GroupLogEvents> {
   /** The members with their roles and display names, sorted by device key. */
   members(): MemberInfo[] {
     return this.current?.state.list(this.view.displayNames()) ?? []
+  }
+
+  /** Where a device (this one by default) stands in the group: member, removed, left, or never joined. */
+  standing(keyHex = this.keyHex): Standing {
+    return this.current?.state.standing(keyHex) ?? 'never'
   }
 
   isMember(): boolean {

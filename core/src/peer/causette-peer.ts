@@ -17,7 +17,7 @@ import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
 import { TypedEventEmitter } from 'main-event'
 import type { Operation } from '../chat/operations.ts'
-import { toHex } from '../codec/hex.ts'
+import { fromHex, toHex } from '../codec/hex.ts'
 import { UnknownGroupError } from '../errors.ts'
 import type { Role } from '../group/membership-operations.ts'
 import type { DeviceKey } from '../identity/device-key.ts'
@@ -26,15 +26,16 @@ import type { Invite } from '../invite/invite.ts'
 import { GroupLog, type LogEntry } from '../log/group-log.ts'
 import type { Store } from '../store/store.ts'
 import { SYNC_PROTOCOL } from '../sync/sync-stream.ts'
+import { BlockList } from './block-list.ts'
 import { blockingGater } from './blocking-gater.ts'
 import { BurstFollower } from './burst-follower.ts'
 import { type CausetteLibp2p, createCausetteLibp2p, type Libp2pParts } from './create-libp2p.ts'
 import { GossipBatcher } from './gossip-batcher.ts'
 import { GossipGuard } from './gossip-guard.ts'
 import { GossipValidator } from './gossip-validator.ts'
-import { GroupPresence } from './group-presence.ts'
+import { dialDiscovered, GroupPresence, watchMembers } from './group-presence.ts'
 import { GroupRegistry } from './group-registry.ts'
-import { checkNotExpired, inviteFor, removedFrom, waitForInvite } from './invite-flow.ts'
+import { checkNotExpired, inviteFor, type JoinProgress, removedFrom, waitForInvite } from './invite-flow.ts'
 import type { CausettePeerEvents, GroupStatus, SyncFinishedEvent } from './peer-events.ts'
 import { RekeyScheduler } from './rekey-scheduler.ts'
 import { SyncCascade } from './sync-cascade.ts'
@@ -73,7 +74,7 @@ export class CausettePeer extends TypedEventEmitter<CausettePeerEvents> {
   private readonly bursts = new BurstFollower((groupId, peer) => this.scheduler.request(groupId, peer))
   private readonly gossip: GossipValidator
   private readonly cascade = new SyncCascade()
-  private blockedKeys = new Set<string>()
+  private readonly blocks = new BlockList()
   private started = false
 
   private constructor(init: CausettePeerInit, libp2p: CausetteLibp2p, guard: GossipGuard) {
@@ -108,7 +109,7 @@ export class CausettePeer extends TypedEventEmitter<CausettePeerEvents> {
   static async create(init: CausettePeerInit): Promise<CausettePeer> {
     let self: CausettePeer | undefined
     const guard = new GossipGuard({ now: init.now ?? Date.now })
-    const connectionGater = blockingGater(init.connectionGater ?? {}, (p) => self?.isBlockedPeer(p) === true || guard.banned(p.toString()))
+    const connectionGater = blockingGater(init.connectionGater ?? {}, (p) => self?.blocks.blocks(p) === true || guard.banned(p.toString()))
     const libp2p = await createCausetteLibp2p(init.key, { ...init, connectionGater }, { appSpecificScore: guard.score })
     const peer = new CausettePeer(init, libp2p, guard)
     self = peer
@@ -134,26 +135,14 @@ export class CausettePeer extends TypedEventEmitter<CausettePeerEvents> {
     await this.libp2p.handle(SYNC_PROTOCOL, (stream, connection) => this.syncs.answer(stream, connection.remotePeer), {
       maxInboundStreams: MAX_INBOUND_SYNC_STREAMS
     })
-    const pubsub = this.libp2p.services.pubsub
-    pubsub.addEventListener('subscription-change', (evt) => {
-      const peer = evt.detail.peerId.toString()
-      for (const sub of evt.detail.subscriptions) {
-        const group = this.registry.byTopicName(sub.topic)
-        if (group === undefined) continue
-        if (sub.subscribe) this.memberJoined(group, peer)
-        else this.memberLeft(group, peer)
+    watchMembers(this.libp2p, {
+      groupOf: (topic) => this.registry.byTopicName(topic),
+      joined: (group, peer) => this.memberJoined(group, peer),
+      left: (peer, group) => {
+        for (const g of group === undefined ? this.registry.all() : [group]) this.memberLeft(g, peer)
       }
     })
-    this.libp2p.addEventListener('peer:disconnect', (evt) => {
-      const peer = evt.detail.toString()
-      for (const group of this.registry.all()) this.memberLeft(group, peer)
-    })
-    if (this.init.dialDiscovered !== false) {
-      this.libp2p.addEventListener('peer:discovery', (evt) => {
-        if (this.libp2p.getConnections(evt.detail.id).length > 0) return
-        this.libp2p.dial(evt.detail.id, { signal: this.shutdown.signal }).catch(() => undefined)
-      })
-    }
+    if (this.init.dialDiscovered !== false) dialDiscovered(this.libp2p, this.shutdown.signal)
     for (const group of this.registry.all()) this.subscribe(group)
     const every = this.init.antiEntropyMs ?? ANTI_ENTROPY_MS
     if (every > 0) {
@@ -196,27 +185,22 @@ export class CausettePeer extends TypedEventEmitter<CausettePeerEvents> {
       ...this.logInit(record.id, record.secret),
       ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress })
     })
-    this.adopt(log)
-    if (this.started) this.subscribe(log)
-    return log
+    return this.adopt(log)
   }
 
   async createGroup(name: string): Promise<GroupLog> {
     const log = await GroupLog.create({ name, key: this.key, store: this.init.store, ...this.logOptions() })
-    this.adopt(log)
-    if (this.started) this.subscribe(log)
-    return log
+    return this.adopt(log)
   }
 
   /** Joins a group from its id and secret (what an invite carries); its entries arrive by sync. */
   async joinGroup(groupId: Uint8Array, secret: Uint8Array, name = ''): Promise<GroupLog> {
     const existing = this.registry.find(toHex(groupId))
     if (existing !== undefined) return existing
+    // the record first: a restart finds the group even before its first entry arrives
     await this.init.store.putGroup({ id: groupId, secret, name, addedAt: (this.init.now ?? Date.now)() })
     const log = await GroupLog.open(this.logInit(groupId, secret))
-    this.adopt(log)
-    if (this.started) this.subscribe(log)
-    return log
+    return this.adopt(log)
   }
 
   /**
@@ -232,22 +216,47 @@ export class CausettePeer extends TypedEventEmitter<CausettePeerEvents> {
   }
 
   /**
-   * Joins the group of an invite: opens the group, dials the addresses the
-   * invite carries, waits for the invite's record to arrive by sync, then
-   * writes the join. Resolves once this device is a member. Throws
-   * ExpiredInviteError, InviteUsedError (a single-use invite someone else
-   * used), InviteRevokedError, or JoinTimeoutError when no member holding the
-   * invite could be reached in time.
+   * Joins the group of an invite: dials its addresses, waits for the invite's
+   * record to arrive by sync, writes the join; resolves once a member. Throws
+   * ExpiredInviteError, InviteUsedError, InviteRevokedError or JoinTimeoutError.
    */
-  async acceptInvite(invite: Invite, options: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<GroupLog> {
+  async acceptInvite(
+    invite: Invite,
+    options: { timeoutMs?: number; signal?: AbortSignal; onProgress?: (progress: JoinProgress) => void } = {}
+  ): Promise<GroupLog> {
     checkNotExpired(invite, (this.init.now ?? Date.now)())
     const log = await this.joinGroup(invite.groupId, invite.secret, invite.groupName)
     if (log.isMember()) return log
-    if (this.started) await Promise.allSettled(invite.addresses.map((a) => this.dial(a)))
+    if (this.started) {
+      options.onProgress?.({ stage: 'dialing', addresses: invite.addresses.length })
+      const dialed = await Promise.allSettled(invite.addresses.map((a) => this.dial(a)))
+      options.onProgress?.({ stage: 'waiting', reached: dialed.filter((d) => d.status === 'fulfilled').length })
+    }
     await waitForInvite(log, invite.inviteId, options.timeoutMs ?? JOIN_TIMEOUT_MS, options.signal)
+    options.onProgress?.({ stage: 'joining' })
     await log.join(invite.inviteId)
     this.publishLatest(log)
     return log
+  }
+
+  /**
+   * Takes a group offline on this device: no more gossip or sync for it.
+   * With `forget`, its record and entries are deleted from the store too.
+   */
+  async closeGroup(groupId: string, options: { forget?: boolean } = {}): Promise<void> {
+    const group = this.registry.find(groupId)
+    if (group === undefined) {
+      if (options.forget === true) await this.init.store.deleteGroup(fromHex(groupId))
+      return
+    }
+    this.registry.remove(group)
+    if (this.started) {
+      const pubsub = this.libp2p.services.pubsub
+      pubsub.unsubscribe(group.topic)
+      pubsub.topicValidators.delete(group.topic)
+    }
+    for (const peer of this.presence.connected(groupId)) this.presence.left(groupId, peer)
+    if (options.forget === true) await this.init.store.deleteGroup(group.id)
   }
 
   /** Removes a member (admins only); the group moves to a key the removed member never gets. */
@@ -270,21 +279,15 @@ export class CausettePeer extends TypedEventEmitter<CausettePeerEvents> {
 
   /** Hides these members' messages on this device and refuses their connections. */
   async setBlocked(deviceKeys: Iterable<string>): Promise<void> {
-    this.blockedKeys = new Set(deviceKeys)
-    for (const group of this.registry.all()) group.setBlocked(this.blockedKeys)
+    this.blocks.set(deviceKeys)
+    for (const group of this.registry.all()) group.setBlocked(this.blocks.current)
     for (const connection of this.libp2p.getConnections()) {
-      if (this.isBlockedPeer(connection.remotePeer)) await connection.close().catch(() => undefined)
+      if (this.blocks.blocks(connection.remotePeer)) await connection.close().catch(() => undefined)
     }
   }
 
   blocked(): string[] {
-    return [...this.blockedKeys]
-  }
-
-  /** Whether a peer is the device of a blocked member (a peer id is its device key). */
-  isBlockedPeer(peer: PeerId): boolean {
-    const key = peer.publicKey?.raw
-    return key !== undefined && this.blockedKeys.has(toHex(key))
+    return this.blocks.list()
   }
 
   /** Writes an operation to a group: durable when this resolves, then published. */
@@ -341,18 +344,17 @@ export class CausettePeer extends TypedEventEmitter<CausettePeerEvents> {
     return group === undefined ? Promise.resolve(TopicValidatorResult.Ignore) : this.gossip.validate(group, peerId, msg.data)
   }
 
-  private adopt(log: GroupLog): void {
+  /** Registers a group and, when online, subscribes to it. */
+  private adopt(log: GroupLog): GroupLog {
     this.registry.add(log)
-    log.addEventListener('entries', (evt) => {
-      this.safeDispatchEvent('entries', { detail: { groupId: log.idHex, ...evt.detail } })
-    })
-    log.addEventListener('equivocation', (evt) => {
+    log.addEventListener('entries', (evt) => this.safeDispatchEvent('entries', { detail: { groupId: log.idHex, ...evt.detail } }))
+    log.addEventListener('equivocation', (evt) =>
       this.safeDispatchEvent('equivocation', { detail: { groupId: log.idHex, equivocation: evt.detail } })
-    })
-    log.addEventListener('membership', () => {
-      if (this.started) this.rekeys.consider(log)
-    })
-    log.setBlocked(this.blockedKeys)
+    )
+    log.addEventListener('membership', () => this.started && this.rekeys.consider(log))
+    log.setBlocked(this.blocks.current)
+    if (this.started) this.subscribe(log)
+    return log
   }
 
   private subscribe(log: GroupLog): void {

@@ -15,6 +15,12 @@ export class GroupRegistry {
     this.byTag.set(toHex(syncTag(log.syncKey)), log)
   }
 
+  remove(log: GroupLog): void {
+    this.byId.delete(log.idHex)
+    this.byTopic.delete(log.topic)
+    this.byTag.delete(toHex(syncTag(log.syncKey)))
+  }
+
   all(): GroupLog[] {
     return [...this.byId.values()]
   }

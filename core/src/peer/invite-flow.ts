@@ -5,6 +5,9 @@ import { ExpiredInviteError, InviteRevokedError, InviteUsedError, JoinTimeoutErr
 import type { Invite } from '../invite/invite.ts'
 import type { GroupLog } from '../log/group-log.ts'
 
+/** How a join by invite is going: dialling the invite's addresses, waiting for the invite's record, writing the join. */
+export type JoinProgress = { stage: 'dialing'; addresses: number } | { stage: 'waiting'; reached: number } | { stage: 'joining' }
+
 /** Waits until the log holds the invite's record and a join may use it; throws if it is used or void, or on timeout. */
 export async function waitForInvite(log: GroupLog, inviteId: Uint8Array, timeoutMs: number, signal?: AbortSignal): Promise<void> {
   const deadline = AbortSignal.timeout(timeoutMs)
@@ -31,10 +34,15 @@ export async function waitForInvite(log: GroupLog, inviteId: Uint8Array, timeout
   }
 }
 
-/** Whether the device behind `peer` was removed from the group (a peer id is its device key). */
+/**
+ * Whether the device behind `peer` (a peer id is its device key) was removed
+ * from the group and has no invite made since to come back with: peers give
+ * it nothing more.
+ */
 export function removedFrom(group: GroupLog, peer: PeerId): boolean {
   const key = peer.publicKey?.raw
-  return key !== undefined && group.membership()?.departed.get(toHex(key))?.reason === 'removed'
+  const state = group.membership()
+  return key !== undefined && state !== undefined && !state.mayRejoin(toHex(key))
 }
 
 /** What an invite link carries, for an invite just recorded in `group`. */
