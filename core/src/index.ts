@@ -69,6 +69,7 @@ export { type CausetteLibp2p, createCausetteLibp2p, GOSSIP_THRESHOLDS, type Goss
 export * from './peer/gossip-guard.ts'
 export type { JoinProgress } from './peer/invite-flow.ts'
 export type * from './peer/peer-events.ts'
+export { SyncCascade } from './peer/sync-cascade.ts'
 export { MemoryStore } from './store/memory-store.ts'
 export { type GroupRecord, type ListEntriesOptions, type Store, type StoredEntry, storedEntryOf } from './store/store.ts'
 export { type Bound, INFINITY, minimalBound } from './sync/bounds.ts'

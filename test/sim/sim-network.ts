@@ -16,6 +16,8 @@ export interface FaultRates {
   duplicate: number
   /** Longest delay of one message (ms); delays are uniform in [1, maxDelay]. */
   maxDelay: number
+  /** Chance that a gossip message may overtake those sent before it on the same link (else a link keeps order, as one stream does). */
+  reorder: number
   /** Chance that a sync stream breaks as it carries one frame. */
   streamBreak: number
 }
@@ -54,6 +56,8 @@ export class SimNetwork {
   /** Bumped each time a link goes down: what was in flight on it is lost. */
   private readonly generations: number[]
   private readonly streams = new Set<SimStream>()
+  /** When the last in-order gossip message on each directed link arrives. */
+  private readonly lastGossip = new Map<number, number>()
 
   constructor(queue: EventQueue, random: SeededRandom, size: number, rates: FaultRates) {
     this.queue = queue
@@ -110,7 +114,14 @@ export class SimNetwork {
     if (copies === 0) this.counts.gossipDropped++
     if (copies === 2) this.counts.gossipDuplicated++
     for (let c = 0; c < copies; c++) {
-      this.queue.after(this.delay(), `gossip p${from}→p${to}`, () => {
+      // gossipsub sends on one stream per peer, which keeps order; a message still overtakes now and then (another path, a retransmission)
+      const directed = from * this.size + to
+      let arrival = this.queue.now + this.delay()
+      if (!this.random.chance(this.rates.reorder)) {
+        arrival = Math.max(arrival, this.lastGossip.get(directed) ?? 0)
+        this.lastGossip.set(directed, arrival)
+      }
+      this.queue.after(arrival - this.queue.now, `gossip p${from}→p${to}`, () => {
         // a message in flight when its link went down is lost with the connection
         if (this.generations[this.link(from, to)] !== generation || !this.isUp(from, to)) return
         return deliver()

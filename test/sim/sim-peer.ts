@@ -4,7 +4,7 @@
  * the log and everything in memory, as a closed tab or killed daemon does;
  * restarting opens the log again from the store.
  */
-import { type DeviceKey, GroupLog, type GroupLogInit, MemoryStore, type Signatures, syncTag, toHex } from '@causette/core'
+import { type DeviceKey, GroupLog, type GroupLogInit, MemoryStore, type Signatures, SyncCascade, syncTag, toHex } from '@causette/core'
 
 export interface PeerEnvironment {
   signatures: Signatures
@@ -38,6 +38,8 @@ export class SimPeer {
   readonly seenGossip = new Map<Uint8Array, number>()
   /** The group's sync tag (hex), as the responder side looks groups up by it. */
   syncTagHex = ''
+  /** Whom to sync with after a sync: CausettePeer's own policy, one per life of the peer. */
+  cascade = new SyncCascade()
   private readonly env: PeerEnvironment
   private groupId: Uint8Array | undefined
 
@@ -88,6 +90,7 @@ export class SimPeer {
     this.incarnation++
     this.lastSync.clear()
     this.seenGossip.clear()
+    this.cascade = new SyncCascade()
     this.syncTagHex = toHex(syncTag(log.syncKey))
     return log
   }

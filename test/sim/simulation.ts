@@ -252,11 +252,12 @@ function orderDigest(peer: SimPeer): string {
 
 /** Each run draws its own weather: from a clean LAN to a lossy, slow, flaky network. */
 function drawRates(random: SeededRandom): FaultRates {
-  const drop = random.pick([0, 0.01, 0.05, 0.2, 0.5])
+  const drop = random.pick([0, 0.01, 0.05, 0.1, 0.3])
   return {
     drop,
     duplicate: random.pick([0, 0.05, 0.3]),
     maxDelay: random.pick([20, 300, 3000]),
+    reorder: random.pick([0.02, 0.1, 0.5]),
     streamBreak: drop / 10
   }
 }

@@ -3,8 +3,8 @@
  * messages-out machine) whose frames are encoded, carried by a simulated
  * stream and decoded at the other end. When to sync mirrors CausettePeer: the
  * lower peer starts a session when a link comes up, a peer that received an
- * entry with missing parents asks the sender, a session that added entries
- * makes both sides sync their other neighbours, and each peer reconciles with
+ * entry with missing parents asks the sender, after a session both sides ask
+ * their other neighbours as core's SyncCascade says, and each peer reconciles with
  * one stale neighbour per anti-entropy period. At most one session runs per
  * (initiator, responder) pair; requests meanwhile run once more afterwards. A
  * broken session is retried after a back-off.
@@ -155,10 +155,9 @@ export class SyncCoordinator {
         if (!alive(self, k)) continue
         const peer = peers[self] as SimPeer
         peer.lastSync.set(other, queue.now)
-        // entries that came by sync were not gossiped: pass them on, as CausettePeer does
-        if (session.added > 0 || peer.runningLog.pendingCount > 0) {
-          for (const n of this.world.network.neighbours(self)) if (n !== other) this.request(self, n)
-        }
+        // entries that came by sync were not gossiped: pass them on, by CausettePeer's own rule
+        const neighbours = this.world.network.neighbours(self).map(String)
+        for (const n of peer.cascade.next(peer.runningLog, String(other), session.added, neighbours)) this.request(self, Number(n))
       }
     } else {
       this.counts.broken++
