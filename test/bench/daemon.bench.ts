@@ -229,6 +229,11 @@ async function ingest(messages: number, root: string): Promise<Metric[]> {
     const base = (await entriesOf(api)).entries
     const written = []
     for (let i = 0; i < messages; i++) written.push(await (authors[i % authors.length] as GroupLog).append({ type: 'message', text: messageText(i) }))
+    // the writer holds them too, so what gossip drops in the burst can still come by sync from it
+    await writer.log.add(
+      written.map((e) => e.bytes),
+      { source: 'sync' }
+    )
     const topic = writer.log.topic
     const pubsub = writer.peer.libp2p.services.pubsub
     const start = performance.now()
