@@ -1,53 +1,13 @@
 import assert from 'node:assert/strict'
 import { after, describe, it } from 'node:test'
-import {
-  decodeFrame,
-  encodeFrame,
-  type GroupLog,
-  generateGroupSecret,
-  membershipProof,
-  newNonce,
-  SYNC_PROTOCOL,
-  type SyncFrame,
-  syncTag
-} from '@causette/core'
-import { lpStream } from '@libp2p/utils'
+import { generateGroupSecret, newNonce, SYNC_PROTOCOL, syncTag } from '@causette/core'
 import { connect, logOf, shareGroup, startPeers, stopAll, type TestPeer, waitFor, waitForJoins, waitForMembers } from '../fixtures/peers.ts'
+import { handshake, rawSync } from './hostile/raw-sync.ts'
 
 const running: TestPeer[][] = []
 after(async () => {
   for (const peers of running) await stopAll(peers)
 })
-
-/** A hand-driven sync stream from `from` to `to`, for playing a hostile peer. */
-async function rawSync(from: TestPeer, to: TestPeer) {
-  const stream = await from.peer.libp2p.dialProtocol(to.peer.libp2p.peerId, SYNC_PROTOCOL)
-  const lp = lpStream(stream, { maxDataLength: 64 * 1024 * 1024 })
-  return {
-    stream,
-    send: (frame: SyncFrame) => lp.write(encodeFrame(frame)),
-    sendBytes: (bytes: Uint8Array) => lp.write(bytes),
-    read: async () => decodeFrame((await lp.read({ signal: AbortSignal.timeout(5000) })).subarray())
-  }
-}
-
-/** Runs the handshake as a member that holds the secret, so what follows is judged on its own. */
-async function handshake(from: TestPeer, to: TestPeer, group: GroupLog) {
-  const raw = await rawSync(from, to)
-  const nonce = newNonce()
-  await raw.send({ type: 'hello', version: 1, tag: syncTag(group.syncKey), nonce })
-  const welcome = await raw.read()
-  assert.equal(welcome.type, 'welcome')
-  const ctx = {
-    syncKey: group.syncKey,
-    initiatorNonce: nonce,
-    responderNonce: (welcome as { nonce: Uint8Array }).nonce,
-    initiatorPeer: from.peer.peerId,
-    responderPeer: to.peer.peerId
-  }
-  await raw.send({ type: 'proof', proof: membershipProof('initiator', ctx) })
-  return raw
-}
 
 function failures(p: TestPeer): Error[] {
   const seen: Error[] = []

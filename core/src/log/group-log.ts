@@ -41,26 +41,14 @@ import { intake } from './batch-intake.ts'
 import { EntryIndex } from './entry-index.ts'
 import { writeEntry, writeGenesis } from './entry-writer.ts'
 import { learnFromGrant } from './key-learning.ts'
-import type { AddOptions, AddResult, EntrySource, GroupLogEvents, LogEntry, Rejection } from './log-entry.ts'
+import type { AddOptions, AddResult, EntrySource, GroupLogEvents, GroupLogInit, LogEntry, Rejection } from './log-entry.ts'
 import { draftInvite, draftRekey, draftRemove } from './membership-writer.ts'
 import { missingParents, PendingEntries } from './pending-entries.ts'
 import { SealedEntries } from './sealed-entries.ts'
 
 export type { MemberInfo } from '../group/membership-state.ts'
 export type { Equivocation } from './author-chains.ts'
-export type { AddOptions, AddResult, EntrySource, GroupLogEvents, LogEntry, Rejection } from './log-entry.ts'
-
-export interface GroupLogInit {
-  groupId: Uint8Array
-  secret: Uint8Array
-  key: DeviceKey
-  store: Store
-  signatures?: Signatures
-  /** Wall clock for entry times; tests inject their own. */
-  now?: () => number
-  /** Reports loading from the store: entries loaded of the total. */
-  onProgress?: (loaded: number, total: number) => void
-}
+export type { AddOptions, AddResult, EntrySource, GroupLogEvents, GroupLogInit, LogEntry, Rejection } from './log-entry.ts'
 
 const LOAD_PAGE = 2000
 

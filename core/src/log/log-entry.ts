@@ -1,7 +1,10 @@
-/** What the group log hands out: accepted entries, the outcome of adding a batch, its events. */
+/** What the group log takes and hands out: its parts, accepted entries, the outcome of adding a batch, its events. */
 import type { Operation } from '../chat/operations.ts'
 import type { Frontier } from '../group/frontier.ts'
 import type { Role } from '../group/membership-operations.ts'
+import type { DeviceKey } from '../identity/device-key.ts'
+import type { Signatures } from '../identity/signatures.ts'
+import type { Store } from '../store/store.ts'
 import type { Equivocation } from './author-chains.ts'
 
 /** An accepted entry as the log keeps it in memory: what ordering, the view and sync need. */
@@ -69,4 +72,16 @@ export interface GroupLogEvents {
   unsealed: CustomEvent<{ entries: LogEntry[] }>
   /** The view was rebuilt from scratch (a removal hid entries, or the block list changed): re-read all of it. */
   rebuilt: CustomEvent<void>
+}
+
+export interface GroupLogInit {
+  groupId: Uint8Array
+  secret: Uint8Array
+  key: DeviceKey
+  store: Store
+  signatures?: Signatures
+  /** Wall clock for entry times; tests inject their own. */
+  now?: () => number
+  /** Reports loading from the store: entries loaded of the total. */
+  onProgress?: (loaded: number, total: number) => void
 }

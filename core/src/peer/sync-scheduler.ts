@@ -1,8 +1,12 @@
 /**
  * Decides when to sync which group with which peer: at most one session per
  * (group, peer) at a time, requests during a session coalesced into one more
- * run, and a bound on sessions running at once.
+ * run, a bound on sessions running at once, and a failed session tried again
+ * after 2 s and then 8 s (a stream broken by a flaky link should not wait for
+ * the next anti-entropy round).
  */
+
+const RETRY_DELAYS_MS = [2000, 8000]
 
 export interface SyncScheduler {
   request(groupId: string, peer: string): void
@@ -14,6 +18,8 @@ export function syncScheduler(run: (groupId: string, peer: string) => Promise<vo
   const active = new Map<string, Promise<void>>()
   const again = new Set<string>()
   const waiting: string[] = []
+  const failures = new Map<string, number>()
+  const retries = new Set<ReturnType<typeof setTimeout>>()
   let stopped = false
 
   const keyOf = (groupId: string, peer: string) => `${groupId}/${peer}`
@@ -21,7 +27,12 @@ export function syncScheduler(run: (groupId: string, peer: string) => Promise<vo
   const launch = (key: string): void => {
     const [groupId, peer] = key.split('/') as [string, string]
     const task = run(groupId, peer)
-      .catch(() => undefined)
+      .then(
+        () => {
+          failures.delete(key)
+        },
+        () => retryLater(key)
+      )
       .finally(() => {
         active.delete(key)
         if (stopped) return
@@ -30,6 +41,22 @@ export function syncScheduler(run: (groupId: string, peer: string) => Promise<vo
         if (next !== undefined) launch(next)
       })
     active.set(key, task)
+  }
+
+  const retryLater = (key: string): void => {
+    const attempt = failures.get(key) ?? 0
+    const delay = RETRY_DELAYS_MS[attempt]
+    if (delay === undefined || stopped) {
+      failures.delete(key)
+      return
+    }
+    failures.set(key, attempt + 1)
+    const timer = setTimeout(() => {
+      retries.delete(timer)
+      if (!stopped) schedule(key)
+    }, delay)
+    ;(timer as { unref?: () => void }).unref?.()
+    retries.add(timer)
   }
 
   const schedule = (key: string): void => {
@@ -52,6 +79,8 @@ export function syncScheduler(run: (groupId: string, peer: string) => Promise<vo
     },
     async stop() {
       stopped = true
+      for (const timer of retries) clearTimeout(timer)
+      retries.clear()
       waiting.length = 0
       again.clear()
       await Promise.all(active.values())
