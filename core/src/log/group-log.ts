@@ -138,7 +138,6 @@ export class GroupLog extends TypedEventEmitter<GroupLogEvents> {
     return this.sealed.size
   }
 
-  /** Whether an entry with this id waits for missing parents. */
   isPending(idHex: string): boolean {
     return this.pending.has(idHex)
   }
@@ -157,7 +156,6 @@ export class GroupLog extends TypedEventEmitter<GroupLogEvents> {
     return this.index.heads()
   }
 
-  /** Highest seq held per author (hex). */
   authorSeqs(): Map<string, number> {
     return this.index.chains.seqs()
   }
@@ -166,7 +164,7 @@ export class GroupLog extends TypedEventEmitter<GroupLogEvents> {
     return this.index.chains.equivocations()
   }
 
-  /** Ids that waiting entries name but this log lacks: what to ask peers for. */
+  /** Ids waiting entries need: what to ask peers for. */
   missing(): Uint8Array[] {
     return this.pending.missing()
   }
