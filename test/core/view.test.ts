@@ -81,3 +81,29 @@ describe('group view', () => {
     assert.deepEqual(b.log.view.metadata(), a.log.view.metadata())
   })
 })
+
+describe('times', () => {
+  it('never shows a message as written after the messages that answer it', async () => {
+    let now = 1_800_000_000_000
+    const [a, b] = (await replicas(2, { now: () => now })) as [Replica, Replica]
+    await merge(a, b)
+    const tenYears = 10 * 365 * 24 * 3600_000
+    now += tenYears
+    const ahead = await a.log.append({ type: 'message', text: 'from a clock ten years ahead' })
+    now -= tenYears
+    assert.equal(a.log.view.message(ahead.idHex)?.time, ahead.time, 'alone, it shows its claimed time')
+    await merge(a, b)
+    const answer = await b.log.append({ type: 'message', text: 'answer', replyTo: ahead.id })
+    await merge(b, a)
+    for (const log of [a.log, b.log]) {
+      const shown = log.view.message(ahead.idHex)
+      assert.equal(shown?.time, answer.time, 'capped at the answer')
+      assert.equal(shown?.claimedTime, ahead.time, 'the claimed time is kept, flagged')
+    }
+    assert.deepEqual(
+      a.log.view.messages().messages.map((m) => m.text),
+      ['from a clock ten years ahead', 'answer'],
+      'order follows causality, not time'
+    )
+  })
+})

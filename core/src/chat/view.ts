@@ -22,6 +22,8 @@ import type { Operation } from './operations.ts'
 export interface ViewEntry extends Ordered {
   seq: number
   time: number
+  /** The time to show, when it differs from the claimed one (see LogEntry.shownTime). */
+  shownTime?: number
   /** Undefined for an entry this device cannot read: the view skips it. */
   op: Operation | undefined
   /** The writer's role where the entry stands in the log. */
@@ -37,8 +39,10 @@ export interface Reaction {
 export interface Message {
   id: string
   author: string
-  /** The author's clock when writing; for display only. */
+  /** When it was written, as shown: the author's clock, but never after a message written in answer to it. */
   time: number
+  /** The author's clock, when it was later than messages written after it (a clock running ahead). */
+  claimedTime?: number
   text: string
   edited: boolean
   deleted: boolean
@@ -266,7 +270,8 @@ function render(state: MessageState): Message {
   const message: Message = {
     id: state.entry.idHex,
     author: state.entry.authorHex,
-    time: state.entry.time,
+    time: state.entry.shownTime ?? state.entry.time,
+    ...(state.entry.shownTime !== undefined && state.entry.shownTime < state.entry.time ? { claimedTime: state.entry.time } : {}),
     text: deleted ? '' : (state.edit?.value ?? state.text),
     edited: !deleted && state.edit !== undefined,
     deleted,

@@ -38,7 +38,16 @@ export function admit(entry: Entry, idHex: string, ctx: AdmissionContext): Admis
   const parents = entry.parents.map((p) => ctx.node(toHex(p)) as LogEntry)
   checkStructure(entry, authorHex, { parentClocks: parents.map((p) => p.clock), ...(prev === undefined ? {} : { prev }) })
   const ref: EntryRef = { clock: entry.clock, authorHex, idHex, seq: entry.seq, time: entry.time }
-  const base = { id: entry.id, idHex, authorHex, seq: entry.seq, clock: entry.clock, time: entry.time, bytes: compact(entry.bytes) }
+  const base = {
+    id: entry.id,
+    idHex,
+    authorHex,
+    seq: entry.seq,
+    clock: entry.clock,
+    time: entry.time,
+    shownTime: entry.time,
+    bytes: compact(entry.bytes)
+  }
 
   if (entry.group.byteLength === 0) {
     const op = openOperation(entry, ctx.keys)

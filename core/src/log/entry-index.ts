@@ -13,6 +13,8 @@ export class EntryIndex {
   private readonly nodes = new Map<string, LogEntry>()
   private readonly ordered: LogEntry[] = []
   private readonly headSet = new Set<string>()
+  /** Parent ids by entry, kept only to cap shown times; most entries have one parent. */
+  private readonly parentIds = new Map<string, readonly string[]>()
   readonly chains = new AuthorChains()
 
   get size(): number {
@@ -40,10 +42,27 @@ export class EntryIndex {
   /** Adds an entry whose parents are present; returns the equivocation it reveals, if any. */
   insert(node: LogEntry, parentHexes: readonly string[]): Equivocation | undefined {
     this.nodes.set(node.idHex, node)
+    this.parentIds.set(node.idHex, parentHexes)
     this.insertOrdered(node)
     for (const p of parentHexes) this.headSet.delete(p)
     this.headSet.add(node.idHex)
     return this.chains.record(node.authorHex, node.seq, node.idHex)
+  }
+
+  /**
+   * Lowers the shown time of the entry's ancestors to its own where theirs is
+   * later (see LogEntry.shownTime). Parents come before children, so this
+   * computes the minimum over all descendants whatever the arrival order;
+   * it walks only where times were out of order, usually nowhere.
+   */
+  capTimes(node: LogEntry): void {
+    const work = [...this.parentsOf(node)]
+    while (work.length > 0) {
+      const parent = work.pop() as LogEntry
+      if (parent.shownTime <= node.time) continue
+      parent.shownTime = node.time
+      work.push(...this.parentsOf(parent))
+    }
   }
 
   /** Where this author's next entry goes: seq, previous entry, parents (sorted) and clock. */
@@ -67,6 +86,10 @@ export class EntryIndex {
       chosen[chosen.length - 1] = this.nodes.get(prevHex) as LogEntry
     }
     return chosen
+  }
+
+  private parentsOf(node: LogEntry): LogEntry[] {
+    return (this.parentIds.get(node.idHex) ?? []).map((p) => this.nodes.get(p) as LogEntry)
   }
 
   private insertOrdered(node: LogEntry): void {

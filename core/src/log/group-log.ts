@@ -350,6 +350,7 @@ export class GroupLog extends TypedEventEmitter<GroupLogEvents> {
   private commit(admission: Admission, entry: Entry, result: AddResult): LogEntry {
     const node = admission.node
     const equivocation = this.index.insert(node, entry.parents.map(toHex))
+    this.index.capTimes(node)
     if (equivocation !== undefined) result.equivocations.push(equivocation)
     if (node.sealed) this.sealed.hold(node)
     if (admission.membership !== undefined) this.membershipChanged(node, admission.membership)

@@ -14,8 +14,14 @@ export interface LogEntry {
   readonly authorHex: string
   readonly seq: number
   readonly clock: number
-  /** The author's wall clock when writing (ms); for display only. */
+  /** The author's wall clock when writing (ms), as claimed; for display only. */
   readonly time: number
+  /**
+   * The time to show: the claimed time, but never later than that of any
+   * entry written after this one (a descendant), so a writer whose clock is
+   * ahead cannot date a message into the future once anyone has answered it.
+   */
+  shownTime: number
   /** '' for the first epoch, else the hex id of the epoch whose key encrypted the body. */
   readonly epochHex: string
   /** The operation; undefined while sealed (this device lacks the epoch's key) or if it could not be read. */
