@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict'
 import { join } from 'node:path'
 import { DatabaseSync } from 'node:sqlite'
-import type { GroupSummary, HistoryResponse, InviteResponse, SendResponse } from '@causette/node'
+import type { GroupSummary, InviteResponse, SendResponse } from '@causette/node'
 import { SeededRandom } from '../fixtures/random.ts'
 import { DaemonProcess, eventually, tempDir } from '../node/fixtures/daemons.ts'
 
@@ -64,17 +64,29 @@ export async function crashSoak(rounds: number, seed = Date.now() >>> 0, log: (l
       bob = await start('bob')
       log(`round ${round + 1}/${rounds}: Bob killed with ${bobDone.length}/${BOB_PER_ROUND} of its sends confirmed; restarted`)
     }
-    const history = async (d: DaemonProcess) =>
-      (await d.cliJson<HistoryResponse>(['history', group.id, '--limit', '1000'])).messages.map((m) => m.text)
+    // the whole history, whatever its length (history pages stop at 1,000)
+    const history = async (d: DaemonProcess) => {
+      const out = await d.cli(['export', group.id])
+      assert.equal(out.code, 0, out.stderr)
+      return out.stdout
+        .trim()
+        .split('\n')
+        .filter((line) => line.length > 0)
+        .map((line) => (JSON.parse(line) as { text: string }).text)
+    }
     const everything = [...confirmed.alice, ...confirmed.bob]
+    let last = ''
     await eventually(
       async () => {
         const [a, b] = [new Set(await history(alice)), new Set(await history(bob))]
+        last = `Alice holds ${a.size}, Bob ${b.size}; confirmed but missing on Alice ${everything.filter((t) => !a.has(t)).length}, on Bob ${everything.filter((t) => !b.has(t)).length}`
         return everything.every((t) => a.has(t) && b.has(t)) && a.size === b.size
       },
       'Alice and Bob to hold every confirmed message and the same history',
       120_000
-    )
+    ).catch((err: Error) => {
+      throw new Error(`${err.message} (${last})`)
+    })
     const [a, b] = [await history(alice), await history(bob)]
     assert.deepEqual(b, a, 'both show the same history, in the same order')
     assert.equal(new Set(b).size, b.length, 'no message twice')

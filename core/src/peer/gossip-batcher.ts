@@ -1,10 +1,11 @@
 /**
  * Gossip arrives one message at a time, but checking and storing entries one
- * by one costs a signature check and a store commit each. The batcher holds
- * the entries of a group that arrive in the same turn of the event loop and
- * adds them together: one batch verification (an author's chain needs one
- * signature check per batch) and one store write. Each message still gets its
- * own verdict for gossipsub.
+ * by one costs a signature check and a store commit each. When a group's
+ * log is idle, an entry is added at once (no added latency for a quiet
+ * conversation); entries that arrive while an add is under way wait and go
+ * in together when it ends: one batch verification (an author's chain needs
+ * one signature check per batch) and one store write. So batches grow with
+ * the load. Each message still gets its own verdict for gossipsub.
  */
 import { sha256 } from '@noble/hashes/sha2.js'
 import { toHex } from '../codec/hex.ts'
@@ -29,30 +30,40 @@ interface Waiting {
 }
 
 export class GossipBatcher {
-  private readonly batches = new Map<GroupLog, Waiting[]>()
+  /** Entries waiting while an add of their group is under way. */
+  private readonly waiting = new Map<GroupLog, Waiting[]>()
+  /** Groups with an add under way. */
+  private readonly busy = new Set<GroupLog>()
 
   submit(group: GroupLog, bytes: Uint8Array): Promise<GossipOutcome> {
     return new Promise((resolve) => {
-      let batch = this.batches.get(group)
-      if (batch === undefined) {
-        batch = []
-        this.batches.set(group, batch)
-        nextTurn(() => this.flush(group))
+      const entry = { bytes, idHex: toHex(sha256(bytes)), resolve }
+      if (!this.busy.has(group)) {
+        this.run(group, [entry])
+        return
       }
-      batch.push({ bytes, idHex: toHex(sha256(bytes)), resolve })
-      if (batch.length >= MAX_BATCH) this.flush(group)
+      const batch = this.waiting.get(group)
+      if (batch === undefined) this.waiting.set(group, [entry])
+      else batch.push(entry)
     })
   }
 
-  private flush(group: GroupLog): void {
-    const batch = this.batches.get(group)
-    if (batch === undefined) return
-    this.batches.delete(group)
+  private run(group: GroupLog, batch: Waiting[]): void {
+    this.busy.add(group)
     group
       .add(
         batch.map((w) => w.bytes),
         { source: 'gossip' }
       )
+      .finally(() => {
+        this.busy.delete(group)
+        const next = this.waiting.get(group)
+        if (next === undefined) return
+        this.waiting.delete(group)
+        // a very long queue goes in slices, so no single add holds the log for long
+        this.run(group, next.splice(0, MAX_BATCH))
+        if (next.length > 0) this.waiting.set(group, next)
+      })
       .then(
         (result) => {
           const added = new Set(result.added.map((e) => e.idHex))
@@ -74,11 +85,4 @@ function verdictOf(idHex: string, added: Set<string>, rejected: Map<string | und
   if (error === undefined && group.get(idHex) !== undefined) return { verdict: 'ignore', pending: false }
   // not added, not waiting, not held: it was rejected (entries that do not decode have no id to match)
   return { verdict: 'reject', pending: false, error: error ?? rejected.get(undefined) ?? new Error('entry was not accepted') }
-}
-
-/** setImmediate where there is one (Node), else the next macrotask (browsers). */
-function nextTurn(fn: () => void): void {
-  const immediate = (globalThis as { setImmediate?: (fn: () => void) => void }).setImmediate
-  if (immediate !== undefined) immediate(fn)
-  else setTimeout(fn, 0)
 }
