@@ -38,7 +38,7 @@ export {
   type Standing
 } from './group/membership-state.ts'
 export { assertPublicKey, type DeviceKey, deviceKeyFromBytes, deviceKeyToBytes, generateDeviceKey } from './identity/device-key.ts'
-export { fingerprint, safetyNumber } from './identity/safety-number.ts'
+export { fingerprint, type Sha512, safetyNumber } from './identity/safety-number.ts'
 export { libp2pSignatures, type Signatures } from './identity/signatures.ts'
 export {
   encodeInvitePayload,

@@ -17,6 +17,7 @@ export { type DaemonFlags, type DaemonOptions, daemonOptions } from './daemon/da
 export { MessageIndexer } from './daemon/message-indexer.ts'
 export { type ApiAddress, defaultHome, resolveHome } from './data-dir.ts'
 export * from './errors.ts'
+export { nodeSha512 } from './node-sha512.ts'
 export { nodeSignatures } from './node-signatures.ts'
 export { MessageIndex } from './store/message-index.ts'
 export { searchQuery } from './store/search-query.ts'

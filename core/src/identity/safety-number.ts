@@ -13,12 +13,15 @@ import { assertPublicKey } from './device-key.ts'
 const VERSION = new Uint8Array([0, 1])
 const GROUPS = 6
 
+/** SHA-512, injectable: 5,200 rounds take ~25 ms with @noble/hashes and ~5 ms with node:crypto. */
+export type Sha512 = (data: Uint8Array) => Uint8Array
+
 /** 30 digits in six groups of five: one device's fingerprint. */
-export function fingerprint(publicKey: Uint8Array): string {
+export function fingerprint(publicKey: Uint8Array, hash512: Sha512 = sha512): string {
   assertPublicKey(publicKey)
-  let hash = sha512(concat([VERSION, publicKey, publicKey]))
+  let hash = hash512(concat([VERSION, publicKey, publicKey]))
   for (let i = 1; i < FINGERPRINT_ITERATIONS; i++) {
-    hash = sha512(concat([hash, publicKey]))
+    hash = hash512(concat([hash, publicKey]))
   }
   const groups: string[] = []
   for (let g = 0; g < GROUPS; g++) {
@@ -33,7 +36,7 @@ export function fingerprint(publicKey: Uint8Array): string {
  * 60 digits for a pair of devices: both fingerprints, the lower key first, so
  * both people see the same number.
  */
-export function safetyNumber(a: Uint8Array, b: Uint8Array): string {
+export function safetyNumber(a: Uint8Array, b: Uint8Array, hash512: Sha512 = sha512): string {
   const [first, second] = compare(a, b) <= 0 ? [a, b] : [b, a]
-  return `${fingerprint(first)} ${fingerprint(second)}`
+  return `${fingerprint(first, hash512)} ${fingerprint(second, hash512)}`
 }

@@ -7,7 +7,7 @@
  * one signature check per batch) and one store write. So batches grow with
  * the load. Each message still gets its own verdict for gossipsub.
  */
-import { sha256 } from '@noble/hashes/sha2.js'
+import type { Entry } from '../codec/entry-codec.ts'
 import { toHex } from '../codec/hex.ts'
 import type { GroupLog } from '../log/group-log.ts'
 
@@ -24,7 +24,7 @@ export interface GossipOutcome {
 const MAX_BATCH = 512
 
 interface Waiting {
-  bytes: Uint8Array
+  entry: Entry
   idHex: string
   resolve: (outcome: GossipOutcome) => void
 }
@@ -35,9 +35,10 @@ export class GossipBatcher {
   /** Groups with an add under way. */
   private readonly busy = new Set<GroupLog>()
 
-  submit(group: GroupLog, bytes: Uint8Array): Promise<GossipOutcome> {
+  /** Submits an entry the validator has already decoded (so it is decoded and hashed once). */
+  submit(group: GroupLog, decoded: Entry): Promise<GossipOutcome> {
     return new Promise((resolve) => {
-      const entry = { bytes, idHex: toHex(sha256(bytes)), resolve }
+      const entry = { entry: decoded, idHex: toHex(decoded.id), resolve }
       if (!this.busy.has(group)) {
         this.run(group, [entry])
         return
@@ -52,7 +53,7 @@ export class GossipBatcher {
     this.busy.add(group)
     group
       .add(
-        batch.map((w) => w.bytes),
+        batch.map((w) => w.entry),
         { source: 'gossip' }
       )
       .finally(() => {

@@ -65,7 +65,7 @@ export class GossipValidator {
       if (own) this.catchUpLater(group, peer)
       return TopicValidatorResult.Ignore
     }
-    const outcome = await this.init.batcher.submit(group, data)
+    const outcome = await this.init.batcher.submit(group, entry)
     // a duplicate, or not really its author's: the token goes back
     if (outcome.verdict !== 'accept') guard.refund(author)
     if (outcome.verdict === 'reject') return this.reject(group, peer, outcome.error as Error, own)

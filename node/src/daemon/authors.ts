@@ -8,6 +8,7 @@
  */
 import { fingerprint, fromHex, type GroupLog } from '@causette/core'
 import type { AuthorView } from '../api/api-types.ts'
+import { nodeSha512 } from '../node-sha512.ts'
 
 const CACHE_SIZE = 10_000
 
@@ -24,7 +25,7 @@ export class Authors {
   fingerprint(keyHex: string): string {
     let value = this.fingerprints.get(keyHex)
     if (value === undefined) {
-      value = fingerprint(fromHex(keyHex))
+      value = fingerprint(fromHex(keyHex), nodeSha512)
       if (this.fingerprints.size >= CACHE_SIZE) this.fingerprints.delete(this.fingerprints.keys().next().value as string)
       this.fingerprints.set(keyHex, value)
     }

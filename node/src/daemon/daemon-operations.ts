@@ -24,6 +24,7 @@ import type {
   SyncState
 } from '../api/api-types.ts'
 import { UnknownMessageError } from '../errors.ts'
+import { nodeSha512 } from '../node-sha512.ts'
 import type { SearchHit } from '../store/message-index.ts'
 import { searchQuery } from '../store/search-query.ts'
 import type { GroupAuthors } from './authors.ts'
@@ -225,7 +226,7 @@ export class DaemonOperations {
     const { peer, settings } = this.parts
     const key = toHex(peer.key.publicKey)
     const name = settings.get('name')
-    return { ...(name === undefined ? {} : { name }), key, fingerprint: fingerprint(fromHex(key)), peerId: peer.peerId }
+    return { ...(name === undefined ? {} : { name }), key, fingerprint: fingerprint(fromHex(key), nodeSha512), peerId: peer.peerId }
   }
 
   /** Keeps the name in the settings and writes it into every group where this device can write now; the others get it once it can. */

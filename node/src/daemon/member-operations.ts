@@ -6,6 +6,7 @@
  * on every peer; verification and blocking are this device's own choices,
  * kept in its store.
  */
+
 import { fromHex, type GroupLog, type Role, safetyNumber, toHex } from '@causette/core'
 import type {
   BlockedResponse,
@@ -19,6 +20,7 @@ import type {
   SafetyNumberResponse
 } from '../api/api-types.ts'
 import { InvalidRequestError, SafetyNumberMismatchError, UnknownMemberError } from '../errors.ts'
+import { nodeSha512 } from '../node-sha512.ts'
 import type { GroupAuthors } from './authors.ts'
 import type { DaemonParts } from './daemon.ts'
 import type { KnownGroup } from './group-directory.ts'
@@ -219,7 +221,7 @@ export class MemberOperations {
     return {
       group: known.ref,
       member,
-      safetyNumber: safetyNumber(fromHex(this.self), fromHex(key)),
+      safetyNumber: safetyNumber(fromHex(this.self), fromHex(key), nodeSha512),
       verified: this.parts.verified.isVerified(key, member.fingerprint)
     }
   }
