@@ -1,8 +1,11 @@
 /**
  * Where the time goes in a CPU profile: `node test/bench/profile-summary.ts
- * FILE.cpuprofile [--top N] [--callers FUNCTION]` prints self time by package
- * (or Causette folder) and the costliest functions, or the call paths that
- * reach one function, for the notes in RESULTS.md. Make the profile with
+ * FILE.cpuprofile [--top N] [--callers FUNCTION] [--from S] [--to S]
+ * [--timeline]` prints self time by package (or Causette folder) and the
+ * costliest functions, or the call paths that reach one function, for the
+ * notes in RESULTS.md; --from/--to keep only the samples between two moments
+ * (seconds from the profile's start), and --timeline prints how busy each
+ * second was, to find the phase worth reading. Make the profile with
  * `node --cpu-prof --cpu-prof-dir=DIR test/bench/run.ts --only NAME --no-record`.
  */
 import { readFile } from 'node:fs/promises'
@@ -36,7 +39,13 @@ function ownerOf(url: string, functionName: string): string {
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { top: { type: 'string', default: '25' }, callers: { type: 'string' } }
+  options: {
+    top: { type: 'string', default: '25' },
+    callers: { type: 'string' },
+    from: { type: 'string', default: '0' },
+    to: { type: 'string', default: 'Infinity' },
+    timeline: { type: 'boolean', default: false }
+  }
 })
 const file = positionals[0]
 if (file === undefined) {
@@ -46,9 +55,27 @@ if (file === undefined) {
 const profile = JSON.parse(await readFile(file, 'utf8')) as Profile
 const byId = new Map(profile.nodes.map((n) => [n.id, n]))
 const selfUs = new Map<number, number>()
+const fromUs = Number(values.from) * 1e6
+const toUs = Number(values.to) * 1e6
+/** Busy µs in each second of the profile, for --timeline. */
+const busyBySecond: number[] = []
+let at = 0
 for (let i = 0; i < profile.samples.length; i++) {
   const id = profile.samples[i] as number
-  selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0))
+  const delta = profile.timeDeltas[i] ?? 0
+  at += delta
+  if (byId.get(id)?.callFrame.functionName !== '(idle)') {
+    const second = Math.floor(at / 1e6)
+    busyBySecond[second] = (busyBySecond[second] ?? 0) + delta
+  }
+  if (at < fromUs || at > toUs) continue
+  selfUs.set(id, (selfUs.get(id) ?? 0) + delta)
+}
+if (values.timeline) {
+  console.log('busy share of each second of the profile:')
+  for (let s = 0; s < busyBySecond.length; s++)
+    console.log(`${String(s).padStart(4)} s  ${(((busyBySecond[s] ?? 0) / 1e6) * 100).toFixed(0).padStart(3)} %`)
+  process.exit(0)
 }
 const total = [...selfUs.values()].reduce((a, b) => a + b, 0)
 const idle = [...selfUs].filter(([id]) => byId.get(id)?.callFrame.functionName === '(idle)').reduce((a, [, us]) => a + us, 0)

@@ -4,7 +4,9 @@
  * one the author gave in the group's log (its `profile` operations), and
  * for this device the one in its settings until the log shows one — and
  * whether someone else in the group goes by the same name, in which case
- * the fingerprint is what tells them apart.
+ * the fingerprint is what tells them apart. A member's fingerprint is
+ * computed when it joins (warm()), one key per turn of the event loop, so
+ * its first messages do not pay for it while they are being taken in.
  */
 import { fingerprint, fromHex, type GroupLog } from '@causette/core'
 import type { AuthorView } from '../api/api-types.ts'
@@ -16,6 +18,10 @@ export class Authors {
   readonly self: string
   private readonly selfName: () => string | undefined
   private readonly fingerprints = new Map<string, string>()
+  /** Groups whose members warm() is to go through, and keys waiting for their fingerprints. */
+  private readonly groupsToWarm = new Set<GroupLog>()
+  private readonly toWarm = new Set<string>()
+  private warming: ReturnType<typeof setImmediate> | undefined
 
   constructor(selfKeyHex: string, selfName: () => string | undefined) {
     this.self = selfKeyHex
@@ -30,6 +36,36 @@ export class Authors {
       this.fingerprints.set(keyHex, value)
     }
     return value
+  }
+
+  /**
+   * Computes the fingerprints of a group's members in the background, one
+   * per turn, before anyone asks for them. Called on every membership
+   * change: the members are listed once per turn however many changed.
+   */
+  warm(log: GroupLog): void {
+    this.groupsToWarm.add(log)
+    this.warming ??= setImmediate(() => this.warmNext())
+  }
+
+  /** Stops warming (the daemon is stopping). */
+  stop(): void {
+    if (this.warming !== undefined) clearImmediate(this.warming)
+    this.warming = undefined
+    this.groupsToWarm.clear()
+    this.toWarm.clear()
+  }
+
+  private warmNext(): void {
+    this.warming = undefined
+    for (const log of this.groupsToWarm) for (const m of log.members()) if (!this.fingerprints.has(m.key)) this.toWarm.add(m.key)
+    this.groupsToWarm.clear()
+    const key = this.toWarm.values().next().value
+    if (key === undefined) return
+    this.toWarm.delete(key)
+    // the cache is sized for the members a daemon shows; warming never evicts what was asked for
+    if (this.fingerprints.size < CACHE_SIZE) this.fingerprint(key)
+    if (this.toWarm.size > 0) this.warming = setImmediate(() => this.warmNext())
   }
 
   /**

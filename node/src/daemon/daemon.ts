@@ -30,13 +30,13 @@ import {
   writePrivateFile
 } from '../data-dir.ts'
 import { DaemonAlreadyRunningError, PortInUseError } from '../errors.ts'
-import { nodeSignatures } from '../node-signatures.ts'
 import { BlockList } from '../store/block-list.ts'
 import { KnownPeers } from '../store/known-peers.ts'
 import { MessageIndex } from '../store/message-index.ts'
 import { Settings } from '../store/settings.ts'
 import { SqliteStore } from '../store/sqlite-store.ts'
 import { VerifiedMembers } from '../store/verified-members.ts'
+import { WorkerSignatures } from '../worker-signatures.ts'
 import { Authors } from './authors.ts'
 import { DaemonOperations } from './daemon-operations.ts'
 import type { DaemonOptions } from './daemon-options.ts'
@@ -60,6 +60,7 @@ export interface DaemonParts {
   blockList: BlockList
   directory: GroupDirectory
   authors: Authors
+  signatures: WorkerSignatures
   displayName: DisplayNamePublisher
   dialer: PeerDialer
   startedAt: number
@@ -106,11 +107,13 @@ export class Daemon {
     await ensureWritableHome(options.home)
     const store = await openStore(options.home)
     let peer: CausettePeer | undefined
+    // live gossip checks a signature per entry: on a worker thread, off the thread that does the rest
+    const signatures = new WorkerSignatures()
     try {
       const { key, created } = await loadOrCreateDeviceKey(join(options.home, DEVICE_KEY_FILE))
       // this device's entries are fsynced before they are published; others' need not wait for the disk
       store.setDurableAuthor(key.publicKey)
-      peer = await CausettePeer.create({ key, store: new DeferredGroupsStore(store), signatures: nodeSignatures(), ...libp2pParts(options) })
+      peer = await CausettePeer.create({ key, store: new DeferredGroupsStore(store), signatures, ...libp2pParts(options) })
       if (created) onEvent?.({ type: 'key:generated', peerId: peer.peerId })
       const blockList = new BlockList(store.database)
       // before going online: a blocked device is never let in, and its messages never shown
@@ -140,6 +143,7 @@ export class Daemon {
           index,
           indexer: new MessageIndexer(index),
           settings,
+          signatures,
           verified: new VerifiedMembers(store.database),
           blockList,
           directory,
@@ -159,6 +163,7 @@ export class Daemon {
       return daemon
     } catch (err) {
       await peer?.stop().catch(() => undefined)
+      await signatures.close()
       await store.close()
       throw err
     }
@@ -258,7 +263,7 @@ export class Daemon {
 
   /** Turns the peer's events into DaemonEvents, and keeps the message index and group names current. */
   private wire(): void {
-    const { peer, directory, dialer, indexer, displayName, emit } = this.parts
+    const { peer, directory, dialer, indexer, displayName, authors, emit } = this.parts
     peer.addEventListener('entries', (evt) => {
       const { groupId, entries, source } = evt.detail
       const known = directory.get(groupId)
@@ -278,8 +283,10 @@ export class Daemon {
       log.addEventListener('membership', () => {
         emit({ type: 'group:membership', groupId: known.idHex })
         void displayName.consider(log)
+        authors.warm(log)
       })
       void displayName.consider(log)
+      authors.warm(log)
     })
     peer.addEventListener('sync:started', (evt) => emit({ type: 'sync:started', ...evt.detail }))
     peer.addEventListener('sync:progress', (evt) => emit({ type: 'sync:progress', ...evt.detail }))
@@ -337,8 +344,10 @@ export class Daemon {
   private async shutdown(): Promise<void> {
     this.parts.emit({ type: 'stopping' })
     this.parts.dialer.stop()
+    this.parts.authors.stop()
     await this.api.close()
     await this.peer.stop()
+    await this.parts.signatures.close()
     // a group half-opened when the stop came gives up at its next store read
     await this.opening.catch(() => undefined)
     this.parts.indexer.flush()

@@ -1,9 +1,15 @@
-/** Settings: this device's local preferences (its display name, ...), in the store's `settings` table. */
+/**
+ * Settings: this device's local preferences (its display name, ...), in the
+ * store's `settings` table. The daemon is the table's only writer (the data
+ * directory is locked to one daemon), so values read once are kept: the
+ * display name is asked for with every batch of messages shown.
+ */
 import type { DatabaseSync, StatementSync } from 'node:sqlite'
 
 export class Settings {
   private readonly getStatement: StatementSync
   private readonly setStatement: StatementSync
+  private readonly cache = new Map<string, string | undefined>()
 
   constructor(db: DatabaseSync) {
     this.getStatement = db.prepare('SELECT value FROM settings WHERE name = ?')
@@ -11,10 +17,14 @@ export class Settings {
   }
 
   get(name: string): string | undefined {
-    return (this.getStatement.get(name) as { value: string } | undefined)?.value
+    if (this.cache.has(name)) return this.cache.get(name)
+    const value = (this.getStatement.get(name) as { value: string } | undefined)?.value
+    this.cache.set(name, value)
+    return value
   }
 
   set(name: string, value: string): void {
     this.setStatement.run(name, value)
+    this.cache.set(name, value)
   }
 }
