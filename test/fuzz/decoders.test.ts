@@ -20,7 +20,9 @@ describe(`fuzzing the decoders of untrusted input (named errors only, < ${INPUT_
     reconciler: 'Reconciler.receive answers arbitrary ranges with well-ordered replies, offering only entries it holds, or MalformedSyncFrameError',
     'sync-session': 'SyncSession.receive, in every state, ends on arbitrary frames with sync errors only and lets no foreign entry into the log',
     'log-add':
-      'GroupLog.add rejects entries a hostile member signed with changed fields or any body, with named errors in its result, never by throwing'
+      'GroupLog.add rejects entries a hostile member signed with changed fields or any body, with named errors in its result, never by throwing',
+    'control-api':
+      "a daemon's control API answers malformed requests (bodies, paths, types, sizes) with a 4xx and a JSON error, never a 5xx, and still sends and keeps every message"
   }
 
   for (const [name, spec] of Object.entries(expectations)) {

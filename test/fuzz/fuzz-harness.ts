@@ -4,7 +4,9 @@
  * success or in one of the named errors the target allows, which must be
  * error classes core exports; must take under 100 ms; and the heap must not
  * grow across the run. A failing input is shrunk, saved as a regression and
- * reported with fast-check's seed and path.
+ * reported with fast-check's seed and path. A target may hold a resource for
+ * its run (a daemon): `open` takes it before the heap is measured, `close`
+ * checks what must still hold after the run and frees it.
  */
 import v8 from 'node:v8'
 import vm from 'node:vm'
@@ -26,6 +28,17 @@ export interface FuzzTarget<T> {
    * of an input it did not reject, for the summary.
    */
   run(input: T): string | undefined | Promise<string | undefined> | void | Promise<void>
+  /** Called once before the first input (and before the heap is measured). */
+  open?(): Promise<void>
+  /** Called once after the last input; throws if what must hold after the run does not. */
+  close?(): Promise<void>
+  /**
+   * The time the last input took where it counts (a server's handling of a
+   * request, without the client around it); undefined: the whole run.
+   */
+  lastTookMs?(): number | undefined
+  /** What else to say about the run, for summaries. */
+  summary?(): string
 }
 
 export interface FuzzOutcome {
@@ -40,6 +53,8 @@ export interface FuzzOutcome {
   slowestMs: number
   heapGrowthMb: number
   failure?: string
+  /** The target's own summary. */
+  notes?: string
 }
 
 export const INPUT_TIME_LIMIT_MS = 100
@@ -71,6 +86,21 @@ export async function fuzzTarget<T>(target: FuzzTarget<T>, budget: { runs?: numb
     slowestMs: 0,
     heapGrowthMb: 0
   }
+  await target.open?.()
+  try {
+    await fuzzInputs(target, budget, outcome)
+  } finally {
+    outcome.notes = target.summary?.()
+    try {
+      await target.close?.()
+    } catch (err) {
+      outcome.failure ??= `after the run: ${(err as Error).message}`
+    }
+  }
+  return outcome
+}
+
+async function fuzzInputs<T>(target: FuzzTarget<T>, budget: { runs?: number; seconds?: number; seed?: number }, outcome: FuzzOutcome): Promise<void> {
   collectGarbage()
   const heapBefore = process.memoryUsage().heapUsed
   for (const regression of loadRegressions(target.name)) {
@@ -79,7 +109,7 @@ export async function fuzzTarget<T>(target: FuzzTarget<T>, budget: { runs?: numb
       await check(target, regression.input as T, outcome)
     } catch (err) {
       outcome.failure = `regression ${regression.file} fails again: ${(err as Error).message}`
-      return outcome
+      return
     }
   }
   const details = await fc.check(
@@ -102,20 +132,19 @@ export async function fuzzTarget<T>(target: FuzzTarget<T>, budget: { runs?: numb
   if (outcome.failure === undefined && outcome.heapGrowthMb > HEAP_GROWTH_LIMIT_MB) {
     outcome.failure = `the heap grew by ${outcome.heapGrowthMb.toFixed(1)} MB over ${outcome.inputs} inputs`
   }
-  return outcome
 }
 
 async function check<T>(target: FuzzTarget<T>, input: T, outcome: FuzzOutcome): Promise<void> {
   outcome.inputs++
   const started = performance.now()
   const { error, label } = await attempt(target, input)
-  let took = performance.now() - started
+  let took = target.lastTookMs?.() ?? performance.now() - started
   if (took > INPUT_TIME_LIMIT_MS) {
     // a pause of the machine or the collector is not the input's fault: it must be slow every time
     for (let i = 0; i < 2 && took > INPUT_TIME_LIMIT_MS; i++) {
       const again = performance.now()
       await attempt(target, input)
-      took = Math.min(took, performance.now() - again)
+      took = Math.min(took, target.lastTookMs?.() ?? performance.now() - again)
     }
     if (took > INPUT_TIME_LIMIT_MS) throw new FuzzFailure(`${target.name}: one input took ${took.toFixed(0)} ms (limit ${INPUT_TIME_LIMIT_MS} ms)`)
   }
@@ -144,6 +173,6 @@ export function describeOutcome(o: FuzzOutcome): string {
   return (
     `fuzz ${o.target} (${o.decoder}): ${n(o.inputs)} inputs (${n(o.regressions)} saved regressions): ` +
     `${outcomes.join(', ')}; slowest ${o.slowestMs.toFixed(1)} ms, heap ${o.heapGrowthMb >= 0 ? '+' : ''}${o.heapGrowthMb.toFixed(1)} MB; ` +
-    `found: ${o.failure === undefined ? 'nothing' : 'a failure'}`
+    `found: ${o.failure === undefined ? 'nothing' : 'a failure'}${o.notes === undefined ? '' : `; ${o.notes}`}`
   )
 }

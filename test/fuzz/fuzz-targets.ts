@@ -1,4 +1,5 @@
 /** Every fuzz target, built on one corpus, with the inputs `npm test` gives each (≥ 100,000 in all). */
+import { apiTarget } from './api-target.ts'
 import { buildCorpus } from './corpus.ts'
 import { entryTarget, frameTarget, inviteTarget, operationTarget } from './decoder-targets.ts'
 import type { FuzzTarget } from './fuzz-harness.ts'
@@ -20,7 +21,8 @@ export async function fuzzTargets(): Promise<BudgetedTarget[]> {
     [inviteTarget(corpus) as FuzzTarget<never>, 15_000],
     [(await reconcilerTarget(corpus)) as FuzzTarget<never>, 10_000],
     [(await sessionTarget(corpus)) as FuzzTarget<never>, 3_000],
-    [logTarget(corpus) as FuzzTarget<never>, 3_000]
+    [logTarget(corpus) as FuzzTarget<never>, 3_000],
+    [apiTarget() as FuzzTarget<never>, 8_000]
   ]
   return targets.map(([target, runs]) => ({ target, runs }))
 }

@@ -9,7 +9,7 @@ import { timingSafeEqual } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Daemon } from '../daemon/daemon.ts'
-import { DaemonStoppingError, MethodNotAllowedError, RouteNotFoundError, UnauthorizedError } from '../errors.ts'
+import { DaemonStoppingError, InvalidRequestError, MethodNotAllowedError, RouteNotFoundError, UnauthorizedError } from '../errors.ts'
 import type { ApiErrorBody, DaemonEvent } from './api-types.ts'
 import { statusOf } from './error-status.ts'
 import { EventStream } from './event-stream.ts'
@@ -71,8 +71,8 @@ export class ApiServer {
   }
 
   private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', `http://${API_HOST}`)
     if (!this.authorized(req)) throw new UnauthorizedError()
+    const url = requestUrl(req.url ?? '/')
     const method = req.method ?? 'GET'
     const matching = this.routes.filter((r) => r.path.test(url.pathname))
     if (matching.length === 0) throw new RouteNotFoundError(method, url.pathname)
@@ -140,6 +140,19 @@ export class ApiServer {
       'cache-control': 'no-store'
     })
     res.end(text)
+  }
+}
+
+/**
+ * The URL of a request target. A path is taken as a path even when it starts
+ * with `//` (which a URL parser reads as a host: `//` alone, or `//[`, would
+ * not parse at all); a target that is no URL is the client's fault.
+ */
+function requestUrl(target: string): URL {
+  try {
+    return new URL(target.startsWith('/') ? `http://${API_HOST}${target}` : target, `http://${API_HOST}`)
+  } catch {
+    throw new InvalidRequestError(`the request target ${JSON.stringify(target.slice(0, 200))} is not a URL path such as /v1/status`)
   }
 }
 
