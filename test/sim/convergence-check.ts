@@ -1,11 +1,15 @@
 /**
- * What must hold once a run has healed: every peer holds the same log (order
- * and heads) and shows the same view, nothing waits for missing parents, no
- * honest author looks like an equivocator, every entry acknowledged to its
- * author is everywhere, and nothing was invented or shown twice.
+ * What must hold once a run has healed: every peer that holds the group
+ * (members, and those removed or gone, who keep their logs) holds the same
+ * log (order and heads), nothing waits for missing parents, no honest author
+ * looks like an equivocator, every entry acknowledged to its author is
+ * everywhere and nothing was invented; every member can read every entry and
+ * shows the same view, with each acknowledged message shown exactly once
+ * unless its author wrote it while out of the group. Membership itself is
+ * checked in membership-check.ts.
  */
 import { isDeepStrictEqual } from 'node:util'
-import { type GroupLog, toHex } from '@causette/core'
+import { type GroupLog, inGap, toHex } from '@causette/core'
 import type { SimPeer } from './sim-peer.ts'
 
 export interface Acknowledged {
@@ -16,13 +20,34 @@ export interface Acknowledged {
   isMessage: boolean
 }
 
+/** The peers that hold the group: all but those never invited. */
+export function holders(peers: readonly SimPeer[]): SimPeer[] {
+  return peers.filter((p) => p.incarnation > 0)
+}
+
+/** Those of `peers` that are members as `log` sees it. */
+export function membersOf(log: GroupLog, peers: readonly SimPeer[]): SimPeer[] {
+  const members = log.membership()?.members
+  return peers.filter((p) => members?.has(toHex(p.key.publicKey)) === true)
+}
+
 export function convergenceProblems(peers: readonly SimPeer[], acknowledged: ReadonlyMap<string, Acknowledged>): string[] {
   const problems: string[] = []
-  const down = peers.filter((p) => !p.running)
+  const holding = holders(peers)
+  const down = holding.filter((p) => !p.running)
   if (down.length > 0) return [`peers still down after the heal: ${down.map((p) => p.name).join(', ')}`]
-  const messages = [...acknowledged.values()].filter((a) => a.isMessage).length
-  const reference = fingerprint(peers[0]?.runningLog as GroupLog)
-  for (const peer of peers) {
+  const first = (holding[0] as SimPeer).runningLog
+  // a message its author wrote while out of the group (removed, unaware of it) is hidden from every view
+  const gaps = first.membership()?.gaps ?? new Map()
+  const hidden = (id: string) => {
+    const e = first.get(id)
+    return e !== undefined && inGap(gaps, e.authorHex, e.seq)
+  }
+  const messages = [...acknowledged].filter(([id, a]) => a.isMessage && !hidden(id)).length
+  const reference = fingerprint(first)
+  const members = membersOf(first, holding)
+  const view = members[0]?.runningLog.view.snapshot()
+  for (const peer of holding) {
     const log = peer.runningLog
     if (log.pendingCount > 0) problems.push(`${peer.name} still holds ${log.pendingCount} entries waiting for parents`)
     if (log.equivocations().length > 0)
@@ -35,31 +60,39 @@ export function convergenceProblems(peers: readonly SimPeer[], acknowledged: Rea
     // every entry is the genesis or an acknowledged write: anything else was invented
     if (log.size !== acknowledged.size + 1)
       problems.push(`${peer.name} holds ${log.size} entries; 1 genesis + ${acknowledged.size} acknowledged were written`)
-    if (log.view.messageCount !== messages) problems.push(`${peer.name} shows ${log.view.messageCount} messages; ${messages} were written`)
-    const unshown = [...acknowledged].find(([id, a]) => a.isMessage && log.view.message(id) === undefined)
-    if (unshown !== undefined) problems.push(`${peer.name} does not show message ${unshown[0].slice(0, 12)} by ${unshown[1].author}`)
+    if (members.includes(peer)) {
+      if (log.sealedCount > 0) problems.push(`${peer.name}, a member, still cannot read ${log.sealedCount} entries`)
+      if (log.view.messageCount !== messages)
+        problems.push(`${peer.name} shows ${log.view.messageCount} messages; ${messages} were written by members in the group`)
+      const unshown = [...acknowledged].find(([id, a]) => a.isMessage && !hidden(id) && log.view.message(id) === undefined)
+      if (unshown !== undefined) problems.push(`${peer.name} does not show message ${unshown[0].slice(0, 12)} by ${unshown[1].author}`)
+      if (!isDeepStrictEqual(log.view.snapshot(), view)) problems.push(`${peer.name} shows a different view from ${members[0]?.name}`)
+    }
+    if (peer === holding[0]) continue
     const own = fingerprint(log)
-    if (peer === peers[0]) continue
     const at = own.order.findIndex((id, i) => id !== reference.order[i])
     if (at >= 0 || own.order.length !== reference.order.length) {
       problems.push(
-        `${peer.name} orders the log differently from p0 (from position ${at >= 0 ? at : Math.min(own.order.length, reference.order.length)})`
+        `${peer.name} orders the log differently from ${holding[0]?.name} (from position ${at >= 0 ? at : Math.min(own.order.length, reference.order.length)})`
       )
     }
-    if (own.heads !== reference.heads) problems.push(`${peer.name} has heads ${own.heads.slice(0, 40)}…, p0 has ${reference.heads.slice(0, 40)}…`)
-    if (!isDeepStrictEqual(own.view, reference.view)) problems.push(`${peer.name} shows a different view from p0`)
+    if (own.heads !== reference.heads)
+      problems.push(`${peer.name} has heads ${own.heads.slice(0, 40)}…, ${holding[0]?.name} has ${reference.heads.slice(0, 40)}…`)
   }
   return problems
 }
 
 /** Cheap test that the logs agree, used to stop settling early. */
 export function logsAgree(peers: readonly SimPeer[]): boolean {
-  const first = peers[0]?.log
+  const holding = holders(peers)
+  const first = holding[0]?.log
   if (first === undefined) return false
   const heads = first.heads().map(toHex).join()
-  return peers.every((p) => p.log !== undefined && p.log.size === first.size && p.log.pendingCount === 0 && p.log.heads().map(toHex).join() === heads)
+  return holding.every(
+    (p) => p.log !== undefined && p.log.size === first.size && p.log.pendingCount === 0 && p.log.heads().map(toHex).join() === heads
+  )
 }
 
 function fingerprint(log: GroupLog) {
-  return { order: log.entries().map((e) => e.idHex), heads: log.heads().map(toHex).join(','), view: log.view.snapshot() }
+  return { order: log.entries().map((e) => e.idHex), heads: log.heads().map(toHex).join(',') }
 }

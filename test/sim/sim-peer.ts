@@ -2,7 +2,8 @@
  * One simulated peer: a device key, a memory store that outlives restarts,
  * and while running the real GroupLog opened from that store. Stopping drops
  * the log and everything in memory, as a closed tab or killed daemon does;
- * restarting opens the log again from the store.
+ * restarting opens the log again from the store. A peer may start outside
+ * the group and join during the run (membership.ts).
  */
 import { type DeviceKey, GroupLog, type GroupLogInit, MemoryStore, type Signatures, SyncCascade, syncTag, toHex } from '@causette/core'
 
@@ -40,6 +41,10 @@ export class SimPeer {
   syncTagHex = ''
   /** Whom to sync with after a sync: CausettePeer's own policy, one per life of the peer. */
   cascade = new SyncCascade()
+  /** Whether this peer has joined the group (at setup or by invite): a person using it now writes, or tries to. */
+  joined = false
+  /** Called each time the peer starts or restarts with its log (membership.ts listens to the log's events). */
+  onStart: (peer: SimPeer) => void = () => undefined
   private readonly env: PeerEnvironment
   private groupId: Uint8Array | undefined
 
@@ -92,6 +97,7 @@ export class SimPeer {
     this.seenGossip.clear()
     this.cascade = new SyncCascade()
     this.syncTagHex = toHex(syncTag(log.syncKey))
+    this.onStart(this)
     return log
   }
 

@@ -1,4 +1,5 @@
 /** Totals over many simulation runs, the summary line they print, and the command that replays one run. */
+import type { MembershipCounts } from './membership.ts'
 import type { SimConfig, SimReport } from './simulation.ts'
 
 export interface SimTotals {
@@ -13,6 +14,8 @@ export interface SimTotals {
   restarts: number
   syncsCompleted: number
   syncsBroken: number
+  syncsRefused: number
+  membership: MembershipCounts
   events: number
   failures: SimReport[]
 }
@@ -30,6 +33,20 @@ export function emptyTotals(): SimTotals {
     restarts: 0,
     syncsCompleted: 0,
     syncsBroken: 0,
+    syncsRefused: 0,
+    membership: {
+      invites: 0,
+      joins: 0,
+      joinsFailed: 0,
+      removals: 0,
+      roleChanges: 0,
+      rekeys: 0,
+      autoRekeys: 0,
+      leaves: 0,
+      refused: 0,
+      forged: 0,
+      forgedRejections: 0
+    },
     events: 0,
     failures: []
   }
@@ -47,17 +64,24 @@ export function addReport(totals: SimTotals, r: SimReport): void {
   totals.restarts += r.restarts
   totals.syncsCompleted += r.sync.completed
   totals.syncsBroken += r.sync.broken
+  totals.syncsRefused += r.sync.refused
+  for (const k of Object.keys(totals.membership) as Array<keyof MembershipCounts>) totals.membership[k] += r.membership[k]
   totals.events += r.events
   if (r.problems.length > 0) totals.failures.push(r)
 }
 
 export function summaryLine(label: string, config: Pick<SimConfig, 'peers' | 'ops' | 'signatures'>, t: SimTotals, seconds: number): string {
   const n = (x: number) => x.toLocaleString('en-US')
+  const m = t.membership
   return (
     `${label}: ${n(t.seeds)} seeds × ${config.peers} peers × ${config.ops} operations (${config.signatures} signatures) in ${seconds.toFixed(1)} s ` +
     `(${(t.seeds / seconds).toFixed(1)} seeds/s); ${n(t.entries)} entries, ${n(t.events)} events; faults: ` +
     `${n(t.dropped)} of ${n(t.gossipSent)} gossip messages dropped, ${n(t.duplicated)} duplicated, ${n(t.streamsBroken)} sync streams broken, ` +
-    `${n(t.partitions)} partitions, ${n(t.restarts)} restarts; ${n(t.syncsCompleted)} syncs completed, ${n(t.syncsBroken)} broken and retried; ` +
+    `${n(t.partitions)} partitions, ${n(t.restarts)} restarts; ${n(t.syncsCompleted)} syncs completed, ${n(t.syncsBroken)} broken and retried, ` +
+    `${n(t.syncsRefused)} refused to removed members; membership: ${n(m.invites)} invites, ${n(m.joins)} joins (${n(m.joinsFailed)} given up: invite used or void), ` +
+    `${n(m.removals)} removals, ${n(m.roleChanges)} role changes, ${n(m.rekeys)} rekeys + ${n(m.autoRekeys)} automatic, ${n(m.leaves)} leaves, ` +
+    `${n(m.refused)} writes refused (non-admins removing or changing roles, departed members writing), ` +
+    `${n(m.forged)} entries forged by removed members (${n(m.forgedRejections)} rejections); ` +
     `found: ${t.failures.length === 0 ? 'no failure' : `${t.failures.length} failing seeds`}`
   )
 }

@@ -20,11 +20,21 @@ async function simulate(first: number, count: number, signatures: SignatureSchem
 }
 
 describe('deterministic simulation: real GroupLog and SyncSession over a faulty simulated network', () => {
-  it(`converges on ${OPERATIONS}-operation runs of 500 seeds × ${PEERS} peers with keyed-hash signatures (a fast stand-in for Ed25519): same log, heads and view everywhere, no acknowledged write missing`, async () => {
+  it(`converges on ${OPERATIONS}-operation runs of 500 seeds × ${PEERS} peers with keyed-hash signatures (a fast stand-in for Ed25519): same log, heads and view everywhere, no acknowledged write missing, one membership, removed members locked out`, async () => {
     const totals = await simulate(1, 500, 'keyed-hash', 'simulation, keyed-hash signatures')
     // the runs did meet every kind of fault, or convergence would prove little
     assert.ok(totals.dropped > 0 && totals.duplicated > 0 && totals.streamsBroken > 0, 'messages were dropped and duplicated, streams broken')
     assert.ok(totals.partitions >= 500 && totals.restarts >= 500, `partitions (${totals.partitions}) and restarts (${totals.restarts}) happened`)
+    // and membership changed under them: joins by invite, removals, roles, rekeys, refused and forged writes
+    const m = totals.membership
+    assert.ok(
+      m.joins >= 250 && m.removals >= 250 && m.roleChanges >= 250 && m.rekeys + m.autoRekeys >= 500,
+      `membership changed: ${JSON.stringify(m)}`
+    )
+    assert.ok(
+      m.refused > 0 && m.forged > 0 && m.leaves > 0 && totals.syncsRefused > 0,
+      `departed members and non-admins were refused: ${JSON.stringify(m)}`
+    )
   })
 
   it(`converges on 25 seeds × ${PEERS} peers × ${OPERATIONS} operations with real Ed25519 signatures (nodeSignatures)`, async () => {

@@ -3,18 +3,23 @@
  * stores) and the real SyncSession, over SimNetwork, writing O operations
  * while the network drops, duplicates, delays and reorders messages, breaks
  * sync streams, partitions and heals, and peers stop and restart from their
- * stores. Then the network heals and the run checks convergence-check.ts.
+ * stores. One or two peers start outside the group and join by invite during
+ * the run; admins change roles and remove members, members rekey and leave
+ * (workload.ts, membership.ts). Then the network heals and the run checks
+ * convergence-check.ts and membership-check.ts.
  * Everything (keys, nonces, schedule) comes from the seed, so a seed replays
  * exactly.
  */
 import { createHash } from 'node:crypto'
-import type { Signatures } from '@causette/core'
+import { type LogEntry, type Signatures, toHex } from '@causette/core'
 import { nodeSignatures } from '@causette/node'
 import { SeededRandom } from '../fixtures/random.ts'
 import { type Acknowledged, convergenceProblems, logsAgree } from './convergence-check.ts'
 import { seededDeviceKey, seedRandomValues } from './deterministic-random.ts'
 import { EventQueue } from './event-queue.ts'
 import { keyedHashSignatures } from './keyed-hash-signatures.ts'
+import { lastOwn, type MembershipCounts, removedFrom, SimMembership } from './membership.ts'
+import { membershipProblems } from './membership-check.ts'
 import { type FaultRates, SimNetwork } from './sim-network.ts'
 import { type LogState, SimPeer, stateOf } from './sim-peer.ts'
 import { SyncCoordinator, type SyncCounts } from './sync-coordinator.ts'
@@ -46,6 +51,7 @@ export interface SimReport {
   partitions: number
   restarts: number
   sync: SyncCounts
+  membership: MembershipCounts
   simulatedMs: number
   events: number
   /** SHA-256 of p0's final order of entry ids: two runs of one seed must agree on it. */
@@ -124,13 +130,18 @@ async function simulate(config: SimConfig): Promise<SimReport> {
     for (const n of network.neighbours(from)) if (n !== except) network.gossip(from, n, () => receiveGossip(n, from, bytes))
   }
 
-  // the lower peer starts the sync when a link comes up, as both see the subscription
-  network.onLinkUp = (a, b) => sync.request(Math.min(a, b), Math.max(a, b))
+  // the lower peer starts the sync when a link comes up, as both see the subscription (not with a device it removed)
+  network.onLinkUp = (a, b) => {
+    const [low, high] = [peers[Math.min(a, b)] as SimPeer, peers[Math.max(a, b)] as SimPeer]
+    if (!removedFrom(low.log, toHex(high.key.publicKey))) sync.request(low.index, high.index)
+  }
   const creator = peers[0] as SimPeer
   const group = await creator.createGroup('Simulated group')
-  // every peer becomes a member before the network starts: an invite from the
-  // creator, the creator's log handed over as a sync would, then its join
-  for (const p of peers.slice(1)) {
+  // the last one or two peers start outside the group; the others become
+  // members before the network starts: an invite from the creator, the
+  // creator's log handed over as a sync would, then its join
+  const insiders = config.peers >= 3 ? config.peers - 1 - random.int(2) : config.peers
+  for (const p of peers.slice(1, insiders)) {
     const inviteId = await group.invite()
     const log = await p.joinGroup(group.id, group.secret)
     await log.add(group.entries().map((e) => e.bytes))
@@ -139,29 +150,58 @@ async function simulate(config: SimConfig): Promise<SimReport> {
   }
   // the invites and joins are acknowledged writes like any other
   for (const e of group.entries().slice(1)) acknowledged.set(e.idHex, { kind: e.op?.type ?? 'sealed', author: 'setup', isMessage: false })
-  for (const p of peers) {
+  const acknowledge = (peer: SimPeer, entry: LogEntry, kind: string) => {
+    const isMessage = entry.op?.type === 'message'
+    acknowledged.set(entry.idHex, { kind, author: peer.name, isMessage })
+    if (isMessage) peer.ownMessages.push(entry.id)
+    publish(peer.index, entry.bytes)
+  }
+  const goOnline = (p: SimPeer) => {
     network.setOnline(p.index, true)
     sync.antiEntropy(p, ANTI_ENTROPY_MS)
   }
+  const membership = new SimMembership(
+    { queue, random, signatures, group, problem, acknowledge, goOnline, requestSync: (from, to) => sync.request(from.index, to.index) },
+    peers.slice(insiders)
+  )
+  for (const p of peers) p.onStart = (started) => membership.attach(started)
+  for (const p of peers.slice(0, insiders)) {
+    p.joined = true
+    membership.attach(p)
+    goOnline(p)
+  }
 
-  // operations
+  // operations: by the peers that joined, members or not any more (a member waiting for the current key does not write)
   let written = 0
   const write = async (n: number): Promise<void> => {
-    const ready = peers.filter((p) => p.running && p.runningLog.size > 0)
+    const ready = peers.filter((p) => p.joined && p.running && (p.runningLog.canWrite() || !p.runningLog.isMember()))
     if (ready.length === 0) {
       queue.after(OPERATION_GAP_MS * 5, `op ${n} waits for a writer`, () => write(n))
       return
     }
     const writer = random.pick(ready)
-    const { kind, op } = nextOperation({ random, writer, peers, n })
-    try {
-      const entry = await writer.runningLog.append(op)
+    const log = writer.runningLog
+    if (!log.isMember()) {
+      await membership.departedWrite(writer, peers, n)
       written++
-      acknowledged.set(entry.idHex, { kind, author: writer.name, isMessage: op.type === 'message' })
-      if (op.type === 'message') writer.ownMessages.push(entry.id)
-      publish(writer.index, entry.bytes)
+      return
+    }
+    const w = nextOperation({ random, writer, peers, n, membership })
+    const me = toHex(writer.key.publicKey)
+    const seqBefore = log.authorSeqs().get(me) ?? 0
+    try {
+      const entry = w.op !== undefined ? await log.append(w.op) : await (w.action as NonNullable<typeof w.action>)(log)
+      written++
+      // a message with no usable epoch is preceded by the rekey append writes first: acknowledged too
+      for (let seq = seqBefore + 1; seq < entry.seq; seq++) acknowledge(writer, lastOwn(log, me, seq) as LogEntry, 'rekey (before a write)')
+      if (w.refused === true) problem(`${writer.name}, not an admin, was let remove a member or change a role`)
+      membership.count(w.kind)
+      acknowledge(writer, entry, w.kind)
     } catch (err) {
-      problem(`${writer.name} failed to write a ${kind}: ${(err as Error).name}: ${(err as Error).message}`)
+      if (w.refused === true && (err as Error).name === 'NotAuthorizedError') {
+        written++
+        membership.counts.refused++
+      } else problem(`${writer.name} failed to write a ${w.kind}: ${(err as Error).name}: ${(err as Error).message}`)
     }
   }
   let at = 0
@@ -214,15 +254,16 @@ async function simulate(config: SimConfig): Promise<SimReport> {
     return problems.length > 0
   }
   await queue.run(Number.POSITIVE_INFINITY, MAX_EVENTS, () => stop() || written === config.ops)
-  if (written < config.ops && problems.length === 0) problem(`only ${written} of ${config.ops} operations were written`)
+  if (written < config.ops && problems.length === 0) problem(`only ${written} of ${config.ops} operations were tried`)
 
   // heal: no more losses or broken streams, every partition healed, every peer back
   network.rates = { ...rates, drop: 0, streamBreak: 0 }
   for (const heal of heals) heal()
   for (const [peer, state] of stopped) await restart(peer, state)
   const healedAt = queue.now
-  await queue.run(healedAt + SETTLE_MS, MAX_EVENTS, () => stop() || (sync.idle && logsAgree(peers)))
+  await queue.run(healedAt + SETTLE_MS, MAX_EVENTS, () => stop() || (sync.idle && membership.idle && logsAgree(peers)))
   if (problems.length === 0) problems.push(...convergenceProblems(peers, acknowledged))
+  if (problems.length === 0) problems.push(...membershipProblems(peers, membership.forgedIds))
 
   const counts = network.counts
   return {
@@ -238,6 +279,7 @@ async function simulate(config: SimConfig): Promise<SimReport> {
     partitions: counts.partitions,
     restarts,
     sync: sync.counts,
+    membership: membership.counts,
     simulatedMs: queue.now,
     events: queue.ran,
     digest: orderDigest(creator)

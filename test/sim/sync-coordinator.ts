@@ -7,11 +7,14 @@
  * their other neighbours as core's SyncCascade says, and each peer reconciles with
  * one stale neighbour per anti-entropy period. At most one session runs per
  * (initiator, responder) pair; requests meanwhile run once more afterwards. A
- * broken session is retried after a back-off.
+ * broken session is retried after a back-off. As SyncRunner does, a responder
+ * refuses a device removed from the group (with no invite made since): the
+ * session ends refused and is not retried.
  */
 import { decodeFrame, encodeFrame, type SyncFrame, SyncSession, toHex } from '@causette/core'
 import type { SeededRandom } from '../fixtures/random.ts'
 import type { EventQueue } from './event-queue.ts'
+import { removedFrom } from './membership.ts'
 import type { SimNetwork, SimStream } from './sim-network.ts'
 import type { SimPeer } from './sim-peer.ts'
 
@@ -19,6 +22,8 @@ export interface SyncCounts {
   started: number
   completed: number
   broken: number
+  /** Sessions a responder refused: the initiator was removed from the group. */
+  refused: number
   entriesAdded: number
 }
 
@@ -31,12 +36,14 @@ export interface SyncWorld {
   problem(text: string): void
 }
 
+type Outcome = 'completed' | 'broken' | 'refused'
+
 /** Retry delay after a broken session (ms): within the range a real idle timeout or reconnect gives. */
 const RETRY_MIN_MS = 500
 const RETRY_SPREAD_MS = 4000
 
 export class SyncCoordinator {
-  readonly counts: SyncCounts = { started: 0, completed: 0, broken: 0, entriesAdded: 0 }
+  readonly counts: SyncCounts = { started: 0, completed: 0, broken: 0, refused: 0, entriesAdded: 0 }
   private readonly world: SyncWorld
   private readonly active = new Set<string>()
   private readonly again = new Set<string>()
@@ -80,7 +87,7 @@ export class SyncCoordinator {
     const incarnations = [initiatorPeer.incarnation, responderPeer.incarnation]
     let ended = false
     let inFlight = 0
-    const end = (outcome: 'completed' | 'broken') => {
+    const end = (outcome: Outcome) => {
       if (ended) return
       ended = true
       network.closeStream(stream as SimStream)
@@ -99,11 +106,18 @@ export class SyncCoordinator {
     })
     const responderLog = responderPeer.runningLog
     const responderTag = responderPeer.syncTagHex
+    const initiatorKey = toHex(initiatorPeer.key.publicKey)
+    let refused = false
     const responder = new SyncSession({
       role: 'responder',
       localPeer: responderPeer.name,
       remotePeer: initiatorPeer.name,
-      findGroup: (tag) => (toHex(tag) === responderTag ? responderLog : undefined)
+      // a removed member keeps the secret, but gets nothing more
+      findGroup: (tag) => {
+        if (toHex(tag) !== responderTag) return undefined
+        refused = removedFrom(responderLog, initiatorKey)
+        return refused ? undefined : responderLog
+      }
     })
 
     const send = (sender: number, frames: SyncFrame[]) => {
@@ -118,6 +132,10 @@ export class SyncCoordinator {
           try {
             answer = await session.receive(decodeFrame(bytes))
           } catch (err) {
+            if ((err as Error).name === 'SyncRefusedError' && refused) {
+              end('refused')
+              return
+            }
             // honest peers over a stream that delivered every frame in order never fail a session
             this.world.problem(`sync p${from}→p${to}: ${(err as Error).name}: ${(err as Error).message}`)
             end('broken')
@@ -133,14 +151,7 @@ export class SyncCoordinator {
     send(from, initiator.start())
   }
 
-  private finished(
-    from: number,
-    to: number,
-    outcome: 'completed' | 'broken',
-    initiator: SyncSession,
-    responder: SyncSession,
-    incarnations: number[]
-  ): void {
+  private finished(from: number, to: number, outcome: Outcome, initiator: SyncSession, responder: SyncSession, incarnations: number[]): void {
     const { peers, queue, random } = this.world
     const key = `${from}/${to}`
     const alive = (i: number, k: number) => (peers[i] as SimPeer).running && (peers[i] as SimPeer).incarnation === incarnations[k]
@@ -159,6 +170,8 @@ export class SyncCoordinator {
         const neighbours = this.world.network.neighbours(self).map(String)
         for (const n of peer.cascade.next(peer.runningLog, String(other), session.added, neighbours)) this.request(self, Number(n))
       }
+    } else if (outcome === 'refused') {
+      this.counts.refused++
     } else {
       this.counts.broken++
       if (alive(from, 0)) queue.after(RETRY_MIN_MS + random.int(RETRY_SPREAD_MS), `retry p${from}→p${to}`, () => this.request(from, to))

@@ -1,17 +1,16 @@
 /**
- * What the simulated people do: the mix of operations peers write, each
- * drawn from a table of kinds with weights, aimed at messages the writer can
- * see (mostly recent ones, as in a real chat).
- *
- * TODO(issue 5, membership): this is the one place to add membership. Add
- * kinds for invite / join / remove / role change to OPERATION_KINDS below
- * (a removed peer keeps running and keeps writing, and its later entries must
- * be rejected everywhere), then extend convergence-check.ts: a removed member
- * must hold nothing written after its removal, and the other peers must agree
- * on the member list. Nothing else in test/sim needs to change.
+ * What the simulated people do: the mix of writes peers make, each drawn
+ * from a table of kinds with weights. Chat operations are aimed at messages
+ * the writer can see (mostly recent ones, as in a real chat); membership
+ * operations go through GroupLog's own methods: admins invite the peers still
+ * outside (membership.ts carries the link to them), remove members, change
+ * roles; any member rekeys or leaves; and non-admins try to remove or change
+ * roles, which the API must refuse. A member removed or gone keeps writing
+ * (membership.ts departedWrite).
  */
-import type { Operation } from '@causette/core'
+import { type GroupLog, type LogEntry, type Operation, ROLES, toHex } from '@causette/core'
 import type { SeededRandom } from '../fixtures/random.ts'
+import { lastOwn, type SimMembership } from './membership.ts'
 import type { SimPeer } from './sim-peer.ts'
 
 export interface WorkloadContext {
@@ -20,13 +19,23 @@ export interface WorkloadContext {
   peers: readonly SimPeer[]
   /** A running number, so texts are distinct and a trace reads well. */
   n: number
+  membership: SimMembership
+}
+
+/** One write: an operation to append, or a membership action through GroupLog's methods. */
+export interface Write {
+  kind: string
+  op?: Operation
+  action?: (log: GroupLog) => Promise<LogEntry>
+  /** The writer may not do this: the API must refuse it with NotAuthorizedError, and nothing is written. */
+  refused?: boolean
 }
 
 interface OperationKind {
   kind: string
   weight: number
-  /** The operation, or undefined when the writer has nothing to aim it at yet. */
-  make(ctx: WorkloadContext): Operation | undefined
+  /** The write, or undefined when the writer has nothing to aim it at (or may not do it). */
+  make(ctx: WorkloadContext): Omit<Write, 'kind'> | undefined
 }
 
 const EMOJI = ['👍', '❤️', '😂', '🎉', '🧗']
@@ -53,7 +62,7 @@ function text(ctx: WorkloadContext, what: string): string {
   return base
 }
 
-export const OPERATION_KINDS: readonly OperationKind[] = [
+const CHAT_KINDS: ReadonlyArray<{ kind: string; weight: number; make(ctx: WorkloadContext): Operation | undefined }> = [
   {
     kind: 'message',
     weight: 30,
@@ -111,19 +120,103 @@ export const OPERATION_KINDS: readonly OperationKind[] = [
       return target === undefined ? undefined : { type: 'read', upTo: target }
     }
   }
-  // TODO(issue 5): membership kinds (invite, join, remove, role) go here; see the header.
 ]
+
+function keyOf(peer: SimPeer): string {
+  return toHex(peer.key.publicKey)
+}
+
+function isAdmin(ctx: WorkloadContext): boolean {
+  return ctx.writer.runningLog.membership()?.role(keyOf(ctx.writer)) === 'admin'
+}
+
+/** Members as the writer sees them, other than the writer. */
+function others(ctx: WorkloadContext): string[] {
+  const me = keyOf(ctx.writer)
+  return (ctx.writer.runningLog.membership()?.memberKeys() ?? []).filter((k) => k !== me)
+}
+
+/** The entry the writer just wrote (GroupLog.invite returns the invite id, not the entry). */
+function newest(ctx: WorkloadContext): LogEntry {
+  const log = ctx.writer.runningLog
+  const me = keyOf(ctx.writer)
+  return lastOwn(log, me, log.authorSeqs().get(me) ?? 0) as LogEntry
+}
+
+const MEMBERSHIP_KINDS: readonly OperationKind[] = [
+  {
+    kind: 'invite',
+    weight: 6,
+    make: (ctx) => {
+      if (!isAdmin(ctx) || ctx.membership.nextOutsider() === undefined) return undefined
+      const singleUse = ctx.random.chance(0.5)
+      return {
+        action: async (log) => {
+          ctx.membership.sendInvite(ctx.writer, await log.invite({ singleUse }))
+          return newest(ctx)
+        }
+      }
+    }
+  },
+  {
+    kind: 'remove',
+    weight: 2,
+    make: (ctx) => {
+      const targets = others(ctx)
+      if (!isAdmin(ctx) || targets.length < 2) return undefined
+      const target = ctx.random.pick(targets)
+      return { action: (log) => log.remove(target) }
+    }
+  },
+  {
+    kind: 'role',
+    weight: 4,
+    make: (ctx) => {
+      if (!isAdmin(ctx)) return undefined
+      const target = ctx.random.pick([keyOf(ctx.writer), ...others(ctx)])
+      const role = ctx.random.pick(ROLES)
+      return { action: (log) => log.setRole(target, role) }
+    }
+  },
+  { kind: 'rekey', weight: 2, make: () => ({ action: (log) => log.rekey() }) },
+  {
+    kind: 'leave',
+    weight: 1,
+    make: (ctx) => (others(ctx).length >= 2 && ctx.random.chance(0.25) ? { action: (log) => log.leave() } : undefined)
+  },
+  {
+    // a member or moderator trying what only admins may do
+    kind: 'refused',
+    weight: 4,
+    make: (ctx) => {
+      const targets = others(ctx)
+      if (isAdmin(ctx) || targets.length === 0) return undefined
+      const target = ctx.random.pick(targets)
+      const role = ctx.random.pick(ROLES)
+      return { refused: true, action: ctx.random.chance(0.5) ? (log) => log.remove(target) : (log) => log.setRole(target, role) }
+    }
+  }
+]
+
+const OPERATION_KINDS: readonly OperationKind[] = [
+  ...CHAT_KINDS.map((k) => ({ ...k, make: (ctx: WorkloadContext) => wrap(k.make(ctx)) })),
+  ...MEMBERSHIP_KINDS
+]
+
+function wrap(op: Operation | undefined): { op: Operation } | undefined {
+  return op === undefined ? undefined : { op }
+}
 
 const TOTAL_WEIGHT = OPERATION_KINDS.reduce((sum, k) => sum + k.weight, 0)
 
-/** Draws an operation for the writer; falls back to a plain message when the kind drawn has no target yet. */
-export function nextOperation(ctx: WorkloadContext): { kind: string; op: Operation } {
+/** Draws a write for a member; falls back to a plain message when the kind drawn has no target or is not for this writer. */
+export function nextOperation(ctx: WorkloadContext): Write {
   let roll = ctx.random.int(TOTAL_WEIGHT)
   for (const k of OPERATION_KINDS) {
     roll -= k.weight
     if (roll < 0) {
-      const op = k.make(ctx)
-      if (op !== undefined) return { kind: k.kind, op }
+      const write = k.make(ctx)
+      if (write !== undefined) return { kind: k.kind, ...write }
       break
     }
   }

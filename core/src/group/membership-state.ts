@@ -177,14 +177,32 @@ export class MembershipState {
     throw new NotAuthorizedError(`${authorHex.slice(0, 8)} is not a member of the group (a device joins with an invite)`)
   }
 
-  /** The epoch new messages go under: the latest whose key no departed member holds; undefined when a rekey must come first. */
+  /**
+   * The epoch new messages go under: the latest whose key no departed member
+   * holds — neither granted it nor given it in the history of an epoch it
+   * was granted; undefined when a rekey must come first.
+   */
   writingEpoch(): EpochInfo | undefined {
+    const departedRead = this.readableBy([...this.departed.keys()])
     for (let i = this.epochs.length - 1; i >= 0; i--) {
       const epoch = this.epochs[i] as EpochInfo
       if (epoch.recipients === null) return this.departed.size === 0 ? epoch : undefined
-      if (epoch.recipients.every((r) => !this.departed.has(r))) return epoch
+      if (!departedRead.has(epoch.id)) return epoch
     }
     return undefined
+  }
+
+  /** Ids of the epochs any of these devices can read: those granted to it, and those their key histories cover. */
+  private readableBy(devices: readonly string[]): Set<string> {
+    const byId = new Map(this.epochs.map((e) => [e.id, e]))
+    const readable = new Set<string>()
+    const visit = (id: string) => {
+      if (readable.has(id)) return
+      readable.add(id)
+      for (const c of byId.get(id)?.covers ?? []) visit(c)
+    }
+    for (const e of this.epochs) if (e.recipients !== null && devices.some((d) => e.recipients?.includes(d))) visit(e.id)
+    return readable
   }
 
   /**
