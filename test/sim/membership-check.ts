@@ -13,12 +13,12 @@
  * - whoever had seen a departure wrote under an epoch that, as far as it
  *   knew, the departed device could not read (neither granted nor covered by
  *   a history it was granted);
- * - a removed member cannot read any entry written by someone who had seen
- *   its removal: such entries stay sealed in its log, even though it holds
- *   them all and the group secret (README, "What this protects"). A member
- *   that left cannot read entries under epochs made after its leaving (a
- *   rekey written concurrently with a leave may still hand the leaver, in its
- *   key history, an epoch others use after seeing the leave: seed 426).
+ * - a departed member (removed, or left) cannot read any entry written by
+ *   someone who had seen its departure: such entries stay sealed in its log,
+ *   even though it holds them all and the group secret (README, "What this
+ *   protects"), and even when a rekey written concurrently with the
+ *   departure handed it, in its key history, epochs made before it (seeds
+ *   1475, 426).
  */
 import { decodeEntry, type GroupLog, type LogEntry, type MembershipState, toHex } from '@causette/core'
 import { holders, membersOf } from './convergence-check.ts'
@@ -73,10 +73,8 @@ export function membershipProblems(peers: readonly SimPeer[], forgedIds: readonl
         problems.push(
           `${nameOf(e.authorHex, peers)} wrote ${e.idHex.slice(0, 12)} under epoch ${e.epochHex.slice(0, 8)}, which it knew ${name} (${gone.reason}) could read`
         )
-      // removed: what was written by someone who knew of the removal stays sealed for it; left: what was written under an epoch made after the leave
-      const made = state.epochs.find((x) => x.id === e.epochHex)?.entry.idHex
-      const sealedFor = gone.reason === 'removed' || (made !== undefined && reference.get(made)?.frontier.has(departure) === true)
-      if (sealedFor && peer?.log !== undefined) {
+      // what was written by someone who knew of the departure stays sealed for the one who went
+      if (peer?.log !== undefined) {
         const theirs = peer.log.get(e.idHex)
         if (theirs === undefined || !theirs.sealed || peer.log.keys.has(e.epochHex)) {
           problems.push(

@@ -46,6 +46,8 @@ export interface EpochInfo {
   recipients: string[] | null
   /** Epochs whose keys its history carries. */
   covers: string[]
+  /** Ids of the departures (leave, remove) in effect in the causal past of the entry that made it, a removal's own included. */
+  after: string[]
   entry: Ordered
 }
 
@@ -95,7 +97,7 @@ export class MembershipState {
       members: new Map([[entry.authorHex, { key: entry.authorHex, role: 'admin', memberKey: op.memberKey }]]),
       departed: new Map(),
       invites: new Map(),
-      epochs: [{ id: '', recipients: null, covers: [], entry }],
+      epochs: [{ id: '', recipients: null, covers: [], after: [], entry }],
       gaps: new Map()
     })
   }
@@ -178,16 +180,21 @@ export class MembershipState {
   }
 
   /**
-   * The epoch new messages go under: the latest whose key no departed member
-   * holds — neither granted it nor given it in the history of an epoch it
-   * was granted; undefined when a rekey must come first.
+   * The epoch new messages go under: the latest made by an entry that had
+   * every departure in its causal past, and whose key no departed member
+   * holds (granted, or in a history); undefined when a rekey must come first.
+   * Only holders of an epoch's key can pass it on in a history, and they have
+   * its entry: so a key made after a departure reaches nobody who had not seen
+   * it, while one made concurrently may yet reach the departed device through
+   * a rekey not seen here (seeds 1475, 426).
    */
   writingEpoch(): EpochInfo | undefined {
     const departedRead = this.readableBy([...this.departed.keys()])
+    const departures = [...this.departed.values()].map((d) => d.at.idHex)
     for (let i = this.epochs.length - 1; i >= 0; i--) {
       const epoch = this.epochs[i] as EpochInfo
       if (epoch.recipients === null) return this.departed.size === 0 ? epoch : undefined
-      if (!departedRead.has(epoch.id)) return epoch
+      if (!departedRead.has(epoch.id) && departures.every((d) => epoch.after.includes(d))) return epoch
     }
     return undefined
   }
@@ -295,10 +302,12 @@ export class MembershipState {
         const recipients = [...members.keys()].sort()
         if (granted === undefined) this.requireGrantFor(recipients, op.grant.sealed.length)
         const gaps = new Map(this.gaps).set(target, [...(this.gaps.get(target) ?? []), { after: op.seenSeq, until: Number.POSITIVE_INFINITY }])
+        const departed = new Map(this.departed).set(target, { reason: 'removed', at: entry })
+        const after = [...departed.values()].map((d) => d.at.idHex)
         return this.with({
           members,
-          departed: new Map(this.departed).set(target, { reason: 'removed', at: entry }),
-          epochs: [...this.epochs, granted ?? { id: epochIdOf(entry), recipients, covers: op.covers.map(toHex), entry }],
+          departed,
+          epochs: [...this.epochs, granted ?? { id: epochIdOf(entry), recipients, covers: op.covers.map(toHex), after, entry }],
           gaps
         })
       }
@@ -313,7 +322,8 @@ export class MembershipState {
         this.authorizeWriter(author)
         const recipients = this.memberKeys()
         if (granted === undefined) this.requireGrantFor(recipients, op.grant.sealed.length)
-        return this.with({ epochs: [...this.epochs, granted ?? { id: epochIdOf(entry), recipients, covers: op.covers.map(toHex), entry }] })
+        const after = [...this.departed.values()].map((d) => d.at.idHex)
+        return this.with({ epochs: [...this.epochs, granted ?? { id: epochIdOf(entry), recipients, covers: op.covers.map(toHex), after, entry }] })
       }
     }
   }
