@@ -55,8 +55,9 @@ const JOIN_POLL_MS = 200
 const REKEY_MIN_MS = 100
 const REKEY_SPREAD_MS = 1400
 
-export class SimMembership {
-  readonly counts: MembershipCounts = {
+/** Counts of nothing yet: where a run's counts, and a sum of runs', start. */
+export function noMembershipCounts(): MembershipCounts {
+  return {
     invites: 0,
     joins: 0,
     joinsFailed: 0,
@@ -69,6 +70,10 @@ export class SimMembership {
     forged: 0,
     forgedRejections: 0
   }
+}
+
+export class SimMembership {
+  readonly counts: MembershipCounts = noMembershipCounts()
   /** Ids of forged entries: no peer may hold one. */
   readonly forgedIds: string[] = []
   private readonly world: MembershipWorld

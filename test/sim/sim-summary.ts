@@ -1,5 +1,5 @@
 /** Totals over many simulation runs, the summary line they print, and the command that replays one run. */
-import type { MembershipCounts } from './membership.ts'
+import { type MembershipCounts, noMembershipCounts } from './membership.ts'
 import type { SimConfig, SimReport } from './simulation.ts'
 
 export interface SimTotals {
@@ -34,19 +34,7 @@ export function emptyTotals(): SimTotals {
     syncsCompleted: 0,
     syncsBroken: 0,
     syncsRefused: 0,
-    membership: {
-      invites: 0,
-      joins: 0,
-      joinsFailed: 0,
-      removals: 0,
-      roleChanges: 0,
-      rekeys: 0,
-      autoRekeys: 0,
-      leaves: 0,
-      refused: 0,
-      forged: 0,
-      forgedRejections: 0
-    },
+    membership: noMembershipCounts(),
     events: 0,
     failures: []
   }
