@@ -3,7 +3,7 @@
  * yamux, identify and gossipsub; the runtime supplies what is its own
  * (transports, discovery, listen addresses, gater, relay services).
  */
-import { noise } from '@chainsafe/libp2p-noise'
+import { type NoiseInit, noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
 import { type GossipSub, gossipsub, StrictNoSign } from '@libp2p/gossipsub'
 import { identify } from '@libp2p/identify'
@@ -27,6 +27,8 @@ export interface Libp2pParts {
   listen?: string[]
   peerDiscovery?: Libp2pOptions['peerDiscovery']
   connectionGater?: Libp2pOptions['connectionGater']
+  /** Noise's options: a runtime may give it faster crypto (the daemon does, node/src/noise-crypto.ts). */
+  noise?: NoiseInit
   /** Extra services (circuit relay, autonat, …) merged with core's. */
   services?: Libp2pOptions['services']
   /** Anything else for createLibp2p, applied last. */
@@ -52,7 +54,7 @@ export async function createCausetteLibp2p(key: DeviceKey, parts: Libp2pParts, s
     start: false,
     addresses: { listen: parts.listen ?? [] },
     transports: parts.transports,
-    connectionEncrypters: [noise()],
+    connectionEncrypters: [noise(parts.noise)],
     streamMuxers: [yamux()],
     services: {
       ...(parts.services ?? {}),

@@ -2,7 +2,8 @@
  * The Node daemon's share of the libp2p node (core adds Noise, yamux,
  * identify and gossipsub): TCP and WebSockets listeners for peers that can
  * reach it directly, WebRTC and circuit relay so browsers and peers behind
- * NAT can, and mDNS to find peers on the LAN with no configuration.
+ * NAT can, mDNS to find peers on the LAN with no configuration, and
+ * Noise's cipher with key objects made once per session (noise-crypto.ts).
  */
 import type { Libp2pParts } from '@causette/core'
 import { circuitRelayTransport } from '@libp2p/circuit-relay-v2'
@@ -10,6 +11,7 @@ import { mdns } from '@libp2p/mdns'
 import { tcp } from '@libp2p/tcp'
 import { webRTC } from '@libp2p/webrtc'
 import { webSockets } from '@libp2p/websockets'
+import { nodeNoiseCrypto } from '../noise-crypto.ts'
 import type { DaemonOptions } from './daemon-options.ts'
 
 export function libp2pParts(options: DaemonOptions): Libp2pParts {
@@ -24,6 +26,7 @@ export function libp2pParts(options: DaemonOptions): Libp2pParts {
       // a reservation on each configured relay: reachable through it
       ...options.relays.map((relay) => `${relay}/p2p-circuit`)
     ],
+    noise: { crypto: nodeNoiseCrypto },
     ...(options.mdns ? { peerDiscovery: [mdns()] } : {})
   }
 }
