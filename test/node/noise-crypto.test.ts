@@ -7,8 +7,8 @@
 import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
 import { describe, it } from 'node:test'
-import { defaultCrypto } from '@chainsafe/libp2p-noise/crypto'
 import { nodeNoiseCrypto } from '@causette/node'
+import { defaultCrypto } from '@chainsafe/libp2p-noise/crypto'
 
 const SIZES = [0, 1, 200, 1199, 1200, 1201, 4000, 65_000]
 
