@@ -55,7 +55,9 @@ export async function createCausetteLibp2p(key: DeviceKey, parts: Libp2pParts, s
     addresses: { listen: parts.listen ?? [] },
     transports: parts.transports,
     connectionEncrypters: [noise(parts.noise)],
-    streamMuxers: [yamux()],
+    // yamux grows a stream's window up to 16 MiB on a fast link; 1 MiB keeps what a paused reader
+    // (sync-stream.ts) can still be sent within libp2p's read buffer, and is ~10 MB/s at 100 ms RTT
+    streamMuxers: [yamux({ streamOptions: { maxStreamWindowSize: 1024 * 1024 } })],
     services: {
       ...(parts.services ?? {}),
       identify: identify(),

@@ -2,9 +2,13 @@
  * The libp2p adapter of the sync protocol (`/causette/sync/1.0.0`): drives a
  * SyncSession over one stream with length-prefixed frames. Reading and
  * writing run side by side, so two peers pushing entries at each other never
- * wait on each other's flow-control windows. Frames are capped in size, each
- * read has an idle timeout, and every failure ends the session with a named
- * error saying what the peer did.
+ * wait on each other's flow-control windows. What the peer sent and this side
+ * has not read yet is bounded: past 2 MiB the stream is paused, so the muxer
+ * stops granting the sender window (core caps yamux windows at 1 MiB), and it
+ * resumes once less than a frame's worth is left — a fast sender cannot
+ * overflow a slow receiver's read buffer, which libp2p punishes by aborting
+ * the stream. Frames are capped in size, each read has an idle timeout, and
+ * every failure ends the session with a named error saying what the peer did.
  */
 import type { Stream } from '@libp2p/interface'
 import { lpStream } from '@libp2p/utils'
@@ -14,6 +18,12 @@ import type { SyncSession } from './sync-session.ts'
 
 export const SYNC_PROTOCOL = '/causette/sync/1.0.0'
 export const SYNC_IDLE_TIMEOUT_MS = 20_000
+/** Unread bytes from the peer past which its sending is held back. */
+const PAUSE_ABOVE_BYTES = 2 * MAX_SYNC_FRAME_BYTES
+/** Below this the sender may go on; above it a whole frame is surely buffered, so a paused read never waits. */
+const RESUME_BELOW_BYTES = MAX_SYNC_FRAME_BYTES + 16
+/** libp2p's read buffer for the stream: the held-back bound, the muxer window in flight, and room. */
+const READ_BUFFER_BYTES = 8 * 1024 * 1024
 
 export interface SyncStreamOptions {
   signal?: AbortSignal
@@ -30,7 +40,14 @@ export interface SyncTraffic {
 
 export async function runSyncSession(stream: Stream, session: SyncSession, options: SyncStreamOptions = {}): Promise<SyncTraffic> {
   const traffic: SyncTraffic = { bytesIn: 0, bytesOut: 0, framesIn: 0, framesOut: 0 }
-  const lp = lpStream(stream, { maxDataLength: MAX_SYNC_FRAME_BYTES })
+  const lp = lpStream(stream, { maxDataLength: MAX_SYNC_FRAME_BYTES, maxBufferSize: READ_BUFFER_BYTES })
+  // bytes the peer has sent that are not yet read as frames (flow control, see the header)
+  let unread = 0
+  const onData = (evt: { data: { byteLength: number } }) => {
+    unread += evt.data.byteLength
+    if (unread > PAUSE_ABOVE_BYTES && stream.readStatus === 'readable') stream.pause()
+  }
+  stream.addEventListener('message', onData)
   const idle = options.idleTimeoutMs ?? SYNC_IDLE_TIMEOUT_MS
   const queue: SyncFrame[] = []
   let wake: (() => void) | undefined
@@ -70,6 +87,8 @@ export async function runSyncSession(stream: Stream, session: SyncSession, optio
       }
       traffic.bytesIn += data.byteLength + varintLength(data.byteLength)
       traffic.framesIn++
+      unread -= data.byteLength + varintLength(data.byteLength)
+      if (unread < RESUME_BELOW_BYTES && stream.readStatus === 'paused') stream.resume()
       enqueue(await session.receive(decodeFrame(data)))
     }
     wake?.()
