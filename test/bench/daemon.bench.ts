@@ -86,7 +86,7 @@ export const daemonBenchmark: Benchmark = {
       ctx.log('  cold start measured')
       metrics.push(await idleMemory(dir.path, ctx.quick ? 10 : 50))
       ctx.log('  idle memory measured')
-      metrics.push(...(await ingest(ctx.quick ? 2_000 : 20_000, dir.path)))
+      metrics.push(...(await (ctx.quick ? ingest(2_000, 2_000, dir.path) : ingest(20_000, 100_000, dir.path))))
       ctx.log('  ingest measured')
       metrics.push(...(await largeGroupHistory(dir.path, ctx.quick ? 10_000 : 100_000, ctx.log)))
     } finally {
@@ -172,7 +172,7 @@ async function joiningPeer(key: DeviceKey, link: string): Promise<{ peer: Causet
  * second after a burst of 200. The messages are spread over up to 100
  * members, written in turn, so at the publisher's pace (8,000/s) each
  * author stays under 100/s: 20 members of 100 messages in a quick run, 100
- * of 200 in a full one.
+ * of 1,000 in a full one.
  */
 const MAX_AUTHORS = 100
 const authorsFor = (messages: number) => Math.min(MAX_AUTHORS, Math.ceil(messages / 100))
@@ -210,8 +210,9 @@ async function moreMembers(writer: { peer: CausettePeer; log: GroupLog }, count:
  * writer peer (in this process) publishes entries it wrote beforehand; the
  * daemon verifies, stores, indexes and forwards each to a bare gossipsub
  * listener (also in this process) connected to it alone, which only counts
- * them. Timed until the daemon holds them all and until the listener has
- * had them all. The listener is not a second daemon on purpose: on this
+ * them. The rate is timed over the first `measured` messages; a full run
+ * goes on to 100,000 (the sustained rate, and the memory the issue's target
+ * is for). The listener is not a second daemon on purpose: on this
  * 2-core machine a second daemon checking everything again takes the core
  * the measured one would otherwise have, and the metric is one daemon's rate.
  */
@@ -220,7 +221,7 @@ const PUBLISH_SLICE = 200
 /** Messages the publisher may be ahead of the daemon's intake. */
 const PUBLISH_WINDOW = 4_000
 
-async function ingest(messages: number, root: string): Promise<Metric[]> {
+async function ingest(measured: number, total: number, root: string): Promise<Metric[]> {
   const daemon = await DaemonProcess.start(join(root, 'ingest'))
   const api = await Api.of(daemon)
   const abort = new AbortController()
@@ -235,7 +236,7 @@ async function ingest(messages: number, root: string): Promise<Metric[]> {
     await eventually(async () => (await entriesOf()).connectedMembers === 1, 'the writer to subscribe')
     // many members each within core's per-author gossip rate: one device publishing thousands of its
     // own entries at once is what flood protection cuts off, and no chat sounds like that
-    const authors = await moreMembers(writer, authorsFor(messages))
+    const authors = await moreMembers(writer, authorsFor(total))
     await eventually(async () => writer?.log.size === (await entriesOf()).entries, 'the daemon to hold the whole log')
     listener = await TopicListener.start(writer.log.topic, daemon.ready.addresses)
     // gossipsub grafts its mesh on heartbeats (1 s)
@@ -243,21 +244,33 @@ async function ingest(messages: number, root: string): Promise<Metric[]> {
 
     const counts = await api.countEntries(abort.signal)
     const written = []
-    for (let i = 0; i < messages; i++) written.push(await (authors[i % authors.length] as GroupLog).append({ type: 'message', text: messageText(i) }))
+    for (let i = 0; i < total; i++) {
+      written.push(await (authors[i % authors.length] as GroupLog).append({ type: 'message', text: messageText(i) }))
+      // writing 100,000 takes ~12 s: let this process answer its connections' pings meanwhile, or the
+      // daemon drops the writer as dead and the first messages published go nowhere
+      if (i % 500 === 499) await new Promise((resolve) => setImmediate(resolve))
+    }
     const topic = writer.log.topic
     const pubsub = writer.peer.libp2p.services.pubsub
-    const total = () => [...counts.values()].reduce((a, b) => a + b, 0)
-    const takenBefore = total()
+    const all = () => [...counts.values()].reduce((a, b) => a + b, 0)
+    const takenBefore = all()
+    const taken = () => all() - takenBefore
+    // when the first `measured` were in, and how they had come
+    let measuredAt: { seconds: number; gossip: number; sync: number } | undefined
     const start = performance.now()
+    const checkMeasured = () => {
+      if (measuredAt === undefined && taken() >= measured)
+        measuredAt = { seconds: (performance.now() - start) / 1000, gossip: counts.get('gossip') ?? 0, sync: counts.get('sync') ?? 0 }
+    }
     // paced at up to 8,000 a second, and never more than a window ahead of what the daemon has taken
     // in: gossipsub writes to a stream without backpressure and resets it when its buffer overflows,
     // so a publisher running away from the daemon measures stream resets and sync, not ingest
-    const taken = () => total() - takenBefore
     for (let i = 0; i < written.length; i += PUBLISH_SLICE) {
       const sliceStart = performance.now()
       // bounded: what gossip dropped comes only by sync, later
       const patience = sliceStart + 10_000
       while (i - taken() > PUBLISH_WINDOW && performance.now() < patience) await new Promise((resolve) => setTimeout(resolve, 2))
+      checkMeasured()
       const slice = written.slice(i, i + PUBLISH_SLICE)
       await Promise.all(slice.map((e) => pubsub.publish(topic, e.bytes).catch(() => undefined)))
       // the writer holds what it published, so what gossip drops can come by sync from it; only that:
@@ -271,28 +284,47 @@ async function ingest(messages: number, root: string): Promise<Metric[]> {
       if (performance.now() < due) await new Promise((resolve) => setTimeout(resolve, due - performance.now()))
     }
     const published = performance.now() - start
-    await eventually(() => taken() >= messages, `the daemon to take in ${messages} messages`, 300_000)
+    await eventually(
+      () => {
+        checkMeasured()
+        return taken() >= total
+      },
+      `the daemon to take in ${total} messages`,
+      300_000
+    )
     const seconds = (performance.now() - start) / 1000
     const heard = listener
-    await eventually(() => heard.received >= messages, 'the listener to have every message forwarded', 60_000).catch(() => undefined)
+    await eventually(() => heard.received >= total, 'the listener to have every message forwarded', 60_000).catch(() => undefined)
     const forwardedSeconds = (performance.now() - start) / 1000
     const status = await api.call<StatusResponse>('GET', '/v1/status')
-    return [
+    const first = measuredAt as { seconds: number; gossip: number; sync: number }
+    const how = `${authors.length} members (${Math.ceil(total / authors.length)} each, written in turn, within core's per-author gossip rate) published by one peer over gossip at up to ${PUBLISH_RATE.toLocaleString('en-US')}/s and at most ${PUBLISH_WINDOW.toLocaleString('en-US')} ahead of the daemon; the daemon verifies each signature, decrypts, stores and indexes it and forwards it to a gossipsub listener connected to it alone`
+    const metrics: Metric[] = [
       {
         name: 'messages ingested from peers',
-        value: Math.round(messages / seconds),
+        value: Math.round(measured / first.seconds),
         unit: 'messages/s',
         target: { op: '>=', value: 5_000 },
-        conditions: `${messages} messages of ~200 B by ${authors.length} members (${Math.ceil(messages / authors.length)} each, written in turn, within core's per-author gossip rate) published by one peer over gossip at up to ${PUBLISH_RATE.toLocaleString('en-US')}/s and at most ${PUBLISH_WINDOW.toLocaleString('en-US')} ahead of the daemon (in ${(published / 1000).toFixed(1)} s); the daemon verifies each signature, decrypts, stores and indexes it and forwards it to a gossipsub listener connected to it alone, which had ${heard.received} of them after ${forwardedSeconds.toFixed(1)} s; ${counts.get('gossip') ?? 0} reached the daemon by gossip, ${counts.get('sync') ?? 0} by sync; RSS after: ${Math.round(status.rssBytes / 2 ** 20)} MiB`
-      },
-      {
-        name: 'daemon RSS after ingest',
-        value: Math.round(status.rssBytes / 2 ** 20),
-        unit: 'MiB',
-        target: RSS_TARGET,
-        conditions: `resident memory of the daemon right after it took in ${messages} messages over gossip (the issue's target, 150 MB, is for 100,000)`
+        conditions: `the first ${measured} messages of ~200 B by ${how}; ${first.gossip} of them reached the daemon by gossip, ${first.sync} by sync`
       }
     ]
+    if (total > measured) {
+      metrics.push({
+        name: `messages ingested from peers, sustained over ${total.toLocaleString('en-US')}`,
+        value: Math.round(total / seconds),
+        unit: 'messages/s',
+        target: { op: '>=', value: 5_000 },
+        conditions: `all ${total} messages, published in ${(published / 1000).toFixed(1)} s, taken in after ${seconds.toFixed(1)} s (${counts.get('gossip') ?? 0} by gossip, ${counts.get('sync') ?? 0} by sync); the listener had ${heard.received} after ${forwardedSeconds.toFixed(1)} s`
+      })
+    }
+    metrics.push({
+      name: `daemon RSS after ingesting ${total.toLocaleString('en-US')} messages`,
+      value: Math.round(status.rssBytes / 2 ** 20),
+      unit: 'MiB',
+      target: RSS_TARGET,
+      conditions: `resident memory of the daemon right after it took in ${total} messages from peers (the issue's target, 150 MB, is for 100,000); every open group keeps its whole log in memory`
+    })
+    return metrics
   } catch (err) {
     if (!daemon.running) throw new Error(`the daemon died during the ingest run: ${daemon.stderr.slice(-3000)}`, { cause: err })
     throw err
