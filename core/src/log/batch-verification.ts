@@ -35,14 +35,13 @@ export async function verifyBatch(entries: Entry[], signatures: Signatures): Pro
   }
   // the newest entry of each chain is checked whatever the others hold: all of them at once, so a
   // verifier on another thread gets the whole batch together
-  const heads = new Map<Entry, boolean | Promise<boolean>>()
+  const heads: Array<Promise<[Entry, boolean]>> = []
   for (const list of byAuthor.values()) {
     const linked = new Set<string>()
     for (const e of list) if (e.prev !== null) linked.add(toHex(e.prev))
-    for (const e of list) if (!linked.has(toHex(e.id))) heads.set(e, check(e))
+    for (const e of list) if (!linked.has(toHex(e.id))) heads.push(Promise.resolve(check(e)).then((ok) => [e, ok]))
   }
-  const verdicts = new Map<Entry, boolean>()
-  await Promise.all([...heads].map(async ([e, verdict]) => verdicts.set(e, await verdict)))
+  const verdicts = new Map(await Promise.all(heads))
   for (const list of byAuthor.values()) {
     list.sort((a, b) => b.seq - a.seq)
     // ids vouched for by a valid signature of this same author
