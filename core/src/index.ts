@@ -67,6 +67,7 @@ export { compareOrder, fromOrderKey, ORDER_KEY_BYTES, type Ordered, type OrderFi
 export { CausettePeer, type CausettePeerInit } from './peer/causette-peer.ts'
 export { type CausetteLibp2p, createCausetteLibp2p, GOSSIP_THRESHOLDS, type GossipScoring, type Libp2pParts } from './peer/create-libp2p.ts'
 export * from './peer/gossip-guard.ts'
+export { gossipMessageId, messageIdOf } from './peer/gossip-ids.ts'
 export type { JoinProgress } from './peer/invite-flow.ts'
 export type * from './peer/peer-events.ts'
 export { SyncCascade } from './peer/sync-cascade.ts'

@@ -6,11 +6,12 @@
  */
 import { parentPort } from 'node:worker_threads'
 import { nodeSignatures } from './node-signatures.ts'
+import { unpackChecks } from './signature-batch.ts'
 
 export interface VerifyRequest {
   batch: number
-  /** Public key, signature and signed bytes of each check. */
-  checks: Array<[Uint8Array, Uint8Array, Uint8Array]>
+  /** Public key, signature and signed bytes of each check, packed (signature-batch.ts). */
+  checks: ArrayBuffer
 }
 
 export interface VerifyReply {
@@ -21,6 +22,6 @@ export interface VerifyReply {
 const signatures = nodeSignatures()
 
 parentPort?.on('message', (request: VerifyRequest) => {
-  const valid = request.checks.map(([publicKey, signature, data]) => signatures.verify(publicKey, signature, data) as boolean)
+  const valid = unpackChecks(request.checks).map(([publicKey, signature, data]) => signatures.verify(publicKey, signature, data) as boolean)
   parentPort?.postMessage({ batch: request.batch, valid } satisfies VerifyReply)
 })

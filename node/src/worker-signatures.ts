@@ -9,10 +9,11 @@
 import { Worker } from 'node:worker_threads'
 import type { Signatures } from '@causette/core'
 import { nodeSignatures } from './node-signatures.ts'
+import { packChecks, type SignatureCheck } from './signature-batch.ts'
 import type { VerifyReply, VerifyRequest } from './signature-worker.ts'
 
 interface Waiting {
-  checks: VerifyRequest['checks']
+  checks: SignatureCheck[]
   resolves: Array<(valid: boolean) => void>
 }
 
@@ -49,7 +50,7 @@ export class WorkerSignatures implements Signatures {
         this.queued = { checks: [], resolves: [] }
         queueMicrotask(() => this.send())
       }
-      this.queued.checks.push([alone(publicKey), alone(signature), alone(data)])
+      this.queued.checks.push([publicKey, signature, data])
       this.queued.resolves.push(resolve)
     })
   }
@@ -73,7 +74,8 @@ export class WorkerSignatures implements Signatures {
     this.inFlight.set(batch, waiting)
     // the worker holds the process up only while it has work
     if (this.inFlight.size === 1) this.worker.ref()
-    this.worker.postMessage({ batch, checks: waiting.checks } satisfies VerifyRequest)
+    const checks = packChecks(waiting.checks)
+    this.worker.postMessage({ batch, checks } satisfies VerifyRequest, [checks])
   }
 
   private settle(reply: VerifyReply): void {
@@ -101,9 +103,4 @@ export class WorkerSignatures implements Signatures {
       waiting.resolves[i]?.(this.local.verify(publicKey, signature, data) as boolean)
     })
   }
-}
-
-/** The bytes of a view in a buffer of their own: posting a view copies its whole buffer (a network chunk, say). */
-function alone(bytes: Uint8Array): Uint8Array {
-  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice()
 }

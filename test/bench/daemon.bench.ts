@@ -12,6 +12,8 @@ import { nodeSignatures, SqliteStore } from '@causette/node'
 import { tcp } from '@libp2p/tcp'
 import { cli, DaemonProcess, eventually, tempDir } from '../node/fixtures/daemons.ts'
 import type { Benchmark, Metric } from './harness.ts'
+import { type CpuTime, cpuTime } from './process-cpu.ts'
+import { signedHere } from './signed-here.ts'
 import { messageText, syntheticLog } from './synthetic-log.ts'
 import { TopicListener } from './topic-listener.ts'
 
@@ -152,12 +154,15 @@ async function idleMemory(root: string, groups: number): Promise<Metric> {
   }
 }
 
+/** The in-process writer and members share it: each of their signatures is checked once, by the daemon (signed-here.ts). */
+const WRITERS_SIGNATURES = signedHere()
+
 /** An in-process peer over TCP on 127.0.0.1 that joins the daemon's group with an invite link. */
 async function joiningPeer(key: DeviceKey, link: string): Promise<{ peer: CausettePeer; log: GroupLog }> {
   const peer = await CausettePeer.create({
     key,
     store: new MemoryStore(),
-    signatures: nodeSignatures(),
+    signatures: WRITERS_SIGNATURES,
     transports: [tcp()],
     listen: ['/ip4/127.0.0.1/tcp/0'],
     antiEntropyMs: 0
@@ -193,7 +198,7 @@ async function moreMembers(writer: { peer: CausettePeer; log: GroupLog }, count:
       secret: writer.log.secret,
       key: await generateDeviceKey(),
       store: new MemoryStore(),
-      signatures: nodeSignatures()
+      signatures: WRITERS_SIGNATURES
     })
     await member.add(known)
     await writer.log.add([(await member.join(inviteId)).bytes])
@@ -221,7 +226,7 @@ const PUBLISH_SLICE = 200
 /** Messages the publisher may be ahead of the daemon's intake. */
 const PUBLISH_WINDOW = 4_000
 
-async function ingest(measured: number, total: number, root: string): Promise<Metric[]> {
+export async function ingest(measured: number, total: number, root: string): Promise<Metric[]> {
   const daemon = await DaemonProcess.start(join(root, 'ingest'))
   const api = await Api.of(daemon)
   const abort = new AbortController()
@@ -256,11 +261,20 @@ async function ingest(measured: number, total: number, root: string): Promise<Me
     const takenBefore = all()
     const taken = () => all() - takenBefore
     // when the first `measured` were in, and how they had come
-    let measuredAt: { seconds: number; gossip: number; sync: number } | undefined
+    let measuredAt: { seconds: number; gossip: number; sync: number; cpu: Promise<CpuTime>; ownCpu: NodeJS.CpuUsage } | undefined
+    const daemonPid = daemon.process.pid as number
+    const cpuBefore = await cpuTime(daemonPid)
+    const ownCpuBefore = process.cpuUsage()
     const start = performance.now()
     const checkMeasured = () => {
       if (measuredAt === undefined && taken() >= measured)
-        measuredAt = { seconds: (performance.now() - start) / 1000, gossip: counts.get('gossip') ?? 0, sync: counts.get('sync') ?? 0 }
+        measuredAt = {
+          seconds: (performance.now() - start) / 1000,
+          gossip: counts.get('gossip') ?? 0,
+          sync: counts.get('sync') ?? 0,
+          cpu: cpuTime(daemonPid),
+          ownCpu: process.cpuUsage(ownCpuBefore)
+        }
     }
     // paced at up to 8,000 a second, and never more than a window ahead of what the daemon has taken
     // in: gossipsub writes to a stream without backpressure and resets it when its buffer overflows,
@@ -297,7 +311,9 @@ async function ingest(measured: number, total: number, root: string): Promise<Me
     await eventually(() => heard.received >= total, 'the listener to have every message forwarded', 60_000).catch(() => undefined)
     const forwardedSeconds = (performance.now() - start) / 1000
     const status = await api.call<StatusResponse>('GET', '/v1/status')
-    const first = measuredAt as { seconds: number; gossip: number; sync: number }
+    const first = measuredAt as { seconds: number; gossip: number; sync: number; cpu: Promise<CpuTime>; ownCpu: NodeJS.CpuUsage }
+    const cpuAfter = await first.cpu
+    const perMessage = (seconds: number) => Math.round((seconds * 1e6) / measured)
     const how = `${authors.length} members (${Math.ceil(total / authors.length)} each, written in turn, within core's per-author gossip rate) published by one peer over gossip at up to ${PUBLISH_RATE.toLocaleString('en-US')}/s and at most ${PUBLISH_WINDOW.toLocaleString('en-US')} ahead of the daemon; the daemon verifies each signature, decrypts, stores and indexes it and forwards it to a gossipsub listener connected to it alone`
     const metrics: Metric[] = [
       {
@@ -306,6 +322,12 @@ async function ingest(measured: number, total: number, root: string): Promise<Me
         unit: 'messages/s',
         target: { op: '>=', value: 5_000 },
         conditions: `the first ${measured} messages of ~200 B by ${how}; ${first.gossip} of them reached the daemon by gossip, ${first.sync} by sync`
+      },
+      {
+        name: 'daemon CPU per message ingested',
+        value: perMessage(cpuAfter.total - cpuBefore.total),
+        unit: 'µs',
+        conditions: `CPU time of the daemon process (all threads, from /proc) over the first ${measured} messages, per message; its main thread alone ${perMessage(cpuAfter.main - cpuBefore.main)} µs; the benchmark's own process (the writer, its members and the listener) ${perMessage((first.ownCpu.user + first.ownCpu.system) / 1e6)} µs. Steadier than the rate, which also depends on how much of the 2 cores the benchmark's own peers take`
       }
     ]
     if (total > measured) {

@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict'
 import { join } from 'node:path'
+import { DatabaseSync } from 'node:sqlite'
 import { describe, it } from 'node:test'
 import { type DeviceKey, GroupLog, type LogEntry, toHex } from '@causette/core'
 import { MessageIndex, MessageIndexer, SqliteStore, searchQuery } from '@causette/node'
@@ -158,6 +159,47 @@ describe('message index', () => {
       assert.deepEqual(shown(), { history: ['Alice on the ridge'], found: ['Alice on the ridge'] })
       alice.log.setBlocked([])
       assert.deepEqual(shown(), { history: ['Bob on the ridge', 'Alice on the ridge'], found: ['Alice on the ridge', 'Bob on the ridge'] })
+    } finally {
+      await store.close()
+      await dir.remove()
+    }
+  })
+
+  it('still finds the messages of a store made before the word index dropped word positions, and new ones', async () => {
+    const dir = await tempDir()
+    const path = join(dir.path, 'causette.db')
+    const first = await indexedGroup(dir.path)
+    await first.log.append({ type: 'message', text: 'Le Refuge du Goûter est complet' })
+    first.read()
+    const { log, key } = first
+    await first.store.close()
+    // the word index as schema version 3 made it: with positions, filled from the messages
+    const db = new DatabaseSync(path)
+    db.exec(`
+      DROP TABLE message_search;
+      CREATE VIRTUAL TABLE message_search USING fts5 (
+        text, content = 'messages', content_rowid = 'number', tokenize = 'unicode61 remove_diacritics 2'
+      );
+      INSERT INTO message_search (message_search) VALUES ('rebuild');
+      PRAGMA user_version = 3;
+    `)
+    db.close()
+
+    const store = await SqliteStore.open(path)
+    try {
+      const version = store.database.prepare('PRAGMA user_version').get() as { user_version: number }
+      assert.equal(version.user_version, 4, 'the store was upgraded')
+      const reopened = await GroupLog.open({ groupId: log.id, secret: log.secret, key, store, signatures })
+      const index = new MessageIndex(store)
+      const indexer = new MessageIndexer(index)
+      assert.equal(indexer.catchUp(reopened), false, 'the rows themselves were kept')
+      reopened.addEventListener('entries', (evt) => indexer.apply(reopened, evt.detail.entries))
+      await reopened.append({ type: 'message', text: 'Refuge plein, on bivouaque' })
+      indexer.flush()
+      const found = (words: string) => index.search(searchQuery(words), { groupId: log.id, limit: 10 }).map((hit) => hit.message.text)
+      assert.deepEqual(found('gouter'), ['Le Refuge du Goûter est complet'])
+      assert.deepEqual(found('refuge'), ['Refuge plein, on bivouaque', 'Le Refuge du Goûter est complet'])
+      assert.deepEqual(found('BIVOU refuge'), ['Refuge plein, on bivouaque'])
     } finally {
       await store.close()
       await dir.remove()

@@ -83,8 +83,12 @@ export function encodeEntry(fields: EntryFields, sig: Uint8Array): Entry {
   return { ...fields, sig, id: sha256(bytes), bytes }
 }
 
-/** Decodes untrusted bytes into an entry, or throws a named error saying what is wrong. */
-export function decodeEntry(bytes: Uint8Array): Entry {
+/**
+ * Decodes untrusted bytes into an entry, or throws a named error saying what
+ * is wrong. `id`, when given, is the SHA-256 of `bytes` the caller computed
+ * already (peer/gossip-ids.ts).
+ */
+export function decodeEntry(bytes: Uint8Array, id?: Uint8Array): Entry {
   if (bytes.byteLength > MAX_ENTRY_BYTES) {
     throw new EntryTooLargeError(`entry is ${bytes.byteLength} bytes; the limit is ${MAX_ENTRY_BYTES}`)
   }
@@ -111,7 +115,7 @@ export function decodeEntry(bytes: Uint8Array): Entry {
   if (r.remaining !== 0) throw new MalformedEntryError(`entry is followed by ${r.remaining} stray bytes`)
   const fields: EntryFields = { group, author, seq, prev, clock, parents, time, epoch, body }
   checkFields(fields)
-  return { ...fields, sig, id: sha256(bytes), bytes }
+  return { ...fields, sig, id: id ?? sha256(bytes), bytes }
 }
 
 /** The bytes whose signature `entry.sig` is, recovered from the canonical encoding without re-encoding. */

@@ -1,18 +1,23 @@
 /** Hex text for ids and keys: map keys, logs and error messages. */
 import { InvalidArgumentError } from '../errors.ts'
 
-const CHAR_CODES = Array.from('0123456789abcdef', (c) => c.charCodeAt(0))
+const DIGITS = new TextEncoder().encode('0123456789abcdef')
+const ascii = new TextDecoder()
+/** Where the digits are written before becoming a string: ids and keys fit; longer input gets its own. */
+const scratch = new Uint8Array(256)
 
 export function toHex(bytes: Uint8Array): string {
-  // ids become map keys several times per entry, so this is hot: build the
-  // char codes, then one flat string
-  const codes = new Array<number>(bytes.length * 2)
+  // ids become map keys several times per entry, so this is hot: the digits go into a reused buffer
+  // and become one flat string, the only allocation (an array of char codes spread into
+  // String.fromCharCode allocated ~600 bytes for a 32-byte id)
+  const length = bytes.length * 2
+  const out = length <= scratch.length ? scratch : new Uint8Array(length)
   for (let i = 0; i < bytes.length; i++) {
     const b = bytes[i] as number
-    codes[2 * i] = CHAR_CODES[b >> 4] as number
-    codes[2 * i + 1] = CHAR_CODES[b & 15] as number
+    out[2 * i] = DIGITS[b >> 4] as number
+    out[2 * i + 1] = DIGITS[b & 15] as number
   }
-  return String.fromCharCode(...codes)
+  return ascii.decode(out.subarray(0, length))
 }
 
 export function fromHex(text: string, expectedBytes?: number): Uint8Array {

@@ -8,10 +8,11 @@ import { yamux } from '@chainsafe/libp2p-yamux'
 import { type GossipSub, gossipsub, StrictNoSign } from '@libp2p/gossipsub'
 import { identify } from '@libp2p/identify'
 import type { Libp2p, ServiceMap } from '@libp2p/interface'
-import { sha256 } from '@noble/hashes/sha2.js'
 import { createLibp2p, type Libp2pOptions } from 'libp2p'
+import { toHex } from '../codec/hex.ts'
 import { MAX_ENTRY_BYTES } from '../constants.ts'
 import type { DeviceKey } from '../identity/device-key.ts'
+import { gossipMessageId } from './gossip-ids.ts'
 
 export interface CausetteServices extends ServiceMap {
   pubsub: GossipSub
@@ -65,7 +66,9 @@ export async function createCausetteLibp2p(key: DeviceKey, parts: Libp2pParts, s
         // entries carry their own signatures: gossipsub's would be a second, costlier one
         globalSignaturePolicy: StrictNoSign,
         // an entry's id is the hash of its bytes, so the message id is the entry id and duplicates drop early
-        msgIdFn: (msg) => sha256(msg.data),
+        msgIdFn: (msg) => gossipMessageId(msg.data),
+        // the ids' text is only ever a key of gossipsub's own maps: hex is quicker to make than its default base64
+        msgIdToStrFn: toHex,
         allowPublishToZeroTopicPeers: true,
         ignoreDuplicatePublishError: true,
         emitSelf: false,

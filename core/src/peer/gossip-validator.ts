@@ -8,11 +8,13 @@
  */
 import { TopicValidatorResult } from '@libp2p/gossipsub'
 import type { PeerId } from '@libp2p/interface'
+import { equals } from 'uint8arrays/equals'
 import { decodeEntry, type Entry } from '../codec/entry-codec.ts'
 import { toHex } from '../codec/hex.ts'
 import type { GroupLog } from '../log/group-log.ts'
 import type { GossipBatcher } from './gossip-batcher.ts'
 import type { GossipGuard } from './gossip-guard.ts'
+import { messageIdOf } from './gossip-ids.ts'
 
 export interface GossipValidatorInit {
   guard: GossipGuard
@@ -49,13 +51,13 @@ export class GossipValidator {
     const peer = peerId.toString()
     let entry: Entry
     try {
-      entry = decodeEntry(data)
+      entry = decodeEntry(data, messageIdOf(data))
     } catch (error) {
       return this.reject(group, peer, error as Error, false)
     }
     const author = toHex(entry.author)
     // a peer id is its device key: the peer is publishing its own entries, not forwarding someone's
-    const own = peerId.publicKey !== undefined && toHex(peerId.publicKey.raw) === author
+    const own = peerId.publicKey !== undefined && equals(peerId.publicKey.raw, entry.author)
     const admission = guard.admit(peer, author, own)
     // over the rate: dropped unchecked (sync brings it later); a device flooding with its own entries pays, a forwarder never
     if (admission === 'flood') return TopicValidatorResult.Reject
