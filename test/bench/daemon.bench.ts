@@ -6,9 +6,20 @@
  */
 import { mkdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { CausettePeer, type DeviceKey, GroupLog, generateDeviceKey, MemoryStore, parseInvite, storedEntryOf, toHex } from '@causette/core'
+import {
+  CausettePeer,
+  type DeviceKey,
+  GroupLog,
+  generateDeviceKey,
+  MemoryStore,
+  nobleXChaCha,
+  parseInvite,
+  storedEntryOf,
+  toHex,
+  useBodyAead
+} from '@causette/core'
 import type { GroupSummary, HistoryResponse, InviteResponse, StatusResponse } from '@causette/node'
-import { nodeSignatures, SqliteStore } from '@causette/node'
+import { nodeSignatures, SqliteStore, wasmXChaCha } from '@causette/node'
 import { tcp } from '@libp2p/tcp'
 import { cli, DaemonProcess, eventually, tempDir } from '../node/fixtures/daemons.ts'
 import type { Benchmark, Metric } from './harness.ts'
@@ -227,6 +238,16 @@ const PUBLISH_SLICE = 200
 const PUBLISH_WINDOW = 4_000
 
 export async function ingest(measured: number, total: number, root: string): Promise<Metric[]> {
+  // the peers in this process are Node peers, with the body cipher a daemon uses; other benchmarks keep core's
+  useBodyAead(wasmXChaCha)
+  try {
+    return await ingestWith(measured, total, root)
+  } finally {
+    useBodyAead(nobleXChaCha)
+  }
+}
+
+async function ingestWith(measured: number, total: number, root: string): Promise<Metric[]> {
   const daemon = await DaemonProcess.start(join(root, 'ingest'))
   const api = await Api.of(daemon)
   const abort = new AbortController()

@@ -9,9 +9,9 @@ import { join } from 'node:path'
 import { DatabaseSync } from 'node:sqlite'
 import { describe, it } from 'node:test'
 import { type DeviceKey, GroupLog, type LogEntry, toHex } from '@causette/core'
-import { MessageIndex, MessageIndexer, SqliteStore, searchQuery } from '@causette/node'
+import { MessageIndex, MessageIndexer, SqliteStore, searchQuery, WORDS_AT_ONCE } from '@causette/node'
 import { deviceKeys, merge, replicas, signatures } from '../fixtures/replicas.ts'
-import { tempDir } from './fixtures/daemons.ts'
+import { eventually, tempDir } from './fixtures/daemons.ts'
 
 /** A store, a group of one writer, and its index kept by the indexer as the daemon keeps it. */
 async function indexedGroup(dir: string) {
@@ -165,7 +165,7 @@ describe('message index', () => {
     }
   })
 
-  it('still finds the messages of a store made before the word index dropped word positions, and new ones', async () => {
+  it('still finds the messages of a store made before words were indexed in bulk without positions, and new ones', async () => {
     const dir = await tempDir()
     const path = join(dir.path, 'causette.db')
     const first = await indexedGroup(dir.path)
@@ -173,13 +173,27 @@ describe('message index', () => {
     first.read()
     const { log, key } = first
     await first.store.close()
-    // the word index as schema version 3 made it: with positions, filled from the messages
+    // the word index as schema version 3 had it: with positions, filled from the messages, kept by triggers
     const db = new DatabaseSync(path)
     db.exec(`
+      DROP TABLE search_pending;
+      DROP TRIGGER messages_searchable;
+      DROP TRIGGER messages_unsearchable;
+      DROP TRIGGER messages_researchable;
       DROP TABLE message_search;
       CREATE VIRTUAL TABLE message_search USING fts5 (
         text, content = 'messages', content_rowid = 'number', tokenize = 'unicode61 remove_diacritics 2'
       );
+      CREATE TRIGGER messages_searchable AFTER INSERT ON messages BEGIN
+        INSERT INTO message_search (rowid, text) VALUES (new.number, new.text);
+      END;
+      CREATE TRIGGER messages_unsearchable AFTER DELETE ON messages BEGIN
+        INSERT INTO message_search (message_search, rowid, text) VALUES ('delete', old.number, old.text);
+      END;
+      CREATE TRIGGER messages_researchable AFTER UPDATE OF text ON messages BEGIN
+        INSERT INTO message_search (message_search, rowid, text) VALUES ('delete', old.number, old.text);
+        INSERT INTO message_search (rowid, text) VALUES (new.number, new.text);
+      END;
       INSERT INTO message_search (message_search) VALUES ('rebuild');
       PRAGMA user_version = 3;
     `)
@@ -188,7 +202,7 @@ describe('message index', () => {
     const store = await SqliteStore.open(path)
     try {
       const version = store.database.prepare('PRAGMA user_version').get() as { user_version: number }
-      assert.equal(version.user_version, 4, 'the store was upgraded')
+      assert.equal(version.user_version, 5, 'the store was upgraded')
       const reopened = await GroupLog.open({ groupId: log.id, secret: log.secret, key, store, signatures })
       const index = new MessageIndex(store)
       const indexer = new MessageIndexer(index)
@@ -200,6 +214,76 @@ describe('message index', () => {
       assert.deepEqual(found('gouter'), ['Le Refuge du Goûter est complet'])
       assert.deepEqual(found('refuge'), ['Refuge plein, on bivouaque', 'Le Refuge du Goûter est complet'])
       assert.deepEqual(found('BIVOU refuge'), ['Refuge plein, on bivouaque'])
+    } finally {
+      await store.close()
+      await dir.remove()
+    }
+  })
+
+  it('indexes words in bulk yet always finds the current text: edits and deletes before or after indexing, a forgotten group, a restart', async () => {
+    const dir = await tempDir()
+    const path = join(dir.path, 'causette.db')
+    const { store, log, key, read, found } = await indexedGroup(dir.path)
+    try {
+      const early = await log.append({ type: 'message', text: 'Col du Géant at dawn' })
+      assert.deepEqual(found('geant'), ['Col du Géant at dawn'], 'a search indexes what is pending first')
+      assert.equal(read().wordsPending, 0)
+      // edited once its words were indexed, and edited while still pending
+      await log.append({ type: 'edit', target: early.id, text: 'Col du Midi at dawn' })
+      const late = await log.append({ type: 'message', text: 'Bivouac near the hut' })
+      await log.append({ type: 'edit', target: late.id, text: 'Bivouac below the serac' })
+      assert.ok(read().wordsPending > 0)
+      assert.deepEqual(found('geant'), [])
+      assert.deepEqual(found('midi'), ['Col du Midi at dawn'])
+      assert.deepEqual(found('hut'), [])
+      assert.deepEqual(found('serac'), ['Bivouac below the serac'])
+      await log.append({ type: 'delete', target: late.id })
+      assert.deepEqual(found('bivouac'), [])
+
+      // words still pending when the daemon stopped are found after the restart
+      await log.append({ type: 'message', text: 'Crampons left at the refuge' })
+      read()
+      assert.ok(read().wordsPending > 0)
+      await store.close()
+      const reopened = await SqliteStore.open(path)
+      try {
+        const index = new MessageIndex(reopened)
+        assert.ok(index.wordsPending > 0, 'what was pending is still noted')
+        assert.deepEqual(
+          index.search(searchQuery('crampons'), { limit: 10 }).map((hit) => hit.message.text),
+          ['Crampons left at the refuge']
+        )
+        // forgetting the group takes its messages out of search, indexed or pending
+        const again = await GroupLog.open({ groupId: log.id, secret: log.secret, key, store: reopened, signatures })
+        const indexer = new MessageIndexer(index)
+        again.addEventListener('entries', (evt) => indexer.apply(again, evt.detail.entries))
+        await again.append({ type: 'message', text: 'Crampons found again' })
+        indexer.flush()
+        indexer.stop()
+        await reopened.deleteGroup(log.id)
+        assert.deepEqual(index.search(searchQuery('crampons'), { limit: 10 }), [])
+      } finally {
+        await reopened.close()
+      }
+    } finally {
+      await store.close()
+      await dir.remove()
+    }
+  })
+
+  it('indexes pending words by itself once many are pending, and when idle', async () => {
+    const dir = await tempDir()
+    const { store, log, read } = await indexedGroup(dir.path)
+    try {
+      const index = read()
+      await log.append({ type: 'message', text: 'one message' })
+      read()
+      assert.ok(index.wordsPending > 0)
+      await eventually(() => index.wordsPending === 0, 'the words to be indexed once idle', 5_000)
+      const messages = Array.from({ length: WORDS_AT_ONCE + 10 }, (_, i) => ({ type: 'message' as const, text: `pitch ${i}` }))
+      for (const op of messages) await log.append(op)
+      read()
+      assert.ok(index.wordsPending < WORDS_AT_ONCE, `indexed at once past ${WORDS_AT_ONCE}, not left for idle time`)
     } finally {
       await store.close()
       await dir.remove()

@@ -21,15 +21,27 @@ export function toHex(bytes: Uint8Array): string {
 }
 
 export function fromHex(text: string, expectedBytes?: number): Uint8Array {
-  if (text.length % 2 !== 0 || !/^[0-9a-f]*$/.test(text)) {
-    throw new InvalidArgumentError(`"${text.slice(0, 20)}" is not lowercase hex`)
+  const out = new Uint8Array(text.length >> 1)
+  // char codes read in place: no substring per byte, no regular expression
+  let bad = text.length % 2
+  for (let i = 0; i < out.length; i++) {
+    const high = digitOf(text.charCodeAt(2 * i))
+    const low = digitOf(text.charCodeAt(2 * i + 1))
+    bad |= (high | low) & 16
+    out[i] = (high << 4) | (low & 15)
   }
+  if (bad !== 0) throw new InvalidArgumentError(`"${text.slice(0, 20)}" is not lowercase hex`)
   if (expectedBytes !== undefined && text.length !== expectedBytes * 2) {
     throw new InvalidArgumentError(`expected ${expectedBytes} bytes of hex, got ${text.length / 2}`)
   }
-  const out = new Uint8Array(text.length / 2)
-  for (let i = 0; i < out.length; i++) out[i] = Number.parseInt(text.slice(i * 2, i * 2 + 2), 16)
   return out
+}
+
+/** The value of a lowercase hex digit, or 16 for anything else. */
+function digitOf(code: number): number {
+  if (code >= 48 && code <= 57) return code - 48
+  if (code >= 97 && code <= 102) return code - 87
+  return 16
 }
 
 /** The first 8 hex digits, enough to tell ids apart in a message to a person. */

@@ -14,7 +14,7 @@
  */
 import { rm } from 'node:fs/promises'
 import { join } from 'node:path'
-import { CausettePeer, type GroupLog, type LogEntry, toHex } from '@causette/core'
+import { CausettePeer, type GroupLog, type LogEntry, toHex, useBodyAead } from '@causette/core'
 import { ApiServer } from '../api/api-server.ts'
 import type { DaemonEvent, ErrorView } from '../api/api-types.ts'
 import {
@@ -36,6 +36,7 @@ import { MessageIndex } from '../store/message-index.ts'
 import { Settings } from '../store/settings.ts'
 import { SqliteStore } from '../store/sqlite-store.ts'
 import { VerifiedMembers } from '../store/verified-members.ts'
+import { wasmXChaCha } from '../wasm-xchacha.ts'
 import { WorkerSignatures } from '../worker-signatures.ts'
 import { Authors } from './authors.ts'
 import { DaemonOperations } from './daemon-operations.ts'
@@ -105,6 +106,8 @@ export class Daemon {
 
   static async start(options: DaemonOptions, onEvent?: (event: DaemonEvent) => void): Promise<Daemon> {
     await ensureWritableHome(options.home)
+    // the same cipher as core's default, in WebAssembly: every body received is opened with it
+    useBodyAead(wasmXChaCha)
     const store = await openStore(options.home)
     let peer: CausettePeer | undefined
     // live gossip checks a signature per entry: on a worker thread, off the thread that does the rest
@@ -351,6 +354,7 @@ export class Daemon {
     // a group half-opened when the stop came gives up at its next store read
     await this.opening.catch(() => undefined)
     this.parts.indexer.flush()
+    this.parts.indexer.stop()
     await this.parts.store.close()
     await this.removeApiFiles()
     this.resolveStopped()

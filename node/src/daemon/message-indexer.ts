@@ -9,9 +9,18 @@
  * group it rebuilds the group's rows if they lag its log (the daemon died
  * between an entry commit and the index write). Whoever reads the index
  * flushes it first.
+ *
+ * The rows' words are indexed in bulk (store/message-index.ts): once
+ * WORDS_AT_ONCE rows are pending, or when nothing was written for
+ * WORDS_WHEN_IDLE_MS; a search indexes what is pending itself.
  */
 import { fromHex, type GroupLog, type LogEntry, type Message, orderKey, toHex } from '@causette/core'
 import type { IndexedMessage, MessageIndex } from '../store/message-index.ts'
+
+/** Rows pending that get their words indexed at once: bulk indexing costs little, and a search then waits for little. */
+export const WORDS_AT_ONCE = 2000
+/** Quiet time after the last write before the pending rows' words are indexed. */
+export const WORDS_WHEN_IDLE_MS = 300
 
 export interface IndexedChange {
   message: Message
@@ -26,6 +35,7 @@ export class MessageIndexer {
   /** Groups whose view was rebuilt since the last write: all their rows are rewritten. */
   private readonly stale = new Map<string, GroupLog>()
   private scheduled = false
+  private idleWords: ReturnType<typeof setTimeout> | undefined
 
   constructor(index: MessageIndex) {
     this.index = index
@@ -105,6 +115,34 @@ export class MessageIndexer {
     }))
     this.dirty.clear()
     this.index.update(groups)
+    this.considerWords()
+  }
+
+  /** Stops the idle indexing of words (what is pending stays noted in the store, for the next start or search). */
+  stop(): void {
+    clearTimeout(this.idleWords)
+    this.idleWords = undefined
+  }
+
+  private considerWords(): void {
+    if (this.index.wordsPending >= WORDS_AT_ONCE) {
+      this.index.indexWords()
+      return
+    }
+    if (this.index.wordsPending === 0) return
+    if (this.idleWords !== undefined) {
+      this.idleWords.refresh()
+      return
+    }
+    this.idleWords = setTimeout(() => {
+      this.idleWords = undefined
+      try {
+        this.index.indexWords()
+      } catch {
+        // the store closed under a stopping daemon: the rows stay pending, and are indexed at the next search
+      }
+    }, WORDS_WHEN_IDLE_MS)
+    this.idleWords.unref()
   }
 
   private schedule(): void {

@@ -11,6 +11,12 @@
  * start and the daemon rebuilds the group's rows from its view. That is why
  * these writes need no fsync of their own (the next durable entry commit
  * carries them to disk) and cost the hot path of ingest little.
+ *
+ * Words are indexed in bulk (schema.ts, migration 5): writing a row notes
+ * it as pending, and indexWords moves everything pending into the word
+ * index at once. Searches do that first, so they always see every message;
+ * the daemon also does it once enough is pending and when it is idle
+ * (daemon/message-indexer.ts).
  */
 import type { StatementSync } from 'node:sqlite'
 import type { Message, Reaction } from '@causette/core'
@@ -73,9 +79,14 @@ export class MessageIndex {
     | 'count'
     | 'after'
     | 'search'
-    | 'searchAll',
+    | 'searchAll'
+    | 'indexPending'
+    | 'clearPending'
+    | 'countPending',
     StatementSync
   >
+  /** Rows written since the words were last indexed: a bound, never less than what is pending. */
+  private pending: number
 
   constructor(store: SqliteStore) {
     this.store = store
@@ -106,8 +117,30 @@ export class MessageIndex {
       searchAll: db.prepare(
         `SELECT ${COLUMNS} FROM message_search s JOIN messages m ON m.number = s.rowid
          WHERE message_search MATCH ? ORDER BY m.time DESC, m.key DESC LIMIT ?`
-      )
+      ),
+      indexPending: db.prepare(
+        'INSERT INTO message_search (rowid, text) SELECT m.number, m.text FROM search_pending p JOIN messages m ON m.number = p.number'
+      ),
+      clearPending: db.prepare('DELETE FROM search_pending'),
+      countPending: db.prepare('SELECT count(*) AS n FROM search_pending')
     }
+    // what a daemon that stopped or died before indexing them left pending
+    this.pending = (this.statements.countPending.get() as { n: number }).n
+  }
+
+  /** How many rows may wait for their words to be indexed (0: none do). */
+  get wordsPending(): number {
+    return this.pending
+  }
+
+  /** Indexes the words of every row written or changed since the last time, in one transaction. */
+  indexWords(): void {
+    if (this.pending === 0) return
+    this.transaction(() => {
+      this.statements.indexPending.run()
+      this.statements.clearPending.run()
+    })
+    this.pending = 0
   }
 
   /** How many log entries the group's rows reflect; undefined if the group was never indexed. */
@@ -123,15 +156,21 @@ export class MessageIndex {
         this.statements.setState.run(groupId, entries)
       }
     })
+    for (const { messages } of groups) this.pending += messages.length
   }
 
   /** Replaces every row of the group: what a restart does when the rows lag the log. */
   rebuild(groupId: Uint8Array, messages: Iterable<IndexedMessage>, entries: number): void {
+    let written = 0
     this.transaction(() => {
       this.statements.deleteGroup.run(groupId)
-      for (const m of messages) this.upsert(groupId, m)
+      for (const m of messages) {
+        this.upsert(groupId, m)
+        written++
+      }
       this.statements.setState.run(groupId, entries)
     })
+    this.pending += written
   }
 
   count(groupId: Uint8Array): number {
@@ -179,6 +218,7 @@ export class MessageIndex {
 
   /** Messages matching an FTS5 query (store/search-query.ts), newest first, in one group or in all. */
   search(match: string, options: { groupId?: Uint8Array; limit: number }): SearchHit[] {
+    this.indexWords()
     const rows = (options.groupId === undefined
       ? this.statements.searchAll.all(match, options.limit)
       : this.statements.search.all(match, options.groupId, options.limit)) as unknown as MessageRow[]
