@@ -96,6 +96,26 @@ export function runStoreConformance(engine: string, setup: () => Promise<StoreHa
       }
     })
 
+    it('tracks the same heads and seqs whatever the order and batching of the entries', async () => {
+      const log = await sampleLog()
+      const stored = storedOf(log)
+      const ways: Array<[string, Array<typeof stored>]> = [
+        ['children before their parents, in one batch', [[...stored].reverse()]],
+        ['in three batches', [stored.slice(0, 9), stored.slice(9, 20), stored.slice(20)]],
+        ['one at a time, with repeats', [...stored.map((e) => [e]), stored.slice(0, 4)]]
+      ]
+      for (const [how, batches] of ways) {
+        const h = await setup()
+        try {
+          for (const batch of batches) await h.store.putEntries(log.id, batch)
+          assert.deepEqual(await h.store.heads(log.id), log.heads(), how)
+          assert.deepEqual(await h.store.authorSeqs(log.id), log.authorSeqs(), how)
+        } finally {
+          await h.cleanup?.()
+        }
+      }
+    })
+
     it('keeps groups apart', async () => {
       const h = await setup()
       try {

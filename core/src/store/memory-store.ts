@@ -20,17 +20,22 @@ export class MemoryStore implements Store {
   async putEntries(group: Uint8Array, entries: StoredEntry[]): Promise<void> {
     this.assertOpen()
     const g = this.entriesOf(group)
+    const added: Array<[string, StoredEntry]> = []
+    const parents = new Set<string>()
     for (const e of entries) {
       const idHex = toHex(e.id)
       if (g.byId.has(idHex)) continue
       const copy = { ...e }
       g.byId.set(idHex, copy)
       insertSorted(g.ordered, copy)
-      for (const p of e.parents) g.heads.delete(toHex(p))
-      g.heads.set(idHex, e.id)
+      added.push([idHex, e])
+      for (const p of e.parents) parents.add(toHex(p))
       const authorHex = toHex(e.author)
       if ((g.seqs.get(authorHex) ?? 0) < e.seq) g.seqs.set(authorHex, e.seq)
     }
+    // an entry with a child anywhere in the batch is no head, whatever the order the batch lists them in
+    for (const p of parents) g.heads.delete(p)
+    for (const [idHex, e] of added) if (!parents.has(idHex)) g.heads.set(idHex, e.id)
   }
 
   async getEntries(group: Uint8Array, ids: Uint8Array[]): Promise<Array<Uint8Array | undefined>> {
