@@ -30,6 +30,7 @@ import {
   writePrivateFile
 } from '../data-dir.ts'
 import { DaemonAlreadyRunningError, PortInUseError } from '../errors.ts'
+import { coalesceWrites } from '../socket-coalescing.ts'
 import { BlockList } from '../store/block-list.ts'
 import { KnownPeers } from '../store/known-peers.ts'
 import { MessageIndex } from '../store/message-index.ts'
@@ -121,6 +122,8 @@ export class Daemon {
       const blockList = new BlockList(store.database)
       // before going online: a blocked device is never let in, and its messages never shown
       await peer.setBlocked(blockList.keys())
+      // a burst of gossip goes out in one write per connection per turn, not two per message
+      peer.libp2p.addEventListener('connection:open', (evt) => coalesceWrites(evt.detail))
       try {
         await peer.start()
       } catch (err) {
