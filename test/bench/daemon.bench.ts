@@ -20,7 +20,7 @@ import {
   useBodyAead
 } from '@causette/core'
 import type { GroupSummary, HistoryResponse, InviteResponse, StatusResponse } from '@causette/node'
-import { nodeSignatures, SqliteStore, wasmXChaCha } from '@causette/node'
+import { coalesceWrites, nodeSignatures, SqliteStore, wasmXChaCha } from '@causette/node'
 import { tcp } from '@libp2p/tcp'
 import { cli, DaemonProcess, eventually, tempDir } from '../node/fixtures/daemons.ts'
 import type { Benchmark, Metric } from './harness.ts'
@@ -179,6 +179,8 @@ async function joiningPeer(key: DeviceKey, link: string): Promise<{ peer: Causet
     listen: ['/ip4/127.0.0.1/tcp/0'],
     antiEntropyMs: 0
   })
+  // a Node peer writes to its sockets as the daemon does
+  peer.libp2p.addEventListener('connection:open', (evt) => coalesceWrites(evt.detail))
   await peer.start()
   const log = await peer.acceptInvite(parseInvite(link))
   return { peer, log }
