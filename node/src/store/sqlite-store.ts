@@ -53,6 +53,10 @@ import { DataDirLockedError, NotAStoreError } from '../errors.ts'
 import { migrate } from './schema.ts'
 
 const BUSY_TIMEOUT_MS = 1000
+/** WAL pages (4 KiB each) after which a commit checkpoints them into the database (SQLite's default is 1,000). */
+const WAL_CHECKPOINT_PAGES = 10_000
+/** What a checkpointed WAL file is cut back to. */
+const WAL_SIZE_LIMIT_BYTES = 32 * 1024 * 1024
 const SQLITE_BUSY = 5
 const SQLITE_NOTADB = 26
 /** Sorts before every key: BLOBs compare as memcmp, then shorter first. */
@@ -120,6 +124,12 @@ export class SqliteStore implements Store {
       db.exec('PRAGMA locking_mode = EXCLUSIVE')
       db.exec('PRAGMA journal_mode = WAL')
       db.exec('PRAGMA synchronous = FULL')
+      // checkpoint the log into the database every ~40 MB of it rather than every 4 MB: a burst of
+      // gossip into a large group checkpointed (and fsynced) every few hundred messages, a third of
+      // the cost of taking each in past ~50,000 (~55 µs a message against ~41, measured at 100,000);
+      // the log file is cut back to 32 MiB after a checkpoint, so a burst leaves no larger file behind
+      db.exec(`PRAGMA wal_autocheckpoint = ${WAL_CHECKPOINT_PAGES}`)
+      db.exec(`PRAGMA journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`)
       migrate(db, path)
       // a write transaction takes the exclusive lock even when there was
       // nothing to migrate; locking_mode = EXCLUSIVE keeps it until close
