@@ -6,13 +6,18 @@
 // daemon's resident memory is ~45 MB lower idle and ~120 MB lower after a
 // burst of ingest, at no measured cost in speed (test/bench/RESULTS.md).
 // `npm start` and the tests pass the same flag.
+//
 // Node keeps the TypeScript it stripped of types, and V8's compiled code, in
 // a cache under the user's cache directory: a start that finds them there
 // never loads the type stripper (~17 MiB less resident for the daemon) and
 // starts sooner. Entries are checked against the source, so an update is
 // picked up; NODE_DISABLE_COMPILE_CACHE=1 turns the cache off.
+//
+// This file is plain JavaScript that any Node loads: what only newer Nodes
+// have is reached through the module object, never imported by name (an
+// import Node 20 lacks would fail before the hand-over could run).
 import { spawn } from 'node:child_process'
-import { createRequire, enableCompileCache } from 'node:module'
+import nodeModule from 'node:module'
 import { homedir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -27,13 +32,13 @@ function compileCacheDir() {
 if (Number(process.versions.node.split('.')[0]) >= NEEDED_MAJOR) {
   try {
     // a cache that cannot be made (no home, a read-only disk) only costs the speed it would bring
-    enableCompileCache(compileCacheDir())
+    nodeModule.enableCompileCache(compileCacheDir())
   } catch {}
   await import('../src/cli/main.ts')
 } else {
   let pinned
   try {
-    pinned = join(dirname(createRequire(import.meta.url).resolve('node/package.json')), 'bin', 'node')
+    pinned = join(dirname(nodeModule.createRequire(import.meta.url).resolve('node/package.json')), 'bin', 'node')
   } catch {
     process.stderr.write(
       `causette: needs Node ${NEEDED_MAJOR} or later (this is ${process.version}); run \`npm install\` in the Causette checkout to get it\n`
