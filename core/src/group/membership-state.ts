@@ -122,6 +122,10 @@ export class MembershipState {
         // the change has no effect here, but its key exists and entries use it: keep the epoch,
         // so members it was not granted to are seen to need a rekey (whose history brings it)
         if (epoch !== undefined) state = state.with({ epochs: [...state.epochs, epoch] })
+        // a join that turns out void (its invite's maker removed first, the invite used or expired):
+        // the device never was a member, and what it wrote believing it was is hidden like a removed
+        // member's unseen writes, until a join of its that holds
+        if (op.type === 'join') state = state.outsideFrom(ref)
       }
     }
     return state
@@ -338,6 +342,15 @@ export class MembershipState {
     if (sealed !== recipients.length) {
       throw new NotAuthorizedError(`a new group key must be granted to each of the ${recipients.length} members, not ${sealed}`)
     }
+  }
+
+  /** A copy where the author of `ref`, if not a member, is out of the group from that entry on. */
+  private outsideFrom(ref: EntryRef): MembershipState {
+    const author = ref.authorHex
+    if (this.members.has(author)) return this
+    const list = this.gaps.get(author) ?? []
+    if (list.some((g) => g.until === Number.POSITIVE_INFINITY)) return this
+    return this.with({ gaps: new Map(this.gaps).set(author, [...list, { after: ref.seq - 1, until: Number.POSITIVE_INFINITY }]) })
   }
 
   private closeGap(author: string, seq: number): ReadonlyMap<string, readonly Gap[]> {

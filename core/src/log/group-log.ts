@@ -133,9 +133,15 @@ export class GroupLog extends TypedEventEmitter<GroupLogEvents> {
     return this.pending.size
   }
 
-  /** Entries this device cannot read yet (their epoch key has not reached it). */
+  /**
+   * Entries this device cannot read yet (their epoch key has not reached it)
+   * and would show once it can: not those the view leaves out anyway (written
+   * while their author was out of the group, or blocked here).
+   */
   get sealedCount(): number {
-    return this.sealed.size
+    let count = 0
+    for (const node of this.sealed.entries()) if (!this.hidden(node)) count++
+    return count
   }
 
   isPending(idHex: string): boolean {

@@ -11,10 +11,9 @@ import type { LogEntry } from './log-entry.ts'
 export class SealedEntries {
   private readonly byEpoch = new Map<string, LogEntry[]>()
 
-  get size(): number {
-    let n = 0
-    for (const list of this.byEpoch.values()) n += list.length
-    return n
+  /** Every entry held, epoch by epoch. */
+  entries(): LogEntry[] {
+    return [...this.byEpoch.values()].flat()
   }
 
   hold(node: LogEntry): void {
