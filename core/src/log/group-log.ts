@@ -133,15 +133,9 @@ export class GroupLog extends TypedEventEmitter<GroupLogEvents> {
     return this.pending.size
   }
 
-  /**
-   * Entries this device cannot read yet (their epoch key has not reached it)
-   * and would show once it can: not those the view leaves out anyway (written
-   * while their author was out of the group, or blocked here).
-   */
+  /** Entries this device cannot read yet (no epoch key) that it would show: not those the view leaves out anyway. */
   get sealedCount(): number {
-    let count = 0
-    for (const node of this.sealed.entries()) if (!this.hidden(node)) count++
-    return count
+    return this.sealed.entries().filter((node) => !this.hidden(node)).length
   }
 
   isPending(idHex: string): boolean {
