@@ -120,8 +120,13 @@ export interface MemberView extends PersonView {
   connected: boolean
 }
 
-/** Where this device stands in a group: 'not joined' while its join (or the group's history) has not arrived. */
-export type Membership = 'member' | 'removed' | 'left' | 'not joined'
+/**
+ * Where this device stands in a group: 'not joined' while its join (or the
+ * group's history) has not arrived; 'join void' when its join turned out not
+ * to hold (the member who invited it was removed first, or the invite was
+ * used or had expired), so it never was a member.
+ */
+export type Membership = 'member' | 'removed' | 'left' | 'join void' | 'not joined'
 
 export interface MembersResponse {
   group: GroupRef

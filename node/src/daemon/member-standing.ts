@@ -14,7 +14,10 @@ export function standingIn(log: GroupLog, self: string): Membership {
   const state = log.membership()
   if (state === undefined) return 'not joined'
   if (state.members.has(self)) return 'member'
-  return state.departed.get(self)?.reason ?? 'not joined'
+  const departed = state.departed.get(self)?.reason
+  if (departed !== undefined) return departed
+  // out of the group from an entry of its own on, never having departed: a join of its that turned out void
+  return state.gaps.get(self)?.some((gap) => gap.until === Number.POSITIVE_INFINITY) ? 'join void' : 'not joined'
 }
 
 /** Throws unless this device is a member of the group; `doing` completes "you can no longer …". */
@@ -27,6 +30,10 @@ export function requireMember(log: GroupLog, self: string, groupName: string, do
       throw new NotAuthorizedError(`you were removed from ${groupName}: you can no longer ${doing}; to come back, ask a member for a new invite`)
     case 'left':
       throw new NotAuthorizedError(`you left ${groupName}: you can no longer ${doing}; to come back, ask a member for a new invite`)
+    case 'join void':
+      throw new NotAuthorizedError(
+        `your join to ${groupName} did not hold (the member who invited you was removed before it, or the invite was already used or had expired), so you cannot ${doing}; what you wrote there is not shown to its members; ask a member for a new invite`
+      )
     case 'not joined':
       throw new NotAuthorizedError(`this device has not joined ${groupName} yet, so it cannot ${doing}`)
   }

@@ -23,6 +23,10 @@ export function registerMembers(program: Command): void {
       const name = members.group.name
       if (members.membership === 'removed') out.note(`You were removed from ${name}.`)
       else if (members.membership === 'left') out.note(`You left ${name}.`)
+      else if (members.membership === 'join void')
+        out.note(
+          `Your join to ${name} did not hold: the invite was void (its maker was removed first, or it was used or had expired). Ask a member for a new invite.`
+        )
       else if (members.membership === 'not joined')
         out.note(`This device is not a member of ${name} (yet): its history or your join has not arrived.`)
       out.line(`${name}: ${count(members.members.length, 'member')}`)
