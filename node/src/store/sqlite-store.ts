@@ -2,30 +2,7 @@
  * The Store engine of the Node daemon: one SQLite file through node:sqlite,
  * held by one process at a time.
  *
- * Pragmas, and why:
- * - locking_mode = EXCLUSIVE: the connection takes SQLite's exclusive lock on
- *   the file (a POSIX fcntl lock) when it opens and keeps it until close.
- *   That is the daemon's lock: a second process (or a second store in this
- *   one) opening the file gets SQLITE_BUSY, reported as DataDirLockedError,
- *   and the OS drops the lock when the holder dies, so a kill -9 never leaves
- *   a stale lock behind (a pid file would need liveness checks and could be
- *   fooled by pid reuse). With the lock held for good, WAL keeps its index in
- *   memory: there is no -shm file.
- * - journal_mode = WAL: a commit appends to one file instead of writing a
- *   rollback journal and the database, and survives a crash at any point.
- * - synchronous = FULL: every commit fsyncs the WAL before putEntries
- *   resolves, so an acknowledged entry survives power loss too, not only a
- *   process crash (NORMAL is enough for kill -9). It is affordable: on the CI
- *   machine (2 cores, ext4 on a virtual disk) batches of 1 sustain ~6,000
- *   entries/s with FULL against ~20,000 with NORMAL, more than a person or a
- *   signing writer (~9,000/s) produces; batches of 1,000, as sync delivers
- *   them, ~42,000/s with either, above the ~20,000/s the log accepts.
- *   Except for entries of other authors once the daemon has named its
- *   device key: see "Write-behind" below.
- * - foreign_keys on: heads may only name stored entries.
- * - busy_timeout: no other connection ever shares the file, so this only
- *   bounds how long an opener waits for a daemon that is shutting down
- *   before reporting the file as in use.
+ * The file itself — its lock, pragmas and creation — is sqlite-file.ts.
  *
  * Write-behind of others' entries. Once the daemon names its device key
  * (setDurableAuthor), putEntries of entries by other authors resolves at
@@ -42,23 +19,11 @@
  * and different content: an equivocation). The daemon's derived tables
  * (message index) commit with write(false) the same way. The connection
  * switches synchronous level only when a commit needs the other one.
- *
- * Files are created readable by their owner only: they hold group secrets.
- * SQLite gives the WAL file the database file's permissions.
  */
-import { open as openFile } from 'node:fs/promises'
-import { DatabaseSync, type StatementSync } from 'node:sqlite'
+import type { DatabaseSync, StatementSync } from 'node:sqlite'
 import { type GroupRecord, type ListEntriesOptions, type Store, StoreClosedError, type StoredEntry, toHex } from '@causette/core'
-import { DataDirLockedError, NotAStoreError } from '../errors.ts'
-import { migrate } from './schema.ts'
+import { openDatabase } from './sqlite-file.ts'
 
-const BUSY_TIMEOUT_MS = 1000
-/** WAL pages (4 KiB each) after which a commit checkpoints them into the database (SQLite's default is 1,000). */
-const WAL_CHECKPOINT_PAGES = 10_000
-/** What a checkpointed WAL file is cut back to. */
-const WAL_SIZE_LIMIT_BYTES = 32 * 1024 * 1024
-const SQLITE_BUSY = 5
-const SQLITE_NOTADB = 26
 /** Sorts before every key: BLOBs compare as memcmp, then shorter first. */
 const BEFORE_ALL_KEYS = new Uint8Array(0)
 /** SQLite's "no limit". */
@@ -117,28 +82,7 @@ export class SqliteStore implements Store {
    * Causette database, StoreTooNewError for one written by a newer version.
    */
   static async open(path: string): Promise<SqliteStore> {
-    await createPrivately(path)
-    const db = new DatabaseSync(path, { timeout: BUSY_TIMEOUT_MS, enableForeignKeyConstraints: true })
-    try {
-      // must come before the first read, which takes the lock
-      db.exec('PRAGMA locking_mode = EXCLUSIVE')
-      db.exec('PRAGMA journal_mode = WAL')
-      db.exec('PRAGMA synchronous = FULL')
-      // checkpoint the log into the database every ~40 MB of it rather than every 4 MB: a burst of
-      // gossip into a large group checkpointed (and fsynced) every few hundred messages, a third of
-      // the cost of taking each in past ~50,000 (~55 µs a message against ~41, measured at 100,000);
-      // the log file is cut back to 32 MiB after a checkpoint, so a burst leaves no larger file behind
-      db.exec(`PRAGMA wal_autocheckpoint = ${WAL_CHECKPOINT_PAGES}`)
-      db.exec(`PRAGMA journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`)
-      migrate(db, path)
-      // a write transaction takes the exclusive lock even when there was
-      // nothing to migrate; locking_mode = EXCLUSIVE keeps it until close
-      db.exec('BEGIN IMMEDIATE; COMMIT')
-    } catch (err) {
-      db.close()
-      throw openError(err, path)
-    }
-    return new SqliteStore(path, db)
+    return new SqliteStore(path, await openDatabase(path))
   }
 
   private constructor(path: string, db: DatabaseSync) {
@@ -384,30 +328,6 @@ export class SqliteStore implements Store {
   }
 }
 
-/**
- * Creates the database file, owner-only, if it does not exist. An existing
- * file is never opened here: closing any descriptor of a file drops every
- * POSIX lock this process holds on it, including the one a store of this
- * process may hold.
- */
-async function createPrivately(path: string): Promise<void> {
-  try {
-    await (await openFile(path, 'wx', 0o600)).close()
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err
-  }
-}
-
 function groupRecordOf(row: GroupRow): GroupRecord {
   return { id: row.id, secret: row.secret, name: row.name, addedAt: row.added_at }
-}
-
-/** Names the SQLite failures a person can hit when opening a data directory. */
-function openError(err: unknown, path: string): unknown {
-  // extended result codes carry the primary code in their low byte
-  const code = (err as { errcode?: unknown }).errcode
-  if (typeof code !== 'number') return err
-  if ((code & 0xff) === SQLITE_BUSY) return new DataDirLockedError(path, { cause: err })
-  if ((code & 0xff) === SQLITE_NOTADB) return new NotAStoreError(path, { cause: err })
-  return err
 }
