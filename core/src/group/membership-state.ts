@@ -203,7 +203,11 @@ export class MembershipState {
     return undefined
   }
 
-  /** Ids of the epochs any of these devices can read: those granted to it, and those their key histories cover. */
+  /**
+   * Ids of the epochs any of these devices can read: the group's first (the
+   * secret's, which every device that ever joined holds), those granted to
+   * one of them, and those their key histories cover.
+   */
   private readableBy(devices: readonly string[]): Set<string> {
     const byId = new Map(this.epochs.map((e) => [e.id, e]))
     const readable = new Set<string>()
@@ -212,7 +216,9 @@ export class MembershipState {
       readable.add(id)
       for (const c of byId.get(id)?.covers ?? []) visit(c)
     }
-    for (const e of this.epochs) if (e.recipients !== null && devices.some((d) => e.recipients?.includes(d))) visit(e.id)
+    for (const e of this.epochs) {
+      if (e.recipients === null ? devices.length > 0 : devices.some((d) => e.recipients?.includes(d))) visit(e.id)
+    }
     return readable
   }
 
@@ -232,17 +238,10 @@ export class MembershipState {
    */
   unreadable(): ReadonlyMap<string, readonly string[]> {
     if (this.gapsInReading !== undefined) return this.gapsInReading
-    const byId = new Map(this.epochs.map((e) => [e.id, e]))
     const readableBy = new Map<string, Set<string>>()
     const held = new Set<string>()
     for (const member of this.members.keys()) {
-      const readable = new Set<string>()
-      const visit = (id: string) => {
-        if (readable.has(id)) return
-        readable.add(id)
-        for (const c of byId.get(id)?.covers ?? []) visit(c)
-      }
-      for (const e of this.epochs) if (e.recipients === null || e.recipients.includes(member)) visit(e.id)
+      const readable = this.readableBy([member])
       readableBy.set(member, readable)
       for (const id of readable) held.add(id)
     }
