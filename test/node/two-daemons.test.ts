@@ -173,10 +173,11 @@ describe('two daemons on one machine, driven through the CLI', () => {
     await eventually(async () => {
       const status = await bob.cliJson<StatusResponse>(['status'])
       const group = status.groups.find((g) => g.id === groupId)
-      return group?.connectedMembers === 1 && group.sync === 'up to date' && group.messages === 6
+      return group?.connectedMembers === 1 && group.online === 1 && group.sync === 'up to date' && group.messages === 6
     }, "Bob's status to show the group up to date with Alice")
     const shown = await bob.cli(['status'])
-    assert.match(shown.stdout, /Climbing club: 1 member online, \d+ entries, up to date/)
+    assert.match(shown.stdout, /Climbing club: \d+ entries, up to date/)
+    assert.match(shown.stdout, /^ +1 of 1 other member online$/m)
   })
 
   it("exports the group's readable history as JSON lines, oldest first", async () => {

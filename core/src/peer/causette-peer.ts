@@ -25,7 +25,6 @@ import type { Signatures } from '../identity/signatures.ts'
 import type { Invite } from '../invite/invite.ts'
 import { GroupLog, type LogEntry } from '../log/group-log.ts'
 import type { Store } from '../store/store.ts'
-import { SYNC_PROTOCOL } from '../sync/sync-stream.ts'
 import { BlockList } from './block-list.ts'
 import { blockingGater } from './blocking-gater.ts'
 import { BurstFollower } from './burst-follower.ts'
@@ -33,22 +32,24 @@ import { type CausetteLibp2p, createCausetteLibp2p, type Libp2pParts } from './c
 import { GossipBatcher } from './gossip-batcher.ts'
 import { GossipGuard } from './gossip-guard.ts'
 import { GossipValidator } from './gossip-validator.ts'
-import { dialDiscovered, GroupPresence, watchMembers } from './group-presence.ts'
+import { GroupPresence, watchMembers } from './group-presence.ts'
 import { GroupRegistry } from './group-registry.ts'
+import { GroupSync } from './group-sync.ts'
 import { checkNotExpired, inviteFor, type JoinProgress, removedFrom, waitForInvite } from './invite-flow.ts'
+import { MemberLinks } from './member-links.ts'
+import { MemberPeers } from './member-peers.ts'
 import type { CausettePeerEvents, GroupStatus, SyncFinishedEvent } from './peer-events.ts'
 import { RekeyScheduler } from './rekey-scheduler.ts'
-import { SyncCascade } from './sync-cascade.ts'
-import { SyncRunner } from './sync-runner.ts'
-import { type SyncScheduler, syncScheduler } from './sync-scheduler.ts'
 
 export interface CausettePeerInit extends Libp2pParts {
   key: DeviceKey
   store: Store
   signatures?: Signatures
   now?: () => number
-  /** Dial the peers discovery finds (mDNS on a LAN). Default true. */
-  dialDiscovered?: boolean
+  /** Keep connections to the members of this device's groups, redialling lost ones (member-links.ts). Default true. */
+  keepMemberLinks?: boolean
+  /** Groups with more other members than this are not a full mesh: this device dials only that many (default LINKS_PER_GROUP). */
+  linksPerGroup?: number
   syncIdleTimeoutMs?: number
   /** How often each group is reconciled with one connected member, as a safety net (ms); 0 turns it off. */
   antiEntropyMs?: number
@@ -56,9 +57,7 @@ export interface CausettePeerInit extends Libp2pParts {
   openGroups?: boolean
 }
 
-const ANTI_ENTROPY_MS = 30_000
 const JOIN_TIMEOUT_MS = 60_000
-const MAX_INBOUND_SYNC_STREAMS = 32
 
 export class CausettePeer extends TypedEventEmitter<CausettePeerEvents> {
   readonly libp2p: CausetteLibp2p
@@ -66,14 +65,12 @@ export class CausettePeer extends TypedEventEmitter<CausettePeerEvents> {
   private readonly init: CausettePeerInit
   private readonly registry = new GroupRegistry()
   private readonly presence = new GroupPresence()
-  private readonly scheduler: SyncScheduler
-  private readonly syncs: SyncRunner
+  private readonly syncs: GroupSync
   private readonly shutdown = new AbortController()
-  private antiEntropy?: ReturnType<typeof setInterval>
+  readonly links: MemberLinks
   private readonly rekeys = new RekeyScheduler((log, entry) => this.publish(log, entry))
-  private readonly bursts = new BurstFollower((groupId, peer) => this.scheduler.request(groupId, peer))
+  private readonly bursts = new BurstFollower((groupId, peer) => this.syncs.request(groupId, peer))
   private readonly gossip: GossipValidator
-  private readonly cascade = new SyncCascade()
   private readonly blocks = new BlockList()
   private started = false
 
@@ -86,22 +83,24 @@ export class CausettePeer extends TypedEventEmitter<CausettePeerEvents> {
       guard,
       batcher: new GossipBatcher(),
       rejected: (group, peer, error) => this.safeDispatchEvent('rejected', { detail: { groupId: group.idHex, peer, error } }),
-      requestSync: (group, peer) => this.started && this.scheduler.request(group.idHex, peer),
+      requestSync: (group, peer) => this.started && this.syncs.request(group.idHex, peer),
       accepted: (group, peer) => this.bursts.seen(group.idHex, peer),
       connections: (peer) => this.libp2p.getConnections(peerIdFromString(peer))
     })
-    this.scheduler = syncScheduler((groupId, peer) => this.sync(groupId, peer).then(() => undefined))
-    this.syncs = new SyncRunner({
+    const members = new MemberPeers(toHex(init.key.publicKey))
+    this.links = new MemberLinks(
+      { libp2p, memberPeers: () => members.of(this.registry.all()), refused: (p) => this.blocks.blocks(p) },
+      { ...(init.now === undefined ? {} : { now: init.now }), ...(init.linksPerGroup === undefined ? {} : { linksPerGroup: init.linksPerGroup }) }
+    )
+    this.syncs = new GroupSync({
       libp2p,
       events: this,
       presence: this.presence,
-      findByTag: (tag) => this.registry.bySyncTag(tag),
-      afterSync: (group, peer, added) => {
-        for (const other of this.cascade.next(group, peer, added, this.presence.connected(group.idHex))) this.scheduler.request(group.idHex, other)
-      },
+      registry: this.registry,
       signal: this.shutdown.signal,
       now: init.now ?? Date.now,
-      ...(init.syncIdleTimeoutMs === undefined ? {} : { idleTimeoutMs: init.syncIdleTimeoutMs })
+      ...(init.syncIdleTimeoutMs === undefined ? {} : { idleTimeoutMs: init.syncIdleTimeoutMs }),
+      ...(init.antiEntropyMs === undefined ? {} : { antiEntropyMs: init.antiEntropyMs })
     })
   }
 
@@ -110,7 +109,11 @@ export class CausettePeer extends TypedEventEmitter<CausettePeerEvents> {
     let self: CausettePeer | undefined
     const guard = new GossipGuard({ now: init.now ?? Date.now })
     const connectionGater = blockingGater(init.connectionGater ?? {}, (p) => self?.blocks.blocks(p) === true || guard.banned(p.toString()))
-    const libp2p = await createCausetteLibp2p(init.key, { ...init, connectionGater }, { appSpecificScore: guard.score })
+    const libp2p = await createCausetteLibp2p(
+      init.key,
+      { ...init, connectionGater },
+      { scoring: { appSpecificScore: guard.score }, discovered: (info) => self?.links.discovered(info) }
+    )
     const peer = new CausettePeer(init, libp2p, guard)
     self = peer
     if (init.openGroups !== false) {
@@ -132,9 +135,7 @@ export class CausettePeer extends TypedEventEmitter<CausettePeerEvents> {
     if (this.started) return
     this.started = true
     await this.libp2p.start()
-    await this.libp2p.handle(SYNC_PROTOCOL, (stream, connection) => this.syncs.answer(stream, connection.remotePeer), {
-      maxInboundStreams: MAX_INBOUND_SYNC_STREAMS
-    })
+    await this.syncs.start()
     watchMembers(this.libp2p, {
       groupOf: (topic) => this.registry.byTopicName(topic),
       joined: (group, peer) => this.memberJoined(group, peer),
@@ -142,24 +143,19 @@ export class CausettePeer extends TypedEventEmitter<CausettePeerEvents> {
         for (const g of group === undefined ? this.registry.all() : [group]) this.memberLeft(g, peer)
       }
     })
-    if (this.init.dialDiscovered !== false) dialDiscovered(this.libp2p, this.shutdown.signal)
+    if (this.init.keepMemberLinks !== false) this.links.start()
     for (const group of this.registry.all()) this.subscribe(group)
-    const every = this.init.antiEntropyMs ?? ANTI_ENTROPY_MS
-    if (every > 0) {
-      this.antiEntropy = setInterval(() => this.reconcileOne(every), every)
-      ;(this.antiEntropy as { unref?: () => void }).unref?.()
-    }
   }
 
   async stop(): Promise<void> {
     if (!this.started) return
     this.started = false
-    if (this.antiEntropy !== undefined) clearInterval(this.antiEntropy)
+    this.links.stop()
     this.rekeys.stop()
     this.bursts.stop()
     this.gossip.stop()
     this.shutdown.abort(new Error('the peer is stopping'))
-    await this.scheduler.stop()
+    await this.syncs.stop()
     await this.libp2p.stop()
   }
 
@@ -322,7 +318,7 @@ export class CausettePeer extends TypedEventEmitter<CausettePeerEvents> {
 
   /** Reconciles one group with one peer now. */
   sync(groupId: string, peer: string, options: { signal?: AbortSignal } = {}): Promise<SyncFinishedEvent> {
-    return this.syncs.initiate(this.group(groupId), peer, options.signal)
+    return this.syncs.sync(this.group(groupId), peer, options.signal)
   }
 
   status(groupId: string): GroupStatus {
@@ -335,7 +331,8 @@ export class CausettePeer extends TypedEventEmitter<CausettePeerEvents> {
       pending: group.pendingCount,
       ...(lastSync === undefined ? {} : { lastSync }),
       upToDateWith: this.presence.upToDateWith(groupId),
-      syncing: this.scheduler.running(groupId)
+      syncing: this.syncs.running(groupId),
+      links: this.links.links(groupId)
     }
   }
 
@@ -369,21 +366,11 @@ export class CausettePeer extends TypedEventEmitter<CausettePeerEvents> {
     if (!this.presence.joined(group.idHex, peer)) return
     this.safeDispatchEvent('group:peer-joined', { detail: { groupId: group.idHex, peer } })
     // both sides see the subscription; the lower peer id starts the sync so it runs once
-    if (this.peerId < peer && !removedFrom(group, peerIdFromString(peer))) this.scheduler.request(group.idHex, peer)
+    if (this.peerId < peer && !removedFrom(group, peerIdFromString(peer))) this.syncs.request(group.idHex, peer)
   }
 
   private memberLeft(group: GroupLog, peer: string): void {
     if (this.presence.left(group.idHex, peer)) this.safeDispatchEvent('group:peer-left', { detail: { groupId: group.idHex, peer } })
-  }
-
-  /** The safety net: each group reconciles with one member not synced recently. */
-  private reconcileOne(every: number): void {
-    const now = (this.init.now ?? Date.now)()
-    for (const groupId of this.presence.groups()) {
-      const stale = this.presence.stale(groupId, now, every)
-      const pick = stale[Math.floor(Math.random() * stale.length)]
-      if (pick !== undefined) this.scheduler.request(groupId, pick)
-    }
   }
 
   private logInit(groupId: Uint8Array, secret: Uint8Array) {

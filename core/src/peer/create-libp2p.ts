@@ -7,7 +7,7 @@ import { type NoiseInit, noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
 import { type GossipSub, gossipsub, StrictNoSign } from '@libp2p/gossipsub'
 import { identify } from '@libp2p/identify'
-import type { Libp2p, ServiceMap } from '@libp2p/interface'
+import type { Libp2p, PeerInfo, ServiceMap } from '@libp2p/interface'
 import { createLibp2p, type Libp2pOptions } from 'libp2p'
 import { toHex } from '../codec/hex.ts'
 import { MAX_ENTRY_BYTES } from '../constants.ts'
@@ -49,7 +49,15 @@ export interface GossipScoring {
  */
 export const GOSSIP_THRESHOLDS = { gossipThreshold: -10, publishThreshold: -50, graylistThreshold: -80 }
 
-export async function createCausetteLibp2p(key: DeviceKey, parts: Libp2pParts, scoring?: GossipScoring): Promise<CausetteLibp2p> {
+/** What core itself listens to while libp2p is assembled. */
+export interface CoreHooks {
+  scoring?: GossipScoring
+  /** Every peer a discovery service reports, each time it does (libp2p's own event fires only for a peer new to its store). */
+  discovered?: (peer: PeerInfo) => void
+}
+
+export async function createCausetteLibp2p(key: DeviceKey, parts: Libp2pParts, hooks: CoreHooks = {}): Promise<CausetteLibp2p> {
+  const { scoring, discovered } = hooks
   const options = {
     privateKey: key.privateKey,
     start: false,
@@ -87,9 +95,21 @@ export async function createCausetteLibp2p(key: DeviceKey, parts: Libp2pParts, s
       // surface as an uncaught error inside @libp2p/tcp. 50/s still stops a flood.
       inboundConnectionThreshold: 50
     },
-    ...(parts.peerDiscovery === undefined ? {} : { peerDiscovery: parts.peerDiscovery }),
+    ...(parts.peerDiscovery === undefined ? {} : { peerDiscovery: parts.peerDiscovery.map((service) => observed(service, discovered)) }),
     ...(parts.connectionGater === undefined ? {} : { connectionGater: parts.connectionGater }),
     ...(parts.options ?? {})
   } as Libp2pOptions<CausetteServices>
   return createLibp2p(options)
+}
+
+type DiscoveryFactory = NonNullable<Libp2pOptions['peerDiscovery']>[number]
+
+/** A discovery service whose every report also reaches `discovered`. */
+function observed(factory: DiscoveryFactory, discovered?: (peer: PeerInfo) => void): DiscoveryFactory {
+  if (discovered === undefined) return factory
+  return (components) => {
+    const service = factory(components)
+    service.addEventListener('peer', (evt) => discovered(evt.detail))
+    return service
+  }
 }

@@ -2,7 +2,7 @@
  * Which peers are in each group right now (subscribed to its topic and
  * connected), and when this peer last completed a sync with each: what
  * group status reports and the anti-entropy timer picks from. Also the libp2p
- * events that tell: subscriptions, disconnections, discoveries.
+ * events that tell: subscriptions and disconnections.
  */
 
 import type { GroupLog } from '../log/group-log.ts'
@@ -27,14 +27,6 @@ export function watchMembers(
     }
   })
   libp2p.addEventListener('peer:disconnect', (evt) => on.left(evt.detail.toString()))
-}
-
-/** Dials the peers discovery finds (mDNS on a LAN) that are not connected yet. */
-export function dialDiscovered(libp2p: CausetteLibp2p, signal: AbortSignal): void {
-  libp2p.addEventListener('peer:discovery', (evt) => {
-    if (libp2p.getConnections(evt.detail.id).length > 0) return
-    libp2p.dial(evt.detail.id, { signal }).catch(() => undefined)
-  })
 }
 
 export class GroupPresence {

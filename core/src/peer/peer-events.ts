@@ -1,5 +1,7 @@
 /** The events a CausettePeer emits: what the UIs (web, CLI tail) build on. */
+
 import type { EntrySource, Equivocation, LogEntry } from '../log/group-log.ts'
+import type { MemberLink } from './member-links.ts'
 
 export interface EntriesEvent {
   groupId: string
@@ -68,4 +70,6 @@ export interface GroupStatus {
   /** Connected members whose latest sync with us completed: both logs were equal when it ended. */
   upToDateWith: number
   syncing: boolean
+  /** Each other current member: connected or not, since when, and when it is redialled (member-links.ts). */
+  links: MemberLink[]
 }

@@ -39,6 +39,28 @@ export interface GroupStatusView extends GroupSummary {
   lastSync?: number
   /** Peer ids of the connected members. */
   members: string[]
+  /** The other current members: how many, how many are connected now, and each one's link. */
+  otherMembers: number
+  online: number
+  links: LinkView[]
+}
+
+/** Another current member of a group, as this daemon reaches it (core's member links). */
+export interface LinkView extends PersonView {
+  peer: string
+  connected: boolean
+  /** Connected since, or unreachable since (ms). */
+  since: number
+  /** When a connection to it was last open, in this run of the daemon. */
+  lastConnected?: number
+  /** Dials that failed since it was last connected. */
+  failedDials: number
+  /** When it is dialled next; absent while connected or given up. */
+  nextDialAt?: number
+  /** Unreachable for a week: no more redials until it is heard of again (mDNS, a new address, its own dial). */
+  givenUp: boolean
+  /** Not dialled by this device: a large group is linked through its other members. */
+  notDialled?: boolean
 }
 
 export interface StatusResponse {
@@ -118,6 +140,8 @@ export interface MemberView extends PersonView {
   lastActive: number
   /** Its peer is connected to this daemon now. */
   connected: boolean
+  /** Not connected: since when (lost, or not reached since the daemon started), if this daemon tries to reach it. */
+  unreachableSince?: number
 }
 
 /**

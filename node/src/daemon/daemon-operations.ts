@@ -31,6 +31,7 @@ import type { GroupAuthors } from './authors.ts'
 import type { DaemonParts } from './daemon.ts'
 import type { KnownGroup } from './group-directory.ts'
 import { joinByInvite } from './joining.ts'
+import { linkViews } from './link-views.ts'
 import { MemberOperations } from './member-operations.ts'
 import { requireMember, standingIn } from './member-standing.ts'
 
@@ -265,8 +266,11 @@ export class DaemonOperations {
 
   private groupStatus(known: KnownGroup): GroupStatusView {
     const summary = this.summary(known)
-    if (known.log === undefined) return { ...summary, sync: 'loading', pending: 0, syncing: false, upToDateWith: 0, members: [] }
+    if (known.log === undefined) {
+      return { ...summary, sync: 'loading', pending: 0, syncing: false, upToDateWith: 0, members: [], otherMembers: 0, online: 0, links: [] }
+    }
     const status = this.parts.peer.status(known.idHex)
+    const links = linkViews(status.links, this.parts.authors.of(known.log))
     return {
       ...summary,
       sync: syncState(known.log, status),
@@ -274,7 +278,10 @@ export class DaemonOperations {
       syncing: status.syncing,
       upToDateWith: status.upToDateWith,
       ...(status.lastSync === undefined ? {} : { lastSync: status.lastSync }),
-      members: status.connectedMembers
+      members: status.connectedMembers,
+      otherMembers: links.length,
+      online: links.filter((l) => l.connected).length,
+      links
     }
   }
 }

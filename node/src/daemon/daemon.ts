@@ -140,7 +140,6 @@ export class Daemon {
       const directory = new GroupDirectory()
       for (const record of await store.listGroups()) directory.add(record)
       const knownPeers = new KnownPeers(store.database)
-      const started = peer
       const daemon = new Daemon(
         {
           options,
@@ -157,8 +156,7 @@ export class Daemon {
           dialer: new PeerDialer({
             peer,
             knownPeers,
-            bootstrap: options.bootstrap,
-            lonely: () => directory.list().some((g) => g.log !== undefined && started.status(g.idHex).connectedMembers.length === 0)
+            bootstrap: options.bootstrap
           }),
           startedAt: Date.now()
         },

@@ -24,6 +24,7 @@ import { nodeSha512 } from '../node-sha512.ts'
 import type { GroupAuthors } from './authors.ts'
 import type { DaemonParts } from './daemon.ts'
 import type { KnownGroup } from './group-directory.ts'
+import { linkViews } from './link-views.ts'
 import { asArgument, describe, findMember } from './member-lookup.ts'
 import { requireAdmin, requireAnotherAdmin, requireMember, standingIn } from './member-standing.ts'
 
@@ -56,6 +57,9 @@ export class MemberOperations {
       const key = connection.remotePeer.publicKey
       if (key !== undefined) online.add(toHex(key.raw))
     }
+    const unreachable = new Map<string, number>()
+    for (const link of linkViews(peer.status(log.idHex).links, people))
+      if (!link.connected && link.notDialled !== true) unreachable.set(link.key, link.since)
     const activity = new Map<string, { messages: number; lastActive: number }>()
     for (const entry of log.entries()) {
       const seen = activity.get(entry.authorHex) ?? { messages: 0, lastActive: 0 }
@@ -70,7 +74,8 @@ export class MemberOperations {
       verified: verified.isVerified(m.key, authors.fingerprint(m.key)),
       blocked: blocked.has(m.key),
       ...(activity.get(m.key) ?? { messages: 0, lastActive: 0 }),
-      connected: m.key !== this.self && online.has(m.key)
+      connected: m.key !== this.self && online.has(m.key),
+      ...(m.key === this.self || online.has(m.key) || !unreachable.has(m.key) ? {} : { unreachableSince: unreachable.get(m.key) as number })
     }))
     members.sort(
       (a, b) => ROLE_ORDER[a.role] - ROLE_ORDER[b.role] || (a.name ?? '\uffff').localeCompare(b.name ?? '\uffff') || (a.key < b.key ? -1 : 1)

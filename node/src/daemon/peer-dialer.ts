@@ -1,10 +1,14 @@
 /**
- * PeerDialer: how a daemon finds its groups' members again without mDNS.
- * It dials the configured bootstrap peers, and the members it has met
- * before (remembered in the store with their addresses), at start and
- * again every minute while a group has no member online.
+ * PeerDialer: what a daemon remembers of where peers are, across restarts.
+ * It keeps the addresses of members it met (and of inviters) in the store;
+ * at start it hands them to libp2p's peer store, so core's member links
+ * (core/src/peer/member-links.ts, which redial lost members with backoff)
+ * know where to look, and dials each once. The configured bootstrap peers
+ * are dialled at start and every minute while disconnected.
  */
 import { type CausettePeer, toHex } from '@causette/core'
+import { peerIdFromString } from '@libp2p/peer-id'
+import { multiaddr } from '@multiformats/multiaddr'
 import type { KnownPeers } from '../store/known-peers.ts'
 
 const REDIAL_EVERY_MS = 60_000
@@ -16,8 +20,6 @@ export interface PeerDialerInit {
   peer: CausettePeer
   knownPeers: KnownPeers
   bootstrap: string[]
-  /** Whether some open group has no member online (then known peers are worth redialling). */
-  lonely: () => boolean
   now?: () => number
 }
 
@@ -81,8 +83,9 @@ export class PeerDialer {
 
   private async round(first: boolean): Promise<void> {
     const targets: string[][] = this.init.bootstrap.filter((a) => !this.connected(peerIdOf(a))).map((a) => [a])
-    if (first || this.init.lonely()) {
+    if (first) {
       for (const known of this.init.knownPeers.recent(this.now() - REMEMBER_FOR_MS, MAX_KNOWN_DIALS)) {
+        await this.seed(known.peer, known.addresses)
         if (!this.connected(known.peer)) targets.push(known.addresses)
       }
     }
@@ -91,6 +94,15 @@ export class PeerDialer {
       for (let next = queue.shift(); next !== undefined && !this.stopped; next = queue.shift()) await this.dialAny(next)
     }
     await Promise.all(Array.from({ length: CONCURRENT_DIALS }, worker))
+  }
+
+  /** Tells libp2p's peer store where a remembered peer was last seen (it keeps anything fresher it learns). */
+  private async seed(peer: string, addresses: string[]): Promise<void> {
+    try {
+      await this.init.peer.libp2p.peerStore.merge(peerIdFromString(peer), { multiaddrs: addresses.map((a) => multiaddr(a)) })
+    } catch {
+      // a malformed row (written by hand?) only loses that peer's addresses
+    }
   }
 
   /** Tries the addresses of one peer in turn until one connects. */

@@ -3,6 +3,7 @@ import { type Command, InvalidArgumentError } from 'commander'
 import type { LeaveResponse, MembersResponse, MemberView, RemoveResponse, Role, RoleResponse } from '../../api/api-types.ts'
 import { contextOf, groupPath, memberPath } from '../command-context.ts'
 import { authorLabel, count, formatTime } from '../message-format.ts'
+import { unreachableSince } from '../reachability-words.ts'
 
 const ROLES: readonly Role[] = ['admin', 'moderator', 'member']
 const MEMBER_ARGUMENT = 'their display name, or the start of their key (at least 4 hex digits, as `causette members` shows)'
@@ -91,7 +92,9 @@ function details(m: MemberView): string {
   if (m.blocked) parts.push('blocked')
   parts.push(count(m.messages, 'message'))
   if (m.lastActive > 0) parts.push(`last active ${formatTime(m.lastActive)}`)
-  parts.push(m.you ? 'this device' : m.connected ? 'online' : 'offline')
+  if (m.you) parts.push('this device')
+  else if (m.connected) parts.push('online')
+  else parts.push(m.unreachableSince === undefined ? 'offline' : unreachableSince({ since: m.unreachableSince, givenUp: false }))
   return parts.join(', ')
 }
 

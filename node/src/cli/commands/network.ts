@@ -5,6 +5,7 @@ import { homeFlag, processAlive, readApiAddress } from '../../data-dir.ts'
 import { StopTimeoutError } from '../../errors.ts'
 import { contextOf } from '../command-context.ts'
 import { count, formatTime, shortId } from '../message-format.ts'
+import { reachabilityLine } from '../reachability-words.ts'
 
 /** How long `stop` waits for the daemon to be gone. */
 const STOP_WAIT_MS = 30_000
@@ -25,8 +26,9 @@ export function registerNetwork(program: Command): void {
       for (const g of status.groups) {
         const lastSync = g.lastSync === undefined ? '' : `, last sync ${formatTime(g.lastSync)}`
         out.line(
-          `${shortId(g.id)}  ${g.name || '(name not synced yet)'}: ${count(g.connectedMembers, 'member')} online, ${count(g.entries, 'entry', 'entries')}, ${g.sync}${g.pending > 0 ? `, ${g.pending} waiting for earlier entries` : ''}${lastSync}`
+          `${shortId(g.id)}  ${g.name || '(name not synced yet)'}: ${count(g.entries, 'entry', 'entries')}, ${g.sync}${g.pending > 0 ? `, ${g.pending} waiting for earlier entries` : ''}${lastSync}`
         )
+        if (g.state === 'open') out.line(`    ${reachabilityLine(g.links)}`)
       }
     })
 
