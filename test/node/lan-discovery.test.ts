@@ -1,21 +1,19 @@
 /**
  * Two daemons on a LAN with no configuration find each other by mDNS and
- * sync a group. The LAN is real: two network namespaces joined by a veth
- * pair on 10.231.77.0/24, one daemon in each, and the invite carries no
- * address, so mDNS is the only way they can meet. Where namespaces cannot
- * be made (not root, no `ip`), the test runs both daemons on loopback with
- * mDNS and says so.
+ * sync a group. The LAN is real: two network namespaces on one bridge
+ * (fixtures/lan.ts), on 10.231.77.0/24, one daemon in each, and the invite
+ * carries no address, so mDNS is the only way they can meet. Where
+ * namespaces cannot be made (not root, no `ip`), the test runs both daemons
+ * on loopback with mDNS and says so.
  */
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
-import { once } from 'node:events'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import type { GroupSummary, HistoryResponse, InviteResponse, PeersResponse } from '@causette/node'
 import { DaemonProcess, eventually, type TempDir, tempDir } from './fixtures/daemons.ts'
+import { Lan as RealLan } from './fixtures/lan.ts'
 
 const SUBNET = '10.231.77'
-const MULTICAST = '224.0.0.0/4'
 
 interface Lan {
   /** Namespace of each host, or undefined on loopback. */
@@ -25,40 +23,12 @@ interface Lan {
   why?: string
 }
 
-async function ip(args: string[]): Promise<void> {
-  const child = spawn('ip', args, { stdio: ['ignore', 'ignore', 'pipe'] })
-  let stderr = ''
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-    stderr += chunk
-  })
-  const [code] = (await once(child, 'close').catch((err: Error) => [err.message])) as [number | string | null]
-  if (code !== 0) throw new Error(`ip ${args.join(' ')}: ${stderr.trim() || String(code)}`)
-}
-
-/** Two namespaces joined by a veth pair, each with loopback up and a multicast route; or loopback if that fails. */
+/** Two hosts on a bridge; or loopback if namespaces cannot be made here. */
 async function makeLan(): Promise<Lan> {
-  const tag = `${process.pid % 100_000}`
-  const hosts: [string, string] = [`cz-lan-a-${tag}`, `cz-lan-b-${tag}`]
-  const links: [string, string] = [`czla${tag}`, `czlb${tag}`]
-  const teardown = async (): Promise<void> => {
-    // deleting a namespace deletes the veth end inside it, and so the pair
-    for (const host of hosts) await ip(['netns', 'delete', host]).catch(() => undefined)
-  }
   try {
-    for (const host of hosts) await ip(['netns', 'add', host])
-    await ip(['link', 'add', links[0], 'type', 'veth', 'peer', 'name', links[1]])
-    for (const [i, host] of hosts.entries()) {
-      const link = links[i] as string
-      await ip(['link', 'set', link, 'netns', host])
-      await ip(['-n', host, 'addr', 'add', `${SUBNET}.${i + 1}/24`, 'dev', link])
-      await ip(['-n', host, 'link', 'set', 'lo', 'up'])
-      await ip(['-n', host, 'link', 'set', link, 'up'])
-      await ip(['-n', host, 'route', 'add', MULTICAST, 'dev', link])
-    }
-    return { hosts, addresses: [`${SUBNET}.1`, `${SUBNET}.2`], teardown }
+    const lan = await RealLan.create(2, SUBNET)
+    return { hosts: [lan.hosts[0], lan.hosts[1]], addresses: [lan.address(0), lan.address(1)], teardown: () => lan.teardown() }
   } catch (err) {
-    await teardown()
-    await ip(['link', 'delete', links[0]]).catch(() => undefined)
     return { hosts: [undefined, undefined], addresses: ['127.0.0.1', '127.0.0.1'], teardown: async () => {}, why: (err as Error).message }
   }
 }
@@ -80,7 +50,7 @@ describe('LAN with no configuration', () => {
   })
 
   it('finds the other daemon by mDNS and syncs a group both ways', async (t) => {
-    if (lan.why === undefined) t.diagnostic(`two network namespaces joined by a veth pair on ${SUBNET}.0/24`)
+    if (lan.why === undefined) t.diagnostic(`two network namespaces on one bridge, on ${SUBNET}.0/24`)
     else t.diagnostic(`network namespaces are not available here (${lan.why}): falling back to two daemons on loopback`)
     // no --no-mdns, no bootstrap: every interface, free ports, mDNS on
     const flags = ['--api-port', '0', '--p2p-port', '0', ...(lan.why === undefined ? [] : ['--listen-host', '127.0.0.1'])]
