@@ -110,7 +110,7 @@ export class RouteNotFoundError extends Error {
   static override name = 'RouteNotFoundError'
   override name = 'RouteNotFoundError'
   constructor(method: string, path: string) {
-    super(`no API endpoint ${method} ${path}; the README lists them`)
+    super(`no API endpoint ${method} ${path}; docs/control-api.md lists them`)
   }
 }
 

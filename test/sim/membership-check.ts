@@ -9,13 +9,13 @@
  *   departure (its API refuses; what it forged around the API no peer holds);
  * - of what a removed member wrote, exactly what the remover had seen (the
  *   removal's causal past) is shown by the members: what it wrote unaware of
- *   its removal is accepted but hidden (README, "What it does not (yet)");
+ *   its removal is accepted but hidden (docs/membership-and-keys.md, "What it does not protect (yet)");
  * - whoever had seen a departure wrote under an epoch that, as far as it
  *   knew, the departed device could not read (neither granted nor covered by
  *   a history it was granted);
  * - a departed member (removed, or left) cannot read any entry written by
  *   someone who had seen its departure: such entries stay sealed in its log,
- *   even though it holds them all and the group secret (README, "What this
+ *   even though it holds them all and the group secret (docs/membership-and-keys.md, "What this
  *   protects"), and even when a rekey written concurrently with the
  *   departure handed it, in its key history, epochs made before it (seeds
  *   1475, 426).

@@ -1,7 +1,7 @@
 /**
  * The shapes the control API answers with and the events it streams: one
  * definition for the daemon that writes them and the CLI that reads them
- * (types only, so the CLI loads none of the daemon). The README documents
+ * (types only, so the CLI loads none of the daemon). docs/control-api.md documents
  * each endpoint.
  */
 import type { Role } from '@causette/core'

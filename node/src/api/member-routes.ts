@@ -2,7 +2,7 @@
  * The control API's endpoints about the people of a group: listing them,
  * removing them, roles, leaving, safety numbers and blocking. `{member}`
  * is a display name or the start of a device key (at least 4 hex digits),
- * URL-encoded. The README's "Control API" table lists them.
+ * URL-encoded. docs/control-api.md lists them.
  */
 import { MAX_TEXT_LENGTH, ROLES, type Role } from '@causette/core'
 import type { MemberOperations } from '../daemon/member-operations.ts'

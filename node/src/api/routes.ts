@@ -1,7 +1,7 @@
 /**
  * The control API's endpoints: each checks its input strictly, calls one
- * daemon operation and says what to answer. The README's "Control API"
- * table lists them; keep the two in step.
+ * daemon operation and says what to answer. The endpoint table of
+ * docs/control-api.md lists them; keep the two in step.
  */
 import { MAX_NAME_LENGTH, MAX_TEXT_LENGTH } from '@causette/core'
 import type { DaemonOperations } from '../daemon/daemon-operations.ts'
