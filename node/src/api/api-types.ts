@@ -4,7 +4,7 @@
  * (types only, so the CLI loads none of the daemon). docs/control-api.md documents
  * each endpoint.
  */
-import type { Role } from '@causette/core'
+import type { MemberLink, Role } from '@causette/core'
 
 export type { Role } from '@causette/core'
 
@@ -45,23 +45,8 @@ export interface GroupStatusView extends GroupSummary {
   links: LinkView[]
 }
 
-/** Another current member of a group, as this daemon reaches it (core's member links). */
-export interface LinkView extends PersonView {
-  peer: string
-  connected: boolean
-  /** Connected since, or unreachable since (ms). */
-  since: number
-  /** When a connection to it was last open, in this run of the daemon. */
-  lastConnected?: number
-  /** Dials that failed since it was last connected. */
-  failedDials: number
-  /** When it is dialled next; absent while connected or given up. */
-  nextDialAt?: number
-  /** Unreachable for a week: no more redials until it is heard of again (mDNS, a new address, its own dial). */
-  givenUp: boolean
-  /** Not dialled by this device: a large group is linked through its other members. */
-  notDialled?: boolean
-}
+/** Another current member of a group, as this daemon reaches it: core's member link, with who it is. */
+export interface LinkView extends PersonView, MemberLink {}
 
 export interface StatusResponse {
   peerId: string
