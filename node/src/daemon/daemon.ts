@@ -117,7 +117,7 @@ export class Daemon {
       const { key, created } = await loadOrCreateDeviceKey(join(options.home, DEVICE_KEY_FILE))
       // this device's entries are fsynced before they are published; others' need not wait for the disk
       store.setDurableAuthor(key.publicKey)
-      peer = await CausettePeer.create({ key, store: new DeferredGroupsStore(store), signatures, ...libp2pParts(options) })
+      peer = await CausettePeer.create({ key, store: new DeferredGroupsStore(store), signatures, ...(await libp2pParts(options)) })
       if (created) onEvent?.({ type: 'key:generated', peerId: peer.peerId })
       const blockList = new BlockList(store.database)
       // before going online: a blocked device is never let in, and its messages never shown

@@ -1,31 +1,36 @@
 /**
  * The Node daemon's share of the libp2p node (core adds Noise, yamux,
  * identify and gossipsub): TCP and WebSockets listeners for peers that can
- * reach it directly, WebRTC and circuit relay so browsers and peers behind
- * NAT can, mDNS to find peers on the LAN with no configuration, and
- * Noise's cipher with key objects made once per session (noise-crypto.ts).
+ * reach it directly, circuit relay so peers behind NAT can (and WebRTC
+ * over it, when the daemon has relays), mDNS to find peers on the LAN with
+ * no configuration, and Noise's cipher with key objects made once per
+ * session (noise-crypto.ts).
+ *
+ * WebRTC is loaded only for a daemon with relays: a WebRTC connection to it
+ * is negotiated over a relayed one, so without a relay nobody can open one,
+ * and its native binding is a large share of an idle daemon's memory.
  */
 import type { Libp2pParts } from '@causette/core'
 import { circuitRelayTransport } from '@libp2p/circuit-relay-v2'
 import { mdns } from '@libp2p/mdns'
 import { tcp } from '@libp2p/tcp'
-import { webRTC } from '@libp2p/webrtc'
 import { webSockets } from '@libp2p/websockets'
 import { nodeNoiseCrypto } from '../noise-crypto.ts'
 import type { DaemonOptions } from './daemon-options.ts'
 
-export function libp2pParts(options: DaemonOptions): Libp2pParts {
+export async function libp2pParts(options: DaemonOptions): Promise<Libp2pParts> {
   const { p2pPort, listenHost } = options
+  const transports: Libp2pParts['transports'] = [tcp(), webSockets(), circuitRelayTransport()]
+  const listen = [`/ip4/${listenHost}/tcp/${p2pPort}`, `/ip4/${listenHost}/tcp/${p2pPort === 0 ? 0 : p2pPort + 1}/ws`]
+  if (options.relays.length > 0) {
+    const { webRTC } = await import('@libp2p/webrtc')
+    transports.push(webRTC())
+    // a reservation on each configured relay (reachable through it), and WebRTC connections negotiated over one
+    listen.push(...options.relays.map((relay) => `${relay}/p2p-circuit`), '/webrtc')
+  }
   return {
-    transports: [tcp(), webSockets(), webRTC(), circuitRelayTransport()],
-    listen: [
-      `/ip4/${listenHost}/tcp/${p2pPort}`,
-      `/ip4/${listenHost}/tcp/${p2pPort === 0 ? 0 : p2pPort + 1}/ws`,
-      // accept WebRTC connections negotiated over a relayed connection
-      '/webrtc',
-      // a reservation on each configured relay: reachable through it
-      ...options.relays.map((relay) => `${relay}/p2p-circuit`)
-    ],
+    transports,
+    listen,
     noise: { crypto: nodeNoiseCrypto },
     ...(options.mdns ? { peerDiscovery: [mdns()] } : {})
   }
