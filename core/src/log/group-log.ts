@@ -45,12 +45,11 @@ import type { AddOptions, AddResult, EntrySource, GroupLogEvents, GroupLogInit, 
 import { draftInvite, draftRekey, draftRemove } from './membership-writer.ts'
 import { missingParents, PendingEntries } from './pending-entries.ts'
 import { SealedEntries } from './sealed-entries.ts'
+import { loadFromStore } from './store-loading.ts'
 
 export type { MemberInfo } from '../group/membership-state.ts'
 export type { Equivocation } from './author-chains.ts'
 export type { AddOptions, AddResult, EntrySource, GroupLogEvents, GroupLogInit, LogEntry, Rejection } from './log-entry.ts'
-
-const LOAD_PAGE = 2000
 
 export class GroupLog extends TypedEventEmitter<GroupLogEvents> {
   readonly id: Uint8Array
@@ -107,21 +106,10 @@ export class GroupLog extends TypedEventEmitter<GroupLogEvents> {
     return log
   }
 
-  /** Opens a group known to the store (or joined but still empty) and loads its entries. */
+  /** Opens a group known to the store (or joined but still empty) and loads its entries (store-loading.ts). */
   static async open(init: GroupLogInit): Promise<GroupLog> {
     const log = new GroupLog(init)
-    const load = (bytes: Uint8Array[]) => log.run(() => log.addNow(bytes, { trusted: true, source: 'store' }, false))
-    const total = init.onProgress === undefined ? 0 : await init.store.countEntries(init.groupId)
-    let after: Uint8Array | undefined
-    let loaded = 0
-    for (;;) {
-      const page = await init.store.listEntries(init.groupId, after === undefined ? { limit: LOAD_PAGE } : { after, limit: LOAD_PAGE })
-      if (page.length === 0) break
-      await load(page.map((p) => p.bytes))
-      loaded += page.length
-      init.onProgress?.(loaded, total)
-      after = (page[page.length - 1] as { key: Uint8Array }).key
-    }
+    await loadFromStore(log, init.store, init.groupId, init)
     return log
   }
 
@@ -210,9 +198,9 @@ export class GroupLog extends TypedEventEmitter<GroupLogEvents> {
     this.rebuildView()
   }
 
-  /** Adds entries (encoded or decoded) from anywhere; see AddResult for what happened to each. */
+  /** Adds entries (encoded or decoded) from anywhere; see AddResult for what happened to each. Those from the store are not stored again. */
   add(input: Array<Uint8Array | Entry>, options: AddOptions = {}): Promise<AddResult> {
-    return this.run(() => this.addNow(input, options, true))
+    return this.run(() => this.addNow(input, options))
   }
 
   /** Writes as this device; resolves once durable. Messages go under the current epoch (rekeying first if none is usable), membership under the first. */
@@ -294,7 +282,7 @@ export class GroupLog extends TypedEventEmitter<GroupLogEvents> {
     return next
   }
 
-  private async addNow(input: Array<Uint8Array | Entry>, options: AddOptions, persist: boolean): Promise<AddResult> {
+  private async addNow(input: Array<Uint8Array | Entry>, options: AddOptions): Promise<AddResult> {
     const batch = await intake(input, {
       groupId: this.id,
       known: (idHex) => this.index.has(idHex) || this.pending.has(idHex),
@@ -306,7 +294,7 @@ export class GroupLog extends TypedEventEmitter<GroupLogEvents> {
     const accepted: Entry[] = []
     for (const entry of batch.fresh) this.accept(entry, result, stillPending, accepted)
     result.pending = stillPending.size
-    if (persist && accepted.length > 0) await this.store.putEntries(this.id, accepted.map(storedEntryOf))
+    if (options.source !== 'store' && accepted.length > 0) await this.store.putEntries(this.id, accepted.map(storedEntryOf))
     this.announce(result, options.source ?? 'import')
     return result
   }

@@ -90,4 +90,6 @@ export interface GroupLogInit {
   now?: () => number
   /** Reports loading from the store: entries loaded of the total. */
   onProgress?: (loaded: number, total: number) => void
+  /** Stops loading from the store (between two pages). */
+  signal?: AbortSignal
 }

@@ -24,6 +24,7 @@ import type { DeviceKey } from '../identity/device-key.ts'
 import type { Signatures } from '../identity/signatures.ts'
 import type { Invite } from '../invite/invite.ts'
 import { GroupLog, type LogEntry } from '../log/group-log.ts'
+import type { LoadOptions } from '../log/store-loading.ts'
 import type { Store } from '../store/store.ts'
 import { BlockList } from './block-list.ts'
 import { blockingGater } from './blocking-gater.ts'
@@ -171,17 +172,17 @@ export class CausettePeer extends TypedEventEmitter<CausettePeerEvents> {
     return this.registry.find(groupId) !== undefined
   }
 
-  /** Opens a group the store holds and takes it online; `onProgress` reports entries loaded of the total. */
-  async openGroup(groupId: Uint8Array, options: { onProgress?: (loaded: number, total: number) => void } = {}): Promise<GroupLog> {
+  /**
+   * Opens a group the store holds and takes it online: the one way a group is
+   * opened. `onProgress` reports entries loaded of the total; `signal` stops
+   * the loading (between two pages).
+   */
+  async openGroup(groupId: Uint8Array, options: LoadOptions = {}): Promise<GroupLog> {
     const existing = this.registry.find(toHex(groupId))
     if (existing !== undefined) return existing
     const record = await this.init.store.getGroup(groupId)
     if (record === undefined) throw new UnknownGroupError(`the store holds no group ${toHex(groupId).slice(0, 8)}`)
-    const log = await GroupLog.open({
-      ...this.logInit(record.id, record.secret),
-      ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress })
-    })
-    return this.adopt(log)
+    return this.adopt(await GroupLog.open({ ...this.logInit(record.id, record.secret), ...options }))
   }
 
   async createGroup(name: string): Promise<GroupLog> {

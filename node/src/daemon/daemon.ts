@@ -42,7 +42,6 @@ import { WorkerSignatures } from '../worker-signatures.ts'
 import { Authors } from './authors.ts'
 import { DaemonOperations } from './daemon-operations.ts'
 import type { DaemonOptions } from './daemon-options.ts'
-import { DeferredGroupsStore } from './deferred-groups-store.ts'
 import { loadOrCreateDeviceKey } from './device-key-file.ts'
 import { DisplayNamePublisher } from './display-name-publisher.ts'
 import { GroupDirectory, type KnownGroup } from './group-directory.ts'
@@ -83,6 +82,8 @@ export class Daemon {
   private stopping?: Promise<void>
   private readonly resolveStopped: () => void
   private opening: Promise<void> = Promise.resolve()
+  /** Aborted when the daemon stops: a group still loading gives up between two pages. */
+  private readonly closing = new AbortController()
   private readonly listeners = new Set<(event: DaemonEvent) => void>()
 
   private constructor(parts: Omit<DaemonParts, 'emit' | 'displayName'>, token: string) {
@@ -117,7 +118,8 @@ export class Daemon {
       const { key, created } = await loadOrCreateDeviceKey(join(options.home, DEVICE_KEY_FILE))
       // this device's entries are fsynced before they are published; others' need not wait for the disk
       store.setDurableAuthor(key.publicKey)
-      peer = await CausettePeer.create({ key, store: new DeferredGroupsStore(store), signatures, ...(await libp2pParts(options)) })
+      // opened after the API answers, one by one with progress (openGroups), not all silently in create()
+      peer = await CausettePeer.create({ key, store, signatures, openGroups: false, ...(await libp2pParts(options)) })
       if (created) onEvent?.({ type: 'key:generated', peerId: peer.peerId })
       const blockList = new BlockList(store.database)
       // before going online: a blocked device is never let in, and its messages never shown
@@ -243,7 +245,7 @@ export class Daemon {
           total: groups.length,
           entries: await store.countEntries(known.record.id)
         })
-        const log = await peer.joinGroup(known.record.id, known.record.secret, known.record.name)
+        const log = await peer.openGroup(known.record.id, { signal: this.closing.signal })
         const reindexed = indexer.catchUp(log)
         directory.markOpen(known, log)
         emit({
@@ -347,12 +349,12 @@ export class Daemon {
 
   private async shutdown(): Promise<void> {
     this.parts.emit({ type: 'stopping' })
+    this.closing.abort(new Error('the daemon is stopping'))
     this.parts.dialer.stop()
     this.parts.authors.stop()
     await this.api.close()
     await this.peer.stop()
     await this.parts.signatures.close()
-    // a group half-opened when the stop came gives up at its next store read
     await this.opening.catch(() => undefined)
     this.parts.indexer.flush()
     this.parts.indexer.stop()
