@@ -1,9 +1,11 @@
 /**
  * The operations that change who is in a group and who may do what:
- * invite, join, leave, remove, role, rekey (create is the genesis). They are
- * always written under the group's first epoch, so every member — including
- * one who just joined and holds no later key yet — can check them. Decoding
- * checks every field.
+ * invite, revoke-invite, join, leave, remove, role, rekey (create is the
+ * genesis). They are always written under the group's first epoch, whose key
+ * derives from the group secret, so every member — including one who just
+ * joined and holds no later key yet — can check them (and so can anyone who
+ * holds an invite link: docs/keys-and-invites.md says what that tells them).
+ * Decoding checks every field.
  */
 import { ENTRY_ID_BYTES, EPOCH_ID_BYTES, PUBLIC_KEY_BYTES } from '../constants.ts'
 import { type EpochGrant, SEALED_KEY_BYTES } from '../crypto/epoch-grant.ts'
@@ -23,6 +25,13 @@ export interface InviteOperation {
   token: Uint8Array
   singleUse: boolean
   expires?: number
+}
+
+/** An admin voids an invite: joins that use it after this (in entry order) have no effect. */
+export interface RevokeInviteOperation {
+  type: 'revoke-invite'
+  /** The invite's token, as its record shows it (sha256 of the id the link carries). */
+  token: Uint8Array
 }
 
 export interface JoinOperation {
@@ -63,9 +72,16 @@ export interface RekeyOperation {
   covers: Uint8Array[]
 }
 
-export type MembershipOperation = InviteOperation | JoinOperation | LeaveOperation | RemoveOperation | RoleOperation | RekeyOperation
+export type MembershipOperation =
+  | InviteOperation
+  | RevokeInviteOperation
+  | JoinOperation
+  | LeaveOperation
+  | RemoveOperation
+  | RoleOperation
+  | RekeyOperation
 
-export const MEMBERSHIP_TYPES: ReadonlySet<string> = new Set(['create', 'invite', 'join', 'leave', 'remove', 'role', 'rekey'])
+export const MEMBERSHIP_TYPES: ReadonlySet<string> = new Set(['create', 'invite', 'revoke-invite', 'join', 'leave', 'remove', 'role', 'rekey'])
 
 export function decodeMembershipOperation(type: string, m: Record<string, unknown>): MembershipOperation | undefined {
   switch (type) {
@@ -78,6 +94,8 @@ export function decodeMembershipOperation(type: string, m: Record<string, unknow
       }
       return op
     }
+    case 'revoke-invite':
+      return { type, token: bytes(m, 'token', INVITE_TOKEN_BYTES) }
     case 'join':
       return { type, inviteId: bytes(m, 'inviteId', 16), memberKey: bytes(m, 'memberKey', 32) }
     case 'leave':

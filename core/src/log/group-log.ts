@@ -215,13 +215,13 @@ export class GroupLog extends TypedEventEmitter<GroupLogEvents> {
     return this.run(() => this.addNow(input, options, true))
   }
 
-  /** Writes as this device; resolves once durable. Messages go under the current epoch (rekeying first if none is usable), membership under the first. */
+  /** Writes as this device; resolves once durable. Messages go under a granted epoch (rekeying first if none is usable or its key has not reached this device yet), never the secret's; membership under the first. */
   append(op: Operation): Promise<LogEntry> {
     return this.run(async () => {
       if (MEMBERSHIP_TYPES.has(op.type)) return this.appendNow(op, '')
       const state = this.requireMember()
       let epoch = state.writingEpoch()
-      if (epoch === undefined) {
+      if (epoch === undefined || !this.keys.has(epoch.id)) {
         await this.appendNow(draftRekey(state, this.keys, this.id), '')
         epoch = (this.current as Frontier).state.writingEpoch() as EpochInfo
       }

@@ -295,7 +295,7 @@ export class CausettePeer extends TypedEventEmitter<CausettePeerEvents> {
     return this.write(groupId, (g) => g.append(op))
   }
 
-  private async write(groupId: string, action: (group: GroupLog) => Promise<LogEntry>): Promise<LogEntry> {
+  async write(groupId: string, action: (group: GroupLog) => Promise<LogEntry>): Promise<LogEntry> {
     const group = this.group(groupId)
     const entry = await action(group)
     this.publish(group, entry)
