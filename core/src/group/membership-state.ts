@@ -172,7 +172,8 @@ export class MembershipState {
   /**
    * The epoch new messages go under: the latest made by an entry that had
    * every departure in its causal past, and whose key no departed member
-   * holds (granted, or in a history); undefined when a rekey must come first.
+   * holds (granted, or in a history), nor any other device outside the group;
+   * undefined when a rekey must come first.
    * Never the first epoch: its key derives from the group secret, which every
    * invite link carries, so what it seals is readable by anyone who saw a link.
    * Only holders of an epoch's key can pass it on in a history, and they have
@@ -181,14 +182,26 @@ export class MembershipState {
    * a rekey not seen here (seeds 1475, 426).
    */
   writingEpoch(): EpochInfo | undefined {
-    const departedRead = this.readableBy([...this.departed.keys()])
+    const outsidersRead = this.readableBy(this.outsiders())
     const departures = [...this.departed.values()].map((d) => d.at.idHex)
     for (let i = this.epochs.length - 1; i >= 0; i--) {
       const epoch = this.epochs[i] as EpochInfo
       if (epoch.recipients === null) return undefined
-      if (!departedRead.has(epoch.id) && departures.every((d) => epoch.after.includes(d))) return epoch
+      if (!outsidersRead.has(epoch.id) && departures.every((d) => epoch.after.includes(d))) return epoch
     }
     return undefined
+  }
+
+  /**
+   * Devices that are not members but were granted a key: departed ones, and
+   * those whose join turned out void (a rekey they wrote, or one written by a
+   * member who took their join for valid, granted them its key). No new
+   * message goes under a key one of them can read.
+   */
+  private outsiders(): string[] {
+    const out = new Set(this.departed.keys())
+    for (const e of this.epochs) for (const r of e.recipients ?? []) if (!this.members.has(r)) out.add(r)
+    return [...out]
   }
 
   /**

@@ -70,7 +70,7 @@ export class CausettePeer extends TypedEventEmitter<CausettePeerEvents> {
   private readonly syncs: SyncRunner
   private readonly shutdown = new AbortController()
   private antiEntropy?: ReturnType<typeof setInterval>
-  private readonly rekeys = new RekeyScheduler((log, entry) => this.publish(log, entry))
+  private readonly rekeys = new RekeyScheduler()
   private readonly bursts = new BurstFollower((groupId, peer) => this.scheduler.request(groupId, peer))
   private readonly gossip: GossipValidator
   private readonly cascade = new SyncCascade()
@@ -211,7 +211,6 @@ export class CausettePeer extends TypedEventEmitter<CausettePeerEvents> {
   async createInvite(groupId: string, options: { expires?: number; singleUse?: boolean } = {}): Promise<Invite> {
     const group = this.group(groupId)
     const inviteId = await group.invite(options)
-    this.publishLatest(group)
     return inviteFor(group, inviteId, this.key.publicKey, this.multiaddrs(), options)
   }
 
@@ -235,7 +234,6 @@ export class CausettePeer extends TypedEventEmitter<CausettePeerEvents> {
     await waitForInvite(log, invite.inviteId, options.timeoutMs ?? JOIN_TIMEOUT_MS, options.signal)
     options.onProgress?.({ stage: 'joining' })
     await log.join(invite.inviteId)
-    this.publishLatest(log)
     return log
   }
 
@@ -295,11 +293,9 @@ export class CausettePeer extends TypedEventEmitter<CausettePeerEvents> {
     return this.write(groupId, (g) => g.append(op))
   }
 
-  async write(groupId: string, action: (group: GroupLog) => Promise<LogEntry>): Promise<LogEntry> {
-    const group = this.group(groupId)
-    const entry = await action(group)
-    this.publish(group, entry)
-    return entry
+  /** Runs a write on a group's log (a rekey, a revocation, ...): every entry it makes is published as it is stored. */
+  write(groupId: string, action: (group: GroupLog) => Promise<LogEntry>): Promise<LogEntry> {
+    return action(this.group(groupId))
   }
 
   private publish(group: GroupLog, entry: LogEntry): void {
@@ -307,13 +303,6 @@ export class CausettePeer extends TypedEventEmitter<CausettePeerEvents> {
     this.libp2p.services.pubsub.publish(group.topic, entry.bytes).catch(() => {
       // stored and durable: sync delivers it to peers that missed the publish
     })
-  }
-
-  /** Publishes this device's newest entries of a group (those its last call wrote). */
-  private publishLatest(group: GroupLog): void {
-    const mine = toHex(this.key.publicKey)
-    const last = group.entries().findLast((e) => e.authorHex === mine)
-    if (last !== undefined) this.publish(group, last)
   }
 
   async dial(address: string): Promise<void> {
@@ -347,7 +336,11 @@ export class CausettePeer extends TypedEventEmitter<CausettePeerEvents> {
   /** Registers a group and, when online, subscribes to it. */
   private adopt(log: GroupLog): GroupLog {
     this.registry.add(log)
-    log.addEventListener('entries', (evt) => this.safeDispatchEvent('entries', { detail: { groupId: log.idHex, ...evt.detail } }))
+    log.addEventListener('entries', (evt) => {
+      // what this device writes — a message, and the rekey append may make before it — goes out in order
+      if (evt.detail.source === 'local') for (const entry of evt.detail.entries) this.publish(log, entry)
+      this.safeDispatchEvent('entries', { detail: { groupId: log.idHex, ...evt.detail } })
+    })
     log.addEventListener('equivocation', (evt) =>
       this.safeDispatchEvent('equivocation', { detail: { groupId: log.idHex, equivocation: evt.detail } })
     )
