@@ -24,7 +24,7 @@ export { firstEpochKey, generateGroupSecret, groupTopic, syncAuthKey } from './c
 export { type MemberKeyPair, memberKeyPair } from './crypto/member-key.ts'
 export * from './errors.ts'
 export { Frontier, type MembershipEntry } from './group/frontier.ts'
-export { type InviteInfo, type InviteView, listInvites } from './group/invite-records.ts'
+export { type InviteInfo, type InviteView, inviteToken, listInvites } from './group/invite-records.ts'
 export * from './group/membership-operations.ts'
 export {
   type EntryRef,

@@ -13,7 +13,7 @@
  *   (an invitee whose invite turned out used or void): the same holds of
  *   their logs.
  */
-import { generateDeviceKey, GroupLog, MEMBERSHIP_TYPES, MemoryStore, type Signatures, toHex } from '@causette/core'
+import { GroupLog, generateDeviceKey, MEMBERSHIP_TYPES, MemoryStore, type Signatures, toHex } from '@causette/core'
 import { holders } from './convergence-check.ts'
 import type { SimPeer } from './sim-peer.ts'
 
@@ -24,7 +24,13 @@ export async function secretHolderProblems(
 ): Promise<string[]> {
   const problems: string[] = []
   const reference = (holders(peers)[0] as SimPeer).runningLog
-  const eavesdropper = await GroupLog.open({ groupId: group.id, secret: group.secret, key: await generateDeviceKey(), store: new MemoryStore(), signatures })
+  const eavesdropper = await GroupLog.open({
+    groupId: group.id,
+    secret: group.secret,
+    key: await generateDeviceKey(),
+    store: new MemoryStore(),
+    signatures
+  })
   const result = await eavesdropper.add(reference.entries().map((e) => e.bytes))
   if (eavesdropper.size !== reference.size) {
     const why = result.rejected[0] === undefined ? '' : ` (${result.rejected[0].error.name}: ${result.rejected[0].error.message})`
@@ -50,6 +56,12 @@ function readable(log: GroupLog, who: string): string[] {
     problems.push(`${who} can read ${e.op.type} ${e.idHex.slice(0, 12)} by ${e.authorHex.slice(0, 8)} under epoch '${e.epochHex.slice(0, 8)}'`)
   }
   const held = ['', ...log.keys.leaves().map((r) => toHex(r.epoch))].filter((id) => log.keys.has(id))
-  if (held.length > 1) problems.push(`${who} holds keys of granted epochs: ${held.slice(1).map((id) => id.slice(0, 8)).join(', ')}`)
+  if (held.length > 1)
+    problems.push(
+      `${who} holds keys of granted epochs: ${held
+        .slice(1)
+        .map((id) => id.slice(0, 8))
+        .join(', ')}`
+    )
   return problems
 }

@@ -38,12 +38,7 @@ interface Roster {
 }
 
 /** The invites map with `op` recorded, made by `author`. */
-export function recordInvite(
-  { invites }: Roster,
-  author: string,
-  op: InviteOperation,
-  at: InviteInfo['at']
-): ReadonlyMap<string, InviteInfo> {
+export function recordInvite({ invites }: Roster, author: string, op: InviteOperation, at: InviteInfo['at']): ReadonlyMap<string, InviteInfo> {
   const token = toHex(op.token)
   if (invites.has(token)) throw new NotAuthorizedError('this invite is already recorded in the group')
   const invite: InviteInfo = { by: author, singleUse: op.singleUse, at, ...(op.expires === undefined ? {} : { expires: op.expires }) }
@@ -65,7 +60,7 @@ export function revokeInvite(roster: Roster, author: string, op: RevokeInviteOpe
 
 /** The invite a join written at `time` uses, if the join may use it; throws the rule it breaks otherwise. */
 export function checkJoin(roster: Roster, op: JoinOperation, time: number): { token: string; invite: InviteInfo } {
-  const token = toHex(sha256(op.inviteId))
+  const token = inviteToken(op.inviteId)
   const invite = roster.invites.get(token)
   if (invite === undefined) throw new NotAuthorizedError('the invite this join uses is not recorded in the group')
   if (invite.revoked !== undefined) {
@@ -82,9 +77,14 @@ export function checkJoin(roster: Roster, op: JoinOperation, time: number): { to
   return { token, invite }
 }
 
+/** The token (hex) naming the invite whose link carries `inviteId`: what its record, lists and revocations show. */
+export function inviteToken(inviteId: Uint8Array): string {
+  return toHex(sha256(inviteId))
+}
+
 /** Whether a join by `joiner` could use the invite with this id now. */
 export function inviteStatus(roster: Roster, inviteId: Uint8Array, joiner: string): InviteStatus {
-  const invite = roster.invites.get(toHex(sha256(inviteId)))
+  const invite = roster.invites.get(inviteToken(inviteId))
   if (invite === undefined) return 'unknown'
   if (invite.revoked !== undefined) return 'revoked'
   if (invite.singleUse && invite.usedBy !== undefined && invite.usedBy !== joiner) return 'used'
