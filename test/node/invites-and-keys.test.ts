@@ -61,7 +61,11 @@ describe('invites and keys, driven through the daemons', () => {
     assert.equal(printed.code, 0, printed.stderr)
     const invite = await alice.cliJson<InviteResponse>(['invite', 'Climbing club', '--single-use'])
     assert.match(invite.id, /^[0-9a-f]{64}$/)
-    assert.match(printed.stderr + printed.stdout, /Invite [0-9a-f]{12} to Climbing club.*--revoke [0-9a-f]{12}/s, 'the id is shown with how to revoke it')
+    assert.match(
+      printed.stderr + printed.stdout,
+      /Invite [0-9a-f]{12} to Climbing club.*--revoke [0-9a-f]{12}/s,
+      'the id is shown with how to revoke it'
+    )
     const listed = await alice.cliJson<InvitesResponse>(['invites', 'Climbing club'])
     const mine = listed.invites.find((i) => i.id === invite.id)
     assert.deepEqual(
@@ -75,12 +79,18 @@ describe('invites and keys, driven through the daemons', () => {
     const ms = Math.round(performance.now() - joined)
     console.log(`two daemons: time to read ${HISTORY} messages after a valid join ${ms} ms (target ${TARGET_MS})`)
     assert.ok(ms <= TARGET_MS, `Bob read the history ${ms} ms after his join`)
-    await eventually(async () => (await alice.cliJson<InvitesResponse>(['invites', 'Climbing club'])).invites.some((i) => i.id === invite.id && i.state === 'used'), 'the invite to show as used')
+    await eventually(
+      async () => (await alice.cliJson<InvitesResponse>(['invites', 'Climbing club'])).invites.some((i) => i.id === invite.id && i.state === 'used'),
+      'the invite to show as used'
+    )
   })
 
   it('revokes an invite (admins only): a join with its link then fails, saying so', async () => {
     const invite = await alice.cliJson<InviteResponse>(['invite', 'Climbing club'])
-    await eventually(async () => (await bob.cliJson<InvitesResponse>(['invites', 'Climbing club'])).invites.some((i) => i.id === invite.id), 'Bob to see the invite')
+    await eventually(
+      async () => (await bob.cliJson<InvitesResponse>(['invites', 'Climbing club'])).invites.some((i) => i.id === invite.id),
+      'Bob to see the invite'
+    )
     const refused = await bob.cli(['--json', 'invite', 'Climbing club', '--revoke', invite.id.slice(0, 12)])
     assert.equal(refused.code, 1)
     const error = (JSON.parse(refused.stderr.trim()) as { error: { name: string; message: string } }).error
@@ -88,7 +98,10 @@ describe('invites and keys, driven through the daemons', () => {
     assert.match(error.message, /only admins may revoke invites.*Alice/)
 
     const revoked = await alice.cliJson<RevokeInviteResponse>(['invite', 'Climbing club', '--revoke', invite.id.slice(0, 12)])
-    assert.deepEqual({ changed: revoked.changed, state: revoked.invite.state, by: revoked.invite.revokedBy?.name }, { changed: true, state: 'revoked', by: 'Alice' })
+    assert.deepEqual(
+      { changed: revoked.changed, state: revoked.invite.state, by: revoked.invite.revokedBy?.name },
+      { changed: true, state: 'revoked', by: 'Alice' }
+    )
     const again = await alice.cli(['invite', 'Climbing club', '--revoke', invite.id.slice(0, 12)])
     assert.match(again.stdout, /was revoked already/)
 
