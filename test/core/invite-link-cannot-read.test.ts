@@ -5,8 +5,9 @@
  * they carry drives the group's gossip topic and the sync protocol (whose
  * membership proof only needs the secret) by hand: she holds every entry the
  * members hold and decodes each, yet opens no message body, even after
- * writing joins with the dead links around her own client's checks. Carol,
- * validly joined, reads all of it.
+ * writing joins with the dead links around her own client's checks, and
+ * cannot turn the join Carol wrote with a live link into one of her own.
+ * Carol, validly joined, reads all of it.
  */
 import assert from 'node:assert/strict'
 import { after, describe, it } from 'node:test'
@@ -20,6 +21,7 @@ import {
   MemoryStore,
   memberKeyPair,
   openBody,
+  proveInvite,
   toHex
 } from '@causette/core'
 import { craftEntry } from '../fixtures/crafted-entry.ts'
@@ -37,9 +39,9 @@ const texts = (p: TestPeer, groupId: string) =>
 
 describe('an invite link cannot read', () => {
   it('gives a holder of expired, used, revoked and never-used links every entry but no message body, while a validly joined device reads them all', async () => {
-    const peers = await startPeers(4)
+    const peers = await startPeers(5)
     running.push(peers)
-    const [alice, bob, mallory, carol] = peers as [TestPeer, TestPeer, TestPeer, TestPeer]
+    const [alice, bob, mallory, carol, dave] = peers as [TestPeer, TestPeer, TestPeer, TestPeer, TestPeer]
     const groupId = await shareGroup([alice, bob], 'Climbing club')
     await connect(bob, alice)
     const written = ['Sunday at 10?', 'bring the long rope']
@@ -48,10 +50,13 @@ describe('an invite link cannot read', () => {
     // the four links
     const expired = await alice.peer.createInvite(groupId, { expires: Date.now() + 300 })
     const used = await alice.peer.createInvite(groupId, { singleUse: true })
-    await carol.peer.acceptInvite(used, { timeoutMs: 10_000 })
+    await dave.peer.acceptInvite(used, { timeoutMs: 10_000 })
     const revoked = await alice.peer.createInvite(groupId)
     await alice.peer.send(groupId, { type: 'revoke-invite', token: fromHex(inviteToken(revoked.inviteId)) })
     const neverUsed = await alice.peer.createInvite(groupId)
+    // Carol's link: live and multi-use
+    const open = await alice.peer.createInvite(groupId)
+    await carol.peer.acceptInvite(open, { timeoutMs: 10_000 })
     await new Promise((resolve) => setTimeout(resolve, 400))
     for (const link of [used, revoked, neverUsed]) assert.deepEqual(link.secret, expired.secret, 'every link carries the group secret')
 
@@ -70,10 +75,22 @@ describe('an invite link cannot read', () => {
       [used, /already used/],
       [revoked, /revoked/]
     ] as const) {
-      const join = await craftEntry(mine, { type: 'join', inviteId: link.inviteId, memberKey })
+      const proof = proveInvite(link.inviteId, mallory.key.publicKey, memberKey)
+      const join = await craftEntry(mine, { type: 'join', token: fromHex(inviteToken(link.inviteId)), proof, memberKey })
       const result = await logOf(alice, groupId).add([join.bytes])
       assert.match(result.rejected[0]?.error.message ?? '', rule, 'the member refuses the join')
     }
+    // Carol's join is in the log Mallory synced: it names the live invite, but shows no id to reuse, and its proof is Carol's
+    const carolsJoin = logOf(mallory, groupId)
+      .entries()
+      .find((e) => e.authorHex === toHex(carol.key.publicKey) && e.op?.type === 'join')?.op
+    assert.ok(
+      carolsJoin?.type === 'join' && carolsJoin.proof !== undefined && carolsJoin.inviteId === undefined,
+      'the join carries a proof, not the invite id'
+    )
+    const replayed = await craftEntry(mine, { type: 'join', token: carolsJoin.token, proof: carolsJoin.proof, memberKey })
+    const replay = await logOf(alice, groupId).add([replayed.bytes])
+    assert.match(replay.rejected[0]?.error.message ?? '', /proof of the invite link does not hold/, 'a harvested proof does not let her in')
 
     // the members keep talking, and Carol (validly joined) is granted the key by a member who saw her join
     for (const text of ['see you at the crag', 'I will bring coffee']) await alice.peer.send(groupId, { type: 'message', text })

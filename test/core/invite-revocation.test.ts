@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { fromHex, inviteToken, listInvites, toHex } from '@causette/core'
+import { fromHex, inviteToken, listInvites, memberKeyPair, proveInvite, toHex } from '@causette/core'
 import { craftEntry } from '../fixtures/crafted-entry.ts'
 import { freshDeviceKeys, merge, openReplica, type Replica, replicas } from '../fixtures/replicas.ts'
 
@@ -18,7 +18,10 @@ describe('invite revocation', () => {
     await merge(admin, stranger)
     assert.equal(stranger.log.inviteUsable(inviteId), 'revoked')
     await assert.rejects(stranger.log.join(inviteId), { name: 'InviteRevokedError', message: /revoked by/ })
-    const forged = await craftEntry(stranger, { type: 'join', inviteId, memberKey: new Uint8Array(32).fill(7) })
+    // written around its own client's check, with a valid proof of the link
+    const memberKey = memberKeyPair(stranger.key).publicKey
+    const proof = proveInvite(inviteId, stranger.key.publicKey, memberKey)
+    const forged = await craftEntry(stranger, { type: 'join', token: fromHex(inviteToken(inviteId)), proof, memberKey })
     for (const r of [admin, member]) {
       const result = await r.log.add([forged.bytes])
       const error = result.rejected[0]?.error as { name: string; reason?: string; revokedBy?: string }

@@ -42,9 +42,9 @@ describe('invites and keys, driven through the daemons', () => {
 
   before(async () => {
     dirs = await tempDir()
-    ;[alice, bob, carol] = await Promise.all(
+    ;[alice, bob, carol] = (await Promise.all(
       ['Alice', 'Bob', 'Carol'].map((name) => DaemonProcess.start(join(dirs.path, name.toLowerCase()), [...ISOLATED, '--name', name]))
-    )
+    )) as [DaemonProcess, DaemonProcess, DaemonProcess]
   })
 
   after(async () => {

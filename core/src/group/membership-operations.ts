@@ -10,6 +10,7 @@
 import { ENTRY_ID_BYTES, EPOCH_ID_BYTES, PUBLIC_KEY_BYTES } from '../constants.ts'
 import { type EpochGrant, SEALED_KEY_BYTES } from '../crypto/epoch-grant.ts'
 import { MalformedOperationError } from '../errors.ts'
+import { INVITE_PROOF_BYTES } from '../invite/invite-key.ts'
 
 export type Role = 'admin' | 'moderator' | 'member'
 export const ROLES: readonly Role[] = ['admin', 'moderator', 'member']
@@ -21,10 +22,15 @@ const MAX_COVERED_EPOCHS = 1024
 
 export interface InviteOperation {
   type: 'invite'
-  /** sha256 of the invite id the link carries: the log never shows the id itself. */
+  /**
+   * With `signed`, the public key of the invite's key (invite/invite-key.ts),
+   * which joins prove they hold; without (invites of older versions), sha256
+   * of the invite id. Either way the log never shows the id itself.
+   */
   token: Uint8Array
   singleUse: boolean
   expires?: number
+  signed?: true
 }
 
 /** An admin voids an invite: joins that use it after this (in entry order) have no effect. */
@@ -34,13 +40,16 @@ export interface RevokeInviteOperation {
   token: Uint8Array
 }
 
-export interface JoinOperation {
-  type: 'join'
-  /** The invite id from the link; its hash names the invite. */
-  inviteId: Uint8Array
-  /** The joiner's X25519 key for receiving group keys. */
-  memberKey: Uint8Array
-}
+/**
+ * A join by a signed invite names it by its token and proves the link with
+ * a signature by the invite's key over the joiner's keys, so reading the
+ * join gives no one else a way in; a join by an older, unsigned invite
+ * carries the invite id itself.
+ */
+export type JoinOperation = { type: 'join'; memberKey: Uint8Array } & (
+  | { token: Uint8Array; proof: Uint8Array; inviteId?: undefined }
+  | { inviteId: Uint8Array; token?: undefined; proof?: undefined }
+)
 
 export interface LeaveOperation {
   type: 'leave'
@@ -87,6 +96,10 @@ export function decodeMembershipOperation(type: string, m: Record<string, unknow
   switch (type) {
     case 'invite': {
       const op: InviteOperation = { type, token: bytes(m, 'token', INVITE_TOKEN_BYTES), singleUse: bool(m, 'singleUse') }
+      if (m.signed !== undefined) {
+        if (m.signed !== true) throw new MalformedOperationError('invite "signed" is true or left out')
+        op.signed = true
+      }
       if (m.expires !== undefined) {
         if (typeof m.expires !== 'number' || !Number.isSafeInteger(m.expires) || m.expires < 0)
           throw new MalformedOperationError('invite "expires" must be a time in ms')
@@ -97,7 +110,13 @@ export function decodeMembershipOperation(type: string, m: Record<string, unknow
     case 'revoke-invite':
       return { type, token: bytes(m, 'token', INVITE_TOKEN_BYTES) }
     case 'join':
-      return { type, inviteId: bytes(m, 'inviteId', 16), memberKey: bytes(m, 'memberKey', 32) }
+      if (m.inviteId !== undefined) return { type, inviteId: bytes(m, 'inviteId', 16), memberKey: bytes(m, 'memberKey', 32) }
+      return {
+        type,
+        token: bytes(m, 'token', INVITE_TOKEN_BYTES),
+        proof: bytes(m, 'proof', INVITE_PROOF_BYTES),
+        memberKey: bytes(m, 'memberKey', 32)
+      }
     case 'leave':
       return { type }
     case 'remove':

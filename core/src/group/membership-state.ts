@@ -269,7 +269,7 @@ export class MembershipState {
         return this.with({ invites: revokeInvite(this, author, op, entry) })
       case 'join': {
         if (this.members.has(author)) throw new NotAuthorizedError(`${author.slice(0, 8)} is already a member`)
-        const { token, invite } = checkJoin(this, op, entry.time)
+        const { token, invite } = checkJoin(this, op, author, entry.time)
         const gone = this.departed.get(author)
         if (gone?.reason === 'removed' && compareOrder(invite.at, gone.at) < 0) {
           throw new NotAuthorizedError('a removed member can only come back with an invite made after the removal')

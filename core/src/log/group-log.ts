@@ -42,7 +42,7 @@ import { EntryIndex } from './entry-index.ts'
 import { writeEntry, writeGenesis } from './entry-writer.ts'
 import { learnFromGrant } from './key-learning.ts'
 import type { AddOptions, AddResult, EntrySource, GroupLogEvents, GroupLogInit, LogEntry, Rejection } from './log-entry.ts'
-import { draftInvite, draftRekey, draftRemove } from './membership-writer.ts'
+import { draftInvite, draftJoin, draftRekey, draftRemove } from './membership-writer.ts'
 import { missingParents, PendingEntries } from './pending-entries.ts'
 import { SealedEntries } from './sealed-entries.ts'
 
@@ -239,7 +239,7 @@ export class GroupLog extends TypedEventEmitter<GroupLogEvents> {
 
   /** Joins with an invite id, once the invite's record has arrived (see inviteUsable). */
   join(inviteId: Uint8Array): Promise<LogEntry> {
-    return this.append({ type: 'join', inviteId, memberKey: this.memberKey.publicKey })
+    return this.append(draftJoin(this.current?.state, inviteId, this.key.publicKey, this.memberKey.publicKey))
   }
 
   leave(): Promise<LogEntry> {
