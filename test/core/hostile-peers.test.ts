@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict'
 import { after, describe, it } from 'node:test'
 import {
-  generateDeviceKey,
   GroupLog,
+  generateDeviceKey,
   generateGroupSecret,
   INFINITY,
   MAX_ENTRY_BYTES,

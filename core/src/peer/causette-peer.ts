@@ -293,8 +293,13 @@ export class CausettePeer extends TypedEventEmitter<CausettePeerEvents> {
     return this.write(groupId, (g) => g.append(op))
   }
 
-  /** Runs a write on a group's log (a rekey, a revocation, ...): every entry it makes is published as it is stored. */
-  write(groupId: string, action: (group: GroupLog) => Promise<LogEntry>): Promise<LogEntry> {
+  /** Starts a new group key for the current members, with the keys this device holds in its history (any member may). */
+  rekey(groupId: string): Promise<LogEntry> {
+    return this.write(groupId, (g) => g.rekey())
+  }
+
+  /** Runs a write on a group's log; adopt()'s listener publishes every entry it makes as it is stored. */
+  private write(groupId: string, action: (group: GroupLog) => Promise<LogEntry>): Promise<LogEntry> {
     return action(this.group(groupId))
   }
 

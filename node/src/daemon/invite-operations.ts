@@ -67,7 +67,7 @@ export class InviteOperations {
   async rekey(ref: string): Promise<RekeyResponse> {
     const { known, log } = await this.open(ref)
     requireMember(log, this.parts.authors.self, known.name, 'rekey it')
-    const entry = await this.parts.peer.write(log.idHex, (g) => g.rekey())
+    const entry = await this.parts.peer.rekey(log.idHex)
     return { group: known.ref, epoch: entry.idHex.slice(0, 32) }
   }
 
