@@ -264,7 +264,7 @@ export interface ProfileResponse {
 export interface ProfileChangeResponse extends ProfileResponse {
   /** Groups the new name was written to now. */
   published: GroupRef[]
-  /** Groups it will be written to once this device can write there (its group key has not arrived yet). */
+  /** Groups it will be written to once this device is a member there (its join or the group's history has not arrived yet). */
   pending: GroupRef[]
 }
 
