@@ -195,11 +195,39 @@ export class EpochKeyMissingError extends Error {
   }
 }
 
+/** Why an invite no longer admits anyone: an admin revoked it, or the member who made it is no longer in the group. */
+export type InviteVoidReason = 'revoked' | 'maker gone'
+
 export class InviteRevokedError extends Error {
   static override name = 'InviteRevokedError'
   override name = 'InviteRevokedError'
-  constructor(message = 'This invite is no longer valid: the member who made it has left the group. Ask a member for a new one') {
-    super(message)
+  readonly reason: InviteVoidReason
+  /** Device key (hex) of the admin who revoked it, when `reason` is 'revoked'. */
+  readonly revokedBy: string | undefined
+  constructor(message?: string, detail: { reason?: InviteVoidReason; revokedBy?: string } = {}) {
+    const reason = detail.reason ?? 'maker gone'
+    super(
+      message ??
+        (reason === 'revoked'
+          ? 'This invite was revoked by an admin of the group: ask a member for a new one'
+          : 'This invite is no longer valid: the member who made it has left the group. Ask a member for a new one')
+    )
+    this.reason = reason
+    this.revokedBy = detail.revokedBy
+  }
+}
+
+/** Only admins may do this; carries the action and the admins (device keys, hex) a person could ask. */
+export class AdminOnlyError extends Error {
+  static override name = 'AdminOnlyError'
+  override name = 'AdminOnlyError'
+  readonly action: string
+  readonly admins: readonly string[]
+  constructor(action: string, admins: readonly string[], message?: string) {
+    const ask = admins.length === 0 ? 'the group has no admin left' : `ask an admin: ${admins.map((a) => a.slice(0, 8)).join(', ')}`
+    super(message ?? `only admins may ${action}; ${ask}`)
+    this.action = action
+    this.admins = admins
   }
 }
 

@@ -24,6 +24,7 @@ export { firstEpochKey, generateGroupSecret, groupTopic, syncAuthKey } from './c
 export { type MemberKeyPair, memberKeyPair } from './crypto/member-key.ts'
 export * from './errors.ts'
 export { Frontier, type MembershipEntry } from './group/frontier.ts'
+export { findInvite, type InviteInfo, type InviteView, inviteToken, listInvites } from './group/invite-records.ts'
 export * from './group/membership-operations.ts'
 export {
   type EntryRef,
@@ -50,6 +51,7 @@ export {
   newInviteId,
   parseInvite
 } from './invite/invite.ts'
+export { checkInviteProof, invitePublicKey, proveInvite } from './invite/invite-key.ts'
 export { type BatchVerification, verifyBatch } from './log/batch-verification.ts'
 export { type EntryDraft, writeEntry } from './log/entry-writer.ts'
 export {

@@ -203,6 +203,24 @@ export class UnknownMemberError extends Error {
   }
 }
 
+/** No invite of the group has an id starting with what was given. */
+export class UnknownInviteError extends Error {
+  static override name = 'UnknownInviteError'
+  override name = 'UnknownInviteError'
+  constructor(message: string) {
+    super(message)
+  }
+}
+
+/** Several invites of the group have ids starting with what was given. */
+export class AmbiguousInviteError extends Error {
+  static override name = 'AmbiguousInviteError'
+  override name = 'AmbiguousInviteError'
+  constructor(message: string) {
+    super(message)
+  }
+}
+
 export class AmbiguousMemberError extends Error {
   static override name = 'AmbiguousMemberError'
   override name = 'AmbiguousMemberError'

@@ -13,12 +13,15 @@ import {
 } from '@causette/core'
 import { encode } from 'cborg'
 import { craftEntry } from '../fixtures/crafted-entry.ts'
-import { type Replica, replicas, signatures } from '../fixtures/replicas.ts'
+import { merge, type Replica, replicas, signatures } from '../fixtures/replicas.ts'
 
 async function setup(): Promise<{ writer: Replica; reader: Replica; entry: Entry }> {
   const [writer, reader] = (await replicas(2)) as [Replica, Replica]
   const genesis = decodeEntry((writer.log.entries()[0] as LogEntry).bytes)
   await reader.log.add([genesis.bytes])
+  // the group's first message key, granted to both: the message under test is then the reader's only missing entry
+  await writer.log.rekey()
+  await merge(writer, reader)
   const written = await writer.log.append({ type: 'message', text: 'the rope is in the car' })
   return { writer, reader, entry: decodeEntry(written.bytes) }
 }

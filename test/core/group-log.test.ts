@@ -7,6 +7,9 @@ import { merge, openReplica, type Replica, replicas, signatures } from '../fixtu
 describe('group log', () => {
   it('holds an entry whose parents are missing until they arrive, then accepts both', async () => {
     const [a, b] = (await replicas(2)) as [Replica, Replica]
+    // the group's first message key, granted to both before the two messages under test
+    await a.log.rekey()
+    await merge(a, b)
     const first = await a.log.append({ type: 'message', text: 'one' })
     const second = await a.log.append({ type: 'message', text: 'two' })
     const early = await b.log.add([second.bytes])
@@ -83,7 +86,8 @@ describe('group log', () => {
     assert.deepEqual(reopened.view.snapshot(), a.log.view.snapshot())
     assert.deepEqual(reopened.heads(), a.log.heads())
     const next = await reopened.append({ type: 'message', text: 'after restart' })
-    assert.equal(next.seq, 4, 'the author chain continues where it stopped')
+    // genesis, the rekey that made the first message key, the message, the reaction
+    assert.equal(next.seq, 5, 'the author chain continues where it stopped')
   })
 
   it('keeps its store in step: heads and per-author seq match the log', async () => {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { after, describe, it } from 'node:test'
 import {
+  GroupLog,
   generateDeviceKey,
   generateGroupSecret,
   INFINITY,
@@ -26,6 +27,7 @@ import {
   waitForJoins,
   waitForMembers
 } from '../fixtures/peers.ts'
+import { signatures } from '../fixtures/replicas.ts'
 import { HostileMember } from './hostile/hostile-member.ts'
 import { memoryPeak } from './hostile/memory-peak.ts'
 import { handshake, rawSync } from './hostile/raw-sync.ts'
@@ -123,8 +125,8 @@ describe('hostile peers: forged, foreign and outsiders’ entries', () => {
 
   it('rejects entries of another group, by gossip and by sync', async () => {
     const { alice, bob, malloryPeer, mallory, groupId, honest } = await meeting()
-    const elsewhere = await malloryPeer.peer.createGroup('Elsewhere')
-    // written, not sent: gossipsub would not publish the same bytes twice
+    // a group Mallory's peer does not take online: what she writes there is written, not sent (gossipsub would not publish the same bytes twice)
+    const elsewhere = await GroupLog.create({ name: 'Elsewhere', key: malloryPeer.key, store: new MemoryStore(), signatures })
     const foreign = await elsewhere.append({ type: 'message', text: 'from another group' })
     const before = honest.map((p) => shown(p, groupId))
     const seen = honest.map(rejections)

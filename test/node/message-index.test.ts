@@ -69,14 +69,19 @@ describe('message index', () => {
       assert.deepEqual(found('south'), [], 'a deleted message is found no more')
       assert.equal(read().page(log.id, { limit: 1 }).messages[0]?.deleted, true)
 
-      // another replica gets the edit before the message it edits
+      // another member's replica gets the edit before the message it edits
       const [, otherKey] = (await deviceKeys(2)) as [DeviceKey, DeviceKey]
-      const late = await log.append({ type: 'message', text: 'Rope length 60 m' })
-      const edit = await log.append({ type: 'edit', target: late.id, text: 'Rope length 70 m' })
       const otherDir = await tempDir()
       const otherStore = await SqliteStore.open(join(otherDir.path, 'causette.db'))
       try {
         const replica = await GroupLog.open({ groupId: log.id, secret: log.secret, key: otherKey, store: otherStore, signatures })
+        const inviteId = await log.invite()
+        await replica.add(log.entries().map((e) => e.bytes))
+        await log.add([(await replica.join(inviteId)).bytes])
+        // the member who sees the join grants the newcomer the key (with the earlier ones), as its rekey scheduler does
+        await log.rekey()
+        const late = await log.append({ type: 'message', text: 'Rope length 60 m' })
+        const edit = await log.append({ type: 'edit', target: late.id, text: 'Rope length 70 m' })
         const replicaIndex = new MessageIndex(otherStore)
         const replicaIndexer = new MessageIndexer(replicaIndex)
         replica.addEventListener('entries', (evt) => replicaIndexer.apply(replica, evt.detail.entries))

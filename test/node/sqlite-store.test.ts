@@ -210,7 +210,8 @@ describe('SQLite store', () => {
       await store.putEntries(source.id, stored)
       await store.putEntries(source.id, [stored[0] as StoredEntry, stored[2] as StoredEntry])
       assert.deepEqual(await store.heads(source.id), source.heads())
-      assert.equal(await store.countEntries(source.id), 6)
+      // the genesis, the rekey that made the first message key, five messages
+      assert.equal(await store.countEntries(source.id), 7)
     } finally {
       await store.close()
       await home.remove()
@@ -258,7 +259,7 @@ describe('SQLite store', () => {
         // a refused opener in the holder's own process must not release its lock
         await assert.rejects(SqliteStore.open(home.path), { name: 'DataDirLockedError' })
         assert.equal((await refusalOf(home.path)).name, 'DataDirLockedError', 'still refused to other processes')
-        assert.equal(await next.countEntries(group.id), 2, 'the holder keeps working')
+        assert.equal(await next.countEntries(group.id), group.size, 'the holder keeps working')
       } finally {
         await next.close()
       }
@@ -290,7 +291,7 @@ describe('SQLite store', () => {
       await store.putEntries(source.id, rest.slice(2))
       await store.close()
       store = await SqliteStore.open(home.path)
-      assert.equal(await store.countEntries(source.id), 5, 'close committed what was written behind')
+      assert.equal(await store.countEntries(source.id), source.size, 'close committed what was written behind')
       assert.deepEqual(await store.heads(source.id), source.heads())
       await store.close()
     } finally {

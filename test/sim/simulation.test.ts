@@ -20,7 +20,7 @@ async function simulate(first: number, count: number, signatures: SignatureSchem
 }
 
 describe('deterministic simulation: real GroupLog and SyncSession over a faulty simulated network', () => {
-  it(`converges on ${OPERATIONS}-operation runs of 500 seeds × ${PEERS} peers with keyed-hash signatures (a fast stand-in for Ed25519): same log, heads and view everywhere, no acknowledged write missing, one membership, removed members locked out`, async () => {
+  it(`converges on ${OPERATIONS}-operation runs of 500 seeds × ${PEERS} peers with keyed-hash signatures (a fast stand-in for Ed25519): same log, heads and view everywhere, no acknowledged write missing, one membership, removed members locked out, a holder of the secret alone reads no message`, async () => {
     const totals = await simulate(1, 500, 'keyed-hash', 'simulation, keyed-hash signatures')
     // the runs did meet every kind of fault, or convergence would prove little
     assert.ok(totals.dropped > 0 && totals.duplicated > 0 && totals.streamsBroken > 0, 'messages were dropped and duplicated, streams broken')

@@ -6,7 +6,7 @@
  * stores. One or two peers start outside the group and join by invite during
  * the run; admins change roles and remove members, members rekey and leave
  * (workload.ts, membership.ts). Then the network heals and the run checks
- * convergence-check.ts and membership-check.ts.
+ * convergence-check.ts, membership-check.ts and secret-holder-check.ts.
  * Everything (keys, nonces, schedule) comes from the seed, so a seed replays
  * exactly.
  */
@@ -20,6 +20,7 @@ import { EventQueue } from './event-queue.ts'
 import { keyedHashSignatures } from './keyed-hash-signatures.ts'
 import { lastOwn, type MembershipCounts, removedFrom, SimMembership } from './membership.ts'
 import { membershipProblems } from './membership-check.ts'
+import { secretHolderProblems } from './secret-holder-check.ts'
 import { type FaultRates, SimNetwork } from './sim-network.ts'
 import { type LogState, SimPeer, stateOf } from './sim-peer.ts'
 import { SyncCoordinator, type SyncCounts } from './sync-coordinator.ts'
@@ -264,6 +265,7 @@ async function simulate(config: SimConfig): Promise<SimReport> {
   await queue.run(healedAt + SETTLE_MS, MAX_EVENTS, () => stop() || (sync.idle && membership.idle && logsAgree(peers)))
   if (problems.length === 0) problems.push(...convergenceProblems(peers, acknowledged))
   if (problems.length === 0) problems.push(...membershipProblems(peers, membership.forgedIds))
+  if (problems.length === 0) problems.push(...(await secretHolderProblems(peers, group, signatures)))
 
   const counts = network.counts
   return {

@@ -1,7 +1,9 @@
 /**
  * The group keys this device holds, by epoch. The first epoch's key comes
- * from the group secret; later ones arrive in grants (rekey and remove
- * entries) and in the key histories those carry. It also remembers which
+ * from the group secret (so every invite link holder has it): it opens
+ * membership operations, and messages only where an older version wrote
+ * them. Message keys arrive in grants (rekey and remove entries) and in the
+ * key histories those carry. It also remembers which
  * epochs each epoch's history covers, so a new history need only carry the
  * epochs no other covers.
  */

@@ -1,7 +1,9 @@
 /**
  * Everything derived from a group secret, each with its own HKDF label so no
- * two uses share a key: the first epoch key, the gossipsub topic (which tells
- * outsiders nothing) and the key that proves membership during sync.
+ * two uses share a key: the first epoch key (which seals membership
+ * operations, never a message: every invite link carries the secret), the
+ * gossipsub topic (which tells outsiders nothing) and the key that proves
+ * membership during sync.
  */
 import { hkdf } from '@noble/hashes/hkdf.js'
 import { sha256 } from '@noble/hashes/sha2.js'
@@ -22,7 +24,7 @@ export function generateGroupSecret(): Uint8Array {
   return globalThis.crypto.getRandomValues(new Uint8Array(GROUP_SECRET_BYTES))
 }
 
-/** The key of the group's first epoch, before any rekey. */
+/** The key of the group's first epoch: membership operations are sealed under it, so anyone holding the secret can check them. */
 export function firstEpochKey(secret: Uint8Array): Uint8Array {
   return derive(secret, 'epoch-key/first', EPOCH_KEY_BYTES)
 }

@@ -1,13 +1,16 @@
 /**
  * The operations that change who is in a group and who may do what:
- * invite, join, leave, remove, role, rekey (create is the genesis). They are
- * always written under the group's first epoch, so every member — including
- * one who just joined and holds no later key yet — can check them. Decoding
- * checks every field.
+ * invite, revoke-invite, join, leave, remove, role, rekey (create is the
+ * genesis). They are always written under the group's first epoch, whose key
+ * derives from the group secret, so every member — including one who just
+ * joined and holds no later key yet — can check them (and so can anyone who
+ * holds an invite link: docs/keys-and-invites.md says what that tells them).
+ * Decoding checks every field.
  */
 import { ENTRY_ID_BYTES, EPOCH_ID_BYTES, PUBLIC_KEY_BYTES } from '../constants.ts'
 import { type EpochGrant, SEALED_KEY_BYTES } from '../crypto/epoch-grant.ts'
 import { MalformedOperationError } from '../errors.ts'
+import { INVITE_PROOF_BYTES } from '../invite/invite-key.ts'
 
 export type Role = 'admin' | 'moderator' | 'member'
 export const ROLES: readonly Role[] = ['admin', 'moderator', 'member']
@@ -19,19 +22,34 @@ const MAX_COVERED_EPOCHS = 1024
 
 export interface InviteOperation {
   type: 'invite'
-  /** sha256 of the invite id the link carries: the log never shows the id itself. */
+  /**
+   * With `signed`, the public key of the invite's key (invite/invite-key.ts),
+   * which joins prove they hold; without (invites of older versions), sha256
+   * of the invite id. Either way the log never shows the id itself.
+   */
   token: Uint8Array
   singleUse: boolean
   expires?: number
+  signed?: true
 }
 
-export interface JoinOperation {
-  type: 'join'
-  /** The invite id from the link; its hash names the invite. */
-  inviteId: Uint8Array
-  /** The joiner's X25519 key for receiving group keys. */
-  memberKey: Uint8Array
+/** An admin voids an invite: joins that use it after this (in entry order) have no effect. */
+export interface RevokeInviteOperation {
+  type: 'revoke-invite'
+  /** The invite's token, as its record shows it (sha256 of the id the link carries). */
+  token: Uint8Array
 }
+
+/**
+ * A join by a signed invite names it by its token and proves the link with
+ * a signature by the invite's key over the joiner's keys, so reading the
+ * join gives no one else a way in; a join by an older, unsigned invite
+ * carries the invite id itself.
+ */
+export type JoinOperation = { type: 'join'; memberKey: Uint8Array } & (
+  | { token: Uint8Array; proof: Uint8Array; inviteId?: undefined }
+  | { inviteId: Uint8Array; token?: undefined; proof?: undefined }
+)
 
 export interface LeaveOperation {
   type: 'leave'
@@ -63,14 +81,25 @@ export interface RekeyOperation {
   covers: Uint8Array[]
 }
 
-export type MembershipOperation = InviteOperation | JoinOperation | LeaveOperation | RemoveOperation | RoleOperation | RekeyOperation
+export type MembershipOperation =
+  | InviteOperation
+  | RevokeInviteOperation
+  | JoinOperation
+  | LeaveOperation
+  | RemoveOperation
+  | RoleOperation
+  | RekeyOperation
 
-export const MEMBERSHIP_TYPES: ReadonlySet<string> = new Set(['create', 'invite', 'join', 'leave', 'remove', 'role', 'rekey'])
+export const MEMBERSHIP_TYPES: ReadonlySet<string> = new Set(['create', 'invite', 'revoke-invite', 'join', 'leave', 'remove', 'role', 'rekey'])
 
 export function decodeMembershipOperation(type: string, m: Record<string, unknown>): MembershipOperation | undefined {
   switch (type) {
     case 'invite': {
       const op: InviteOperation = { type, token: bytes(m, 'token', INVITE_TOKEN_BYTES), singleUse: bool(m, 'singleUse') }
+      if (m.signed !== undefined) {
+        if (m.signed !== true) throw new MalformedOperationError('invite "signed" is true or left out')
+        op.signed = true
+      }
       if (m.expires !== undefined) {
         if (typeof m.expires !== 'number' || !Number.isSafeInteger(m.expires) || m.expires < 0)
           throw new MalformedOperationError('invite "expires" must be a time in ms')
@@ -78,8 +107,16 @@ export function decodeMembershipOperation(type: string, m: Record<string, unknow
       }
       return op
     }
+    case 'revoke-invite':
+      return { type, token: bytes(m, 'token', INVITE_TOKEN_BYTES) }
     case 'join':
-      return { type, inviteId: bytes(m, 'inviteId', 16), memberKey: bytes(m, 'memberKey', 32) }
+      if (m.inviteId !== undefined) return { type, inviteId: bytes(m, 'inviteId', 16), memberKey: bytes(m, 'memberKey', 32) }
+      return {
+        type,
+        token: bytes(m, 'token', INVITE_TOKEN_BYTES),
+        proof: bytes(m, 'proof', INVITE_PROOF_BYTES),
+        memberKey: bytes(m, 'memberKey', 32)
+      }
     case 'leave':
       return { type }
     case 'remove':

@@ -5,20 +5,25 @@
  * one or throws NotAuthorizedError saying which rule the operation breaks.
  *
  * Rules: the creator is the first admin; any member may invite; a join needs
- * an invite recorded in the log, made by someone still a member, unexpired
- * and, if single-use, unused; only admins remove members and change roles;
- * any member may rekey; every new epoch key is granted to exactly the
- * members of that moment. Where concurrent changes conflict, replaying them
- * in entry order decides (see `fold`).
+ * an invite recorded in the log, made by someone still a member, not revoked,
+ * unexpired and, if single-use, unused (invite-records.ts); only admins
+ * remove members, change roles and revoke invites; any member may rekey;
+ * every new epoch key is granted to exactly the members of that moment, and
+ * messages go only under such granted keys, never under the first epoch's
+ * (derived from the group secret every invite link carries). Where
+ * concurrent changes conflict, replaying them in entry order decides (see
+ * `fold`).
  */
 
-import { sha256 } from '@noble/hashes/sha2.js'
 import type { CreateGroupOperation } from '../chat/operations.ts'
 import { toHex } from '../codec/hex.ts'
 import { EPOCH_ID_BYTES } from '../constants.ts'
 import { NotAuthorizedError } from '../errors.ts'
 import { compareOrder, type Ordered } from '../log/order.ts'
+import { checkJoin, type InviteInfo, type InviteStatus, inviteStatus, recordInvite, revokeInvite, usableInviteSince } from './invite-records.ts'
 import type { MembershipOperation, Role } from './membership-operations.ts'
+
+export type { InviteInfo, InviteStatus, InviteView } from './invite-records.ts'
 
 export interface EntryRef extends Ordered {
   seq: number
@@ -51,14 +56,6 @@ export interface EpochInfo {
   entry: Ordered
 }
 
-interface InviteInfo {
-  by: string
-  singleUse: boolean
-  expires?: number
-  usedBy?: string
-  at: Ordered
-}
-
 interface Departure {
   reason: 'removed' | 'left'
   at: Ordered
@@ -66,9 +63,6 @@ interface Departure {
 
 /** 'removed' and 'left' say how a device went; 'never' means it never joined. */
 export type Standing = 'member' | 'removed' | 'left' | 'never'
-
-/** Whether an invite can be used: 'unknown' until its record has arrived. */
-export type InviteStatus = 'usable' | 'unknown' | 'used' | 'void'
 
 /** Entries by `author` with seq in (after, until) were written while they were out of the group. */
 export interface Gap {
@@ -118,7 +112,7 @@ export class MembershipState {
       try {
         state = state.apply(ref, op, epoch)
       } catch (err) {
-        if ((err as Error).name !== 'NotAuthorizedError') throw err
+        if (!NO_EFFECT.has((err as Error).name)) throw err
         // the change has no effect here, but its key exists and entries use it: keep the epoch,
         // so members it was not granted to are seen to need a rekey (whose history brings it)
         if (epoch !== undefined) state = state.with({ epochs: [...state.epochs, epoch] })
@@ -154,11 +148,7 @@ export class MembershipState {
    */
   mayRejoin(keyHex: string): boolean {
     const gone = this.departed.get(keyHex)
-    if (gone?.reason !== 'removed') return true
-    for (const invite of this.invites.values()) {
-      if (compareOrder(invite.at, gone.at) > 0 && !(invite.singleUse && invite.usedBy !== undefined) && this.members.has(invite.by)) return true
-    }
-    return false
+    return gone?.reason !== 'removed' || usableInviteSince(this, gone.at)
   }
 
   role(authorHex: string): Role | undefined {
@@ -167,11 +157,7 @@ export class MembershipState {
 
   /** Whether a join by `joiner` could use the invite with this id now. */
   inviteStatus(inviteId: Uint8Array, joiner: string): InviteStatus {
-    const invite = this.invites.get(toHex(sha256(inviteId)))
-    if (invite === undefined) return 'unknown'
-    if (invite.singleUse && invite.usedBy !== undefined && invite.usedBy !== joiner) return 'used'
-    if (!this.members.has(invite.by)) return 'void'
-    return 'usable'
+    return inviteStatus(this, inviteId, joiner)
   }
 
   /** Throws unless `authorHex` may write ordinary entries here. */
@@ -186,21 +172,36 @@ export class MembershipState {
   /**
    * The epoch new messages go under: the latest made by an entry that had
    * every departure in its causal past, and whose key no departed member
-   * holds (granted, or in a history); undefined when a rekey must come first.
+   * holds (granted, or in a history), nor any other device outside the group;
+   * undefined when a rekey must come first.
+   * Never the first epoch: its key derives from the group secret, which every
+   * invite link carries, so what it seals is readable by anyone who saw a link.
    * Only holders of an epoch's key can pass it on in a history, and they have
    * its entry: so a key made after a departure reaches nobody who had not seen
    * it, while one made concurrently may yet reach the departed device through
    * a rekey not seen here (seeds 1475, 426).
    */
   writingEpoch(): EpochInfo | undefined {
-    const departedRead = this.readableBy([...this.departed.keys()])
+    const outsidersRead = this.readableBy(this.outsiders())
     const departures = [...this.departed.values()].map((d) => d.at.idHex)
     for (let i = this.epochs.length - 1; i >= 0; i--) {
       const epoch = this.epochs[i] as EpochInfo
-      if (epoch.recipients === null) return this.departed.size === 0 ? epoch : undefined
-      if (!departedRead.has(epoch.id) && departures.every((d) => epoch.after.includes(d))) return epoch
+      if (epoch.recipients === null) return undefined
+      if (!outsidersRead.has(epoch.id) && departures.every((d) => epoch.after.includes(d))) return epoch
     }
     return undefined
+  }
+
+  /**
+   * Devices that are not members but were granted a key: departed ones, and
+   * those whose join turned out void (a rekey they wrote, or one written by a
+   * member who took their join for valid, granted them its key). No new
+   * message goes under a key one of them can read.
+   */
+  private outsiders(): string[] {
+    const out = new Set(this.departed.keys())
+    for (const e of this.epochs) for (const r of e.recipients ?? []) if (!this.members.has(r)) out.add(r)
+    return [...out]
   }
 
   /**
@@ -223,12 +224,15 @@ export class MembershipState {
   }
 
   /**
-   * Whether a rekey is due: no usable epoch, or a member who cannot read some
-   * epoch — neither granted its key nor given it in the history of an epoch
-   * they can read. A rekey by a member who holds such a key brings it to all.
+   * Whether a rekey is due: no usable epoch though messages have had one, or
+   * a member who cannot read some epoch — neither granted its key nor given
+   * it in the history of an epoch they can read (a newcomer, whose valid join
+   * this state holds). A rekey by a member who holds such a key brings it to
+   * all. A group whose only epoch is the first needs none until someone
+   * writes a message: `append` makes the first granted epoch then.
    */
   needsRekey(): boolean {
-    return this.writingEpoch() === undefined || this.unreadable().size > 0
+    return (this.writingEpoch() === undefined && this.epochs.length > 1) || this.unreadable().size > 0
   }
 
   /**
@@ -257,25 +261,15 @@ export class MembershipState {
   apply(entry: EntryRef, op: MembershipOperation, granted?: EpochInfo): MembershipState {
     const author = entry.authorHex
     switch (op.type) {
-      case 'invite': {
+      case 'invite':
         this.authorizeWriter(author)
-        const token = toHex(op.token)
-        if (this.invites.has(token)) throw new NotAuthorizedError('this invite is already recorded in the group')
-        const invite: InviteInfo = { by: author, singleUse: op.singleUse, at: entry, ...(op.expires === undefined ? {} : { expires: op.expires }) }
-        return this.with({ invites: new Map(this.invites).set(token, invite) })
-      }
+        return this.with({ invites: recordInvite(this, author, op, entry) })
+      case 'revoke-invite':
+        this.authorizeWriter(author)
+        return this.with({ invites: revokeInvite(this, author, op, entry) })
       case 'join': {
         if (this.members.has(author)) throw new NotAuthorizedError(`${author.slice(0, 8)} is already a member`)
-        const token = toHex(sha256(op.inviteId))
-        const invite = this.invites.get(token)
-        if (invite === undefined) throw new NotAuthorizedError('the invite this join uses is not recorded in the group')
-        if (!this.members.has(invite.by))
-          throw new NotAuthorizedError('the member who made this invite is no longer in the group, so the invite is void')
-        if (invite.singleUse && invite.usedBy !== undefined) {
-          throw new NotAuthorizedError(`this single-use invite was already used by ${invite.usedBy.slice(0, 8)}`)
-        }
-        if (invite.expires !== undefined && entry.time > invite.expires)
-          throw new NotAuthorizedError('this invite had expired when the join was written')
+        const { token, invite } = checkJoin(this, op, author, entry.time)
         const gone = this.departed.get(author)
         if (gone?.reason === 'removed' && compareOrder(invite.at, gone.at) < 0) {
           throw new NotAuthorizedError('a removed member can only come back with an invite made after the removal')
@@ -372,6 +366,9 @@ export class MembershipState {
     })
   }
 }
+
+/** Errors that mean an operation has no effect at its place in the replay (it broke a rule there), as opposed to a fault. */
+const NO_EFFECT: ReadonlySet<string> = new Set(['NotAuthorizedError', 'InviteRevokedError', 'AdminOnlyError'])
 
 /** An epoch is named by the first 16 bytes of the entry that made it. */
 export function epochIdOf(entry: Ordered): string {

@@ -42,7 +42,7 @@ import { EntryIndex } from './entry-index.ts'
 import { writeEntry, writeGenesis } from './entry-writer.ts'
 import { learnFromGrant } from './key-learning.ts'
 import type { AddOptions, AddResult, EntrySource, GroupLogEvents, GroupLogInit, LogEntry, Rejection } from './log-entry.ts'
-import { draftInvite, draftRekey, draftRemove } from './membership-writer.ts'
+import { draftInvite, draftJoin, draftRekey, draftRemove } from './membership-writer.ts'
 import { missingParents, PendingEntries } from './pending-entries.ts'
 import { SealedEntries } from './sealed-entries.ts'
 import { loadFromStore } from './store-loading.ts'
@@ -203,13 +203,13 @@ export class GroupLog extends TypedEventEmitter<GroupLogEvents> {
     return this.run(() => this.addNow(input, options))
   }
 
-  /** Writes as this device; resolves once durable. Messages go under the current epoch (rekeying first if none is usable), membership under the first. */
+  /** Writes as this device; resolves once durable. Messages go under a granted epoch (rekeying first if none is usable or its key has not reached this device yet), never the secret's; membership under the first. */
   append(op: Operation): Promise<LogEntry> {
     return this.run(async () => {
       if (MEMBERSHIP_TYPES.has(op.type)) return this.appendNow(op, '')
       const state = this.requireMember()
       let epoch = state.writingEpoch()
-      if (epoch === undefined) {
+      if (epoch === undefined || !this.keys.has(epoch.id)) {
         await this.appendNow(draftRekey(state, this.keys, this.id), '')
         epoch = (this.current as Frontier).state.writingEpoch() as EpochInfo
       }
@@ -227,7 +227,7 @@ export class GroupLog extends TypedEventEmitter<GroupLogEvents> {
 
   /** Joins with an invite id, once the invite's record has arrived (see inviteUsable). */
   join(inviteId: Uint8Array): Promise<LogEntry> {
-    return this.append({ type: 'join', inviteId, memberKey: this.memberKey.publicKey })
+    return this.append(draftJoin(this.current?.state, inviteId, this.key.publicKey, this.memberKey.publicKey))
   }
 
   leave(): Promise<LogEntry> {

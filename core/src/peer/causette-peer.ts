@@ -69,7 +69,7 @@ export class CausettePeer extends TypedEventEmitter<CausettePeerEvents> {
   private readonly syncs: GroupSync
   private readonly shutdown = new AbortController()
   readonly links: MemberLinks
-  private readonly rekeys = new RekeyScheduler((log, entry) => this.publish(log, entry))
+  private readonly rekeys = new RekeyScheduler()
   private readonly bursts = new BurstFollower((groupId, peer) => this.syncs.request(groupId, peer))
   private readonly gossip: GossipValidator
   private readonly blocks = new BlockList()
@@ -208,7 +208,6 @@ export class CausettePeer extends TypedEventEmitter<CausettePeerEvents> {
   async createInvite(groupId: string, options: { expires?: number; singleUse?: boolean } = {}): Promise<Invite> {
     const group = this.group(groupId)
     const inviteId = await group.invite(options)
-    this.publishLatest(group)
     return inviteFor(group, inviteId, this.key.publicKey, this.multiaddrs(), options)
   }
 
@@ -232,7 +231,6 @@ export class CausettePeer extends TypedEventEmitter<CausettePeerEvents> {
     await waitForInvite(log, invite.inviteId, options.timeoutMs ?? JOIN_TIMEOUT_MS, options.signal)
     options.onProgress?.({ stage: 'joining' })
     await log.join(invite.inviteId)
-    this.publishLatest(log)
     return log
   }
 
@@ -292,11 +290,14 @@ export class CausettePeer extends TypedEventEmitter<CausettePeerEvents> {
     return this.write(groupId, (g) => g.append(op))
   }
 
-  private async write(groupId: string, action: (group: GroupLog) => Promise<LogEntry>): Promise<LogEntry> {
-    const group = this.group(groupId)
-    const entry = await action(group)
-    this.publish(group, entry)
-    return entry
+  /** Starts a new group key for the current members, with the keys this device holds in its history (any member may). */
+  rekey(groupId: string): Promise<LogEntry> {
+    return this.write(groupId, (g) => g.rekey())
+  }
+
+  /** Runs a write on a group's log; adopt()'s listener publishes every entry it makes as it is stored. */
+  private write(groupId: string, action: (group: GroupLog) => Promise<LogEntry>): Promise<LogEntry> {
+    return action(this.group(groupId))
   }
 
   private publish(group: GroupLog, entry: LogEntry): void {
@@ -304,13 +305,6 @@ export class CausettePeer extends TypedEventEmitter<CausettePeerEvents> {
     this.libp2p.services.pubsub.publish(group.topic, entry.bytes).catch(() => {
       // stored and durable: sync delivers it to peers that missed the publish
     })
-  }
-
-  /** Publishes this device's newest entries of a group (those its last call wrote). */
-  private publishLatest(group: GroupLog): void {
-    const mine = toHex(this.key.publicKey)
-    const last = group.entries().findLast((e) => e.authorHex === mine)
-    if (last !== undefined) this.publish(group, last)
   }
 
   async dial(address: string): Promise<void> {
@@ -345,7 +339,11 @@ export class CausettePeer extends TypedEventEmitter<CausettePeerEvents> {
   /** Registers a group and, when online, subscribes to it. */
   private adopt(log: GroupLog): GroupLog {
     this.registry.add(log)
-    log.addEventListener('entries', (evt) => this.safeDispatchEvent('entries', { detail: { groupId: log.idHex, ...evt.detail } }))
+    log.addEventListener('entries', (evt) => {
+      // what this device writes — a message, and the rekey append may make before it — goes out in order
+      if (evt.detail.source === 'local') for (const entry of evt.detail.entries) this.publish(log, entry)
+      this.safeDispatchEvent('entries', { detail: { groupId: log.idHex, ...evt.detail } })
+    })
     log.addEventListener('equivocation', (evt) =>
       this.safeDispatchEvent('equivocation', { detail: { groupId: log.idHex, equivocation: evt.detail } })
     )

@@ -1,4 +1,4 @@
-/** Invites over the network: what a link carries, and joining — waiting for the invite's record, telling a used, void or expired one. */
+/** Invites over the network: what a link carries, and joining — waiting for the invite's record, telling a used, revoked, void or expired one. */
 import type { PeerId } from '@libp2p/interface'
 import { toHex } from '../codec/hex.ts'
 import { ExpiredInviteError, InviteRevokedError, InviteUsedError, JoinTimeoutError } from '../errors.ts'
@@ -17,6 +17,7 @@ export async function waitForInvite(log: GroupLog, inviteId: Uint8Array, timeout
     if (usable === 'usable') return
     if (usable === 'used') throw new InviteUsedError()
     if (usable === 'void') throw new InviteRevokedError()
+    if (usable === 'revoked') throw new InviteRevokedError(undefined, { reason: 'revoked' })
     if (abort.aborted) {
       throw new JoinTimeoutError(
         `could not reach a member of the group who has this invite within ${Math.round(timeoutMs / 1000)} s: check that the inviter is online, or try again later`

@@ -4,18 +4,12 @@
  * moment and checks again, so usually one member rekeys.
  */
 import type { GroupLog } from '../log/group-log.ts'
-import type { LogEntry } from '../log/log-entry.ts'
 
 const MIN_DELAY_MS = 100
 const SPREAD_MS = 1400
 
 export class RekeyScheduler {
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>()
-  private readonly onRekeyed: (log: GroupLog, entry: LogEntry) => void
-
-  constructor(onRekeyed: (log: GroupLog, entry: LogEntry) => void) {
-    this.onRekeyed = onRekeyed
-  }
 
   consider(log: GroupLog): void {
     if (this.timers.has(log.idHex) || !shouldRekey(log)) return
@@ -23,10 +17,8 @@ export class RekeyScheduler {
       () => {
         this.timers.delete(log.idHex)
         if (!shouldRekey(log)) return
-        log
-          .rekey()
-          .then((entry) => this.onRekeyed(log, entry))
-          .catch(() => undefined)
+        // the peer publishes what the log writes; a failed rekey is retried at the next membership change
+        log.rekey().catch(() => undefined)
       },
       MIN_DELAY_MS + Math.random() * SPREAD_MS
     )

@@ -206,11 +206,49 @@ export interface PeersResponse {
 
 export interface InviteResponse {
   group: GroupRef
+  /** The invite's id (hex of its token, the hash of what the link carries): what `causette invites` lists and `--revoke` takes. */
+  id: string
   link: string
   expires?: number
   singleUse: boolean
   /** Addresses the link carries. */
   addresses: string[]
+}
+
+/** An invite the group's log records (by any member), as `causette invites` lists it. */
+export interface InviteView {
+  id: string
+  /** Who made it. */
+  by: PersonView
+  /** When it was made (its maker's clock). */
+  made: number
+  expires?: number
+  singleUse: boolean
+  /** Someone joined with it (for a single-use invite: it is spent). */
+  used: boolean
+  /** The admin who revoked it: later joins with it have no effect. */
+  revokedBy?: PersonView
+  /** 'usable', or why a join with it would not hold now. */
+  state: 'usable' | 'expired' | 'used' | 'revoked' | 'maker gone'
+}
+
+export interface InvitesResponse {
+  group: GroupRef
+  /** Oldest first. */
+  invites: InviteView[]
+}
+
+export interface RevokeInviteResponse {
+  group: GroupRef
+  invite: InviteView
+  /** False if it was revoked already. */
+  changed: boolean
+}
+
+export interface RekeyResponse {
+  group: GroupRef
+  /** Id of the new epoch (hex): what is written from now on uses its key. */
+  epoch: string
 }
 
 export interface JoinResponse {
@@ -235,7 +273,7 @@ export interface ProfileResponse {
 export interface ProfileChangeResponse extends ProfileResponse {
   /** Groups the new name was written to now. */
   published: GroupRef[]
-  /** Groups it will be written to once this device can write there (its group key has not arrived yet). */
+  /** Groups it will be written to once this device is a member there (its join or the group's history has not arrived yet). */
   pending: GroupRef[]
 }
 

@@ -7,16 +7,15 @@ import { MAX_NAME_LENGTH, MAX_TEXT_LENGTH } from '@causette/core'
 import type { DaemonOperations } from '../daemon/daemon-operations.ts'
 import { InvalidRequestError } from '../errors.ts'
 import type { EventFilter } from './event-stream.ts'
+import { inviteRoutes } from './invite-routes.ts'
 import { memberRoutes } from './member-routes.ts'
 import { type Route, route } from './route.ts'
-import { fields, optionalBoolean, optionalHexPrefix, optionalInteger, optionalText, query, queryInteger, text } from './validation.ts'
+import { fields, optionalHexPrefix, optionalInteger, optionalText, query, queryInteger, text } from './validation.ts'
 
 const MAX_HISTORY_PAGE = 1000
 const MAX_SEARCH_RESULTS = 500
 const MAX_QUERY_LENGTH = 500
 const LINK_MAX = 4096
-/** Invites expire within a year at most. */
-const MAX_EXPIRY_MS = 365 * 24 * 3600_000
 const EVENT_TYPES_MAX = 40
 /** A join may wait this long for a member holding the invite: under the 5 minutes HTTP clients commonly wait for an answer. */
 const MAX_JOIN_WAIT_MS = 240_000
@@ -39,16 +38,6 @@ export function routes(ops: DaemonOperations): Route[] {
     route('GET', `/v1/groups/${group}`, async ({ params, query: q }) => {
       query(q, [])
       return { json: { group: ops.group(params[0] as string) } }
-    }),
-    route('POST', `/v1/groups/${group}/invites`, async ({ params, body }) => {
-      const f = fields(await body(), ['expiresInMs', 'singleUse', 'addresses'])
-      const expiresInMs = optionalInteger(f, 'expiresInMs', { min: 1000, max: MAX_EXPIRY_MS })
-      const invite = await ops.invite(params[0] as string, {
-        singleUse: optionalBoolean(f, 'singleUse') ?? false,
-        withAddresses: optionalBoolean(f, 'addresses') ?? true,
-        ...(expiresInMs === undefined ? {} : { expiresInMs })
-      })
-      return { status: 201, json: invite }
     }),
     route('POST', '/v1/join', async ({ body }) => {
       const f = fields(await body(), ['link', 'timeoutMs'])
@@ -110,6 +99,7 @@ export function routes(ops: DaemonOperations): Route[] {
       return { events: filter }
     }),
     ...memberRoutes(ops.members),
+    ...inviteRoutes(ops.invites),
     route('POST', '/v1/stop', async ({ body }) => {
       fields(await body(), [])
       return { status: 202, json: { stopping: true }, after: () => ops.stop() }

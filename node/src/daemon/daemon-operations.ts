@@ -4,14 +4,13 @@
  * search come from the message index; writes go through the peer, and
  * resolve only once the entry is committed to the store.
  */
-import { fingerprint, fromHex, type GroupLog, inviteLink, type MessageOperation, toHex } from '@causette/core'
+import { fingerprint, fromHex, type GroupLog, type MessageOperation, toHex } from '@causette/core'
 import type {
   AuthorView,
   GroupRef,
   GroupStatusView,
   GroupSummary,
   HistoryResponse,
-  InviteResponse,
   JoinResponse,
   Membership,
   PeersResponse,
@@ -30,6 +29,7 @@ import { searchQuery } from '../store/search-query.ts'
 import type { GroupAuthors } from './authors.ts'
 import type { DaemonParts } from './daemon.ts'
 import type { KnownGroup } from './group-directory.ts'
+import { InviteOperations } from './invite-operations.ts'
 import { joinByInvite } from './joining.ts'
 import { linkViews } from './link-views.ts'
 import { MemberOperations } from './member-operations.ts'
@@ -39,16 +39,11 @@ const EXPORT_PAGE = 1000
 /** Where this device will be able to write its name later. */
 const WAITING: readonly Membership[] = ['member', 'not joined']
 
-export interface InviteOptions {
-  expiresInMs?: number
-  singleUse: boolean
-  /** Put this device's addresses in the link (else members find it by mDNS or through others). */
-  withAddresses: boolean
-}
-
 export class DaemonOperations {
   /** Members, roles, safety numbers and blocking (member-operations.ts). */
   readonly members: MemberOperations
+  /** Invite links, the invites of a group, revoking them, and rekeying (invite-operations.ts). */
+  readonly invites: InviteOperations
   private readonly parts: DaemonParts
   private readonly requestStop: () => Promise<void>
   private readonly apiUrl: () => string
@@ -56,6 +51,7 @@ export class DaemonOperations {
   constructor(parts: DaemonParts, requestStop: () => Promise<void>, apiUrl: () => string) {
     this.parts = parts
     this.members = new MemberOperations(parts)
+    this.invites = new InviteOperations(parts)
     this.requestStop = requestStop
     this.apiUrl = apiUrl
   }
@@ -96,23 +92,6 @@ export class DaemonOperations {
     indexer.catchUp(log)
     emit({ type: 'group:created', group: known.ref })
     return this.summary(known)
-  }
-
-  async invite(ref: string, options: InviteOptions): Promise<InviteResponse> {
-    const known = this.parts.directory.resolve(ref)
-    const log = await this.parts.directory.openLog(known)
-    const made = await this.parts.peer.createInvite(log.idHex, {
-      singleUse: options.singleUse,
-      ...(options.expiresInMs === undefined ? {} : { expires: Date.now() + options.expiresInMs })
-    })
-    const invite = options.withAddresses ? made : { ...made, addresses: [] }
-    return {
-      group: known.ref,
-      link: inviteLink(invite),
-      ...(invite.expires === undefined ? {} : { expires: invite.expires }),
-      singleUse: invite.singleUse,
-      addresses: invite.addresses
-    }
   }
 
   /** Joins the group of an invite link (joining.ts); the link's named errors (malformed, truncated, expired, used, revoked) pass through. */

@@ -2,9 +2,10 @@
  * Keeps this device's display name (a local setting: `start --name`,
  * `causette profile`) written in every group it is in: a `profile`
  * operation wherever the log shows another name or none, as soon as this
- * device can write there. A group whose key has not reached this device
- * yet gets the name when it does (its log's next membership change), so
- * a name set before joining, or while offline, arrives everywhere.
+ * device is a member there. A group this device has not joined yet (its
+ * join or the group's history has not arrived) gets the name at its log's
+ * next membership change, so a name set before joining, or while offline,
+ * arrives everywhere.
  */
 import type { CausettePeer, GroupLog } from '@causette/core'
 import type { DaemonEvent } from '../api/api-types.ts'
@@ -46,8 +47,9 @@ export class DisplayNamePublisher {
     const name = this.init.name()
     if (name === undefined) return 'unnamed'
     if (log.view.displayNames().get(this.init.self) === name) return 'current'
-    // not a member (yet, or any more), or the group key has not arrived: the next membership change tells
-    if (!log.canWrite()) return 'pending'
+    // not a member (yet, or any more): the next membership change tells. A member whose key has not
+    // arrived yet still writes: append makes a key for the members first (docs/keys-and-invites.md)
+    if (!log.isMember()) return 'pending'
     try {
       await this.init.peer.setDisplayName(log.idHex, name)
     } catch {
