@@ -95,7 +95,7 @@ async function measure(dir: string): Promise<void> {
   const n = log.size
   console.log(`\nGroupLog.open of ${n} entries (${log.view.messageCount} messages shown): ${Math.round(openMs)} ms`)
   console.log('\n| measure | before open | after open | per entry |\n|---|--:|--:|--:|')
-  for (const field of ['heapUsed', 'external', 'arrayBuffers', 'rss'] as const) {
+  for (const field of ['heapUsed', 'heapTotal', 'external', 'arrayBuffers', 'rss'] as const) {
     const delta = after[field] - before[field]
     console.log(`| ${field} | ${(before[field] / MiB).toFixed(1)} MiB | ${(after[field] / MiB).toFixed(1)} MiB | ${Math.round(delta / n)} B |`)
   }
