@@ -73,6 +73,8 @@ const RETAINED_PATHS: readonly string[][] = [
   ['sealed']
 ]
 
+/** Where an object keeps the properties and elements that do not fit in it: charged with a shallow part. */
+const OWN_STORAGE = new Set(['properties', 'elements'])
 const SKIPPED_EDGES = new Set(['map', '__proto__', 'constructor', 'prototype'])
 const SKIPPED_TYPES = new Set(['code', 'closure', 'object shape', 'synthetic', 'regexp'])
 /** How far ownership is followed from a part's root: far enough for a Map's table and a typed array's backing store. */
@@ -127,7 +129,11 @@ function follow(graph: HeapGraph, from: number, path: readonly string[]): number
   return node
 }
 
-/** Charges `root` and what it reaches (not through other parts' roots, not already charged) to `share`. */
+/**
+ * Charges `root` and what it reaches (not through other parts' roots, not
+ * already charged) to `share`; `shallow`, only the object and its own
+ * property and element stores.
+ */
 function claim(graph: HeapGraph, root: number, index: number, share: Share, owner: Int32Array, stops: Set<number>, shallow: boolean): void {
   const stack: Array<[number, number]> = [[root, 0]]
   while (stack.length > 0) {
@@ -136,9 +142,10 @@ function claim(graph: HeapGraph, root: number, index: number, share: Share, owne
     owner[n] = index
     share.bytes += graph.selfSize(n)
     share.objects++
-    if (shallow || depth >= MAX_DEPTH) continue
+    if (depth >= MAX_DEPTH) continue
     graph.forEachEdge(n, (type, name, to) => {
       if (type === 'weak' || type === 'shortcut' || SKIPPED_EDGES.has(name)) return
+      if (shallow && !(type === 'internal' && OWN_STORAGE.has(name))) return
       if (owner[to] !== -1 || stops.has(to) || SKIPPED_TYPES.has(graph.type(to))) return
       stack.push([to, depth + 1])
     })

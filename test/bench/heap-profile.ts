@@ -107,6 +107,8 @@ async function measure(dir: string): Promise<void> {
       `\nheap snapshot read in ${((performance.now() - snapStart) / 1000).toFixed(1)} s: ${memory.entries} entries, ${memory.frontiers} distinct frontiers`
     )
     printShares('owned by (each object charged once, to the first part that reaches it)', memory.owned, memory.entries)
+    const growth = after.heapUsed + after.arrayBuffers - before.heapUsed - before.arrayBuffers
+    console.log(`(the heap and array buffers grew by ${Math.round(growth / n)} B/entry in all while opening)`)
     printShares('retained (dominator tree; nested, so no total)', memory.retained, memory.entries, false)
     printShares('self size by constructor (whole heap, top 25)', memory.classes.slice(0, 25), memory.entries, false)
   }
