@@ -13,8 +13,12 @@ export class EntryIndex {
   private readonly nodes = new Map<string, LogEntry>()
   private readonly ordered: LogEntry[] = []
   private readonly headSet = new Set<string>()
-  /** Parent ids by entry, kept only to cap shown times; most entries have one parent. */
-  private readonly parentIds = new Map<string, readonly string[]>()
+  /**
+   * Each entry's parents, kept only to cap shown times. The parent objects
+   * themselves, not their hex ids (a second copy of every id), and a lone
+   * parent without an array around it: most entries have one.
+   */
+  private readonly parentNodes = new Map<string, LogEntry | readonly LogEntry[]>()
   readonly chains = new AuthorChains()
 
   get size(): number {
@@ -42,7 +46,8 @@ export class EntryIndex {
   /** Adds an entry whose parents are present; returns the equivocation it reveals, if any. */
   insert(node: LogEntry, parentHexes: readonly string[]): Equivocation | undefined {
     this.nodes.set(node.idHex, node)
-    this.parentIds.set(node.idHex, parentHexes)
+    const parents = parentHexes.map((p) => this.nodes.get(p) as LogEntry)
+    if (parents.length > 0) this.parentNodes.set(node.idHex, parents.length === 1 ? (parents[0] as LogEntry) : parents)
     this.insertOrdered(node)
     for (const p of parentHexes) this.headSet.delete(p)
     this.headSet.add(node.idHex)
@@ -88,8 +93,9 @@ export class EntryIndex {
     return chosen
   }
 
-  private parentsOf(node: LogEntry): LogEntry[] {
-    return (this.parentIds.get(node.idHex) ?? []).map((p) => this.nodes.get(p) as LogEntry)
+  private parentsOf(node: LogEntry): readonly LogEntry[] {
+    const parents = this.parentNodes.get(node.idHex)
+    return parents === undefined ? [] : Array.isArray(parents) ? parents : [parents as LogEntry]
   }
 
   private insertOrdered(node: LogEntry): void {
