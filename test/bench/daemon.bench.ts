@@ -198,8 +198,8 @@ const authorsFor = (messages: number) => Math.min(MAX_AUTHORS, Math.ceil(message
 
 /**
  * `count` more members of the writer's group, made in this process: the
- * writer invites them and each joins with its own key. They reach the daemon
- * by sync, not gossip.
+ * writer invites them, each joins with its own key, and the writer grants
+ * them the group's key. They reach the daemon by sync, not gossip.
  */
 async function moreMembers(writer: { peer: CausettePeer; log: GroupLog }, count: number): Promise<GroupLog[]> {
   const inviteIds: Uint8Array[] = []
@@ -218,6 +218,10 @@ async function moreMembers(writer: { peer: CausettePeer; log: GroupLog }, count:
     await writer.log.add([(await member.join(inviteId)).bytes])
     members.push(member)
   }
+  // messages go only under keys granted to members: one rekey grants every newcomer the group's key
+  await writer.log.rekey()
+  const all = writer.log.entries().map((e) => e.bytes)
+  for (const member of members) await member.add(all)
   const daemon = writer.peer.status(writer.log.idHex).connectedMembers[0]
   if (daemon === undefined) throw new Error('the writer is not connected to the daemon')
   await writer.peer.sync(writer.log.idHex, daemon)
