@@ -31,12 +31,12 @@ import {
 } from '../data-dir.ts'
 import { DaemonAlreadyRunningError, PortInUseError } from '../errors.ts'
 import { coalesceWrites } from '../socket-coalescing.ts'
-import { BlockList } from '../store/block-list.ts'
-import { KnownPeers } from '../store/known-peers.ts'
+import type { BlockList } from '../store/block-list.ts'
+import { DaemonTables } from '../store/daemon-tables.ts'
 import { MessageIndex } from '../store/message-index.ts'
-import { Settings } from '../store/settings.ts'
+import type { Settings } from '../store/settings.ts'
 import { SqliteStore } from '../store/sqlite-store.ts'
-import { VerifiedMembers } from '../store/verified-members.ts'
+import type { VerifiedMembers } from '../store/verified-members.ts'
 import { wasmXChaCha } from '../wasm-xchacha.ts'
 import { WorkerSignatures } from '../worker-signatures.ts'
 import { Authors } from './authors.ts'
@@ -121,7 +121,8 @@ export class Daemon {
       // opened after the API answers, one by one with progress (openGroups), not all silently in create()
       peer = await CausettePeer.create({ key, store, signatures, openGroups: false, ...(await libp2pParts(options)) })
       if (created) onEvent?.({ type: 'key:generated', peerId: peer.peerId })
-      const blockList = new BlockList(store.database)
+      const tables = new DaemonTables(store)
+      const { blockList, settings, knownPeers } = tables
       // before going online: a blocked device is never let in, and its messages never shown
       await peer.setBlocked(blockList.keys())
       // a burst of gossip goes out in one write per connection per turn, not two per message
@@ -136,12 +137,10 @@ export class Daemon {
           { cause: err }
         )
       }
-      const settings = new Settings(store.database)
       if (options.name !== undefined) settings.set('name', options.name)
       const index = new MessageIndex(store)
       const directory = new GroupDirectory()
       for (const record of await store.listGroups()) directory.add(record)
-      const knownPeers = new KnownPeers(store.database)
       const daemon = new Daemon(
         {
           options,
@@ -151,7 +150,7 @@ export class Daemon {
           indexer: new MessageIndexer(index),
           settings,
           signatures,
-          verified: new VerifiedMembers(store.database),
+          verified: tables.verifiedMembers,
           blockList,
           directory,
           authors: new Authors(toHex(key.publicKey), () => settings.get('name')),

@@ -273,7 +273,7 @@ export class SqliteStore implements Store {
 
   /**
    * The connection, for the daemon's tables that live in the same file under
-   * the same lock (store/message-index.ts, store/settings.ts, store/known-peers.ts).
+   * the same lock: this folder's own (daemon-tables.ts, message-index.ts), no one else's.
    */
   get database(): DatabaseSync {
     this.assertOpen()

@@ -1,0 +1,26 @@
+/**
+ * The daemon's own tables in its SQLite file, beside the log's: settings,
+ * the peers it has met, the devices it blocked and the members it verified.
+ * They live in the store's file, under its lock, and are made here from the
+ * store's connection, so nothing outside the store reaches into it.
+ */
+import { BlockList } from './block-list.ts'
+import { KnownPeers } from './known-peers.ts'
+import { Settings } from './settings.ts'
+import type { SqliteStore } from './sqlite-store.ts'
+import { VerifiedMembers } from './verified-members.ts'
+
+export class DaemonTables {
+  readonly settings: Settings
+  readonly knownPeers: KnownPeers
+  readonly blockList: BlockList
+  readonly verifiedMembers: VerifiedMembers
+
+  constructor(store: SqliteStore) {
+    const db = store.database
+    this.settings = new Settings(db)
+    this.knownPeers = new KnownPeers(db)
+    this.blockList = new BlockList(db)
+    this.verifiedMembers = new VerifiedMembers(db)
+  }
+}
