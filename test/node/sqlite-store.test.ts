@@ -156,7 +156,10 @@ async function killRounds(t: TestContext, rounds: number, writerArgs: string[]):
         )
         assert.equal(found.filter((bytes) => bytes === undefined).length, 0, `round ${round}: every acknowledged entry is there`)
         const count = await store.countEntries(groupId)
-        assert.ok(count - printed.length === 0 || count - printed.length === 1, `round ${round}: at most the entry in flight is extra`)
+        assert.ok(
+          count - printed.length === 0 || count - printed.length === 1,
+          `round ${round}: at most the entry in flight is extra; the store holds ${count}, the writer acknowledged ${printed.length}`
+        )
 
         const listed = await store.listEntries(groupId)
         assert.equal(listed.length, count)
