@@ -17,6 +17,7 @@ import {
   firstEpochKey,
   GroupLog,
   MemoryStore,
+  nobleXChaCha,
   sealBody,
   signingPayload,
   storedEntryOf,
@@ -137,6 +138,7 @@ function forge(fixture: SyncFixture, keys: EpochKeys, honest: Entry[], f: Forged
   }
   if (f.plaintext !== undefined) {
     fields.body = sealBody(
+      nobleXChaCha,
       keys.get(fields.epoch) ?? firstEpochKey(fixture.secret),
       { group: fields.group, author: fields.author, seq: fields.seq, epoch: fields.epoch },
       f.plaintext

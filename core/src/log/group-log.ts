@@ -17,6 +17,7 @@ import type { CreateGroupOperation, Operation } from '../chat/operations.ts'
 import { GroupView, type ViewEntry } from '../chat/view.ts'
 import type { Entry } from '../codec/entry-codec.ts'
 import { fromHex, toHex } from '../codec/hex.ts'
+import { nobleXChaCha, type XChaChaAead } from '../crypto/body-cipher.ts'
 import { EpochKeys } from '../crypto/epoch-keys.ts'
 import { groupTopic, syncAuthKey } from '../crypto/group-keys.ts'
 import { type MemberKeyPair, memberKeyPair } from '../crypto/member-key.ts'
@@ -66,6 +67,7 @@ export class GroupLog extends TypedEventEmitter<GroupLogEvents> {
   private readonly memberKey: MemberKeyPair
   private readonly store: Store
   private readonly signatures: Signatures
+  private readonly aead: XChaChaAead
   private readonly now: () => number
   private readonly index = new EntryIndex()
   private readonly pending = new PendingEntries()
@@ -90,6 +92,7 @@ export class GroupLog extends TypedEventEmitter<GroupLogEvents> {
     this.memberKey = memberKeyPair(init.key)
     this.store = init.store
     this.signatures = init.signatures ?? libp2pSignatures()
+    this.aead = init.aead ?? nobleXChaCha
     this.now = init.now ?? Date.now
     this.view.exclude((e) => this.hidden(e))
   }
@@ -98,7 +101,7 @@ export class GroupLog extends TypedEventEmitter<GroupLogEvents> {
   static async create(init: Omit<GroupLogInit, 'groupId' | 'secret'> & { name: string }): Promise<GroupLog> {
     const signatures = init.signatures ?? libp2pSignatures()
     const now = init.now ?? Date.now
-    const { genesis, secret } = await writeGenesis(init.key, signatures, init.name, now())
+    const { genesis, secret } = await writeGenesis(init.key, signatures, init.name, now(), init.aead ?? nobleXChaCha)
     await init.store.putGroup({ id: genesis.id, secret, name: init.name, addedAt: now() })
     const log = new GroupLog({ ...init, signatures, groupId: genesis.id, secret })
     const result = await log.add([genesis], { trusted: true, source: 'local' })
@@ -256,14 +259,19 @@ export class GroupLog extends TypedEventEmitter<GroupLogEvents> {
 
   private async appendNow(op: Operation, epochHex: string): Promise<LogEntry> {
     if (this.index.size === 0) throw new GroupNotSyncedError()
-    const entry = await writeEntry(this.key, this.signatures, {
-      group: this.id,
-      ...this.index.next(this.keyHex),
-      time: this.now(),
-      epoch: fromHex(epochHex),
-      op,
-      epochKey: this.keys.getHex(epochHex) as Uint8Array
-    })
+    const entry = await writeEntry(
+      this.key,
+      this.signatures,
+      {
+        group: this.id,
+        ...this.index.next(this.keyHex),
+        time: this.now(),
+        epoch: fromHex(epochHex),
+        op,
+        epochKey: this.keys.getHex(epochHex) as Uint8Array
+      },
+      this.aead
+    )
     const idHex = toHex(entry.id)
     // checked before it is stored: an entry this device would reject must not be kept or sent
     const admission = admit(entry, idHex, this.admissionContext())
@@ -331,7 +339,7 @@ export class GroupLog extends TypedEventEmitter<GroupLogEvents> {
   }
 
   private admissionContext(): AdmissionContext {
-    return { node: (idHex) => this.index.get(idHex), keys: this.keys }
+    return { node: (idHex) => this.index.get(idHex), keys: this.keys, aead: this.aead }
   }
 
   /** Makes an admitted entry part of the log: indexes, heads, chains, membership, keys, view. */
@@ -367,7 +375,7 @@ export class GroupLog extends TypedEventEmitter<GroupLogEvents> {
   }
 
   private unsealEpochs(epochs: string[]): void {
-    const opened = this.sealed.open(epochs, this.keys)
+    const opened = this.sealed.open(epochs, { keys: this.keys, aead: this.aead })
     for (const node of opened) this.view.apply(node)
     if (opened.length > 0) this.safeDispatchEvent('unsealed', { detail: { entries: opened } })
   }
