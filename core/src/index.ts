@@ -35,9 +35,9 @@ export {
   inGap,
   type Member,
   type MemberInfo,
-  MembershipState,
-  type Standing
+  MembershipState
 } from './group/membership-state.ts'
+export { requireAnotherAdmin, type Standing, standingOf } from './group/standing.ts'
 export { assertPublicKey, type DeviceKey, deviceKeyFromBytes, deviceKeyToBytes, generateDeviceKey } from './identity/device-key.ts'
 export { fingerprint, type Sha512, safetyNumber } from './identity/safety-number.ts'
 export { libp2pSignatures, type Signatures } from './identity/signatures.ts'

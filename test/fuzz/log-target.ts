@@ -58,7 +58,13 @@ const REJECTIONS = [
   'InvalidChainError',
   'InvalidClockError',
   'InvalidGenesisError',
-  'NotAuthorizedError'
+  'NotAuthorizedError',
+  'NotMemberError',
+  'AdminOnlyError',
+  'InvalidJoinError',
+  'InviteRevokedError',
+  'InviteUsedError',
+  'ExpiredInviteError'
 ]
 
 export function logTarget(corpus: Corpus): FuzzTarget<ForgedEntry> {

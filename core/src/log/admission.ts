@@ -18,6 +18,7 @@ import { InvalidChainError, InvalidGenesisError, UnknownEpochError } from '../er
 import { Frontier } from '../group/frontier.ts'
 import { MEMBERSHIP_TYPES, type MembershipOperation } from '../group/membership-operations.ts'
 import type { EntryRef } from '../group/membership-state.ts'
+import { actionOf } from '../group/standing.ts'
 import { checkStructure, openOperation } from './entry-validation.ts'
 import type { LogEntry } from './log-entry.ts'
 
@@ -75,7 +76,7 @@ export function admit(entry: Entry, idHex: string, ctx: AdmissionContext): Admis
       const frontier = before.extend({ ref, op: membershipOp, ...(made === undefined ? {} : { epoch: made }) }, state)
       return { node: { ...base, epochHex, op, sealed: false, role: before.state.role(authorHex), frontier }, membership: membershipOp }
     }
-    before.state.authorizeWriter(authorHex)
+    before.state.authorizeWriter(authorHex, actionOf(op.type))
     return { node: { ...base, epochHex, op, sealed: false, role: before.state.role(authorHex), frontier: before } }
   }
 

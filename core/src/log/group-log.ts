@@ -24,15 +24,8 @@ import { type MemberKeyPair, memberKeyPair } from '../crypto/member-key.ts'
 import { EpochKeyMissingError, GroupNotSyncedError } from '../errors.ts'
 import { Frontier } from '../group/frontier.ts'
 import { MEMBERSHIP_TYPES, type MembershipOperation, type RekeyOperation, type RemoveOperation, type Role } from '../group/membership-operations.ts'
-import {
-  type EpochInfo,
-  epochIdOf,
-  type InviteStatus,
-  inGap,
-  type MemberInfo,
-  type MembershipState,
-  type Standing
-} from '../group/membership-state.ts'
+import { type EpochInfo, epochIdOf, type InviteStatus, inGap, type MemberInfo, type MembershipState } from '../group/membership-state.ts'
+import { actionOf, type Standing, standingOf } from '../group/standing.ts'
 import type { DeviceKey } from '../identity/device-key.ts'
 import { libp2pSignatures, type Signatures } from '../identity/signatures.ts'
 import { type Store, storedEntryOf } from '../store/store.ts'
@@ -170,9 +163,9 @@ export class GroupLog extends TypedEventEmitter<GroupLogEvents> {
     return this.current?.state.list(this.view.displayNames()) ?? []
   }
 
-  /** Where a device (this one by default) stands in the group: member, removed, left, or never joined. */
+  /** Where a device (this one by default) stands in the group: member, removed, left, join void, or not joined. */
   standing(keyHex = this.keyHex): Standing {
-    return this.current?.state.standing(keyHex) ?? 'never'
+    return standingOf(this.current?.state, keyHex)
   }
 
   isMember(): boolean {
@@ -210,7 +203,7 @@ export class GroupLog extends TypedEventEmitter<GroupLogEvents> {
   append(op: Operation): Promise<LogEntry> {
     return this.run(async () => {
       if (MEMBERSHIP_TYPES.has(op.type)) return this.appendNow(op, '')
-      const state = this.requireMember()
+      const state = this.requireMember(actionOf(op.type))
       let epoch = state.writingEpoch()
       if (epoch === undefined || !this.keys.has(epoch.id)) {
         await this.appendNow(draftRekey(state, this.keys, this.id), '')
@@ -243,17 +236,19 @@ export class GroupLog extends TypedEventEmitter<GroupLogEvents> {
 
   /** Removes a member and starts a new epoch whose key the removed member never gets. */
   remove(memberHex: string): Promise<LogEntry> {
-    return this.run(() => this.appendNow(draftRemove(memberHex, this.index.chains.maxSeq(memberHex), this.requireMember(), this.keys, this.id), ''))
+    return this.run(() =>
+      this.appendNow(draftRemove(memberHex, this.index.chains.maxSeq(memberHex), this.requireMember(actionOf('remove')), this.keys, this.id), '')
+    )
   }
 
   /** Starts a new epoch for the current members. */
   rekey(): Promise<LogEntry> {
-    return this.run(() => this.appendNow(draftRekey(this.requireMember(), this.keys, this.id), ''))
+    return this.run(() => this.appendNow(draftRekey(this.requireMember(actionOf('rekey')), this.keys, this.id), ''))
   }
 
-  private requireMember(): MembershipState {
+  private requireMember(action: string): MembershipState {
     if (this.current === undefined) throw new GroupNotSyncedError()
-    this.current.state.authorizeWriter(this.keyHex)
+    this.current.state.authorizeWriter(this.keyHex, action)
     return this.current.state
   }
 
