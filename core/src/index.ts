@@ -17,7 +17,7 @@ export { type GroupMetadata, GroupView, type Message, type MessagePage, type Rea
 export { decodeEntry, type Entry, type EntryFields, encodeEntry, signedBytesOf, signingPayload } from './codec/entry-codec.ts'
 export { fromHex, shortHex, toHex } from './codec/hex.ts'
 export * from './constants.ts'
-export { type BodyContext, nobleXChaCha, openBody, sealBody, useBodyAead, type XChaChaAead } from './crypto/body-cipher.ts'
+export { type BodyContext, nobleXChaCha, openBody, sealBody, type XChaChaAead } from './crypto/body-cipher.ts'
 export { type EpochGrant, type EpochKeyRecord, grantEpochKey, newEpochKey, openGrant, openHistory, sealHistory } from './crypto/epoch-grant.ts'
 export { EpochKeys } from './crypto/epoch-keys.ts'
 export { firstEpochKey, generateGroupSecret, groupTopic, syncAuthKey } from './crypto/group-keys.ts'
@@ -35,9 +35,9 @@ export {
   inGap,
   type Member,
   type MemberInfo,
-  MembershipState,
-  type Standing
+  MembershipState
 } from './group/membership-state.ts'
+export { requireAnotherAdmin, type Standing, standingOf } from './group/standing.ts'
 export { assertPublicKey, type DeviceKey, deviceKeyFromBytes, deviceKeyToBytes, generateDeviceKey } from './identity/device-key.ts'
 export { fingerprint, type Sha512, safetyNumber } from './identity/safety-number.ts'
 export { libp2pSignatures, type Signatures } from './identity/signatures.ts'

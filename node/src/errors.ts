@@ -237,12 +237,3 @@ export class SafetyNumberMismatchError extends Error {
     super(message)
   }
 }
-
-/** The change would leave a group with members but no admin, so no one could remove anyone or change roles again. */
-export class LastAdminError extends Error {
-  static override name = 'LastAdminError'
-  override name = 'LastAdminError'
-  constructor(message: string) {
-    super(message)
-  }
-}

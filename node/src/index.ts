@@ -11,10 +11,10 @@
  */
 
 export type * from './api/api-types.ts'
+export { type Names, personMessage } from './api/error-messages.ts'
 export { Daemon } from './daemon/daemon.ts'
 export { DaemonOperations } from './daemon/daemon-operations.ts'
 export { type DaemonFlags, type DaemonOptions, daemonOptions } from './daemon/daemon-options.ts'
-export { requireMember, standingIn } from './daemon/member-standing.ts'
 export { MessageIndexer, WORDS_AT_ONCE } from './daemon/message-indexer.ts'
 export { type ApiAddress, defaultHome, resolveHome } from './data-dir.ts'
 export * from './errors.ts'

@@ -8,12 +8,13 @@
  * lengths. That package's own AEAD takes at most 32 bytes of associated
  * data, and a body's is ~130, hence the composition.
  *
- * ~4.8 µs to open a 250-byte body against noble's ~12 µs on this machine,
- * and far fewer short-lived arrays. Node only: the module compiles its
- * WebAssembly synchronously on import, which browsers refuse on their main
- * thread for code this size, so core keeps noble and the daemon installs
- * this one (core's useBodyAead). test/node/wasm-xchacha.test.ts checks it
- * byte for byte against noble and the draft's test vector.
+ * Faster than noble's, with far fewer short-lived arrays (the log
+ * benchmark measures it). Node only: the module compiles its WebAssembly
+ * synchronously on import, which browsers refuse on their main thread for
+ * code this size, so core defaults to noble and the daemon injects this one
+ * (CausettePeer's `aead`, handed to every log it opens).
+ * test/node/wasm-xchacha.test.ts checks it byte for byte against noble and
+ * the draft's test vector.
  */
 
 import type { XChaChaAead } from '@causette/core'

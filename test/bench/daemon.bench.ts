@@ -13,11 +13,9 @@ import {
   GroupLog,
   generateDeviceKey,
   MemoryStore,
-  nobleXChaCha,
   parseInvite,
   storedEntryOf,
-  toHex,
-  useBodyAead
+  toHex
 } from '@causette/core'
 import type { GroupSummary, HistoryResponse, InviteResponse, StatusResponse } from '@causette/node'
 import { coalesceWrites, nodeSignatures, SqliteStore, wasmXChaCha } from '@causette/node'
@@ -175,6 +173,8 @@ async function joiningPeer(key: DeviceKey, link: string): Promise<{ peer: Causet
     key,
     store: new MemoryStore(),
     signatures: WRITERS_SIGNATURES,
+    // a Node peer, with the body cipher a daemon uses
+    aead: wasmXChaCha,
     transports: [tcp()],
     listen: ['/ip4/127.0.0.1/tcp/0'],
     antiEntropyMs: 0
@@ -212,7 +212,8 @@ async function moreMembers(writer: { peer: CausettePeer; log: GroupLog }, count:
       secret: writer.log.secret,
       key: await generateDeviceKey(),
       store: new MemoryStore(),
-      signatures: WRITERS_SIGNATURES
+      signatures: WRITERS_SIGNATURES,
+      aead: wasmXChaCha
     })
     await member.add(known)
     await writer.log.add([(await member.join(inviteId)).bytes])
@@ -245,16 +246,6 @@ const PUBLISH_SLICE = 200
 const PUBLISH_WINDOW = 4_000
 
 export async function ingest(measured: number, total: number, root: string): Promise<Metric[]> {
-  // the peers in this process are Node peers, with the body cipher a daemon uses; other benchmarks keep core's
-  useBodyAead(wasmXChaCha)
-  try {
-    return await ingestWith(measured, total, root)
-  } finally {
-    useBodyAead(nobleXChaCha)
-  }
-}
-
-async function ingestWith(measured: number, total: number, root: string): Promise<Metric[]> {
   const daemon = await DaemonProcess.start(join(root, 'ingest'))
   const api = await Api.of(daemon)
   const abort = new AbortController()

@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { getHeapSnapshot } from 'node:v8'
-import { deviceKeyFromBytes, deviceKeyToBytes, fromHex, GroupLog, toHex, useBodyAead } from '@causette/core'
+import { deviceKeyFromBytes, deviceKeyToBytes, fromHex, GroupLog, toHex } from '@causette/core'
 import { nodeSignatures, SqliteStore, wasmXChaCha } from '@causette/node'
 import { logMemory, type Share } from './heap-attribution.ts'
 import { readHeapSnapshot } from './heap-snapshot.ts'
@@ -52,10 +52,9 @@ else await measure(values.measure)
 async function build(): Promise<void> {
   const dir = values.keep ?? (await mkdtemp(join(tmpdir(), 'causette-heap-')))
   await mkdir(dir, { recursive: true })
-  useBodyAead(wasmXChaCha)
   const store = await SqliteStore.open(join(dir, DATABASE))
   const start = performance.now()
-  const group = await writeRealisticGroup(store, Number(values.entries), Number(values.members), nodeSignatures())
+  const group = await writeRealisticGroup(store, Number(values.entries), Number(values.members), nodeSignatures(), wasmXChaCha)
   await store.close()
   console.log(`wrote ${group.count} entries by ${values.members} members in ${((performance.now() - start) / 1000).toFixed(1)} s`)
   const file: GroupFile = {
@@ -78,7 +77,6 @@ function settle(): NodeJS.MemoryUsage {
 
 async function measure(dir: string): Promise<void> {
   const file = JSON.parse(await readFile(join(dir, GROUP_FILE), 'utf8')) as GroupFile
-  useBodyAead(wasmXChaCha)
   const signatures = nodeSignatures()
   const before = settle()
   const store = await SqliteStore.open(join(dir, DATABASE))
@@ -88,7 +86,8 @@ async function measure(dir: string): Promise<void> {
     secret: fromHex(file.secret),
     key: deviceKeyFromBytes(fromHex(file.key)),
     store,
-    signatures
+    signatures,
+    aead: wasmXChaCha
   })
   const openMs = performance.now() - start
   const after = settle()

@@ -13,12 +13,14 @@ import {
   generateGroupSecret,
   memberKeyPair,
   newInviteId,
+  nobleXChaCha,
   type Operation,
   type Signatures,
   type Store,
   storedEntryOf,
   toHex,
-  writeEntry
+  writeEntry,
+  type XChaChaAead
 } from '@causette/core'
 import { sha256 } from '@noble/hashes/sha2.js'
 import { compare } from 'uint8arrays/compare'
@@ -39,7 +41,13 @@ const BATCH = 1000
 const EMOJI = ['👍', '❤️', '😂', '🎉', '👀']
 
 /** Writes a group of about `count` entries by `members` members into `store`, and its record. */
-export async function writeRealisticGroup(store: Store, count: number, members: number, signatures: Signatures): Promise<RealisticGroup> {
+export async function writeRealisticGroup(
+  store: Store,
+  count: number,
+  members: number,
+  signatures: Signatures,
+  aead: XChaChaAead = nobleXChaCha
+): Promise<RealisticGroup> {
   const random = new SeededRandom(13)
   const keys: DeviceKey[] = []
   for (let i = 0; i < members; i++) keys.push(await generateDeviceKey())
@@ -58,17 +66,22 @@ export async function writeRealisticGroup(store: Store, count: number, members: 
   /** Writes on `parents` (the current heads unless given); returns the entry, not yet a head. */
   const write = async (author: DeviceKey, op: Operation, parents = heads): Promise<Entry> => {
     const prev = latest.get(toHex(author.publicKey))
-    const entry = await writeEntry(author, signatures, {
-      group: groupId,
-      seq: (prev?.seq ?? 0) + 1,
-      prev: prev?.id ?? null,
-      clock: 1 + Math.max(0, ...parents.map((p) => p.clock)),
-      parents: parents.map((p) => p.id).sort(compare),
-      time: Date.now() + written,
-      epoch: new Uint8Array(0),
-      op,
-      epochKey
-    })
+    const entry = await writeEntry(
+      author,
+      signatures,
+      {
+        group: groupId,
+        seq: (prev?.seq ?? 0) + 1,
+        prev: prev?.id ?? null,
+        clock: 1 + Math.max(0, ...parents.map((p) => p.clock)),
+        parents: parents.map((p) => p.id).sort(compare),
+        time: Date.now() + written,
+        epoch: new Uint8Array(0),
+        op,
+        epochKey
+      },
+      aead
+    )
     latest.set(toHex(author.publicKey), entry)
     batch.push(entry)
     written++

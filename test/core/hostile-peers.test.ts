@@ -159,19 +159,19 @@ describe('hostile peers: forged, foreign and outsiders’ entries', () => {
     await connect(leaker, alice)
     await connect(leaker, bob)
     await waitFor(() => logOf(leaker, groupId).size === logOf(alice, groupId).size, 'the leaker to sync what the first epoch lets it')
-    await assert.rejects(leaker.peer.send(groupId, { type: 'message', text: 'I am not a member' }), { name: 'NotAuthorizedError' })
+    await assert.rejects(leaker.peer.send(groupId, { type: 'message', text: 'I am not a member' }), { name: 'NotMemberError' })
     const before = honest.map((p) => shown(p, groupId))
     const seen = honest.map(rejections)
     const intruder = HostileMember.outsider(leaker, groupId)
     await waitForMembers([leaker], groupId, 2)
     await intruder.gossip((await intruder.write({ type: 'message', text: 'I am not a member' })).bytes)
-    await waitFor(() => seen.every((s) => s.some((e) => e.name === 'NotAuthorizedError')), 'both honest peers to reject the outsider’s entry')
+    await waitFor(() => seen.every((s) => s.some((e) => e.name === 'NotMemberError')), 'both honest peers to reject the outsider’s entry')
     assert.deepEqual(
       honest.map((p) => shown(p, groupId)),
       before
     )
     summary(
-      'a device with the id but not the secret → SyncRefusedError, 0 entries sent; one with the secret but no join → its writes NotAuthorizedError locally and on 2/2 honest peers, 0 shown'
+      'a device with the id but not the secret → SyncRefusedError, 0 entries sent; one with the secret but no join → its writes NotMemberError locally and on 2/2 honest peers, 0 shown'
     )
   })
 })

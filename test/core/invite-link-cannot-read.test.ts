@@ -20,6 +20,7 @@ import {
   MEMBERSHIP_TYPES,
   MemoryStore,
   memberKeyPair,
+  nobleXChaCha,
   openBody,
   proveInvite,
   toHex
@@ -113,7 +114,7 @@ describe('an invite link cannot read', () => {
       }
       messages++
       assert.notEqual(e.epochHex, '', 'no message is sealed under the key the secret gives')
-      assert.throws(() => decodeOperation(openBody(firstKey, entry, entry.body)), { name: 'UndecryptableBodyError' })
+      assert.throws(() => decodeOperation(openBody(nobleXChaCha, firstKey, entry, entry.body)), { name: 'UndecryptableBodyError' })
     }
     assert.ok(messages >= written.length, `she holds the ${written.length} messages, sealed (${messages} unreadable entries)`)
     assert.deepEqual(stolen.keys.leaves(), [], 'she was granted no key')

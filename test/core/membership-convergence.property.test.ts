@@ -55,7 +55,7 @@ describe('membership convergence', () => {
             else await actor.log.append({ type: 'message', text: `from ${step.side}/${step.actor}` })
           } catch (err) {
             // an action the rules forbid on this side (not an admin any more, not a member, ...) is refused locally
-            if (!['NotAuthorizedError', 'EpochKeyMissingError'].includes((err as Error).name)) throw err
+            if (!['NotMemberError', 'AdminOnlyError', 'NotAuthorizedError', 'EpochKeyMissingError'].includes((err as Error).name)) throw err
             conflicts++
           }
         }

@@ -24,10 +24,10 @@ describe('membership', () => {
     const [, , stranger] = (await replicas(3)) as [Replica, Replica, Replica]
     const outsider = await openReplica(a.log, stranger.key)
     await merge(a, outsider)
-    await assert.rejects(outsider.log.append({ type: 'message', text: 'let me in' }), { name: 'NotAuthorizedError', message: /not a member/ })
+    await assert.rejects(outsider.log.append({ type: 'message', text: 'let me in' }), { name: 'NotMemberError', message: /not a member/ })
     const forged = await craftEntry(outsider, { type: 'message', text: 'let me in' })
     const result = await a.log.add([forged.bytes])
-    assert.equal(result.rejected[0]?.error.name, 'NotAuthorizedError')
+    assert.equal(result.rejected[0]?.error.name, 'NotMemberError')
     assert.match(result.rejected[0]?.error.message ?? '', /not a member/)
   })
 
@@ -47,11 +47,11 @@ describe('membership', () => {
     assert.equal(m.log.sealedCount, 1, 'it holds the entry, sealed under a key it never got')
     assert.equal(m.log.isMember(), false)
     // M's own client refuses; a modified one is refused by every other peer
-    await assert.rejects(m.log.append({ type: 'message', text: 'still here' }), { name: 'NotAuthorizedError', message: /removed/ })
+    await assert.rejects(m.log.append({ type: 'message', text: 'still here' }), { name: 'NotMemberError', message: /removed/ })
     const forged = await craftEntry(m, { type: 'message', text: 'still here' })
     for (const peer of [a, b]) {
       const result = await peer.log.add([forged.bytes])
-      assert.equal(result.rejected[0]?.error.name, 'NotAuthorizedError', 'rejected')
+      assert.equal(result.rejected[0]?.error.name, 'NotMemberError', 'rejected')
       assert.match(result.rejected[0]?.error.message ?? '', /was removed/)
     }
   })
@@ -75,8 +75,8 @@ describe('membership', () => {
     const [a, b, c] = (await replicas(3)) as [Replica, Replica, Replica]
     await merge(a, b)
     await merge(a, c)
-    await assert.rejects(b.log.remove(hex(c)), { name: 'NotAuthorizedError', message: /only admins may remove/ })
-    await assert.rejects(b.log.setRole(hex(b), 'admin'), { name: 'NotAuthorizedError', message: /only admins may change roles/ })
+    await assert.rejects(b.log.remove(hex(c)), { name: 'AdminOnlyError', message: /only admins may remove/ })
+    await assert.rejects(b.log.setRole(hex(b), 'admin'), { name: 'AdminOnlyError', message: /only admins may change roles/ })
     const state = b.log.membership()
     assert.ok(state !== undefined)
     const recipients = state.memberKeys().filter((k) => k !== hex(c))
@@ -97,7 +97,7 @@ describe('membership', () => {
     const promotion = await craftEntry(b, { type: 'role', member: b.key.publicKey, role: 'admin' })
     for (const forged of [removal, promotion]) {
       const result = await a.log.add([forged.bytes])
-      assert.equal(result.rejected[0]?.error.name, 'NotAuthorizedError')
+      assert.equal(result.rejected[0]?.error.name, 'AdminOnlyError')
     }
     assert.deepEqual(
       a.log
@@ -177,7 +177,7 @@ describe('membership', () => {
     await merge(first, admin)
     await merge(admin, second)
     assert.equal(second.log.inviteUsable(inviteId), 'used')
-    await assert.rejects(second.log.join(inviteId), { name: 'NotAuthorizedError', message: /single-use invite was already used/ })
+    await assert.rejects(second.log.join(inviteId), { name: 'InviteUsedError', message: /single-use invite was already used/ })
   })
 
   it('refuses a join whose invite expired before it was written', async () => {
@@ -188,7 +188,7 @@ describe('membership', () => {
     const inviteId = await a.log.invite({ expires: now + 60_000 })
     await merge(a, joiner)
     now += 120_000
-    await assert.rejects(joiner.log.join(inviteId), { name: 'NotAuthorizedError', message: /expired/ })
+    await assert.rejects(joiner.log.join(inviteId), { name: 'ExpiredInviteError', message: /expired/ })
     void b
   })
 
@@ -202,7 +202,7 @@ describe('membership', () => {
     await merge(b, a)
     assert.deepEqual(
       [a.log.standing(hex(a)), a.log.standing(hex(b)), a.log.standing(hex(m)), a.log.standing(hex(stranger as Replica))],
-      ['member', 'left', 'removed', 'never']
+      ['member', 'left', 'removed', 'not joined']
     )
     assert.equal(a.log.membership()?.mayRejoin(hex(m)), false, 'old invites do not bring a removed member back')
     await a.log.invite()

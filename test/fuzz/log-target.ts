@@ -17,6 +17,7 @@ import {
   firstEpochKey,
   GroupLog,
   MemoryStore,
+  nobleXChaCha,
   sealBody,
   signingPayload,
   storedEntryOf,
@@ -57,7 +58,13 @@ const REJECTIONS = [
   'InvalidChainError',
   'InvalidClockError',
   'InvalidGenesisError',
-  'NotAuthorizedError'
+  'NotAuthorizedError',
+  'NotMemberError',
+  'AdminOnlyError',
+  'InvalidJoinError',
+  'InviteRevokedError',
+  'InviteUsedError',
+  'ExpiredInviteError'
 ]
 
 export function logTarget(corpus: Corpus): FuzzTarget<ForgedEntry> {
@@ -137,6 +144,7 @@ function forge(fixture: SyncFixture, keys: EpochKeys, honest: Entry[], f: Forged
   }
   if (f.plaintext !== undefined) {
     fields.body = sealBody(
+      nobleXChaCha,
       keys.get(fields.epoch) ?? firstEpochKey(fixture.secret),
       { group: fields.group, author: fields.author, seq: fields.seq, epoch: fields.epoch },
       f.plaintext

@@ -94,7 +94,7 @@ describe('invites and keys, driven through the daemons', () => {
     const refused = await bob.cli(['--json', 'invite', 'Climbing club', '--revoke', invite.id.slice(0, 12)])
     assert.equal(refused.code, 1)
     const error = (JSON.parse(refused.stderr.trim()) as { error: { name: string; message: string } }).error
-    assert.equal(error.name, 'NotAuthorizedError')
+    assert.equal(error.name, 'AdminOnlyError')
     assert.match(error.message, /only admins may revoke invites.*Alice/)
 
     const revoked = await alice.cliJson<RevokeInviteResponse>(['invite', 'Climbing club', '--revoke', invite.id.slice(0, 12)])

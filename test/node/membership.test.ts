@@ -194,13 +194,13 @@ describe('membership through the CLI', () => {
     assert.equal(remove.code, 1)
     assert.equal(remove.stderr, 'causette: only admins may remove members in Climbing club, and you are a member; ask its admin: Alice\n')
     const role = await cliError(bob.home, ['role', GROUP, 'Carol', 'admin'])
-    assert.equal(role.name, 'NotAuthorizedError')
+    assert.equal(role.name, 'AdminOnlyError')
     assert.match(role.message, /^only admins may change roles in Climbing club, and you are a member/)
 
     const token = (await readFile(join(bob.home, 'api-token'), 'utf8')).trim()
     const res = await fetch(`${bob.ready.api}/v1/groups/${groupId}/members/Dave`, { method: 'DELETE', headers: { authorization: `Bearer ${token}` } })
     assert.equal(res.status, 403)
-    assert.equal(((await res.json()) as { error: { name: string } }).error.name, 'NotAuthorizedError')
+    assert.equal(((await res.json()) as { error: { name: string } }).error.name, 'AdminOnlyError')
 
     const lastAdmin = await cliError(alice.home, ['leave', GROUP])
     assert.equal(lastAdmin.name, 'LastAdminError')

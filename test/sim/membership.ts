@@ -166,7 +166,7 @@ export class SimMembership {
       await log.append({ type: 'message', text })
       this.world.problem(`${writer.name} (${log.standing()}) could still write to the group`)
     } catch (err) {
-      if ((err as Error).name === 'NotAuthorizedError') this.counts.refused++
+      if ((err as Error).name === 'NotMemberError') this.counts.refused++
       else this.world.problem(`${writer.name} (${log.standing()}) was refused with ${(err as Error).name}: ${(err as Error).message}`)
     }
   }
@@ -200,7 +200,7 @@ export class SimMembership {
       if ([...parents, ...(prev === null ? [] : [prev])].some((p) => other.get(toHex(p)) === undefined)) continue
       const result = await other.add([entry.bytes], { source: 'gossip' })
       const error = result.rejected[0]?.error
-      if (result.added.length === 0 && error?.name === 'NotAuthorizedError') this.counts.forgedRejections++
+      if (result.added.length === 0 && error?.name === 'NotMemberError') this.counts.forgedRejections++
       else this.world.problem(`${peer.name} took ${writer.name}'s entry written after its removal: ${error?.name ?? 'accepted'}`)
     }
   }

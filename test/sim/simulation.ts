@@ -199,7 +199,7 @@ async function simulate(config: SimConfig): Promise<SimReport> {
       membership.count(w.kind)
       acknowledge(writer, entry, w.kind)
     } catch (err) {
-      if (w.refused === true && (err as Error).name === 'NotAuthorizedError') {
+      if (w.refused === true && (err as Error).name === 'AdminOnlyError') {
         written++
         membership.counts.refused++
       } else problem(`${writer.name} failed to write a ${w.kind}: ${(err as Error).name}: ${(err as Error).message}`)

@@ -27,7 +27,7 @@ export interface Write {
   kind: string
   op?: Operation
   action?: (log: GroupLog) => Promise<LogEntry>
-  /** The writer may not do this: the API must refuse it with NotAuthorizedError, and nothing is written. */
+  /** The writer may not do this: the API must refuse it with AdminOnlyError, and nothing is written. */
   refused?: boolean
 }
 

@@ -4,11 +4,11 @@
  * group, author, sequence number and epoch of its entry, so a body cannot be
  * lifted into another entry.
  *
- * The cipher is noble's, which runs everywhere. A platform with a faster
- * implementation of the very same cipher installs it once at start
- * (useBodyAead; the Node daemon's is node/src/wasm-xchacha.ts): every body
- * opened and sealed is the same bytes either way, so peers on either kind
- * read each other.
+ * The cipher is passed in by whoever seals and opens (a log's `aead`
+ * option); noble's runs everywhere and is the default. A platform with a
+ * faster implementation of the very same cipher injects it (the Node
+ * daemon's is node/src/wasm-xchacha.ts): every body opened and sealed is the
+ * same bytes either way, so peers on either kind read each other.
  */
 import { xchacha20poly1305 } from '@noble/ciphers/chacha.js'
 import { AEAD_TAG_BYTES, EPOCH_KEY_BYTES, NONCE_BYTES } from '../constants.ts'
@@ -39,13 +39,6 @@ export const nobleXChaCha: XChaChaAead = {
   }
 }
 
-let aead: XChaChaAead = nobleXChaCha
-
-/** Makes every body from now on sealed and opened by `implementation` (the same cipher, faster on this platform). */
-export function useBodyAead(implementation: XChaChaAead): void {
-  aead = implementation
-}
-
 const DOMAIN = new TextEncoder().encode('causette/body/v1')
 
 function associatedData(ctx: BodyContext): Uint8Array {
@@ -69,7 +62,7 @@ function associatedData(ctx: BodyContext): Uint8Array {
   return out
 }
 
-export function sealBody(key: Uint8Array, ctx: BodyContext, plaintext: Uint8Array): Uint8Array {
+export function sealBody(aead: XChaChaAead, key: Uint8Array, ctx: BodyContext, plaintext: Uint8Array): Uint8Array {
   if (key.byteLength !== EPOCH_KEY_BYTES) throw new RangeError('epoch key must be 32 bytes')
   const nonce = globalThis.crypto.getRandomValues(new Uint8Array(NONCE_BYTES))
   const ciphertext = aead.seal(key, nonce, associatedData(ctx), plaintext)
@@ -79,7 +72,7 @@ export function sealBody(key: Uint8Array, ctx: BodyContext, plaintext: Uint8Arra
   return body
 }
 
-export function openBody(key: Uint8Array, ctx: BodyContext, body: Uint8Array): Uint8Array {
+export function openBody(aead: XChaChaAead, key: Uint8Array, ctx: BodyContext, body: Uint8Array): Uint8Array {
   if (body.byteLength < NONCE_BYTES + AEAD_TAG_BYTES) {
     throw new UndecryptableBodyError(`entry body is ${body.byteLength} bytes, too short to hold a nonce and tag`)
   }

@@ -18,12 +18,23 @@
 import type { CreateGroupOperation } from '../chat/operations.ts'
 import { toHex } from '../codec/hex.ts'
 import { EPOCH_ID_BYTES } from '../constants.ts'
-import { NotAuthorizedError } from '../errors.ts'
+import { InvalidJoinError, type JoinVoid, NotAuthorizedError } from '../errors.ts'
 import { compareOrder, type Ordered } from '../log/order.ts'
-import { checkJoin, type InviteInfo, type InviteStatus, inviteStatus, recordInvite, revokeInvite, usableInviteSince } from './invite-records.ts'
+import {
+  checkJoin,
+  type InviteInfo,
+  type InviteStatus,
+  inviteStatus,
+  recordInvite,
+  revokeInvite,
+  usableInviteSince,
+  voidJoinOf
+} from './invite-records.ts'
 import type { MembershipOperation, Role } from './membership-operations.ts'
+import { actionOf, type Gap, requireAdmin, requireMember } from './standing.ts'
 
 export type { InviteInfo, InviteStatus, InviteView } from './invite-records.ts'
+export type { Gap, Standing } from './standing.ts'
 
 export interface EntryRef extends Ordered {
   seq: number
@@ -61,16 +72,9 @@ interface Departure {
   at: Ordered
 }
 
-/** 'removed' and 'left' say how a device went; 'never' means it never joined. */
-export type Standing = 'member' | 'removed' | 'left' | 'never'
-
-/** Entries by `author` with seq in (after, until) were written while they were out of the group. */
-export interface Gap {
-  after: number
-  until: number
-}
-
 export class MembershipState {
+  /** The group's id (hex): its genesis entry's. */
+  readonly group: string
   readonly members: ReadonlyMap<string, Member>
   readonly departed: ReadonlyMap<string, Departure>
   readonly invites: ReadonlyMap<string, InviteInfo>
@@ -78,7 +82,8 @@ export class MembershipState {
   readonly gaps: ReadonlyMap<string, readonly Gap[]>
   private gapsInReading?: ReadonlyMap<string, readonly string[]>
 
-  private constructor(from: Pick<MembershipState, 'members' | 'departed' | 'invites' | 'epochs' | 'gaps'>) {
+  private constructor(from: Pick<MembershipState, 'group' | 'members' | 'departed' | 'invites' | 'epochs' | 'gaps'>) {
+    this.group = from.group
     this.members = from.members
     this.departed = from.departed
     this.invites = from.invites
@@ -88,6 +93,7 @@ export class MembershipState {
 
   static genesis(entry: EntryRef, op: CreateGroupOperation): MembershipState {
     return new MembershipState({
+      group: entry.idHex,
       members: new Map([[entry.authorHex, { key: entry.authorHex, role: 'admin', memberKey: op.memberKey }]]),
       departed: new Map(),
       invites: new Map(),
@@ -112,14 +118,15 @@ export class MembershipState {
       try {
         state = state.apply(ref, op, epoch)
       } catch (err) {
-        if (!NO_EFFECT.has((err as Error).name)) throw err
+        // a rule broken at its place in the replay, as opposed to a fault
+        if (!(err instanceof NotAuthorizedError)) throw err
         // the change has no effect here, but its key exists and entries use it: keep the epoch,
         // so members it was not granted to are seen to need a rekey (whose history brings it)
         if (epoch !== undefined) state = state.with({ epochs: [...state.epochs, epoch] })
         // a join that turns out void (its invite's maker removed first, the invite used or expired):
         // the device never was a member, and what it wrote believing it was is hidden like a removed
         // member's unseen writes, until a join of its that holds
-        if (op.type === 'join') state = state.outsideFrom(ref)
+        if (op.type === 'join') state = state.outsideFrom(ref, voidJoinOf(err))
       }
     }
     return state
@@ -133,12 +140,6 @@ export class MembershipState {
   /** The members with roles and the display names given, sorted by device key. */
   list(names: ReadonlyMap<string, string>): MemberInfo[] {
     return this.memberKeys().map((key) => ({ key, role: (this.members.get(key) as Member).role, displayName: names.get(key) ?? '' }))
-  }
-
-  /** Where a device stands in the group. */
-  standing(keyHex: string): Standing {
-    if (this.members.has(keyHex)) return 'member'
-    return this.departed.get(keyHex)?.reason ?? 'never'
   }
 
   /**
@@ -160,13 +161,9 @@ export class MembershipState {
     return inviteStatus(this, inviteId, joiner)
   }
 
-  /** Throws unless `authorHex` may write ordinary entries here. */
-  authorizeWriter(authorHex: string): void {
-    if (this.members.has(authorHex)) return
-    const gone = this.departed.get(authorHex)
-    if (gone?.reason === 'removed') throw new NotAuthorizedError(`${authorHex.slice(0, 8)} was removed from the group and can no longer write to it`)
-    if (gone?.reason === 'left') throw new NotAuthorizedError(`${authorHex.slice(0, 8)} left the group and can no longer write to it`)
-    throw new NotAuthorizedError(`${authorHex.slice(0, 8)} is not a member of the group (a device joins with an invite)`)
+  /** Throws NotMemberError unless `authorHex` may write here; `action` says what it was doing (see actionOf). */
+  authorizeWriter(authorHex: string, action = actionOf('')): void {
+    requireMember(this, authorHex, action)
   }
 
   /**
@@ -262,17 +259,17 @@ export class MembershipState {
     const author = entry.authorHex
     switch (op.type) {
       case 'invite':
-        this.authorizeWriter(author)
+        this.authorizeWriter(author, actionOf(op.type))
         return this.with({ invites: recordInvite(this, author, op, entry) })
       case 'revoke-invite':
-        this.authorizeWriter(author)
+        requireAdmin(this, author, actionOf(op.type))
         return this.with({ invites: revokeInvite(this, author, op, entry) })
       case 'join': {
         if (this.members.has(author)) throw new NotAuthorizedError(`${author.slice(0, 8)} is already a member`)
         const { token, invite } = checkJoin(this, op, author, entry.time)
         const gone = this.departed.get(author)
         if (gone?.reason === 'removed' && compareOrder(invite.at, gone.at) < 0) {
-          throw new NotAuthorizedError('a removed member can only come back with an invite made after the removal')
+          throw new InvalidJoinError('before removal', token, 'a removed member can only come back with an invite made after the removal')
         }
         const departed = new Map(this.departed)
         departed.delete(author)
@@ -285,13 +282,13 @@ export class MembershipState {
         })
       }
       case 'leave': {
-        this.authorizeWriter(author)
+        this.authorizeWriter(author, actionOf(op.type))
         const members = new Map(this.members)
         members.delete(author)
         return this.with({ members, departed: new Map(this.departed).set(author, { reason: 'left', at: entry }) })
       }
       case 'remove': {
-        this.requireAdmin(author, 'remove members')
+        requireAdmin(this, author, actionOf(op.type))
         const target = toHex(op.member)
         if (!this.members.has(target)) throw new NotAuthorizedError(`${target.slice(0, 8)} is not a member, so cannot be removed`)
         const members = new Map(this.members)
@@ -309,14 +306,14 @@ export class MembershipState {
         })
       }
       case 'role': {
-        this.requireAdmin(author, 'change roles')
+        requireAdmin(this, author, actionOf(op.type))
         const target = toHex(op.member)
         const member = this.members.get(target)
         if (member === undefined) throw new NotAuthorizedError(`${target.slice(0, 8)} is not a member, so has no role to change`)
         return this.with({ members: new Map(this.members).set(target, { ...member, role: op.role }) })
       }
       case 'rekey': {
-        this.authorizeWriter(author)
+        this.authorizeWriter(author, actionOf(op.type))
         const recipients = this.memberKeys()
         if (granted === undefined) this.requireGrantFor(recipients, op.grant.sealed.length)
         const after = [...this.departed.values()].map((d) => d.at.idHex)
@@ -325,25 +322,20 @@ export class MembershipState {
     }
   }
 
-  private requireAdmin(author: string, what: string): void {
-    this.authorizeWriter(author)
-    if (this.members.get(author)?.role !== 'admin')
-      throw new NotAuthorizedError(`only admins may ${what}; ${author.slice(0, 8)} is a ${this.members.get(author)?.role}`)
-  }
-
   private requireGrantFor(recipients: string[], sealed: number): void {
     if (sealed !== recipients.length) {
       throw new NotAuthorizedError(`a new group key must be granted to each of the ${recipients.length} members, not ${sealed}`)
     }
   }
 
-  /** A copy where the author of `ref`, if not a member, is out of the group from that entry on. */
-  private outsideFrom(ref: EntryRef): MembershipState {
+  /** A copy where the author of `ref`, if not a member, is out of the group from that entry on (a join of its, void for `why`). */
+  private outsideFrom(ref: EntryRef, why: JoinVoid | undefined): MembershipState {
     const author = ref.authorHex
     if (this.members.has(author)) return this
     const list = this.gaps.get(author) ?? []
     if (list.some((g) => g.until === Number.POSITIVE_INFINITY)) return this
-    return this.with({ gaps: new Map(this.gaps).set(author, [...list, { after: ref.seq - 1, until: Number.POSITIVE_INFINITY }]) })
+    const gap: Gap = { after: ref.seq - 1, until: Number.POSITIVE_INFINITY, ...(why === undefined ? {} : { voidJoin: why }) }
+    return this.with({ gaps: new Map(this.gaps).set(author, [...list, gap]) })
   }
 
   private closeGap(author: string, seq: number): ReadonlyMap<string, readonly Gap[]> {
@@ -358,6 +350,7 @@ export class MembershipState {
   /** A copy with some parts replaced. */
   with(changes: Partial<Pick<MembershipState, 'members' | 'departed' | 'invites' | 'epochs' | 'gaps'>>): MembershipState {
     return new MembershipState({
+      group: this.group,
       members: changes.members ?? this.members,
       departed: changes.departed ?? this.departed,
       invites: changes.invites ?? this.invites,
@@ -366,9 +359,6 @@ export class MembershipState {
     })
   }
 }
-
-/** Errors that mean an operation has no effect at its place in the replay (it broke a rule there), as opposed to a fault. */
-const NO_EFFECT: ReadonlySet<string> = new Set(['NotAuthorizedError', 'InviteRevokedError', 'AdminOnlyError'])
 
 /** An epoch is named by the first 16 bytes of the entry that made it. */
 export function epochIdOf(entry: Ordered): string {

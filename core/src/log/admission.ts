@@ -12,12 +12,13 @@ import type { CreateGroupOperation, Operation } from '../chat/operations.ts'
 import { decodeOperation } from '../chat/operations.ts'
 import type { Entry } from '../codec/entry-codec.ts'
 import { shortHex, toHex } from '../codec/hex.ts'
-import { openBody } from '../crypto/body-cipher.ts'
+import { openBody, type XChaChaAead } from '../crypto/body-cipher.ts'
 import type { EpochKeys } from '../crypto/epoch-keys.ts'
 import { InvalidChainError, InvalidGenesisError, UnknownEpochError } from '../errors.ts'
 import { Frontier } from '../group/frontier.ts'
 import { MEMBERSHIP_TYPES, type MembershipOperation } from '../group/membership-operations.ts'
 import type { EntryRef } from '../group/membership-state.ts'
+import { actionOf } from '../group/standing.ts'
 import { checkStructure, openOperation } from './entry-validation.ts'
 import type { LogEntry } from './log-entry.ts'
 
@@ -27,9 +28,14 @@ export interface Admission {
   membership?: MembershipOperation | CreateGroupOperation
 }
 
-export interface AdmissionContext {
-  node(idHex: string): LogEntry | undefined
+/** The keys a body may open with, and the cipher that opens it. */
+export interface BodyKeys {
   keys: EpochKeys
+  aead: XChaChaAead
+}
+
+export interface AdmissionContext extends BodyKeys {
+  node(idHex: string): LogEntry | undefined
 }
 
 export function admit(entry: Entry, idHex: string, ctx: AdmissionContext): Admission {
@@ -50,7 +56,7 @@ export function admit(entry: Entry, idHex: string, ctx: AdmissionContext): Admis
   }
 
   if (entry.group.byteLength === 0) {
-    const op = openOperation(entry, ctx.keys)
+    const op = openOperation(entry, ctx.keys, ctx.aead)
     if (op.type !== 'create') throw new InvalidGenesisError(`genesis entry ${shortHex(entry.id)} does not create a group`)
     return { node: { ...base, epochHex: '', op, sealed: false, role: 'admin', frontier: Frontier.start(ref, op) }, membership: op }
   }
@@ -62,7 +68,7 @@ export function admit(entry: Entry, idHex: string, ctx: AdmissionContext): Admis
   }
   const epochHex = toHex(entry.epoch)
   if (epochHex === '') {
-    const op = openOperation(entry, ctx.keys)
+    const op = openOperation(entry, ctx.keys, ctx.aead)
     if (MEMBERSHIP_TYPES.has(op.type)) {
       const membershipOp = op as MembershipOperation
       const state = before.state.apply(ref, membershipOp)
@@ -70,7 +76,7 @@ export function admit(entry: Entry, idHex: string, ctx: AdmissionContext): Admis
       const frontier = before.extend({ ref, op: membershipOp, ...(made === undefined ? {} : { epoch: made }) }, state)
       return { node: { ...base, epochHex, op, sealed: false, role: before.state.role(authorHex), frontier }, membership: membershipOp }
     }
-    before.state.authorizeWriter(authorHex)
+    before.state.authorizeWriter(authorHex, actionOf(op.type))
     return { node: { ...base, epochHex, op, sealed: false, role: before.state.role(authorHex), frontier: before } }
   }
 
@@ -79,7 +85,7 @@ export function admit(entry: Entry, idHex: string, ctx: AdmissionContext): Admis
   }
   before.state.authorizeWriter(authorHex)
   const node: LogEntry = { ...base, epochHex, op: undefined, sealed: true, role: before.state.role(authorHex), frontier: before }
-  unseal(node, entry.body, entry, ctx.keys)
+  unseal(node, entry.body, entry, ctx)
   return { node }
 }
 
@@ -89,13 +95,18 @@ export function admit(entry: Entry, idHex: string, ctx: AdmissionContext): Admis
  * is marked unreadable and ignored — not rejected, since other members may
  * not hold the key to know.
  */
-export function unseal(node: LogEntry, body: Uint8Array, fields: Pick<Entry, 'group' | 'author' | 'seq' | 'epoch'>, keys: EpochKeys): boolean {
+export function unseal(
+  node: LogEntry,
+  body: Uint8Array,
+  fields: Pick<Entry, 'group' | 'author' | 'seq' | 'epoch'>,
+  { keys, aead }: BodyKeys
+): boolean {
   const key = keys.getHex(node.epochHex)
   if (key === undefined) return false
   node.sealed = false
   let op: Operation | undefined
   try {
-    op = decodeOperation(openBody(key, { group: fields.group, author: fields.author, seq: fields.seq, epoch: fields.epoch }, body))
+    op = decodeOperation(openBody(aead, key, { group: fields.group, author: fields.author, seq: fields.seq, epoch: fields.epoch }, body))
   } catch (err) {
     if (!['UndecryptableBodyError', 'MalformedOperationError'].includes((err as Error).name)) throw err
   }

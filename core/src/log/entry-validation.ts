@@ -7,7 +7,7 @@
 import { decodeOperation, type Operation } from '../chat/operations.ts'
 import type { Entry } from '../codec/entry-codec.ts'
 import { shortHex } from '../codec/hex.ts'
-import { openBody } from '../crypto/body-cipher.ts'
+import { openBody, type XChaChaAead } from '../crypto/body-cipher.ts'
 import type { EpochKeys } from '../crypto/epoch-keys.ts'
 import {
   InvalidChainError,
@@ -49,12 +49,12 @@ export function checkStructure(e: Entry, authorHex: string, deps: Predecessors):
   }
 }
 
-export function openOperation(e: Entry, keys: EpochKeys): Operation {
+export function openOperation(e: Entry, keys: EpochKeys, aead: XChaChaAead): Operation {
   const key = keys.get(e.epoch)
   if (key === undefined) {
     throw new UnknownEpochError(`entry ${shortHex(e.id)} is encrypted under epoch ${shortHex(e.epoch)}, whose key this device does not hold`)
   }
-  const plaintext = openBody(key, { group: e.group, author: e.author, seq: e.seq, epoch: e.epoch }, e.body)
+  const plaintext = openBody(aead, key, { group: e.group, author: e.author, seq: e.seq, epoch: e.epoch }, e.body)
   const op = decodeOperation(plaintext)
   if ((op.type === 'create') !== (e.group.byteLength === 0)) {
     throw new MalformedOperationError(

@@ -2,7 +2,7 @@
 
 import { encodeOperation, type Operation } from '../chat/operations.ts'
 import { type Entry, type EntryFields, encodeEntry, signingPayload } from '../codec/entry-codec.ts'
-import { sealBody } from '../crypto/body-cipher.ts'
+import { nobleXChaCha, sealBody, type XChaChaAead } from '../crypto/body-cipher.ts'
 import { firstEpochKey, generateGroupSecret } from '../crypto/group-keys.ts'
 import { memberKeyPair } from '../crypto/member-key.ts'
 import type { DeviceKey } from '../identity/device-key.ts'
@@ -13,10 +13,11 @@ export interface EntryDraft extends Omit<EntryFields, 'body' | 'author'> {
   epochKey: Uint8Array
 }
 
-export async function writeEntry(key: DeviceKey, signatures: Signatures, draft: EntryDraft): Promise<Entry> {
+/** Seals the body with `aead` (noble's unless the writer injects another implementation of the cipher) and signs. */
+export async function writeEntry(key: DeviceKey, signatures: Signatures, draft: EntryDraft, aead: XChaChaAead = nobleXChaCha): Promise<Entry> {
   const { op, epochKey, ...rest } = draft
   const author = key.publicKey
-  const body = sealBody(epochKey, { group: rest.group, author, seq: rest.seq, epoch: rest.epoch }, encodeOperation(op))
+  const body = sealBody(aead, epochKey, { group: rest.group, author, seq: rest.seq, epoch: rest.epoch }, encodeOperation(op))
   const fields: EntryFields = { ...rest, author, body }
   const sig = await signatures.sign(key, signingPayload(fields))
   return encodeEntry(fields, sig)
@@ -27,19 +28,25 @@ export async function writeGenesis(
   key: DeviceKey,
   signatures: Signatures,
   name: string,
-  time: number
+  time: number,
+  aead: XChaChaAead
 ): Promise<{ genesis: Entry; secret: Uint8Array }> {
   const secret = generateGroupSecret()
-  const genesis = await writeEntry(key, signatures, {
-    group: new Uint8Array(0),
-    seq: 1,
-    prev: null,
-    clock: 1,
-    parents: [],
-    time,
-    epoch: new Uint8Array(0),
-    op: { type: 'create', name, memberKey: memberKeyPair(key).publicKey },
-    epochKey: firstEpochKey(secret)
-  })
+  const genesis = await writeEntry(
+    key,
+    signatures,
+    {
+      group: new Uint8Array(0),
+      seq: 1,
+      prev: null,
+      clock: 1,
+      parents: [],
+      time,
+      epoch: new Uint8Array(0),
+      op: { type: 'create', name, memberKey: memberKeyPair(key).publicKey },
+      epochKey: firstEpochKey(secret)
+    },
+    aead
+  )
   return { genesis, secret }
 }

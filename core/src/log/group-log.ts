@@ -17,21 +17,15 @@ import type { CreateGroupOperation, Operation } from '../chat/operations.ts'
 import { GroupView, type ViewEntry } from '../chat/view.ts'
 import type { Entry } from '../codec/entry-codec.ts'
 import { fromHex, toHex } from '../codec/hex.ts'
+import { nobleXChaCha, type XChaChaAead } from '../crypto/body-cipher.ts'
 import { EpochKeys } from '../crypto/epoch-keys.ts'
 import { groupTopic, syncAuthKey } from '../crypto/group-keys.ts'
 import { type MemberKeyPair, memberKeyPair } from '../crypto/member-key.ts'
 import { EpochKeyMissingError, GroupNotSyncedError } from '../errors.ts'
 import { Frontier } from '../group/frontier.ts'
 import { MEMBERSHIP_TYPES, type MembershipOperation, type RekeyOperation, type RemoveOperation, type Role } from '../group/membership-operations.ts'
-import {
-  type EpochInfo,
-  epochIdOf,
-  type InviteStatus,
-  inGap,
-  type MemberInfo,
-  type MembershipState,
-  type Standing
-} from '../group/membership-state.ts'
+import { type EpochInfo, epochIdOf, type InviteStatus, inGap, type MemberInfo, type MembershipState } from '../group/membership-state.ts'
+import { actionOf, type Standing, standingOf } from '../group/standing.ts'
 import type { DeviceKey } from '../identity/device-key.ts'
 import { libp2pSignatures, type Signatures } from '../identity/signatures.ts'
 import { type Store, storedEntryOf } from '../store/store.ts'
@@ -66,6 +60,7 @@ export class GroupLog extends TypedEventEmitter<GroupLogEvents> {
   private readonly memberKey: MemberKeyPair
   private readonly store: Store
   private readonly signatures: Signatures
+  private readonly aead: XChaChaAead
   private readonly now: () => number
   private readonly index = new EntryIndex()
   private readonly pending = new PendingEntries()
@@ -90,6 +85,7 @@ export class GroupLog extends TypedEventEmitter<GroupLogEvents> {
     this.memberKey = memberKeyPair(init.key)
     this.store = init.store
     this.signatures = init.signatures ?? libp2pSignatures()
+    this.aead = init.aead ?? nobleXChaCha
     this.now = init.now ?? Date.now
     this.view.exclude((e) => this.hidden(e))
   }
@@ -98,7 +94,7 @@ export class GroupLog extends TypedEventEmitter<GroupLogEvents> {
   static async create(init: Omit<GroupLogInit, 'groupId' | 'secret'> & { name: string }): Promise<GroupLog> {
     const signatures = init.signatures ?? libp2pSignatures()
     const now = init.now ?? Date.now
-    const { genesis, secret } = await writeGenesis(init.key, signatures, init.name, now())
+    const { genesis, secret } = await writeGenesis(init.key, signatures, init.name, now(), init.aead ?? nobleXChaCha)
     await init.store.putGroup({ id: genesis.id, secret, name: init.name, addedAt: now() })
     const log = new GroupLog({ ...init, signatures, groupId: genesis.id, secret })
     const result = await log.add([genesis], { trusted: true, source: 'local' })
@@ -167,9 +163,9 @@ export class GroupLog extends TypedEventEmitter<GroupLogEvents> {
     return this.current?.state.list(this.view.displayNames()) ?? []
   }
 
-  /** Where a device (this one by default) stands in the group: member, removed, left, or never joined. */
+  /** Where a device (this one by default) stands in the group: member, removed, left, join void, or not joined. */
   standing(keyHex = this.keyHex): Standing {
-    return this.current?.state.standing(keyHex) ?? 'never'
+    return standingOf(this.current?.state, keyHex)
   }
 
   isMember(): boolean {
@@ -207,7 +203,7 @@ export class GroupLog extends TypedEventEmitter<GroupLogEvents> {
   append(op: Operation): Promise<LogEntry> {
     return this.run(async () => {
       if (MEMBERSHIP_TYPES.has(op.type)) return this.appendNow(op, '')
-      const state = this.requireMember()
+      const state = this.requireMember(actionOf(op.type))
       let epoch = state.writingEpoch()
       if (epoch === undefined || !this.keys.has(epoch.id)) {
         await this.appendNow(draftRekey(state, this.keys, this.id), '')
@@ -240,30 +236,37 @@ export class GroupLog extends TypedEventEmitter<GroupLogEvents> {
 
   /** Removes a member and starts a new epoch whose key the removed member never gets. */
   remove(memberHex: string): Promise<LogEntry> {
-    return this.run(() => this.appendNow(draftRemove(memberHex, this.index.chains.maxSeq(memberHex), this.requireMember(), this.keys, this.id), ''))
+    return this.run(() =>
+      this.appendNow(draftRemove(memberHex, this.index.chains.maxSeq(memberHex), this.requireMember(actionOf('remove')), this.keys, this.id), '')
+    )
   }
 
   /** Starts a new epoch for the current members. */
   rekey(): Promise<LogEntry> {
-    return this.run(() => this.appendNow(draftRekey(this.requireMember(), this.keys, this.id), ''))
+    return this.run(() => this.appendNow(draftRekey(this.requireMember(actionOf('rekey')), this.keys, this.id), ''))
   }
 
-  private requireMember(): MembershipState {
+  private requireMember(action: string): MembershipState {
     if (this.current === undefined) throw new GroupNotSyncedError()
-    this.current.state.authorizeWriter(this.keyHex)
+    this.current.state.authorizeWriter(this.keyHex, action)
     return this.current.state
   }
 
   private async appendNow(op: Operation, epochHex: string): Promise<LogEntry> {
     if (this.index.size === 0) throw new GroupNotSyncedError()
-    const entry = await writeEntry(this.key, this.signatures, {
-      group: this.id,
-      ...this.index.next(this.keyHex),
-      time: this.now(),
-      epoch: fromHex(epochHex),
-      op,
-      epochKey: this.keys.getHex(epochHex) as Uint8Array
-    })
+    const entry = await writeEntry(
+      this.key,
+      this.signatures,
+      {
+        group: this.id,
+        ...this.index.next(this.keyHex),
+        time: this.now(),
+        epoch: fromHex(epochHex),
+        op,
+        epochKey: this.keys.getHex(epochHex) as Uint8Array
+      },
+      this.aead
+    )
     const idHex = toHex(entry.id)
     // checked before it is stored: an entry this device would reject must not be kept or sent
     const admission = admit(entry, idHex, this.admissionContext())
@@ -331,7 +334,7 @@ export class GroupLog extends TypedEventEmitter<GroupLogEvents> {
   }
 
   private admissionContext(): AdmissionContext {
-    return { node: (idHex) => this.index.get(idHex), keys: this.keys }
+    return { node: (idHex) => this.index.get(idHex), keys: this.keys, aead: this.aead }
   }
 
   /** Makes an admitted entry part of the log: indexes, heads, chains, membership, keys, view. */
@@ -367,7 +370,7 @@ export class GroupLog extends TypedEventEmitter<GroupLogEvents> {
   }
 
   private unsealEpochs(epochs: string[]): void {
-    const opened = this.sealed.open(epochs, this.keys)
+    const opened = this.sealed.open(epochs, { keys: this.keys, aead: this.aead })
     for (const node of opened) this.view.apply(node)
     if (opened.length > 0) this.safeDispatchEvent('unsealed', { detail: { entries: opened } })
   }

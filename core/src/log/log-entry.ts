@@ -1,5 +1,6 @@
 /** What the group log takes and hands out: its parts, accepted entries, the outcome of adding a batch, its events. */
 import type { Operation } from '../chat/operations.ts'
+import type { XChaChaAead } from '../crypto/body-cipher.ts'
 import type { Frontier } from '../group/frontier.ts'
 import type { Role } from '../group/membership-operations.ts'
 import type { DeviceKey } from '../identity/device-key.ts'
@@ -86,6 +87,8 @@ export interface GroupLogInit {
   key: DeviceKey
   store: Store
   signatures?: Signatures
+  /** Seals and opens entry bodies: noble's XChaCha20-Poly1305 unless a platform injects a faster implementation of the same cipher. */
+  aead?: XChaChaAead
   /** Wall clock for entry times; tests inject their own. */
   now?: () => number
   /** Reports loading from the store: entries loaded of the total. */

@@ -4,8 +4,7 @@
  * key history brings their epoch's key.
  */
 import { decodeEntry } from '../codec/entry-codec.ts'
-import type { EpochKeys } from '../crypto/epoch-keys.ts'
-import { unseal } from './admission.ts'
+import { type BodyKeys, unseal } from './admission.ts'
 import type { LogEntry } from './log-entry.ts'
 
 export class SealedEntries {
@@ -23,7 +22,7 @@ export class SealedEntries {
   }
 
   /** Opens the held entries of these epochs, whose keys just arrived; returns those now readable. */
-  open(epochs: string[], keys: EpochKeys): LogEntry[] {
+  open(epochs: string[], body: BodyKeys): LogEntry[] {
     const opened: LogEntry[] = []
     for (const epoch of epochs) {
       const list = this.byEpoch.get(epoch)
@@ -31,7 +30,7 @@ export class SealedEntries {
       this.byEpoch.delete(epoch)
       for (const node of list) {
         const entry = decodeEntry(node.bytes)
-        if (unseal(node, entry.body, entry, keys)) opened.push(node)
+        if (unseal(node, entry.body, entry, body)) opened.push(node)
       }
     }
     return opened

@@ -18,6 +18,7 @@ import { multiaddr } from '@multiformats/multiaddr'
 import { TypedEventEmitter } from 'main-event'
 import type { Operation } from '../chat/operations.ts'
 import { fromHex, toHex } from '../codec/hex.ts'
+import type { XChaChaAead } from '../crypto/body-cipher.ts'
 import { UnknownGroupError } from '../errors.ts'
 import type { Role } from '../group/membership-operations.ts'
 import type { DeviceKey } from '../identity/device-key.ts'
@@ -37,6 +38,7 @@ import { GroupPresence, watchMembers } from './group-presence.ts'
 import { GroupRegistry } from './group-registry.ts'
 import { GroupSync } from './group-sync.ts'
 import { checkNotExpired, inviteFor, type JoinProgress, removedFrom, waitForInvite } from './invite-flow.ts'
+import { type LogParts, logParts } from './log-parts.ts'
 import { MemberLinks } from './member-links.ts'
 import { MemberPeers } from './member-peers.ts'
 import type { CausettePeerEvents, GroupStatus, SyncFinishedEvent } from './peer-events.ts'
@@ -46,6 +48,8 @@ export interface CausettePeerInit extends Libp2pParts {
   key: DeviceKey
   store: Store
   signatures?: Signatures
+  /** The body cipher every log this peer opens seals and opens with (GroupLogInit.aead); noble's by default. */
+  aead?: XChaChaAead
   now?: () => number
   /** Keep connections to the members of this device's groups, redialling lost ones (member-links.ts). Default true. */
   keepMemberLinks?: boolean
@@ -64,6 +68,8 @@ export class CausettePeer extends TypedEventEmitter<CausettePeerEvents> {
   readonly libp2p: CausetteLibp2p
   readonly key: DeviceKey
   private readonly init: CausettePeerInit
+  /** What every log this peer opens shares with it (log-parts.ts). */
+  private readonly logParts: LogParts
   private readonly registry = new GroupRegistry()
   private readonly presence = new GroupPresence()
   private readonly syncs: GroupSync
@@ -79,6 +85,7 @@ export class CausettePeer extends TypedEventEmitter<CausettePeerEvents> {
     super()
     this.init = init
     this.key = init.key
+    this.logParts = logParts(init)
     this.libp2p = libp2p
     this.gossip = new GossipValidator({
       guard,
@@ -182,11 +189,11 @@ export class CausettePeer extends TypedEventEmitter<CausettePeerEvents> {
     if (existing !== undefined) return existing
     const record = await this.init.store.getGroup(groupId)
     if (record === undefined) throw new UnknownGroupError(`the store holds no group ${toHex(groupId).slice(0, 8)}`)
-    return this.adopt(await GroupLog.open({ ...this.logInit(record.id, record.secret), ...options }))
+    return this.adopt(await GroupLog.open({ groupId: record.id, secret: record.secret, ...this.logParts, ...options }))
   }
 
   async createGroup(name: string): Promise<GroupLog> {
-    const log = await GroupLog.create({ name, key: this.key, store: this.init.store, ...this.logOptions() })
+    const log = await GroupLog.create({ name, ...this.logParts })
     return this.adopt(log)
   }
 
@@ -196,7 +203,7 @@ export class CausettePeer extends TypedEventEmitter<CausettePeerEvents> {
     if (existing !== undefined) return existing
     // the record first: a restart finds the group even before its first entry arrives
     await this.init.store.putGroup({ id: groupId, secret, name, addedAt: (this.init.now ?? Date.now)() })
-    const log = await GroupLog.open(this.logInit(groupId, secret))
+    const log = await GroupLog.open({ groupId, secret, ...this.logParts })
     return this.adopt(log)
   }
 
@@ -370,16 +377,5 @@ export class CausettePeer extends TypedEventEmitter<CausettePeerEvents> {
 
   private memberLeft(group: GroupLog, peer: string): void {
     if (this.presence.left(group.idHex, peer)) this.safeDispatchEvent('group:peer-left', { detail: { groupId: group.idHex, peer } })
-  }
-
-  private logInit(groupId: Uint8Array, secret: Uint8Array) {
-    return { groupId, secret, key: this.key, store: this.init.store, ...this.logOptions() }
-  }
-
-  private logOptions() {
-    return {
-      ...(this.init.signatures === undefined ? {} : { signatures: this.init.signatures }),
-      ...(this.init.now === undefined ? {} : { now: this.init.now })
-    }
   }
 }

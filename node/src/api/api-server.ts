@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net'
 import type { Daemon } from '../daemon/daemon.ts'
 import { DaemonStoppingError, InvalidRequestError, MethodNotAllowedError, RouteNotFoundError, UnauthorizedError } from '../errors.ts'
 import type { ApiErrorBody, DaemonEvent } from './api-types.ts'
+import { personMessage } from './error-messages.ts'
 import { statusOf } from './error-status.ts'
 import { EventStream } from './event-stream.ts'
 import { readJsonBody } from './request-body.ts'
@@ -120,7 +121,8 @@ export class ApiServer {
 
   private fail(res: ServerResponse, err: unknown): void {
     const status = statusOf(err)
-    const error = err instanceof Error ? { name: err.name, message: err.message } : { name: 'Error', message: String(err) }
+    const error =
+      err instanceof Error ? { name: err.name, message: personMessage(err, this.daemon.operations.names) } : { name: 'Error', message: String(err) }
     if (status === 500) process.stderr.write(`causette: API request failed: ${(err as Error)?.stack ?? String(err)}\n`)
     if (res.headersSent) {
       res.destroy()

@@ -4,7 +4,7 @@
  * (types only, so the CLI loads none of the daemon). docs/control-api.md documents
  * each endpoint.
  */
-import type { MemberLink, Role } from '@causette/core'
+import type { MemberLink, Role, Standing } from '@causette/core'
 
 export type { Role } from '@causette/core'
 
@@ -135,7 +135,7 @@ export interface MemberView extends PersonView {
  * to hold (the member who invited it was removed first, or the invite was
  * used or had expired), so it never was a member.
  */
-export type Membership = 'member' | 'removed' | 'left' | 'join void' | 'not joined'
+export type Membership = Standing
 
 export interface MembersResponse {
   group: GroupRef

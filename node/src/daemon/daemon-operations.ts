@@ -22,6 +22,7 @@ import type {
   StatusResponse,
   SyncState
 } from '../api/api-types.ts'
+import type { Names } from '../api/error-messages.ts'
 import { UnknownMessageError } from '../errors.ts'
 import { nodeSha512 } from '../node-sha512.ts'
 import type { SearchHit } from '../store/message-index.ts'
@@ -32,8 +33,8 @@ import type { KnownGroup } from './group-directory.ts'
 import { InviteOperations } from './invite-operations.ts'
 import { joinByInvite } from './joining.ts'
 import { linkViews } from './link-views.ts'
+import { namesOf } from './member-lookup.ts'
 import { MemberOperations } from './member-operations.ts'
-import { requireMember, standingIn } from './member-standing.ts'
 
 const EXPORT_PAGE = 1000
 /** Where this device will be able to write its name later. */
@@ -44,6 +45,8 @@ export class DaemonOperations {
   readonly members: MemberOperations
   /** Invite links, the invites of a group, revoking them, and rekeying (invite-operations.ts). */
   readonly invites: InviteOperations
+  /** How errors name the groups and people they are about (api/error-messages.ts). */
+  readonly names: Names
   private readonly parts: DaemonParts
   private readonly requestStop: () => Promise<void>
   private readonly apiUrl: () => string
@@ -52,6 +55,7 @@ export class DaemonOperations {
     this.parts = parts
     this.members = new MemberOperations(parts)
     this.invites = new InviteOperations(parts)
+    this.names = namesOf(parts.directory, parts.authors)
     this.requestStop = requestStop
     this.apiUrl = apiUrl
   }
@@ -104,8 +108,6 @@ export class DaemonOperations {
     const { directory, index, indexer, peer } = this.parts
     const known = directory.resolve(ref)
     const log = await directory.openLog(known)
-    // refused here in a person's terms; core refuses the same, in terms of device keys
-    if (log.membership() !== undefined) requireMember(log, this.parts.authors.self, known.name, 'send messages to it')
     const op: MessageOperation = { type: 'message', text }
     indexer.flush()
     if (replyTo !== undefined) op.replyTo = index.resolveId(log.id, replyTo)
@@ -221,7 +223,7 @@ export class DaemonOperations {
       const outcome = await displayName.consider(known.log)
       if (outcome === 'published') published.push(known.ref)
       // removed from a group, or gone from it: the name will not go there
-      else if (outcome === 'pending' && WAITING.includes(standingIn(known.log, this.parts.authors.self))) pending.push(known.ref)
+      else if (outcome === 'pending' && WAITING.includes(known.log.standing())) pending.push(known.ref)
     }
     return { ...this.profile(), published, pending }
   }

@@ -14,7 +14,7 @@
  */
 import { rm } from 'node:fs/promises'
 import { join } from 'node:path'
-import { CausettePeer, type GroupLog, type LogEntry, toHex, useBodyAead } from '@causette/core'
+import { CausettePeer, type GroupLog, type LogEntry, toHex } from '@causette/core'
 import { ApiServer } from '../api/api-server.ts'
 import type { DaemonEvent, ErrorView } from '../api/api-types.ts'
 import {
@@ -108,8 +108,6 @@ export class Daemon {
 
   static async start(options: DaemonOptions, onEvent?: (event: DaemonEvent) => void): Promise<Daemon> {
     await ensureWritableHome(options.home)
-    // the same cipher as core's default, in WebAssembly: every body received is opened with it
-    useBodyAead(wasmXChaCha)
     const store = await openStore(options.home)
     let peer: CausettePeer | undefined
     // live gossip checks a signature per entry: on a worker thread, off the thread that does the rest
@@ -119,7 +117,8 @@ export class Daemon {
       // this device's entries are fsynced before they are published; others' need not wait for the disk
       store.setDurableAuthor(key.publicKey)
       // opened after the API answers, one by one with progress (openGroups), not all silently in create()
-      peer = await CausettePeer.create({ key, store, signatures, openGroups: false, ...(await libp2pParts(options)) })
+      // the body cipher is core's default in WebAssembly: every body this daemon seals or opens goes through it
+      peer = await CausettePeer.create({ key, store, signatures, aead: wasmXChaCha, openGroups: false, ...(await libp2pParts(options)) })
       if (created) onEvent?.({ type: 'key:generated', peerId: peer.peerId })
       const tables = new DaemonTables(store)
       const { blockList, settings, knownPeers } = tables

@@ -6,8 +6,10 @@
  * or that is also the start of another's key, is ambiguous: the error
  * lists them with their fingerprints, and the key tells them apart.
  */
+import type { Names } from '../api/error-messages.ts'
 import { AmbiguousMemberError, InvalidRequestError, UnknownMemberError } from '../errors.ts'
-import { type GroupAuthors, sameName } from './authors.ts'
+import { type Authors, type GroupAuthors, sameName } from './authors.ts'
+import type { GroupDirectory } from './group-directory.ts'
 
 const MIN_KEY_PREFIX = 4
 
@@ -48,6 +50,16 @@ export function describe(people: GroupAuthors, key: string): string {
   const fingerprint = view.fingerprint.slice(0, 11)
   if (view.name === undefined) return fingerprint
   return view.nameShared === true ? `${view.name} (${fingerprint})` : view.name
+}
+
+/** How this daemon names its groups and their people, for error messages (api/error-messages.ts). */
+export function namesOf(directory: GroupDirectory, authors: Authors): Names {
+  const known = (groupHex: string) => directory.list().find((g) => g.idHex === groupHex)
+  return {
+    self: authors.self,
+    group: (groupHex) => known(groupHex)?.name,
+    person: (groupHex, key) => describe(authors.of(known(groupHex)?.log), key)
+  }
 }
 
 /** A group or member name as it would be typed in a command suggested to the person. */

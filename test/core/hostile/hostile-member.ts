@@ -14,6 +14,7 @@ import {
   encodeOperation,
   fromHex,
   type GroupLog,
+  nobleXChaCha,
   type Operation,
   type Signatures,
   sealBody,
@@ -71,6 +72,7 @@ export class HostileMember {
     const fields = this.nextFields(options.time ?? Date.now(), options.impersonate?.publicKey)
     const epochKey = this.log.keys.get(fields.epoch) as Uint8Array
     fields.body = sealBody(
+      nobleXChaCha,
       epochKey,
       { group: fields.group, author: fields.author, seq: fields.seq, epoch: fields.epoch },
       options.plaintext ?? encodeOperation(op)
