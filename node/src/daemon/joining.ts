@@ -15,7 +15,10 @@ import type { DaemonParts } from './daemon.ts'
 /** How long a join waits for a member holding the invite, unless told otherwise (core's own default too). */
 export const JOIN_TIMEOUT_MS = 60_000
 
-export async function joinByInvite(parts: DaemonParts, link: string, timeoutMs = JOIN_TIMEOUT_MS): Promise<JoinResponse> {
+/** What a join works with, and nothing more. */
+export type JoinComponents = Pick<DaemonParts, 'peer' | 'store' | 'directory' | 'indexer' | 'dialer' | 'emit'>
+
+export async function joinByInvite(parts: JoinComponents, link: string, timeoutMs = JOIN_TIMEOUT_MS): Promise<JoinResponse> {
   const { peer, store, directory, indexer, dialer, emit } = parts
   const invite = parseInvite(link, Date.now())
   const groupId = toHex(invite.groupId)
@@ -51,7 +54,7 @@ export async function joinByInvite(parts: DaemonParts, link: string, timeoutMs =
 }
 
 /** Turns what happens to the group while the join waits into `join:progress` events; returns the function that stops it. */
-function reportProgress(parts: DaemonParts, log: GroupLog, inviteId: Uint8Array): () => void {
+function reportProgress(parts: Pick<DaemonParts, 'peer' | 'emit'>, log: GroupLog, inviteId: Uint8Array): () => void {
   const { peer, emit } = parts
   const groupId = log.idHex
   let found = false

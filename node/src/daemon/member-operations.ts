@@ -37,10 +37,13 @@ interface GroupContext {
   people: GroupAuthors
 }
 
-export class MemberOperations {
-  private readonly parts: DaemonParts
+/** What member operations work with, and nothing more. */
+export type MemberComponents = Pick<DaemonParts, 'peer' | 'directory' | 'authors' | 'verified' | 'blockList' | 'dialer'>
 
-  constructor(parts: DaemonParts) {
+export class MemberOperations {
+  private readonly parts: MemberComponents
+
+  constructor(parts: MemberComponents) {
     this.parts = parts
   }
 
