@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { compareOrder, Reconciler, type SyncItem, toHex } from '@causette/core'
+import { compareOrder, OrderedRanges, Reconciler, type SyncItem, toHex } from '@causette/core'
 import fc from 'fast-check'
 import { SeededRandom } from '../fixtures/random.ts'
 
@@ -25,21 +25,21 @@ interface Outcome {
 
 /** Runs the ping-pong between two reconcilers until neither needs an answer. */
 function reconcile(a: SyncItem[], b: SyncItem[]): Outcome {
-  const ra = new Reconciler(a)
-  const rb = new Reconciler(b)
+  const ra = new Reconciler(new OrderedRanges(a))
+  const rb = new Reconciler(new OrderedRanges(b))
   const outcome: Outcome = { rounds: 0, aPushed: new Set(), bPushed: new Set(), wanted: 0 }
   let message = ra.initiate()
   let turn: 'a' | 'b' = 'b'
   for (let guard = 0; guard < 64; guard++) {
     outcome.rounds++
     const step = (turn === 'a' ? ra : rb).receive(message)
-    for (const item of step.push) (turn === 'a' ? outcome.aPushed : outcome.bPushed).add(item.idHex)
+    for (const id of step.push) (turn === 'a' ? outcome.aPushed : outcome.bPushed).add(toHex(id))
     outcome.wanted += step.wanted
     if (step.reply.length === 0) return outcome
     if (!step.needsAnswer) {
       // the last message carries only wants: the other side answers them with entries and stops
       const last = (turn === 'a' ? rb : ra).receive(step.reply)
-      for (const item of last.push) (turn === 'a' ? outcome.bPushed : outcome.aPushed).add(item.idHex)
+      for (const id of last.push) (turn === 'a' ? outcome.bPushed : outcome.aPushed).add(toHex(id))
       assert.equal(last.needsAnswer, false)
       return outcome
     }
@@ -92,7 +92,7 @@ describe('set reconciliation', () => {
   })
 
   it('rejects ranges whose bounds do not rise', () => {
-    const r = new Reconciler([])
+    const r = new Reconciler(new OrderedRanges([]))
     assert.throws(
       () =>
         r.receive([

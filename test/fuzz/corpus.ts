@@ -15,6 +15,7 @@ import {
   inviteWebLink,
   MemoryStore,
   type Operation,
+  OrderedRanges,
   Reconciler,
   type Signatures,
   syncTag,
@@ -160,10 +161,10 @@ function craftedEntries(ids: Uint8Array[], author: Uint8Array): Uint8Array[] {
 }
 
 function syncFrames(full: GroupLog, partial: GroupLog): Uint8Array[] {
-  const ranges = new Reconciler(full.entries()).initiate()
-  const answer = new Reconciler(partial.entries()).receive(ranges)
-  const ids = new Reconciler(full.entries(), { idListThreshold: 1000 }).initiate()
-  const wants = new Reconciler(partial.entries()).receive(ids)
+  const ranges = new Reconciler(new OrderedRanges(full.entries())).initiate()
+  const answer = new Reconciler(new OrderedRanges(partial.entries())).receive(ranges)
+  const ids = new Reconciler(new OrderedRanges(full.entries()), { idListThreshold: 1000 }).initiate()
+  const wants = new Reconciler(new OrderedRanges(partial.entries())).receive(ids)
   return [
     encodeFrame({ type: 'hello', version: 1, tag: syncTag(full.syncKey), nonce: new Uint8Array(32).fill(1) }),
     encodeFrame({ type: 'welcome', nonce: new Uint8Array(32).fill(2), proof: new Uint8Array(32).fill(3) }),

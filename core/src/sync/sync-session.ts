@@ -10,10 +10,13 @@
  * an `incoming` count, and ends with `done`. Nothing of the group is sent
  * before the other side has proved it holds the group secret.
  */
+
+import { toHex } from '../codec/hex.ts'
 import type { GroupLog } from '../log/group-log.ts'
 import { ENTRIES_FRAME_BYTES, SYNC_VERSION, type SyncFrame } from './frames.ts'
 import { checkProof, membershipProof, newNonce, type ProofContext, syncTag } from './membership-proof.ts'
-import { Reconciler, type ReconcilerOptions, type SyncItem } from './reconciler.ts'
+import { OrderedRanges } from './ordered-ranges.ts'
+import { Reconciler, type ReconcilerOptions } from './reconciler.ts'
 import { InvalidSyncEntriesError, MalformedSyncFrameError, MembershipProofError, SyncRefusedError } from './sync-errors.ts'
 
 export interface SyncProgress {
@@ -191,14 +194,14 @@ export class SyncSession {
     }
   }
 
-  private push(items: SyncItem[]): SyncFrame[] {
-    if (items.length === 0) return []
+  private push(ids: Uint8Array[]): SyncFrame[] {
+    if (ids.length === 0) return []
     const log = this.log as GroupLog
-    const frames: SyncFrame[] = [{ type: 'incoming', count: items.length }]
+    const frames: SyncFrame[] = [{ type: 'incoming', count: ids.length }]
     let batch: Uint8Array[] = []
     let size = 0
-    for (const item of items) {
-      const bytes = log.get(item.idHex)?.bytes
+    for (const id of ids) {
+      const bytes = log.get(toHex(id))?.bytes
       if (bytes === undefined) continue
       if (size + bytes.byteLength > ENTRIES_FRAME_BYTES && batch.length > 0) {
         frames.push({ type: 'entries', entries: batch })
@@ -209,7 +212,7 @@ export class SyncSession {
       size += bytes.byteLength + 4
     }
     if (batch.length > 0) frames.push({ type: 'entries', entries: batch })
-    this.progress.sent += items.length
+    this.progress.sent += ids.length
     return frames
   }
 
@@ -218,8 +221,8 @@ export class SyncSession {
   }
 
   private newReconciler(): Reconciler {
-    // a snapshot: entries arriving during the session must not shift the ranges under the reconciler
-    return new Reconciler((this.log as GroupLog).entries().slice(), this.init.reconciler)
+    // the log's own order, read by bounds: no copy per session
+    return new Reconciler(new OrderedRanges((this.log as GroupLog).entries()), this.init.reconciler)
   }
 
   private proofContext(): ProofContext {
