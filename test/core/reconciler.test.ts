@@ -24,21 +24,21 @@ interface Outcome {
 }
 
 /** Runs the ping-pong between two reconcilers until neither needs an answer. */
-function reconcile(a: SyncItem[], b: SyncItem[]): Outcome {
+async function reconcile(a: SyncItem[], b: SyncItem[]): Promise<Outcome> {
   const ra = new Reconciler(new OrderedRanges(a))
   const rb = new Reconciler(new OrderedRanges(b))
   const outcome: Outcome = { rounds: 0, aPushed: new Set(), bPushed: new Set(), wanted: 0 }
-  let message = ra.initiate()
+  let message = await ra.initiate()
   let turn: 'a' | 'b' = 'b'
   for (let guard = 0; guard < 64; guard++) {
     outcome.rounds++
-    const step = (turn === 'a' ? ra : rb).receive(message)
+    const step = await (turn === 'a' ? ra : rb).receive(message)
     for (const id of step.push) (turn === 'a' ? outcome.aPushed : outcome.bPushed).add(toHex(id))
     outcome.wanted += step.wanted
     if (step.reply.length === 0) return outcome
     if (!step.needsAnswer) {
       // the last message carries only wants: the other side answers them with entries and stops
-      const last = (turn === 'a' ? rb : ra).receive(step.reply)
+      const last = await (turn === 'a' ? rb : ra).receive(step.reply)
       for (const id of last.push) (turn === 'a' ? outcome.bPushed : outcome.aPushed).add(toHex(id))
       assert.equal(last.needsAnswer, false)
       return outcome
@@ -50,9 +50,9 @@ function reconcile(a: SyncItem[], b: SyncItem[]): Outcome {
 }
 
 describe('set reconciliation', () => {
-  it('finds exactly the symmetric difference of two sets (500 runs)', () => {
-    fc.assert(
-      fc.property(fc.integer(), fc.integer({ min: 0, max: 3000 }), fc.double({ min: 0, max: 1, noNaN: true }), (seed, size, pShared) => {
+  it('finds exactly the symmetric difference of two sets (500 runs)', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.integer(), fc.integer({ min: 0, max: 3000 }), fc.double({ min: 0, max: 1, noNaN: true }), async (seed, size, pShared) => {
         const random = new SeededRandom(seed)
         const all = universe(size, random)
         const a: SyncItem[] = []
@@ -64,7 +64,7 @@ describe('set reconciliation', () => {
           } else if (random.chance(0.5)) a.push(item)
           else b.push(item)
         }
-        const outcome = reconcile(a, b)
+        const outcome = await reconcile(a, b)
         const inA = new Set(a.map((i) => i.idHex))
         const inB = new Set(b.map((i) => i.idHex))
         assert.deepEqual([...outcome.aPushed].sort(), [...inA].filter((x) => !inB.has(x)).sort(), 'A sends what B lacks')
@@ -74,26 +74,26 @@ describe('set reconciliation', () => {
     )
   })
 
-  it('settles one missing entry among 100,000 in a handful of messages', () => {
+  it('settles one missing entry among 100,000 in a handful of messages', async () => {
     const random = new SeededRandom(7)
     const all = universe(100_000, random)
     const b = all.filter((_, i) => i !== 61_234)
-    const outcome = reconcile(all, b)
+    const outcome = await reconcile(all, b)
     assert.deepEqual([...outcome.aPushed], [all[61_234]?.idHex])
     assert.ok(outcome.rounds <= 5, `${outcome.rounds} messages`)
   })
 
-  it('ends at once when both sides hold the same set', () => {
+  it('ends at once when both sides hold the same set', async () => {
     const random = new SeededRandom(8)
     const all = universe(10_000, random)
-    const outcome = reconcile(all, [...all])
+    const outcome = await reconcile(all, [...all])
     assert.equal(outcome.rounds, 1)
     assert.equal(outcome.aPushed.size + outcome.bPushed.size, 0)
   })
 
-  it('rejects ranges whose bounds do not rise', () => {
+  it('rejects ranges whose bounds do not rise', async () => {
     const r = new Reconciler(new OrderedRanges([]))
-    assert.throws(
+    await assert.rejects(
       () =>
         r.receive([
           { upper: { clock: 5, prefix: '' }, mode: 'skip' },

@@ -114,7 +114,7 @@ export async function buildCorpus(): Promise<Corpus> {
   return {
     entries,
     operations: [...ops, encodeOperation({ type: 'leave' }), encode({ type: 'poll', question: 'an operation from a newer client' })],
-    frames: syncFrames(a, partial),
+    frames: await syncFrames(a, partial),
     invites: inviteLinks(a, keys[0]),
     group: {
       groupId: a.id,
@@ -160,11 +160,11 @@ function craftedEntries(ids: Uint8Array[], author: Uint8Array): Uint8Array[] {
   ]
 }
 
-function syncFrames(full: GroupLog, partial: GroupLog): Uint8Array[] {
-  const ranges = new Reconciler(new OrderedRanges(full.entries())).initiate()
-  const answer = new Reconciler(new OrderedRanges(partial.entries())).receive(ranges)
-  const ids = new Reconciler(new OrderedRanges(full.entries()), { idListThreshold: 1000 }).initiate()
-  const wants = new Reconciler(new OrderedRanges(partial.entries())).receive(ids)
+async function syncFrames(full: GroupLog, partial: GroupLog): Promise<Uint8Array[]> {
+  const ranges = await new Reconciler(new OrderedRanges(full.entries())).initiate()
+  const answer = await new Reconciler(new OrderedRanges(partial.entries())).receive(ranges)
+  const ids = await new Reconciler(new OrderedRanges(full.entries()), { idListThreshold: 1000 }).initiate()
+  const wants = await new Reconciler(new OrderedRanges(partial.entries())).receive(ids)
   return [
     encodeFrame({ type: 'hello', version: 1, tag: syncTag(full.syncKey), nonce: new Uint8Array(32).fill(1) }),
     encodeFrame({ type: 'welcome', nonce: new Uint8Array(32).fill(2), proof: new Uint8Array(32).fill(3) }),

@@ -80,8 +80,8 @@ export async function reconcilerTarget(corpus: Corpus): Promise<FuzzTarget<Range
     decoder: 'Reconciler.receive',
     allowed: ['MalformedSyncFrameError'],
     arbitrary: fc.oneof(rangesArbitrary(corpus.group), decodedRanges),
-    run(ranges) {
-      const step = new Reconciler(new OrderedRanges(items)).receive(ranges)
+    async run(ranges) {
+      const step = await new Reconciler(new OrderedRanges(items)).receive(ranges)
       // the reply must be one the other side accepts: bounds strictly rising
       for (let i = 1; i < step.reply.length; i++) {
         assert.ok(compareBound((step.reply[i - 1] as Range).upper, (step.reply[i] as Range).upper) < 0, 'the reply has bounds out of order')

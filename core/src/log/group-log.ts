@@ -139,6 +139,11 @@ export class GroupLog extends TypedEventEmitter<GroupLogEvents> {
     return this.index.entries()
   }
 
+  /** The encodings of the entries with these ids, as gossip and sync send them; undefined where not held. */
+  async getEntries(ids: Uint8Array[]): Promise<Array<Uint8Array | undefined>> {
+    return ids.map((id) => this.index.get(toHex(id))?.bytes)
+  }
+
   /** Ids of the entries no other entry names as a parent, sorted bytewise. */
   heads(): Uint8Array[] {
     return this.index.heads()

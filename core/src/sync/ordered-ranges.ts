@@ -20,14 +20,14 @@ export class OrderedRanges implements SyncRanges {
     this.items = items
   }
 
-  fingerprint(lower: Bound, upper: Bound): RangeSummary {
+  async fingerprint(lower: Bound, upper: Bound): Promise<RangeSummary> {
     const [lo, hi] = this.span(lower, upper)
     const acc = new FingerprintAccumulator()
     for (let i = lo; i < hi; i++) acc.add((this.items[i] as SyncItem).id)
     return { count: acc.count, fingerprint: acc.fingerprint() }
   }
 
-  split(lower: Bound, upper: Bound, parts: number): Bound[] {
+  async split(lower: Bound, upper: Bound, parts: number): Promise<Bound[]> {
     const [lo, hi] = this.span(lower, upper)
     const per = Math.ceil((hi - lo) / parts)
     const bounds: Bound[] = []
@@ -38,7 +38,7 @@ export class OrderedRanges implements SyncRanges {
     return bounds
   }
 
-  ids(lower: Bound, upper: Bound, limit: number): Uint8Array[] {
+  async ids(lower: Bound, upper: Bound, limit: number): Promise<Uint8Array[]> {
     const [lo, hi] = this.span(lower, upper)
     const ids: Uint8Array[] = []
     for (let i = lo; i < hi && ids.length < limit; i++) ids.push((this.items[i] as SyncItem).id)

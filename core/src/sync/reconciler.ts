@@ -1,6 +1,6 @@
 /**
  * Range-based set reconciliation (after Negentropy) as a pure state machine:
- * ranges in, ranges out, no I/O. Each side splits the key space into ranges
+ * ranges in, ranges out, no I/O of its own. Each side splits the key space into ranges
  * and sends a fingerprint per range; equal fingerprints end a range, unequal
  * ones are split again, and small ranges are settled by listing 16-byte id
  * prefixes. Cost grows with the difference between the two sets, not with
@@ -60,14 +60,14 @@ export class Reconciler {
   }
 
   /** The first message: the whole key space, split and fingerprinted. */
-  initiate(): Range[] {
+  async initiate(): Promise<Range[]> {
     const out: Range[] = []
-    this.describe(ZERO, INFINITY, this.ranges.fingerprint(ZERO, INFINITY).count, out)
+    await this.describe(ZERO, INFINITY, (await this.ranges.fingerprint(ZERO, INFINITY)).count, out)
     return out
   }
 
   /** Answers one message of the other side. */
-  receive(ranges: readonly Range[]): ReconcileStep {
+  async receive(ranges: readonly Range[]): Promise<ReconcileStep> {
     checkRanges(ranges)
     const step: ReconcileStep = { reply: [], needsAnswer: false, push: [], wanted: 0 }
     let lower = ZERO
@@ -78,15 +78,15 @@ export class Reconciler {
           this.skip(step, upper)
           break
         case 'fingerprint': {
-          const mine = this.ranges.fingerprint(lower, upper)
+          const mine = await this.ranges.fingerprint(lower, upper)
           if (equals(mine.fingerprint, range.fingerprint)) this.skip(step, upper)
-          else this.describe(lower, upper, mine.count, step.reply)
+          else await this.describe(lower, upper, mine.count, step.reply)
           break
         }
         case 'ids': {
           const theirs = new Set(range.ids.map(toHex))
           const mine = new Set<string>()
-          for (const id of this.ranges.ids(lower, upper, ALL)) {
+          for (const id of await this.ranges.ids(lower, upper, ALL)) {
             const prefix = toHex(id.subarray(0, ID_PREFIX_BYTES))
             mine.add(prefix)
             if (!theirs.has(prefix)) step.push.push(id)
@@ -102,7 +102,7 @@ export class Reconciler {
         }
         case 'want': {
           const wanted = new Set(range.ids.map(toHex))
-          for (const id of this.ranges.ids(lower, upper, ALL)) {
+          for (const id of await this.ranges.ids(lower, upper, ALL)) {
             if (wanted.has(toHex(id.subarray(0, ID_PREFIX_BYTES)))) step.push.push(id)
           }
           this.skip(step, upper)
@@ -118,15 +118,15 @@ export class Reconciler {
   }
 
   /** Describes the `count` entries of [lower, upper): their ids when few, else split fingerprints. */
-  private describe(lower: Bound, upper: Bound, count: number, out: Range[]): void {
+  private async describe(lower: Bound, upper: Bound, count: number, out: Range[]): Promise<void> {
     if (count <= this.idListThreshold) {
-      const ids = this.ranges.ids(lower, upper, this.idListThreshold).map((id) => id.subarray(0, ID_PREFIX_BYTES))
+      const ids = (await this.ranges.ids(lower, upper, this.idListThreshold)).map((id) => id.subarray(0, ID_PREFIX_BYTES))
       out.push({ upper, mode: 'ids', ids })
       return
     }
     let from = lower
-    for (const to of [...this.ranges.split(lower, upper, this.branching), upper]) {
-      out.push({ upper: to, mode: 'fingerprint', fingerprint: this.ranges.fingerprint(from, to).fingerprint })
+    for (const to of [...(await this.ranges.split(lower, upper, this.branching)), upper]) {
+      out.push({ upper: to, mode: 'fingerprint', fingerprint: (await this.ranges.fingerprint(from, to)).fingerprint })
       from = to
     }
   }

@@ -11,7 +11,6 @@
  * before the other side has proved it holds the group secret.
  */
 
-import { toHex } from '../codec/hex.ts'
 import type { GroupLog } from '../log/group-log.ts'
 import { ENTRIES_FRAME_BYTES, SYNC_VERSION, type SyncFrame } from './frames.ts'
 import { checkProof, membershipProof, newNonce, type ProofContext, syncTag } from './membership-proof.ts'
@@ -80,6 +79,7 @@ export class SyncSession {
     return [{ type: 'hello', version: SYNC_VERSION, tag: syncTag((this.log as GroupLog).syncKey), nonce: this.nonces.initiator }]
   }
 
+  /** The answers to one frame of the peer; frames are taken one at a time, each after the answer to the one before. */
   async receive(frame: SyncFrame): Promise<SyncFrame[]> {
     if (frame.type === 'refuse') {
       this.state = 'finished'
@@ -115,7 +115,7 @@ export class SyncSession {
     return [{ type: 'welcome', nonce: this.nonces.responder as Uint8Array, proof: membershipProof('responder', this.proofContext()) }]
   }
 
-  private onWelcome(frame: SyncFrame): SyncFrame[] {
+  private async onWelcome(frame: SyncFrame): Promise<SyncFrame[]> {
     if (frame.type !== 'welcome') throw new MalformedSyncFrameError(`expected welcome, got ${frame.type}`)
     this.nonces.responder = frame.nonce
     if (!checkProof('responder', this.proofContext(), frame.proof)) {
@@ -127,7 +127,7 @@ export class SyncSession {
     this.rounds++
     return [
       { type: 'proof', proof: membershipProof('initiator', this.proofContext()) },
-      { type: 'ranges', ranges: this.reconciler.initiate() }
+      { type: 'ranges', ranges: await this.reconciler.initiate() }
     ]
   }
 
@@ -148,13 +148,13 @@ export class SyncSession {
       case 'ranges': {
         if (this.localDone) throw new MalformedSyncFrameError('the peer sent ranges after reconciliation ended')
         this.rounds++
-        const step = (this.reconciler as Reconciler).receive(frame.ranges)
+        const step = await (this.reconciler as Reconciler).receive(frame.ranges)
         const out: SyncFrame[] = []
         if (step.reply.length > 0) {
           out.push({ type: 'ranges', ranges: step.reply })
           this.rounds++
         }
-        out.push(...this.push(step.push))
+        out.push(...(await this.push(step.push)))
         if (!step.needsAnswer) {
           this.localDone = true
           out.push({ type: 'done' })
@@ -194,14 +194,13 @@ export class SyncSession {
     }
   }
 
-  private push(ids: Uint8Array[]): SyncFrame[] {
+  /** The entries the peer lacks, read through the log, in frames of at most ENTRIES_FRAME_BYTES. */
+  private async push(ids: Uint8Array[]): Promise<SyncFrame[]> {
     if (ids.length === 0) return []
-    const log = this.log as GroupLog
     const frames: SyncFrame[] = [{ type: 'incoming', count: ids.length }]
     let batch: Uint8Array[] = []
     let size = 0
-    for (const id of ids) {
-      const bytes = log.get(toHex(id))?.bytes
+    for (const bytes of await (this.log as GroupLog).getEntries(ids)) {
       if (bytes === undefined) continue
       if (size + bytes.byteLength > ENTRIES_FRAME_BYTES && batch.length > 0) {
         frames.push({ type: 'entries', entries: batch })
