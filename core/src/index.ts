@@ -57,6 +57,7 @@ export { type EntryDraft, writeEntry } from './log/entry-writer.ts'
 export {
   type AddOptions,
   type AddResult,
+  type EntriesAdded,
   type EntrySource,
   type Equivocation,
   GroupLog,

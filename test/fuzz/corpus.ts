@@ -23,6 +23,7 @@ import {
 } from '@causette/core'
 import { nodeSignatures } from '@causette/node'
 import { encode } from 'cborg'
+import { entryBytes } from '../fixtures/entry-bytes.ts'
 
 export interface Corpus {
   entries: Uint8Array[]
@@ -54,7 +55,7 @@ export async function buildCorpus(): Promise<Corpus> {
   const a = await GroupLog.create({ name: 'Fuzzed group', key: keys[0], store: new MemoryStore(), signatures })
   const open = (key: DeviceKey) => GroupLog.open({ groupId: a.id, secret: a.secret, key, store: new MemoryStore(), signatures })
   const merge = async (from: GroupLog, to: GroupLog) => {
-    await to.add(from.entries().map((e) => e.bytes))
+    await to.add(await entryBytes(from))
   }
   // two more members, each with an invite, as the peers do it
   const joined: GroupLog[] = []
@@ -95,15 +96,10 @@ export async function buildCorpus(): Promise<Corpus> {
   // the partial replica (b) holds the history up to the role change, then writes on its own
   const partial = await open(keys[1])
   const upToRole = a.entries().findIndex((e) => e.op?.type === 'role') + 1
-  await partial.add(
-    a
-      .entries()
-      .slice(0, upToRole)
-      .map((e) => e.bytes)
-  )
+  await partial.add((await entryBytes(a)).slice(0, upToRole))
   for (let i = 0; i < 3; i++) await partial.append({ type: 'message', text: `only on the partial replica ${i}` })
 
-  const entries = a.entries().map((e) => e.bytes)
+  const entries = await entryBytes(a)
   entries.push(
     ...craftedEntries(
       a.entries().map((e) => e.id),
@@ -124,7 +120,7 @@ export async function buildCorpus(): Promise<Corpus> {
       partialKey: keys[1],
       writers: keys,
       full: entries.slice(0, a.size),
-      partial: partial.entries().map((e) => e.bytes),
+      partial: await entryBytes(partial),
       tag: syncTag(a.syncKey)
     }
   }
@@ -177,10 +173,7 @@ async function syncFrames(full: GroupLog, partial: GroupLog): Promise<Uint8Array
     encodeFrame({ type: 'incoming', count: 3 }),
     encodeFrame({
       type: 'entries',
-      entries: full
-        .entries()
-        .slice(0, 3)
-        .map((e) => e.bytes)
+      entries: (await entryBytes(full)).slice(0, 3)
     }),
     encodeFrame({ type: 'done' })
   ]

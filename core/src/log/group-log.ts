@@ -49,7 +49,7 @@ import { loadFromStore } from './store-loading.ts'
 
 export type { MemberInfo } from '../group/membership-state.ts'
 export type { Equivocation } from './author-chains.ts'
-export type { AddOptions, AddResult, EntrySource, GroupLogEvents, GroupLogInit, LogEntry, Rejection } from './log-entry.ts'
+export type { AddOptions, AddResult, EntriesAdded, EntrySource, GroupLogEvents, GroupLogInit, LogEntry, Rejection } from './log-entry.ts'
 
 export class GroupLog extends TypedEventEmitter<GroupLogEvents> {
   readonly id: Uint8Array
@@ -139,9 +139,9 @@ export class GroupLog extends TypedEventEmitter<GroupLogEvents> {
     return this.index.entries()
   }
 
-  /** The encodings of the entries with these ids, as gossip and sync send them; undefined where not held. */
-  async getEntries(ids: Uint8Array[]): Promise<Array<Uint8Array | undefined>> {
-    return ids.map((id) => this.index.get(toHex(id))?.bytes)
+  /** The encodings of the entries with these ids, as gossip and sync send them, read from the store; undefined where not held. */
+  getEntries(ids: Uint8Array[]): Promise<Array<Uint8Array | undefined>> {
+    return this.store.getEntries(this.id, ids)
   }
 
   /** Ids of the entries no other entry names as a parent, sorted bytewise. */
@@ -277,7 +277,7 @@ export class GroupLog extends TypedEventEmitter<GroupLogEvents> {
     const result: AddResult = { added: [], duplicates: 0, pending: 0, rejected: [], equivocations: [] }
     const node = this.commit(admission, entry, result)
     result.added.push(node)
-    this.announce(result, 'local')
+    this.announce(result, 'local', [entry.bytes])
     return node
   }
 
@@ -304,8 +304,9 @@ export class GroupLog extends TypedEventEmitter<GroupLogEvents> {
     return result
   }
 
-  private announce(result: AddResult, source: EntrySource): void {
-    if (result.added.length > 0) this.safeDispatchEvent('entries', { detail: { entries: result.added, source } })
+  private announce(result: AddResult, source: EntrySource, encodings?: Uint8Array[]): void {
+    if (result.added.length > 0)
+      this.safeDispatchEvent('entries', { detail: { entries: result.added, source, ...(encodings === undefined ? {} : { encodings }) } })
     for (const e of result.equivocations) this.safeDispatchEvent('equivocation', { detail: e })
   }
 
@@ -345,7 +346,7 @@ export class GroupLog extends TypedEventEmitter<GroupLogEvents> {
     const equivocation = this.index.insert(node, entry.parents.map(toHex))
     this.index.capTimes(node)
     if (equivocation !== undefined) result.equivocations.push(equivocation)
-    if (node.sealed) this.sealed.hold(node)
+    if (node.sealed) this.sealed.hold(node, entry.bytes)
     if (admission.membership !== undefined) this.membershipChanged(node, admission.membership)
     else if (node.op !== undefined) this.view.apply(node)
     return node
