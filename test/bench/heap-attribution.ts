@@ -83,7 +83,7 @@ export function logMemory(graph: HeapGraph): LogMemory {
   const logs = findAll(graph, (n) => graph.type(n) === 'object' && graph.name(n) === 'GroupLog')
   if (logs.length !== 1) throw new Error(`expected one GroupLog in the heap, found ${logs.length}`)
   const log = logs[0] as number
-  const entries = findAll(graph, (n) => isObject(graph, n) && graph.hasProperties(n, ['frontier', 'idHex', 'authorHex', 'shownTime']))
+  const entries = findAll(graph, (n) => isObject(graph, n) && graph.hasProperties(n, ['frontier', 'idHex', 'authorHex', 'epochHex']))
   const states = findAll(graph, (n) => isObject(graph, n) && graph.hasProperties(n, ['entry', 'text', 'mentions']))
   const stops = new Set([...entries, ...states, log])
   const owner = new Int32Array(graph.nodeCount).fill(-1)

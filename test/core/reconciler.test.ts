@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { compareOrder, OrderedRanges, Reconciler, type SyncItem, toHex } from '@causette/core'
+import { compareOrder, encodeFrame, OrderedRanges, type Range, Reconciler, type SyncItem, toHex } from '@causette/core'
+import { sha256 } from '@noble/hashes/sha2.js'
 import fc from 'fast-check'
 import { SeededRandom } from '../fixtures/random.ts'
 
@@ -89,6 +90,17 @@ describe('set reconciliation', () => {
     const outcome = await reconcile(all, [...all])
     assert.equal(outcome.rounds, 1)
     assert.equal(outcome.aPushed.size + outcome.bPushed.size, 0)
+  })
+
+  it('sends the very ranges frames peers of the previous version send, byte for byte', async () => {
+    // digests of the frames the array-indexing reconciler (before SyncRanges) made for this seeded pair of sets
+    const mine = universe(5000, new SeededRandom(21))
+    const theirs = mine.filter((_, i) => i % 97 !== 5)
+    const digest = (ranges: Range[]) => toHex(sha256(encodeFrame({ type: 'ranges', ranges })))
+    const first = await new Reconciler(new OrderedRanges(mine)).initiate()
+    const answer = await new Reconciler(new OrderedRanges(theirs)).receive(first)
+    assert.equal(digest(first), '8282db07d87cd1305b2cd667e2472edb547f19aa4013c4ad272d3e849336018e')
+    assert.equal(digest(answer.reply), '41e4bae99fc14be0bd78ee71f635978831e0a1a0c9e5808b7c25e2388cfdd8d2')
   })
 
   it('rejects ranges whose bounds do not rise', async () => {
