@@ -300,7 +300,7 @@ export class GroupLog extends TypedEventEmitter<GroupLogEvents> {
     for (const entry of batch.fresh) this.accept(entry, result, stillPending, accepted)
     result.pending = stillPending.size
     if (options.source !== 'store' && accepted.length > 0) await this.store.putEntries(this.id, accepted.map(storedEntryOf))
-    this.announce(result, options.source ?? 'import')
+    this.announce(result, options.source ?? 'import', options.source === 'local' ? accepted.map((e) => e.bytes) : undefined)
     return result
   }
 
