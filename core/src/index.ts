@@ -57,6 +57,7 @@ export { type EntryDraft, writeEntry } from './log/entry-writer.ts'
 export {
   type AddOptions,
   type AddResult,
+  type EntriesAdded,
   type EntrySource,
   type Equivocation,
   GroupLog,
@@ -78,11 +79,13 @@ export { SyncCascade } from './peer/sync-cascade.ts'
 export { type SyncScheduler, syncScheduler } from './peer/sync-scheduler.ts'
 export { MemoryStore } from './store/memory-store.ts'
 export { type GroupRecord, type ListEntriesOptions, type Store, type StoredEntry, storedEntryOf } from './store/store.ts'
-export { type Bound, INFINITY, minimalBound } from './sync/bounds.ts'
+export { type Bound, INFINITY, minimalBound, ZERO } from './sync/bounds.ts'
 export { FINGERPRINT_BYTES, FingerprintAccumulator } from './sync/fingerprint.ts'
 export { decodeFrame, encodeFrame, MAX_SYNC_FRAME_BYTES, type SyncFrame } from './sync/frames.ts'
 export { checkProof, membershipProof, newNonce, type ProofContext, syncTag } from './sync/membership-proof.ts'
-export { ID_PREFIX_BYTES, type Range, Reconciler, type ReconcilerOptions, type ReconcileStep, type SyncItem } from './sync/reconciler.ts'
+export { OrderedRanges, type SyncItem } from './sync/ordered-ranges.ts'
+export { ID_PREFIX_BYTES, type Range, Reconciler, type ReconcilerOptions, type ReconcileStep } from './sync/reconciler.ts'
 export * from './sync/sync-errors.ts'
+export type { RangeSummary, SyncRanges } from './sync/sync-ranges.ts'
 export { type SyncProgress, SyncSession, type SyncSessionInit } from './sync/sync-session.ts'
 export { runSyncSession, SYNC_PROTOCOL, type SyncStreamOptions, type SyncTraffic } from './sync/sync-stream.ts'

@@ -20,6 +20,7 @@ import {
 import type { GroupSummary, HistoryResponse, InviteResponse, StatusResponse } from '@causette/node'
 import { coalesceWrites, nodeSignatures, SqliteStore, wasmXChaCha } from '@causette/node'
 import { tcp } from '@libp2p/tcp'
+import { entryBytes, entryBytesOf } from '../fixtures/entry-bytes.ts'
 import { cli, DaemonProcess, eventually, tempDir } from '../node/fixtures/daemons.ts'
 import type { Benchmark, Metric } from './harness.ts'
 import { type CpuTime, cpuTime } from './process-cpu.ts'
@@ -204,7 +205,7 @@ const authorsFor = (messages: number) => Math.min(MAX_AUTHORS, Math.ceil(message
 async function moreMembers(writer: { peer: CausettePeer; log: GroupLog }, count: number): Promise<GroupLog[]> {
   const inviteIds: Uint8Array[] = []
   for (let i = 0; i < count; i++) inviteIds.push(await writer.log.invite())
-  const known = writer.log.entries().map((e) => e.bytes)
+  const known = await entryBytes(writer.log)
   const members: GroupLog[] = []
   for (const inviteId of inviteIds) {
     const member = await GroupLog.open({
@@ -216,12 +217,12 @@ async function moreMembers(writer: { peer: CausettePeer; log: GroupLog }, count:
       aead: wasmXChaCha
     })
     await member.add(known)
-    await writer.log.add([(await member.join(inviteId)).bytes])
+    await writer.log.add([await entryBytesOf(member, await member.join(inviteId))])
     members.push(member)
   }
   // messages go only under keys granted to members: one rekey grants every newcomer the group's key
   await writer.log.rekey()
-  const all = writer.log.entries().map((e) => e.bytes)
+  const all = await entryBytes(writer.log)
   for (const member of members) await member.add(all)
   const daemon = writer.peer.status(writer.log.idHex).connectedMembers[0]
   if (daemon === undefined) throw new Error('the writer is not connected to the daemon')
@@ -267,9 +268,11 @@ export async function ingest(measured: number, total: number, root: string): Pro
     await new Promise((resolve) => setTimeout(resolve, 2500))
 
     const counts = await api.countEntries(abort.signal)
-    const written = []
+    const written: Array<{ id: Uint8Array; bytes: Uint8Array }> = []
     for (let i = 0; i < total; i++) {
-      written.push(await (authors[i % authors.length] as GroupLog).append({ type: 'message', text: messageText(i) }))
+      const author = authors[i % authors.length] as GroupLog
+      const entry = await author.append({ type: 'message', text: messageText(i) })
+      written.push({ id: entry.id, bytes: await entryBytesOf(author, entry) })
       // writing 100,000 takes ~12 s: let this process answer its connections' pings meanwhile, or the
       // daemon drops the writer as dead and the first messages published go nowhere
       if (i % 500 === 499) await new Promise((resolve) => setImmediate(resolve))

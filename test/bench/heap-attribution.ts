@@ -1,7 +1,7 @@
 /**
  * Where an open GroupLog's memory goes, read from a heap snapshot: each
  * object is charged to the first part of the log that owns it, in a fixed
- * order (an entry's encoding, its ids, its decoded operation, its frontier,
+ * order (an entry's ids, its decoded operation, its frontier,
  * the entry object, then the index's maps, the view, the rest), so shared
  * objects are counted once, where the order first meets them. Also the
  * retained size (dominator tree) of the log's main fields, and self sizes
@@ -30,7 +30,6 @@ export interface LogMemory {
 
 /** Fields of LogEntry charged one by one, before the entry object itself. */
 const ENTRY_FIELDS: ReadonlyArray<[string, string]> = [
-  ['bytes', 'entry: encoding (bytes)'],
   ['id', 'entry: id (Uint8Array)'],
   ['idHex', 'entry: id (hex string)'],
   ['op', 'entry: decoded operation'],
@@ -84,7 +83,7 @@ export function logMemory(graph: HeapGraph): LogMemory {
   const logs = findAll(graph, (n) => graph.type(n) === 'object' && graph.name(n) === 'GroupLog')
   if (logs.length !== 1) throw new Error(`expected one GroupLog in the heap, found ${logs.length}`)
   const log = logs[0] as number
-  const entries = findAll(graph, (n) => isObject(graph, n) && graph.hasProperties(n, ['frontier', 'idHex', 'authorHex', 'bytes']))
+  const entries = findAll(graph, (n) => isObject(graph, n) && graph.hasProperties(n, ['frontier', 'idHex', 'authorHex', 'epochHex']))
   const states = findAll(graph, (n) => isObject(graph, n) && graph.hasProperties(n, ['entry', 'text', 'mentions']))
   const stops = new Set([...entries, ...states, log])
   const owner = new Int32Array(graph.nodeCount).fill(-1)

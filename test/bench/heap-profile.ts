@@ -5,9 +5,9 @@
  * realistic-group.ts) into a SQLite store, then, in a fresh process so
  * nothing of the writing is counted, opens it with GroupLog.open as the
  * daemon does and reports the time, the heap and RSS it took, a heap
- * snapshot charged part by part (heap-attribution.ts), and two checks by
- * difference: the heap freed by emptying the view, and by dropping each
- * entry's encoding. Figures go to docs and RESULTS.md, not here.
+ * snapshot charged part by part (heap-attribution.ts), and a check by
+ * difference: the heap freed by emptying the view. Figures go to docs and
+ * RESULTS.md, not here.
  */
 import { spawnSync } from 'node:child_process'
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
@@ -113,12 +113,8 @@ async function measure(dir: string): Promise<void> {
   }
 
   const viewFreed = freed(() => log.view.reset())
-  const bytesFreed = freed(() => {
-    for (const entry of log.entries()) (entry as { bytes?: Uint8Array }).bytes = undefined
-  })
   console.log('\nby difference (heapUsed + arrayBuffers freed):')
   console.log(`- emptying the view: ${Math.round(viewFreed / n)} B/entry`)
-  console.log(`- dropping every entry's encoding: ${Math.round(bytesFreed / n)} B/entry`)
   await store.close()
 }
 

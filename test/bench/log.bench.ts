@@ -8,6 +8,7 @@
  */
 import { type DeviceKey, decodeEntry, GroupLog, GroupView, generateDeviceKey, MemoryStore, storedEntryOf, toHex } from '@causette/core'
 import { nodeSignatures, wasmXChaCha } from '@causette/node'
+import { entryBytes } from '../fixtures/entry-bytes.ts'
 import type { BenchContext, Benchmark, Metric } from './harness.ts'
 import { messageText, syntheticLog } from './synthetic-log.ts'
 
@@ -70,7 +71,7 @@ async function measure(ctx: BenchContext): Promise<Metric[]> {
   const store = new MemoryStore()
   await store.putEntries(
     genesis.id,
-    reader.entries().map((e) => storedEntryOf(decodeEntry(e.bytes)))
+    (await entryBytes(reader)).map((bytes) => storedEntryOf(decodeEntry(bytes)))
   )
   const storeSeconds = (performance.now() - start) / 1000
   start = performance.now()

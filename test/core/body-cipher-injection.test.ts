@@ -8,6 +8,7 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { CausettePeer, type DeviceKey, GroupLog, MemoryStore, nobleXChaCha, type XChaChaAead } from '@causette/core'
 import { memory } from '@libp2p/memory'
+import { entryBytes } from '../fixtures/entry-bytes.ts'
 import { freshDeviceKeys, signatures } from '../fixtures/replicas.ts'
 
 /** Noble's cipher, counting the bodies it seals and opens. */
@@ -47,7 +48,7 @@ describe('the injected body cipher', () => {
 
     // a log of Alice's device on core's default cipher (another of her apps, say) reads what her peer's wrote
     const reader = await GroupLog.open({ groupId: group.id, secret: group.secret, key: aliceKey, store: new MemoryStore(), signatures })
-    const added = await reader.add(group.entries().map((e) => e.bytes))
+    const added = await reader.add(await entryBytes(group))
     assert.deepEqual(added.rejected, [])
     assert.deepEqual(texts(reader), ['Sunday at 10?'])
 
@@ -55,7 +56,7 @@ describe('the injected body cipher', () => {
     const bobs = countingAead()
     const bob = await peerWith(bobKey, bobs)
     const joined = await bob.joinGroup(group.id, group.secret, 'Climbing')
-    await joined.add(group.entries().map((e) => e.bytes))
+    await joined.add(await entryBytes(group))
     assert.ok(bobs.opens >= 2, `Bob's cipher opened the membership bodies (${bobs.opens} opens)`)
     assert.equal(bobs.seals, 0)
 

@@ -2,8 +2,9 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { type GroupLog, type Message, type Operation, toHex } from '@causette/core'
 import fc from 'fast-check'
+import { entryBytes } from '../fixtures/entry-bytes.ts'
 import { SeededRandom } from '../fixtures/random.ts'
-import { encodedEntries, merge, openReplica, type Replica, replicas } from '../fixtures/replicas.ts'
+import { merge, openReplica, type Replica, replicas } from '../fixtures/replicas.ts'
 
 const WRITERS = 3
 const EMOJI = ['👍', '❤️', '😂']
@@ -36,7 +37,7 @@ async function play(script: Action[]): Promise<{ writers: Replica[]; all: Uint8A
     else if (op !== undefined) await w.log.append(op)
   }
   const all = new Map<string, Uint8Array>()
-  for (const w of writers) for (const bytes of encodedEntries(w)) all.set(toHex(bytes), bytes)
+  for (const w of writers) for (const bytes of await entryBytes(w.log)) all.set(toHex(bytes), bytes)
   return { writers, all: [...all.values()] }
 }
 

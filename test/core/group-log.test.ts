@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { decodeEntry, GroupLog, MemoryStore, toHex } from '@causette/core'
 import { craftEntry } from '../fixtures/crafted-entry.ts'
+import { entryBytes, entryBytesOf } from '../fixtures/entry-bytes.ts'
 import { merge, openReplica, type Replica, replicas, signatures } from '../fixtures/replicas.ts'
 
 describe('group log', () => {
@@ -12,10 +13,10 @@ describe('group log', () => {
     await merge(a, b)
     const first = await a.log.append({ type: 'message', text: 'one' })
     const second = await a.log.append({ type: 'message', text: 'two' })
-    const early = await b.log.add([second.bytes])
+    const early = await b.log.add([await entryBytesOf(a.log, second)])
     assert.deepEqual({ added: early.added.length, pending: early.pending }, { added: 0, pending: 1 })
     assert.deepEqual(b.log.missing().map(toHex), [first.idHex], 'it asks for the parent it lacks')
-    const late = await b.log.add([first.bytes])
+    const late = await b.log.add([await entryBytesOf(a.log, first)])
     assert.equal(late.added.length, 2)
     assert.equal(b.log.pendingCount, 0)
     assert.deepEqual(
@@ -27,7 +28,7 @@ describe('group log', () => {
   it('counts duplicates without applying them twice', async () => {
     const [a, b] = (await replicas(2)) as [Replica, Replica]
     await a.log.append({ type: 'message', text: 'once' })
-    const bytes = a.log.entries().map((e) => e.bytes)
+    const bytes = await entryBytes(a.log)
     await b.log.add(bytes)
     const again = await b.log.add([...bytes, ...bytes])
     assert.deepEqual({ added: again.added.length, duplicates: again.duplicates }, { added: 0, duplicates: bytes.length * 2 })
@@ -45,7 +46,7 @@ describe('group log', () => {
     assert.equal(a.log.heads().length, 2, 'two concurrent heads')
     assert.deepEqual(a.log.heads(), b.log.heads())
     const joined = await a.log.append({ type: 'message', text: 'after both' })
-    const parents = decodeEntry(joined.bytes).parents.map((p) => a.log.get(toHex(p))?.clock as number)
+    const parents = decodeEntry(await entryBytesOf(a.log, joined)).parents.map((p) => a.log.get(toHex(p))?.clock as number)
     assert.equal(parents.length, 2, 'the next entry names both heads')
     assert.equal(joined.clock, 1 + Math.max(...parents))
     await merge(a, b)

@@ -13,6 +13,7 @@ import {
   toHex
 } from '@causette/core'
 import { encode } from 'cborg'
+import { entryBytes, entryBytesOf } from '../fixtures/entry-bytes.ts'
 import {
   connect,
   connectAll,
@@ -130,12 +131,12 @@ describe('hostile peers: forged, foreign and outsiders’ entries', () => {
     const foreign = await elsewhere.append({ type: 'message', text: 'from another group' })
     const before = honest.map((p) => shown(p, groupId))
     const seen = honest.map(rejections)
-    await mallory.gossip(foreign.bytes)
-    await mallory.gossip(elsewhere.entries()[0]?.bytes as Uint8Array)
+    await mallory.gossip(await entryBytesOf(elsewhere, foreign))
+    await mallory.gossip((await entryBytes(elsewhere))[0] as Uint8Array)
     await waitFor(() => seen.every((s) => s.filter((e) => e.name === 'WrongGroupError').length === 2), 'both honest peers to reject both entries')
     const failed = syncFailures(bob)
     const raw = await handshake(malloryPeer, bob, mallory.log)
-    await raw.send({ type: 'entries', entries: elsewhere.entries().map((e) => e.bytes) })
+    await raw.send({ type: 'entries', entries: await entryBytes(elsewhere) })
     await waitFor(() => failed.some((e) => e.name === 'InvalidSyncEntriesError' && /WrongGroupError/.test(e.message)), 'bob to end the sync')
     assert.deepEqual(
       honest.map((p) => shown(p, groupId)),
@@ -214,9 +215,7 @@ describe('hostile peers: equivocation and replays', () => {
       () => logOf(bob, groupId).size === logOf(alice, groupId).size && logOf(bob, groupId).size === mallory.log.size,
       'everyone to hold everything'
     )
-    const everything = logOf(alice, groupId)
-      .entries()
-      .map((e) => e.bytes)
+    const everything = await entryBytes(logOf(alice, groupId))
     const expected = shown(bob, groupId)
     let replayed = 0
     const replay = async (target: TestPeer) => {
@@ -340,7 +339,7 @@ describe('hostile peers: sizes, frames and streams', () => {
   it('ends a sync on each malformed frame with a named error and keeps syncing with honest peers', async () => {
     const { alice, bob, malloryPeer, mallory, groupId } = await meeting()
     const failed = syncFailures(alice)
-    const entriesFrame = encode([7, [logOf(alice, groupId).entries()[0]?.bytes]])
+    const entriesFrame = encode([7, [(await entryBytes(logOf(alice, groupId)))[0]]])
     const cases: Array<[string, (raw: Awaited<ReturnType<typeof handshake>>) => Promise<void>, boolean]> = [
       ['bytes that are not CBOR', (raw) => raw.sendBytes(new Uint8Array([0xff, 0x00, 0x13, 0x37])), true],
       ['an entries frame cut short', (raw) => raw.sendBytes(entriesFrame.subarray(0, entriesFrame.byteLength - 5)), true],

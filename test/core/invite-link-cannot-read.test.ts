@@ -26,6 +26,7 @@ import {
   toHex
 } from '@causette/core'
 import { craftEntry } from '../fixtures/crafted-entry.ts'
+import { entryBytes } from '../fixtures/entry-bytes.ts'
 import { connect, logOf, shareGroup, startPeers, stopAll, type TestPeer, waitFor } from '../fixtures/peers.ts'
 
 const running: TestPeer[][] = []
@@ -105,8 +106,9 @@ describe('an invite link cannot read', () => {
     assert.equal(stolen.isMember(), false)
     const firstKey = firstEpochKey(expired.secret)
     let messages = 0
-    for (const e of stolen.entries()) {
-      const entry = decodeEntry(e.bytes)
+    const encodings = await entryBytes(stolen)
+    for (const [i, e] of stolen.entries().entries()) {
+      const entry = decodeEntry(encodings[i] as Uint8Array)
       assert.equal(toHex(entry.group), e.idHex === groupId ? '' : groupId, 'she decodes every entry')
       if (e.op !== undefined) {
         assert.ok(MEMBERSHIP_TYPES.has(e.op.type), `she reads only membership operations, not a ${e.op.type}`)

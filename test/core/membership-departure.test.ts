@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { epochIdOf, type GroupLog, type LogEntry, toHex } from '@causette/core'
+import { entryBytes } from '../fixtures/entry-bytes.ts'
 import { merge, type Replica, replicas } from '../fixtures/replicas.ts'
 
 const hex = (r: Replica) => toHex(r.key.publicKey)
@@ -20,7 +21,7 @@ async function concurrentRekeyAndDeparture(how: 'removed' | 'left') {
   for (let i = 0; i < 4; i++) await c.log.append({ type: 'message', text: `C ${i}` })
   const e = await c.log.rekey()
   assert.deepEqual(e.frontier.state.epochs.at(-1)?.recipients, [hex(a), hex(c)].sort(), 'E is granted to A and C only')
-  const upToE = c.log.entries().map((x) => x.bytes)
+  const upToE = await entryBytes(c.log)
   // C sees D's join (not yet its departure) and rekeys for everyone it knows: the history carries E
   await merge(d, c)
   const k = await c.log.rekey()

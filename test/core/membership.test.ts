@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { decodeEntry, type GroupLog, grantEpochKey, type LogEntry, memberKeyPair, newEpochKey, sealHistory, toHex } from '@causette/core'
+import { decodeEntry, type GroupLog, grantEpochKey, memberKeyPair, newEpochKey, sealHistory, toHex } from '@causette/core'
 import { craftEntry } from '../fixtures/crafted-entry.ts'
+import { entryBytes } from '../fixtures/entry-bytes.ts'
 import { joinReplica, merge, openReplica, type Replica, replicas, signatures } from '../fixtures/replicas.ts'
 
 const hex = (r: Replica) => toHex(r.key.publicKey)
@@ -242,6 +243,6 @@ describe('membership', () => {
   it('derives a device’s X25519 key from its device key, the same every time', async () => {
     const [a] = (await replicas(1)) as [Replica]
     assert.deepEqual(memberKeyPair(a.key).publicKey, memberKeyPair(a.key).publicKey)
-    assert.equal(decodeEntry((a.log.entries()[0] as LogEntry).bytes).author.byteLength, 32)
+    assert.equal(decodeEntry((await entryBytes(a.log))[0] as Uint8Array).author.byteLength, 32)
   })
 })

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { after, describe, it } from 'node:test'
 import { generateGroupSecret, newNonce, SYNC_PROTOCOL, syncTag } from '@causette/core'
+import { entryBytesOf } from '../fixtures/entry-bytes.ts'
 import { connect, logOf, shareGroup, startPeers, stopAll, type TestPeer, waitFor, waitForJoins, waitForMembers } from '../fixtures/peers.ts'
 import { handshake, rawSync } from './hostile/raw-sync.ts'
 
@@ -96,7 +97,7 @@ describe('sync with hostile members', () => {
     const raw = await handshake(mallory, a, logOf(a, groupId))
     const before = logOf(a, groupId).size
     await raw.send({ type: 'incoming', count: 1 })
-    await raw.send({ type: 'entries', entries: [foreign.bytes] })
+    await raw.send({ type: 'entries', entries: [await entryBytesOf(other, foreign)] })
     await waitFor(() => seen.some((e) => e.name === 'InvalidSyncEntriesError' && /WrongGroupError/.test(e.message)), 'a to reject the entries')
     assert.equal(logOf(a, groupId).size, before)
     await stillWorks(a, b, groupId, 'after foreign entries')

@@ -15,6 +15,7 @@ import {
   inviteWebLink,
   MemoryStore,
   type Operation,
+  OrderedRanges,
   Reconciler,
   type Signatures,
   syncTag,
@@ -22,6 +23,7 @@ import {
 } from '@causette/core'
 import { nodeSignatures } from '@causette/node'
 import { encode } from 'cborg'
+import { entryBytes } from '../fixtures/entry-bytes.ts'
 
 export interface Corpus {
   entries: Uint8Array[]
@@ -53,7 +55,7 @@ export async function buildCorpus(): Promise<Corpus> {
   const a = await GroupLog.create({ name: 'Fuzzed group', key: keys[0], store: new MemoryStore(), signatures })
   const open = (key: DeviceKey) => GroupLog.open({ groupId: a.id, secret: a.secret, key, store: new MemoryStore(), signatures })
   const merge = async (from: GroupLog, to: GroupLog) => {
-    await to.add(from.entries().map((e) => e.bytes))
+    await to.add(await entryBytes(from))
   }
   // two more members, each with an invite, as the peers do it
   const joined: GroupLog[] = []
@@ -94,15 +96,10 @@ export async function buildCorpus(): Promise<Corpus> {
   // the partial replica (b) holds the history up to the role change, then writes on its own
   const partial = await open(keys[1])
   const upToRole = a.entries().findIndex((e) => e.op?.type === 'role') + 1
-  await partial.add(
-    a
-      .entries()
-      .slice(0, upToRole)
-      .map((e) => e.bytes)
-  )
+  await partial.add((await entryBytes(a)).slice(0, upToRole))
   for (let i = 0; i < 3; i++) await partial.append({ type: 'message', text: `only on the partial replica ${i}` })
 
-  const entries = a.entries().map((e) => e.bytes)
+  const entries = await entryBytes(a)
   entries.push(
     ...craftedEntries(
       a.entries().map((e) => e.id),
@@ -113,7 +110,7 @@ export async function buildCorpus(): Promise<Corpus> {
   return {
     entries,
     operations: [...ops, encodeOperation({ type: 'leave' }), encode({ type: 'poll', question: 'an operation from a newer client' })],
-    frames: syncFrames(a, partial),
+    frames: await syncFrames(a, partial),
     invites: inviteLinks(a, keys[0]),
     group: {
       groupId: a.id,
@@ -123,7 +120,7 @@ export async function buildCorpus(): Promise<Corpus> {
       partialKey: keys[1],
       writers: keys,
       full: entries.slice(0, a.size),
-      partial: partial.entries().map((e) => e.bytes),
+      partial: await entryBytes(partial),
       tag: syncTag(a.syncKey)
     }
   }
@@ -159,11 +156,11 @@ function craftedEntries(ids: Uint8Array[], author: Uint8Array): Uint8Array[] {
   ]
 }
 
-function syncFrames(full: GroupLog, partial: GroupLog): Uint8Array[] {
-  const ranges = new Reconciler(full.entries()).initiate()
-  const answer = new Reconciler(partial.entries()).receive(ranges)
-  const ids = new Reconciler(full.entries(), { idListThreshold: 1000 }).initiate()
-  const wants = new Reconciler(partial.entries()).receive(ids)
+async function syncFrames(full: GroupLog, partial: GroupLog): Promise<Uint8Array[]> {
+  const ranges = await new Reconciler(new OrderedRanges(full.entries())).initiate()
+  const answer = await new Reconciler(new OrderedRanges(partial.entries())).receive(ranges)
+  const ids = await new Reconciler(new OrderedRanges(full.entries()), { idListThreshold: 1000 }).initiate()
+  const wants = await new Reconciler(new OrderedRanges(partial.entries())).receive(ids)
   return [
     encodeFrame({ type: 'hello', version: 1, tag: syncTag(full.syncKey), nonce: new Uint8Array(32).fill(1) }),
     encodeFrame({ type: 'welcome', nonce: new Uint8Array(32).fill(2), proof: new Uint8Array(32).fill(3) }),
@@ -176,10 +173,7 @@ function syncFrames(full: GroupLog, partial: GroupLog): Uint8Array[] {
     encodeFrame({ type: 'incoming', count: 3 }),
     encodeFrame({
       type: 'entries',
-      entries: full
-        .entries()
-        .slice(0, 3)
-        .map((e) => e.bytes)
+      entries: (await entryBytes(full)).slice(0, 3)
     }),
     encodeFrame({ type: 'done' })
   ]

@@ -14,6 +14,7 @@ import {
   encodeFrame,
   GroupLog,
   MemoryStore,
+  OrderedRanges,
   type Range,
   Reconciler,
   type SyncFrame,
@@ -79,15 +80,15 @@ export async function reconcilerTarget(corpus: Corpus): Promise<FuzzTarget<Range
     decoder: 'Reconciler.receive',
     allowed: ['MalformedSyncFrameError'],
     arbitrary: fc.oneof(rangesArbitrary(corpus.group), decodedRanges),
-    run(ranges) {
-      const step = new Reconciler(items).receive(ranges)
+    async run(ranges) {
+      const step = await new Reconciler(new OrderedRanges(items)).receive(ranges)
       // the reply must be one the other side accepts: bounds strictly rising
       for (let i = 1; i < step.reply.length; i++) {
         assert.ok(compareBound((step.reply[i - 1] as Range).upper, (step.reply[i] as Range).upper) < 0, 'the reply has bounds out of order')
       }
-      for (const item of step.push) assert.ok(log.get(item.idHex) !== undefined, 'the reconciler offers an entry it does not hold')
-      for (let i = 1; i < step.push.length; i++)
-        assert.ok(compareOrder(step.push[i - 1] as never, step.push[i] as never) < 0, 'pushes repeat or go back')
+      const pushed = step.push.map((id) => log.get(toHex(id)))
+      for (const entry of pushed) assert.ok(entry !== undefined, 'the reconciler offers an entry it does not hold')
+      for (let i = 1; i < pushed.length; i++) assert.ok(compareOrder(pushed[i - 1] as never, pushed[i] as never) < 0, 'pushes repeat or go back')
     }
   }
 }

@@ -8,8 +8,9 @@ import assert from 'node:assert/strict'
 import { join } from 'node:path'
 import { DatabaseSync } from 'node:sqlite'
 import { describe, it } from 'node:test'
-import { type DeviceKey, GroupLog, type LogEntry, toHex } from '@causette/core'
+import { type DeviceKey, GroupLog, toHex } from '@causette/core'
 import { MessageIndex, MessageIndexer, SqliteStore, searchQuery, WORDS_AT_ONCE } from '@causette/node'
+import { entryBytes, entryBytesOf } from '../fixtures/entry-bytes.ts'
 import { deviceKeys, merge, replicas, signatures } from '../fixtures/replicas.ts'
 import { eventually, tempDir } from './fixtures/daemons.ts'
 
@@ -76,8 +77,8 @@ describe('message index', () => {
       try {
         const replica = await GroupLog.open({ groupId: log.id, secret: log.secret, key: otherKey, store: otherStore, signatures })
         const inviteId = await log.invite()
-        await replica.add(log.entries().map((e) => e.bytes))
-        await log.add([(await replica.join(inviteId)).bytes])
+        await replica.add(await entryBytes(log))
+        await log.add([await entryBytesOf(replica, await replica.join(inviteId))])
         // the member who sees the join grants the newcomer the key (with the earlier ones), as its rekey scheduler does
         await log.rekey()
         const late = await log.append({ type: 'message', text: 'Rope length 60 m' })
@@ -85,10 +86,13 @@ describe('message index', () => {
         const replicaIndex = new MessageIndex(otherStore)
         const replicaIndexer = new MessageIndexer(replicaIndex)
         replica.addEventListener('entries', (evt) => replicaIndexer.apply(replica, evt.detail.entries))
-        const all = log.entries().map((e) => e.bytes)
-        const editBytes = (log.get(edit.idHex) as LogEntry).bytes
-        const lateBytes = (log.get(late.idHex) as LogEntry).bytes
-        await replica.add(all.filter((b) => b !== editBytes && b !== lateBytes))
+        const [editBytes, lateBytes] = (await entryBytes(log, [edit, late])) as [Uint8Array, Uint8Array]
+        await replica.add(
+          await entryBytes(
+            log,
+            log.entries().filter((e) => e !== edit && e !== late)
+          )
+        )
         await replica.add([editBytes])
         await replica.add([lateBytes])
         replicaIndexer.flush()

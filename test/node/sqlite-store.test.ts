@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url'
 import { type DeviceKey, decodeEntry, fromHex, GroupLog, MemoryStore, type Store, type StoredEntry, storedEntryOf, toHex } from '@causette/core'
 import { SqliteStore } from '@causette/node'
 import { runStoreConformance } from '../core/store-conformance.ts'
+import { entryBytes } from '../fixtures/entry-bytes.ts'
 import { SeededRandom } from '../fixtures/random.ts'
 import { deviceKeys, signatures } from '../fixtures/replicas.ts'
 
@@ -122,8 +123,8 @@ async function sampleGroup(store: Store, messages: number): Promise<GroupLog> {
   return log
 }
 
-function storedOf(log: GroupLog): StoredEntry[] {
-  return log.entries().map((e) => storedEntryOf(decodeEntry(e.bytes)))
+async function storedOf(log: GroupLog): Promise<StoredEntry[]> {
+  return (await entryBytes(log)).map((bytes) => storedEntryOf(decodeEntry(bytes)))
 }
 
 /** Rounds of a writer appending until SIGKILL; every entry it printed as acknowledged must be in the file after. */
@@ -209,7 +210,7 @@ describe('SQLite store', () => {
     const store = await SqliteStore.open(home.path)
     try {
       const source = await sampleGroup(new MemoryStore(), 5)
-      const stored = storedOf(source)
+      const stored = await storedOf(source)
       await store.putEntries(source.id, stored)
       await store.putEntries(source.id, [stored[0] as StoredEntry, stored[2] as StoredEntry])
       assert.deepEqual(await store.heads(source.id), source.heads())
@@ -226,7 +227,7 @@ describe('SQLite store', () => {
     const store = await SqliteStore.open(home.path)
     try {
       const source = await sampleGroup(new MemoryStore(), 3)
-      const [genesis, first, second] = storedOf(source) as [StoredEntry, StoredEntry, StoredEntry]
+      const [genesis, first, second] = (await storedOf(source)) as [StoredEntry, StoredEntry, StoredEntry]
       // a seq that is not a number fails inside the transaction, after two good entries
       const broken = { ...second, seq: 'three' as unknown as number }
       await assert.rejects(store.putEntries(source.id, [genesis, first, broken]))
@@ -284,7 +285,7 @@ describe('SQLite store', () => {
     const home = await tempHome()
     try {
       const source = await sampleGroup(new MemoryStore(), 4)
-      const [genesis, ...rest] = storedOf(source) as [StoredEntry, ...StoredEntry[]]
+      const [genesis, ...rest] = (await storedOf(source)) as [StoredEntry, ...StoredEntry[]]
       const [ownKey] = (await deviceKeys(2)).slice(1) as [DeviceKey]
       let store = await SqliteStore.open(home.path)
       store.setDurableAuthor(ownKey.publicKey)

@@ -10,12 +10,14 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { decodeEntry, type Entry, generateDeviceKey, signedBytesOf, verifyBatch } from '@causette/core'
 import { WorkerSignatures } from '@causette/node'
+import { entryBytesOf } from '../fixtures/entry-bytes.ts'
 import { type Replica, replicas } from '../fixtures/replicas.ts'
 
 async function chain(length: number): Promise<Entry[]> {
   const [writer] = (await replicas(1)) as [Replica]
   const out: Entry[] = []
-  for (let i = 0; i < length; i++) out.push(decodeEntry((await writer.log.append({ type: 'message', text: `pitch ${i}` })).bytes))
+  for (let i = 0; i < length; i++)
+    out.push(decodeEntry(await entryBytesOf(writer.log, await writer.log.append({ type: 'message', text: `pitch ${i}` }))))
   return out
 }
 

@@ -21,10 +21,11 @@
  *   1475, 426).
  */
 import { decodeEntry, type GroupLog, type LogEntry, type MembershipState, toHex } from '@causette/core'
+import { entryBytesOf } from '../fixtures/entry-bytes.ts'
 import { holders, membersOf } from './convergence-check.ts'
 import type { SimPeer } from './sim-peer.ts'
 
-export function membershipProblems(peers: readonly SimPeer[], forgedIds: readonly string[]): string[] {
+export async function membershipProblems(peers: readonly SimPeer[], forgedIds: readonly string[]): Promise<string[]> {
   const problems: string[] = []
   const holding = holders(peers)
   const reference = (holding[0] as SimPeer).runningLog
@@ -51,7 +52,7 @@ export function membershipProblems(peers: readonly SimPeer[], forgedIds: readonl
     const peer = peers.find((p) => toHex(p.key.publicKey) === keyHex)
     const name = peer?.name ?? keyHex.slice(0, 8)
     const departure = gone.at.idHex
-    const seen = ancestors(reference, departure)
+    const seen = await ancestors(reference, departure)
     for (const e of reference.entries()) {
       // (a leave is in its own frontier: it is the departure)
       const afterDeparture = e.idHex !== departure && e.frontier.has(departure)
@@ -107,12 +108,12 @@ function readableBy(state: MembershipState, keyHex: string): Set<string> {
 }
 
 /** Ids of an entry and all it descends from (its causal past), by the parents each names. */
-function ancestors(log: GroupLog, idHex: string): Set<string> {
+async function ancestors(log: GroupLog, idHex: string): Promise<Set<string>> {
   const seen = new Set<string>([idHex])
   const work = [idHex]
   while (work.length > 0) {
     const e = log.get(work.pop() as string) as LogEntry
-    for (const parent of decodeEntry(e.bytes).parents) {
+    for (const parent of decodeEntry(await entryBytesOf(log, e)).parents) {
       const p = toHex(parent)
       if (!seen.has(p)) {
         seen.add(p)

@@ -39,7 +39,7 @@ export interface MembershipWorld {
   group: { id: Uint8Array; secret: Uint8Array }
   problem(text: string): void
   /** Records an acknowledged write and gossips it. */
-  acknowledge(peer: SimPeer, entry: LogEntry, kind: string): void
+  acknowledge(peer: SimPeer, entry: LogEntry, kind: string): Promise<void>
   /** Puts a peer that just started on the network (links, anti-entropy). */
   goOnline(peer: SimPeer): void
   /** A sync from one peer to another, as dialling the inviter does. */
@@ -151,7 +151,7 @@ export class SimMembership {
       const entry = await log.join(inviteId)
       invitee.joined = true
       this.counts.joins++
-      this.world.acknowledge(invitee, entry, 'join')
+      await this.world.acknowledge(invitee, entry, 'join')
     } catch (err) {
       this.world.problem(`${invitee.name} could not join with a usable invite: ${(err as Error).name}: ${(err as Error).message}`)
     }
@@ -216,7 +216,7 @@ export class SimMembership {
       if (peer.incarnation !== incarnation) return this.considerRekey(peer)
       if (peer.log === undefined || !shouldRekey(peer.log)) return
       try {
-        this.world.acknowledge(peer, await peer.log.rekey(), 'rekey (automatic)')
+        await this.world.acknowledge(peer, await peer.log.rekey(), 'rekey (automatic)')
         this.counts.autoRekeys++
       } catch (err) {
         this.world.problem(`${peer.name} failed to rekey: ${(err as Error).name}: ${(err as Error).message}`)

@@ -14,6 +14,7 @@
  *   their logs.
  */
 import { GroupLog, generateDeviceKey, MEMBERSHIP_TYPES, MemoryStore, type Signatures, toHex } from '@causette/core'
+import { entryBytes } from '../fixtures/entry-bytes.ts'
 import { holders } from './convergence-check.ts'
 import type { SimPeer } from './sim-peer.ts'
 
@@ -31,7 +32,7 @@ export async function secretHolderProblems(
     store: new MemoryStore(),
     signatures
   })
-  const result = await eavesdropper.add(reference.entries().map((e) => e.bytes))
+  const result = await eavesdropper.add(await entryBytes(reference))
   if (eavesdropper.size !== reference.size) {
     const why = result.rejected[0] === undefined ? '' : ` (${result.rejected[0].error.name}: ${result.rejected[0].error.message})`
     problems.push(`a device holding only the secret admitted ${eavesdropper.size} of the ${reference.size} entries${why}`)

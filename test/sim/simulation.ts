@@ -13,6 +13,7 @@
 import { createHash } from 'node:crypto'
 import { type LogEntry, type Signatures, toHex } from '@causette/core'
 import { nodeSignatures } from '@causette/node'
+import { entryBytes, entryBytesOf } from '../fixtures/entry-bytes.ts'
 import { SeededRandom } from '../fixtures/random.ts'
 import { type Acknowledged, convergenceProblems, logsAgree } from './convergence-check.ts'
 import { seededDeviceKey, seedRandomValues } from './deterministic-random.ts'
@@ -145,17 +146,17 @@ async function simulate(config: SimConfig): Promise<SimReport> {
   for (const p of peers.slice(1, insiders)) {
     const inviteId = await group.invite()
     const log = await p.joinGroup(group.id, group.secret)
-    await log.add(group.entries().map((e) => e.bytes))
+    await log.add(await entryBytes(group))
     await log.join(inviteId)
-    await group.add(log.entries().map((e) => e.bytes))
+    await group.add(await entryBytes(log))
   }
   // the invites and joins are acknowledged writes like any other
   for (const e of group.entries().slice(1)) acknowledged.set(e.idHex, { kind: e.op?.type ?? 'sealed', author: 'setup', isMessage: false })
-  const acknowledge = (peer: SimPeer, entry: LogEntry, kind: string) => {
+  const acknowledge = async (peer: SimPeer, entry: LogEntry, kind: string) => {
     const isMessage = entry.op?.type === 'message'
     acknowledged.set(entry.idHex, { kind, author: peer.name, isMessage })
     if (isMessage) peer.ownMessages.push(entry.id)
-    publish(peer.index, entry.bytes)
+    publish(peer.index, await entryBytesOf(peer.runningLog, entry))
   }
   const goOnline = (p: SimPeer) => {
     network.setOnline(p.index, true)
@@ -194,10 +195,10 @@ async function simulate(config: SimConfig): Promise<SimReport> {
       const entry = w.op !== undefined ? await log.append(w.op) : await (w.action as NonNullable<typeof w.action>)(log)
       written++
       // a message with no usable epoch is preceded by the rekey append writes first: acknowledged too
-      for (let seq = seqBefore + 1; seq < entry.seq; seq++) acknowledge(writer, lastOwn(log, me, seq) as LogEntry, 'rekey (before a write)')
+      for (let seq = seqBefore + 1; seq < entry.seq; seq++) await acknowledge(writer, lastOwn(log, me, seq) as LogEntry, 'rekey (before a write)')
       if (w.refused === true) problem(`${writer.name}, not an admin, was let remove a member or change a role`)
       membership.count(w.kind)
-      acknowledge(writer, entry, w.kind)
+      await acknowledge(writer, entry, w.kind)
     } catch (err) {
       if (w.refused === true && (err as Error).name === 'AdminOnlyError') {
         written++
@@ -264,7 +265,7 @@ async function simulate(config: SimConfig): Promise<SimReport> {
   const healedAt = queue.now
   await queue.run(healedAt + SETTLE_MS, MAX_EVENTS, () => stop() || (sync.idle && membership.idle && logsAgree(peers)))
   if (problems.length === 0) problems.push(...convergenceProblems(peers, acknowledged))
-  if (problems.length === 0) problems.push(...membershipProblems(peers, membership.forgedIds))
+  if (problems.length === 0) problems.push(...(await membershipProblems(peers, membership.forgedIds)))
   if (problems.length === 0) problems.push(...(await secretHolderProblems(peers, group, signatures)))
 
   const counts = network.counts

@@ -51,8 +51,7 @@ export function admit(entry: Entry, idHex: string, ctx: AdmissionContext): Admis
     seq: entry.seq,
     clock: entry.clock,
     time: entry.time,
-    shownTime: entry.time,
-    bytes: compact(entry.bytes)
+    shownTime: entry.time
   }
 
   if (entry.group.byteLength === 0) {
@@ -124,9 +123,4 @@ function internAuthor(hex: string): string {
   if (authors.size >= MAX_INTERNED) authors.clear()
   authors.set(hex, hex)
   return hex
-}
-
-/** The bytes on their own buffer, so a kept entry does not pin the whole network frame it arrived in. */
-function compact(bytes: Uint8Array): Uint8Array {
-  return bytes.byteOffset === 0 && bytes.buffer.byteLength === bytes.byteLength ? bytes : bytes.slice()
 }

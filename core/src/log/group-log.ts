@@ -43,7 +43,7 @@ import { loadFromStore } from './store-loading.ts'
 
 export type { MemberInfo } from '../group/membership-state.ts'
 export type { Equivocation } from './author-chains.ts'
-export type { AddOptions, AddResult, EntrySource, GroupLogEvents, GroupLogInit, LogEntry, Rejection } from './log-entry.ts'
+export type { AddOptions, AddResult, EntriesAdded, EntrySource, GroupLogEvents, GroupLogInit, LogEntry, Rejection } from './log-entry.ts'
 
 export class GroupLog extends TypedEventEmitter<GroupLogEvents> {
   readonly id: Uint8Array
@@ -133,6 +133,11 @@ export class GroupLog extends TypedEventEmitter<GroupLogEvents> {
   /** Entries in the total order. The array is the log's own: do not change it. */
   entries(): readonly LogEntry[] {
     return this.index.entries()
+  }
+
+  /** The encodings of the entries with these ids, as gossip and sync send them, read from the store; undefined where not held. */
+  getEntries(ids: Uint8Array[]): Promise<Array<Uint8Array | undefined>> {
+    return this.store.getEntries(this.id, ids)
   }
 
   /** Ids of the entries no other entry names as a parent, sorted bytewise. */
@@ -275,7 +280,7 @@ export class GroupLog extends TypedEventEmitter<GroupLogEvents> {
     const result: AddResult = { added: [], duplicates: 0, pending: 0, rejected: [], equivocations: [] }
     const node = this.commit(admission, entry, result)
     result.added.push(node)
-    this.announce(result, 'local')
+    this.announce(result, 'local', [entry.bytes])
     return node
   }
 
@@ -298,12 +303,13 @@ export class GroupLog extends TypedEventEmitter<GroupLogEvents> {
     for (const entry of batch.fresh) this.accept(entry, result, stillPending, accepted)
     result.pending = stillPending.size
     if (options.source !== 'store' && accepted.length > 0) await this.store.putEntries(this.id, accepted.map(storedEntryOf))
-    this.announce(result, options.source ?? 'import')
+    this.announce(result, options.source ?? 'import', options.source === 'local' ? accepted.map((e) => e.bytes) : undefined)
     return result
   }
 
-  private announce(result: AddResult, source: EntrySource): void {
-    if (result.added.length > 0) this.safeDispatchEvent('entries', { detail: { entries: result.added, source } })
+  private announce(result: AddResult, source: EntrySource, encodings?: Uint8Array[]): void {
+    if (result.added.length > 0)
+      this.safeDispatchEvent('entries', { detail: { entries: result.added, source, ...(encodings === undefined ? {} : { encodings }) } })
     for (const e of result.equivocations) this.safeDispatchEvent('equivocation', { detail: e })
   }
 
@@ -343,7 +349,7 @@ export class GroupLog extends TypedEventEmitter<GroupLogEvents> {
     const equivocation = this.index.insert(node, entry.parents.map(toHex))
     this.index.capTimes(node)
     if (equivocation !== undefined) result.equivocations.push(equivocation)
-    if (node.sealed) this.sealed.hold(node)
+    if (node.sealed) this.sealed.hold(node, entry.bytes)
     if (admission.membership !== undefined) this.membershipChanged(node, admission.membership)
     else if (node.op !== undefined) this.view.apply(node)
     return node

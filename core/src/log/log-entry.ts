@@ -8,7 +8,7 @@ import type { Signatures } from '../identity/signatures.ts'
 import type { Store } from '../store/store.ts'
 import type { Equivocation } from './author-chains.ts'
 
-/** An accepted entry as the log keeps it in memory: what ordering, the view and sync need. */
+/** An accepted entry as the log keeps it in memory: what ordering, admission and the view need. Its encoding is in the store (GroupLog.getEntries). */
 export interface LogEntry {
   readonly id: Uint8Array
   readonly idHex: string
@@ -33,8 +33,6 @@ export interface LogEntry {
   readonly role: string | undefined
   /** Membership operations in the entry's causal past, and the state they make. */
   readonly frontier: Frontier
-  /** The canonical encoding: what gossip and sync send. */
-  readonly bytes: Uint8Array
 }
 
 /** Role narrowed for callers that care. */
@@ -68,9 +66,16 @@ export interface AddOptions {
   source?: EntrySource
 }
 
+export interface EntriesAdded {
+  entries: LogEntry[]
+  source: EntrySource
+  /** For this device's own entries ('local'): their encodings, as just written, one per entry, to publish. */
+  encodings?: Uint8Array[]
+}
+
 export interface GroupLogEvents {
   /** Entries were accepted (parents before children). */
-  entries: CustomEvent<{ entries: LogEntry[]; source: EntrySource }>
+  entries: CustomEvent<EntriesAdded>
   /** An author wrote two entries with one seq. */
   equivocation: CustomEvent<Equivocation>
   /** Membership, roles or epochs changed. */

@@ -307,9 +307,9 @@ export class CausettePeer extends TypedEventEmitter<CausettePeerEvents> {
     return action(this.group(groupId))
   }
 
-  private publish(group: GroupLog, entry: LogEntry): void {
+  private publish(group: GroupLog, bytes: Uint8Array): void {
     if (!this.started) return
-    this.libp2p.services.pubsub.publish(group.topic, entry.bytes).catch(() => {
+    this.libp2p.services.pubsub.publish(group.topic, bytes).catch(() => {
       // stored and durable: sync delivers it to peers that missed the publish
     })
   }
@@ -347,9 +347,10 @@ export class CausettePeer extends TypedEventEmitter<CausettePeerEvents> {
   private adopt(log: GroupLog): GroupLog {
     this.registry.add(log)
     log.addEventListener('entries', (evt) => {
-      // what this device writes — a message, and the rekey append may make before it — goes out in order
-      if (evt.detail.source === 'local') for (const entry of evt.detail.entries) this.publish(log, entry)
-      this.safeDispatchEvent('entries', { detail: { groupId: log.idHex, ...evt.detail } })
+      const { encodings, ...detail } = evt.detail
+      // what this device writes — a message, and the rekey append may make before it — goes out in order, as written
+      for (const bytes of encodings ?? []) this.publish(log, bytes)
+      this.safeDispatchEvent('entries', { detail: { groupId: log.idHex, ...detail } })
     })
     log.addEventListener('equivocation', (evt) =>
       this.safeDispatchEvent('equivocation', { detail: { groupId: log.idHex, equivocation: evt.detail } })

@@ -1,25 +1,21 @@
 /**
  * Range-based set reconciliation (after Negentropy) as a pure state machine:
- * ranges in, ranges out, no I/O. Each side splits the key space into ranges
+ * ranges in, ranges out, no I/O of its own. Each side splits the key space into ranges
  * and sends a fingerprint per range; equal fingerprints end a range, unequal
  * ones are split again, and small ranges are settled by listing 16-byte id
  * prefixes. Cost grows with the difference between the two sets, not with
  * their size: about log_16(n) rounds and a few hundred bytes per differing
  * range, plus the missing entries themselves.
  *
- * The items must stay sorted in log order; new entries may arrive during a
- * session (they only look like more difference).
+ * What it knows of this side's entries it asks of a SyncRanges, by bounds
+ * (sync-ranges.ts); new entries may arrive during a session (they only look
+ * like more difference).
  */
 import { equals } from 'uint8arrays/equals'
 import { toHex } from '../codec/hex.ts'
-import type { Ordered } from '../log/order.ts'
-import { type Bound, compareBounds, INFINITY, lowerBound, minimalBound } from './bounds.ts'
-import { FingerprintAccumulator } from './fingerprint.ts'
+import { type Bound, compareBounds, INFINITY, ZERO } from './bounds.ts'
 import { MalformedSyncFrameError } from './sync-errors.ts'
-
-export interface SyncItem extends Ordered {
-  id: Uint8Array
-}
+import type { SyncRanges } from './sync-ranges.ts'
 
 export const ID_PREFIX_BYTES = 16
 
@@ -36,8 +32,8 @@ export interface ReconcileStep {
   reply: Range[]
   /** Whether the reply asks the other side for an answer. */
   needsAnswer: boolean
-  /** Items the other side lacks: send their entries. */
-  push: SyncItem[]
+  /** Ids of the entries the other side lacks, in log order: send their entries. */
+  push: Uint8Array[]
   /** How many entries this side asked for. */
   wanted: number
 }
@@ -49,68 +45,71 @@ export interface ReconcilerOptions {
   idListThreshold?: number
 }
 
+/** Every id of a range: an 'ids' or 'want' range is answered whole, whatever its size. */
+const ALL = Number.POSITIVE_INFINITY
+
 export class Reconciler {
-  private readonly items: readonly SyncItem[]
+  private readonly ranges: SyncRanges
   private readonly branching: number
   private readonly idListThreshold: number
 
-  constructor(items: readonly SyncItem[], options: ReconcilerOptions = {}) {
-    this.items = items
+  constructor(ranges: SyncRanges, options: ReconcilerOptions = {}) {
+    this.ranges = ranges
     this.branching = options.branching ?? 16
     this.idListThreshold = options.idListThreshold ?? 32
   }
 
   /** The first message: the whole key space, split and fingerprinted. */
-  initiate(): Range[] {
+  async initiate(): Promise<Range[]> {
     const out: Range[] = []
-    this.describe(0, this.items.length, INFINITY, out)
+    await this.describe(ZERO, INFINITY, (await this.ranges.fingerprint(ZERO, INFINITY)).count, out)
     return out
   }
 
   /** Answers one message of the other side. */
-  receive(ranges: readonly Range[]): ReconcileStep {
+  async receive(ranges: readonly Range[]): Promise<ReconcileStep> {
     checkRanges(ranges)
     const step: ReconcileStep = { reply: [], needsAnswer: false, push: [], wanted: 0 }
-    let lo = 0
+    let lower = ZERO
     for (const range of ranges) {
-      const hi = lowerBound(this.items, range.upper, lo)
+      const upper = range.upper
       switch (range.mode) {
         case 'skip':
-          this.skip(step, range.upper)
+          this.skip(step, upper)
           break
-        case 'fingerprint':
-          if (equals(this.fingerprint(lo, hi), range.fingerprint)) this.skip(step, range.upper)
-          else this.describe(lo, hi, range.upper, step.reply)
+        case 'fingerprint': {
+          const mine = await this.ranges.fingerprint(lower, upper)
+          if (equals(mine.fingerprint, range.fingerprint)) this.skip(step, upper)
+          else await this.describe(lower, upper, mine.count, step.reply)
           break
+        }
         case 'ids': {
           const theirs = new Set(range.ids.map(toHex))
           const mine = new Set<string>()
-          for (let i = lo; i < hi; i++) {
-            const item = this.items[i] as SyncItem
-            const prefix = item.idHex.slice(0, ID_PREFIX_BYTES * 2)
+          for (const id of await this.ranges.ids(lower, upper, ALL)) {
+            const prefix = toHex(id.subarray(0, ID_PREFIX_BYTES))
             mine.add(prefix)
-            if (!theirs.has(prefix)) step.push.push(item)
+            if (!theirs.has(prefix)) step.push.push(id)
           }
           const want = range.ids.filter((id) => !mine.has(toHex(id)))
           if (want.length > 0) {
-            step.reply.push({ upper: range.upper, mode: 'want', ids: want })
+            step.reply.push({ upper, mode: 'want', ids: want })
             step.wanted += want.length
           } else {
-            this.skip(step, range.upper)
+            this.skip(step, upper)
           }
           break
         }
         case 'want': {
           const wanted = new Set(range.ids.map(toHex))
-          for (let i = lo; i < hi; i++) {
-            const item = this.items[i] as SyncItem
-            if (wanted.has(item.idHex.slice(0, ID_PREFIX_BYTES * 2))) step.push.push(item)
+          for (const id of await this.ranges.ids(lower, upper, ALL)) {
+            if (wanted.has(toHex(id.subarray(0, ID_PREFIX_BYTES)))) step.push.push(id)
           }
-          this.skip(step, range.upper)
+          this.skip(step, upper)
           break
         }
       }
-      lo = hi
+      lower = upper
     }
     // trailing skips say nothing the other side does not know
     while (step.reply.length > 0 && (step.reply[step.reply.length - 1] as Range).mode === 'skip') step.reply.pop()
@@ -118,27 +117,18 @@ export class Reconciler {
     return step
   }
 
-  /** Describes items [lo, hi) ending at `upper`: their ids when few, else split fingerprints. */
-  private describe(lo: number, hi: number, upper: Bound, out: Range[]): void {
-    const count = hi - lo
+  /** Describes the `count` entries of [lower, upper): their ids when few, else split fingerprints. */
+  private async describe(lower: Bound, upper: Bound, count: number, out: Range[]): Promise<void> {
     if (count <= this.idListThreshold) {
-      const ids: Uint8Array[] = []
-      for (let i = lo; i < hi; i++) ids.push((this.items[i] as SyncItem).id.subarray(0, ID_PREFIX_BYTES))
+      const ids = (await this.ranges.ids(lower, upper, this.idListThreshold)).map((id) => id.subarray(0, ID_PREFIX_BYTES))
       out.push({ upper, mode: 'ids', ids })
       return
     }
-    const per = Math.ceil(count / this.branching)
-    for (let start = lo; start < hi; start += per) {
-      const end = Math.min(hi, start + per)
-      const bound = end === hi ? upper : minimalBound(this.items[end - 1] as SyncItem, this.items[end] as SyncItem)
-      out.push({ upper: bound, mode: 'fingerprint', fingerprint: this.fingerprint(start, end) })
+    let from = lower
+    for (const to of [...(await this.ranges.split(lower, upper, this.branching)), upper]) {
+      out.push({ upper: to, mode: 'fingerprint', fingerprint: (await this.ranges.fingerprint(from, to)).fingerprint })
+      from = to
     }
-  }
-
-  private fingerprint(lo: number, hi: number): Uint8Array {
-    const acc = new FingerprintAccumulator()
-    for (let i = lo; i < hi; i++) acc.add((this.items[i] as SyncItem).id)
-    return acc.fingerprint()
   }
 
   private skip(step: ReconcileStep, upper: Bound): void {

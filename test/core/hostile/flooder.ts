@@ -21,6 +21,7 @@ import {
 } from '@causette/core'
 import { nodeSignatures } from '@causette/node'
 import { tcp } from '@libp2p/tcp'
+import { entryBytesOf } from '../../fixtures/entry-bytes.ts'
 
 interface FloodOrder {
   invite: string
@@ -47,7 +48,7 @@ await peer.start()
 const group = await peer.acceptInvite(parseInvite(order.invite), { timeoutMs: 20_000 })
 for (const address of order.dial) await peer.dial(address)
 // an ordinary first message: the flood continues its chain, under its epoch
-const first = decodeEntry((await peer.send(group.idHex, { type: 'message', text: 'hello, I am about to flood' })).bytes)
+const first = decodeEntry(await entryBytesOf(group, await peer.send(group.idHex, { type: 'message', text: 'hello, I am about to flood' })))
 const epochKey = group.keys.get(first.epoch) as Uint8Array
 
 // written beforehand, so the flood runs at the rate asked for and is limited by publishing alone
