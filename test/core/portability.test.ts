@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { describe, it } from 'node:test'
 
 const CORE = new URL('../../core/src/', import.meta.url).pathname
+const TEST = new URL('../', import.meta.url).pathname
 
 async function sources(dir: string): Promise<string[]> {
   const out: string[] = []
@@ -32,5 +33,15 @@ describe('core runs in browsers and Node alike', () => {
       assert.ok(text.split('\n').length <= 400, `${file} has grown past 400 lines`)
       assert.match(text, /^\/\*\*/, `${file} starts with a comment saying what it owns`)
     }
+  })
+
+  it("keeps core's tests, the simulation and the shared fixtures free of the Node runtime, so they can run in a browser too", async () => {
+    const offenders: string[] = []
+    for (const folder of ['core', 'sim', 'fixtures']) {
+      for (const file of await sources(join(TEST, folder))) {
+        if (/from '@causette\/node'/.test(await readFile(file, 'utf8'))) offenders.push(`${file} imports @causette/node`)
+      }
+    }
+    assert.deepEqual(offenders, [])
   })
 })

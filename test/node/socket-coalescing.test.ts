@@ -24,6 +24,8 @@ describe('socket writes coalesced per turn', () => {
     const peers = (await startPeers(2, { transport: 'tcp' })) as [TestPeer, TestPeer]
     running.push(peers)
     const [a, b] = peers
+    // as the daemon does: every connection either peer opens coalesces its writes
+    for (const p of peers) p.peer.libp2p.addEventListener('connection:open', (evt) => coalesceWrites(evt.detail))
     const groupId = await shareGroup(peers)
     await connect(a, b)
     const connections = a.peer.libp2p.getConnections(b.peer.libp2p.peerId)

@@ -11,8 +11,7 @@
  * exactly.
  */
 import { createHash } from 'node:crypto'
-import { type LogEntry, type Signatures, toHex } from '@causette/core'
-import { nodeSignatures } from '@causette/node'
+import { type LogEntry, libp2pSignatures, type Signatures, toHex } from '@causette/core'
 import { entryBytes, entryBytesOf } from '../fixtures/entry-bytes.ts'
 import { SeededRandom } from '../fixtures/random.ts'
 import { type Acknowledged, convergenceProblems, logsAgree } from './convergence-check.ts'
@@ -33,7 +32,7 @@ export interface SimConfig {
   seed: number
   peers: number
   ops: number
-  /** keyed-hash: the fast stand-in (keyed-hash-signatures.ts); ed25519: the real nodeSignatures(). */
+  /** keyed-hash: the fast stand-in (keyed-hash-signatures.ts); ed25519: core's real ones (libp2pSignatures). */
   signatures: SignatureScheme
   /** Receives one line per event, for replaying a failure by eye. */
   trace?: (line: string) => void
@@ -102,7 +101,7 @@ async function simulate(config: SimConfig): Promise<SimReport> {
     for (const key of keys) keyed.register(key)
     signatures = keyed
   } else {
-    signatures = nodeSignatures()
+    signatures = libp2pSignatures()
   }
   const env = { signatures, now: () => EPOCH_MS + Math.floor(queue.now) }
   const peers = keys.map((key, i) => new SimPeer(i, key, env))

@@ -13,13 +13,13 @@ import {
   decodeEntry,
   type Entry,
   generateDeviceKey,
+  libp2pSignatures,
   MemoryStore,
   parseInvite,
   type Signatures,
   toHex,
   writeEntry
 } from '@causette/core'
-import { nodeSignatures } from '@causette/node'
 import { tcp } from '@libp2p/tcp'
 import { entryBytesOf } from '../../fixtures/entry-bytes.ts'
 
@@ -34,7 +34,7 @@ interface FloodOrder {
 
 const order = JSON.parse(process.argv[2] ?? '{}') as FloodOrder
 const say = (line: object) => process.stdout.write(`${JSON.stringify(line)}\n`)
-const signatures: Signatures = nodeSignatures()
+const signatures: Signatures = libp2pSignatures()
 const key = await generateDeviceKey()
 const peer = await CausettePeer.create({
   key,
