@@ -49,11 +49,11 @@ const LOG_FIELDS: ReadonlyArray<[string[], string]> = [
   [['view', 'waiting'], 'view: waiting'],
   [['view', 'readMarkers'], 'view: read markers'],
   [['view', 'names'], 'view: display names'],
-  [['pending'], 'pending entries'],
+  [['acceptance', 'pending'], 'pending entries'],
   [['sealed'], 'sealed entries'],
-  [['grants'], 'grants'],
+  [['committed', 'grants'], 'grants'],
   [['keys'], 'epoch keys'],
-  [['current'], 'current frontier'],
+  [['committed', 'current'], 'current frontier'],
   [[], 'GroupLog: the rest']
 ]
 
@@ -68,7 +68,7 @@ const RETAINED_PATHS: readonly string[][] = [
   ['view'],
   ['view', 'byId'],
   ['view', 'ordered'],
-  ['pending'],
+  ['acceptance', 'pending'],
   ['sealed']
 ]
 
