@@ -50,7 +50,7 @@ const LOG_FIELDS: ReadonlyArray<[string[], string]> = [
   [['view', 'readMarkers'], 'view: read markers'],
   [['view', 'names'], 'view: display names'],
   [['acceptance', 'pending'], 'pending entries'],
-  [['sealed'], 'sealed entries'],
+  [['visible', 'sealed'], 'sealed entries'],
   [['committed', 'grants'], 'grants'],
   [['keys'], 'epoch keys'],
   [['committed', 'current'], 'current frontier'],
@@ -69,7 +69,7 @@ const RETAINED_PATHS: readonly string[][] = [
   ['view', 'byId'],
   ['view', 'ordered'],
   ['acceptance', 'pending'],
-  ['sealed']
+  ['visible', 'sealed']
 ]
 
 /** Where an object keeps the properties and elements that do not fit in it: charged with a shallow part. */

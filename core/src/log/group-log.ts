@@ -1,10 +1,12 @@
 /**
  * GroupLog: one group's entries as a hash-linked DAG that merges like a CRDT.
- * Entries are added from any source in any order; those whose parents have
- * not arrived wait (pending-entries.ts), the rest are admitted or rejected
- * (admission.ts: structure, membership, body), stored, ordered and applied to
- * the view. The membership operations they carry decide who may write, and
- * the grants in them bring this device the keys of new epochs.
+ * Entries are added from any source in any order (entry-acceptance.ts);
+ * those whose parents have not arrived wait (pending-entries.ts), the rest are
+ * admitted or rejected (admission.ts: structure, membership, body), stored,
+ * ordered and applied to the view (visible-entries.ts). The membership
+ * operations they carry decide who may write, and the grants in them bring
+ * this device the keys of new epochs (committed-membership.ts). This device
+ * writes through own-writes.ts.
  *
  * ```ts
  * const log = await GroupLog.create({ name: 'Climbing', key, store })
@@ -14,17 +16,17 @@
  */
 import { TypedEventEmitter } from 'main-event'
 import type { CreateGroupOperation, Operation } from '../chat/operations.ts'
-import { GroupView, type ViewEntry } from '../chat/view.ts'
+import { GroupView } from '../chat/view.ts'
 import type { Entry } from '../codec/entry-codec.ts'
 import { toHex } from '../codec/hex.ts'
-import { nobleXChaCha, type XChaChaAead } from '../crypto/body-cipher.ts'
+import { nobleXChaCha } from '../crypto/body-cipher.ts'
 import { EpochKeys } from '../crypto/epoch-keys.ts'
 import { groupTopic, syncAuthKey } from '../crypto/group-keys.ts'
 import { memberKeyPair } from '../crypto/member-key.ts'
 import type { MembershipOperation, Role } from '../group/membership-operations.ts'
-import { type InviteStatus, inGap, type MemberInfo, type MembershipState } from '../group/membership-state.ts'
+import type { InviteStatus, MemberInfo, MembershipState } from '../group/membership-state.ts'
 import { type Standing, standingOf } from '../group/standing.ts'
-import { libp2pSignatures, type Signatures } from '../identity/signatures.ts'
+import { libp2pSignatures } from '../identity/signatures.ts'
 import type { Store } from '../store/store.ts'
 import type { Admission, AdmissionContext } from './admission.ts'
 import type { Equivocation } from './author-chains.ts'
@@ -34,8 +36,8 @@ import { EntryIndex } from './entry-index.ts'
 import { writeGenesis } from './entry-writer.ts'
 import type { AddOptions, AddResult, EntrySource, GroupLogEvents, GroupLogInit, LogEntry, Rejection } from './log-entry.ts'
 import { OwnWrites } from './own-writes.ts'
-import { SealedEntries } from './sealed-entries.ts'
 import { loadFromStore } from './store-loading.ts'
+import { VisibleEntries } from './visible-entries.ts'
 
 export type { MemberInfo } from '../group/membership-state.ts'
 export type { Equivocation } from './author-chains.ts'
@@ -53,15 +55,11 @@ export class GroupLog extends TypedEventEmitter<GroupLogEvents> {
 
   private readonly keyHex: string
   private readonly store: Store
-  private readonly signatures: Signatures
-  private readonly aead: XChaChaAead
   private readonly index = new EntryIndex()
-  private readonly sealed = new SealedEntries()
-  private readonly admission: AdmissionContext
   private readonly committed: CommittedMembership
   private readonly writes: OwnWrites
   private readonly acceptance: EntryAcceptance
-  private blocked = new Set<string>()
+  private readonly visible: VisibleEntries
   private queue: Promise<unknown> = Promise.resolve()
 
   private constructor(init: GroupLogInit) {
@@ -74,37 +72,44 @@ export class GroupLog extends TypedEventEmitter<GroupLogEvents> {
     this.keys = new EpochKeys(init.secret)
     this.keyHex = toHex(init.key.publicKey)
     this.store = init.store
-    this.signatures = init.signatures ?? libp2pSignatures()
-    this.aead = init.aead ?? nobleXChaCha
-    this.admission = { node: (idHex) => this.index.get(idHex), keys: this.keys, aead: this.aead }
+    const signatures = init.signatures ?? libp2pSignatures()
+    const aead = init.aead ?? nobleXChaCha
+    const admission: AdmissionContext = { node: (idHex) => this.index.get(idHex), keys: this.keys, aead }
     const memberKey = memberKeyPair(init.key)
     this.committed = new CommittedMembership({ memberKey, keyHex: this.keyHex, groupId: this.id, keys: this.keys })
     this.writes = new OwnWrites({
       key: init.key,
       memberKey,
-      signatures: this.signatures,
-      aead: this.aead,
+      signatures,
+      aead,
       now: init.now ?? Date.now,
       groupId: this.id,
       keys: this.keys,
       store: this.store,
       index: this.index,
       committed: this.committed,
-      admission: this.admission,
+      admission,
       run: (work) => this.run(work),
       commit: (admission, entry, result) => this.commit(admission, entry, result),
       announce: (result, source, encodings) => this.announce(result, source, encodings)
     })
     this.acceptance = new EntryAcceptance({
       groupId: this.id,
-      signatures: this.signatures,
+      signatures,
       store: this.store,
       index: this.index,
-      admission: this.admission,
+      admission,
       commit: (admission, entry, result) => this.commit(admission, entry, result),
       announce: (result, source, encodings) => this.announce(result, source, encodings)
     })
-    this.view.exclude((e) => this.hidden(e))
+    this.visible = new VisibleEntries({
+      view: this.view,
+      index: this.index,
+      committed: this.committed,
+      body: admission,
+      unsealed: (entries) => this.safeDispatchEvent('unsealed', { detail: { entries } }),
+      rebuilt: () => this.safeDispatchEvent('rebuilt')
+    })
   }
 
   /** Creates a new group: a fresh secret and a signed genesis entry, stored. This device is its first admin. */
@@ -136,7 +141,7 @@ export class GroupLog extends TypedEventEmitter<GroupLogEvents> {
 
   /** Entries this device cannot read yet (no epoch key) that it would show: not those the view leaves out anyway. */
   get sealedCount(): number {
-    return this.sealed.entries().filter((node) => !this.hidden(node)).length
+    return this.visible.sealedCount
   }
 
   isPending(idHex: string): boolean {
@@ -212,8 +217,7 @@ export class GroupLog extends TypedEventEmitter<GroupLogEvents> {
 
   /** Hides a member's entries on this device (a local choice, not written to the log). */
   setBlocked(blocked: Iterable<string>): void {
-    this.blocked = new Set(blocked)
-    this.rebuildView()
+    this.visible.setBlocked(blocked)
   }
 
   /** Adds entries (encoded or decoded) from anywhere; see AddResult for what happened to each. Those from the store are not stored again. */
@@ -272,7 +276,7 @@ export class GroupLog extends TypedEventEmitter<GroupLogEvents> {
     const equivocation = this.index.insert(node, entry.parents.map(toHex))
     this.index.capTimes(node)
     if (equivocation !== undefined) result.equivocations.push(equivocation)
-    if (node.sealed) this.sealed.hold(node, entry.bytes)
+    if (node.sealed) this.visible.holdSealed(node, entry.bytes)
     if (admission.membership !== undefined) this.membershipChanged(node, admission.membership)
     else if (node.op !== undefined) this.view.apply(node)
     return node
@@ -281,28 +285,9 @@ export class GroupLog extends TypedEventEmitter<GroupLogEvents> {
   private membershipChanged(node: LogEntry, op: MembershipOperation | CreateGroupOperation): void {
     if (op.type === 'create') this.view.apply(node)
     const change = this.committed.record(node, op)
-    this.unsealEpochs(change.learned)
+    this.visible.unseal(change.learned)
     // a removal hides what the removed member wrote unseen; the view is rebuilt to drop it
-    if (change.gapsChanged) this.rebuildView()
+    if (change.gapsChanged) this.visible.rebuild()
     this.safeDispatchEvent('membership')
-  }
-
-  private unsealEpochs(epochs: string[]): void {
-    const opened = this.sealed.open(epochs, { keys: this.keys, aead: this.aead })
-    for (const node of opened) this.view.apply(node)
-    if (opened.length > 0) this.safeDispatchEvent('unsealed', { detail: { entries: opened } })
-  }
-
-  /** Entries the view leaves out: written by a member while out of the group, or blocked here. */
-  private hidden(e: ViewEntry): boolean {
-    if (this.blocked.has(e.authorHex)) return true
-    const gaps = this.committed.state?.gaps
-    return gaps !== undefined && inGap(gaps, e.authorHex, e.seq)
-  }
-
-  private rebuildView(): void {
-    this.view.reset()
-    for (const node of this.index.entries()) if (node.op !== undefined) this.view.apply(node)
-    this.safeDispatchEvent('rebuilt')
   }
 }
