@@ -49,11 +49,11 @@ const LOG_FIELDS: ReadonlyArray<[string[], string]> = [
   [['view', 'waiting'], 'view: waiting'],
   [['view', 'readMarkers'], 'view: read markers'],
   [['view', 'names'], 'view: display names'],
-  [['pending'], 'pending entries'],
-  [['sealed'], 'sealed entries'],
-  [['grants'], 'grants'],
+  [['acceptance', 'pending'], 'pending entries'],
+  [['visible', 'sealed'], 'sealed entries'],
+  [['committed', 'grants'], 'grants'],
   [['keys'], 'epoch keys'],
-  [['current'], 'current frontier'],
+  [['committed', 'current'], 'current frontier'],
   [[], 'GroupLog: the rest']
 ]
 
@@ -68,8 +68,8 @@ const RETAINED_PATHS: readonly string[][] = [
   ['view'],
   ['view', 'byId'],
   ['view', 'ordered'],
-  ['pending'],
-  ['sealed']
+  ['acceptance', 'pending'],
+  ['visible', 'sealed']
 ]
 
 /** Where an object keeps the properties and elements that do not fit in it: charged with a shallow part. */

@@ -1,0 +1,73 @@
+/**
+ * The group's membership as committed entries make it: every membership
+ * operation's frontier merged into one, the operation that made each epoch,
+ * and the epoch keys their grants bring this device.
+ */
+import type { CreateGroupOperation } from '../chat/operations.ts'
+import type { EpochKeys } from '../crypto/epoch-keys.ts'
+import type { MemberKeyPair } from '../crypto/member-key.ts'
+import { GroupNotSyncedError } from '../errors.ts'
+import { Frontier } from '../group/frontier.ts'
+import type { MembershipOperation, RekeyOperation, RemoveOperation } from '../group/membership-operations.ts'
+import { epochIdOf, type MembershipState } from '../group/membership-state.ts'
+import { learnFromGrant } from './key-learning.ts'
+import type { LogEntry } from './log-entry.ts'
+
+export interface CommittedMembershipComponents {
+  /** This device's member key pair, which grants seal epoch keys to. */
+  memberKey: MemberKeyPair
+  /** This device's key, hex. */
+  keyHex: string
+  groupId: Uint8Array
+  keys: EpochKeys
+}
+
+/** What committing a membership operation changed, for the log to bring its view up to date. */
+export interface MembershipChange {
+  /** Epochs whose keys this device just learned: their sealed entries can open. */
+  learned: string[]
+  /** The gaps changed: a removal hides what the removed member wrote unseen. */
+  gapsChanged: boolean
+}
+
+export class CommittedMembership {
+  /** The operation that made each epoch. */
+  private readonly grants = new Map<string, RekeyOperation | RemoveOperation>()
+  /** Every membership operation in the log, and the state they make. */
+  private current: Frontier | undefined
+  private readonly components: CommittedMembershipComponents
+
+  constructor(components: CommittedMembershipComponents) {
+    this.components = components
+  }
+
+  /** Membership as of everything committed; undefined until the genesis has arrived. */
+  get state(): MembershipState | undefined {
+    return this.current?.state
+  }
+
+  /** The current state, if this device may do `action` in it; throws why not otherwise. */
+  requireMember(action: string): MembershipState {
+    if (this.current === undefined) throw new GroupNotSyncedError()
+    this.current.state.authorizeWriter(this.components.keyHex, action)
+    return this.current.state
+  }
+
+  /** Takes in a committed membership operation: merges its frontier and learns the keys its grant brings this device. */
+  record(node: LogEntry, op: MembershipOperation | CreateGroupOperation): MembershipChange {
+    const gapsBefore = this.current?.state.gaps
+    this.current = this.current === undefined ? node.frontier : Frontier.merge([this.current, node.frontier])
+    let learned: string[] = []
+    if (op.type === 'rekey' || op.type === 'remove') {
+      this.grants.set(epochIdOf(node), op)
+      learned = learnFromGrant(node, op, {
+        me: this.components.memberKey,
+        myHex: this.components.keyHex,
+        groupId: this.components.groupId,
+        keys: this.components.keys,
+        grantOf: (epoch) => this.grants.get(epoch)
+      })
+    }
+    return { learned, gapsChanged: gapsBefore !== undefined && this.current.state.gaps !== gapsBefore }
+  }
+}

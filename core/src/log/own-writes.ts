@@ -1,0 +1,134 @@
+/**
+ * Writing to the log as this device: messages under the current epoch
+ * (rekeying first when there is none this device holds the key of),
+ * membership operations under the first; each entry admitted as any peer
+ * would admit it, stored, then committed. Every write waits its turn in the
+ * log's queue.
+ */
+import type { Operation } from '../chat/operations.ts'
+import type { Entry } from '../codec/entry-codec.ts'
+import { fromHex, toHex } from '../codec/hex.ts'
+import type { XChaChaAead } from '../crypto/body-cipher.ts'
+import type { EpochKeys } from '../crypto/epoch-keys.ts'
+import type { MemberKeyPair } from '../crypto/member-key.ts'
+import { EpochKeyMissingError, GroupNotSyncedError } from '../errors.ts'
+import { MEMBERSHIP_TYPES, type Role } from '../group/membership-operations.ts'
+import type { EpochInfo, MembershipState } from '../group/membership-state.ts'
+import { actionOf } from '../group/standing.ts'
+import type { DeviceKey } from '../identity/device-key.ts'
+import type { Signatures } from '../identity/signatures.ts'
+import { type Store, storedEntryOf } from '../store/store.ts'
+import { type Admission, type AdmissionContext, admit } from './admission.ts'
+import type { CommittedMembership } from './committed-membership.ts'
+import type { EntryIndex } from './entry-index.ts'
+import { writeEntry } from './entry-writer.ts'
+import type { AddResult, EntrySource, LogEntry } from './log-entry.ts'
+import { draftInvite, draftJoin, draftRekey, draftRemove } from './membership-writer.ts'
+
+export interface OwnWritesComponents {
+  key: DeviceKey
+  memberKey: MemberKeyPair
+  signatures: Signatures
+  aead: XChaChaAead
+  now: () => number
+  groupId: Uint8Array
+  keys: EpochKeys
+  store: Store
+  index: EntryIndex
+  committed: CommittedMembership
+  admission: AdmissionContext
+  /** The log's queue: runs `work` after everything queued before it. */
+  run<T>(work: () => Promise<T>): Promise<T>
+  /** Makes an admitted entry part of the log. */
+  commit(admission: Admission, entry: Entry, result: AddResult): LogEntry
+  /** Tells listeners what was added. */
+  announce(result: AddResult, source: EntrySource, encodings?: Uint8Array[]): void
+}
+
+export class OwnWrites {
+  private readonly components: OwnWritesComponents
+  private readonly keyHex: string
+
+  constructor(components: OwnWritesComponents) {
+    this.components = components
+    this.keyHex = toHex(components.key.publicKey)
+  }
+
+  /** Writes as this device; resolves once durable. Messages go under a granted epoch (rekeying first if none is usable or its key has not reached this device yet), never the secret's; membership under the first. */
+  append(op: Operation): Promise<LogEntry> {
+    const { committed, keys } = this.components
+    return this.components.run(async () => {
+      if (MEMBERSHIP_TYPES.has(op.type)) return this.appendNow(op, '')
+      const state = committed.requireMember(actionOf(op.type))
+      let epoch = state.writingEpoch()
+      if (epoch === undefined || !keys.has(epoch.id)) {
+        await this.appendNow(draftRekey(state, keys, this.components.groupId), '')
+        epoch = (committed.state as MembershipState).writingEpoch() as EpochInfo
+      }
+      if (!keys.has(epoch.id)) throw new EpochKeyMissingError()
+      return this.appendNow(op, epoch.id)
+    })
+  }
+
+  /** Records an invite in the log; returns the id the link must carry. */
+  async invite(options: { singleUse?: boolean; expires?: number } = {}): Promise<Uint8Array> {
+    const { op, inviteId } = draftInvite(options)
+    await this.append(op)
+    return inviteId
+  }
+
+  /** Joins with an invite id, once the invite's record has arrived (see GroupLog.inviteUsable). */
+  join(inviteId: Uint8Array): Promise<LogEntry> {
+    return this.append(draftJoin(this.components.committed.state, inviteId, this.components.key.publicKey, this.components.memberKey.publicKey))
+  }
+
+  leave(): Promise<LogEntry> {
+    return this.append({ type: 'leave' })
+  }
+
+  setRole(memberHex: string, role: Role): Promise<LogEntry> {
+    return this.append({ type: 'role', member: fromHex(memberHex), role })
+  }
+
+  /** Removes a member and starts a new epoch whose key the removed member never gets. */
+  remove(memberHex: string): Promise<LogEntry> {
+    const { committed, keys, groupId, index } = this.components
+    return this.components.run(() =>
+      this.appendNow(draftRemove(memberHex, index.chains.maxSeq(memberHex), committed.requireMember(actionOf('remove')), keys, groupId), '')
+    )
+  }
+
+  /** Starts a new epoch for the current members. */
+  rekey(): Promise<LogEntry> {
+    const { committed, keys, groupId } = this.components
+    return this.components.run(() => this.appendNow(draftRekey(committed.requireMember(actionOf('rekey')), keys, groupId), ''))
+  }
+
+  private async appendNow(op: Operation, epochHex: string): Promise<LogEntry> {
+    const { index, keys } = this.components
+    if (index.size === 0) throw new GroupNotSyncedError()
+    const entry = await writeEntry(
+      this.components.key,
+      this.components.signatures,
+      {
+        group: this.components.groupId,
+        ...index.next(this.keyHex),
+        time: this.components.now(),
+        epoch: fromHex(epochHex),
+        op,
+        epochKey: keys.getHex(epochHex) as Uint8Array
+      },
+      this.components.aead
+    )
+    const idHex = toHex(entry.id)
+    // checked before it is stored: an entry this device would reject must not be kept or sent
+    const admission = admit(entry, idHex, this.components.admission)
+    // durable first: what append resolves with survives a crash
+    await this.components.store.putEntries(this.components.groupId, [storedEntryOf(entry)])
+    const result: AddResult = { added: [], duplicates: 0, pending: 0, rejected: [], equivocations: [] }
+    const node = this.components.commit(admission, entry, result)
+    result.added.push(node)
+    this.components.announce(result, 'local', [entry.bytes])
+    return node
+  }
+}
