@@ -86,7 +86,7 @@ export function encodeEntry(fields: EntryFields, sig: Uint8Array): Entry {
 /**
  * Decodes untrusted bytes into an entry, or throws a named error saying what
  * is wrong. `id`, when given, is the SHA-256 of `bytes` the caller computed
- * already (peer/gossip-ids.ts).
+ * already (gossip/gossip-ids.ts).
  */
 export function decodeEntry(bytes: Uint8Array, id?: Uint8Array): Entry {
   if (bytes.byteLength > MAX_ENTRY_BYTES) {

@@ -11,8 +11,8 @@ import type { Libp2p, PeerInfo, ServiceMap } from '@libp2p/interface'
 import { createLibp2p, type Libp2pOptions } from 'libp2p'
 import { toHex } from '../codec/hex.ts'
 import { MAX_ENTRY_BYTES } from '../constants.ts'
+import { gossipMessageId } from '../gossip/gossip-ids.ts'
 import type { DeviceKey } from '../identity/device-key.ts'
-import { gossipMessageId } from './gossip-ids.ts'
 
 export interface CausetteServices extends ServiceMap {
   pubsub: GossipSub

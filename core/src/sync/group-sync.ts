@@ -5,14 +5,14 @@
  * sync that brought entries, and the anti-entropy safety net.
  */
 import type { GroupLog } from '../log/group-log.ts'
-import { SYNC_PROTOCOL } from '../sync/sync-stream.ts'
+import type { GroupPresence } from '../peer/group-presence.ts'
+import type { GroupRegistry } from '../peer/group-registry.ts'
+import type { SyncFinishedEvent } from '../peer/peer-events.ts'
 import { AntiEntropy } from './anti-entropy.ts'
-import type { GroupPresence } from './group-presence.ts'
-import type { GroupRegistry } from './group-registry.ts'
-import type { SyncFinishedEvent } from './peer-events.ts'
 import { SyncCascade } from './sync-cascade.ts'
 import { SyncRunner, type SyncRunnerInit } from './sync-runner.ts'
 import { type SyncScheduler, syncScheduler } from './sync-scheduler.ts'
+import { SYNC_PROTOCOL } from './sync-stream.ts'
 
 const ANTI_ENTROPY_MS = 30_000
 const MAX_INBOUND_SYNC_STREAMS = 32

@@ -6,12 +6,12 @@
 import type { PeerId, Stream, TypedEventTarget } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
 import type { GroupLog } from '../log/group-log.ts'
-import { SyncSession } from '../sync/sync-session.ts'
-import { runSyncSession, SYNC_PROTOCOL, type SyncTraffic } from '../sync/sync-stream.ts'
-import type { CausetteLibp2p } from './create-libp2p.ts'
-import type { GroupPresence } from './group-presence.ts'
-import { removedFrom } from './invite-flow.ts'
-import type { CausettePeerEvents, SyncFinishedEvent } from './peer-events.ts'
+import type { CausetteLibp2p } from '../peer/create-libp2p.ts'
+import type { GroupPresence } from '../peer/group-presence.ts'
+import { removedFrom } from '../peer/invite-flow.ts'
+import type { CausettePeerEvents, SyncFinishedEvent } from '../peer/peer-events.ts'
+import { SyncSession } from './sync-session.ts'
+import { runSyncSession, SYNC_PROTOCOL, type SyncTraffic } from './sync-stream.ts'
 
 export interface SyncRunnerInit {
   libp2p: CausetteLibp2p
