@@ -14,9 +14,9 @@
  */
 import { rm } from 'node:fs/promises'
 import { join } from 'node:path'
-import { CausettePeer, type GroupLog, type LogEntry, toHex } from '@causette/core'
+import { CausettePeer, toHex } from '@causette/core'
 import { ApiServer } from '../api/api-server.ts'
-import type { DaemonEvent, ErrorView } from '../api/api-types.ts'
+import type { DaemonEvent } from '../api/api-types.ts'
 import {
   API_FILE,
   API_TOKEN_FILE,
@@ -40,11 +40,12 @@ import type { VerifiedMembers } from '../store/verified-members.ts'
 import { wasmXChaCha } from '../wasm-xchacha.ts'
 import { WorkerSignatures } from '../worker-signatures.ts'
 import { Authors } from './authors.ts'
+import { errorView, wireDaemonEvents } from './daemon-events.ts'
 import { DaemonOperations } from './daemon-operations.ts'
 import type { DaemonOptions } from './daemon-options.ts'
 import { loadOrCreateDeviceKey } from './device-key-file.ts'
 import { DisplayNamePublisher } from './display-name-publisher.ts'
-import { GroupDirectory, type KnownGroup } from './group-directory.ts'
+import { GroupDirectory } from './group-directory.ts'
 import { addressInUse, libp2pParts } from './libp2p-parts.ts'
 import { MessageIndexer } from './message-indexer.ts'
 import { PeerDialer } from './peer-dialer.ts'
@@ -103,7 +104,7 @@ export class Daemon {
     const { promise, resolve } = Promise.withResolvers<void>()
     this.stopped = promise
     this.resolveStopped = resolve
-    this.wire()
+    wireDaemonEvents(this.parts)
   }
 
   static async start(options: DaemonOptions, onEvent?: (event: DaemonEvent) => void): Promise<Daemon> {
@@ -265,82 +266,12 @@ export class Daemon {
     if (!this.isStopping) this.parts.dialer.start()
   }
 
-  /** Turns the peer's events into DaemonEvents, and keeps the message index and group names current. */
-  private wire(): void {
-    const { peer, directory, dialer, indexer, displayName, authors, emit } = this.parts
-    peer.addEventListener('entries', (evt) => {
-      const { groupId, entries, source } = evt.detail
-      const known = directory.get(groupId)
-      // a group still opening is indexed as a whole once open (MessageIndexer.catchUp)
-      if (known?.log === undefined) return
-      this.indexEntries(known, entries, source)
-    })
-    directory.onOpen((known, log) => {
-      // entries whose epoch key arrived later: their messages show only now
-      log.addEventListener('unsealed', (evt) => this.indexEntries(known, evt.detail.entries, 'unsealed'))
-      // a removal hid what the removed member wrote unseen, or the block list changed: the index follows the whole view
-      log.addEventListener('rebuilt', () => {
-        indexer.invalidate(log)
-        emit({ type: 'group:rebuilt', groupId: known.idHex, messages: log.view.messageCount })
-      })
-      // joined, or given the group key at last: this device's name can be written there now
-      log.addEventListener('membership', () => {
-        emit({ type: 'group:membership', groupId: known.idHex })
-        void displayName.consider(log)
-        authors.warm(log)
-      })
-      void displayName.consider(log)
-      authors.warm(log)
-    })
-    peer.addEventListener('sync:started', (evt) => emit({ type: 'sync:started', ...evt.detail }))
-    peer.addEventListener('sync:progress', (evt) => emit({ type: 'sync:progress', ...evt.detail }))
-    peer.addEventListener('sync:finished', (evt) => emit({ type: 'sync:finished', ...evt.detail }))
-    peer.addEventListener('sync:failed', (evt) => {
-      emit({ type: 'sync:failed', groupId: evt.detail.groupId, peer: evt.detail.peer, error: errorView(evt.detail.error) })
-    })
-    peer.addEventListener('group:peer-joined', (evt) => {
-      emit({ type: 'group:peer-joined', ...evt.detail })
-      dialer.rememberMember(evt.detail.peer).catch(() => undefined)
-    })
-    peer.addEventListener('group:peer-left', (evt) => emit({ type: 'group:peer-left', ...evt.detail }))
-    peer.addEventListener('rejected', (evt) => {
-      emit({ type: 'rejected', groupId: evt.detail.groupId, peer: evt.detail.peer, error: errorView(evt.detail.error) })
-    })
-    peer.addEventListener('equivocation', (evt) => {
-      const { author, seq } = evt.detail.equivocation
-      emit({ type: 'equivocation', groupId: evt.detail.groupId, author, seq })
-    })
-  }
-
   private emit(event: DaemonEvent): void {
     for (const listener of this.listeners) {
       try {
         listener(event)
       } catch {
         // one broken listener (a closed stream) must not stop the others or the daemon
-      }
-    }
-  }
-
-  /** Writes what new (or newly readable) entries changed to the message index, and tells the event stream. */
-  private indexEntries(known: KnownGroup, entries: readonly LogEntry[], source: string): void {
-    const { indexer, authors, store, emit } = this.parts
-    const log = known.log as GroupLog
-    emit({ type: 'entries', groupId: known.idHex, count: entries.length, source })
-    const changes = indexer.apply(log, entries)
-    if (changes.length > 0) {
-      // names as the group's log has them now (a batch may carry a profile too)
-      const people = authors.of(log)
-      for (const change of changes) {
-        const author = people.view(change.message.author)
-        emit({ type: 'message', groupId: known.idHex, message: change.message, author, isNew: change.isNew, source })
-      }
-    }
-    if (entries.some((e) => e.op?.type === 'create' || (e.op?.type === 'metadata' && e.op.name !== undefined))) {
-      const name = log.view.metadata().name
-      if (name !== known.record.name) {
-        known.record.name = name
-        store.putGroup(known.record).catch(() => undefined)
       }
     }
   }
@@ -383,8 +314,4 @@ async function openStore(home: string): Promise<SqliteStore> {
       { cause: err }
     )
   }
-}
-
-export function errorView(err: unknown): ErrorView {
-  return err instanceof Error ? { name: err.name, message: err.message } : { name: 'Error', message: String(err) }
 }

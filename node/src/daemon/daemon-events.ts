@@ -1,0 +1,87 @@
+/**
+ * How a running daemon follows its peer: the peer's and the group logs'
+ * events become DaemonEvents (what the API streams and `causette start`
+ * prints), and the message index and the stored group names stay current.
+ */
+import type { GroupLog, LogEntry } from '@causette/core'
+import type { ErrorView } from '../api/api-types.ts'
+import type { DaemonParts } from './daemon.ts'
+import type { KnownGroup } from './group-directory.ts'
+
+/** What following the peer works with, and nothing more. */
+export type EventComponents = Pick<DaemonParts, 'peer' | 'directory' | 'dialer' | 'indexer' | 'displayName' | 'authors' | 'store' | 'emit'>
+
+/** Turns the peer's events into DaemonEvents, and keeps the message index and group names current. */
+export function wireDaemonEvents(parts: EventComponents): void {
+  const { peer, directory, dialer, indexer, displayName, authors, emit } = parts
+  peer.addEventListener('entries', (evt) => {
+    const { groupId, entries, source } = evt.detail
+    const known = directory.get(groupId)
+    // a group still opening is indexed as a whole once open (MessageIndexer.catchUp)
+    if (known?.log === undefined) return
+    indexEntries(parts, known, entries, source)
+  })
+  directory.onOpen((known, log) => {
+    // entries whose epoch key arrived later: their messages show only now
+    log.addEventListener('unsealed', (evt) => indexEntries(parts, known, evt.detail.entries, 'unsealed'))
+    // a removal hid what the removed member wrote unseen, or the block list changed: the index follows the whole view
+    log.addEventListener('rebuilt', () => {
+      indexer.invalidate(log)
+      emit({ type: 'group:rebuilt', groupId: known.idHex, messages: log.view.messageCount })
+    })
+    // joined, or given the group key at last: this device's name can be written there now
+    log.addEventListener('membership', () => {
+      emit({ type: 'group:membership', groupId: known.idHex })
+      void displayName.consider(log)
+      authors.warm(log)
+    })
+    void displayName.consider(log)
+    authors.warm(log)
+  })
+  peer.addEventListener('sync:started', (evt) => emit({ type: 'sync:started', ...evt.detail }))
+  peer.addEventListener('sync:progress', (evt) => emit({ type: 'sync:progress', ...evt.detail }))
+  peer.addEventListener('sync:finished', (evt) => emit({ type: 'sync:finished', ...evt.detail }))
+  peer.addEventListener('sync:failed', (evt) => {
+    emit({ type: 'sync:failed', groupId: evt.detail.groupId, peer: evt.detail.peer, error: errorView(evt.detail.error) })
+  })
+  peer.addEventListener('group:peer-joined', (evt) => {
+    emit({ type: 'group:peer-joined', ...evt.detail })
+    dialer.rememberMember(evt.detail.peer).catch(() => undefined)
+  })
+  peer.addEventListener('group:peer-left', (evt) => emit({ type: 'group:peer-left', ...evt.detail }))
+  peer.addEventListener('rejected', (evt) => {
+    emit({ type: 'rejected', groupId: evt.detail.groupId, peer: evt.detail.peer, error: errorView(evt.detail.error) })
+  })
+  peer.addEventListener('equivocation', (evt) => {
+    const { author, seq } = evt.detail.equivocation
+    emit({ type: 'equivocation', groupId: evt.detail.groupId, author, seq })
+  })
+}
+
+/** Writes what new (or newly readable) entries changed to the message index, and tells the event stream. */
+function indexEntries(parts: EventComponents, known: KnownGroup, entries: readonly LogEntry[], source: string): void {
+  const { indexer, authors, store, emit } = parts
+  const log = known.log as GroupLog
+  emit({ type: 'entries', groupId: known.idHex, count: entries.length, source })
+  const changes = indexer.apply(log, entries)
+  if (changes.length > 0) {
+    // names as the group's log has them now (a batch may carry a profile too)
+    const people = authors.of(log)
+    for (const change of changes) {
+      const author = people.view(change.message.author)
+      emit({ type: 'message', groupId: known.idHex, message: change.message, author, isNew: change.isNew, source })
+    }
+  }
+  if (entries.some((e) => e.op?.type === 'create' || (e.op?.type === 'metadata' && e.op.name !== undefined))) {
+    const name = log.view.metadata().name
+    if (name !== known.record.name) {
+      known.record.name = name
+      store.putGroup(known.record).catch(() => undefined)
+    }
+  }
+}
+
+/** An error as events and answers carry it: its name and its message. */
+export function errorView(err: unknown): ErrorView {
+  return err instanceof Error ? { name: err.name, message: err.message } : { name: 'Error', message: String(err) }
+}
