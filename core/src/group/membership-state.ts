@@ -20,6 +20,7 @@ import { toHex } from '../codec/hex.ts'
 import { EPOCH_ID_BYTES } from '../constants.ts'
 import { InvalidJoinError, type JoinVoid, NotAuthorizedError } from '../errors.ts'
 import { compareOrder, type Ordered } from '../log/order.ts'
+import { unreadableOf, writingEpochOf } from './epoch-readers.ts'
 import {
   checkJoin,
   type InviteInfo,
@@ -166,58 +167,9 @@ export class MembershipState {
     requireMember(this, authorHex, action)
   }
 
-  /**
-   * The epoch new messages go under: the latest made by an entry that had
-   * every departure in its causal past, and whose key no departed member
-   * holds (granted, or in a history), nor any other device outside the group;
-   * undefined when a rekey must come first.
-   * Never the first epoch: its key derives from the group secret, which every
-   * invite link carries, so what it seals is readable by anyone who saw a link.
-   * Only holders of an epoch's key can pass it on in a history, and they have
-   * its entry: so a key made after a departure reaches nobody who had not seen
-   * it, while one made concurrently may yet reach the departed device through
-   * a rekey not seen here (seeds 1475, 426).
-   */
+  /** The epoch new messages go under; undefined when a rekey must come first (epoch-readers.ts says which and why). */
   writingEpoch(): EpochInfo | undefined {
-    const outsidersRead = this.readableBy(this.outsiders())
-    const departures = [...this.departed.values()].map((d) => d.at.idHex)
-    for (let i = this.epochs.length - 1; i >= 0; i--) {
-      const epoch = this.epochs[i] as EpochInfo
-      if (epoch.recipients === null) return undefined
-      if (!outsidersRead.has(epoch.id) && departures.every((d) => epoch.after.includes(d))) return epoch
-    }
-    return undefined
-  }
-
-  /**
-   * Devices that are not members but were granted a key: departed ones, and
-   * those whose join turned out void (a rekey they wrote, or one written by a
-   * member who took their join for valid, granted them its key). No new
-   * message goes under a key one of them can read.
-   */
-  private outsiders(): string[] {
-    const out = new Set(this.departed.keys())
-    for (const e of this.epochs) for (const r of e.recipients ?? []) if (!this.members.has(r)) out.add(r)
-    return [...out]
-  }
-
-  /**
-   * Ids of the epochs any of these devices can read: the group's first (the
-   * secret's, which every device that ever joined holds), those granted to
-   * one of them, and those their key histories cover.
-   */
-  private readableBy(devices: readonly string[]): Set<string> {
-    const byId = new Map(this.epochs.map((e) => [e.id, e]))
-    const readable = new Set<string>()
-    const visit = (id: string) => {
-      if (readable.has(id)) return
-      readable.add(id)
-      for (const c of byId.get(id)?.covers ?? []) visit(c)
-    }
-    for (const e of this.epochs) {
-      if (e.recipients === null ? devices.length > 0 : devices.some((d) => e.recipients?.includes(d))) visit(e.id)
-    }
-    return readable
+    return writingEpochOf(this)
   }
 
   /**
@@ -232,27 +184,10 @@ export class MembershipState {
     return (this.writingEpoch() === undefined && this.epochs.length > 1) || this.unreadable().size > 0
   }
 
-  /**
-   * Epochs (ids) that members cannot read though another member can, by
-   * member. (An epoch no current member can read is lost; nobody can pass it
-   * on.) Computed once per state.
-   */
+  /** Epochs (ids) that members cannot read though another member can, by member. Computed once per state. */
   unreadable(): ReadonlyMap<string, readonly string[]> {
-    if (this.gapsInReading !== undefined) return this.gapsInReading
-    const readableBy = new Map<string, Set<string>>()
-    const held = new Set<string>()
-    for (const member of this.members.keys()) {
-      const readable = this.readableBy([member])
-      readableBy.set(member, readable)
-      for (const id of readable) held.add(id)
-    }
-    const result = new Map<string, string[]>()
-    for (const [member, readable] of readableBy) {
-      const missing = [...held].filter((id) => !readable.has(id))
-      if (missing.length > 0) result.set(member, missing)
-    }
-    this.gapsInReading = result
-    return result
+    this.gapsInReading ??= unreadableOf(this)
+    return this.gapsInReading
   }
 
   apply(entry: EntryRef, op: MembershipOperation, granted?: EpochInfo): MembershipState {

@@ -11,8 +11,6 @@
  * await peer.send(group.idHex, { type: 'message', text: 'Sunday at 10?' })
  * ```
  */
-import { type Message, TopicValidatorResult } from '@libp2p/gossipsub'
-import type { PeerId } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
 import { TypedEventEmitter } from 'main-event'
@@ -24,6 +22,7 @@ import { BurstFollower } from '../gossip/burst-follower.ts'
 import { GossipBatcher } from '../gossip/gossip-batcher.ts'
 import { GossipGuard } from '../gossip/gossip-guard.ts'
 import { GossipValidator } from '../gossip/gossip-validator.ts'
+import { GroupTopics } from '../gossip/group-topics.ts'
 import type { Role } from '../group/membership-operations.ts'
 import type { DeviceKey } from '../identity/device-key.ts'
 import type { Signatures } from '../identity/signatures.ts'
@@ -35,9 +34,9 @@ import { GroupSync } from '../sync/group-sync.ts'
 import { BlockList } from './block-list.ts'
 import { blockingGater } from './blocking-gater.ts'
 import { type CausetteLibp2p, createCausetteLibp2p, type Libp2pParts } from './create-libp2p.ts'
-import { GroupPresence, watchMembers } from './group-presence.ts'
+import { GroupPresence } from './group-presence.ts'
 import { GroupRegistry } from './group-registry.ts'
-import { checkNotExpired, inviteFor, type JoinProgress, removedFrom, waitForInvite } from './invite-flow.ts'
+import { inviteFor, type JoinOptions, joinByInvite } from './invite-flow.ts'
 import { type LogParts, logParts } from './log-parts.ts'
 import { MemberLinks } from './member-links.ts'
 import { MemberPeers } from './member-peers.ts'
@@ -62,8 +61,6 @@ export interface CausettePeerInit extends Libp2pParts {
   openGroups?: boolean
 }
 
-const JOIN_TIMEOUT_MS = 60_000
-
 export class CausettePeer extends TypedEventEmitter<CausettePeerEvents> {
   readonly libp2p: CausetteLibp2p
   readonly key: DeviceKey
@@ -78,6 +75,7 @@ export class CausettePeer extends TypedEventEmitter<CausettePeerEvents> {
   private readonly rekeys = new RekeyScheduler()
   private readonly bursts = new BurstFollower((groupId, peer) => this.syncs.request(groupId, peer))
   private readonly gossip: GossipValidator
+  private readonly topics: GroupTopics
   private readonly blocks = new BlockList()
   private started = false
 
@@ -94,6 +92,15 @@ export class CausettePeer extends TypedEventEmitter<CausettePeerEvents> {
       requestSync: (group, peer) => this.started && this.syncs.request(group.idHex, peer),
       accepted: (group, peer) => this.bursts.seen(group.idHex, peer),
       connections: (peer) => this.libp2p.getConnections(peerIdFromString(peer))
+    })
+    this.topics = new GroupTopics({
+      libp2p,
+      registry: this.registry,
+      presence: this.presence,
+      validator: this.gossip,
+      joined: (groupId, peer) => this.safeDispatchEvent('group:peer-joined', { detail: { groupId, peer } }),
+      left: (groupId, peer) => this.safeDispatchEvent('group:peer-left', { detail: { groupId, peer } }),
+      requestSync: (groupId, peer) => this.syncs.request(groupId, peer)
     })
     const members = new MemberPeers(toHex(init.key.publicKey))
     this.links = new MemberLinks(
@@ -144,20 +151,14 @@ export class CausettePeer extends TypedEventEmitter<CausettePeerEvents> {
     this.started = true
     await this.libp2p.start()
     await this.syncs.start()
-    watchMembers(this.libp2p, {
-      groupOf: (topic) => this.registry.byTopicName(topic),
-      joined: (group, peer) => this.memberJoined(group, peer),
-      left: (peer, group) => {
-        for (const g of group === undefined ? this.registry.all() : [group]) this.memberLeft(g, peer)
-      }
-    })
+    this.topics.start()
     if (this.init.keepMemberLinks !== false) this.links.start()
-    for (const group of this.registry.all()) this.subscribe(group)
   }
 
   async stop(): Promise<void> {
     if (!this.started) return
     this.started = false
+    this.topics.stop()
     this.links.stop()
     this.rekeys.stop()
     this.bursts.stop()
@@ -223,22 +224,12 @@ export class CausettePeer extends TypedEventEmitter<CausettePeerEvents> {
    * record to arrive by sync, writes the join; resolves once a member. Throws
    * ExpiredInviteError, InviteUsedError, InviteRevokedError or JoinTimeoutError.
    */
-  async acceptInvite(
-    invite: Invite,
-    options: { timeoutMs?: number; signal?: AbortSignal; onProgress?: (progress: JoinProgress) => void } = {}
-  ): Promise<GroupLog> {
-    checkNotExpired(invite, (this.init.now ?? Date.now)())
-    const log = await this.joinGroup(invite.groupId, invite.secret, invite.groupName)
-    if (log.isMember()) return log
-    if (this.started) {
-      options.onProgress?.({ stage: 'dialing', addresses: invite.addresses.length })
-      const dialed = await Promise.allSettled(invite.addresses.map((a) => this.dial(a)))
-      options.onProgress?.({ stage: 'waiting', reached: dialed.filter((d) => d.status === 'fulfilled').length })
-    }
-    await waitForInvite(log, invite.inviteId, options.timeoutMs ?? JOIN_TIMEOUT_MS, options.signal)
-    options.onProgress?.({ stage: 'joining' })
-    await log.join(invite.inviteId)
-    return log
+  acceptInvite(invite: Invite, options: JoinOptions = {}): Promise<GroupLog> {
+    return joinByInvite(invite, options, {
+      now: this.init.now ?? Date.now,
+      open: () => this.joinGroup(invite.groupId, invite.secret, invite.groupName),
+      ...(this.started ? { dial: (address: string) => this.dial(address) } : {})
+    })
   }
 
   /**
@@ -252,12 +243,7 @@ export class CausettePeer extends TypedEventEmitter<CausettePeerEvents> {
       return
     }
     this.registry.remove(group)
-    if (this.started) {
-      const pubsub = this.libp2p.services.pubsub
-      pubsub.unsubscribe(group.topic)
-      pubsub.topicValidators.delete(group.topic)
-    }
-    for (const peer of this.presence.connected(groupId)) this.presence.left(groupId, peer)
+    this.topics.remove(group)
     if (options.forget === true) await this.init.store.deleteGroup(group.id)
   }
 
@@ -307,13 +293,6 @@ export class CausettePeer extends TypedEventEmitter<CausettePeerEvents> {
     return action(this.group(groupId))
   }
 
-  private publish(group: GroupLog, bytes: Uint8Array): void {
-    if (!this.started) return
-    this.libp2p.services.pubsub.publish(group.topic, bytes).catch(() => {
-      // stored and durable: sync delivers it to peers that missed the publish
-    })
-  }
-
   async dial(address: string): Promise<void> {
     await this.libp2p.dial(multiaddr(address), { signal: this.shutdown.signal })
   }
@@ -338,18 +317,13 @@ export class CausettePeer extends TypedEventEmitter<CausettePeerEvents> {
     }
   }
 
-  private validateGossip(peerId: PeerId, msg: Message): Promise<TopicValidatorResult> {
-    const group = this.registry.byTopicName(msg.topic)
-    return group === undefined ? Promise.resolve(TopicValidatorResult.Ignore) : this.gossip.validate(group, peerId, msg.data)
-  }
-
   /** Registers a group and, when online, subscribes to it. */
   private adopt(log: GroupLog): GroupLog {
     this.registry.add(log)
     log.addEventListener('entries', (evt) => {
       const { encodings, ...detail } = evt.detail
       // what this device writes — a message, and the rekey append may make before it — goes out in order, as written
-      for (const bytes of encodings ?? []) this.publish(log, bytes)
+      for (const bytes of encodings ?? []) this.topics.publish(log, bytes)
       this.safeDispatchEvent('entries', { detail: { groupId: log.idHex, ...detail } })
     })
     log.addEventListener('equivocation', (evt) =>
@@ -357,26 +331,7 @@ export class CausettePeer extends TypedEventEmitter<CausettePeerEvents> {
     )
     log.addEventListener('membership', () => this.started && this.rekeys.consider(log))
     log.setBlocked(this.blocks.current)
-    if (this.started) this.subscribe(log)
+    this.topics.add(log)
     return log
-  }
-
-  private subscribe(log: GroupLog): void {
-    const pubsub = this.libp2p.services.pubsub
-    pubsub.topicValidators.set(log.topic, (peerId, msg) => this.validateGossip(peerId, msg))
-    pubsub.subscribe(log.topic)
-    // peers already subscribed before we joined
-    for (const peerId of pubsub.getSubscribers(log.topic)) this.memberJoined(log, peerId.toString())
-  }
-
-  private memberJoined(group: GroupLog, peer: string): void {
-    if (!this.presence.joined(group.idHex, peer)) return
-    this.safeDispatchEvent('group:peer-joined', { detail: { groupId: group.idHex, peer } })
-    // both sides see the subscription; the lower peer id starts the sync so it runs once
-    if (this.peerId < peer && !removedFrom(group, peerIdFromString(peer))) this.syncs.request(group.idHex, peer)
-  }
-
-  private memberLeft(group: GroupLog, peer: string): void {
-    if (this.presence.left(group.idHex, peer)) this.safeDispatchEvent('group:peer-left', { detail: { groupId: group.idHex, peer } })
   }
 }

@@ -71,3 +71,37 @@ export function checkNotExpired(invite: Invite, now: number): void {
     throw new ExpiredInviteError(`this invite expired on ${new Date(invite.expires).toISOString()}: ask a member of the group for a new one`)
   }
 }
+
+const JOIN_TIMEOUT_MS = 60_000
+
+export interface JoinOptions {
+  timeoutMs?: number
+  signal?: AbortSignal
+  onProgress?: (progress: JoinProgress) => void
+}
+
+/**
+ * Joins the group of an invite: opens (or makes) the group, dials the
+ * invite's addresses when online, waits for the invite's record to arrive by
+ * sync, writes the join; resolves once a member. Throws ExpiredInviteError,
+ * InviteUsedError, InviteRevokedError or JoinTimeoutError.
+ */
+export async function joinByInvite(
+  invite: Invite,
+  options: JoinOptions,
+  peer: { now: () => number; open: () => Promise<GroupLog>; dial?: (address: string) => Promise<void> }
+): Promise<GroupLog> {
+  checkNotExpired(invite, peer.now())
+  const log = await peer.open()
+  if (log.isMember()) return log
+  const dial = peer.dial
+  if (dial !== undefined) {
+    options.onProgress?.({ stage: 'dialing', addresses: invite.addresses.length })
+    const dialed = await Promise.allSettled(invite.addresses.map((a) => dial(a)))
+    options.onProgress?.({ stage: 'waiting', reached: dialed.filter((d) => d.status === 'fulfilled').length })
+  }
+  await waitForInvite(log, invite.inviteId, options.timeoutMs ?? JOIN_TIMEOUT_MS, options.signal)
+  options.onProgress?.({ stage: 'joining' })
+  await log.join(invite.inviteId)
+  return log
+}
