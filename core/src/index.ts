@@ -76,7 +76,16 @@ export { LINKS_PER_GROUP, type MemberLink } from './peer/member-links.ts'
 export type * from './peer/peer-events.ts'
 export * from './peer/reachability.ts'
 export { MemoryStore } from './store/memory-store.ts'
-export { type GroupRecord, type ListEntriesOptions, type Store, type StoredEntry, storedEntryOf } from './store/store.ts'
+export {
+  type EntryFacts,
+  type GroupRecord,
+  type KeyRange,
+  type ListEntriesOptions,
+  type Store,
+  type StoredEntry,
+  type StoredFacts,
+  storedEntryOf
+} from './store/store.ts'
 export { type Bound, INFINITY, minimalBound, ZERO } from './sync/bounds.ts'
 export { FINGERPRINT_BYTES, FingerprintAccumulator } from './sync/fingerprint.ts'
 export { decodeFrame, encodeFrame, MAX_SYNC_FRAME_BYTES, type SyncFrame } from './sync/frames.ts'

@@ -2,7 +2,8 @@
 import { compare } from 'uint8arrays/compare'
 import { toHex } from '../codec/hex.ts'
 import { StoreClosedError } from '../errors.ts'
-import type { GroupRecord, ListEntriesOptions, Store, StoredEntry } from './store.ts'
+import { fromOrderKey } from '../log/order.ts'
+import type { EntryFacts, GroupRecord, KeyRange, ListEntriesOptions, Store, StoredEntry, StoredFacts } from './store.ts'
 
 interface GroupEntries {
   byId: Map<string, StoredEntry>
@@ -10,6 +11,8 @@ interface GroupEntries {
   ordered: StoredEntry[]
   heads: Map<string, Uint8Array>
   seqs: Map<string, number>
+  /** Author hex + ':' + seq: ids. */
+  bySeq: Map<string, Uint8Array[]>
 }
 
 export class MemoryStore implements Store {
@@ -25,12 +28,15 @@ export class MemoryStore implements Store {
     for (const e of entries) {
       const idHex = toHex(e.id)
       if (g.byId.has(idHex)) continue
-      const copy = { ...e }
+      const copy: StoredEntry = { ...e }
+      if (e.facts !== undefined) copy.facts = { ...e.facts }
       g.byId.set(idHex, copy)
       insertSorted(g.ordered, copy)
       added.push([idHex, e])
       for (const p of e.parents) parents.add(toHex(p))
       const authorHex = toHex(e.author)
+      const at = `${authorHex}:${e.seq}`
+      g.bySeq.set(at, [...(g.bySeq.get(at) ?? []), e.id])
       if ((g.seqs.get(authorHex) ?? 0) < e.seq) g.seqs.set(authorHex, e.seq)
     }
     // an entry with a child anywhere in the batch is no head, whatever the order the batch lists them in
@@ -77,6 +83,55 @@ export class MemoryStore implements Store {
     return this.entries.get(toHex(group))?.byId.size ?? 0
   }
 
+  async hasEntries(group: Uint8Array, ids: Uint8Array[]): Promise<boolean[]> {
+    this.assertOpen()
+    const g = this.entries.get(toHex(group))
+    return ids.map((id) => g?.byId.has(toHex(id)) === true)
+  }
+
+  async getFacts(group: Uint8Array, ids: Uint8Array[]): Promise<Array<StoredFacts | undefined>> {
+    this.assertOpen()
+    const g = this.entries.get(toHex(group))
+    return ids.map((id) => {
+      const e = g?.byId.get(toHex(id))
+      if (e?.facts === undefined) return undefined
+      return { ...e.facts, id: e.id, author: e.author, seq: e.seq, clock: fromOrderKey(e.key).clock, parents: e.parents }
+    })
+  }
+
+  async putFacts(group: Uint8Array, facts: Array<EntryFacts & { id: Uint8Array }>): Promise<void> {
+    this.assertOpen()
+    const g = this.entries.get(toHex(group))
+    for (const { id, ...f } of facts) {
+      const e = g?.byId.get(toHex(id))
+      if (e !== undefined) e.facts = f
+    }
+  }
+
+  async lacksFacts(group: Uint8Array): Promise<boolean> {
+    this.assertOpen()
+    return this.entries.get(toHex(group))?.ordered.some((e) => e.facts === undefined) === true
+  }
+
+  async idsAt(group: Uint8Array, author: Uint8Array, seq: number): Promise<Uint8Array[]> {
+    this.assertOpen()
+    return [...(this.entries.get(toHex(group))?.bySeq.get(`${toHex(author)}:${seq}`) ?? [])]
+  }
+
+  async listKeys(group: Uint8Array, range: KeyRange = {}): Promise<Uint8Array[]> {
+    this.assertOpen()
+    const list = this.entries.get(toHex(group))?.ordered ?? []
+    const start = range.from === undefined ? 0 : firstAtOrAfter(list, range.from)
+    const keys: Uint8Array[] = []
+    const limit = range.limit ?? list.length
+    for (let i = start; i < list.length && keys.length < limit; i++) {
+      const key = (list[i] as StoredEntry).key
+      if (range.to !== undefined && compare(key, range.to) >= 0) break
+      keys.push(key)
+    }
+    return keys
+  }
+
   async putGroup(record: GroupRecord): Promise<void> {
     this.assertOpen()
     const existing = this.groups.get(toHex(record.id))
@@ -112,11 +167,23 @@ export class MemoryStore implements Store {
     const hex = toHex(group)
     let g = this.entries.get(hex)
     if (g === undefined) {
-      g = { byId: new Map(), ordered: [], heads: new Map(), seqs: new Map() }
+      g = { byId: new Map(), ordered: [], heads: new Map(), seqs: new Map(), bySeq: new Map() }
       this.entries.set(hex, g)
     }
     return g
   }
+}
+
+/** Index of the first entry whose key is at or after `key`. */
+function firstAtOrAfter(list: readonly StoredEntry[], key: Uint8Array): number {
+  let lo = 0
+  let hi = list.length
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1
+    if (compare((list[mid] as StoredEntry).key, key) < 0) lo = mid + 1
+    else hi = mid
+  }
+  return lo
 }
 
 function insertSorted(list: StoredEntry[], e: StoredEntry): void {

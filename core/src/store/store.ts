@@ -9,6 +9,13 @@
  * - Entries are listed in the total order, by their `key` (see log/order.ts),
  *   compared as bytes.
  * - heads are the stored entries no stored entry names as a parent.
+ * - facts (EntryFacts) are what the log worked out when it accepted an
+ *   entry; they are stored with it so the log can forget the entry and read
+ *   them back (admission of a late child, shown times) without decoding it.
+ *   `putEntries` stores an entry's facts with it when given; `putFacts`
+ *   sets or replaces them for held entries (a lowered shown time, or entries
+ *   stored before facts existed: `lacksFacts` says so, and the log fills them
+ *   in when it opens the group).
  */
 import type { Entry } from '../codec/entry-codec.ts'
 import { orderKey } from '../log/order.ts'
@@ -22,6 +29,39 @@ export interface StoredEntry {
   parents: Uint8Array[]
   /** The canonical encoding. */
   bytes: Uint8Array
+  /** What the log worked out on accepting it; absent only where a test or an older version stored it. */
+  facts?: EntryFacts
+}
+
+/** What the log works out when it accepts an entry, beyond its encoding. */
+export interface EntryFacts {
+  /** The author's claimed wall-clock time (ms). */
+  time: number
+  /** The time to show: never later than a descendant's (log/log-entry.ts). */
+  shownTime: number
+  /** '' for the first epoch, else the hex id of the epoch that sealed the body. */
+  epoch: string
+  /** The author's role where the entry stands in the log; absent for a join. */
+  role?: string
+  /** Content key of the entry's frontier (Frontier.key): membership in its causal past. */
+  frontier: string
+}
+
+/** A held entry's facts with the fields of the entry that admission reads. */
+export interface StoredFacts extends EntryFacts {
+  id: Uint8Array
+  author: Uint8Array
+  seq: number
+  clock: number
+  parents: Uint8Array[]
+}
+
+export interface KeyRange {
+  /** Keys at or after this one (bytewise; a shorter prefix sorts first). */
+  from?: Uint8Array
+  /** Keys before this one. */
+  to?: Uint8Array
+  limit?: number
 }
 
 export interface GroupRecord {
@@ -50,6 +90,18 @@ export interface Store {
   /** Highest seq held per author (hex key). */
   authorSeqs(group: Uint8Array): Promise<Map<string, number>>
   countEntries(group: Uint8Array): Promise<number>
+  /** For each id, whether the entry is held. */
+  hasEntries(group: Uint8Array, ids: Uint8Array[]): Promise<boolean[]>
+  /** Facts of the entries with these ids; undefined where not held or held without facts. */
+  getFacts(group: Uint8Array, ids: Uint8Array[]): Promise<Array<StoredFacts | undefined>>
+  /** Sets the facts of held entries (ids not held are ignored). */
+  putFacts(group: Uint8Array, facts: Array<EntryFacts & { id: Uint8Array }>): Promise<void>
+  /** Whether some held entry of the group has no facts. */
+  lacksFacts(group: Uint8Array): Promise<boolean>
+  /** Ids of the author's held entries with this seq: several when the author equivocated. */
+  idsAt(group: Uint8Array, author: Uint8Array, seq: number): Promise<Uint8Array[]>
+  /** Order keys in [from, to), in order, at most `limit`: what sync's ranges read. */
+  listKeys(group: Uint8Array, range?: KeyRange): Promise<Uint8Array[]>
 
   putGroup(record: GroupRecord): Promise<void>
   getGroup(id: Uint8Array): Promise<GroupRecord | undefined>
@@ -61,7 +113,9 @@ export interface Store {
   close(): Promise<void>
 }
 
-/** What a store keeps of a decoded entry. */
-export function storedEntryOf(entry: Entry): StoredEntry {
-  return { id: entry.id, key: orderKey(entry), author: entry.author, seq: entry.seq, parents: entry.parents, bytes: entry.bytes }
+/** What a store keeps of a decoded entry, with the facts the log worked out if given. */
+export function storedEntryOf(entry: Entry, facts?: EntryFacts): StoredEntry {
+  const stored: StoredEntry = { id: entry.id, key: orderKey(entry), author: entry.author, seq: entry.seq, parents: entry.parents, bytes: entry.bytes }
+  if (facts !== undefined) stored.facts = facts
+  return stored
 }
