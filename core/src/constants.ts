@@ -37,5 +37,12 @@ export const MAX_EMOJI_LENGTH = 32
 /** Entries held while they wait for missing parents; beyond this the oldest are dropped and fetched again by sync. */
 export const MAX_PENDING_ENTRIES = 50_000
 
+/**
+ * Recent entries an open group keeps in memory beside its heads and authors'
+ * tips, for the parents of what arrives next; older ones are read back from
+ * the store (Store.getFacts) when a late child names them.
+ */
+export const RECENT_ENTRIES = 256
+
 /** Iterations of SHA-512 behind a fingerprint, as Signal does, to make a colliding key costlier to find. */
 export const FINGERPRINT_ITERATIONS = 5200

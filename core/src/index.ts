@@ -13,7 +13,7 @@
 
 export type * from './chat/operations.ts'
 export { decodeOperation, encodeOperation } from './chat/operations.ts'
-export { type GroupMetadata, GroupView, type Message, type MessagePage, type Reaction } from './chat/view.ts'
+export { type GroupMetadata, GroupView, type Message, type MessagePage, type Reaction, type ViewEntry } from './chat/view.ts'
 export { decodeEntry, type Entry, type EntryFields, encodeEntry, signedBytesOf, signingPayload } from './codec/entry-codec.ts'
 export { fromHex, shortHex, toHex } from './codec/hex.ts'
 export * from './constants.ts'
@@ -59,6 +59,7 @@ export { type EntryDraft, writeEntry } from './log/entry-writer.ts'
 export {
   type AddOptions,
   type AddResult,
+  type AuthorActivity,
   type EntriesAdded,
   type EntrySource,
   type Equivocation,
@@ -69,6 +70,7 @@ export {
   type Rejection
 } from './log/group-log.ts'
 export { compareOrder, fromOrderKey, ORDER_KEY_BYTES, type Ordered, type OrderFields, orderKey } from './log/order.ts'
+export type { ReadPage, ReadResult, StoredLogEntry } from './log/stored-entries.ts'
 export { CausettePeer, type CausettePeerInit } from './peer/causette-peer.ts'
 export { type CausetteLibp2p, createCausetteLibp2p, GOSSIP_THRESHOLDS, type GossipScoring, type Libp2pParts } from './peer/create-libp2p.ts'
 export type { JoinProgress } from './peer/invite-flow.ts'
@@ -92,6 +94,7 @@ export { decodeFrame, encodeFrame, MAX_SYNC_FRAME_BYTES, type SyncFrame } from '
 export { checkProof, membershipProof, newNonce, type ProofContext, syncTag } from './sync/membership-proof.ts'
 export { OrderedRanges, type SyncItem } from './sync/ordered-ranges.ts'
 export { ID_PREFIX_BYTES, type Range, Reconciler, type ReconcilerOptions, type ReconcileStep } from './sync/reconciler.ts'
+export { boundKey, StoreRanges } from './sync/store-ranges.ts'
 export { SyncCascade } from './sync/sync-cascade.ts'
 export * from './sync/sync-errors.ts'
 export type { RangeSummary, SyncRanges } from './sync/sync-ranges.ts'

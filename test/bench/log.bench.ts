@@ -8,7 +8,7 @@
  */
 import { type DeviceKey, decodeEntry, GroupLog, GroupView, generateDeviceKey, MemoryStore, storedEntryOf, toHex } from '@causette/core'
 import { nodeSignatures, wasmXChaCha } from '@causette/node'
-import { entryBytes } from '../fixtures/entry-bytes.ts'
+import { entryBytes, logEntries } from '../fixtures/entry-bytes.ts'
 import type { BenchContext, Benchmark, Metric } from './harness.ts'
 import { messageText, syntheticLog } from './synthetic-log.ts'
 
@@ -57,7 +57,7 @@ async function measure(ctx: BenchContext): Promise<Metric[]> {
 
   start = performance.now()
   const view = new GroupView()
-  for (const e of reader.entries()) view.apply(e)
+  for (const e of await logEntries(reader)) view.apply(e)
   view.messages({ limit: 50 })
   metrics.push({
     name: 'view of a large log',

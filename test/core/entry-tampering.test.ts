@@ -6,19 +6,19 @@ import {
   encodeEntry,
   firstEpochKey,
   generateGroupSecret,
-  type LogEntry,
   MAX_ENTRY_BYTES,
+  type StoredLogEntry,
   signingPayload,
   writeEntry
 } from '@causette/core'
 import { encode } from 'cborg'
 import { craftEntry } from '../fixtures/crafted-entry.ts'
-import { entryBytes, entryBytesOf } from '../fixtures/entry-bytes.ts'
+import { entryBytes, entryBytesOf, logEntries } from '../fixtures/entry-bytes.ts'
 import { merge, type Replica, replicas, signatures } from '../fixtures/replicas.ts'
 
 async function setup(): Promise<{ writer: Replica; reader: Replica; entry: Entry }> {
   const [writer, reader] = (await replicas(2)) as [Replica, Replica]
-  const genesis = decodeEntry(await entryBytesOf(writer.log, writer.log.entries()[0] as LogEntry))
+  const genesis = decodeEntry(await entryBytesOf(writer.log, (await logEntries(writer.log))[0] as StoredLogEntry))
   await reader.log.add([genesis.bytes])
   // the group's first message key, granted to both: the message under test is then the reader's only missing entry
   await writer.log.rekey()
@@ -80,7 +80,7 @@ describe('tampered entries', () => {
 
   it('rejects a body encrypted under another group key', async () => {
     const { writer, reader } = await setup()
-    const head = decodeEntry(await entryBytesOf(writer.log, writer.log.entries().at(-1) as LogEntry))
+    const head = decodeEntry(await entryBytesOf(writer.log, (await logEntries(writer.log)).at(-1) as StoredLogEntry))
     const alien = await writeEntry(writer.key, signatures, {
       group: writer.log.id,
       seq: head.seq + 1,
@@ -102,7 +102,7 @@ describe('tampered entries', () => {
     const { reader } = await setup()
     const [other] = (await replicas(1, { name: 'Other group' })) as [Replica]
     const foreign = await other.log.append({ type: 'message', text: 'wrong room' })
-    const result = await reader.log.add(await entryBytes(other.log, [foreign, other.log.entries()[0] as LogEntry]))
+    const result = await reader.log.add(await entryBytes(other.log, [foreign, (await logEntries(other.log))[0] as StoredLogEntry]))
     assert.deepEqual(
       result.rejected.map((r) => r.error.name),
       ['WrongGroupError', 'WrongGroupError']
@@ -150,7 +150,7 @@ describe('tampered entries', () => {
 
   it('rejects an entry whose clock does not follow its parents', async () => {
     const { writer, reader } = await setup()
-    const head = decodeEntry(await entryBytesOf(writer.log, writer.log.entries().at(-1) as LogEntry))
+    const head = decodeEntry(await entryBytesOf(writer.log, (await logEntries(writer.log)).at(-1) as StoredLogEntry))
     await reader.log.add([head.bytes])
     const skewed = await craftEntry(writer, { type: 'message', text: 'from the future' }, (d) => ({ clock: d.clock + 4 }))
     const result = await reader.log.add([skewed.bytes])
@@ -159,7 +159,7 @@ describe('tampered entries', () => {
 
   it('rejects an entry whose seq does not follow its previous entry', async () => {
     const { writer, reader } = await setup()
-    const head = decodeEntry(await entryBytesOf(writer.log, writer.log.entries().at(-1) as LogEntry))
+    const head = decodeEntry(await entryBytesOf(writer.log, (await logEntries(writer.log)).at(-1) as StoredLogEntry))
     await reader.log.add([head.bytes])
     const gap = await craftEntry(writer, { type: 'message', text: 'skipped one' }, (d) => ({ seq: d.seq + 1 }))
     const result = await reader.log.add([gap.bytes])

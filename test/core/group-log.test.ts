@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { decodeEntry, GroupLog, MemoryStore, toHex } from '@causette/core'
 import { craftEntry } from '../fixtures/crafted-entry.ts'
-import { entryBytes, entryBytesOf } from '../fixtures/entry-bytes.ts'
+import { entryBytes, entryBytesOf, logEntries } from '../fixtures/entry-bytes.ts'
 import { merge, openReplica, type Replica, replicas, signatures } from '../fixtures/replicas.ts'
 
 describe('group log', () => {
@@ -51,8 +51,8 @@ describe('group log', () => {
     assert.equal(joined.clock, 1 + Math.max(...parents))
     await merge(a, b)
     assert.deepEqual(
-      b.log.entries().map((e) => e.idHex),
-      a.log.entries().map((e) => e.idHex)
+      (await logEntries(b.log)).map((e) => e.idHex),
+      (await logEntries(a.log)).map((e) => e.idHex)
     )
   })
 

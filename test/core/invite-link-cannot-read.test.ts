@@ -26,7 +26,7 @@ import {
   toHex
 } from '@causette/core'
 import { craftEntry } from '../fixtures/crafted-entry.ts'
-import { entryBytes } from '../fixtures/entry-bytes.ts'
+import { entryBytes, logEntries } from '../fixtures/entry-bytes.ts'
 import { connect, logOf, shareGroup, startPeers, stopAll, type TestPeer, waitFor } from '../fixtures/peers.ts'
 
 const running: TestPeer[][] = []
@@ -83,9 +83,9 @@ describe('an invite link cannot read', () => {
       assert.match(result.rejected[0]?.error.message ?? '', rule, 'the member refuses the join')
     }
     // Carol's join is in the log Mallory synced: it names the live invite, but shows no id to reuse, and its proof is Carol's
-    const carolsJoin = logOf(mallory, groupId)
-      .entries()
-      .find((e) => e.authorHex === toHex(carol.key.publicKey) && e.op?.type === 'join')?.op
+    const carolsJoin = (await logEntries(logOf(mallory, groupId))).find(
+      (e) => e.authorHex === toHex(carol.key.publicKey) && e.op?.type === 'join'
+    )?.op
     assert.ok(
       carolsJoin?.type === 'join' && carolsJoin.proof !== undefined && carolsJoin.inviteId === undefined,
       'the join carries a proof, not the invite id'
@@ -107,7 +107,7 @@ describe('an invite link cannot read', () => {
     const firstKey = firstEpochKey(expired.secret)
     let messages = 0
     const encodings = await entryBytes(stolen)
-    for (const [i, e] of stolen.entries().entries()) {
+    for (const [i, e] of (await logEntries(stolen)).entries()) {
       const entry = decodeEntry(encodings[i] as Uint8Array)
       assert.equal(toHex(entry.group), e.idHex === groupId ? '' : groupId, 'she decodes every entry')
       if (e.op !== undefined) {

@@ -215,7 +215,7 @@ describe('membership', () => {
     await b.log.append({ type: 'profile', displayName: 'Bea' })
     await b.log.append({ type: 'message', text: 'hi' })
     await merge(b, a)
-    a.log.setBlocked([hex(b)])
+    await a.log.setBlocked([hex(b)])
     assert.deepEqual(texts(a.log), [])
     assert.equal(a.log.members().find((m) => m.key === hex(b))?.displayName, 'Bea')
   })
@@ -233,10 +233,10 @@ describe('membership', () => {
     await b.log.append({ type: 'message', text: 'annoying' })
     await merge(b, a)
     const size = a.log.size
-    a.log.setBlocked([hex(b)])
+    await a.log.setBlocked([hex(b)])
     assert.deepEqual(texts(a.log), [])
     assert.equal(a.log.size, size)
-    a.log.setBlocked([])
+    await a.log.setBlocked([])
     assert.deepEqual(texts(a.log), ['annoying'])
   })
 

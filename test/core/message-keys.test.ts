@@ -7,6 +7,7 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { type GroupLog, toHex } from '@causette/core'
 import { craftEntry } from '../fixtures/crafted-entry.ts'
+import { logEntries } from '../fixtures/entry-bytes.ts'
 import { freshDeviceKeys, merge, openReplica, type Replica, replicas } from '../fixtures/replicas.ts'
 
 const texts = (log: GroupLog) => log.view.messages().messages.map((m) => m.text)
@@ -23,7 +24,7 @@ describe('message keys', () => {
     const [a, b] = (await replicas(2)) as [Replica, Replica]
     const sent = await a.log.append({ type: 'message', text: 'Sunday at 10?' })
     assert.notEqual(sent.epochHex, '', 'not under the first epoch')
-    const rekey = a.log.entries().find((e) => e.op?.type === 'rekey')
+    const rekey = (await logEntries(a.log)).find((e) => e.op?.type === 'rekey')
     assert.equal(rekey?.idHex.slice(0, 32), sent.epochHex, 'the append made the epoch first, granted to the members')
     await merge(a, b)
     assert.deepEqual(texts(b.log), ['Sunday at 10?'])

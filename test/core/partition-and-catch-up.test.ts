@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { after, describe, it } from 'node:test'
 import { toHex } from '@causette/core'
+import { logEntries } from '../fixtures/entry-bytes.ts'
 import {
   connect,
   connectAll,
@@ -21,9 +22,9 @@ after(async () => {
   for (const peers of running) await stopAll(peers)
 })
 
-function fingerprintOf(p: TestPeer, groupId: string) {
+async function fingerprintOf(p: TestPeer, groupId: string) {
   const log = logOf(p, groupId)
-  return { order: log.entries().map((e) => e.idHex), heads: log.heads().map(toHex), view: log.view.snapshot() }
+  return { order: (await logEntries(log)).map((e) => e.idHex), heads: log.heads().map(toHex), view: log.view.snapshot() }
 }
 
 describe('partitions and catch-up', () => {
@@ -60,8 +61,8 @@ describe('partitions and catch-up', () => {
     // heal: one link across
     await connect(left[5] as TestPeer, right[0] as TestPeer)
     await waitFor(() => peers.every((p) => logOf(p, groupId).size === base + 2000), 'every peer to hold all 2,000 messages', 60_000)
-    const expected = fingerprintOf(peers[0] as TestPeer, groupId)
-    for (const p of peers) assert.deepEqual(fingerprintOf(p, groupId), expected)
+    const expected = await fingerprintOf(peers[0] as TestPeer, groupId)
+    for (const p of peers) assert.deepEqual(await fingerprintOf(p, groupId), expected)
     assert.equal(expected.view.messages.length, 2000)
   })
 
@@ -92,6 +93,6 @@ describe('partitions and catch-up', () => {
       progress.some((p) => p.received > 0 && p.received < p.expected),
       'some report came mid-way'
     )
-    assert.deepEqual(fingerprintOf(back, groupId), fingerprintOf(b, groupId))
+    assert.deepEqual(await fingerprintOf(back, groupId), await fingerprintOf(b, groupId))
   })
 })

@@ -15,15 +15,15 @@ import {
   inviteWebLink,
   MemoryStore,
   type Operation,
-  OrderedRanges,
   Reconciler,
   type Signatures,
+  StoreRanges,
   syncTag,
   toHex
 } from '@causette/core'
 import { nodeSignatures } from '@causette/node'
 import { encode } from 'cborg'
-import { entryBytes } from '../fixtures/entry-bytes.ts'
+import { entryBytes, logEntries } from '../fixtures/entry-bytes.ts'
 
 export interface Corpus {
   entries: Uint8Array[]
@@ -95,18 +95,19 @@ export async function buildCorpus(): Promise<Corpus> {
   for (let i = 6; i < 10; i++) await a.append({ type: 'message', text: `message ${i}` })
   // the partial replica (b) holds the history up to the role change, then writes on its own
   const partial = await open(keys[1])
-  const upToRole = a.entries().findIndex((e) => e.op?.type === 'role') + 1
+  const history = await logEntries(a)
+  const upToRole = history.findIndex((e) => e.op?.type === 'role') + 1
   await partial.add((await entryBytes(a)).slice(0, upToRole))
   for (let i = 0; i < 3; i++) await partial.append({ type: 'message', text: `only on the partial replica ${i}` })
 
   const entries = await entryBytes(a)
   entries.push(
     ...craftedEntries(
-      a.entries().map((e) => e.id),
+      history.map((e) => e.id),
       keys[0].publicKey
     )
   )
-  const ops = a.entries().flatMap((e) => (e.op === undefined || e.op.type === 'unknown' ? [] : [encodeOperation(e.op)]))
+  const ops = history.flatMap((e) => (e.op === undefined || e.op.type === 'unknown' ? [] : [encodeOperation(e.op)]))
   return {
     entries,
     operations: [...ops, encodeOperation({ type: 'leave' }), encode({ type: 'poll', question: 'an operation from a newer client' })],
@@ -156,11 +157,16 @@ function craftedEntries(ids: Uint8Array[], author: Uint8Array): Uint8Array[] {
   ]
 }
 
+/** The log's order as sync reads it, from its store. */
+function rangesOf(log: GroupLog): StoreRanges {
+  return new StoreRanges((range) => log.listKeys(range))
+}
+
 async function syncFrames(full: GroupLog, partial: GroupLog): Promise<Uint8Array[]> {
-  const ranges = await new Reconciler(new OrderedRanges(full.entries())).initiate()
-  const answer = await new Reconciler(new OrderedRanges(partial.entries())).receive(ranges)
-  const ids = await new Reconciler(new OrderedRanges(full.entries()), { idListThreshold: 1000 }).initiate()
-  const wants = await new Reconciler(new OrderedRanges(partial.entries())).receive(ids)
+  const ranges = await new Reconciler(rangesOf(full)).initiate()
+  const answer = await new Reconciler(rangesOf(partial)).receive(ranges)
+  const ids = await new Reconciler(rangesOf(full), { idListThreshold: 1000 }).initiate()
+  const wants = await new Reconciler(rangesOf(partial)).receive(ids)
   return [
     encodeFrame({ type: 'hello', version: 1, tag: syncTag(full.syncKey), nonce: new Uint8Array(32).fill(1) }),
     encodeFrame({ type: 'welcome', nonce: new Uint8Array(32).fill(2), proof: new Uint8Array(32).fill(3) }),

@@ -10,7 +10,7 @@ import { DatabaseSync } from 'node:sqlite'
 import { describe, it } from 'node:test'
 import { type DeviceKey, GroupLog, toHex } from '@causette/core'
 import { MessageIndex, MessageIndexer, SqliteStore, searchQuery, WORDS_AT_ONCE } from '@causette/node'
-import { entryBytes, entryBytesOf } from '../fixtures/entry-bytes.ts'
+import { entryBytes, entryBytesOf, logEntries } from '../fixtures/entry-bytes.ts'
 import { deviceKeys, merge, replicas, signatures } from '../fixtures/replicas.ts'
 import { eventually, tempDir } from './fixtures/daemons.ts'
 
@@ -90,7 +90,7 @@ describe('message index', () => {
         await replica.add(
           await entryBytes(
             log,
-            log.entries().filter((e) => e !== edit && e !== late)
+            (await logEntries(log)).filter((e) => e.idHex !== edit.idHex && e.idHex !== late.idHex)
           )
         )
         await replica.add([editBytes])
@@ -164,9 +164,9 @@ describe('message index', () => {
         }
       }
       assert.deepEqual(shown(), { history: ['Bob on the ridge', 'Alice on the ridge'], found: ['Alice on the ridge', 'Bob on the ridge'] })
-      alice.log.setBlocked([toHex(bob.key.publicKey)])
+      await alice.log.setBlocked([toHex(bob.key.publicKey)])
       assert.deepEqual(shown(), { history: ['Alice on the ridge'], found: ['Alice on the ridge'] })
-      alice.log.setBlocked([])
+      await alice.log.setBlocked([])
       assert.deepEqual(shown(), { history: ['Bob on the ridge', 'Alice on the ridge'], found: ['Alice on the ridge', 'Bob on the ridge'] })
     } finally {
       await store.close()

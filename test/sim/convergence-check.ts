@@ -10,6 +10,7 @@
  */
 import { isDeepStrictEqual } from 'node:util'
 import { type GroupLog, inGap, toHex } from '@causette/core'
+import { logEntries } from '../fixtures/entry-bytes.ts'
 import type { SimPeer } from './sim-peer.ts'
 
 export interface Acknowledged {
@@ -31,7 +32,7 @@ export function membersOf(log: GroupLog, peers: readonly SimPeer[]): SimPeer[] {
   return peers.filter((p) => members?.has(toHex(p.key.publicKey)) === true)
 }
 
-export function convergenceProblems(peers: readonly SimPeer[], acknowledged: ReadonlyMap<string, Acknowledged>): string[] {
+export async function convergenceProblems(peers: readonly SimPeer[], acknowledged: ReadonlyMap<string, Acknowledged>): Promise<string[]> {
   const problems: string[] = []
   const holding = holders(peers)
   const down = holding.filter((p) => !p.running)
@@ -44,7 +45,7 @@ export function convergenceProblems(peers: readonly SimPeer[], acknowledged: Rea
     return e !== undefined && inGap(gaps, e.authorHex, e.seq)
   }
   const messages = [...acknowledged].filter(([id, a]) => a.isMessage && !hidden(id)).length
-  const reference = fingerprint(first)
+  const reference = await fingerprint(first)
   const members = membersOf(first, holding)
   const view = members[0]?.runningLog.view.snapshot()
   for (const peer of holding) {
@@ -69,7 +70,7 @@ export function convergenceProblems(peers: readonly SimPeer[], acknowledged: Rea
       if (!isDeepStrictEqual(log.view.snapshot(), view)) problems.push(`${peer.name} shows a different view from ${members[0]?.name}`)
     }
     if (peer === holding[0]) continue
-    const own = fingerprint(log)
+    const own = await fingerprint(log)
     const at = own.order.findIndex((id, i) => id !== reference.order[i])
     if (at >= 0 || own.order.length !== reference.order.length) {
       problems.push(
@@ -93,6 +94,6 @@ export function logsAgree(peers: readonly SimPeer[]): boolean {
   )
 }
 
-function fingerprint(log: GroupLog) {
-  return { order: log.entries().map((e) => e.idHex), heads: log.heads().map(toHex).join(',') }
+async function fingerprint(log: GroupLog) {
+  return { order: (await logEntries(log)).map((e) => e.idHex), heads: log.heads().map(toHex).join(',') }
 }

@@ -20,8 +20,8 @@
  *   departure handed it, in its key history, epochs made before it (seeds
  *   1475, 426).
  */
-import { decodeEntry, type GroupLog, type LogEntry, type MembershipState, toHex } from '@causette/core'
-import { entryBytesOf } from '../fixtures/entry-bytes.ts'
+import { decodeEntry, fromHex, type GroupLog, type MembershipState, toHex } from '@causette/core'
+import { logEntries } from '../fixtures/entry-bytes.ts'
 import { holders, membersOf } from './convergence-check.ts'
 import type { SimPeer } from './sim-peer.ts'
 
@@ -53,9 +53,14 @@ export async function membershipProblems(peers: readonly SimPeer[], forgedIds: r
     const name = peer?.name ?? keyHex.slice(0, 8)
     const departure = gone.at.idHex
     const seen = await ancestors(reference, departure)
-    for (const e of reference.entries()) {
+    for (const e of await logEntries(reference)) {
+      const frontier = reference.frontierOf(e.frontierKey)
+      if (frontier === undefined) {
+        problems.push(`${nameOf(e.authorHex, peers)}'s ${e.idHex.slice(0, 12)} stands on a frontier the log does not know`)
+        continue
+      }
       // (a leave is in its own frontier: it is the departure)
-      const afterDeparture = e.idHex !== departure && e.frontier.has(departure)
+      const afterDeparture = e.idHex !== departure && frontier.has(departure)
       if (e.authorHex === keyHex) {
         if (afterDeparture) problems.push(`${name} wrote ${e.idHex.slice(0, 12)} (seq ${e.seq}) after it had seen its own ${describe(gone.reason)}`)
         if (gone.reason === 'removed' && e.op?.type === 'message') {
@@ -70,7 +75,7 @@ export async function membershipProblems(peers: readonly SimPeer[], forgedIds: r
       }
       if (!afterDeparture || e.epochHex === '') continue
       // whoever knew of the departure wrote under an epoch the one who went could not read, as far as the writer knew
-      if (readableBy(e.frontier.state, keyHex).has(e.epochHex))
+      if (readableBy(frontier.state, keyHex).has(e.epochHex))
         problems.push(
           `${nameOf(e.authorHex, peers)} wrote ${e.idHex.slice(0, 12)} under epoch ${e.epochHex.slice(0, 8)}, which it knew ${name} (${gone.reason}) could read`
         )
@@ -112,8 +117,8 @@ async function ancestors(log: GroupLog, idHex: string): Promise<Set<string>> {
   const seen = new Set<string>([idHex])
   const work = [idHex]
   while (work.length > 0) {
-    const e = log.get(work.pop() as string) as LogEntry
-    for (const parent of decodeEntry(await entryBytesOf(log, e)).parents) {
+    const [bytes] = await log.getEntries([fromHex(work.pop() as string)])
+    for (const parent of decodeEntry(bytes as Uint8Array).parents) {
       const p = toHex(parent)
       if (!seen.has(p)) {
         seen.add(p)

@@ -9,6 +9,7 @@
  * peer); and the count of every membership operation tried.
  */
 import { type GroupLog, type LogEntry, type Signatures, toHex, writeEntry } from '@causette/core'
+import { logEntries } from '../fixtures/entry-bytes.ts'
 import type { SeededRandom } from '../fixtures/random.ts'
 import type { EventQueue } from './event-queue.ts'
 import type { SimPeer } from './sim-peer.ts'
@@ -176,7 +177,7 @@ export class SimMembership {
     const log = writer.runningLog
     const me = toHex(writer.key.publicKey)
     const seq = log.authorSeqs().get(me) ?? 0
-    const prev = seq === 0 ? null : (lastOwn(log, me, seq)?.id ?? null)
+    const prev = seq === 0 ? null : ((await lastOwn(log, me, seq))?.id ?? null)
     const parents = log.heads()
     const clock = 1 + Math.max(...parents.map((h) => (log.get(toHex(h)) as LogEntry).clock))
     const entry = await writeEntry(writer.key, this.world.signatures, {
@@ -239,12 +240,9 @@ export function removedFrom(log: GroupLog | undefined, keyHex: string): boolean 
   return state !== undefined && !state.mayRejoin(keyHex)
 }
 
-/** The entry this device wrote with `seq` (its newest, found from the end of the order, where new entries sort). */
-export function lastOwn(log: GroupLog, keyHex: string, seq: number): LogEntry | undefined {
-  const entries = log.entries()
-  for (let i = entries.length - 1; i >= 0; i--) {
-    const e = entries[i] as LogEntry
-    if (e.authorHex === keyHex && e.seq === seq) return e
-  }
-  return undefined
+/** The entry this device wrote with `seq`: its latest, or found from the end of the order, where new entries sort. */
+export async function lastOwn(log: GroupLog, keyHex: string, seq: number): Promise<{ id: Uint8Array; idHex: string } | undefined> {
+  const latest = log.latestOf(keyHex)
+  if (latest?.seq === seq) return latest
+  return (await logEntries(log)).findLast((e) => e.authorHex === keyHex && e.seq === seq)
 }

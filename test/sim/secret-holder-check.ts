@@ -14,7 +14,7 @@
  *   their logs.
  */
 import { GroupLog, generateDeviceKey, MEMBERSHIP_TYPES, MemoryStore, type Signatures, toHex } from '@causette/core'
-import { entryBytes } from '../fixtures/entry-bytes.ts'
+import { entryBytes, logEntries } from '../fixtures/entry-bytes.ts'
 import { holders } from './convergence-check.ts'
 import type { SimPeer } from './sim-peer.ts'
 
@@ -37,22 +37,22 @@ export async function secretHolderProblems(
     const why = result.rejected[0] === undefined ? '' : ` (${result.rejected[0].error.name}: ${result.rejected[0].error.message})`
     problems.push(`a device holding only the secret admitted ${eavesdropper.size} of the ${reference.size} entries${why}`)
   }
-  problems.push(...readable(eavesdropper, 'a device holding only the secret'))
+  problems.push(...(await readable(eavesdropper, 'a device holding only the secret')))
 
   for (const peer of peers) {
     const log = peer.log
     if (log === undefined || peer.joined) continue
     const me = toHex(peer.key.publicKey)
-    if (log.entries().some((e) => e.authorHex === me)) continue
-    problems.push(...readable(log, `${peer.name}, which holds the secret and never joined,`))
+    if (log.latestOf(me) !== undefined) continue
+    problems.push(...(await readable(log, `${peer.name}, which holds the secret and never joined,`)))
   }
   return problems
 }
 
 /** Problems if `log` opened any body other than a membership operation's. */
-function readable(log: GroupLog, who: string): string[] {
+async function readable(log: GroupLog, who: string): Promise<string[]> {
   const problems: string[] = []
-  for (const e of log.entries()) {
+  for (const e of await logEntries(log)) {
     if (e.op === undefined || MEMBERSHIP_TYPES.has(e.op.type)) continue
     problems.push(`${who} can read ${e.op.type} ${e.idHex.slice(0, 12)} by ${e.authorHex.slice(0, 8)} under epoch '${e.epochHex.slice(0, 8)}'`)
   }

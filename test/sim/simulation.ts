@@ -12,7 +12,7 @@
  */
 import { createHash } from 'node:crypto'
 import { type LogEntry, libp2pSignatures, type Signatures, toHex } from '@causette/core'
-import { entryBytes, entryBytesOf } from '../fixtures/entry-bytes.ts'
+import { entryBytes, entryBytesOf, logEntries } from '../fixtures/entry-bytes.ts'
 import { SeededRandom } from '../fixtures/random.ts'
 import { type Acknowledged, convergenceProblems, logsAgree } from './convergence-check.ts'
 import { seededDeviceKey, seedRandomValues } from './deterministic-random.ts'
@@ -150,7 +150,7 @@ async function simulate(config: SimConfig): Promise<SimReport> {
     await group.add(await entryBytes(log))
   }
   // the invites and joins are acknowledged writes like any other
-  for (const e of group.entries().slice(1)) acknowledged.set(e.idHex, { kind: e.op?.type ?? 'sealed', author: 'setup', isMessage: false })
+  for (const e of (await logEntries(group)).slice(1)) acknowledged.set(e.idHex, { kind: e.op?.type ?? 'sealed', author: 'setup', isMessage: false })
   const acknowledge = async (peer: SimPeer, entry: LogEntry, kind: string) => {
     const isMessage = entry.op?.type === 'message'
     acknowledged.set(entry.idHex, { kind, author: peer.name, isMessage })
@@ -194,7 +194,8 @@ async function simulate(config: SimConfig): Promise<SimReport> {
       const entry = w.op !== undefined ? await log.append(w.op) : await (w.action as NonNullable<typeof w.action>)(log)
       written++
       // a message with no usable epoch is preceded by the rekey append writes first: acknowledged too
-      for (let seq = seqBefore + 1; seq < entry.seq; seq++) await acknowledge(writer, lastOwn(log, me, seq) as LogEntry, 'rekey (before a write)')
+      for (let seq = seqBefore + 1; seq < entry.seq; seq++)
+        await acknowledge(writer, (await lastOwn(log, me, seq)) as LogEntry, 'rekey (before a write)')
       if (w.refused === true) problem(`${writer.name}, not an admin, was let remove a member or change a role`)
       membership.count(w.kind)
       await acknowledge(writer, entry, w.kind)
@@ -263,7 +264,7 @@ async function simulate(config: SimConfig): Promise<SimReport> {
   for (const [peer, state] of stopped) await restart(peer, state)
   const healedAt = queue.now
   await queue.run(healedAt + SETTLE_MS, MAX_EVENTS, () => stop() || (sync.idle && membership.idle && logsAgree(peers)))
-  if (problems.length === 0) problems.push(...convergenceProblems(peers, acknowledged))
+  if (problems.length === 0) problems.push(...(await convergenceProblems(peers, acknowledged)))
   if (problems.length === 0) problems.push(...(await membershipProblems(peers, membership.forgedIds)))
   if (problems.length === 0) problems.push(...(await secretHolderProblems(peers, group, signatures)))
 
@@ -284,13 +285,13 @@ async function simulate(config: SimConfig): Promise<SimReport> {
     membership: membership.counts,
     simulatedMs: queue.now,
     events: queue.ran,
-    digest: orderDigest(creator)
+    digest: await orderDigest(creator)
   }
 }
 
-function orderDigest(peer: SimPeer): string {
+async function orderDigest(peer: SimPeer): Promise<string> {
   const hash = createHash('sha256')
-  for (const e of peer.log?.entries() ?? []) hash.update(e.id)
+  for (const e of peer.log === undefined ? [] : await logEntries(peer.log)) hash.update(e.id)
   return hash.digest('hex')
 }
 

@@ -10,7 +10,7 @@
  */
 import { type GroupLog, type LogEntry, type Operation, ROLES, toHex } from '@causette/core'
 import type { SeededRandom } from '../fixtures/random.ts'
-import { lastOwn, type SimMembership } from './membership.ts'
+import type { SimMembership } from './membership.ts'
 import type { SimPeer } from './sim-peer.ts'
 
 export interface WorkloadContext {
@@ -140,7 +140,7 @@ function others(ctx: WorkloadContext): string[] {
 function newest(ctx: WorkloadContext): LogEntry {
   const log = ctx.writer.runningLog
   const me = keyOf(ctx.writer)
-  return lastOwn(log, me, log.authorSeqs().get(me) ?? 0) as LogEntry
+  return log.latestOf(me) as LogEntry
 }
 
 const MEMBERSHIP_KINDS: readonly OperationKind[] = [

@@ -5,7 +5,9 @@
  * membership histories merge, so the cost follows membership changes, not
  * messages.
  */
+import { sha256 } from '@noble/hashes/sha2.js'
 import type { CreateGroupOperation } from '../chat/operations.ts'
+import { fromHex, toHex } from '../codec/hex.ts'
 import { compareOrder } from '../log/order.ts'
 import type { MembershipOperation } from './membership-operations.ts'
 import { type EntryRef, type EpochInfo, MembershipState } from './membership-state.ts'
@@ -23,6 +25,7 @@ export class Frontier {
   readonly ops: readonly MembershipEntry[]
   readonly state: MembershipState
   private ids?: Set<string>
+  private contentKey?: string
 
   private constructor(genesis: Frontier['genesis'], ops: readonly MembershipEntry[], state: MembershipState) {
     this.genesis = genesis
@@ -37,6 +40,26 @@ export class Frontier {
   /** This frontier plus an operation that sorts after all of it (a child's clock exceeds its ancestors'). */
   extend(entry: MembershipEntry, state: MembershipState): Frontier {
     return new Frontier(this.genesis, [...this.ops, entry], state)
+  }
+
+  /**
+   * Names the frontier by what it holds: '' for the genesis alone, else 32
+   * hex digits of the SHA-256 of its operations' ids in order. Stored with
+   * each entry (EntryFacts.frontier), so an entry read back from the store
+   * finds the frontier object it stands on.
+   */
+  get key(): string {
+    if (this.contentKey === undefined) {
+      if (this.ops.length === 0) this.contentKey = ''
+      else {
+        const ids = new Uint8Array(this.ops.length * 32)
+        this.ops.forEach((o, i) => {
+          ids.set(fromHex(o.ref.idHex), i * 32)
+        })
+        this.contentKey = toHex(sha256(ids).subarray(0, 16))
+      }
+    }
+    return this.contentKey
   }
 
   has(idHex: string): boolean {

@@ -35,7 +35,10 @@ export interface BodyKeys {
 }
 
 export interface AdmissionContext extends BodyKeys {
+  /** An accepted entry, in memory: admission runs once the log has loaded what the entry names. */
   node(idHex: string): LogEntry | undefined
+  /** The log's one object for a frontier with this content. */
+  frontier(frontier: Frontier): Frontier
 }
 
 export function admit(entry: Entry, idHex: string, ctx: AdmissionContext): Admission {
@@ -57,10 +60,10 @@ export function admit(entry: Entry, idHex: string, ctx: AdmissionContext): Admis
   if (entry.group.byteLength === 0) {
     const op = openOperation(entry, ctx.keys, ctx.aead)
     if (op.type !== 'create') throw new InvalidGenesisError(`genesis entry ${shortHex(entry.id)} does not create a group`)
-    return { node: { ...base, epochHex: '', op, sealed: false, role: 'admin', frontier: Frontier.start(ref, op) }, membership: op }
+    return { node: { ...base, epochHex: '', op, sealed: false, role: 'admin', frontier: ctx.frontier(Frontier.start(ref, op)) }, membership: op }
   }
 
-  const before = Frontier.merge(parents.map((p) => p.frontier))
+  const before = ctx.frontier(Frontier.merge(parents.map((p) => p.frontier)))
   // an author cannot un-see a membership change it had seen: that would be writing from the past
   if (prev !== undefined && !before.contains(prev.frontier)) {
     throw new InvalidChainError(`entry ${shortHex(entry.id)} names parents that miss membership changes its author had already seen`)
@@ -72,7 +75,7 @@ export function admit(entry: Entry, idHex: string, ctx: AdmissionContext): Admis
       const membershipOp = op as MembershipOperation
       const state = before.state.apply(ref, membershipOp)
       const made = membershipOp.type === 'remove' || membershipOp.type === 'rekey' ? state.epochs[state.epochs.length - 1] : undefined
-      const frontier = before.extend({ ref, op: membershipOp, ...(made === undefined ? {} : { epoch: made }) }, state)
+      const frontier = ctx.frontier(before.extend({ ref, op: membershipOp, ...(made === undefined ? {} : { epoch: made }) }, state))
       return { node: { ...base, epochHex, op, sealed: false, role: before.state.role(authorHex), frontier }, membership: membershipOp }
     }
     before.state.authorizeWriter(authorHex, actionOf(op.type))
@@ -95,7 +98,7 @@ export function admit(entry: Entry, idHex: string, ctx: AdmissionContext): Admis
  * not hold the key to know.
  */
 export function unseal(
-  node: LogEntry,
+  node: Pick<LogEntry, 'epochHex'> & { sealed: boolean; op: Operation | undefined },
   body: Uint8Array,
   fields: Pick<Entry, 'group' | 'author' | 'seq' | 'epoch'>,
   { keys, aead }: BodyKeys

@@ -1,14 +1,18 @@
 /**
  * Adding a batch of entries from anywhere: after the first look
- * (batch-intake.ts), each entry whose parents and previous entry are present
- * is admitted and committed, then whatever was waiting on it; the others are
- * held back (pending-entries.ts) until what they wait for arrives. What was
- * accepted is stored, unless it came from the store, and announced.
+ * (batch-intake.ts), entries the store already holds are dropped, the
+ * older entries the batch names are read back from the store
+ * (EntryIndex.load), and each entry whose parents and previous entry are
+ * present is admitted and committed, then whatever was waiting on it; the
+ * others are held back (pending-entries.ts) until what they wait for
+ * arrives. What was accepted is stored with its facts, unless it came from
+ * the store, and announced.
  */
 import type { Entry } from '../codec/entry-codec.ts'
 import { toHex } from '../codec/hex.ts'
 import type { Signatures } from '../identity/signatures.ts'
-import { type Store, storedEntryOf } from '../store/store.ts'
+import type { EntryFacts, Store } from '../store/store.ts'
+import { storedEntryOf } from '../store/store.ts'
 import { type Admission, type AdmissionContext, admit } from './admission.ts'
 import { intake } from './batch-intake.ts'
 import type { EntryIndex } from './entry-index.ts'
@@ -21,10 +25,23 @@ export interface EntryAcceptanceComponents {
   store: Store
   index: EntryIndex
   admission: AdmissionContext
-  /** Makes an admitted entry part of the log. */
-  commit(admission: Admission, entry: Entry, result: AddResult): LogEntry
+  /** Makes an admitted entry part of the log; `equivocation`: every id of the author at the entry's seq, if several. */
+  commit(admission: Admission, entry: Entry, result: AddResult, equivocation?: string[]): LogEntry
+  /** Work that reads the store once the batch is in it: shown times, a view rebuilt. */
+  settle(accepted: Accepted[]): Promise<void>
   /** Tells listeners what was added. */
   announce(result: AddResult, source: EntrySource, encodings?: Uint8Array[]): void
+}
+
+export interface Accepted {
+  entry: Entry
+  node: LogEntry
+}
+
+/** Loading from the store: the facts it holds for the page, or that it holds none (an older version stored them). */
+export interface StoreLoad {
+  shownTimes: Map<string, number>
+  fillFacts: boolean
 }
 
 export class EntryAcceptance {
@@ -37,7 +54,7 @@ export class EntryAcceptance {
   }
 
   /** Adds entries (encoded or decoded); see AddResult for what happened to each. Run in the log's queue. */
-  async add(input: Array<Uint8Array | Entry>, options: AddOptions): Promise<AddResult> {
+  async add(input: Array<Uint8Array | Entry>, options: AddOptions, load?: StoreLoad): Promise<AddResult> {
     const { groupId, index, store } = this.components
     const batch = await intake(input, {
       groupId,
@@ -46,39 +63,113 @@ export class EntryAcceptance {
       trusted: options.trusted === true
     })
     const result: AddResult = { added: [], duplicates: batch.duplicates, pending: 0, rejected: batch.rejected, equivocations: [] }
+    const fresh = load === undefined ? await this.withoutStored(batch.fresh, result) : batch.fresh
+    await index.load(namedOutside(fresh))
     const stillPending = new Set<string>()
-    const accepted: Entry[] = []
-    for (const entry of batch.fresh) this.accept(entry, result, stillPending, accepted)
+    const accepted: Accepted[] = []
+    const seqs = new Map<string, string[]>()
+    for (const entry of fresh) await this.accept(entry, { result, stillPending, accepted, seqs, load })
     result.pending = stillPending.size
-    if (options.source !== 'store' && accepted.length > 0) await store.putEntries(groupId, accepted.map(storedEntryOf))
-    this.components.announce(result, options.source ?? 'import', options.source === 'local' ? accepted.map((e) => e.bytes) : undefined)
+    if (load === undefined && accepted.length > 0) {
+      await store.putEntries(
+        groupId,
+        accepted.map((a) => storedEntryOf(a.entry, factsOf(a.node)))
+      )
+    } else if (load?.fillFacts === true && accepted.length > 0) {
+      await store.putFacts(
+        groupId,
+        accepted.map((a) => ({ id: a.entry.id, ...factsOf(a.node) }))
+      )
+    }
+    // loaded with facts: the stored shown times are already capped
+    await this.components.settle(load === undefined || load.fillFacts ? accepted : [])
+    this.components.announce(result, options.source ?? 'import', options.source === 'local' ? accepted.map((a) => a.entry.bytes) : undefined)
     return result
   }
 
+  /** The entries not already in the store; those that are count as duplicates. */
+  private async withoutStored(entries: Entry[], result: AddResult): Promise<Entry[]> {
+    const { index, store, groupId } = this.components
+    // an entry past its author's highest seq cannot be held: only the others are looked up
+    const doubtful = entries.filter((e) => e.seq <= index.chains.maxSeq(toHex(e.author)))
+    if (doubtful.length === 0) return entries
+    const held = await store.hasEntries(
+      groupId,
+      doubtful.map((e) => e.id)
+    )
+    const stored = new Set(doubtful.filter((_, i) => held[i]))
+    result.duplicates += stored.size
+    return stored.size === 0 ? entries : entries.filter((e) => !stored.has(e))
+  }
+
   /** Accepts the entry if its predecessors are present, then whatever was waiting on it. */
-  private accept(first: Entry, result: AddResult, stillPending: Set<string>, accepted: Entry[]): void {
+  private async accept(first: Entry, batch: BatchState): Promise<void> {
     const { index, admission } = this.components
     const work = [first]
     while (work.length > 0) {
       const entry = work.pop() as Entry
       const idHex = toHex(entry.id)
       if (index.has(idHex)) continue
-      const missing = missingParents(entry, (h) => index.has(h))
+      let missing = missingParents(entry, (h) => index.has(h))
+      if (missing.length > 0) missing = await index.load(missing)
       if (missing.length > 0) {
         this.pending.hold(entry, idHex, missing)
-        stillPending.add(idHex)
+        batch.stillPending.add(idHex)
         continue
       }
       this.pending.forget(idHex)
-      stillPending.delete(idHex)
+      batch.stillPending.delete(idHex)
       try {
-        result.added.push(this.components.commit(admit(entry, idHex, admission), entry, result))
-        accepted.push(entry)
+        const admitted = admit(entry, idHex, admission)
+        if (batch.load !== undefined) admitted.node.shownTime = batch.load.shownTimes.get(idHex) ?? admitted.node.shownTime
+        const equivocation = await this.equivocation(entry, admitted.node, batch.seqs)
+        const node = this.components.commit(admitted, entry, batch.result, equivocation)
+        batch.result.added.push(node)
+        batch.accepted.push({ entry, node })
       } catch (error) {
-        result.rejected.push({ id: idHex, error: error as Error })
+        batch.result.rejected.push({ id: idHex, error: error as Error })
         continue
       }
       work.push(...this.pending.release(idHex))
     }
   }
+
+  /** Every id of the entry's author at its seq, this one last, when there are several: an equivocation. */
+  private async equivocation(entry: Entry, node: LogEntry, seqs: Map<string, string[]>): Promise<string[] | undefined> {
+    const at = `${node.authorHex}:${node.seq}`
+    const inBatch = seqs.get(at) ?? []
+    seqs.set(at, [...inBatch, node.idHex])
+    // the usual case: the author's next entry, so no other can hold its seq
+    if (node.seq > this.components.index.chains.maxSeq(node.authorHex)) return undefined
+    const stored = (await this.components.store.idsAt(this.components.groupId, entry.author, entry.seq)).map(toHex)
+    const others = [...new Set([...stored, ...inBatch])].filter((h) => h !== node.idHex)
+    return others.length === 0 ? undefined : [...others, node.idHex]
+  }
+}
+
+interface BatchState {
+  result: AddResult
+  stillPending: Set<string>
+  accepted: Accepted[]
+  /** Author hex + ':' + seq → ids accepted in this batch (not in the store yet). */
+  seqs: Map<string, string[]>
+  load: StoreLoad | undefined
+}
+
+/** What the store keeps beside an accepted entry. */
+export function factsOf(node: LogEntry): EntryFacts {
+  const facts: EntryFacts = { time: node.time, shownTime: node.shownTime, epoch: node.epochHex, frontier: node.frontier.key }
+  if (node.role !== undefined) facts.role = node.role
+  return facts
+}
+
+/** Parents and previous entries the batch names but does not hold. */
+function namedOutside(entries: Entry[]): string[] {
+  const inBatch = new Set(entries.map((e) => toHex(e.id)))
+  const named = new Set<string>()
+  for (const e of entries) {
+    for (const p of e.parents) named.add(toHex(p))
+    if (e.prev !== null) named.add(toHex(e.prev))
+  }
+  return [...named].filter((h) => !inBatch.has(h))
 }

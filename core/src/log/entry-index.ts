@@ -1,82 +1,101 @@
 /**
- * The accepted entries of one log as a DAG: by id, in the total order, the
- * heads, and each author's chain. No checks here: admission decides what
- * enters; this keeps it findable.
+ * What an open log keeps in memory of its accepted entries: how many there
+ * are, the heads, each author's tip, the distinct frontiers entries stand
+ * on, and the most recent entries. Everything else is in the store: `load`
+ * reads back the facts of older entries a late child names (Store.getFacts).
+ * No checks here: admission decides what enters; this keeps it findable.
  */
 import { compare } from 'uint8arrays/compare'
-import { MAX_PARENTS } from '../constants.ts'
-import { AuthorChains, type Equivocation } from './author-chains.ts'
+import { fromHex, toHex } from '../codec/hex.ts'
+import { MAX_PARENTS, RECENT_ENTRIES } from '../constants.ts'
+import type { Frontier } from '../group/frontier.ts'
+import type { StoredFacts } from '../store/store.ts'
+import { AuthorTips } from './author-tips.ts'
 import type { LogEntry } from './log-entry.ts'
 import { compareOrder } from './order.ts'
 
-export class EntryIndex {
-  private readonly nodes = new Map<string, LogEntry>()
-  private readonly ordered: LogEntry[] = []
-  private readonly headSet = new Set<string>()
-  /**
-   * Each entry's parents, kept only to cap shown times. The parent objects
-   * themselves, not their hex ids (a second copy of every id), and a lone
-   * parent without an array around it: most entries have one.
-   */
-  private readonly parentNodes = new Map<string, LogEntry | readonly LogEntry[]>()
-  readonly chains = new AuthorChains()
+/** Reads the facts of stored entries (the log's store, for its group). */
+export type FactsReader = (ids: Uint8Array[]) => Promise<Array<StoredFacts | undefined>>
 
-  get size(): number {
-    return this.nodes.size
+export class EntryIndex {
+  private count = 0
+  private readonly headNodes = new Map<string, LogEntry>()
+  /** Insertion order is age: the first key is the oldest. */
+  private readonly recent = new Map<string, LogEntry>()
+  private readonly frontiers = new Map<string, Frontier>()
+  private readonly readFacts: FactsReader
+  private readonly recentLimit: number
+  readonly chains = new AuthorTips()
+
+  constructor(readFacts: FactsReader, recentLimit = RECENT_ENTRIES) {
+    this.readFacts = readFacts
+    this.recentLimit = recentLimit
   }
 
+  get size(): number {
+    return this.count
+  }
+
+  /** An entry held in memory (recent, a head, or an author's tip); see `load` for the others. */
   get(idHex: string): LogEntry | undefined {
-    return this.nodes.get(idHex)
+    return this.recent.get(idHex) ?? this.headNodes.get(idHex)
   }
 
   has(idHex: string): boolean {
-    return this.nodes.has(idHex)
+    return this.get(idHex) !== undefined
   }
 
-  /** In the total order; the log's own array. */
-  entries(): readonly LogEntry[] {
-    return this.ordered
+  /**
+   * Brings the entries among `idHexes` that are stored but not in memory
+   * into memory (as recent entries, without their operation: admission and
+   * ordering need only their facts); returns the ids that are not held at all.
+   */
+  async load(idHexes: Iterable<string>): Promise<string[]> {
+    const wanted = [...new Set(idHexes)].filter((h) => !this.has(h))
+    if (wanted.length === 0) return []
+    const facts = await this.readFacts(wanted.map((h) => fromHex(h)))
+    const absent: string[] = []
+    facts.forEach((f, i) => {
+      const node = f === undefined ? undefined : this.nodeOf(f)
+      if (node === undefined) absent.push(wanted[i] as string)
+      else this.remember(node)
+    })
+    return absent
+  }
+
+  /** The one frontier object with this content, registering `frontier` if it is new. */
+  frontier(frontier: Frontier): Frontier {
+    const known = this.frontiers.get(frontier.key)
+    if (known !== undefined) return known
+    this.frontiers.set(frontier.key, frontier)
+    return frontier
+  }
+
+  frontierByKey(key: string): Frontier | undefined {
+    return this.frontiers.get(key)
+  }
+
+  /** Adds an entry whose parents are present. */
+  insert(node: LogEntry, parentHexes: readonly string[]): void {
+    this.count++
+    this.remember(node)
+    for (const p of parentHexes) this.headNodes.delete(p)
+    this.headNodes.set(node.idHex, node)
+    this.chains.record(node)
   }
 
   /** Head ids, sorted bytewise. */
   heads(): Uint8Array[] {
-    return [...this.headSet].map((h) => (this.nodes.get(h) as LogEntry).id).sort(compare)
-  }
-
-  /** Adds an entry whose parents are present; returns the equivocation it reveals, if any. */
-  insert(node: LogEntry, parentHexes: readonly string[]): Equivocation | undefined {
-    this.nodes.set(node.idHex, node)
-    const parents = parentHexes.map((p) => this.nodes.get(p) as LogEntry)
-    if (parents.length > 0) this.parentNodes.set(node.idHex, parents.length === 1 ? (parents[0] as LogEntry) : parents)
-    this.insertOrdered(node)
-    for (const p of parentHexes) this.headSet.delete(p)
-    this.headSet.add(node.idHex)
-    return this.chains.record(node.authorHex, node.seq, node.idHex)
-  }
-
-  /**
-   * Lowers the shown time of the entry's ancestors to its own where theirs is
-   * later (see LogEntry.shownTime). Parents come before children, so this
-   * computes the minimum over all descendants whatever the arrival order;
-   * it walks only where times were out of order, usually nowhere.
-   */
-  capTimes(node: LogEntry): void {
-    const work = [...this.parentsOf(node)]
-    while (work.length > 0) {
-      const parent = work.pop() as LogEntry
-      if (parent.shownTime <= node.time) continue
-      parent.shownTime = node.time
-      work.push(...this.parentsOf(parent))
-    }
+    return [...this.headNodes.values()].map((n) => n.id).sort(compare)
   }
 
   /** Where this author's next entry goes: seq, previous entry, parents (sorted) and clock. */
   next(authorHex: string): { seq: number; prev: Uint8Array | null; parents: Uint8Array[]; clock: number } {
-    const prevHex = this.chains.latest(authorHex)
-    const parents = this.chooseParents(prevHex)
+    const prev = this.chains.latest(authorHex)
+    const parents = this.chooseParents(prev?.idHex)
     return {
       seq: this.chains.maxSeq(authorHex) + 1,
-      prev: prevHex === undefined ? null : (this.nodes.get(prevHex) as LogEntry).id,
+      prev: prev === undefined ? null : prev.id,
       parents: parents.map((p) => p.id).sort(compare),
       clock: 1 + Math.max(...parents.map((p) => p.clock))
     }
@@ -84,35 +103,37 @@ export class EntryIndex {
 
   /** The newest heads, at most MAX_PARENTS, always including the author's previous entry if it is a head. */
   chooseParents(prevHex: string | undefined): LogEntry[] {
-    const heads = [...this.headSet].map((h) => this.nodes.get(h) as LogEntry)
+    const heads = [...this.headNodes.values()]
     heads.sort((a, b) => compareOrder(b, a))
     const chosen = heads.slice(0, MAX_PARENTS)
-    if (prevHex !== undefined && this.headSet.has(prevHex) && !chosen.some((c) => c.idHex === prevHex)) {
-      chosen[chosen.length - 1] = this.nodes.get(prevHex) as LogEntry
-    }
+    const prev = prevHex === undefined ? undefined : this.headNodes.get(prevHex)
+    if (prev !== undefined && !chosen.includes(prev)) chosen[chosen.length - 1] = prev
     return chosen
   }
 
-  private parentsOf(node: LogEntry): readonly LogEntry[] {
-    const parents = this.parentNodes.get(node.idHex)
-    return parents === undefined ? [] : Array.isArray(parents) ? parents : [parents as LogEntry]
+  private remember(node: LogEntry): void {
+    this.recent.delete(node.idHex)
+    this.recent.set(node.idHex, node)
+    if (this.recent.size > this.recentLimit) this.recent.delete(this.recent.keys().next().value as string)
   }
 
-  private insertOrdered(node: LogEntry): void {
-    const list = this.ordered
-    const last = list[list.length - 1]
-    // most entries are newer than everything held: check the end first
-    if (last === undefined || compareOrder(last, node) < 0) {
-      list.push(node)
-      return
+  /** An entry read back from the store; undefined if its frontier is unknown here (it was never admitted by this log). */
+  private nodeOf(f: StoredFacts): LogEntry | undefined {
+    const frontier = this.frontiers.get(f.frontier)
+    if (frontier === undefined) return undefined
+    return {
+      id: f.id,
+      idHex: toHex(f.id),
+      authorHex: toHex(f.author),
+      seq: f.seq,
+      clock: f.clock,
+      time: f.time,
+      shownTime: f.shownTime,
+      epochHex: f.epoch,
+      op: undefined,
+      sealed: false,
+      role: f.role,
+      frontier
     }
-    let lo = 0
-    let hi = list.length
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1
-      if (compareOrder(list[mid] as LogEntry, node) < 0) lo = mid + 1
-      else hi = mid
-    }
-    list.splice(lo, 0, node)
   }
 }

@@ -19,28 +19,38 @@ import type { CreateGroupOperation, Operation } from '../chat/operations.ts'
 import { GroupView } from '../chat/view.ts'
 import type { Entry } from '../codec/entry-codec.ts'
 import { toHex } from '../codec/hex.ts'
-import { nobleXChaCha } from '../crypto/body-cipher.ts'
+import { nobleXChaCha, type XChaChaAead } from '../crypto/body-cipher.ts'
 import { EpochKeys } from '../crypto/epoch-keys.ts'
 import { groupTopic, syncAuthKey } from '../crypto/group-keys.ts'
 import { memberKeyPair } from '../crypto/member-key.ts'
+import type { Frontier } from '../group/frontier.ts'
 import type { MembershipOperation, Role } from '../group/membership-operations.ts'
 import type { InviteStatus, MemberInfo, MembershipState } from '../group/membership-state.ts'
 import { type Standing, standingOf } from '../group/standing.ts'
 import { libp2pSignatures } from '../identity/signatures.ts'
-import type { Store } from '../store/store.ts'
+import type { KeyRange, Store } from '../store/store.ts'
 import type { Admission, AdmissionContext } from './admission.ts'
-import type { Equivocation } from './author-chains.ts'
+import type { Equivocation } from './author-tips.ts'
 import { CommittedMembership } from './committed-membership.ts'
-import { EntryAcceptance } from './entry-acceptance.ts'
+import { type Accepted, EntryAcceptance, type StoreLoad } from './entry-acceptance.ts'
 import { EntryIndex } from './entry-index.ts'
 import { writeGenesis } from './entry-writer.ts'
 import type { AddOptions, AddResult, EntrySource, GroupLogEvents, GroupLogInit, LogEntry, Rejection } from './log-entry.ts'
 import { OwnWrites } from './own-writes.ts'
+import { ShownTimes } from './shown-times.ts'
 import { loadFromStore } from './store-loading.ts'
+import { type ReadPage, type ReadResult, readStoredEntries } from './stored-entries.ts'
 import { VisibleEntries } from './visible-entries.ts'
 
 export type { MemberInfo } from '../group/membership-state.ts'
-export type { Equivocation } from './author-chains.ts'
+export type { Equivocation } from './author-tips.ts'
+/** What an author did in the group, as far as this device can read. */
+export interface AuthorActivity {
+  messages: number
+  /** Time (ms, as claimed) of the author's latest entry. */
+  lastActive: number
+}
+
 export type { AddOptions, AddResult, EntriesAdded, EntrySource, GroupLogEvents, GroupLogInit, LogEntry, Rejection } from './log-entry.ts'
 
 export class GroupLog extends TypedEventEmitter<GroupLogEvents> {
@@ -54,12 +64,15 @@ export class GroupLog extends TypedEventEmitter<GroupLogEvents> {
   readonly keys: EpochKeys
 
   private readonly keyHex: string
+  private readonly aead: XChaChaAead
   private readonly store: Store
-  private readonly index = new EntryIndex()
+  private readonly index: EntryIndex
   private readonly committed: CommittedMembership
   private readonly writes: OwnWrites
   private readonly acceptance: EntryAcceptance
   private readonly visible: VisibleEntries
+  private readonly shownTimes: ShownTimes
+  private readonly tally = new Map<string, AuthorActivity>()
   private queue: Promise<unknown> = Promise.resolve()
 
   private constructor(init: GroupLogInit) {
@@ -72,9 +85,16 @@ export class GroupLog extends TypedEventEmitter<GroupLogEvents> {
     this.keys = new EpochKeys(init.secret)
     this.keyHex = toHex(init.key.publicKey)
     this.store = init.store
+    this.index = new EntryIndex((ids) => this.store.getFacts(this.id, ids))
     const signatures = init.signatures ?? libp2pSignatures()
     const aead = init.aead ?? nobleXChaCha
-    const admission: AdmissionContext = { node: (idHex) => this.index.get(idHex), keys: this.keys, aead }
+    this.aead = aead
+    const admission: AdmissionContext = {
+      node: (idHex) => this.index.get(idHex),
+      frontier: (f) => this.index.frontier(f),
+      keys: this.keys,
+      aead
+    }
     const memberKey = memberKeyPair(init.key)
     this.committed = new CommittedMembership({ memberKey, keyHex: this.keyHex, groupId: this.id, keys: this.keys })
     this.writes = new OwnWrites({
@@ -91,6 +111,7 @@ export class GroupLog extends TypedEventEmitter<GroupLogEvents> {
       admission,
       run: (work) => this.run(work),
       commit: (admission, entry, result) => this.commit(admission, entry, result),
+      settle: (accepted) => this.settle(accepted),
       announce: (result, source, encodings) => this.announce(result, source, encodings)
     })
     this.acceptance = new EntryAcceptance({
@@ -99,10 +120,14 @@ export class GroupLog extends TypedEventEmitter<GroupLogEvents> {
       store: this.store,
       index: this.index,
       admission,
-      commit: (admission, entry, result) => this.commit(admission, entry, result),
+      commit: (admission, entry, result, equivocation) => this.commit(admission, entry, result, equivocation),
+      settle: (accepted) => this.settle(accepted),
       announce: (result, source, encodings) => this.announce(result, source, encodings)
     })
+    this.shownTimes = new ShownTimes({ groupId: this.id, store: this.store, index: this.index, view: this.view })
     this.visible = new VisibleEntries({
+      groupId: this.id,
+      store: this.store,
       view: this.view,
       index: this.index,
       committed: this.committed,
@@ -127,7 +152,7 @@ export class GroupLog extends TypedEventEmitter<GroupLogEvents> {
   /** Opens a group known to the store (or joined but still empty) and loads its entries (store-loading.ts). */
   static async open(init: GroupLogInit): Promise<GroupLog> {
     const log = new GroupLog(init)
-    await loadFromStore(log, init.store, init.groupId, init)
+    await loadFromStore((input, load) => log.load(input, load), init.store, init.groupId, init)
     return log
   }
 
@@ -148,13 +173,19 @@ export class GroupLog extends TypedEventEmitter<GroupLogEvents> {
     return this.acceptance.pending.has(idHex)
   }
 
+  /** A recent entry, a head or an author's latest, as held in memory; older entries are in the store (getEntries). */
   get(idHex: string): LogEntry | undefined {
     return this.index.get(idHex)
   }
 
-  /** Entries in the total order. The array is the log's own: do not change it. */
-  entries(): readonly LogEntry[] {
-    return this.index.entries()
+  /** The history in order, a page at a time, read from the store: each entry with its operation where this device can read it. */
+  readEntries(page: ReadPage): Promise<ReadResult> {
+    return readStoredEntries(this.store, this.id, { keys: this.keys, aead: this.aead }, page)
+  }
+
+  /** Order keys of the stored entries in a range, in order (log/order.ts): what sync reconciles. */
+  listKeys(range: KeyRange): Promise<Uint8Array[]> {
+    return this.store.listKeys(this.id, range)
   }
 
   /** The encodings of the entries with these ids, as gossip and sync send them, read from the store; undefined where not held. */
@@ -165,6 +196,16 @@ export class GroupLog extends TypedEventEmitter<GroupLogEvents> {
   /** Ids of the entries no other entry names as a parent, sorted bytewise. */
   heads(): Uint8Array[] {
     return this.index.heads()
+  }
+
+  /** The frontier with this key (EntryFacts.frontier) that entries of this log stand on. */
+  frontierOf(key: string): Frontier | undefined {
+    return this.index.frontierByKey(key)
+  }
+
+  /** The author's latest entry (the last written, if the author forked). */
+  latestOf(authorHex: string): LogEntry | undefined {
+    return this.index.chains.latest(authorHex)
   }
 
   authorSeqs(): Map<string, number> {
@@ -215,9 +256,18 @@ export class GroupLog extends TypedEventEmitter<GroupLogEvents> {
     return this.committed.state?.inviteStatus(inviteId, this.keyHex) ?? 'unknown'
   }
 
-  /** Hides a member's entries on this device (a local choice, not written to the log). */
-  setBlocked(blocked: Iterable<string>): void {
-    this.visible.setBlocked(blocked)
+  /** How many messages each author wrote (of those this device can read) and when they last wrote anything. */
+  activity(): Map<string, AuthorActivity> {
+    return new Map([...this.tally].map(([author, a]) => [author, { ...a }]))
+  }
+
+  /** Hides a member's entries on this device (a local choice, not written to the log); resolves once the view is rebuilt. */
+  setBlocked(blocked: Iterable<string>): Promise<void> {
+    const list = [...blocked]
+    return this.run(async () => {
+      this.visible.setBlocked(list)
+      if (this.visible.rebuildDue) await this.visible.rebuild()
+    })
   }
 
   /** Adds entries (encoded or decoded) from anywhere; see AddResult for what happened to each. Those from the store are not stored again. */
@@ -258,6 +308,11 @@ export class GroupLog extends TypedEventEmitter<GroupLogEvents> {
     return this.writes.rekey()
   }
 
+  /** Adds a page of entries read from this log's own store. */
+  private load(input: Uint8Array[], load: StoreLoad): Promise<AddResult> {
+    return this.run(() => this.acceptance.add(input, { trusted: true, source: 'store' }, load))
+  }
+
   private run<T>(work: () => Promise<T>): Promise<T> {
     const next = this.queue.then(work, work)
     this.queue = next.catch(() => undefined)
@@ -271,11 +326,11 @@ export class GroupLog extends TypedEventEmitter<GroupLogEvents> {
   }
 
   /** Makes an admitted entry part of the log: indexes, heads, chains, membership, keys, view. */
-  private commit(admission: Admission, entry: Entry, result: AddResult): LogEntry {
+  private commit(admission: Admission, entry: Entry, result: AddResult, equivocation?: string[]): LogEntry {
     const node = admission.node
-    const equivocation = this.index.insert(node, entry.parents.map(toHex))
-    this.index.capTimes(node)
-    if (equivocation !== undefined) result.equivocations.push(equivocation)
+    this.index.insert(node, entry.parents.map(toHex))
+    if (equivocation !== undefined) result.equivocations.push(this.index.chains.equivocation(node.authorHex, node.seq, equivocation))
+    this.count(node)
     if (node.sealed) this.visible.holdSealed(node, entry.bytes)
     if (admission.membership !== undefined) this.membershipChanged(node, admission.membership)
     else if (node.op !== undefined) this.view.apply(node)
@@ -285,9 +340,22 @@ export class GroupLog extends TypedEventEmitter<GroupLogEvents> {
   private membershipChanged(node: LogEntry, op: MembershipOperation | CreateGroupOperation): void {
     if (op.type === 'create') this.view.apply(node)
     const change = this.committed.record(node, op)
-    this.visible.unseal(change.learned)
-    // a removal hides what the removed member wrote unseen; the view is rebuilt to drop it
-    if (change.gapsChanged) this.visible.rebuild()
+    for (const opened of this.visible.unseal(change.learned)) this.count(opened, true)
+    // a removal hides what the removed member wrote unseen; the view is rebuilt to drop it, once the batch is stored
+    if (change.gapsChanged) this.visible.rebuildDue = true
     this.safeDispatchEvent('membership')
+  }
+
+  /** Work on stored entries after a batch: capping shown times, then the view rebuilt if due. */
+  private async settle(accepted: Accepted[]): Promise<void> {
+    for (const { entry, node } of accepted) await this.shownTimes.cap(node, entry.parents)
+    if (this.visible.rebuildDue) await this.visible.rebuild()
+  }
+
+  private count(node: LogEntry, unsealed = false): void {
+    const a = this.tally.get(node.authorHex) ?? { messages: 0, lastActive: 0 }
+    if (node.op?.type === 'message') a.messages++
+    if (!unsealed) a.lastActive = Math.max(a.lastActive, node.time)
+    this.tally.set(node.authorHex, a)
   }
 }

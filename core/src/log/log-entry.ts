@@ -6,7 +6,7 @@ import type { Role } from '../group/membership-operations.ts'
 import type { DeviceKey } from '../identity/device-key.ts'
 import type { Signatures } from '../identity/signatures.ts'
 import type { Store } from '../store/store.ts'
-import type { Equivocation } from './author-chains.ts'
+import type { Equivocation } from './author-tips.ts'
 
 /** An accepted entry as the log keeps it in memory: what ordering, admission and the view need. Its encoding is in the store (GroupLog.getEntries). */
 export interface LogEntry {
@@ -44,7 +44,7 @@ export interface Rejection {
   error: Error
 }
 
-export type { Equivocation } from './author-chains.ts'
+export type { Equivocation } from './author-tips.ts'
 
 export interface AddResult {
   /** Entries accepted by this call, parents before children. */

@@ -20,6 +20,7 @@ import type { Signatures } from '../identity/signatures.ts'
 import { type Store, storedEntryOf } from '../store/store.ts'
 import { type Admission, type AdmissionContext, admit } from './admission.ts'
 import type { CommittedMembership } from './committed-membership.ts'
+import { type Accepted, factsOf } from './entry-acceptance.ts'
 import type { EntryIndex } from './entry-index.ts'
 import { writeEntry } from './entry-writer.ts'
 import type { AddResult, EntrySource, LogEntry } from './log-entry.ts'
@@ -41,6 +42,8 @@ export interface OwnWritesComponents {
   run<T>(work: () => Promise<T>): Promise<T>
   /** Makes an admitted entry part of the log. */
   commit(admission: Admission, entry: Entry, result: AddResult): LogEntry
+  /** Work that reads the store once the entry is in it: shown times, a view rebuilt. */
+  settle(accepted: Accepted[]): Promise<void>
   /** Tells listeners what was added. */
   announce(result: AddResult, source: EntrySource, encodings?: Uint8Array[]): void
 }
@@ -124,10 +127,11 @@ export class OwnWrites {
     // checked before it is stored: an entry this device would reject must not be kept or sent
     const admission = admit(entry, idHex, this.components.admission)
     // durable first: what append resolves with survives a crash
-    await this.components.store.putEntries(this.components.groupId, [storedEntryOf(entry)])
+    await this.components.store.putEntries(this.components.groupId, [storedEntryOf(entry, factsOf(admission.node))])
     const result: AddResult = { added: [], duplicates: 0, pending: 0, rejected: [], equivocations: [] }
     const node = this.components.commit(admission, entry, result)
     result.added.push(node)
+    await this.components.settle([{ entry, node }])
     this.components.announce(result, 'local', [entry.bytes])
     return node
   }

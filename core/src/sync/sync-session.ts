@@ -14,8 +14,8 @@
 import type { GroupLog } from '../log/group-log.ts'
 import { ENTRIES_FRAME_BYTES, SYNC_VERSION, type SyncFrame } from './frames.ts'
 import { checkProof, membershipProof, newNonce, type ProofContext, syncTag } from './membership-proof.ts'
-import { OrderedRanges } from './ordered-ranges.ts'
 import { Reconciler, type ReconcilerOptions } from './reconciler.ts'
+import { StoreRanges } from './store-ranges.ts'
 import { InvalidSyncEntriesError, MalformedSyncFrameError, MembershipProofError, SyncRefusedError } from './sync-errors.ts'
 
 export interface SyncProgress {
@@ -224,8 +224,9 @@ export class SyncSession {
   }
 
   private newReconciler(): Reconciler {
-    // the log's own order, read by bounds: no copy per session
-    return new Reconciler(new OrderedRanges((this.log as GroupLog).entries()), this.init.reconciler)
+    // the log's order, read from its store by bounds: no copy per session
+    const log = this.log as GroupLog
+    return new Reconciler(new StoreRanges((range) => log.listKeys(range)), this.init.reconciler)
   }
 
   private proofContext(): ProofContext {

@@ -62,13 +62,7 @@ export class MemberOperations {
     const unreachable = new Map<string, number>()
     for (const link of linkViews(peer.status(log.idHex).links, people))
       if (!link.connected && link.notDialled !== true) unreachable.set(link.key, link.since)
-    const activity = new Map<string, { messages: number; lastActive: number }>()
-    for (const entry of log.entries()) {
-      const seen = activity.get(entry.authorHex) ?? { messages: 0, lastActive: 0 }
-      if (entry.op?.type === 'message') seen.messages++
-      seen.lastActive = Math.max(seen.lastActive, entry.time)
-      activity.set(entry.authorHex, seen)
-    }
+    const activity = log.activity()
     const blocked = new Set(blockList.keys())
     const members: MemberView[] = log.members().map((m) => ({
       ...this.person(people, m.key),

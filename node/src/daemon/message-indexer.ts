@@ -14,7 +14,7 @@
  * WORDS_AT_ONCE rows are pending, or when nothing was written for
  * WORDS_WHEN_IDLE_MS; a search indexes what is pending itself.
  */
-import { fromHex, type GroupLog, type LogEntry, type Message, orderKey, toHex } from '@causette/core'
+import { fromHex, type GroupLog, type LogEntry, type Message, orderKey, toHex, type ViewEntry } from '@causette/core'
 import type { IndexedMessage, MessageIndex } from '../store/message-index.ts'
 
 /** Rows pending that get their words indexed at once: bulk indexing costs little, and a search then waits for little. */
@@ -160,7 +160,7 @@ export class MessageIndexer {
 
 function indexedMessages(log: GroupLog, messages: Message[]): IndexedMessage[] {
   return messages.map((message) => {
-    const entry = log.get(message.id) as LogEntry
-    return { message, key: orderKey({ clock: entry.clock, author: fromHex(entry.authorHex), id: entry.id }) }
+    const entry = log.view.entryOf(message.id) as ViewEntry
+    return { message, key: orderKey({ clock: entry.clock, author: fromHex(entry.authorHex), id: fromHex(entry.idHex) }) }
   })
 }

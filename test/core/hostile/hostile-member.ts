@@ -118,7 +118,8 @@ export class HostileMember {
   private nextFields(time: number, author = this.peer.key.publicKey): EntryFields {
     const own = toHex(author)
     const seq = (this.log.authorSeqs().get(own) ?? 0) + 1
-    const prev = this.log.entries().findLast((e) => e.authorHex === own && e.seq === seq - 1)
+    const latest = this.log.latestOf(own)
+    const prev = latest?.seq === seq - 1 ? latest : undefined
     const heads = this.log.heads()
     const clock = 1 + Math.max(...heads.map((h) => this.log.get(toHex(h))?.clock ?? 0))
     return {
