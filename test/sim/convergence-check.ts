@@ -9,7 +9,7 @@
  * checked in membership-check.ts.
  */
 import { isDeepStrictEqual } from 'node:util'
-import { type GroupLog, inGap, toHex } from '@causette/core'
+import { type GroupLog, inGap, type StoredLogEntry, toHex } from '@causette/core'
 import { logEntries } from '../fixtures/entry-bytes.ts'
 import type { SimPeer } from './sim-peer.ts'
 
@@ -40,8 +40,9 @@ export async function convergenceProblems(peers: readonly SimPeer[], acknowledge
   const first = (holding[0] as SimPeer).runningLog
   // a message its author wrote while out of the group (removed, unaware of it) is hidden from every view
   const gaps = first.membership()?.gaps ?? new Map()
+  const firstHeld = await heldEntries(first)
   const hidden = (id: string) => {
-    const e = first.get(id)
+    const e = firstHeld.get(id)
     return e !== undefined && inGap(gaps, e.authorHex, e.seq)
   }
   const messages = [...acknowledged].filter(([id, a]) => a.isMessage && !hidden(id)).length
@@ -53,7 +54,8 @@ export async function convergenceProblems(peers: readonly SimPeer[], acknowledge
     if (log.pendingCount > 0) problems.push(`${peer.name} still holds ${log.pendingCount} entries waiting for parents`)
     if (log.equivocations().length > 0)
       problems.push(`${peer.name} reports an equivocation by an honest author: ${JSON.stringify(log.equivocations()[0])}`)
-    const missing = [...acknowledged].filter(([id]) => log.get(id) === undefined)
+    const held = await heldEntries(log)
+    const missing = [...acknowledged].filter(([id]) => !held.has(id))
     if (missing.length > 0) {
       const [id, a] = missing[0] as [string, Acknowledged]
       problems.push(`${peer.name} lacks ${missing.length} acknowledged entries (first: ${a.kind} ${id.slice(0, 12)} by ${a.author})`)
@@ -92,6 +94,11 @@ export function logsAgree(peers: readonly SimPeer[]): boolean {
   return holding.every(
     (p) => p.log !== undefined && p.log.size === first.size && p.log.pendingCount === 0 && p.log.heads().map(toHex).join() === heads
   )
+}
+
+/** Every entry the log holds, by hex id, read from its store. */
+export async function heldEntries(log: GroupLog): Promise<Map<string, StoredLogEntry>> {
+  return new Map((await logEntries(log)).map((e) => [e.idHex, e]))
 }
 
 async function fingerprint(log: GroupLog) {

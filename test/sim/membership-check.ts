@@ -20,12 +20,21 @@
  *   departure handed it, in its key history, epochs made before it (seeds
  *   1475, 426).
  */
-import { decodeEntry, fromHex, type GroupLog, type MembershipState, toHex } from '@causette/core'
+import { decodeEntry, fromHex, type GroupLog, type MembershipState, type StoredLogEntry, toHex } from '@causette/core'
 import { logEntries } from '../fixtures/entry-bytes.ts'
-import { holders, membersOf } from './convergence-check.ts'
+import { heldEntries, holders, membersOf } from './convergence-check.ts'
 import type { SimPeer } from './sim-peer.ts'
 
 export async function membershipProblems(peers: readonly SimPeer[], forgedIds: readonly string[]): Promise<string[]> {
+  const held = new Map<GroupLog, Promise<Map<string, StoredLogEntry>>>()
+  const heldBy = (log: GroupLog) => {
+    let entries = held.get(log)
+    if (entries === undefined) {
+      entries = heldEntries(log)
+      held.set(log, entries)
+    }
+    return entries
+  }
   const problems: string[] = []
   const holding = holders(peers)
   const reference = (holding[0] as SimPeer).runningLog
@@ -81,7 +90,7 @@ export async function membershipProblems(peers: readonly SimPeer[], forgedIds: r
         )
       // what was written by someone who knew of the departure stays sealed for the one who went
       if (peer?.log !== undefined) {
-        const theirs = peer.log.get(e.idHex)
+        const theirs = (await heldBy(peer.log)).get(e.idHex)
         if (theirs === undefined || !theirs.sealed || peer.log.keys.has(e.epochHex)) {
           problems.push(
             `${name} (${gone.reason}) can read ${e.op?.type ?? 'an entry'} ${e.idHex.slice(0, 12)} by ${nameOf(e.authorHex, peers)} ` +
@@ -93,7 +102,8 @@ export async function membershipProblems(peers: readonly SimPeer[], forgedIds: r
   }
 
   for (const id of forgedIds) {
-    const holder = holding.find((p) => p.log?.get(id) !== undefined)
+    let holder: SimPeer | undefined
+    for (const p of holding) if (holder === undefined && p.log !== undefined && (await heldBy(p.log)).has(id)) holder = p
     if (holder !== undefined) problems.push(`${holder.name} holds ${id.slice(0, 12)}, written by a member after it had seen its removal`)
   }
   return problems

@@ -10,6 +10,8 @@ import { type DeviceKey, GroupLog, type GroupLogInit, MemoryStore, type Signatur
 export interface PeerEnvironment {
   signatures: Signatures
   now: () => number
+  /** Entries each open log keeps in memory beyond heads and tips (GroupLogInit.recentEntries). */
+  recentEntries: number
 }
 
 /** What a restart must give back: the log as it was when the peer stopped. */

@@ -77,6 +77,8 @@ const MAX_EVENTS = 1_000_000
 const WALL_LIMIT_MS = 30_000
 /** Simulated wall clock at the start of a run: an ordinary date, so entry times look real. */
 const EPOCH_MS = Date.UTC(2025, 0, 1)
+/** Recent entries each simulated log keeps in memory: few, so the store-backed paths run all the time. */
+const RECENT_IN_SIMULATION = 4
 
 export async function runSimulation(config: SimConfig): Promise<SimReport> {
   const restoreRandom = seedRandomValues(Math.imul(config.seed, 0x9e3779b1) ^ 0x51ed)
@@ -103,7 +105,8 @@ async function simulate(config: SimConfig): Promise<SimReport> {
   } else {
     signatures = libp2pSignatures()
   }
-  const env = { signatures, now: () => EPOCH_MS + Math.floor(queue.now) }
+  // a handful of recent entries in memory: most parents, shown times and equivocations are read back from the store
+  const env = { signatures, now: () => EPOCH_MS + Math.floor(queue.now), recentEntries: RECENT_IN_SIMULATION }
   const peers = keys.map((key, i) => new SimPeer(i, key, env))
   const rates = drawRates(random)
   const network = new SimNetwork(queue, random, config.peers, rates)

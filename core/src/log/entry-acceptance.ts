@@ -55,6 +55,14 @@ export class EntryAcceptance {
 
   /** Adds entries (encoded or decoded); see AddResult for what happened to each. Run in the log's queue. */
   async add(input: Array<Uint8Array | Entry>, options: AddOptions, load?: StoreLoad): Promise<AddResult> {
+    try {
+      return await this.addBatch(input, options, load)
+    } finally {
+      this.components.index.release()
+    }
+  }
+
+  private async addBatch(input: Array<Uint8Array | Entry>, options: AddOptions, load?: StoreLoad): Promise<AddResult> {
     const { groupId, index, store } = this.components
     const batch = await intake(input, {
       groupId,

@@ -22,6 +22,12 @@ export class EntryIndex {
   private readonly headNodes = new Map<string, LogEntry>()
   /** Insertion order is age: the first key is the oldest. */
   private readonly recent = new Map<string, LogEntry>()
+  /**
+   * The batch being added: its accepted entries (not in the store until the
+   * batch is) and those read back for it. Kept until it is done (`release`),
+   * whatever the recent ones do.
+   */
+  private readonly batch = new Map<string, LogEntry>()
   private readonly frontiers = new Map<string, Frontier>()
   private readonly readFacts: FactsReader
   private readonly recentLimit: number
@@ -36,9 +42,9 @@ export class EntryIndex {
     return this.count
   }
 
-  /** An entry held in memory (recent, a head, or an author's tip); see `load` for the others. */
+  /** An entry held in memory (recent, a head, or loaded for the batch being added); see `load` for the others. */
   get(idHex: string): LogEntry | undefined {
-    return this.recent.get(idHex) ?? this.headNodes.get(idHex)
+    return this.recent.get(idHex) ?? this.headNodes.get(idHex) ?? this.batch.get(idHex)
   }
 
   has(idHex: string): boolean {
@@ -47,7 +53,7 @@ export class EntryIndex {
 
   /**
    * Brings the entries among `idHexes` that are stored but not in memory
-   * into memory (as recent entries, without their operation: admission and
+   * into memory until `release` (without their operation: admission and
    * ordering need only their facts); returns the ids that are not held at all.
    */
   async load(idHexes: Iterable<string>): Promise<string[]> {
@@ -58,9 +64,14 @@ export class EntryIndex {
     facts.forEach((f, i) => {
       const node = f === undefined ? undefined : this.nodeOf(f)
       if (node === undefined) absent.push(wanted[i] as string)
-      else this.remember(node)
+      else this.batch.set(node.idHex, node)
     })
     return absent
+  }
+
+  /** Forgets the entries of a batch that is done: stored, and read back from there when needed. */
+  release(): void {
+    this.batch.clear()
   }
 
   /** The one frontier object with this content, registering `frontier` if it is new. */
@@ -79,6 +90,7 @@ export class EntryIndex {
   insert(node: LogEntry, parentHexes: readonly string[]): void {
     this.count++
     this.remember(node)
+    this.batch.set(node.idHex, node)
     for (const p of parentHexes) this.headNodes.delete(p)
     this.headNodes.set(node.idHex, node)
     this.chains.record(node)

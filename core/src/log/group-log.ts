@@ -85,7 +85,7 @@ export class GroupLog extends TypedEventEmitter<GroupLogEvents> {
     this.keys = new EpochKeys(init.secret)
     this.keyHex = toHex(init.key.publicKey)
     this.store = init.store
-    this.index = new EntryIndex((ids) => this.store.getFacts(this.id, ids))
+    this.index = new EntryIndex((ids) => this.store.getFacts(this.id, ids), init.recentEntries)
     const signatures = init.signatures ?? libp2pSignatures()
     const aead = init.aead ?? nobleXChaCha
     this.aead = aead

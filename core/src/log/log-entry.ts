@@ -94,6 +94,8 @@ export interface GroupLogInit {
   signatures?: Signatures
   /** Seals and opens entry bodies: noble's XChaCha20-Poly1305 unless a platform injects a faster implementation of the same cipher. */
   aead?: XChaChaAead
+  /** Recent entries kept in memory beside heads and authors' tips (default RECENT_ENTRIES); older ones are read back from the store. */
+  recentEntries?: number
   /** Wall clock for entry times; tests inject their own. */
   now?: () => number
   /** Reports loading from the store: entries loaded of the total. */

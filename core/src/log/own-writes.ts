@@ -131,7 +131,11 @@ export class OwnWrites {
     const result: AddResult = { added: [], duplicates: 0, pending: 0, rejected: [], equivocations: [] }
     const node = this.components.commit(admission, entry, result)
     result.added.push(node)
-    await this.components.settle([{ entry, node }])
+    try {
+      await this.components.settle([{ entry, node }])
+    } finally {
+      index.release()
+    }
     this.components.announce(result, 'local', [entry.bytes])
     return node
   }

@@ -1,0 +1,86 @@
+/**
+ * Sync's ranges read from a store (StoreRanges over Store.listKeys) answer
+ * every question exactly as the in-memory order does (OrderedRanges, the
+ * reference the reconciler's own tests use): same counts, fingerprints,
+ * split bounds and ids, for any bounds.
+ */
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import {
+  type Bound,
+  compareOrder,
+  fromHex,
+  MemoryStore,
+  minimalBound,
+  OrderedRanges,
+  orderKey,
+  StoreRanges,
+  type SyncItem,
+  toHex
+} from '@causette/core'
+import fc from 'fast-check'
+import { SeededRandom } from '../fixtures/random.ts'
+
+function universe(size: number, random: SeededRandom): SyncItem[] {
+  const authors = Array.from({ length: 3 }, () => toHex(Uint8Array.from({ length: 32 }, () => random.int(256))))
+  const items: SyncItem[] = []
+  for (let i = 0; i < size; i++) {
+    const id = Uint8Array.from({ length: 32 }, () => random.int(256))
+    items.push({ id, idHex: toHex(id), authorHex: random.pick(authors), clock: 1 + Math.floor(i / 4) })
+  }
+  return items.sort(compareOrder)
+}
+
+/** Bounds of every kind: clock only, clock and a prefix, the minimal bound between two neighbours, zero and infinity. */
+function boundsOf(items: SyncItem[], random: SeededRandom): Bound[] {
+  const bounds: Bound[] = [
+    { clock: 0, prefix: '' },
+    { clock: Number.MAX_SAFE_INTEGER, prefix: '' }
+  ]
+  for (let i = 0; i < 12 && items.length > 1; i++) {
+    const at = 1 + random.int(items.length - 1)
+    const next = items[at] as SyncItem
+    bounds.push(minimalBound(items[at - 1] as SyncItem, next))
+    bounds.push({ clock: next.clock, prefix: '' })
+    bounds.push({ clock: next.clock, prefix: (next.authorHex + next.idHex).slice(0, 2 * (1 + random.int(40))) })
+    bounds.push({ clock: next.clock + 1, prefix: '' })
+  }
+  return bounds
+}
+
+describe('StoreRanges', () => {
+  it('answers fingerprint, split and ids as the in-memory order does (200 runs)', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.integer(), fc.integer({ min: 0, max: 9000 }), async (seed, size) => {
+        const random = new SeededRandom(seed)
+        const items = universe(size, random)
+        const store = new MemoryStore()
+        const group = new Uint8Array(32).fill(7)
+        await store.putEntries(
+          group,
+          items.map((item, i) => ({
+            id: item.id,
+            key: orderKey({ clock: item.clock, author: fromHex(item.authorHex), id: item.id }),
+            author: fromHex(item.authorHex),
+            seq: i + 1,
+            parents: [],
+            bytes: new Uint8Array(1)
+          }))
+        )
+        const reference = new OrderedRanges(items)
+        const fromStore = new StoreRanges((range) => store.listKeys(group, range))
+        const bounds = boundsOf(items, random)
+        for (let i = 0; i < 6; i++) {
+          const lower = random.pick(bounds)
+          const upper = random.pick(bounds)
+          assert.deepEqual(await fromStore.fingerprint(lower, upper), await reference.fingerprint(lower, upper))
+          const parts = 1 + random.int(20)
+          assert.deepEqual(await fromStore.split(lower, upper, parts), await reference.split(lower, upper, parts))
+          const limit = 1 + random.int(5000)
+          assert.deepEqual((await fromStore.ids(lower, upper, limit)).map(toHex), (await reference.ids(lower, upper, limit)).map(toHex))
+        }
+      }),
+      { numRuns: 200 }
+    )
+  })
+})
