@@ -14,6 +14,25 @@
 export type * from './chat/operations.ts'
 export { decodeOperation, encodeOperation } from './chat/operations.ts'
 export { type GroupMetadata, GroupView, type Message, type MessagePage, type Reaction, type ViewEntry } from './chat/view.ts'
+export { type RenderedRegisters, renderMessages, renderPage, renderRegisters } from './chat/view-render.ts'
+export {
+  AUTHOR_REGISTERS,
+  type ChangeRow,
+  type DeleteRow,
+  type EditRow,
+  GROUP_REGISTERS,
+  type HiddenRange,
+  hiddenRangesOf,
+  isHidden,
+  type MessageRow,
+  type MessageRows,
+  type ReactionRow,
+  type RegisterName,
+  type RegisterRow,
+  rowHidden,
+  rowsOf,
+  type ViewRow
+} from './chat/view-rows.ts'
 export { decodeEntry, type Entry, type EntryFields, encodeEntry, signedBytesOf, signingPayload } from './codec/entry-codec.ts'
 export { fromHex, shortHex, toHex } from './codec/hex.ts'
 export * from './constants.ts'
@@ -83,6 +102,7 @@ export {
   type GroupRecord,
   type KeyRange,
   type ListEntriesOptions,
+  type MessageRowsOptions,
   type Store,
   type StoredEntry,
   type StoredFacts,

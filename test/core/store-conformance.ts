@@ -8,6 +8,7 @@ import { describe, it } from 'node:test'
 import { decodeEntry, type GroupLog, type Store, storedEntryOf, toHex } from '@causette/core'
 import { entryBytes, logEntries } from '../fixtures/entry-bytes.ts'
 import { merge, type Replica, replicas } from '../fixtures/replicas.ts'
+import { runViewConformance } from './store-view-conformance.ts'
 
 export interface StoreHarness {
   store: Store
@@ -181,4 +182,5 @@ export function runStoreConformance(engine: string, setup: () => Promise<StoreHa
       await h.cleanup?.()
     })
   })
+  runViewConformance(engine, setup)
 }

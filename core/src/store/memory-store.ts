@@ -1,9 +1,11 @@
 /** A Store held in memory: for tests and simulations, never for data a person keeps. */
 import { compare } from 'uint8arrays/compare'
+import type { HiddenRange, MessageRows, RegisterRow, ViewRow } from '../chat/view-rows.ts'
 import { toHex } from '../codec/hex.ts'
 import { StoreClosedError } from '../errors.ts'
 import { fromOrderKey } from '../log/order.ts'
-import type { EntryFacts, GroupRecord, KeyRange, ListEntriesOptions, Store, StoredEntry, StoredFacts } from './store.ts'
+import { MemoryView } from './memory-view.ts'
+import type { EntryFacts, GroupRecord, KeyRange, ListEntriesOptions, MessageRowsOptions, Store, StoredEntry, StoredFacts } from './store.ts'
 
 interface GroupEntries {
   byId: Map<string, StoredEntry>
@@ -18,6 +20,7 @@ interface GroupEntries {
 export class MemoryStore implements Store {
   private readonly groups = new Map<string, GroupRecord>()
   private readonly entries = new Map<string, GroupEntries>()
+  private readonly view = new MemoryView()
   private closed = false
 
   async putEntries(group: Uint8Array, entries: StoredEntry[]): Promise<void> {
@@ -153,10 +156,38 @@ export class MemoryStore implements Store {
     this.assertOpen()
     this.groups.delete(toHex(id))
     this.entries.delete(toHex(id))
+    this.view.deleteGroup(id)
   }
 
   async close(): Promise<void> {
     this.closed = true
+  }
+
+  // the view as rows (memory-view.ts)
+
+  async putViewRows(group: Uint8Array, rows: ViewRow[]): Promise<void> {
+    this.assertOpen()
+    this.view.put(group, rows)
+  }
+
+  async messageRows(group: Uint8Array, options: MessageRowsOptions): Promise<MessageRows> {
+    this.assertOpen()
+    return this.view.messages(group, options)
+  }
+
+  async messageRow(group: Uint8Array, id: Uint8Array, hidden: readonly HiddenRange[]): Promise<MessageRows> {
+    this.assertOpen()
+    return this.view.message(group, id, hidden)
+  }
+
+  async registerRows(group: Uint8Array, hidden: readonly HiddenRange[]): Promise<RegisterRow[]> {
+    this.assertOpen()
+    return this.view.registers(group, hidden)
+  }
+
+  async setShownTimes(group: Uint8Array, times: Array<{ id: Uint8Array; shownTime: number }>): Promise<void> {
+    this.assertOpen()
+    this.view.setShownTimes(group, times)
   }
 
   private assertOpen(): void {

@@ -17,6 +17,7 @@
  *   stored before facts existed: `lacksFacts` says so, and the log fills them
  *   in when it opens the group).
  */
+import type { HiddenRange, MessageRows, RegisterRow, ViewRow } from '../chat/view-rows.ts'
 import type { Entry } from '../codec/entry-codec.ts'
 import { orderKey } from '../log/order.ts'
 
@@ -107,10 +108,48 @@ export interface Store {
   getGroup(id: Uint8Array): Promise<GroupRecord | undefined>
   /** Groups in the order they were added. */
   listGroups(): Promise<GroupRecord[]>
-  /** Forgets a group and all of its entries. */
+  /** Forgets a group and all of its entries (and its view rows). */
   deleteGroup(id: Uint8Array): Promise<void>
 
   close(): Promise<void>
+
+  // --- The view as rows (chat/view-rows.ts), read a page at a time ---
+  //
+  // Rows are what accepted entries make (rowsOf); core renders them with its
+  // rules (chat/view-render.ts). Every read takes the hidden ranges and
+  // leaves out rows whose (author, seq) falls in one (after < seq < until),
+  // except display-name registers, which are never hidden. A row is never
+  // rewritten to hide it. Rows written are visible to every read made after
+  // the put resolved.
+
+  /**
+   * Stores view rows, idempotently: a message row by its id, a change row by
+   * its key, a register row by (key, name); storing one again changes nothing.
+   */
+  putViewRows(group: Uint8Array, rows: ViewRow[]): Promise<void>
+  /**
+   * The newest `limit` visible messages with an order key before `before`
+   * (all of them when absent), newest last, with every visible change row
+   * naming them, and whether visible messages exist before the first.
+   */
+  messageRows(group: Uint8Array, options: MessageRowsOptions): Promise<MessageRows>
+  /** One message and the visible changes naming it; no messages when it is not held or hidden. hasOlder is false. */
+  messageRow(group: Uint8Array, id: Uint8Array, hidden: readonly HiddenRange[]): Promise<MessageRows>
+  /**
+   * Visible register rows, enough for renderRegisters: at least the latest
+   * visible row of each group register and of each (register, author) of the
+   * per-author ones; an engine may return more.
+   */
+  registerRows(group: Uint8Array, hidden: readonly HiddenRange[]): Promise<RegisterRow[]>
+  /** Sets the shown time of held message rows (ids without a message row are ignored). */
+  setShownTimes(group: Uint8Array, times: Array<{ id: Uint8Array; shownTime: number }>): Promise<void>
+}
+
+export interface MessageRowsOptions {
+  /** An order key: only messages before it. Usually the key of the oldest message shown. */
+  before?: Uint8Array
+  limit: number
+  hidden: readonly HiddenRange[]
 }
 
 /** What a store keeps of a decoded entry, with the facts the log worked out if given. */

@@ -174,6 +174,63 @@ const MIGRATIONS: readonly string[] = [
     INSERT INTO message_search (message_search, rowid, text) VALUES ('delete', old.number, old.text);
     INSERT INTO search_pending (number) VALUES (new.number);
   END;
+  `,
+  // PLACEHOLDER: migration 6 lands from branch sqlite-facts. It stands here
+  // only so migration 7 is the seventh; the merge replaces it with the real 6.
+  `
+  SELECT 1;
+  `,
+  // 7: the view as rows (core's chat/view-rows.ts; sqlite-view.ts reads and
+  // writes them). Each accepted entry adds the rows it makes, never
+  // rewritten to hide them: reads leave out hidden ranges themselves. Ids,
+  // keys, targets and authors are BLOBs, ordered as the log orders them.
+  // Messages and changes are rowid tables (a message's text may be long);
+  // messages are paged by (group_id, key), changes found by the message
+  // they name. Registers are small: clustered so that the latest row of
+  // each (name, author) is the last of its run.
+  `
+  CREATE TABLE view_messages (
+    group_id BLOB NOT NULL,
+    id BLOB NOT NULL,
+    key BLOB NOT NULL,
+    author BLOB NOT NULL,
+    seq INTEGER NOT NULL,
+    time INTEGER NOT NULL,
+    shown_time INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    reply_to BLOB,
+    -- hex keys, comma-separated; '' for none
+    mentions TEXT NOT NULL,
+    UNIQUE (group_id, id)
+  ) STRICT;
+  CREATE INDEX view_messages_in_order ON view_messages (group_id, key);
+
+  -- kind: 'edit' (text), 'delete' (role, when the writer had one) or
+  -- 'reaction' (emoji, added: 1 or 0); the other columns are NULL
+  CREATE TABLE view_changes (
+    group_id BLOB NOT NULL,
+    key BLOB NOT NULL,
+    target BLOB NOT NULL,
+    author BLOB NOT NULL,
+    seq INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    text TEXT,
+    role TEXT,
+    emoji TEXT,
+    added INTEGER,
+    UNIQUE (group_id, key)
+  ) STRICT;
+  CREATE INDEX view_changes_by_target ON view_changes (group_id, target);
+
+  CREATE TABLE view_registers (
+    group_id BLOB NOT NULL,
+    name TEXT NOT NULL,
+    author BLOB NOT NULL,
+    key BLOB NOT NULL,
+    seq INTEGER NOT NULL,
+    value TEXT NOT NULL,
+    PRIMARY KEY (group_id, name, author, key)
+  ) STRICT, WITHOUT ROWID;
   `
 ]
 

@@ -21,8 +21,10 @@
  * switches synchronous level only when a commit needs the other one.
  */
 import type { DatabaseSync, StatementSync } from 'node:sqlite'
+import type { HiddenRange, MessageRows, MessageRowsOptions, RegisterRow, ViewRow } from '@causette/core'
 import { type GroupRecord, type ListEntriesOptions, type Store, StoreClosedError, type StoredEntry, toHex } from '@causette/core'
 import { openDatabase } from './sqlite-file.ts'
+import { SqliteView } from './sqlite-view.ts'
 
 /** Sorts before every key: BLOBs compare as memcmp, then shorter first. */
 const BEFORE_ALL_KEYS = new Uint8Array(0)
@@ -67,12 +69,13 @@ export class SqliteStore implements Store {
   readonly path: string
   private readonly db: DatabaseSync
   private readonly statements: Statements
+  private readonly view: SqliteView
   private closed = false
   private durableAuthor?: Uint8Array
   /** The connection's level, switched only when a commit needs the other one. */
   private synchronous: 'FULL' | 'NORMAL' = 'FULL'
-  /** Others' entries accepted but not yet committed (written behind). */
-  private behind: Array<{ group: Uint8Array; entries: StoredEntry[] }> = []
+  /** Others' entries (and view rows) accepted but not yet committed (written behind). */
+  private behind: Array<{ group: Uint8Array; entries: StoredEntry[]; view?: ViewRow[] }> = []
   private behindScheduled = false
 
   /**
@@ -122,6 +125,7 @@ export class SqliteStore implements Store {
       synchronousFull: db.prepare('PRAGMA synchronous = FULL'),
       synchronousNormal: db.prepare('PRAGMA synchronous = NORMAL')
     }
+    this.view = new SqliteView(db)
   }
 
   /**
@@ -254,8 +258,48 @@ export class SqliteStore implements Store {
       s.deleteEntries.run(id)
       s.deleteMessages.run(id)
       s.deleteIndexState.run(id)
+      this.view.deleteGroup(id)
       s.deleteGroup.run(id)
     })
+  }
+
+  // The view as rows (sqlite-view.ts). Rows of others' entries are written
+  // behind as their entries are; reads commit what is behind first.
+
+  async putViewRows(group: Uint8Array, rows: ViewRow[]): Promise<void> {
+    this.assertOpen()
+    if (rows.length === 0) return
+    const own = this.durableAuthor === undefined ? undefined : toHex(this.durableAuthor)
+    if (own !== undefined && !rows.some((r) => r.author === own)) {
+      this.behind.push({ group, entries: [], view: rows })
+      this.scheduleBehind()
+      return
+    }
+    this.write(true, () => this.view.put(group, rows))
+  }
+
+  async messageRows(group: Uint8Array, options: MessageRowsOptions): Promise<MessageRows> {
+    this.assertOpen()
+    this.settle()
+    return this.view.messages(group, options)
+  }
+
+  async messageRow(group: Uint8Array, id: Uint8Array, hidden: readonly HiddenRange[]): Promise<MessageRows> {
+    this.assertOpen()
+    this.settle()
+    return this.view.message(group, id, hidden)
+  }
+
+  async registerRows(group: Uint8Array, hidden: readonly HiddenRange[]): Promise<RegisterRow[]> {
+    this.assertOpen()
+    this.settle()
+    return this.view.registers(group, hidden)
+  }
+
+  /** Committed at once (with whatever is behind, first), without waiting for an fsync. */
+  async setShownTimes(group: Uint8Array, times: Array<{ id: Uint8Array; shownTime: number }>): Promise<void> {
+    this.assertOpen()
+    if (times.length > 0) this.write(false, () => this.view.setShownTimes(group, times))
   }
 
   /**
@@ -311,7 +355,10 @@ export class SqliteStore implements Store {
     this.behind = []
     this.statements.begin.run()
     try {
-      for (const batch of behind) this.insert(batch.group, batch.entries)
+      for (const batch of behind) {
+        this.insert(batch.group, batch.entries)
+        if (batch.view !== undefined) this.view.put(batch.group, batch.view)
+      }
       work()
       this.statements.commit.run()
     } catch (err) {

@@ -1,0 +1,118 @@
+/**
+ * What the group shows, rendered from view rows (view-rows.ts) with the
+ * view's rules (chat/view.ts): edits are last-writer-wins and only by the
+ * message's author; a delete by the author, a moderator or an admin wins
+ * over every edit; a reaction is an add/remove register per (message,
+ * author, emoji); every register keeps the value of the row latest in the
+ * entry order. The rows come from a store that already left out what the
+ * reader hides, so rendering is the same function of the rows whatever
+ * order they were written in, and gives what GroupView gives for the same
+ * entries.
+ */
+import { compare } from 'uint8arrays/compare'
+import { toHex } from '../codec/hex.ts'
+import type { GroupMetadata, Message, MessagePage, Reaction } from './view.ts'
+import type { ChangeRow, DeleteRow, EditRow, MessageRow, MessageRows, ReactionRow, RegisterRow } from './view-rows.ts'
+
+/** The registers of a group, as GroupView's metadata(), displayNames() and readMarkersByAuthor() give them. */
+export interface RenderedRegisters {
+  metadata: GroupMetadata
+  /** Display names by device key (hex). */
+  displayNames: Map<string, string>
+  /** Each member's read marker: the hex id of the newest message they have read. */
+  readMarkers: Map<string, string>
+}
+
+/** The messages of a page, in the order of the rows (newest last), each with what its changes make of it. */
+export function renderMessages(rows: MessageRows): Message[] {
+  const byTarget = new Map<string, ChangeRow[]>()
+  for (const change of rows.changes) {
+    const target = toHex(change.target)
+    const list = byTarget.get(target)
+    if (list === undefined) byTarget.set(target, [change])
+    else list.push(change)
+  }
+  return rows.messages.map((m) => renderMessage(m, byTarget.get(toHex(m.id)) ?? []))
+}
+
+/** The page a store read, as GroupView.messages gives it. */
+export function renderPage(rows: MessageRows): MessagePage {
+  return { messages: renderMessages(rows), hasOlder: rows.hasOlder }
+}
+
+export function renderRegisters(rows: readonly RegisterRow[]): RenderedRegisters {
+  const group = new Map<string, RegisterRow>()
+  const names = new Map<string, RegisterRow>()
+  const reads = new Map<string, RegisterRow>()
+  for (const row of rows) {
+    if (row.name === 'display-name') keepLatest(names, row.author, row)
+    else if (row.name === 'read') keepLatest(reads, row.author, row)
+    else keepLatest(group, row.name, row)
+  }
+  return {
+    metadata: {
+      name: group.get('group-name')?.value ?? '',
+      topic: group.get('topic')?.value ?? '',
+      description: group.get('description')?.value ?? ''
+    },
+    displayNames: valuesByAuthor(names),
+    readMarkers: valuesByAuthor(reads)
+  }
+}
+
+function renderMessage(row: MessageRow, changes: readonly ChangeRow[]): Message {
+  let edit: EditRow | undefined
+  let deleted = false
+  /** Key: author + '\n' + emoji. */
+  const reactions = new Map<string, ReactionRow>()
+  for (const c of changes) {
+    if (c.kind === 'edit') {
+      if (c.author === row.author && (edit === undefined || compare(edit.key, c.key) < 0)) edit = c
+    } else if (c.kind === 'delete') {
+      if (deletes(c, row)) deleted = true
+    } else {
+      const at = `${c.author}\n${c.emoji}`
+      const current = reactions.get(at)
+      if (current === undefined || compare(current.key, c.key) < 0) reactions.set(at, c)
+    }
+  }
+  const message: Message = {
+    id: toHex(row.id),
+    author: row.author,
+    time: row.shownTime,
+    ...(row.shownTime < row.time ? { claimedTime: row.time } : {}),
+    text: deleted ? '' : (edit?.text ?? row.text),
+    edited: !deleted && edit !== undefined,
+    deleted,
+    mentions: [...row.mentions],
+    reactions: deleted ? [] : reactionsOf(reactions.values())
+  }
+  if (row.replyTo !== undefined) message.replyTo = toHex(row.replyTo)
+  return message
+}
+
+function deletes(c: DeleteRow, target: MessageRow): boolean {
+  return c.author === target.author || c.role === 'moderator' || c.role === 'admin'
+}
+
+/** Reactions present, grouped by emoji, each emoji and its authors in the order they reacted. */
+function reactionsOf(latest: Iterable<ReactionRow>): Reaction[] {
+  const present = [...latest].filter((r) => r.add).sort((a, b) => compare(a.key, b.key))
+  const byEmoji = new Map<string, string[]>()
+  for (const r of present) {
+    const authors = byEmoji.get(r.emoji)
+    if (authors === undefined) byEmoji.set(r.emoji, [r.author])
+    else authors.push(r.author)
+  }
+  return [...byEmoji].map(([emoji, authors]) => ({ emoji, authors }))
+}
+
+function keepLatest(map: Map<string, RegisterRow>, at: string, row: RegisterRow): void {
+  const current = map.get(at)
+  if (current === undefined || compare(current.key, row.key) < 0) map.set(at, row)
+}
+
+/** By author, sorted, so two renderings of the same rows list them alike. */
+function valuesByAuthor(map: Map<string, RegisterRow>): Map<string, string> {
+  return new Map([...map].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([author, row]) => [author, row.value]))
+}

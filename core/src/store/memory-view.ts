@@ -1,0 +1,131 @@
+/**
+ * The view rows of the memory store (see "The view as rows" in store.ts):
+ * per group, messages sorted by order key, change rows by the message they
+ * name, and every register row. Hidden ranges are applied as rows are read.
+ * Rows are copied in and out, so neither side's later changes reach the other.
+ */
+import { compare } from 'uint8arrays/compare'
+import type { ChangeRow, HiddenRange, MessageRow, MessageRows, RegisterRow, ViewRow } from '../chat/view-rows.ts'
+import { rowHidden } from '../chat/view-rows.ts'
+import { toHex } from '../codec/hex.ts'
+import type { MessageRowsOptions } from './store.ts'
+
+interface GroupRows {
+  /** Sorted by key. */
+  messages: MessageRow[]
+  byId: Map<string, MessageRow>
+  /** Target hex id: change rows by their key (hex). */
+  changes: Map<string, Map<string, ChangeRow>>
+  /** Key hex + ' ' + name: register rows. */
+  registers: Map<string, RegisterRow>
+}
+
+export class MemoryView {
+  private readonly groups = new Map<string, GroupRows>()
+
+  put(group: Uint8Array, rows: readonly ViewRow[]): void {
+    const g = this.rowsOf(group)
+    for (const row of rows) {
+      if (row.kind === 'message') {
+        const id = toHex(row.id)
+        if (g.byId.has(id)) continue
+        const copy = { ...row, mentions: [...row.mentions] }
+        g.byId.set(id, copy)
+        g.messages.splice(firstAtOrAfter(g.messages, row.key), 0, copy)
+      } else if (row.kind === 'register') {
+        const at = `${toHex(row.key)} ${row.name}`
+        if (!g.registers.has(at)) g.registers.set(at, { ...row })
+      } else {
+        const target = toHex(row.target)
+        let list = g.changes.get(target)
+        if (list === undefined) {
+          list = new Map()
+          g.changes.set(target, list)
+        }
+        const at = toHex(row.key)
+        if (!list.has(at)) list.set(at, { ...row })
+      }
+    }
+  }
+
+  messages(group: Uint8Array, options: MessageRowsOptions): MessageRows {
+    const g = this.groups.get(toHex(group))
+    if (g === undefined) return { messages: [], changes: [], hasOlder: false }
+    const picked: MessageRow[] = []
+    let i = options.before === undefined ? g.messages.length : firstAtOrAfter(g.messages, options.before)
+    let hasOlder = false
+    while (--i >= 0) {
+      const m = g.messages[i] as MessageRow
+      if (rowHidden(options.hidden, m)) continue
+      if (picked.length === options.limit) {
+        hasOlder = true
+        break
+      }
+      picked.push(m)
+    }
+    picked.reverse()
+    return { messages: picked.map(copyMessage), changes: this.changesOf(g, picked, options.hidden), hasOlder }
+  }
+
+  message(group: Uint8Array, id: Uint8Array, hidden: readonly HiddenRange[]): MessageRows {
+    const g = this.groups.get(toHex(group))
+    const m = g?.byId.get(toHex(id))
+    if (g === undefined || m === undefined || rowHidden(hidden, m)) return { messages: [], changes: [], hasOlder: false }
+    return { messages: [copyMessage(m)], changes: this.changesOf(g, [m], hidden), hasOlder: false }
+  }
+
+  /** Every visible register row: the memory store keeps no index that would make fewer cheaper. */
+  registers(group: Uint8Array, hidden: readonly HiddenRange[]): RegisterRow[] {
+    const g = this.groups.get(toHex(group))
+    if (g === undefined) return []
+    return [...g.registers.values()].filter((r) => !rowHidden(hidden, r)).map((r) => ({ ...r }))
+  }
+
+  setShownTimes(group: Uint8Array, times: ReadonlyArray<{ id: Uint8Array; shownTime: number }>): void {
+    const g = this.groups.get(toHex(group))
+    for (const { id, shownTime } of times) {
+      const m = g?.byId.get(toHex(id))
+      if (m !== undefined) m.shownTime = shownTime
+    }
+  }
+
+  deleteGroup(group: Uint8Array): void {
+    this.groups.delete(toHex(group))
+  }
+
+  private changesOf(g: GroupRows, messages: readonly MessageRow[], hidden: readonly HiddenRange[]): ChangeRow[] {
+    const changes: ChangeRow[] = []
+    for (const m of messages) {
+      for (const c of g.changes.get(toHex(m.id))?.values() ?? []) if (!rowHidden(hidden, c)) changes.push({ ...c })
+    }
+    return changes
+  }
+
+  private rowsOf(group: Uint8Array): GroupRows {
+    const hex = toHex(group)
+    let g = this.groups.get(hex)
+    if (g === undefined) {
+      g = { messages: [], byId: new Map(), changes: new Map(), registers: new Map() }
+      this.groups.set(hex, g)
+    }
+    return g
+  }
+}
+
+function copyMessage(m: MessageRow): MessageRow {
+  return { ...m, mentions: [...m.mentions] }
+}
+
+/** Index of the first message whose key is at or after `key`. */
+function firstAtOrAfter(list: readonly MessageRow[], key: Uint8Array): number {
+  // most messages are newer than everything held: check the end first
+  if (list.length === 0 || compare((list[list.length - 1] as MessageRow).key, key) < 0) return list.length
+  let lo = 0
+  let hi = list.length
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1
+    if (compare((list[mid] as MessageRow).key, key) < 0) lo = mid + 1
+    else hi = mid
+  }
+  return lo
+}

@@ -1,0 +1,224 @@
+/**
+ * The view rows of the SQLite store (core's chat/view-rows.ts; tables of
+ * migration 7 in schema.ts): writing them, and reading a page of messages,
+ * one message, or the registers, with the reader's hidden ranges left out
+ * by the query itself. SqliteStore owns the transactions and the
+ * write-behind (sqlite-store.ts); this file only runs statements.
+ *
+ * Hidden ranges travel as one JSON parameter, turned into a small table
+ * once per statement (the `hidden` CTE) that every row is checked against:
+ * nothing is rewritten when a member is blocked or a gap opens. Messages
+ * are paged by order key, newest first, reading one more than asked to
+ * learn whether older ones exist.
+ */
+import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite'
+import {
+  type ChangeRow,
+  fromHex,
+  type HiddenRange,
+  type MessageRow,
+  type MessageRows,
+  type MessageRowsOptions,
+  ORDER_KEY_BYTES,
+  type RegisterName,
+  type RegisterRow,
+  toHex,
+  type ViewRow
+} from '@causette/core'
+
+/** Sorts after every order key: BLOBs compare as memcmp, then longer last. */
+const AFTER_ALL_KEYS = new Uint8Array(ORDER_KEY_BYTES + 1).fill(0xff)
+
+/** The hidden ranges (JSON: [[author hex, after, until], ...]) as a table, computed once per statement. */
+const HIDDEN = `hidden (author, after, until) AS MATERIALIZED (
+  SELECT unhex(value ->> 0), value ->> 1, value ->> 2 FROM json_each(:hidden))`
+
+/** Whether the row `t` is in a hidden range. */
+const hiddenRow = (t: string): string => `EXISTS (SELECT 1 FROM hidden h WHERE h.author = ${t}.author AND ${t}.seq > h.after AND ${t}.seq < h.until)`
+
+const MESSAGE_COLUMNS = 'm.id, m.key, m.author, m.seq, m.time, m.shown_time, m.text, m.reply_to, m.mentions'
+
+interface MessageColumns {
+  id: Uint8Array
+  key: Uint8Array
+  author: Uint8Array
+  seq: number
+  time: number
+  shown_time: number
+  text: string
+  reply_to: Uint8Array | null
+  mentions: string
+}
+
+interface ChangeColumns {
+  target: Uint8Array
+  key: Uint8Array
+  author: Uint8Array
+  seq: number
+  kind: 'edit' | 'delete' | 'reaction'
+  text: string | null
+  role: string | null
+  emoji: string | null
+  added: number | null
+}
+
+interface RegisterColumns {
+  name: RegisterName
+  author: Uint8Array
+  key: Uint8Array
+  seq: number
+  value: string
+}
+
+type Statement =
+  | 'insertMessage'
+  | 'insertChange'
+  | 'insertRegister'
+  | 'messagesBefore'
+  | 'messageById'
+  | 'changesOf'
+  | 'registers'
+  | 'setShownTime'
+  | 'deleteMessages'
+  | 'deleteChanges'
+  | 'deleteRegisters'
+
+export class SqliteView {
+  private readonly statements: Record<Statement, StatementSync>
+
+  constructor(db: DatabaseSync) {
+    this.statements = {
+      // ON CONFLICT DO NOTHING: a row stored again is the same row
+      insertMessage: db.prepare(
+        `INSERT INTO view_messages (group_id, id, key, author, seq, time, shown_time, text, reply_to, mentions)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (group_id, id) DO NOTHING`
+      ),
+      insertChange: db.prepare(
+        `INSERT INTO view_changes (group_id, key, target, author, seq, kind, text, role, emoji, added)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (group_id, key) DO NOTHING`
+      ),
+      insertRegister: db.prepare(
+        `INSERT INTO view_registers (group_id, name, author, key, seq, value)
+         VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (group_id, name, author, key) DO NOTHING`
+      ),
+      messagesBefore: db.prepare(
+        `WITH ${HIDDEN} SELECT ${MESSAGE_COLUMNS} FROM view_messages m
+         WHERE m.group_id = :group AND m.key < :before AND NOT ${hiddenRow('m')}
+         ORDER BY m.key DESC LIMIT :limit`
+      ),
+      messageById: db.prepare(
+        `WITH ${HIDDEN} SELECT ${MESSAGE_COLUMNS} FROM view_messages m
+         WHERE m.group_id = :group AND m.id = :id AND NOT ${hiddenRow('m')}`
+      ),
+      changesOf: db.prepare(
+        `WITH ${HIDDEN} SELECT c.target, c.key, c.author, c.seq, c.kind, c.text, c.role, c.emoji, c.added FROM view_changes c
+         WHERE c.group_id = :group AND c.target IN (SELECT unhex(value) FROM json_each(:targets)) AND NOT ${hiddenRow('c')}`
+      ),
+      // max() with bare columns: SQLite takes them from the row holding the
+      // maximum, so each group below is its latest visible row
+      registers: db.prepare(
+        `WITH ${HIDDEN}
+         SELECT r.name, r.author, max(r.key) AS key, r.seq, r.value FROM view_registers r
+         WHERE r.group_id = :group AND r.name IN ('group-name', 'topic', 'description') AND NOT ${hiddenRow('r')}
+         GROUP BY r.name
+         UNION ALL
+         SELECT r.name, r.author, max(r.key) AS key, r.seq, r.value FROM view_registers r
+         WHERE r.group_id = :group AND r.name IN ('display-name', 'read') AND (r.name = 'display-name' OR NOT ${hiddenRow('r')})
+         GROUP BY r.name, r.author`
+      ),
+      setShownTime: db.prepare('UPDATE view_messages SET shown_time = ? WHERE group_id = ? AND id = ?'),
+      deleteMessages: db.prepare('DELETE FROM view_messages WHERE group_id = ?'),
+      deleteChanges: db.prepare('DELETE FROM view_changes WHERE group_id = ?'),
+      deleteRegisters: db.prepare('DELETE FROM view_registers WHERE group_id = ?')
+    }
+  }
+
+  /** Inserts rows; to be run inside the store's write transaction. */
+  put(group: Uint8Array, rows: readonly ViewRow[]): void {
+    const s = this.statements
+    for (const r of rows) {
+      const author = fromHex(r.author)
+      if (r.kind === 'message') {
+        s.insertMessage.run(group, r.id, r.key, author, r.seq, r.time, r.shownTime, r.text, r.replyTo ?? null, r.mentions.join(','))
+      } else if (r.kind === 'register') {
+        s.insertRegister.run(group, r.name, author, r.key, r.seq, r.value)
+      } else {
+        const text = r.kind === 'edit' ? r.text : null
+        const role = r.kind === 'delete' ? (r.role ?? null) : null
+        const [emoji, added] = r.kind === 'reaction' ? [r.emoji, r.add ? 1 : 0] : [null, null]
+        s.insertChange.run(group, r.key, r.target, author, r.seq, r.kind, text, role, emoji, added)
+      }
+    }
+  }
+
+  messages(group: Uint8Array, options: MessageRowsOptions): MessageRows {
+    const rows = this.statements.messagesBefore.all({
+      group,
+      before: options.before ?? AFTER_ALL_KEYS,
+      limit: options.limit + 1,
+      hidden: hiddenParameter(options.hidden)
+    }) as unknown as MessageColumns[]
+    const hasOlder = rows.length > options.limit
+    const messages = rows.slice(0, options.limit).reverse().map(messageOf)
+    return { messages, changes: this.changesOf(group, messages, options.hidden), hasOlder }
+  }
+
+  message(group: Uint8Array, id: Uint8Array, hidden: readonly HiddenRange[]): MessageRows {
+    const row = this.statements.messageById.get({ group, id, hidden: hiddenParameter(hidden) }) as MessageColumns | undefined
+    const messages = row === undefined ? [] : [messageOf(row)]
+    return { messages, changes: this.changesOf(group, messages, hidden), hasOlder: false }
+  }
+
+  registers(group: Uint8Array, hidden: readonly HiddenRange[]): RegisterRow[] {
+    const rows = this.statements.registers.all({ group, hidden: hiddenParameter(hidden) }) as unknown as RegisterColumns[]
+    return rows.map((r) => ({ kind: 'register', name: r.name, key: r.key, author: toHex(r.author), seq: r.seq, value: r.value }))
+  }
+
+  /** To be run inside the store's write transaction. */
+  setShownTimes(group: Uint8Array, times: ReadonlyArray<{ id: Uint8Array; shownTime: number }>): void {
+    for (const { id, shownTime } of times) this.statements.setShownTime.run(shownTime, group, id)
+  }
+
+  /** To be run inside the store's write transaction. */
+  deleteGroup(group: Uint8Array): void {
+    const s = this.statements
+    s.deleteMessages.run(group)
+    s.deleteChanges.run(group)
+    s.deleteRegisters.run(group)
+  }
+
+  private changesOf(group: Uint8Array, messages: readonly MessageRow[], hidden: readonly HiddenRange[]): ChangeRow[] {
+    if (messages.length === 0) return []
+    const targets = JSON.stringify(messages.map((m) => toHex(m.id)))
+    const rows = this.statements.changesOf.all({ group, targets, hidden: hiddenParameter(hidden) }) as unknown as ChangeColumns[]
+    return rows.map(changeOf)
+  }
+}
+
+/** JSON of the ranges; an open end (Infinity, which JSON lacks) as the largest exact integer, above any seq. */
+function hiddenParameter(hidden: readonly HiddenRange[]): SQLInputValue {
+  return JSON.stringify(hidden.map((h) => [h.author, h.after, Math.min(h.until, Number.MAX_SAFE_INTEGER)]))
+}
+
+function messageOf(r: MessageColumns): MessageRow {
+  const row: MessageRow = {
+    kind: 'message',
+    id: r.id,
+    key: r.key,
+    author: toHex(r.author),
+    seq: r.seq,
+    time: r.time,
+    shownTime: r.shown_time,
+    text: r.text,
+    mentions: r.mentions === '' ? [] : r.mentions.split(',')
+  }
+  if (r.reply_to !== null) row.replyTo = r.reply_to
+  return row
+}
+
+function changeOf(r: ChangeColumns): ChangeRow {
+  const by = { target: r.target, key: r.key, author: toHex(r.author), seq: r.seq }
+  if (r.kind === 'edit') return { kind: 'edit', ...by, text: r.text as string }
+  if (r.kind === 'reaction') return { kind: 'reaction', ...by, emoji: r.emoji as string, add: r.added === 1 }
+  return r.role === null ? { kind: 'delete', ...by } : { kind: 'delete', ...by, role: r.role }
+}

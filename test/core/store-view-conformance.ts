@@ -1,0 +1,255 @@
+/**
+ * The Store conformance suite, view rows (store.ts, "The view as rows"):
+ * paging by order key, changes read with their messages, hidden ranges
+ * applied by the read, idempotent writes, shown times, registers, deletion
+ * and, for durable engines, a reopen; then random cases checked against
+ * GroupView. Run by runStoreConformance for every engine.
+ */
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import {
+  type HiddenRange,
+  type Operation,
+  renderMessages,
+  renderPage,
+  renderRegisters,
+  rowsOf,
+  type Store,
+  toHex,
+  type ViewRow
+} from '@causette/core'
+import { SeededRandom } from '../fixtures/random.ts'
+import { assertSameView } from '../fixtures/view-compare.ts'
+import { AUTHORS, buildCase, hidingOf, randomHidingSpecs, randomSpecs, type TestEntry } from '../fixtures/view-entries.ts'
+import type { StoreHarness } from './store-conformance.ts'
+
+const GROUP = new Uint8Array(32).fill(1)
+const OTHER_GROUP = new Uint8Array(32).fill(2)
+const [A, B, C] = AUTHORS.map(toHex) as [string, string, string]
+const NONE: HiddenRange[] = []
+
+/** Entries written one after another (clock = position), each author's seqs counted from 1. */
+class Script {
+  readonly entries: TestEntry[] = []
+  private readonly seqs = new Map<string, number>()
+
+  add(author: string, op: Operation, role = 'member'): TestEntry {
+    const n = this.entries.length + 1
+    const id = new Uint8Array(32).fill(0xa0)
+    new DataView(id.buffer).setUint32(28, n)
+    const seq = (this.seqs.get(author) ?? 0) + 1
+    this.seqs.set(author, seq)
+    const e: TestEntry = { id, idHex: toHex(id), authorHex: author, clock: n, seq, time: 1_000_000 + n, op, role }
+    this.entries.push(e)
+    return e
+  }
+
+  message(author: string, text: string): TestEntry {
+    return this.add(author, { type: 'message', text })
+  }
+
+  rows(): ViewRow[] {
+    return this.entries.flatMap(rowsOf)
+  }
+}
+
+/** Texts of a page, newest last. */
+async function texts(store: Store, options: { before?: Uint8Array; limit: number; hidden?: HiddenRange[] }) {
+  const rows = await store.messageRows(GROUP, { hidden: NONE, ...options })
+  return { texts: renderMessages(rows).map((m) => m.text), hasOlder: rows.hasOlder, rows }
+}
+
+function keyOf(e: TestEntry): Uint8Array {
+  return (rowsOf(e)[0] as ViewRow).key
+}
+
+export function runViewConformance(engine: string, setup: () => Promise<StoreHarness>): void {
+  async function withStore(work: (store: Store, h: StoreHarness) => Promise<void>): Promise<void> {
+    const h = await setup()
+    try {
+      await work(h.store, h)
+    } finally {
+      await h.cleanup?.()
+    }
+  }
+
+  describe(`Store conformance, view rows: ${engine}`, () => {
+    it('pages messages newest last, before an order key, saying whether older ones exist', () =>
+      withStore(async (store) => {
+        const s = new Script()
+        const m = Array.from({ length: 7 }, (_, i) => s.message(i % 2 === 0 ? A : B, `m${i}`))
+        // written newest first: the store orders them
+        await store.putViewRows(GROUP, s.rows().reverse())
+        assert.deepEqual(await texts(store, { limit: 3 }).then((p) => [p.texts, p.hasOlder]), [['m4', 'm5', 'm6'], true])
+        const older = await texts(store, { limit: 3, before: keyOf(m[4] as TestEntry) })
+        assert.deepEqual([older.texts, older.hasOlder], [['m1', 'm2', 'm3'], true])
+        const oldest = await texts(store, { limit: 3, before: keyOf(m[1] as TestEntry) })
+        assert.deepEqual([oldest.texts, oldest.hasOlder], [['m0'], false])
+        assert.deepEqual((await texts(store, { limit: 7 })).hasOlder, false, 'exactly all: nothing older')
+        assert.deepEqual((await texts(store, { limit: 0 })).hasOlder, true)
+        assert.deepEqual(await store.messageRows(OTHER_GROUP, { limit: 5, hidden: NONE }), { messages: [], changes: [], hasOlder: false })
+      }))
+
+    it("reads with a page only the changes naming the page's messages", () =>
+      withStore(async (store) => {
+        const s = new Script()
+        const old = s.message(A, 'old')
+        const recent = s.message(A, 'recent')
+        s.add(A, { type: 'edit', target: old.id, text: 'old, edited' })
+        s.add(B, { type: 'reaction', target: old.id, emoji: '👍', add: true })
+        s.add(B, { type: 'reaction', target: recent.id, emoji: '🎉', add: true })
+        s.add(A, { type: 'edit', target: recent.id, text: 'recent, edited' })
+        s.add(C, { type: 'delete', target: new Uint8Array(32).fill(9) })
+        await store.putViewRows(GROUP, s.rows())
+        const page = await texts(store, { limit: 1 })
+        assert.deepEqual(page.texts, ['recent, edited'])
+        assert.deepEqual(page.rows.changes.map((c) => c.kind).sort(), ['edit', 'reaction'])
+        assert.ok(page.rows.changes.every((c) => toHex(c.target) === recent.idHex))
+        const [one] = renderMessages(await store.messageRow(GROUP, old.id, NONE))
+        assert.deepEqual([one?.text, one?.reactions], ['old, edited', [{ emoji: '👍', authors: [B] }]])
+      }))
+
+    it('leaves out what hidden ranges cover, messages and changes alike, without rewriting rows', () =>
+      withStore(async (store) => {
+        const s = new Script()
+        const a1 = s.message(A, 'a1') // A seq 1
+        s.message(B, 'b1') // B seq 1
+        const a2 = s.message(A, 'a2') // A seq 2: in A's gap
+        s.add(A, { type: 'edit', target: a1.id, text: 'a1 edited in the gap' }) // A seq 3: in the gap
+        s.add(A, { type: 'reaction', target: a1.id, emoji: '👍', add: true }) // A seq 4: after it
+        s.add(C, { type: 'delete', target: a1.id }, 'admin') // C is blocked
+        s.message(C, 'c1')
+        await store.putViewRows(GROUP, s.rows())
+        const hidden: HiddenRange[] = [
+          { author: A, after: 1, until: 4 },
+          { author: C, after: -1, until: Number.POSITIVE_INFINITY }
+        ]
+        const page = await store.messageRows(GROUP, { limit: 10, hidden })
+        assert.deepEqual(
+          renderPage(page).messages.map((m) => [m.text, m.deleted, m.reactions.length]),
+          [
+            ['a1', false, 1],
+            ['b1', false, 0]
+          ]
+        )
+        assert.deepEqual((await store.messageRows(GROUP, { limit: 1, hidden })).hasOlder, true, 'hasOlder counts visible messages only')
+        assert.deepEqual((await store.messageRow(GROUP, a2.id, hidden)).messages, [])
+        // the same rows, read without hiding: everything is back
+        assert.deepEqual(
+          renderMessages(await store.messageRows(GROUP, { limit: 10, hidden: NONE })).map((m) => [m.text, m.deleted]),
+          [
+            ['', true],
+            ['b1', false],
+            ['a2', false],
+            ['c1', false]
+          ]
+        )
+      }))
+
+    it('keeps one row for a row written twice', () =>
+      withStore(async (store) => {
+        const s = new Script()
+        const m = s.message(A, 'once')
+        s.add(B, { type: 'reaction', target: m.id, emoji: '👍', add: true })
+        s.add(A, { type: 'metadata', topic: 'Crags' }, 'admin')
+        await store.putViewRows(GROUP, s.rows())
+        await store.putViewRows(GROUP, [...s.rows(), ...s.rows()])
+        const page = await store.messageRows(GROUP, { limit: 10, hidden: NONE })
+        assert.deepEqual([page.messages.length, page.changes.length], [1, 1])
+        assert.deepEqual(renderMessages(page)[0]?.reactions, [{ emoji: '👍', authors: [B] }])
+        assert.equal(renderRegisters(await store.registerRows(GROUP, NONE)).metadata.topic, 'Crags')
+      }))
+
+    it('sets shown times of held messages', () =>
+      withStore(async (store) => {
+        const s = new Script()
+        const m = s.message(A, 'from a clock ahead')
+        await store.putViewRows(GROUP, s.rows())
+        await store.setShownTimes(GROUP, [
+          { id: m.id, shownTime: m.time - 500 },
+          { id: new Uint8Array(32).fill(3), shownTime: 1 }
+        ])
+        const [shown] = renderMessages(await store.messageRow(GROUP, m.id, NONE))
+        assert.deepEqual([shown?.time, shown?.claimedTime], [m.time - 500, m.time])
+      }))
+
+    it('reads registers under hidden ranges, display names never hidden', () =>
+      withStore(async (store) => {
+        const s = new Script()
+        const m = s.message(B, 'hello')
+        s.add(A, { type: 'metadata', name: 'Climbers', topic: 'Crags' }, 'admin')
+        s.add(B, { type: 'profile', displayName: 'Bea' })
+        s.add(B, { type: 'read', upTo: m.id })
+        s.add(A, { type: 'metadata', topic: 'Boulders' }, 'admin') // A seq 2: hidden below
+        s.add(B, { type: 'profile', displayName: 'Bea (blocked)' })
+        s.add(B, { type: 'read', upTo: new Uint8Array(32).fill(4) })
+        s.add(C, { type: 'metadata', name: 'Not an admin' })
+        await store.putViewRows(GROUP, s.rows())
+        const hidden: HiddenRange[] = [
+          { author: A, after: 1, until: Number.POSITIVE_INFINITY },
+          { author: B, after: -1, until: Number.POSITIVE_INFINITY }
+        ]
+        const shown = renderRegisters(await store.registerRows(GROUP, hidden))
+        assert.deepEqual(shown.metadata, { name: 'Climbers', topic: 'Crags', description: '' })
+        assert.deepEqual([...shown.displayNames], [[B, 'Bea (blocked)']])
+        assert.deepEqual(shown.readMarkers.size, 0)
+        const all = renderRegisters(await store.registerRows(GROUP, NONE))
+        assert.deepEqual(all.metadata, { name: 'Climbers', topic: 'Boulders', description: '' })
+        assert.deepEqual([...all.readMarkers], [[B, toHex(new Uint8Array(32).fill(4))]])
+        assert.deepEqual(await store.registerRows(OTHER_GROUP, NONE), [])
+      }))
+
+    it("deletes a group's view rows with the group, and no other group's", () =>
+      withStore(async (store) => {
+        const s = new Script()
+        const m = s.message(A, 'gone')
+        s.add(B, { type: 'reaction', target: m.id, emoji: '👍', add: true })
+        s.add(B, { type: 'profile', displayName: 'Bea' })
+        await store.putViewRows(GROUP, s.rows())
+        await store.putViewRows(OTHER_GROUP, s.rows())
+        await store.deleteGroup(GROUP)
+        assert.deepEqual(await store.messageRows(GROUP, { limit: 10, hidden: NONE }), { messages: [], changes: [], hasOlder: false })
+        assert.deepEqual(await store.messageRow(GROUP, m.id, NONE), { messages: [], changes: [], hasOlder: false })
+        assert.deepEqual(await store.registerRows(GROUP, NONE), [])
+        // written again, the message has none of its old changes
+        await store.putViewRows(GROUP, s.rows().slice(0, 1))
+        assert.deepEqual((await store.messageRow(GROUP, m.id, NONE)).changes, [])
+        assert.equal((await store.messageRows(OTHER_GROUP, { limit: 10, hidden: NONE })).changes.length, 1)
+      }))
+
+    it('keeps view rows across a reopen', async (t) => {
+      const h = await setup()
+      try {
+        if (h.reopen === undefined) {
+          t.diagnostic(`${engine} keeps nothing across a reopen by design`)
+          return
+        }
+        const s = new Script()
+        const m = s.message(A, 'durable')
+        s.add(A, { type: 'edit', target: m.id, text: 'durable, edited' })
+        s.add(B, { type: 'profile', displayName: 'Bea' })
+        await h.store.putViewRows(GROUP, s.rows())
+        await h.store.setShownTimes(GROUP, [{ id: m.id, shownTime: 5 }])
+        const reopened = await h.reopen()
+        const [shown] = renderMessages(await reopened.messageRows(GROUP, { limit: 10, hidden: NONE }))
+        assert.deepEqual([shown?.text, shown?.time], ['durable, edited', 5])
+        assert.deepEqual([...renderRegisters(await reopened.registerRows(GROUP, NONE)).displayNames], [[B, 'Bea']])
+      } finally {
+        await h.cleanup?.()
+      }
+    })
+
+    it('renders random cases as GroupView does', async () => {
+      for (const seed of [1, 2, 3, 4, 5, 6]) {
+        const random = new SeededRandom(seed)
+        const h = await setup()
+        try {
+          const entries = buildCase(randomSpecs(random, 20 + random.int(60)))
+          await assertSameView(h.store, GROUP, entries, hidingOf(randomHidingSpecs(random)), random)
+        } finally {
+          await h.cleanup?.()
+        }
+      }
+    })
+  })
+}

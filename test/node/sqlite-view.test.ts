@@ -1,0 +1,63 @@
+/**
+ * The SQLite store's view rows and its write-behind (sqlite-store.ts):
+ * rows of others' entries are committed later, yet every read and every
+ * shown-time change after putViewRows resolved sees them, and close()
+ * commits them; rows of this device's own entries are committed at once.
+ * What every engine must do with view rows is in the conformance suite.
+ */
+import assert from 'node:assert/strict'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, it } from 'node:test'
+import { type Operation, renderMessages, rowsOf, toHex, type ViewRow } from '@causette/core'
+import { SqliteStore } from '@causette/node'
+import { AUTHORS } from '../fixtures/view-entries.ts'
+
+const GROUP = new Uint8Array(32).fill(1)
+const [OWN, OTHER] = AUTHORS as [Uint8Array, Uint8Array]
+
+function rowOf(n: number, author: Uint8Array, op: Operation): ViewRow[] {
+  const id = new Uint8Array(32).fill(n)
+  return rowsOf({ id, idHex: toHex(id), authorHex: toHex(author), clock: n, seq: n, time: 1000 * n, op, role: 'member' })
+}
+
+/** View rows committed to the file, read past the store (which would commit what is behind first). */
+function committedMessages(store: SqliteStore): number {
+  return (store.database.prepare('SELECT count(*) AS n FROM view_messages').get() as { n: number }).n
+}
+
+describe('SQLite view rows', () => {
+  it("writes others' rows behind, reads them at once, and commits them on close; its own at once", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'causette-view-'))
+    const path = join(dir, 'causette.db')
+    try {
+      let store = await SqliteStore.open(path)
+      store.setDurableAuthor(OWN)
+      const theirs = rowOf(1, OTHER, { type: 'message', text: 'theirs' })
+      await store.putViewRows(GROUP, theirs)
+      assert.equal(committedMessages(store), 0, 'written behind')
+      await store.setShownTimes(GROUP, [{ id: (theirs[0] as ViewRow & { id: Uint8Array }).id, shownTime: 500 }])
+      const page = await store.messageRows(GROUP, { limit: 10, hidden: [] })
+      assert.deepEqual(
+        renderMessages(page).map((m) => [m.text, m.time]),
+        [['theirs', 500]],
+        'read, and its shown time set, as soon as putViewRows resolved'
+      )
+
+      await store.putViewRows(GROUP, rowOf(2, OTHER, { type: 'message', text: 'theirs again' }))
+      assert.equal(committedMessages(store), 1)
+      await store.putViewRows(GROUP, rowOf(3, OWN, { type: 'message', text: 'mine' }))
+      assert.equal(committedMessages(store), 3, 'its own rows are committed at once, with what was behind')
+
+      await store.putViewRows(GROUP, rowOf(4, OTHER, { type: 'message', text: 'theirs, last' }))
+      await store.close()
+      store = await SqliteStore.open(path)
+      const texts = renderMessages(await store.messageRows(GROUP, { limit: 10, hidden: [] })).map((m) => m.text)
+      assert.deepEqual(texts, ['theirs', 'theirs again', 'mine', 'theirs, last'], 'close committed what was behind')
+      await store.close()
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
+  })
+})
