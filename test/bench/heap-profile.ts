@@ -5,9 +5,8 @@
  * realistic-group.ts) into a SQLite store, then, in a fresh process so
  * nothing of the writing is counted, opens it with GroupLog.open as the
  * daemon does and reports the time, the heap and RSS it took, a heap
- * snapshot charged part by part (heap-attribution.ts), and a check by
- * difference: the heap freed by emptying the view. Figures go to docs and
- * RESULTS.md, not here.
+ * snapshot charged part by part (heap-attribution.ts). Figures go to docs
+ * and RESULTS.md, not here.
  */
 import { spawnSync } from 'node:child_process'
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
@@ -92,7 +91,7 @@ async function measure(dir: string): Promise<void> {
   const openMs = performance.now() - start
   const after = settle()
   const n = log.size
-  console.log(`\nGroupLog.open of ${n} entries (${log.view.messageCount} messages shown): ${Math.round(openMs)} ms`)
+  console.log(`\nGroupLog.open of ${n} entries (${await log.view.countMessages()} messages shown): ${Math.round(openMs)} ms`)
   console.log('\n| measure | before open | after open | per entry |\n|---|--:|--:|--:|')
   for (const field of ['heapUsed', 'heapTotal', 'external', 'arrayBuffers', 'rss'] as const) {
     const delta = after[field] - before[field]
@@ -112,17 +111,7 @@ async function measure(dir: string): Promise<void> {
     printShares('self size by constructor (whole heap, top 25)', memory.classes.slice(0, 25), memory.entries, false)
   }
 
-  const viewFreed = freed(() => log.view.reset())
-  console.log('\nby difference (heapUsed + arrayBuffers freed):')
-  console.log(`- emptying the view: ${Math.round(viewFreed / n)} B/entry`)
   await store.close()
-}
-
-function freed(work: () => void): number {
-  const before = settle()
-  work()
-  const after = settle()
-  return before.heapUsed + before.arrayBuffers - (after.heapUsed + after.arrayBuffers)
 }
 
 function printShares(title: string, shares: Share[], entries: number, withTotal = true): void {

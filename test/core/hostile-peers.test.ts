@@ -72,9 +72,9 @@ function syncFailures(p: TestPeer): Error[] {
 }
 
 /** What a person sees of the group on a peer, to compare before and after an attack. */
-function shown(p: TestPeer, groupId: string) {
+async function shown(p: TestPeer, groupId: string) {
   const log = logOf(p, groupId)
-  return { entries: log.size, messages: log.view.messageCount, ids: log.view.messages().messages.map((m) => m.id) }
+  return { entries: log.size, messages: await log.view.countMessages(), ids: (await log.view.messages()).messages.map((m) => m.id) }
 }
 
 /** gossipsub's score of `of` as `p` sees it. */
@@ -85,13 +85,7 @@ function gossipScore(p: TestPeer, of: TestPeer): number {
 /** The honest pair still works: a message Alice writes now reaches Bob. */
 async function stillWorks(alice: TestPeer, bob: TestPeer, groupId: string, text: string): Promise<void> {
   await alice.peer.send(groupId, { type: 'message', text })
-  await waitFor(
-    () =>
-      logOf(bob, groupId)
-        .view.messages()
-        .messages.some((m) => m.text === text),
-    `bob to show “${text}”`
-  )
+  await waitFor(async () => (await logOf(bob, groupId).view.messages()).messages.some((m) => m.text === text), `bob to show “${text}”`)
 }
 
 function summary(line: string): void {
@@ -101,7 +95,7 @@ function summary(line: string): void {
 describe('hostile peers: forged, foreign and outsiders’ entries', () => {
   it('rejects an entry that claims to be Alice’s but carries Mallory’s signature, by gossip and by sync, and lowers Mallory’s score', async () => {
     const { alice, bob, malloryPeer, mallory, groupId, honest } = await meeting()
-    const before = honest.map((p) => shown(p, groupId))
+    const before = await Promise.all(honest.map((p) => shown(p, groupId)))
     const seen = honest.map(rejections)
     const forged = await mallory.write({ type: 'message', text: 'Alice says: the meeting is cancelled' }, { impersonate: alice.key })
     await mallory.gossip(forged.bytes)
@@ -110,11 +104,7 @@ describe('hostile peers: forged, foreign and outsiders’ entries', () => {
     const raw = await handshake(malloryPeer, alice, mallory.log)
     await raw.send({ type: 'entries', entries: [forged.bytes] })
     await waitFor(() => failed.some((e) => e.name === 'InvalidSyncEntriesError' && /InvalidSignatureError/.test(e.message)), 'alice to end the sync')
-    assert.deepEqual(
-      honest.map((p) => shown(p, groupId)),
-      before,
-      'nothing new is shown'
-    )
+    assert.deepEqual(await Promise.all(honest.map((p) => shown(p, groupId))), before, 'nothing new is shown')
     // gossipsub recomputes scores once a heartbeat
     await waitFor(() => honest.every((p) => gossipScore(p, malloryPeer) < 0), 'mallory’s gossip score to fall on both honest peers')
     const scores = honest.map((p) => gossipScore(p, malloryPeer))
@@ -129,7 +119,7 @@ describe('hostile peers: forged, foreign and outsiders’ entries', () => {
     // a group Mallory's peer does not take online: what she writes there is written, not sent (gossipsub would not publish the same bytes twice)
     const elsewhere = await GroupLog.create({ name: 'Elsewhere', key: malloryPeer.key, store: new MemoryStore(), signatures })
     const foreign = await elsewhere.append({ type: 'message', text: 'from another group' })
-    const before = honest.map((p) => shown(p, groupId))
+    const before = await Promise.all(honest.map((p) => shown(p, groupId)))
     const seen = honest.map(rejections)
     await mallory.gossip(await entryBytesOf(elsewhere, foreign))
     await mallory.gossip((await entryBytes(elsewhere))[0] as Uint8Array)
@@ -138,10 +128,7 @@ describe('hostile peers: forged, foreign and outsiders’ entries', () => {
     const raw = await handshake(malloryPeer, bob, mallory.log)
     await raw.send({ type: 'entries', entries: await entryBytes(elsewhere) })
     await waitFor(() => failed.some((e) => e.name === 'InvalidSyncEntriesError' && /WrongGroupError/.test(e.message)), 'bob to end the sync')
-    assert.deepEqual(
-      honest.map((p) => shown(p, groupId)),
-      before
-    )
+    assert.deepEqual(await Promise.all(honest.map((p) => shown(p, groupId))), before)
     await stillWorks(alice, bob, groupId, 'after the foreign entries')
     summary('another group’s genesis and message by gossip and sync → WrongGroupError on 2/2 honest peers, 0 shown')
   })
@@ -161,16 +148,13 @@ describe('hostile peers: forged, foreign and outsiders’ entries', () => {
     await connect(leaker, bob)
     await waitFor(() => logOf(leaker, groupId).size === logOf(alice, groupId).size, 'the leaker to sync what the first epoch lets it')
     await assert.rejects(leaker.peer.send(groupId, { type: 'message', text: 'I am not a member' }), { name: 'NotMemberError' })
-    const before = honest.map((p) => shown(p, groupId))
+    const before = await Promise.all(honest.map((p) => shown(p, groupId)))
     const seen = honest.map(rejections)
     const intruder = HostileMember.outsider(leaker, groupId)
     await waitForMembers([leaker], groupId, 2)
     await intruder.gossip((await intruder.write({ type: 'message', text: 'I am not a member' })).bytes)
     await waitFor(() => seen.every((s) => s.some((e) => e.name === 'NotMemberError')), 'both honest peers to reject the outsider’s entry')
-    assert.deepEqual(
-      honest.map((p) => shown(p, groupId)),
-      before
-    )
+    assert.deepEqual(await Promise.all(honest.map((p) => shown(p, groupId))), before)
     summary(
       'a device with the id but not the secret → SyncRefusedError, 0 entries sent; one with the secret but no join → its writes NotMemberError locally and on 2/2 honest peers, 0 shown'
     )
@@ -196,9 +180,7 @@ describe('hostile peers: equivocation and replays', () => {
       assert.equal(reported.author, mallory.authorHex)
       assert.equal(reported.seq, first.seq)
       assert.deepEqual([...reported.ids].sort(), [toHex(first.id), toHex(second.id)].sort())
-      const texts = logOf(p, groupId)
-        .view.messages()
-        .messages.map((m) => m.text)
+      const texts = (await logOf(p, groupId).view.messages()).messages.map((m) => m.text)
       assert.ok(texts.includes('we meet at the crag') && texts.includes('we meet at the gym'), 'both versions are shown, neither hidden')
     }
     assert.deepEqual(logOf(alice, groupId).equivocations(), logOf(bob, groupId).equivocations(), 'both honest peers report the same fork')
@@ -218,7 +200,7 @@ describe('hostile peers: equivocation and replays', () => {
       'everyone to hold everything'
     )
     const everything = await entryBytes(logOf(alice, groupId))
-    const expected = shown(bob, groupId)
+    const expected = await shown(bob, groupId)
     let replayed = 0
     const replay = async (target: TestPeer) => {
       for (let round = 0; round < 3; round++) {
@@ -235,7 +217,7 @@ describe('hostile peers: equivocation and replays', () => {
         replayed += 2 * everything.length
       }
       await new Promise((resolve) => setTimeout(resolve, 300))
-      assert.deepEqual(shown(target, groupId), expected, 'no message shown twice, nothing new')
+      assert.deepEqual(await shown(target, groupId), expected, 'no message shown twice, nothing new')
       assert.equal(await target.store.countEntries(logOf(target, groupId).id), expected.entries, 'the store holds each entry once')
     }
     await replay(bob)
@@ -243,7 +225,7 @@ describe('hostile peers: equivocation and replays', () => {
     await bob.peer.stop()
     const back = await startPeer(bob.key, bob.store, { syncIdleTimeoutMs: 1000 })
     running.push([back])
-    assert.deepEqual(shown(back, groupId), expected, 'the restart shows what was shown before')
+    assert.deepEqual(await shown(back, groupId), expected, 'the restart shows what was shown before')
     await connect(malloryPeer, back)
     await waitForMembers([back], groupId, 1)
     await replay(back)
@@ -285,9 +267,7 @@ describe('hostile peers: times, sizes and frames', () => {
     await waitFor(() => seen.every((s) => s.some((e) => e.name === 'MalformedEntryError')), 'both honest peers to reject the negative time')
     const expected = written.map((w) => w.text)
     for (const p of honest) {
-      const messages = logOf(p, groupId)
-        .view.messages()
-        .messages.filter((m) => expected.includes(m.text))
+      const messages = (await logOf(p, groupId).view.messages()).messages.filter((m) => expected.includes(m.text))
       assert.deepEqual(
         messages.map((m) => m.text),
         expected,
@@ -296,7 +276,7 @@ describe('hostile peers: times, sizes and frames', () => {
       assert.ok((messages[1]?.time ?? 0) <= (messages[2]?.time ?? 0), 'the future-dated message is not shown after the message that followed it')
       assert.ok((messages[1]?.claimedTime ?? 0) > (messages[2]?.time ?? 0), 'its claimed time is kept and flagged')
     }
-    const view = logOf(bob, groupId).view.messages().messages
+    const view = (await logOf(bob, groupId).view.messages()).messages
     const shownTimes = view.filter((m) => expected.includes(m.text)).map((m) => new Date(m.time).toISOString().slice(0, 16))
     summary(
       `times +1 h and +10 y → accepted, ordered by causality (${expected.join(' < ')}), shown no later than what followed them (${shownTimes.join(', ')}); time -1 → MalformedEntryError on 2/2 honest peers`
@@ -310,7 +290,7 @@ describe('hostile peers: sizes, frames and streams', () => {
     const atLimit = await mallory.entryOfSize(MAX_ENTRY_BYTES)
     await mallory.gossip(atLimit.bytes)
     await waitFor(() => honest.every((p) => logOf(p, groupId).get(toHex(atLimit.id)) !== undefined), 'the entry at the limit to arrive')
-    const before = honest.map((p) => shown(p, groupId))
+    const before = await Promise.all(honest.map((p) => shown(p, groupId)))
     const failed = syncFailures(alice)
     const oversize: Array<[string, Uint8Array]> = [
       ['2×', await mallory.handEncoded(new Uint8Array(2 * MAX_ENTRY_BYTES - 200), Date.now())],
@@ -329,7 +309,7 @@ describe('hostile peers: sizes, frames and streams', () => {
     assert.match(failed[1]?.message ?? '', /larger than/)
     await stillWorks(alice, bob, groupId, 'after the oversize entries')
     assert.deepEqual(
-      honest.map((p) => shown(p, groupId).messages),
+      (await Promise.all(honest.map((p) => shown(p, groupId)))).map((s) => s.messages),
       before.map((b) => b.messages + 1),
       'only the message written since is new'
     )

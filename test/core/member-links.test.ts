@@ -92,13 +92,12 @@ describe('member links', () => {
     const author = peers[0] as TestPeer
     await author.peer.send(groupId, { type: 'message', text: 'Reaches everyone?' })
     await waitFor(
-      () =>
-        peers.every((p) =>
-          p.peer
-            .group(groupId)
-            .view.messages()
-            .messages.some((m) => m.text === 'Reaches everyone?')
-        ),
+      async () =>
+        (
+          await Promise.all(
+            peers.map(async (p) => (await p.peer.group(groupId).view.messages()).messages.some((m) => m.text === 'Reaches everyone?'))
+          )
+        ).every(Boolean),
       'the message to reach all ten members through the partial mesh',
       20_000
     )

@@ -88,8 +88,8 @@ describe('membership convergence', () => {
           for (const r of all.filter((x) => !x.log.isMember())) assert.equal(r.log.keys.getHex(epoch), undefined, 'no departed member holds it')
         }
         const members = all.filter((x) => x.log.isMember())
-        const view = members[0]?.log.view.snapshot()
-        for (const r of members) assert.deepEqual(r.log.view.snapshot(), view, 'members see the same conversation')
+        const view = await members[0]?.log.view.snapshot()
+        for (const r of members) assert.deepEqual(await r.log.view.snapshot(), view, 'members see the same conversation')
       }),
       { numRuns: RUNS }
     )

@@ -19,10 +19,8 @@ after(async () => {
   for (const peers of running) await stopAll(peers)
 })
 
-function texts(p: TestPeer, groupId: string): string[] {
-  return logOf(p, groupId)
-    .view.messages()
-    .messages.map((m) => m.text)
+async function texts(p: TestPeer, groupId: string): Promise<string[]> {
+  return (await logOf(p, groupId).view.messages()).messages.map((m) => m.text)
 }
 
 describe('peers talk', () => {
@@ -39,7 +37,7 @@ describe('peers talk', () => {
       if (evt.detail.source === 'gossip') gossiped.push(...evt.detail.entries.map((e) => e.idHex))
     })
     const sent = await a.peer.send(groupId, { type: 'message', text: 'hello over gossip' })
-    await waitFor(() => texts(b, groupId).includes('hello over gossip'), 'b to show the message')
+    await waitFor(async () => (await texts(b, groupId)).includes('hello over gossip'), 'b to show the message')
     assert.deepEqual(gossiped, [sent.idHex], 'it arrived by gossip, not by sync')
   })
 
@@ -58,7 +56,7 @@ describe('peers talk', () => {
     const sent: string[] = []
     for (const [i, p] of peers.entries()) sent.push((await p.peer.send(groupId, { type: 'message', text: `from peer ${i}` })).idHex)
     await waitFor(() => peers.every((p) => sent.every((id) => logOf(p, groupId).get(id) !== undefined)), 'every message on every peer', 15_000)
-    for (const p of peers) assert.equal(texts(p, groupId).length, 10)
+    for (const p of peers) assert.equal((await texts(p, groupId)).length, 10)
   })
 
   it('takes a closed group offline, and forgets it when asked', async () => {

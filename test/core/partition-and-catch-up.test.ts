@@ -24,7 +24,7 @@ after(async () => {
 
 async function fingerprintOf(p: TestPeer, groupId: string) {
   const log = logOf(p, groupId)
-  return { order: (await logEntries(log)).map((e) => e.idHex), heads: log.heads().map(toHex), view: log.view.snapshot() }
+  return { order: (await logEntries(log)).map((e) => e.idHex), heads: log.heads().map(toHex), view: await log.view.snapshot() }
 }
 
 describe('partitions and catch-up', () => {

@@ -21,9 +21,7 @@ async function stillWorks(a: TestPeer, b: TestPeer, groupId: string, text: strin
   await a.peer.send(groupId, { type: 'message', text })
   await b.peer.sync(groupId, a.peer.peerId)
   assert.ok(
-    logOf(b, groupId)
-      .view.messages()
-      .messages.some((m) => m.text === text),
+    (await logOf(b, groupId).view.messages()).messages.some((m) => m.text === text),
     'the honest peers still sync'
   )
 }

@@ -106,7 +106,7 @@ export function logTarget(corpus: Corpus): FuzzTarget<ForgedEntry> {
       // whatever got in, the log still holds together: ordered, each id once, a view that renders
       const entries = await logEntries(log)
       for (let i = 1; i < entries.length; i++) assert.ok(compareOrder(entries[i - 1] as never, entries[i] as never) < 0, 'the log lost its order')
-      log.view.snapshot()
+      await log.view.snapshot()
       const rejected = result.rejected[0]?.error.name
       return rejected !== undefined ? `rejected ${rejected}` : result.added.length > 0 ? 'added' : result.pending > 0 ? 'pending' : 'duplicate'
     }

@@ -194,7 +194,7 @@ describe('SQLite store', () => {
       const [key] = (await deviceKeys(1)) as [DeviceKey]
       const log = await GroupLog.open({ groupId: written.id, secret: written.secret, key, store: reopened, signatures })
       assert.deepEqual(
-        log.view.messages({ limit: 3 }).messages.map((m) => m.text),
+        (await log.view.messages({ limit: 3 })).messages.map((m) => m.text),
         ['message 27', 'message 28', 'message 29']
       )
       assert.deepEqual(log.heads(), written.heads())

@@ -48,7 +48,7 @@ export async function convergenceProblems(peers: readonly SimPeer[], acknowledge
   const messages = [...acknowledged].filter(([id, a]) => a.isMessage && !hidden(id)).length
   const reference = await fingerprint(first)
   const members = membersOf(first, holding)
-  const view = members[0]?.runningLog.view.snapshot()
+  const view = await members[0]?.runningLog.view.snapshot()
   for (const peer of holding) {
     const log = peer.runningLog
     if (log.pendingCount > 0) problems.push(`${peer.name} still holds ${log.pendingCount} entries waiting for parents`)
@@ -65,11 +65,13 @@ export async function convergenceProblems(peers: readonly SimPeer[], acknowledge
       problems.push(`${peer.name} holds ${log.size} entries; 1 genesis + ${acknowledged.size} acknowledged were written`)
     if (members.includes(peer)) {
       if (log.sealedCount > 0) problems.push(`${peer.name}, a member, still cannot read ${log.sealedCount} entries`)
-      if (log.view.messageCount !== messages)
-        problems.push(`${peer.name} shows ${log.view.messageCount} messages; ${messages} were written by members in the group`)
-      const unshown = [...acknowledged].find(([id, a]) => a.isMessage && !hidden(id) && log.view.message(id) === undefined)
+      if ((await log.view.countMessages()) !== messages)
+        problems.push(`${peer.name} shows ${await log.view.countMessages()} messages; ${messages} were written by members in the group`)
+      let unshown: [string, Acknowledged] | undefined
+      for (const [id, a] of acknowledged)
+        if (unshown === undefined && a.isMessage && !hidden(id) && (await log.view.message(id)) === undefined) unshown = [id, a]
       if (unshown !== undefined) problems.push(`${peer.name} does not show message ${unshown[0].slice(0, 12)} by ${unshown[1].author}`)
-      if (!isDeepStrictEqual(log.view.snapshot(), view)) problems.push(`${peer.name} shows a different view from ${members[0]?.name}`)
+      if (!isDeepStrictEqual(await log.view.snapshot(), view)) problems.push(`${peer.name} shows a different view from ${members[0]?.name}`)
     }
     if (peer === holding[0]) continue
     const own = await fingerprint(log)

@@ -74,7 +74,7 @@ export async function membershipProblems(peers: readonly SimPeer[], forgedIds: r
         if (afterDeparture) problems.push(`${name} wrote ${e.idHex.slice(0, 12)} (seq ${e.seq}) after it had seen its own ${describe(gone.reason)}`)
         if (gone.reason === 'removed' && e.op?.type === 'message') {
           for (const m of members) {
-            const shown = m.runningLog.view.message(e.idHex) !== undefined
+            const shown = (await m.runningLog.view.message(e.idHex)) !== undefined
             if (shown !== seen.has(e.idHex)) {
               const why = seen.has(e.idHex) ? 'hides it though its remover had seen it' : 'shows it though its remover had not seen it'
               problems.push(`${m.name} ${why}: message ${e.idHex.slice(0, 12)} (seq ${e.seq}) by ${name}, removed`)

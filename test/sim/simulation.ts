@@ -24,7 +24,7 @@ import { secretHolderProblems } from './secret-holder-check.ts'
 import { type FaultRates, SimNetwork } from './sim-network.ts'
 import { type LogState, SimPeer, stateOf } from './sim-peer.ts'
 import { SyncCoordinator, type SyncCounts } from './sync-coordinator.ts'
-import { nextOperation } from './workload.ts'
+import { nextOperation, RECENT_SHOWN } from './workload.ts'
 
 export type SignatureScheme = 'keyed-hash' | 'ed25519'
 
@@ -190,7 +190,8 @@ async function simulate(config: SimConfig): Promise<SimReport> {
       written++
       return
     }
-    const w = nextOperation({ random, writer, peers, n, membership })
+    const recent = (await log.view.messages({ limit: RECENT_SHOWN })).messages.map((m) => m.id)
+    const w = nextOperation({ random, writer, peers, n, membership, recent })
     const me = toHex(writer.key.publicKey)
     const seqBefore = log.authorSeqs().get(me) ?? 0
     try {

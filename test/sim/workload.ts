@@ -20,6 +20,8 @@ export interface WorkloadContext {
   /** A running number, so texts are distinct and a trace reads well. */
   n: number
   membership: SimMembership
+  /** Ids (hex) of the newest messages the writer shows, at most RECENT_SHOWN, newest last (read from its view before drawing). */
+  recent: readonly string[]
 }
 
 /** One write: an operation to append, or a membership action through GroupLog's methods. */
@@ -39,13 +41,14 @@ interface OperationKind {
 }
 
 const EMOJI = ['👍', '❤️', '😂', '🎉', '🧗']
-const RECENT = 20
+/** Messages a write may target among the newest the writer shows. */
+export const RECENT_SHOWN = 20
+const RECENT = RECENT_SHOWN
 
 /** A message the writer can see, mostly among the newest. */
 function visibleMessage(ctx: WorkloadContext): Uint8Array | undefined {
-  const messages = ctx.writer.runningLog.view.messages({ limit: RECENT }).messages
-  if (messages.length === 0) return undefined
-  return Buffer.from(ctx.random.pick(messages).id, 'hex')
+  if (ctx.recent.length === 0) return undefined
+  return Buffer.from(ctx.random.pick(ctx.recent), 'hex')
 }
 
 /** One of the writer's own messages, or now and then anyone's (whose edit or delete the view must ignore). */

@@ -8,6 +8,8 @@
  * arrives. What was accepted is stored with its facts, unless it came from
  * the store, and announced.
  */
+
+import type { ViewRow } from '../chat/view-rows.ts'
 import type { Entry } from '../codec/entry-codec.ts'
 import { toHex } from '../codec/hex.ts'
 import type { Signatures } from '../identity/signatures.ts'
@@ -27,8 +29,10 @@ export interface EntryAcceptanceComponents {
   admission: AdmissionContext
   /** Makes an admitted entry part of the log; `equivocation`: every id of the author at the entry's seq, if several. */
   commit(admission: Admission, entry: Entry, result: AddResult, equivocation?: string[]): LogEntry
-  /** Work that reads the store once the batch is in it: shown times, a view rebuilt. */
-  settle(accepted: Accepted[]): Promise<void>
+  /** The view rows of what was committed since the last call, to store with the batch. */
+  takeRows(): ViewRow[]
+  /** Work once the batch is in the store: its view rows written and shown times capped (`fresh`: not loaded from the store with both), a view refreshed. */
+  settle(accepted: Accepted[], fresh: boolean): Promise<void>
   /** Tells listeners what was added. */
   announce(result: AddResult, source: EntrySource, encodings?: Uint8Array[]): void
 }
@@ -78,19 +82,23 @@ export class EntryAcceptance {
     const seqs = new Map<string, string[]>()
     for (const entry of fresh) await this.accept(entry, { result, stillPending, accepted, seqs, load })
     result.pending = stillPending.size
+    const rows = this.components.takeRows()
     if (load === undefined && accepted.length > 0) {
       await store.putEntries(
         groupId,
-        accepted.map((a) => storedEntryOf(a.entry, factsOf(a.node)))
+        accepted.map((a) => storedEntryOf(a.entry, factsOf(a.node))),
+        rows
       )
     } else if (load?.fillFacts === true && accepted.length > 0) {
+      // rows first: a crash between the two leaves the facts missing, so the next opening writes both again
+      await store.putViewRows(groupId, rows)
       await store.putFacts(
         groupId,
         accepted.map((a) => ({ id: a.entry.id, ...factsOf(a.node) }))
       )
     }
-    // loaded with facts: the stored shown times are already capped
-    await this.components.settle(load === undefined || load.fillFacts ? accepted : [])
+    // loaded with facts: the store holds the view rows, and the shown times are capped already
+    await this.components.settle(accepted, load === undefined || load.fillFacts)
     this.components.announce(result, options.source ?? 'import', options.source === 'local' ? accepted.map((a) => a.entry.bytes) : undefined)
     return result
   }

@@ -16,7 +16,7 @@
  */
 import { TypedEventEmitter } from 'main-event'
 import type { CreateGroupOperation, Operation } from '../chat/operations.ts'
-import { GroupView } from '../chat/view.ts'
+import { StoredView } from '../chat/stored-view.ts'
 import type { Entry } from '../codec/entry-codec.ts'
 import { toHex } from '../codec/hex.ts'
 import { nobleXChaCha, type XChaChaAead } from '../crypto/body-cipher.ts'
@@ -60,7 +60,7 @@ export class GroupLog extends TypedEventEmitter<GroupLogEvents> {
   readonly topic: string
   /** Key for proving membership during sync (crypto/group-keys.ts). */
   readonly syncKey: Uint8Array
-  readonly view = new GroupView()
+  readonly view: StoredView
   readonly keys: EpochKeys
 
   private readonly keyHex: string
@@ -111,7 +111,8 @@ export class GroupLog extends TypedEventEmitter<GroupLogEvents> {
       admission,
       run: (work) => this.run(work),
       commit: (admission, entry, result) => this.commit(admission, entry, result),
-      settle: (accepted) => this.settle(accepted),
+      view: { stored: (idHex) => this.view.stored(idHex) },
+      settle: (accepted, fresh) => this.settle(accepted, fresh),
       announce: (result, source, encodings) => this.announce(result, source, encodings)
     })
     this.acceptance = new EntryAcceptance({
@@ -121,15 +122,14 @@ export class GroupLog extends TypedEventEmitter<GroupLogEvents> {
       index: this.index,
       admission,
       commit: (admission, entry, result, equivocation) => this.commit(admission, entry, result, equivocation),
-      settle: (accepted) => this.settle(accepted),
+      takeRows: () => this.view.take(),
+      settle: (accepted, fresh) => this.settle(accepted, fresh),
       announce: (result, source, encodings) => this.announce(result, source, encodings)
     })
+    this.view = new StoredView({ groupId: this.id, store: this.store, hidden: () => this.visible.hiddenRanges() })
     this.shownTimes = new ShownTimes({ groupId: this.id, store: this.store, index: this.index, view: this.view })
     this.visible = new VisibleEntries({
-      groupId: this.id,
-      store: this.store,
       view: this.view,
-      index: this.index,
       committed: this.committed,
       body: admission,
       unsealed: (entries) => this.safeDispatchEvent('unsealed', { detail: { entries } }),
@@ -333,12 +333,12 @@ export class GroupLog extends TypedEventEmitter<GroupLogEvents> {
     this.count(node)
     if (node.sealed) this.visible.holdSealed(node, entry.bytes)
     if (admission.membership !== undefined) this.membershipChanged(node, admission.membership)
-    else if (node.op !== undefined) this.view.apply(node)
+    else if (node.op !== undefined) this.view.note(node)
     return node
   }
 
   private membershipChanged(node: LogEntry, op: MembershipOperation | CreateGroupOperation): void {
-    if (op.type === 'create') this.view.apply(node)
+    if (op.type === 'create') this.view.note(node)
     const change = this.committed.record(node, op)
     for (const opened of this.visible.unseal(change.learned)) this.count(opened, true)
     // a removal hides what the removed member wrote unseen; the view is rebuilt to drop it, once the batch is stored
@@ -346,9 +346,11 @@ export class GroupLog extends TypedEventEmitter<GroupLogEvents> {
     this.safeDispatchEvent('membership')
   }
 
-  /** Work on stored entries after a batch: capping shown times, then the view rebuilt if due. */
-  private async settle(accepted: Accepted[]): Promise<void> {
-    for (const { entry, node } of accepted) await this.shownTimes.cap(node, entry.parents)
+  /** Work on stored entries after a batch: its view rows, capping shown times (fresh entries), then the view refreshed if due. */
+  private async settle(accepted: Accepted[], fresh: boolean): Promise<void> {
+    // rows left (sealed entries opened by this batch's keys, after it was stored) go now
+    await this.view.flush(fresh)
+    if (fresh) for (const { entry, node } of accepted) await this.shownTimes.cap(node, entry.parents)
     if (this.visible.rebuildDue) await this.visible.rebuild()
   }
 

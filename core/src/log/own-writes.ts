@@ -6,6 +6,8 @@
  * log's queue.
  */
 import type { Operation } from '../chat/operations.ts'
+import type { StoredView } from '../chat/stored-view.ts'
+import { rowsOf } from '../chat/view-rows.ts'
 import type { Entry } from '../codec/entry-codec.ts'
 import { fromHex, toHex } from '../codec/hex.ts'
 import type { XChaChaAead } from '../crypto/body-cipher.ts'
@@ -42,8 +44,10 @@ export interface OwnWritesComponents {
   run<T>(work: () => Promise<T>): Promise<T>
   /** Makes an admitted entry part of the log. */
   commit(admission: Admission, entry: Entry, result: AddResult): LogEntry
-  /** Work that reads the store once the entry is in it: shown times, a view rebuilt. */
-  settle(accepted: Accepted[]): Promise<void>
+  /** The view, told which entries' rows went to the store with them. */
+  view: Pick<StoredView, 'stored'>
+  /** Work once the entry is in the store: its view rows, shown times, a view refreshed. */
+  settle(accepted: Accepted[], fresh: boolean): Promise<void>
   /** Tells listeners what was added. */
   announce(result: AddResult, source: EntrySource, encodings?: Uint8Array[]): void
 }
@@ -127,12 +131,13 @@ export class OwnWrites {
     // checked before it is stored: an entry this device would reject must not be kept or sent
     const admission = admit(entry, idHex, this.components.admission)
     // durable first: what append resolves with survives a crash
-    await this.components.store.putEntries(this.components.groupId, [storedEntryOf(entry, factsOf(admission.node))])
+    await this.components.store.putEntries(this.components.groupId, [storedEntryOf(entry, factsOf(admission.node))], rowsOf(admission.node))
+    this.components.view.stored(idHex)
     const result: AddResult = { added: [], duplicates: 0, pending: 0, rejected: [], equivocations: [] }
     const node = this.components.commit(admission, entry, result)
     result.added.push(node)
     try {
-      await this.components.settle([{ entry, node }])
+      await this.components.settle([{ entry, node }], true)
     } finally {
       index.release()
     }

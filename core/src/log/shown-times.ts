@@ -7,7 +7,7 @@
  * order, usually nowhere, reading ancestors' facts from the store when they
  * are no longer in memory, and writing the lowered times back.
  */
-import type { GroupView } from '../chat/view.ts'
+import type { StoredView } from '../chat/stored-view.ts'
 import { fromHex, toHex } from '../codec/hex.ts'
 import type { Store } from '../store/store.ts'
 import type { EntryIndex } from './entry-index.ts'
@@ -17,7 +17,7 @@ export interface ShownTimesComponents {
   groupId: Uint8Array
   store: Store
   index: EntryIndex
-  view: GroupView
+  view: StoredView
 }
 
 export class ShownTimes {
@@ -44,7 +44,7 @@ export class ShownTimes {
       const { id: _id, author: _author, seq: _seq, clock: _clock, parents: above, ...stored } = facts
       await store.putFacts(groupId, [{ ...stored, id: facts.id, shownTime: node.time }])
       if (held !== undefined) held.shownTime = node.time
-      view.lowerShownTime(hex, node.time)
+      await view.lowerShownTime(hex, node.time)
       work.push(...above.map(toHex))
     }
   }

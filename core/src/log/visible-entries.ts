@@ -1,27 +1,20 @@
 /**
  * What of the log this device shows: the view without the entries of blocked
- * authors or of members writing while out of the group, sealed entries let in
- * as their epochs' keys arrive, and the view rebuilt from the store when what
- * it leaves out changes.
+ * authors or of members writing while out of the group (ranges passed to
+ * every read of the stored view), and sealed entries let in as their epochs'
+ * keys arrive.
  */
-import { GroupView, type ViewEntry } from '../chat/view.ts'
+import type { StoredView } from '../chat/stored-view.ts'
+import type { ViewEntry } from '../chat/view.ts'
+import { type HiddenRange, hiddenRangesOf } from '../chat/view-rows.ts'
 import { inGap } from '../group/membership-state.ts'
-import type { Store } from '../store/store.ts'
 import type { BodyKeys } from './admission.ts'
 import type { CommittedMembership } from './committed-membership.ts'
-import type { EntryIndex } from './entry-index.ts'
 import type { LogEntry } from './log-entry.ts'
 import { SealedEntries } from './sealed-entries.ts'
-import { readStoredEntries } from './stored-entries.ts'
-
-/** Entries read from the store per page of a rebuild. */
-const REBUILD_PAGE = 500
 
 export interface VisibleEntriesComponents {
-  groupId: Uint8Array
-  store: Store
-  view: GroupView
-  index: EntryIndex
+  view: StoredView
   committed: CommittedMembership
   /** The keys and cipher sealed bodies open with. */
   body: BodyKeys
@@ -40,7 +33,6 @@ export class VisibleEntries {
 
   constructor(components: VisibleEntriesComponents) {
     this.components = components
-    components.view.exclude((e) => this.hidden(e))
   }
 
   /** Entries this device cannot read yet (no epoch key) that it would show: not those the view leaves out anyway. */
@@ -64,31 +56,21 @@ export class VisibleEntries {
   /** Shows the sealed entries of these epochs, whose keys just arrived; returns those now readable. */
   unseal(epochs: string[]): LogEntry[] {
     const opened = this.sealed.open(epochs, this.components.body)
-    for (const node of opened) this.components.view.apply(node)
+    for (const node of opened) this.components.view.note(node)
     if (opened.length > 0) this.components.unsealed(opened)
     return opened
   }
 
-  /** Applies every stored entry to an empty view, a page at a time. */
+  /** What the view leaves out changed: its registers are read again (reads of messages pass the new ranges). */
   async rebuild(): Promise<void> {
-    const { view, store, groupId, index, body } = this.components
     this.rebuildDue = false
-    // built aside and swapped in whole: readers never see a view half rebuilt
-    const fresh = new GroupView()
-    fresh.exclude((e) => this.hidden(e))
-    let after: Uint8Array | undefined
-    for (;;) {
-      const page = await readStoredEntries(store, groupId, body, after === undefined ? { limit: REBUILD_PAGE } : { after, limit: REBUILD_PAGE })
-      if (page.next === undefined) break
-      for (const e of page.entries) {
-        const held = index.get(e.idHex)
-        // an entry in memory with its operation keeps its object: later shown-time changes reach the view through it
-        fresh.apply(held?.op !== undefined ? held : e)
-      }
-      after = page.next
-    }
-    view.replaceWith(fresh)
+    await this.components.view.refresh()
     this.components.rebuilt()
+  }
+
+  /** What every read of the view leaves out: each removal gap, and every entry of a blocked member. */
+  hiddenRanges(): HiddenRange[] {
+    return hiddenRangesOf(this.components.committed.state?.gaps ?? new Map(), this.blocked)
   }
 
   /** Entries the view leaves out: written by a member while out of the group, or blocked here. */

@@ -23,8 +23,9 @@ export class MemoryStore implements Store {
   private readonly view = new MemoryView()
   private closed = false
 
-  async putEntries(group: Uint8Array, entries: StoredEntry[]): Promise<void> {
+  async putEntries(group: Uint8Array, entries: StoredEntry[], view?: ViewRow[]): Promise<void> {
     this.assertOpen()
+    if (view !== undefined && view.length > 0) await this.putViewRows(group, view)
     const g = this.entriesOf(group)
     const added: Array<[string, StoredEntry]> = []
     const parents = new Set<string>()

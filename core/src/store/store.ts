@@ -81,7 +81,8 @@ export interface ListEntriesOptions {
 }
 
 export interface Store {
-  putEntries(group: Uint8Array, entries: StoredEntry[]): Promise<void>
+  /** Stores entries with the view rows they make (`view`), all or nothing: the view never lags the log. */
+  putEntries(group: Uint8Array, entries: StoredEntry[], view?: ViewRow[]): Promise<void>
   /** The encodings of the entries with these ids; undefined where not held. */
   getEntries(group: Uint8Array, ids: Uint8Array[]): Promise<Array<Uint8Array | undefined>>
   /** Entries in order, one page at a time. */

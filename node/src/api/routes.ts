@@ -47,7 +47,7 @@ export function routes(ops: DaemonOperations): Route[] {
       const p = query(q, ['limit', 'before'])
       const before = optionalHexPrefix(p.get('before'), 'before')
       const limit = queryInteger(p, 'limit', { min: 1, max: MAX_HISTORY_PAGE, default: 50 })
-      return { json: ops.history(params[0] as string, { limit, ...(before === undefined ? {} : { before }) }) }
+      return { json: await ops.history(params[0] as string, { limit, ...(before === undefined ? {} : { before }) }) }
     }),
     route('POST', `/v1/groups/${group}/messages`, async ({ params, body }) => {
       const f = fields(await body(), ['text', 'replyTo'])
@@ -69,7 +69,7 @@ export function routes(ops: DaemonOperations): Route[] {
       if (searchFor.length > MAX_QUERY_LENGTH) throw new InvalidRequestError(`"q" is longer than ${MAX_QUERY_LENGTH} characters`)
       const limit = queryInteger(p, 'limit', { min: 1, max: MAX_SEARCH_RESULTS, default: 50 })
       const groupRef = p.get('group')
-      return { json: ops.search(searchFor, { limit, ...(groupRef === undefined ? {} : { group: groupRef }) }) }
+      return { json: await ops.search(searchFor, { limit, ...(groupRef === undefined ? {} : { group: groupRef }) }) }
     }),
     route('GET', '/v1/peers', async ({ query: q }) => {
       query(q, [])

@@ -9,25 +9,28 @@ import type { DaemonParts } from './daemon.ts'
 import type { KnownGroup } from './group-directory.ts'
 
 /** What following the peer works with, and nothing more. */
-export type EventComponents = Pick<DaemonParts, 'peer' | 'directory' | 'dialer' | 'indexer' | 'displayName' | 'authors' | 'store' | 'emit'>
+export type EventComponents = Pick<DaemonParts, 'peer' | 'directory' | 'dialer' | 'indexer' | 'index' | 'displayName' | 'authors' | 'store' | 'emit'>
 
 /** Turns the peer's events into DaemonEvents, and keeps the message index and group names current. */
 export function wireDaemonEvents(parts: EventComponents): void {
-  const { peer, directory, dialer, indexer, displayName, authors, emit } = parts
+  const { peer, directory, dialer, indexer, index, displayName, authors, emit } = parts
   peer.addEventListener('entries', (evt) => {
     const { groupId, entries, source } = evt.detail
     const known = directory.get(groupId)
     // a group still opening is indexed as a whole once open (MessageIndexer.catchUp)
     if (known?.log === undefined) return
-    indexEntries(parts, known, entries, source)
+    void indexEntries(parts, known, entries, source)
   })
   directory.onOpen((known, log) => {
     // entries whose epoch key arrived later: their messages show only now
-    log.addEventListener('unsealed', (evt) => indexEntries(parts, known, evt.detail.entries, 'unsealed'))
+    log.addEventListener('unsealed', (evt) => void indexEntries(parts, known, evt.detail.entries, 'unsealed'))
     // a removal hid what the removed member wrote unseen, or the block list changed: the index follows the whole view
     log.addEventListener('rebuilt', () => {
       indexer.invalidate(log)
-      emit({ type: 'group:rebuilt', groupId: known.idHex, messages: log.view.messageCount })
+      indexer
+        .flush()
+        .then(() => emit({ type: 'group:rebuilt', groupId: known.idHex, messages: index.count(log.id) }))
+        .catch(() => undefined)
     })
     // joined, or given the group key at last: this device's name can be written there now
     log.addEventListener('membership', () => {
@@ -59,11 +62,12 @@ export function wireDaemonEvents(parts: EventComponents): void {
 }
 
 /** Writes what new (or newly readable) entries changed to the message index, and tells the event stream. */
-function indexEntries(parts: EventComponents, known: KnownGroup, entries: readonly LogEntry[], source: string): void {
+async function indexEntries(parts: EventComponents, known: KnownGroup, entries: readonly LogEntry[], source: string): Promise<void> {
   const { indexer, authors, store, emit } = parts
   const log = known.log as GroupLog
   emit({ type: 'entries', groupId: known.idHex, count: entries.length, source })
-  const changes = indexer.apply(log, entries)
+  // the store closed under a stopping daemon: the index catches up at the next start
+  const changes = await indexer.apply(log, entries).catch(() => [])
   if (changes.length > 0) {
     // names as the group's log has them now (a batch may carry a profile too)
     const people = authors.of(log)

@@ -93,7 +93,7 @@ export class DaemonOperations {
     const { peer, store, directory, indexer, emit } = this.parts
     const log = await peer.createGroup(name)
     const known = directory.adopt(log, (await store.getGroup(log.id)) ?? { id: log.id, secret: log.secret, name, addedAt: Date.now() })
-    indexer.catchUp(log)
+    await indexer.catchUp(log)
     emit({ type: 'group:created', group: known.ref })
     return this.summary(known)
   }
@@ -109,20 +109,20 @@ export class DaemonOperations {
     const known = directory.resolve(ref)
     const log = await directory.openLog(known)
     const op: MessageOperation = { type: 'message', text }
-    indexer.flush()
+    await indexer.flush()
     if (replyTo !== undefined) op.replyTo = index.resolveId(log.id, replyTo)
     const entry = await peer.send(log.idHex, op)
     // in the index before it is confirmed: a restart shows it even before the log has loaded
-    indexer.flush()
-    const message = log.view.message(entry.idHex)
+    await indexer.flush()
+    const message = await log.view.message(entry.idHex)
     if (message === undefined) throw new UnknownMessageError(`message ${entry.idHex.slice(0, 12)} was written but is not in the view`)
     return { group: known.ref, message }
   }
 
-  history(ref: string, options: { limit: number; before?: string }): HistoryResponse {
+  async history(ref: string, options: { limit: number; before?: string }): Promise<HistoryResponse> {
     const { directory, index, indexer, authors } = this.parts
     const known = directory.resolve(ref)
-    indexer.flush()
+    await indexer.flush()
     const before = options.before === undefined ? undefined : index.resolveId(known.record.id, options.before)
     const page = index.page(known.record.id, { limit: options.limit, ...(before === undefined ? {} : { before }) })
     return {
@@ -133,10 +133,10 @@ export class DaemonOperations {
     }
   }
 
-  search(query: string, options: { group?: string; limit: number }): SearchResponse {
+  async search(query: string, options: { group?: string; limit: number }): Promise<SearchResponse> {
     const { directory, index, indexer, authors } = this.parts
     const match = searchQuery(query)
-    indexer.flush()
+    await indexer.flush()
     const known = options.group === undefined ? undefined : directory.resolve(options.group)
     const hits = index.search(match, { limit: options.limit, ...(known === undefined ? {} : { groupId: known.record.id }) })
     return {
@@ -177,7 +177,7 @@ export class DaemonOperations {
     const people = authors.of(known.log)
     let after: Uint8Array = new Uint8Array(0)
     for (;;) {
-      indexer.flush()
+      await indexer.flush()
       const page = index.pageForward(known.record.id, after, EXPORT_PAGE)
       if (page.length === 0) return
       yield page
@@ -239,7 +239,7 @@ export class DaemonOperations {
       ...known.ref,
       state: log === undefined ? 'loading' : 'open',
       entries: log?.size ?? 0,
-      messages: log?.view.messageCount ?? index.count(known.record.id),
+      messages: index.count(known.record.id),
       connectedMembers: log === undefined ? 0 : peer.status(known.idHex).connectedMembers.length,
       addedAt: known.record.addedAt
     }

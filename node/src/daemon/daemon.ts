@@ -245,14 +245,14 @@ export class Daemon {
           entries: await store.countEntries(known.record.id)
         })
         const log = await peer.openGroup(known.record.id, { signal: this.closing.signal })
-        const reindexed = indexer.catchUp(log)
+        const reindexed = await indexer.catchUp(log)
         directory.markOpen(known, log)
         emit({
           type: 'group:opened',
           groupId: known.idHex,
           name: known.name,
           entries: log.size,
-          messages: log.view.messageCount,
+          messages: this.parts.index.count(known.record.id),
           reindexed,
           durationMs: Math.round(performance.now() - started)
         })
@@ -285,7 +285,7 @@ export class Daemon {
     await this.peer.stop()
     await this.parts.signatures.close()
     await this.opening.catch(() => undefined)
-    this.parts.indexer.flush()
+    await this.parts.indexer.flush().catch(() => undefined)
     this.parts.indexer.stop()
     await this.parts.store.close()
     await this.removeApiFiles()

@@ -46,7 +46,7 @@ export async function joinByInvite(parts: JoinComponents, link: string, timeoutM
     await store.putGroup(record)
   }
   const known = directory.adopt(log, record)
-  indexer.catchUp(log)
+  await indexer.catchUp(log)
   const connected = new Set(peer.libp2p.getConnections().map((c) => c.remotePeer.toString()))
   const reached = new Set(invite.addresses.map((a) => /\/p2p\/([^/]+)$/.exec(a)?.[1]).filter((p) => p !== undefined && connected.has(p))).size
   emit({ type: 'group:joined', group: known.ref })

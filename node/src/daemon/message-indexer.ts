@@ -14,7 +14,7 @@
  * WORDS_AT_ONCE rows are pending, or when nothing was written for
  * WORDS_WHEN_IDLE_MS; a search indexes what is pending itself.
  */
-import { fromHex, type GroupLog, type LogEntry, type Message, orderKey, toHex, type ViewEntry } from '@causette/core'
+import { type GroupLog, type LogEntry, type Message, toHex } from '@causette/core'
 import type { IndexedMessage, MessageIndex } from '../store/message-index.ts'
 
 /** Rows pending that get their words indexed at once: bulk indexing costs little, and a search then waits for little. */
@@ -30,10 +30,12 @@ export interface IndexedChange {
 
 export class MessageIndexer {
   private readonly index: MessageIndex
-  /** Messages changed since the last write, by group: written together, soon after (see flush). */
-  private readonly dirty = new Map<string, { log: GroupLog; ids: Set<string> }>()
+  /** Messages changed since the last write, by group, rendered: written together, soon after (see flush). */
+  private readonly dirty = new Map<string, { log: GroupLog; messages: Map<string, IndexedMessage> }>()
   /** Groups whose view was rebuilt since the last write: all their rows are rewritten. */
   private readonly stale = new Map<string, GroupLog>()
+  /** Renderings under way, in the order the batches came: a flush waits for them. */
+  private rendering: Promise<unknown> = Promise.resolve()
   private scheduled = false
   private idleWords: ReturnType<typeof setTimeout> | undefined
 
@@ -42,28 +44,30 @@ export class MessageIndexer {
   }
 
   /** Brings the group's rows up to date with its freshly opened log; true if they had to be rebuilt. */
-  catchUp(log: GroupLog): boolean {
-    this.flush()
+  async catchUp(log: GroupLog): Promise<boolean> {
+    await this.flush()
     if (this.index.indexedEntries(log.id) === log.size) return false
-    this.rebuild(log)
+    await this.rebuild(log)
     return true
   }
 
   /** Rewrites every row of the group from its view (after the log rebuilt its view); returns how many messages it holds. */
-  rebuild(log: GroupLog): number {
+  async rebuild(log: GroupLog): Promise<number> {
     this.dirty.delete(log.idHex)
-    const messages = log.view.messages().messages
-    this.index.rebuild(log.id, indexedMessages(log, messages), log.size)
+    const size = log.size
+    const messages = await log.view.keyedMessages()
+    this.index.rebuild(log.id, messages, size)
     return messages.length
   }
 
   /**
-   * Notes what these new entries changed and returns the changed messages,
-   * in log order. The rows are written at the next flush: on the next turn
-   * of the event loop, so a burst of gossip costs one transaction, or
-   * sooner when someone reads the index or must see a write in it.
+   * Notes what these new entries changed and resolves with the changed
+   * messages, in log order, read from the group's view. The rows are written
+   * at the next flush: on the next turn of the event loop, so a burst of
+   * gossip costs one transaction, or sooner when someone reads the index or
+   * must see a write in it. Batches are rendered in the order they came.
    */
-  apply(log: GroupLog, entries: readonly LogEntry[]): IndexedChange[] {
+  apply(log: GroupLog, entries: readonly LogEntry[]): Promise<IndexedChange[]> {
     const touched = new Map<string, boolean>()
     for (const e of entries) {
       const op = e.op
@@ -75,18 +79,10 @@ export class MessageIndexer {
         if (!touched.has(target)) touched.set(target, false)
       }
     }
-    const group = this.dirty.get(log.idHex) ?? { log, ids: new Set<string>() }
-    this.dirty.set(log.idHex, group)
-    const changes: IndexedChange[] = []
-    for (const [id, isNew] of touched) {
-      // an edit whose message has not arrived renders nothing yet: it is applied when the message comes
-      const message = log.view.message(id)
-      if (message === undefined) continue
-      changes.push({ message, isNew })
-      group.ids.add(id)
-    }
-    this.schedule()
-    return changes
+    const size = log.size
+    const render = this.rendering.then(() => this.render(log, touched, size))
+    this.rendering = render.catch(() => undefined)
+    return render
   }
 
   /**
@@ -99,23 +95,41 @@ export class MessageIndexer {
     this.schedule()
   }
 
-  /** Writes every change noted so far, with each group's entry count. */
-  flush(): void {
+  /** Writes every change noted so far, with each group's entry count, once the renderings under way are done. */
+  async flush(): Promise<void> {
+    await this.rendering
     this.scheduled = false
-    for (const log of this.stale.values()) this.rebuild(log)
+    const stale = [...this.stale.values()]
     this.stale.clear()
+    for (const log of stale) await this.rebuild(log)
     if (this.dirty.size === 0) return
-    const groups = [...this.dirty.values()].map(({ log, ids }) => ({
+    const groups = [...this.dirty.values()].map(({ log, messages }) => ({
       groupId: log.id,
-      messages: indexedMessages(
-        log,
-        [...ids].map((id) => log.view.message(id)).filter((m): m is Message => m !== undefined)
-      ),
-      entries: log.size
+      messages: [...messages.values()],
+      entries: this.counts.get(log.idHex) ?? log.size
     }))
     this.dirty.clear()
     this.index.update(groups)
     this.considerWords()
+  }
+
+  /** The log's size when the latest batch noted for it was rendered: what the rows written reflect. */
+  private readonly counts = new Map<string, number>()
+
+  private async render(log: GroupLog, touched: Map<string, boolean>, size: number): Promise<IndexedChange[]> {
+    const group = this.dirty.get(log.idHex) ?? { log, messages: new Map<string, IndexedMessage>() }
+    this.dirty.set(log.idHex, group)
+    const changes: IndexedChange[] = []
+    for (const [id, isNew] of touched) {
+      // an edit whose message has not arrived renders nothing yet: it is shown when the message comes
+      const keyed = await log.view.keyedMessage(id)
+      if (keyed === undefined) continue
+      changes.push({ message: keyed.message, isNew })
+      group.messages.set(id, keyed)
+    }
+    this.counts.set(log.idHex, size)
+    this.schedule()
+    return changes
   }
 
   /** Stops the idle indexing of words (what is pending stays noted in the store, for the next start or search). */
@@ -149,18 +163,9 @@ export class MessageIndexer {
     if (this.scheduled) return
     this.scheduled = true
     setImmediate(() => {
-      try {
-        this.flush()
-      } catch {
+      this.flush().catch(() => {
         // the store closed under a stopping daemon, or failed: the rows lag, and the next start rebuilds them
-      }
+      })
     })
   }
-}
-
-function indexedMessages(log: GroupLog, messages: Message[]): IndexedMessage[] {
-  return messages.map((message) => {
-    const entry = log.view.entryOf(message.id) as ViewEntry
-    return { message, key: orderKey({ clock: entry.clock, author: fromHex(entry.authorHex), id: fromHex(entry.idHex) }) }
-  })
 }

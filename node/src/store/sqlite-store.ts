@@ -137,17 +137,23 @@ export class SqliteStore implements Store {
     this.durableAuthor = author
   }
 
-  async putEntries(group: Uint8Array, entries: StoredEntry[]): Promise<void> {
+  async putEntries(group: Uint8Array, entries: StoredEntry[], view?: ViewRow[]): Promise<void> {
     this.assertOpen()
-    if (entries.length === 0) return
+    if (entries.length === 0) {
+      if (view !== undefined) await this.putViewRows(group, view)
+      return
+    }
     const own = this.durableAuthor
     if (own !== undefined && !entries.some((e) => Buffer.compare(e.author, own) === 0)) {
       // others' entries are written behind, many batches to a commit (see the header)
-      this.behind.push({ group, entries })
+      this.behind.push(view === undefined ? { group, entries } : { group, entries, view })
       this.scheduleBehind()
       return
     }
-    this.write(true, () => this.insert(group, entries))
+    this.write(true, () => {
+      this.insert(group, entries)
+      if (view !== undefined && view.length > 0) this.view.put(group, view)
+    })
   }
 
   /**

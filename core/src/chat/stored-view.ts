@@ -1,0 +1,190 @@
+/**
+ * What a group shows, kept in its store as rows (view-rows.ts) and read a
+ * page at a time: an open group holds only the group's registers in memory
+ * (name, topic, description, each member's display name and read marker:
+ * bounded by members, not history). Accepted entries are noted as they are
+ * committed and their rows written with their batch (`flush`); what the
+ * reader hides (removal gaps, blocked members) is passed to every read, so
+ * a change of it rewrites nothing: the registers are read again (`refresh`).
+ *
+ * ```ts
+ * const page = await log.view.messages({ limit: 50 })
+ * const older = await log.view.messages({ limit: 50, before: page.messages[0]?.id })
+ * ```
+ */
+import { compare } from 'uint8arrays/compare'
+import { fromHex } from '../codec/hex.ts'
+import type { Store } from '../store/store.ts'
+import type { GroupMetadata, Message, MessagePage, ViewEntry } from './view.ts'
+import { type RenderedRegisters, renderMessages, renderPage, renderRegisters } from './view-render.ts'
+import { type HiddenRange, type RegisterRow, rowHidden, rowsOf, type ViewRow } from './view-rows.ts'
+
+/** Messages read per page by the whole-view reads (count, snapshot). */
+const SCAN_PAGE = 1000
+
+export interface StoredViewComponents {
+  groupId: Uint8Array
+  store: Store
+  /** What the reader leaves out now. */
+  hidden(): readonly HiddenRange[]
+}
+
+export interface ViewSnapshot {
+  metadata: GroupMetadata
+  messages: Message[]
+  readMarkers: [string, string][]
+  names: [string, string][]
+}
+
+export interface KeyedMessage {
+  message: Message
+  /** Its entry's order key (log/order.ts). */
+  key: Uint8Array
+}
+
+export class StoredView {
+  private readonly components: StoredViewComponents
+  /** The winning row of each register: group registers by name, per-member ones by name + author. */
+  private readonly registers = new Map<string, RegisterRow>()
+  private rendered?: RenderedRegisters
+  /** Rows of entries committed since the last flush. */
+  private unwritten: ViewRow[] = []
+  /** Entries whose rows went to the store with them (this device's own, see `stored`). */
+  private readonly written = new Set<string>()
+
+  constructor(components: StoredViewComponents) {
+    this.components = components
+  }
+
+  /** Notes a committed entry this device can read: its rows go to the store with its batch (`take`) or at the next flush; the registers change now. */
+  note(entry: ViewEntry & { id: Uint8Array }): void {
+    const rows = rowsOf(entry)
+    const written = this.written.delete(entry.idHex)
+    if (rows.length === 0) return
+    const hidden = this.components.hidden()
+    for (const row of rows) {
+      if (!written) this.unwritten.push(row)
+      if (row.kind === 'register' && !rowHidden(hidden, row)) this.keep(row)
+    }
+  }
+
+  /** Says that the rows of the entry about to be noted are stored already, with it (`rowsOf`, passed to Store.putEntries). */
+  stored(idHex: string): void {
+    this.written.add(idHex)
+  }
+
+  /** The rows noted and not yet written, for the store to write with their batch of entries. */
+  take(): ViewRow[] {
+    const rows = this.unwritten
+    this.unwritten = []
+    return rows
+  }
+
+  /** Writes the rows noted since the last flush (or drops them: `write` false, for entries whose rows the store holds already). */
+  async flush(write = true): Promise<void> {
+    const rows = this.take()
+    if (write && rows.length > 0) await this.components.store.putViewRows(this.components.groupId, rows)
+  }
+
+  /** Reads the registers again: what the reader hides changed. */
+  async refresh(): Promise<void> {
+    this.registers.clear()
+    this.rendered = undefined
+    for (const row of await this.components.store.registerRows(this.components.groupId, this.components.hidden())) this.keep(row)
+  }
+
+  /** Lowers a message's shown time (an answer to it was written earlier than its author's clock says). */
+  async lowerShownTime(idHex: string, time: number): Promise<void> {
+    await this.components.store.setShownTimes(this.components.groupId, [{ id: fromHex(idHex), shownTime: time }])
+  }
+
+  /** The newest `limit` messages (all by default), or those before the message `before`; empty when `before` is not shown. */
+  async messages(options: { limit?: number; before?: string } = {}): Promise<MessagePage> {
+    const { groupId, store } = this.components
+    const hidden = this.components.hidden()
+    let before: Uint8Array | undefined
+    if (options.before !== undefined) {
+      const anchor = (await store.messageRow(groupId, fromHex(options.before), hidden)).messages[0]
+      if (anchor === undefined) return { messages: [], hasOlder: false }
+      before = anchor.key
+    }
+    if (options.limit === undefined) return { messages: (await this.all(before)).map((m) => m.message), hasOlder: false }
+    return renderPage(await store.messageRows(groupId, { limit: options.limit, hidden, ...(before === undefined ? {} : { before }) }))
+  }
+
+  async message(idHex: string): Promise<Message | undefined> {
+    return (await this.keyedMessage(idHex))?.message
+  }
+
+  /** A shown message with its order key (log/order.ts). */
+  async keyedMessage(idHex: string): Promise<KeyedMessage | undefined> {
+    const rows = await this.components.store.messageRow(this.components.groupId, fromHex(idHex), this.components.hidden())
+    const [message] = renderMessages(rows)
+    const row = rows.messages[0]
+    return message === undefined || row === undefined ? undefined : { message, key: row.key }
+  }
+
+  /** Every shown message with its order key, oldest first: what an index of the messages is rebuilt from. */
+  keyedMessages(): Promise<KeyedMessage[]> {
+    return this.all()
+  }
+
+  /** How many messages are shown: reads them all, a page at a time (for checks and reports, not for every screen). */
+  async countMessages(): Promise<number> {
+    return (await this.all()).length
+  }
+
+  metadata(): GroupMetadata {
+    return this.render().metadata
+  }
+
+  /** Display names members chose, by device key. */
+  displayNames(): Map<string, string> {
+    return new Map(this.render().displayNames)
+  }
+
+  /** Each member's read marker: the id of the newest message they have read. */
+  readMarkersByAuthor(): Map<string, string> {
+    return new Map(this.render().readMarkers)
+  }
+
+  /** Everything the view shows, in a form two replicas can compare. */
+  async snapshot(): Promise<ViewSnapshot> {
+    const byKey = ([a]: [string, string], [b]: [string, string]) => (a < b ? -1 : 1)
+    return {
+      metadata: this.metadata(),
+      messages: (await this.all()).map((m) => m.message),
+      readMarkers: [...this.readMarkersByAuthor()].sort(byKey),
+      names: [...this.displayNames()].sort(byKey)
+    }
+  }
+
+  /** Every shown message before `before` (all by default), oldest first. */
+  private async all(before?: Uint8Array): Promise<KeyedMessage[]> {
+    const { groupId, store } = this.components
+    const hidden = this.components.hidden()
+    const pages: KeyedMessage[][] = []
+    let end = before
+    for (;;) {
+      const rows = await store.messageRows(groupId, { limit: SCAN_PAGE, hidden, ...(end === undefined ? {} : { before: end }) })
+      const rendered = renderMessages(rows)
+      pages.unshift(rendered.map((message, i) => ({ message, key: (rows.messages[i] as { key: Uint8Array }).key })))
+      if (!rows.hasOlder || rows.messages.length === 0) break
+      end = (rows.messages[0] as { key: Uint8Array }).key
+    }
+    return pages.flat()
+  }
+
+  private keep(row: RegisterRow): void {
+    const slot = row.name === 'display-name' || row.name === 'read' ? `${row.name}\n${row.author}` : row.name
+    const current = this.registers.get(slot)
+    if (current !== undefined && compare(current.key, row.key) >= 0) return
+    this.registers.set(slot, row)
+    this.rendered = undefined
+  }
+
+  private render(): RenderedRegisters {
+    this.rendered ??= renderRegisters([...this.registers.values()])
+    return this.rendered
+  }
+}
