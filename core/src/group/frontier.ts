@@ -5,9 +5,7 @@
  * membership histories merge, so the cost follows membership changes, not
  * messages.
  */
-import { sha256 } from '@noble/hashes/sha2.js'
 import type { CreateGroupOperation } from '../chat/operations.ts'
-import { fromHex, toHex } from '../codec/hex.ts'
 import { compareOrder } from '../log/order.ts'
 import type { MembershipOperation } from './membership-operations.ts'
 import { type EntryRef, type EpochInfo, MembershipState } from './membership-state.ts'
@@ -24,42 +22,35 @@ export class Frontier {
   /** Membership operations after the genesis, in entry order. */
   readonly ops: readonly MembershipEntry[]
   readonly state: MembershipState
+  /**
+   * The frontier's tips: the hex ids of its membership operations no other
+   * of them has in its causal past (the genesis alone, before any). Usually
+   * one; several where divergent membership histories merged. The frontier
+   * is the merge of its tips' own frontiers, so the tips name it: they are
+   * its key, stored with each entry (EntryFacts.frontier).
+   */
+  readonly tips: readonly string[]
   private ids?: Set<string>
-  private contentKey?: string
 
-  private constructor(genesis: Frontier['genesis'], ops: readonly MembershipEntry[], state: MembershipState) {
+  private constructor(genesis: Frontier['genesis'], ops: readonly MembershipEntry[], state: MembershipState, tips: readonly string[]) {
     this.genesis = genesis
     this.ops = ops
     this.state = state
+    this.tips = tips
   }
 
   static start(ref: EntryRef, op: CreateGroupOperation): Frontier {
-    return new Frontier({ ref, op }, [], MembershipState.genesis(ref, op))
+    return new Frontier({ ref, op }, [], MembershipState.genesis(ref, op), [ref.idHex])
   }
 
   /** This frontier plus an operation that sorts after all of it (a child's clock exceeds its ancestors'). */
   extend(entry: MembershipEntry, state: MembershipState): Frontier {
-    return new Frontier(this.genesis, [...this.ops, entry], state)
+    return new Frontier(this.genesis, [...this.ops, entry], state, [entry.ref.idHex])
   }
 
-  /**
-   * Names the frontier by what it holds: '' for the genesis alone, else 32
-   * hex digits of the SHA-256 of its operations' ids in order. Stored with
-   * each entry (EntryFacts.frontier), so an entry read back from the store
-   * finds the frontier object it stands on.
-   */
+  /** The tips' ids (hex, sorted) joined by ',': stored with each entry to name the frontier it stands on. */
   get key(): string {
-    if (this.contentKey === undefined) {
-      if (this.ops.length === 0) this.contentKey = ''
-      else {
-        const ids = new Uint8Array(this.ops.length * 32)
-        this.ops.forEach((o, i) => {
-          ids.set(fromHex(o.ref.idHex), i * 32)
-        })
-        this.contentKey = toHex(sha256(ids).subarray(0, 16))
-      }
-    }
-    return this.contentKey
+    return this.tips.join(',')
   }
 
   has(idHex: string): boolean {
@@ -81,6 +72,19 @@ export class Frontier {
     const byId = new Map<string, MembershipEntry>()
     for (const f of frontiers) for (const o of f.ops) byId.set(o.ref.idHex, o)
     const ops = [...byId.values()].sort((a, b) => compareOrder(a.ref, b.ref))
-    return new Frontier(first.genesis, ops, MembershipState.fold(first.genesis, ops))
+    return new Frontier(first.genesis, ops, MembershipState.fold(first.genesis, ops), mergedTips(frontiers))
   }
+}
+
+/** The tips of a merge: each frontier's tips that no other frontier of the merge has below its own tips. */
+function mergedTips(frontiers: readonly Frontier[]): string[] {
+  const tips = new Set<string>()
+  for (const f of frontiers) {
+    for (const t of f.tips) {
+      // below another's tips: an operation of it that is not one of its tips, or the genesis once any operation followed
+      const below = frontiers.some((g) => (g.has(t) && !g.tips.includes(t)) || (t === g.genesis.ref.idHex && g.ops.length > 0))
+      if (!below) tips.add(t)
+    }
+  }
+  return [...tips].sort()
 }
