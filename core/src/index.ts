@@ -78,7 +78,6 @@ export { type EntryDraft, writeEntry } from './log/entry-writer.ts'
 export {
   type AddOptions,
   type AddResult,
-  type AuthorActivity,
   type EntriesAdded,
   type EntrySource,
   type Equivocation,
@@ -98,6 +97,7 @@ export type * from './peer/peer-events.ts'
 export * from './peer/reachability.ts'
 export { MemoryStore } from './store/memory-store.ts'
 export {
+  type AuthorActivity,
   type EntryFacts,
   type GroupRecord,
   type KeyRange,

@@ -18,6 +18,8 @@ export interface PeerEnvironment {
 export interface LogState {
   size: number
   heads: string
+  /** What else a restart must give back, as JSON: membership, keys, sealed entries, equivocations, authors' places and activity, the view's registers. */
+  rest: string
 }
 
 export class SimPeer {
@@ -109,5 +111,21 @@ export class SimPeer {
 }
 
 export function stateOf(log: GroupLog): LogState {
-  return { size: log.size, heads: log.heads().map(toHex).join(',') }
+  const state = log.membership()
+  const rest = {
+    members: log.members(),
+    epochs: state?.epochs.map((e) => e.id) ?? [],
+    keys: (state?.epochs ?? []).filter((e) => log.keys.has(e.id)).map((e) => e.id),
+    gaps: [...(state?.gaps ?? new Map())],
+    canWrite: log.canWrite(),
+    needsRekey: log.needsRekey(),
+    sealed: log.sealedCount,
+    equivocations: log.equivocations(),
+    seqs: [...log.authorSeqs()].sort(),
+    activity: [...log.activity()].sort(),
+    metadata: log.view.metadata(),
+    names: [...log.view.displayNames()].sort(),
+    reads: [...log.view.readMarkersByAuthor()].sort()
+  }
+  return { size: log.size, heads: log.heads().map(toHex).join(','), rest: JSON.stringify(rest) }
 }

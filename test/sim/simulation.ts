@@ -236,6 +236,13 @@ async function simulate(config: SimConfig): Promise<SimReport> {
       problem(
         `${peer.name} restarted with ${after.size} entries (heads ${after.heads.slice(0, 24)}); it stopped with ${before.size} (${before.heads.slice(0, 24)})`
       )
+    } else if (after.rest !== before.rest) {
+      const was = JSON.parse(before.rest) as Record<string, unknown>
+      const is = JSON.parse(after.rest) as Record<string, unknown>
+      const differs = Object.keys(was).filter((k) => JSON.stringify(was[k]) !== JSON.stringify(is[k]))
+      problem(
+        `${peer.name} restarted with other ${differs.join(', ')}: ${differs.map((k) => `${JSON.stringify(is[k]).slice(0, 200)} (was ${JSON.stringify(was[k]).slice(0, 200)})`).join('; ')}`
+      )
     }
     network.setOnline(peer.index, true)
     sync.antiEntropy(peer, ANTI_ENTROPY_MS)

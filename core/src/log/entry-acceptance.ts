@@ -12,6 +12,7 @@
 import type { ViewRow } from '../chat/view-rows.ts'
 import type { Entry } from '../codec/entry-codec.ts'
 import { toHex } from '../codec/hex.ts'
+import { MEMBERSHIP_TYPES } from '../group/membership-operations.ts'
 import type { Signatures } from '../identity/signatures.ts'
 import type { EntryFacts, Store } from '../store/store.ts'
 import { storedEntryOf } from '../store/store.ts'
@@ -176,6 +177,7 @@ interface BatchState {
 export function factsOf(node: LogEntry): EntryFacts {
   const facts: EntryFacts = { time: node.time, shownTime: node.shownTime, epoch: node.epochHex, frontier: node.frontier.key }
   if (node.role !== undefined) facts.role = node.role
+  if (node.op !== undefined && (node.op.type === 'create' || MEMBERSHIP_TYPES.has(node.op.type))) facts.membership = true
   return facts
 }
 

@@ -8,7 +8,7 @@
 import { compare } from 'uint8arrays/compare'
 import { fromHex, toHex } from '../codec/hex.ts'
 import { MAX_PARENTS, RECENT_ENTRIES } from '../constants.ts'
-import type { Frontier } from '../group/frontier.ts'
+import { Frontier } from '../group/frontier.ts'
 import type { StoredFacts } from '../store/store.ts'
 import { AuthorTips } from './author-tips.ts'
 import type { LogEntry } from './log-entry.ts'
@@ -82,8 +82,24 @@ export class EntryIndex {
     return frontier
   }
 
+  /**
+   * The frontier with this key: one registered, or the merge of its tips'
+   * frontiers (each tip a membership entry, registered under its own id once
+   * folded); undefined if a tip is unknown here.
+   */
   frontierByKey(key: string): Frontier | undefined {
-    return this.frontiers.get(key)
+    const known = this.frontiers.get(key)
+    if (known !== undefined) return known
+    const tips = key.split(',').map((t) => this.frontiers.get(t))
+    if (tips.length < 2 || tips.some((t) => t === undefined)) return undefined
+    return this.frontier(Frontier.merge(tips as Frontier[]))
+  }
+
+  /** Takes the state an opening log read from its store: how many entries, the heads, each author's latest. */
+  restore(count: number, heads: readonly LogEntry[], tips: readonly LogEntry[]): void {
+    this.count = count
+    for (const h of heads) this.headNodes.set(h.idHex, h)
+    for (const t of tips) this.chains.record(t)
   }
 
   /** Adds an entry whose parents are present. */
@@ -131,7 +147,7 @@ export class EntryIndex {
 
   /** An entry read back from the store; undefined if its frontier is unknown here (it was never admitted by this log). */
   private nodeOf(f: StoredFacts): LogEntry | undefined {
-    const frontier = this.frontiers.get(f.frontier)
+    const frontier = this.frontierByKey(f.frontier)
     if (frontier === undefined) return undefined
     return {
       id: f.id,

@@ -28,7 +28,7 @@ import type { MembershipOperation, Role } from '../group/membership-operations.t
 import type { InviteStatus, MemberInfo, MembershipState } from '../group/membership-state.ts'
 import { type Standing, standingOf } from '../group/standing.ts'
 import { libp2pSignatures } from '../identity/signatures.ts'
-import type { KeyRange, Store } from '../store/store.ts'
+import type { AuthorActivity, KeyRange, Store } from '../store/store.ts'
 import type { Admission, AdmissionContext } from './admission.ts'
 import type { Equivocation } from './author-tips.ts'
 import { CommittedMembership } from './committed-membership.ts'
@@ -36,6 +36,7 @@ import { type Accepted, EntryAcceptance, type StoreLoad } from './entry-acceptan
 import { EntryIndex } from './entry-index.ts'
 import { writeGenesis } from './entry-writer.ts'
 import type { AddOptions, AddResult, EntrySource, GroupLogEvents, GroupLogInit, LogEntry, Rejection } from './log-entry.ts'
+import { openFromFacts } from './log-opening.ts'
 import { OwnWrites } from './own-writes.ts'
 import { ShownTimes } from './shown-times.ts'
 import { loadFromStore } from './store-loading.ts'
@@ -44,13 +45,6 @@ import { VisibleEntries } from './visible-entries.ts'
 
 export type { MemberInfo } from '../group/membership-state.ts'
 export type { Equivocation } from './author-tips.ts'
-/** What an author did in the group, as far as this device can read. */
-export interface AuthorActivity {
-  messages: number
-  /** Time (ms, as claimed) of the author's latest entry. */
-  lastActive: number
-}
-
 export type { AddOptions, AddResult, EntriesAdded, EntrySource, GroupLogEvents, GroupLogInit, LogEntry, Rejection } from './log-entry.ts'
 
 export class GroupLog extends TypedEventEmitter<GroupLogEvents> {
@@ -72,6 +66,7 @@ export class GroupLog extends TypedEventEmitter<GroupLogEvents> {
   private readonly acceptance: EntryAcceptance
   private readonly visible: VisibleEntries
   private readonly shownTimes: ShownTimes
+  private readonly admission: AdmissionContext
   private readonly tally = new Map<string, AuthorActivity>()
   private queue: Promise<unknown> = Promise.resolve()
 
@@ -95,6 +90,7 @@ export class GroupLog extends TypedEventEmitter<GroupLogEvents> {
       keys: this.keys,
       aead
     }
+    this.admission = admission
     const memberKey = memberKeyPair(init.key)
     this.committed = new CommittedMembership({ memberKey, keyHex: this.keyHex, groupId: this.id, keys: this.keys })
     this.writes = new OwnWrites({
@@ -150,9 +146,18 @@ export class GroupLog extends TypedEventEmitter<GroupLogEvents> {
   }
 
   /** Opens a group known to the store (or joined but still empty) and loads its entries (store-loading.ts). */
+  /**
+   * Opens a group known to the store (or joined but still empty): from its
+   * facts and membership entries (log-opening.ts), or, for entries stored
+   * without facts, by reading every entry (store-loading.ts).
+   */
   static async open(init: GroupLogInit): Promise<GroupLog> {
     const log = new GroupLog(init)
-    await loadFromStore((input, load) => log.load(input, load), init.store, init.groupId, init)
+    if (await init.store.lacksFacts(init.groupId)) {
+      await loadFromStore((input, load) => log.load(input, load), init.store, init.groupId, init)
+      return log
+    }
+    await log.run(() => log.openFromFacts())
     return log
   }
 
@@ -306,6 +311,22 @@ export class GroupLog extends TypedEventEmitter<GroupLogEvents> {
   /** Starts a new epoch for the current members. */
   rekey(): Promise<LogEntry> {
     return this.writes.rekey()
+  }
+
+  private async openFromFacts(): Promise<void> {
+    const activity = await openFromFacts({
+      groupId: this.id,
+      store: this.store,
+      index: this.index,
+      admission: this.admission,
+      fold: (node, op) => {
+        this.committed.record(node, op)
+      },
+      unreadableEpochs: () => (this.committed.state?.epochs ?? []).map((e) => e.id).filter((id) => !this.keys.has(id)),
+      holdSealed: (node, bytes) => this.visible.holdSealed(node, bytes)
+    })
+    for (const [author, a] of activity) this.tally.set(author, a)
+    await this.view.refresh()
   }
 
   /** Adds a page of entries read from this log's own store. */

@@ -5,7 +5,17 @@ import { toHex } from '../codec/hex.ts'
 import { StoreClosedError } from '../errors.ts'
 import { fromOrderKey } from '../log/order.ts'
 import { MemoryView } from './memory-view.ts'
-import type { EntryFacts, GroupRecord, KeyRange, ListEntriesOptions, MessageRowsOptions, Store, StoredEntry, StoredFacts } from './store.ts'
+import type {
+  AuthorActivity,
+  EntryFacts,
+  GroupRecord,
+  KeyRange,
+  ListEntriesOptions,
+  MessageRowsOptions,
+  Store,
+  StoredEntry,
+  StoredFacts
+} from './store.ts'
 
 interface GroupEntries {
   byId: Map<string, StoredEntry>
@@ -136,6 +146,50 @@ export class MemoryStore implements Store {
     return keys
   }
 
+  async listMembership(group: Uint8Array): Promise<Array<{ key: Uint8Array; bytes: Uint8Array }>> {
+    this.assertOpen()
+    const list = this.entries.get(toHex(group))?.ordered ?? []
+    return list.filter((e) => e.facts?.membership === true).map((e) => ({ key: e.key, bytes: e.bytes }))
+  }
+
+  async listEpoch(group: Uint8Array, epoch: string, options: ListEntriesOptions): Promise<Array<{ key: Uint8Array; bytes: Uint8Array }>> {
+    this.assertOpen()
+    const list = this.entries.get(toHex(group))?.ordered ?? []
+    const start = options.after === undefined ? 0 : firstAfter(list, options.after)
+    const found: Array<{ key: Uint8Array; bytes: Uint8Array }> = []
+    for (let i = start; i < list.length && found.length < (options.limit ?? list.length); i++) {
+      const e = list[i] as StoredEntry
+      if (e.facts?.epoch === epoch) found.push({ key: e.key, bytes: e.bytes })
+    }
+    return found
+  }
+
+  async equivocations(group: Uint8Array): Promise<Array<{ author: Uint8Array; seq: number; ids: Uint8Array[] }>> {
+    this.assertOpen()
+    const g = this.entries.get(toHex(group))
+    const found: Array<{ author: Uint8Array; seq: number; ids: Uint8Array[] }> = []
+    for (const ids of g?.bySeq.values() ?? []) {
+      if (ids.length < 2) continue
+      const first = g?.byId.get(toHex(ids[0] as Uint8Array)) as StoredEntry
+      found.push({ author: first.author, seq: first.seq, ids: [...ids].sort(compare) })
+    }
+    return found
+  }
+
+  async authorActivity(group: Uint8Array): Promise<Map<string, AuthorActivity>> {
+    this.assertOpen()
+    const activity = new Map<string, AuthorActivity>()
+    for (const [author, messages] of this.view.messageCounts(group)) activity.set(author, { messages, lastActive: 0 })
+    for (const e of this.entries.get(toHex(group))?.ordered ?? []) {
+      if (e.facts === undefined) continue
+      const author = toHex(e.author)
+      const a = activity.get(author) ?? { messages: 0, lastActive: 0 }
+      a.lastActive = Math.max(a.lastActive, e.facts.time)
+      activity.set(author, a)
+    }
+    return activity
+  }
+
   async putGroup(record: GroupRecord): Promise<void> {
     this.assertOpen()
     const existing = this.groups.get(toHex(record.id))
@@ -204,6 +258,18 @@ export class MemoryStore implements Store {
     }
     return g
   }
+}
+
+/** Index of the first entry whose key is after `key`. */
+function firstAfter(list: readonly StoredEntry[], key: Uint8Array): number {
+  let lo = 0
+  let hi = list.length
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1
+    if (compare((list[mid] as StoredEntry).key, key) <= 0) lo = mid + 1
+    else hi = mid
+  }
+  return lo
 }
 
 /** Index of the first entry whose key is at or after `key`. */

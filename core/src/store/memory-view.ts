@@ -93,6 +93,13 @@ export class MemoryView {
     this.groups.delete(toHex(group))
   }
 
+  /** Message rows per author (hex). */
+  messageCounts(group: Uint8Array): Map<string, number> {
+    const counts = new Map<string, number>()
+    for (const m of this.groups.get(toHex(group))?.messages ?? []) counts.set(m.author, (counts.get(m.author) ?? 0) + 1)
+    return counts
+  }
+
   private changesOf(g: GroupRows, messages: readonly MessageRow[], hidden: readonly HiddenRange[]): ChangeRow[] {
     const changes: ChangeRow[] = []
     for (const m of messages) {

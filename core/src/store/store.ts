@@ -44,8 +44,18 @@ export interface EntryFacts {
   epoch: string
   /** The author's role where the entry stands in the log; absent for a join. */
   role?: string
-  /** Content key of the entry's frontier (Frontier.key): membership in its causal past. */
+  /** Key of the entry's frontier (Frontier.key: the ids of its tips): membership in its causal past. */
   frontier: string
+  /** It creates the group or changes its membership: what an opening log folds (listMembership). */
+  membership?: boolean
+}
+
+/** What an author did, as the store's facts and view rows tell. */
+export interface AuthorActivity {
+  /** Message rows written by the author. */
+  messages: number
+  /** Claimed time (ms) of the author's latest entry. */
+  lastActive: number
 }
 
 /** A held entry's facts with the fields of the entry that admission reads. */
@@ -104,6 +114,14 @@ export interface Store {
   idsAt(group: Uint8Array, author: Uint8Array, seq: number): Promise<Uint8Array[]>
   /** Order keys in [from, to), in order, at most `limit`: what sync's ranges read. */
   listKeys(group: Uint8Array, range?: KeyRange): Promise<Uint8Array[]>
+  /** The entries whose facts say `membership`, in order: what an opening log folds into membership and keys. */
+  listMembership(group: Uint8Array): Promise<Array<{ key: Uint8Array; bytes: Uint8Array }>>
+  /** Entries of one epoch (facts.epoch), in order, a page at a time: those an opening log holds sealed while it lacks the key. */
+  listEpoch(group: Uint8Array, epoch: string, options: ListEntriesOptions): Promise<Array<{ key: Uint8Array; bytes: Uint8Array }>>
+  /** Each author's (author, seq) held under several ids: equivocations, ids sorted. */
+  equivocations(group: Uint8Array): Promise<Array<{ author: Uint8Array; seq: number; ids: Uint8Array[] }>>
+  /** Per author (hex): message rows and the latest claimed time. */
+  authorActivity(group: Uint8Array): Promise<Map<string, AuthorActivity>>
 
   putGroup(record: GroupRecord): Promise<void>
   getGroup(id: Uint8Array): Promise<GroupRecord | undefined>
