@@ -9,7 +9,7 @@ import type { MemberKeyPair } from '../crypto/member-key.ts'
 import { GroupNotSyncedError } from '../errors.ts'
 import { Frontier } from '../group/frontier.ts'
 import type { MembershipOperation, RekeyOperation, RemoveOperation } from '../group/membership-operations.ts'
-import { epochIdOf, type MembershipState } from '../group/membership-state.ts'
+import { epochIdOf, type InviteStatus, type MembershipState } from '../group/membership-state.ts'
 import { learnFromGrant } from './key-learning.ts'
 import type { LogEntry } from './log-entry.ts'
 
@@ -44,6 +44,27 @@ export class CommittedMembership {
   /** Membership as of everything committed; undefined until the genesis has arrived. */
   get state(): MembershipState | undefined {
     return this.current?.state
+  }
+
+  /** Epochs made so far whose key this device lacks. */
+  unreadableEpochs(): string[] {
+    return (this.state?.epochs ?? []).map((e) => e.id).filter((id) => !this.components.keys.has(id))
+  }
+
+  /** Whether this device is a member now. */
+  isMember(): boolean {
+    return this.state?.members.has(this.components.keyHex) === true
+  }
+
+  /** Whether this device can write messages now: a member holding the key of the current epoch. */
+  canWrite(): boolean {
+    const epoch = this.state?.writingEpoch()
+    return this.isMember() && (epoch === undefined || this.components.keys.has(epoch.id))
+  }
+
+  /** Whether the log records an invite with this id that a join by this device could still use. */
+  inviteUsable(inviteId: Uint8Array): InviteStatus {
+    return this.state?.inviteStatus(inviteId, this.components.keyHex) ?? 'unknown'
   }
 
   /** The current state, if this device may do `action` in it; throws why not otherwise. */

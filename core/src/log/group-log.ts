@@ -1,21 +1,23 @@
 /**
  * GroupLog: one group's entries as a hash-linked DAG that merges like a CRDT.
- * Entries are added from any source in any order (entry-acceptance.ts);
- * those whose parents have not arrived wait (pending-entries.ts), the rest are
- * admitted or rejected (admission.ts: structure, membership, body), stored,
- * ordered and applied to the view (visible-entries.ts). The membership
- * operations they carry decide who may write, and the grants in them bring
- * this device the keys of new epochs (committed-membership.ts). This device
- * writes through own-writes.ts.
+ * Entries are added from any source in any order (entry-acceptance.ts): those
+ * whose parents have not arrived wait (pending-entries.ts), the rest are
+ * admitted or rejected (admission.ts), committed (log-commits.ts) and stored
+ * with their facts and view rows. Membership operations decide who may write,
+ * and their grants bring this device the keys of new epochs
+ * (committed-membership.ts). This device writes through own-writes.ts. In
+ * memory a group keeps its heads, authors' latest entries, frontiers, keys and
+ * a few recent entries (entry-index.ts); its history and view are in the store,
+ * read a page at a time (stored-view.ts, stored-entries.ts).
  *
  * ```ts
  * const log = await GroupLog.create({ name: 'Climbing', key, store })
  * await log.append({ type: 'message', text: 'Sunday at 10?' })
- * log.view.messages().messages // [{ text: 'Sunday at 10?', ... }]
+ * (await log.view.messages({ limit: 50 })).messages // [{ text: 'Sunday at 10?', ... }]
  * ```
  */
 import { TypedEventEmitter } from 'main-event'
-import type { CreateGroupOperation, Operation } from '../chat/operations.ts'
+import type { Operation } from '../chat/operations.ts'
 import { StoredView } from '../chat/stored-view.ts'
 import type { Entry } from '../codec/entry-codec.ts'
 import { toHex } from '../codec/hex.ts'
@@ -24,17 +26,18 @@ import { EpochKeys } from '../crypto/epoch-keys.ts'
 import { groupTopic, syncAuthKey } from '../crypto/group-keys.ts'
 import { memberKeyPair } from '../crypto/member-key.ts'
 import type { Frontier } from '../group/frontier.ts'
-import type { MembershipOperation, Role } from '../group/membership-operations.ts'
+import type { Role } from '../group/membership-operations.ts'
 import type { InviteStatus, MemberInfo, MembershipState } from '../group/membership-state.ts'
 import { type Standing, standingOf } from '../group/standing.ts'
 import { libp2pSignatures } from '../identity/signatures.ts'
 import type { AuthorActivity, KeyRange, Store } from '../store/store.ts'
-import type { Admission, AdmissionContext } from './admission.ts'
+import type { AdmissionContext } from './admission.ts'
 import type { Equivocation } from './author-tips.ts'
 import { CommittedMembership } from './committed-membership.ts'
-import { type Accepted, EntryAcceptance, type StoreLoad } from './entry-acceptance.ts'
+import { EntryAcceptance, type StoreLoad } from './entry-acceptance.ts'
 import { EntryIndex } from './entry-index.ts'
 import { writeGenesis } from './entry-writer.ts'
+import { LogCommits } from './log-commits.ts'
 import type { AddOptions, AddResult, EntrySource, GroupLogEvents, GroupLogInit, LogEntry, Rejection } from './log-entry.ts'
 import { openFromFacts } from './log-opening.ts'
 import { OwnWrites } from './own-writes.ts'
@@ -42,6 +45,7 @@ import { ShownTimes } from './shown-times.ts'
 import { loadFromStore } from './store-loading.ts'
 import { type ReadPage, type ReadResult, readStoredEntries } from './stored-entries.ts'
 import { VisibleEntries } from './visible-entries.ts'
+import { WorkQueue } from './work-queue.ts'
 
 export type { MemberInfo } from '../group/membership-state.ts'
 export type { Equivocation } from './author-tips.ts'
@@ -65,10 +69,9 @@ export class GroupLog extends TypedEventEmitter<GroupLogEvents> {
   private readonly writes: OwnWrites
   private readonly acceptance: EntryAcceptance
   private readonly visible: VisibleEntries
-  private readonly shownTimes: ShownTimes
+  private readonly commits: LogCommits
   private readonly admission: AdmissionContext
-  private readonly tally = new Map<string, AuthorActivity>()
-  private queue: Promise<unknown> = Promise.resolve()
+  private readonly queue = new WorkQueue()
 
   private constructor(init: GroupLogInit) {
     super()
@@ -105,10 +108,10 @@ export class GroupLog extends TypedEventEmitter<GroupLogEvents> {
       index: this.index,
       committed: this.committed,
       admission,
-      run: (work) => this.run(work),
-      commit: (admission, entry, result) => this.commit(admission, entry, result),
+      run: (work) => this.queue.run(work),
+      commit: (admission, entry, result) => this.commits.commit(admission, entry, result),
       view: { stored: (idHex) => this.view.stored(idHex) },
-      settle: (accepted, fresh) => this.settle(accepted, fresh),
+      settle: (accepted, fresh) => this.commits.settle(accepted, fresh),
       announce: (result, source, encodings) => this.announce(result, source, encodings)
     })
     this.acceptance = new EntryAcceptance({
@@ -117,19 +120,26 @@ export class GroupLog extends TypedEventEmitter<GroupLogEvents> {
       store: this.store,
       index: this.index,
       admission,
-      commit: (admission, entry, result, equivocation) => this.commit(admission, entry, result, equivocation),
+      commit: (admission, entry, result, equivocation) => this.commits.commit(admission, entry, result, equivocation),
       takeRows: () => this.view.take(),
-      settle: (accepted, fresh) => this.settle(accepted, fresh),
+      settle: (accepted, fresh) => this.commits.settle(accepted, fresh),
       announce: (result, source, encodings) => this.announce(result, source, encodings)
     })
     this.view = new StoredView({ groupId: this.id, store: this.store, hidden: () => this.visible.hiddenRanges() })
-    this.shownTimes = new ShownTimes({ groupId: this.id, store: this.store, index: this.index, view: this.view })
     this.visible = new VisibleEntries({
       view: this.view,
       committed: this.committed,
       body: admission,
       unsealed: (entries) => this.safeDispatchEvent('unsealed', { detail: { entries } }),
       rebuilt: () => this.safeDispatchEvent('rebuilt')
+    })
+    this.commits = new LogCommits({
+      index: this.index,
+      committed: this.committed,
+      visible: this.visible,
+      view: this.view,
+      shownTimes: new ShownTimes({ groupId: this.id, store: this.store, index: this.index, view: this.view }),
+      membershipChanged: () => this.safeDispatchEvent('membership')
     })
   }
 
@@ -145,7 +155,6 @@ export class GroupLog extends TypedEventEmitter<GroupLogEvents> {
     return log
   }
 
-  /** Opens a group known to the store (or joined but still empty) and loads its entries (store-loading.ts). */
   /**
    * Opens a group known to the store (or joined but still empty): from its
    * facts and membership entries (log-opening.ts), or, for entries stored
@@ -153,11 +162,10 @@ export class GroupLog extends TypedEventEmitter<GroupLogEvents> {
    */
   static async open(init: GroupLogInit): Promise<GroupLog> {
     const log = new GroupLog(init)
-    if (await init.store.lacksFacts(init.groupId)) {
-      await loadFromStore((input, load) => log.load(input, load), init.store, init.groupId, init)
-      return log
-    }
-    await log.run(() => log.openFromFacts())
+    const fromStore = (input: Uint8Array[], load: StoreLoad) =>
+      log.queue.run(() => log.acceptance.add(input, { trusted: true, source: 'store' }, load))
+    if (await init.store.lacksFacts(init.groupId)) await loadFromStore(fromStore, init.store, init.groupId, init)
+    else await log.queue.run(() => log.openFromFacts())
     return log
   }
 
@@ -242,13 +250,12 @@ export class GroupLog extends TypedEventEmitter<GroupLogEvents> {
   }
 
   isMember(): boolean {
-    return this.committed.state?.members.has(this.keyHex) === true
+    return this.committed.isMember()
   }
 
   /** Whether this device can write messages now: a member holding the key of the current epoch. */
   canWrite(): boolean {
-    const epoch = this.committed.state?.writingEpoch()
-    return this.isMember() && (epoch === undefined || this.keys.has(epoch.id))
+    return this.committed.canWrite()
   }
 
   /** Whether a member should rekey: someone is not covered by the current epoch, or there is none. */
@@ -258,26 +265,23 @@ export class GroupLog extends TypedEventEmitter<GroupLogEvents> {
 
   /** Whether the log records an invite with this id that a join could still use. */
   inviteUsable(inviteId: Uint8Array): InviteStatus {
-    return this.committed.state?.inviteStatus(inviteId, this.keyHex) ?? 'unknown'
+    return this.committed.inviteUsable(inviteId)
   }
 
   /** How many messages each author wrote (of those this device can read) and when they last wrote anything. */
   activity(): Map<string, AuthorActivity> {
-    return new Map([...this.tally].map(([author, a]) => [author, { ...a }]))
+    return this.commits.activity()
   }
 
   /** Hides a member's entries on this device (a local choice, not written to the log); resolves once the view is rebuilt. */
   setBlocked(blocked: Iterable<string>): Promise<void> {
     const list = [...blocked]
-    return this.run(async () => {
-      this.visible.setBlocked(list)
-      if (this.visible.rebuildDue) await this.visible.rebuild()
-    })
+    return this.queue.run(() => this.visible.setBlocked(list))
   }
 
   /** Adds entries (encoded or decoded) from anywhere; see AddResult for what happened to each. Those from the store are not stored again. */
   add(input: Array<Uint8Array | Entry>, options: AddOptions = {}): Promise<AddResult> {
-    return this.run(() => this.acceptance.add(input, options))
+    return this.queue.run(() => this.acceptance.add(input, options))
   }
 
   /** Writes as this device; resolves once durable. Messages go under a granted epoch (rekeying first if none is usable or its key has not reached this device yet), never the secret's; membership under the first. */
@@ -319,66 +323,16 @@ export class GroupLog extends TypedEventEmitter<GroupLogEvents> {
       store: this.store,
       index: this.index,
       admission: this.admission,
-      fold: (node, op) => {
-        this.committed.record(node, op)
-      },
-      unreadableEpochs: () => (this.committed.state?.epochs ?? []).map((e) => e.id).filter((id) => !this.keys.has(id)),
-      holdSealed: (node, bytes) => this.visible.holdSealed(node, bytes)
+      committed: this.committed,
+      sealed: this.visible
     })
-    for (const [author, a] of activity) this.tally.set(author, a)
+    this.commits.restoreActivity(activity)
     await this.view.refresh()
-  }
-
-  /** Adds a page of entries read from this log's own store. */
-  private load(input: Uint8Array[], load: StoreLoad): Promise<AddResult> {
-    return this.run(() => this.acceptance.add(input, { trusted: true, source: 'store' }, load))
-  }
-
-  private run<T>(work: () => Promise<T>): Promise<T> {
-    const next = this.queue.then(work, work)
-    this.queue = next.catch(() => undefined)
-    return next
   }
 
   private announce(result: AddResult, source: EntrySource, encodings?: Uint8Array[]): void {
     if (result.added.length > 0)
       this.safeDispatchEvent('entries', { detail: { entries: result.added, source, ...(encodings === undefined ? {} : { encodings }) } })
     for (const e of result.equivocations) this.safeDispatchEvent('equivocation', { detail: e })
-  }
-
-  /** Makes an admitted entry part of the log: indexes, heads, chains, membership, keys, view. */
-  private commit(admission: Admission, entry: Entry, result: AddResult, equivocation?: string[]): LogEntry {
-    const node = admission.node
-    this.index.insert(node, entry.parents.map(toHex))
-    if (equivocation !== undefined) result.equivocations.push(this.index.chains.equivocation(node.authorHex, node.seq, equivocation))
-    this.count(node)
-    if (node.sealed) this.visible.holdSealed(node, entry.bytes)
-    if (admission.membership !== undefined) this.membershipChanged(node, admission.membership)
-    else if (node.op !== undefined) this.view.note(node)
-    return node
-  }
-
-  private membershipChanged(node: LogEntry, op: MembershipOperation | CreateGroupOperation): void {
-    if (op.type === 'create') this.view.note(node)
-    const change = this.committed.record(node, op)
-    for (const opened of this.visible.unseal(change.learned)) this.count(opened, true)
-    // a removal hides what the removed member wrote unseen; the view is rebuilt to drop it, once the batch is stored
-    if (change.gapsChanged) this.visible.rebuildDue = true
-    this.safeDispatchEvent('membership')
-  }
-
-  /** Work on stored entries after a batch: its view rows, capping shown times (fresh entries), then the view refreshed if due. */
-  private async settle(accepted: Accepted[], fresh: boolean): Promise<void> {
-    // rows left (sealed entries opened by this batch's keys, after it was stored) go now
-    await this.view.flush(fresh)
-    if (fresh) for (const { entry, node } of accepted) await this.shownTimes.cap(node, entry.parents)
-    if (this.visible.rebuildDue) await this.visible.rebuild()
-  }
-
-  private count(node: LogEntry, unsealed = false): void {
-    const a = this.tally.get(node.authorHex) ?? { messages: 0, lastActive: 0 }
-    if (node.op?.type === 'message') a.messages++
-    if (!unsealed) a.lastActive = Math.max(a.lastActive, node.time)
-    this.tally.set(node.authorHex, a)
   }
 }

@@ -9,15 +9,15 @@
  * A store holding entries without facts (written before they existed) is
  * opened by reading every entry instead (store-loading.ts), which fills them.
  */
-import type { CreateGroupOperation } from '../chat/operations.ts'
 import { decodeEntry } from '../codec/entry-codec.ts'
 import { fromHex, toHex } from '../codec/hex.ts'
-import type { MembershipOperation } from '../group/membership-operations.ts'
 import type { AuthorActivity, Store, StoredFacts } from '../store/store.ts'
 import { type AdmissionContext, admit } from './admission.ts'
+import type { CommittedMembership } from './committed-membership.ts'
 import type { EntryIndex } from './entry-index.ts'
 import type { LogEntry } from './log-entry.ts'
 import { fromOrderKey } from './order.ts'
+import type { VisibleEntries } from './visible-entries.ts'
 
 /** Sealed entries read per page. */
 const SEALED_PAGE = 500
@@ -27,11 +27,10 @@ export interface OpeningComponents {
   store: Store
   index: EntryIndex
   admission: AdmissionContext
-  /** Folds a membership entry into membership and keys, as committing it does. */
-  fold(node: LogEntry, op: MembershipOperation | CreateGroupOperation): void
-  /** Epochs whose key this device lacks once membership is folded. */
-  unreadableEpochs(): string[]
-  holdSealed(node: LogEntry, bytes: Uint8Array): void
+  /** Membership and keys, which the membership entries are folded into as committing them does. */
+  committed: Pick<CommittedMembership, 'record' | 'unreadableEpochs'>
+  /** Where entries this device cannot read yet wait for their keys. */
+  sealed: Pick<VisibleEntries, 'holdSealed'>
 }
 
 /** Opens the log from its store's facts; returns each author's activity. */
@@ -45,7 +44,7 @@ export async function openFromFacts(c: OpeningComponents): Promise<Map<string, A
       const idHex = toHex(entry.id)
       const admission = admit(entry, idHex, c.admission)
       if (admission.membership === undefined) throw new Error(`stored entry ${idHex.slice(0, 12)} is marked as membership but is not`)
-      c.fold(admission.node, admission.membership)
+      c.committed.record(admission.node, admission.membership)
     }
     const heads = await nodes(c, await store.heads(groupId))
     const tips: LogEntry[] = []
@@ -58,7 +57,7 @@ export async function openFromFacts(c: OpeningComponents): Promise<Map<string, A
     }
     index.restore(await store.countEntries(groupId), heads, tips)
     for (const e of await store.equivocations(groupId)) index.chains.equivocation(toHex(e.author), e.seq, e.ids.map(toHex))
-    for (const epoch of c.unreadableEpochs()) await holdSealed(c, epoch)
+    for (const epoch of c.committed.unreadableEpochs()) await holdSealed(c, epoch)
     return await store.authorActivity(groupId)
   } finally {
     index.release()
@@ -83,7 +82,7 @@ async function holdSealed(c: OpeningComponents, epoch: string): Promise<void> {
     page.forEach((p, i) => {
       const f = facts[i]
       const node = f === undefined ? undefined : sealedNode(c, f)
-      if (node !== undefined) c.holdSealed(node, p.bytes)
+      if (node !== undefined) c.sealed.holdSealed(node, p.bytes)
     })
     after = (page[page.length - 1] as { key: Uint8Array }).key
   }

@@ -40,12 +40,12 @@ export class VisibleEntries {
     return this.sealed.entries().filter((node) => !this.hidden(node)).length
   }
 
-  /** Hides a member's entries on this device (a local choice, not written to the log); a rebuild is due if that changed anything. */
-  setBlocked(blocked: Iterable<string>): void {
+  /** Hides a member's entries on this device (a local choice, not written to the log); the view is refreshed if that changed anything. */
+  async setBlocked(blocked: Iterable<string>): Promise<void> {
     const next = new Set(blocked)
     if (next.size === this.blocked.size && [...next].every((k) => this.blocked.has(k))) return
     this.blocked = next
-    this.rebuildDue = true
+    await this.rebuild()
   }
 
   /** Keeps a committed entry this device cannot read yet, with its encoding, until its epoch's key arrives. */
