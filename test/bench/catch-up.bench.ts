@@ -27,7 +27,10 @@ const signatures = nodeSignatures()
 
 async function logHolding(genesis: Entry, secret: Uint8Array, entries: Entry[], key: DeviceKey): Promise<GroupLog> {
   const store = new MemoryStore()
-  await store.putEntries(genesis.id, [genesis, ...entries].map(storedEntryOf))
+  await store.putEntries(
+    genesis.id,
+    [genesis, ...entries].map((e) => storedEntryOf(e))
+  )
   return GroupLog.open({ groupId: genesis.id, secret, key, store, signatures })
 }
 

@@ -60,7 +60,10 @@ export async function writeRealisticGroup(
   let batch: Entry[] = []
   let written = 0
   const flush = async (): Promise<void> => {
-    await store.putEntries(groupId, batch.map(storedEntryOf))
+    await store.putEntries(
+      groupId,
+      batch.map((e) => storedEntryOf(e))
+    )
     batch = []
   }
   /** Writes on `parents` (the current heads unless given); returns the entry, not yet a head. */

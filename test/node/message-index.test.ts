@@ -182,9 +182,18 @@ describe('message index', () => {
     first.read()
     const { log, key } = first
     await first.store.close()
-    // the word index as schema version 3 had it: with positions, filled from the messages, kept by triggers
+    // the entries as schema version 5 had them (no facts), and the word index
+    // as version 3 had it: with positions, filled from the messages, kept by triggers
     const db = new DatabaseSync(path)
     db.exec(`
+      DROP INDEX entries_by_seq;
+      DROP INDEX entries_lacking_facts;
+      ALTER TABLE entries DROP COLUMN time;
+      ALTER TABLE entries DROP COLUMN shown_time;
+      ALTER TABLE entries DROP COLUMN epoch;
+      ALTER TABLE entries DROP COLUMN role;
+      ALTER TABLE entries DROP COLUMN frontier;
+      ALTER TABLE entries DROP COLUMN parents;
       DROP TABLE search_pending;
       DROP TRIGGER messages_searchable;
       DROP TRIGGER messages_unsearchable;
@@ -211,7 +220,7 @@ describe('message index', () => {
     const store = await SqliteStore.open(path)
     try {
       const version = store.database.prepare('PRAGMA user_version').get() as { user_version: number }
-      assert.equal(version.user_version, 5, 'the store was upgraded')
+      assert.equal(version.user_version, 6, 'the store was upgraded')
       const reopened = await GroupLog.open({ groupId: log.id, secret: log.secret, key, store, signatures })
       const index = new MessageIndex(store)
       const indexer = new MessageIndexer(index)

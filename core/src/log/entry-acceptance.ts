@@ -50,7 +50,12 @@ export class EntryAcceptance {
     const accepted: Entry[] = []
     for (const entry of batch.fresh) this.accept(entry, result, stillPending, accepted)
     result.pending = stillPending.size
-    if (options.source !== 'store' && accepted.length > 0) await store.putEntries(groupId, accepted.map(storedEntryOf))
+    if (options.source !== 'store' && accepted.length > 0) {
+      await store.putEntries(
+        groupId,
+        accepted.map((e) => storedEntryOf(e))
+      )
+    }
     this.components.announce(result, options.source ?? 'import', options.source === 'local' ? accepted.map((e) => e.bytes) : undefined)
     return result
   }

@@ -2,26 +2,26 @@
  * The Store engine of the Node daemon: one SQLite file through node:sqlite,
  * held by one process at a time.
  *
- * The file itself — its lock, pragmas and creation — is sqlite-file.ts.
- *
- * Write-behind of others' entries. Once the daemon names its device key
- * (setDurableAuthor), putEntries of entries by other authors resolves at
- * once and their rows are committed on the next turn of the event loop,
- * together with every other batch accepted meanwhile, at synchronous =
- * NORMAL (no fsync); any read, any other write and close() commit them
- * first, so the store never reads older than what it acknowledged. Gossip
- * delivers entries one at a time, and one fsync'd commit each (0.3 to 3 ms
- * on the shared CI disk) capped ingest far below 5,000 entries/s. What this
- * risks: entries of others that a crash catches before their commit, which
- * sync fetches again from any member. This device's own entries are never
- * written behind: their commit is FULL, and carries every entry before it
- * (a published own entry lost to a crash would come back with the same seq
- * and different content: an equivocation). The daemon's derived tables
- * (message index) commit with write(false) the same way. The connection
- * switches synchronous level only when a commit needs the other one.
+ * The file itself — its lock, pragmas and creation — is sqlite-file.ts;
+ * how writes commit, and why others' entries are written behind while this
+ * device's own are fsynced, is commits.ts; entry facts, in columns beside
+ * each entry, are entry-facts.ts. Every read first commits what was
+ * written behind, so the store never reads older than what it acknowledged.
  */
 import type { DatabaseSync, StatementSync } from 'node:sqlite'
-import { type GroupRecord, type ListEntriesOptions, type Store, StoreClosedError, type StoredEntry, toHex } from '@causette/core'
+import {
+  type EntryFacts,
+  type GroupRecord,
+  type KeyRange,
+  type ListEntriesOptions,
+  type Store,
+  StoreClosedError,
+  type StoredEntry,
+  type StoredFacts,
+  toHex
+} from '@causette/core'
+import { Commits } from './commits.ts'
+import { FACTS_COLUMNS, FactsStatements, factsColumns } from './entry-facts.ts'
 import { openDatabase } from './sqlite-file.ts'
 
 /** Sorts before every key: BLOBs compare as memcmp, then shorter first. */
@@ -30,9 +30,6 @@ const BEFORE_ALL_KEYS = new Uint8Array(0)
 const NO_LIMIT = -1
 
 interface Statements {
-  begin: StatementSync
-  commit: StatementSync
-  rollback: StatementSync
   insertEntry: StatementSync
   deleteHead: StatementSync
   insertHead: StatementSync
@@ -42,6 +39,10 @@ interface Statements {
   heads: StatementSync
   authorSeqs: StatementSync
   countEntries: StatementSync
+  hasEntry: StatementSync
+  idsAt: StatementSync
+  keysFrom: StatementSync
+  keysBetween: StatementSync
   putGroup: StatementSync
   getGroup: StatementSync
   listGroups: StatementSync
@@ -51,8 +52,6 @@ interface Statements {
   deleteMessages: StatementSync
   deleteIndexState: StatementSync
   deleteGroup: StatementSync
-  synchronousFull: StatementSync
-  synchronousNormal: StatementSync
 }
 
 interface GroupRow {
@@ -67,13 +66,10 @@ export class SqliteStore implements Store {
   readonly path: string
   private readonly db: DatabaseSync
   private readonly statements: Statements
+  private readonly facts: FactsStatements
+  private readonly commits: Commits
   private closed = false
   private durableAuthor?: Uint8Array
-  /** The connection's level, switched only when a commit needs the other one. */
-  private synchronous: 'FULL' | 'NORMAL' = 'FULL'
-  /** Others' entries accepted but not yet committed (written behind). */
-  private behind: Array<{ group: Uint8Array; entries: StoredEntry[] }> = []
-  private behindScheduled = false
 
   /**
    * Opens the store in the file at `path`, creating it (and its tables) if
@@ -89,13 +85,11 @@ export class SqliteStore implements Store {
     this.path = path
     this.db = db
     this.statements = {
-      begin: db.prepare('BEGIN IMMEDIATE'),
-      commit: db.prepare('COMMIT'),
-      rollback: db.prepare('ROLLBACK'),
       // ON CONFLICT DO NOTHING rather than INSERT OR IGNORE: only a duplicate
       // id is skipped; any other constraint still fails loudly
       insertEntry: db.prepare(
-        'INSERT INTO entries (group_id, id, key, author, seq, bytes) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (group_id, id) DO NOTHING'
+        `INSERT INTO entries (group_id, id, key, author, seq, bytes, ${FACTS_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (group_id, id) DO NOTHING`
       ),
       deleteHead: db.prepare('DELETE FROM heads WHERE group_id = ? AND id = ?'),
       insertHead: db.prepare('INSERT INTO heads (group_id, id) VALUES (?, ?)'),
@@ -107,6 +101,10 @@ export class SqliteStore implements Store {
       heads: db.prepare('SELECT id FROM heads WHERE group_id = ? ORDER BY id'),
       authorSeqs: db.prepare('SELECT author, seq FROM author_seqs WHERE group_id = ?'),
       countEntries: db.prepare('SELECT count(*) AS n FROM entries WHERE group_id = ?'),
+      hasEntry: db.prepare('SELECT 1 FROM entries WHERE group_id = ? AND id = ?'),
+      idsAt: db.prepare('SELECT id FROM entries WHERE group_id = ? AND author = ? AND seq = ?'),
+      keysFrom: db.prepare('SELECT key FROM entries WHERE group_id = ? AND key >= ? ORDER BY key LIMIT ?'),
+      keysBetween: db.prepare('SELECT key FROM entries WHERE group_id = ? AND key >= ? AND key < ? ORDER BY key LIMIT ?'),
       // an update keeps the group's position and the time it was first added
       putGroup: db.prepare(
         'INSERT INTO groups (id, secret, name, added_at) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET secret = excluded.secret, name = excluded.name'
@@ -118,16 +116,16 @@ export class SqliteStore implements Store {
       deleteEntries: db.prepare('DELETE FROM entries WHERE group_id = ?'),
       deleteMessages: db.prepare('DELETE FROM messages WHERE group_id = ?'),
       deleteIndexState: db.prepare('DELETE FROM message_index_state WHERE group_id = ?'),
-      deleteGroup: db.prepare('DELETE FROM groups WHERE id = ?'),
-      synchronousFull: db.prepare('PRAGMA synchronous = FULL'),
-      synchronousNormal: db.prepare('PRAGMA synchronous = NORMAL')
+      deleteGroup: db.prepare('DELETE FROM groups WHERE id = ?')
     }
+    this.facts = new FactsStatements(db)
+    this.commits = new Commits(db, (group, entries) => this.insert(group, entries))
   }
 
   /**
    * Names this device's key: from now on only commits holding an entry of
    * this author wait for an fsync; other authors' entries are committed at
-   * synchronous = NORMAL (see the header for why that is safe).
+   * synchronous = NORMAL (see commits.ts for why that is safe).
    */
   setDurableAuthor(author: Uint8Array): void {
     this.durableAuthor = author
@@ -138,9 +136,8 @@ export class SqliteStore implements Store {
     if (entries.length === 0) return
     const own = this.durableAuthor
     if (own !== undefined && !entries.some((e) => Buffer.compare(e.author, own) === 0)) {
-      // others' entries are written behind, many batches to a commit (see the header)
-      this.behind.push({ group, entries })
-      this.scheduleBehind()
+      // others' entries are written behind, many batches to a commit (commits.ts)
+      this.commits.writeBehind(group, entries)
       return
     }
     this.write(true, () => this.insert(group, entries))
@@ -158,7 +155,7 @@ export class SqliteStore implements Store {
     const parents = new Map<string, Uint8Array>()
     const seqs = new Map<string, { author: Uint8Array; seq: number }>()
     for (const e of entries) {
-      const inserted = s.insertEntry.run(group, e.id, e.key, e.author, e.seq, e.bytes)
+      const inserted = s.insertEntry.run(group, e.id, e.key, e.author, e.seq, e.bytes, ...factsColumns(e.facts, e.parents))
       // already held: its parents stopped being heads when it was first stored
       if (Number(inserted.changes) === 0) continue
       added.push(e)
@@ -172,35 +169,15 @@ export class SqliteStore implements Store {
     for (const { author, seq } of seqs.values()) s.raiseAuthorSeq.run(group, author, seq)
   }
 
-  private scheduleBehind(): void {
-    if (this.behindScheduled) return
-    this.behindScheduled = true
-    setImmediate(() => {
-      this.behindScheduled = false
-      if (this.closed || this.behind.length === 0) return
-      try {
-        this.write(false, () => {})
-      } catch (err) {
-        // nothing waits on these any more: they are lost to this store, and sync fetches them again
-        process.stderr.write(`causette: could not store ${this.behind.length} batches of received entries: ${(err as Error).message}\n`)
-      }
-    })
-  }
-
-  /** Commits the entries written behind, so that what follows reads them. */
-  private settle(): void {
-    if (this.behind.length > 0) this.write(false, () => {})
-  }
-
   async getEntries(group: Uint8Array, ids: Uint8Array[]): Promise<Array<Uint8Array | undefined>> {
     this.assertOpen()
-    this.settle()
+    this.commits.settle()
     return ids.map((id) => (this.statements.getEntry.get(group, id) as { bytes: Uint8Array } | undefined)?.bytes)
   }
 
   async listEntries(group: Uint8Array, options: ListEntriesOptions = {}): Promise<Array<{ key: Uint8Array; bytes: Uint8Array }>> {
     this.assertOpen()
-    this.settle()
+    this.commits.settle()
     const rows = this.statements.listEntries.all(group, options.after ?? BEFORE_ALL_KEYS, options.limit ?? NO_LIMIT) as Array<{
       key: Uint8Array
       bytes: Uint8Array
@@ -211,21 +188,62 @@ export class SqliteStore implements Store {
 
   async heads(group: Uint8Array): Promise<Uint8Array[]> {
     this.assertOpen()
-    this.settle()
+    this.commits.settle()
     return (this.statements.heads.all(group) as Array<{ id: Uint8Array }>).map((row) => row.id)
   }
 
   async authorSeqs(group: Uint8Array): Promise<Map<string, number>> {
     this.assertOpen()
-    this.settle()
+    this.commits.settle()
     const rows = this.statements.authorSeqs.all(group) as Array<{ author: Uint8Array; seq: number }>
     return new Map(rows.map((row) => [toHex(row.author), row.seq]))
   }
 
   async countEntries(group: Uint8Array): Promise<number> {
     this.assertOpen()
-    this.settle()
+    this.commits.settle()
     return (this.statements.countEntries.get(group) as { n: number }).n
+  }
+
+  async hasEntries(group: Uint8Array, ids: Uint8Array[]): Promise<boolean[]> {
+    this.assertOpen()
+    this.commits.settle()
+    return ids.map((id) => this.statements.hasEntry.get(group, id) !== undefined)
+  }
+
+  async getFacts(group: Uint8Array, ids: Uint8Array[]): Promise<Array<StoredFacts | undefined>> {
+    this.assertOpen()
+    this.commits.settle()
+    return this.facts.get(group, ids)
+  }
+
+  async putFacts(group: Uint8Array, facts: Array<EntryFacts & { id: Uint8Array }>): Promise<void> {
+    this.assertOpen()
+    if (facts.length === 0) return
+    // after the entries written behind, in the same commit: facts may name them
+    this.write(false, () => this.facts.put(group, facts))
+  }
+
+  async lacksFacts(group: Uint8Array): Promise<boolean> {
+    this.assertOpen()
+    this.commits.settle()
+    return this.facts.lacks(group)
+  }
+
+  async idsAt(group: Uint8Array, author: Uint8Array, seq: number): Promise<Uint8Array[]> {
+    this.assertOpen()
+    this.commits.settle()
+    return (this.statements.idsAt.all(group, author, seq) as Array<{ id: Uint8Array }>).map((row) => row.id)
+  }
+
+  async listKeys(group: Uint8Array, range: KeyRange = {}): Promise<Uint8Array[]> {
+    this.assertOpen()
+    this.commits.settle()
+    const from = range.from ?? BEFORE_ALL_KEYS
+    const limit = range.limit ?? NO_LIMIT
+    const s = this.statements
+    const rows = range.to === undefined ? s.keysFrom.all(group, from, limit) : s.keysBetween.all(group, from, range.to, limit)
+    return (rows as Array<{ key: Uint8Array }>).map((row) => row.key)
   }
 
   async putGroup(record: GroupRecord): Promise<void> {
@@ -283,11 +301,7 @@ export class SqliteStore implements Store {
   /** Releases the file (and the lock on it); later calls reject with StoreClosedError. */
   async close(): Promise<void> {
     if (this.closed) return
-    try {
-      this.settle()
-    } catch {
-      // received entries only: sync fetches them again
-    }
+    this.commits.stop()
     this.closed = true
     this.db.close()
   }
@@ -297,34 +311,14 @@ export class SqliteStore implements Store {
   }
 
   /**
-   * Runs `work` as one write transaction: all of it is committed, or none;
-   * fsynced before this returns if `durable`, else left to the next durable
-   * commit (synchronous = NORMAL: safe against a crash of the process, not
-   * of the machine). For the daemon's own tables in this file too
+   * Runs `work` as one write transaction, after what was written behind:
+   * all of it is committed, or none; fsynced before this returns if
+   * `durable` (commits.ts). For the daemon's own tables in this file too
    * (store/message-index.ts).
    */
   write(durable: boolean, work: () => void): void {
     this.assertOpen()
-    this.setSynchronous(durable ? 'FULL' : 'NORMAL')
-    // entries written behind go first, in this commit: a durable one makes them durable too
-    const behind = this.behind
-    this.behind = []
-    this.statements.begin.run()
-    try {
-      for (const batch of behind) this.insert(batch.group, batch.entries)
-      work()
-      this.statements.commit.run()
-    } catch (err) {
-      // a failed COMMIT may already have rolled back
-      if (this.db.isTransaction) this.statements.rollback.run()
-      throw err
-    }
-  }
-
-  private setSynchronous(level: 'FULL' | 'NORMAL'): void {
-    if (this.synchronous === level) return
-    this.statements[level === 'FULL' ? 'synchronousFull' : 'synchronousNormal'].run()
-    this.synchronous = level
+    this.commits.write(durable, work)
   }
 }
 
