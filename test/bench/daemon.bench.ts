@@ -392,11 +392,12 @@ async function largeGroupHome(home: string, count: number): Promise<string> {
   try {
     await store.putGroup({ id: genesis.id, secret, name: 'Large', addedAt: Date.now() })
     const all = [genesis, ...entries]
-    for (let i = 0; i < all.length; i += 1000)
+    for (let i = 0; i < all.length; i += 1000) {
       await store.putEntries(
         genesis.id,
         all.slice(i, i + 1000).map((e) => storedEntryOf(e))
       )
+    }
   } finally {
     await store.close()
   }

@@ -5,7 +5,20 @@
  */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { decodeEntry, type GroupLog, type Store, storedEntryOf, toHex } from '@causette/core'
+import {
+  decodeEntry,
+  type Entry,
+  type EntryFacts,
+  fromOrderKey,
+  type GroupLog,
+  orderKey,
+  type Store,
+  type StoredEntry,
+  type StoredFacts,
+  storedEntryOf,
+  toHex
+} from '@causette/core'
+import { compare } from 'uint8arrays/compare'
 import { entryBytes, logEntries } from '../fixtures/entry-bytes.ts'
 import { merge, type Replica, replicas } from '../fixtures/replicas.ts'
 import { runViewConformance } from './store-view-conformance.ts'
@@ -31,6 +44,38 @@ async function sampleLog(): Promise<GroupLog> {
   }
   await merge(b, a)
   return a.log
+}
+
+/** The sample log, then an entry on both of its heads: entries with no parent, one and two. */
+async function mergedLog(): Promise<GroupLog> {
+  const log = await sampleLog()
+  await log.append({ type: 'message', text: 'after both' })
+  return log
+}
+
+/**
+ * Facts for each of the log's entries, in order: the log's own time, epoch
+ * and role (none for a join), a shown time apart from the time, so that the
+ * two cannot be swapped unseen, and a frontier key of each entry's own.
+ */
+async function factsOf(log: GroupLog): Promise<EntryFacts[]> {
+  return (await logEntries(log)).map((e, i) => {
+    const facts: EntryFacts = { time: e.time, shownTime: e.time - 1 - i, epoch: e.epochHex, frontier: `f${i}` }
+    if (e.role !== undefined) facts.role = e.role
+    return facts
+  })
+}
+
+/** The log's entries decoded, and stored with the facts of factsOf. */
+async function withFacts(log: GroupLog): Promise<{ decoded: Entry[]; facts: EntryFacts[]; stored: StoredEntry[] }> {
+  const decoded = (await entryBytes(log)).map((bytes) => decodeEntry(bytes))
+  const facts = await factsOf(log)
+  return { decoded, facts, stored: decoded.map((e, i) => storedEntryOf(e, facts[i])) }
+}
+
+/** What getFacts answers for an entry held with these facts. */
+function storedFacts(entry: Entry, facts: EntryFacts): StoredFacts {
+  return { ...facts, id: entry.id, author: entry.author, seq: entry.seq, clock: entry.clock, parents: entry.parents }
 }
 
 export function runStoreConformance(engine: string, setup: () => Promise<StoreHarness>): void {
@@ -170,6 +215,203 @@ export function runStoreConformance(engine: string, setup: () => Promise<StoreHa
         assert.equal(await reopened.countEntries(log.id), log.size)
         assert.deepEqual(await reopened.heads(log.id), log.heads())
         assert.equal((await reopened.getGroup(log.id))?.name, 'Durable')
+      } finally {
+        await h.cleanup?.()
+      }
+    })
+
+    it('reads back the facts stored with each entry, with its clock and parents', async () => {
+      const h = await setup()
+      try {
+        const log = await mergedLog()
+        const { decoded, facts, stored } = await withFacts(log)
+        assert.deepEqual(new Set(decoded.map((e) => Math.min(e.parents.length, 2))), new Set([0, 1, 2]), 'entries with no parent, one and two')
+        assert.ok(facts.some((f) => f.role === undefined) && facts.some((f) => f.role !== undefined), 'entries with a role and without')
+        assert.ok(facts.some((f) => f.epoch === '') && facts.some((f) => f.epoch !== ''), 'entries of the first epoch and of a later one')
+        await h.store.putEntries(log.id, stored)
+        const read = await h.store.getFacts(
+          log.id,
+          decoded.map((e) => e.id)
+        )
+        assert.deepEqual(
+          read,
+          decoded.map((e, i) => storedFacts(e, facts[i] as EntryFacts))
+        )
+      } finally {
+        await h.cleanup?.()
+      }
+    })
+
+    it('gives no facts for an unknown id, nor for an entry stored without them', async () => {
+      const h = await setup()
+      try {
+        const log = await sampleLog()
+        const { decoded, stored } = await withFacts(log)
+        const bare = await storedOf(log)
+        await h.store.putEntries(log.id, [...stored.slice(0, 10), ...bare.slice(10)])
+        const read = await h.store.getFacts(log.id, [...decoded.map((e) => e.id), new Uint8Array(32)])
+        assert.deepEqual(
+          read.map((f) => f !== undefined),
+          [...decoded.map((_, i) => i < 10), false]
+        )
+        assert.deepEqual(await h.store.getFacts(new Uint8Array(32), [decoded[0]?.id as Uint8Array]), [undefined], 'another group')
+      } finally {
+        await h.cleanup?.()
+      }
+    })
+
+    it('replaces the facts of held entries, whole, and ignores ids it does not hold', async () => {
+      const h = await setup()
+      try {
+        const log = await sampleLog()
+        const { decoded, facts, stored } = await withFacts(log)
+        await h.store.putEntries(log.id, stored)
+        const i = facts.findIndex((f) => f.role !== undefined)
+        const e = decoded[i] as Entry
+        const { role: _, ...withoutRole } = facts[i] as EntryFacts
+        const lowered = { ...withoutRole, shownTime: e.time - 60_000, frontier: 'f-new' }
+        const unknown = new Uint8Array(32).fill(9)
+        await h.store.putFacts(log.id, [
+          { ...lowered, id: e.id },
+          { ...lowered, id: unknown }
+        ])
+        assert.deepEqual(await h.store.getFacts(log.id, [e.id, unknown]), [storedFacts(e, lowered), undefined])
+        assert.deepEqual(await h.store.hasEntries(log.id, [unknown]), [false], 'facts alone store no entry')
+        assert.equal(await h.store.countEntries(log.id), log.size)
+        const others = decoded.filter((_, j) => j !== i)
+        assert.deepEqual(
+          await h.store.getFacts(
+            log.id,
+            others.map((o) => o.id)
+          ),
+          decoded.flatMap((o, j) => (j === i ? [] : [storedFacts(o, facts[j] as EntryFacts)])),
+          'the other entries keep theirs'
+        )
+      } finally {
+        await h.cleanup?.()
+      }
+    })
+
+    it('says whether a held entry of the group lacks facts, until putFacts sets them', async () => {
+      const h = await setup()
+      try {
+        const log = await sampleLog()
+        const { decoded, facts, stored } = await withFacts(log)
+        assert.equal(await h.store.lacksFacts(log.id), false, 'an empty group')
+        await h.store.putEntries(log.id, stored.slice(0, -2))
+        assert.equal(await h.store.lacksFacts(log.id), false)
+        await h.store.putEntries(log.id, (await storedOf(log)).slice(-2))
+        assert.equal(await h.store.lacksFacts(log.id), true)
+        assert.equal(await h.store.lacksFacts(new Uint8Array(32)), false, 'another group')
+        const last = decoded.length - 1
+        await h.store.putFacts(log.id, [{ ...(facts[last] as EntryFacts), id: decoded[last]?.id as Uint8Array }])
+        assert.equal(await h.store.lacksFacts(log.id), true, 'one still lacks them')
+        await h.store.putFacts(log.id, [{ ...(facts[last - 1] as EntryFacts), id: decoded[last - 1]?.id as Uint8Array }])
+        assert.equal(await h.store.lacksFacts(log.id), false)
+        assert.deepEqual(
+          (await h.store.getFacts(log.id, [decoded[last - 1]?.id as Uint8Array]))[0],
+          storedFacts(decoded[last - 1] as Entry, facts[last - 1] as EntryFacts),
+          'facts set later read back with the parents the entry was stored with'
+        )
+      } finally {
+        await h.cleanup?.()
+      }
+    })
+
+    it('tells which ids it holds', async () => {
+      const h = await setup()
+      try {
+        const log = await sampleLog()
+        const stored = await storedOf(log)
+        await h.store.putEntries(log.id, stored.slice(0, -1))
+        const ids = stored.map((e) => e.id)
+        assert.deepEqual(
+          await h.store.hasEntries(log.id, [ids[0] as Uint8Array, ids.at(-1) as Uint8Array, new Uint8Array(32), ids[3] as Uint8Array]),
+          [true, false, false, true]
+        )
+        assert.deepEqual(await h.store.hasEntries(new Uint8Array(32), [ids[0] as Uint8Array]), [false], 'not in another group')
+      } finally {
+        await h.cleanup?.()
+      }
+    })
+
+    it("finds an author's entries by seq: both of an equivocation, none past the last", async () => {
+      const h = await setup()
+      try {
+        const log = await sampleLog()
+        const stored = await storedOf(log)
+        const e = stored.at(-1) as StoredEntry
+        // the same author and seq, other content: the store keeps both, as the log hands them over
+        const id = e.id.map((byte) => byte ^ 0xff)
+        const clock = fromOrderKey(e.key).clock
+        const twin: StoredEntry = { ...e, id, key: orderKey({ clock, author: e.author, id }) }
+        await h.store.putEntries(log.id, [...stored, twin])
+        const ids = await h.store.idsAt(log.id, e.author, e.seq)
+        assert.deepEqual(ids.map(toHex).sort(), [toHex(e.id), toHex(id)].sort())
+        const first = stored.find((s) => s.seq === 1 && compare(s.author, e.author) === 0) as StoredEntry
+        assert.deepEqual(await h.store.idsAt(log.id, e.author, 1), [first.id])
+        assert.deepEqual(await h.store.idsAt(log.id, e.author, e.seq + 1), [])
+        assert.deepEqual(await h.store.idsAt(log.id, new Uint8Array(32), 1), [], 'an author with no entry')
+        assert.deepEqual(await h.store.idsAt(new Uint8Array(32), e.author, 1), [], 'another group')
+      } finally {
+        await h.cleanup?.()
+      }
+    })
+
+    it('lists order keys in a range, a bound that is a prefix sorting before every key it starts', async () => {
+      const h = await setup()
+      try {
+        const log = await sampleLog()
+        const stored = await storedOf(log)
+        await h.store.putEntries(log.id, [...stored].reverse())
+        const keys = stored.map((e) => e.key)
+        const hexes = (list: Uint8Array[]) => list.map(toHex)
+        assert.deepEqual(hexes(await h.store.listKeys(log.id)), hexes(keys), 'all, in order')
+        assert.deepEqual(hexes(await h.store.listKeys(log.id, { limit: 4 })), hexes(keys.slice(0, 4)))
+        const from = keys[5] as Uint8Array
+        const to = keys[14] as Uint8Array
+        assert.deepEqual(hexes(await h.store.listKeys(log.id, { from, to })), hexes(keys.slice(5, 14)), 'from included, to left out')
+        assert.deepEqual(hexes(await h.store.listKeys(log.id, { from, to, limit: 3 })), hexes(keys.slice(5, 8)))
+        assert.deepEqual(hexes(await h.store.listKeys(log.id, { from })), hexes(keys.slice(5)))
+        assert.deepEqual(hexes(await h.store.listKeys(log.id, { to })), hexes(keys.slice(0, 14)))
+        // bounds of just a clock: every key with that clock sorts after it
+        const clockOf = (key: Uint8Array) => fromOrderKey(key).clock
+        const low = clockOf(from)
+        const high = clockOf(to)
+        assert.deepEqual(
+          hexes(await h.store.listKeys(log.id, { from: from.subarray(0, 8), to: to.subarray(0, 8) })),
+          hexes(keys.filter((k) => clockOf(k) >= low && clockOf(k) < high))
+        )
+        assert.deepEqual(await h.store.listKeys(new Uint8Array(32)), [], 'another group')
+      } finally {
+        await h.cleanup?.()
+      }
+    })
+
+    it('keeps facts across a reopen, those stored with entries and those set later', async (t) => {
+      const h = await setup()
+      try {
+        if (h.reopen === undefined) {
+          t.diagnostic(`${engine} keeps nothing across a reopen by design`)
+          return
+        }
+        const log = await mergedLog()
+        const { decoded, facts, stored } = await withFacts(log)
+        const bare = await storedOf(log)
+        await h.store.putEntries(log.id, [...stored.slice(0, 10), ...bare.slice(10)])
+        await h.store.putFacts(
+          log.id,
+          decoded.slice(10).map((e, i) => ({ ...(facts[10 + i] as EntryFacts), id: e.id }))
+        )
+        const reopened = await h.reopen()
+        assert.equal(await reopened.lacksFacts(log.id), false)
+        assert.deepEqual(
+          await reopened.getFacts(
+            log.id,
+            decoded.map((e) => e.id)
+          ),
+          decoded.map((e, i) => storedFacts(e, facts[i] as EntryFacts))
+        )
       } finally {
         await h.cleanup?.()
       }

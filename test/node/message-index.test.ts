@@ -182,13 +182,21 @@ describe('message index', () => {
     first.read()
     const { log, key } = first
     await first.store.close()
-    // the word index as schema version 3 had it: with positions, filled from the messages, kept by triggers;
-    // and none of the tables later versions add
+    // the entries as schema version 5 had them (no facts), and the word index
+    // as version 3 had it: with positions, filled from the messages, kept by triggers
     const db = new DatabaseSync(path)
     db.exec(`
       DROP TABLE view_messages;
       DROP TABLE view_changes;
       DROP TABLE view_registers;
+      DROP INDEX entries_by_seq;
+      DROP INDEX entries_lacking_facts;
+      ALTER TABLE entries DROP COLUMN time;
+      ALTER TABLE entries DROP COLUMN shown_time;
+      ALTER TABLE entries DROP COLUMN epoch;
+      ALTER TABLE entries DROP COLUMN role;
+      ALTER TABLE entries DROP COLUMN frontier;
+      ALTER TABLE entries DROP COLUMN parents;
       DROP TABLE search_pending;
       DROP TRIGGER messages_searchable;
       DROP TRIGGER messages_unsearchable;

@@ -14,8 +14,9 @@ import { describe, it, type TestContext } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { type DeviceKey, decodeEntry, fromHex, GroupLog, MemoryStore, type Store, type StoredEntry, storedEntryOf, toHex } from '@causette/core'
 import { SqliteStore } from '@causette/node'
+import { MIGRATIONS } from '../../node/src/store/schema.ts'
 import { runStoreConformance } from '../core/store-conformance.ts'
-import { entryBytes } from '../fixtures/entry-bytes.ts'
+import { entryBytes, logEntries } from '../fixtures/entry-bytes.ts'
 import { SeededRandom } from '../fixtures/random.ts'
 import { deviceKeys, signatures } from '../fixtures/replicas.ts'
 
@@ -28,22 +29,34 @@ async function tempHome(): Promise<{ path: string; remove: () => Promise<void> }
   return { path: join(dir, 'causette.db'), remove: () => rm(dir, { recursive: true, force: true }) }
 }
 
-runStoreConformance('sqlite', async () => {
-  const home = await tempHome()
-  let store = await SqliteStore.open(home.path)
-  return {
-    store,
-    reopen: async () => {
-      await store.close()
-      store = await SqliteStore.open(home.path)
-      return store
-    },
-    cleanup: async () => {
-      await store.close()
-      await home.remove()
+/** The conformance suite on a fresh file; `behind`: as the daemon runs it, every entry (all by others) written behind. */
+function sqliteConformance(engine: string, behind: boolean): void {
+  runStoreConformance(engine, async () => {
+    const home = await tempHome()
+    const open = async () => {
+      const opened = await SqliteStore.open(home.path)
+      // a key no entry of the suite has
+      if (behind) opened.setDurableAuthor(new Uint8Array(32).fill(0xee))
+      return opened
     }
-  }
-})
+    let store = await open()
+    return {
+      store,
+      reopen: async () => {
+        await store.close()
+        store = await open()
+        return store
+      },
+      cleanup: async () => {
+        await store.close()
+        await home.remove()
+      }
+    }
+  })
+}
+
+sqliteConformance('sqlite', false)
+sqliteConformance("sqlite, others' entries written behind", true)
 
 /** How a second process trying to open the store at `path` is refused. */
 async function refusalOf(path: string): Promise<{ name: string; message: string }> {
@@ -125,6 +138,23 @@ async function sampleGroup(store: Store, messages: number): Promise<GroupLog> {
 
 async function storedOf(log: GroupLog): Promise<StoredEntry[]> {
   return (await entryBytes(log)).map((bytes) => storedEntryOf(decodeEntry(bytes)))
+}
+
+/** A store file as schema version 5 left it: the first five migrations, and entries written as that version wrote them, without facts or parents. */
+function writeVersion5(path: string, group: Uint8Array, entries: StoredEntry[]): void {
+  const db = new DatabaseSync(path)
+  try {
+    for (const migration of MIGRATIONS.slice(0, 5)) db.exec(migration)
+    db.exec('PRAGMA user_version = 5')
+    const insert = db.prepare('INSERT INTO entries (group_id, id, key, author, seq, bytes) VALUES (?, ?, ?, ?, ?, ?)')
+    for (const e of entries) insert.run(group, e.id, e.key, e.author, e.seq, e.bytes)
+    // one writer: its newest entry is the one head
+    const last = entries.at(-1) as StoredEntry
+    db.prepare('INSERT INTO heads (group_id, id) VALUES (?, ?)').run(group, last.id)
+    db.prepare('INSERT INTO author_seqs (group_id, author, seq) VALUES (?, ?, ?)').run(group, last.author, last.seq)
+  } finally {
+    db.close()
+  }
 }
 
 /** Rounds of a writer appending until SIGKILL; every entry it printed as acknowledged must be in the file after. */
@@ -331,6 +361,58 @@ describe('SQLite store', () => {
       other.exec('CREATE TABLE recipes (name TEXT)')
       other.close()
       await assert.rejects(SqliteStore.open(home.path), { name: 'NotAStoreError' }, "another application's SQLite file")
+    } finally {
+      await home.remove()
+    }
+  })
+
+  it('opens a file of schema version 5 with its entries, which lack facts until they are set', async () => {
+    const home = await tempHome()
+    try {
+      const source = await sampleGroup(new MemoryStore(), 3)
+      const stored = await storedOf(source)
+      const ids = stored.map((e) => e.id)
+      writeVersion5(home.path, source.id, stored)
+      const store = await SqliteStore.open(home.path)
+      try {
+        assert.deepEqual(
+          await store.getEntries(source.id, ids),
+          stored.map((e) => e.bytes)
+        )
+        assert.deepEqual(await store.heads(source.id), source.heads())
+        assert.equal(await store.lacksFacts(source.id), true)
+        assert.deepEqual(
+          await store.getFacts(source.id, ids),
+          ids.map(() => undefined)
+        )
+
+        const facts = (await logEntries(source)).map((e, i) => ({
+          id: e.id,
+          time: e.time,
+          shownTime: e.shownTime,
+          epoch: e.epochHex,
+          role: 'admin',
+          frontier: `f${i}`
+        }))
+        await store.putFacts(source.id, facts)
+        assert.equal(await store.lacksFacts(source.id), false)
+        const read = await store.getFacts(source.id, ids)
+        assert.deepEqual(
+          read.map((f) => f?.parents),
+          stored.map((e) => e.parents),
+          'parents decoded from the entries'
+        )
+        assert.deepEqual(new Set(stored.map((e) => e.parents.length)), new Set([0, 1]))
+        assert.deepEqual(
+          read.map((f) => f?.frontier),
+          facts.map((f) => f.frontier)
+        )
+      } finally {
+        await store.close()
+      }
+      const db = new DatabaseSync(home.path)
+      assert.equal((db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version, MIGRATIONS.length)
+      db.close()
     } finally {
       await home.remove()
     }

@@ -18,7 +18,7 @@ export interface PeerEnvironment {
 export interface LogState {
   size: number
   heads: string
-  /** What else a restart must give back, as JSON: membership, keys, sealed entries, equivocations, authors' places and activity, the view's registers. */
+  /** What else a restart must give back, as JSON: membership, keys, sealed entries, equivocations, authors' places, the view's registers. */
   rest: string
 }
 
@@ -122,7 +122,6 @@ export function stateOf(log: GroupLog): LogState {
     sealed: log.sealedCount,
     equivocations: log.equivocations(),
     seqs: [...log.authorSeqs()].sort(),
-    activity: [...log.activity()].sort(),
     metadata: log.view.metadata(),
     names: [...log.view.displayNames()].sort(),
     reads: [...log.view.readMarkersByAuthor()].sort()

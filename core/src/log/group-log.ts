@@ -268,9 +268,9 @@ export class GroupLog extends TypedEventEmitter<GroupLogEvents> {
     return this.committed.inviteUsable(inviteId)
   }
 
-  /** How many messages each author wrote (of those this device can read) and when they last wrote anything. */
-  activity(): Map<string, AuthorActivity> {
-    return this.commits.activity()
+  /** How many messages each author wrote (of those this device can read) and when they last wrote anything, read from the store. */
+  activity(): Promise<Map<string, AuthorActivity>> {
+    return this.store.authorActivity(this.id)
   }
 
   /** Hides a member's entries on this device (a local choice, not written to the log); resolves once the view is rebuilt. */
@@ -318,7 +318,7 @@ export class GroupLog extends TypedEventEmitter<GroupLogEvents> {
   }
 
   private async openFromFacts(): Promise<void> {
-    const activity = await openFromFacts({
+    await openFromFacts({
       groupId: this.id,
       store: this.store,
       index: this.index,
@@ -326,7 +326,6 @@ export class GroupLog extends TypedEventEmitter<GroupLogEvents> {
       committed: this.committed,
       sealed: this.visible
     })
-    this.commits.restoreActivity(activity)
     await this.view.refresh()
   }
 

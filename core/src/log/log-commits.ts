@@ -1,7 +1,7 @@
 /**
  * Making admitted entries part of the log: into the index (heads, authors'
  * tips, recent entries), membership and keys, the sealed entries or the
- * view, and each author's activity; then, once their batch is stored, the
+ * view; then, once their batch is stored, the
  * work that reads the store: view rows left over, shown times capped, the
  * view refreshed when what it hides changed.
  */
@@ -10,7 +10,6 @@ import type { StoredView } from '../chat/stored-view.ts'
 import type { Entry } from '../codec/entry-codec.ts'
 import { toHex } from '../codec/hex.ts'
 import type { MembershipOperation } from '../group/membership-operations.ts'
-import type { AuthorActivity } from '../store/store.ts'
 import type { Admission } from './admission.ts'
 import type { CommittedMembership } from './committed-membership.ts'
 import type { Accepted } from './entry-acceptance.ts'
@@ -31,7 +30,6 @@ export interface LogCommitsComponents {
 
 export class LogCommits {
   private readonly components: LogCommitsComponents
-  private readonly tally = new Map<string, AuthorActivity>()
 
   constructor(components: LogCommitsComponents) {
     this.components = components
@@ -43,7 +41,6 @@ export class LogCommits {
     const node = admission.node
     index.insert(node, entry.parents.map(toHex))
     if (equivocation !== undefined) result.equivocations.push(index.chains.equivocation(node.authorHex, node.seq, equivocation))
-    this.count(node)
     if (node.sealed) visible.holdSealed(node, entry.bytes)
     if (admission.membership !== undefined) this.membershipChanged(node, admission.membership)
     else if (node.op !== undefined) view.note(node)
@@ -59,30 +56,13 @@ export class LogCommits {
     if (visible.rebuildDue) await visible.rebuild()
   }
 
-  /** How many messages each author wrote (of those this device can read) and when they last wrote anything. */
-  activity(): Map<string, AuthorActivity> {
-    return new Map([...this.tally].map(([author, a]) => [author, { ...a }]))
-  }
-
-  /** Takes the activity an opening log read from its store. */
-  restoreActivity(activity: ReadonlyMap<string, AuthorActivity>): void {
-    for (const [author, a] of activity) this.tally.set(author, { ...a })
-  }
-
   private membershipChanged(node: LogEntry, op: MembershipOperation | CreateGroupOperation): void {
     const { committed, visible, view } = this.components
     if (op.type === 'create') view.note(node)
     const change = committed.record(node, op)
-    for (const opened of visible.unseal(change.learned)) this.count(opened, true)
+    visible.unseal(change.learned)
     // a removal hides what the removed member wrote unseen; the view is refreshed once the batch is stored
     if (change.gapsChanged) visible.rebuildDue = true
     this.components.membershipChanged()
-  }
-
-  private count(node: LogEntry, unsealed = false): void {
-    const a = this.tally.get(node.authorHex) ?? { messages: 0, lastActive: 0 }
-    if (node.op?.type === 'message') a.messages++
-    if (!unsealed) a.lastActive = Math.max(a.lastActive, node.time)
-    this.tally.set(node.authorHex, a)
   }
 }

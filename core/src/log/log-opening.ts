@@ -3,7 +3,7 @@
  * history: the membership entries (a few per member) are admitted again in
  * order, which rebuilds membership, the epoch keys this device was granted
  * and every frontier; then the heads, each author's latest entry, the
- * count, the equivocations and each author's activity are read as facts,
+ * count and the equivocations are read as facts,
  * and the entries of epochs this device still lacks the key of are held
  * sealed. The cost follows members and membership changes, not messages.
  * A store holding entries without facts (written before they existed) is
@@ -11,7 +11,7 @@
  */
 import { decodeEntry } from '../codec/entry-codec.ts'
 import { fromHex, toHex } from '../codec/hex.ts'
-import type { AuthorActivity, Store, StoredFacts } from '../store/store.ts'
+import type { Store, StoredFacts } from '../store/store.ts'
 import { type AdmissionContext, admit } from './admission.ts'
 import type { CommittedMembership } from './committed-membership.ts'
 import type { EntryIndex } from './entry-index.ts'
@@ -33,8 +33,8 @@ export interface OpeningComponents {
   sealed: Pick<VisibleEntries, 'holdSealed'>
 }
 
-/** Opens the log from its store's facts; returns each author's activity. */
-export async function openFromFacts(c: OpeningComponents): Promise<Map<string, AuthorActivity>> {
+/** Opens the log from its store's facts. */
+export async function openFromFacts(c: OpeningComponents): Promise<void> {
   const { groupId, store, index } = c
   try {
     for (const row of await store.listMembership(groupId)) {
@@ -58,7 +58,6 @@ export async function openFromFacts(c: OpeningComponents): Promise<Map<string, A
     index.restore(await store.countEntries(groupId), heads, tips)
     for (const e of await store.equivocations(groupId)) index.chains.equivocation(toHex(e.author), e.seq, e.ids.map(toHex))
     for (const epoch of c.committed.unreadableEpochs()) await holdSealed(c, epoch)
-    return await store.authorActivity(groupId)
   } finally {
     index.release()
   }

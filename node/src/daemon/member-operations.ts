@@ -62,7 +62,7 @@ export class MemberOperations {
     const unreachable = new Map<string, number>()
     for (const link of linkViews(peer.status(log.idHex).links, people))
       if (!link.connected && link.notDialled !== true) unreachable.set(link.key, link.since)
-    const activity = log.activity()
+    const activity = await log.activity()
     const blocked = new Set(blockList.keys())
     const members: MemberView[] = log.members().map((m) => ({
       ...this.person(people, m.key),

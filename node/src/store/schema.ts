@@ -9,7 +9,8 @@ import { NotAStoreError, StoreTooNewError } from '../errors.ts'
 /** 'Caus': marks the file as ours, so a stray SQLite file is never migrated into one. */
 const APPLICATION_ID = 0x43617573
 
-const MIGRATIONS: readonly string[] = [
+/** In order; exported for tests that build a file of an older version. */
+export const MIGRATIONS: readonly string[] = [
   // 1: groups, entries, heads and the highest seq per author.
   // Ids, keys and authors are BLOBs: SQLite compares BLOBs with memcmp, so
   // ORDER BY key is the log's order. STRICT tables refuse a TEXT or number
@@ -175,10 +176,28 @@ const MIGRATIONS: readonly string[] = [
     INSERT INTO search_pending (number) VALUES (new.number);
   END;
   `,
-  // PLACEHOLDER: migration 6 lands from branch sqlite-facts. It stands here
-  // only so migration 7 is the seventh; the merge replaces it with the real 6.
+  // 6: entry facts beside each entry (Store's EntryFacts: what the log
+  // worked out when it accepted it) and its parents, so the log can forget
+  // an entry and read back what admission needs without decoding it. NULL
+  // until known: rows written before this migration have none, and an entry
+  // has facts exactly when its frontier is set. lacksFacts reads a partial
+  // index of the rows without facts, empty once a group's are filled in, so
+  // it costs nothing to keep for entries stored with their facts. parents is
+  // the parent ids concatenated; NULL in older rows, whose encoding holds
+  // them. idsAt finds an author's entries by seq. membership is 1 for the
+  // entries that create the group or change its membership: what an opening
+  // log folds (listMembership), through the partial index below.
   `
-  SELECT 1;
+  ALTER TABLE entries ADD COLUMN time INTEGER;
+  ALTER TABLE entries ADD COLUMN shown_time INTEGER;
+  ALTER TABLE entries ADD COLUMN epoch TEXT;
+  ALTER TABLE entries ADD COLUMN role TEXT;
+  ALTER TABLE entries ADD COLUMN frontier TEXT;
+  ALTER TABLE entries ADD COLUMN parents BLOB;
+  ALTER TABLE entries ADD COLUMN membership INTEGER;
+  CREATE INDEX entries_by_seq ON entries (group_id, author, seq);
+  CREATE INDEX entries_lacking_facts ON entries (group_id) WHERE frontier IS NULL;
+  CREATE INDEX entries_of_membership ON entries (group_id, key) WHERE membership = 1;
   `,
   // 7: the view as rows (core's chat/view-rows.ts; sqlite-view.ts reads and
   // writes them). Each accepted entry adds the rows it makes, never

@@ -23,7 +23,7 @@
  *   signing writer (~9,000/s) produces; batches of 1,000, as sync delivers
  *   them, ~42,000/s with either, above the ~20,000/s the log accepts.
  *   Except for entries of other authors once the daemon has named its
- *   device key: see "Write-behind" in sqlite-store.ts.
+ *   device key: see "Write-behind" in commits.ts.
  * - foreign_keys on: heads may only name stored entries.
  * - busy_timeout: no other connection ever shares the file, so this only
  *   bounds how long an opener waits for a daemon that is shutting down

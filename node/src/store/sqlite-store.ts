@@ -2,60 +2,37 @@
  * The Store engine of the Node daemon: one SQLite file through node:sqlite,
  * held by one process at a time.
  *
- * The file itself — its lock, pragmas and creation — is sqlite-file.ts.
- *
- * Write-behind of others' entries. Once the daemon names its device key
- * (setDurableAuthor), putEntries of entries by other authors resolves at
- * once and their rows are committed on the next turn of the event loop,
- * together with every other batch accepted meanwhile, at synchronous =
- * NORMAL (no fsync); any read, any other write and close() commit them
- * first, so the store never reads older than what it acknowledged. Gossip
- * delivers entries one at a time, and one fsync'd commit each (0.3 to 3 ms
- * on the shared CI disk) capped ingest far below 5,000 entries/s. What this
- * risks: entries of others that a crash catches before their commit, which
- * sync fetches again from any member. This device's own entries are never
- * written behind: their commit is FULL, and carries every entry before it
- * (a published own entry lost to a crash would come back with the same seq
- * and different content: an equivocation). The daemon's derived tables
- * (message index) commit with write(false) the same way. The connection
- * switches synchronous level only when a commit needs the other one.
+ * The file itself — its lock, pragmas and creation — is sqlite-file.ts;
+ * how writes commit, and why others' entries are written behind while this
+ * device's own are fsynced, is commits.ts; entry facts, in columns beside
+ * each entry, are entry-facts.ts. Every read first commits what was
+ * written behind, so the store never reads older than what it acknowledged.
  */
 import type { DatabaseSync, StatementSync } from 'node:sqlite'
 import type { HiddenRange, MessageRows, MessageRowsOptions, RegisterRow, ViewRow } from '@causette/core'
-import { type GroupRecord, type ListEntriesOptions, type Store, StoreClosedError, type StoredEntry, toHex } from '@causette/core'
+import {
+  type AuthorActivity,
+  type EntryFacts,
+  type GroupRecord,
+  type KeyRange,
+  type ListEntriesOptions,
+  type Store,
+  StoreClosedError,
+  type StoredEntry,
+  type StoredFacts,
+  toHex
+} from '@causette/core'
+import { Commits } from './commits.ts'
+import { FactsStatements, factsColumns } from './entry-facts.ts'
+import { OpeningReads } from './opening-reads.ts'
 import { openDatabase } from './sqlite-file.ts'
 import { SqliteView } from './sqlite-view.ts'
+import { prepareStatements, type Statements } from './store-statements.ts'
 
 /** Sorts before every key: BLOBs compare as memcmp, then shorter first. */
 const BEFORE_ALL_KEYS = new Uint8Array(0)
 /** SQLite's "no limit". */
 const NO_LIMIT = -1
-
-interface Statements {
-  begin: StatementSync
-  commit: StatementSync
-  rollback: StatementSync
-  insertEntry: StatementSync
-  deleteHead: StatementSync
-  insertHead: StatementSync
-  raiseAuthorSeq: StatementSync
-  getEntry: StatementSync
-  listEntries: StatementSync
-  heads: StatementSync
-  authorSeqs: StatementSync
-  countEntries: StatementSync
-  putGroup: StatementSync
-  getGroup: StatementSync
-  listGroups: StatementSync
-  deleteHeads: StatementSync
-  deleteAuthorSeqs: StatementSync
-  deleteEntries: StatementSync
-  deleteMessages: StatementSync
-  deleteIndexState: StatementSync
-  deleteGroup: StatementSync
-  synchronousFull: StatementSync
-  synchronousNormal: StatementSync
-}
 
 interface GroupRow {
   id: Uint8Array
@@ -70,13 +47,11 @@ export class SqliteStore implements Store {
   private readonly db: DatabaseSync
   private readonly statements: Statements
   private readonly view: SqliteView
+  private readonly facts: FactsStatements
+  private readonly opening: OpeningReads
+  private readonly commits: Commits
   private closed = false
   private durableAuthor?: Uint8Array
-  /** The connection's level, switched only when a commit needs the other one. */
-  private synchronous: 'FULL' | 'NORMAL' = 'FULL'
-  /** Others' entries (and view rows) accepted but not yet committed (written behind). */
-  private behind: Array<{ group: Uint8Array; entries: StoredEntry[]; view?: ViewRow[] }> = []
-  private behindScheduled = false
 
   /**
    * Opens the store in the file at `path`, creating it (and its tables) if
@@ -91,47 +66,20 @@ export class SqliteStore implements Store {
   private constructor(path: string, db: DatabaseSync) {
     this.path = path
     this.db = db
-    this.statements = {
-      begin: db.prepare('BEGIN IMMEDIATE'),
-      commit: db.prepare('COMMIT'),
-      rollback: db.prepare('ROLLBACK'),
-      // ON CONFLICT DO NOTHING rather than INSERT OR IGNORE: only a duplicate
-      // id is skipped; any other constraint still fails loudly
-      insertEntry: db.prepare(
-        'INSERT INTO entries (group_id, id, key, author, seq, bytes) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (group_id, id) DO NOTHING'
-      ),
-      deleteHead: db.prepare('DELETE FROM heads WHERE group_id = ? AND id = ?'),
-      insertHead: db.prepare('INSERT INTO heads (group_id, id) VALUES (?, ?)'),
-      raiseAuthorSeq: db.prepare(
-        'INSERT INTO author_seqs (group_id, author, seq) VALUES (?, ?, ?) ON CONFLICT (group_id, author) DO UPDATE SET seq = max(seq, excluded.seq)'
-      ),
-      getEntry: db.prepare('SELECT bytes FROM entries WHERE group_id = ? AND id = ?'),
-      listEntries: db.prepare('SELECT key, bytes FROM entries WHERE group_id = ? AND key > ? ORDER BY key LIMIT ?'),
-      heads: db.prepare('SELECT id FROM heads WHERE group_id = ? ORDER BY id'),
-      authorSeqs: db.prepare('SELECT author, seq FROM author_seqs WHERE group_id = ?'),
-      countEntries: db.prepare('SELECT count(*) AS n FROM entries WHERE group_id = ?'),
-      // an update keeps the group's position and the time it was first added
-      putGroup: db.prepare(
-        'INSERT INTO groups (id, secret, name, added_at) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET secret = excluded.secret, name = excluded.name'
-      ),
-      getGroup: db.prepare('SELECT id, secret, name, added_at FROM groups WHERE id = ?'),
-      listGroups: db.prepare('SELECT id, secret, name, added_at FROM groups ORDER BY position'),
-      deleteHeads: db.prepare('DELETE FROM heads WHERE group_id = ?'),
-      deleteAuthorSeqs: db.prepare('DELETE FROM author_seqs WHERE group_id = ?'),
-      deleteEntries: db.prepare('DELETE FROM entries WHERE group_id = ?'),
-      deleteMessages: db.prepare('DELETE FROM messages WHERE group_id = ?'),
-      deleteIndexState: db.prepare('DELETE FROM message_index_state WHERE group_id = ?'),
-      deleteGroup: db.prepare('DELETE FROM groups WHERE id = ?'),
-      synchronousFull: db.prepare('PRAGMA synchronous = FULL'),
-      synchronousNormal: db.prepare('PRAGMA synchronous = NORMAL')
-    }
+    this.statements = prepareStatements(db)
     this.view = new SqliteView(db)
+    this.facts = new FactsStatements(db)
+    this.opening = new OpeningReads(db)
+    this.commits = new Commits(db, (group, entries, view) => {
+      this.insert(group, entries)
+      if (view !== undefined && view.length > 0) this.view.put(group, view)
+    })
   }
 
   /**
    * Names this device's key: from now on only commits holding an entry of
    * this author wait for an fsync; other authors' entries are committed at
-   * synchronous = NORMAL (see the header for why that is safe).
+   * synchronous = NORMAL (see commits.ts for why that is safe).
    */
   setDurableAuthor(author: Uint8Array): void {
     this.durableAuthor = author
@@ -145,9 +93,8 @@ export class SqliteStore implements Store {
     }
     const own = this.durableAuthor
     if (own !== undefined && !entries.some((e) => Buffer.compare(e.author, own) === 0)) {
-      // others' entries are written behind, many batches to a commit (see the header)
-      this.behind.push(view === undefined ? { group, entries } : { group, entries, view })
-      this.scheduleBehind()
+      // others' entries are written behind, many batches to a commit (commits.ts)
+      this.commits.writeBehind(group, entries, view)
       return
     }
     this.write(true, () => {
@@ -168,7 +115,7 @@ export class SqliteStore implements Store {
     const parents = new Map<string, Uint8Array>()
     const seqs = new Map<string, { author: Uint8Array; seq: number }>()
     for (const e of entries) {
-      const inserted = s.insertEntry.run(group, e.id, e.key, e.author, e.seq, e.bytes)
+      const inserted = s.insertEntry.run(group, e.id, e.key, e.author, e.seq, e.bytes, ...factsColumns(e.facts, e.parents))
       // already held: its parents stopped being heads when it was first stored
       if (Number(inserted.changes) === 0) continue
       added.push(e)
@@ -182,35 +129,13 @@ export class SqliteStore implements Store {
     for (const { author, seq } of seqs.values()) s.raiseAuthorSeq.run(group, author, seq)
   }
 
-  private scheduleBehind(): void {
-    if (this.behindScheduled) return
-    this.behindScheduled = true
-    setImmediate(() => {
-      this.behindScheduled = false
-      if (this.closed || this.behind.length === 0) return
-      try {
-        this.write(false, () => {})
-      } catch (err) {
-        // nothing waits on these any more: they are lost to this store, and sync fetches them again
-        process.stderr.write(`causette: could not store ${this.behind.length} batches of received entries: ${(err as Error).message}\n`)
-      }
-    })
-  }
-
-  /** Commits the entries written behind, so that what follows reads them. */
-  private settle(): void {
-    if (this.behind.length > 0) this.write(false, () => {})
-  }
-
   async getEntries(group: Uint8Array, ids: Uint8Array[]): Promise<Array<Uint8Array | undefined>> {
-    this.assertOpen()
-    this.settle()
-    return ids.map((id) => (this.statements.getEntry.get(group, id) as { bytes: Uint8Array } | undefined)?.bytes)
+    return this.read(() => ids.map((id) => (this.statements.getEntry.get(group, id) as { bytes: Uint8Array } | undefined)?.bytes))
   }
 
   async listEntries(group: Uint8Array, options: ListEntriesOptions = {}): Promise<Array<{ key: Uint8Array; bytes: Uint8Array }>> {
     this.assertOpen()
-    this.settle()
+    this.commits.settle()
     const rows = this.statements.listEntries.all(group, options.after ?? BEFORE_ALL_KEYS, options.limit ?? NO_LIMIT) as Array<{
       key: Uint8Array
       bytes: Uint8Array
@@ -220,22 +145,67 @@ export class SqliteStore implements Store {
   }
 
   async heads(group: Uint8Array): Promise<Uint8Array[]> {
-    this.assertOpen()
-    this.settle()
-    return (this.statements.heads.all(group) as Array<{ id: Uint8Array }>).map((row) => row.id)
+    return this.read(() => (this.statements.heads.all(group) as Array<{ id: Uint8Array }>).map((row) => row.id))
   }
 
   async authorSeqs(group: Uint8Array): Promise<Map<string, number>> {
     this.assertOpen()
-    this.settle()
+    this.commits.settle()
     const rows = this.statements.authorSeqs.all(group) as Array<{ author: Uint8Array; seq: number }>
     return new Map(rows.map((row) => [toHex(row.author), row.seq]))
   }
 
   async countEntries(group: Uint8Array): Promise<number> {
+    return this.read(() => (this.statements.countEntries.get(group) as { n: number }).n)
+  }
+
+  async hasEntries(group: Uint8Array, ids: Uint8Array[]): Promise<boolean[]> {
+    return this.read(() => ids.map((id) => this.statements.hasEntry.get(group, id) !== undefined))
+  }
+
+  async getFacts(group: Uint8Array, ids: Uint8Array[]): Promise<Array<StoredFacts | undefined>> {
+    return this.read(() => this.facts.get(group, ids))
+  }
+
+  async putFacts(group: Uint8Array, facts: Array<EntryFacts & { id: Uint8Array }>): Promise<void> {
     this.assertOpen()
-    this.settle()
-    return (this.statements.countEntries.get(group) as { n: number }).n
+    if (facts.length === 0) return
+    // after the entries written behind, in the same commit: facts may name them
+    this.write(false, () => this.facts.put(group, facts))
+  }
+
+  async lacksFacts(group: Uint8Array): Promise<boolean> {
+    return this.read(() => this.facts.lacks(group))
+  }
+
+  async idsAt(group: Uint8Array, author: Uint8Array, seq: number): Promise<Uint8Array[]> {
+    return this.read(() => (this.statements.idsAt.all(group, author, seq) as Array<{ id: Uint8Array }>).map((row) => row.id))
+  }
+
+  async listKeys(group: Uint8Array, range: KeyRange = {}): Promise<Uint8Array[]> {
+    this.assertOpen()
+    this.commits.settle()
+    const from = range.from ?? BEFORE_ALL_KEYS
+    const limit = range.limit ?? NO_LIMIT
+    const s = this.statements
+    const rows = range.to === undefined ? s.keysFrom.all(group, from, limit) : s.keysBetween.all(group, from, range.to, limit)
+    return (rows as Array<{ key: Uint8Array }>).map((row) => row.key)
+  }
+
+  async listMembership(group: Uint8Array): Promise<Array<{ key: Uint8Array; bytes: Uint8Array }>> {
+    return this.read(() => this.opening.listMembership(group))
+  }
+
+  async listEpoch(group: Uint8Array, epoch: string, options: ListEntriesOptions): Promise<Array<{ key: Uint8Array; bytes: Uint8Array }>> {
+    return this.read(() => this.opening.listEpoch(group, epoch, options))
+  }
+
+  async equivocations(group: Uint8Array): Promise<Array<{ author: Uint8Array; seq: number; ids: Uint8Array[] }>> {
+    return this.read(() => this.opening.equivocations(group))
+  }
+
+  async authorActivity(group: Uint8Array): Promise<Map<string, AuthorActivity>> {
+    return this.read(() => this.opening.authorActivity(group))
   }
 
   async putGroup(record: GroupRecord): Promise<void> {
@@ -277,29 +247,22 @@ export class SqliteStore implements Store {
     if (rows.length === 0) return
     const own = this.durableAuthor === undefined ? undefined : toHex(this.durableAuthor)
     if (own !== undefined && !rows.some((r) => r.author === own)) {
-      this.behind.push({ group, entries: [], view: rows })
-      this.scheduleBehind()
+      this.commits.writeBehind(group, [], rows)
       return
     }
     this.write(true, () => this.view.put(group, rows))
   }
 
   async messageRows(group: Uint8Array, options: MessageRowsOptions): Promise<MessageRows> {
-    this.assertOpen()
-    this.settle()
-    return this.view.messages(group, options)
+    return this.read(() => this.view.messages(group, options))
   }
 
   async messageRow(group: Uint8Array, id: Uint8Array, hidden: readonly HiddenRange[]): Promise<MessageRows> {
-    this.assertOpen()
-    this.settle()
-    return this.view.message(group, id, hidden)
+    return this.read(() => this.view.message(group, id, hidden))
   }
 
   async registerRows(group: Uint8Array, hidden: readonly HiddenRange[]): Promise<RegisterRow[]> {
-    this.assertOpen()
-    this.settle()
-    return this.view.registers(group, hidden)
+    return this.read(() => this.view.registers(group, hidden))
   }
 
   /** Committed at once (with whatever is behind, first), without waiting for an fsync. */
@@ -333,13 +296,16 @@ export class SqliteStore implements Store {
   /** Releases the file (and the lock on it); later calls reject with StoreClosedError. */
   async close(): Promise<void> {
     if (this.closed) return
-    try {
-      this.settle()
-    } catch {
-      // received entries only: sync fetches them again
-    }
+    this.commits.stop()
     this.closed = true
     this.db.close()
+  }
+
+  /** Reads after committing what was written behind: the store never reads older than what it acknowledged. */
+  private async read<T>(work: () => T): Promise<T> {
+    this.assertOpen()
+    this.commits.settle()
+    return work()
   }
 
   private assertOpen(): void {
@@ -347,37 +313,14 @@ export class SqliteStore implements Store {
   }
 
   /**
-   * Runs `work` as one write transaction: all of it is committed, or none;
-   * fsynced before this returns if `durable`, else left to the next durable
-   * commit (synchronous = NORMAL: safe against a crash of the process, not
-   * of the machine). For the daemon's own tables in this file too
+   * Runs `work` as one write transaction, after what was written behind:
+   * all of it is committed, or none; fsynced before this returns if
+   * `durable` (commits.ts). For the daemon's own tables in this file too
    * (store/message-index.ts).
    */
   write(durable: boolean, work: () => void): void {
     this.assertOpen()
-    this.setSynchronous(durable ? 'FULL' : 'NORMAL')
-    // entries written behind go first, in this commit: a durable one makes them durable too
-    const behind = this.behind
-    this.behind = []
-    this.statements.begin.run()
-    try {
-      for (const batch of behind) {
-        this.insert(batch.group, batch.entries)
-        if (batch.view !== undefined) this.view.put(batch.group, batch.view)
-      }
-      work()
-      this.statements.commit.run()
-    } catch (err) {
-      // a failed COMMIT may already have rolled back
-      if (this.db.isTransaction) this.statements.rollback.run()
-      throw err
-    }
-  }
-
-  private setSynchronous(level: 'FULL' | 'NORMAL'): void {
-    if (this.synchronous === level) return
-    this.statements[level === 'FULL' ? 'synchronousFull' : 'synchronousNormal'].run()
-    this.synchronous = level
+    this.commits.write(durable, work)
   }
 }
 

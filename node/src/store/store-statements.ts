@@ -1,0 +1,70 @@
+/**
+ * The SQL the SQLite store runs on its own tables (schema.ts): entries,
+ * heads, authors' seqs and group records, prepared once per connection.
+ * The facts columns, the view and what an opening log reads have theirs
+ * beside them (entry-facts.ts, sqlite-view.ts, opening-reads.ts).
+ */
+import type { DatabaseSync, StatementSync } from 'node:sqlite'
+import { FACTS_COLUMNS } from './entry-facts.ts'
+
+export interface Statements {
+  insertEntry: StatementSync
+  deleteHead: StatementSync
+  insertHead: StatementSync
+  raiseAuthorSeq: StatementSync
+  getEntry: StatementSync
+  listEntries: StatementSync
+  heads: StatementSync
+  authorSeqs: StatementSync
+  countEntries: StatementSync
+  hasEntry: StatementSync
+  idsAt: StatementSync
+  keysFrom: StatementSync
+  keysBetween: StatementSync
+  putGroup: StatementSync
+  getGroup: StatementSync
+  listGroups: StatementSync
+  deleteHeads: StatementSync
+  deleteAuthorSeqs: StatementSync
+  deleteEntries: StatementSync
+  deleteMessages: StatementSync
+  deleteIndexState: StatementSync
+  deleteGroup: StatementSync
+}
+
+export function prepareStatements(db: DatabaseSync): Statements {
+  return {
+    // ON CONFLICT DO NOTHING rather than INSERT OR IGNORE: only a duplicate
+    // id is skipped; any other constraint still fails loudly
+    insertEntry: db.prepare(
+      `INSERT INTO entries (group_id, id, key, author, seq, bytes, ${FACTS_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (group_id, id) DO NOTHING`
+    ),
+    deleteHead: db.prepare('DELETE FROM heads WHERE group_id = ? AND id = ?'),
+    insertHead: db.prepare('INSERT INTO heads (group_id, id) VALUES (?, ?)'),
+    raiseAuthorSeq: db.prepare(
+      'INSERT INTO author_seqs (group_id, author, seq) VALUES (?, ?, ?) ON CONFLICT (group_id, author) DO UPDATE SET seq = max(seq, excluded.seq)'
+    ),
+    getEntry: db.prepare('SELECT bytes FROM entries WHERE group_id = ? AND id = ?'),
+    listEntries: db.prepare('SELECT key, bytes FROM entries WHERE group_id = ? AND key > ? ORDER BY key LIMIT ?'),
+    heads: db.prepare('SELECT id FROM heads WHERE group_id = ? ORDER BY id'),
+    authorSeqs: db.prepare('SELECT author, seq FROM author_seqs WHERE group_id = ?'),
+    countEntries: db.prepare('SELECT count(*) AS n FROM entries WHERE group_id = ?'),
+    hasEntry: db.prepare('SELECT 1 FROM entries WHERE group_id = ? AND id = ?'),
+    idsAt: db.prepare('SELECT id FROM entries WHERE group_id = ? AND author = ? AND seq = ?'),
+    keysFrom: db.prepare('SELECT key FROM entries WHERE group_id = ? AND key >= ? ORDER BY key LIMIT ?'),
+    keysBetween: db.prepare('SELECT key FROM entries WHERE group_id = ? AND key >= ? AND key < ? ORDER BY key LIMIT ?'),
+    // an update keeps the group's position and the time it was first added
+    putGroup: db.prepare(
+      'INSERT INTO groups (id, secret, name, added_at) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET secret = excluded.secret, name = excluded.name'
+    ),
+    getGroup: db.prepare('SELECT id, secret, name, added_at FROM groups WHERE id = ?'),
+    listGroups: db.prepare('SELECT id, secret, name, added_at FROM groups ORDER BY position'),
+    deleteHeads: db.prepare('DELETE FROM heads WHERE group_id = ?'),
+    deleteAuthorSeqs: db.prepare('DELETE FROM author_seqs WHERE group_id = ?'),
+    deleteEntries: db.prepare('DELETE FROM entries WHERE group_id = ?'),
+    deleteMessages: db.prepare('DELETE FROM messages WHERE group_id = ?'),
+    deleteIndexState: db.prepare('DELETE FROM message_index_state WHERE group_id = ?'),
+    deleteGroup: db.prepare('DELETE FROM groups WHERE id = ?')
+  }
+}
