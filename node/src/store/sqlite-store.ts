@@ -8,7 +8,7 @@
  * each entry, are entry-facts.ts. Every read first commits what was
  * written behind, so the store never reads older than what it acknowledged.
  */
-import type { DatabaseSync, StatementSync } from 'node:sqlite'
+import type { DatabaseSync } from 'node:sqlite'
 import type { HiddenRange, MessageRows, MessageRowsOptions, RegisterRow, ViewRow } from '@causette/core'
 import {
   type AuthorActivity,
