@@ -22,15 +22,15 @@ export class AuthorTips {
     if (tip === undefined || node.seq >= tip.seq) this.tips.set(node.authorHex, node)
   }
 
-  /** Records an equivocation: `ids` are every entry of the author with this seq, the newest last. */
+  /** Records an equivocation: `ids` are entries of the author with this seq. Its ids are kept sorted, so every replica reports the same. */
   equivocation(authorHex: string, seq: number, ids: string[]): Equivocation {
     let known = this.found.find((e) => e.author === authorHex && e.seq === seq)
     if (known === undefined) {
-      known = { author: authorHex, seq, ids: [...ids] }
+      known = { author: authorHex, seq, ids: [] }
       this.found.push(known)
-    } else {
-      for (const id of ids) if (!known.ids.includes(id)) known.ids.push(id)
     }
+    for (const id of ids) if (!known.ids.includes(id)) known.ids.push(id)
+    known.ids.sort()
     return { author: authorHex, seq, ids: [...known.ids] }
   }
 
