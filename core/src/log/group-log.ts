@@ -130,7 +130,6 @@ export class GroupLog extends TypedEventEmitter<GroupLogEvents> {
       view: this.view,
       committed: this.committed,
       body: admission,
-      unsealed: (entries) => this.safeDispatchEvent('unsealed', { detail: { entries } }),
       rebuilt: () => this.safeDispatchEvent('rebuilt')
     })
     this.commits = new LogCommits({
@@ -139,7 +138,8 @@ export class GroupLog extends TypedEventEmitter<GroupLogEvents> {
       visible: this.visible,
       view: this.view,
       shownTimes: new ShownTimes({ groupId: this.id, store: this.store, index: this.index, view: this.view }),
-      membershipChanged: () => this.safeDispatchEvent('membership')
+      membershipChanged: () => this.safeDispatchEvent('membership'),
+      unsealed: (entries) => this.safeDispatchEvent('unsealed', { detail: { entries } })
     })
   }
 

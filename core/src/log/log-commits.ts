@@ -2,8 +2,10 @@
  * Making admitted entries part of the log: into the index (heads, authors'
  * tips, recent entries), membership and keys, the sealed entries or the
  * view; then, once their batch is stored, the
- * work that reads the store: view rows left over, shown times capped, the
- * view refreshed when what it hides changed.
+ * work that reads the store (view rows left over, shown times capped, the
+ * view refreshed when what it hides changed) and the news for listeners
+ * (membership changed, sealed entries opened), told only now so they read
+ * a log that holds the whole batch.
  */
 import type { CreateGroupOperation } from '../chat/operations.ts'
 import type { StoredView } from '../chat/stored-view.ts'
@@ -26,10 +28,15 @@ export interface LogCommitsComponents {
   shownTimes: ShownTimes
   /** Tells listeners membership, roles or epochs changed. */
   membershipChanged(): void
+  /** Tells listeners sealed entries became readable. */
+  unsealed(entries: LogEntry[]): void
 }
 
 export class LogCommits {
   private readonly components: LogCommitsComponents
+  /** Told once the batch is stored, so listeners read a state that holds all of it. */
+  private membershipNews = false
+  private opened: LogEntry[] = []
 
   constructor(components: LogCommitsComponents) {
     this.components = components
@@ -54,15 +61,22 @@ export class LogCommits {
     await view.flush(fresh)
     if (fresh) for (const { entry, node } of accepted) await shownTimes.cap(node, entry.parents)
     if (visible.rebuildDue) await visible.rebuild()
+    const opened = this.opened
+    this.opened = []
+    if (opened.length > 0) this.components.unsealed(opened)
+    if (this.membershipNews) {
+      this.membershipNews = false
+      this.components.membershipChanged()
+    }
   }
 
   private membershipChanged(node: LogEntry, op: MembershipOperation | CreateGroupOperation): void {
     const { committed, visible, view } = this.components
     if (op.type === 'create') view.note(node)
     const change = committed.record(node, op)
-    visible.unseal(change.learned)
+    this.opened.push(...visible.unseal(change.learned))
     // a removal hides what the removed member wrote unseen; the view is refreshed once the batch is stored
     if (change.gapsChanged) visible.rebuildDue = true
-    this.components.membershipChanged()
+    this.membershipNews = true
   }
 }

@@ -18,8 +18,6 @@ export interface VisibleEntriesComponents {
   committed: CommittedMembership
   /** The keys and cipher sealed bodies open with. */
   body: BodyKeys
-  /** Tells listeners sealed entries became readable. */
-  unsealed(entries: LogEntry[]): void
   /** Tells listeners the view was rebuilt from scratch. */
   rebuilt(): void
 }
@@ -57,7 +55,6 @@ export class VisibleEntries {
   unseal(epochs: string[]): LogEntry[] {
     const opened = this.sealed.open(epochs, this.components.body)
     for (const node of opened) this.components.view.note(node)
-    if (opened.length > 0) this.components.unsealed(opened)
     return opened
   }
 
