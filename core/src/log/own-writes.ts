@@ -14,6 +14,7 @@ import type { XChaChaAead } from '../crypto/body-cipher.ts'
 import type { EpochKeys } from '../crypto/epoch-keys.ts'
 import type { MemberKeyPair } from '../crypto/member-key.ts'
 import { EpochKeyMissingError, GroupNotSyncedError } from '../errors.ts'
+import { Frontier } from '../group/frontier.ts'
 import { MEMBERSHIP_TYPES, type Role } from '../group/membership-operations.ts'
 import type { EpochInfo, MembershipState } from '../group/membership-state.ts'
 import { actionOf } from '../group/standing.ts'
@@ -69,7 +70,7 @@ export class OwnWrites {
       const state = committed.requireMember(actionOf(op.type))
       let epoch = state.writingEpoch()
       if (epoch === undefined || !keys.has(epoch.id)) {
-        await this.appendNow(draftRekey(state, keys, this.components.groupId), '')
+        await this.rekeyNow()
         epoch = (committed.state as MembershipState).writingEpoch() as EpochInfo
       }
       if (!keys.has(epoch.id)) throw new EpochKeyMissingError()
@@ -100,26 +101,52 @@ export class OwnWrites {
   /** Removes a member and starts a new epoch whose key the removed member never gets. */
   remove(memberHex: string): Promise<LogEntry> {
     const { committed, keys, groupId, index } = this.components
-    return this.components.run(() =>
-      this.appendNow(draftRemove(memberHex, index.chains.maxSeq(memberHex), committed.requireMember(actionOf('remove')), keys, groupId), '')
-    )
+    return this.components.run(() => {
+      committed.requireMember(actionOf('remove'))
+      return this.appendNow((state) => draftRemove(memberHex, index.chains.maxSeq(memberHex), state, keys, groupId), '')
+    })
   }
 
   /** Starts a new epoch for the current members. */
   rekey(): Promise<LogEntry> {
-    const { committed, keys, groupId } = this.components
-    return this.components.run(() => this.appendNow(draftRekey(committed.requireMember(actionOf('rekey')), keys, groupId), ''))
+    return this.components.run(() => {
+      this.components.committed.requireMember(actionOf('rekey'))
+      return this.rekeyNow()
+    })
   }
 
-  private async appendNow(op: Operation, epochHex: string): Promise<LogEntry> {
+  /**
+   * A rekey grants the members its entry stands on: those in its parents'
+   * past. More concurrent membership changes than an entry may name as
+   * parents (MAX_PARENTS) take more than one: each names the newest heads,
+   * so each covers more, until every member holds the key.
+   */
+  private async rekeyNow(): Promise<LogEntry> {
+    const { keys, groupId, committed } = this.components
+    let last = await this.appendNow((state) => draftRekey(state, keys, groupId), '')
+    let missing = committed.state?.unreadable().size ?? 0
+    for (let more = 0; more < MAX_REKEYS_AT_ONCE && missing > 0; more++) {
+      last = await this.appendNow((state) => draftRekey(state, keys, groupId), '')
+      const still = committed.state?.unreadable().size ?? 0
+      // no closer: what is left is not for another rekey to fix
+      if (still >= missing) break
+      missing = still
+    }
+    return last
+  }
+
+  /** Writes `op`, or the operation `draft` makes from the membership its entry stands on (its parents'). */
+  private async appendNow(draft: Operation | ((state: MembershipState) => Operation), epochHex: string): Promise<LogEntry> {
     const { index, keys } = this.components
     if (index.size === 0) throw new GroupNotSyncedError()
+    const place = index.next(this.keyHex)
+    const op = typeof draft === 'function' ? draft(standingOn(place.parents, index)) : draft
     const entry = await writeEntry(
       this.components.key,
       this.components.signatures,
       {
         group: this.components.groupId,
-        ...index.next(this.keyHex),
+        ...place,
         time: this.components.now(),
         epoch: fromHex(epochHex),
         op,
@@ -144,4 +171,12 @@ export class OwnWrites {
     this.components.announce(result, 'local', [entry.bytes])
     return node
   }
+}
+
+/** Rekeys one call may write to bring every member the key (see rekeyNow). */
+const MAX_REKEYS_AT_ONCE = 16
+
+/** The membership an entry with these parents stands on. */
+function standingOn(parents: readonly Uint8Array[], index: EntryIndex): MembershipState {
+  return Frontier.merge(parents.map((p) => (index.get(toHex(p)) as LogEntry).frontier)).state
 }
