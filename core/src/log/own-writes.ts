@@ -122,15 +122,17 @@ export class OwnWrites {
    * so each covers more, until every member holds the key.
    */
   private async rekeyNow(): Promise<LogEntry> {
-    const { keys, groupId, committed } = this.components
-    let last = await this.appendNow((state) => draftRekey(state, keys, groupId), '')
-    let missing = committed.state?.unreadable().size ?? 0
-    for (let more = 0; more < MAX_REKEYS_AT_ONCE && missing > 0; more++) {
-      last = await this.appendNow((state) => draftRekey(state, keys, groupId), '')
-      const still = committed.state?.unreadable().size ?? 0
-      // no closer: what is left is not for another rekey to fix
-      if (still >= missing) break
-      missing = still
+    const { keys, groupId, committed, index } = this.components
+    const rekey = (state: MembershipState) => draftRekey(state, keys, groupId)
+    let covered = standingOn(index.next(this.keyHex).parents, index).memberKeys().length
+    let last = await this.appendNow(rekey, '')
+    for (let more = 0; more < MAX_REKEYS_AT_ONCE; more++) {
+      const members = committed.state?.memberKeys().length ?? 0
+      const next = standingOn(index.next(this.keyHex).parents, index).memberKeys().length
+      // every member covered, or the next could cover no more: done
+      if (covered >= members || next <= covered) break
+      last = await this.appendNow(rekey, '')
+      covered = next
     }
     return last
   }
