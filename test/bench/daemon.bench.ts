@@ -484,11 +484,19 @@ async function largeGroupHistory(root: string, count: number, log: (line: string
       conditions: 'median of 10 API searches for two words found in ~1% of messages (FTS5), newest 50 returned'
     },
     {
-      name: `first opening of a ${count.toLocaleString('en-US')}-message group`,
+      name: `first opening of a ${count.toLocaleString('en-US')}-message group stored without facts`,
       value: Math.round(opened.durationMs as number),
       unit: 'ms',
       conditions:
-        'log loaded from SQLite (decode, decrypt, order, view) and the message index built, on the first start after the entries were stored'
+        'entries stored as a version before entry facts stored them (an upgrade): every entry read once (decode, decrypt, order), its facts and view rows written, and the message index built; once per group'
+    },
+    {
+      name: `opening of a ${count.toLocaleString('en-US')}-message group`,
+      value: Math.round(reopened.durationMs as number),
+      unit: 'ms',
+      target: { op: '<=', value: 100 },
+      conditions:
+        "the log opened by a restarted daemon from its facts: membership entries admitted again, heads, authors' latest entries and the count read; no history read"
     },
     {
       name: `cold start of a ${count.toLocaleString('en-US')}-message group to its last 50 messages`,
