@@ -10,8 +10,10 @@ import {
   type Bound,
   compareOrder,
   fromHex,
+  type KeyRange,
   MemoryStore,
   minimalBound,
+  OrderBuckets,
   OrderedRanges,
   orderKey,
   StoreRanges,
@@ -49,35 +51,44 @@ function boundsOf(items: SyncItem[], random: SeededRandom): Bound[] {
 }
 
 describe('StoreRanges', () => {
-  it('answers fingerprint, split and ids as the in-memory order does (200 runs)', async () => {
+  it('answers fingerprint, split and ids as the in-memory order does, reading every key or buckets of the order kept up to date (200 runs)', async () => {
     await fc.assert(
       fc.asyncProperty(fc.integer(), fc.integer({ min: 0, max: 9000 }), async (seed, size) => {
         const random = new SeededRandom(seed)
         const items = universe(size, random)
         const store = new MemoryStore()
         const group = new Uint8Array(32).fill(7)
-        await store.putEntries(
-          group,
-          items.map((item, i) => ({
-            id: item.id,
-            key: orderKey({ clock: item.clock, author: fromHex(item.authorHex), id: item.id }),
-            author: fromHex(item.authorHex),
-            seq: i + 1,
-            parents: [],
-            bytes: new Uint8Array(1)
-          }))
-        )
         const reference = new OrderedRanges(items)
-        const fromStore = new StoreRanges((range) => store.listKeys(group, range))
+        const listKeys = (range: KeyRange) => store.listKeys(group, range)
+        // buckets built from part of the store, then told of the rest as a log tells them of entries it stores
+        const buckets = new OrderBuckets(listKeys, 1 + random.int(64))
+        const all = items.map((item, i) => ({
+          id: item.id,
+          key: orderKey({ clock: item.clock, author: fromHex(item.authorHex), id: item.id }),
+          author: fromHex(item.authorHex),
+          seq: i + 1,
+          parents: [],
+          bytes: new Uint8Array(1)
+        }))
+        const early = all.filter(() => random.chance(0.7))
+        const late = all.filter((e) => !early.includes(e))
+        await store.putEntries(group, early)
+        await buckets.current()
+        await store.putEntries(group, late)
+        buckets.add(late.map((e) => e.key))
+        const plain = new StoreRanges(listKeys)
+        const bucketed = new StoreRanges(listKeys, () => buckets.current())
         const bounds = boundsOf(items, random)
-        for (let i = 0; i < 6; i++) {
-          const lower = random.pick(bounds)
-          const upper = random.pick(bounds)
-          assert.deepEqual(await fromStore.fingerprint(lower, upper), await reference.fingerprint(lower, upper))
-          const parts = 1 + random.int(20)
-          assert.deepEqual(await fromStore.split(lower, upper, parts), await reference.split(lower, upper, parts))
-          const limit = 1 + random.int(5000)
-          assert.deepEqual((await fromStore.ids(lower, upper, limit)).map(toHex), (await reference.ids(lower, upper, limit)).map(toHex))
+        for (const fromStore of [plain, bucketed]) {
+          for (let i = 0; i < 6; i++) {
+            const lower = random.pick(bounds)
+            const upper = random.pick(bounds)
+            assert.deepEqual(await fromStore.fingerprint(lower, upper), await reference.fingerprint(lower, upper))
+            const parts = 1 + random.int(20)
+            assert.deepEqual(await fromStore.split(lower, upper, parts), await reference.split(lower, upper, parts))
+            const limit = 1 + random.int(5000)
+            assert.deepEqual((await fromStore.ids(lower, upper, limit)).map(toHex), (await reference.ids(lower, upper, limit)).map(toHex))
+          }
         }
       }),
       { numRuns: 200 }

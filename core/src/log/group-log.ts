@@ -31,18 +31,18 @@ import type { InviteStatus, MemberInfo, MembershipState } from '../group/members
 import { type Standing, standingOf } from '../group/standing.ts'
 import { libp2pSignatures } from '../identity/signatures.ts'
 import type { AuthorActivity, KeyRange, Store } from '../store/store.ts'
+import type { Bucket } from '../sync/order-buckets.ts'
 import type { AdmissionContext } from './admission.ts'
 import type { Equivocation } from './author-tips.ts'
 import { CommittedMembership } from './committed-membership.ts'
-import { EntryAcceptance, type StoreLoad } from './entry-acceptance.ts'
+import { EntryAcceptance } from './entry-acceptance.ts'
 import { EntryIndex } from './entry-index.ts'
 import { writeGenesis } from './entry-writer.ts'
 import { LogCommits } from './log-commits.ts'
 import type { AddOptions, AddResult, EntrySource, GroupLogEvents, GroupLogInit, LogEntry, Rejection } from './log-entry.ts'
-import { openFromFacts } from './log-opening.ts'
+import { openStoredLog } from './log-opening.ts'
 import { OwnWrites } from './own-writes.ts'
 import { ShownTimes } from './shown-times.ts'
-import { loadFromStore } from './store-loading.ts'
 import { type ReadPage, type ReadResult, readStoredEntries } from './stored-entries.ts'
 import { VisibleEntries } from './visible-entries.ts'
 import { WorkQueue } from './work-queue.ts'
@@ -138,6 +138,7 @@ export class GroupLog extends TypedEventEmitter<GroupLogEvents> {
       visible: this.visible,
       view: this.view,
       shownTimes: new ShownTimes({ groupId: this.id, store: this.store, index: this.index, view: this.view }),
+      listKeys: (range) => this.store.listKeys(this.id, range),
       membershipChanged: () => this.safeDispatchEvent('membership'),
       unsealed: (entries) => this.safeDispatchEvent('unsealed', { detail: { entries } })
     })
@@ -162,10 +163,8 @@ export class GroupLog extends TypedEventEmitter<GroupLogEvents> {
    */
   static async open(init: GroupLogInit): Promise<GroupLog> {
     const log = new GroupLog(init)
-    const fromStore = (input: Uint8Array[], load: StoreLoad) =>
-      log.queue.run(() => log.acceptance.add(input, { trusted: true, source: 'store' }, load))
-    if (await init.store.lacksFacts(init.groupId)) await loadFromStore(fromStore, init.store, init.groupId, init)
-    else await log.queue.run(() => log.openFromFacts())
+    const { id: groupId, store, index, committed, visible: sealed, view, queue, acceptance } = log
+    await openStoredLog({ groupId, store, index, admission: log.admission, committed, sealed, view, queue, acceptance }, init)
     return log
   }
 
@@ -199,6 +198,11 @@ export class GroupLog extends TypedEventEmitter<GroupLogEvents> {
   /** Order keys of the stored entries in a range, in order (log/order.ts): what sync reconciles. */
   listKeys(range: KeyRange): Promise<Uint8Array[]> {
     return this.store.listKeys(this.id, range)
+  }
+
+  /** The order cut into buckets with their counts and fingerprints, for sync (order-buckets.ts); built at the first call. */
+  orderBuckets(): Promise<readonly Bucket[]> {
+    return this.queue.run(() => this.commits.buckets.current())
   }
 
   /** The encodings of the entries with these ids, as gossip and sync send them, read from the store; undefined where not held. */
@@ -315,18 +319,6 @@ export class GroupLog extends TypedEventEmitter<GroupLogEvents> {
   /** Starts a new epoch for the current members. */
   rekey(): Promise<LogEntry> {
     return this.writes.rekey()
-  }
-
-  private async openFromFacts(): Promise<void> {
-    await openFromFacts({
-      groupId: this.id,
-      store: this.store,
-      index: this.index,
-      admission: this.admission,
-      committed: this.committed,
-      sealed: this.visible
-    })
-    await this.view.refresh()
   }
 
   private announce(result: AddResult, source: EntrySource, encodings?: Uint8Array[]): void {

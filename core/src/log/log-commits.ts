@@ -12,11 +12,13 @@ import type { StoredView } from '../chat/stored-view.ts'
 import type { Entry } from '../codec/entry-codec.ts'
 import { toHex } from '../codec/hex.ts'
 import type { MembershipOperation } from '../group/membership-operations.ts'
+import { type ListKeys, OrderBuckets } from '../sync/order-buckets.ts'
 import type { Admission } from './admission.ts'
 import type { CommittedMembership } from './committed-membership.ts'
 import type { Accepted } from './entry-acceptance.ts'
 import type { EntryIndex } from './entry-index.ts'
 import type { AddResult, LogEntry } from './log-entry.ts'
+import { orderKey } from './order.ts'
 import type { ShownTimes } from './shown-times.ts'
 import type { VisibleEntries } from './visible-entries.ts'
 
@@ -26,6 +28,8 @@ export interface LogCommitsComponents {
   visible: VisibleEntries
   view: StoredView
   shownTimes: ShownTimes
+  /** The log's keys in a range, in order: what the order summary sync reads is built from. */
+  listKeys: ListKeys
   /** Tells listeners membership, roles or epochs changed. */
   membershipChanged(): void
   /** Tells listeners sealed entries became readable. */
@@ -34,12 +38,15 @@ export interface LogCommitsComponents {
 
 export class LogCommits {
   private readonly components: LogCommitsComponents
+  /** The order summary sync reads (order-buckets.ts), told of entries once stored. */
+  readonly buckets: OrderBuckets
   /** Told once the batch is stored, so listeners read a state that holds all of it. */
   private membershipNews = false
   private opened: LogEntry[] = []
 
   constructor(components: LogCommitsComponents) {
     this.components = components
+    this.buckets = new OrderBuckets(components.listKeys)
   }
 
   /** Makes an admitted entry part of the log; `equivocation`: every id of its author at its seq, when several. */
@@ -59,7 +66,10 @@ export class LogCommits {
     const { view, shownTimes, visible } = this.components
     // rows left (sealed entries opened by this batch's keys, after it was stored) go now
     await view.flush(fresh)
-    if (fresh) for (const { entry, node } of accepted) await shownTimes.cap(node, entry.parents)
+    if (fresh) {
+      this.buckets.add(accepted.map((a) => orderKey(a.entry)))
+      for (const { entry, node } of accepted) await shownTimes.cap(node, entry.parents)
+    }
     if (visible.rebuildDue) await visible.rebuild()
     const opened = this.opened
     this.opened = []

@@ -9,15 +9,20 @@
  * A store holding entries without facts (written before they existed) is
  * opened by reading every entry instead (store-loading.ts), which fills them.
  */
+
+import type { StoredView } from '../chat/stored-view.ts'
 import { decodeEntry } from '../codec/entry-codec.ts'
 import { fromHex, toHex } from '../codec/hex.ts'
 import type { Store, StoredFacts } from '../store/store.ts'
 import { type AdmissionContext, admit } from './admission.ts'
 import type { CommittedMembership } from './committed-membership.ts'
+import type { EntryAcceptance, StoreLoad } from './entry-acceptance.ts'
 import type { EntryIndex } from './entry-index.ts'
 import type { LogEntry } from './log-entry.ts'
 import { fromOrderKey } from './order.ts'
+import { type LoadOptions, loadFromStore } from './store-loading.ts'
 import type { VisibleEntries } from './visible-entries.ts'
+import type { WorkQueue } from './work-queue.ts'
 
 /** Sealed entries read per page. */
 const SEALED_PAGE = 500
@@ -31,6 +36,28 @@ export interface OpeningComponents {
   committed: Pick<CommittedMembership, 'record' | 'unreadableEpochs'>
   /** Where entries this device cannot read yet wait for their keys. */
   sealed: Pick<VisibleEntries, 'holdSealed'>
+}
+
+export interface StoredLogComponents extends OpeningComponents {
+  /** Its registers are read once the log is open. */
+  view: Pick<StoredView, 'refresh'>
+  /** The log's queue, which the opening waits its turn in. */
+  queue: WorkQueue
+  /** Where a store without facts has its entries added, page by page. */
+  acceptance: Pick<EntryAcceptance, 'add'>
+}
+
+/** Opens a log from its store: from facts (openFromFacts), or by reading every entry once when the store holds some without (store-loading.ts). */
+export async function openStoredLog(c: StoredLogComponents, options: LoadOptions): Promise<void> {
+  if (await c.store.lacksFacts(c.groupId)) {
+    const add = (input: Uint8Array[], load: StoreLoad) => c.queue.run(() => c.acceptance.add(input, { trusted: true, source: 'store' }, load))
+    await loadFromStore(add, c.store, c.groupId, options)
+    return
+  }
+  await c.queue.run(async () => {
+    await openFromFacts(c)
+    await c.view.refresh()
+  })
 }
 
 /** Opens the log from its store's facts. */

@@ -24,6 +24,17 @@ export class FingerprintAccumulator {
     this.count++
   }
 
+  /** Adds what another accumulator holds (fingerprints are sums: a range's is the sum of its parts'). */
+  addAll(other: FingerprintAccumulator): void {
+    let carry = 0
+    for (let i = 0; i < 8; i++) {
+      const sum = (this.limbs[i] as number) + (other.limbs[i] as number) + carry
+      this.limbs[i] = sum >>> 0
+      carry = sum > 0xffffffff ? 1 : 0
+    }
+    this.count += other.count
+  }
+
   fingerprint(): Uint8Array {
     const input = new Uint8Array(32 + 8)
     const view = new DataView(input.buffer)

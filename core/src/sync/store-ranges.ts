@@ -4,41 +4,107 @@
  * prefix of author‖id, so as bytes (the clock big-endian, then the prefix)
  * it sorts among order keys exactly where the bound falls: a range
  * [lower, upper) is the keys k with bytes(lower) ≤ k < bytes(upper).
+ * Given the log's bucket summary (order-buckets.ts), a fingerprint or a
+ * split reads only the keys of the buckets a range cuts, not all of it.
  */
+import { compare } from 'uint8arrays/compare'
 import { fromHex, toHex } from '../codec/hex.ts'
 import { fromOrderKey, type Ordered } from '../log/order.ts'
 import type { KeyRange } from '../store/store.ts'
 import { type Bound, compareBounds, minimalBound } from './bounds.ts'
 import { FingerprintAccumulator } from './fingerprint.ts'
+import { type Bucket, lastAtOrBefore } from './order-buckets.ts'
 import type { RangeSummary, SyncRanges } from './sync-ranges.ts'
 
 /** Keys read per question to the store. */
 const KEYS_PAGE = 4096
 
+/** A stretch of a range: a whole bucket (its sum, its keys read only if needed) or keys read from the store. */
+interface Segment {
+  from: Uint8Array
+  to: Uint8Array | undefined
+  count: number
+  sum?: FingerprintAccumulator
+  keys?: Uint8Array[]
+}
+
 export class StoreRanges implements SyncRanges {
   private readonly listKeys: (range: KeyRange) => Promise<Uint8Array[]>
+  private readonly buckets: (() => Promise<readonly Bucket[]>) | undefined
 
-  /** `listKeys`: the log's keys in a range, in order (GroupLog.listKeys). */
-  constructor(listKeys: (range: KeyRange) => Promise<Uint8Array[]>) {
+  /** `listKeys`: the log's keys in a range, in order (GroupLog.listKeys); `buckets`: its order summary, if it keeps one. */
+  constructor(listKeys: (range: KeyRange) => Promise<Uint8Array[]>, buckets?: () => Promise<readonly Bucket[]>) {
     this.listKeys = listKeys
+    this.buckets = buckets
   }
 
   async fingerprint(lower: Bound, upper: Bound): Promise<RangeSummary> {
     const acc = new FingerprintAccumulator()
-    await this.each(lower, upper, Number.POSITIVE_INFINITY, (key) => acc.add(fromOrderKey(key).id))
+    for (const segment of await this.segments(lower, upper)) {
+      if (segment.sum !== undefined) acc.addAll(segment.sum)
+      else for (const key of segment.keys as Uint8Array[]) acc.add(fromOrderKey(key).id)
+    }
     return { count: acc.count, fingerprint: acc.fingerprint() }
   }
 
   async split(lower: Bound, upper: Bound, parts: number): Promise<Bound[]> {
-    const keys: Uint8Array[] = []
-    await this.each(lower, upper, Number.POSITIVE_INFINITY, (key) => keys.push(key))
-    const per = Math.ceil(keys.length / parts)
+    const segments = await this.segments(lower, upper)
+    const count = segments.reduce((n, s) => n + s.count, 0)
+    const per = Math.ceil(count / parts)
     const bounds: Bound[] = []
     if (per === 0) return bounds
-    for (let start = per; start < keys.length; start += per) {
-      bounds.push(minimalBound(orderedOf(keys[start - 1] as Uint8Array), orderedOf(keys[start] as Uint8Array)))
+    for (let start = per; start < count; start += per) {
+      const [prev, next] = [await this.keyAt(segments, start - 1), await this.keyAt(segments, start)]
+      bounds.push(minimalBound(orderedOf(prev), orderedOf(next)))
     }
     return bounds
+  }
+
+  /** The range as whole buckets and the keys of the buckets it cuts; without buckets, all of its keys. */
+  private async segments(lower: Bound, upper: Bound): Promise<Segment[]> {
+    if (compareBounds(upper, lower) <= 0) return []
+    const lo = boundKey(lower)
+    const hi = boundKey(upper)
+    const read = async (from: Uint8Array, to: Uint8Array | undefined): Promise<Segment> => {
+      const keys: Uint8Array[] = []
+      await this.scan(from, to, Number.POSITIVE_INFINITY, (key) => keys.push(key))
+      return { from, to, count: keys.length, keys }
+    }
+    if (this.buckets === undefined) return [await read(lo, hi)]
+    const buckets = await this.buckets()
+    const segments: Segment[] = []
+    for (let i = Math.max(0, lastAtOrBefore(buckets, lo)); i < buckets.length; i++) {
+      const bucket = buckets[i] as Bucket
+      if (compare(bucket.first, hi) >= 0) break
+      const end = buckets[i + 1]?.first
+      const whole = compare(bucket.first, lo) >= 0 && end !== undefined && compare(end, hi) <= 0
+      if (whole) segments.push({ from: bucket.first, to: end, count: bucket.sum.count, sum: bucket.sum })
+      else {
+        const from = compare(bucket.first, lo) >= 0 ? bucket.first : lo
+        const to = end === undefined || compare(end, hi) > 0 ? hi : end
+        segments.push(await read(from, to))
+      }
+    }
+    return segments
+  }
+
+  /** The key at `rank` (from 0) among the segments' keys, reading a whole bucket's keys when it must. */
+  private async keyAt(segments: Segment[], rank: number): Promise<Uint8Array> {
+    let before = 0
+    for (const segment of segments) {
+      if (rank < before + segment.count) {
+        if (segment.keys === undefined) {
+          const keys: Uint8Array[] = []
+          await this.scan(segment.from, segment.to, Number.POSITIVE_INFINITY, (key) => keys.push(key))
+          segment.keys = keys
+        }
+        const key = segment.keys[rank - before]
+        // the bucket changed under the question (entries stored meanwhile): its last key stands in
+        return key ?? (segment.keys[segment.keys.length - 1] as Uint8Array)
+      }
+      before += segment.count
+    }
+    throw new RangeError(`rank ${rank} is past the range`)
   }
 
   async ids(lower: Bound, upper: Bound, limit: number): Promise<Uint8Array[]> {
@@ -50,12 +116,16 @@ export class StoreRanges implements SyncRanges {
   /** Calls `visit` with each key in [lower, upper), in order, at most `limit` of them. */
   private async each(lower: Bound, upper: Bound, limit: number, visit: (key: Uint8Array) => void): Promise<void> {
     if (compareBounds(upper, lower) <= 0) return
-    const to = boundKey(upper)
-    let from = boundKey(lower)
+    await this.scan(boundKey(lower), boundKey(upper), limit, visit)
+  }
+
+  /** Calls `visit` with each stored key in [from, to) (to the end when `to` is undefined), in order, at most `limit`. */
+  private async scan(start: Uint8Array, to: Uint8Array | undefined, limit: number, visit: (key: Uint8Array) => void): Promise<void> {
+    let from = start
     let seen = 0
     while (seen < limit) {
       const want = Math.min(KEYS_PAGE, limit - seen)
-      const page = await this.listKeys({ from, to, limit: want })
+      const page = await this.listKeys(to === undefined ? { from, limit: want } : { from, to, limit: want })
       for (const key of page) visit(key)
       seen += page.length
       if (page.length < want) return

@@ -226,7 +226,13 @@ export class SyncSession {
   private newReconciler(): Reconciler {
     // the log's order, read from its store by bounds: no copy per session
     const log = this.log as GroupLog
-    return new Reconciler(new StoreRanges((range) => log.listKeys(range)), this.init.reconciler)
+    return new Reconciler(
+      new StoreRanges(
+        (range) => log.listKeys(range),
+        () => log.orderBuckets()
+      ),
+      this.init.reconciler
+    )
   }
 
   private proofContext(): ProofContext {
