@@ -14,10 +14,8 @@ export interface VerifyRequest {
   checks: ArrayBuffer
 }
 
-export interface VerifyReply {
-  batch: number
-  valid: boolean[]
-}
+/** The verdicts on a batch; the first message, with no batch, says the worker takes checks. */
+export type VerifyReply = { batch: number; valid: boolean[] } | { batch?: undefined }
 
 const signatures = nodeSignatures()
 
@@ -25,3 +23,4 @@ parentPort?.on('message', (request: VerifyRequest) => {
   const valid = unpackChecks(request.checks).map(([publicKey, signature, data]) => signatures.verify(publicKey, signature, data) as boolean)
   parentPort?.postMessage({ batch: request.batch, valid } satisfies VerifyReply)
 })
+parentPort?.postMessage({} satisfies VerifyReply)

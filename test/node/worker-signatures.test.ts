@@ -31,6 +31,8 @@ describe('signatures verified on a worker thread', () => {
   it('gives the same verdicts as the main thread, for single checks and a batch at once', async () => {
     const signatures = new WorkerSignatures()
     try {
+      await signatures.whenReady()
+      assert.equal(signatures.onWorker, true, 'the checks below go to the worker')
       const entries = await chain(40)
       const checks = entries.map((e, i) => (i % 3 === 0 ? forged(e) : e))
       const verdicts = await Promise.all(checks.map((e) => signatures.verify(e.author, e.sig, signedBytesOf(e))))
@@ -44,6 +46,31 @@ describe('signatures verified on a worker thread', () => {
       assert.equal(await signatures.verify(other.publicKey, first.sig, signedBytesOf(first)), false)
       assert.equal(await signatures.verify(first.author, first.sig.subarray(0, 63), signedBytesOf(first)), false)
       assert.equal(await signatures.verify(first.author, first.sig, signedBytesOf(first)), true)
+      assert.equal(signatures.onWorker, true)
+    } finally {
+      await signatures.close()
+    }
+  })
+
+  it('starts the worker at the first check, answering here meanwhile, and stops it when idle', async () => {
+    const signatures = new WorkerSignatures({ idleMs: 200 })
+    try {
+      const [entry] = await chain(1)
+      const e = entry as Entry
+      const bad = forged(e)
+      assert.equal(signatures.onWorker, false, 'no worker before any check')
+      assert.equal(await signatures.verify(e.author, e.sig, signedBytesOf(e)), true)
+      assert.equal(await signatures.verify(bad.author, bad.sig, signedBytesOf(bad)), false)
+      await signatures.whenReady()
+      assert.equal(signatures.onWorker, true)
+      assert.equal(await signatures.verify(bad.author, bad.sig, signedBytesOf(bad)), false)
+      await new Promise((resolve) => setTimeout(resolve, 600))
+      assert.equal(signatures.onWorker, false, 'stopped after idling')
+      // the next check starts it again, and is answered right meanwhile
+      assert.equal(await signatures.verify(e.author, e.sig, signedBytesOf(e)), true)
+      await signatures.whenReady()
+      assert.equal(signatures.onWorker, true)
+      assert.equal(await signatures.verify(e.author, e.sig, signedBytesOf(e)), true)
     } finally {
       await signatures.close()
     }
@@ -53,6 +80,7 @@ describe('signatures verified on a worker thread', () => {
     const signatures = new WorkerSignatures()
     const [entry] = await chain(1)
     const e = entry as Entry
+    await signatures.whenReady()
     const pending = signatures.verify(e.author, e.sig, signedBytesOf(e))
     await signatures.close()
     assert.equal(await pending, true)
@@ -64,6 +92,7 @@ describe('signatures verified on a worker thread', () => {
   it('catches a forged chain head in a batch and checks the entries beneath it on their own', async () => {
     const signatures = new WorkerSignatures()
     try {
+      await signatures.whenReady()
       const entries = await chain(6)
       const honest = await verifyBatch(entries, signatures)
       assert.equal(honest.valid.length, 6)

@@ -5,7 +5,7 @@
  */
 import type { DaemonEvent } from '../api/api-types.ts'
 import type { ApiClient } from './api-client.ts'
-import { count } from './message-format.ts'
+import { count, thousands } from './message-format.ts'
 import type { Output } from './output.ts'
 
 const PROGRESS_EVERY_MS = 1000
@@ -69,7 +69,7 @@ export class JoinProgress {
           this.out.note(`Reached a member (…${e.peer.slice(-8)}); waiting for the invite to arrive with the group's history…`)
         } else if (e.stage === 'receiving' && e.received > 0 && Date.now() - this.shownAt >= PROGRESS_EVERY_MS) {
           this.shownAt = Date.now()
-          this.out.note(`Receiving the group's history: ${e.received.toLocaleString('en-US')} of ${count(e.expected, 'entry', 'entries')}…`)
+          this.out.note(`Receiving the group's history: ${thousands(e.received)} of ${count(e.expected, 'entry', 'entries')}…`)
         } else if (e.stage === 'invite-found') {
           this.out.note('Found the invite; writing your join…')
         }

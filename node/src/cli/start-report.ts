@@ -6,7 +6,7 @@
  * moments are JSON lines.
  */
 import type { DaemonEvent } from '../api/api-types.ts'
-import { count } from './message-format.ts'
+import { count, thousands } from './message-format.ts'
 import type { Output } from './output.ts'
 
 /** A catch-up is long, and worth showing, from this many entries. */
@@ -133,7 +133,7 @@ export class StartReport {
     state.shown = true
     this.out.data(e)
     this.out.line(
-      `Catching up ${this.name(e.groupId)} with ${shortPeer(e.peer)}: ${e.received.toLocaleString('en-US')} of ${count(e.expected, 'entry', 'entries')}`
+      `Catching up ${this.name(e.groupId)} with ${shortPeer(e.peer)}: ${thousands(e.received)} of ${count(e.expected, 'entry', 'entries')}`
     )
   }
 

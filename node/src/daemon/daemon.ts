@@ -46,6 +46,7 @@ import type { DaemonOptions } from './daemon-options.ts'
 import { loadOrCreateDeviceKey } from './device-key-file.ts'
 import { DisplayNamePublisher } from './display-name-publisher.ts'
 import { GroupDirectory } from './group-directory.ts'
+import { compactHeap, keepMemoryReducerAwake } from './heap-release.ts'
 import { addressInUse, libp2pParts } from './libp2p-parts.ts'
 import { MessageIndexer } from './message-indexer.ts'
 import { PeerDialer } from './peer-dialer.ts'
@@ -108,6 +109,7 @@ export class Daemon {
   }
 
   static async start(options: DaemonOptions, onEvent?: (event: DaemonEvent) => void): Promise<Daemon> {
+    keepMemoryReducerAwake()
     await ensureWritableHome(options.home)
     const store = await openStore(options.home)
     let peer: CausettePeer | undefined
@@ -263,6 +265,9 @@ export class Daemon {
       }
     }
     emit({ type: 'groups:opened', total: groups.length, durationMs: Math.round(performance.now() - began) })
+    if (this.isStopping) return
+    // opening was the start's burst of allocation: what it grew the heap to goes back now (heap-release.ts)
+    await compactHeap()
     if (!this.isStopping) this.parts.dialer.start()
   }
 

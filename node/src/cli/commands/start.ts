@@ -1,5 +1,6 @@
 /** `causette start`: runs the daemon in the foreground until stopped (Ctrl-C, SIGTERM or `causette stop`). */
 import { type Command, InvalidArgumentError } from 'commander'
+import { keepUndiciLazy } from '../../daemon/lazy-undici.ts'
 import { contextOf } from '../command-context.ts'
 import { StartReport } from '../start-report.ts'
 
@@ -20,6 +21,8 @@ export function registerStart(program: Command): void {
     )
     .action(async (flags: StartFlags, command: Command) => {
       const { home, out } = contextOf(command)
+      // before the daemon's modules import node:http (lazy-undici.ts)
+      keepUndiciLazy()
       // loaded here: the other commands never load the daemon
       const [{ Daemon }, { daemonOptions }] = await Promise.all([import('../../daemon/daemon.ts'), import('../../daemon/daemon-options.ts')])
       const options = await daemonOptions(home, {
