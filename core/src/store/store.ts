@@ -5,7 +5,12 @@
  *
  * Contract:
  * - `putEntries` is idempotent, receives entries in causal order (parents
- *   first, as the log accepts them) and resolves only once they are durable.
+ *   first, as the log accepts them) with the view rows they make, and
+ *   stores both or neither. Durability: a batch holding this device's own
+ *   entry is on disk before it resolves (an acknowledged message survives
+ *   kill -9); others' entries may be written behind (SQLite: committed on
+ *   the next turn, with every batch meanwhile), since what a crash loses of
+ *   them sync fetches again. Every read sees every write that resolved.
  * - Entries are listed in the total order, by their `key` (see log/order.ts),
  *   compared as bytes.
  * - heads are the stored entries no stored entry names as a parent.
