@@ -97,14 +97,18 @@ function deletes(c: DeleteRow, target: MessageRow): boolean {
 
 /** Reactions present, grouped by emoji, each emoji and its authors in the order they reacted. */
 function reactionsOf(latest: Iterable<ReactionRow>): Reaction[] {
-  const present = [...latest].filter((r) => r.add).sort((a, b) => compare(a.key, b.key))
-  const byEmoji = new Map<string, string[]>()
+  return byEmoji([...latest].filter((r) => r.add).sort((a, b) => compare(a.key, b.key)))
+}
+
+/** Reactions present, in the order they were made, as the view shows them: per emoji, its authors in that order. */
+export function byEmoji(present: ReadonlyArray<{ emoji: string; author: string }>): Reaction[] {
+  const authorsOf = new Map<string, string[]>()
   for (const r of present) {
-    const authors = byEmoji.get(r.emoji)
-    if (authors === undefined) byEmoji.set(r.emoji, [r.author])
+    const authors = authorsOf.get(r.emoji)
+    if (authors === undefined) authorsOf.set(r.emoji, [r.author])
     else authors.push(r.author)
   }
-  return [...byEmoji].map(([emoji, authors]) => ({ emoji, authors }))
+  return [...authorsOf].map(([emoji, authors]) => ({ emoji, authors }))
 }
 
 function keepLatest(map: Map<string, RegisterRow>, at: string, row: RegisterRow): void {

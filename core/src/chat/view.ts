@@ -17,6 +17,7 @@
 import { toHex } from '../codec/hex.ts'
 import { compareOrder, type Ordered } from '../log/order.ts'
 import type { Operation } from './operations.ts'
+import { byEmoji } from './view-render.ts'
 
 /** What the view needs of an entry; the log's own entries are ViewEntries. */
 export interface ViewEntry extends Ordered {
@@ -307,12 +308,5 @@ function render(state: MessageState): Message {
 }
 
 function renderReactions(state: MessageState): Reaction[] {
-  const present = [...(state.reactions?.values() ?? [])].filter((r) => r.value).sort((a, b) => compareOrder(a.at, b.at))
-  const byEmoji = new Map<string, string[]>()
-  for (const r of present) {
-    const authors = byEmoji.get(r.emoji)
-    if (authors === undefined) byEmoji.set(r.emoji, [r.author])
-    else authors.push(r.author)
-  }
-  return [...byEmoji].map(([emoji, authors]) => ({ emoji, authors }))
+  return byEmoji([...(state.reactions?.values() ?? [])].filter((r) => r.value).sort((a, b) => compareOrder(a.at, b.at)))
 }

@@ -146,7 +146,7 @@ export class EntryIndex {
   }
 
   /** An entry read back from the store; undefined if its frontier is unknown here (it was never admitted by this log). */
-  private nodeOf(f: StoredFacts): LogEntry | undefined {
+  nodeOf(f: StoredFacts, sealed = false): LogEntry | undefined {
     const frontier = this.frontierByKey(f.frontier)
     if (frontier === undefined) return undefined
     return {
@@ -159,7 +159,7 @@ export class EntryIndex {
       shownTime: f.shownTime,
       epochHex: f.epoch,
       op: undefined,
-      sealed: false,
+      sealed,
       role: f.role,
       frontier
     }

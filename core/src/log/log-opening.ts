@@ -13,7 +13,7 @@
 import type { StoredView } from '../chat/stored-view.ts'
 import { decodeEntry } from '../codec/entry-codec.ts'
 import { fromHex, toHex } from '../codec/hex.ts'
-import type { Store, StoredFacts } from '../store/store.ts'
+import type { Store } from '../store/store.ts'
 import { type AdmissionContext, admit } from './admission.ts'
 import type { CommittedMembership } from './committed-membership.ts'
 import type { EntryAcceptance, StoreLoad } from './entry-acceptance.ts'
@@ -107,28 +107,9 @@ async function holdSealed(c: OpeningComponents, epoch: string): Promise<void> {
     )
     page.forEach((p, i) => {
       const f = facts[i]
-      const node = f === undefined ? undefined : sealedNode(c, f)
+      const node = f === undefined ? undefined : c.index.nodeOf(f, true)
       if (node !== undefined) c.sealed.holdSealed(node, p.bytes)
     })
     after = (page[page.length - 1] as { key: Uint8Array }).key
-  }
-}
-
-function sealedNode(c: OpeningComponents, f: StoredFacts): LogEntry | undefined {
-  const frontier = c.index.frontierByKey(f.frontier)
-  if (frontier === undefined) return undefined
-  return {
-    id: f.id,
-    idHex: toHex(f.id),
-    authorHex: toHex(f.author),
-    seq: f.seq,
-    clock: f.clock,
-    time: f.time,
-    shownTime: f.shownTime,
-    epochHex: f.epoch,
-    op: undefined,
-    sealed: true,
-    role: f.role,
-    frontier
   }
 }

@@ -4,6 +4,7 @@ import type { HiddenRange, MessageRows, RegisterRow, ViewRow } from '../chat/vie
 import { toHex } from '../codec/hex.ts'
 import { StoreClosedError } from '../errors.ts'
 import { fromOrderKey } from '../log/order.ts'
+import { searchKey } from './keyed-search.ts'
 import { MemoryView } from './memory-view.ts'
 import type {
   AuthorActivity,
@@ -68,16 +69,7 @@ export class MemoryStore implements Store {
     this.assertOpen()
     const g = this.entries.get(toHex(group))
     if (g === undefined) return []
-    let start = 0
-    if (options.after !== undefined) {
-      const after = options.after
-      let hi = g.ordered.length
-      while (start < hi) {
-        const mid = (start + hi) >>> 1
-        if (compare((g.ordered[mid] as StoredEntry).key, after) <= 0) start = mid + 1
-        else hi = mid
-      }
-    }
+    const start = options.after === undefined ? 0 : searchKey(g.ordered, options.after, true)
     const end = options.limit === undefined ? g.ordered.length : Math.min(g.ordered.length, start + options.limit)
     return g.ordered.slice(start, end).map((e) => ({ key: e.key, bytes: e.bytes }))
   }
@@ -135,7 +127,7 @@ export class MemoryStore implements Store {
   async listKeys(group: Uint8Array, range: KeyRange = {}): Promise<Uint8Array[]> {
     this.assertOpen()
     const list = this.entries.get(toHex(group))?.ordered ?? []
-    const start = range.from === undefined ? 0 : firstAtOrAfter(list, range.from)
+    const start = range.from === undefined ? 0 : searchKey(list, range.from)
     const keys: Uint8Array[] = []
     const limit = range.limit ?? list.length
     for (let i = start; i < list.length && keys.length < limit; i++) {
@@ -155,7 +147,7 @@ export class MemoryStore implements Store {
   async listEpoch(group: Uint8Array, epoch: string, options: ListEntriesOptions): Promise<Array<{ key: Uint8Array; bytes: Uint8Array }>> {
     this.assertOpen()
     const list = this.entries.get(toHex(group))?.ordered ?? []
-    const start = options.after === undefined ? 0 : firstAfter(list, options.after)
+    const start = options.after === undefined ? 0 : searchKey(list, options.after, true)
     const found: Array<{ key: Uint8Array; bytes: Uint8Array }> = []
     for (let i = start; i < list.length && found.length < (options.limit ?? list.length); i++) {
       const e = list[i] as StoredEntry
@@ -260,41 +252,6 @@ export class MemoryStore implements Store {
   }
 }
 
-/** Index of the first entry whose key is after `key`. */
-function firstAfter(list: readonly StoredEntry[], key: Uint8Array): number {
-  let lo = 0
-  let hi = list.length
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1
-    if (compare((list[mid] as StoredEntry).key, key) <= 0) lo = mid + 1
-    else hi = mid
-  }
-  return lo
-}
-
-/** Index of the first entry whose key is at or after `key`. */
-function firstAtOrAfter(list: readonly StoredEntry[], key: Uint8Array): number {
-  let lo = 0
-  let hi = list.length
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1
-    if (compare((list[mid] as StoredEntry).key, key) < 0) lo = mid + 1
-    else hi = mid
-  }
-  return lo
-}
-
 function insertSorted(list: StoredEntry[], e: StoredEntry): void {
-  if (list.length === 0 || compare((list[list.length - 1] as StoredEntry).key, e.key) < 0) {
-    list.push(e)
-    return
-  }
-  let lo = 0
-  let hi = list.length
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1
-    if (compare((list[mid] as StoredEntry).key, e.key) < 0) lo = mid + 1
-    else hi = mid
-  }
-  list.splice(lo, 0, e)
+  list.splice(searchKey(list, e.key), 0, e)
 }

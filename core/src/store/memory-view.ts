@@ -4,10 +4,11 @@
  * name, and every register row. Hidden ranges are applied as rows are read.
  * Rows are copied in and out, so neither side's later changes reach the other.
  */
-import { compare } from 'uint8arrays/compare'
+
 import type { ChangeRow, HiddenRange, MessageRow, MessageRows, RegisterRow, ViewRow } from '../chat/view-rows.ts'
 import { rowHidden } from '../chat/view-rows.ts'
 import { toHex } from '../codec/hex.ts'
+import { searchKey } from './keyed-search.ts'
 import type { MessageRowsOptions } from './store.ts'
 
 interface GroupRows {
@@ -31,7 +32,7 @@ export class MemoryView {
         if (g.byId.has(id)) continue
         const copy = { ...row, mentions: [...row.mentions] }
         g.byId.set(id, copy)
-        g.messages.splice(firstAtOrAfter(g.messages, row.key), 0, copy)
+        g.messages.splice(searchKey(g.messages, row.key), 0, copy)
       } else if (row.kind === 'register') {
         const at = `${toHex(row.key)} ${row.name}`
         if (!g.registers.has(at)) g.registers.set(at, { ...row })
@@ -52,7 +53,7 @@ export class MemoryView {
     const g = this.groups.get(toHex(group))
     if (g === undefined) return { messages: [], changes: [], hasOlder: false }
     const picked: MessageRow[] = []
-    let i = options.before === undefined ? g.messages.length : firstAtOrAfter(g.messages, options.before)
+    let i = options.before === undefined ? g.messages.length : searchKey(g.messages, options.before)
     let hasOlder = false
     while (--i >= 0) {
       const m = g.messages[i] as MessageRow
@@ -121,18 +122,4 @@ export class MemoryView {
 
 function copyMessage(m: MessageRow): MessageRow {
   return { ...m, mentions: [...m.mentions] }
-}
-
-/** Index of the first message whose key is at or after `key`. */
-function firstAtOrAfter(list: readonly MessageRow[], key: Uint8Array): number {
-  // most messages are newer than everything held: check the end first
-  if (list.length === 0 || compare((list[list.length - 1] as MessageRow).key, key) < 0) return list.length
-  let lo = 0
-  let hi = list.length
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1
-    if (compare((list[mid] as MessageRow).key, key) < 0) lo = mid + 1
-    else hi = mid
-  }
-  return lo
 }

@@ -70,14 +70,7 @@ export class OrderBuckets {
     let from: Uint8Array | undefined
     for (;;) {
       const page = await this.listKeys(from === undefined ? { limit: BUILD_PAGE } : { from, limit: BUILD_PAGE })
-      for (const key of page) {
-        let last = buckets[buckets.length - 1]
-        if (last === undefined || last.sum.count >= this.size) {
-          last = { first: key, sum: new FingerprintAccumulator() }
-          buckets.push(last)
-        }
-        last.sum.add(fromOrderKey(key).id)
-      }
+      fill(buckets, page, this.size)
       if (page.length < BUILD_PAGE) return buckets
       from = successor(page[page.length - 1] as Uint8Array)
     }
@@ -89,18 +82,23 @@ export class OrderBuckets {
     const bucket = buckets[i] as Bucket
     const next = buckets[i + 1]
     const keys = await this.listKeys(next === undefined ? { from: bucket.first } : { from: bucket.first, to: next.first })
-    const parts: Bucket[] = []
-    for (const key of keys) {
-      let last = parts[parts.length - 1]
-      if (last === undefined || last.sum.count >= this.size) {
-        last = { first: key, sum: new FingerprintAccumulator() }
-        parts.push(last)
-      }
-      last.sum.add(fromOrderKey(key).id)
-    }
+    const parts = fill([], keys, this.size)
     // keys stored meanwhile are in the store, and so in the parts
     if (parts.length > 0) buckets.splice(i, 1, ...parts)
   }
+}
+
+/** Adds keys (in order, after those already in) to `buckets`, a new bucket each `size` keys. */
+function fill(buckets: Bucket[], keys: readonly Uint8Array[], size: number): Bucket[] {
+  for (const key of keys) {
+    let last = buckets[buckets.length - 1]
+    if (last === undefined || last.sum.count >= size) {
+      last = { first: key, sum: new FingerprintAccumulator() }
+      buckets.push(last)
+    }
+    last.sum.add(fromOrderKey(key).id)
+  }
+  return buckets
 }
 
 /** The first byte string after `key`: a byte string sorts after its prefixes. */
