@@ -10,6 +10,7 @@ import {
   type Bound,
   compareOrder,
   fromHex,
+  fromOrderKey,
   type KeyRange,
   MemoryStore,
   minimalBound,
@@ -75,7 +76,7 @@ describe('StoreRanges', () => {
         await store.putEntries(group, early)
         await buckets.current()
         await store.putEntries(group, late)
-        buckets.add(late.map((e) => e.key))
+        buckets.add(late.map((e) => fromOrderKey(e.key)))
         const plain = new StoreRanges(listKeys)
         const bucketed = new StoreRanges(listKeys, () => buckets.current())
         const bounds = boundsOf(items, random)

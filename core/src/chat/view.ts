@@ -106,19 +106,6 @@ export class GroupView {
     this.excluded = predicate
   }
 
-  /** Takes over everything `other` shows (a view rebuilt aside); `other` must not be used after. */
-  replaceWith(other: GroupView): void {
-    this.reset()
-    for (const [id, state] of other.byId) this.byId.set(id, state)
-    for (const state of other.ordered) this.ordered.push(state)
-    for (const [id, list] of other.waiting) this.waiting.set(id, list)
-    for (const [author, reg] of other.readMarkers) this.readMarkers.set(author, reg)
-    for (const [author, reg] of other.names) this.names.set(author, reg)
-    this.name = other.name
-    this.topic = other.topic
-    this.description = other.description
-  }
-
   /** Forgets everything, to be rebuilt by applying the entries again. */
   reset(): void {
     this.byId.clear()
@@ -165,17 +152,6 @@ export class GroupView {
         // membership operations and operations of newer clients
         return
     }
-  }
-
-  /** Lowers a shown message's shown time (an answer to it was written earlier than its author's clock says). */
-  lowerShownTime(idHex: string, time: number): void {
-    const state = this.byId.get(idHex)
-    if (state !== undefined && (state.entry.shownTime ?? state.entry.time) > time) state.entry.shownTime = time
-  }
-
-  /** The entry of a shown message: its place in the order. */
-  entryOf(idHex: string): ViewEntry | undefined {
-    return this.byId.get(idHex)?.entry
   }
 
   /** Display names members chose, by device key. */

@@ -139,7 +139,8 @@ export class EntryAcceptance {
       try {
         const admitted = admit(entry, idHex, admission)
         if (batch.load !== undefined) admitted.node.shownTime = batch.load.shownTimes.get(idHex) ?? admitted.node.shownTime
-        const equivocation = await this.equivocation(entry, admitted.node, batch.seqs)
+        // the usual case, the author's next entry, asks the store nothing
+        const equivocation = this.mayEquivocate(admitted.node, batch.seqs) ? await this.equivocation(entry, admitted.node, batch.seqs) : undefined
         const node = this.components.commit(admitted, entry, batch.result, equivocation)
         batch.result.added.push(node)
         batch.accepted.push({ entry, node })
@@ -151,13 +152,16 @@ export class EntryAcceptance {
     }
   }
 
-  /** Every id of the entry's author at its seq, this one last, when there are several: an equivocation. */
-  private async equivocation(entry: Entry, node: LogEntry, seqs: Map<string, string[]>): Promise<string[] | undefined> {
+  /** Notes the entry's (author, seq) for the batch; whether another entry may hold it (not past the author's highest seq). */
+  private mayEquivocate(node: LogEntry, seqs: Map<string, string[]>): boolean {
     const at = `${node.authorHex}:${node.seq}`
-    const inBatch = seqs.get(at) ?? []
-    seqs.set(at, [...inBatch, node.idHex])
-    // the usual case: the author's next entry, so no other can hold its seq
-    if (node.seq > this.components.index.chains.maxSeq(node.authorHex)) return undefined
+    seqs.set(at, [...(seqs.get(at) ?? []), node.idHex])
+    return node.seq <= this.components.index.chains.maxSeq(node.authorHex)
+  }
+
+  /** Every id of the entry's author at its seq, when there are several: an equivocation. */
+  private async equivocation(entry: Entry, node: LogEntry, seqs: Map<string, string[]>): Promise<string[] | undefined> {
+    const inBatch = seqs.get(`${node.authorHex}:${node.seq}`) ?? []
     const stored = (await this.components.store.idsAt(this.components.groupId, entry.author, entry.seq)).map(toHex)
     const others = [...new Set([...stored, ...inBatch])].filter((h) => h !== node.idHex)
     return others.length === 0 ? undefined : [...others, node.idHex]

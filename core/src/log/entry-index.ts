@@ -14,6 +14,21 @@ import { AuthorTips } from './author-tips.ts'
 import type { LogEntry } from './log-entry.ts'
 import { compareOrder } from './order.ts'
 
+/** What an entry read back from the store is, by its facts, whatever form the reader keeps it in. */
+export function entryFieldsOf(f: StoredFacts) {
+  return {
+    id: f.id,
+    idHex: toHex(f.id),
+    authorHex: toHex(f.author),
+    seq: f.seq,
+    clock: f.clock,
+    time: f.time,
+    shownTime: f.shownTime,
+    epochHex: f.epoch,
+    role: f.role
+  }
+}
+
 /** Reads the facts of stored entries (the log's store, for its group). */
 export type FactsReader = (ids: Uint8Array[]) => Promise<Array<StoredFacts | undefined>>
 
@@ -149,19 +164,6 @@ export class EntryIndex {
   nodeOf(f: StoredFacts, sealed = false): LogEntry | undefined {
     const frontier = this.frontierByKey(f.frontier)
     if (frontier === undefined) return undefined
-    return {
-      id: f.id,
-      idHex: toHex(f.id),
-      authorHex: toHex(f.author),
-      seq: f.seq,
-      clock: f.clock,
-      time: f.time,
-      shownTime: f.shownTime,
-      epochHex: f.epoch,
-      op: undefined,
-      sealed,
-      role: f.role,
-      frontier
-    }
+    return { ...entryFieldsOf(f), op: undefined, sealed, frontier }
   }
 }

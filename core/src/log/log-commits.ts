@@ -18,7 +18,6 @@ import type { CommittedMembership } from './committed-membership.ts'
 import type { Accepted } from './entry-acceptance.ts'
 import type { EntryIndex } from './entry-index.ts'
 import type { AddResult, LogEntry } from './log-entry.ts'
-import { orderKey } from './order.ts'
 import type { ShownTimes } from './shown-times.ts'
 import type { VisibleEntries } from './visible-entries.ts'
 
@@ -67,7 +66,7 @@ export class LogCommits {
     // rows left (sealed entries opened by this batch's keys, after it was stored) go now
     await view.flush(fresh)
     if (fresh) {
-      this.buckets.add(accepted.map((a) => orderKey(a.entry)))
+      this.buckets.add(accepted.map((a) => a.entry))
       for (const { entry, node } of accepted) await shownTimes.cap(node, entry.parents)
     }
     if (visible.rebuildDue) await visible.rebuild()

@@ -8,9 +8,9 @@
 import type { Operation } from '../chat/operations.ts'
 import type { ViewEntry } from '../chat/view.ts'
 import { decodeEntry, type Entry } from '../codec/entry-codec.ts'
-import { toHex } from '../codec/hex.ts'
 import type { Store, StoredFacts } from '../store/store.ts'
 import { type BodyKeys, unseal } from './admission.ts'
+import { entryFieldsOf } from './entry-index.ts'
 import { openOperation } from './entry-validation.ts'
 import { fromOrderKey } from './order.ts'
 
@@ -53,21 +53,7 @@ export async function readStoredEntries(store: Store, groupId: Uint8Array, body:
 }
 
 function readable(entry: Entry, key: Uint8Array, f: StoredFacts, body: BodyKeys): StoredLogEntry {
-  const e: StoredLogEntry = {
-    id: f.id,
-    key,
-    idHex: toHex(f.id),
-    authorHex: toHex(f.author),
-    seq: f.seq,
-    clock: f.clock,
-    time: f.time,
-    shownTime: f.shownTime,
-    role: f.role,
-    epochHex: f.epoch,
-    op: undefined as Operation | undefined,
-    sealed: true,
-    frontierKey: f.frontier
-  }
+  const e: StoredLogEntry = { ...entryFieldsOf(f), key, op: undefined as Operation | undefined, sealed: true, frontierKey: f.frontier }
   if (f.epoch !== '') {
     unseal(e, entry.body, entry, body)
     return e

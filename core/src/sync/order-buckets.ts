@@ -10,7 +10,7 @@
  * again, from the store's keys, at the next question.
  */
 import { compare } from 'uint8arrays/compare'
-import { fromOrderKey } from '../log/order.ts'
+import { fromOrderKey, type OrderFields, orderKey } from '../log/order.ts'
 import type { KeyRange } from '../store/store.ts'
 import { FingerprintAccumulator } from './fingerprint.ts'
 
@@ -49,11 +49,11 @@ export class OrderBuckets {
     return this.buckets
   }
 
-  /** Counts entries just stored (keys in any order); nothing until the buckets are built. */
-  add(keys: readonly Uint8Array[]): void {
+  /** Counts entries just stored (in any order); nothing until the buckets are built. */
+  add(entries: readonly OrderFields[]): void {
     const buckets = this.buckets
     if (buckets === undefined) return
-    for (const key of keys) {
+    for (const key of entries.map(orderKey)) {
       if (buckets.length === 0) buckets.push({ first: key, sum: new FingerprintAccumulator() })
       let at = lastAtOrBefore(buckets, key)
       if (at < 0) {
