@@ -11,8 +11,11 @@
  * ```
  */
 
+export { type SearchHit, type SearchOptions, searchMessages } from './chat/message-search.ts'
 export type * from './chat/operations.ts'
 export { decodeOperation, encodeOperation } from './chat/operations.ts'
+export { foldWord, MAX_SEARCH_WORDS, searchWords, textHasWords } from './chat/search-words.ts'
+export type { KeyedMessage, StoredView, ViewSnapshot } from './chat/stored-view.ts'
 export { type GroupMetadata, GroupView, type Message, type MessagePage, type Reaction, type ViewEntry } from './chat/view.ts'
 export { type RenderedRegisters, renderMessages, renderPage, renderRegisters } from './chat/view-render.ts'
 export {
@@ -103,6 +106,7 @@ export {
   type KeyRange,
   type ListEntriesOptions,
   type MessageRowsOptions,
+  type SearchRowsOptions,
   type Store,
   type StoredEntry,
   type StoredFacts,

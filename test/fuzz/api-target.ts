@@ -152,7 +152,7 @@ export function apiTarget(): FuzzTarget<ApiRequest> & { summary(): string } {
 
   function resolvesTo(ref: string): string | undefined {
     try {
-      return ops().group(ref).id
+      return ops().groupRef(ref).id
     } catch {
       return undefined
     }
@@ -261,8 +261,8 @@ export function apiTarget(): FuzzTarget<ApiRequest> & { summary(): string } {
         await daemonOptions(join(home, 'member'), { apiPort: 0, p2pPort: 0, listenHost: '127.0.0.1', mdns: false, name: 'other' })
       )
       await member.operations.join(invite.json.link as string, 30_000)
-      const other = member.operations.status().key
-      const self = ops().status().key
+      const other = (await member.operations.status()).key
+      const self = (await ops().status()).key
       ids = {
         group: groupId,
         groupName: 'fuzz-main',

@@ -9,6 +9,7 @@ import assert from 'node:assert/strict'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import type { DatabaseSync } from 'node:sqlite'
 import { describe, it } from 'node:test'
 import { type Operation, renderMessages, rowsOf, toHex, type ViewRow } from '@causette/core'
 import { SqliteStore } from '@causette/node'
@@ -22,9 +23,10 @@ function rowOf(n: number, author: Uint8Array, op: Operation): ViewRow[] {
   return rowsOf({ id, idHex: toHex(id), authorHex: toHex(author), clock: n, seq: n, time: 1000 * n, op, role: 'member' })
 }
 
-/** View rows committed to the file, read past the store (which would commit what is behind first). */
+/** View rows committed to the file, read past the store (whose reads commit what is behind first): through its connection, which only the store holds. */
 function committedMessages(store: SqliteStore): number {
-  return (store.database.prepare('SELECT count(*) AS n FROM view_messages').get() as { n: number }).n
+  const { db } = store as unknown as { db: DatabaseSync }
+  return (db.prepare('SELECT count(*) AS n FROM view_messages').get() as { n: number }).n
 }
 
 describe('SQLite view rows', () => {

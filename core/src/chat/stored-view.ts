@@ -13,11 +13,11 @@
  * ```
  */
 import { compare } from 'uint8arrays/compare'
-import { fromHex } from '../codec/hex.ts'
+import { fromHex, toHex } from '../codec/hex.ts'
 import type { Store } from '../store/store.ts'
 import type { GroupMetadata, Message, MessagePage, ViewEntry } from './view.ts'
 import { type RenderedRegisters, renderMessages, renderPage, renderRegisters } from './view-render.ts'
-import { type HiddenRange, type RegisterRow, rowHidden, rowsOf, type ViewRow } from './view-rows.ts'
+import { type HiddenRange, type MessageRows, type RegisterRow, rowHidden, rowsOf, type ViewRow } from './view-rows.ts'
 
 /** Messages read per page by the whole-view reads (count, snapshot). */
 const SCAN_PAGE = 1000
@@ -124,14 +124,30 @@ export class StoredView {
     return message === undefined || row === undefined ? undefined : { message, key: row.key }
   }
 
-  /** Every shown message with its order key, oldest first: what an index of the messages is rebuilt from. */
+  /** Every shown message with its order key, oldest first (reads them all, a page at a time: for checks, not for screens). */
   keyedMessages(): Promise<KeyedMessage[]> {
     return this.all()
   }
 
-  /** How many messages are shown: reads them all, a page at a time (for checks and reports, not for every screen). */
-  async countMessages(): Promise<number> {
-    return (await this.all()).length
+  /** The first `limit` shown messages after the order key `after` (from the first without it), oldest first: a history read forwards, as an export does. */
+  async messagesAfter(limit: number, after: Uint8Array = new Uint8Array(0)): Promise<KeyedMessage[]> {
+    const rows = await this.components.store.messageRowsAfter(this.components.groupId, { after, limit, hidden: this.components.hidden() })
+    return keyed(rows)
+  }
+
+  /** How many messages are shown (deleted ones too: they show as deleted). */
+  countMessages(): Promise<number> {
+    return this.components.store.countMessageRows(this.components.groupId, this.components.hidden())
+  }
+
+  /** Full hex ids of the group's messages starting with `prefix` (lowercase hex): at most two, enough to tell one from several. */
+  async idsStartingWith(prefix: string): Promise<string[]> {
+    const odd = prefix.length % 2 === 1
+    const from = fromHex(odd ? `${prefix}0` : prefix)
+    // every id starting with the prefix sorts in [from, to)
+    const to = followingPrefix(fromHex(odd ? `${prefix}f` : prefix))
+    const ids = await this.components.store.messageIds(this.components.groupId, { from, limit: 2, ...(to === undefined ? {} : { to }) })
+    return ids.map(toHex)
   }
 
   metadata(): GroupMetadata {
@@ -167,8 +183,7 @@ export class StoredView {
     let end = before
     for (;;) {
       const rows = await store.messageRows(groupId, { limit: SCAN_PAGE, hidden, ...(end === undefined ? {} : { before: end }) })
-      const rendered = renderMessages(rows)
-      pages.unshift(rendered.map((message, i) => ({ message, key: (rows.messages[i] as { key: Uint8Array }).key })))
+      pages.unshift(keyed(rows))
       if (!rows.hasOlder || rows.messages.length === 0) break
       end = (rows.messages[0] as { key: Uint8Array }).key
     }
@@ -187,4 +202,21 @@ export class StoredView {
     this.rendered ??= renderRegisters([...this.registers.values()])
     return this.rendered
   }
+}
+
+/** Rendered messages of a page of rows, each with its order key. */
+function keyed(rows: MessageRows): KeyedMessage[] {
+  return renderMessages(rows).map((message, i) => ({ message, key: (rows.messages[i] as { key: Uint8Array }).key }))
+}
+
+/** The smallest byte string greater than every string starting with `prefix`; undefined if there is none (all 0xff). */
+function followingPrefix(prefix: Uint8Array): Uint8Array | undefined {
+  const out = prefix.slice()
+  for (let i = out.length - 1; i >= 0; i--) {
+    if ((out[i] as number) < 0xff) {
+      out[i] = (out[i] as number) + 1
+      return out.subarray(0, i + 1)
+    }
+  }
+  return undefined
 }

@@ -13,6 +13,7 @@ import type {
   KeyRange,
   ListEntriesOptions,
   MessageRowsOptions,
+  SearchRowsOptions,
   Store,
   StoredEntry,
   StoredFacts
@@ -235,6 +236,26 @@ export class MemoryStore implements Store {
   async setShownTimes(group: Uint8Array, times: Array<{ id: Uint8Array; shownTime: number }>): Promise<void> {
     this.assertOpen()
     this.view.setShownTimes(group, times)
+  }
+
+  async messageRowsAfter(group: Uint8Array, options: { after: Uint8Array; limit: number; hidden: readonly HiddenRange[] }): Promise<MessageRows> {
+    this.assertOpen()
+    return this.view.messagesAfter(group, options)
+  }
+
+  async countMessageRows(group: Uint8Array, hidden: readonly HiddenRange[]): Promise<number> {
+    this.assertOpen()
+    return this.view.count(group, hidden)
+  }
+
+  async messageIds(group: Uint8Array, range: { from: Uint8Array; to?: Uint8Array; limit: number }): Promise<Uint8Array[]> {
+    this.assertOpen()
+    return this.view.ids(group, range)
+  }
+
+  async searchMessageRows(words: readonly string[], options: SearchRowsOptions): Promise<Array<{ group: Uint8Array; id: Uint8Array }>> {
+    this.assertOpen()
+    return this.view.search(words, options)
   }
 
   private assertOpen(): void {

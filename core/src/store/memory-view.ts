@@ -5,11 +5,13 @@
  * Rows are copied in and out, so neither side's later changes reach the other.
  */
 
+import { compare } from 'uint8arrays/compare'
+import { textHasWords } from '../chat/search-words.ts'
 import type { ChangeRow, HiddenRange, MessageRow, MessageRows, RegisterRow, ViewRow } from '../chat/view-rows.ts'
 import { rowHidden } from '../chat/view-rows.ts'
-import { toHex } from '../codec/hex.ts'
+import { fromHex, toHex } from '../codec/hex.ts'
 import { searchKey } from './keyed-search.ts'
-import type { MessageRowsOptions } from './store.ts'
+import type { MessageRowsOptions, SearchRowsOptions } from './store.ts'
 
 interface GroupRows {
   /** Sorted by key. */
@@ -73,6 +75,44 @@ export class MemoryView {
     const m = g?.byId.get(toHex(id))
     if (g === undefined || m === undefined || rowHidden(hidden, m)) return { messages: [], changes: [], hasOlder: false }
     return { messages: [copyMessage(m)], changes: this.changesOf(g, [m], hidden), hasOlder: false }
+  }
+
+  messagesAfter(group: Uint8Array, options: { after: Uint8Array; limit: number; hidden: readonly HiddenRange[] }): MessageRows {
+    const g = this.groups.get(toHex(group))
+    if (g === undefined) return { messages: [], changes: [], hasOlder: false }
+    const picked: MessageRow[] = []
+    for (let i = searchKey(g.messages, options.after, true); i < g.messages.length && picked.length < options.limit; i++) {
+      const m = g.messages[i] as MessageRow
+      if (!rowHidden(options.hidden, m)) picked.push(m)
+    }
+    return { messages: picked.map(copyMessage), changes: this.changesOf(g, picked, options.hidden), hasOlder: false }
+  }
+
+  count(group: Uint8Array, hidden: readonly HiddenRange[]): number {
+    return (this.groups.get(toHex(group))?.messages ?? []).filter((m) => !rowHidden(hidden, m)).length
+  }
+
+  ids(group: Uint8Array, range: { from: Uint8Array; to?: Uint8Array; limit: number }): Uint8Array[] {
+    const { from, to, limit } = range
+    const ids = [...(this.groups.get(toHex(group))?.byId.keys() ?? [])].map((hex) => fromHex(hex)).sort(compare)
+    return ids.filter((id) => compare(id, from) >= 0 && (to === undefined || compare(id, to) < 0)).slice(0, limit)
+  }
+
+  /** The reference answer: every message row, or edit row naming one, whose text holds the words. */
+  search(words: readonly string[], options: SearchRowsOptions): Array<{ group: Uint8Array; id: Uint8Array }> {
+    const found: Array<{ group: Uint8Array; message: MessageRow }> = []
+    for (const [hex, g] of this.groups) {
+      if (options.group !== undefined && hex !== toHex(options.group)) continue
+      for (const m of g.messages) {
+        const edits = [...(g.changes.get(toHex(m.id))?.values() ?? [])].filter((c) => c.kind === 'edit')
+        if (textHasWords(m.text, words) || edits.some((c) => textHasWords(c.text, words))) found.push({ group: fromHex(hex), message: m })
+      }
+    }
+    const byKey = (a: MessageRow, b: MessageRow) => compare(b.key, a.key)
+    found.sort(
+      options.group === undefined ? (a, b) => b.message.time - a.message.time || byKey(a.message, b.message) : (a, b) => byKey(a.message, b.message)
+    )
+    return found.slice(options.offset, options.offset + options.limit).map(({ group, message }) => ({ group, id: message.id.slice() }))
   }
 
   /** Every visible register row: the memory store keeps no index that would make fewer cheaper. */

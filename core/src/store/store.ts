@@ -167,6 +167,29 @@ export interface Store {
   registerRows(group: Uint8Array, hidden: readonly HiddenRange[]): Promise<RegisterRow[]>
   /** Sets the shown time of held message rows (ids without a message row are ignored). */
   setShownTimes(group: Uint8Array, times: Array<{ id: Uint8Array; shownTime: number }>): Promise<void>
+  /** The first `limit` visible messages with an order key after `after`, oldest first, with their changes (hasOlder false): a history read forwards. */
+  messageRowsAfter(group: Uint8Array, options: { after: Uint8Array; limit: number; hidden: readonly HiddenRange[] }): Promise<MessageRows>
+  /** How many visible messages the group holds. */
+  countMessageRows(group: Uint8Array, hidden: readonly HiddenRange[]): Promise<number>
+  /** Ids of held messages in [from, to) compared bytewise (no upper end without `to`), in order, at most `limit`: what a shortened id is resolved through. */
+  messageIds(group: Uint8Array, range: { from: Uint8Array; to?: Uint8Array; limit: number }): Promise<Uint8Array[]>
+  /**
+   * Candidates for a word search (chat/search-words.ts), newest first: the
+   * messages whose own text, or the text of an edit naming them, holds every
+   * word; in one group by order key, across groups by time then key. A
+   * superset of the answer (core renders each candidate and checks its
+   * current text, chat/message-search.ts), so an engine may also return
+   * messages hidden from the reader, deleted, or no longer holding the words.
+   */
+  searchMessageRows(words: readonly string[], options: SearchRowsOptions): Promise<Array<{ group: Uint8Array; id: Uint8Array }>>
+}
+
+export interface SearchRowsOptions {
+  /** One group; all groups when absent. */
+  group?: Uint8Array
+  limit: number
+  /** Candidates to skip: the next page of a search. */
+  offset: number
 }
 
 export interface MessageRowsOptions {

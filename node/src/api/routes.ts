@@ -87,7 +87,7 @@ export function routes(ops: DaemonOperations): Route[] {
       const p = query(q, ['group', 'types'])
       const filter: EventFilter = {}
       const groupRef = p.get('group')
-      if (groupRef !== undefined) filter.groupId = ops.group(groupRef).id
+      if (groupRef !== undefined) filter.groupId = ops.groupRef(groupRef).id
       const types = p.get('types')
       if (types !== undefined) {
         const list = types.split(',').map((t) => t.trim())

@@ -1,35 +1,36 @@
 /**
  * How a running daemon follows its peer: the peer's and the group logs'
  * events become DaemonEvents (what the API streams and `causette start`
- * prints), and the message index and the stored group names stay current.
+ * prints), and the stored group names stay current.
  */
 import type { GroupLog, LogEntry } from '@causette/core'
 import type { ErrorView } from '../api/api-types.ts'
 import type { DaemonParts } from './daemon.ts'
 import type { KnownGroup } from './group-directory.ts'
+import { MessageChanges } from './message-changes.ts'
 
 /** What following the peer works with, and nothing more. */
-export type EventComponents = Pick<DaemonParts, 'peer' | 'directory' | 'dialer' | 'indexer' | 'index' | 'displayName' | 'authors' | 'store' | 'emit'>
+export type EventComponents = Pick<DaemonParts, 'peer' | 'directory' | 'dialer' | 'displayName' | 'authors' | 'store' | 'emit'>
 
-/** Turns the peer's events into DaemonEvents, and keeps the message index and group names current. */
+/** Turns the peer's events into DaemonEvents, and keeps the group names current. */
 export function wireDaemonEvents(parts: EventComponents): void {
-  const { peer, directory, dialer, indexer, index, displayName, authors, emit } = parts
+  const { peer, directory, dialer, displayName, authors, emit } = parts
+  const changes = new MessageChanges()
   peer.addEventListener('entries', (evt) => {
     const { groupId, entries, source } = evt.detail
     const known = directory.get(groupId)
-    // a group still opening is indexed as a whole once open (MessageIndexer.catchUp)
+    // a group still opening or joining: what it holds is read from its view once open
     if (known?.log === undefined) return
-    void indexEntries(parts, known, entries, source)
+    void followEntries(parts, changes, known, entries, source)
   })
   directory.onOpen((known, log) => {
     // entries whose epoch key arrived later: their messages show only now
-    log.addEventListener('unsealed', (evt) => void indexEntries(parts, known, evt.detail.entries, 'unsealed'))
-    // a removal hid what the removed member wrote unseen, or the block list changed: the index follows the whole view
+    log.addEventListener('unsealed', (evt) => void followEntries(parts, changes, known, evt.detail.entries, 'unsealed'))
+    // a removal hid what the removed member wrote unseen, or the block list changed: readers re-read what they show
     log.addEventListener('rebuilt', () => {
-      indexer.invalidate(log)
-      indexer
-        .flush()
-        .then(() => emit({ type: 'group:rebuilt', groupId: known.idHex, messages: index.count(log.id) }))
+      log.view
+        .countMessages()
+        .then((messages) => emit({ type: 'group:rebuilt', groupId: known.idHex, messages }))
         .catch(() => undefined)
     })
     // joined, or given the group key at last: this device's name can be written there now
@@ -61,17 +62,23 @@ export function wireDaemonEvents(parts: EventComponents): void {
   })
 }
 
-/** Writes what new (or newly readable) entries changed to the message index, and tells the event stream. */
-async function indexEntries(parts: EventComponents, known: KnownGroup, entries: readonly LogEntry[], source: string): Promise<void> {
-  const { indexer, authors, store, emit } = parts
+/** Tells the event stream what new (or newly readable) entries changed. */
+async function followEntries(
+  parts: EventComponents,
+  changes: MessageChanges,
+  known: KnownGroup,
+  entries: readonly LogEntry[],
+  source: string
+): Promise<void> {
+  const { authors, store, emit } = parts
   const log = known.log as GroupLog
   emit({ type: 'entries', groupId: known.idHex, count: entries.length, source })
-  // the store closed under a stopping daemon: the index catches up at the next start
-  const changes = await indexer.apply(log, entries).catch(() => [])
-  if (changes.length > 0) {
+  // the store closed under a stopping daemon: nothing to tell
+  const changed = await changes.of(log, entries).catch(() => [])
+  if (changed.length > 0) {
     // names as the group's log has them now (a batch may carry a profile too)
     const people = authors.of(log)
-    for (const change of changes) {
+    for (const change of changed) {
       const author = people.view(change.message.author)
       emit({ type: 'message', groupId: known.idHex, message: change.message, author, isNew: change.isNew, source })
     }

@@ -6,7 +6,6 @@
  */
 import { fingerprint, fromHex, type GroupLog, type MessageOperation, toHex } from '@causette/core'
 import type {
-  AuthorView,
   GroupRef,
   GroupStatusView,
   GroupSummary,
@@ -25,9 +24,6 @@ import type {
 import type { Names } from '../api/error-messages.ts'
 import { UnknownMessageError } from '../errors.ts'
 import { nodeSha512 } from '../node-sha512.ts'
-import type { SearchHit } from '../store/message-index.ts'
-import { searchQuery } from '../store/search-query.ts'
-import type { GroupAuthors } from './authors.ts'
 import type { DaemonParts } from './daemon.ts'
 import type { KnownGroup } from './group-directory.ts'
 import { InviteOperations } from './invite-operations.ts'
@@ -35,8 +31,8 @@ import { joinByInvite } from './joining.ts'
 import { linkViews } from './link-views.ts'
 import { namesOf } from './member-lookup.ts'
 import { MemberOperations } from './member-operations.ts'
+import { MessageReads, messageIdBytes } from './message-reads.ts'
 
-const EXPORT_PAGE = 1000
 /** Where this device will be able to write its name later. */
 const WAITING: readonly Membership[] = ['member', 'not joined']
 
@@ -45,6 +41,8 @@ export class DaemonOperations {
   readonly members: MemberOperations
   /** Invite links, the invites of a group, revoking them, and rekeying (invite-operations.ts). */
   readonly invites: InviteOperations
+  /** History, search and export, from each group's view (message-reads.ts). */
+  readonly messages: MessageReads
   /** How errors name the groups and people they are about (api/error-messages.ts). */
   readonly names: Names
   private readonly parts: DaemonParts
@@ -55,12 +53,13 @@ export class DaemonOperations {
     this.parts = parts
     this.members = new MemberOperations(parts)
     this.invites = new InviteOperations(parts)
+    this.messages = new MessageReads(parts)
     this.names = namesOf(parts.directory, parts.authors)
     this.requestStop = requestStop
     this.apiUrl = apiUrl
   }
 
-  status(): StatusResponse {
+  async status(): Promise<StatusResponse> {
     const { peer, options, settings, directory, authors, startedAt } = this.parts
     const key = toHex(peer.key.publicKey)
     const name = settings.get('name')
@@ -77,23 +76,27 @@ export class DaemonOperations {
       connections: peer.libp2p.getConnections().length,
       rssBytes: process.memoryUsage.rss(),
       groupsOpened: directory.list().every((g) => g.log !== undefined || g.failure !== undefined),
-      groups: directory.list().map((g) => this.groupStatus(g))
+      groups: await Promise.all(directory.list().map((g) => this.groupStatus(g)))
     }
   }
 
-  groups(): GroupSummary[] {
-    return this.parts.directory.list().map((g) => this.summary(g))
+  groups(): Promise<GroupSummary[]> {
+    return Promise.all(this.parts.directory.list().map((g) => this.summary(g)))
   }
 
-  group(ref: string): GroupStatusView {
+  /** The group a reference (id, its start, or name) names; UnknownGroupError or AmbiguousGroupError otherwise. */
+  groupRef(ref: string): GroupRef {
+    return this.parts.directory.resolve(ref).ref
+  }
+
+  group(ref: string): Promise<GroupStatusView> {
     return this.groupStatus(this.parts.directory.resolve(ref))
   }
 
   async createGroup(name: string): Promise<GroupSummary> {
-    const { peer, store, directory, indexer, emit } = this.parts
+    const { peer, store, directory, emit } = this.parts
     const log = await peer.createGroup(name)
     const known = directory.adopt(log, (await store.getGroup(log.id)) ?? { id: log.id, secret: log.secret, name, addedAt: Date.now() })
-    await indexer.catchUp(log)
     emit({ type: 'group:created', group: known.ref })
     return this.summary(known)
   }
@@ -103,50 +106,25 @@ export class DaemonOperations {
     return joinByInvite(this.parts, link, timeoutMs)
   }
 
-  /** Resolves once the message is committed to the store (and indexed); it is published after. */
+  /** Resolves once the message is committed to the store, with its view; it is published after. */
   async send(ref: string, text: string, replyTo?: string): Promise<SendResponse> {
-    const { directory, index, indexer, peer } = this.parts
+    const { directory, peer } = this.parts
     const known = directory.resolve(ref)
     const log = await directory.openLog(known)
     const op: MessageOperation = { type: 'message', text }
-    await indexer.flush()
-    if (replyTo !== undefined) op.replyTo = index.resolveId(log.id, replyTo)
+    if (replyTo !== undefined) op.replyTo = await messageIdBytes(log, replyTo)
     const entry = await peer.send(log.idHex, op)
-    // in the index before it is confirmed: a restart shows it even before the log has loaded
-    await indexer.flush()
     const message = await log.view.message(entry.idHex)
     if (message === undefined) throw new UnknownMessageError(`message ${entry.idHex.slice(0, 12)} was written but is not in the view`)
     return { group: known.ref, message }
   }
 
-  async history(ref: string, options: { limit: number; before?: string }): Promise<HistoryResponse> {
-    const { directory, index, indexer, authors } = this.parts
-    const known = directory.resolve(ref)
-    await indexer.flush()
-    const before = options.before === undefined ? undefined : index.resolveId(known.record.id, options.before)
-    const page = index.page(known.record.id, { limit: options.limit, ...(before === undefined ? {} : { before }) })
-    return {
-      group: known.ref,
-      messages: page.messages,
-      hasOlder: page.hasOlder,
-      authors: authors.of(known.log).viewsOf(page.messages.map((m) => m.author))
-    }
+  history(ref: string, options: { limit: number; before?: string }): Promise<HistoryResponse> {
+    return this.messages.history(ref, options)
   }
 
-  async search(query: string, options: { group?: string; limit: number }): Promise<SearchResponse> {
-    const { directory, index, indexer, authors } = this.parts
-    const match = searchQuery(query)
-    await indexer.flush()
-    const known = options.group === undefined ? undefined : directory.resolve(options.group)
-    const hits = index.search(match, { limit: options.limit, ...(known === undefined ? {} : { groupId: known.record.id }) })
-    return {
-      query,
-      results: hits.map((hit) => {
-        const group = directory.get(hit.groupId)
-        return { group: group === undefined ? { id: hit.groupId, name: '' } : group.ref, message: hit.message }
-      }),
-      authors: authorsOfHits(hits, (groupId) => authors.of(directory.get(groupId)?.log))
-    }
+  search(query: string, options: { group?: string; limit: number }): Promise<SearchResponse> {
+    return this.messages.search(query, options)
   }
 
   peers(): PeersResponse {
@@ -171,37 +149,8 @@ export class DaemonOperations {
   }
 
   /** The group's readable history as JSON lines, oldest first, a page at a time. */
-  async *exportLines(ref: string): AsyncGenerator<string> {
-    const { directory, index, indexer, authors } = this.parts
-    const known = directory.resolve(ref)
-    const people = authors.of(known.log)
-    let after: Uint8Array = new Uint8Array(0)
-    for (;;) {
-      await indexer.flush()
-      const page = index.pageForward(known.record.id, after, EXPORT_PAGE)
-      if (page.length === 0) return
-      yield page
-        .map(({ message: m }) => {
-          const author = people.view(m.author)
-          return `${JSON.stringify({
-            id: m.id,
-            time: new Date(m.time).toISOString(),
-            author: m.author,
-            fingerprint: author.fingerprint,
-            ...(author.name === undefined ? {} : { name: author.name }),
-            text: m.text,
-            edited: m.edited,
-            deleted: m.deleted,
-            ...(m.replyTo === undefined ? {} : { replyTo: m.replyTo }),
-            mentions: m.mentions,
-            reactions: m.reactions
-          })}\n`
-        })
-        .join('')
-      after = (page[page.length - 1] as { key: Uint8Array }).key
-      // let the event loop breathe between pages of a long export
-      await new Promise((resolve) => setImmediate(resolve))
-    }
+  exportLines(ref: string): AsyncGenerator<string> {
+    return this.messages.exportLines(ref)
   }
 
   profile(): ProfileResponse {
@@ -232,21 +181,22 @@ export class DaemonOperations {
     void this.requestStop()
   }
 
-  private summary(known: KnownGroup): GroupSummary {
-    const { peer, index } = this.parts
+  private async summary(known: KnownGroup): Promise<GroupSummary> {
+    const { peer } = this.parts
     const log = known.log
     return {
       ...known.ref,
       state: log === undefined ? 'loading' : 'open',
       entries: log?.size ?? 0,
-      messages: index.count(known.record.id),
+      // a group still opening shows its count once open
+      messages: log === undefined ? 0 : await log.view.countMessages(),
       connectedMembers: log === undefined ? 0 : peer.status(known.idHex).connectedMembers.length,
       addedAt: known.record.addedAt
     }
   }
 
-  private groupStatus(known: KnownGroup): GroupStatusView {
-    const summary = this.summary(known)
+  private async groupStatus(known: KnownGroup): Promise<GroupStatusView> {
+    const summary = await this.summary(known)
     if (known.log === undefined) {
       return { ...summary, sync: 'loading', pending: 0, syncing: false, upToDateWith: 0, members: [], otherMembers: 0, online: 0, links: [] }
     }
@@ -265,21 +215,6 @@ export class DaemonOperations {
       links
     }
   }
-}
-
-/** The views of the authors of search hits, each named as in the group of its hit. */
-function authorsOfHits(hits: SearchHit[], groupAuthors: (groupId: string) => GroupAuthors): Record<string, AuthorView> {
-  const byGroup = new Map<string, GroupAuthors>()
-  const out: Record<string, AuthorView> = {}
-  for (const hit of hits) {
-    let people = byGroup.get(hit.groupId)
-    if (people === undefined) {
-      people = groupAuthors(hit.groupId)
-      byGroup.set(hit.groupId, people)
-    }
-    out[hit.message.author] ??= people.view(hit.message.author)
-  }
-  return out
 }
 
 function syncState(log: GroupLog, status: { connectedMembers: string[]; syncing: boolean; upToDateWith: number }): SyncState {

@@ -32,8 +32,6 @@ import {
 import { DaemonAlreadyRunningError, PortInUseError } from '../errors.ts'
 import { coalesceWrites } from '../socket-coalescing.ts'
 import type { BlockList } from '../store/block-list.ts'
-import { DaemonTables } from '../store/daemon-tables.ts'
-import { MessageIndex } from '../store/message-index.ts'
 import type { Settings } from '../store/settings.ts'
 import { SqliteStore } from '../store/sqlite-store.ts'
 import type { VerifiedMembers } from '../store/verified-members.ts'
@@ -48,7 +46,6 @@ import { DisplayNamePublisher } from './display-name-publisher.ts'
 import { GroupDirectory } from './group-directory.ts'
 import { compactHeap, keepMemoryReducerAwake } from './heap-release.ts'
 import { addressInUse, libp2pParts } from './libp2p-parts.ts'
-import { MessageIndexer } from './message-indexer.ts'
 import { PeerDialer } from './peer-dialer.ts'
 
 /** The parts a started daemon is made of; DaemonOperations works on them. */
@@ -56,8 +53,6 @@ export interface DaemonParts {
   options: DaemonOptions
   peer: CausettePeer
   store: SqliteStore
-  index: MessageIndex
-  indexer: MessageIndexer
   settings: Settings
   verified: VerifiedMembers
   blockList: BlockList
@@ -123,8 +118,7 @@ export class Daemon {
       // the body cipher is core's default in WebAssembly: every body this daemon seals or opens goes through it
       peer = await CausettePeer.create({ key, store, signatures, aead: wasmXChaCha, openGroups: false, ...(await libp2pParts(options)) })
       if (created) onEvent?.({ type: 'key:generated', peerId: peer.peerId })
-      const tables = new DaemonTables(store)
-      const { blockList, settings, knownPeers } = tables
+      const { blockList, settings, knownPeers, verifiedMembers } = store.tables
       // before going online: a blocked device is never let in, and its messages never shown
       await peer.setBlocked(blockList.keys())
       // a burst of gossip goes out in one write per connection per turn, not two per message
@@ -140,7 +134,6 @@ export class Daemon {
         )
       }
       if (options.name !== undefined) settings.set('name', options.name)
-      const index = new MessageIndex(store)
       const directory = new GroupDirectory()
       for (const record of await store.listGroups()) directory.add(record)
       const daemon = new Daemon(
@@ -148,11 +141,9 @@ export class Daemon {
           options,
           peer,
           store,
-          index,
-          indexer: new MessageIndexer(index),
           settings,
           signatures,
-          verified: tables.verifiedMembers,
+          verified: verifiedMembers,
           blockList,
           directory,
           authors: new Authors(toHex(key.publicKey), () => settings.get('name')),
@@ -230,7 +221,7 @@ export class Daemon {
 
   /** Opens each stored group in turn, reporting progress; the dialer starts once all are open. */
   private async openGroups(): Promise<void> {
-    const { directory, store, peer, indexer, emit } = this.parts
+    const { directory, store, peer, emit } = this.parts
     const groups = directory.list().filter((g) => g.log === undefined)
     const began = performance.now()
     emit({ type: 'groups:opening', total: groups.length })
@@ -246,15 +237,16 @@ export class Daemon {
           total: groups.length,
           entries: await store.countEntries(known.record.id)
         })
+        // a store of an older version: the first opening reads the history once to work out its facts and view
+        const reindexed = await store.lacksFacts(known.record.id)
         const log = await peer.openGroup(known.record.id, { signal: this.closing.signal })
-        const reindexed = await indexer.catchUp(log)
         directory.markOpen(known, log)
         emit({
           type: 'group:opened',
           groupId: known.idHex,
           name: known.name,
           entries: log.size,
-          messages: this.parts.index.count(known.record.id),
+          messages: await log.view.countMessages(),
           reindexed,
           durationMs: Math.round(performance.now() - started)
         })
@@ -290,8 +282,6 @@ export class Daemon {
     await this.peer.stop()
     await this.parts.signatures.close()
     await this.opening.catch(() => undefined)
-    await this.parts.indexer.flush().catch(() => undefined)
-    this.parts.indexer.stop()
     await this.parts.store.close()
     await this.removeApiFiles()
     this.resolveStopped()

@@ -16,10 +16,10 @@ import type { DaemonParts } from './daemon.ts'
 export const JOIN_TIMEOUT_MS = 60_000
 
 /** What a join works with, and nothing more. */
-export type JoinComponents = Pick<DaemonParts, 'peer' | 'store' | 'directory' | 'indexer' | 'dialer' | 'emit'>
+export type JoinComponents = Pick<DaemonParts, 'peer' | 'store' | 'directory' | 'dialer' | 'emit'>
 
 export async function joinByInvite(parts: JoinComponents, link: string, timeoutMs = JOIN_TIMEOUT_MS): Promise<JoinResponse> {
-  const { peer, store, directory, indexer, dialer, emit } = parts
+  const { peer, store, directory, dialer, emit } = parts
   const invite = parseInvite(link, Date.now())
   const groupId = toHex(invite.groupId)
   const existing = directory.get(groupId)
@@ -46,7 +46,6 @@ export async function joinByInvite(parts: JoinComponents, link: string, timeoutM
     await store.putGroup(record)
   }
   const known = directory.adopt(log, record)
-  await indexer.catchUp(log)
   const connected = new Set(peer.libp2p.getConnections().map((c) => c.remotePeer.toString()))
   const reached = new Set(invite.addresses.map((a) => /\/p2p\/([^/]+)$/.exec(a)?.[1]).filter((p) => p !== undefined && connected.has(p))).size
   emit({ type: 'group:joined', group: known.ref })

@@ -1,13 +1,14 @@
 /**
  * The daemon's own tables in its SQLite file, beside the log's: settings,
  * the peers it has met, the devices it blocked and the members it verified.
- * They live in the store's file, under its lock, and are made here from the
- * store's connection, so nothing outside the store reaches into it.
+ * They live in the store's file, under its lock: the store makes them from
+ * its connection (`SqliteStore.tables`), so nothing outside the store
+ * reaches into it.
  */
+import type { DatabaseSync } from 'node:sqlite'
 import { BlockList } from './block-list.ts'
 import { KnownPeers } from './known-peers.ts'
 import { Settings } from './settings.ts'
-import type { SqliteStore } from './sqlite-store.ts'
 import { VerifiedMembers } from './verified-members.ts'
 
 export class DaemonTables {
@@ -16,8 +17,8 @@ export class DaemonTables {
   readonly blockList: BlockList
   readonly verifiedMembers: VerifiedMembers
 
-  constructor(store: SqliteStore) {
-    const db = store.database
+  /** Made by the store (sqlite-store.ts) from its connection. */
+  constructor(db: DatabaseSync) {
     this.settings = new Settings(db)
     this.knownPeers = new KnownPeers(db)
     this.blockList = new BlockList(db)

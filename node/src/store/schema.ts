@@ -250,6 +250,32 @@ export const MIGRATIONS: readonly string[] = [
     value TEXT NOT NULL,
     PRIMARY KEY (group_id, name, author, key)
   ) STRICT, WITHOUT ROWID;
+  `,
+  // 8: one view. The daemon's rendered `messages` table, its word index and
+  // the count that told when it lagged go: history, search and export read
+  // the view rows of migration 7, which are written with their entries.
+  // Words are indexed over those rows, which are only ever added (or all of
+  // a group deleted): the text of each message row, and of each edit row,
+  // since an edit is how a message comes to hold a word. Indexing is in bulk
+  // (message-words.ts): search_marks keeps the highest rowid indexed per
+  // table, and everything above it is indexed in one statement. An index
+  // answers with candidates; core checks the rendered message.
+  `
+  DROP TRIGGER messages_searchable;
+  DROP TRIGGER messages_unsearchable;
+  DROP TRIGGER messages_researchable;
+  DROP TABLE message_search;
+  DROP TABLE search_pending;
+  DROP TABLE message_index_state;
+  DROP TABLE messages;
+  CREATE VIRTUAL TABLE message_words USING fts5 (
+    text, content = 'view_messages', tokenize = 'unicode61 remove_diacritics 2', detail = none
+  );
+  CREATE VIRTUAL TABLE edit_words USING fts5 (
+    text, content = 'view_changes', tokenize = 'unicode61 remove_diacritics 2', detail = none
+  );
+  CREATE TABLE search_marks (name TEXT PRIMARY KEY, indexed INTEGER NOT NULL) STRICT, WITHOUT ROWID;
+  INSERT INTO search_marks (name, indexed) VALUES ('messages', 0), ('edits', 0);
   `
 ]
 

@@ -1,18 +1,16 @@
 /**
- * Turns what a person types into a search box into an FTS5 query: every
- * word must appear, each as the start of a word ("climb" finds "climbing"),
- * and nothing typed is read as FTS5 syntax, so quotes, stars, NEAR or a
- * stray parenthesis never make a search fail. Case and accents are folded
- * by the index's tokenizer (schema.ts), so "ECOLE" finds "école".
+ * What a person types into a search box, as the words of a search (core's
+ * chat/search-words.ts): every word must appear, each as the start of a
+ * word ("climb" finds "climbing"), case and accents folded ("ECOLE" finds
+ * "école"); punctuation only separates words, so quotes, stars or a stray
+ * parenthesis never make a search fail.
  */
+import { MAX_SEARCH_WORDS, searchWords } from '@causette/core'
 import { InvalidRequestError } from '../errors.ts'
 
-const MAX_WORDS = 16
-
-export function searchQuery(text: string): string {
-  // letters, digits and combining marks: what the unicode61 tokenizer keeps in a token
-  const words = text.normalize('NFC').match(/[\p{L}\p{N}\p{M}]+/gu) ?? []
+export function searchQuery(typed: string): string[] {
+  const words = searchWords(typed)
   if (words.length === 0) throw new InvalidRequestError('search for at least one word (letters or digits)')
-  if (words.length > MAX_WORDS) throw new InvalidRequestError(`search for at most ${MAX_WORDS} words`)
-  return words.map((w) => `"${w}"*`).join(' ')
+  if (words.length > MAX_SEARCH_WORDS) throw new InvalidRequestError(`search for at most ${MAX_SEARCH_WORDS} words`)
+  return words
 }

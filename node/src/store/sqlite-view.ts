@@ -71,6 +71,11 @@ interface RegisterColumns {
 }
 
 type Statement =
+  | 'messagesAfter'
+  | 'countAll'
+  | 'countHidden'
+  | 'idsFrom'
+  | 'idsBetween'
   | 'insertMessage'
   | 'insertChange'
   | 'insertRegister'
@@ -106,6 +111,19 @@ export class SqliteView {
          WHERE m.group_id = :group AND m.key < :before AND NOT ${hiddenRow('m')}
          ORDER BY m.key DESC LIMIT :limit`
       ),
+      messagesAfter: db.prepare(
+        `WITH ${HIDDEN} SELECT ${MESSAGE_COLUMNS} FROM view_messages m
+         WHERE m.group_id = :group AND m.key > :after AND NOT ${hiddenRow('m')}
+         ORDER BY m.key LIMIT :limit`
+      ),
+      // all, less the hidden: the first alone is an index count, and hidden ranges are few (usually none)
+      countAll: db.prepare('SELECT count(*) AS n FROM view_messages WHERE group_id = ?'),
+      countHidden: db.prepare(
+        `WITH ${HIDDEN} SELECT count(*) AS n FROM view_messages m JOIN hidden h ON h.author = m.author
+         WHERE m.group_id = :group AND m.seq > h.after AND m.seq < h.until`
+      ),
+      idsFrom: db.prepare('SELECT id FROM view_messages WHERE group_id = ? AND id >= ? ORDER BY id LIMIT ?'),
+      idsBetween: db.prepare('SELECT id FROM view_messages WHERE group_id = ? AND id >= ? AND id < ? ORDER BY id LIMIT ?'),
       messageById: db.prepare(
         `WITH ${HIDDEN} SELECT ${MESSAGE_COLUMNS} FROM view_messages m
          WHERE m.group_id = :group AND m.id = :id AND NOT ${hiddenRow('m')}`
@@ -163,6 +181,31 @@ export class SqliteView {
     return { messages, changes: this.changesOf(group, messages, options.hidden), hasOlder }
   }
 
+  messagesAfter(group: Uint8Array, options: { after: Uint8Array; limit: number; hidden: readonly HiddenRange[] }): MessageRows {
+    const rows = this.statements.messagesAfter.all({
+      group,
+      after: options.after,
+      limit: options.limit,
+      hidden: hiddenParameter(options.hidden)
+    }) as unknown as MessageColumns[]
+    const messages = rows.map(messageOf)
+    return { messages, changes: this.changesOf(group, messages, options.hidden), hasOlder: false }
+  }
+
+  count(group: Uint8Array, hidden: readonly HiddenRange[]): number {
+    const all = (this.statements.countAll.get(group) as { n: number }).n
+    if (hidden.length === 0) return all
+    // ranges of one author may overlap (a gap inside a block): count each hidden row once
+    const merged = mergedRanges(hidden)
+    return all - (this.statements.countHidden.get({ group, hidden: hiddenParameter(merged) }) as { n: number }).n
+  }
+
+  ids(group: Uint8Array, range: { from: Uint8Array; to?: Uint8Array; limit: number }): Uint8Array[] {
+    const s = this.statements
+    const rows = range.to === undefined ? s.idsFrom.all(group, range.from, range.limit) : s.idsBetween.all(group, range.from, range.to, range.limit)
+    return (rows as Array<{ id: Uint8Array }>).map((r) => r.id)
+  }
+
   message(group: Uint8Array, id: Uint8Array, hidden: readonly HiddenRange[]): MessageRows {
     const row = this.statements.messageById.get({ group, id, hidden: hiddenParameter(hidden) }) as MessageColumns | undefined
     const messages = row === undefined ? [] : [messageOf(row)]
@@ -193,6 +236,19 @@ export class SqliteView {
     const rows = this.statements.changesOf.all({ group, targets, hidden: hiddenParameter(hidden) }) as unknown as ChangeColumns[]
     return rows.map(changeOf)
   }
+}
+
+/** The ranges with those of one author that overlap or touch joined, so that no seq is in two. */
+function mergedRanges(hidden: readonly HiddenRange[]): HiddenRange[] {
+  const sorted = [...hidden].sort((a, b) => (a.author < b.author ? -1 : a.author > b.author ? 1 : a.after - b.after))
+  const out: HiddenRange[] = []
+  for (const h of sorted) {
+    const last = out[out.length - 1]
+    // (after, until) holds seqs after+1 .. until-1: the next range overlaps if its first seq is before until
+    if (last !== undefined && last.author === h.author && h.after + 1 < last.until) last.until = Math.max(last.until, h.until)
+    else out.push({ ...h })
+  }
+  return out
 }
 
 /** JSON of the ranges; an open end (Infinity, which JSON lacks) as the largest exact integer, above any seq. */

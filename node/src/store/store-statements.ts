@@ -27,8 +27,6 @@ export interface Statements {
   deleteHeads: StatementSync
   deleteAuthorSeqs: StatementSync
   deleteEntries: StatementSync
-  deleteMessages: StatementSync
-  deleteIndexState: StatementSync
   deleteGroup: StatementSync
 }
 
@@ -63,8 +61,6 @@ export function prepareStatements(db: DatabaseSync): Statements {
     deleteHeads: db.prepare('DELETE FROM heads WHERE group_id = ?'),
     deleteAuthorSeqs: db.prepare('DELETE FROM author_seqs WHERE group_id = ?'),
     deleteEntries: db.prepare('DELETE FROM entries WHERE group_id = ?'),
-    deleteMessages: db.prepare('DELETE FROM messages WHERE group_id = ?'),
-    deleteIndexState: db.prepare('DELETE FROM message_index_state WHERE group_id = ?'),
     deleteGroup: db.prepare('DELETE FROM groups WHERE id = ?')
   }
 }

@@ -1,0 +1,126 @@
+/**
+ * What the daemon reads of a group's messages: history a page at a time,
+ * search across groups, export, and a message named by the start of its id.
+ * All of it comes from each group's view, kept in the store with the
+ * entries (core's StoredView), so what is read is what the log holds, even
+ * right after a crash; a group still opening is waited for (it opens in
+ * tens of milliseconds, or reads its history once after an upgrade).
+ */
+import { fromHex, type GroupLog, type SearchHit, type Store, searchMessages } from '@causette/core'
+import type { AuthorView, HistoryResponse, SearchResponse } from '../api/api-types.ts'
+import { UnknownMessageError } from '../errors.ts'
+import { searchQuery } from '../store/search-query.ts'
+import type { GroupAuthors } from './authors.ts'
+import type { DaemonParts } from './daemon.ts'
+
+const EXPORT_PAGE = 1000
+
+export type MessageReadComponents = Pick<DaemonParts, 'directory' | 'authors'> & { store: Pick<Store, 'searchMessageRows'> }
+
+export class MessageReads {
+  private readonly parts: MessageReadComponents
+
+  constructor(parts: MessageReadComponents) {
+    this.parts = parts
+  }
+
+  async history(ref: string, options: { limit: number; before?: string }): Promise<HistoryResponse> {
+    const { directory, authors } = this.parts
+    const known = directory.resolve(ref)
+    const log = await directory.openLog(known)
+    const before = options.before === undefined ? undefined : await messageId(log, options.before)
+    const page = await log.view.messages({ limit: options.limit, ...(before === undefined ? {} : { before }) })
+    return {
+      group: known.ref,
+      messages: page.messages,
+      hasOlder: page.hasOlder,
+      authors: authors.of(log).viewsOf(page.messages.map((m) => m.author))
+    }
+  }
+
+  async search(query: string, options: { group?: string; limit: number }): Promise<SearchResponse> {
+    const { directory, authors, store } = this.parts
+    const words = searchQuery(query)
+    const known = options.group === undefined ? undefined : directory.resolve(options.group)
+    if (known !== undefined) await directory.openLog(known)
+    const hits = await searchMessages(
+      store,
+      words,
+      { limit: options.limit, ...(known === undefined ? {} : { group: known.record.id }) },
+      (groupId) => directory.get(groupId)?.log?.view
+    )
+    return {
+      query,
+      results: hits.map((hit) => {
+        const group = directory.get(hit.groupId)
+        return { group: group === undefined ? { id: hit.groupId, name: '' } : group.ref, message: hit.message }
+      }),
+      authors: authorsOfHits(hits, (groupId) => authors.of(directory.get(groupId)?.log))
+    }
+  }
+
+  /** The group's readable history as JSON lines, oldest first, a page at a time. */
+  async *exportLines(ref: string): AsyncGenerator<string> {
+    const { directory, authors } = this.parts
+    const known = directory.resolve(ref)
+    const log = await directory.openLog(known)
+    const people = authors.of(log)
+    let after: Uint8Array | undefined
+    for (;;) {
+      const page = await log.view.messagesAfter(EXPORT_PAGE, after)
+      if (page.length === 0) return
+      yield page
+        .map(({ message: m }) => {
+          const author = people.view(m.author)
+          return `${JSON.stringify({
+            id: m.id,
+            time: new Date(m.time).toISOString(),
+            author: m.author,
+            fingerprint: author.fingerprint,
+            ...(author.name === undefined ? {} : { name: author.name }),
+            text: m.text,
+            edited: m.edited,
+            deleted: m.deleted,
+            ...(m.replyTo === undefined ? {} : { replyTo: m.replyTo }),
+            mentions: m.mentions,
+            reactions: m.reactions
+          })}\n`
+        })
+        .join('')
+      after = (page[page.length - 1] as { key: Uint8Array }).key
+      // let the event loop breathe between pages of a long export
+      await new Promise((resolve) => setImmediate(resolve))
+    }
+  }
+}
+
+/**
+ * The full id (hex) of the group's message whose id starts with `prefix`
+ * (lowercase hex). Throws UnknownMessageError when none or several match.
+ */
+export async function messageId(log: GroupLog, prefix: string): Promise<string> {
+  const ids = await log.view.idsStartingWith(prefix)
+  if (ids.length === 0) throw new UnknownMessageError(`this group has no message ${prefix}`)
+  if (ids.length > 1) throw new UnknownMessageError(`several messages of this group start with ${prefix}: give more of the id`)
+  return ids[0] as string
+}
+
+/** The same as a byte string, for operations that name a message. */
+export async function messageIdBytes(log: GroupLog, prefix: string): Promise<Uint8Array> {
+  return fromHex(await messageId(log, prefix))
+}
+
+/** The views of the authors of search hits, each named as in the group of its hit. */
+function authorsOfHits(hits: SearchHit[], groupAuthors: (groupId: string) => GroupAuthors): Record<string, AuthorView> {
+  const byGroup = new Map<string, GroupAuthors>()
+  const out: Record<string, AuthorView> = {}
+  for (const hit of hits) {
+    let people = byGroup.get(hit.groupId)
+    if (people === undefined) {
+      people = groupAuthors(hit.groupId)
+      byGroup.set(hit.groupId, people)
+    }
+    out[hit.message.author] ??= people.view(hit.message.author)
+  }
+  return out
+}
