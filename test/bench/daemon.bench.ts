@@ -472,7 +472,7 @@ async function largeGroupHistory(root: string, count: number, log: (line: string
       value: Number(median(apiTimes).toFixed(1)),
       unit: 'ms',
       target: { op: '<=', value: 50 },
-      conditions: `median of 30 GET /v1/groups/:id/messages?limit=50 through the control API (HTTP on loopback), served from the SQLite message index`
+      conditions: `median of 30 GET /v1/groups/:id/messages?limit=50 through the control API (HTTP on loopback), served from the group's view in SQLite`
     },
     {
       name: `causette history of a ${count.toLocaleString('en-US')}-message group`,
@@ -491,7 +491,7 @@ async function largeGroupHistory(root: string, count: number, log: (line: string
       value: Math.round(opened.durationMs as number),
       unit: 'ms',
       conditions:
-        'entries stored as a version before entry facts stored them (an upgrade): every entry read once (decode, decrypt, order), its facts and view rows written, and the message index built; once per group'
+        'entries stored as a version before entry facts stored them (an upgrade): every entry read once (decode, decrypt, order), its facts and view rows written; once per group'
     },
     {
       name: `opening of a ${count.toLocaleString('en-US')}-message group`,

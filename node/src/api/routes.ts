@@ -25,11 +25,11 @@ export function routes(ops: DaemonOperations): Route[] {
   return [
     route('GET', '/v1/status', async ({ query: q }) => {
       query(q, [])
-      return { json: ops.status() }
+      return { json: await ops.status() }
     }),
     route('GET', '/v1/groups', async ({ query: q }) => {
       query(q, [])
-      return { json: { groups: ops.groups() } }
+      return { json: { groups: await ops.groups() } }
     }),
     route('POST', '/v1/groups', async ({ body }) => {
       const f = fields(await body(), ['name'])
@@ -37,7 +37,7 @@ export function routes(ops: DaemonOperations): Route[] {
     }),
     route('GET', `/v1/groups/${group}`, async ({ params, query: q }) => {
       query(q, [])
-      return { json: { group: ops.group(params[0] as string) } }
+      return { json: { group: await ops.group(params[0] as string) } }
     }),
     route('POST', '/v1/join', async ({ body }) => {
       const f = fields(await body(), ['link', 'timeoutMs'])
@@ -59,7 +59,7 @@ export function routes(ops: DaemonOperations): Route[] {
       query(q, [])
       const ref = params[0] as string
       // resolve now, so an unknown group is a 404 and not an empty export
-      ops.group(ref)
+      ops.groupRef(ref)
       return { stream: ops.exportLines(ref), contentType: 'application/x-ndjson; charset=utf-8' }
     }),
     route('GET', '/v1/search', async ({ query: q }) => {

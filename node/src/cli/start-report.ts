@@ -63,7 +63,7 @@ export class StartReport {
       case 'group:opened':
         this.out.data(e)
         this.out.line(
-          `  ${this.name(e.groupId)}: ${count(e.messages, 'message')}, ${count(e.entries, 'entry', 'entries')}${e.reindexed ? ', search index rebuilt' : ''} (${seconds(e.durationMs)})`
+          `  ${this.name(e.groupId)}: ${count(e.messages, 'message')}, ${count(e.entries, 'entry', 'entries')}${e.reindexed ? ', history read once for this version' : ''} (${seconds(e.durationMs)})`
         )
         return
       case 'group:open-failed':

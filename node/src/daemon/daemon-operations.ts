@@ -1,7 +1,7 @@
 /**
  * DaemonOperations: everything the control API (and so the CLI) can ask a
  * running daemon, on already validated arguments. Reads of history and
- * search come from the message index; writes go through the peer, and
+ * search come from each group's stored view (message-reads.ts); writes go through the peer, and
  * resolve only once the entry is committed to the store.
  */
 import { fingerprint, fromHex, type GroupLog, type MessageOperation, toHex } from '@causette/core'

@@ -16,7 +16,7 @@
  * carries every entry before it (a published own entry lost to a crash
  * would come back with the same seq and different content: an
  * equivocation). What is derived from the entries (facts set by putFacts,
- * the daemon's message index) commits with write(false) the same way. The
+ * the word index of the view) commits with write(false) the same way. The
  * connection switches synchronous level only when a commit needs the other
  * one.
  */
