@@ -19,6 +19,7 @@ import { runStoreConformance } from '../core/store-conformance.ts'
 import { entryBytes, logEntries } from '../fixtures/entry-bytes.ts'
 import { SeededRandom } from '../fixtures/random.ts'
 import { deviceKeys, signatures } from '../fixtures/replicas.ts'
+import { ChildRun } from './fixtures/child-run.ts'
 
 const HOLD_STORE = fileURLToPath(new URL('./fixtures/hold-store.ts', import.meta.url))
 const WRITE_UNTIL_KILLED = fileURLToPath(new URL('./fixtures/write-until-killed.ts', import.meta.url))
@@ -69,53 +70,6 @@ async function refusalOf(path: string): Promise<{ name: string; message: string 
     return JSON.parse(second.lines()[0] as string) as { name: string; message: string }
   } finally {
     await second.kill()
-  }
-}
-
-/** A child Node process running a fixture script, its stdout collected line by line. */
-class ChildRun {
-  readonly process: ChildProcess
-  readonly exited: Promise<unknown>
-  private output = ''
-  private onOutput = (): void => {}
-
-  constructor(script: string, args: string[]) {
-    // process.execPath: the Node 24 running the tests, so SIGKILL reaches the
-    // process that holds the store and not a wrapper
-    this.process = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'inherit'] })
-    this.process.stdout?.setEncoding('utf8')
-    this.process.stdout?.on('data', (chunk: string) => {
-      this.output += chunk
-      this.onOutput()
-    })
-    this.exited = once(this.process, 'close')
-  }
-
-  /** Complete lines printed so far. */
-  lines(): string[] {
-    return this.output.split('\n').slice(0, -1)
-  }
-
-  /** Resolves once `count` lines are out; rejects if the child exits first or `timeoutMs` passes. */
-  async untilLines(count: number, timeoutMs: number): Promise<void> {
-    const { promise, resolve, reject } = Promise.withResolvers<void>()
-    const timer = setTimeout(() => reject(new Error(`child printed ${this.lines().length} of ${count} lines in ${timeoutMs} ms`)), timeoutMs)
-    this.onOutput = () => {
-      if (this.lines().length >= count) resolve()
-    }
-    this.onOutput()
-    this.exited.then(() => reject(new Error(`child exited after ${this.lines().length} of ${count} lines`)))
-    try {
-      await promise
-    } finally {
-      clearTimeout(timer)
-      this.onOutput = () => {}
-    }
-  }
-
-  async kill(): Promise<void> {
-    if (this.process.exitCode === null && this.process.signalCode === null) this.process.kill('SIGKILL')
-    await this.exited
   }
 }
 
