@@ -370,6 +370,37 @@ describe('SQLite store', () => {
     }
   })
 
+  it('counts entries and finds equivocations of a file of an older version, then keeps both as entries come', async () => {
+    const home = await tempHome()
+    try {
+      const source = await sampleGroup(new MemoryStore(), 3)
+      const stored = await storedOf(source)
+      // the last entry's author and seq held under a second id: what an equivocating author leaves
+      const last = stored.at(-1) as StoredEntry
+      const twin: StoredEntry = { ...last, id: new Uint8Array(32).fill(7), key: new Uint8Array(last.key.length).fill(0xee) }
+      writeVersion5(home.path, source.id, [...stored, twin])
+      const store = await SqliteStore.open(home.path)
+      try {
+        assert.equal(await store.countEntries(source.id), stored.length + 1, 'counted by the upgrade')
+        const ids = [last.id, twin.id].sort(Buffer.compare)
+        assert.deepEqual(await store.equivocations(source.id), [{ author: last.author, seq: last.seq, ids }], 'found by the upgrade')
+        // a third id at the same seq, and an author's next entry, stored now
+        const third: StoredEntry = { ...last, id: new Uint8Array(32).fill(9), key: new Uint8Array(last.key.length).fill(0xef) }
+        await store.putEntries(source.id, [third])
+        await store.putEntries(new Uint8Array(32).fill(3), [{ ...last, seq: last.seq + 1, id: new Uint8Array(32).fill(4) }])
+        assert.deepEqual(await store.equivocations(source.id), [{ author: last.author, seq: last.seq, ids: [...ids, third.id].sort(Buffer.compare) }])
+        assert.deepEqual(await store.equivocations(new Uint8Array(32).fill(3)), [], 'a next seq is no equivocation, nor is another group')
+        assert.equal(await store.countEntries(source.id), stored.length + 2)
+        await store.deleteGroup(source.id)
+        assert.deepEqual([await store.countEntries(source.id), await store.equivocations(source.id)], [0, []])
+      } finally {
+        await store.close()
+      }
+    } finally {
+      await home.remove()
+    }
+  })
+
   it('refuses a database written by a newer version, saying to upgrade', async () => {
     const home = await tempHome()
     try {

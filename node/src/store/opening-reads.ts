@@ -2,9 +2,10 @@
  * What an opening group log reads of the SQLite store besides heads and
  * seqs (core's log-opening.ts): its membership entries (through the partial
  * index entries_of_membership), the entries of an epoch it lacks the key
- * of, the equivocations (entries_by_seq), and each author's activity. Each
- * costs what it returns, never a scan of the history, except the activity,
- * one indexed pass per author over entries and view messages.
+ * of, the equivocations (the `equivocated` table, noted as entries are
+ * inserted), and each author's activity. Each costs what it returns, never
+ * a scan of the history, except the activity, one indexed pass per author
+ * over entries and view messages.
  */
 import type { DatabaseSync, StatementSync } from 'node:sqlite'
 import { type AuthorActivity, type ListEntriesOptions, toHex } from '@causette/core'
@@ -23,15 +24,13 @@ export class OpeningReads {
   private readonly membership: StatementSync
   private readonly epoch: StatementSync
   private readonly forks: StatementSync
-  private readonly forkIds: StatementSync
   private readonly lastActive: StatementSync
   private readonly messages: StatementSync
 
   constructor(db: DatabaseSync) {
     this.membership = db.prepare('SELECT key, bytes FROM entries WHERE group_id = ? AND membership = 1 ORDER BY key')
     this.epoch = db.prepare('SELECT key, bytes FROM entries WHERE group_id = ? AND key > ? AND epoch = ? ORDER BY key LIMIT ?')
-    this.forks = db.prepare('SELECT author, seq FROM entries WHERE group_id = ? GROUP BY author, seq HAVING count(*) > 1')
-    this.forkIds = db.prepare('SELECT id FROM entries WHERE group_id = ? AND author = ? AND seq = ? ORDER BY id')
+    this.forks = db.prepare('SELECT author, seq, id FROM equivocated WHERE group_id = ? ORDER BY author, seq, id')
     this.lastActive = db.prepare('SELECT author, max(time) AS time FROM entries WHERE group_id = ? AND time IS NOT NULL GROUP BY author')
     this.messages = db.prepare('SELECT author, count(*) AS n FROM view_messages WHERE group_id = ? GROUP BY author')
   }
@@ -46,11 +45,13 @@ export class OpeningReads {
   }
 
   equivocations(group: Uint8Array): Array<{ author: Uint8Array; seq: number; ids: Uint8Array[] }> {
-    return (this.forks.all(group) as Array<{ author: Uint8Array; seq: number }>).map(({ author, seq }) => ({
-      author,
-      seq,
-      ids: (this.forkIds.all(group, author, seq) as Array<{ id: Uint8Array }>).map((r) => r.id)
-    }))
+    const found: Array<{ author: Uint8Array; seq: number; ids: Uint8Array[] }> = []
+    for (const row of this.forks.all(group) as Array<{ author: Uint8Array; seq: number; id: Uint8Array }>) {
+      const last = found.at(-1)
+      if (last !== undefined && last.seq === row.seq && Buffer.compare(last.author, row.author) === 0) last.ids.push(row.id)
+      else found.push({ author: row.author, seq: row.seq, ids: [row.id] })
+    }
+    return found
   }
 
   authorActivity(group: Uint8Array): Map<string, AuthorActivity> {

@@ -109,12 +109,19 @@ export abstract class SqliteEntries {
       added.push(e)
       for (const parent of e.parents) parents.set(toHex(parent), parent)
       const author = toHex(e.author)
-      const highest = seqs.get(author)
-      if (highest === undefined || highest.seq < e.seq) seqs.set(author, { author: e.author, seq: e.seq })
+      let highest = seqs.get(author)
+      if (highest === undefined) {
+        highest = { author: e.author, seq: (s.authorSeq.get(group, e.author) as { seq: number } | undefined)?.seq ?? -1 }
+        seqs.set(author, highest)
+      }
+      // a seq already held under another id: an equivocation, noted for opening (an author's next entry costs nothing)
+      if (e.seq <= highest.seq) s.noteEquivocated.run(group, e.author, e.seq)
+      else highest.seq = e.seq
     }
     for (const parent of parents.values()) s.deleteHead.run(group, parent)
     for (const e of added) if (!parents.has(toHex(e.id))) s.insertHead.run(group, e.id)
-    for (const { author, seq } of seqs.values()) s.raiseAuthorSeq.run(group, author, seq)
+    for (const { author, seq } of seqs.values()) if (seq >= 0) s.raiseAuthorSeq.run(group, author, seq)
+    if (added.length > 0) s.addCount.run(group, added.length)
   }
 
   async getEntries(group: Uint8Array, ids: Uint8Array[]): Promise<Array<Uint8Array | undefined>> {
@@ -144,7 +151,7 @@ export abstract class SqliteEntries {
   }
 
   async countEntries(group: Uint8Array): Promise<number> {
-    return this.read(() => (this.statements.countEntries.get(group) as { n: number }).n)
+    return this.read(() => (this.statements.countEntries.get(group) as { n: number } | undefined)?.n ?? 0)
   }
 
   async hasEntries(group: Uint8Array, ids: Uint8Array[]): Promise<boolean[]> {

@@ -77,6 +77,8 @@ export class SqliteStore extends SqliteEntries implements Store {
       s.deleteHeads.run(id)
       s.deleteAuthorSeqs.run(id)
       s.deleteEntries.run(id)
+      s.deleteCount.run(id)
+      s.deleteEquivocated.run(id)
       // out of the word index through the words it holds, before the rows go
       this.words.forgetGroup(id)
       this.view.deleteGroup(id)

@@ -1,6 +1,7 @@
 /**
  * The SQL the SQLite store runs on its own tables (schema.ts): entries,
- * heads, authors' seqs and group records, prepared once per connection.
+ * heads, authors' seqs, entry counts, equivocations and group records,
+ * prepared once per connection.
  * The facts columns, the view and what an opening log reads have theirs
  * beside them (entry-facts.ts, sqlite-view.ts, opening-reads.ts).
  */
@@ -28,6 +29,11 @@ export interface Statements {
   deleteAuthorSeqs: StatementSync
   deleteEntries: StatementSync
   deleteGroup: StatementSync
+  authorSeq: StatementSync
+  addCount: StatementSync
+  noteEquivocated: StatementSync
+  deleteCount: StatementSync
+  deleteEquivocated: StatementSync
 }
 
 export function prepareStatements(db: DatabaseSync): Statements {
@@ -47,7 +53,7 @@ export function prepareStatements(db: DatabaseSync): Statements {
     listEntries: db.prepare('SELECT key, bytes FROM entries WHERE group_id = ? AND key > ? ORDER BY key LIMIT ?'),
     heads: db.prepare('SELECT id FROM heads WHERE group_id = ? ORDER BY id'),
     authorSeqs: db.prepare('SELECT author, seq FROM author_seqs WHERE group_id = ?'),
-    countEntries: db.prepare('SELECT count(*) AS n FROM entries WHERE group_id = ?'),
+    countEntries: db.prepare('SELECT entries AS n FROM entry_counts WHERE group_id = ?'),
     hasEntry: db.prepare('SELECT 1 FROM entries WHERE group_id = ? AND id = ?'),
     idsAt: db.prepare('SELECT id FROM entries WHERE group_id = ? AND author = ? AND seq = ?'),
     keysFrom: db.prepare('SELECT key FROM entries WHERE group_id = ? AND key >= ? ORDER BY key LIMIT ?'),
@@ -61,6 +67,18 @@ export function prepareStatements(db: DatabaseSync): Statements {
     deleteHeads: db.prepare('DELETE FROM heads WHERE group_id = ?'),
     deleteAuthorSeqs: db.prepare('DELETE FROM author_seqs WHERE group_id = ?'),
     deleteEntries: db.prepare('DELETE FROM entries WHERE group_id = ?'),
-    deleteGroup: db.prepare('DELETE FROM groups WHERE id = ?')
+    deleteGroup: db.prepare('DELETE FROM groups WHERE id = ?'),
+    authorSeq: db.prepare('SELECT seq FROM author_seqs WHERE group_id = ? AND author = ?'),
+    addCount: db.prepare(
+      'INSERT INTO entry_counts (group_id, entries) VALUES (?, ?) ON CONFLICT (group_id) DO UPDATE SET entries = entries + excluded.entries'
+    ),
+    // every id the author's seq is held under, the one just inserted included
+    noteEquivocated: db.prepare(
+      `INSERT INTO equivocated (group_id, author, seq, id) SELECT group_id, author, seq, id FROM entries
+       WHERE group_id = ?1 AND author = ?2 AND seq = ?3 AND (SELECT count(*) FROM entries WHERE group_id = ?1 AND author = ?2 AND seq = ?3) > 1
+       ON CONFLICT DO NOTHING`
+    ),
+    deleteCount: db.prepare('DELETE FROM entry_counts WHERE group_id = ?'),
+    deleteEquivocated: db.prepare('DELETE FROM equivocated WHERE group_id = ?')
   }
 }
