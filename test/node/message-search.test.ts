@@ -16,6 +16,7 @@ import { MIGRATIONS } from '../../node/src/store/schema.ts'
 import { entryBytes, entryBytesOf, logEntries } from '../fixtures/entry-bytes.ts'
 import { deviceKeys, merge, replicas, signatures } from '../fixtures/replicas.ts'
 import { eventually, tempDir } from './fixtures/daemons.ts'
+import { writeVersion5 } from './fixtures/version5-store.ts'
 
 /** Texts of the messages a search finds in the log's group, newest first. */
 async function found(store: SqliteStore, log: GroupLog, typed: string): Promise<string[]> {
@@ -178,7 +179,15 @@ describe('history and search over the stored view', () => {
     await made.remove()
     const dir = await tempDir()
     const path = join(dir.path, 'causette.db')
-    writeVersion5(path, log.id, stored)
+    const last = stored.at(-1) as StoredEntry
+    writeVersion5(path, log.id, stored, (db) => {
+      db.prepare('INSERT INTO groups (id, secret, name, added_at) VALUES (?, ?, ?, ?)').run(log.id, log.secret, 'Search', 0)
+      // the rendered row the daemon's index of that version kept, which the upgrade drops
+      db.prepare(
+        `INSERT INTO messages (group_id, id, key, author, time, text, edited, deleted, reply_to, mentions, reactions)
+         VALUES (?, ?, ?, ?, 0, 'Le Refuge du Goûter est complet', 0, 0, NULL, '[]', '[]')`
+      ).run(log.id, last.id, last.key, last.author)
+    })
 
     const store = await SqliteStore.open(path)
     try {
@@ -296,25 +305,3 @@ describe('history and search over the stored view', () => {
     }
   })
 })
-
-/** A store file as schema version 5 left it: the first five migrations, its messages table, and entries without facts. */
-function writeVersion5(path: string, group: Uint8Array, entries: StoredEntry[]): void {
-  const db = new DatabaseSync(path)
-  try {
-    for (const migration of MIGRATIONS.slice(0, 5)) db.exec(migration)
-    db.exec('PRAGMA user_version = 5')
-    const insert = db.prepare('INSERT INTO entries (group_id, id, key, author, seq, bytes) VALUES (?, ?, ?, ?, ?, ?)')
-    for (const e of entries) insert.run(group, e.id, e.key, e.author, e.seq, e.bytes)
-    const last = entries.at(-1) as StoredEntry
-    db.prepare('INSERT INTO heads (group_id, id) VALUES (?, ?)').run(group, last.id)
-    db.prepare('INSERT INTO author_seqs (group_id, author, seq) VALUES (?, ?, ?)').run(group, last.author, last.seq)
-    db.prepare('INSERT INTO groups (id, secret, name, added_at) VALUES (?, ?, ?, ?)').run(group, new Uint8Array(32), 'Search', 0)
-    // the rendered row the daemon's index of that version kept, which the upgrade drops
-    db.prepare(
-      `INSERT INTO messages (group_id, id, key, author, time, text, edited, deleted, reply_to, mentions, reactions)
-       VALUES (?, ?, ?, ?, 0, 'Le Refuge du Goûter est complet', 0, 0, NULL, '[]', '[]')`
-    ).run(group, last.id, last.key, last.author)
-  } finally {
-    db.close()
-  }
-}

@@ -18,6 +18,7 @@ import { entryBytes, logEntries } from '../fixtures/entry-bytes.ts'
 import { SeededRandom } from '../fixtures/random.ts'
 import { deviceKeys, signatures } from '../fixtures/replicas.ts'
 import { ChildRun } from './fixtures/child-run.ts'
+import { writeVersion5 } from './fixtures/version5-store.ts'
 
 const HOLD_STORE = fileURLToPath(new URL('./fixtures/hold-store.ts', import.meta.url))
 const WRITE_UNTIL_KILLED = fileURLToPath(new URL('./fixtures/write-until-killed.ts', import.meta.url))
@@ -90,23 +91,6 @@ async function sampleGroup(store: Store, messages: number): Promise<GroupLog> {
 
 async function storedOf(log: GroupLog): Promise<StoredEntry[]> {
   return (await entryBytes(log)).map((bytes) => storedEntryOf(decodeEntry(bytes)))
-}
-
-/** A store file as schema version 5 left it: the first five migrations, and entries written as that version wrote them, without facts or parents. */
-function writeVersion5(path: string, group: Uint8Array, entries: StoredEntry[]): void {
-  const db = new DatabaseSync(path)
-  try {
-    for (const migration of MIGRATIONS.slice(0, 5)) db.exec(migration)
-    db.exec('PRAGMA user_version = 5')
-    const insert = db.prepare('INSERT INTO entries (group_id, id, key, author, seq, bytes) VALUES (?, ?, ?, ?, ?, ?)')
-    for (const e of entries) insert.run(group, e.id, e.key, e.author, e.seq, e.bytes)
-    // one writer: its newest entry is the one head
-    const last = entries.at(-1) as StoredEntry
-    db.prepare('INSERT INTO heads (group_id, id) VALUES (?, ?)').run(group, last.id)
-    db.prepare('INSERT INTO author_seqs (group_id, author, seq) VALUES (?, ?, ?)').run(group, last.author, last.seq)
-  } finally {
-    db.close()
-  }
 }
 
 /** Rounds of a writer appending until SIGKILL; every entry it printed as acknowledged must be in the file after. */
