@@ -78,6 +78,17 @@ export function shellCommands(block: CodeBlock): CommandMention[] {
   return found
 }
 
+/** The relay's command lines of a shell block (`causette-relay …`, `npm run relay -- …`) as the flags they pass. */
+export function relayCommands(block: CodeBlock): Array<{ where: string; flags: string[] }> {
+  const found: Array<{ where: string; flags: string[] }> = []
+  block.code.split('\n').forEach((raw, i) => {
+    const line = raw.replace(/\s#.*$/, '').trim()
+    const m = /^(?:causette-relay|npm run relay(?:\s+--)?)(?:\s+(.*))?$/.exec(line)
+    if (m !== null) found.push({ where: `${block.doc}:${block.line + i + 1}`, flags: flagsIn(m[1] ?? '') })
+  })
+  return found
+}
+
 /** npm commands of a shell block: `npm test`, `npm run bench`, … as the script they name. */
 export function npmScripts(block: CodeBlock): Array<{ where: string; script: string }> {
   const found: Array<{ where: string; script: string }> = []

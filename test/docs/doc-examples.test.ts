@@ -21,6 +21,7 @@ import {
   inlineCommands,
   npmScripts,
   ROOT,
+  relayCommands,
   shellCommands,
   tableFirstCells
 } from './doc-blocks.ts'
@@ -28,6 +29,7 @@ import {
 const run = promisify(execFile)
 const TSC = join(ROOT, 'node_modules/typescript/bin/tsc')
 const CLI = join(ROOT, 'node/bin/causette.js')
+const RELAY = join(ROOT, 'relay/bin/causette-relay.js')
 /** The examples run here: inside the repository, so `@causette/core` resolves; git and Biome ignore it. */
 const SCRATCH = join(ROOT, '.doc-examples')
 const RUN_TIMEOUT_MS = 20_000
@@ -146,6 +148,27 @@ describe('the documentation', () => {
     assert.deepEqual(
       wrong.map((s) => `${s.where}: npm ${s.script}`),
       []
+    )
+  })
+
+  it("names only the relay's options, and lists every one of them in docs/relay.md", async () => {
+    const help = (await run(process.execPath, [RELAY, '--help'])).stdout
+    const options = new Set([...help.matchAll(/^ {2}(?:-\w, )?(--[\w-]+)/gm)].map((m) => m[1] as string).filter((f) => f !== '--help'))
+    assert.ok(options.size > 10)
+    const mentioned = blocks.filter((b) => b.info === 'sh').flatMap(relayCommands)
+    assert.ok(mentioned.length > 0, 'docs/relay.md shows how to start it')
+    const unknown = mentioned.flatMap((m) => m.flags.filter((f) => !options.has(f)).map((f) => `${m.where}: causette-relay has no option ${f}`))
+    assert.deepEqual(unknown, [])
+    const table = (await tableFirstCells('docs/relay.md', '## Settings')).flatMap((r) => r.spans.flatMap((span) => flagsIn(span)))
+    assert.deepEqual(
+      [...options].filter((f) => !table.includes(f)),
+      [],
+      'add these to the table of docs/relay.md'
+    )
+    assert.deepEqual(
+      table.filter((f) => !options.has(f)),
+      [],
+      'the table of docs/relay.md lists options the relay does not have'
     )
   })
 

@@ -1,0 +1,70 @@
+/**
+ * The relay's health and metrics endpoint, on 127.0.0.1 only (a monitoring
+ * agent on the same machine, or a proxy, reads it): `GET /health` answers
+ * JSON with the relay's id, addresses, reservations and connections;
+ * `GET /metrics` the same counters in Prometheus' text format.
+ */
+import { createServer, type Server } from 'node:http'
+import type { RelayConfig } from './relay-config.ts'
+import type { RelayNode } from './relay-node.ts'
+
+export interface RelayHealth {
+  status: 'ok'
+  peerId: string
+  addresses: string[]
+  reservations: number
+  maxReservations: number
+  connections: number
+  uptimeMs: number
+}
+
+export function healthOf(node: RelayNode, config: RelayConfig, startedAt: number): RelayHealth {
+  const { libp2p } = node
+  return {
+    status: 'ok',
+    peerId: libp2p.peerId.toString(),
+    addresses: libp2p.getMultiaddrs().map((a) => a.toString()),
+    reservations: libp2p.services.relay.reservations.size,
+    maxReservations: config.maxReservations,
+    connections: libp2p.getConnections().length,
+    uptimeMs: Date.now() - startedAt
+  }
+}
+
+export function metricsOf(node: RelayNode, config: RelayConfig, startedAt: number): string {
+  const h = healthOf(node, config, startedAt)
+  const gauge = (name: string, help: string, value: number, labels = ''): string =>
+    `# HELP ${name} ${help}\n# TYPE ${name} ${name.endsWith('_total') ? 'counter' : 'gauge'}\n${name}${labels} ${value}\n`
+  return [
+    gauge('causette_relay_reservations', 'Reservations held now.', h.reservations),
+    gauge('causette_relay_reservations_max', 'Reservations the relay holds at most.', h.maxReservations),
+    gauge('causette_relay_connections', 'Open connections.', h.connections),
+    gauge('causette_relay_reservations_refused_total', 'Reservations refused, by reason.', node.policy.refused.perIp, '{reason="per_ip"}'),
+    gauge('causette_relay_uptime_seconds', 'Seconds since the relay started.', Math.round(h.uptimeMs / 1000))
+  ].join('')
+}
+
+/** Listens on 127.0.0.1:`port` (0: a free one); resolves with the server and its URL. */
+export async function startHealthServer(
+  node: RelayNode,
+  config: RelayConfig,
+  startedAt: number,
+  port: number
+): Promise<{ server: Server; url: string }> {
+  const server = createServer((req, res) => {
+    if (req.method === 'GET' && req.url === '/health') {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(`${JSON.stringify(healthOf(node, config, startedAt))}\n`)
+    } else if (req.method === 'GET' && req.url === '/metrics') {
+      res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(metricsOf(node, config, startedAt))
+    } else {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found: GET /health or /metrics\n')
+    }
+  })
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(port, '127.0.0.1', () => resolve())
+  })
+  const address = server.address()
+  const bound = typeof address === 'object' && address !== null ? address.port : port
+  return { server, url: `http://127.0.0.1:${bound}` }
+}

@@ -1,0 +1,163 @@
+/**
+ * What a relay runs with: built-in defaults, then a JSON config file, then
+ * command-line flags, each overriding the one before. Every value is checked
+ * here, and a wrong one is refused with a message that names it, says what
+ * was expected and where it came from, before anything starts.
+ *
+ * The defaults are sized for a community (docs/relay.md): js-libp2p's
+ * server keeps 15 reservations; a relay here keeps 128, at most 16 from one
+ * IP address, and relays connections with the protocol's limits (2 minutes
+ * or 128 KiB) unless told to relay them unlimited.
+ */
+import { readFile } from 'node:fs/promises'
+import { homedir } from 'node:os'
+import { join } from 'node:path'
+import { multiaddr } from '@multiformats/multiaddr'
+
+export interface RelayConfig {
+  /** Where the relay keeps its identity (and later its mailbox). */
+  dataDir: string
+  /** Address the listeners bind to. */
+  host: string
+  /** TCP port for daemons; 0 for a free one. */
+  port: number
+  /** Plain WebSockets port (behind a TLS-terminating proxy, or for local tabs); 0 for a free one, -1 for none. */
+  wsPort: number
+  /** Secure WebSockets for browsers, from a certificate and key file. */
+  wss?: { port: number; cert: string; key: string }
+  /** Addresses to announce instead of those listened on (a relay behind a proxy or NAT). */
+  announce: string[]
+  /** Reservations held at once. */
+  maxReservations: number
+  /** Reservations held at once for peers connecting from one IP address. */
+  reservationsPerIp: number
+  /** How long a reservation lasts unless renewed (the client renews it). */
+  reservationTtlMs: number
+  /** Relayed connections: unlimited, or cut after this long or this many bytes. */
+  circuit: { unlimited: boolean; durationMs: number; dataBytes: number }
+  /** Relayed connections being set up at once over one peer's connection. */
+  circuitsPerPeer: number
+  /**
+   * New connections one IP address may open per second (libp2p's default
+   * is 5, for a peer among peers; many members behind one NAT — a school,
+   * an office — come from one address to a community relay).
+   */
+  connectionsPerIpPerSecond: number
+  /** Port of the health and metrics endpoint on 127.0.0.1; -1 for none. */
+  healthPort: number
+}
+
+export class RelayConfigError extends Error {
+  static override name = 'RelayConfigError'
+  override name = 'RelayConfigError'
+}
+
+export function defaultConfig(): RelayConfig {
+  const dataHome = process.env.XDG_DATA_HOME || join(homedir(), '.local', 'share')
+  return {
+    dataDir: join(dataHome, 'causette-relay'),
+    host: '0.0.0.0',
+    port: 4001,
+    wsPort: 4002,
+    announce: [],
+    maxReservations: 128,
+    reservationsPerIp: 16,
+    reservationTtlMs: 2 * 60 * 60 * 1000,
+    circuit: { unlimited: false, durationMs: 2 * 60 * 1000, dataBytes: 128 * 1024 },
+    circuitsPerPeer: 16,
+    connectionsPerIpPerSecond: 50,
+    healthPort: 9464
+  }
+}
+
+/** The fields a config file or the flags may set, as they are written there. */
+export type ConfigInput = Partial<Omit<RelayConfig, 'circuit' | 'wss'>> & {
+  circuit?: Partial<RelayConfig['circuit']>
+  wss?: Partial<NonNullable<RelayConfig['wss']>>
+}
+
+/** Reads a JSON config file; refuses one that cannot be read or parsed, or that names an unknown setting. */
+export async function readConfigFile(path: string): Promise<ConfigInput> {
+  let text: string
+  try {
+    text = await readFile(path, 'utf8')
+  } catch (err) {
+    throw new RelayConfigError(`cannot read the config file ${path}: ${(err as Error).message}`)
+  }
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(text)
+  } catch (err) {
+    throw new RelayConfigError(`the config file ${path} is not JSON: ${(err as Error).message}`)
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw new RelayConfigError(`the config file ${path} must hold a JSON object`)
+  const known = new Set([...Object.keys(defaultConfig()), 'wss'])
+  for (const key of Object.keys(parsed)) {
+    if (!known.has(key))
+      throw new RelayConfigError(`the config file ${path} has an unknown setting "${key}"; known settings: ${[...known].join(', ')}`)
+  }
+  return parsed as ConfigInput
+}
+
+/** Defaults, then each input in turn; checked. `sources` names each input for messages ("config file x", "flags"). */
+export function resolveConfig(inputs: Array<{ source: string; values: ConfigInput }>): RelayConfig {
+  const config = defaultConfig()
+  for (const { source, values } of inputs) {
+    const check = checker(source)
+    if (values.dataDir !== undefined) config.dataDir = check.text('dataDir', values.dataDir)
+    if (values.host !== undefined) config.host = check.text('host', values.host)
+    if (values.port !== undefined) config.port = check.port('port', values.port)
+    if (values.wsPort !== undefined) config.wsPort = check.port('wsPort', values.wsPort, true)
+    if (values.healthPort !== undefined) config.healthPort = check.port('healthPort', values.healthPort, true)
+    if (values.announce !== undefined) config.announce = check.addresses('announce', values.announce)
+    if (values.maxReservations !== undefined) config.maxReservations = check.count('maxReservations', values.maxReservations)
+    if (values.reservationsPerIp !== undefined) config.reservationsPerIp = check.count('reservationsPerIp', values.reservationsPerIp)
+    if (values.reservationTtlMs !== undefined) config.reservationTtlMs = check.count('reservationTtlMs', values.reservationTtlMs, 60_000)
+    if (values.circuitsPerPeer !== undefined) config.circuitsPerPeer = check.count('circuitsPerPeer', values.circuitsPerPeer)
+    if (values.connectionsPerIpPerSecond !== undefined) {
+      config.connectionsPerIpPerSecond = check.count('connectionsPerIpPerSecond', values.connectionsPerIpPerSecond)
+    }
+    if (values.circuit !== undefined) {
+      const c = values.circuit
+      if (c.unlimited !== undefined) config.circuit.unlimited = check.flag('circuit.unlimited', c.unlimited)
+      if (c.durationMs !== undefined) config.circuit.durationMs = check.count('circuit.durationMs', c.durationMs, 1000)
+      if (c.dataBytes !== undefined) config.circuit.dataBytes = check.count('circuit.dataBytes', c.dataBytes, 1024)
+    }
+    if (values.wss !== undefined) {
+      const { port, cert, key } = values.wss
+      if (port === undefined || cert === undefined || key === undefined) {
+        throw new RelayConfigError(`${source}: secure WebSockets need all of wss.port, wss.cert and wss.key (--wss-port, --cert, --key)`)
+      }
+      config.wss = { port: check.port('wss.port', port), cert: check.text('wss.cert', cert), key: check.text('wss.key', key) }
+    }
+  }
+  return config
+}
+
+function checker(source: string) {
+  const fail = (name: string, expected: string, value: unknown): never => {
+    throw new RelayConfigError(`${source}: ${name} must be ${expected}, not ${JSON.stringify(value)}`)
+  }
+  return {
+    text: (name: string, v: unknown): string => (typeof v === 'string' && v.length > 0 ? v : fail(name, 'a non-empty string', v)),
+    flag: (name: string, v: unknown): boolean => (typeof v === 'boolean' ? v : fail(name, 'true or false', v)),
+    port: (name: string, v: unknown, noneAllowed = false): number =>
+      Number.isInteger(v) && (v as number) >= (noneAllowed ? -1 : 0) && (v as number) <= 65535
+        ? (v as number)
+        : fail(name, `a port number (0 for a free one${noneAllowed ? ', -1 for none' : ''})`, v),
+    count: (name: string, v: unknown, min = 1): number =>
+      Number.isInteger(v) && (v as number) >= min ? (v as number) : fail(name, `a whole number of at least ${min}`, v),
+    addresses: (name: string, v: unknown): string[] => {
+      if (!Array.isArray(v)) return fail(name, 'a list of multiaddrs', v)
+      for (const a of v) {
+        try {
+          multiaddr(String(a))
+        } catch {
+          fail(name, 'a list of multiaddrs, like /dns4/relay.example.org/tcp/443/wss', a)
+        }
+      }
+      return v.map(String)
+    }
+  }
+}

@@ -1,0 +1,80 @@
+/**
+ * The relay's libp2p node: TCP for daemons, WebSockets (plain, and secure
+ * from a certificate and key file) for browsers, Noise and yamux, identify,
+ * and the circuit relay v2 server with the config's limits. Reservations
+ * are capped per IP address through the connection gater
+ * (reservation-policy.ts). The relay runs no gossip and stores nothing yet.
+ */
+import { readFile } from 'node:fs/promises'
+import { noise } from '@chainsafe/libp2p-noise'
+import { yamux } from '@chainsafe/libp2p-yamux'
+import { type CircuitRelayService, circuitRelayServer } from '@libp2p/circuit-relay-v2'
+import { identify } from '@libp2p/identify'
+import type { Libp2p, PrivateKey } from '@libp2p/interface'
+import { tcp } from '@libp2p/tcp'
+import { webSockets } from '@libp2p/websockets'
+import { createLibp2p } from 'libp2p'
+import { type RelayConfig, RelayConfigError } from './relay-config.ts'
+import { ReservationPolicy } from './reservation-policy.ts'
+
+export type RelayLibp2p = Libp2p<{ relay: CircuitRelayService; identify: unknown }>
+
+export interface RelayNode {
+  libp2p: RelayLibp2p
+  policy: ReservationPolicy
+}
+
+export async function createRelayNode(config: RelayConfig, key: PrivateKey): Promise<RelayNode> {
+  const listen = [`/ip4/${config.host}/tcp/${config.port}`]
+  if (config.wsPort >= 0) listen.push(`/ip4/${config.host}/tcp/${config.wsPort}/ws`)
+  let https: { cert: Buffer; key: Buffer } | undefined
+  if (config.wss !== undefined) {
+    https = { cert: await readTlsFile(config.wss.cert, 'certificate'), key: await readTlsFile(config.wss.key, 'key') }
+    listen.push(`/ip4/${config.host}/tcp/${config.wss.port}/tls/ws`)
+  }
+  let policy: ReservationPolicy | undefined
+  const libp2p = (await createLibp2p({
+    privateKey: key,
+    addresses: { listen, ...(config.announce.length > 0 ? { announce: config.announce } : {}) },
+    transports: [tcp(), webSockets(https === undefined ? {} : { https })],
+    connectionEncrypters: [noise()],
+    streamMuxers: [yamux()],
+    connectionGater: {
+      // the relay dials no one: it serves; private addresses are where a LAN's members come from
+      denyDialMultiaddr: () => false,
+      denyInboundRelayReservation: (peer) => policy?.denyReservation(peer) === true
+    },
+    connectionManager: {
+      maxConnections: Math.max(300, 3 * config.maxReservations),
+      inboundConnectionThreshold: config.connectionsPerIpPerSecond,
+      maxIncomingPendingConnections: 64
+    },
+    services: {
+      identify: identify(),
+      relay: circuitRelayServer({
+        maxInboundHopStreams: config.circuitsPerPeer,
+        reservations: {
+          maxReservations: config.maxReservations,
+          reservationTtl: config.reservationTtlMs,
+          applyDefaultLimit: !config.circuit.unlimited,
+          defaultDurationLimit: config.circuit.durationMs,
+          defaultDataLimit: BigInt(config.circuit.dataBytes)
+        }
+      })
+    }
+  })) as unknown as RelayLibp2p
+  policy = new ReservationPolicy({
+    perIp: config.reservationsPerIp,
+    reservations: () => libp2p.services.relay.reservations.entries(),
+    connections: (peer) => libp2p.getConnections(peer)
+  })
+  return { libp2p, policy }
+}
+
+async function readTlsFile(path: string, what: string): Promise<Buffer> {
+  try {
+    return await readFile(path)
+  } catch (err) {
+    throw new RelayConfigError(`cannot read the TLS ${what} ${path}: ${(err as Error).message}`)
+  }
+}

@@ -1,0 +1,141 @@
+/**
+ * The community relay as an operator runs it: one command, a real process
+ * (`causette-relay`), with its identity kept across restarts, a health and
+ * metrics endpoint, limits sized for a community and enforced — exactly as
+ * many reservations as configured, a cap per IP address — and wrong
+ * settings refused before anything starts, with a message saying which.
+ */
+import assert from 'node:assert/strict'
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, it } from 'node:test'
+import { refusedRelay, startRelay } from './fixtures/relay-process.ts'
+import { tryReservation } from './fixtures/reserve.ts'
+
+async function tempDir(): Promise<{ path: string; remove: () => Promise<void> }> {
+  const path = await mkdtemp(join(tmpdir(), 'causette-relay-'))
+  return { path, remove: () => rm(path, { recursive: true, force: true }) }
+}
+
+/** Flags for a relay on free loopback ports with its data in `dir`. */
+const local = (dir: string, ...more: string[]) => [
+  '--data-dir',
+  dir,
+  '--host',
+  '127.0.0.1',
+  '--port',
+  '0',
+  '--ws-port',
+  '0',
+  '--health-port',
+  '0',
+  ...more
+]
+
+describe('causette-relay', () => {
+  it('starts with one command, answers /health and /metrics, keeps its identity across a restart, and stops cleanly on SIGTERM', async () => {
+    const dir = await tempDir()
+    try {
+      const first = await startRelay(local(dir.path))
+      let code: number | null
+      try {
+        assert.match(first.output(), /a new identity, kept in/)
+        assert.ok(
+          first.addresses.some((a) => /^\/ip4\/127\.0\.0\.1\/tcp\/\d+\/p2p\//.test(a)),
+          'a TCP address for daemons'
+        )
+        assert.ok(
+          first.addresses.some((a) => /\/ws\/p2p\//.test(a)),
+          'a WebSockets address for browsers'
+        )
+        assert.match(first.output(), /Members start their daemons with: causette start --relay \/ip4\//)
+        const health = (await (await fetch(`${first.health}/health`)).json()) as { status: string; peerId: string; maxReservations: number }
+        assert.deepEqual([health.status, health.peerId, health.maxReservations], ['ok', first.peerId, 128])
+        const metrics = await (await fetch(`${first.health}/metrics`)).text()
+        assert.match(metrics, /^causette_relay_reservations_max 128$/m)
+        assert.match(metrics, /^# TYPE causette_relay_reservations_refused_total counter$/m)
+        assert.equal((await fetch(`${first.health}/nothing`)).status, 404)
+        assert.equal((await stat(join(dir.path, 'relay-key'))).mode & 0o777, 0o600, 'its key is readable by its owner only')
+      } finally {
+        code = await first.stop()
+      }
+      assert.equal(code, 0, 'a clean stop')
+      assert.match(first.output(), /Stopped\.\n$/)
+
+      const second = await startRelay(local(dir.path))
+      try {
+        assert.equal(second.peerId, first.peerId, 'the same identity after a restart: members keep its address')
+        assert.doesNotMatch(second.output(), /a new identity/)
+      } finally {
+        assert.equal(await second.stop(), 0)
+      }
+    } finally {
+      await dir.remove()
+    }
+  })
+
+  it('refuses wrong settings before starting, saying which and why', async () => {
+    const dir = await tempDir()
+    try {
+      const config = join(dir.path, 'relay.json')
+      const refused = async (args: string[], expected: RegExp) => {
+        const { code, output } = await refusedRelay(args)
+        assert.equal(code, 2, `exit status 2 for ${args.join(' ')}: ${output}`)
+        assert.match(output, expected)
+      }
+      await refused(local(dir.path, '--port', 'abc'), /flags: port must be a port number \(0 for a free one\), not "abc"/)
+      await refused(local(dir.path, '--max-reservations', '0'), /maxReservations must be a whole number of at least 1/)
+      await refused(
+        local(dir.path, '--wss-port', '0', '--cert', join(dir.path, 'missing.pem')),
+        /secure WebSockets need all of wss.port, wss.cert and wss.key/
+      )
+      await refused(
+        local(dir.path, '--wss-port', '0', '--cert', join(dir.path, 'missing.pem'), '--key', join(dir.path, 'missing.key')),
+        /cannot read the TLS certificate .*missing\.pem/
+      )
+      await writeFile(config, '{"port": 4001, "maxReservation": 5}')
+      await refused(['--config', config, '--data-dir', dir.path], /config file .*relay\.json has an unknown setting "maxReservation"/)
+      await writeFile(config, '{"port": 4001,')
+      await refused(['--config', config], /config file .*relay\.json is not JSON/)
+      await writeFile(config, '{"announce": ["not an address"]}')
+      await refused(['--config', config], /announce must be a list of multiaddrs/)
+    } finally {
+      await dir.remove()
+    }
+  })
+
+  it('grants exactly as many reservations as configured: 128 of 200 attempts from distinct peers', async () => {
+    const dir = await tempDir()
+    // every attempt comes from 127.0.0.1 here: the per-address caps are lifted to count the total alone
+    const relay = await startRelay(local(dir.path, '--reservations-per-ip', '1000', '--connections-per-ip', '1000'))
+    try {
+      const address = relay.addresses.find((a) => a.startsWith('/ip4/127.0.0.1/') && !a.includes('/ws')) as string
+      let granted = 0
+      for (let i = 0; i < 200; i++) if (await tryReservation(address)) granted++
+      assert.equal(granted, 128)
+      const health = (await (await fetch(`${relay.health}/health`)).json()) as { reservations: number }
+      assert.equal(health.reservations, 128)
+    } finally {
+      await relay.stop()
+      await dir.remove()
+    }
+  })
+
+  it('caps the reservations of one IP address, and counts those it refused', async () => {
+    const dir = await tempDir()
+    const relay = await startRelay(local(dir.path, '--reservations-per-ip', '3'))
+    try {
+      const address = relay.addresses.find((a) => a.startsWith('/ip4/127.0.0.1/') && !a.includes('/ws')) as string
+      const results: boolean[] = []
+      for (let i = 0; i < 5; i++) results.push(await tryReservation(address))
+      assert.deepEqual(results, [true, true, true, false, false])
+      const metrics = await (await fetch(`${relay.health}/metrics`)).text()
+      assert.match(metrics, /^causette_relay_reservations_refused_total\{reason="per_ip"\} 2$/m)
+      assert.match(metrics, /^causette_relay_reservations 3$/m)
+    } finally {
+      await relay.stop()
+      await dir.remove()
+    }
+  })
+})
