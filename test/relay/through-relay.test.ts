@@ -1,0 +1,80 @@
+/**
+ * Two daemons that cannot reach each other, each able to reach a community
+ * relay, chat through it: real processes on a real network — one network
+ * namespace per host (test/node/fixtures/lan.ts), the path between the two
+ * members cut both ways — with the relay run as an operator would
+ * (`causette-relay --unlimited-circuits`, issue 14's interim rule until the
+ * mailbox tells members from others). The invite carries the inviter's
+ * relayed address, so the joiner reaches it through the relay, joins, and
+ * both read what the other writes.
+ */
+import assert from 'node:assert/strict'
+import { join } from 'node:path'
+import { after, before, describe, it } from 'node:test'
+import type { GroupSummary, HistoryResponse, InviteResponse, PeersResponse, StatusResponse } from '@causette/node'
+import { DaemonProcess, eventually, type TempDir, tempDir } from '../node/fixtures/daemons.ts'
+import { Lan } from '../node/fixtures/lan.ts'
+import { type RelayRun, startRelay } from './fixtures/relay-process.ts'
+
+const SUBNET = '10.231.79'
+const [RELAY, ALICE, BOB] = [0, 1, 2]
+
+describe('two members who cannot reach each other, through a relay', () => {
+  let lan: Lan
+  let dirs: TempDir
+  let relay: RelayRun | undefined
+  const daemons: DaemonProcess[] = []
+
+  before(async () => {
+    dirs = await tempDir()
+    lan = await Lan.create(3, SUBNET)
+    await lan.cut(ALICE, BOB)
+  })
+
+  after(async () => {
+    await Promise.all(daemons.map((d) => d.kill()))
+    await relay?.stop()
+    await lan?.teardown()
+    await dirs?.remove()
+  })
+
+  it('join and chat both ways through it', async () => {
+    relay = await startRelay(
+      ['--data-dir', join(dirs.path, 'relay'), '--port', '4001', '--ws-port', '-1', '--health-port', '-1', '--unlimited-circuits'],
+      { netns: lan.hosts[RELAY] as string }
+    )
+    const relayAddress = `/ip4/${lan.address(RELAY)}/tcp/4001/p2p/${relay.peerId}`
+    const start = async (host: number, name: string) => {
+      const flags = ['--name', name, '--api-port', '0', '--p2p-port', '0', '--no-mdns', '--relay', relayAddress]
+      const daemon = await DaemonProcess.start(join(dirs.path, name), flags, { netns: lan.hosts[host] as string })
+      daemons.push(daemon)
+      return daemon
+    }
+    const [alice, bob] = await Promise.all([start(ALICE, 'alice'), start(BOB, 'bob')])
+    // each has a slot on the relay: its relayed address is among its own
+    for (const daemon of [alice, bob]) {
+      await eventually(
+        async () => (await daemon.cliJson<StatusResponse>(['status'])).addresses.some((a) => a.includes('/p2p-circuit')),
+        'a reservation on the relay'
+      )
+    }
+    const { group } = await alice.cliJson<{ group: GroupSummary }>(['create', 'Across the cut'])
+    const invite = await alice.cliJson<InviteResponse>(['invite', group.id])
+    assert.ok(
+      invite.addresses.some((a) => a.startsWith(relayAddress) && a.includes('/p2p-circuit')),
+      'the invite carries her relayed address'
+    )
+    await bob.cliJson(['join', invite.link, '--timeout', '60s'])
+
+    await alice.cliJson(['send', group.id, 'Hello from the other side of the cut'])
+    const has = async (daemon: DaemonProcess, text: string) =>
+      (await daemon.cliJson<HistoryResponse>(['history', group.id])).messages.some((m) => m.text === text)
+    await eventually(() => has(bob, 'Hello from the other side of the cut'), "Alice's message at Bob's", 60_000)
+    await bob.cliJson(['send', group.id, 'Heard you, through the relay'])
+    await eventually(() => has(alice, 'Heard you, through the relay'), "Bob's answer at Alice's", 60_000)
+
+    const peers = await bob.cliJson<PeersResponse>(['peers'])
+    const toAlice = peers.peers.find((p) => p.groups.includes(group.id))
+    assert.deepEqual(toAlice?.transports, ['relay'], 'the only path between them is the relay')
+  })
+})
