@@ -98,6 +98,7 @@ export type { JoinProgress } from './peer/invite-flow.ts'
 export { LINKS_PER_GROUP, type MemberLink } from './peer/member-links.ts'
 export type * from './peer/peer-events.ts'
 export * from './peer/reachability.ts'
+export { type RelayReservationsComponents, type RelayReservationsInit, relayReservations } from './peer/relay-reservations.ts'
 export { MemoryStore } from './store/memory-store.ts'
 export {
   type AuthorActivity,

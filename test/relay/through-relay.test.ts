@@ -24,6 +24,20 @@ describe('two members who cannot reach each other, through a relay', () => {
   let dirs: TempDir
   let relay: RelayRun | undefined
   const daemons: DaemonProcess[] = []
+  let groupId = ''
+  const relayFlags = () => [
+    '--data-dir',
+    join(dirs.path, 'relay'),
+    '--port',
+    '4001',
+    '--ws-port',
+    '-1',
+    '--health-port',
+    '-1',
+    '--unlimited-circuits'
+  ]
+  const has = async (daemon: DaemonProcess, text: string) =>
+    (await daemon.cliJson<HistoryResponse>(['history', groupId])).messages.some((m) => m.text === text)
 
   before(async () => {
     dirs = await tempDir()
@@ -39,10 +53,7 @@ describe('two members who cannot reach each other, through a relay', () => {
   })
 
   it('join and chat both ways through it', async () => {
-    relay = await startRelay(
-      ['--data-dir', join(dirs.path, 'relay'), '--port', '4001', '--ws-port', '-1', '--health-port', '-1', '--unlimited-circuits'],
-      { netns: lan.hosts[RELAY] as string }
-    )
+    relay = await startRelay(relayFlags(), { netns: lan.hosts[RELAY] as string })
     const relayAddress = `/ip4/${lan.address(RELAY)}/tcp/4001/p2p/${relay.peerId}`
     const start = async (host: number, name: string) => {
       const flags = ['--name', name, '--api-port', '0', '--p2p-port', '0', '--no-mdns', '--relay', relayAddress]
@@ -59,6 +70,7 @@ describe('two members who cannot reach each other, through a relay', () => {
       )
     }
     const { group } = await alice.cliJson<{ group: GroupSummary }>(['create', 'Across the cut'])
+    groupId = group.id
     const invite = await alice.cliJson<InviteResponse>(['invite', group.id])
     assert.ok(
       invite.addresses.some((a) => a.startsWith(relayAddress) && a.includes('/p2p-circuit')),
@@ -67,8 +79,6 @@ describe('two members who cannot reach each other, through a relay', () => {
     await bob.cliJson(['join', invite.link, '--timeout', '60s'])
 
     await alice.cliJson(['send', group.id, 'Hello from the other side of the cut'])
-    const has = async (daemon: DaemonProcess, text: string) =>
-      (await daemon.cliJson<HistoryResponse>(['history', group.id])).messages.some((m) => m.text === text)
     await eventually(() => has(bob, 'Hello from the other side of the cut'), "Alice's message at Bob's", 60_000)
     await bob.cliJson(['send', group.id, 'Heard you, through the relay'])
     await eventually(() => has(alice, 'Heard you, through the relay'), "Bob's answer at Alice's", 60_000)
@@ -76,5 +86,17 @@ describe('two members who cannot reach each other, through a relay', () => {
     const peers = await bob.cliJson<PeersResponse>(['peers'])
     const toAlice = peers.peers.find((p) => p.groups.includes(group.id))
     assert.deepEqual(toAlice?.transports, ['relay'], 'the only path between them is the relay')
+  })
+
+  it('reserve again by themselves after the relay restarts, and chat resumes through it', async () => {
+    const [alice, bob] = daemons as [DaemonProcess, DaemonProcess]
+    const before = relay?.peerId
+    assert.equal(await relay?.stop(), 0)
+    relay = await startRelay(relayFlags(), { netns: lan.hosts[RELAY] as string })
+    assert.equal(relay.peerId, before, 'the same relay, at the same address')
+    await alice.cliJson(['send', groupId, 'Still there after the relay restarted?'])
+    await eventually(() => has(bob, 'Still there after the relay restarted?'), "Alice's message at Bob's after the restart", 90_000)
+    await bob.cliJson(['send', groupId, 'Yes'])
+    await eventually(() => has(alice, 'Yes'), "Bob's answer at Alice's after the restart", 60_000)
   })
 })

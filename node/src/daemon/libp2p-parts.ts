@@ -6,11 +6,14 @@
  * no configuration, and Noise's cipher with key objects made once per
  * session (noise-crypto.ts).
  *
+ * A slot on each relay is kept by core's relayReservations service, which
+ * reserves again when the relay restarts (js-libp2p does not).
+ *
  * WebRTC is loaded only for a daemon with relays: a WebRTC connection to it
  * is negotiated over a relayed one, so without a relay nobody can open one,
  * and its native binding is a large share of an idle daemon's memory.
  */
-import type { Libp2pParts } from '@causette/core'
+import { type Libp2pParts, relayReservations } from '@causette/core'
 import { circuitRelayTransport } from '@libp2p/circuit-relay-v2'
 import { mdns } from '@libp2p/mdns'
 import { tcp } from '@libp2p/tcp'
@@ -32,7 +35,9 @@ export async function libp2pParts(options: DaemonOptions): Promise<Libp2pParts> 
     transports,
     listen,
     noise: { crypto: nodeNoiseCrypto },
-    ...(options.mdns ? { peerDiscovery: [mdns()] } : {})
+    ...(options.mdns ? { peerDiscovery: [mdns()] } : {}),
+    // js-libp2p reserves on a configured relay only once: this reserves again after a relay restarts or the link drops
+    ...(options.relays.length > 0 ? { services: { relayReservations: relayReservations({ relays: options.relays }) } } : {})
   }
 }
 
