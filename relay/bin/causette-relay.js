@@ -1,8 +1,15 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=2
 // The `causette-relay` command: TypeScript that Node 24 runs directly.
 // Plain JavaScript any Node loads, so that an older one says what it needs
 // instead of failing on syntax; `npm run relay` in a checkout runs the
-// Node 24 the project pins.
+// Node 24 the project pins. As for the daemon (node/bin/causette.js): V8's
+// young generation capped at 2 MB semi-spaces, and Node's compile cache
+// under the user's cache directory, so that a restart skips the type
+// stripper (together ~20 MiB less resident).
+import nodeModule from 'node:module'
+import { homedir } from 'node:os'
+import { join } from 'node:path'
+
 const NEEDED_MAJOR = 24
 if (Number(process.versions.node.split('.')[0]) < NEEDED_MAJOR) {
   process.stderr.write(
@@ -10,4 +17,8 @@ if (Number(process.versions.node.split('.')[0]) < NEEDED_MAJOR) {
   )
   process.exit(1)
 }
+try {
+  // a cache that cannot be made (no home, a read-only disk) only costs the speed it would bring
+  nodeModule.enableCompileCache(join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'causette', 'node-compile-cache'))
+} catch {}
 await import('../src/main.ts')

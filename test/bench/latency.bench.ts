@@ -1,11 +1,12 @@
 /**
  * Live delivery latency: a 10-peer group on loopback (TCP, every peer
  * connected to every other, all in this process), 1 KB messages written by
- * peers in turn; latency is the time from `send` on the writer to the entry
- * being added on each other peer.
+ * peers in turn (live-latency.ts); latency is the time from `send` on the
+ * writer to the entry being added on each other peer.
  */
 import { connectAll, logOf, shareGroup, startPeers, stopAll, waitFor, waitForJoins } from '../fixtures/peers.ts'
 import type { Benchmark, Metric } from './harness.ts'
+import { liveLatency } from './live-latency.ts'
 import { percentile, roundMs } from './percentile.ts'
 
 /** The peers gossipsub forwards to on `topic`; its public interface type leaves the implementation's getMeshPeers out. */
@@ -28,38 +29,7 @@ export const latencyBenchmark: Benchmark = {
         'every peer to have 4 mesh peers',
         10_000
       )
-      const sentAt = new Map<string, number>()
-      const samples: number[] = []
-      // each message is timed alone: the next is written once this one reached every peer (or 2 s passed),
-      // so a sample is delivery latency, not time queued behind earlier messages on the shared event loop
-      let awaited: { id: string; left: number; done: () => void } | undefined
-      for (const p of peers) {
-        p.peer.addEventListener('entries', (evt) => {
-          const now = performance.now()
-          for (const e of evt.detail.entries) {
-            const at = sentAt.get(e.idHex)
-            if (at === undefined || evt.detail.source === 'local') continue
-            samples.push(now - at)
-            if (awaited?.id === e.idHex && --awaited.left === 0) awaited.done()
-          }
-        })
-      }
-      const text = 'x'.repeat(1000)
-      let lost = 0
-      for (let i = 0; i < count; i++) {
-        const writer = peers[i % peers.length] as (typeof peers)[number]
-        const started = performance.now()
-        const { promise: reached, resolve } = Promise.withResolvers<void>()
-        const entry = await writer.peer.send(groupId, { type: 'message', text })
-        sentAt.set(entry.idHex, started)
-        awaited = { id: entry.idHex, left: peers.length - 1, done: resolve }
-        const timer = setTimeout(resolve, 2000)
-        await reached
-        clearTimeout(timer)
-        lost += awaited.left
-        await new Promise((resolve) => setTimeout(resolve, 10))
-      }
-      const sorted = [...samples].sort((a, b) => a - b)
+      const { samples: sorted, lost } = await liveLatency(peers, groupId, count)
       const conditions = `${count} messages of 1 KB written in turn by the 10 peers of a group, one at a time (each reached every peer before the next), 10 peers in one process, TCP on 127.0.0.1, all connected; send to entry added on each other peer${lost > 0 ? `; ${lost} deliveries missing after 2 s` : ''}`
       return [
         { name: 'live delivery p50', value: roundMs(percentile(sorted, 50)), unit: 'ms', target: { op: '<=', value: 5 }, conditions },

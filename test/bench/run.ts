@@ -10,8 +10,17 @@ import { type Benchmark, type Metric, machine, record, table } from './harness.t
 import { latencyBenchmark } from './latency.bench.ts'
 import { logBenchmark } from './log.bench.ts'
 import { rekeyBenchmark } from './rekey.bench.ts'
+import { relayBenchmark } from './relay.bench.ts'
 
-const BENCHMARKS: Benchmark[] = [logBenchmark, catchUpBenchmark, latencyBenchmark, rekeyBenchmark, daemonBenchmark, comparisonBenchmark]
+const BENCHMARKS: Benchmark[] = [
+  logBenchmark,
+  catchUpBenchmark,
+  latencyBenchmark,
+  rekeyBenchmark,
+  relayBenchmark,
+  daemonBenchmark,
+  comparisonBenchmark
+]
 
 const { values } = parseArgs({
   options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, 'no-record': { type: 'boolean', default: false } }

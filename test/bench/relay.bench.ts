@@ -1,0 +1,127 @@
+/**
+ * The community relay (relay/, a real `causette-relay` process on
+ * loopback): its resident memory holding 128 reservations, each from a
+ * peer still connected to it; and live delivery between two peers whose
+ * only path is the relay — each listens on nothing but its relayed
+ * address, so a connection between them can only be a circuit (the relay
+ * runs with --unlimited-circuits, as a community's relay for its members).
+ */
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { CausettePeer, MemoryStore } from '@causette/core'
+import { noise } from '@chainsafe/libp2p-noise'
+import { yamux } from '@chainsafe/libp2p-yamux'
+import { circuitRelayTransport } from '@libp2p/circuit-relay-v2'
+import { identify } from '@libp2p/identify'
+import type { Libp2p } from '@libp2p/interface'
+import { tcp } from '@libp2p/tcp'
+import { createLibp2p } from 'libp2p'
+import { shareGroup, type TestPeer, waitFor, waitForJoins } from '../fixtures/peers.ts'
+import { freshDeviceKeys, signatures } from '../fixtures/replicas.ts'
+import { startRelay } from '../relay/fixtures/relay-process.ts'
+import type { Benchmark, Metric } from './harness.ts'
+import { liveLatency } from './live-latency.ts'
+import { percentile, roundMs } from './percentile.ts'
+
+const RESERVATIONS = 128
+
+async function residentMiB(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8')
+  return Math.round(Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1]) / 1024)
+}
+
+export const relayBenchmark: Benchmark = {
+  name: 'relay',
+  async run(ctx) {
+    const count = ctx.quick ? 60 : 400
+    const dir = await mkdtemp(join(tmpdir(), 'causette-relay-bench-'))
+    const relay = await startRelay([
+      '--data-dir',
+      dir,
+      '--host',
+      '127.0.0.1',
+      '--port',
+      '0',
+      '--ws-port',
+      '-1',
+      '--health-port',
+      '-1',
+      '--unlimited-circuits',
+      // the 128 reservations stay until they expire: room for the two peers of the latency run
+      '--max-reservations',
+      String(RESERVATIONS + 2),
+      '--reservations-per-ip',
+      '1000',
+      '--connections-per-ip',
+      '1000'
+    ])
+    const clients: Libp2p[] = []
+    const peers: TestPeer[] = []
+    try {
+      const address = relay.addresses.find((a) => a.startsWith('/ip4/127.0.0.1/')) as string
+      const pid = relay.process.pid as number
+      const idle = await residentMiB(pid)
+      for (let i = 0; i < RESERVATIONS; i++) {
+        const client = await createLibp2p({
+          transports: [tcp(), circuitRelayTransport()],
+          connectionEncrypters: [noise()],
+          streamMuxers: [yamux()],
+          services: { identify: identify() },
+          addresses: { listen: [`${address}/p2p-circuit`] }
+        })
+        clients.push(client)
+      }
+      await new Promise((resolve) => setTimeout(resolve, 2000))
+      const held = await residentMiB(pid)
+      ctx.log(`  relay RSS ${idle} MiB idle, ${held} MiB with ${RESERVATIONS} reservations`)
+      await Promise.all(clients.map((c) => c.stop()))
+
+      for (const key of await freshDeviceKeys(2)) {
+        const store = new MemoryStore()
+        const peer = await CausettePeer.create({
+          key,
+          store,
+          signatures,
+          transports: [tcp(), circuitRelayTransport()],
+          listen: [`${address}/p2p-circuit`],
+          antiEntropyMs: 0,
+          keepMemberLinks: false
+        })
+        await peer.start()
+        peers.push({ peer, key, store, transport: 'tcp' })
+      }
+      const [a, b] = peers as [TestPeer, TestPeer]
+      const groupId = await shareGroup(peers)
+      const relayed = b.peer.multiaddrs().find((m) => m.includes('/p2p-circuit')) as string
+      await a.peer.dial(relayed)
+      await waitForJoins(peers, groupId, 30_000)
+      await waitFor(() => a.peer.libp2p.getConnections(b.peer.libp2p.peerId).length > 0, 'a connection through the relay', 10_000)
+      const { samples, lost } = await liveLatency(peers, groupId, count)
+      const direct = a.peer.libp2p.getConnections(b.peer.libp2p.peerId).filter((c) => !c.remoteAddr.toString().includes('/p2p-circuit')).length
+      if (direct > 0) throw new Error('the two peers found a direct path: the measure would not be through the relay')
+      const conditions = `${count} messages of 1 KB written in turn by 2 peers of a group whose only path is a causette-relay process on 127.0.0.1 (--unlimited-circuits), peers in this process; send to entry added on the other${lost > 0 ? `; ${lost} deliveries missing after 2 s` : ''}`
+      return [
+        {
+          name: `relay RSS with ${RESERVATIONS} reservations`,
+          value: held,
+          unit: 'MiB',
+          target: { op: '<=', value: 114 },
+          conditions: `a causette-relay process holding ${RESERVATIONS} reservations, each from a peer still connected (${idle} MiB before any); no kept groups yet (the mailbox is not built); VmRSS 2 s after the last`
+        },
+        {
+          name: 'live delivery through the relay p50',
+          value: roundMs(percentile(samples, 50)),
+          unit: 'ms',
+          target: { op: '<=', value: 5 },
+          conditions
+        }
+      ] satisfies Metric[]
+    } finally {
+      await Promise.all(clients.map((c) => c.stop()))
+      await Promise.all(peers.map((p) => p.peer.stop()))
+      await relay.stop()
+      await rm(dir, { recursive: true, force: true })
+    }
+  }
+}
