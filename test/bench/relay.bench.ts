@@ -19,7 +19,7 @@ import { tcp } from '@libp2p/tcp'
 import { createLibp2p } from 'libp2p'
 import { shareGroup, type TestPeer, waitFor, waitForJoins } from '../fixtures/peers.ts'
 import { freshDeviceKeys, signatures } from '../fixtures/replicas.ts'
-import { startRelay } from '../relay/fixtures/relay-process.ts'
+import { localRelayFlags, startRelay } from '../relay/fixtures/relay-process.ts'
 import type { Benchmark, Metric } from './harness.ts'
 import { liveLatency } from './live-latency.ts'
 import { percentile, roundMs } from './percentile.ts'
@@ -36,26 +36,23 @@ export const relayBenchmark: Benchmark = {
   async run(ctx) {
     const count = ctx.quick ? 60 : 400
     const dir = await mkdtemp(join(tmpdir(), 'causette-relay-bench-'))
-    const relay = await startRelay([
-      '--data-dir',
-      dir,
-      '--host',
-      '127.0.0.1',
-      '--port',
-      '0',
-      '--ws-port',
-      '-1',
-      '--health-port',
-      '-1',
-      '--unlimited-circuits',
-      // the 128 reservations stay until they expire: room for the two peers of the latency run
-      '--max-reservations',
-      String(RESERVATIONS + 2),
-      '--reservations-per-ip',
-      '1000',
-      '--connections-per-ip',
-      '1000'
-    ])
+    const relay = await startRelay(
+      localRelayFlags(
+        dir,
+        '--ws-port',
+        '-1',
+        '--health-port',
+        '-1',
+        '--unlimited-circuits',
+        // the 128 reservations stay until they expire: room for the two peers of the latency run
+        '--max-reservations',
+        String(RESERVATIONS + 2),
+        '--reservations-per-ip',
+        '1000',
+        '--connections-per-ip',
+        '1000'
+      )
+    )
     const clients: Libp2p[] = []
     const peers: TestPeer[] = []
     try {

@@ -10,7 +10,7 @@ import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
-import { refusedRelay, startRelay } from './fixtures/relay-process.ts'
+import { localRelayFlags, refusedRelay, startRelay } from './fixtures/relay-process.ts'
 import { tryReservation } from './fixtures/reserve.ts'
 
 async function tempDir(): Promise<{ path: string; remove: () => Promise<void> }> {
@@ -18,20 +18,7 @@ async function tempDir(): Promise<{ path: string; remove: () => Promise<void> }>
   return { path, remove: () => rm(path, { recursive: true, force: true }) }
 }
 
-/** Flags for a relay on free loopback ports with its data in `dir`. */
-const local = (dir: string, ...more: string[]) => [
-  '--data-dir',
-  dir,
-  '--host',
-  '127.0.0.1',
-  '--port',
-  '0',
-  '--ws-port',
-  '0',
-  '--health-port',
-  '0',
-  ...more
-]
+const local = localRelayFlags
 
 describe('causette-relay', () => {
   it('starts with one command, answers /health and /metrics, keeps its identity across a restart, and stops cleanly on SIGTERM', async () => {
