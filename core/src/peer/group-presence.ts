@@ -5,28 +5,34 @@
  * events that tell: subscriptions and disconnections.
  */
 
+import type { GossipSub } from '@libp2p/gossipsub'
+import type { Libp2pEvents, TypedEventTarget } from '@libp2p/interface'
 import type { GroupLog } from '../log/group-log.ts'
-import type { CausetteLibp2p } from './create-libp2p.ts'
 
-/** Reports a member's peer subscribing to a group's topic, and leaving it (one group) or disconnecting (every group). */
+/** Reports a member's peer subscribing to a group's topic, and leaving it (one group) or disconnecting (every group), until `signal` aborts. */
 export function watchMembers(
-  libp2p: CausetteLibp2p,
+  sources: { pubsub: Pick<GossipSub, 'addEventListener'>; events: TypedEventTarget<Libp2pEvents> },
   on: {
     groupOf: (topic: string) => GroupLog | undefined
     joined: (group: GroupLog, peer: string) => void
     left: (peer: string, group?: GroupLog) => void
-  }
+  },
+  signal: AbortSignal
 ): void {
-  libp2p.services.pubsub.addEventListener('subscription-change', (evt) => {
-    const peer = evt.detail.peerId.toString()
-    for (const sub of evt.detail.subscriptions) {
-      const group = on.groupOf(sub.topic)
-      if (group === undefined) continue
-      if (sub.subscribe) on.joined(group, peer)
-      else on.left(peer, group)
-    }
-  })
-  libp2p.addEventListener('peer:disconnect', (evt) => on.left(evt.detail.toString()))
+  sources.pubsub.addEventListener(
+    'subscription-change',
+    (evt) => {
+      const peer = evt.detail.peerId.toString()
+      for (const sub of evt.detail.subscriptions) {
+        const group = on.groupOf(sub.topic)
+        if (group === undefined) continue
+        if (sub.subscribe) on.joined(group, peer)
+        else on.left(peer, group)
+      }
+    },
+    { signal }
+  )
+  sources.events.addEventListener('peer:disconnect', (evt) => on.left(evt.detail.toString()), { signal })
 }
 
 export class GroupPresence {
