@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { after, describe, it } from 'node:test'
-import { CausettePeer, causetteServices, type DeviceKey, MemoryStore, SYNC_PROTOCOL } from '@causette/core'
+import { CausettePeer, causetteServices, type DeviceKey, groupSync, MemoryStore, SYNC_PROTOCOL } from '@causette/core'
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
 import { gossipsub } from '@libp2p/gossipsub'
@@ -83,6 +83,15 @@ describe("core's parts are libp2p services", () => {
     await alice.send(group.idHex, { type: 'message', text: 'Sunday at 10?' })
     await waitFor(async () => (await joined.view.messages()).messages.some((m) => m.text === 'Sunday at 10?'), "Bob to read Alice's message")
     await waitFor(() => group.membership()?.memberKeys().length === 2, 'Alice to see Bob join')
+  })
+
+  it('refuses a node whose core services lack one they depend on', async () => {
+    const [key] = (await freshDeviceKeys(1)) as [DeviceKey]
+    await assert.rejects(
+      // @ts-expect-error the types refuse it already (GroupSyncComponents names `groups`); libp2p refuses it at run time too
+      createLibp2p({ privateKey: key.privateKey, services: { identify: identify(), pubsub: gossipsub(), groupSync: groupSync() } }),
+      (error: Error) => error.name === 'UnmetServiceDependenciesError' && /@causette\/groups/.test(error.message)
+    )
   })
 
   it("stops core's services with the node: no sync handler, no listeners on the groups, no timers of core's left", async () => {
