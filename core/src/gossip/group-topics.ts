@@ -9,7 +9,6 @@ import { type GossipSub, type Message, TopicValidatorResult } from '@libp2p/goss
 import type { Libp2pEvents, PeerId, TypedEventTarget } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
 import type { GroupLog } from '../log/group-log.ts'
-import { watchMembers } from '../peer/group-presence.ts'
 import type { Groups } from '../peer/groups.ts'
 import { removedFrom } from '../peer/invite-flow.ts'
 import type { GroupSync } from '../sync/group-sync.ts'
@@ -126,4 +125,30 @@ export class GroupTopics {
   private memberLeft(group: GroupLog, peer: string): void {
     if (this.components.groupSync.presence.left(group.idHex, peer)) this.init.left(group.idHex, peer)
   }
+}
+
+/** Reports a member's peer subscribing to a group's topic, and leaving it (one group) or disconnecting (every group), until `signal` aborts. */
+function watchMembers(
+  sources: { pubsub: Pick<GossipSub, 'addEventListener'>; events: TypedEventTarget<Libp2pEvents> },
+  on: {
+    groupOf: (topic: string) => GroupLog | undefined
+    joined: (group: GroupLog, peer: string) => void
+    left: (peer: string, group?: GroupLog) => void
+  },
+  signal: AbortSignal
+): void {
+  sources.pubsub.addEventListener(
+    'subscription-change',
+    (evt) => {
+      const peer = evt.detail.peerId.toString()
+      for (const sub of evt.detail.subscriptions) {
+        const group = on.groupOf(sub.topic)
+        if (group === undefined) continue
+        if (sub.subscribe) on.joined(group, peer)
+        else on.left(peer, group)
+      }
+    },
+    { signal }
+  )
+  sources.events.addEventListener('peer:disconnect', (evt) => on.left(evt.detail.toString()), { signal })
 }

@@ -1,40 +1,10 @@
 /**
  * Which peers are in each group right now (subscribed to its topic and
- * connected), and when this peer last completed a sync with each: what
- * group status reports and the anti-entropy timer picks from. Also the libp2p
- * events that tell: subscriptions and disconnections.
+ * connected), and when this peer last completed a sync with each: whom the
+ * sync service reconciles with, what group status reports and the
+ * anti-entropy timer picks from. The gossip service reports who comes and
+ * goes (group-topics.ts).
  */
-
-import type { GossipSub } from '@libp2p/gossipsub'
-import type { Libp2pEvents, TypedEventTarget } from '@libp2p/interface'
-import type { GroupLog } from '../log/group-log.ts'
-
-/** Reports a member's peer subscribing to a group's topic, and leaving it (one group) or disconnecting (every group), until `signal` aborts. */
-export function watchMembers(
-  sources: { pubsub: Pick<GossipSub, 'addEventListener'>; events: TypedEventTarget<Libp2pEvents> },
-  on: {
-    groupOf: (topic: string) => GroupLog | undefined
-    joined: (group: GroupLog, peer: string) => void
-    left: (peer: string, group?: GroupLog) => void
-  },
-  signal: AbortSignal
-): void {
-  sources.pubsub.addEventListener(
-    'subscription-change',
-    (evt) => {
-      const peer = evt.detail.peerId.toString()
-      for (const sub of evt.detail.subscriptions) {
-        const group = on.groupOf(sub.topic)
-        if (group === undefined) continue
-        if (sub.subscribe) on.joined(group, peer)
-        else on.left(peer, group)
-      }
-    },
-    { signal }
-  )
-  sources.events.addEventListener('peer:disconnect', (evt) => on.left(evt.detail.toString()), { signal })
-}
-
 export class GroupPresence {
   private readonly members = new Map<string, Set<string>>()
   /** `${groupId}/${peer}` → when a sync last completed. */
