@@ -61,7 +61,11 @@ export interface CoreHooks {
   discovered?: (peer: PeerInfo) => void
 }
 
-/** The options of a libp2p node with core's transports' companions and gossipsub, for createLibp2p; core's services are added by createCausetteLibp2p. */
+/**
+ * createLibp2p's options for a node of the runtime's parts with core's Noise,
+ * yamux, identify and gossipsub, but not core's services: createCausetteLibp2p
+ * adds them; benchmarks use the node bare.
+ */
 export function baseLibp2pOptions(
   key: DeviceKey,
   parts: Libp2pParts,
