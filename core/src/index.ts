@@ -46,7 +46,9 @@ export { firstEpochKey, generateGroupSecret, groupTopic, syncAuthKey } from './c
 export { type MemberKeyPair, memberKeyPair } from './crypto/member-key.ts'
 export * from './errors.ts'
 export * from './gossip/gossip-guard.ts'
+export { GossipGuard, type GossipGuardInit } from './gossip/gossip-guard.ts'
 export { gossipMessageId, messageIdOf } from './gossip/gossip-ids.ts'
+export { type GroupGossip, type GroupGossipComponents, type GroupGossipInit, groupGossip } from './gossip/group-gossip.ts'
 export { Frontier, type MembershipEntry } from './group/frontier.ts'
 export { findInvite, type InviteInfo, type InviteView, inviteToken, listInvites } from './group/invite-records.ts'
 export * from './group/membership-operations.ts'
@@ -93,9 +95,27 @@ export {
 export { compareOrder, fromOrderKey, ORDER_KEY_BYTES, type Ordered, type OrderFields, orderKey } from './log/order.ts'
 export type { ReadPage, ReadResult, StoredLogEntry } from './log/stored-entries.ts'
 export { CausettePeer, type CausettePeerInit } from './peer/causette-peer.ts'
-export { type CausetteLibp2p, createCausetteLibp2p, GOSSIP_THRESHOLDS, type GossipScoring, type Libp2pParts } from './peer/create-libp2p.ts'
+export { type CausetteServices, type CoreServicesInit, causetteServices } from './peer/core-services.ts'
+export {
+  type BaseLibp2p,
+  baseLibp2pOptions,
+  type CausetteLibp2p,
+  type CausetteLibp2pInit,
+  createCausetteLibp2p,
+  GOSSIP_THRESHOLDS,
+  type GossipScoring,
+  type Libp2pParts
+} from './peer/create-libp2p.ts'
+export { type Groups, type GroupsComponents, type GroupsInit, groups } from './peer/groups.ts'
 export type { JoinProgress } from './peer/invite-flow.ts'
-export { LINKS_PER_GROUP, type MemberLink } from './peer/member-links.ts'
+export {
+  LINKS_PER_GROUP,
+  type MemberLink,
+  type MemberLinks,
+  type MemberLinksComponents,
+  type MemberLinksInit,
+  memberLinks
+} from './peer/member-links.ts'
 export type * from './peer/peer-events.ts'
 export * from './peer/reachability.ts'
 export { type RelayReservationsComponents, type RelayReservationsInit, relayReservations } from './peer/relay-reservations.ts'
@@ -116,6 +136,7 @@ export {
 export { type Bound, INFINITY, minimalBound, ZERO } from './sync/bounds.ts'
 export { FINGERPRINT_BYTES, FingerprintAccumulator } from './sync/fingerprint.ts'
 export { decodeFrame, encodeFrame, MAX_SYNC_FRAME_BYTES, type SyncFrame } from './sync/frames.ts'
+export { type GroupSync, type GroupSyncComponents, type GroupSyncInit, groupSync } from './sync/group-sync.ts'
 export { checkProof, membershipProof, newNonce, type ProofContext, syncTag } from './sync/membership-proof.ts'
 export { BUCKET_SIZE, type Bucket, OrderBuckets } from './sync/order-buckets.ts'
 export { OrderedRanges, type SyncItem } from './sync/ordered-ranges.ts'

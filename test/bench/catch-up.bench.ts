@@ -6,8 +6,8 @@
  * lower bound (the encoded size of the d missing entries).
  */
 import {
-  type CausetteLibp2p,
-  createCausetteLibp2p,
+  type BaseLibp2p,
+  baseLibp2pOptions,
   type DeviceKey,
   type Entry,
   GroupLog,
@@ -20,6 +20,7 @@ import {
 } from '@causette/core'
 import { nodeSignatures } from '@causette/node'
 import { tcp } from '@libp2p/tcp'
+import { createLibp2p } from 'libp2p'
 import type { Benchmark, Metric } from './harness.ts'
 import { syntheticLog } from './synthetic-log.ts'
 
@@ -34,8 +35,8 @@ async function logHolding(genesis: Entry, secret: Uint8Array, entries: Entry[], 
   return GroupLog.open({ groupId: genesis.id, secret, key, store, signatures })
 }
 
-async function node(key: DeviceKey): Promise<CausetteLibp2p> {
-  const libp2p = await createCausetteLibp2p(key, { transports: [tcp()], listen: ['/ip4/127.0.0.1/tcp/0'] })
+async function node(key: DeviceKey): Promise<BaseLibp2p> {
+  const libp2p = await createLibp2p(baseLibp2pOptions(key, { transports: [tcp()], listen: ['/ip4/127.0.0.1/tcp/0'] }))
   await libp2p.start()
   return libp2p
 }

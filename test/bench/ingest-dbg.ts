@@ -1,7 +1,7 @@
 import { mkdtemp } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { ingest } from '/work/main/test/bench/daemon.bench.ts'
+import { ingest } from './daemon.bench.ts'
 
 const root = await mkdtemp(join(tmpdir(), 'ingdbg-'))
 try {

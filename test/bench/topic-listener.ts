@@ -2,24 +2,25 @@
  * A bare gossipsub node on one topic, for benchmarks: it dials the peer
  * under test, joins its mesh and counts the messages forwarded to it,
  * checking none of them — so what it costs does not blur what is measured.
- * It speaks core's gossipsub settings (createCausetteLibp2p), with a key of
- * its own.
+ * It speaks core's gossipsub settings (baseLibp2pOptions: core's libp2p
+ * without core's services), with a key of its own.
  */
-import { type CausetteLibp2p, createCausetteLibp2p, generateDeviceKey } from '@causette/core'
+import { type BaseLibp2p, baseLibp2pOptions, generateDeviceKey } from '@causette/core'
 import { tcp } from '@libp2p/tcp'
 import { multiaddr } from '@multiformats/multiaddr'
+import { createLibp2p } from 'libp2p'
 
 export class TopicListener {
   received = 0
-  private readonly libp2p: CausetteLibp2p
+  private readonly libp2p: BaseLibp2p
 
-  private constructor(libp2p: CausetteLibp2p) {
+  private constructor(libp2p: BaseLibp2p) {
     this.libp2p = libp2p
   }
 
   /** Listens on `topic`, connected to the first of `addresses` that answers. */
   static async start(topic: string, addresses: string[]): Promise<TopicListener> {
-    const libp2p = await createCausetteLibp2p(await generateDeviceKey(), { transports: [tcp()], listen: ['/ip4/127.0.0.1/tcp/0'] })
+    const libp2p = await createLibp2p(baseLibp2pOptions(await generateDeviceKey(), { transports: [tcp()], listen: ['/ip4/127.0.0.1/tcp/0'] }))
     await libp2p.start()
     const listener = new TopicListener(libp2p)
     const pubsub = libp2p.services.pubsub

@@ -1,81 +1,108 @@
 /**
  * GroupTopics: each open group as a gossipsub topic — subscribing with the
- * group's validator, leaving, publishing what this device writes, and which
- * peers are in the group right now (their subscriptions), with the sync
- * that starts when a member turns up.
+ * group's validator as the groups service opens it, leaving as it closes,
+ * publishing what this device writes, and which peers are in the group
+ * right now (their subscriptions), with the sync that starts when a member
+ * turns up.
  */
-import { type Message, TopicValidatorResult } from '@libp2p/gossipsub'
-import type { PeerId } from '@libp2p/interface'
+import { type GossipSub, type Message, TopicValidatorResult } from '@libp2p/gossipsub'
+import type { Libp2pEvents, PeerId, TypedEventTarget } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
 import type { GroupLog } from '../log/group-log.ts'
-import type { CausetteLibp2p } from '../peer/create-libp2p.ts'
-import { type GroupPresence, watchMembers } from '../peer/group-presence.ts'
-import type { GroupRegistry } from '../peer/group-registry.ts'
+import type { Groups } from '../peer/groups.ts'
 import { removedFrom } from '../peer/invite-flow.ts'
+import type { GroupSync } from '../sync/group-sync.ts'
 import type { GossipValidator } from './gossip-validator.ts'
 
+/** The gossip service's components that topics use (read when used, so libp2p may make them in any order). */
 export interface GroupTopicsComponents {
-  libp2p: CausetteLibp2p
-  registry: GroupRegistry
-  presence: GroupPresence
+  peerId: PeerId
+  pubsub: GossipSub
+  events: TypedEventTarget<Libp2pEvents>
+  groups: Groups
+  /** Who is in each group (its presence), and the syncs that start when a member turns up. */
+  groupSync: Pick<GroupSync, 'presence' | 'request'>
+}
+
+export interface GroupTopicsInit {
   validator: GossipValidator
   /** A member's peer subscribed to the group's topic (new), or left it or disconnected. */
   joined: (groupId: string, peer: string) => void
   left: (groupId: string, peer: string) => void
-  requestSync: (groupId: string, peer: string) => void
 }
 
 export class GroupTopics {
   private readonly components: GroupTopicsComponents
+  private readonly init: GroupTopicsInit
   private started = false
+  private watching = new AbortController()
 
-  constructor(components: GroupTopicsComponents) {
+  constructor(components: GroupTopicsComponents, init: GroupTopicsInit) {
     this.components = components
+    this.init = init
   }
 
   /** Goes online: follows subscriptions and subscribes to every group already open. */
   start(): void {
-    const { libp2p, registry } = this.components
+    const { groups } = this.components
     this.started = true
-    watchMembers(libp2p, {
-      groupOf: (topic) => registry.byTopicName(topic),
-      joined: (group, peer) => this.memberJoined(group, peer),
-      left: (peer, group) => {
-        for (const g of group === undefined ? registry.all() : [group]) this.memberLeft(g, peer)
-      }
-    })
-    for (const group of registry.all()) this.subscribe(group)
+    this.watching = new AbortController()
+    watchMembers(
+      this.components,
+      {
+        groupOf: (topic) => groups.byTopicName(topic),
+        joined: (group, peer) => this.memberJoined(group, peer),
+        left: (peer, group) => {
+          for (const g of group === undefined ? groups.all() : [group]) this.memberLeft(g, peer)
+        }
+      },
+      this.watching.signal
+    )
+    const { signal } = this.watching
+    groups.addEventListener('group:opened', (evt) => this.add(evt.detail), { signal })
+    groups.addEventListener('group:closed', (evt) => this.remove(evt.detail), { signal })
+    groups.addEventListener('group:wrote', (evt) => this.publish(evt.detail.log, evt.detail.encodings), { signal })
+    for (const group of groups.all()) this.subscribe(group)
   }
 
+  /** Publishes no more. */
   stop(): void {
     this.started = false
   }
 
+  /** Stops following subscriptions and groups: once libp2p has stopped, so the disconnections of its stop are still seen. */
+  unwatch(): void {
+    this.watching.abort()
+  }
+
   /** Subscribes to a group opened while online (offline, start() does it). */
-  add(log: GroupLog): void {
+  private add(log: GroupLog): void {
     if (this.started) this.subscribe(log)
   }
 
   /** Leaves a group's topic and forgets who was in it. */
-  remove(log: GroupLog): void {
-    const { libp2p, presence } = this.components
+  private remove(log: GroupLog): void {
+    const { pubsub } = this.components
+    const { presence } = this.components.groupSync
     if (this.started) {
-      libp2p.services.pubsub.unsubscribe(log.topic)
-      libp2p.services.pubsub.topicValidators.delete(log.topic)
+      pubsub.unsubscribe(log.topic)
+      pubsub.topicValidators.delete(log.topic)
     }
     for (const peer of presence.connected(log.idHex)) presence.left(log.idHex, peer)
   }
 
-  /** Publishes an entry this device wrote; offline, sync brings it to the others later. */
-  publish(log: GroupLog, bytes: Uint8Array): void {
+  /** Publishes the entries this device wrote, in order; offline, sync brings them to the others later. */
+  private publish(log: GroupLog, encodings: Uint8Array[]): void {
     if (!this.started) return
-    this.components.libp2p.services.pubsub.publish(log.topic, bytes).catch(() => {
-      // stored and durable: sync delivers it to peers that missed the publish
-    })
+    for (const bytes of encodings) {
+      this.components.pubsub.publish(log.topic, bytes).catch(() => {
+        // stored and durable: sync delivers it to peers that missed the publish
+      })
+    }
   }
 
   private subscribe(log: GroupLog): void {
-    const pubsub = this.components.libp2p.services.pubsub
+    const { pubsub } = this.components
     pubsub.topicValidators.set(log.topic, (peerId, msg) => this.validate(peerId, msg))
     pubsub.subscribe(log.topic)
     // peers already subscribed before we joined
@@ -83,19 +110,45 @@ export class GroupTopics {
   }
 
   private validate(peerId: PeerId, msg: Message): Promise<TopicValidatorResult> {
-    const group = this.components.registry.byTopicName(msg.topic)
-    return group === undefined ? Promise.resolve(TopicValidatorResult.Ignore) : this.components.validator.validate(group, peerId, msg.data)
+    const group = this.components.groups.byTopicName(msg.topic)
+    return group === undefined ? Promise.resolve(TopicValidatorResult.Ignore) : this.init.validator.validate(group, peerId, msg.data)
   }
 
   private memberJoined(group: GroupLog, peer: string): void {
-    const { presence, libp2p } = this.components
-    if (!presence.joined(group.idHex, peer)) return
-    this.components.joined(group.idHex, peer)
+    const { groupSync, peerId } = this.components
+    if (!groupSync.presence.joined(group.idHex, peer)) return
+    this.init.joined(group.idHex, peer)
     // both sides see the subscription; the lower peer id starts the sync so it runs once
-    if (libp2p.peerId.toString() < peer && !removedFrom(group, peerIdFromString(peer))) this.components.requestSync(group.idHex, peer)
+    if (peerId.toString() < peer && !removedFrom(group, peerIdFromString(peer))) groupSync.request(group.idHex, peer)
   }
 
   private memberLeft(group: GroupLog, peer: string): void {
-    if (this.components.presence.left(group.idHex, peer)) this.components.left(group.idHex, peer)
+    if (this.components.groupSync.presence.left(group.idHex, peer)) this.init.left(group.idHex, peer)
   }
+}
+
+/** Reports a member's peer subscribing to a group's topic, and leaving it (one group) or disconnecting (every group), until `signal` aborts. */
+function watchMembers(
+  sources: { pubsub: Pick<GossipSub, 'addEventListener'>; events: TypedEventTarget<Libp2pEvents> },
+  on: {
+    groupOf: (topic: string) => GroupLog | undefined
+    joined: (group: GroupLog, peer: string) => void
+    left: (peer: string, group?: GroupLog) => void
+  },
+  signal: AbortSignal
+): void {
+  sources.pubsub.addEventListener(
+    'subscription-change',
+    (evt) => {
+      const peer = evt.detail.peerId.toString()
+      for (const sub of evt.detail.subscriptions) {
+        const group = on.groupOf(sub.topic)
+        if (group === undefined) continue
+        if (sub.subscribe) on.joined(group, peer)
+        else on.left(peer, group)
+      }
+    },
+    { signal }
+  )
+  sources.events.addEventListener('peer:disconnect', (evt) => on.left(evt.detail.toString()), { signal })
 }

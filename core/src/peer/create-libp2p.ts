@@ -1,24 +1,29 @@
 /**
  * Assembles the libp2p node of a Causette peer. Core always supplies Noise,
- * yamux, identify and gossipsub; the runtime supplies what is its own
- * (transports, discovery, listen addresses, gater, relay services).
+ * yamux, identify, gossipsub and its own services (core-services.ts); the
+ * runtime supplies what is its own (transports, discovery, listen
+ * addresses, gater, relay services).
  */
 import { type NoiseInit, noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
 import { type GossipSub, gossipsub, StrictNoSign } from '@libp2p/gossipsub'
 import { identify } from '@libp2p/identify'
-import type { Libp2p, PeerInfo, ServiceMap } from '@libp2p/interface'
+import type { Libp2p, PeerDiscoveryEvents, PeerInfo } from '@libp2p/interface'
 import { createLibp2p, type Libp2pOptions } from 'libp2p'
+import { TypedEventEmitter } from 'main-event'
 import { toHex } from '../codec/hex.ts'
 import { MAX_ENTRY_BYTES } from '../constants.ts'
+import { GossipGuard } from '../gossip/gossip-guard.ts'
 import { gossipMessageId } from '../gossip/gossip-ids.ts'
 import type { DeviceKey } from '../identity/device-key.ts'
+import { BlockList } from './block-list.ts'
+import { blockingGater } from './blocking-gater.ts'
+import { type CausetteServices, type CoreServicesInit, causetteServices } from './core-services.ts'
 
-export interface CausetteServices extends ServiceMap {
-  pubsub: GossipSub
-  identify: unknown
-}
+/** A libp2p node with Noise, yamux, identify and gossipsub as core sets them up, and no more. */
+export type BaseLibp2p = Libp2p<{ pubsub: GossipSub; identify: unknown }>
 
+/** A libp2p node with core's services: what a CausettePeer runs on. */
 export type CausetteLibp2p = Libp2p<CausetteServices>
 
 export interface Libp2pParts {
@@ -56,9 +61,18 @@ export interface CoreHooks {
   discovered?: (peer: PeerInfo) => void
 }
 
-export async function createCausetteLibp2p(key: DeviceKey, parts: Libp2pParts, hooks: CoreHooks = {}): Promise<CausetteLibp2p> {
+/**
+ * createLibp2p's options for a node of the runtime's parts with core's Noise,
+ * yamux, identify and gossipsub, but not core's services: createCausetteLibp2p
+ * adds them; benchmarks use the node bare.
+ */
+export function baseLibp2pOptions(
+  key: DeviceKey,
+  parts: Libp2pParts,
+  hooks: CoreHooks = {}
+): Libp2pOptions<{ pubsub: GossipSub; identify: unknown }> {
   const { scoring, discovered } = hooks
-  const options = {
+  return {
     privateKey: key.privateKey,
     start: false,
     addresses: { listen: parts.listen ?? [] },
@@ -98,8 +112,32 @@ export async function createCausetteLibp2p(key: DeviceKey, parts: Libp2pParts, h
     ...(parts.peerDiscovery === undefined ? {} : { peerDiscovery: parts.peerDiscovery.map((service) => observed(service, discovered)) }),
     ...(parts.connectionGater === undefined ? {} : { connectionGater: parts.connectionGater }),
     ...(parts.options ?? {})
-  } as Libp2pOptions<CausetteServices>
-  return createLibp2p(options)
+  } as Libp2pOptions<{ pubsub: GossipSub; identify: unknown }>
+}
+
+export interface CausetteLibp2pInit extends Libp2pParts, CoreServicesInit {
+  key: DeviceKey
+}
+
+/**
+ * A libp2p node with core's services beside the runtime's parts. What the
+ * services share with libp2p itself is made here: the guard that scores
+ * peers (gossipsub's score, and the gater refuses banned peers), the block
+ * list (the gater refuses blocked members), and every report of discovery
+ * (for member links).
+ */
+export async function createCausetteLibp2p(init: CausetteLibp2pInit): Promise<CausetteLibp2p> {
+  const blocks = new BlockList()
+  const guard = new GossipGuard({ now: init.now ?? Date.now })
+  const discoveries = new TypedEventEmitter<PeerDiscoveryEvents>()
+  const connectionGater = blockingGater(init.connectionGater ?? {}, (p) => blocks.blocks(p) || guard.banned(p.toString()))
+  const options = baseLibp2pOptions(
+    init.key,
+    { ...init, connectionGater },
+    { scoring: { appSpecificScore: guard.score }, discovered: (info) => discoveries.safeDispatchEvent('peer', { detail: info }) }
+  )
+  const services = { ...options.services, ...causetteServices({ ...init, blocks, guard, discoveries }) }
+  return createLibp2p({ ...options, services } as Libp2pOptions<CausetteServices>)
 }
 
 type DiscoveryFactory = NonNullable<Libp2pOptions['peerDiscovery']>[number]

@@ -1,4 +1,4 @@
-/** The events a CausettePeer emits: what the UIs (web, CLI tail) build on. */
+/** The events a CausettePeer and its services emit: what the UIs (web, CLI tail) build on. */
 
 import type { EntrySource, Equivocation, LogEntry } from '../log/group-log.ts'
 import type { MemberLink } from './member-links.ts'
@@ -42,20 +42,32 @@ export interface RejectedEvent {
   error: Error
 }
 
-export interface CausettePeerEvents {
+/** What the groups service tells of its logs (groups.ts). */
+export interface LogEvents {
   /** Entries were added to a group's log; read the group's view for the new state. */
   entries: CustomEvent<EntriesEvent>
+  equivocation: CustomEvent<{ groupId: string; equivocation: Equivocation }>
+}
+
+/** What the sync service tells of its sessions (group-sync.ts). */
+export interface SyncEvents {
   'sync:started': CustomEvent<SyncEvent>
   'sync:progress': CustomEvent<SyncProgressEvent>
   'sync:finished': CustomEvent<SyncFinishedEvent>
   'sync:failed': CustomEvent<SyncFailedEvent>
+}
+
+/** What the gossip service tells of group topics (group-gossip.ts). */
+export interface GossipEvents {
   /** A member's peer joined or left the group's topic. */
   'group:peer-joined': CustomEvent<SyncEvent>
   'group:peer-left': CustomEvent<SyncEvent>
   /** A peer sent an entry that failed validation. */
   rejected: CustomEvent<RejectedEvent>
-  equivocation: CustomEvent<{ groupId: string; equivocation: Equivocation }>
 }
+
+/** The events a CausettePeer emits, gathered from its services: what the UIs (web, CLI tail) build on. */
+export interface CausettePeerEvents extends LogEvents, SyncEvents, GossipEvents {}
 
 /** How one group is doing on the network. */
 export interface GroupStatus {

@@ -3,7 +3,7 @@
  * gaps start: every period, each group reconciles with one connected member
  * it has not synced with for that long.
  */
-import type { GroupPresence } from '../peer/group-presence.ts'
+import type { GroupPresence } from './group-presence.ts'
 
 export class AntiEntropy {
   private timer?: ReturnType<typeof setInterval>

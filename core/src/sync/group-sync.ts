@@ -1,60 +1,106 @@
 /**
- * GroupSync: when this peer reconciles which group with whom — the sync
- * protocol's handler, the scheduler (one session per group and peer, a
+ * The sync service: when this peer reconciles which group with whom — the
+ * sync protocol's handler, the scheduler (one session per group and peer, a
  * bound on sessions at once, retries), the cascade to other members after a
- * sync that brought entries, and the anti-entropy safety net.
+ * sync that brought entries, and the anti-entropy safety net. It keeps who
+ * is in each group right now (the gossip service reports subscriptions) and
+ * when each was last synced with: whom it reconciles with.
+ *
+ * ```ts
+ * services: { groups: groups({ store }), groupSync: groupSync({ antiEntropyMs: 30_000 }) }
+ * await node.services.groupSync.sync(node.services.groups.get(groupId), peer)
+ * ```
  */
+import { type PeerId, type Startable, serviceCapabilities, serviceDependencies } from '@libp2p/interface'
+import type { ConnectionManager, Registrar } from '@libp2p/interface-internal'
+import { TypedEventEmitter } from 'main-event'
 import type { GroupLog } from '../log/group-log.ts'
-import type { GroupPresence } from '../peer/group-presence.ts'
-import type { GroupRegistry } from '../peer/group-registry.ts'
-import type { SyncFinishedEvent } from '../peer/peer-events.ts'
+import type { Groups } from '../peer/groups.ts'
+import type { SyncEvents, SyncFinishedEvent } from '../peer/peer-events.ts'
 import { AntiEntropy } from './anti-entropy.ts'
+import { GroupPresence } from './group-presence.ts'
 import { SyncCascade } from './sync-cascade.ts'
-import { SyncRunner, type SyncRunnerInit } from './sync-runner.ts'
+import { SyncRunner } from './sync-runner.ts'
 import { type SyncScheduler, syncScheduler } from './sync-scheduler.ts'
 import { SYNC_PROTOCOL } from './sync-stream.ts'
 
 const ANTI_ENTROPY_MS = 30_000
 const MAX_INBOUND_SYNC_STREAMS = 32
 
-export interface GroupSyncInit extends Pick<SyncRunnerInit, 'libp2p' | 'events' | 'signal' | 'now' | 'idleTimeoutMs'> {
-  presence: GroupPresence
-  registry: GroupRegistry
+export interface GroupSyncInit {
+  /** Longest wait for a peer's next frame (ms). */
+  idleTimeoutMs?: number
   /** How often each group is reconciled with one connected member (ms); 0 turns it off. */
   antiEntropyMs?: number
+  now?: () => number
 }
 
-export class GroupSync {
-  private readonly init: GroupSyncInit
+export interface GroupSyncComponents {
+  peerId: PeerId
+  registrar: Pick<Registrar, 'handle' | 'unhandle'>
+  connectionManager: Pick<ConnectionManager, 'openStream'>
+  groups: Groups
+}
+
+export class GroupSync extends TypedEventEmitter<SyncEvents> implements Startable {
+  readonly [Symbol.toStringTag] = '@causette/sync'
+  readonly [serviceCapabilities] = ['@causette/sync']
+  readonly [serviceDependencies] = ['@causette/groups']
+  /** Who is in each group now, and when each was last synced with. */
+  readonly presence = new GroupPresence()
+  private readonly components: GroupSyncComponents
+  private readonly antiEntropyMs: number
   private readonly runner: SyncRunner
-  private readonly scheduler: SyncScheduler
   private readonly cascade = new SyncCascade()
   private readonly antiEntropy: AntiEntropy
+  private scheduler: SyncScheduler
+  private shutdown = new AbortController()
 
-  constructor(init: GroupSyncInit) {
-    this.init = init
-    const { presence, registry } = init
-    this.scheduler = syncScheduler((groupId, peer) => this.sync(registry.get(groupId), peer).then(() => undefined))
-    this.antiEntropy = new AntiEntropy(presence, (groupId, peer) => this.request(groupId, peer), init.now)
+  constructor(components: GroupSyncComponents, init: GroupSyncInit = {}) {
+    super()
+    this.components = components
+    this.antiEntropyMs = init.antiEntropyMs ?? ANTI_ENTROPY_MS
+    const now = init.now ?? Date.now
+    this.scheduler = this.newScheduler()
+    this.antiEntropy = new AntiEntropy(this.presence, (groupId, peer) => this.request(groupId, peer), now)
     this.runner = new SyncRunner({
-      ...init,
-      findByTag: (tag) => registry.bySyncTag(tag),
+      localPeer: components.peerId,
+      connectionManager: components.connectionManager,
+      emit: (type, detail) => this.safeDispatchEvent(type, { detail }),
+      presence: this.presence,
+      findByTag: (tag) => components.groups.bySyncTag(tag),
       afterSync: (group, peer, added) => {
-        for (const other of this.cascade.next(group, peer, added, presence.connected(group.idHex))) this.request(group.idHex, other)
-      }
+        for (const other of this.cascade.next(group, peer, added, this.presence.connected(group.idHex))) this.request(group.idHex, other)
+      },
+      signal: () => this.shutdown.signal,
+      now,
+      ...(init.idleTimeoutMs === undefined ? {} : { idleTimeoutMs: init.idleTimeoutMs })
     })
   }
 
   async start(): Promise<void> {
-    await this.init.libp2p.handle(SYNC_PROTOCOL, (stream, connection) => this.runner.answer(stream, connection.remotePeer), {
+    if (this.shutdown.signal.aborted) {
+      this.shutdown = new AbortController()
+      this.scheduler = this.newScheduler()
+    }
+    await this.components.registrar.handle(SYNC_PROTOCOL, (stream, connection) => this.runner.answer(stream, connection.remotePeer), {
       maxInboundStreams: MAX_INBOUND_SYNC_STREAMS
     })
-    this.antiEntropy.start(this.init.antiEntropyMs ?? ANTI_ENTROPY_MS)
+    this.antiEntropy.start(this.antiEntropyMs)
   }
 
-  async stop(): Promise<void> {
+  /** Ends the sessions under way while their connections are still open. */
+  async beforeStop(): Promise<void> {
     this.antiEntropy.stop()
+    this.shutdown.abort(new Error('the peer is stopping'))
     await this.scheduler.stop()
+  }
+
+  stop(): void {}
+
+  /** Once every service has stopped: unhandling earlier would announce the change to peers being disconnected. */
+  async afterStop(): Promise<void> {
+    await this.components.registrar.unhandle(SYNC_PROTOCOL)
   }
 
   /** Asks for a sync of the group with the peer soon (coalesced with one already asked for or running). */
@@ -70,4 +116,13 @@ export class GroupSync {
   sync(group: GroupLog, peer: string, signal?: AbortSignal): Promise<SyncFinishedEvent> {
     return this.runner.initiate(group, peer, signal)
   }
+
+  private newScheduler(): SyncScheduler {
+    return syncScheduler((groupId, peer) => this.sync(this.components.groups.get(groupId), peer).then(() => undefined))
+  }
+}
+
+/** The sync service factory, for libp2p's `services` (beside a groups service). */
+export function groupSync(init: GroupSyncInit = {}): (components: GroupSyncComponents) => GroupSync {
+  return (components) => new GroupSync(components, init)
 }

@@ -3,24 +3,27 @@
  * peer starts one, answering when another does, and reporting each as
  * events (started, progress, finished or failed).
  */
-import type { PeerId, Stream, TypedEventTarget } from '@libp2p/interface'
+import type { PeerId, Stream } from '@libp2p/interface'
+import type { ConnectionManager } from '@libp2p/interface-internal'
 import { peerIdFromString } from '@libp2p/peer-id'
 import type { GroupLog } from '../log/group-log.ts'
-import type { CausetteLibp2p } from '../peer/create-libp2p.ts'
-import type { GroupPresence } from '../peer/group-presence.ts'
 import { removedFrom } from '../peer/invite-flow.ts'
-import type { CausettePeerEvents, SyncFinishedEvent } from '../peer/peer-events.ts'
+import type { SyncEvents, SyncFinishedEvent } from '../peer/peer-events.ts'
+import type { GroupPresence } from './group-presence.ts'
 import { SyncSession } from './sync-session.ts'
 import { runSyncSession, SYNC_PROTOCOL, type SyncTraffic } from './sync-stream.ts'
 
 export interface SyncRunnerInit {
-  libp2p: CausetteLibp2p
-  events: TypedEventTarget<CausettePeerEvents> & { safeDispatchEvent: (type: keyof CausettePeerEvents, detail: { detail: unknown }) => boolean }
+  localPeer: PeerId
+  connectionManager: Pick<ConnectionManager, 'openStream'>
+  /** Reports a session's start, progress and end. */
+  emit: (type: keyof SyncEvents, detail: unknown) => void
   presence: GroupPresence
   findByTag: (tag: Uint8Array) => GroupLog | undefined
   /** Called after each completed session with the entries it added here. */
   afterSync: (group: GroupLog, peer: string, added: number) => void
-  signal: AbortSignal
+  /** The running peer's signal: aborted when it stops. */
+  signal: () => AbortSignal
   now: () => number
   idleTimeoutMs?: number
 }
@@ -34,14 +37,14 @@ export class SyncRunner {
 
   async initiate(group: GroupLog, peer: string, signal?: AbortSignal): Promise<SyncFinishedEvent> {
     const groupId = group.idHex
-    const abort = signal === undefined ? this.init.signal : AbortSignal.any([signal, this.init.signal])
+    const abort = signal === undefined ? this.init.signal() : AbortSignal.any([signal, this.init.signal()])
     const startedAt = performance.now()
     this.emit('sync:started', { groupId, peer })
     try {
-      const stream = await this.init.libp2p.dialProtocol(peerIdFromString(peer), SYNC_PROTOCOL, { signal: abort })
+      const stream = await this.init.connectionManager.openStream(peerIdFromString(peer), SYNC_PROTOCOL, { signal: abort })
       const session = new SyncSession({
         role: 'initiator',
-        localPeer: this.init.libp2p.peerId.toString(),
+        localPeer: this.init.localPeer.toString(),
         remotePeer: peer,
         log: group,
         onProgress: (p) => this.emit('sync:progress', { groupId, peer, ...p })
@@ -59,7 +62,7 @@ export class SyncRunner {
     const startedAt = performance.now()
     const session = new SyncSession({
       role: 'responder',
-      localPeer: this.init.libp2p.peerId.toString(),
+      localPeer: this.init.localPeer.toString(),
       remotePeer: peer,
       findGroup: (tag) => {
         const group = this.init.findByTag(tag)
@@ -72,7 +75,7 @@ export class SyncRunner {
       }
     })
     try {
-      const traffic = await runSyncSession(stream, session, { signal: this.init.signal, ...this.idle() })
+      const traffic = await runSyncSession(stream, session, { signal: this.init.signal(), ...this.idle() })
       if (session.group !== undefined) this.finished(session.group, peer, session, traffic, startedAt)
     } catch (err) {
       if (session.group !== undefined) this.emit('sync:failed', { groupId: session.group.idHex, peer, error: err as Error })
@@ -96,8 +99,8 @@ export class SyncRunner {
     return detail
   }
 
-  private emit(type: keyof CausettePeerEvents, detail: unknown): void {
-    this.init.events.safeDispatchEvent(type, { detail })
+  private emit(type: keyof SyncEvents, detail: unknown): void {
+    this.init.emit(type, detail)
   }
 
   private idle() {

@@ -1,34 +1,10 @@
 /**
  * Which peers are in each group right now (subscribed to its topic and
- * connected), and when this peer last completed a sync with each: what
- * group status reports and the anti-entropy timer picks from. Also the libp2p
- * events that tell: subscriptions and disconnections.
+ * connected), and when this peer last completed a sync with each: whom the
+ * sync service reconciles with, what group status reports and the
+ * anti-entropy timer picks from. The gossip service reports who comes and
+ * goes (group-topics.ts).
  */
-
-import type { GroupLog } from '../log/group-log.ts'
-import type { CausetteLibp2p } from './create-libp2p.ts'
-
-/** Reports a member's peer subscribing to a group's topic, and leaving it (one group) or disconnecting (every group). */
-export function watchMembers(
-  libp2p: CausetteLibp2p,
-  on: {
-    groupOf: (topic: string) => GroupLog | undefined
-    joined: (group: GroupLog, peer: string) => void
-    left: (peer: string, group?: GroupLog) => void
-  }
-): void {
-  libp2p.services.pubsub.addEventListener('subscription-change', (evt) => {
-    const peer = evt.detail.peerId.toString()
-    for (const sub of evt.detail.subscriptions) {
-      const group = on.groupOf(sub.topic)
-      if (group === undefined) continue
-      if (sub.subscribe) on.joined(group, peer)
-      else on.left(peer, group)
-    }
-  })
-  libp2p.addEventListener('peer:disconnect', (evt) => on.left(evt.detail.toString()))
-}
-
 export class GroupPresence {
   private readonly members = new Map<string, Set<string>>()
   /** `${groupId}/${peer}` → when a sync last completed. */

@@ -1,0 +1,74 @@
+/**
+ * Core's libp2p services, as one map to add to a libp2p node's `services`
+ * beside gossipsub (as `pubsub`) and identify: the groups (groups.ts), the
+ * sync service (sync/group-sync.ts), live delivery (gossip/group-gossip.ts)
+ * and member links (member-links.ts). Each is given by libp2p exactly the
+ * components its factory names, the others among them; libp2p starts and
+ * stops them with the node.
+ *
+ * ```ts
+ * const node = await createLibp2p({
+ *   privateKey: key.privateKey, transports: [tcp()], connectionEncrypters: [noise()], streamMuxers: [yamux()],
+ *   services: { identify: identify(), pubsub: gossipsub(), ...causetteServices({ store }) }
+ * })
+ * const peer = new CausettePeer(node)
+ * ```
+ */
+import type { GossipSub } from '@libp2p/gossipsub'
+import type { PeerDiscoveryEvents, ServiceMap, TypedEventTarget } from '@libp2p/interface'
+import type { XChaChaAead } from '../crypto/body-cipher.ts'
+import type { GossipGuard } from '../gossip/gossip-guard.ts'
+import { type GroupGossip, type GroupGossipComponents, groupGossip } from '../gossip/group-gossip.ts'
+import type { Signatures } from '../identity/signatures.ts'
+import type { Store } from '../store/store.ts'
+import { type GroupSync, type GroupSyncComponents, groupSync } from '../sync/group-sync.ts'
+import type { BlockList } from './block-list.ts'
+import { type Groups, type GroupsComponents, groups } from './groups.ts'
+import { type MemberLinks, type MemberLinksComponents, memberLinks } from './member-links.ts'
+
+/** The services of a node a CausettePeer runs on, by the names their components are found under. */
+export interface CausetteServices extends ServiceMap {
+  /** gossipsub needs it, and member links rely on it to learn members' addresses. */
+  identify: unknown
+  pubsub: GossipSub
+  groups: Groups
+  groupSync: GroupSync
+  groupGossip: GroupGossip
+  memberLinks: MemberLinks
+}
+
+export interface CoreServicesInit {
+  store: Store
+  signatures?: Signatures
+  /** The body cipher every log this peer opens seals and opens with (GroupLogInit.aead); noble's by default. */
+  aead?: XChaChaAead
+  now?: () => number
+  /** Keep connections to the members of this device's groups, redialling lost ones (member-links.ts). Default true. */
+  keepMemberLinks?: boolean
+  /** Groups with more other members than this are not a full mesh: this device dials only that many (default LINKS_PER_GROUP). */
+  linksPerGroup?: number
+  syncIdleTimeoutMs?: number
+  /** How often each group is reconciled with one connected member, as a safety net (ms); 0 turns it off. */
+  antiEntropyMs?: number
+  /** What the services share with libp2p's own parts (create-libp2p.ts makes them); each is made fresh if left out. */
+  blocks?: BlockList
+  guard?: GossipGuard
+  discoveries?: TypedEventTarget<PeerDiscoveryEvents>
+}
+
+export interface CoreServiceFactories {
+  groups: (components: GroupsComponents) => Groups
+  groupSync: (components: GroupSyncComponents) => GroupSync
+  groupGossip: (components: GroupGossipComponents) => GroupGossip
+  memberLinks: (components: MemberLinksComponents) => MemberLinks
+}
+
+export function causetteServices(init: CoreServicesInit): CoreServiceFactories {
+  const { now } = init
+  return {
+    groups: groups({ store: init.store, signatures: init.signatures, aead: init.aead, now, blocks: init.blocks }),
+    groupSync: groupSync({ idleTimeoutMs: init.syncIdleTimeoutMs, antiEntropyMs: init.antiEntropyMs, now }),
+    groupGossip: groupGossip({ guard: init.guard }),
+    memberLinks: memberLinks({ keep: init.keepMemberLinks, linksPerGroup: init.linksPerGroup, now, discoveries: init.discoveries })
+  }
+}
