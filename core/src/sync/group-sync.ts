@@ -20,6 +20,7 @@ import type { SyncEvents, SyncFinishedEvent } from '../peer/peer-events.ts'
 import { AntiEntropy } from './anti-entropy.ts'
 import { GroupPresence } from './group-presence.ts'
 import { SyncCascade } from './sync-cascade.ts'
+import { SyncCoalescing } from './sync-coalescing.ts'
 import { SyncRunner } from './sync-runner.ts'
 import { type SyncScheduler, syncScheduler } from './sync-scheduler.ts'
 import { SYNC_PROTOCOL } from './sync-stream.ts'
@@ -52,6 +53,7 @@ export class GroupSync extends TypedEventEmitter<SyncEvents> implements Startabl
   private readonly antiEntropyMs: number
   private readonly runner: SyncRunner
   private readonly cascade = new SyncCascade()
+  private readonly sessions = new SyncCoalescing<SyncFinishedEvent>()
   private readonly antiEntropy: AntiEntropy
   private scheduler: SyncScheduler
   private shutdown = new AbortController()
@@ -112,9 +114,9 @@ export class GroupSync extends TypedEventEmitter<SyncEvents> implements Startabl
     return this.scheduler.running(groupId)
   }
 
-  /** Reconciles one group with one peer now. */
+  /** Reconciles one group with one peer now, or right after the session with that peer already running (sync-coalescing.ts). */
   sync(group: GroupLog, peer: string, signal?: AbortSignal): Promise<SyncFinishedEvent> {
-    return this.runner.initiate(group, peer, signal)
+    return this.sessions.run(`${group.idHex}/${peer}`, () => this.runner.initiate(group, peer), signal)
   }
 
   private newScheduler(): SyncScheduler {
