@@ -14,13 +14,15 @@ export class SyncCoalescing<T> {
   /** `start`'s result for `key`: the session running now if none is, else the one after it. */
   run(key: string, start: () => Promise<T>, signal?: AbortSignal): Promise<T> {
     const entry = this.runs.get(key)
-    const shared =
-      entry === undefined
-        ? this.launch(key, start)
-        : (entry.next ??= entry.current.then(
-            () => this.launch(key, start),
-            () => this.launch(key, start)
-          ))
+    let shared: Promise<T>
+    if (entry === undefined) shared = this.launch(key, start)
+    else {
+      entry.next ??= entry.current.then(
+        () => this.launch(key, start),
+        () => this.launch(key, start)
+      )
+      shared = entry.next
+    }
     return signal === undefined ? shared : abandonable(shared, signal)
   }
 
