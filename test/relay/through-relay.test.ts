@@ -6,7 +6,8 @@
  * (`causette-relay --unlimited-circuits`, issue 14's interim rule until the
  * mailbox tells members from others). The invite carries the inviter's
  * relayed address, so the joiner reaches it through the relay, joins, and
- * both read what the other writes.
+ * both read what the other writes; after the relay restarts they reserve
+ * again and chat on, also when it limits relayed connections.
  */
 import assert from 'node:assert/strict'
 import { join } from 'node:path'
@@ -98,5 +99,22 @@ describe('two members who cannot reach each other, through a relay', () => {
     await eventually(() => has(bob, 'Still there after the relay restarted?'), "Alice's message at Bob's after the restart", 90_000)
     await bob.cliJson(['send', groupId, 'Yes'])
     await eventually(() => has(alice, 'Yes'), "Bob's answer at Alice's after the restart", 60_000)
+  })
+
+  it("chat on over relayed connections the relay limits (the protocol's 2 minutes or 128 KiB each)", async () => {
+    const [alice, bob] = daemons as [DaemonProcess, DaemonProcess]
+    await relay?.stop()
+    relay = await startRelay(
+      relayFlags().filter((f) => f !== '--unlimited-circuits'),
+      { netns: lan.hosts[RELAY] as string }
+    )
+    assert.match(relay.output(), /relayed connections: cut after 120 s or 128 KiB/)
+    await alice.cliJson(['send', groupId, 'Over a limited circuit'])
+    await eventually(() => has(bob, 'Over a limited circuit'), "Alice's message at Bob's over a limited circuit", 90_000)
+    await bob.cliJson(['send', groupId, 'Limited, but here'])
+    await eventually(() => has(alice, 'Limited, but here'), "Bob's answer at Alice's over a limited circuit", 60_000)
+    const peers = await bob.cliJson<PeersResponse>(['peers'])
+    const toAlice = peers.peers.find((p) => p.groups.includes(groupId))
+    assert.equal(toAlice?.limited, true, 'the connection between them is a limited relayed one')
   })
 })

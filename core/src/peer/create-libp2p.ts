@@ -94,6 +94,9 @@ export function baseLibp2pOptions(
         allowPublishToZeroTopicPeers: true,
         ignoreDuplicatePublishError: true,
         emitSelf: false,
+        // members whose only path is a relay still chat: over a relayed connection the relay may cut (its
+        // limits), member links dial again (networking.md, "Relays")
+        runOnLimitedConnection: true,
         maxInboundDataLength: MAX_ENTRY_BYTES + 1024,
         // IDONTWANT saves resending large messages; for chat-sized ones the control frame to every mesh peer costs
         // about what it saves (profiled: 30-45 such frames per message in a 10-peer group)

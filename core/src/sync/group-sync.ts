@@ -86,7 +86,9 @@ export class GroupSync extends TypedEventEmitter<SyncEvents> implements Startabl
       this.scheduler = this.newScheduler()
     }
     await this.components.registrar.handle(SYNC_PROTOCOL, (stream, connection) => this.runner.answer(stream, connection.remotePeer), {
-      maxInboundStreams: MAX_INBOUND_SYNC_STREAMS
+      maxInboundStreams: MAX_INBOUND_SYNC_STREAMS,
+      // a relayed connection may be the only path (create-libp2p.ts says why gossip runs on one too)
+      runOnLimitedConnection: true
     })
     this.antiEntropy.start(this.antiEntropyMs)
   }
