@@ -42,7 +42,10 @@ export class SyncRunner {
     this.emit('sync:started', { groupId, peer })
     try {
       // over a relayed connection too, when it is the only one (libp2p prefers an unlimited one when there is)
-      const stream = await this.init.connectionManager.openStream(peerIdFromString(peer), SYNC_PROTOCOL, { signal: abort, runOnLimitedConnection: true })
+      const stream = await this.init.connectionManager.openStream(peerIdFromString(peer), SYNC_PROTOCOL, {
+        signal: abort,
+        runOnLimitedConnection: true
+      })
       const session = new SyncSession({
         role: 'initiator',
         localPeer: this.init.localPeer.toString(),
