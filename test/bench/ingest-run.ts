@@ -6,7 +6,7 @@
  * profile too (read it with profile-summary.ts).
  */
 import { tempDir } from '../node/fixtures/daemons.ts'
-import { ingest } from './daemon.bench.ts'
+import { ingest } from './daemon-ingest.ts'
 
 const measured = Number(process.argv[2] ?? 20_000)
 const total = Number(process.argv[3] ?? measured)
