@@ -12,6 +12,7 @@ import { createLibp2p, type Libp2pOptions } from 'libp2p'
 import { toHex } from '../codec/hex.ts'
 import { MAX_ENTRY_BYTES } from '../constants.ts'
 import { gossipMessageId } from '../gossip/gossip-ids.ts'
+import { boundDeliveryRecords, GOSSIP_SEEN_TTL_MS } from '../gossip/gossip-memory.ts'
 import type { DeviceKey } from '../identity/device-key.ts'
 
 export interface CausetteServices extends ServiceMap {
@@ -84,6 +85,8 @@ export async function createCausetteLibp2p(key: DeviceKey, parts: Libp2pParts, h
         // IDONTWANT saves resending large messages; for chat-sized ones the control frame to every mesh peer costs
         // about what it saves (profiled: 30-45 such frames per message in a 10-peer group)
         idontwantMinDataSize: 16 * 1024,
+        // what gossipsub remembers of each message, for as long as gossip needs it (gossip-memory.ts)
+        seenTTL: GOSSIP_SEEN_TTL_MS,
         // group topics are made at run time, so no per-topic scores: the application's (P5) carries the judgement
         ...(scoring === undefined ? {} : { scoreParams: { appSpecificScore: scoring.appSpecificScore, appSpecificWeight: 1 } }),
         scoreThresholds: GOSSIP_THRESHOLDS
@@ -99,7 +102,9 @@ export async function createCausetteLibp2p(key: DeviceKey, parts: Libp2pParts, h
     ...(parts.connectionGater === undefined ? {} : { connectionGater: parts.connectionGater }),
     ...(parts.options ?? {})
   } as Libp2pOptions<CausetteServices>
-  return createLibp2p(options)
+  const libp2p = await createLibp2p(options)
+  boundDeliveryRecords(libp2p.services.pubsub)
+  return libp2p
 }
 
 type DiscoveryFactory = NonNullable<Libp2pOptions['peerDiscovery']>[number]
