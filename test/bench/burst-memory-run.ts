@@ -107,7 +107,7 @@ async function summarise(path: string): Promise<void> {
 
 const dir = await tempDir('causette-burst-')
 try {
-  for (const metric of await ingest(measured, total, dir.path, probe)) console.log(`${metric.name}: ${metric.value} ${metric.unit}`)
+  for (const metric of await ingest(measured, total, dir.path, { probe })) console.log(`${metric.name}: ${metric.value} ${metric.unit}`)
 } finally {
   await dir.remove()
 }

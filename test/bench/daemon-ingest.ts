@@ -10,14 +10,15 @@ import { tcp } from '@libp2p/tcp'
 import { entryBytes, entryBytesOf } from '../fixtures/entry-bytes.ts'
 import { DaemonProcess, eventually } from '../node/fixtures/daemons.ts'
 import { Api } from './daemon-api.ts'
-import type { Metric } from './harness.ts'
+import { daemonCatchUp } from './daemon-catch-up.ts'
+import type { Metric, Target } from './harness.ts'
 import { type CpuTime, cpuTime } from './process-cpu.ts'
 import { signedHere } from './signed-here.ts'
 import { messageText } from './synthetic-log.ts'
 import { TopicListener } from './topic-listener.ts'
 
-/** The issue's 150 MB after ingesting 100,000 messages, in MiB. */
-const RSS_TARGET = { op: '<=' as const, value: 143 }
+/** The issue's 150 MB after ingesting 100,000 messages and 200 MB after 1,000,000, in MiB. */
+const RSS_TARGETS: Record<number, Target> = { 100000: { op: '<=', value: 143 }, 1000000: { op: '<=', value: 190 } }
 /** Idle time before the daemon's memory is read again after an ingest: V8's memory reducer runs ~8 s after a burst. */
 const SETTLE_AFTER_INGEST_MS = 15_000
 
@@ -114,7 +115,14 @@ const PUBLISH_WINDOW = 4_000
 /** Looks at the daemon (its process id) at the moments its memory is measured; for the diagnostic scripts, never in a recorded run. */
 export type MemoryProbe = (pid: number, moment: 'ingested' | 'settled') => Promise<void>
 
-export async function ingest(measured: number, total: number, root: string, probe?: MemoryProbe): Promise<Metric[]> {
+export interface IngestOptions {
+  probe?: MemoryProbe
+  /** Entries written beyond `total` and kept from the daemon, for a catch-up once the memory is measured (daemon-catch-up.ts). */
+  catchUp?: number
+}
+
+export async function ingest(measured: number, total: number, root: string, options: IngestOptions = {}): Promise<Metric[]> {
+  const { probe, catchUp = 0 } = options
   const daemon = await DaemonProcess.start(join(root, 'ingest'))
   const api = await Api.of(daemon)
   const abort = new AbortController()
@@ -137,7 +145,7 @@ export async function ingest(measured: number, total: number, root: string, prob
 
     const counts = await api.countEntries(abort.signal)
     const written: Array<{ id: Uint8Array; bytes: Uint8Array }> = []
-    for (let i = 0; i < total; i++) {
+    for (let i = 0; i < total + catchUp; i++) {
       const author = authors[i % authors.length] as GroupLog
       const entry = await author.append({ type: 'message', text: messageText(i) })
       written.push({ id: entry.id, bytes: await entryBytesOf(author, entry) })
@@ -145,6 +153,8 @@ export async function ingest(measured: number, total: number, root: string, prob
       // daemon drops the writer as dead and the first messages published go nowhere
       if (i % 500 === 499) await new Promise((resolve) => setImmediate(resolve))
     }
+    // written with the rest (the authors' chains go on), published never: the catch-up's
+    const held = written.splice(total)
     const topic = writer.log.topic
     const pubsub = writer.peer.libp2p.services.pubsub
     const all = () => [...counts.values()].reduce((a, b) => a + b, 0)
@@ -246,10 +256,12 @@ export async function ingest(measured: number, total: number, root: string, prob
         name: `daemon RSS after ingesting ${total.toLocaleString('en-US')} messages`,
         value: Math.round(settled.rssBytes / 2 ** 20),
         unit: 'MiB',
-        target: RSS_TARGET,
-        conditions: `resident memory of the daemon ${SETTLE_AFTER_INGEST_MS / 1000} s after it took in ${total} messages from peers (the issue's target, 150 MB, is for 100,000)`
+        ...(RSS_TARGETS[total] === undefined ? {} : { target: RSS_TARGETS[total] }),
+        conditions: `resident memory of the daemon ${SETTLE_AFTER_INGEST_MS / 1000} s after it took in ${total} messages from peers (the issue's targets: 150 MB for 100,000, 200 MB for 1,000,000)`
       }
     )
+    const inWriter = writer
+    if (held.length > 0) metrics.push(...(await daemonCatchUp(inWriter, held, async () => (await entriesOf()).entries)))
     return metrics
   } catch (err) {
     if (!daemon.running) throw new Error(`the daemon died during the ingest run: ${daemon.stderr.slice(-3000)}`, { cause: err })
