@@ -1,7 +1,7 @@
 /**
  * Where the daemon's resident memory is after a burst of ingest, for A/B
  * runs of memory work: `node test/bench/burst-memory-run.ts [MEASURED]
- * [TOTAL] [--inspect] [--snapshot FILE] [--malloc]` runs the daemon benchmark's ingest
+ * [TOTAL] [--inspect] [--snapshot FILE] [--malloc] [--catch-up N]` runs the daemon benchmark's ingest
  * (default 20,000 of 100,000 messages) and prints, right after the last
  * message is in and once settled (15 s later), the daemon's resident memory
  * by mapping (process-memory.ts). With --inspect the daemon runs with an
@@ -22,7 +22,12 @@ import { mib, residentMemory } from './process-memory.ts'
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { inspect: { type: 'boolean', default: false }, snapshot: { type: 'string' }, malloc: { type: 'boolean', default: false } }
+  options: {
+    inspect: { type: 'boolean', default: false },
+    snapshot: { type: 'string' },
+    malloc: { type: 'boolean', default: false },
+    'catch-up': { type: 'string', default: '0' }
+  }
 })
 const measured = Number(positionals[0] ?? 20_000)
 const total = Number(positionals[1] ?? 100_000)
@@ -107,7 +112,8 @@ async function summarise(path: string): Promise<void> {
 
 const dir = await tempDir('causette-burst-')
 try {
-  for (const metric of await ingest(measured, total, dir.path, { probe })) console.log(`${metric.name}: ${metric.value} ${metric.unit}`)
+  for (const metric of await ingest(measured, total, dir.path, { probe, catchUp: Number(values['catch-up']) }))
+    console.log(`${metric.name}: ${metric.value} ${metric.unit}`)
 } finally {
   await dir.remove()
 }

@@ -7,6 +7,7 @@ import { CausettePeer, type DeviceKey, decodeEntry, GroupLog, generateDeviceKey,
 import type { GroupSummary, InviteResponse, StatusResponse } from '@causette/node'
 import { coalesceWrites, wasmXChaCha } from '@causette/node'
 import { tcp } from '@libp2p/tcp'
+import { multiaddr } from '@multiformats/multiaddr'
 import { entryBytes, entryBytesOf } from '../fixtures/entry-bytes.ts'
 import { DaemonProcess, eventually } from '../node/fixtures/daemons.ts'
 import { Api } from './daemon-api.ts'
@@ -112,6 +113,15 @@ const PUBLISH_SLICE = 200
 /** Messages the publisher may be ahead of the daemon's intake. */
 const PUBLISH_WINDOW = 4_000
 
+/** The writer connected to the daemon again (TCP) if it was dropped, and the daemon seeing it as a member. */
+async function connected(writer: { peer: CausettePeer }, addresses: string[], seen: () => Promise<boolean>): Promise<void> {
+  if (await seen()) return
+  const address = addresses.find((a) => a.includes('/tcp/') && !a.includes('/ws'))
+  if (address === undefined) throw new Error('the daemon has no TCP address')
+  await writer.peer.libp2p.dial(multiaddr(address))
+  await eventually(seen, 'the writer to be connected to the daemon again')
+}
+
 /** Looks at the daemon (its process id) at the moments its memory is measured; for the diagnostic scripts, never in a recorded run. */
 export type MemoryProbe = (pid: number, moment: 'ingested' | 'settled') => Promise<void>
 
@@ -139,11 +149,6 @@ export async function ingest(measured: number, total: number, root: string, opti
     // own entries at once is what flood protection cuts off, and no chat sounds like that
     const authors = await moreMembers(writer, authorsFor(total))
     await eventually(async () => writer?.log.size === (await entriesOf()).entries, 'the daemon to hold the whole log')
-    listener = await TopicListener.start(writer.log.topic, daemon.ready.addresses)
-    // gossipsub grafts its mesh on heartbeats (1 s)
-    await new Promise((resolve) => setTimeout(resolve, 2500))
-
-    const counts = await api.countEntries(abort.signal)
     const written: Array<{ id: Uint8Array; bytes: Uint8Array }> = []
     for (let i = 0; i < total + catchUp; i++) {
       const author = authors[i % authors.length] as GroupLog
@@ -155,6 +160,13 @@ export async function ingest(measured: number, total: number, root: string, opti
     }
     // written with the rest (the authors' chains go on), published never: the catch-up's
     const held = written.splice(total)
+    // writing a million takes minutes, and GC pauses of this process's large heap may outlast the
+    // daemon's patience with the writer: connected again if it was dropped
+    await connected(writer, daemon.ready.addresses, async () => (await entriesOf()).connectedMembers === 1)
+    listener = await TopicListener.start(writer.log.topic, daemon.ready.addresses)
+    // gossipsub grafts its mesh on heartbeats (1 s)
+    await new Promise((resolve) => setTimeout(resolve, 2500))
+    const counts = await api.countEntries(abort.signal)
     const topic = writer.log.topic
     const pubsub = writer.peer.libp2p.services.pubsub
     const all = () => [...counts.values()].reduce((a, b) => a + b, 0)
