@@ -208,7 +208,7 @@ export async function ingest(measured: number, total: number, root: string, opti
         { source: 'sync' }
       )
       const due = sliceStart + (PUBLISH_SLICE / PUBLISH_RATE) * 1000
-      if (performance.now() < due) await new Promise((resolve) => setTimeout(resolve, due - performance.now()))
+      if (performance.now() < due) await new Promise((resolve) => setTimeout(resolve, Math.max(0, due - performance.now())))
     }
     const published = performance.now() - start
     await eventually(
