@@ -14,8 +14,7 @@
 // picked up; NODE_DISABLE_COMPILE_CACHE=1 turns the cache off.
 //
 // `causette start` on Linux runs itself again at once (execve: the same
-// process) with glibc malloc settings that give back what a burst of
-// messages leaves in the C heap (malloc-settings.js).
+// process) with a glibc malloc setting, fewer arenas (malloc-settings.js).
 //
 // This file is plain JavaScript that any Node loads: what only newer Nodes
 // have is reached through the module object, never imported by name (an

@@ -273,7 +273,7 @@ export async function ingest(measured: number, total: number, root: string, opti
       }
     )
     const inWriter = writer
-    if (held.length > 0) metrics.push(...(await daemonCatchUp(inWriter, held, async () => (await entriesOf()).entries)))
+    if (held.length > 0) metrics.push(...(await daemonCatchUp(inWriter, held, async () => (await entriesOf()).entries, total)))
     return metrics
   } catch (err) {
     if (!daemon.running) throw new Error(`the daemon died during the ingest run: ${daemon.stderr.slice(-3000)}`, { cause: err })
