@@ -13,6 +13,9 @@
 // starts sooner. Entries are checked against the source, so an update is
 // picked up; NODE_DISABLE_COMPILE_CACHE=1 turns the cache off.
 //
+// `causette start` on Linux runs itself again at once (execve: the same
+// process) with a glibc malloc setting, fewer arenas (malloc-settings.js).
+//
 // This file is plain JavaScript that any Node loads: what only newer Nodes
 // have is reached through the module object, never imported by name (an
 // import Node 20 lacks would fail before the hand-over could run).
@@ -21,6 +24,7 @@ import nodeModule from 'node:module'
 import { homedir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { daemonEnvironment } from './malloc-settings.js'
 
 const NEEDED_MAJOR = 24
 
@@ -29,7 +33,16 @@ function compileCacheDir() {
   return join(base, 'causette', 'node-compile-cache')
 }
 
+const args = process.argv.slice(2)
+const environment = daemonEnvironment(process.env, process.platform, args)
+
 if (Number(process.versions.node.split('.')[0]) >= NEEDED_MAJOR) {
+  if (environment !== undefined && typeof process.execve === 'function') {
+    // replaces this process; should it fail, the daemon runs as it is
+    try {
+      process.execve(process.execPath, [process.execPath, ...process.execArgv, fileURLToPath(import.meta.url), ...args], environment)
+    } catch {}
+  }
   try {
     // a cache that cannot be made (no home, a read-only disk) only costs the speed it would bring
     nodeModule.enableCompileCache(compileCacheDir())
@@ -45,7 +58,10 @@ if (Number(process.versions.node.split('.')[0]) >= NEEDED_MAJOR) {
     )
     process.exit(1)
   }
-  const child = spawn(pinned, ['--max-semi-space-size=2', fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: 'inherit' })
+  const child = spawn(pinned, ['--max-semi-space-size=2', fileURLToPath(import.meta.url), ...args], {
+    stdio: 'inherit',
+    env: environment ?? process.env
+  })
   // the child is the daemon for `causette start`: pass on what would stop it
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal))
   child.on('error', (err) => {

@@ -15,6 +15,7 @@ import { toHex } from '../codec/hex.ts'
 import { MAX_ENTRY_BYTES } from '../constants.ts'
 import { GossipGuard } from '../gossip/gossip-guard.ts'
 import { gossipMessageId } from '../gossip/gossip-ids.ts'
+import { boundDeliveryRecords, GOSSIP_SEEN_TTL_MS } from '../gossip/gossip-memory.ts'
 import type { DeviceKey } from '../identity/device-key.ts'
 import { BlockList } from './block-list.ts'
 import { blockingGater } from './blocking-gater.ts'
@@ -101,6 +102,8 @@ export function baseLibp2pOptions(
         // IDONTWANT saves resending large messages; for chat-sized ones the control frame to every mesh peer costs
         // about what it saves (profiled: 30-45 such frames per message in a 10-peer group)
         idontwantMinDataSize: 16 * 1024,
+        // what gossipsub remembers of each message, for as long as gossip needs it (gossip-memory.ts)
+        seenTTL: GOSSIP_SEEN_TTL_MS,
         // group topics are made at run time, so no per-topic scores: the application's (P5) carries the judgement
         ...(scoring === undefined ? {} : { scoreParams: { appSpecificScore: scoring.appSpecificScore, appSpecificWeight: 1 } }),
         scoreThresholds: GOSSIP_THRESHOLDS
@@ -140,7 +143,10 @@ export async function createCausetteLibp2p(init: CausetteLibp2pInit): Promise<Ca
     { scoring: { appSpecificScore: guard.score }, discovered: (info) => discoveries.safeDispatchEvent('peer', { detail: info }) }
   )
   const services = { ...options.services, ...causetteServices({ ...init, blocks, guard, discoveries }) }
-  return createLibp2p({ ...options, services } as Libp2pOptions<CausetteServices>)
+  const libp2p = await createLibp2p({ ...options, services } as Libp2pOptions<CausetteServices>)
+  // gossipsub's score keeps a delivery record per message for 2 minutes; Causette scores no topic (gossip-memory.ts)
+  boundDeliveryRecords(libp2p.services.pubsub)
+  return libp2p
 }
 
 type DiscoveryFactory = NonNullable<Libp2pOptions['peerDiscovery']>[number]

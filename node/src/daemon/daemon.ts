@@ -44,7 +44,7 @@ import type { DaemonOptions } from './daemon-options.ts'
 import { loadOrCreateDeviceKey } from './device-key-file.ts'
 import { DisplayNamePublisher } from './display-name-publisher.ts'
 import { GroupDirectory } from './group-directory.ts'
-import { compactHeap, keepMemoryReducerAwake } from './heap-release.ts'
+import { compactHeap, keepMemoryReducerAwake, releaseAfterBursts } from './heap-release.ts'
 import { addressInUse, libp2pParts } from './libp2p-parts.ts'
 import { PeerDialer } from './peer-dialer.ts'
 
@@ -105,6 +105,7 @@ export class Daemon {
 
   static async start(options: DaemonOptions, onEvent?: (event: DaemonEvent) => void): Promise<Daemon> {
     keepMemoryReducerAwake()
+    releaseAfterBursts()
     await ensureWritableHome(options.home)
     const store = await openStore(options.home)
     let peer: CausettePeer | undefined

@@ -1,0 +1,56 @@
+/**
+ * `causette start` runs on Linux with glibc malloc settings
+ * (node/bin/malloc-settings.js): the binary runs itself again with them,
+ * as the same process, and leaves the user's own as they were.
+ */
+import assert from 'node:assert/strict'
+import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { describe, it } from 'node:test'
+import { DaemonProcess, tempDir } from './fixtures/daemons.ts'
+
+const DEFAULTS = { MALLOC_ARENA_MAX: '2' }
+
+async function environmentOf(pid: number): Promise<Map<string, string>> {
+  const text = await readFile(`/proc/${pid}/environ`, 'utf8')
+  return new Map(
+    text
+      .split('\0')
+      .filter((pair) => pair.includes('='))
+      .map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)])
+  )
+}
+
+describe('the daemon’s malloc settings', { skip: process.platform !== 'linux' }, () => {
+  it('are in the environment the daemon runs with, in the process that was started, and a user’s own setting stays', async () => {
+    const dir = await tempDir()
+    // the daemons inherit this process's environment: none of the settings in it to begin with
+    const saved = Object.fromEntries(Object.keys(DEFAULTS).map((key) => [key, process.env[key]]))
+    for (const key of Object.keys(DEFAULTS)) delete process.env[key]
+    try {
+      const daemon = await DaemonProcess.start(join(dir.path, 'a'))
+      try {
+        // the pid spawned is the daemon's: it ran itself again in place (execve), not as a child
+        const environment = await environmentOf(daemon.process.pid as number)
+        for (const [key, value] of Object.entries(DEFAULTS)) assert.equal(environment.get(key), value, key)
+      } finally {
+        await daemon.stop()
+      }
+      // a setting of the user's is kept
+      process.env.MALLOC_ARENA_MAX = '4'
+      const own = await DaemonProcess.start(join(dir.path, 'b'))
+      try {
+        const environment = await environmentOf(own.process.pid as number)
+        assert.equal(environment.get('MALLOC_ARENA_MAX'), '4')
+      } finally {
+        await own.stop()
+      }
+    } finally {
+      for (const [key, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[key]
+        else process.env[key] = value
+      }
+      await dir.remove()
+    }
+  })
+})
