@@ -21,14 +21,13 @@ describe('sync sessions coalesced per group and peer', () => {
       await connect(a, b)
       await waitForJoins(peers, group, 15_000)
       await a.peer.send(group, { type: 'message', text: 'before the burst' })
-      let started = 0
-      a.peer.addEventListener('sync:started', (evt) => {
-        if (evt.detail.groupId === group) started++
-      })
       const results = await Promise.allSettled(Array.from({ length: 40 }, () => a.peer.sync(group, b.peer.peerId)))
       const failed = results.filter((r) => r.status === 'rejected').map((r) => String((r as PromiseRejectedResult).reason))
       assert.deepEqual(failed, [], 'every call is answered')
-      assert.ok(started <= 2, `${started} sessions for 40 calls`)
+      // callers sharing a session get its one result: the burst took the session running when it came (or one
+      // started for its first call) and the one after (an automatic sync may have been running besides)
+      const sessions = new Set(results.map((r) => (r as PromiseFulfilledResult<unknown>).value))
+      assert.ok(sessions.size <= 2, `${sessions.size} sessions for 40 calls`)
       assert.ok((await b.peer.group(group).view.messages({ limit: 5 })).messages.some((m) => m.text === 'before the burst'))
     } finally {
       await stopAll(peers)
