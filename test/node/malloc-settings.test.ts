@@ -7,6 +7,8 @@ import assert from 'node:assert/strict'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
+// @ts-expect-error: plain JavaScript beside the binary, with no types
+import { daemonEnvironment } from '../../node/bin/malloc-settings.js'
 import { DaemonProcess, tempDir } from './fixtures/daemons.ts'
 
 const DEFAULTS = { MALLOC_ARENA_MAX: '2' }
@@ -21,7 +23,16 @@ async function environmentOf(pid: number): Promise<Map<string, string>> {
   )
 }
 
-describe('the daemon’s malloc settings', { skip: process.platform !== 'linux' }, () => {
+describe('the daemon’s malloc settings', () => {
+  it('are set only for `causette start` on Linux, and never over the user’s own malloc tuning', () => {
+    const env = { PATH: '/usr/bin' }
+    assert.deepEqual(daemonEnvironment(env, 'linux', ['--home', '/tmp/x', 'start']), { ...env, ...DEFAULTS })
+    assert.equal(daemonEnvironment(env, 'darwin', ['start']), undefined, 'other systems: glibc is not their malloc')
+    assert.equal(daemonEnvironment(env, 'linux', ['status']), undefined, 'other commands run as they are')
+    assert.equal(daemonEnvironment({ ...env, GLIBC_TUNABLES: 'glibc.malloc.arena_max=8' }, 'linux', ['start']), undefined)
+  })
+
+  // this project's tests run on Linux (network namespaces, /proc): the daemon's environment is read from /proc
   it('are in the environment the daemon runs with, in the process that was started, and a user’s own setting stays', async () => {
     const dir = await tempDir()
     // the daemons inherit this process's environment: none of the settings in it to begin with
