@@ -95,6 +95,21 @@ export {
 } from './log/group-log.ts'
 export { compareOrder, fromOrderKey, ORDER_KEY_BYTES, type Ordered, type OrderFields, orderKey } from './log/order.ts'
 export type { ReadPage, ReadResult, StoredLogEntry } from './log/stored-entries.ts'
+export {
+  CAPABILITY_BYTES,
+  decodeKeepAnswer,
+  decodeKeepRequest,
+  encodeKeepAnswer,
+  encodeKeepRequest,
+  KEEP_PROTOCOL,
+  type KeepAnswer,
+  type KeepRequest,
+  MAX_KEEP_FRAME_BYTES
+} from './mailbox/keep-frames.ts'
+export { type EpochCapability, MAILBOX_CAPABILITIES_TRIED, mailboxCapabilities, mailboxCapability } from './mailbox/mailbox-key.ts'
+export type { MailboxState } from './mailbox/mailbox-states.ts'
+export { type MailboxEvents, Mailboxes, type MailboxesComponents, type MailboxesInit, mailboxes } from './mailbox/mailboxes.ts'
+export { askToKeep, MailboxNotKeptError, type MailboxSyncResult, syncWithMailbox } from './mailbox/relay-exchange.ts'
 export { CausettePeer, type CausettePeerInit } from './peer/causette-peer.ts'
 export { type CausetteServices, type CoreServicesInit, causetteServices } from './peer/core-services.ts'
 export {
@@ -149,3 +164,4 @@ export type { RangeSummary, SyncRanges } from './sync/sync-ranges.ts'
 export { type SyncScheduler, syncScheduler } from './sync/sync-scheduler.ts'
 export { type SyncProgress, SyncSession, type SyncSessionInit } from './sync/sync-session.ts'
 export { runSyncSession, SYNC_PROTOCOL, type SyncStreamOptions, type SyncTraffic } from './sync/sync-stream.ts'
+export type { SyncedAddResult, SyncedLog } from './sync/synced-log.ts'

@@ -5,6 +5,7 @@
  * `GET /metrics` the same counters in Prometheus' text format.
  */
 import { createServer, type Server } from 'node:http'
+import { mailboxMetrics } from './mailbox/mailbox-metrics.ts'
 import type { RelayConfig } from './relay-config.ts'
 import type { RelayNode } from './relay-node.ts'
 
@@ -40,7 +41,8 @@ export function metricsOf(node: RelayNode, config: RelayConfig, startedAt: numbe
     gauge('causette_relay_reservations_max', 'Reservations the relay holds at most.', h.maxReservations),
     gauge('causette_relay_connections', 'Open connections.', h.connections),
     gauge('causette_relay_reservations_refused_total', 'Reservations refused, by reason.', node.policy.refused.perIp, '{reason="per_ip"}'),
-    gauge('causette_relay_uptime_seconds', 'Seconds since the relay started.', Math.round(h.uptimeMs / 1000))
+    gauge('causette_relay_uptime_seconds', 'Seconds since the relay started.', Math.round(h.uptimeMs / 1000)),
+    mailboxMetrics(node.mailbox)
   ].join('')
 }
 

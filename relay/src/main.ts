@@ -26,6 +26,12 @@ interface Flags {
   circuitSeconds?: string
   circuitKib?: string
   healthPort?: string
+  mailbox?: boolean
+  mailboxGroups?: string
+  mailboxGroupEntries?: string
+  mailboxGroupMb?: string
+  mailboxRetentionDays?: string
+  mailboxAuthorRate?: string
 }
 
 const program = new Command('causette-relay')
@@ -46,6 +52,12 @@ const program = new Command('causette-relay')
   .option('--circuit-seconds <n>', 'otherwise, cut a relayed connection after this many seconds (default 120)')
   .option('--circuit-kib <n>', 'or after this many KiB (default 128)')
   .option('--health-port <n>', 'port of /health and /metrics on 127.0.0.1 (default 9464; 0: a free one; -1: none)')
+  .option('--no-mailbox', "keep no group's entries (the mailbox is on by default)")
+  .option('--mailbox-groups <n>', 'groups the mailbox keeps at once (default 1000)')
+  .option('--mailbox-group-entries <n>', 'entries kept per group (default 200000)')
+  .option('--mailbox-group-mb <n>', 'megabytes kept per group (default 256)')
+  .option('--mailbox-retention-days <n>', 'drop entries received longer ago than this (default 90)')
+  .option('--mailbox-author-rate <n>', 'entries one author may store dated within one minute (default 600)')
 
 async function main(): Promise<void> {
   program.parse()
@@ -64,6 +76,12 @@ async function main(): Promise<void> {
     ? 'relayed connections: unlimited'
     : `relayed connections: cut after ${config.circuit.durationMs / 1000} s or ${config.circuit.dataBytes / 1024} KiB`
   out(`Reservations: up to ${config.maxReservations}, ${config.reservationsPerIp} per IP address; ${circuits}`)
+  const m = config.mailbox
+  out(
+    m.enabled
+      ? `Mailbox: keeps up to ${m.maxGroups} groups, ${m.groupEntries} entries or ${m.groupMegabytes} MB each, for ${m.retentionDays} days (${relay.mailboxPath})`
+      : 'Mailbox: off (--no-mailbox)'
+  )
   if (relay.healthUrl !== undefined) out(`Health: ${relay.healthUrl}/health, metrics: ${relay.healthUrl}/metrics`)
   // an address others can reach: not loopback, unless there is nothing else
   const tcpAddresses = relay.addresses().filter((a) => a.includes('/tcp/') && !a.includes('/ws'))
@@ -110,6 +128,17 @@ function fromFlags(f: Flags): ConfigInput {
   const kib = n(f.circuitKib)
   if (kib !== undefined) circuit.dataBytes = typeof kib === 'number' ? kib * 1024 : kib
   if (Object.keys(circuit).length > 0) values.circuit = circuit
+  const mailbox: Record<string, unknown> = {
+    maxGroups: n(f.mailboxGroups),
+    groupEntries: n(f.mailboxGroupEntries),
+    groupMegabytes: n(f.mailboxGroupMb),
+    retentionDays: n(f.mailboxRetentionDays),
+    authorEntriesPerMinute: n(f.mailboxAuthorRate)
+  }
+  // commander sets `mailbox` true unless --no-mailbox: only the flag given says anything
+  if (f.mailbox === false) mailbox.enabled = false
+  const mailboxSet = Object.entries(mailbox).filter(([, v]) => v !== undefined)
+  if (mailboxSet.length > 0) values.mailbox = Object.fromEntries(mailboxSet)
   if (f.wssPort !== undefined || f.cert !== undefined || f.key !== undefined) values.wss = { port: n(f.wssPort), cert: f.cert, key: f.key }
   return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined)) as ConfigInput
 }

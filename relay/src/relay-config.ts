@@ -7,7 +7,8 @@
  * The defaults are sized for a community (docs/relay.md): js-libp2p's
  * server keeps 15 reservations; a relay here keeps 128, at most 16 from one
  * IP address, and relays connections with the protocol's limits (2 minutes
- * or 128 KiB) unless told to relay them unlimited.
+ * or 128 KiB) unless told to relay them unlimited. Its mailbox keeps up to
+ * 1,000 groups, each up to 200,000 entries and 256 MB, for 90 days.
  */
 import { readFile } from 'node:fs/promises'
 import { homedir } from 'node:os'
@@ -15,7 +16,7 @@ import { join } from 'node:path'
 import { multiaddr } from '@multiformats/multiaddr'
 
 export interface RelayConfig {
-  /** Where the relay keeps its identity (and later its mailbox). */
+  /** Where the relay keeps its identity and its mailbox. */
   dataDir: string
   /** Address the listeners bind to. */
   host: string
@@ -45,6 +46,19 @@ export interface RelayConfig {
   connectionsPerIpPerSecond: number
   /** Port of the health and metrics endpoint on 127.0.0.1; -1 for none. */
   healthPort: number
+  /** The blind mailbox: keeps the sealed entries of groups whose admins ask it to (docs/relay.md). */
+  mailbox: {
+    enabled: boolean
+    /** Groups kept at once. */
+    maxGroups: number
+    /** Per group: entries and megabytes kept. */
+    groupEntries: number
+    groupMegabytes: number
+    /** Entries received longer ago than this are dropped. */
+    retentionDays: number
+    /** Entries one author may store dated within one minute. */
+    authorEntriesPerMinute: number
+  }
 }
 
 export class RelayConfigError extends Error {
@@ -66,13 +80,15 @@ export function defaultConfig(): RelayConfig {
     circuit: { unlimited: false, durationMs: 2 * 60 * 1000, dataBytes: 128 * 1024 },
     circuitsPerPeer: 16,
     connectionsPerIpPerSecond: 50,
-    healthPort: 9464
+    healthPort: 9464,
+    mailbox: { enabled: true, maxGroups: 1000, groupEntries: 200_000, groupMegabytes: 256, retentionDays: 90, authorEntriesPerMinute: 600 }
   }
 }
 
 /** The fields a config file or the flags may set, as they are written there. */
-export type ConfigInput = Partial<Omit<RelayConfig, 'circuit' | 'wss'>> & {
+export type ConfigInput = Partial<Omit<RelayConfig, 'circuit' | 'wss' | 'mailbox'>> & {
   circuit?: Partial<RelayConfig['circuit']>
+  mailbox?: Partial<RelayConfig['mailbox']>
   wss?: Partial<NonNullable<RelayConfig['wss']>>
 }
 
@@ -123,6 +139,17 @@ export function resolveConfig(inputs: Array<{ source: string; values: ConfigInpu
       if (c.unlimited !== undefined) config.circuit.unlimited = check.flag('circuit.unlimited', c.unlimited)
       if (c.durationMs !== undefined) config.circuit.durationMs = check.count('circuit.durationMs', c.durationMs, 1000)
       if (c.dataBytes !== undefined) config.circuit.dataBytes = check.count('circuit.dataBytes', c.dataBytes, 1024)
+    }
+    if (values.mailbox !== undefined) {
+      const m = values.mailbox
+      if (m.enabled !== undefined) config.mailbox.enabled = check.flag('mailbox.enabled', m.enabled)
+      if (m.maxGroups !== undefined) config.mailbox.maxGroups = check.count('mailbox.maxGroups', m.maxGroups)
+      if (m.groupEntries !== undefined) config.mailbox.groupEntries = check.count('mailbox.groupEntries', m.groupEntries)
+      if (m.groupMegabytes !== undefined) config.mailbox.groupMegabytes = check.count('mailbox.groupMegabytes', m.groupMegabytes)
+      if (m.retentionDays !== undefined) config.mailbox.retentionDays = check.count('mailbox.retentionDays', m.retentionDays)
+      if (m.authorEntriesPerMinute !== undefined) {
+        config.mailbox.authorEntriesPerMinute = check.count('mailbox.authorEntriesPerMinute', m.authorEntriesPerMinute)
+      }
     }
     if (values.wss !== undefined) {
       const { port, cert, key } = values.wss

@@ -3,7 +3,7 @@
  * from a certificate and key file) for browsers, Noise and yamux, identify,
  * and the circuit relay v2 server with the config's limits. Reservations
  * are capped per IP address through the connection gater
- * (reservation-policy.ts). The relay runs no gossip and stores nothing yet.
+ * (reservation-policy.ts). The mailbox (mailbox/) adds its protocols to it.
  */
 import { readFile } from 'node:fs/promises'
 import { noise } from '@chainsafe/libp2p-noise'
@@ -14,6 +14,7 @@ import type { Libp2p, PrivateKey } from '@libp2p/interface'
 import { tcp } from '@libp2p/tcp'
 import { webSockets } from '@libp2p/websockets'
 import { createLibp2p } from 'libp2p'
+import type { MailboxService } from './mailbox/mailbox-service.ts'
 import { type RelayConfig, RelayConfigError } from './relay-config.ts'
 import { ReservationPolicy } from './reservation-policy.ts'
 
@@ -22,6 +23,8 @@ export type RelayLibp2p = Libp2p<{ relay: CircuitRelayService; identify: unknown
 export interface RelayNode {
   libp2p: RelayLibp2p
   policy: ReservationPolicy
+  /** The blind mailbox, unless turned off (relay.ts starts it). */
+  mailbox?: MailboxService
 }
 
 export async function createRelayNode(config: RelayConfig, key: PrivateKey): Promise<RelayNode> {

@@ -11,6 +11,7 @@
  */
 import type { Server } from 'node:http'
 import { startHealthServer } from './health-server.ts'
+import { MailboxService, type MailboxSettings } from './mailbox/mailbox-service.ts'
 import { type RelayConfig, RelayConfigError } from './relay-config.ts'
 import { loadOrCreateIdentity } from './relay-identity.ts'
 import { createRelayNode, type RelayNode } from './relay-node.ts'
@@ -39,8 +40,13 @@ export class Relay {
     const node = await createRelayNode(config, key)
     const startedAt = Date.now()
     try {
+      if (config.mailbox.enabled) {
+        node.mailbox = new MailboxService(node.libp2p, mailboxSettings(config))
+        await node.mailbox.start()
+      }
       await node.libp2p.start()
     } catch (err) {
+      await node.mailbox?.stop().catch(() => undefined)
       await Promise.resolve(node.libp2p.stop()).catch(() => undefined)
       const inUse = /EADDRINUSE[^\n]*?(\d+\.\d+\.\d+\.\d+:\d+)/.exec(
         String((err as Error).message) + String((err as { cause?: unknown }).cause ?? '')
@@ -57,6 +63,7 @@ export class Relay {
         health = await startHealthServer(node, config, startedAt, config.healthPort)
       } catch (err) {
         await node.libp2p.stop()
+        await node.mailbox?.stop()
         throw new RelayConfigError(
           `cannot serve /health on 127.0.0.1:${config.healthPort}: ${(err as Error).message}; choose another --health-port, or -1 for none`
         )
@@ -69,6 +76,11 @@ export class Relay {
     return this.node.libp2p.peerId.toString()
   }
 
+  /** The mailbox's SQLite file, when the mailbox is on. */
+  get mailboxPath(): string | undefined {
+    return this.node.mailbox?.store.path
+  }
+
   /** Addresses members give their daemons, with the relay's id. */
   addresses(): string[] {
     return this.node.libp2p.getMultiaddrs().map((a) => a.toString())
@@ -79,7 +91,18 @@ export class Relay {
       await new Promise<void>((resolve) => (this.health === undefined ? resolve() : this.health.close(() => resolve())))
       this.health?.closeAllConnections()
       await this.node.libp2p.stop()
+      await this.node.mailbox?.stop()
     })()
     return this.stopping
+  }
+}
+
+function mailboxSettings(config: RelayConfig): MailboxSettings {
+  const m = config.mailbox
+  return {
+    dataDir: config.dataDir,
+    retentionMs: m.retentionDays * 24 * 60 * 60 * 1000,
+    maxGroups: m.maxGroups,
+    limits: { maxEntries: m.groupEntries, maxBytes: m.groupMegabytes * 2 ** 20, authorEntriesPerMinute: m.authorEntriesPerMinute }
   }
 }

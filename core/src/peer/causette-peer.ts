@@ -23,6 +23,7 @@ import type { DeviceKey } from '../identity/device-key.ts'
 import type { Invite } from '../invite/invite.ts'
 import type { GroupLog, LogEntry } from '../log/group-log.ts'
 import type { LoadOptions } from '../log/store-loading.ts'
+import type { Mailboxes } from '../mailbox/mailboxes.ts'
 import type { CausetteServices, CoreServicesInit } from './core-services.ts'
 import { type CausetteLibp2p, createCausetteLibp2p, type Libp2pParts } from './create-libp2p.ts'
 import type { Groups } from './groups.ts'
@@ -88,6 +89,11 @@ export class CausettePeer extends TypedEventEmitter<CausettePeerEvents> {
 
   groups(): GroupLog[] {
     return this.groupsService.all()
+  }
+
+  /** The relays' mailboxes this peer keeps its groups in, when it has relays (mailbox/mailboxes.ts). */
+  get mailboxes(): Mailboxes | undefined {
+    return this.libp2p.services.mailboxes
   }
 
   group(groupId: string): GroupLog {

@@ -20,6 +20,7 @@ import type { XChaChaAead } from '../crypto/body-cipher.ts'
 import type { GossipGuard } from '../gossip/gossip-guard.ts'
 import { type GroupGossip, type GroupGossipComponents, groupGossip } from '../gossip/group-gossip.ts'
 import type { Signatures } from '../identity/signatures.ts'
+import type { Mailboxes } from '../mailbox/mailboxes.ts'
 import type { Store } from '../store/store.ts'
 import { type GroupSync, type GroupSyncComponents, groupSync } from '../sync/group-sync.ts'
 import type { BlockList } from './block-list.ts'
@@ -35,6 +36,8 @@ export interface CausetteServices extends ServiceMap {
   groupSync: GroupSync
   groupGossip: GroupGossip
   memberLinks: MemberLinks
+  /** Present when the runtime configured relays that keep its groups (mailbox/mailboxes.ts). */
+  mailboxes?: Mailboxes
 }
 
 export interface CoreServicesInit {

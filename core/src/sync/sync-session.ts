@@ -14,9 +14,11 @@
 import type { GroupLog } from '../log/group-log.ts'
 import { ENTRIES_FRAME_BYTES, SYNC_VERSION, type SyncFrame } from './frames.ts'
 import { checkProof, membershipProof, newNonce, type ProofContext, syncTag } from './membership-proof.ts'
+import type { Bucket } from './order-buckets.ts'
 import { Reconciler, type ReconcilerOptions } from './reconciler.ts'
 import { StoreRanges } from './store-ranges.ts'
 import { InvalidSyncEntriesError, MalformedSyncFrameError, MembershipProofError, SyncRefusedError } from './sync-errors.ts'
+import type { SyncedLog } from './synced-log.ts'
 
 export interface SyncProgress {
   /** Entries received so far. */
@@ -27,36 +29,38 @@ export interface SyncProgress {
   sent: number
 }
 
-export interface SyncSessionInit {
+export interface SyncSessionInit<L extends SyncedLog = GroupLog> {
   role: 'initiator' | 'responder'
   localPeer: string
   remotePeer: string
   /** The group to sync (initiator). */
-  log?: GroupLog
+  log?: L
   /** Finds a group by its sync tag (responder). */
-  findGroup?: (tag: Uint8Array) => GroupLog | undefined
+  findGroup?: (tag: Uint8Array) => L | undefined
   onProgress?: (progress: SyncProgress) => void
   reconciler?: ReconcilerOptions
 }
 
 type State = 'await-hello' | 'await-welcome' | 'await-proof' | 'reconciling' | 'finished'
 
-export class SyncSession {
+export class SyncSession<L extends SyncedLog = GroupLog> {
   readonly role: 'initiator' | 'responder'
   readonly progress: SyncProgress = { received: 0, expected: 0, sent: 0 }
   /** Entries this session added to the log. */
   added = 0
   /** Ranges frames exchanged. */
   rounds = 0
+  /** Why this side ended the session, after telling the peer in a refuse frame. */
+  failure: Error | undefined
   private state: State
-  private log: GroupLog | undefined
+  private log: L | undefined
   private reconciler: Reconciler | undefined
-  private readonly init: SyncSessionInit
+  private readonly init: SyncSessionInit<L>
   private nonces: { initiator?: Uint8Array; responder?: Uint8Array } = {}
   private localDone = false
   private remoteDone = false
 
-  constructor(init: SyncSessionInit) {
+  constructor(init: SyncSessionInit<L>) {
     this.init = init
     this.role = init.role
     this.log = init.log
@@ -65,7 +69,7 @@ export class SyncSession {
     if (init.role === 'responder' && init.findGroup === undefined) throw new TypeError('a responding sync session needs findGroup')
   }
 
-  get group(): GroupLog | undefined {
+  get group(): L | undefined {
     return this.log
   }
 
@@ -76,7 +80,7 @@ export class SyncSession {
   start(): SyncFrame[] {
     if (this.role === 'responder') return []
     this.nonces.initiator = newNonce()
-    return [{ type: 'hello', version: SYNC_VERSION, tag: syncTag((this.log as GroupLog).syncKey), nonce: this.nonces.initiator }]
+    return [{ type: 'hello', version: SYNC_VERSION, tag: syncTag((this.log as L).syncKey), nonce: this.nonces.initiator }]
   }
 
   /** The answers to one frame of the peer; frames are taken one at a time, each after the answer to the one before. */
@@ -143,7 +147,7 @@ export class SyncSession {
   }
 
   private async onReconcile(frame: SyncFrame): Promise<SyncFrame[]> {
-    const log = this.log as GroupLog
+    const log = this.log as L
     switch (frame.type) {
       case 'ranges': {
         if (this.localDone) throw new MalformedSyncFrameError('the peer sent ranges after reconciliation ended')
@@ -172,9 +176,13 @@ export class SyncSession {
         this.added += result.added.length
         this.report()
         if (result.rejected.length > 0) {
+          // the peer is told why in a refuse frame; the session ends with the error on this side
           this.state = 'finished'
           const first = result.rejected[0]?.error as Error
-          throw new InvalidSyncEntriesError(`the peer sent ${result.rejected.length} invalid entries (first: ${first.name}: ${first.message})`)
+          this.failure = new InvalidSyncEntriesError(
+            `the peer sent ${result.rejected.length} invalid entries (first: ${first.name}: ${first.message})`
+          )
+          return [{ type: 'refuse', reason: `${result.rejected.length} of your entries were refused: ${first.message}`.slice(0, 500) }]
         }
         return []
       }
@@ -200,7 +208,7 @@ export class SyncSession {
    * hold yet (admitted, its batch still being written) is left to a later sync.
    */
   private async push(ids: Uint8Array[]): Promise<SyncFrame[]> {
-    const found = (await (this.log as GroupLog).getEntries(ids)).filter((bytes) => bytes !== undefined)
+    const found = (await (this.log as L).getEntries(ids)).filter((bytes) => bytes !== undefined)
     if (found.length === 0) return []
     const frames: SyncFrame[] = [{ type: 'incoming', count: found.length }]
     let batch: Uint8Array[] = []
@@ -225,11 +233,11 @@ export class SyncSession {
 
   private newReconciler(): Reconciler {
     // the log's order, read from its store by bounds: no copy per session
-    const log = this.log as GroupLog
+    const log = this.log as L
     return new Reconciler(
       new StoreRanges(
         (range) => log.listKeys(range),
-        () => log.orderBuckets()
+        log.orderBuckets === undefined ? undefined : () => (log.orderBuckets as () => Promise<readonly Bucket[]>).call(log)
       ),
       this.init.reconciler
     )
@@ -238,7 +246,7 @@ export class SyncSession {
   private proofContext(): ProofContext {
     const initiator = this.role === 'initiator'
     return {
-      syncKey: (this.log as GroupLog).syncKey,
+      syncKey: (this.log as L).syncKey,
       initiatorNonce: this.nonces.initiator as Uint8Array,
       responderNonce: this.nonces.responder as Uint8Array,
       initiatorPeer: initiator ? this.init.localPeer : this.init.remotePeer,

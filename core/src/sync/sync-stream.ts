@@ -15,6 +15,7 @@ import { lpStream } from '@libp2p/utils'
 import { decodeFrame, encodeFrame, MAX_SYNC_FRAME_BYTES, type SyncFrame } from './frames.ts'
 import { MalformedSyncFrameError, SyncTimeoutError } from './sync-errors.ts'
 import type { SyncSession } from './sync-session.ts'
+import type { SyncedLog } from './synced-log.ts'
 
 export const SYNC_PROTOCOL = '/causette/sync/1.0.0'
 export const SYNC_IDLE_TIMEOUT_MS = 20_000
@@ -38,7 +39,11 @@ export interface SyncTraffic {
   framesOut: number
 }
 
-export async function runSyncSession(stream: Stream, session: SyncSession, options: SyncStreamOptions = {}): Promise<SyncTraffic> {
+export async function runSyncSession<L extends SyncedLog>(
+  stream: Stream,
+  session: SyncSession<L>,
+  options: SyncStreamOptions = {}
+): Promise<SyncTraffic> {
   const traffic: SyncTraffic = { bytesIn: 0, bytesOut: 0, framesIn: 0, framesOut: 0 }
   const lp = lpStream(stream, { maxDataLength: MAX_SYNC_FRAME_BYTES, maxBufferSize: READ_BUFFER_BYTES })
   // bytes the peer has sent that are not yet read as frames (flow control, see the header)
@@ -94,6 +99,7 @@ export async function runSyncSession(stream: Stream, session: SyncSession, optio
     wake?.()
     await writer
     await stream.close()
+    if (session.failure !== undefined) throw session.failure
     return traffic
   } catch (err) {
     failed = err as Error

@@ -4,7 +4,7 @@
  * (types only, so the CLI loads none of the daemon). docs/control-api.md documents
  * each endpoint.
  */
-import type { MemberLink, Role, Standing } from '@causette/core'
+import type { MailboxState, MemberLink, Role, Standing } from '@causette/core'
 
 export type { Role } from '@causette/core'
 
@@ -43,6 +43,8 @@ export interface GroupStatusView extends GroupSummary {
   otherMembers: number
   online: number
   links: LinkView[]
+  /** The relays' mailboxes (one per `--relay`): whether each keeps the group and holds all this device has. */
+  mailboxes: MailboxState[]
 }
 
 /** Another current member of a group, as this daemon reaches it: core's member link, with who it is. */

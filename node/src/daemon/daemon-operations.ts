@@ -198,7 +198,18 @@ export class DaemonOperations {
   private async groupStatus(known: KnownGroup): Promise<GroupStatusView> {
     const summary = await this.summary(known)
     if (known.log === undefined) {
-      return { ...summary, sync: 'loading', pending: 0, syncing: false, upToDateWith: 0, members: [], otherMembers: 0, online: 0, links: [] }
+      return {
+        ...summary,
+        sync: 'loading',
+        pending: 0,
+        syncing: false,
+        upToDateWith: 0,
+        members: [],
+        otherMembers: 0,
+        online: 0,
+        links: [],
+        mailboxes: []
+      }
     }
     const status = this.parts.peer.status(known.idHex)
     const links = linkViews(status.links, this.parts.authors.of(known.log))
@@ -212,7 +223,8 @@ export class DaemonOperations {
       members: status.connectedMembers,
       otherMembers: links.length,
       online: links.filter((l) => l.connected).length,
-      links
+      links,
+      mailboxes: this.parts.peer.mailboxes?.status(known.idHex) ?? []
     }
   }
 }

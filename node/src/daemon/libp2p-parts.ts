@@ -13,7 +13,7 @@
  * is negotiated over a relayed one, so without a relay nobody can open one,
  * and its native binding is a large share of an idle daemon's memory.
  */
-import { type Libp2pParts, relayReservations } from '@causette/core'
+import { type Libp2pParts, mailboxes, relayReservations } from '@causette/core'
 import { circuitRelayTransport } from '@libp2p/circuit-relay-v2'
 import { mdns } from '@libp2p/mdns'
 import { tcp } from '@libp2p/tcp'
@@ -36,8 +36,17 @@ export async function libp2pParts(options: DaemonOptions): Promise<Libp2pParts> 
     listen,
     noise: { crypto: nodeNoiseCrypto },
     ...(options.mdns ? { peerDiscovery: [mdns()] } : {}),
-    // js-libp2p reserves on a configured relay only once: this reserves again after a relay restarts or the link drops
-    ...(options.relays.length > 0 ? { services: { relayReservations: relayReservations({ relays: options.relays }) } } : {})
+    // js-libp2p reserves on a configured relay only once: this reserves again after a relay restarts or the link drops;
+    // and the relays keep this device's groups in their mailboxes (core/src/mailbox), for members never online with it
+    ...(options.relays.length > 0
+      ? {
+          services: {
+            relayReservations: relayReservations({ relays: options.relays }),
+            // libp2p hands it the groups service too (core's services are merged in beside these)
+            mailboxes: mailboxes({ relays: options.relays }) as unknown as NonNullable<Libp2pParts['services']>[string]
+          }
+        }
+      : {})
   }
 }
 

@@ -1,0 +1,110 @@
+/**
+ * What this device knows of each relay's mailbox for each group: whether it
+ * keeps the group (or said why not, or could not be reached), when the last
+ * sync with it finished, and how many of this device's entries it held
+ * then — so "up to date" means the relay holds everything this device has.
+ * And, for admins, which capability and admin list the relay was last given,
+ * so it is asked to keep the group again only when those change.
+ */
+import type { KeepAnswer } from './keep-frames.ts'
+
+export interface MailboxState {
+  relay: string
+  /**
+   * `kept`: the last sync with the relay's copy succeeded; `refused`: the
+   * relay said no (reason says why); `failed`: the last try did not get
+   * through (reason); `waiting`: nothing tried yet, or the group has no
+   * message key yet (nothing to keep).
+   */
+  state: 'kept' | 'refused' | 'failed' | 'waiting'
+  reason?: string
+  /** When the last sync with the relay finished (ms since the epoch). */
+  syncedAt?: number
+  /** The relay held every entry this device had when that sync began, and this device has none since. */
+  upToDate: boolean
+  /** Entries of this device's log the relay held at the last sync. */
+  held: number
+  /** The relay's own count and quotas, from its last answer to a keep request. */
+  quota?: { entries: number; bytes: number; maxEntries: number; maxBytes: number }
+}
+
+interface Record {
+  state: MailboxState['state']
+  reason?: string
+  syncedAt?: number
+  held: number
+  quota?: MailboxState['quota']
+  keptWith?: string
+}
+
+export class MailboxStates {
+  private readonly records = new Map<string, Record>()
+  private readonly now: () => number
+
+  constructor(now: () => number) {
+    this.now = now
+  }
+
+  get(groupId: string, relay: string, size: number): MailboxState {
+    const r = this.records.get(`${groupId}/${relay}`) ?? { state: 'waiting', held: 0 }
+    const state: MailboxState = { relay, state: r.state, upToDate: r.state === 'kept' && r.held >= size, held: r.held }
+    if (r.reason !== undefined) state.reason = r.reason
+    if (r.syncedAt !== undefined) state.syncedAt = r.syncedAt
+    if (r.quota !== undefined) state.quota = r.quota
+    return state
+  }
+
+  /** Whether this admin should (again) ask the relay to keep the group: not yet, or the epoch or admins changed since. */
+  needsKeep(groupId: string, relay: string, epoch: string, admins: string[]): boolean {
+    return this.record(groupId, relay).keptWith !== keptWith(epoch, admins)
+  }
+
+  keepAnswered(groupId: string, relay: string, epoch: string, admins: string[], answer: KeepAnswer): void {
+    const r = this.record(groupId, relay)
+    r.quota = { entries: answer.entries, bytes: answer.bytes, maxEntries: answer.maxEntries, maxBytes: answer.maxBytes }
+    if (answer.kept) r.keptWith = keptWith(epoch, admins)
+    else {
+      r.state = 'refused'
+      r.reason = answer.reason
+      delete r.keptWith
+    }
+  }
+
+  noKeyYet(groupId: string, relay: string): void {
+    const r = this.record(groupId, relay)
+    r.state = 'waiting'
+    r.reason = 'the group has no message key yet: nothing to keep until its first message'
+  }
+
+  /** `size`: this device's entries when the sync began; the relay holds them all now. */
+  synced(groupId: string, relay: string, size: number): void {
+    const r = this.record(groupId, relay)
+    r.state = 'kept'
+    delete r.reason
+    r.syncedAt = this.now()
+    r.held = Math.max(r.held, size)
+    if (r.quota !== undefined) r.quota.entries = Math.max(r.quota.entries, size)
+  }
+
+  failed(groupId: string, relay: string, err: Error): void {
+    const r = this.record(groupId, relay)
+    r.state = err.name === 'SyncRefusedError' || err.name === 'MailboxNotKeptError' ? 'refused' : 'failed'
+    r.reason = err.message
+    // a refusal may mean the relay lost the group: ask it again next time
+    if (r.state === 'refused') delete r.keptWith
+  }
+
+  private record(groupId: string, relay: string): Record {
+    const key = `${groupId}/${relay}`
+    let r = this.records.get(key)
+    if (r === undefined) {
+      r = { state: 'waiting', held: 0 }
+      this.records.set(key, r)
+    }
+    return r
+  }
+}
+
+function keptWith(epoch: string, admins: string[]): string {
+  return `${epoch}:${[...admins].sort().join(',')}`
+}

@@ -1,0 +1,116 @@
+/**
+ * The blind mailbox on a relay's libp2p node: answers the keep protocol
+ * (keep-requests.ts) and the sync protocol for the groups it keeps
+ * (mailbox-log.ts), drops entries older than the retention, and reports
+ * its counters for /metrics. Members initiate every exchange; the relay
+ * dials no one.
+ */
+import {
+  decodeKeepRequest,
+  encodeKeepAnswer,
+  KEEP_PROTOCOL,
+  libp2pSignatures,
+  MAX_KEEP_FRAME_BYTES,
+  runSyncSession,
+  SYNC_PROTOCOL,
+  SyncSession
+} from '@causette/core'
+import type { Libp2p, PeerId, Stream } from '@libp2p/interface'
+import { lpStream } from '@libp2p/utils'
+import { answerKeep, type KeepPolicy } from './keep-requests.ts'
+import { MailboxCounters } from './mailbox-counters.ts'
+import { MailboxLog } from './mailbox-log.ts'
+import { MailboxStore } from './mailbox-store.ts'
+
+export interface MailboxSettings extends KeepPolicy {
+  dataDir: string
+  retentionMs: number
+}
+
+const RETENTION_EVERY_MS = 60 * 60 * 1000
+const SYNCS_AT_ONCE = 64
+
+export class MailboxService {
+  readonly counters = new MailboxCounters()
+  readonly store: MailboxStore
+  private readonly libp2p: Libp2p
+  private readonly settings: MailboxSettings
+  private readonly signatures = libp2pSignatures()
+  private readonly shutdown = new AbortController()
+  private retention?: ReturnType<typeof setInterval>
+
+  constructor(libp2p: Libp2p, settings: MailboxSettings) {
+    this.libp2p = libp2p
+    this.settings = settings
+    this.store = new MailboxStore(settings.dataDir)
+  }
+
+  async start(): Promise<void> {
+    this.dropOld()
+    this.retention = setInterval(() => this.dropOld(), RETENTION_EVERY_MS)
+    this.retention.unref()
+    await this.libp2p.handle(KEEP_PROTOCOL, (stream, connection) => this.keep(stream, connection.remotePeer), {
+      maxInboundStreams: 8,
+      runOnLimitedConnection: true
+    })
+    await this.libp2p.handle(SYNC_PROTOCOL, (stream, connection) => this.sync(stream, connection.remotePeer), {
+      maxInboundStreams: SYNCS_AT_ONCE,
+      runOnLimitedConnection: true
+    })
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.retention)
+    this.shutdown.abort(new Error('the relay is stopping'))
+    await this.libp2p.unhandle(KEEP_PROTOCOL)
+    await this.libp2p.unhandle(SYNC_PROTOCOL)
+    this.store.close()
+  }
+
+  /** Groups kept, and the entries and bytes stored for them. */
+  totals(): { groups: number; entries: number; bytes: number } {
+    return { groups: this.store.count(), ...this.store.totals() }
+  }
+
+  private async keep(stream: Stream, remote: PeerId): Promise<void> {
+    const signal = AbortSignal.any([this.shutdown.signal, AbortSignal.timeout(15_000)])
+    try {
+      const lp = lpStream(stream, { maxDataLength: MAX_KEEP_FRAME_BYTES })
+      const request = decodeKeepRequest((await lp.read({ signal })).subarray())
+      const asker = remote.publicKey?.raw ?? new Uint8Array(0)
+      const answer = answerKeep(this.store, this.settings, this.counters, request, asker, Date.now())
+      await lp.write(encodeKeepAnswer(answer), { signal })
+      await stream.close({ signal })
+    } catch (err) {
+      stream.abort(err as Error)
+    }
+  }
+
+  private async sync(stream: Stream, remote: PeerId): Promise<void> {
+    const session = new SyncSession<MailboxLog>({
+      role: 'responder',
+      localPeer: this.libp2p.peerId.toString(),
+      remotePeer: remote.toString(),
+      findGroup: (tag) => {
+        const record = this.store.byTag(tag)
+        if (record === undefined) return undefined
+        return new MailboxLog(this.store, record, {
+          limits: this.settings.limits,
+          signatures: this.signatures,
+          counters: this.counters,
+          now: Date.now
+        })
+      }
+    })
+    try {
+      await runSyncSession(stream, session, { signal: this.shutdown.signal })
+      this.counters.syncs++
+    } catch {
+      this.counters.syncsFailed++
+    }
+  }
+
+  private dropOld(): void {
+    this.store.dropOlderThan(Date.now() - this.settings.retentionMs)
+  }
+}

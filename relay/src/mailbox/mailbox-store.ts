@@ -1,0 +1,233 @@
+/**
+ * The relay's mailbox file (`mailbox.sqlite` in its data directory): the
+ * groups it keeps — each with the capability it proves in sync, the admins
+ * who may hand it a new one, and the sync tags of capabilities it no longer
+ * takes — and their entries exactly as members signed and sealed them,
+ * ordered by the log's order key (clock, author, id), so range
+ * reconciliation pages through them like a member's store. Nothing here
+ * opens a body: the relay never holds a key that does.
+ *
+ * WAL, with `synchronous = FULL`: a batch the relay has acknowledged (the
+ * sync's next frame) survives the relay's crash and the machine's.
+ */
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { DatabaseSync, type StatementSync } from 'node:sqlite'
+
+export interface MailboxRecord {
+  id: number
+  group: Uint8Array
+  tag: Uint8Array
+  capability: Uint8Array
+  /** Device keys, 32 bytes each. */
+  admins: Uint8Array[]
+  entries: number
+  bytes: number
+}
+
+export interface StoredEntry {
+  orderKey: Uint8Array
+  id: Uint8Array
+  author: Uint8Array
+  /** The entry's own time, in whole minutes: what the per-author rate counts by. */
+  minute: number
+  bytes: Uint8Array
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS mailboxes (
+  id INTEGER PRIMARY KEY,
+  group_id BLOB NOT NULL,
+  tag BLOB NOT NULL UNIQUE,
+  capability BLOB NOT NULL,
+  admins BLOB NOT NULL,
+  created_at INTEGER NOT NULL,
+  entries INTEGER NOT NULL DEFAULT 0,
+  bytes INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS retired_tags (tag BLOB PRIMARY KEY, mailbox INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS entries (
+  mailbox INTEGER NOT NULL,
+  order_key BLOB NOT NULL,
+  id BLOB NOT NULL,
+  author BLOB NOT NULL,
+  minute INTEGER NOT NULL,
+  received_at INTEGER NOT NULL,
+  bytes BLOB NOT NULL,
+  PRIMARY KEY (mailbox, order_key)
+) WITHOUT ROWID;
+CREATE UNIQUE INDEX IF NOT EXISTS entries_by_id ON entries (mailbox, id);
+CREATE INDEX IF NOT EXISTS entries_by_author_minute ON entries (mailbox, author, minute);
+CREATE INDEX IF NOT EXISTS entries_by_age ON entries (received_at);
+`
+
+export class MailboxStore {
+  readonly path: string
+  private readonly db: DatabaseSync
+  private readonly q: ReturnType<typeof statements>
+
+  constructor(dataDir: string) {
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 })
+    this.path = join(dataDir, 'mailbox.sqlite')
+    this.db = new DatabaseSync(this.path)
+    this.db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = OFF;')
+    this.db.exec(SCHEMA)
+    this.q = statements(this.db)
+  }
+
+  byTag(tag: Uint8Array): MailboxRecord | undefined {
+    return recordOf(this.q.byTag.get(tag))
+  }
+
+  get(id: number): MailboxRecord | undefined {
+    return recordOf(this.q.byId.get(id))
+  }
+
+  /** Whether this tag named a capability the mailbox has since been given a newer one for. */
+  isRetired(tag: Uint8Array): boolean {
+    return this.q.retired.get(tag) !== undefined
+  }
+
+  count(): number {
+    return Number((this.q.countMailboxes.get() as { n: number }).n)
+  }
+
+  totals(): { entries: number; bytes: number } {
+    const row = this.q.totals.get() as { entries: number; bytes: number }
+    return { entries: Number(row.entries), bytes: Number(row.bytes) }
+  }
+
+  create(group: Uint8Array, tag: Uint8Array, capability: Uint8Array, admins: Uint8Array[], now: number): MailboxRecord {
+    const { lastInsertRowid } = this.q.insertMailbox.run(group, tag, capability, joinKeys(admins), now)
+    return this.get(Number(lastInsertRowid)) as MailboxRecord
+  }
+
+  /** Takes a new capability (and admins); the old tag is retired for good. */
+  replaceCapability(mailbox: MailboxRecord, tag: Uint8Array, capability: Uint8Array, admins: Uint8Array[]): void {
+    this.transaction(() => {
+      this.q.retire.run(mailbox.tag, mailbox.id)
+      this.q.setCapability.run(tag, capability, joinKeys(admins), mailbox.id)
+    })
+  }
+
+  setAdmins(mailbox: MailboxRecord, admins: Uint8Array[]): void {
+    this.q.setAdmins.run(joinKeys(admins), mailbox.id)
+  }
+
+  listKeys(mailbox: number, from: Uint8Array, to: Uint8Array | undefined, limit: number): Uint8Array[] {
+    const rows = (to === undefined ? this.q.keysFrom.all(mailbox, from, limit) : this.q.keysBetween.all(mailbox, from, to, limit)) as Array<{
+      order_key: Uint8Array
+    }>
+    return rows.map((r) => r.order_key)
+  }
+
+  getEntry(mailbox: number, id: Uint8Array): Uint8Array | undefined {
+    return (this.q.entryById.get(mailbox, id) as { bytes: Uint8Array } | undefined)?.bytes
+  }
+
+  has(mailbox: number, id: Uint8Array): boolean {
+    return this.q.hasId.get(mailbox, id) !== undefined
+  }
+
+  /** Entries this author has stored here dated in this minute. */
+  authorMinute(mailbox: number, author: Uint8Array, minute: number): number {
+    return Number((this.q.authorMinute.get(mailbox, author, minute) as { n: number }).n)
+  }
+
+  /** Stores entries in one transaction, committed before it returns; returns how many were new. */
+  insert(mailbox: number, entries: StoredEntry[], now: number): number {
+    let added = 0
+    let bytes = 0
+    this.transaction(() => {
+      for (const e of entries) {
+        const { changes } = this.q.insertEntry.run(mailbox, e.orderKey, e.id, e.author, e.minute, now, e.bytes)
+        if (Number(changes) > 0) {
+          added++
+          bytes += e.bytes.byteLength
+        }
+      }
+      if (added > 0) this.q.addCounts.run(added, bytes, mailbox)
+    })
+    return added
+  }
+
+  /** Deletes entries received before `before`; returns how many mailboxes lost some. */
+  dropOlderThan(before: number): number {
+    const mailboxes = (this.q.oldMailboxes.all(before) as Array<{ mailbox: number }>).map((r) => Number(r.mailbox))
+    this.transaction(() => {
+      for (const m of mailboxes) {
+        this.q.dropOld.run(m, before)
+        this.q.recount.run(m)
+      }
+    })
+    return mailboxes.length
+  }
+
+  close(): void {
+    this.db.close()
+  }
+
+  private transaction(run: () => void): void {
+    this.db.exec('BEGIN IMMEDIATE')
+    try {
+      run()
+      this.db.exec('COMMIT')
+    } catch (err) {
+      this.db.exec('ROLLBACK')
+      throw err
+    }
+  }
+}
+
+function recordOf(row: unknown): MailboxRecord | undefined {
+  if (row === undefined) return undefined
+  const r = row as { id: number; group_id: Uint8Array; tag: Uint8Array; capability: Uint8Array; admins: Uint8Array; entries: number; bytes: number }
+  return {
+    id: Number(r.id),
+    group: r.group_id,
+    tag: r.tag,
+    capability: r.capability,
+    admins: splitKeys(r.admins),
+    entries: Number(r.entries),
+    bytes: Number(r.bytes)
+  }
+}
+
+function joinKeys(keys: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(keys.length * 32)
+  for (const [i, k] of keys.entries()) out.set(k, i * 32)
+  return out
+}
+
+function splitKeys(bytes: Uint8Array): Uint8Array[] {
+  const keys: Uint8Array[] = []
+  for (let i = 0; i + 32 <= bytes.byteLength; i += 32) keys.push(bytes.slice(i, i + 32))
+  return keys
+}
+
+function statements(db: DatabaseSync) {
+  const p = (sql: string): StatementSync => db.prepare(sql)
+  return {
+    byTag: p('SELECT id, group_id, tag, capability, admins, entries, bytes FROM mailboxes WHERE tag = ?'),
+    byId: p('SELECT id, group_id, tag, capability, admins, entries, bytes FROM mailboxes WHERE id = ?'),
+    retired: p('SELECT mailbox FROM retired_tags WHERE tag = ?'),
+    insertMailbox: p('INSERT INTO mailboxes (group_id, tag, capability, admins, created_at) VALUES (?, ?, ?, ?, ?)'),
+    countMailboxes: p('SELECT count(*) AS n FROM mailboxes'),
+    totals: p('SELECT coalesce(sum(entries), 0) AS entries, coalesce(sum(bytes), 0) AS bytes FROM mailboxes'),
+    setCapability: p('UPDATE mailboxes SET tag = ?, capability = ?, admins = ? WHERE id = ?'),
+    setAdmins: p('UPDATE mailboxes SET admins = ? WHERE id = ?'),
+    retire: p('INSERT OR IGNORE INTO retired_tags (tag, mailbox) VALUES (?, ?)'),
+    keysFrom: p('SELECT order_key FROM entries WHERE mailbox = ? AND order_key >= ? ORDER BY order_key LIMIT ?'),
+    keysBetween: p('SELECT order_key FROM entries WHERE mailbox = ? AND order_key >= ? AND order_key < ? ORDER BY order_key LIMIT ?'),
+    entryById: p('SELECT bytes FROM entries WHERE mailbox = ? AND id = ?'),
+    hasId: p('SELECT 1 AS x FROM entries WHERE mailbox = ? AND id = ?'),
+    authorMinute: p('SELECT count(*) AS n FROM entries WHERE mailbox = ? AND author = ? AND minute = ?'),
+    insertEntry: p('INSERT OR IGNORE INTO entries (mailbox, order_key, id, author, minute, received_at, bytes) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+    addCounts: p('UPDATE mailboxes SET entries = entries + ?, bytes = bytes + ? WHERE id = ?'),
+    oldMailboxes: p('SELECT DISTINCT mailbox FROM entries WHERE received_at < ?'),
+    dropOld: p('DELETE FROM entries WHERE mailbox = ? AND received_at < ?'),
+    recount: p(
+      'UPDATE mailboxes SET entries = (SELECT count(*) FROM entries WHERE mailbox = ?1), bytes = (SELECT coalesce(sum(length(bytes)), 0) FROM entries WHERE mailbox = ?1) WHERE id = ?1'
+    )
+  }
+}
