@@ -4,12 +4,14 @@
  * answers once and closes the stream. Both frames are CBOR arrays, decoded
  * with every field's type and size checked before use.
  *
- *   request: [1, group, capability, admins, replaces]
+ *   request: [1, group, capability, admins, members, replaces]
  *   answer:  [1, kept, reason, entries, bytes, maxEntries, maxBytes]
  *
  * `admins` are the device keys allowed to change the capability later (the
- * group's admins as the asker sees them); `replaces` the sync tags of the
- * capabilities the relay may hold for this group already (earlier epochs).
+ * group's admins as the asker sees them), `members` the device keys the
+ * relay serves the group to (its current members); `replaces` the sync tags
+ * of the capabilities the relay may hold for this group already (earlier
+ * epochs).
  */
 import { decode, encode } from 'cborg'
 import { ENTRY_ID_BYTES, PUBLIC_KEY_BYTES } from '../constants.ts'
@@ -19,14 +21,16 @@ import { MalformedSyncFrameError } from '../sync/sync-errors.ts'
 export const KEEP_PROTOCOL = '/causette/mailbox/keep/1.0.0'
 export const KEEP_VERSION = 1
 export const MAX_KEEP_ADMINS = 256
+export const MAX_KEEP_MEMBERS = 1024
 export const MAX_KEEP_REPLACES = 8
 export const CAPABILITY_BYTES = 32
-export const MAX_KEEP_FRAME_BYTES = 16 * 1024
+export const MAX_KEEP_FRAME_BYTES = 64 * 1024
 
 export interface KeepRequest {
   group: Uint8Array
   capability: Uint8Array
   admins: Uint8Array[]
+  members: Uint8Array[]
   replaces: Uint8Array[]
 }
 
@@ -42,16 +46,17 @@ export interface KeepAnswer {
 }
 
 export function encodeKeepRequest(r: KeepRequest): Uint8Array {
-  return encode([KEEP_VERSION, r.group, r.capability, r.admins, r.replaces])
+  return encode([KEEP_VERSION, r.group, r.capability, r.admins, r.members, r.replaces])
 }
 
 export function decodeKeepRequest(bytes: Uint8Array): KeepRequest {
-  const f = fields(bytes, 5, 'keep request')
+  const f = fields(bytes, 6, 'keep request')
   return {
     group: byteField(f[1], ENTRY_ID_BYTES, 'group'),
     capability: byteField(f[2], CAPABILITY_BYTES, 'capability'),
     admins: list(f[3], MAX_KEEP_ADMINS, 'admins').map((a) => byteField(a, PUBLIC_KEY_BYTES, 'admin key')),
-    replaces: list(f[4], MAX_KEEP_REPLACES, 'replaced tags').map((t) => byteField(t, TAG_BYTES, 'replaced tag'))
+    members: list(f[4], MAX_KEEP_MEMBERS, 'members').map((m) => byteField(m, PUBLIC_KEY_BYTES, 'member key')),
+    replaces: list(f[5], MAX_KEEP_REPLACES, 'replaced tags').map((t) => byteField(t, TAG_BYTES, 'replaced tag'))
   }
 }
 

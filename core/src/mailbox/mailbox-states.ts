@@ -28,6 +28,13 @@ export interface MailboxState {
   quota?: { entries: number; bytes: number; maxEntries: number; maxBytes: number }
 }
 
+/** What an admin last told a relay: the epoch whose capability it holds, the admins, the members it serves. */
+export interface KeepPolicy {
+  epoch: string
+  admins: string[]
+  members: string[]
+}
+
 interface Record {
   state: MailboxState['state']
   reason?: string
@@ -54,15 +61,15 @@ export class MailboxStates {
     return state
   }
 
-  /** Whether this admin should (again) ask the relay to keep the group: not yet, or the epoch or admins changed since. */
-  needsKeep(groupId: string, relay: string, epoch: string, admins: string[]): boolean {
-    return this.record(groupId, relay).keptWith !== keptWith(epoch, admins)
+  /** Whether this admin should (again) ask the relay to keep the group: not yet, or the epoch, admins or members changed since. */
+  needsKeep(groupId: string, relay: string, policy: KeepPolicy): boolean {
+    return this.record(groupId, relay).keptWith !== keptWith(policy)
   }
 
-  keepAnswered(groupId: string, relay: string, epoch: string, admins: string[], answer: KeepAnswer): void {
+  keepAnswered(groupId: string, relay: string, policy: KeepPolicy, answer: KeepAnswer): void {
     const r = this.record(groupId, relay)
     r.quota = { entries: answer.entries, bytes: answer.bytes, maxEntries: answer.maxEntries, maxBytes: answer.maxBytes }
-    if (answer.kept) r.keptWith = keptWith(epoch, admins)
+    if (answer.kept) r.keptWith = keptWith(policy)
     else {
       r.state = 'refused'
       r.reason = answer.reason
@@ -105,6 +112,6 @@ export class MailboxStates {
   }
 }
 
-function keptWith(epoch: string, admins: string[]): string {
-  return `${epoch}:${[...admins].sort().join(',')}`
+function keptWith(policy: KeepPolicy): string {
+  return `${policy.epoch}:${[...policy.admins].sort().join(',')}:${[...policy.members].sort().join(',')}`
 }

@@ -2,8 +2,8 @@
  * The mailbox service: keeps this device's groups in step with the relays'
  * blind mailboxes, so a message reaches a member who is never online with
  * its author. For each group and relay: an admin asks the relay to keep the
- * group (again whenever the group's epoch or admins change, handing it the
- * new capability); every member syncs the group with the relay's copy when
+ * group (again whenever the group's epoch, admins or members change, handing
+ * it the new capability and who may use it); every member syncs the group with the relay's copy when
  * the relay's connection opens, soon after the group takes in or writes
  * entries, and every minute anyway. It remembers, per group and relay, what
  * the relay said and how much of the log it held at the last sync: what
@@ -169,18 +169,25 @@ export class Mailboxes extends TypedEventEmitter<MailboxEvents> implements Start
       return
     }
     await this.slot()
-    const init: RelayExchangeInit = { ...this.components, localPeer: this.components.peerId, signal: this.shutdown.signal }
+    const init: RelayExchangeInit = {
+      connectionManager: this.components.connectionManager,
+      localPeer: this.components.peerId,
+      signal: this.shutdown.signal
+    }
     try {
       const admins = [...membership.members.values()].filter((m) => m.role === 'admin').map((m) => m.key)
+      const members = membership.memberKeys()
       const newest = capabilities[0] as (typeof capabilities)[number]
-      if (admins.includes(toHex(this.components.groups.key.publicKey)) && this.states.needsKeep(groupId, relayId, newest.epoch, admins)) {
+      const policy = { epoch: newest.epoch, admins, members }
+      if (admins.includes(toHex(this.components.groups.key.publicKey)) && this.states.needsKeep(groupId, relayId, policy)) {
         const answer = await askToKeep(init, relay, {
           group: log.id,
           capability: newest.capability,
-          admins: admins.map(fromHex),
+          admins: admins.map((a) => fromHex(a)),
+          members: members.map((m) => fromHex(m)),
           replaces: capabilities.slice(1).map((c) => syncTag(c.capability))
         })
-        this.states.keepAnswered(groupId, relayId, newest.epoch, admins, answer)
+        this.states.keepAnswered(groupId, relayId, policy, answer)
         if (!answer.kept) {
           this.safeDispatchEvent('mailbox:failed', { detail: { groupId, ...this.states.get(groupId, relayId, log.size) } })
           return

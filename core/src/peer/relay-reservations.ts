@@ -10,6 +10,12 @@
  * reservation store for a slot again — with a growing pause between tries —
  * which reconnects, reserves, and brings the relayed addresses back.
  *
+ * It also makes the first reservation: the runtime lists no relayed address
+ * among those libp2p listens on at start, because one relay that cannot be
+ * reached would fail the whole start (libp2p treats a listen address that
+ * fails as fatal). This service listens on each relay's circuit address in
+ * the background once the node runs, and again after a failure.
+ *
  * ```ts fragment
  * import { relayReservations } from '@causette/core'
  * declare const relays: string[]
@@ -50,7 +56,15 @@ interface ReservationStore {
 class RelayReservations implements Startable {
   readonly [Symbol.toStringTag] = '@causette/relay-reservations'
   private readonly components: RelayReservationsComponents
-  private readonly relays: Array<{ address: string; peer: PeerId; tries: number; timer?: ReturnType<typeof setTimeout>; busy: boolean }>
+  private readonly relays: Array<{
+    address: string
+    peer: PeerId
+    tries: number
+    timer?: ReturnType<typeof setTimeout>
+    busy: boolean
+    /** A circuit listener for this relay exists (its first reservation was made): later ones refresh through it. */
+    listening: boolean
+  }>
   private readonly retryMs: number[]
   private readonly checkEveryMs: number
   private readonly log: Logger
@@ -65,7 +79,7 @@ class RelayReservations implements Startable {
     this.relays = init.relays.map((address) => {
       const id = /\/p2p\/([^/]+)$/.exec(address)?.[1]
       if (id === undefined) throw new Error(`a relay address must end with /p2p/<relay id>: ${address}`)
-      return { address, peer: peerIdFromString(id), tries: 0, busy: false }
+      return { address, peer: peerIdFromString(id), tries: 0, busy: false, listening: false }
     })
   }
 
@@ -78,6 +92,11 @@ class RelayReservations implements Startable {
       }, this.checkEveryMs)
       ;(this.check as { unref?: () => void }).unref?.()
     }
+  }
+
+  /** Once the node runs, in the background: an unreachable relay must not hold up (or fail) the start. */
+  afterStart(): void {
+    for (const relay of this.relays) this.ensure(relay)
   }
 
   stop(): void {
@@ -98,7 +117,7 @@ class RelayReservations implements Startable {
     clearTimeout(relay.timer)
     relay.timer = undefined
     const store = this.store()
-    if (!this.running || relay.busy || store === undefined || store.hasReservation(relay.peer)) return
+    if (!this.running || relay.busy || store === undefined || (relay.listening && store.hasReservation(relay.peer))) return
     relay.busy = true
     this.reserve(relay, store)
       .then(() => {
@@ -116,6 +135,12 @@ class RelayReservations implements Startable {
   }
 
   private async reserve(relay: (typeof this.relays)[number], store: ReservationStore): Promise<void> {
+    if (!relay.listening) {
+      // the circuit listener connects, reserves, and advertises the relayed addresses (and follows later refreshes)
+      await this.components.transportManager.listen([multiaddr(`${relay.address}/p2p-circuit`)])
+      relay.listening = true
+      return
+    }
     // by its full address: the relay may be known by no other
     await this.components.connectionManager.openConnection(multiaddr(relay.address), { signal: AbortSignal.timeout(10_000) })
     await store.addRelay(relay.peer, 'configured')

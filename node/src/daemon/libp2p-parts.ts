@@ -23,13 +23,17 @@ import type { DaemonOptions } from './daemon-options.ts'
 
 export async function libp2pParts(options: DaemonOptions): Promise<Libp2pParts> {
   const { p2pPort, listenHost } = options
-  const transports: Libp2pParts['transports'] = [tcp(), webSockets(), circuitRelayTransport()]
+  // one reservation under way per relay: with js-libp2p's default of one at a time, a second configured relay's
+  // reservation never started and the daemon's start hung (seen with two --relay; docs/networking.md)
+  const relayed = circuitRelayTransport({ reservationConcurrency: Math.max(1, options.relays.length) })
+  const transports: Libp2pParts['transports'] = [tcp(), webSockets(), relayed]
   const listen = [`/ip4/${listenHost}/tcp/${p2pPort}`, `/ip4/${listenHost}/tcp/${p2pPort === 0 ? 0 : p2pPort + 1}/ws`]
   if (options.relays.length > 0) {
     const { webRTC } = await import('@libp2p/webrtc')
     transports.push(webRTC())
-    // a reservation on each configured relay (reachable through it), and WebRTC connections negotiated over one
-    listen.push(...options.relays.map((relay) => `${relay}/p2p-circuit`), '/webrtc')
+    // WebRTC connections negotiated over a relayed one; the relays' own circuit addresses are listened on by
+    // relayReservations once the node runs (an unreachable relay would otherwise fail the start)
+    listen.push('/webrtc')
   }
   return {
     transports,

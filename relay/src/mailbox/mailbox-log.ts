@@ -45,11 +45,13 @@ export class MailboxLog implements SyncedLog {
   constructor(
     store: MailboxStore,
     record: MailboxRecord,
+    /** The capability the member named the group by: the current one, or an earlier epoch's. */
+    capability: Uint8Array,
     parts: { limits: MailboxLimits; signatures: Signatures; counters: MailboxCounters; now: () => number }
   ) {
     this.store = store
     this.record = record
-    this.syncKey = record.capability
+    this.syncKey = capability
     this.limits = parts.limits
     this.signatures = parts.signatures
     this.counters = parts.counters

@@ -17,10 +17,11 @@ import {
 } from '@causette/core'
 import type { Libp2p, PeerId, Stream } from '@libp2p/interface'
 import { lpStream } from '@libp2p/utils'
+import { equals } from 'uint8arrays/equals'
 import { answerKeep, type KeepPolicy } from './keep-requests.ts'
 import { MailboxCounters } from './mailbox-counters.ts'
 import { MailboxLog } from './mailbox-log.ts'
-import { MailboxStore } from './mailbox-store.ts'
+import { type MailboxRecord, MailboxStore } from './mailbox-store.ts'
 
 export interface MailboxSettings extends KeepPolicy {
   dataDir: string
@@ -92,9 +93,11 @@ export class MailboxService {
       localPeer: this.libp2p.peerId.toString(),
       remotePeer: remote.toString(),
       findGroup: (tag) => {
-        const record = this.store.byTag(tag)
-        if (record === undefined) return undefined
-        return new MailboxLog(this.store, record, {
+        const found = this.store.find(tag)
+        // the group is served to the members and admins an admin named, and to no one else (a removed member included)
+        const device = remote.publicKey?.raw
+        if (found === undefined || device === undefined || !servesTo(found.record, device)) return undefined
+        return new MailboxLog(this.store, found.record, found.capability, {
           limits: this.settings.limits,
           signatures: this.signatures,
           counters: this.counters,
@@ -113,4 +116,8 @@ export class MailboxService {
   private dropOld(): void {
     this.store.dropOlderThan(Date.now() - this.settings.retentionMs)
   }
+}
+
+function servesTo(record: MailboxRecord, device: Uint8Array): boolean {
+  return record.members.some((m) => equals(m, device)) || record.admins.some((a) => equals(a, device))
 }

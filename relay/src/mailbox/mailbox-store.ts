@@ -1,8 +1,9 @@
 /**
  * The relay's mailbox file (`mailbox.sqlite` in its data directory): the
  * groups it keeps — each with the capability it proves in sync, the admins
- * who may hand it a new one, and the sync tags of capabilities it no longer
- * takes — and their entries exactly as members signed and sealed them,
+ * who may hand it a new one, the members it serves the group to, and the
+ * capabilities of earlier epochs (members who missed a rotation still name
+ * the group by one) — and their entries exactly as members signed and sealed them,
  * ordered by the log's order key (clock, author, id), so range
  * reconciliation pages through them like a member's store. Nothing here
  * opens a body: the relay never holds a key that does.
@@ -21,8 +22,15 @@ export interface MailboxRecord {
   capability: Uint8Array
   /** Device keys, 32 bytes each. */
   admins: Uint8Array[]
+  members: Uint8Array[]
   entries: number
   bytes: number
+}
+
+/** Who may change a mailbox (admins) and whom it serves (members, admins among them), as device keys. */
+export interface People {
+  admins: Uint8Array[]
+  members: Uint8Array[]
 }
 
 export interface StoredEntry {
@@ -41,11 +49,12 @@ CREATE TABLE IF NOT EXISTS mailboxes (
   tag BLOB NOT NULL UNIQUE,
   capability BLOB NOT NULL,
   admins BLOB NOT NULL,
+  members BLOB NOT NULL,
   created_at INTEGER NOT NULL,
   entries INTEGER NOT NULL DEFAULT 0,
   bytes INTEGER NOT NULL DEFAULT 0
 );
-CREATE TABLE IF NOT EXISTS retired_tags (tag BLOB PRIMARY KEY, mailbox INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS retired_tags (tag BLOB PRIMARY KEY, mailbox INTEGER NOT NULL, capability BLOB NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS entries (
   mailbox INTEGER NOT NULL,
   order_key BLOB NOT NULL,
@@ -88,6 +97,15 @@ export class MailboxStore {
     return this.q.retired.get(tag) !== undefined
   }
 
+  /** The mailbox a tag names, now or in an earlier epoch, with the capability of that tag. */
+  find(tag: Uint8Array): { record: MailboxRecord; capability: Uint8Array } | undefined {
+    const current = this.byTag(tag)
+    if (current !== undefined) return { record: current, capability: current.capability }
+    const retired = this.q.retired.get(tag) as { mailbox: number; capability: Uint8Array } | undefined
+    const record = retired === undefined ? undefined : this.get(Number(retired.mailbox))
+    return record === undefined ? undefined : { record, capability: (retired as { capability: Uint8Array }).capability }
+  }
+
   count(): number {
     return Number((this.q.countMailboxes.get() as { n: number }).n)
   }
@@ -97,21 +115,21 @@ export class MailboxStore {
     return { entries: Number(row.entries), bytes: Number(row.bytes) }
   }
 
-  create(group: Uint8Array, tag: Uint8Array, capability: Uint8Array, admins: Uint8Array[], now: number): MailboxRecord {
-    const { lastInsertRowid } = this.q.insertMailbox.run(group, tag, capability, joinKeys(admins), now)
+  create(group: Uint8Array, tag: Uint8Array, capability: Uint8Array, people: People, now: number): MailboxRecord {
+    const { lastInsertRowid } = this.q.insertMailbox.run(group, tag, capability, joinKeys(people.admins), joinKeys(people.members), now)
     return this.get(Number(lastInsertRowid)) as MailboxRecord
   }
 
-  /** Takes a new capability (and admins); the old tag is retired for good. */
-  replaceCapability(mailbox: MailboxRecord, tag: Uint8Array, capability: Uint8Array, admins: Uint8Array[]): void {
+  /** Takes a new capability (with admins and members); the old one is kept for members who missed the rotation. */
+  replaceCapability(mailbox: MailboxRecord, tag: Uint8Array, capability: Uint8Array, people: People): void {
     this.transaction(() => {
-      this.q.retire.run(mailbox.tag, mailbox.id)
-      this.q.setCapability.run(tag, capability, joinKeys(admins), mailbox.id)
+      this.q.retire.run(mailbox.tag, mailbox.id, mailbox.capability)
+      this.q.setCapability.run(tag, capability, joinKeys(people.admins), joinKeys(people.members), mailbox.id)
     })
   }
 
-  setAdmins(mailbox: MailboxRecord, admins: Uint8Array[]): void {
-    this.q.setAdmins.run(joinKeys(admins), mailbox.id)
+  setPeople(mailbox: MailboxRecord, people: People): void {
+    this.q.setPeople.run(joinKeys(people.admins), joinKeys(people.members), mailbox.id)
   }
 
   listKeys(mailbox: number, from: Uint8Array, to: Uint8Array | undefined, limit: number): Uint8Array[] {
@@ -181,13 +199,23 @@ export class MailboxStore {
 
 function recordOf(row: unknown): MailboxRecord | undefined {
   if (row === undefined) return undefined
-  const r = row as { id: number; group_id: Uint8Array; tag: Uint8Array; capability: Uint8Array; admins: Uint8Array; entries: number; bytes: number }
+  const r = row as {
+    id: number
+    group_id: Uint8Array
+    tag: Uint8Array
+    capability: Uint8Array
+    admins: Uint8Array
+    members: Uint8Array
+    entries: number
+    bytes: number
+  }
   return {
     id: Number(r.id),
     group: r.group_id,
     tag: r.tag,
     capability: r.capability,
     admins: splitKeys(r.admins),
+    members: splitKeys(r.members),
     entries: Number(r.entries),
     bytes: Number(r.bytes)
   }
@@ -208,15 +236,15 @@ function splitKeys(bytes: Uint8Array): Uint8Array[] {
 function statements(db: DatabaseSync) {
   const p = (sql: string): StatementSync => db.prepare(sql)
   return {
-    byTag: p('SELECT id, group_id, tag, capability, admins, entries, bytes FROM mailboxes WHERE tag = ?'),
-    byId: p('SELECT id, group_id, tag, capability, admins, entries, bytes FROM mailboxes WHERE id = ?'),
-    retired: p('SELECT mailbox FROM retired_tags WHERE tag = ?'),
-    insertMailbox: p('INSERT INTO mailboxes (group_id, tag, capability, admins, created_at) VALUES (?, ?, ?, ?, ?)'),
+    byTag: p('SELECT id, group_id, tag, capability, admins, members, entries, bytes FROM mailboxes WHERE tag = ?'),
+    byId: p('SELECT id, group_id, tag, capability, admins, members, entries, bytes FROM mailboxes WHERE id = ?'),
+    retired: p('SELECT mailbox, capability FROM retired_tags WHERE tag = ?'),
+    insertMailbox: p('INSERT INTO mailboxes (group_id, tag, capability, admins, members, created_at) VALUES (?, ?, ?, ?, ?, ?)'),
     countMailboxes: p('SELECT count(*) AS n FROM mailboxes'),
     totals: p('SELECT coalesce(sum(entries), 0) AS entries, coalesce(sum(bytes), 0) AS bytes FROM mailboxes'),
-    setCapability: p('UPDATE mailboxes SET tag = ?, capability = ?, admins = ? WHERE id = ?'),
-    setAdmins: p('UPDATE mailboxes SET admins = ? WHERE id = ?'),
-    retire: p('INSERT OR IGNORE INTO retired_tags (tag, mailbox) VALUES (?, ?)'),
+    setCapability: p('UPDATE mailboxes SET tag = ?, capability = ?, admins = ?, members = ? WHERE id = ?'),
+    setPeople: p('UPDATE mailboxes SET admins = ?, members = ? WHERE id = ?'),
+    retire: p('INSERT OR IGNORE INTO retired_tags (tag, mailbox, capability) VALUES (?, ?, ?)'),
     keysFrom: p('SELECT order_key FROM entries WHERE mailbox = ? AND order_key >= ? ORDER BY order_key LIMIT ?'),
     keysBetween: p('SELECT order_key FROM entries WHERE mailbox = ? AND order_key >= ? AND order_key < ? ORDER BY order_key LIMIT ?'),
     entryById: p('SELECT bytes FROM entries WHERE mailbox = ? AND id = ?'),

@@ -4,6 +4,7 @@ import type { PeersResponse, StatusResponse } from '../../api/api-types.ts'
 import { homeFlag, processAlive, readApiAddress } from '../../data-dir.ts'
 import { StopTimeoutError } from '../../errors.ts'
 import { contextOf } from '../command-context.ts'
+import { mailboxLine } from '../mailbox-words.ts'
 import { count, formatTime, shortId } from '../message-format.ts'
 import { reachabilityLine } from '../reachability-words.ts'
 
@@ -29,6 +30,8 @@ export function registerNetwork(program: Command): void {
           `${shortId(g.id)}  ${g.name || '(name not synced yet)'}: ${count(g.entries, 'entry', 'entries')}, ${g.sync}${g.pending > 0 ? `, ${g.pending} waiting for earlier entries` : ''}${lastSync}`
         )
         if (g.state === 'open') out.line(`    ${reachabilityLine(g.links)}`)
+        const kept = mailboxLine(g.mailboxes)
+        if (kept !== undefined) out.line(`    ${kept}`)
       }
     })
 

@@ -1,0 +1,26 @@
+/** How `causette status` says where a group is kept for members who are offline: "kept by 2 of 2 relays, up to date". */
+import type { MailboxState } from '@causette/core'
+import { formatTime } from './message-format.ts'
+
+/** One line, or undefined for a daemon with no relays. */
+export function mailboxLine(mailboxes: readonly MailboxState[]): string | undefined {
+  if (mailboxes.length === 0) return undefined
+  const kept = mailboxes.filter((m) => m.state === 'kept')
+  const behind = kept.filter((m) => !m.upToDate).length
+  const parts: string[] = []
+  if (kept.length === 0) parts.push(`not kept by any of ${relays(mailboxes.length)} yet`)
+  else {
+    const last = Math.max(...kept.map((m) => m.syncedAt ?? 0))
+    parts.push(
+      `kept by ${kept.length} of ${relays(mailboxes.length)}, ${behind === 0 ? 'up to date' : `${behind} catching up`} (last ${formatTime(last)})`
+    )
+  }
+  for (const m of mailboxes.filter((m) => m.state !== 'kept' && m.reason !== undefined)) {
+    parts.push(`relay …${m.relay.slice(-6)} ${m.state === 'refused' ? 'refused' : m.state === 'failed' ? 'not reached' : 'waiting'}: ${m.reason}`)
+  }
+  return parts.join('; ')
+}
+
+function relays(n: number): string {
+  return n === 1 ? '1 relay' : `${n} relays`
+}
