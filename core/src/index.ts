@@ -106,7 +106,7 @@ export {
   type KeepRequest,
   MAX_KEEP_FRAME_BYTES
 } from './mailbox/keep-frames.ts'
-export { type EpochCapability, MAILBOX_CAPABILITIES_TRIED, mailboxCapabilities, mailboxCapability } from './mailbox/mailbox-key.ts'
+export { baseCapability, type EpochCapability, MAILBOX_CAPABILITIES_TRIED, mailboxCapabilities, mailboxCapability } from './mailbox/mailbox-key.ts'
 export type { MailboxState } from './mailbox/mailbox-states.ts'
 export { type MailboxEvents, Mailboxes, type MailboxesComponents, type MailboxesInit, mailboxes } from './mailbox/mailboxes.ts'
 export { askToKeep, MailboxNotKeptError, type MailboxSyncResult, syncWithMailbox } from './mailbox/relay-exchange.ts'
@@ -151,7 +151,7 @@ export {
 } from './store/store.ts'
 export { type Bound, INFINITY, minimalBound, ZERO } from './sync/bounds.ts'
 export { FINGERPRINT_BYTES, FingerprintAccumulator } from './sync/fingerprint.ts'
-export { decodeFrame, encodeFrame, MAX_SYNC_FRAME_BYTES, type SyncFrame } from './sync/frames.ts'
+export { decodeFrame, encodeFrame, MAX_SYNC_FRAME_BYTES, SYNC_VERSION, type SyncFrame } from './sync/frames.ts'
 export { type GroupSync, type GroupSyncComponents, type GroupSyncInit, groupSync } from './sync/group-sync.ts'
 export { checkProof, membershipProof, newNonce, type ProofContext, syncTag } from './sync/membership-proof.ts'
 export { BUCKET_SIZE, type Bucket, OrderBuckets } from './sync/order-buckets.ts'

@@ -9,6 +9,7 @@ import {
   MAX_SYNC_FRAME_BYTES,
   MemoryStore,
   newNonce,
+  SYNC_VERSION,
   syncTag,
   toHex
 } from '@causette/core'
@@ -343,7 +344,7 @@ describe('hostile peers: sizes, frames and streams', () => {
       [
         'entries in place of the membership proof',
         async (raw) => {
-          await raw.send({ type: 'hello', version: 1, tag: syncTag(mallory.log.syncKey), nonce: newNonce() })
+          await raw.send({ type: 'hello', version: SYNC_VERSION, tag: syncTag(mallory.log.syncKey), nonce: newNonce() })
           await raw.read()
           await raw.send({ type: 'entries', entries: [] })
         },

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { after, describe, it } from 'node:test'
-import { generateGroupSecret, newNonce, SYNC_PROTOCOL, syncTag } from '@causette/core'
+import { generateGroupSecret, newNonce, SYNC_PROTOCOL, SYNC_VERSION, syncTag } from '@causette/core'
 import { entryBytesOf } from '../fixtures/entry-bytes.ts'
 import { connect, logOf, shareGroup, startPeers, stopAll, type TestPeer, waitFor, waitForJoins, waitForMembers } from '../fixtures/peers.ts'
 import { handshake, rawSync } from './hostile/raw-sync.ts'
@@ -51,7 +51,7 @@ describe('sync with peers that are not members', () => {
     const { a, mallory, groupId } = await honestPair()
     const seen = failures(a)
     const raw = await rawSync(mallory, a)
-    await raw.send({ type: 'hello', version: 1, tag: syncTag(logOf(a, groupId).syncKey), nonce: newNonce() })
+    await raw.send({ type: 'hello', version: SYNC_VERSION, tag: syncTag(logOf(a, groupId).syncKey), nonce: newNonce() })
     assert.equal((await raw.read()).type, 'welcome')
     await raw.send({ type: 'proof', proof: new Uint8Array(32).fill(1) })
     await raw.send({ type: 'ranges', ranges: [{ upper: { clock: Number.MAX_SAFE_INTEGER, prefix: '' }, mode: 'ids', ids: [] }] })
@@ -106,7 +106,7 @@ describe('sync with hostile members', () => {
     const seen = failures(a)
     // as responder: mallory says hello and then nothing
     const raw = await rawSync(mallory, a)
-    await raw.send({ type: 'hello', version: 1, tag: syncTag(logOf(a, groupId).syncKey), nonce: newNonce() })
+    await raw.send({ type: 'hello', version: SYNC_VERSION, tag: syncTag(logOf(a, groupId).syncKey), nonce: newNonce() })
     await waitFor(() => seen.some((e) => e.name === 'SyncTimeoutError'), 'a to time out the silent peer', 5000)
     // as initiator: a asks mallory, whose handler reads and never writes
     await mallory.peer.joinGroup(logOf(a, groupId).id, logOf(a, groupId).secret)

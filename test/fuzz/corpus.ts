@@ -18,6 +18,7 @@ import {
   Reconciler,
   type Signatures,
   StoreRanges,
+  SYNC_VERSION,
   syncTag,
   toHex
 } from '@causette/core'
@@ -168,7 +169,7 @@ async function syncFrames(full: GroupLog, partial: GroupLog): Promise<Uint8Array
   const ids = await new Reconciler(rangesOf(full), { idListThreshold: 1000 }).initiate()
   const wants = await new Reconciler(rangesOf(partial)).receive(ids)
   return [
-    encodeFrame({ type: 'hello', version: 1, tag: syncTag(full.syncKey), nonce: new Uint8Array(32).fill(1) }),
+    encodeFrame({ type: 'hello', version: SYNC_VERSION, tag: syncTag(full.syncKey), nonce: new Uint8Array(32).fill(1) }),
     encodeFrame({ type: 'welcome', nonce: new Uint8Array(32).fill(2), proof: new Uint8Array(32).fill(3) }),
     encodeFrame({ type: 'proof', proof: new Uint8Array(32).fill(4) }),
     encodeFrame({ type: 'refuse', reason: 'unknown group' }),

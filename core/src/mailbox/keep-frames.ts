@@ -4,25 +4,25 @@
  * answers once and closes the stream. Both frames are CBOR arrays, decoded
  * with every field's type and size checked before use.
  *
- *   request: [1, group, capability, admins, members, replaces]
+ *   request: [1, group, capability, admins, members, earlier]
  *   answer:  [1, kept, reason, entries, bytes, maxEntries, maxBytes]
  *
  * `admins` are the device keys allowed to change the capability later (the
  * group's admins as the asker sees them), `members` the device keys the
- * relay serves the group to (its current members); `replaces` the sync tags
- * of the capabilities the relay may hold for this group already (earlier
- * epochs).
+ * relay serves the group to (its current members); `earlier` the
+ * capabilities of earlier epochs and the base one (mailbox-key.ts), by
+ * which the relay may know the group already and members who missed a
+ * rotation still name it.
  */
 import { decode, encode } from 'cborg'
 import { ENTRY_ID_BYTES, PUBLIC_KEY_BYTES } from '../constants.ts'
-import { TAG_BYTES } from '../sync/frames.ts'
 import { MalformedSyncFrameError } from '../sync/sync-errors.ts'
 
 export const KEEP_PROTOCOL = '/causette/mailbox/keep/1.0.0'
 export const KEEP_VERSION = 1
 export const MAX_KEEP_ADMINS = 256
 export const MAX_KEEP_MEMBERS = 1024
-export const MAX_KEEP_REPLACES = 8
+export const MAX_KEEP_EARLIER = 8
 export const CAPABILITY_BYTES = 32
 export const MAX_KEEP_FRAME_BYTES = 64 * 1024
 
@@ -31,7 +31,7 @@ export interface KeepRequest {
   capability: Uint8Array
   admins: Uint8Array[]
   members: Uint8Array[]
-  replaces: Uint8Array[]
+  earlier: Uint8Array[]
 }
 
 export interface KeepAnswer {
@@ -46,7 +46,7 @@ export interface KeepAnswer {
 }
 
 export function encodeKeepRequest(r: KeepRequest): Uint8Array {
-  return encode([KEEP_VERSION, r.group, r.capability, r.admins, r.members, r.replaces])
+  return encode([KEEP_VERSION, r.group, r.capability, r.admins, r.members, r.earlier])
 }
 
 export function decodeKeepRequest(bytes: Uint8Array): KeepRequest {
@@ -56,7 +56,7 @@ export function decodeKeepRequest(bytes: Uint8Array): KeepRequest {
     capability: byteField(f[2], CAPABILITY_BYTES, 'capability'),
     admins: list(f[3], MAX_KEEP_ADMINS, 'admins').map((a) => byteField(a, PUBLIC_KEY_BYTES, 'admin key')),
     members: list(f[4], MAX_KEEP_MEMBERS, 'members').map((m) => byteField(m, PUBLIC_KEY_BYTES, 'member key')),
-    replaces: list(f[5], MAX_KEEP_REPLACES, 'replaced tags').map((t) => byteField(t, TAG_BYTES, 'replaced tag'))
+    earlier: list(f[5], MAX_KEEP_EARLIER, 'earlier capabilities').map((c) => byteField(c, CAPABILITY_BYTES, 'earlier capability'))
   }
 }
 

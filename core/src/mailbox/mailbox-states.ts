@@ -13,8 +13,7 @@ export interface MailboxState {
   /**
    * `kept`: the last sync with the relay's copy succeeded; `refused`: the
    * relay said no (reason says why); `failed`: the last try did not get
-   * through (reason); `waiting`: nothing tried yet, or the group has no
-   * message key yet (nothing to keep).
+   * through (reason); `waiting`: nothing tried yet.
    */
   state: 'kept' | 'refused' | 'failed' | 'waiting'
   reason?: string
@@ -75,12 +74,6 @@ export class MailboxStates {
       r.reason = answer.reason
       delete r.keptWith
     }
-  }
-
-  noKeyYet(groupId: string, relay: string): void {
-    const r = this.record(groupId, relay)
-    r.state = 'waiting'
-    r.reason = 'the group has no message key yet: nothing to keep until its first message'
   }
 
   /** `size`: this device's entries when the sync began; the relay holds them all now. */

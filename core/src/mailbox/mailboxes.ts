@@ -22,13 +22,14 @@ import { TypedEventEmitter, type TypedEventTarget } from 'main-event'
 import { fromHex, toHex } from '../codec/hex.ts'
 import type { GroupLog } from '../log/group-log.ts'
 import type { Groups } from '../peer/groups.ts'
-import { syncTag } from '../sync/membership-proof.ts'
 import { mailboxCapabilities } from './mailbox-key.ts'
 import { type MailboxState, MailboxStates } from './mailbox-states.ts'
 import { askToKeep, type RelayExchangeInit, syncWithMailbox } from './relay-exchange.ts'
 
 const DEBOUNCE_MS = 300
 const EVERY_MS = 60_000
+/** Pauses before trying a relay again after a failure, the last repeated (the minute's round goes on too). */
+const RETRY_MS = [2_000, 5_000, 15_000, 30_000]
 const AT_ONCE = 4
 
 export interface MailboxesInit {
@@ -62,6 +63,7 @@ export class Mailboxes extends TypedEventEmitter<MailboxEvents> implements Start
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>()
   private readonly running = new Map<string, Promise<void>>()
   private readonly again = new Set<string>()
+  private readonly failures = new Map<string, number>()
   private waiting: Array<() => void> = []
   private active = 0
   private tick?: ReturnType<typeof setInterval>
@@ -131,13 +133,13 @@ export class Mailboxes extends TypedEventEmitter<MailboxEvents> implements Start
     for (const log of this.components.groups.all()) for (const relay of this.relays) this.soon(log.idHex, relay)
   }
 
-  private soon(groupId: string, relay: PeerId): void {
+  private soon(groupId: string, relay: PeerId, delayMs = this.debounceMs): void {
     const key = `${groupId}/${relay}`
     if (this.timers.has(key) || this.shutdown.signal.aborted) return
     const timer = setTimeout(() => {
       this.timers.delete(key)
       this.run(groupId, relay).catch(() => undefined)
-    }, this.debounceMs)
+    }, delayMs)
     ;(timer as { unref?: () => void }).unref?.()
     this.timers.set(key, timer)
   }
@@ -162,12 +164,8 @@ export class Mailboxes extends TypedEventEmitter<MailboxEvents> implements Start
     const log = this.components.groups.find(groupId)
     const membership = log?.membership()
     if (log === undefined || membership === undefined || !log.isMember()) return
-    const capabilities = mailboxCapabilities(membership.epochs, membership.writingEpoch(), log.keys)
+    const capabilities = mailboxCapabilities(membership.epochs, membership.writingEpoch(), log.keys, log.secret)
     const relayId = relay.toString()
-    if (capabilities.length === 0) {
-      this.states.noKeyYet(groupId, relayId)
-      return
-    }
     await this.slot()
     const init: RelayExchangeInit = {
       connectionManager: this.components.connectionManager,
@@ -185,7 +183,7 @@ export class Mailboxes extends TypedEventEmitter<MailboxEvents> implements Start
           capability: newest.capability,
           admins: admins.map((a) => fromHex(a)),
           members: members.map((m) => fromHex(m)),
-          replaces: capabilities.slice(1).map((c) => syncTag(c.capability))
+          earlier: capabilities.slice(1).map((c) => c.capability)
         })
         this.states.keepAnswered(groupId, relayId, policy, answer)
         if (!answer.kept) {
@@ -195,10 +193,14 @@ export class Mailboxes extends TypedEventEmitter<MailboxEvents> implements Start
       }
       const size = log.size
       await syncWithMailbox(init, relay, log, capabilities)
+      this.failures.delete(`${groupId}/${relayId}`)
       this.states.synced(groupId, relayId, size)
       this.safeDispatchEvent('mailbox:synced', { detail: { groupId, ...this.states.get(groupId, relayId, log.size) } })
     } catch (err) {
       if (this.shutdown.signal.aborted) return
+      const tries = (this.failures.get(`${groupId}/${relayId}`) ?? 0) + 1
+      this.failures.set(`${groupId}/${relayId}`, tries)
+      this.soon(groupId, relay, RETRY_MS[Math.min(tries, RETRY_MS.length) - 1])
       this.states.failed(groupId, relayId, err as Error)
       this.safeDispatchEvent('mailbox:failed', { detail: { groupId, ...this.states.get(groupId, relayId, log.size) } })
     } finally {

@@ -12,7 +12,8 @@ import { FINGERPRINT_BYTES } from './fingerprint.ts'
 import { ID_PREFIX_BYTES, type Range } from './reconciler.ts'
 import { MalformedSyncFrameError } from './sync-errors.ts'
 
-export const SYNC_VERSION = 1
+/** 2: a receiver acknowledges each entries frame (`taken`), so a sender learns of a refusal before it ends. */
+export const SYNC_VERSION = 2
 /** Largest frame either side sends or accepts. */
 export const MAX_SYNC_FRAME_BYTES = 1024 * 1024
 /** Entries frames are filled up to this many bytes of entries. */
@@ -32,9 +33,11 @@ export type SyncFrame =
   /** How many entries the sender is about to push, for progress. */
   | { type: 'incoming'; count: number }
   | { type: 'entries'; entries: Uint8Array[] }
+  /** The receiver checked and stored (or already held) this many of the entries pushed to it. */
+  | { type: 'taken'; count: number }
   | { type: 'done' }
 
-const CODES = { hello: 1, welcome: 2, proof: 3, refuse: 4, ranges: 5, incoming: 6, entries: 7, done: 8 } as const
+const CODES = { hello: 1, welcome: 2, proof: 3, refuse: 4, ranges: 5, incoming: 6, entries: 7, done: 8, taken: 9 } as const
 const MODES = { skip: 0, fingerprint: 1, ids: 2, want: 3 } as const
 
 export function encodeFrame(frame: SyncFrame): Uint8Array {
@@ -55,6 +58,8 @@ export function encodeFrame(frame: SyncFrame): Uint8Array {
       return encode([CODES.entries, frame.entries])
     case 'done':
       return encode([CODES.done])
+    case 'taken':
+      return encode([CODES.taken, frame.count])
   }
 }
 
@@ -104,6 +109,8 @@ export function decodeFrame(bytes: Uint8Array): SyncFrame {
     }
     case CODES.done:
       return { type: 'done' }
+    case CODES.taken:
+      return { type: 'taken', count: uint(f[0], 'taken count') }
     default:
       throw new MalformedSyncFrameError(`unknown sync frame type ${String(code)}`)
   }

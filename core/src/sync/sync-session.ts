@@ -7,8 +7,11 @@
  * Sequence: hello (initiator names the group by its tag) → welcome (the
  * responder's proof) → proof (the initiator's), then ranges back and forth
  * (reconciler.ts); each side pushes the entries the other lacks, announced by
- * an `incoming` count, and ends with `done`. Nothing of the group is sent
- * before the other side has proved it holds the group secret.
+ * an `incoming` count, and ends with `done`. The receiver answers each
+ * entries frame with `taken` (or `refuse`, saying why), and a side that
+ * pushed ends only once all it pushed is taken: a sender knows its peer
+ * holds what it sent. Nothing of the group is sent before the other side
+ * has proved it holds the group secret.
  */
 
 import type { GroupLog } from '../log/group-log.ts'
@@ -59,6 +62,8 @@ export class SyncSession<L extends SyncedLog = GroupLog> {
   private nonces: { initiator?: Uint8Array; responder?: Uint8Array } = {}
   private localDone = false
   private remoteDone = false
+  /** Entries the peer has said it took, of those this side pushed (progress.sent). */
+  private taken = 0
 
   constructor(init: SyncSessionInit<L>) {
     this.init = init
@@ -184,8 +189,14 @@ export class SyncSession<L extends SyncedLog = GroupLog> {
           )
           return [{ type: 'refuse', reason: `${result.rejected.length} of your entries were refused: ${first.message}`.slice(0, 500) }]
         }
-        return []
+        return [{ type: 'taken', count: frame.entries.length }]
       }
+      case 'taken':
+        this.taken += frame.count
+        if (this.taken > this.progress.sent)
+          throw new MalformedSyncFrameError(`the peer took ${this.taken} entries of the ${this.progress.sent} sent`)
+        this.finishIfDone()
+        return []
       case 'done': {
         // the peer ended reconciliation with no question for us: we are done too
         this.remoteDone = true
@@ -228,7 +239,7 @@ export class SyncSession<L extends SyncedLog = GroupLog> {
   }
 
   private finishIfDone(): void {
-    if (this.localDone && this.remoteDone) this.state = 'finished'
+    if (this.localDone && this.remoteDone && this.taken >= this.progress.sent) this.state = 'finished'
   }
 
   private newReconciler(): Reconciler {

@@ -7,6 +7,7 @@
  */
 import {
   decodeKeepRequest,
+  EntryTooLargeError,
   encodeKeepAnswer,
   KEEP_PROTOCOL,
   libp2pSignatures,
@@ -108,8 +109,12 @@ export class MailboxService {
     try {
       await runSyncSession(stream, session, { signal: this.shutdown.signal })
       this.counters.syncs++
-    } catch {
+    } catch (err) {
       this.counters.syncsFailed++
+      // an entry over the size limit ends the session at the frame, before any entry is looked at: counted as refused all the same
+      if ((err as Error).name === 'MalformedSyncFrameError' && /entry size limit/.test((err as Error).message)) {
+        this.counters.refused(new EntryTooLargeError((err as Error).message))
+      }
     }
   }
 

@@ -92,11 +92,6 @@ export class MailboxStore {
     return recordOf(this.q.byId.get(id))
   }
 
-  /** Whether this tag named a capability the mailbox has since been given a newer one for. */
-  isRetired(tag: Uint8Array): boolean {
-    return this.q.retired.get(tag) !== undefined
-  }
-
   /** The mailbox a tag names, now or in an earlier epoch, with the capability of that tag. */
   find(tag: Uint8Array): { record: MailboxRecord; capability: Uint8Array } | undefined {
     const current = this.byTag(tag)
@@ -118,6 +113,13 @@ export class MailboxStore {
   create(group: Uint8Array, tag: Uint8Array, capability: Uint8Array, people: People, now: number): MailboxRecord {
     const { lastInsertRowid } = this.q.insertMailbox.run(group, tag, capability, joinKeys(people.admins), joinKeys(people.members), now)
     return this.get(Number(lastInsertRowid)) as MailboxRecord
+  }
+
+  /** Records capabilities the mailbox is also known by (earlier epochs', the base one); one bound elsewhere is left alone. */
+  addAliases(mailbox: MailboxRecord, capabilities: Array<{ tag: Uint8Array; capability: Uint8Array }>): void {
+    this.transaction(() => {
+      for (const { tag, capability } of capabilities) if (this.byTag(tag) === undefined) this.q.retire.run(tag, mailbox.id, capability)
+    })
   }
 
   /** Takes a new capability (with admins and members); the old one is kept for members who missed the rotation. */

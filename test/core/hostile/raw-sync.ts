@@ -1,6 +1,16 @@
 /** A sync stream driven by hand, frame by frame, for playing a hostile peer against an honest one. */
 import assert from 'node:assert/strict'
-import { decodeFrame, encodeFrame, type GroupLog, membershipProof, newNonce, SYNC_PROTOCOL, type SyncFrame, syncTag } from '@causette/core'
+import {
+  decodeFrame,
+  encodeFrame,
+  type GroupLog,
+  membershipProof,
+  newNonce,
+  SYNC_PROTOCOL,
+  SYNC_VERSION,
+  type SyncFrame,
+  syncTag
+} from '@causette/core'
 import { lpStream } from '@libp2p/utils'
 import type { TestPeer } from '../../fixtures/peers.ts'
 
@@ -33,7 +43,7 @@ export async function rawSync(from: TestPeer, to: TestPeer): Promise<RawSync> {
 export async function handshake(from: TestPeer, to: TestPeer, group: GroupLog): Promise<RawSync> {
   const raw = await rawSync(from, to)
   const nonce = newNonce()
-  await raw.send({ type: 'hello', version: 1, tag: syncTag(group.syncKey), nonce })
+  await raw.send({ type: 'hello', version: SYNC_VERSION, tag: syncTag(group.syncKey), nonce })
   const welcome = await raw.read()
   assert.equal(welcome.type, 'welcome')
   const proof = membershipProof('initiator', {

@@ -1,0 +1,196 @@
+/**
+ * What a relay's mailbox takes and gives, checked against a real
+ * `causette-relay` process by member devices in the test process (core's
+ * replicas, each with a libp2p node under its own device key): an admin's
+ * request keeps a group and members get what others wrote; forged,
+ * oversize, wrong-group and over-quota entries are refused, said why, and
+ * counted in /metrics; after an admin removes a member and hands the relay
+ * the next capability, the removed member gets nothing and stores nothing.
+ */
+import assert from 'node:assert/strict'
+import { join } from 'node:path'
+import { after, before, describe, it } from 'node:test'
+import {
+  askToKeep,
+  decodeEntry,
+  fromHex,
+  type GroupLog,
+  type KeepRequest,
+  MAX_ENTRY_BYTES,
+  mailboxCapabilities,
+  orderKey,
+  runSyncSession,
+  SYNC_PROTOCOL,
+  type SyncedLog,
+  SyncSession,
+  syncTag,
+  syncWithMailbox,
+  toHex
+} from '@causette/core'
+import type { Libp2p } from '@libp2p/interface'
+import { peerIdFromString } from '@libp2p/peer-id'
+import { sha256 } from '@noble/hashes/sha2.js'
+import { encode } from 'cborg'
+import { type Replica, replicas } from '../fixtures/replicas.ts'
+import { type TempDir, tempDir } from '../node/fixtures/daemons.ts'
+import { entriesLog, mailboxClient } from './fixtures/mailbox-client.ts'
+import { localRelayFlags, type RelayRun, startRelay } from './fixtures/relay-process.ts'
+
+const QUOTA = 40
+
+describe("a relay's mailbox, as members and others use it", () => {
+  let dirs: TempDir
+  let relay: RelayRun
+  let relayAddress: string
+  let a: Replica
+  let b: Replica
+  let c: Replica
+  const nodes = new Map<Replica, Libp2p>()
+
+  before(async () => {
+    dirs = await tempDir('causette-mailbox-checks-')
+    relay = await startRelay(localRelayFlags(join(dirs.path, 'relay'), '--mailbox-group-entries', String(QUOTA)))
+    relayAddress = relay.addresses.find((x) => x.includes('/tcp/') && !x.includes('/ws')) as string
+    ;[a, b, c] = (await replicas(3, { name: 'Mailbox checks' })) as [Replica, Replica, Replica]
+    for (const r of [a, b, c]) nodes.set(r, await mailboxClient(r.key, relayAddress))
+  })
+
+  after(async () => {
+    await Promise.all([...nodes.values()].map((n) => n.stop()))
+    await relay?.stop()
+    await dirs?.remove()
+  })
+
+  const relayPeer = () => peerIdFromString(relay.peerId)
+  const exchange = (r: Replica) => ({
+    connectionManager: (nodes.get(r) as unknown as { components: { connectionManager: never } }).components.connectionManager,
+    localPeer: (nodes.get(r) as Libp2p).peerId,
+    signal: AbortSignal.timeout(20_000)
+  })
+  const capabilities = (log: GroupLog) => {
+    const m = log.membership()
+    if (m === undefined) throw new Error('no membership')
+    return mailboxCapabilities(m.epochs, m.writingEpoch(), log.keys, log.secret)
+  }
+  const keepRequest = (r: Replica, members = r.log.membership()?.memberKeys() ?? []): KeepRequest => {
+    const caps = capabilities(r.log)
+    return {
+      group: r.log.id,
+      capability: (caps[0] as { capability: Uint8Array }).capability,
+      admins: [r.key.publicKey],
+      members: members.map((k) => fromHex(k)),
+      earlier: caps.slice(1).map((x) => x.capability)
+    }
+  }
+  const texts = async (log: GroupLog) => (await log.view.messages()).messages.map((m) => m.text)
+  const metric = async (name: string, reason: string) => {
+    const text = await (await fetch(`${relay.health}/metrics`)).text()
+    return Number(new RegExp(`^${name}\\{reason="${reason}"\\} (\\d+)$`, 'm').exec(text)?.[1] ?? Number.NaN)
+  }
+  /** Pushes hand-picked entries to the mailbox under `r`'s newest capability; resolves with the error the session ended with. */
+  const push = async (r: Replica, log: SyncedLog): Promise<Error | undefined> => {
+    const node = nodes.get(r) as Libp2p
+    const stream = await node.dialProtocol(relayPeer(), SYNC_PROTOCOL)
+    const session = new SyncSession<SyncedLog>({ role: 'initiator', localPeer: node.peerId.toString(), remotePeer: relay.peerId, log })
+    return runSyncSession(stream, session, { signal: AbortSignal.timeout(20_000) }).then(
+      () => undefined,
+      (err: Error) => err
+    )
+  }
+  const asEntry = (bytes: Uint8Array) => {
+    const e = decodeEntry(bytes)
+    return { key: orderKey(e), id: e.id, bytes }
+  }
+
+  it('keeps a group an admin asks it to, and gives members what another wrote', async () => {
+    for (const text of ['one', 'two', 'three']) await a.log.append({ type: 'message', text })
+    const answer = await askToKeep(exchange(a), relayPeer(), keepRequest(a))
+    assert.equal(answer.kept, true, answer.reason)
+    assert.equal(answer.maxEntries, QUOTA)
+    const pushed = await syncWithMailbox(exchange(a), relayPeer(), a.log, capabilities(a.log))
+    assert.ok(pushed.sent >= 3, `the admin pushed its entries (${pushed.sent})`)
+    // b never met a since joining: everything comes from the relay
+    const got = await syncWithMailbox(exchange(b), relayPeer(), b.log, capabilities(b.log))
+    assert.ok(got.added >= 3, `b took ${got.added} entries from the relay`)
+    assert.deepEqual((await texts(b.log)).slice(-3), ['one', 'two', 'three'])
+  })
+
+  it('refuses a request to move the group to a new capability from a member who is not an admin', async () => {
+    const request = {
+      ...keepRequest(b),
+      capability: new Uint8Array(32).fill(7),
+      replaces: [syncTag(capabilities(b.log)[0]?.capability as Uint8Array)]
+    }
+    const answer = await askToKeep(exchange(b), relayPeer(), request)
+    assert.equal(answer.kept, false)
+    assert.match(answer.reason, /only an admin/)
+    assert.equal(await metric('causette_relay_mailbox_keep_refused_total', 'not-admin'), 1)
+  })
+
+  it('refuses forged, oversize and wrong-group entries, says why, and counts them', async () => {
+    const capability = (capabilities(a.log)[0] as { capability: Uint8Array }).capability
+    const written = await a.log.append({ type: 'message', text: 'to be forged' })
+    const [bytes] = await a.log.getEntries([written.id])
+    const forged = (bytes as Uint8Array).slice()
+    forged[forged.length - 1] = (forged[forged.length - 1] as number) ^ 1
+    const forgedRefusal = await push(a, entriesLog(capability, [asEntry(forged)]))
+    assert.equal(forgedRefusal?.name, 'SyncRefusedError')
+    assert.match(forgedRefusal?.message ?? '', /signature/i)
+    assert.equal(await metric('causette_relay_mailbox_entries_refused_total', 'forged'), 1)
+
+    const [other] = (await replicas(1, { name: 'Another group' })) as [Replica]
+    await other.log.append({ type: 'message', text: 'elsewhere' })
+    const otherEntries = (await other.log.getEntries(other.log.heads())) as Uint8Array[]
+    const wrongGroup = await push(a, entriesLog(capability, otherEntries.map(asEntry)))
+    assert.match(wrongGroup?.message ?? '', /another group/)
+    assert.equal(await metric('causette_relay_mailbox_entries_refused_total', 'wrong-group'), 1)
+
+    // an entry over the protocol's limit, encoded by hand as a modified client would
+    const e = decodeEntry(bytes as Uint8Array)
+    const huge = encode([1, e.group, e.author, e.seq + 1, e.id, e.clock + 1, [e.id], e.time, e.epoch, new Uint8Array(MAX_ENTRY_BYTES + 10), e.sig])
+    const id = sha256(huge)
+    const key = orderKey({ clock: e.clock + 1, author: e.author, id })
+    const oversize = await push(a, entriesLog(capability, [{ key, id, bytes: huge }]))
+    assert.ok(oversize !== undefined, 'the session ended')
+    assert.equal(await metric('causette_relay_mailbox_entries_refused_total', 'oversize'), 1)
+
+    // none of them is served back
+    const fresh = await syncWithMailbox(exchange(b), relayPeer(), b.log, capabilities(b.log))
+    assert.equal(fresh.added, 0, 'b got nothing refused (the forged entry was the only new one)')
+  })
+
+  it('takes no more than its quota of a group, and says so', async () => {
+    for (let i = 0; i < QUOTA; i++) await a.log.append({ type: 'message', text: `filler ${i}` })
+    const full = await syncWithMailbox(exchange(a), relayPeer(), a.log, capabilities(a.log)).then(
+      () => undefined,
+      (err: Error) => err
+    )
+    assert.equal(full?.name, 'SyncRefusedError')
+    assert.match(full?.message ?? '', /mailbox is full/)
+    assert.ok((await metric('causette_relay_mailbox_entries_refused_total', 'over-quota')) > 0)
+    const answer = await askToKeep(exchange(a), relayPeer(), keepRequest(a))
+    assert.equal(answer.entries, QUOTA, 'it holds exactly its quota')
+  })
+
+  it('gives a removed member nothing after the rotation, and takes nothing from it', async () => {
+    const before = capabilities(c.log)
+    await a.log.remove(toHex(c.key.publicKey))
+    await a.log.append({ type: 'message', text: 'after the removal' })
+    const answer = await askToKeep(exchange(a), relayPeer(), keepRequest(a))
+    assert.equal(answer.kept, true, answer.reason)
+    assert.ok(!a.log.membership()?.memberKeys().includes(toHex(c.key.publicKey)), 'c is not among the members the relay was given')
+
+    const refused = await syncWithMailbox(exchange(c), relayPeer(), c.log, before).then(
+      () => undefined,
+      (err: Error) => err
+    )
+    assert.equal(refused?.name, 'MailboxNotKeptError', 'the relay serves c under no capability, old or new')
+    const written = await c.log.append({ type: 'message', text: 'c writes anyway' })
+    const [bytes] = await c.log.getEntries([written.id])
+    const pushed = await push(c, entriesLog((before[0] as { capability: Uint8Array }).capability, [asEntry(bytes as Uint8Array)]))
+    assert.equal(pushed?.name, 'SyncRefusedError')
+    assert.match(pushed?.message ?? '', /unknown group/)
+    const after = await askToKeep(exchange(a), relayPeer(), keepRequest(a))
+    assert.equal(after.entries, answer.entries, 'nothing of c was stored')
+  })
+})
