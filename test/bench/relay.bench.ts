@@ -1,7 +1,8 @@
 /**
  * The community relay (relay/, a real `causette-relay` process on
  * loopback): its resident memory holding 128 reservations, each from a
- * peer still connected to it; and live delivery between two peers whose
+ * peer still connected to it, and 100 groups in its mailbox; a returning
+ * member's catch-up from the mailbox (mailbox-load.ts); and live delivery between two peers whose
  * only path is the relay — each listens on nothing but its relayed
  * address, so a connection between them can only be a circuit (the relay
  * runs with --unlimited-circuits, as a community's relay for its members).
@@ -9,7 +10,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { CausettePeer, MemoryStore } from '@causette/core'
+import { CausettePeer, type DeviceKey, type GroupLog, MemoryStore } from '@causette/core'
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
 import { circuitRelayTransport } from '@libp2p/circuit-relay-v2'
@@ -22,9 +23,11 @@ import { freshDeviceKeys, signatures } from '../fixtures/replicas.ts'
 import { localRelayFlags, startRelay } from '../relay/fixtures/relay-process.ts'
 import type { Benchmark, Metric } from './harness.ts'
 import { liveLatency } from './live-latency.ts'
+import { catchUpFromMailbox, joinMember, keepGroups } from './mailbox-load.ts'
 import { percentile, roundMs } from './percentile.ts'
 
 const RESERVATIONS = 128
+const KEPT_GROUPS = 100
 
 async function residentMiB(pid: number): Promise<number> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8')
@@ -69,10 +72,18 @@ export const relayBenchmark: Benchmark = {
         })
         clients.push(client)
       }
+      const [admin, member] = (await freshDeviceKeys(2)) as [DeviceKey, DeviceKey]
+      const perGroup = ctx.quick ? 20 : 100
+      await keepGroups({ peerId: relay.peerId, address }, admin, KEPT_GROUPS, perGroup)
       await new Promise((resolve) => setTimeout(resolve, 2000))
       const held = await residentMiB(pid)
-      ctx.log(`  relay RSS ${idle} MiB idle, ${held} MiB with ${RESERVATIONS} reservations`)
+      ctx.log(`  relay RSS ${idle} MiB idle, ${held} MiB with ${RESERVATIONS} reservations and ${KEPT_GROUPS} kept groups of ${perGroup} messages`)
       await Promise.all(clients.map((c) => c.stop()))
+
+      const big = (await keepGroups({ peerId: relay.peerId, address }, admin, 1, ctx.quick ? 2_000 : 20_000))[0] as GroupLog
+      await joinMember({ peerId: relay.peerId, address }, big, admin, member)
+      const catchUp = await catchUpFromMailbox({ peerId: relay.peerId, address }, big, member)
+      ctx.log(`  mailbox catch-up of ${catchUp.entries}: served ${catchUp.servedPerSecond}/s, taken in by a member's log ${catchUp.takenPerSecond}/s`)
 
       for (const key of await freshDeviceKeys(2)) {
         const store = new MemoryStore()
@@ -104,7 +115,14 @@ export const relayBenchmark: Benchmark = {
           value: held,
           unit: 'MiB',
           target: { op: '<=', value: 114 },
-          conditions: `a causette-relay process holding ${RESERVATIONS} reservations, each from a peer still connected (${idle} MiB before any); no kept groups yet (the mailbox is not built); VmRSS 2 s after the last`
+          conditions: `a causette-relay process holding ${RESERVATIONS} reservations, each from a peer still connected (${idle} MiB before any), and ${KEPT_GROUPS} groups in its mailbox, ${perGroup} messages of 200 characters each, pushed by sync; VmRSS 2 s after the last`
+        },
+        {
+          name: 'mailbox catch-up served to a returning member',
+          value: catchUp.servedPerSecond,
+          unit: 'entries/s',
+          target: { op: '>=', value: 20_000 },
+          conditions: `${catchUp.entries} entries of one group fetched from a causette-relay process on 127.0.0.1 by one sync session, into a sink that takes them as they come; the same into a member's own log (every entry checked, opened, put in the view, memory store): ${catchUp.takenPerSecond} entries/s`
         },
         {
           name: 'live delivery through the relay p50',

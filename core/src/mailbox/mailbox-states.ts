@@ -88,8 +88,9 @@ export class MailboxStates {
 
   failed(groupId: string, relay: string, err: Error): void {
     const r = this.record(groupId, relay)
-    r.state = err.name === 'SyncRefusedError' || err.name === 'MailboxNotKeptError' ? 'refused' : 'failed'
-    r.reason = err.message
+    const noMailbox = err.name === 'UnsupportedProtocolError'
+    r.state = noMailbox || err.name === 'SyncRefusedError' || err.name === 'MailboxNotKeptError' ? 'refused' : 'failed'
+    r.reason = noMailbox ? 'the relay keeps no mailbox (it runs with --no-mailbox, or is not a Causette relay)' : err.message
     // a refusal may mean the relay lost the group: ask it again next time
     if (r.state === 'refused') delete r.keptWith
   }
