@@ -17,7 +17,7 @@
  * group. Someone who is not a member can only make a mailbox of their own,
  * which serves only the devices they list.
  */
-import { type KeepAnswer, type KeepRequest, syncTag } from '@causette/core'
+import { type KeepAnswer, type KeepRequest, syncTag } from '@causette/core/mailbox-serving'
 import { equals } from 'uint8arrays/equals'
 import type { KeepRefusal, MailboxCounters } from './mailbox-counters.ts'
 import type { MailboxLimits } from './mailbox-log.ts'

@@ -18,7 +18,7 @@ import {
   type SyncedLog,
   verifyBatch,
   WrongGroupError
-} from '@causette/core'
+} from '@causette/core/mailbox-serving'
 import { equals } from 'uint8arrays/equals'
 import type { MailboxCounters } from './mailbox-counters.ts'
 import { MailboxQuotaError, MailboxRateError } from './mailbox-errors.ts'

@@ -15,7 +15,7 @@ import {
   runSyncSession,
   SYNC_PROTOCOL,
   SyncSession
-} from '@causette/core'
+} from '@causette/core/mailbox-serving'
 import type { Libp2p, PeerId, Stream } from '@libp2p/interface'
 import { lpStream } from '@libp2p/utils'
 import { equals } from 'uint8arrays/equals'
