@@ -57,7 +57,9 @@ describe('a message reaches a member who is never online with its author', () =>
 
     // Bob goes offline; Alice writes, and waits until both relays hold all she has
     await bob.stop()
-    for (const text of WRITTEN_OFFLINE) await alice.cliJson(['send', group.id, text])
+    for (const text of WRITTEN_OFFLINE.slice(0, -1)) await alice.cliJson(['send', group.id, text])
+    const last = await alice.cli(['send', group.id, WRITTEN_OFFLINE.at(-1) as string, '--kept'])
+    assert.match(last.stdout, /Kept by 2 of 2 relays\./, `send --kept says where it is kept:\n${last.stdout}${last.stderr}`)
     let seen: unknown
     await eventually(
       async () => {

@@ -111,9 +111,22 @@ export class Mailboxes extends TypedEventEmitter<MailboxEvents> implements Start
     return this.relays.map((relay) => this.states.get(groupId, relay.toString(), log?.size ?? 0))
   }
 
-  /** Keeps and syncs the group with every relay now, resolving when each has answered (or failed). */
-  async flush(groupId: string): Promise<MailboxState[]> {
-    await Promise.allSettled(this.relays.map((relay) => this.run(groupId, relay)))
+  /**
+   * Syncs the group with every relay now, again while one was already under
+   * way, until each holds everything this device has (or refused, or could
+   * not be reached) or `timeoutMs` has passed: what a sender waits on to
+   * say "kept by 2 relays".
+   */
+  async keep(groupId: string, timeoutMs: number): Promise<MailboxState[]> {
+    const deadline = Date.now() + timeoutMs
+    for (let round = 0; round < 5 && Date.now() < deadline; round++) {
+      const { promise: timeUp, resolve } = Promise.withResolvers<void>()
+      const timer = setTimeout(resolve, deadline - Date.now())
+      await Promise.race([Promise.allSettled(this.relays.map((relay) => this.run(groupId, relay))), timeUp])
+      clearTimeout(timer)
+      const states = this.status(groupId)
+      if (states.every((s) => s.upToDate || s.state === 'refused' || s.state === 'failed')) return states
+    }
     return this.status(groupId)
   }
 

@@ -263,6 +263,8 @@ export interface JoinResponse {
 export interface SendResponse {
   group: GroupRef
   message: MessageView
+  /** With `waitKeptMs`: each relay's mailbox once it holds the message, or when the wait ran out. */
+  mailboxes?: MailboxState[]
 }
 
 export interface ProfileResponse {

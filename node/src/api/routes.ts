@@ -50,10 +50,11 @@ export function routes(ops: DaemonOperations): Route[] {
       return { json: await ops.history(params[0] as string, { limit, ...(before === undefined ? {} : { before }) }) }
     }),
     route('POST', `/v1/groups/${group}/messages`, async ({ params, body }) => {
-      const f = fields(await body(), ['text', 'replyTo'])
+      const f = fields(await body(), ['text', 'replyTo', 'waitKeptMs'])
       const message = text(f, 'text', { max: MAX_TEXT_LENGTH })
       const replyTo = optionalHexPrefix(optionalText(f, 'replyTo', { max: 64 }), 'replyTo')
-      return { status: 201, json: await ops.send(params[0] as string, message, replyTo) }
+      const waitKeptMs = optionalInteger(f, 'waitKeptMs', { min: 0, max: 60_000 })
+      return { status: 201, json: await ops.send(params[0] as string, message, replyTo, waitKeptMs) }
     }),
     route('GET', `/v1/groups/${group}/export`, async ({ params, query: q }) => {
       query(q, [])

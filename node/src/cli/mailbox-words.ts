@@ -24,3 +24,13 @@ export function mailboxLine(mailboxes: readonly MailboxState[]): string | undefi
 function relays(n: number): string {
   return n === 1 ? '1 relay' : `${n} relays`
 }
+
+/** After `send --kept`: "Kept by 2 of 2 relays." */
+export function keptLine(mailboxes: readonly MailboxState[] | undefined): string {
+  if (mailboxes === undefined || mailboxes.length === 0)
+    return 'No relay keeps this group: start the daemon with --relay <address> for members who are offline.'
+  const kept = mailboxes.filter((m) => m.upToDate).length
+  const why = mailboxes.filter((m) => !m.upToDate && m.reason !== undefined).map((m) => `relay …${m.relay.slice(-6)}: ${m.reason}`)
+  const head = kept === 0 ? `Not kept by any of ${relays(mailboxes.length)} yet` : `Kept by ${kept} of ${relays(mailboxes.length)}`
+  return `${head}${why.length > 0 ? ` (${why.join('; ')})` : ''}.`
+}

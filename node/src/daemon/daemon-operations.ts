@@ -107,7 +107,8 @@ export class DaemonOperations {
   }
 
   /** Resolves once the message is committed to the store, with its view; it is published after. */
-  async send(ref: string, text: string, replyTo?: string): Promise<SendResponse> {
+  /** With `waitKeptMs`, resolves once every relay's mailbox holds the message too (or says why not), or when that time is up. */
+  async send(ref: string, text: string, replyTo?: string, waitKeptMs?: number): Promise<SendResponse> {
     const { directory, peer } = this.parts
     const known = directory.resolve(ref)
     const log = await directory.openLog(known)
@@ -116,7 +117,8 @@ export class DaemonOperations {
     const entry = await peer.send(log.idHex, op)
     const message = await log.view.message(entry.idHex)
     if (message === undefined) throw new UnknownMessageError(`message ${entry.idHex.slice(0, 12)} was written but is not in the view`)
-    return { group: known.ref, message }
+    if (waitKeptMs === undefined || peer.mailboxes === undefined) return { group: known.ref, message }
+    return { group: known.ref, message, mailboxes: await peer.mailboxes.keep(log.idHex, waitKeptMs) }
   }
 
   history(ref: string, options: { limit: number; before?: string }): Promise<HistoryResponse> {

@@ -8,8 +8,12 @@ import type { AuthorView, GroupRef, HistoryResponse, SearchResponse, SendRespons
 import { UsageError } from '../../errors.ts'
 import type { ApiClient } from '../api-client.ts'
 import { contextOf, groupPath } from '../command-context.ts'
+import { keptLine } from '../mailbox-words.ts'
 import { formatMessage, shortId } from '../message-format.ts'
 import type { Output } from '../output.ts'
+
+/** How long `send --kept` waits for the relays. */
+const KEPT_WAIT_MS = 10_000
 
 export function registerMessages(program: Command): void {
   program
@@ -18,14 +22,17 @@ export function registerMessages(program: Command): void {
     .argument('<group>', 'group name, id, or the start of its id')
     .argument('[text...]', 'the message; "-" (or nothing, with input piped) sends each line of standard input as a message')
     .option('--reply-to <message>', 'id (or its start) of the message this one answers')
-    .action(async (group: string, words: string[], options: { replyTo?: string }, command: Command) => {
+    .option('--kept', "wait (up to 10 s) until the relays' mailboxes hold it, for members who are offline, and say how many do")
+    .action(async (group: string, words: string[], options: { replyTo?: string; kept?: boolean }, command: Command) => {
       const { out, connect } = contextOf(command)
       const client = await connect()
       const reply = options.replyTo === undefined ? {} : { replyTo: options.replyTo }
       if (words.length > 0 && !(words.length === 1 && words[0] === '-')) {
-        const sent = await client.post<SendResponse>(groupPath(group, '/messages'), { text: words.join(' '), ...reply })
+        const wait = options.kept === true ? { waitKeptMs: KEPT_WAIT_MS } : {}
+        const sent = await client.post<SendResponse>(groupPath(group, '/messages'), { text: words.join(' '), ...reply, ...wait })
         out.data(sent)
         out.line(`Sent to ${sent.group.name} (${shortId(sent.message.id)}).`)
+        if (options.kept === true) out.line(keptLine(sent.mailboxes))
         return
       }
       if (process.stdin.isTTY) throw new UsageError('write the message after the group, or pipe lines into `causette send <group> -`')
