@@ -15,6 +15,7 @@ import { tcp } from '@libp2p/tcp'
 import { webSockets } from '@libp2p/websockets'
 import { createLibp2p } from 'libp2p'
 import type { MailboxService } from './mailbox/mailbox-service.ts'
+import { settleCircuitLimit } from './member-circuits.ts'
 import { type RelayConfig, RelayConfigError } from './relay-config.ts'
 import { ReservationPolicy } from './reservation-policy.ts'
 
@@ -25,6 +26,8 @@ export interface RelayNode {
   policy: ReservationPolicy
   /** The blind mailbox, unless turned off (relay.ts starts it). */
   mailbox?: MailboxService
+  /** Relayed connections set up, between members of one kept group (no limit) and others (member-circuits.ts). */
+  circuits: { members: number; others: number }
 }
 
 export async function createRelayNode(config: RelayConfig, key: PrivateKey): Promise<RelayNode> {
@@ -35,7 +38,8 @@ export async function createRelayNode(config: RelayConfig, key: PrivateKey): Pro
     https = { cert: await readTlsFile(config.wss.cert, 'certificate'), key: await readTlsFile(config.wss.key, 'key') }
     listen.push(`/ip4/${config.host}/tcp/${config.wss.port}/tls/ws`)
   }
-  let policy: ReservationPolicy | undefined
+  // the gater's hooks run once the node exists; they reach it (and its reservation policy) through this
+  let node: RelayNode | undefined
   const libp2p = (await createLibp2p({
     privateKey: key,
     addresses: { listen, ...(config.announce.length > 0 ? { announce: config.announce } : {}) },
@@ -45,7 +49,12 @@ export async function createRelayNode(config: RelayConfig, key: PrivateKey): Pro
     connectionGater: {
       // the relay dials no one: it serves; private addresses are where a LAN's members come from
       denyDialMultiaddr: () => false,
-      denyInboundRelayReservation: (peer) => policy?.denyReservation(peer) === true
+      denyInboundRelayReservation: (peer) => node?.policy.denyReservation(peer) === true,
+      // not a refusal: the hook where a relayed connection's limit is settled (member-circuits.ts)
+      denyOutboundRelayedConnection: (source, destination) => {
+        settleCircuitLimit(node, config, source, destination)
+        return false
+      }
     },
     connectionManager: {
       maxConnections: Math.max(300, 3 * config.maxReservations),
@@ -66,12 +75,13 @@ export async function createRelayNode(config: RelayConfig, key: PrivateKey): Pro
       })
     }
   })) as unknown as RelayLibp2p
-  policy = new ReservationPolicy({
+  const policy = new ReservationPolicy({
     perIp: config.reservationsPerIp,
     reservations: () => libp2p.services.relay.reservations.entries(),
     connections: (peer) => libp2p.getConnections(peer)
   })
-  return { libp2p, policy }
+  node = { libp2p, policy, circuits: { members: 0, others: 0 } }
+  return node
 }
 
 async function readTlsFile(path: string, what: string): Promise<Buffer> {

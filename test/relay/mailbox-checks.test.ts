@@ -12,6 +12,7 @@ import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import {
   askToKeep,
+  type DeviceKey,
   decodeEntry,
   fromHex,
   type GroupLog,
@@ -29,9 +30,10 @@ import {
 } from '@causette/core'
 import type { Libp2p } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
+import { multiaddr } from '@multiformats/multiaddr'
 import { sha256 } from '@noble/hashes/sha2.js'
 import { encode } from 'cborg'
-import { type Replica, replicas } from '../fixtures/replicas.ts'
+import { freshDeviceKeys, type Replica, replicas } from '../fixtures/replicas.ts'
 import { type TempDir, tempDir } from '../node/fixtures/daemons.ts'
 import { entriesLog, mailboxClient } from './fixtures/mailbox-client.ts'
 import { localRelayFlags, type RelayRun, startRelay } from './fixtures/relay-process.ts'
@@ -52,7 +54,7 @@ describe("a relay's mailbox, as members and others use it", () => {
     relay = await startRelay(localRelayFlags(join(dirs.path, 'relay'), '--mailbox-group-entries', String(QUOTA)))
     relayAddress = relay.addresses.find((x) => x.includes('/tcp/') && !x.includes('/ws')) as string
     ;[a, b, c] = (await replicas(3, { name: 'Mailbox checks' })) as [Replica, Replica, Replica]
-    for (const r of [a, b, c]) nodes.set(r, await mailboxClient(r.key, relayAddress))
+    for (const r of [a, b, c]) nodes.set(r, await mailboxClient(r.key, relayAddress, { reserve: r === b }))
   })
 
   after(async () => {
@@ -125,6 +127,30 @@ describe("a relay's mailbox, as members and others use it", () => {
     assert.equal(answer.kept, false)
     assert.match(answer.reason, /only an admin/)
     assert.equal(await metric('causette_relay_mailbox_keep_refused_total', 'not-admin'), 1)
+  })
+
+  it("relays connections between members of a kept group without limits, and others' with its limits", async () => {
+    const metricBetween = async (between: string) =>
+      Number(
+        new RegExp(`^causette_relay_circuits_total\\{between="${between}"\\} (\\d+)$`, 'm').exec(
+          await (await fetch(`${relay.health}/metrics`)).text()
+        )?.[1]
+      )
+    const through = `${relayAddress}/p2p-circuit/p2p/${(nodes.get(b) as Libp2p).peerId}`
+    const fromMember = await (nodes.get(a) as Libp2p).dial(multiaddr(through))
+    assert.equal(fromMember.limits, undefined, 'a member reaches another member through the relay with no limit')
+    const [outsiderKey] = await freshDeviceKeys(1)
+    const outsider = await mailboxClient(outsiderKey as DeviceKey, relayAddress)
+    try {
+      const fromOutsider = await outsider.dial(multiaddr(through))
+      assert.ok(fromOutsider.limits !== undefined, "someone outside the group gets the relay's limits")
+      const left = fromOutsider.limits?.bytes ?? 0n
+      assert.ok(left > 0n && left <= 128n * 1024n, `cut after 128 KiB (${left} bytes left)`)
+    } finally {
+      await outsider.stop()
+    }
+    assert.equal(await metricBetween('members'), 1)
+    assert.equal(await metricBetween('others'), 1)
   })
 
   it('refuses forged, oversize and wrong-group entries, says why, and counts them', async () => {

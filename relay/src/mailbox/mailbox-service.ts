@@ -14,7 +14,8 @@ import {
   MAX_KEEP_FRAME_BYTES,
   runSyncSession,
   SYNC_PROTOCOL,
-  SyncSession
+  SyncSession,
+  syncTag
 } from '@causette/core/mailbox-serving'
 import type { Libp2p, PeerId, Stream } from '@libp2p/interface'
 import { lpStream } from '@libp2p/utils'
@@ -23,6 +24,7 @@ import { answerKeep, type KeepPolicy } from './keep-requests.ts'
 import { MailboxCounters } from './mailbox-counters.ts'
 import { MailboxLog } from './mailbox-log.ts'
 import { type MailboxRecord, MailboxStore } from './mailbox-store.ts'
+import { MemberIndex } from './member-index.ts'
 
 export interface MailboxSettings extends KeepPolicy {
   dataDir: string
@@ -34,6 +36,8 @@ const SYNCS_AT_ONCE = 64
 
 export class MailboxService {
   readonly counters = new MailboxCounters()
+  /** Who the kept groups' members are: relay-node.ts lifts circuit limits between two of one group. */
+  readonly members = new MemberIndex()
   readonly store: MailboxStore
   private readonly libp2p: Libp2p
   private readonly settings: MailboxSettings
@@ -48,6 +52,7 @@ export class MailboxService {
   }
 
   async start(): Promise<void> {
+    for (const record of this.store.all()) this.members.set(record)
     this.dropOld()
     this.retention = setInterval(() => this.dropOld(), RETENTION_EVERY_MS)
     this.retention.unref()
@@ -81,6 +86,8 @@ export class MailboxService {
       const request = decodeKeepRequest((await lp.read({ signal })).subarray())
       const asker = remote.publicKey?.raw ?? new Uint8Array(0)
       const answer = answerKeep(this.store, this.settings, this.counters, request, asker, Date.now())
+      const kept = answer.kept ? this.store.byTag(syncTag(request.capability)) : undefined
+      if (kept !== undefined) this.members.set(kept)
       await lp.write(encodeKeepAnswer(answer), { signal })
       await stream.close({ signal })
     } catch (err) {

@@ -101,6 +101,11 @@ export class MailboxStore {
     return record === undefined ? undefined : { record, capability: (retired as { capability: Uint8Array }).capability }
   }
 
+  /** Every mailbox, for indexes built at start. */
+  all(): MailboxRecord[] {
+    return (this.q.all.all() as unknown[]).map((row) => recordOf(row) as MailboxRecord)
+  }
+
   count(): number {
     return Number((this.q.countMailboxes.get() as { n: number }).n)
   }
@@ -240,6 +245,7 @@ function statements(db: DatabaseSync) {
   return {
     byTag: p('SELECT id, group_id, tag, capability, admins, members, entries, bytes FROM mailboxes WHERE tag = ?'),
     byId: p('SELECT id, group_id, tag, capability, admins, members, entries, bytes FROM mailboxes WHERE id = ?'),
+    all: p('SELECT id, group_id, tag, capability, admins, members, entries, bytes FROM mailboxes'),
     retired: p('SELECT mailbox, capability FROM retired_tags WHERE tag = ?'),
     insertMailbox: p('INSERT INTO mailboxes (group_id, tag, capability, admins, members, created_at) VALUES (?, ?, ?, ?, ?, ?)'),
     countMailboxes: p('SELECT count(*) AS n FROM mailboxes'),
