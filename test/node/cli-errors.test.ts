@@ -119,6 +119,21 @@ describe('clear errors', () => {
       ])
       assert.equal(p2p.name, 'PortInUseError')
       assert.match(p2p.message, new RegExp(`port ${port} \\(127\\.0\\.0\\.1:${port}\\) is already in use.*--p2p-port`))
+      // with a relay, libp2p's start lets a failed listen pass (a relay may be down): the daemon checks its port itself
+      const withRelay = await cliError(join(dirs.path, 'p2p-port-relay'), [
+        'start',
+        '--listen-host',
+        '127.0.0.1',
+        '--no-mdns',
+        '--api-port',
+        '0',
+        '--p2p-port',
+        String(port),
+        '--relay',
+        '/ip4/127.0.0.1/tcp/9/p2p/12D3KooWDY1aJTzb7GHntSBF6VepJSkg8x2duZUpMyqN1w8d3qcT'
+      ])
+      assert.equal(withRelay.name, 'PortInUseError', withRelay.message)
+      assert.match(withRelay.message, new RegExp(`port ${port} \\(127\\.0\\.0\\.1:${port}\\) is already in use`))
 
       const api = await cliError(join(dirs.path, 'api-port'), [
         'start',

@@ -10,11 +10,10 @@
  * reservation store for a slot again — with a growing pause between tries —
  * which reconnects, reserves, and brings the relayed addresses back.
  *
- * It also makes the first reservation: the runtime lists no relayed address
- * among those libp2p listens on at start, because one relay that cannot be
- * reached would fail the whole start (libp2p treats a listen address that
- * fails as fatal). This service listens on each relay's circuit address in
- * the background once the node runs, and again after a failure.
+ * It also makes the first reservation on a relay that could not be reached
+ * when the node started (the runtime lets libp2p's start go on without it):
+ * it listens on that relay's circuit address in the background, and again
+ * after a failure.
  *
  * ```ts fragment
  * import { relayReservations } from '@causette/core'
@@ -94,9 +93,13 @@ class RelayReservations implements Startable {
     }
   }
 
-  /** Once the node runs, in the background: an unreachable relay must not hold up (or fail) the start. */
+  /** Once the node runs: a relay its start listened on holds a slot; one it could not reach is listened on in the background. */
   afterStart(): void {
-    for (const relay of this.relays) this.ensure(relay)
+    const store = this.store()
+    for (const relay of this.relays) {
+      relay.listening = store?.hasReservation(relay.peer) === true
+      this.ensure(relay)
+    }
   }
 
   stop(): void {

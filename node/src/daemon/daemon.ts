@@ -45,7 +45,7 @@ import { loadOrCreateDeviceKey } from './device-key-file.ts'
 import { DisplayNamePublisher } from './display-name-publisher.ts'
 import { GroupDirectory } from './group-directory.ts'
 import { compactHeap, keepMemoryReducerAwake, releaseAfterBursts } from './heap-release.ts'
-import { addressInUse, libp2pParts } from './libp2p-parts.ts'
+import { addressInUse, libp2pParts, tcpListenFailure } from './libp2p-parts.ts'
 import { PeerDialer } from './peer-dialer.ts'
 
 /** The parts a started daemon is made of; DaemonOperations works on them. */
@@ -126,6 +126,8 @@ export class Daemon {
       peer.libp2p.addEventListener('connection:open', (evt) => coalesceWrites(evt.detail))
       try {
         await peer.start()
+        const failed = options.relays.length > 0 ? tcpListenFailure(peer.multiaddrs(), options) : undefined
+        if (failed !== undefined) throw new Error(`EADDRINUSE: nothing listens on ${failed}`)
       } catch (err) {
         const address = addressInUse(err)
         if (address === undefined) throw err

@@ -15,6 +15,7 @@
  */
 import { type Libp2pParts, mailboxes, relayReservations } from '@causette/core'
 import { circuitRelayTransport } from '@libp2p/circuit-relay-v2'
+import { FaultTolerance } from '@libp2p/interface'
 import { mdns } from '@libp2p/mdns'
 import { tcp } from '@libp2p/tcp'
 import { webSockets } from '@libp2p/websockets'
@@ -31,15 +32,17 @@ export async function libp2pParts(options: DaemonOptions): Promise<Libp2pParts> 
   if (options.relays.length > 0) {
     const { webRTC } = await import('@libp2p/webrtc')
     transports.push(webRTC())
-    // WebRTC connections negotiated over a relayed one; the relays' own circuit addresses are listened on by
-    // relayReservations once the node runs (an unreachable relay would otherwise fail the start)
-    listen.push('/webrtc')
+    // a reservation on each configured relay (reachable through it), and WebRTC connections negotiated over one
+    listen.push(...options.relays.map((relay) => `${relay}/p2p-circuit`), '/webrtc')
   }
   return {
     transports,
     listen,
     noise: { crypto: nodeNoiseCrypto },
     ...(options.mdns ? { peerDiscovery: [mdns()] } : {}),
+    // a relay that cannot be reached must not fail the start: relayReservations listens on it later, and the
+    // daemon checks its own TCP port itself (tcpListenFailure)
+    ...(options.relays.length > 0 ? { options: { transportManager: { faultTolerance: FaultTolerance.NO_FATAL } } } : {}),
     // js-libp2p reserves on a configured relay only once: this reserves again after a relay restarts or the link drops;
     // and the relays keep this device's groups in their mailboxes (core/src/mailbox), for members never online with it
     ...(options.relays.length > 0
@@ -58,4 +61,15 @@ export async function libp2pParts(options: DaemonOptions): Promise<Libp2pParts> 
 export function addressInUse(err: unknown): string | undefined {
   const text = err instanceof Error ? `${err.message} ${String((err as { cause?: unknown }).cause ?? '')}` : String(err)
   return /EADDRINUSE[^\n]*?(\d+\.\d+\.\d+\.\d+:\d+)/.exec(text)?.[1]
+}
+
+/**
+ * With relays, libp2p's start tolerates listen failures (an unreachable
+ * relay), so a TCP port already in use no longer fails it: the address the
+ * daemon meant to listen on, when it is not listening there.
+ */
+export function tcpListenFailure(addresses: string[], options: Pick<DaemonOptions, 'listenHost' | 'p2pPort'>): string | undefined {
+  const port = options.p2pPort === 0 ? '\\d+' : String(options.p2pPort)
+  const own = new RegExp(`^/ip[46]/[^/]+/tcp/${port}/p2p/[^/]+$`)
+  return addresses.some((a) => own.test(a)) ? undefined : `${options.listenHost}:${options.p2pPort}`
 }
