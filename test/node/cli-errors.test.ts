@@ -107,31 +107,13 @@ describe('clear errors', () => {
   it('says which port is in use, and how to choose another', async () => {
     const { port, server } = await occupyPort()
     try {
-      const p2p = await cliError(join(dirs.path, 'p2p-port'), [
-        'start',
-        '--listen-host',
-        '127.0.0.1',
-        '--no-mdns',
-        '--api-port',
-        '0',
-        '--p2p-port',
-        String(port)
-      ])
+      const onPort = ['start', '--listen-host', '127.0.0.1', '--no-mdns', '--api-port', '0', '--p2p-port', String(port)]
+      const p2p = await cliError(join(dirs.path, 'p2p-port'), onPort)
       assert.equal(p2p.name, 'PortInUseError')
       assert.match(p2p.message, new RegExp(`port ${port} \\(127\\.0\\.0\\.1:${port}\\) is already in use.*--p2p-port`))
       // with a relay, libp2p's start lets a failed listen pass (a relay may be down): the daemon checks its port itself
-      const withRelay = await cliError(join(dirs.path, 'p2p-port-relay'), [
-        'start',
-        '--listen-host',
-        '127.0.0.1',
-        '--no-mdns',
-        '--api-port',
-        '0',
-        '--p2p-port',
-        String(port),
-        '--relay',
-        '/ip4/127.0.0.1/tcp/9/p2p/12D3KooWDY1aJTzb7GHntSBF6VepJSkg8x2duZUpMyqN1w8d3qcT'
-      ])
+      const relay = '/ip4/127.0.0.1/tcp/9/p2p/12D3KooWDY1aJTzb7GHntSBF6VepJSkg8x2duZUpMyqN1w8d3qcT'
+      const withRelay = await cliError(join(dirs.path, 'p2p-port-relay'), [...onPort, '--relay', relay])
       assert.equal(withRelay.name, 'PortInUseError', withRelay.message)
       assert.match(withRelay.message, new RegExp(`port ${port} \\(127\\.0\\.0\\.1:${port}\\) is already in use`))
 
