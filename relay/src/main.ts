@@ -26,6 +26,7 @@ interface Flags {
   circuitSeconds?: string
   circuitKib?: string
   healthPort?: string
+  libp2pMetrics?: boolean
 }
 
 const program = new Command('causette-relay')
@@ -46,6 +47,7 @@ const program = new Command('causette-relay')
   .option('--circuit-seconds <n>', 'otherwise, cut a relayed connection after this many seconds (default 120)')
   .option('--circuit-kib <n>', 'or after this many KiB (default 128)')
   .option('--health-port <n>', 'port of /health and /metrics on 127.0.0.1 (default 9464; 0: a free one; -1: none)')
+  .option('--no-libp2p-metrics', "leave libp2p's own metrics (connections, streams, protocols) out of /metrics")
 
 async function main(): Promise<void> {
   program.parse()
@@ -98,6 +100,8 @@ function fromFlags(f: Flags): ConfigInput {
     port: n(f.port),
     wsPort: n(f.wsPort),
     healthPort: n(f.healthPort),
+    // commander sets it to true unless --no-libp2p-metrics: only the "no" is a setting
+    libp2pMetrics: f.libp2pMetrics === false ? false : undefined,
     announce: f.announce,
     maxReservations: n(f.maxReservations),
     reservationsPerIp: n(f.reservationsPerIp),

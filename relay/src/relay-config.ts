@@ -45,6 +45,8 @@ export interface RelayConfig {
   connectionsPerIpPerSecond: number
   /** Port of the health and metrics endpoint on 127.0.0.1; -1 for none. */
   healthPort: number
+  /** Whether /metrics also carries libp2p's own metrics (connections, streams, protocols). */
+  libp2pMetrics: boolean
 }
 
 export class RelayConfigError extends Error {
@@ -66,7 +68,8 @@ export function defaultConfig(): RelayConfig {
     circuit: { unlimited: false, durationMs: 2 * 60 * 1000, dataBytes: 128 * 1024 },
     circuitsPerPeer: 16,
     connectionsPerIpPerSecond: 50,
-    healthPort: 9464
+    healthPort: 9464,
+    libp2pMetrics: true
   }
 }
 
@@ -110,6 +113,7 @@ export function resolveConfig(inputs: Array<{ source: string; values: ConfigInpu
     if (values.port !== undefined) config.port = check.port('port', values.port)
     if (values.wsPort !== undefined) config.wsPort = check.port('wsPort', values.wsPort, true)
     if (values.healthPort !== undefined) config.healthPort = check.port('healthPort', values.healthPort, true)
+    if (values.libp2pMetrics !== undefined) config.libp2pMetrics = check.flag('libp2pMetrics', values.libp2pMetrics)
     if (values.announce !== undefined) config.announce = check.addresses('announce', values.announce)
     if (values.maxReservations !== undefined) config.maxReservations = check.count('maxReservations', values.maxReservations)
     if (values.reservationsPerIp !== undefined) config.reservationsPerIp = check.count('reservationsPerIp', values.reservationsPerIp)

@@ -3,17 +3,22 @@
  * from a certificate and key file) for browsers, Noise and yamux, identify,
  * and the circuit relay v2 server with the config's limits. Reservations
  * are capped per IP address through the connection gater
- * (reservation-policy.ts). The relay runs no gossip and stores nothing yet.
+ * (reservation-policy.ts). AutoNAT v2's server dials members back when they
+ * ask, so a daemon learns whether it is reachable (docs/networking.md). With
+ * `libp2pMetrics`, libp2p's own metrics are collected for /metrics
+ * (libp2p-metrics.ts). The relay runs no gossip and stores nothing yet.
  */
 import { readFile } from 'node:fs/promises'
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
+import { autoNATv2 } from '@libp2p/autonat-v2'
 import { type CircuitRelayService, circuitRelayServer } from '@libp2p/circuit-relay-v2'
 import { identify } from '@libp2p/identify'
 import type { Libp2p, PrivateKey } from '@libp2p/interface'
 import { tcp } from '@libp2p/tcp'
 import { webSockets } from '@libp2p/websockets'
 import { createLibp2p } from 'libp2p'
+import { type Libp2pMetrics, libp2pMetrics } from './libp2p-metrics.ts'
 import { type RelayConfig, RelayConfigError } from './relay-config.ts'
 import { ReservationPolicy } from './reservation-policy.ts'
 
@@ -22,6 +27,8 @@ export type RelayLibp2p = Libp2p<{ relay: CircuitRelayService; identify: unknown
 export interface RelayNode {
   libp2p: RelayLibp2p
   policy: ReservationPolicy
+  /** libp2p's own metrics, when the config collects them. */
+  metrics?: Libp2pMetrics
 }
 
 export async function createRelayNode(config: RelayConfig, key: PrivateKey): Promise<RelayNode> {
@@ -33,8 +40,10 @@ export async function createRelayNode(config: RelayConfig, key: PrivateKey): Pro
     listen.push(`/ip4/${config.host}/tcp/${config.wss.port}/tls/ws`)
   }
   let policy: ReservationPolicy | undefined
+  const metrics = config.libp2pMetrics ? libp2pMetrics() : undefined
   const libp2p = (await createLibp2p({
     privateKey: key,
+    ...(metrics === undefined ? {} : { metrics: metrics.factory }),
     addresses: { listen, ...(config.announce.length > 0 ? { announce: config.announce } : {}) },
     transports: [tcp(), webSockets(https === undefined ? {} : { https })],
     connectionEncrypters: [noise()],
@@ -51,6 +60,8 @@ export async function createRelayNode(config: RelayConfig, key: PrivateKey): Pro
     },
     services: {
       identify: identify(),
+      // members ask it to dial them back: how a daemon learns whether it is reachable
+      autoNAT: autoNATv2(),
       relay: circuitRelayServer({
         maxInboundHopStreams: config.circuitsPerPeer,
         reservations: {
@@ -68,7 +79,7 @@ export async function createRelayNode(config: RelayConfig, key: PrivateKey): Pro
     reservations: () => libp2p.services.relay.reservations.entries(),
     connections: (peer) => libp2p.getConnections(peer)
   })
-  return { libp2p, policy }
+  return { libp2p, policy, ...(metrics === undefined ? {} : { metrics }) }
 }
 
 async function readTlsFile(path: string, what: string): Promise<Buffer> {
