@@ -7,7 +7,10 @@
  * session (noise-crypto.ts).
  *
  * A slot on each relay is kept by core's relayReservations service, which
- * reserves again when the relay restarts (js-libp2p does not).
+ * reserves again when the relay restarts (js-libp2p does not), and the
+ * relays are asked whether they can dial the daemon back
+ * (reachability-check.ts). DCUtR turns a relayed connection between two
+ * daemons into a direct one where a direct path exists (docs/networking.md).
  *
  * WebRTC is loaded only for a daemon with relays: a WebRTC connection to it
  * is negotiated over a relayed one, so without a relay nobody can open one,
@@ -15,11 +18,13 @@
  */
 import { type Libp2pParts, relayReservations } from '@causette/core'
 import { circuitRelayTransport } from '@libp2p/circuit-relay-v2'
+import { dcutr } from '@libp2p/dcutr'
 import { mdns } from '@libp2p/mdns'
 import { tcp } from '@libp2p/tcp'
 import { webSockets } from '@libp2p/websockets'
 import { nodeNoiseCrypto } from '../noise-crypto.ts'
 import type { DaemonOptions } from './daemon-options.ts'
+import { reachabilityCheck } from './reachability-check.ts'
 
 export async function libp2pParts(options: DaemonOptions): Promise<Libp2pParts> {
   const { p2pPort, listenHost } = options
@@ -36,8 +41,17 @@ export async function libp2pParts(options: DaemonOptions): Promise<Libp2pParts> 
     listen,
     noise: { crypto: nodeNoiseCrypto },
     ...(options.mdns ? { peerDiscovery: [mdns()] } : {}),
-    // js-libp2p reserves on a configured relay only once: this reserves again after a relay restarts or the link drops
-    ...(options.relays.length > 0 ? { services: { relayReservations: relayReservations({ relays: options.relays }) } } : {})
+    services: {
+      // both ends of a relayed connection take part: the one that dialled through the relay answers the other's upgrade
+      dcutr: dcutr(),
+      ...(options.relays.length > 0
+        ? {
+            // js-libp2p reserves on a configured relay only once: this reserves again after a relay restarts or the link drops
+            relayReservations: relayReservations({ relays: options.relays }),
+            reachabilityCheck: reachabilityCheck({ relays: options.relays })
+          }
+        : {})
+    }
   }
 }
 
