@@ -231,8 +231,9 @@ function syncState(log: GroupLog, status: { connectedMembers: string[]; syncing:
 }
 
 function transportOf(address: string): string {
-  if (address.includes('/p2p-circuit')) return 'relay'
+  // a WebRTC connection signalled through a relay names the relay in its address, but its data flows directly
   if (address.includes('/webrtc')) return 'webrtc'
+  if (address.includes('/p2p-circuit')) return 'relay'
   if (/\/wss?(\/|$)/.test(address)) return 'websockets'
   if (address.includes('/tcp/')) return 'tcp'
   return 'other'
