@@ -81,7 +81,7 @@ describe('two daemons that meet through a relay', () => {
     await eventually(
       async () => {
         const view = await toAlice()
-        return view !== undefined && view.transports.includes('tcp') && !view.limited
+        return view?.transports.includes('tcp') === true && !view.limited
       },
       'a direct, unlimited connection between them',
       30_000
@@ -112,7 +112,7 @@ describe('two daemons that meet through a relay', () => {
     await eventually(
       async () => {
         const view = await connectionTo(bob, carol)
-        return view !== undefined && view.transports.includes('tcp') && !view.limited
+        return view?.transports.includes('tcp') === true && !view.limited
       },
       'a direct, unlimited connection from her',
       10_000
