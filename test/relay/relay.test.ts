@@ -87,6 +87,8 @@ describe('causette-relay', () => {
       await refused(['--config', config], /config file .*relay\.json is not JSON/)
       await writeFile(config, '{"announce": ["not an address"]}')
       await refused(['--config', config], /announce must be a list of multiaddrs/)
+      await writeFile(config, '{"libp2pMetrics": "yes"}')
+      await refused(['--config', config], /libp2pMetrics must be true or false, not "yes"/)
     } finally {
       await dir.remove()
     }
