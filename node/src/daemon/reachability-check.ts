@@ -12,11 +12,10 @@
  * not reachable, right for a node among many peers of a DHT; a daemon asks
  * the one or two relays its person configured, and trusts them.
  */
-import type { ComponentLogger, Connection, Libp2pEvents, Logger, PeerId, Startable, Stream } from '@libp2p/interface'
+import type { ComponentLogger, Connection, Libp2pEvents, Logger, PeerId, Startable, Stream, TypedEventTarget } from '@libp2p/interface'
 import type { AddressManager, ConnectionManager, Registrar } from '@libp2p/interface-internal'
 import { isGlobalUnicast, isNetworkAddress, isPrivate, lpStream } from '@libp2p/utils'
 import { type Multiaddr, multiaddr } from '@multiformats/multiaddr'
-import type { TypedEventTarget } from 'main-event'
 import type { ReachabilityReason } from '../api/api-types.ts'
 import {
   DIAL_BACK_PROTOCOL,
