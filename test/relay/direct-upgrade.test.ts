@@ -94,7 +94,7 @@ describe('two daemons that meet through a relay', () => {
     )
 
     await alice.cliJson(['send', group.id, 'Straight to you now'])
-    await eventually(() => has(bob, group.id, 'Straight to you now'), "Alice's message at Bob's", 30_000)
+    await eventually(() => has(bob, group.id, 'Straight to you now'), "Alice's message at Bob's", 15_000)
   })
 
   it('a member behind a firewall, whom nobody can dial, dials the one who reached her through the relay', async () => {
@@ -125,6 +125,6 @@ describe('two daemons that meet through a relay', () => {
     // DCUtR closes the relayed connection it replaced (joining also dialled her WebRTC address, signalled through the relay)
     assert.ok(!view?.addresses.some((a) => a.includes('/p2p-circuit/p2p/')), `no relayed connection left: ${view?.addresses.join(' ')}`)
     await carol.cliJson(['send', group.id, 'Through my own firewall'])
-    await eventually(() => has(bob, group.id, 'Through my own firewall'), "Carol's message at Bob's", 30_000)
+    await eventually(() => has(bob, group.id, 'Through my own firewall'), "Carol's message at Bob's", 15_000)
   })
 })

@@ -23,6 +23,7 @@ import { mdns } from '@libp2p/mdns'
 import { tcp } from '@libp2p/tcp'
 import { webSockets } from '@libp2p/websockets'
 import { nodeNoiseCrypto } from '../noise-crypto.ts'
+import { connectionHandover } from './connection-handover.ts'
 import type { DaemonOptions } from './daemon-options.ts'
 import { reachabilityCheck } from './reachability-check.ts'
 
@@ -44,6 +45,9 @@ export async function libp2pParts(options: DaemonOptions): Promise<Libp2pParts> 
     services: {
       // both ends of a relayed connection take part: the one that dialled through the relay answers the other's upgrade
       dcutr: dcutr(),
+      // so that gossip moves onto the direct connection when DCUtR closes the relayed one
+      // (it uses core's identify service, which libp2p passes among the components; the options' type knows only its own parts)
+      connectionHandover: connectionHandover() as (components: unknown) => unknown,
       ...(options.relays.length > 0
         ? {
             // js-libp2p reserves on a configured relay only once: this reserves again after a relay restarts or the link drops

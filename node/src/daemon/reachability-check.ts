@@ -71,6 +71,7 @@ export class ReachabilityCheck implements Startable {
   private readonly log: Logger
   private readonly verdicts = new Map<string, RelayVerdict>()
   private readonly running = new Set<string>()
+  private readonly identified = new WeakSet<Connection>()
   /** Nonces of the requests under way, and those a dial-back has proved. */
   private readonly nonces = new Map<bigint, boolean>()
   private timer?: ReturnType<typeof setInterval>
@@ -106,8 +107,15 @@ export class ReachabilityCheck implements Startable {
     return [...this.verdicts.values()].sort((a, b) => b.at - a.at)
   }
 
+  /**
+   * A new connection this daemon made to one of its relays. Not the relay's own dial-backs (inbound: each is identified
+   * too, and checking again on each would have the relay dial back for ever), nor a connection identified again.
+   */
   private onIdentify(evt: CustomEvent<{ peerId: PeerId; connection: Connection }>): void {
-    if (this.relays.has(evt.detail.peerId.toString())) void this.check(evt.detail.connection)
+    const { peerId, connection } = evt.detail
+    if (!this.relays.has(peerId.toString()) || connection.direction !== 'outbound' || this.identified.has(connection)) return
+    this.identified.add(connection)
+    void this.check(connection)
   }
 
   private checkAll(): void {
