@@ -2,7 +2,8 @@
  * The relay's health and metrics endpoint, on 127.0.0.1 only (a monitoring
  * agent on the same machine, or a proxy, reads it): `GET /health` answers
  * JSON with the relay's id, addresses, reservations and connections;
- * `GET /metrics` the same counters in Prometheus' text format.
+ * `GET /metrics` the same counters in Prometheus' text format, followed by
+ * libp2p's own when the relay collects them (libp2p-metrics.ts).
  */
 import { createServer, type Server } from 'node:http'
 import { mailboxMetrics } from './mailbox/mailbox-metrics.ts'
@@ -58,7 +59,11 @@ export async function startHealthServer(
     if (req.method === 'GET' && req.url === '/health') {
       res.writeHead(200, { 'content-type': 'application/json' }).end(`${JSON.stringify(healthOf(node, config, startedAt))}\n`)
     } else if (req.method === 'GET' && req.url === '/metrics') {
-      res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(metricsOf(node, config, startedAt))
+      const own = metricsOf(node, config, startedAt)
+      Promise.resolve(node.metrics?.text() ?? '').then(
+        (libp2p) => res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(own + libp2p),
+        (err: unknown) => res.writeHead(500, { 'content-type': 'text/plain' }).end(`cannot collect libp2p's metrics: ${(err as Error).message}\n`)
+      )
     } else {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found: GET /health or /metrics\n')
     }

@@ -32,6 +32,7 @@ interface Flags {
   mailboxGroupMb?: string
   mailboxRetentionDays?: string
   mailboxAuthorRate?: string
+  libp2pMetrics?: boolean
 }
 
 const program = new Command('causette-relay')
@@ -58,6 +59,7 @@ const program = new Command('causette-relay')
   .option('--mailbox-group-mb <n>', 'megabytes kept per group (default 256)')
   .option('--mailbox-retention-days <n>', 'drop entries received longer ago than this (default 90)')
   .option('--mailbox-author-rate <n>', 'entries one author may store dated within one minute (default 600)')
+  .option('--no-libp2p-metrics', "leave libp2p's own metrics (connections, streams, protocols) out of /metrics")
 
 async function main(): Promise<void> {
   program.parse()
@@ -116,6 +118,8 @@ function fromFlags(f: Flags): ConfigInput {
     port: n(f.port),
     wsPort: n(f.wsPort),
     healthPort: n(f.healthPort),
+    // commander sets it to true unless --no-libp2p-metrics: only the "no" is a setting
+    libp2pMetrics: f.libp2pMetrics === false ? false : undefined,
     announce: f.announce,
     maxReservations: n(f.maxReservations),
     reservationsPerIp: n(f.reservationsPerIp),

@@ -59,6 +59,8 @@ export interface RelayConfig {
     /** Entries one author may store dated within one minute. */
     authorEntriesPerMinute: number
   }
+  /** Whether /metrics also carries libp2p's own metrics (connections, streams, protocols). */
+  libp2pMetrics: boolean
 }
 
 export class RelayConfigError extends Error {
@@ -81,7 +83,8 @@ export function defaultConfig(): RelayConfig {
     circuitsPerPeer: 16,
     connectionsPerIpPerSecond: 50,
     healthPort: 9464,
-    mailbox: { enabled: true, maxGroups: 1000, groupEntries: 200_000, groupMegabytes: 256, retentionDays: 90, authorEntriesPerMinute: 600 }
+    mailbox: { enabled: true, maxGroups: 1000, groupEntries: 200_000, groupMegabytes: 256, retentionDays: 90, authorEntriesPerMinute: 600 },
+    libp2pMetrics: true
   }
 }
 
@@ -126,6 +129,7 @@ export function resolveConfig(inputs: Array<{ source: string; values: ConfigInpu
     if (values.port !== undefined) config.port = check.port('port', values.port)
     if (values.wsPort !== undefined) config.wsPort = check.port('wsPort', values.wsPort, true)
     if (values.healthPort !== undefined) config.healthPort = check.port('healthPort', values.healthPort, true)
+    if (values.libp2pMetrics !== undefined) config.libp2pMetrics = check.flag('libp2pMetrics', values.libp2pMetrics)
     if (values.announce !== undefined) config.announce = check.addresses('announce', values.announce)
     if (values.maxReservations !== undefined) config.maxReservations = check.count('maxReservations', values.maxReservations)
     if (values.reservationsPerIp !== undefined) config.reservationsPerIp = check.count('reservationsPerIp', values.reservationsPerIp)

@@ -3,17 +3,22 @@
  * from a certificate and key file) for browsers, Noise and yamux, identify,
  * and the circuit relay v2 server with the config's limits. Reservations
  * are capped per IP address through the connection gater
- * (reservation-policy.ts). The mailbox (mailbox/) adds its protocols to it.
+ * (reservation-policy.ts). AutoNAT v2's server dials members back when they
+ * ask, so a daemon learns whether it is reachable (docs/networking.md). With
+ * `libp2pMetrics`, libp2p's own metrics are collected for /metrics
+ * (libp2p-metrics.ts). The mailbox (mailbox/) adds its protocols to it.
  */
 import { readFile } from 'node:fs/promises'
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
+import { autoNATv2 } from '@libp2p/autonat-v2'
 import { type CircuitRelayService, circuitRelayServer } from '@libp2p/circuit-relay-v2'
 import { identify } from '@libp2p/identify'
 import type { Libp2p, PrivateKey } from '@libp2p/interface'
 import { tcp } from '@libp2p/tcp'
 import { webSockets } from '@libp2p/websockets'
 import { createLibp2p } from 'libp2p'
+import { type Libp2pMetrics, libp2pMetrics } from './libp2p-metrics.ts'
 import type { MailboxService } from './mailbox/mailbox-service.ts'
 import { settleCircuitLimit } from './member-circuits.ts'
 import { type RelayConfig, RelayConfigError } from './relay-config.ts'
@@ -28,6 +33,8 @@ export interface RelayNode {
   mailbox?: MailboxService
   /** Relayed connections set up, between members of one kept group (no limit) and others (member-circuits.ts). */
   circuits: { members: number; others: number }
+  /** libp2p's own metrics, when the config collects them. */
+  metrics?: Libp2pMetrics
 }
 
 export async function createRelayNode(config: RelayConfig, key: PrivateKey): Promise<RelayNode> {
@@ -40,8 +47,10 @@ export async function createRelayNode(config: RelayConfig, key: PrivateKey): Pro
   }
   // the gater's hooks run once the node exists; they reach it (and its reservation policy) through this
   let node: RelayNode | undefined
+  const metrics = config.libp2pMetrics ? libp2pMetrics() : undefined
   const libp2p = (await createLibp2p({
     privateKey: key,
+    ...(metrics === undefined ? {} : { metrics: metrics.factory }),
     addresses: { listen, ...(config.announce.length > 0 ? { announce: config.announce } : {}) },
     transports: [tcp(), webSockets(https === undefined ? {} : { https })],
     connectionEncrypters: [noise()],
@@ -63,6 +72,8 @@ export async function createRelayNode(config: RelayConfig, key: PrivateKey): Pro
     },
     services: {
       identify: identify(),
+      // members ask it to dial them back: how a daemon learns whether it is reachable
+      autoNAT: autoNATv2(),
       relay: circuitRelayServer({
         maxInboundHopStreams: config.circuitsPerPeer,
         reservations: {
@@ -80,7 +91,7 @@ export async function createRelayNode(config: RelayConfig, key: PrivateKey): Pro
     reservations: () => libp2p.services.relay.reservations.entries(),
     connections: (peer) => libp2p.getConnections(peer)
   })
-  node = { libp2p, policy, circuits: { members: 0, others: 0 } }
+  node = { libp2p, policy, circuits: { members: 0, others: 0 }, ...(metrics === undefined ? {} : { metrics }) }
   return node
 }
 

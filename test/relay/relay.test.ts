@@ -87,6 +87,8 @@ describe('causette-relay', () => {
       await refused(['--config', config], /config file .*relay\.json is not JSON/)
       await writeFile(config, '{"announce": ["not an address"]}')
       await refused(['--config', config], /announce must be a list of multiaddrs/)
+      await writeFile(config, '{"libp2pMetrics": "yes"}')
+      await refused(['--config', config], /libp2pMetrics must be true or false, not "yes"/)
     } finally {
       await dir.remove()
     }
@@ -122,6 +124,34 @@ describe('causette-relay', () => {
       assert.match(metrics, /^causette_relay_reservations 3$/m)
     } finally {
       await relay.stop()
+      await dir.remove()
+    }
+  })
+
+  it("carries libp2p's own metrics in /metrics beside its own, unless told not to", async () => {
+    const dir = await tempDir()
+    const relay = await startRelay(local(dir.path))
+    try {
+      const address = relay.addresses.find((a) => a.startsWith('/ip4/127.0.0.1/') && !a.includes('/ws')) as string
+      assert.equal(await tryReservation(address), true)
+      const metrics = await (await fetch(`${relay.health}/metrics`)).text()
+      assert.match(metrics, /^causette_relay_reservations 1$/m, "the relay's own counters, with their names")
+      assert.match(metrics, /^libp2p_circuit_relay_server_reservations_total 1$/m, "libp2p's relay server")
+      assert.match(metrics, /^# TYPE libp2p_data_transfer_bytes_total counter$/m)
+      const hop = /^libp2p_data_transfer_bytes_total\{protocol="\/libp2p\/circuit\/relay\/0\.2\.0\/hop received"\} (\d+)$/m.exec(metrics)
+      assert.ok(Number(hop?.[1]) > 0, 'bytes by protocol: the reservation came over the hop protocol')
+      assert.match(metrics, /^libp2p_connection_manager_connections\{libp2p_connection_manager_connections="inbound"\} \d+$/m)
+      assert.match(metrics, /^nodejs_heap_size_used_bytes \d+/m, "the process's own")
+    } finally {
+      await relay.stop()
+    }
+    const bare = await startRelay(local(dir.path, '--no-libp2p-metrics'))
+    try {
+      const metrics = await (await fetch(`${bare.health}/metrics`)).text()
+      assert.match(metrics, /^causette_relay_reservations_max 128$/m)
+      assert.doesNotMatch(metrics, /^libp2p_|^nodejs_/m)
+    } finally {
+      await bare.stop()
       await dir.remove()
     }
   })

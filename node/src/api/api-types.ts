@@ -65,7 +65,37 @@ export interface StatusResponse {
   rssBytes: number
   /** False while groups are still being opened after the start. */
   groupsOpened: boolean
+  /** Whether others can reach this daemon directly, as its relays found by dialling it back. */
+  reachability: ReachabilityView
   groups: GroupStatusView[]
+}
+
+/**
+ * How this daemon's reachability is known: `dial-back`, a relay reached it
+ * (reachable); `dial-back-failed`, a relay could not, and `no-public-address`,
+ * it has none (not reachable directly); otherwise not known: `no-relay`,
+ * `not-checked-yet`, `relay-cannot-check` (the relay runs no AutoNAT v2
+ * server), `relay-did-not-answer`.
+ */
+export type ReachabilityReason =
+  | 'dial-back'
+  | 'dial-back-failed'
+  | 'no-public-address'
+  | 'no-relay'
+  | 'not-checked-yet'
+  | 'relay-cannot-check'
+  | 'relay-did-not-answer'
+
+export interface ReachabilityView {
+  state: 'reachable' | 'unreachable' | 'unknown'
+  reason: ReachabilityReason
+  /** reachable: the addresses a relay dialled back; after a failed dial-back: those it could not reach. */
+  addresses: string[]
+  /** The relay (peer id) whose check this is, and when it answered (ms). */
+  checkedBy?: string
+  checkedAt?: number
+  /** This daemon's relayed addresses: how others reach it when they cannot directly. */
+  relayed: string[]
 }
 
 export interface GroupsResponse {

@@ -32,6 +32,7 @@ import { linkViews } from './link-views.ts'
 import { namesOf } from './member-lookup.ts'
 import { MemberOperations } from './member-operations.ts'
 import { MessageReads, messageIdBytes } from './message-reads.ts'
+import { reachabilityCheckOf, reachabilityView } from './reachability-view.ts'
 
 /** Where this device will be able to write its name later. */
 const WAITING: readonly Membership[] = ['member', 'not joined']
@@ -76,6 +77,11 @@ export class DaemonOperations {
       connections: peer.libp2p.getConnections().length,
       rssBytes: process.memoryUsage.rss(),
       groupsOpened: directory.list().every((g) => g.log !== undefined || g.failure !== undefined),
+      reachability: reachabilityView(
+        reachabilityCheckOf(peer.libp2p.services)?.findings(),
+        // through a relay's loopback address only a process on the relay's machine could reach it
+        peer.multiaddrs().filter((a) => a.includes('/p2p-circuit') && !a.includes('/webrtc') && !/^\/ip4\/127\.|^\/ip6\/::1\//.test(a))
+      ),
       groups: await Promise.all(directory.list().map((g) => this.groupStatus(g)))
     }
   }
@@ -239,8 +245,9 @@ function syncState(log: GroupLog, status: { connectedMembers: string[]; syncing:
 }
 
 function transportOf(address: string): string {
-  if (address.includes('/p2p-circuit')) return 'relay'
+  // a WebRTC connection signalled through a relay names the relay in its address, but its data flows directly
   if (address.includes('/webrtc')) return 'webrtc'
+  if (address.includes('/p2p-circuit')) return 'relay'
   if (/\/wss?(\/|$)/.test(address)) return 'websockets'
   if (address.includes('/tcp/')) return 'tcp'
   return 'other'

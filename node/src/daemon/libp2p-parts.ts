@@ -7,7 +7,10 @@
  * session (noise-crypto.ts).
  *
  * A slot on each relay is kept by core's relayReservations service, which
- * reserves again when the relay restarts (js-libp2p does not).
+ * reserves again when the relay restarts (js-libp2p does not), and the
+ * relays are asked whether they can dial the daemon back
+ * (reachability-check.ts). DCUtR turns a relayed connection between two
+ * daemons into a direct one where a direct path exists (docs/networking.md).
  *
  * WebRTC is loaded only for a daemon with relays: a WebRTC connection to it
  * is negotiated over a relayed one, so without a relay nobody can open one,
@@ -15,12 +18,15 @@
  */
 import { type Libp2pParts, mailboxes, relayReservations } from '@causette/core'
 import { circuitRelayTransport } from '@libp2p/circuit-relay-v2'
+import { dcutr } from '@libp2p/dcutr'
 import { FaultTolerance } from '@libp2p/interface'
 import { mdns } from '@libp2p/mdns'
 import { tcp } from '@libp2p/tcp'
 import { webSockets } from '@libp2p/websockets'
 import { nodeNoiseCrypto } from '../noise-crypto.ts'
+import { connectionHandover } from './connection-handover.ts'
 import type { DaemonOptions } from './daemon-options.ts'
+import { reachabilityCheck } from './reachability-check.ts'
 
 export async function libp2pParts(options: DaemonOptions): Promise<Libp2pParts> {
   const { p2pPort, listenHost } = options
@@ -43,17 +49,23 @@ export async function libp2pParts(options: DaemonOptions): Promise<Libp2pParts> 
     // a relay that cannot be reached must not fail the start: relayReservations listens on it later, and the
     // daemon checks its own TCP port itself (tcpListenFailure)
     ...(options.relays.length > 0 ? { options: { transportManager: { faultTolerance: FaultTolerance.NO_FATAL } } } : {}),
-    // js-libp2p reserves on a configured relay only once: this reserves again after a relay restarts or the link drops;
-    // and the relays keep this device's groups in their mailboxes (core/src/mailbox), for members never online with it
-    ...(options.relays.length > 0
-      ? {
-          services: {
+    services: {
+      // both ends of a relayed connection take part: the one that dialled through the relay answers the other's upgrade
+      dcutr: dcutr(),
+      // so that gossip moves onto the direct connection when DCUtR closes the relayed one
+      // (it uses core's identify service, which libp2p passes among the components; the options' type knows only its own parts)
+      connectionHandover: connectionHandover() as (components: unknown) => unknown,
+      ...(options.relays.length > 0
+        ? {
+            // js-libp2p reserves on a configured relay only once: this reserves again after a relay restarts or the link drops
             relayReservations: relayReservations({ relays: options.relays }),
+            reachabilityCheck: reachabilityCheck({ relays: options.relays }),
+            // the relays keep this device's groups in their mailboxes (core/src/mailbox), for members never online with it;
             // libp2p hands it the groups service too (core's services are merged in beside these)
             mailboxes: mailboxes({ relays: options.relays }) as unknown as NonNullable<Libp2pParts['services']>[string]
           }
-        }
-      : {})
+        : {})
+    }
   }
 }
 

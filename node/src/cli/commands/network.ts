@@ -6,7 +6,7 @@ import { StopTimeoutError } from '../../errors.ts'
 import { contextOf } from '../command-context.ts'
 import { mailboxLine } from '../mailbox-words.ts'
 import { count, formatTime, shortId } from '../message-format.ts'
-import { reachabilityLine } from '../reachability-words.ts'
+import { daemonReachabilityLine, reachabilityLine } from '../reachability-words.ts'
 
 /** How long `stop` waits for the daemon to be gone. */
 const STOP_WAIT_MS = 30_000
@@ -24,6 +24,7 @@ export function registerNetwork(program: Command): void {
       out.line(
         `  up ${Math.round(status.uptimeMs / 1000)} s, ${count(status.connections, 'connection')}, ${Math.round(status.rssBytes / 2 ** 20)} MB of memory${status.groupsOpened ? '' : ', still opening groups'}`
       )
+      out.line(`  ${daemonReachabilityLine(status.reachability)}`)
       for (const g of status.groups) {
         const lastSync = g.lastSync === undefined ? '' : `, last sync ${formatTime(g.lastSync)}`
         out.line(
