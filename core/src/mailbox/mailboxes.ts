@@ -28,7 +28,7 @@ import { askToKeep, type RelayExchangeInit, syncWithMailbox } from './relay-exch
 
 const DEBOUNCE_MS = 300
 const EVERY_MS = 60_000
-/** Pauses before trying a relay again after a failure, the last repeated (the minute's round goes on too). */
+/** Pauses before trying a relay again after it could not be reached, the last repeated (the minute's round goes on too). */
 const RETRY_MS = [2_000, 5_000, 15_000, 30_000]
 const AT_ONCE = 4
 
@@ -211,10 +211,13 @@ export class Mailboxes extends TypedEventEmitter<MailboxEvents> implements Start
       this.safeDispatchEvent('mailbox:synced', { detail: { groupId, ...this.states.get(groupId, relayId, log.size) } })
     } catch (err) {
       if (this.shutdown.signal.aborted) return
-      const tries = (this.failures.get(`${groupId}/${relayId}`) ?? 0) + 1
-      this.failures.set(`${groupId}/${relayId}`, tries)
-      this.soon(groupId, relay, RETRY_MS[Math.min(tries, RETRY_MS.length) - 1])
       this.states.failed(groupId, relayId, err as Error)
+      // a relay that said no (keeps no such group, no mailbox) is asked again in the minute's round, not sooner
+      if (this.states.get(groupId, relayId, log.size).state === 'failed') {
+        const tries = (this.failures.get(`${groupId}/${relayId}`) ?? 0) + 1
+        this.failures.set(`${groupId}/${relayId}`, tries)
+        this.soon(groupId, relay, RETRY_MS[Math.min(tries, RETRY_MS.length) - 1])
+      }
       this.safeDispatchEvent('mailbox:failed', { detail: { groupId, ...this.states.get(groupId, relayId, log.size) } })
     } finally {
       this.release()
