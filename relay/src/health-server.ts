@@ -42,6 +42,7 @@ export function metricsOf(node: RelayNode, config: RelayConfig, startedAt: numbe
     gauge('causette_relay_reservations_max', 'Reservations the relay holds at most.', h.maxReservations),
     gauge('causette_relay_connections', 'Open connections.', h.connections),
     gauge('causette_relay_reservations_refused_total', 'Reservations refused, by reason.', node.policy.refused.perIp, '{reason="per_ip"}'),
+    `causette_relay_reservations_refused_total{reason="not_member"} ${node.policy.refused.notMember}\n`,
     gauge('causette_relay_uptime_seconds', 'Seconds since the relay started.', Math.round(h.uptimeMs / 1000)),
     `# HELP causette_relay_circuits_total Relayed connections set up: between members of one kept group (no limit), and others (the relay's limits).\n# TYPE causette_relay_circuits_total counter\ncausette_relay_circuits_total{between="members"} ${node.circuits.members}\ncausette_relay_circuits_total{between="others"} ${node.circuits.others}\n`,
     mailboxMetrics(node.mailbox)

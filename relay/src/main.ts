@@ -27,6 +27,7 @@ interface Flags {
   circuitKib?: string
   healthPort?: string
   mailbox?: boolean
+  membersOnly?: boolean
   mailboxGroups?: string
   mailboxGroupEntries?: string
   mailboxGroupMb?: string
@@ -48,6 +49,7 @@ const program = new Command('causette-relay')
   .option('--announce <addr...>', 'addresses to announce instead of those listened on (behind a proxy)')
   .option('--max-reservations <n>', 'reservations held at once (default 128)')
   .option('--reservations-per-ip <n>', 'reservations held at once from one IP address (default 16)')
+  .option('--members-only', 'reserve slots only for members of the groups the mailbox keeps (as their admins listed them)')
   .option('--connections-per-ip <n>', 'new connections one IP address may open per second (default 50)')
   .option('--unlimited-circuits', 'relay connections without a time or data limit (for users you trust)')
   .option('--circuit-seconds <n>', 'otherwise, cut a relayed connection after this many seconds (default 120)')
@@ -77,7 +79,9 @@ async function main(): Promise<void> {
   const circuits = config.circuit.unlimited
     ? 'relayed connections: unlimited'
     : `relayed connections: cut after ${config.circuit.durationMs / 1000} s or ${config.circuit.dataBytes / 1024} KiB`
-  out(`Reservations: up to ${config.maxReservations}, ${config.reservationsPerIp} per IP address; ${circuits}`)
+  out(
+    `Reservations: up to ${config.maxReservations}, ${config.reservationsPerIp} per IP address${config.membersOnly ? ', for members of the groups kept only' : ''}; ${circuits}`
+  )
   const m = config.mailbox
   out(
     m.enabled
@@ -123,7 +127,8 @@ function fromFlags(f: Flags): ConfigInput {
     announce: f.announce,
     maxReservations: n(f.maxReservations),
     reservationsPerIp: n(f.reservationsPerIp),
-    connectionsPerIpPerSecond: n(f.connectionsPerIp)
+    connectionsPerIpPerSecond: n(f.connectionsPerIp),
+    membersOnly: f.membersOnly
   }
   const circuit: Record<string, unknown> = {}
   if (f.unlimitedCircuits === true) circuit.unlimited = true

@@ -32,6 +32,8 @@ export interface RelayConfig {
   maxReservations: number
   /** Reservations held at once for peers connecting from one IP address. */
   reservationsPerIp: number
+  /** Reserve slots only for devices that are members of a group the mailbox keeps (a relay for its own community). */
+  membersOnly: boolean
   /** How long a reservation lasts unless renewed (the client renews it). */
   reservationTtlMs: number
   /** Relayed connections: unlimited, or cut after this long or this many bytes. */
@@ -78,6 +80,7 @@ export function defaultConfig(): RelayConfig {
     announce: [],
     maxReservations: 128,
     reservationsPerIp: 16,
+    membersOnly: false,
     reservationTtlMs: 2 * 60 * 60 * 1000,
     circuit: { unlimited: false, durationMs: 2 * 60 * 1000, dataBytes: 128 * 1024 },
     circuitsPerPeer: 16,
@@ -133,6 +136,7 @@ export function resolveConfig(inputs: Array<{ source: string; values: ConfigInpu
     if (values.announce !== undefined) config.announce = check.addresses('announce', values.announce)
     if (values.maxReservations !== undefined) config.maxReservations = check.count('maxReservations', values.maxReservations)
     if (values.reservationsPerIp !== undefined) config.reservationsPerIp = check.count('reservationsPerIp', values.reservationsPerIp)
+    if (values.membersOnly !== undefined) config.membersOnly = check.flag('membersOnly', values.membersOnly)
     if (values.reservationTtlMs !== undefined) config.reservationTtlMs = check.count('reservationTtlMs', values.reservationTtlMs, 60_000)
     if (values.circuitsPerPeer !== undefined) config.circuitsPerPeer = check.count('circuitsPerPeer', values.circuitsPerPeer)
     if (values.connectionsPerIpPerSecond !== undefined) {
@@ -162,6 +166,9 @@ export function resolveConfig(inputs: Array<{ source: string; values: ConfigInpu
       }
       config.wss = { port: check.port('wss.port', port), cert: check.text('wss.cert', cert), key: check.text('wss.key', key) }
     }
+  }
+  if (config.membersOnly && !config.mailbox.enabled) {
+    throw new RelayConfigError('membersOnly needs the mailbox (it knows the members from it): drop --no-mailbox, or --members-only')
   }
   return config
 }

@@ -89,7 +89,9 @@ export async function createRelayNode(config: RelayConfig, key: PrivateKey): Pro
   const policy = new ReservationPolicy({
     perIp: config.reservationsPerIp,
     reservations: () => libp2p.services.relay.reservations.entries(),
-    connections: (peer) => libp2p.getConnections(peer)
+    connections: (peer) => libp2p.getConnections(peer),
+    // the mailbox is made after the node (relay.ts): asked at each reservation, not now
+    ...(config.membersOnly ? { members: (device: Uint8Array) => node?.mailbox?.members.has(device) === true } : {})
   })
   node = { libp2p, policy, circuits: { members: 0, others: 0 }, ...(metrics === undefined ? {} : { metrics }) }
   return node

@@ -4,7 +4,9 @@
  * one IP address, so that one machine cannot take every slot. Checked
  * through the connection gater's reservation hook, which the server asks
  * before each reservation; a peer renewing its reservation is let through.
- * What was refused is counted for /metrics.
+ * With `members`, only devices a kept group's admin listed (the mailbox's
+ * members) may reserve at all: a relay for its own community. What was
+ * refused is counted for /metrics.
  */
 import type { Connection, PeerId } from '@libp2p/interface'
 
@@ -14,11 +16,13 @@ export interface ReservationPolicyInit {
   reservations: () => Iterable<[PeerId, { addr: { toString(): string } }]>
   /** The connections of a peer, to learn its address. */
   connections: (peer: PeerId) => Connection[]
+  /** When set, whether a device may reserve at all (members-only relays). */
+  members?: (device: Uint8Array) => boolean
 }
 
 export class ReservationPolicy {
   /** Reservations refused by reason. */
-  readonly refused = { perIp: 0 }
+  readonly refused = { perIp: 0, notMember: 0 }
   private readonly init: ReservationPolicyInit
 
   constructor(init: ReservationPolicyInit) {
@@ -27,6 +31,11 @@ export class ReservationPolicy {
 
   /** The gater hook: true to refuse. */
   denyReservation(peer: PeerId): boolean {
+    const device = peer.publicKey?.raw
+    if (this.init.members !== undefined && (device === undefined || !this.init.members(device))) {
+      this.refused.notMember++
+      return true
+    }
     const ip = this.ipOf(peer)
     if (ip === undefined) return false
     let held = 0

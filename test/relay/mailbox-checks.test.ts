@@ -220,3 +220,51 @@ describe("a relay's mailbox, as members and others use it", () => {
     assert.equal(after.entries, answer.entries, 'nothing of c was stored')
   })
 })
+
+describe('a relay for its own community (--members-only)', () => {
+  it('reserves slots for the members its mailbox keeps groups of, and refuses everyone else', async () => {
+    const dirs = await tempDir('causette-members-only-')
+    const relay = await startRelay(localRelayFlags(join(dirs.path, 'relay'), '--members-only'))
+    const nodes: Libp2p[] = []
+    try {
+      assert.match(relay.output(), /for members of the groups kept only/)
+      const relayAddress = relay.addresses.find((x) => x.includes('/tcp/') && !x.includes('/ws')) as string
+      const [admin, member] = (await replicas(2, { name: 'Our community' })) as [Replica, Replica]
+      await admin.log.append({ type: 'message', text: 'welcome' })
+      const adminNode = await mailboxClient(admin.key, relayAddress)
+      nodes.push(adminNode)
+      const m = admin.log.membership()
+      const caps = mailboxCapabilities(m?.epochs ?? [], m?.writingEpoch(), admin.log.keys, admin.log.secret)
+      const answer = await askToKeep(
+        {
+          connectionManager: (adminNode as unknown as { components: { connectionManager: never } }).components.connectionManager,
+          localPeer: adminNode.peerId,
+          signal: AbortSignal.timeout(20_000)
+        },
+        peerIdFromString(relay.peerId),
+        {
+          group: admin.log.id,
+          capability: (caps[0] as { capability: Uint8Array }).capability,
+          admins: [admin.key.publicKey],
+          members: (m?.memberKeys() ?? []).map((k) => fromHex(k)),
+          earlier: caps.slice(1).map((c) => c.capability)
+        }
+      )
+      assert.equal(answer.kept, true, answer.reason)
+      const reserved = await mailboxClient(member.key, relayAddress, { reserve: true })
+      nodes.push(reserved)
+      assert.ok(
+        reserved.getMultiaddrs().some((a) => a.toString().includes('/p2p-circuit')),
+        'a member of a kept group holds a slot'
+      )
+      const [outsiderKey] = await freshDeviceKeys(1)
+      await assert.rejects(mailboxClient(outsiderKey as DeviceKey, relayAddress, { reserve: true }), 'an outsider gets no slot')
+      const metrics = await (await fetch(`${relay.health}/metrics`)).text()
+      assert.match(metrics, /^causette_relay_reservations_refused_total\{reason="not_member"\} [1-9]/m)
+    } finally {
+      await Promise.all(nodes.map((n) => n.stop()))
+      await relay.stop()
+      await dirs.remove()
+    }
+  })
+})

@@ -89,6 +89,9 @@ describe('causette-relay', () => {
       await refused(['--config', config], /announce must be a list of multiaddrs/)
       await writeFile(config, '{"libp2pMetrics": "yes"}')
       await refused(['--config', config], /libp2pMetrics must be true or false, not "yes"/)
+      await refused(local(dir.path, '--members-only', '--no-mailbox'), /membersOnly needs the mailbox/)
+      await writeFile(config, '{"mailbox": {"groupEntries": 0}}')
+      await refused(['--config', config], /mailbox.groupEntries must be a whole number of at least 1/)
     } finally {
       await dir.remove()
     }

@@ -27,6 +27,11 @@ export class MemberIndex {
     }
   }
 
+  /** Whether the device is served any group. */
+  has(device: Uint8Array): boolean {
+    return (this.byDevice.get(Buffer.from(device).toString('hex'))?.size ?? 0) > 0
+  }
+
   /** Whether the two devices are both served one group. */
   shareGroup(a: Uint8Array, b: Uint8Array): boolean {
     const ofA = this.byDevice.get(Buffer.from(a).toString('hex'))
