@@ -15,6 +15,7 @@ import { DaemonProcess, eventually, ISOLATED, type TempDir, tempDir } from '../n
 import { localRelayFlags, type RelayRun, startRelay } from './fixtures/relay-process.ts'
 
 const GROUP_NAME = 'Night shift notes'
+const BACKLOG = 250
 const WRITTEN_OFFLINE = ['Left the keys under the mat', 'Bread is in the freezer', 'Back on Tuesday, zebra-quartz-7']
 
 describe('a message reaches a member who is never online with its author', () => {
@@ -41,7 +42,7 @@ describe('a message reaches a member who is never online with its author', () =>
   const groupStatus = async (daemon: DaemonProcess, groupId: string) =>
     (await daemon.cliJson<StatusResponse>(['status'])).groups.find((g) => g.id === groupId) as GroupStatusView
   const texts = async (daemon: DaemonProcess, groupId: string) =>
-    (await daemon.cliJson<HistoryResponse>(['history', groupId])).messages.map((m) => m.text)
+    (await daemon.cliJson<HistoryResponse>(['history', groupId, '--limit', '1000'])).messages.map((m) => m.text)
 
   it('from the relays alone, after one restarted and the other was killed', async () => {
     relays.push(await startRelay(localRelayFlags(join(dirs.path, 'relay-1'))), await startRelay(localRelayFlags(join(dirs.path, 'relay-2'))))
@@ -58,6 +59,10 @@ describe('a message reaches a member who is never online with its author', () =>
     // Bob goes offline; Alice writes, and waits until both relays hold all she has
     await bob.stop()
     for (const text of WRITTEN_OFFLINE.slice(0, -1)) await alice.cliJson(['send', group.id, text])
+    // a backlog long enough for Bob's daemon to show the catch-up's progress (from 200 entries)
+    const backlog = Array.from({ length: BACKLOG }, (_, i) => `backlog ${i}`)
+    const piped = alice.follow(['send', group.id, '-'], { input: `${backlog.join('\n')}\n` })
+    await piped.exited
     const last = await alice.cli(['send', group.id, WRITTEN_OFFLINE.at(-1) as string, '--kept'])
     assert.match(last.stdout, /Kept by 2 of 2 relays\./, `send --kept says where it is kept:\n${last.stdout}${last.stderr}`)
     let seen: unknown
@@ -92,6 +97,13 @@ describe('a message reaches a member who is never online with its author', () =>
     ).catch(async (err: Error) => {
       throw new Error(`${err.message}; his status of the relays: ${JSON.stringify((await groupStatus(bob, group.id)).mailboxes)}`)
     })
+    const progress = await bob.waitForEvent(
+      (e) => e.type === 'mailbox:progress' && (e.expected as number) >= BACKLOG,
+      "the catch-up's progress from the relay"
+    )
+    assert.equal(progress.groupId, group.id)
+    await bob.waitForEvent((e) => e.type === 'mailbox:synced' && e.upToDate === true, 'the catch-up from the relay to end')
+    assert.ok((await texts(bob, group.id)).includes(`backlog ${BACKLOG - 1}`), 'the backlog too')
     const status = await groupStatus(bob, group.id)
     assert.equal(status.online, 0, 'no other member was online')
     const kept = status.mailboxes.filter((m) => m.state === 'kept')

@@ -25,6 +25,8 @@ export interface MailboxState {
   held: number
   /** The relay's own count and quotas, from its last answer to a keep request. */
   quota?: { entries: number; bytes: number; maxEntries: number; maxBytes: number }
+  /** While a sync with the relay runs: entries received of those it announced, and sent. */
+  transfer?: { received: number; expected: number; sent: number }
 }
 
 /** What an admin last told a relay: the epoch whose capability it holds, the admins, the members it serves. */
@@ -40,6 +42,7 @@ interface Record {
   syncedAt?: number
   held: number
   quota?: MailboxState['quota']
+  transfer?: MailboxState['transfer']
   keptWith?: string
 }
 
@@ -57,6 +60,7 @@ export class MailboxStates {
     if (r.reason !== undefined) state.reason = r.reason
     if (r.syncedAt !== undefined) state.syncedAt = r.syncedAt
     if (r.quota !== undefined) state.quota = r.quota
+    if (r.transfer !== undefined) state.transfer = r.transfer
     return state
   }
 
@@ -76,18 +80,25 @@ export class MailboxStates {
     }
   }
 
-  /** `size`: this device's entries when the sync began; the relay holds them all now. */
-  synced(groupId: string, relay: string, size: number): void {
+  /** A sync with the relay under way: how far it is. */
+  transferring(groupId: string, relay: string, transfer: NonNullable<MailboxState['transfer']>): void {
+    this.record(groupId, relay).transfer = transfer
+  }
+
+  /** `held`: this device's entries when the sync began and those the relay gave it: the relay holds them all. */
+  synced(groupId: string, relay: string, held: number): void {
     const r = this.record(groupId, relay)
+    delete r.transfer
     r.state = 'kept'
     delete r.reason
     r.syncedAt = this.now()
-    r.held = Math.max(r.held, size)
-    if (r.quota !== undefined) r.quota.entries = Math.max(r.quota.entries, size)
+    r.held = Math.max(r.held, held)
+    if (r.quota !== undefined) r.quota.entries = Math.max(r.quota.entries, held)
   }
 
   failed(groupId: string, relay: string, err: Error): void {
     const r = this.record(groupId, relay)
+    delete r.transfer
     const noMailbox = err.name === 'UnsupportedProtocolError'
     r.state = noMailbox || err.name === 'SyncRefusedError' || err.name === 'MailboxNotKeptError' ? 'refused' : 'failed'
     r.reason = noMailbox ? 'the relay keeps no mailbox (it runs with --no-mailbox, or is not a Causette relay)' : err.message

@@ -48,6 +48,8 @@ export interface MailboxesComponents {
 }
 
 export interface MailboxEvents {
+  /** A sync with a relay's mailbox under way: entries received of those announced, and sent (progress of a catch-up). */
+  'mailbox:progress': CustomEvent<{ groupId: string; relay: string; received: number; expected: number; sent: number }>
   'mailbox:synced': CustomEvent<MailboxState & { groupId: string }>
   'mailbox:failed': CustomEvent<MailboxState & { groupId: string }>
 }
@@ -205,9 +207,13 @@ export class Mailboxes extends TypedEventEmitter<MailboxEvents> implements Start
         }
       }
       const size = log.size
-      await syncWithMailbox(init, relay, log, capabilities)
+      const result = await syncWithMailbox(init, relay, log, capabilities, (progress) => {
+        this.states.transferring(groupId, relayId, progress)
+        this.safeDispatchEvent('mailbox:progress', { detail: { groupId, relay: relayId, ...progress } })
+      })
       this.failures.delete(`${groupId}/${relayId}`)
-      this.states.synced(groupId, relayId, size)
+      // the relay holds what this device had when the sync began, and what it gave
+      this.states.synced(groupId, relayId, size + result.added)
       this.safeDispatchEvent('mailbox:synced', { detail: { groupId, ...this.states.get(groupId, relayId, log.size) } })
     } catch (err) {
       if (this.shutdown.signal.aborted) return

@@ -11,7 +11,7 @@ import type { ConnectionManager } from '@libp2p/interface-internal'
 import { lpStream } from '@libp2p/utils'
 import type { GroupLog } from '../log/group-log.ts'
 import { SyncRefusedError } from '../sync/sync-errors.ts'
-import { SyncSession } from '../sync/sync-session.ts'
+import { type SyncProgress, SyncSession } from '../sync/sync-session.ts'
 import { runSyncSession, SYNC_PROTOCOL, type SyncTraffic } from '../sync/sync-stream.ts'
 import type { SyncedLog } from '../sync/synced-log.ts'
 import { decodeKeepAnswer, encodeKeepRequest, KEEP_PROTOCOL, type KeepAnswer, type KeepRequest, MAX_KEEP_FRAME_BYTES } from './keep-frames.ts'
@@ -58,7 +58,8 @@ export async function syncWithMailbox(
   init: RelayExchangeInit,
   relay: PeerId,
   log: GroupLog,
-  capabilities: readonly EpochCapability[]
+  capabilities: readonly EpochCapability[],
+  onProgress?: (progress: SyncProgress) => void
 ): Promise<MailboxSyncResult> {
   for (const { epoch, capability } of capabilities) {
     const stream = await init.connectionManager.openStream(relay, SYNC_PROTOCOL, { signal: init.signal, runOnLimitedConnection: true })
@@ -66,7 +67,8 @@ export async function syncWithMailbox(
       role: 'initiator',
       localPeer: init.localPeer.toString(),
       remotePeer: relay.toString(),
-      log: underCapability(log, capability)
+      log: underCapability(log, capability),
+      ...(onProgress === undefined ? {} : { onProgress })
     })
     try {
       const traffic = await runSyncSession(stream, session, { signal: init.signal })

@@ -355,6 +355,10 @@ export type DaemonEvent =
       durationMs: number
     }
   | { type: 'sync:failed'; groupId: string; peer: string; error: ErrorView }
+  /** A sync with a relay's mailbox (docs/relay.md): under way, done (the relay holds all this device has), or not. */
+  | { type: 'mailbox:progress'; groupId: string; relay: string; received: number; expected: number; sent: number }
+  | { type: 'mailbox:synced'; groupId: string; relay: string; upToDate: boolean }
+  | { type: 'mailbox:failed'; groupId: string; relay: string; state: string; reason: string }
   | { type: 'group:peer-joined'; groupId: string; peer: string }
   | { type: 'group:peer-left'; groupId: string; peer: string }
   | { type: 'rejected'; groupId: string; peer: string; error: ErrorView }

@@ -15,6 +15,10 @@ export function mailboxLine(mailboxes: readonly MailboxState[]): string | undefi
       `kept by ${kept.length} of ${relays(mailboxes.length)}, ${behind === 0 ? 'up to date' : `${behind} catching up`} (last ${formatTime(last)})`
     )
   }
+  for (const m of mailboxes.filter((m) => m.transfer !== undefined && m.transfer.expected > 0)) {
+    const t = m.transfer as NonNullable<MailboxState['transfer']>
+    parts.push(`fetching from relay …${m.relay.slice(-6)}: ${t.received.toLocaleString('en')} of ${t.expected.toLocaleString('en')} entries`)
+  }
   for (const m of mailboxes.filter((m) => m.state !== 'kept' && m.reason !== undefined)) {
     parts.push(`relay …${m.relay.slice(-6)} ${m.state === 'refused' ? 'refused' : m.state === 'failed' ? 'not reached' : 'waiting'}: ${m.reason}`)
   }

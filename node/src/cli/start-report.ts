@@ -82,8 +82,25 @@ export class StartReport {
         this.out.line(`${e.type === 'group:created' ? 'Created' : 'Joined'} group ${this.name(e.group.id)}`)
         return
       case 'sync:progress':
-        this.progress(e)
+        this.progress(e, shortPeer(e.peer))
         return
+      case 'mailbox:progress':
+        this.progress({ ...e, peer: e.relay }, `relay ${shortPeer(e.relay)}`)
+        return
+      case 'mailbox:synced':
+      case 'mailbox:failed': {
+        const key = `${e.groupId}/${e.relay}`
+        const shown = this.catchUps.get(key)?.shown === true
+        this.catchUps.delete(key)
+        if (!shown) return
+        this.out.data(e)
+        this.out.line(
+          e.type === 'mailbox:synced'
+            ? `Caught up ${this.name(e.groupId)} from relay ${shortPeer(e.relay)}`
+            : `Catching up ${this.name(e.groupId)} from relay ${shortPeer(e.relay)} stopped: ${e.reason}`
+        )
+        return
+      }
       case 'sync:finished': {
         const key = `${e.groupId}/${e.peer}`
         const shown = this.catchUps.get(key)?.shown === true
@@ -122,7 +139,8 @@ export class StartReport {
     }
   }
 
-  private progress(e: Extract<DaemonEvent, { type: 'sync:progress' }>): void {
+  /** "Catching up Climbing with …a1b2c3d4: 1,200 of 20,000 entries", every few seconds while it lasts. */
+  private progress(e: { groupId: string; peer: string; received: number; expected: number }, from: string): void {
     if (e.expected < LONG_CATCH_UP) return
     const key = `${e.groupId}/${e.peer}`
     const now = Date.now()
@@ -132,9 +150,7 @@ export class StartReport {
     state.shownAt = now
     state.shown = true
     this.out.data(e)
-    this.out.line(
-      `Catching up ${this.name(e.groupId)} with ${shortPeer(e.peer)}: ${thousands(e.received)} of ${count(e.expected, 'entry', 'entries')}`
-    )
+    this.out.line(`Catching up ${this.name(e.groupId)} with ${from}: ${thousands(e.received)} of ${count(e.expected, 'entry', 'entries')}`)
   }
 
   private name(groupId: string): string {

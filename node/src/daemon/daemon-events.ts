@@ -48,6 +48,14 @@ export function wireDaemonEvents(parts: EventComponents): void {
   peer.addEventListener('sync:failed', (evt) => {
     emit({ type: 'sync:failed', groupId: evt.detail.groupId, peer: evt.detail.peer, error: errorView(evt.detail.error) })
   })
+  peer.mailboxes?.addEventListener('mailbox:progress', (evt) => emit({ type: 'mailbox:progress', ...evt.detail }))
+  peer.mailboxes?.addEventListener('mailbox:synced', (evt) => {
+    emit({ type: 'mailbox:synced', groupId: evt.detail.groupId, relay: evt.detail.relay, upToDate: evt.detail.upToDate })
+  })
+  peer.mailboxes?.addEventListener('mailbox:failed', (evt) => {
+    const { groupId, relay, state, reason } = evt.detail
+    emit({ type: 'mailbox:failed', groupId, relay, state, reason: reason ?? '' })
+  })
   peer.addEventListener('group:peer-joined', (evt) => {
     emit({ type: 'group:peer-joined', ...evt.detail })
     dialer.rememberMember(evt.detail.peer).catch(() => undefined)
