@@ -237,3 +237,15 @@ export class SafetyNumberMismatchError extends Error {
     super(message)
   }
 }
+
+/** An edit or deletion this device may not make (not its message, not a moderator): says whose it is and who may. */
+export class NotYourMessageError extends Error {
+  static override name = 'NotYourMessageError'
+  override name = 'NotYourMessageError'
+}
+
+/** An action on a message that was deleted. */
+export class MessageDeletedError extends Error {
+  static override name = 'MessageDeletedError'
+  override name = 'MessageDeletedError'
+}

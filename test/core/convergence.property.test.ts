@@ -76,7 +76,8 @@ async function deliver(log: GroupLog, entries: Uint8Array[], random: SeededRando
 /**
  * An independent oracle: sort the entries by (clock, author, id) and fold the
  * operations naively; later in the order overwrites, deletes (by the author
- * or an admin — writer 0 created the group) win.
+ * or an admin — writer 0 created the group) win, and a deletion by someone
+ * other than the author names them.
  */
 async function oracle(log: GroupLog): Promise<Message[]> {
   const sorted = [...(await logEntries(log))].sort((a, b) =>
@@ -111,6 +112,9 @@ async function oracle(log: GroupLog): Promise<Message[]> {
       m.deleted = true
       m.edited = false
       m.text = ''
+      // the latest deletion says who: someone other than the author is named
+      if (e.authorHex === m.author) delete m.deletedBy
+      else m.deletedBy = e.authorHex
     } else if (op.type === 'reaction') {
       m.reactionLog.set(`${e.authorHex}/${op.emoji}`, { add: op.add, at: position, emoji: op.emoji, author: e.authorHex })
     }

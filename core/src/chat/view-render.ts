@@ -62,20 +62,22 @@ export function renderRegisters(rows: readonly RegisterRow[]): RenderedRegisters
 
 function renderMessage(row: MessageRow, changes: readonly ChangeRow[]): Message {
   let edit: EditRow | undefined
-  let deleted = false
+  /** The latest effective deletion, as the in-memory view (view.ts) keeps it. */
+  let deletion: DeleteRow | undefined
   /** Key: author + '\n' + emoji. */
   const reactions = new Map<string, ReactionRow>()
   for (const c of changes) {
     if (c.kind === 'edit') {
       if (c.author === row.author && (edit === undefined || compare(edit.key, c.key) < 0)) edit = c
     } else if (c.kind === 'delete') {
-      if (deletes(c, row)) deleted = true
+      if (deletes(c, row) && (deletion === undefined || compare(deletion.key, c.key) < 0)) deletion = c
     } else {
       const at = `${c.author}\n${c.emoji}`
       const current = reactions.get(at)
       if (current === undefined || compare(current.key, c.key) < 0) reactions.set(at, c)
     }
   }
+  const deleted = deletion !== undefined
   const message: Message = {
     id: toHex(row.id),
     author: row.author,
@@ -88,6 +90,7 @@ function renderMessage(row: MessageRow, changes: readonly ChangeRow[]): Message 
     reactions: deleted ? [] : reactionsOf(reactions.values())
   }
   if (row.replyTo !== undefined) message.replyTo = toHex(row.replyTo)
+  if (deletion !== undefined && deletion.author !== row.author) message.deletedBy = deletion.author
   return message
 }
 

@@ -47,6 +47,8 @@ export interface Message {
   text: string
   edited: boolean
   deleted: boolean
+  /** Deleted by someone other than its author (a moderator or an admin): who, by device key. */
+  deletedBy?: string
   replyTo?: string
   mentions: string[]
   reactions: Reaction[]
@@ -280,6 +282,8 @@ function render(state: MessageState): Message {
     reactions: deleted ? [] : renderReactions(state)
   }
   if (state.replyTo !== undefined) message.replyTo = state.replyTo
+  const by = state.deletion?.at.authorHex
+  if (by !== undefined && by !== state.entry.authorHex) message.deletedBy = by
   return message
 }
 

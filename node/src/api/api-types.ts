@@ -125,6 +125,8 @@ export interface MessageView {
   text: string
   edited: boolean
   deleted: boolean
+  /** Deleted by a moderator or an admin, not its author: who (device key). */
+  deletedBy?: string
   replyTo?: string
   mentions: string[]
   reactions: Array<{ emoji: string; authors: string[] }>
@@ -288,6 +290,12 @@ export interface JoinResponse {
   alreadyMember: boolean
   /** Addresses of the invite that answered. */
   reached: number
+}
+
+/** A message after an edit, a deletion or a reaction, as the group's view now shows it. */
+export interface MessageActionResponse {
+  group: GroupRef
+  message: MessageView
 }
 
 export interface SendResponse {

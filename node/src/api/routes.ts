@@ -9,6 +9,7 @@ import { InvalidRequestError } from '../errors.ts'
 import type { EventFilter } from './event-stream.ts'
 import { inviteRoutes } from './invite-routes.ts'
 import { memberRoutes } from './member-routes.ts'
+import { messageRoutes } from './message-routes.ts'
 import { type Route, route } from './route.ts'
 import { fields, optionalHexPrefix, optionalInteger, optionalText, query, queryInteger, text } from './validation.ts'
 
@@ -100,6 +101,7 @@ export function routes(ops: DaemonOperations): Route[] {
       return { events: filter }
     }),
     ...memberRoutes(ops.members),
+    ...messageRoutes(ops.actions),
     ...inviteRoutes(ops.invites),
     route('POST', '/v1/stop', async ({ body }) => {
       fields(await body(), [])

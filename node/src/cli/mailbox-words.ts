@@ -1,6 +1,6 @@
 /** How `causette status` says where a group is kept for members who are offline: "kept by 2 of 2 relays, up to date". */
 import type { MailboxState } from '@causette/core'
-import { formatTime } from './message-format.ts'
+import { formatTime, thousands } from './message-format.ts'
 
 /** One line, or undefined for a daemon with no relays. */
 export function mailboxLine(mailboxes: readonly MailboxState[]): string | undefined {
@@ -17,7 +17,7 @@ export function mailboxLine(mailboxes: readonly MailboxState[]): string | undefi
   }
   for (const m of mailboxes.filter((m) => m.transfer !== undefined && m.transfer.expected > 0)) {
     const t = m.transfer as NonNullable<MailboxState['transfer']>
-    parts.push(`fetching from relay …${m.relay.slice(-6)}: ${t.received.toLocaleString('en')} of ${t.expected.toLocaleString('en')} entries`)
+    parts.push(`fetching from relay …${m.relay.slice(-6)}: ${thousands(t.received)} of ${thousands(t.expected)} entries`)
   }
   for (const m of mailboxes.filter((m) => m.state !== 'kept' && m.reason !== undefined)) {
     parts.push(`relay …${m.relay.slice(-6)} ${m.state === 'refused' ? 'refused' : m.state === 'failed' ? 'not reached' : 'waiting'}: ${m.reason}`)

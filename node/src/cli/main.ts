@@ -9,6 +9,7 @@ import { ApiRequestError } from '../errors.ts'
 import { registerGroups } from './commands/groups.ts'
 import { registerInvites } from './commands/invites.ts'
 import { registerMembers } from './commands/members.ts'
+import { registerMessageActions } from './commands/message-actions.ts'
 import { registerMessages } from './commands/messages.ts'
 import { registerNetwork } from './commands/network.ts'
 import { registerProfile } from './commands/profile.ts'
@@ -46,6 +47,7 @@ registerGroups(program)
 registerMembers(program)
 registerInvites(program)
 registerMessages(program)
+registerMessageActions(program)
 registerTrust(program)
 registerProfile(program)
 registerNetwork(program)

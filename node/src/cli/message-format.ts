@@ -17,7 +17,10 @@ export function authorLabel(author: AuthorView | undefined, key: string): string
 
 /** One line: `[2026-11-25 11:40] Alice (you): Sunday at 10? (edited) [👍 2]`. */
 export function formatMessage(m: MessageView, authors: Record<string, AuthorView>): string {
-  const body = m.deleted ? '(deleted)' : m.text.replaceAll('\n', '\n    ')
+  const deleter = m.deletedBy === undefined ? undefined : authors[m.deletedBy]
+  const deleted =
+    m.deletedBy === undefined ? '(deleted)' : `(deleted by ${deleter === undefined ? 'a moderator' : authorLabel(deleter, m.deletedBy)})`
+  const body = m.deleted ? deleted : m.text.replaceAll('\n', '\n    ')
   const reply = m.replyTo === undefined ? '' : `↪ ${m.replyTo.slice(0, 8)} `
   const edited = m.edited ? ' (edited)' : ''
   const reactions = m.reactions.length === 0 ? '' : ` [${m.reactions.map((r) => `${r.emoji} ${r.authors.length}`).join(', ')}]`

@@ -31,6 +31,7 @@ import { joinByInvite } from './joining.ts'
 import { linkViews } from './link-views.ts'
 import { namesOf } from './member-lookup.ts'
 import { MemberOperations } from './member-operations.ts'
+import { MessageActions } from './message-actions.ts'
 import { MessageReads, messageIdBytes } from './message-reads.ts'
 import { reachabilityCheckOf, reachabilityView } from './reachability-view.ts'
 
@@ -44,6 +45,8 @@ export class DaemonOperations {
   readonly invites: InviteOperations
   /** History, search and export, from each group's view (message-reads.ts). */
   readonly messages: MessageReads
+  /** Edits, deletions and reactions (message-actions.ts). */
+  readonly actions: MessageActions
   /** How errors name the groups and people they are about (api/error-messages.ts). */
   readonly names: Names
   private readonly parts: DaemonParts
@@ -55,6 +58,7 @@ export class DaemonOperations {
     this.members = new MemberOperations(parts)
     this.invites = new InviteOperations(parts)
     this.messages = new MessageReads(parts)
+    this.actions = new MessageActions(parts)
     this.names = namesOf(parts.directory, parts.authors)
     this.requestStop = requestStop
     this.apiUrl = apiUrl

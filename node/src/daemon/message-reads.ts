@@ -34,7 +34,7 @@ export class MessageReads {
       group: known.ref,
       messages: page.messages,
       hasOlder: page.hasOlder,
-      authors: authors.of(log).viewsOf(page.messages.map((m) => m.author))
+      authors: authors.of(log).viewsOf(page.messages.flatMap((m) => (m.deletedBy === undefined ? [m.author] : [m.author, m.deletedBy])))
     }
   }
 

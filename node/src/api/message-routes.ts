@@ -1,0 +1,32 @@
+/**
+ * The control API's endpoints that change a message: edit (its author),
+ * delete (its author, a moderator or an admin) and react. `{message}` is a
+ * message id or its start (at least 4 hex digits). docs/control-api.md
+ * lists them.
+ */
+import { MAX_EMOJI_LENGTH, MAX_TEXT_LENGTH } from '@causette/core'
+import type { MessageActions } from '../daemon/message-actions.ts'
+import { type Route, route } from './route.ts'
+import { fields, optionalBoolean, optionalHexPrefix, query, text } from './validation.ts'
+
+const GROUP = '([^/]+)'
+const MESSAGE = `/v1/groups/${GROUP}/messages/([^/]+)`
+
+export function messageRoutes(ops: MessageActions): Route[] {
+  const messageOf = (params: string[]) => optionalHexPrefix(decodeURIComponent(params[1] as string), 'message') as string
+  return [
+    route('PUT', `${MESSAGE}/text`, async ({ params, body }) => {
+      const f = fields(await body(), ['text'])
+      return { json: await ops.edit(params[0] as string, messageOf(params), text(f, 'text', { max: MAX_TEXT_LENGTH })) }
+    }),
+    route('DELETE', MESSAGE, async ({ params, query: q }) => {
+      query(q, [])
+      return { json: await ops.delete(params[0] as string, messageOf(params)) }
+    }),
+    route('POST', `${MESSAGE}/reactions`, async ({ params, body }) => {
+      const f = fields(await body(), ['emoji', 'remove'])
+      const emoji = text(f, 'emoji', { max: MAX_EMOJI_LENGTH })
+      return { json: await ops.react(params[0] as string, messageOf(params), emoji, optionalBoolean(f, 'remove') !== true) }
+    })
+  ]
+}

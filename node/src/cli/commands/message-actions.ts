@@ -1,0 +1,53 @@
+/** `causette edit`, `delete` and `react`: changing a message after it was sent. */
+import type { Command } from 'commander'
+import type { MessageActionResponse } from '../../api/api-types.ts'
+import { contextOf, groupPath } from '../command-context.ts'
+import { shortId } from '../message-format.ts'
+
+function messagePath(group: string, message: string, rest = ''): string {
+  return groupPath(group, `/messages/${encodeURIComponent(message)}${rest}`)
+}
+
+export function registerMessageActions(program: Command): void {
+  program
+    .command('edit')
+    .description('change the text of one of your messages; everyone sees it marked (edited)')
+    .argument('<group>', 'group name, id, or the start of its id')
+    .argument('<message>', 'the message id, or its start (as history shows it)')
+    .argument('<text...>', 'the new text')
+    .action(async (group: string, message: string, words: string[], _options: object, command: Command) => {
+      const { out, connect } = contextOf(command)
+      const done = await (await connect()).put<MessageActionResponse>(messagePath(group, message, '/text'), { text: words.join(' ') })
+      out.data(done)
+      out.line(`Edited ${shortId(done.message.id)} in ${done.group.name}.`)
+    })
+
+  program
+    .command('delete')
+    .description("delete a message: your own, or anyone's if you are a moderator or an admin of the group")
+    .argument('<group>', 'group name, id, or the start of its id')
+    .argument('<message>', 'the message id, or its start (as history shows it)')
+    .action(async (group: string, message: string, _options: object, command: Command) => {
+      const { out, connect } = contextOf(command)
+      const done = await (await connect()).delete<MessageActionResponse>(messagePath(group, message))
+      out.data(done)
+      out.line(`Deleted ${shortId(done.message.id)} in ${done.group.name}${done.message.deletedBy === undefined ? '' : ' (as a moderator)'}.`)
+    })
+
+  program
+    .command('react')
+    .description('react to a message with an emoji (or a short word); --remove takes your reaction back')
+    .argument('<group>', 'group name, id, or the start of its id')
+    .argument('<message>', 'the message id, or its start (as history shows it)')
+    .argument('<emoji>', 'the reaction, e.g. 👍')
+    .option('--remove', 'take this reaction back')
+    .action(async (group: string, message: string, emoji: string, options: { remove?: boolean }, command: Command) => {
+      const { out, connect } = contextOf(command)
+      const body = { emoji, ...(options.remove === true ? { remove: true } : {}) }
+      const done = await (await connect()).post<MessageActionResponse>(messagePath(group, message, '/reactions'), body)
+      out.data(done)
+      out.line(
+        `${options.remove === true ? 'Took back' : 'Reacted'} ${emoji} ${options.remove === true ? 'from' : 'to'} ${shortId(done.message.id)} in ${done.group.name}.`
+      )
+    })
+}

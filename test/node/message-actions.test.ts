@@ -1,0 +1,108 @@
+/**
+ * Changing a message after it was sent, through the CLI of two real daemons
+ * on 127.0.0.1: Alice (the group's admin) and Bob (a member). Each action is
+ * seen by both; what a person may not do is refused with an error that says
+ * whose message it is and who may, and writes nothing.
+ */
+import assert from 'node:assert/strict'
+import { join } from 'node:path'
+import { after, before, describe, it } from 'node:test'
+import type { GroupSummary, HistoryResponse, InviteResponse, MessageView, SendResponse } from '@causette/node'
+import { cliError, DaemonProcess, eventually, ISOLATED, type TempDir, tempDir } from './fixtures/daemons.ts'
+
+describe('edit, delete and react, between two daemons', () => {
+  let dirs: TempDir
+  let alice: DaemonProcess
+  let bob: DaemonProcess
+  let groupId = ''
+
+  before(async () => {
+    dirs = await tempDir()
+    ;[alice, bob] = (await Promise.all(
+      ['Alice', 'Bob'].map((name) => DaemonProcess.start(join(dirs.path, name.toLowerCase()), [...ISOLATED, '--name', name]))
+    )) as [DaemonProcess, DaemonProcess]
+    const { group } = await alice.cliJson<{ group: GroupSummary }>(['create', 'Lunch'])
+    groupId = group.id
+    const invite = await alice.cliJson<InviteResponse>(['invite', groupId])
+    await bob.cliJson(['join', invite.link, '--timeout', '60s'])
+  })
+
+  after(async () => {
+    await Promise.all([alice?.kill(), bob?.kill()])
+    await dirs?.remove()
+  })
+
+  const shown = async (daemon: DaemonProcess, id: string): Promise<MessageView | undefined> =>
+    (await daemon.cliJson<HistoryResponse>(['history', groupId])).messages.find((m) => m.id === id)
+  const bothSee = async (id: string, what: string, holds: (m: MessageView | undefined) => boolean) => {
+    for (const daemon of [alice, bob])
+      await eventually(async () => holds(await shown(daemon, id)), `${what} at ${daemon === alice ? 'Alice' : 'Bob'}'s`)
+  }
+
+  it('lets the author edit a message, and no one else', async () => {
+    const { message } = await alice.cliJson<SendResponse>(['send', groupId, 'Lunch at noon?'])
+    await bothSee(message.id, 'the message', (m) => m?.text === 'Lunch at noon?')
+    await eventually(
+      async () => (await bob.cliJson<HistoryResponse>(['history', groupId])).authors[message.author]?.name === 'Alice',
+      "Alice's name at Bob's"
+    )
+
+    const refused = await cliError(bob.home, ['edit', groupId, message.id.slice(0, 8), 'Lunch never'])
+    assert.equal(refused.name, 'NotYourMessageError')
+    assert.match(refused.message, /you can only edit your own messages; message [0-9a-f]{12} \(Alice's\) is not yours/)
+
+    const edited = await alice.cli(['edit', groupId, message.id.slice(0, 8), 'Lunch at one?'])
+    assert.equal(edited.code, 0, edited.stderr)
+    assert.match(edited.stdout, /^Edited [0-9a-f]{12} in Lunch\.$/m)
+    await bothSee(message.id, 'the edit', (m) => m?.text === 'Lunch at one?' && m.edited)
+    const history = await bob.cli(['history', groupId])
+    assert.match(history.stdout, /Alice.*: Lunch at one\? \(edited\)/)
+  })
+
+  it('adds and takes back reactions, seen by both', async () => {
+    const { message } = await alice.cliJson<SendResponse>(['send', groupId, 'Pizza or salad?'])
+    await bothSee(message.id, 'the message', (m) => m !== undefined)
+    const reacted = await bob.cli(['react', groupId, message.id.slice(0, 10), '🍕'])
+    assert.equal(reacted.code, 0, reacted.stderr)
+    assert.match(reacted.stdout, /Reacted 🍕 to [0-9a-f]{12} in Lunch\./)
+    const bobKey = (await bob.cliJson<{ key: string }>(['status'])).key
+    await bothSee(message.id, 'the reaction', (m) => m?.reactions.some((r) => r.emoji === '🍕' && r.authors.includes(bobKey)) === true)
+    assert.match((await alice.cli(['history', groupId])).stdout, /Pizza or salad\? \[🍕 1\]/)
+
+    await bob.cliJson(['react', groupId, message.id.slice(0, 10), '🍕', '--remove'])
+    await bothSee(message.id, 'the reaction taken back', (m) => m?.reactions.length === 0)
+    const tooLong = await cliError(bob.home, ['react', groupId, message.id.slice(0, 10), 'x'.repeat(40)])
+    assert.equal(tooLong.name, 'InvalidRequestError')
+  })
+
+  it("lets a member delete only their own messages, and an admin anyone's, shown as deleted by them", async () => {
+    const first = (await alice.cliJson<SendResponse>(['send', groupId, 'Meet at the fountain'])).message
+    const spam = (await bob.cliJson<SendResponse>(['send', groupId, 'BUY CHEAP WATCHES'])).message
+    await bothSee(spam.id, 'the spam', (m) => m !== undefined)
+    await bothSee(first.id, "Alice's message", (m) => m !== undefined)
+
+    const refused = await cliError(bob.home, ['delete', groupId, first.id.slice(0, 8)])
+    assert.equal(refused.name, 'NotYourMessageError')
+    assert.match(
+      refused.message,
+      /only its author, a moderator or an admin may delete message [0-9a-f]{12} \(Alice's\); you are a member of this group/
+    )
+
+    const deleted = await alice.cli(['delete', groupId, spam.id.slice(0, 8)])
+    assert.equal(deleted.code, 0, deleted.stderr)
+    assert.match(deleted.stdout, /Deleted [0-9a-f]{12} in Lunch \(as a moderator\)\./)
+    const aliceKey = (await alice.cliJson<{ key: string }>(['status'])).key
+    await bothSee(spam.id, 'the deletion', (m) => m?.deleted === true && m.text === '' && m.deletedBy === aliceKey)
+    assert.match((await bob.cli(['history', groupId])).stdout, /Bob \(you\).*: \(deleted by Alice/)
+
+    const again = await cliError(alice.home, ['edit', groupId, spam.id.slice(0, 8), 'nothing'])
+    assert.equal(again.name, 'MessageDeletedError')
+    const unknown = await cliError(alice.home, ['delete', groupId, 'ffff0000'])
+    assert.equal(unknown.name, 'UnknownMessageError')
+    assert.match(unknown.message, /this group has no message ffff0000/)
+    // Bob deletes his own message: allowed, and no "by" (the author deleted it)
+    const own = (await bob.cliJson<SendResponse>(['send', groupId, 'typo'])).message
+    await bob.cliJson(['delete', groupId, own.id.slice(0, 8)])
+    await bothSee(own.id, "Bob's own deletion", (m) => m?.deleted === true && m.deletedBy === undefined)
+  })
+})
