@@ -64,7 +64,7 @@ export {
   type MemberInfo,
   MembershipState
 } from './group/membership-state.ts'
-export { requireAnotherAdmin, type Standing, standingOf } from './group/standing.ts'
+export { requireAdmin, requireAnotherAdmin, type Standing, standingOf } from './group/standing.ts'
 export { assertPublicKey, type DeviceKey, deviceKeyFromBytes, deviceKeyToBytes, generateDeviceKey } from './identity/device-key.ts'
 export { fingerprint, type Sha512, safetyNumber } from './identity/safety-number.ts'
 export { libp2pSignatures, type Signatures } from './identity/signatures.ts'

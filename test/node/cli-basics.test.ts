@@ -26,6 +26,7 @@ const COMMANDS = [
   'edit',
   'delete',
   'react',
+  'about',
   'history',
   'tail',
   'search',

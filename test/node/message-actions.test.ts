@@ -105,4 +105,24 @@ describe('edit, delete and react, between two daemons', () => {
     await bob.cliJson(['delete', groupId, own.id.slice(0, 8)])
     await bothSee(own.id, "Bob's own deletion", (m) => m?.deleted === true && m.deletedBy === undefined)
   })
+
+  it("lets admins change the group's name, topic and description, and refuses members", async () => {
+    const refused = await cliError(bob.home, ['about', groupId, '--topic', 'Free lunch'])
+    assert.equal(refused.name, 'AdminOnlyError')
+    assert.match(refused.message, /only admins may change the group's name, topic or description/)
+
+    const changed = await alice.cli(['about', groupId, '--name', 'Lunch crew', '--topic', 'Where and when we eat'])
+    assert.equal(changed.code, 0, changed.stderr)
+    assert.match(changed.stdout, /^Lunch crew\n {2}topic: Where and when we eat$/m)
+    await eventually(async () => {
+      const about = await bob.cliJson<{ name: string; topic: string }>(['about', groupId])
+      return about.name === 'Lunch crew' && about.topic === 'Where and when we eat'
+    }, "the new name and topic at Bob's")
+    await eventually(
+      async () => (await bob.cliJson<{ groups: GroupSummary[] }>(['groups'])).groups.some((g) => g.id === groupId && g.name === 'Lunch crew'),
+      "the new name in Bob's list of groups"
+    )
+    const blank = await cliError(alice.home, ['about', groupId, '--name', ' '])
+    assert.equal(blank.name, 'InvalidRequestError')
+  })
 })

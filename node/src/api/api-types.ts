@@ -292,6 +292,14 @@ export interface JoinResponse {
   reached: number
 }
 
+/** A group's name, topic and description, as its view shows them. */
+export interface AboutResponse {
+  group: GroupRef
+  name: string
+  topic: string
+  description: string
+}
+
 /** A message after an edit, a deletion or a reaction, as the group's view now shows it. */
 export interface MessageActionResponse {
   group: GroupRef

@@ -101,7 +101,7 @@ export function routes(ops: DaemonOperations): Route[] {
       return { events: filter }
     }),
     ...memberRoutes(ops.members),
-    ...messageRoutes(ops.actions),
+    ...messageRoutes(ops.actions, ops.about),
     ...inviteRoutes(ops.invites),
     route('POST', '/v1/stop', async ({ body }) => {
       fields(await body(), [])

@@ -25,6 +25,7 @@ import type { Names } from '../api/error-messages.ts'
 import { UnknownMessageError } from '../errors.ts'
 import { nodeSha512 } from '../node-sha512.ts'
 import type { DaemonParts } from './daemon.ts'
+import { GroupAbout } from './group-about.ts'
 import type { KnownGroup } from './group-directory.ts'
 import { InviteOperations } from './invite-operations.ts'
 import { joinByInvite } from './joining.ts'
@@ -47,6 +48,8 @@ export class DaemonOperations {
   readonly messages: MessageReads
   /** Edits, deletions and reactions (message-actions.ts). */
   readonly actions: MessageActions
+  /** The group's name, topic and description (group-about.ts). */
+  readonly about: GroupAbout
   /** How errors name the groups and people they are about (api/error-messages.ts). */
   readonly names: Names
   private readonly parts: DaemonParts
@@ -59,6 +62,7 @@ export class DaemonOperations {
     this.invites = new InviteOperations(parts)
     this.messages = new MessageReads(parts)
     this.actions = new MessageActions(parts)
+    this.about = new GroupAbout(parts)
     this.names = namesOf(parts.directory, parts.authors)
     this.requestStop = requestStop
     this.apiUrl = apiUrl

@@ -1,6 +1,6 @@
-/** `causette edit`, `delete` and `react`: changing a message after it was sent. */
+/** `causette edit`, `delete` and `react`: changing a message after it was sent; `about`: the group's name, topic and description. */
 import type { Command } from 'commander'
-import type { MessageActionResponse } from '../../api/api-types.ts'
+import type { AboutResponse, MessageActionResponse } from '../../api/api-types.ts'
 import { contextOf, groupPath } from '../command-context.ts'
 import { shortId } from '../message-format.ts'
 
@@ -49,5 +49,26 @@ export function registerMessageActions(program: Command): void {
       out.line(
         `${options.remove === true ? 'Took back' : 'Reacted'} ${emoji} ${options.remove === true ? 'from' : 'to'} ${shortId(done.message.id)} in ${done.group.name}.`
       )
+    })
+
+  program
+    .command('about')
+    .description("a group's name, topic and description; admins change them with the options")
+    .argument('<group>', 'group name, id, or the start of its id')
+    .option('--name <name>', 'rename the group')
+    .option('--topic <text>', 'set its topic (empty to clear it)')
+    .option('--description <text>', 'set its description (empty to clear it)')
+    .action(async (group: string, options: { name?: string; topic?: string; description?: string }, command: Command) => {
+      const { out, connect } = contextOf(command)
+      const client = await connect()
+      const changing = options.name !== undefined || options.topic !== undefined || options.description !== undefined
+      const about = changing
+        ? await client.put<AboutResponse>(groupPath(group, '/about'), options)
+        : await client.get<AboutResponse>(groupPath(group, '/about'))
+      out.data(about)
+      if (changing) out.line(`Changed ${about.group.name}.`)
+      out.line(about.name)
+      if (about.topic !== '') out.line(`  topic: ${about.topic}`)
+      if (about.description !== '') out.line(`  ${about.description.replaceAll('\n', '\n  ')}`)
     })
 }
