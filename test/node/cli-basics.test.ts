@@ -30,6 +30,7 @@ const COMMANDS = [
   'history',
   'tail',
   'search',
+  'mentions',
   'export',
   'verify',
   'unverify',

@@ -125,4 +125,20 @@ describe('edit, delete and react, between two daemons', () => {
     const blank = await cliError(alice.home, ['about', groupId, '--name', ' '])
     assert.equal(blank.name, 'InvalidRequestError')
   })
+
+  it('mentions members named @Name, marks what mentions you, and lists it', async () => {
+    const { message } = await alice.cliJson<SendResponse>(['send', groupId, '@Bob can you book a table? (mail me at alice@example.org)'])
+    const bobKey = (await bob.cliJson<{ key: string }>(['status'])).key
+    assert.deepEqual(message.mentions, [bobKey], 'Bob is mentioned by key; an e-mail address is no mention')
+    await bothSee(message.id, 'the mention', (m) => m?.mentions.includes(bobKey) === true)
+    assert.match((await bob.cli(['history', groupId])).stdout, /@Bob can you book a table\?.*\(mentions you\)/)
+    const listed = await bob.cliJson<{ results: Array<{ message: { id: string } }> }>(['mentions'])
+    assert.deepEqual(
+      listed.results.map((r) => r.message.id),
+      [message.id]
+    )
+    assert.equal((await alice.cliJson<{ results: unknown[] }>(['mentions', groupId])).results.length, 0, 'Alice is mentioned nowhere')
+    const unknown = await cliError(alice.home, ['send', groupId, 'hi', '--mention', 'Zed'])
+    assert.equal(unknown.name, 'UnknownMemberError')
+  })
 })

@@ -51,11 +51,23 @@ export function routes(ops: DaemonOperations): Route[] {
       return { json: await ops.history(params[0] as string, { limit, ...(before === undefined ? {} : { before }) }) }
     }),
     route('POST', `/v1/groups/${group}/messages`, async ({ params, body }) => {
-      const f = fields(await body(), ['text', 'replyTo', 'waitKeptMs'])
+      const f = fields(await body(), ['text', 'replyTo', 'mentions', 'waitKeptMs'])
       const message = text(f, 'text', { max: MAX_TEXT_LENGTH })
       const replyTo = optionalHexPrefix(optionalText(f, 'replyTo', { max: 64 }), 'replyTo')
       const waitKeptMs = optionalInteger(f, 'waitKeptMs', { min: 0, max: 60_000 })
-      return { status: 201, json: await ops.send(params[0] as string, message, replyTo, waitKeptMs) }
+      const mentions = f.mentions
+      if (
+        mentions !== undefined &&
+        (!Array.isArray(mentions) || mentions.length > 50 || mentions.some((m) => typeof m !== 'string' || m.length > 200))
+      ) {
+        throw new InvalidRequestError('"mentions" must be a list of at most 50 members (display names or starts of keys)')
+      }
+      const options = {
+        ...(replyTo === undefined ? {} : { replyTo }),
+        ...(mentions === undefined ? {} : { mentions: mentions as string[] }),
+        ...(waitKeptMs === undefined ? {} : { waitKeptMs })
+      }
+      return { status: 201, json: await ops.send(params[0] as string, message, options) }
     }),
     route('GET', `/v1/groups/${group}/export`, async ({ params, query: q }) => {
       query(q, [])
@@ -63,6 +75,12 @@ export function routes(ops: DaemonOperations): Route[] {
       // resolve now, so an unknown group is a 404 and not an empty export
       ops.groupRef(ref)
       return { stream: ops.exportLines(ref), contentType: 'application/x-ndjson; charset=utf-8' }
+    }),
+    route('GET', '/v1/mentions', async ({ query: q }) => {
+      const p = query(q, ['group', 'limit'])
+      const limit = queryInteger(p, 'limit', { min: 1, max: MAX_SEARCH_RESULTS, default: 50 })
+      const groupRef = p.get('group')
+      return { json: await ops.mentions({ limit, ...(groupRef === undefined ? {} : { group: groupRef }) }) }
     }),
     route('GET', '/v1/search', async ({ query: q }) => {
       const p = query(q, ['q', 'group', 'limit'])

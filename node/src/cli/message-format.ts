@@ -24,7 +24,8 @@ export function formatMessage(m: MessageView, authors: Record<string, AuthorView
   const reply = m.replyTo === undefined ? '' : `↪ ${m.replyTo.slice(0, 8)} `
   const edited = m.edited ? ' (edited)' : ''
   const reactions = m.reactions.length === 0 ? '' : ` [${m.reactions.map((r) => `${r.emoji} ${r.authors.length}`).join(', ')}]`
-  return `[${formatTime(m.time)}] ${authorLabel(authors[m.author], m.author)}: ${reply}${body}${edited}${reactions}`
+  const toYou = !m.deleted && m.mentions.some((key) => authors[key]?.you === true) ? ' (mentions you)' : ''
+  return `[${formatTime(m.time)}] ${authorLabel(authors[m.author], m.author)}: ${reply}${body}${edited}${reactions}${toYou}`
 }
 
 export function shortId(id: string): string {

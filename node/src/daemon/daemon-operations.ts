@@ -32,6 +32,7 @@ import { joinByInvite } from './joining.ts'
 import { linkViews } from './link-views.ts'
 import { namesOf } from './member-lookup.ts'
 import { MemberOperations } from './member-operations.ts'
+import { mentionedKeys, mentionsOfMe } from './mentions.ts'
 import { MessageActions } from './message-actions.ts'
 import { MessageReads, messageIdBytes } from './message-reads.ts'
 import { reachabilityCheckOf, reachabilityView } from './reachability-view.ts'
@@ -122,12 +123,15 @@ export class DaemonOperations {
 
   /** Resolves once the message is committed to the store, with its view; it is published after. */
   /** With `waitKeptMs`, resolves once every relay's mailbox holds the message too (or says why not), or when that time is up. */
-  async send(ref: string, text: string, replyTo?: string, waitKeptMs?: number): Promise<SendResponse> {
+  async send(ref: string, text: string, options: { replyTo?: string; mentions?: string[]; waitKeptMs?: number } = {}): Promise<SendResponse> {
     const { directory, peer } = this.parts
+    const { replyTo, waitKeptMs } = options
     const known = directory.resolve(ref)
     const log = await directory.openLog(known)
     const op: MessageOperation = { type: 'message', text }
     if (replyTo !== undefined) op.replyTo = await messageIdBytes(log, replyTo)
+    const mentions = mentionedKeys(this.parts, known, log, text, options.mentions ?? [])
+    if (mentions.length > 0) op.mentions = mentions
     const entry = await peer.send(log.idHex, op)
     const message = await log.view.message(entry.idHex)
     if (message === undefined) throw new UnknownMessageError(`message ${entry.idHex.slice(0, 12)} was written but is not in the view`)
@@ -137,6 +141,11 @@ export class DaemonOperations {
 
   history(ref: string, options: { limit: number; before?: string }): Promise<HistoryResponse> {
     return this.messages.history(ref, options)
+  }
+
+  /** The latest messages that mention this device (mentions.ts). */
+  mentions(options: { group?: string; limit: number }): Promise<SearchResponse> {
+    return mentionsOfMe(this.parts, options)
   }
 
   search(query: string, options: { group?: string; limit: number }): Promise<SearchResponse> {

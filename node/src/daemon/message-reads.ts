@@ -34,7 +34,7 @@ export class MessageReads {
       group: known.ref,
       messages: page.messages,
       hasOlder: page.hasOlder,
-      authors: authors.of(log).viewsOf(page.messages.flatMap((m) => (m.deletedBy === undefined ? [m.author] : [m.author, m.deletedBy])))
+      authors: authors.of(log).viewsOf(page.messages.flatMap((m) => [m.author, ...(m.deletedBy === undefined ? [] : [m.deletedBy]), ...m.mentions]))
     }
   }
 

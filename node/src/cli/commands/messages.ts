@@ -23,10 +23,14 @@ export function registerMessages(program: Command): void {
     .argument('[text...]', 'the message; "-" (or nothing, with input piped) sends each line of standard input as a message')
     .option('--reply-to <message>', 'id (or its start) of the message this one answers')
     .option('--kept', "wait (up to 10 s) until the relays' mailboxes hold it, for members who are offline, and say how many do")
-    .action(async (group: string, words: string[], options: { replyTo?: string; kept?: boolean }, command: Command) => {
+    .option('--mention <member...>', 'members it mentions besides those named @Name in the text (display names or starts of keys)')
+    .action(async (group: string, words: string[], options: { replyTo?: string; kept?: boolean; mention?: string[] }, command: Command) => {
       const { out, connect } = contextOf(command)
       const client = await connect()
-      const reply = options.replyTo === undefined ? {} : { replyTo: options.replyTo }
+      const reply = {
+        ...(options.replyTo === undefined ? {} : { replyTo: options.replyTo }),
+        ...(options.mention === undefined ? {} : { mentions: options.mention })
+      }
       if (words.length > 0 && !(words.length === 1 && words[0] === '-')) {
         const wait = options.kept === true ? { waitKeptMs: KEPT_WAIT_MS } : {}
         const sent = await client.post<SendResponse>(groupPath(group, '/messages'), { text: words.join(' '), ...reply, ...wait })
@@ -87,6 +91,20 @@ export function registerMessages(program: Command): void {
       const found = await (await connect()).get<SearchResponse>(`/v1/search?${query}`)
       out.data(found)
       if (found.results.length === 0) out.note(`Nothing found for "${found.query}".`)
+      for (const r of found.results) out.line(`${group === undefined ? `${r.group.name}  ` : ''}${formatMessage(r.message, found.authors)}`)
+    })
+
+  program
+    .command('mentions')
+    .description('the latest messages that mention you (@YourName), newest first, in one group or all')
+    .argument('[group]', 'only this group (name, id or start of id)')
+    .option('-n, --limit <count>', 'at most this many (1 to 500)', count(500), 50)
+    .action(async (group: string | undefined, options: { limit: number }, command: Command) => {
+      const { out, connect } = contextOf(command)
+      const query = new URLSearchParams({ limit: String(options.limit), ...(group === undefined ? {} : { group }) })
+      const found = await (await connect()).get<SearchResponse>(`/v1/mentions?${query}`)
+      out.data(found)
+      if (found.results.length === 0) out.note('No message mentions you.')
       for (const r of found.results) out.line(`${group === undefined ? `${r.group.name}  ` : ''}${formatMessage(r.message, found.authors)}`)
     })
 
