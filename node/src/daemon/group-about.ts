@@ -10,9 +10,9 @@ import { InvalidRequestError } from '../errors.ts'
 import type { DaemonParts } from './daemon.ts'
 
 export class GroupAbout {
-  private readonly parts: DaemonParts
+  private readonly parts: Pick<DaemonParts, 'directory' | 'peer'>
 
-  constructor(parts: DaemonParts) {
+  constructor(parts: Pick<DaemonParts, 'directory' | 'peer'>) {
     this.parts = parts
   }
 

@@ -12,10 +12,13 @@ import { InvalidRequestError, MessageDeletedError, NotYourMessageError, UnknownM
 import type { DaemonParts } from './daemon.ts'
 import { messageId } from './message-reads.ts'
 
-export class MessageActions {
-  private readonly parts: DaemonParts
+/** What message actions work with, and nothing more. */
+export type MessageActionComponents = Pick<DaemonParts, 'directory' | 'peer' | 'authors'>
 
-  constructor(parts: DaemonParts) {
+export class MessageActions {
+  private readonly parts: MessageActionComponents
+
+  constructor(parts: MessageActionComponents) {
     this.parts = parts
   }
 
