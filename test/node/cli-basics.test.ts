@@ -16,6 +16,7 @@ const COMMANDS = [
   'start',
   'create',
   'groups',
+  'read',
   'members',
   'remove',
   'role',

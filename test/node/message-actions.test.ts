@@ -141,4 +141,27 @@ describe('edit, delete and react, between two daemons', () => {
     const unknown = await cliError(alice.home, ['send', groupId, 'hi', '--mention', 'Zed'])
     assert.equal(unknown.name, 'UnknownMemberError')
   })
+
+  it('counts unread messages and mentions until the group is read, or one writes in it', async () => {
+    const unread = async (daemon: DaemonProcess) =>
+      (await daemon.cliJson<{ groups: GroupSummary[] }>(['groups'])).groups.find((g) => g.id === groupId) as GroupSummary
+    await bob.cliJson(['read', groupId])
+    assert.deepEqual({ unread: (await unread(bob)).unread, mentions: (await unread(bob)).unreadMentions }, { unread: 0, mentions: 0 })
+    assert.match((await bob.cli(['read', groupId])).stdout, /Nothing unread in Lunch crew\./)
+
+    const last = (await alice.cliJson<SendResponse>(['send', groupId, 'Table for two at 1'])).message
+    await alice.cliJson(['send', groupId, '@Bob bring cash'])
+    await eventually(async () => (await unread(bob)).unread === 2, "two unread at Bob's")
+    assert.equal((await unread(bob)).unreadMentions, 1)
+    assert.match((await bob.cli(['groups'])).stdout, /Lunch crew .*2 unread \(1 mentions you\)/)
+
+    const read = await bob.cliJson<{ upTo?: string }>(['read', groupId])
+    assert.notEqual(read.upTo, undefined)
+    assert.notEqual(read.upTo, last.id, 'read up to the newest message')
+    assert.equal((await unread(bob)).unread, 0)
+    await alice.cliJson(['send', groupId, 'One more'])
+    await eventually(async () => (await unread(bob)).unread === 1, "one unread at Bob's")
+    await bob.cliJson(['send', groupId, 'On my way'])
+    assert.equal((await unread(bob)).unread, 0, 'writing in a group reads it')
+  })
 })

@@ -28,6 +28,9 @@ export interface GroupSummary extends GroupRef {
   /** Members whose peers are connected and subscribed to the group. */
   connectedMembers: number
   addedAt: number
+  /** Messages others wrote since this device last read the group or wrote in it (daemon/unread.ts; at most 1,000 counted), and how many of them mention it. */
+  unread: number
+  unreadMentions: number
 }
 
 export interface GroupStatusView extends GroupSummary {
@@ -290,6 +293,12 @@ export interface JoinResponse {
   alreadyMember: boolean
   /** Addresses of the invite that answered. */
   reached: number
+}
+
+export interface ReadResponse {
+  group: GroupRef
+  /** The message the group is now read up to; absent when nothing was unread (nothing written). */
+  upTo?: string
 }
 
 /** A group's name, topic and description, as its view shows them. */

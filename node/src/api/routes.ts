@@ -76,6 +76,10 @@ export function routes(ops: DaemonOperations): Route[] {
       ops.groupRef(ref)
       return { stream: ops.exportLines(ref), contentType: 'application/x-ndjson; charset=utf-8' }
     }),
+    route('POST', `/v1/groups/${group}/read`, async ({ params, body }) => {
+      fields(await body(), [])
+      return { json: await ops.markRead(params[0] as string) }
+    }),
     route('GET', '/v1/mentions', async ({ query: q }) => {
       const p = query(q, ['group', 'limit'])
       const limit = queryInteger(p, 'limit', { min: 1, max: MAX_SEARCH_RESULTS, default: 50 })

@@ -16,6 +16,7 @@ import type {
   PeerView,
   ProfileChangeResponse,
   ProfileResponse,
+  ReadResponse,
   SearchResponse,
   SendResponse,
   StatusResponse,
@@ -36,6 +37,7 @@ import { mentionedKeys, mentionsOfMe } from './mentions.ts'
 import { MessageActions } from './message-actions.ts'
 import { MessageReads, messageIdBytes } from './message-reads.ts'
 import { reachabilityCheckOf, reachabilityView } from './reachability-view.ts'
+import { readUpToNow, unreadOf } from './unread.ts'
 
 /** Where this device will be able to write its name later. */
 const WAITING: readonly Membership[] = ['member', 'not joined']
@@ -143,6 +145,17 @@ export class DaemonOperations {
     return this.messages.history(ref, options)
   }
 
+  /** Marks the group read up to its newest message (a read marker others see), unless nothing is unread. */
+  async markRead(ref: string): Promise<ReadResponse> {
+    const { directory, peer } = this.parts
+    const known = directory.resolve(ref)
+    const log = await directory.openLog(known)
+    const op = await readUpToNow(log, toHex(peer.key.publicKey))
+    if (op === undefined) return { group: known.ref }
+    await peer.send(log.idHex, op)
+    return { group: known.ref, upTo: toHex(op.upTo) }
+  }
+
   /** The latest messages that mention this device (mentions.ts). */
   mentions(options: { group?: string; limit: number }): Promise<SearchResponse> {
     return mentionsOfMe(this.parts, options)
@@ -209,10 +222,13 @@ export class DaemonOperations {
   private async summary(known: KnownGroup): Promise<GroupSummary> {
     const { peer } = this.parts
     const log = known.log
+    const unread = log === undefined ? { unread: 0, mentions: 0 } : await unreadOf(log, toHex(peer.key.publicKey))
     return {
       ...known.ref,
       state: log === undefined ? 'loading' : 'open',
       entries: log?.size ?? 0,
+      unread: unread.unread,
+      unreadMentions: unread.mentions,
       // a group still opening shows its count once open
       messages: log === undefined ? 0 : await log.view.countMessages(),
       connectedMembers: log === undefined ? 0 : peer.status(known.idHex).connectedMembers.length,

@@ -1,7 +1,7 @@
 /** `causette create` and `groups`: the groups of this device. */
 import type { Command } from 'commander'
-import type { GroupSummary, GroupsResponse } from '../../api/api-types.ts'
-import { contextOf } from '../command-context.ts'
+import type { GroupSummary, GroupsResponse, ReadResponse } from '../../api/api-types.ts'
+import { contextOf, groupPath } from '../command-context.ts'
 import { count, shortId } from '../message-format.ts'
 
 export function registerGroups(program: Command): void {
@@ -27,9 +27,27 @@ export function registerGroups(program: Command): void {
       if (groups.length === 0) out.note('No groups yet: `causette create <name>`, or `causette join <link>` with an invite.')
       for (const g of groups) {
         const state = g.state === 'loading' ? ', opening…' : ''
+        const unread =
+          g.unread === 0
+            ? ''
+            : `, ${g.unread > UNREAD_SHOWN ? `${UNREAD_SHOWN}+` : g.unread} unread${g.unreadMentions > 0 ? ` (${g.unreadMentions} mention${g.unreadMentions === 1 ? 's' : ''} you)` : ''}`
         out.line(
-          `${shortId(g.id)}  ${g.name || '(name not synced yet)'}  ${count(g.messages, 'message')}, ${count(g.connectedMembers, 'member')} online${state}`
+          `${shortId(g.id)}  ${g.name || '(name not synced yet)'}  ${count(g.messages, 'message')}${unread}, ${count(g.connectedMembers, 'member')} online${state}`
         )
       }
     })
+
+  program
+    .command('read')
+    .description('mark a group read up to its newest message (the other members see how far you have read)')
+    .argument('<group>', 'group name, id, or the start of its id')
+    .action(async (group: string, _options: object, command: Command) => {
+      const { out, connect } = contextOf(command)
+      const done = await (await connect()).post<ReadResponse>(groupPath(group, '/read'), {})
+      out.data(done)
+      out.line(done.upTo === undefined ? `Nothing unread in ${done.group.name}.` : `Marked ${done.group.name} read.`)
+    })
 }
+
+/** Beyond this, `groups` says "999+". */
+const UNREAD_SHOWN = 999

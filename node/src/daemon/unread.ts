@@ -1,0 +1,43 @@
+/**
+ * Unread messages: those others wrote after the newest of this device's
+ * read marker (a `read` operation, written by `causette read`) and its own
+ * latest message (writing in a group means one has read it). Counted from
+ * the newest back, a page at a time, up to UNREAD_CAP ("999+"), with how
+ * many of them mention this device.
+ */
+import type { GroupLog, ReadMarkerOperation } from '@causette/core'
+import { fromHex } from '@causette/core'
+
+export const UNREAD_CAP = 999
+const PAGE = 200
+
+export interface Unread {
+  unread: number
+  mentions: number
+}
+
+export async function unreadOf(log: GroupLog, me: string): Promise<Unread> {
+  const marker = log.view.readMarkersByAuthor().get(me)
+  const counts: Unread = { unread: 0, mentions: 0 }
+  let before: string | undefined
+  for (;;) {
+    const page = await log.view.messages({ limit: PAGE, ...(before === undefined ? {} : { before }) })
+    for (let i = page.messages.length - 1; i >= 0; i--) {
+      const m = page.messages[i] as (typeof page.messages)[number]
+      if (m.id === marker || m.author === me) return counts
+      if (m.deleted) continue
+      counts.unread++
+      if (m.mentions.includes(me)) counts.mentions++
+      if (counts.unread > UNREAD_CAP) return counts
+    }
+    before = page.messages[0]?.id
+    if (!page.hasOlder || before === undefined) return counts
+  }
+}
+
+/** The read marker that marks everything read now, or undefined when nothing is unread. */
+export async function readUpToNow(log: GroupLog, me: string): Promise<ReadMarkerOperation | undefined> {
+  if ((await unreadOf(log, me)).unread === 0) return undefined
+  const newest = (await log.view.messages({ limit: 1 })).messages[0]
+  return newest === undefined ? undefined : { type: 'read', upTo: fromHex(newest.id) }
+}
