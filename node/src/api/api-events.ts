@@ -1,0 +1,61 @@
+/**
+ * What the control API's event stream (GET /v1/events) carries, one JSON
+ * object per event named by `type`, and how an error travels in one: types
+ * only, shared by the daemon that emits them and the CLI that reads them.
+ * docs/control-api.md lists the events.
+ */
+import type { AuthorView, GroupRef, MessageView } from './api-types.ts'
+
+export interface ErrorView {
+  name: string
+  message: string
+}
+
+/** What the event stream (GET /v1/events) carries: one JSON object per event, named by `type`. */
+export type DaemonEvent =
+  | { type: 'key:generated'; peerId: string }
+  /** Online and answering the API; groups open next. */
+  | { type: 'ready'; peerId: string; addresses: string[]; api: string; home: string; name?: string }
+  | { type: 'groups:opening'; total: number }
+  | { type: 'group:opening'; groupId: string; name: string; index: number; total: number; entries: number }
+  | { type: 'group:opened'; groupId: string; name: string; entries: number; messages: number; reindexed: boolean; durationMs: number }
+  | { type: 'groups:opened'; total: number; durationMs: number }
+  | { type: 'group:open-failed'; groupId: string; name: string; error: ErrorView }
+  | { type: 'group:created'; group: GroupRef }
+  | { type: 'group:joined'; group: GroupRef }
+  /** A join by invite began: the group is open and the invite's addresses are being dialled. */
+  | { type: 'join:started'; groupId: string; name: string; addresses: number; timeoutMs: number }
+  | { type: 'join:progress'; groupId: string; stage: 'reached'; peer: string }
+  | { type: 'join:progress'; groupId: string; stage: 'receiving'; peer: string; received: number; expected: number }
+  /** The invite's record arrived: the join entry is written next. */
+  | { type: 'join:progress'; groupId: string; stage: 'invite-found' }
+  /** Members, roles or group keys changed. */
+  | { type: 'group:membership'; groupId: string }
+  | { type: 'profile:published'; groupId: string; name: string }
+  | { type: 'message'; groupId: string; message: MessageView; author: AuthorView; isNew: boolean; source: string }
+  | { type: 'entries'; groupId: string; count: number; source: string }
+  /** The group's view was rebuilt (a removal hid entries, or the block list changed): re-read its history rather than patch it. */
+  | { type: 'group:rebuilt'; groupId: string; messages: number }
+  | { type: 'sync:started'; groupId: string; peer: string }
+  | { type: 'sync:progress'; groupId: string; peer: string; received: number; expected: number; sent: number }
+  | {
+      type: 'sync:finished'
+      groupId: string
+      peer: string
+      added: number
+      sent: number
+      rounds: number
+      bytesIn: number
+      bytesOut: number
+      durationMs: number
+    }
+  | { type: 'sync:failed'; groupId: string; peer: string; error: ErrorView }
+  /** A sync with a relay's mailbox (docs/relay.md): under way, done (the relay holds all this device has), or not. */
+  | { type: 'mailbox:progress'; groupId: string; relay: string; received: number; expected: number; sent: number }
+  | { type: 'mailbox:synced'; groupId: string; relay: string; upToDate: boolean }
+  | { type: 'mailbox:failed'; groupId: string; relay: string; state: string; reason: string }
+  | { type: 'group:peer-joined'; groupId: string; peer: string }
+  | { type: 'group:peer-left'; groupId: string; peer: string }
+  | { type: 'rejected'; groupId: string; peer: string; error: ErrorView }
+  | { type: 'equivocation'; groupId: string; author: string; seq: number }
+  | { type: 'stopping' }
