@@ -1,10 +1,10 @@
 /**
- * The shapes the control API answers with and the events it streams: one
+ * The shapes the control API answers with (the events it streams are in api-events.ts, the answers about members in member-types.ts): one
  * definition for the daemon that writes them and the CLI that reads them
  * (types only, so the CLI loads none of the daemon). docs/control-api.md documents
  * each endpoint.
  */
-import type { MailboxState, MemberLink, Role, Standing } from '@causette/core'
+import type { MailboxState, MemberLink } from '@causette/core'
 
 export type { Role } from '@causette/core'
 
