@@ -109,7 +109,7 @@ export {
 export { baseCapability, type EpochCapability, MAILBOX_CAPABILITIES_TRIED, mailboxCapabilities, mailboxCapability } from './mailbox/mailbox-key.ts'
 export type { MailboxState } from './mailbox/mailbox-states.ts'
 export { type MailboxEvents, Mailboxes, type MailboxesComponents, type MailboxesInit, mailboxes } from './mailbox/mailboxes.ts'
-export { askToKeep, MailboxNotKeptError, type MailboxSyncResult, syncWithMailbox } from './mailbox/relay-exchange.ts'
+export { askToKeep, MailboxNotKeptError, type MailboxSyncResult, type RelayExchangeInit, syncWithMailbox } from './mailbox/relay-exchange.ts'
 export { CausettePeer, type CausettePeerInit } from './peer/causette-peer.ts'
 export { type CausetteServices, type CoreServicesInit, causetteServices } from './peer/core-services.ts'
 export {

@@ -9,50 +9,21 @@
 import {
   askToKeep,
   type DeviceKey,
-  fromHex,
   GroupLog,
-  type KeepRequest,
   MemoryStore,
-  mailboxCapabilities,
   runSyncSession,
   SYNC_PROTOCOL,
   type SyncedLog,
   SyncSession,
   syncWithMailbox
 } from '@causette/core'
-import type { Libp2p } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { joinReplica, openReplica, signatures } from '../fixtures/replicas.ts'
-import { mailboxClient } from '../relay/fixtures/mailbox-client.ts'
+import { exchangeOf, keepRequestOf, logCapabilities, mailboxClient } from '../relay/fixtures/mailbox-client.ts'
 
 export interface MailboxRelay {
   peerId: string
   address: string
-}
-
-function capabilitiesOf(log: GroupLog) {
-  const m = log.membership()
-  if (m === undefined) throw new Error('the log has no membership yet')
-  return mailboxCapabilities(m.epochs, m.writingEpoch(), log.keys, log.secret)
-}
-
-function keepRequest(log: GroupLog, admin: DeviceKey, members: string[]): KeepRequest {
-  const caps = capabilitiesOf(log)
-  return {
-    group: log.id,
-    capability: (caps[0] as { capability: Uint8Array }).capability,
-    admins: [admin.publicKey],
-    members: members.map((k) => fromHex(k)),
-    earlier: caps.slice(1).map((c) => c.capability)
-  }
-}
-
-function exchange(node: Libp2p) {
-  return {
-    connectionManager: (node as unknown as { components: { connectionManager: never } }).components.connectionManager,
-    localPeer: node.peerId,
-    signal: AbortSignal.timeout(120_000)
-  }
 }
 
 /** `groups` groups created by `admin`, `entries` messages each, kept by the relay; resolves with the logs. */
@@ -63,9 +34,9 @@ export async function keepGroups(relay: MailboxRelay, admin: DeviceKey, groups: 
     for (let g = 0; g < groups; g++) {
       const log = await GroupLog.create({ name: `Kept ${g}`, key: admin, store: new MemoryStore(), signatures })
       for (let i = 0; i < entries; i++) await log.append({ type: 'message', text: `message ${i} of group ${g} `.padEnd(200, '.') })
-      const answer = await askToKeep(exchange(node), peerIdFromString(relay.peerId), keepRequest(log, admin, log.membership()?.memberKeys() ?? []))
+      const answer = await askToKeep(exchangeOf(node, 120_000), peerIdFromString(relay.peerId), keepRequestOf(log, admin))
       if (!answer.kept) throw new Error(`the relay did not keep group ${g}: ${answer.reason}`)
-      await syncWithMailbox(exchange(node), peerIdFromString(relay.peerId), log, capabilitiesOf(log))
+      await syncWithMailbox(exchangeOf(node, 120_000), peerIdFromString(relay.peerId), log, logCapabilities(log))
       logs.push(log)
     }
     return logs
@@ -80,9 +51,9 @@ export async function joinMember(relay: MailboxRelay, log: GroupLog, admin: Devi
   await log.rekey()
   const node = await mailboxClient(admin, relay.address)
   try {
-    const answer = await askToKeep(exchange(node), peerIdFromString(relay.peerId), keepRequest(log, admin, log.membership()?.memberKeys() ?? []))
+    const answer = await askToKeep(exchangeOf(node, 120_000), peerIdFromString(relay.peerId), keepRequestOf(log, admin))
     if (!answer.kept) throw new Error(`the relay did not take the new member: ${answer.reason}`)
-    await syncWithMailbox(exchange(node), peerIdFromString(relay.peerId), log, capabilitiesOf(log))
+    await syncWithMailbox(exchangeOf(node, 120_000), peerIdFromString(relay.peerId), log, logCapabilities(log))
   } finally {
     await node.stop()
   }
@@ -101,7 +72,7 @@ export async function catchUpFromMailbox(relay: MailboxRelay, log: GroupLog, mem
   const node = await mailboxClient(member, relay.address)
   try {
     const relayPeer = peerIdFromString(relay.peerId)
-    const capability = (capabilitiesOf(log)[0] as { capability: Uint8Array }).capability
+    const capability = (logCapabilities(log)[0] as { capability: Uint8Array }).capability
     let taken = 0
     const sink: SyncedLog = {
       syncKey: capability,
@@ -123,7 +94,7 @@ export async function catchUpFromMailbox(relay: MailboxRelay, log: GroupLog, mem
     // a real member's log: its own store, every entry checked, opened and put in the view
     const replica = await openReplica(log, member)
     const begun = performance.now()
-    const result = await syncWithMailbox(exchange(node), relayPeer, replica.log, capabilitiesOf(log))
+    const result = await syncWithMailbox(exchangeOf(node, 120_000), relayPeer, replica.log, logCapabilities(log))
     const takenMs = performance.now() - begun
     if (result.added !== taken) throw new Error(`the member's log took ${result.added} entries, the sink ${taken}`)
     return { entries: taken, servedPerSecond: Math.round(taken / (servedMs / 1000)), takenPerSecond: Math.round(taken / (takenMs / 1000)) }

@@ -14,11 +14,9 @@ import {
   askToKeep,
   type DeviceKey,
   decodeEntry,
-  fromHex,
   type GroupLog,
   type KeepRequest,
   MAX_ENTRY_BYTES,
-  mailboxCapabilities,
   orderKey,
   runSyncSession,
   SYNC_PROTOCOL,
@@ -35,7 +33,7 @@ import { sha256 } from '@noble/hashes/sha2.js'
 import { encode } from 'cborg'
 import { freshDeviceKeys, type Replica, replicas } from '../fixtures/replicas.ts'
 import { type TempDir, tempDir } from '../node/fixtures/daemons.ts'
-import { entriesLog, mailboxClient } from './fixtures/mailbox-client.ts'
+import { entriesLog, exchangeOf, keepRequestOf, logCapabilities, mailboxClient } from './fixtures/mailbox-client.ts'
 import { localRelayFlags, type RelayRun, startRelay } from './fixtures/relay-process.ts'
 
 const QUOTA = 40
@@ -64,26 +62,9 @@ describe("a relay's mailbox, as members and others use it", () => {
   })
 
   const relayPeer = () => peerIdFromString(relay.peerId)
-  const exchange = (r: Replica) => ({
-    connectionManager: (nodes.get(r) as unknown as { components: { connectionManager: never } }).components.connectionManager,
-    localPeer: (nodes.get(r) as Libp2p).peerId,
-    signal: AbortSignal.timeout(20_000)
-  })
-  const capabilities = (log: GroupLog) => {
-    const m = log.membership()
-    if (m === undefined) throw new Error('no membership')
-    return mailboxCapabilities(m.epochs, m.writingEpoch(), log.keys, log.secret)
-  }
-  const keepRequest = (r: Replica, members = r.log.membership()?.memberKeys() ?? []): KeepRequest => {
-    const caps = capabilities(r.log)
-    return {
-      group: r.log.id,
-      capability: (caps[0] as { capability: Uint8Array }).capability,
-      admins: [r.key.publicKey],
-      members: members.map((k) => fromHex(k)),
-      earlier: caps.slice(1).map((x) => x.capability)
-    }
-  }
+  const exchange = (r: Replica) => exchangeOf(nodes.get(r) as Libp2p)
+  const capabilities = logCapabilities
+  const keepRequest = (r: Replica, members?: string[]): KeepRequest => keepRequestOf(r.log, r.key, members)
   const texts = async (log: GroupLog) => (await log.view.messages()).messages.map((m) => m.text)
   const metric = async (name: string, reason: string) => {
     const text = await (await fetch(`${relay.health}/metrics`)).text()
@@ -233,23 +214,7 @@ describe('a relay for its own community (--members-only)', () => {
       await admin.log.append({ type: 'message', text: 'welcome' })
       const adminNode = await mailboxClient(admin.key, relayAddress)
       nodes.push(adminNode)
-      const m = admin.log.membership()
-      const caps = mailboxCapabilities(m?.epochs ?? [], m?.writingEpoch(), admin.log.keys, admin.log.secret)
-      const answer = await askToKeep(
-        {
-          connectionManager: (adminNode as unknown as { components: { connectionManager: never } }).components.connectionManager,
-          localPeer: adminNode.peerId,
-          signal: AbortSignal.timeout(20_000)
-        },
-        peerIdFromString(relay.peerId),
-        {
-          group: admin.log.id,
-          capability: (caps[0] as { capability: Uint8Array }).capability,
-          admins: [admin.key.publicKey],
-          members: (m?.memberKeys() ?? []).map((k) => fromHex(k)),
-          earlier: caps.slice(1).map((c) => c.capability)
-        }
-      )
+      const answer = await askToKeep(exchangeOf(adminNode), peerIdFromString(relay.peerId), keepRequestOf(admin.log, admin.key))
       assert.equal(answer.kept, true, answer.reason)
       const reserved = await mailboxClient(member.key, relayAddress, { reserve: true })
       nodes.push(reserved)
