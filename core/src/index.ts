@@ -16,6 +16,7 @@ export type * from './chat/operations.ts'
 export { decodeOperation, encodeOperation } from './chat/operations.ts'
 export { foldWord, MAX_SEARCH_WORDS, searchWords, textHasWords } from './chat/search-words.ts'
 export type { KeyedMessage, StoredView, ViewSnapshot } from './chat/stored-view.ts'
+export { readUpToNow, UNREAD_CAP, type Unread, unreadOf } from './chat/unread.ts'
 export { type GroupMetadata, GroupView, type Message, type MessagePage, type Reaction, type ViewEntry } from './chat/view.ts'
 export { type RenderedRegisters, renderMessages, renderPage, renderRegisters } from './chat/view-render.ts'
 export {
@@ -111,6 +112,7 @@ export type { MailboxState } from './mailbox/mailbox-states.ts'
 export { type MailboxEvents, Mailboxes, type MailboxesComponents, type MailboxesInit, mailboxes } from './mailbox/mailboxes.ts'
 export { askToKeep, MailboxNotKeptError, type MailboxSyncResult, type RelayExchangeInit, syncWithMailbox } from './mailbox/relay-exchange.ts'
 export { CausettePeer, type CausettePeerInit } from './peer/causette-peer.ts'
+export { type ConnectionHandoverComponents, connectionHandover } from './peer/connection-handover.ts'
 export { type CausetteServices, type CoreServicesInit, causetteServices } from './peer/core-services.ts'
 export {
   type BaseLibp2p,

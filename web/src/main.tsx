@@ -1,12 +1,6 @@
 import { render } from 'solid-js/web'
-
-function App() {
-  return (
-    <main>
-      <h1>Causette</h1>
-    </main>
-  )
-}
+import { App } from './app/App.tsx'
+import './app/app.css'
 
 const root = document.getElementById('app')
 if (root === null) throw new Error('index.html has no #app element')

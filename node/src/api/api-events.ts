@@ -15,7 +15,7 @@ export interface ErrorView {
 export type DaemonEvent =
   | { type: 'key:generated'; peerId: string }
   /** Online and answering the API; groups open next. */
-  | { type: 'ready'; peerId: string; addresses: string[]; api: string; home: string; name?: string }
+  | { type: 'ready'; peerId: string; addresses: string[]; api: string; home: string; name?: string; webApp?: string }
   | { type: 'groups:opening'; total: number }
   | { type: 'group:opening'; groupId: string; name: string; index: number; total: number; entries: number }
   | { type: 'group:opened'; groupId: string; name: string; entries: number; messages: number; reindexed: boolean; durationMs: number }

@@ -17,6 +17,7 @@ import { EventStream } from './event-stream.ts'
 import { readJsonBody } from './request-body.ts'
 import type { Reply, Route } from './route.ts'
 import { routes } from './routes.ts'
+import type { WebAppFiles } from './web-app-files.ts'
 
 export const API_HOST = '127.0.0.1'
 /** Requests have this long to send their headers and body; event streams are unaffected. */
@@ -28,11 +29,14 @@ export class ApiServer {
   private readonly server: Server
   private readonly routes: Route[]
   private readonly streams = new Set<EventStream>()
+  private readonly webApp: WebAppFiles | undefined
   private unsubscribe?: () => void
 
-  constructor(daemon: Daemon, token: string) {
+  /** `webApp`: the web app's files, served without a token outside /v1/ (web-app-files.ts). */
+  constructor(daemon: Daemon, token: string, webApp?: WebAppFiles) {
     this.daemon = daemon
     this.token = token
+    this.webApp = webApp
     this.routes = routes(daemon.operations)
     this.server = createServer({ requestTimeout: REQUEST_TIMEOUT_MS }, (req, res) => {
       this.serve(req, res).catch((err) => this.fail(res, err))
@@ -72,9 +76,13 @@ export class ApiServer {
   }
 
   private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    if (!this.authorized(req)) throw new UnauthorizedError()
     const url = requestUrl(req.url ?? '/')
     const method = req.method ?? 'GET'
+    if (this.webApp !== undefined && !url.pathname.startsWith('/v1/') && (method === 'GET' || method === 'HEAD')) {
+      await this.webApp.serve(req, res, url.pathname)
+      return
+    }
+    if (!this.authorized(req)) throw new UnauthorizedError()
     const matching = this.routes.filter((r) => r.path.test(url.pathname))
     if (matching.length === 0) throw new RouteNotFoundError(method, url.pathname)
     const route = matching.find((r) => r.method === method)

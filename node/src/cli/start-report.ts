@@ -45,6 +45,7 @@ export class StartReport {
           this.out.line(`  ${i === 0 ? 'listening' : '         '}  ${a}`)
         })
         this.out.line(`  control    ${e.api} (token in the data directory's api-token file)`)
+        if (e.webApp !== undefined) this.out.line(`Open ${e.webApp} in your browser`)
         return
       case 'key:generated':
         this.out.data(e)

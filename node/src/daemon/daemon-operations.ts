@@ -4,7 +4,7 @@
  * search come from each group's stored view (message-reads.ts); writes go through the peer, and
  * resolve only once the entry is committed to the store.
  */
-import { fingerprint, fromHex, type GroupLog, type MessageOperation, toHex } from '@causette/core'
+import { fingerprint, fromHex, type GroupLog, type MessageOperation, readUpToNow, toHex, unreadOf } from '@causette/core'
 import type {
   GroupRef,
   GroupStatusView,
@@ -37,7 +37,6 @@ import { mentionedKeys, mentionsOfMe } from './mentions.ts'
 import { MessageActions } from './message-actions.ts'
 import { MessageReads, messageIdBytes } from './message-reads.ts'
 import { reachabilityCheckOf, reachabilityView } from './reachability-view.ts'
-import { readUpToNow, unreadOf } from './unread.ts'
 
 /** Where this device will be able to write its name later. */
 const WAITING: readonly Membership[] = ['member', 'not joined']

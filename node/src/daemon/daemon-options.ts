@@ -16,7 +16,7 @@ import { InvalidConfigError } from '../errors.ts'
 
 /** TCP listens here and WebSockets on the port after it. */
 export const DEFAULT_P2P_PORT = 7431
-/** A fixed default so the web app (served by the daemon later) keeps one URL. */
+/** A fixed default so the web app, served on this port, keeps one URL (and its IndexedDB: one origin). */
 export const DEFAULT_API_PORT = 7430
 const MAX_ADDRESSES = 32
 
@@ -36,6 +36,8 @@ export interface DaemonOptions {
   relays: string[]
   /** Display name to keep in the local settings. */
   name?: string
+  /** The built web app this daemon serves on its API port (default: web/dist of this checkout). */
+  webAppDir?: string
 }
 
 export type DaemonFlags = Partial<Omit<DaemonOptions, 'home'>>

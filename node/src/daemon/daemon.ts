@@ -17,6 +17,7 @@ import { join } from 'node:path'
 import { CausettePeer, toHex } from '@causette/core'
 import { ApiServer } from '../api/api-server.ts'
 import type { DaemonEvent } from '../api/api-types.ts'
+import { WEB_APP_DIR, WebAppFiles } from '../api/web-app-files.ts'
 import {
   API_FILE,
   API_TOKEN_FILE,
@@ -47,6 +48,7 @@ import { GroupDirectory } from './group-directory.ts'
 import { compactHeap, keepMemoryReducerAwake, releaseAfterBursts } from './heap-release.ts'
 import { addressInUse, libp2pParts, tcpListenFailure } from './libp2p-parts.ts'
 import { PeerDialer } from './peer-dialer.ts'
+import { tabDaemon } from './tab-relay.ts'
 
 /** The parts a started daemon is made of; DaemonOperations works on them. */
 export interface DaemonParts {
@@ -82,6 +84,7 @@ export class Daemon {
   /** Aborted when the daemon stops: a group still loading gives up between two pages. */
   private readonly closing = new AbortController()
   private readonly listeners = new Set<(event: DaemonEvent) => void>()
+  private readonly webApp: WebAppFiles
 
   private constructor(parts: Omit<DaemonParts, 'emit' | 'displayName'>, token: string) {
     const emit = (event: DaemonEvent): void => this.emit(event)
@@ -96,7 +99,8 @@ export class Daemon {
       () => this.stop(),
       () => this.apiUrl
     )
-    this.api = new ApiServer(this, token)
+    this.webApp = new WebAppFiles(parts.options.webAppDir ?? WEB_APP_DIR, () => ({ daemon: tabDaemon(this.peer) }))
+    this.api = new ApiServer(this, token, this.webApp)
     const { promise, resolve } = Promise.withResolvers<void>()
     this.stopped = promise
     this.resolveStopped = resolve
@@ -211,13 +215,15 @@ export class Daemon {
       throw err
     }
     const name = this.parts.settings.get('name')
+    const webApp = (await this.webApp.built()) ? `${url}/` : undefined
     this.parts.emit({
       type: 'ready',
       peerId: this.peer.peerId,
       addresses: this.peer.multiaddrs(),
       api: url,
       home: options.home,
-      ...(name === undefined ? {} : { name })
+      ...(name === undefined ? {} : { name }),
+      ...(webApp === undefined ? {} : { webApp })
     })
     this.opening = this.openGroups()
   }

@@ -16,7 +16,7 @@
  * is negotiated over a relayed one, so without a relay nobody can open one,
  * and its native binding is a large share of an idle daemon's memory.
  */
-import { type Libp2pParts, mailboxes, relayReservations } from '@causette/core'
+import { connectionHandover, type Libp2pParts, mailboxes, relayReservations } from '@causette/core'
 import { circuitRelayTransport } from '@libp2p/circuit-relay-v2'
 import { dcutr } from '@libp2p/dcutr'
 import { FaultTolerance } from '@libp2p/interface'
@@ -24,9 +24,9 @@ import { mdns } from '@libp2p/mdns'
 import { tcp } from '@libp2p/tcp'
 import { webSockets } from '@libp2p/websockets'
 import { nodeNoiseCrypto } from '../noise-crypto.ts'
-import { connectionHandover } from './connection-handover.ts'
 import type { DaemonOptions } from './daemon-options.ts'
 import { reachabilityCheck } from './reachability-check.ts'
+import { tabRelay } from './tab-relay.ts'
 
 export async function libp2pParts(options: DaemonOptions): Promise<Libp2pParts> {
   const { p2pPort, listenHost } = options
@@ -50,6 +50,8 @@ export async function libp2pParts(options: DaemonOptions): Promise<Libp2pParts> 
     // daemon checks its own TCP port itself (tcpListenFailure)
     ...(options.relays.length > 0 ? { options: { transportManager: { faultTolerance: FaultTolerance.NO_FATAL } } } : {}),
     services: {
+      // the first peer of the web app's tabs: they reach each other through it (tab-relay.ts)
+      tabRelay: tabRelay(),
       // both ends of a relayed connection take part: the one that dialled through the relay answers the other's upgrade
       dcutr: dcutr(),
       // so that gossip moves onto the direct connection when DCUtR closes the relayed one

@@ -14,7 +14,7 @@
  * identifies once more after five seconds, in case gossipsub dropped the
  * peer when the relayed connection's streams ended.
  */
-import { toHex } from '@causette/core'
+
 import {
   type ComponentLogger,
   type Connection,
@@ -26,6 +26,7 @@ import {
 } from '@libp2p/interface'
 import type { ConnectionManager } from '@libp2p/interface-internal'
 import { peerIdFromString } from '@libp2p/peer-id'
+import { toHex } from '../codec/hex.ts'
 
 export interface ConnectionHandoverComponents {
   events: TypedEventTarget<Libp2pEvents>

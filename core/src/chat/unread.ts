@@ -1,12 +1,13 @@
 /**
  * Unread messages: those others wrote after the newest of this device's
- * read marker (a `read` operation, written by `causette read`) and its own
+ * read marker (a `read` operation: `causette read`, or opening the group in the web app) and its own
  * latest message (writing in a group means one has read it). Counted from
  * the newest back, a page at a time, up to UNREAD_CAP ("999+"), with how
  * many of them mention this device.
  */
-import type { GroupLog, ReadMarkerOperation } from '@causette/core'
-import { fromHex } from '@causette/core'
+import { fromHex } from '../codec/hex.ts'
+import type { GroupLog } from '../log/group-log.ts'
+import type { ReadMarkerOperation } from './operations.ts'
 
 export const UNREAD_CAP = 999
 const PAGE = 200

@@ -1,0 +1,113 @@
+/**
+ * The web app end to end: a real daemon serves it, two independent
+ * Chromium contexts (two people, two devices) use it as a person would, and
+ * a CLI user of the same daemon's machine is in the group too. Each screen
+ * is photographed and checked with axe-core; any uncaught page error fails.
+ */
+import assert from 'node:assert/strict'
+import { after, before, describe, it } from 'node:test'
+import type { Browser, Page } from 'playwright-core'
+import { eventually } from '../node/fixtures/daemons.ts'
+import { launchChromium, type WatchedPage } from './fixtures/chromium.ts'
+import { assertAccessible, connectionsOf, peerIdOf, personTab, type ServingDaemon, screenshot, servingDaemon } from './fixtures/web-app.ts'
+
+const WAIT = { timeout: 30_000 }
+
+function messageBox(page: Page, text: string) {
+  return page.locator('li.message', { hasText: text })
+}
+
+describe('the web app, two people in two browsers and one on the CLI', { timeout: 300_000 }, () => {
+  let served: ServingDaemon
+  let browser: Browser
+  let alice: WatchedPage
+  let bob: WatchedPage
+  let link = ''
+
+  before(async () => {
+    served = await servingDaemon()
+    browser = await launchChromium()
+  })
+
+  after(async () => {
+    await browser?.close()
+    await served?.stop()
+  })
+
+  it('first run asks for a name and shows the device’s safety number', async () => {
+    alice = await personTab(browser, served.url, 'Alice')
+    bob = await personTab(browser, served.url, 'Bob')
+    await screenshot(bob.page, '01-after-first-run')
+    await assertAccessible(bob.page, 'group list (empty)')
+  })
+
+  it('Alice creates a group and makes an invite link with a QR code', async () => {
+    await alice.page.getByLabel('New group').fill('Climbing')
+    await alice.page.getByRole('button', { name: 'Create' }).click()
+    await alice.page.getByRole('heading', { name: 'Climbing' }).waitFor(WAIT)
+    await assertAccessible(alice.page, 'chat (empty)')
+    await alice.page.getByRole('button', { name: 'Invite' }).click()
+    await alice.page.getByRole('button', { name: 'Create link' }).click()
+    link = await alice.page.getByRole('textbox', { name: 'Invite link', exact: true }).inputValue(WAIT)
+    assert.match(link, /^http:\/\/127\.0\.0\.1:\d+\/#join=/)
+    await alice.page.getByRole('img', { name: 'QR code of the invite link' }).waitFor(WAIT)
+    await screenshot(alice.page, '02-invite-dialog')
+    await assertAccessible(alice.page, 'invite dialog')
+    await alice.page.getByRole('button', { name: 'Close' }).click()
+  })
+
+  it('Bob opens the link, joins, and they chat both ways', async () => {
+    await bob.page.goto(link)
+    await bob.page.getByRole('heading', { name: 'Climbing' }).waitFor(WAIT)
+    await screenshot(bob.page, '03-joined')
+    await alice.page.getByRole('textbox', { name: 'Message' }).fill('Sunday at 10?')
+    await alice.page.keyboard.press('Enter')
+    await messageBox(bob.page, 'Sunday at 10?').waitFor(WAIT)
+    await bob.page.getByRole('textbox', { name: 'Message' }).fill('Count me in')
+    await bob.page.keyboard.press('Enter')
+    await messageBox(alice.page, 'Count me in').waitFor(WAIT)
+    assert.match((await messageBox(alice.page, 'Count me in').textContent()) ?? '', /Bob/)
+    await screenshot(alice.page, '04-chat')
+    await assertAccessible(alice.page, 'chat')
+  })
+
+  it('Bob reacts, Alice edits and deletes, and both see it', async () => {
+    await messageBox(bob.page, 'Sunday at 10?').getByRole('button', { name: 'React with 👍' }).click()
+    await messageBox(alice.page, 'Sunday at 10?')
+      .getByRole('button', { name: /👍 1: Bob/ })
+      .waitFor(WAIT)
+    await messageBox(alice.page, 'Sunday at 10?').getByRole('button', { name: 'Edit' }).click()
+    const field = alice.page.getByRole('textbox', { name: 'Message' })
+    await field.fill('Sunday at 11?')
+    await field.press('Enter')
+    await messageBox(bob.page, 'Sunday at 11?').getByText('(edited)').waitFor(WAIT)
+    await alice.page.getByRole('textbox', { name: 'Message' }).fill('wrong group, sorry')
+    await alice.page.keyboard.press('Enter')
+    await messageBox(bob.page, 'wrong group, sorry').waitFor(WAIT)
+    await messageBox(alice.page, 'wrong group, sorry').getByRole('button', { name: 'Delete' }).click()
+    await bob.page.locator('p.deleted-text', { hasText: 'message deleted' }).waitFor(WAIT)
+    assert.equal(await messageBox(bob.page, 'wrong group, sorry').count(), 0)
+    await screenshot(bob.page, '05-react-edit-delete')
+  })
+
+  it('the two tabs end up on a direct WebRTC connection', async () => {
+    const bobId = await peerIdOf(bob.page)
+    await eventually(
+      async () => (await connectionsOf(alice.page)).some((c) => c.peer === bobId && c.direct === 'webrtc' && !c.limited),
+      'a WebRTC connection from Alice to Bob',
+      30_000
+    )
+  })
+
+  it('Bob reloads and his history comes back from IndexedDB', async () => {
+    await bob.page.reload()
+    await bob.page.getByRole('button', { name: /^Climbing/ }).click(WAIT)
+    await messageBox(bob.page, 'Count me in').waitFor(WAIT)
+    await messageBox(bob.page, 'Sunday at 11?').waitFor(WAIT)
+  })
+
+  it('no page had an uncaught error', () => {
+    assert.deepEqual(alice.errors, [])
+    assert.deepEqual(bob.errors, [])
+  })
+})

@@ -1,0 +1,31 @@
+/**
+ * Starts this tab as a Causette peer: its device (key, name, relays), its
+ * store (IndexedDB, persistent storage asked for), where the daemon or
+ * relays are, then the peer with every group it holds. Each step reports
+ * what it is doing, for the first screen.
+ */
+import { toHex } from '@causette/core'
+import { loadAppConfig } from '../peer/app-config.ts'
+import { DeviceIdentity } from '../peer/device-identity.ts'
+import { startTabPeer } from '../peer/tab-peer.ts'
+import { openTabStore } from '../peer/tab-store.ts'
+import { exposeDiagnostics } from './diagnostics.ts'
+import { NamePublisher } from './name-publisher.ts'
+import type { Session } from './session.ts'
+
+export async function boot(progress: (step: string) => void): Promise<Session> {
+  progress('Opening this device…')
+  const identity = await DeviceIdentity.open()
+  const { key, created } = await identity.key()
+  progress(created ? 'Made this device’s key' : 'Opening your groups…')
+  const store = await openTabStore(key.publicKey)
+  const config = await loadAppConfig(await identity.relays())
+  progress('Going online…')
+  const peer = await startTabPeer(key, store, config)
+  exposeDiagnostics(peer)
+  const me = toHex(key.publicKey)
+  const names = new NamePublisher(peer, me)
+  const name = await identity.displayName()
+  if (name !== undefined) names.set(name)
+  return { peer, store, identity, config, me, names }
+}

@@ -1,0 +1,29 @@
+/**
+ * The session: this tab's peer, its device and what the UI reads of them,
+ * made once at boot and handed to every screen through one context
+ * (STYLE.md: one context provides the core client).
+ */
+import type { CausettePeer, Store } from '@causette/core'
+import { createContext, useContext } from 'solid-js'
+import type { AppConfig } from '../peer/app-config.ts'
+import type { DeviceIdentity } from '../peer/device-identity.ts'
+import type { NamePublisher } from './name-publisher.ts'
+
+export interface Session {
+  peer: CausettePeer
+  store: Store
+  identity: DeviceIdentity
+  config: AppConfig
+  /** This device's key, hex: how the UI tells its own messages apart. */
+  me: string
+  /** Writes the person's display name into each group (name-publisher.ts). */
+  names: NamePublisher
+}
+
+export const SessionContext = createContext<Session>()
+
+export function useSession(): Session {
+  const session = useContext(SessionContext)
+  if (session === undefined) throw new Error('useSession outside <SessionContext.Provider>')
+  return session
+}

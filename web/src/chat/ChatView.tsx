@@ -1,0 +1,85 @@
+/**
+ * One group's chat: its name and network state, the messages (a page at a
+ * time, older ones on demand, day separators), and the composer. Reading
+ * the newest messages while the tab is visible writes a read marker.
+ */
+import { fromHex, readUpToNow } from '@causette/core'
+import { type Component, createEffect, createSignal, For, Show } from 'solid-js'
+import { useSession } from '../app/session.ts'
+import { InviteDialog } from '../invite/InviteDialog.tsx'
+import { createGroupStatus } from '../status/create-group-status.ts'
+import { Composer, type ComposerMode } from './Composer.tsx'
+import { createMessages } from './create-messages.ts'
+import { dayLabel, sameDay } from './day-separators.ts'
+import { MessageItem } from './MessageItem.tsx'
+
+export const ChatView: Component<{ groupId: string }> = (props) => {
+  const session = useSession()
+  const messages = createMessages(session.peer, props.groupId)
+  const status = createGroupStatus(session.peer, props.groupId)
+  const [mode, setMode] = createSignal<ComposerMode>({ kind: 'new' })
+  const log = () => (session.peer.hasGroup(props.groupId) ? session.peer.group(props.groupId) : undefined)
+  const name = (): string => {
+    messages.view()
+    return log()?.view.metadata().name || 'Unnamed group'
+  }
+  const sealed = (): number => {
+    messages.view()
+    return log()?.sealedCount ?? 0
+  }
+  createEffect(() => {
+    const shown = messages.view().messages
+    const current = log()
+    if (shown.length === 0 || current === undefined || document.visibilityState !== 'visible') return
+    void readUpToNow(current, session.me).then((marker) => (marker === undefined ? undefined : current.append(marker)))
+  })
+  return (
+    <section class="chat" aria-labelledby="chat-heading">
+      <header class="chat-header">
+        <div>
+          <h2 id="chat-heading">{name()}</h2>
+          <p class="status" classList={{ offline: status().state === 'offline' }} role="status" aria-live="polite">
+            {status().text}
+          </p>
+        </div>
+        <InviteDialog groupId={props.groupId} groupName={name()} />
+      </header>
+      <section class="messages" tabindex="0" aria-label={`Messages in ${name()}`}>
+        <Show when={messages.view().hasOlder}>
+          <button type="button" class="older" onClick={() => messages.loadOlder()}>
+            Show older messages
+          </button>
+        </Show>
+        <Show when={sealed() > 0}>
+          <p class="sealed" role="note">
+            {sealed() === 1 ? '1 message is' : `${sealed()} messages are`} waiting for the key to read them: a member who holds it will send it when
+            reachable.
+          </p>
+        </Show>
+        <ol class="message-list">
+          <For each={messages.view().messages} fallback={<li class="hint">No messages yet. Say hello!</li>}>
+            {(message, i) => (
+              <>
+                <Show when={i() === 0 || !sameDay(messages.view().messages[i() - 1]?.time ?? 0, message.time)}>
+                  <li class="day">{dayLabel(message.time)}</li>
+                </Show>
+                <MessageItem
+                  message={message}
+                  names={messages.view().names}
+                  mine={message.author === session.me}
+                  me={session.me}
+                  quoted={message.replyTo === undefined ? undefined : messages.view().messages.find((m) => m.id === message.replyTo)}
+                  onReply={() => setMode({ kind: 'reply', message })}
+                  onEdit={() => setMode({ kind: 'edit', message })}
+                  onDelete={() => void log()?.append({ type: 'delete', target: fromHex(message.id) })}
+                  onReact={(emoji, add) => void log()?.append({ type: 'reaction', target: fromHex(message.id), emoji, add })}
+                />
+              </>
+            )}
+          </For>
+        </ol>
+      </section>
+      <Composer groupId={props.groupId} mode={mode()} onModeEnd={() => setMode({ kind: 'new' })} names={messages.view().names} />
+    </section>
+  )
+}

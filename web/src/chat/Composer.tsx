@@ -1,0 +1,127 @@
+/**
+ * Writing a message: Enter sends, Shift+Enter starts a new line, Escape
+ * leaves reply or edit mode; an emoji picker; `@Name` mentions a member.
+ * What could not be written (a full disk, no longer a member) is said
+ * below the field, and the text stays in it.
+ */
+import { fromHex, MAX_TEXT_LENGTH, type Message, type Operation } from '@causette/core'
+import { type Component, createEffect, createSignal, For, Show } from 'solid-js'
+import { personMessage } from '../app/person-message.ts'
+import { useSession } from '../app/session.ts'
+import { PICKER_EMOJI } from './emoji.ts'
+import { authorName } from './MessageItem.tsx'
+import { mentionKeys } from './mention-keys.ts'
+
+export type ComposerMode = { kind: 'new' } | { kind: 'reply'; message: Message } | { kind: 'edit'; message: Message }
+
+interface ComposerProps {
+  groupId: string
+  mode: ComposerMode
+  onModeEnd: () => void
+  names: Map<string, string>
+}
+
+export const Composer: Component<ComposerProps> = (props) => {
+  const session = useSession()
+  const [text, setText] = createSignal('')
+  const [error, setError] = createSignal<string>()
+  const [picking, setPicking] = createSignal(false)
+  let field: HTMLTextAreaElement | undefined
+  createEffect(() => {
+    const mode = props.mode
+    if (mode.kind === 'edit') setText(mode.message.text)
+    if (mode.kind !== 'new') field?.focus()
+  })
+  const operation = (body: string): Operation => {
+    const mode = props.mode
+    if (mode.kind === 'edit') return { type: 'edit', target: fromHex(mode.message.id), text: body }
+    const mentions = mentionKeys(body, props.names)
+    return {
+      type: 'message',
+      text: body,
+      ...(mode.kind === 'reply' ? { replyTo: fromHex(mode.message.id) } : {}),
+      ...(mentions.length > 0 ? { mentions } : {})
+    }
+  }
+  const send = async (): Promise<void> => {
+    const body = text().trim()
+    if (body === '') return
+    try {
+      await session.peer.send(props.groupId, operation(body))
+      setText('')
+      setError(undefined)
+      props.onModeEnd()
+    } catch (err) {
+      setError(personMessage(err))
+    }
+  }
+  const onKeyDown = (event: KeyboardEvent): void => {
+    if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+      event.preventDefault()
+      void send()
+    } else if (event.key === 'Escape' && props.mode.kind !== 'new') {
+      event.preventDefault()
+      setText('')
+      props.onModeEnd()
+    }
+  }
+  const insert = (emoji: string): void => {
+    setText(text() + emoji)
+    setPicking(false)
+    field?.focus()
+  }
+  return (
+    <form
+      class="composer"
+      onSubmit={(e) => {
+        e.preventDefault()
+        void send()
+      }}
+    >
+      <Show when={props.mode.kind !== 'new'}>
+        <p class="composer-mode">
+          {props.mode.kind === 'edit'
+            ? 'Editing your message'
+            : `Replying to ${authorName(props.names, (props.mode as { message: Message }).message.author)}`}{' '}
+          — Escape cancels
+        </p>
+      </Show>
+      <div class="row">
+        <label for="composer-text" class="visually-hidden">
+          Message
+        </label>
+        <textarea
+          id="composer-text"
+          ref={field}
+          rows="2"
+          maxLength={MAX_TEXT_LENGTH}
+          value={text()}
+          onInput={(e) => setText(e.currentTarget.value)}
+          onKeyDown={onKeyDown}
+          placeholder="Write a message — Enter sends, Shift+Enter for a new line"
+          aria-describedby="composer-error"
+        />
+        <button type="button" aria-expanded={picking()} aria-controls="emoji-picker" onClick={() => setPicking(!picking())}>
+          <span aria-hidden="true">🙂</span>
+          <span class="visually-hidden">Emoji</span>
+        </button>
+        <button type="submit">{props.mode.kind === 'edit' ? 'Save' : 'Send'}</button>
+      </div>
+      <Show when={picking()}>
+        <fieldset id="emoji-picker" class="emoji-picker">
+          <legend class="visually-hidden">Emoji</legend>
+          <For each={PICKER_EMOJI}>
+            {(emoji) => (
+              <button type="button" aria-label={`Insert ${emoji}`} onClick={() => insert(emoji)}>
+                {emoji}
+              </button>
+            )}
+          </For>
+        </fieldset>
+      </Show>
+      <p id="composer-error" role="alert" class="error">
+        {error()}
+      </p>
+    </form>
+  )
+}

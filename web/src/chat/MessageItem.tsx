@@ -1,0 +1,106 @@
+/**
+ * One message as a person reads it: who and when, the quoted message it
+ * answers, its text ("edited" when it was), "message deleted" in place of a
+ * deleted one, its reactions (a button each, pressed when one is yours),
+ * and what can be done with it: reply, react, and for your own, edit and
+ * delete. Messages that mention you stand out.
+ */
+import type { Message } from '@causette/core'
+import { type Component, For, Show } from 'solid-js'
+import { timeLabel } from './day-separators.ts'
+import { QUICK_REACTIONS } from './emoji.ts'
+
+interface MessageItemProps {
+  message: Message
+  names: Map<string, string>
+  mine: boolean
+  me: string
+  quoted: Message | undefined
+  onReply: () => void
+  onEdit: () => void
+  onDelete: () => void
+  onReact: (emoji: string, add: boolean) => void
+}
+
+export function authorName(names: Map<string, string>, key: string): string {
+  return names.get(key) ?? `Member ${key.slice(0, 6)}`
+}
+
+export const MessageItem: Component<MessageItemProps> = (props) => {
+  const mentionsMe = (): boolean => props.message.mentions.includes(props.me)
+  return (
+    <li class="message" classList={{ mine: props.mine, mention: mentionsMe(), deleted: props.message.deleted }} data-message-id={props.message.id}>
+      <div class="meta">
+        <span class="author">{props.mine ? 'You' : authorName(props.names, props.message.author)}</span>
+        <time datetime={new Date(props.message.time).toISOString()}>{timeLabel(props.message.time)}</time>
+        <Show when={mentionsMe()}>
+          <span class="tag">mentions you</span>
+        </Show>
+      </div>
+      <Show when={props.message.replyTo !== undefined}>
+        <blockquote class="quote">
+          <Show when={props.quoted} fallback="In reply to an earlier message">
+            {(q) => `${authorName(props.names, q().author)}: ${q().deleted ? 'message deleted' : q().text}`}
+          </Show>
+        </blockquote>
+      </Show>
+      <Show
+        when={!props.message.deleted}
+        fallback={
+          <p class="text deleted-text">
+            {props.message.deletedBy === undefined ? 'message deleted' : `message deleted by ${authorName(props.names, props.message.deletedBy)}`}
+          </p>
+        }
+      >
+        <p class="text">
+          {props.message.text}
+          <Show when={props.message.edited}>
+            <span class="edited"> (edited)</span>
+          </Show>
+        </p>
+        <Show when={props.message.reactions.length > 0}>
+          <ul class="reactions" aria-label="Reactions">
+            <For each={props.message.reactions}>
+              {(reaction) => {
+                const mine = (): boolean => reaction.authors.includes(props.me)
+                return (
+                  <li>
+                    <button
+                      type="button"
+                      class="reaction"
+                      aria-pressed={mine()}
+                      aria-label={`${reaction.emoji} ${reaction.authors.length}: ${reaction.authors.map((a) => (a === props.me ? 'you' : authorName(props.names, a))).join(', ')}`}
+                      onClick={() => props.onReact(reaction.emoji, !mine())}
+                    >
+                      {reaction.emoji} {reaction.authors.length}
+                    </button>
+                  </li>
+                )
+              }}
+            </For>
+          </ul>
+        </Show>
+        <div class="actions">
+          <button type="button" onClick={() => props.onReply()}>
+            Reply
+          </button>
+          <For each={QUICK_REACTIONS}>
+            {(emoji) => (
+              <button type="button" aria-label={`React with ${emoji}`} onClick={() => props.onReact(emoji, true)}>
+                {emoji}
+              </button>
+            )}
+          </For>
+          <Show when={props.mine}>
+            <button type="button" onClick={() => props.onEdit()}>
+              Edit
+            </button>
+            <button type="button" onClick={() => props.onDelete()}>
+              Delete
+            </button>
+          </Show>
+        </div>
+      </Show>
+    </li>
+  )
+}

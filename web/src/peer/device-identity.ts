@@ -1,0 +1,66 @@
+/**
+ * This tab's device: its key and the person's display name, kept in their
+ * own small IndexedDB database beside the groups' store, so the tab is the
+ * same device after a reload or a browser restart. Each browser profile is
+ * one device (a second window of the same profile shares it).
+ */
+import { type DeviceKey, deviceKeyFromBytes, deviceKeyToBytes, generateDeviceKey } from '@causette/core'
+import { type IDBPDatabase, openDB } from 'idb'
+
+const DATABASE = 'causette-device'
+const SETTINGS = 'settings'
+
+interface Device {
+  key: DeviceKey
+  /** Whether the key was made now, on this first start. */
+  created: boolean
+}
+
+export class DeviceIdentity {
+  private readonly db: IDBPDatabase
+
+  private constructor(db: IDBPDatabase) {
+    this.db = db
+  }
+
+  static async open(): Promise<DeviceIdentity> {
+    const db = await openDB(DATABASE, 1, {
+      upgrade(database) {
+        database.createObjectStore(SETTINGS)
+      }
+    })
+    return new DeviceIdentity(db)
+  }
+
+  /** This device's key, made and stored (durably) on the first start. */
+  async key(): Promise<Device> {
+    const stored = (await this.db.get(SETTINGS, 'key')) as Uint8Array | undefined
+    if (stored !== undefined) return { key: await deviceKeyFromBytes(stored), created: false }
+    const key = await generateDeviceKey()
+    const tx = this.db.transaction(SETTINGS, 'readwrite', { durability: 'strict' })
+    await tx.store.put(deviceKeyToBytes(key), 'key')
+    await tx.done
+    return { key, created: true }
+  }
+
+  async displayName(): Promise<string | undefined> {
+    return (await this.db.get(SETTINGS, 'name')) as string | undefined
+  }
+
+  async setDisplayName(name: string): Promise<void> {
+    await this.db.put(SETTINGS, name, 'name')
+  }
+
+  /** Community relays the person added in the settings (multiaddrs). */
+  async relays(): Promise<string[]> {
+    return ((await this.db.get(SETTINGS, 'relays')) as string[] | undefined) ?? []
+  }
+
+  async setRelays(relays: string[]): Promise<void> {
+    await this.db.put(SETTINGS, relays, 'relays')
+  }
+
+  close(): void {
+    this.db.close()
+  }
+}
