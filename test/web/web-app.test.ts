@@ -90,6 +90,29 @@ describe('the web app, two people in two browsers and one on the CLI', { timeout
     await screenshot(bob.page, '05-react-edit-delete')
   })
 
+  it('members: both see the same safety number, Alice marks Bob as verified', async () => {
+    const numbers: string[] = []
+    for (const [tab, other] of [
+      [alice, 'Bob'],
+      [bob, 'Alice']
+    ] as const) {
+      await tab.page.getByRole('button', { name: 'Members' }).click()
+      const row = tab.page.locator('li.member', { hasText: other })
+      await row.getByText('online', { exact: true }).waitFor(WAIT)
+      await row.getByText('Safety number').click()
+      numbers.push(((await row.locator('.safety-number').textContent()) ?? '').trim())
+      if (tab === alice) {
+        await screenshot(alice.page, '05b-members')
+        await assertAccessible(alice.page, 'members')
+        await row.getByRole('button', { name: 'Mark as verified' }).click()
+        await row.getByText('verified', { exact: true }).waitFor(WAIT)
+      }
+      await tab.page.getByRole('button', { name: 'Close' }).click()
+    }
+    assert.match(numbers[0] as string, /^(\d{5} ){11}\d{5}$/)
+    assert.equal(numbers[0], numbers[1])
+  })
+
   it('the two tabs end up on a direct WebRTC connection', async () => {
     const bobId = await peerIdOf(bob.page)
     await eventually(
@@ -97,6 +120,33 @@ describe('the web app, two people in two browsers and one on the CLI', { timeout
       'a WebRTC connection from Alice to Bob',
       30_000
     )
+  })
+
+  it('a CLI user of the daemon joins by the same link and reads the browsers’ messages', async () => {
+    const joined = await served.daemon.cli(['join', link])
+    assert.equal(joined.code, 0, joined.stderr)
+    await eventually(
+      async () => {
+        const history = await served.daemon.cli(['history', 'Climbing'])
+        return /Count me in/.test(history.stdout) && /Sunday at 11\?/.test(history.stdout)
+      },
+      'the browsers’ messages in `causette history`',
+      30_000
+    )
+    const sent = await served.daemon.cli(['send', 'Climbing', 'Hello from the terminal'])
+    assert.equal(sent.code, 0, sent.stderr)
+    await messageBox(alice.page, 'Hello from the terminal').waitFor(WAIT)
+    await messageBox(bob.page, 'Hello from the terminal').waitFor(WAIT)
+  })
+
+  it('a bad link says what is wrong', async () => {
+    await bob.page.goto(`${served.url}#join=AAAAnot-a-real-invite`)
+    const alert = bob.page.getByRole('alert').filter({ hasText: /invite/i })
+    await alert.waitFor(WAIT)
+    assert.match((await alert.textContent()) ?? '', /not a Causette invite|incomplete/)
+    await screenshot(bob.page, '06-bad-link')
+    await assertAccessible(bob.page, 'join (bad link)')
+    await bob.page.getByRole('button', { name: 'Back' }).click()
   })
 
   it('Bob reloads and his history comes back from IndexedDB', async () => {

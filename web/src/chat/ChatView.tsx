@@ -7,6 +7,7 @@ import { fromHex, readUpToNow } from '@causette/core'
 import { type Component, createEffect, createSignal, For, Show } from 'solid-js'
 import { useSession } from '../app/session.ts'
 import { InviteDialog } from '../invite/InviteDialog.tsx'
+import { MembersDialog } from '../members/MembersDialog.tsx'
 import { createGroupStatus } from '../status/create-group-status.ts'
 import { Composer, type ComposerMode } from './Composer.tsx'
 import { createMessages } from './create-messages.ts'
@@ -42,7 +43,10 @@ export const ChatView: Component<{ groupId: string }> = (props) => {
             {status().text}
           </p>
         </div>
-        <InviteDialog groupId={props.groupId} groupName={name()} />
+        <div class="header-actions">
+          <MembersDialog groupId={props.groupId} groupName={name()} />
+          <InviteDialog groupId={props.groupId} groupName={name()} />
+        </div>
       </header>
       <section class="messages" tabindex="0" aria-label={`Messages in ${name()}`}>
         <Show when={messages.view().hasOlder}>

@@ -60,6 +60,18 @@ export class DeviceIdentity {
     await this.db.put(SETTINGS, relays, 'relays')
   }
 
+  /** Members this person marked as verified, by device key (hex): the safety number they compared. */
+  async verified(): Promise<Map<string, string>> {
+    return new Map(Object.entries(((await this.db.get(SETTINGS, 'verified')) as Record<string, string> | undefined) ?? {}))
+  }
+
+  async setVerified(key: string, safetyNumber: string | undefined): Promise<void> {
+    const verified = await this.verified()
+    if (safetyNumber === undefined) verified.delete(key)
+    else verified.set(key, safetyNumber)
+    await this.db.put(SETTINGS, Object.fromEntries(verified), 'verified')
+  }
+
   close(): void {
     this.db.close()
   }

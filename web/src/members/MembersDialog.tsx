@@ -1,0 +1,117 @@
+/**
+ * The members panel: who is in the group, their role, who is online; for
+ * each other member the safety number both of you see (with its QR code)
+ * and "mark as verified" once you compared it; for admins, changing a
+ * member's role and removing them.
+ */
+import { fromHex, type Role, safetyNumber } from '@causette/core'
+import { Dialog } from '@kobalte/core/dialog'
+import { type Component, createSignal, For, Show } from 'solid-js'
+import { renderSVG } from 'uqr'
+import { personMessage } from '../app/person-message.ts'
+import { useSession } from '../app/session.ts'
+import { createMembers, type MemberView } from './create-members.ts'
+
+const ROLES: Role[] = ['member', 'moderator', 'admin']
+
+export const MembersDialog: Component<{ groupId: string; groupName: string }> = (props) => {
+  const session = useSession()
+  const [members, refresh] = createMembers(session.peer, session.identity, props.groupId, session.me)
+  const [error, setError] = createSignal<string>()
+  const amAdmin = (): boolean => members().some((m) => m.me && m.role === 'admin')
+  const act = async (what: () => Promise<unknown>): Promise<void> => {
+    try {
+      await what()
+      setError(undefined)
+      refresh()
+    } catch (err) {
+      setError(personMessage(err))
+    }
+  }
+  return (
+    <Dialog>
+      <Dialog.Trigger class="members-button">Members</Dialog.Trigger>
+      <Dialog.Portal>
+        <Dialog.Overlay class="overlay" />
+        <div class="dialog-position">
+          <Dialog.Content class="dialog">
+            <Dialog.Title>Members of {props.groupName}</Dialog.Title>
+            <ul class="member-list">
+              <For each={members()}>
+                {(member) => (
+                  <MemberRow
+                    member={member}
+                    amAdmin={amAdmin()}
+                    onVerify={(number) => act(() => session.identity.setVerified(member.key, number))}
+                    onRole={(role) => act(() => session.peer.setRole(props.groupId, member.key, role))}
+                    onRemove={() => act(() => session.peer.removeMember(props.groupId, member.key))}
+                  />
+                )}
+              </For>
+            </ul>
+            <p role="alert" class="error">
+              {error()}
+            </p>
+            <Dialog.CloseButton class="close" aria-label="Close">
+              Close
+            </Dialog.CloseButton>
+          </Dialog.Content>
+        </div>
+      </Dialog.Portal>
+    </Dialog>
+  )
+}
+
+interface MemberRowProps {
+  member: MemberView
+  amAdmin: boolean
+  onVerify: (safetyNumber: string | undefined) => void
+  onRole: (role: Role) => void
+  onRemove: () => void
+}
+
+const MemberRow: Component<MemberRowProps> = (props) => {
+  const session = useSession()
+  const number = (): string => safetyNumber(fromHex(session.me), fromHex(props.member.key))
+  return (
+    <li class="member">
+      <div class="member-head">
+        <span class="author">{props.member.me ? `${props.member.name} (you)` : props.member.name}</span>
+        <span class="hint">{props.member.role}</span>
+        <span class="presence" classList={{ online: props.member.online }}>
+          {props.member.online ? 'online' : 'offline'}
+        </span>
+        <Show when={props.member.verified}>
+          <span class="verified">verified</span>
+        </Show>
+      </div>
+      <Show when={!props.member.me}>
+        <details>
+          <summary>Safety number</summary>
+          <p class="safety-number">{number()}</p>
+          <div
+            class="qr"
+            role="img"
+            aria-label={`QR code of your safety number with ${props.member.name}`}
+            innerHTML={renderSVG(number(), { border: 2 })}
+          />
+          <p class="hint">Compare it with what {props.member.name} sees for you, in person or on a call. If it matches, mark them as verified.</p>
+          <button type="button" onClick={() => props.onVerify(props.member.verified ? undefined : number())}>
+            {props.member.verified ? 'Unmark as verified' : 'Mark as verified'}
+          </button>
+        </details>
+        <Show when={props.amAdmin}>
+          <div class="row">
+            <label for={`role-${props.member.key}`}>Role</label>
+            <select id={`role-${props.member.key}`} value={props.member.role} onChange={(e) => props.onRole(e.currentTarget.value as Role)}>
+              <For each={ROLES}>{(role) => <option value={role}>{role}</option>}</For>
+            </select>
+            <button type="button" onClick={() => props.onRemove()}>
+              Remove from group
+            </button>
+          </div>
+        </Show>
+      </Show>
+    </li>
+  )
+}

@@ -1,0 +1,55 @@
+/**
+ * A group's members as the members panel shows them: name, role, whether
+ * a device of theirs is connected now, and whether this person verified
+ * their safety number.
+ */
+import type { CausettePeer, Role } from '@causette/core'
+import { fromHex } from '@causette/core'
+import { publicKeyFromRaw } from '@libp2p/crypto/keys'
+import { peerIdFromPublicKey } from '@libp2p/peer-id'
+import type { Accessor } from 'solid-js'
+import { createPeerSignal } from '../app/peer-signal.ts'
+import type { DeviceIdentity } from '../peer/device-identity.ts'
+
+export interface MemberView {
+  key: string
+  name: string
+  role: Role
+  me: boolean
+  online: boolean
+  verified: boolean
+}
+
+const peerIds = new Map<string, string>()
+
+function peerIdOf(key: string): string {
+  let id = peerIds.get(key)
+  if (id === undefined) {
+    id = peerIdFromPublicKey(publicKeyFromRaw(fromHex(key))).toString()
+    peerIds.set(key, id)
+  }
+  return id
+}
+
+export function createMembers(peer: CausettePeer, identity: DeviceIdentity, groupId: string, me: string): [Accessor<MemberView[]>, () => void] {
+  const read = async (): Promise<MemberView[]> => {
+    if (!peer.hasGroup(groupId)) return []
+    const log = peer.group(groupId)
+    const connected = new Set(peer.status(groupId).connectedMembers)
+    const verified = await identity.verified()
+    const names = log.view.displayNames()
+    const roleOrder: Record<Role, number> = { admin: 0, moderator: 1, member: 2 }
+    return log
+      .members()
+      .map((m) => ({
+        key: m.key,
+        name: names.get(m.key) ?? (m.displayName || `Member ${m.key.slice(0, 6)}`),
+        role: m.role,
+        me: m.key === me,
+        online: m.key === me || connected.has(peerIdOf(m.key)),
+        verified: verified.has(m.key)
+      }))
+      .sort((a, b) => Number(b.me) - Number(a.me) || roleOrder[a.role] - roleOrder[b.role] || a.name.localeCompare(b.name))
+  }
+  return createPeerSignal(peer, read, [], { events: ['entries', 'group:peer-joined', 'group:peer-left'], everyMs: 3000 })
+}
