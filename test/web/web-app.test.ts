@@ -5,6 +5,7 @@
  * is photographed and checked with axe-core; any uncaught page error fails.
  */
 import assert from 'node:assert/strict'
+import { readFile } from 'node:fs/promises'
 import { after, before, describe, it } from 'node:test'
 import type { Browser, Page } from 'playwright-core'
 import { eventually } from '../node/fixtures/daemons.ts'
@@ -137,6 +138,23 @@ describe('the web app, two people in two browsers and one on the CLI', { timeout
     assert.equal(sent.code, 0, sent.stderr)
     await messageBox(alice.page, 'Hello from the terminal').waitFor(WAIT)
     await messageBox(bob.page, 'Hello from the terminal').waitFor(WAIT)
+  })
+
+  it('settings: a wrong relay address is refused with why, and a group exports as JSON lines', async () => {
+    await alice.page.getByRole('button', { name: 'Settings' }).click()
+    await alice.page.getByLabel('Community relays, one address per line').fill('not an address')
+    await alice.page.getByRole('button', { name: 'Save' }).click()
+    await alice.page.getByRole('alert').filter({ hasText: 'Line 1 is not a relay address' }).waitFor(WAIT)
+    await alice.page.getByLabel('Community relays, one address per line').fill('')
+    await screenshot(alice.page, '06-settings')
+    await assertAccessible(alice.page, 'settings')
+    const download = alice.page.waitForEvent('download', WAIT)
+    await alice.page.getByRole('button', { name: 'Export (JSON lines)' }).click()
+    const file = await (await download).path()
+    const lines = (await readFile(file, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { text: string; name?: string; deleted: boolean })
+    assert.ok(lines.some((l) => l.text === 'Count me in' && l.name === 'Bob'), 'Bob’s message, with his name, is in the export')
+    assert.ok(lines.some((l) => l.deleted), 'the deleted message is exported as deleted')
+    await alice.page.getByRole('button', { name: 'Close' }).click()
   })
 
   it('a bad link says what is wrong', async () => {

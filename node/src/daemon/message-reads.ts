@@ -6,7 +6,7 @@
  * right after a crash; a group still opening is waited for (it opens in
  * tens of milliseconds, or reads its history once after an upgrade).
  */
-import { fromHex, type GroupLog, type SearchHit, type Store, searchMessages } from '@causette/core'
+import { exportLine, fromHex, type GroupLog, type SearchHit, type Store, searchMessages } from '@causette/core'
 import type { AuthorView, HistoryResponse, SearchResponse } from '../api/api-types.ts'
 import { UnknownMessageError } from '../errors.ts'
 import { searchQuery } from '../store/search-query.ts'
@@ -72,19 +72,7 @@ export class MessageReads {
       yield page
         .map(({ message: m }) => {
           const author = people.view(m.author)
-          return `${JSON.stringify({
-            id: m.id,
-            time: new Date(m.time).toISOString(),
-            author: m.author,
-            fingerprint: author.fingerprint,
-            ...(author.name === undefined ? {} : { name: author.name }),
-            text: m.text,
-            edited: m.edited,
-            deleted: m.deleted,
-            ...(m.replyTo === undefined ? {} : { replyTo: m.replyTo }),
-            mentions: m.mentions,
-            reactions: m.reactions
-          })}\n`
+          return exportLine(m, { fingerprint: author.fingerprint, ...(author.name === undefined ? {} : { name: author.name }) })
         })
         .join('')
       after = (page[page.length - 1] as { key: Uint8Array }).key

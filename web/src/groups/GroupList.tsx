@@ -6,6 +6,7 @@ import { MAX_NAME_LENGTH } from '@causette/core'
 import { type Component, createSignal, For, Show } from 'solid-js'
 import { personMessage } from '../app/person-message.ts'
 import { useSession } from '../app/session.ts'
+import { SettingsDialog } from '../settings/SettingsDialog.tsx'
 import { createGroups, type GroupItem } from './create-groups.ts'
 
 interface GroupListProps {
@@ -32,6 +33,7 @@ export const GroupList: Component<GroupListProps> = (props) => {
         }}
       />
       <JoinField onLink={props.onJoinLink} />
+      <SettingsDialog />
     </nav>
   )
 }
