@@ -11,6 +11,7 @@ import { latencyBenchmark } from './latency.bench.ts'
 import { logBenchmark } from './log.bench.ts'
 import { rekeyBenchmark } from './rekey.bench.ts'
 import { relayBenchmark } from './relay.bench.ts'
+import { webBenchmark } from './web.bench.ts'
 
 const BENCHMARKS: Benchmark[] = [
   logBenchmark,
@@ -19,6 +20,7 @@ const BENCHMARKS: Benchmark[] = [
   rekeyBenchmark,
   relayBenchmark,
   daemonBenchmark,
+  webBenchmark,
   comparisonBenchmark
 ]
 

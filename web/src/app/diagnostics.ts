@@ -17,6 +17,8 @@ export interface ConnectionView {
 export interface Diagnostics {
   peerId: string
   connections: () => ConnectionView[]
+  /** Each open group: its id, name and how many entries its log holds. */
+  groups: () => Array<{ id: string; name: string; entries: number }>
 }
 
 function kindOf(address: string, limited: boolean): ConnectionView['direct'] {
@@ -33,7 +35,8 @@ export function exposeDiagnostics(peer: CausettePeer): void {
         const address = c.remoteAddr.toString()
         const limited = c.limits !== undefined
         return { peer: c.remotePeer.toString(), address, limited, direct: kindOf(address, limited) }
-      })
+      }),
+    groups: () => peer.groups().map((log) => ({ id: log.idHex, name: log.view.metadata().name, entries: log.size }))
   }
   ;(window as unknown as { causette: Diagnostics }).causette = diagnostics
 }
