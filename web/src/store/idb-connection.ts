@@ -7,7 +7,7 @@
  * StoreClosedError.
  */
 import { StoreClosedError } from '@causette/core'
-import { openDB } from 'idb'
+import { deleteDB, openDB } from 'idb'
 import { type CausetteDb, type Database, DB_VERSION, type StoreName, type Transaction, upgrade, type WriteTransaction } from './idb-schema.ts'
 import { StoreTooNewError, storageErrorOf } from './storage-errors.ts'
 
@@ -30,6 +30,15 @@ export class Connection {
       return connection
     } catch (err) {
       if (err instanceof DOMException && err.name === 'VersionError') throw new StoreTooNewError(await versionOf(name), DB_VERSION)
+      throw storageErrorOf(err)
+    }
+  }
+
+  /** Deletes the database `name`; waits while a connection to it is open. */
+  static async delete(name: string): Promise<void> {
+    try {
+      await deleteDB(name)
+    } catch (err) {
       throw storageErrorOf(err)
     }
   }

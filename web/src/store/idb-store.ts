@@ -57,6 +57,11 @@ export class IndexedDbStore implements Store {
     return new IndexedDbStore(name, await Connection.open(name))
   }
 
+  /** Deletes the database `name` and everything in it, once every store open on it is closed. */
+  static async delete(name: string = DEFAULT_DB_NAME): Promise<void> {
+    await Connection.delete(name)
+  }
+
   private constructor(name: string, connection: Connection) {
     this.name = name
     this.connection = connection
