@@ -11,9 +11,17 @@
 
 export type PersistenceAnswer = 'persisted' | 'refused' | 'unsupported'
 
-/** Asks for persistent storage once; 'persisted' also when it was already granted. */
-export async function requestPersistentStorage(storage: StorageManager | undefined = globalThis.navigator?.storage): Promise<PersistenceAnswer> {
-  if (storage === undefined || typeof storage.persist !== 'function') return 'unsupported'
-  if (typeof storage.persisted === 'function' && (await storage.persisted())) return 'persisted'
+/** What this needs of the browser's StorageManager (navigator.storage). */
+export interface PersistableStorage {
+  persist?(): Promise<boolean>
+  persisted?(): Promise<boolean>
+}
+
+/** Asks for persistent storage; 'persisted' also when it was granted before, 'unsupported' where the browser has no such request. */
+export async function requestPersistentStorage(
+  storage: PersistableStorage | undefined = (globalThis.navigator as { storage?: PersistableStorage } | undefined)?.storage
+): Promise<PersistenceAnswer> {
+  if (storage?.persist === undefined) return 'unsupported'
+  if (storage.persisted !== undefined && (await storage.persisted())) return 'persisted'
   return (await storage.persist()) ? 'persisted' : 'refused'
 }
