@@ -8,12 +8,13 @@
  */
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
-import { type MessageRow, ORDER_KEY_BYTES, orderKey, type StoredEntry, toHex } from '@causette/core'
+import { ORDER_KEY_BYTES, type StoredEntry, toHex } from '@causette/core'
 import type { Browser, CDPSession } from 'playwright-core'
 import { requestPersistentStorage } from '../../web/src/store/persistent-storage.ts'
 import { StorageFullError } from '../../web/src/store/storage-errors.ts'
 import { launchChromium, type WatchedPage, watchedPage } from './fixtures/chromium.ts'
 import { openStorePage, type PageStore, STORE_PAGE_ENTRIES, type StorePageClient } from './fixtures/page-store.ts'
+import { chainOf } from './fixtures/synthetic-entries.ts'
 import { type PageServer, startPageServer } from './fixtures/vite-server.ts'
 
 /** A quota the test fills in a second or so: a few hundred entries. */
@@ -48,38 +49,6 @@ async function withPage(work: (client: StorePageClient, watched: WatchedPage) =>
   }
 }
 
-/**
- * Entries `from`..`from + count - 1` of one author's chain, each with a
- * message row whose text names its batch, and bytes that do not compress
- * (as ciphertext does not). The store checks no signature, so none is made.
- */
-function batchOf(from: number, count: number, batch: number): { entries: StoredEntry[]; rows: MessageRow[] } {
-  const entries: StoredEntry[] = []
-  const rows: MessageRow[] = []
-  for (let seq = from; seq < from + count; seq++) {
-    const id = idOf(seq)
-    const key = orderKey({ clock: seq, author: AUTHOR, id })
-    const time = 1_000_000 + seq
-    entries.push({
-      id,
-      key,
-      author: AUTHOR,
-      seq,
-      parents: seq === 1 ? [] : [idOf(seq - 1)],
-      bytes: crypto.getRandomValues(new Uint8Array(600)),
-      facts: { time, shownTime: time, epoch: '', frontier: `f${seq}` }
-    })
-    rows.push({ kind: 'message', id, key, author: toHex(AUTHOR), seq, time, shownTime: time, text: `message ${seq} of batch${batch}`, mentions: [] })
-  }
-  return { entries, rows }
-}
-
-function idOf(seq: number): Uint8Array {
-  const id = new Uint8Array(32).fill(0xab)
-  new DataView(id.buffer).setUint32(28, seq)
-  return id
-}
-
 async function setQuota(cdp: CDPSession, origin: string, quotaSize?: number): Promise<void> {
   // without quotaSize, the override is lifted
   await cdp.send('Storage.overrideQuotaForOrigin', quotaSize === undefined ? { origin } : { origin, quotaSize })
@@ -95,9 +64,9 @@ describe('IndexedDbStore in Chromium, when storage fails', () => {
       await store.setDurableAuthor(AUTHOR)
       const kept: StoredEntry[] = []
       let refusal: unknown
-      let refused: ReturnType<typeof batchOf> | undefined
+      let refused: ReturnType<typeof chainOf> | undefined
       for (let batch = 0; batch < MAX_BATCHES && refused === undefined; batch++) {
-        const next = batchOf(kept.length + 1, BATCH, batch)
+        const next = chainOf(AUTHOR, kept.length + 1, BATCH, `batch${batch}`)
         try {
           await store.putEntries(GROUP, next.entries, next.rows)
           kept.push(...next.entries)

@@ -85,7 +85,8 @@ export class IndexedDbStore implements Store {
     if (entries.length === 0 && view.length === 0) return
     const own = this.durableAuthor
     const durable = own === undefined || entries.some((e) => toHex(e.author) === own) || view.some((r) => r.author === own)
-    await this.connection.write([...ENTRY_STORES, ...VIEW_STORES], durable, async (tx) => {
+    const stores = entries.length === 0 ? VIEW_STORES : [...ENTRY_STORES, ...VIEW_STORES]
+    await this.connection.write(stores, durable, async (tx) => {
       await Promise.all([insertEntries(tx, group, entries), putRows(tx, group, view)])
     })
   }

@@ -41,21 +41,21 @@ export async function putRows(tx: WriteTransaction, groupId: Uint8Array, rows: r
   const group = compact(groupId)
   const messages = tx.objectStore('messages')
   const counts = tx.objectStore('message-counts')
-  const seen = new Set<string>()
-  const fresh = rows.flatMap((r) => (r.kind === 'message' && !seen.has(toHex(r.id)) && seen.add(toHex(r.id)) ? [r] : []))
+  const fresh = [...new Map(rows.flatMap((r) => (r.kind === 'message' ? [[toHex(r.id), r] as const] : []))).values()]
   const authors = [...new Set(fresh.map((m) => m.author))]
   const [held, counted] = await Promise.all([
     Promise.all(fresh.map((m) => messages.index('by-id').getKey([group, keyBytes(m.id)]))),
     Promise.all(authors.map((author) => counts.get([group, author])))
   ])
-  const added = new Map(authors.map((author, i) => [author, counted[i] ?? 0]))
+  const before = new Map(authors.map((author, i) => [author, counted[i] ?? 0]))
+  const after = new Map(before)
   const writes: Array<Promise<unknown>> = []
   fresh.forEach((m, i) => {
     if (held[i] !== undefined) return
     writes.push(messages.put(messageRecord(group, m)))
-    added.set(m.author, (added.get(m.author) ?? 0) + 1)
+    after.set(m.author, (after.get(m.author) ?? 0) + 1)
   })
-  for (const [author, n] of added) if (n !== (counted[authors.indexOf(author)] ?? 0)) writes.push(counts.put(n, [group, author]))
+  for (const [author, n] of after) if (n !== before.get(author)) writes.push(counts.put(n, [group, author]))
   for (const r of rows) {
     if (r.kind === 'register') writes.push(tx.objectStore('registers').put(registerRecord(group, r)))
     else if (r.kind !== 'message') writes.push(tx.objectStore('changes').put(changeRecord(group, r)))
