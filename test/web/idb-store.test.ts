@@ -8,12 +8,13 @@
  */
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
-import { renderMessages } from '@causette/core'
+import { type MessageRow, renderMessages, type StoredEntry, toHex } from '@causette/core'
 import type { Browser } from 'playwright-core'
 import { runStoreConformance } from '../core/store-conformance.ts'
 import { type Replica, replicas } from '../fixtures/replicas.ts'
 import { launchChromium, type WatchedPage, watchedPage } from './fixtures/chromium.ts'
 import { openStorePage, STORE_PAGE_ENTRIES, type StorePageClient } from './fixtures/page-store.ts'
+import { chainOf } from './fixtures/synthetic-entries.ts'
 import { type PageServer, startPageServer } from './fixtures/vite-server.ts'
 
 let server: PageServer
@@ -21,6 +22,7 @@ let browser: Browser
 let watched: WatchedPage
 let client: StorePageClient
 let databases = 0
+const GROUP = new Uint8Array(32).fill(6)
 
 before(async () => {
   server = await startPageServer(STORE_PAGE_ENTRIES)
@@ -50,6 +52,35 @@ runStoreConformance('indexeddb in Chromium', async () => {
 })
 
 describe('IndexedDbStore in Chromium', () => {
+  it('tells held entries from new ones in a batch spread across much of the history, counting each once', async () => {
+    const name = 'spread'
+    const store = await client.open(name)
+    try {
+      const a = new Uint8Array(32).fill(0xa1)
+      const b = new Uint8Array(32).fill(0xb2)
+      const held = chainOf(a, 1, 100, 'held')
+      await store.putEntries(GROUP, held.entries, held.rows)
+      // b's entry sorts between a's first and last: the batch's range holds a hundred entries, two of them in the batch
+      const fresh = chainOf(b, 50, 1, 'fresh')
+      const pick = (i: number) => [held.entries[i], held.rows[i]] as const
+      const [first, firstRow] = pick(0)
+      const [last, lastRow] = pick(99)
+      await store.putEntries(GROUP, [first, ...fresh.entries, last] as StoredEntry[], [firstRow, ...fresh.rows, lastRow] as MessageRow[])
+      assert.equal(await store.countEntries(GROUP), 101)
+      assert.equal(await store.countMessageRows(GROUP, []), 101)
+      assert.deepEqual(
+        await store.authorSeqs(GROUP),
+        new Map([
+          [toHex(a), 100],
+          [toHex(b), 50]
+        ])
+      )
+      assert.deepEqual((await store.heads(GROUP)).map(toHex).sort(), [last?.id, fresh.entries[0]?.id].map((id) => toHex(id as Uint8Array)).sort())
+    } finally {
+      await client.remove(name)
+    }
+  })
+
   it("keeps a group log's entries, records and messages across a reload of the page", async () => {
     const name = 'reloaded'
     const store = await client.open(name)

@@ -17,7 +17,7 @@ import {
   toHex
 } from '@causette/core'
 import type { Connection } from './idb-connection.ts'
-import { type Bytes, bytesOf, compact, keyBytes, startingWith, within } from './idb-ranges.ts'
+import { type Bytes, bytesOf, compact, heldKeys, keyBytes, startingWith, within } from './idb-ranges.ts'
 import type { EntryRecord, StoreName, WriteTransaction } from './idb-schema.ts'
 
 /** The stores insertEntries writes. */
@@ -40,11 +40,16 @@ export async function insertEntries(tx: WriteTransaction, groupId: Uint8Array, e
   const unique = [...new Map(entries.map((e) => [toHex(e.id), e])).values()]
   const authors = new Map(unique.map((e) => [toHex(e.author), compact(e.author)]))
   const [held, seqs, count] = await Promise.all([
-    Promise.all(unique.map((e) => store.index('by-id').getKey([group, keyBytes(e.id)]))),
+    // by order key, which holds the id
+    heldKeys(
+      store,
+      group,
+      unique.map((e) => e.key)
+    ),
     Promise.all([...authors.values()].map((author) => seqStore.get([group, author]))),
     tx.objectStore('entry-counts').get(group)
   ])
-  const added = unique.filter((_, i) => held[i] === undefined)
+  const added = unique.filter((_, i) => !held[i])
   if (added.length === 0) return
   const highest = new Map([...authors].map(([hex, author], i) => [hex, { author, seq: seqs[i]?.seq ?? -1, raised: false }]))
   const writes: Array<Promise<unknown>> = []
@@ -62,7 +67,9 @@ export async function insertEntries(tx: WriteTransaction, groupId: Uint8Array, e
     }
   }
   const heads = tx.objectStore('heads')
-  for (const parent of parents.values()) writes.push(heads.delete([group, parent]))
+  const addedIds = new Set(added.map((e) => toHex(e.id)))
+  // a parent stored in this batch was never written as a head
+  for (const [hex, parent] of parents) if (!addedIds.has(hex)) writes.push(heads.delete([group, parent]))
   for (const e of added) if (!parents.has(toHex(e.id))) writes.push(heads.put(true, [group, compact(e.id)]))
   for (const h of highest.values()) if (h.raised) writes.push(seqStore.put({ author: h.author, seq: h.seq }, [group, h.author]))
   writes.push(tx.objectStore('entry-counts').put((count ?? 0) + added.length, group))

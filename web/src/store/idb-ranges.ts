@@ -3,6 +3,7 @@
  * in and come out. An array key sorts after every binary key, so
  * `[...prefix, []]` is above every key that starts with `prefix`.
  */
+import { toHex } from '@causette/core'
 
 /** Bytes as IndexedDB takes them, in a key or a value: on an ArrayBuffer (TypeScript's BufferSource). */
 export type Bytes = Uint8Array<ArrayBuffer>
@@ -54,4 +55,27 @@ export function bytesOf(key: IDBValidKey | undefined): Uint8Array {
 export function compact(bytes: Uint8Array): Bytes {
   const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
   return whole && bytes.buffer instanceof ArrayBuffer ? (bytes as Bytes) : new Uint8Array(bytes)
+}
+
+/** A store keyed by [group, order key], as `entries` and `messages` are. */
+interface KeyedByOrder {
+  getKey(query: [Bytes, Bytes]): Promise<unknown>
+  getAllKeys(query: IDBKeyRange, count?: number): Promise<Array<[Bytes, Bytes]>>
+}
+
+/**
+ * Which of the order keys a store keyed by [group, key] holds. One read of
+ * the keys between the lowest and highest of them answers when few others
+ * lie between, as in a batch of new entries; else one lookup each.
+ */
+export async function heldKeys(store: KeyedByOrder, group: Bytes, keys: readonly Uint8Array[]): Promise<boolean[]> {
+  if (keys.length === 0) return []
+  const sorted = [...keys].sort((a, b) => indexedDB.cmp(a, b))
+  const room = 2 * keys.length + 16
+  const between = await store.getAllKeys(IDBKeyRange.bound([group, sorted[0]], [group, sorted.at(-1)]), room)
+  if (between.length < room) {
+    const held = new Set(between.map(([, key]) => toHex(bytesOf(key))))
+    return keys.map((key) => held.has(toHex(key)))
+  }
+  return Promise.all(keys.map(async (key) => (await store.getKey([group, keyBytes(key)])) !== undefined))
 }

@@ -22,7 +22,7 @@ import {
   type ViewRow
 } from '@causette/core'
 import type { Connection } from './idb-connection.ts'
-import { type Bytes, bytesOf, compact, keyBytes, startingWith, within } from './idb-ranges.ts'
+import { type Bytes, bytesOf, compact, heldKeys, keyBytes, startingWith, within } from './idb-ranges.ts'
 import { changeRecord, changeRowOf, messageRecord, messageRowOf, registerRecord, registerRowOf } from './idb-rows.ts'
 import type { MessageRecord, StoreName, Transaction, WriteTransaction } from './idb-schema.ts'
 
@@ -44,14 +44,19 @@ export async function putRows(tx: WriteTransaction, groupId: Uint8Array, rows: r
   const fresh = [...new Map(rows.flatMap((r) => (r.kind === 'message' ? [[toHex(r.id), r] as const] : []))).values()]
   const authors = [...new Set(fresh.map((m) => m.author))]
   const [held, counted] = await Promise.all([
-    Promise.all(fresh.map((m) => messages.index('by-id').getKey([group, keyBytes(m.id)]))),
+    // by order key, which holds the id
+    heldKeys(
+      messages,
+      group,
+      fresh.map((m) => m.key)
+    ),
     Promise.all(authors.map((author) => counts.get([group, author])))
   ])
   const before = new Map(authors.map((author, i) => [author, counted[i] ?? 0]))
   const after = new Map(before)
   const writes: Array<Promise<unknown>> = []
   fresh.forEach((m, i) => {
-    if (held[i] !== undefined) return
+    if (held[i]) return
     writes.push(messages.put(messageRecord(group, m)))
     after.set(m.author, (after.get(m.author) ?? 0) + 1)
   })
