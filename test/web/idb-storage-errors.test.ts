@@ -13,11 +13,11 @@ import type { Browser, CDPSession } from 'playwright-core'
 import { requestPersistentStorage } from '../../web/src/store/persistent-storage.ts'
 import { StorageFullError } from '../../web/src/store/storage-errors.ts'
 import { launchChromium, type WatchedPage, watchedPage } from './fixtures/chromium.ts'
-import { openStorePage, type PageStore, STORE_PAGE_ENTRIES, type StorePageClient } from './fixtures/page-store.ts'
+import { bounded, openStorePage, type PageStore, STORE_PAGE_ENTRIES, type StorePageClient } from './fixtures/page-store.ts'
 import { chainOf } from './fixtures/synthetic-entries.ts'
 import { type PageServer, startPageServer } from './fixtures/vite-server.ts'
 
-/** A quota the test fills in a second or so: a few hundred entries. */
+/** A quota a few batches fill. */
 const QUOTA_BYTES = 300 * 1024
 const BATCH = 50
 /** Far more than the quota holds: the loop ends by a refusal well before. */
@@ -122,24 +122,22 @@ describe('IndexedDbStore in Chromium, when storage fails', () => {
 
   it('refuses a database written by a newer Causette with StoreTooNewError, saying which versions', () =>
     withPage(async (client, watched) => {
-      await watched.page.evaluate(
-        (name) =>
-          new Promise<void>((resolve, reject) => {
-            // a version far above this one's, as a later Causette would leave it
-            const request = (globalThis as unknown as { indexedDB: RawIndexedDb }).indexedDB.open(name, 99)
-            request.onsuccess = () => {
-              request.result.close()
-              resolve()
-            }
-            request.onerror = () => reject(new Error('could not create the database'))
-          }),
-        'from-a-newer-causette'
-      )
+      await watched.page.evaluate(openAtVersion, { name: 'from-a-newer-causette', version: 99 })
       await assert.rejects(client.open('from-a-newer-causette'), {
         name: 'StoreTooNewError',
         message: /written by a newer version of Causette \(its data is at version 99, this one knows up to \d+\)/
       })
       await client.remove('from-a-newer-causette')
+    }))
+
+  it('lets a newer version opened in another tab take the database, then refuses calls saying to reload', () =>
+    withPage(async (client, watched) => {
+      const store = await client.open('replaced')
+      await store.putGroup({ id: GROUP, secret: GROUP, name: 'Kept', addedAt: 1 })
+      // not blocked: the store lets go as soon as the newer version asks
+      await bounded(watched.page.evaluate(openAtVersion, { name: 'replaced', version: 99 }), 10_000, 'the newer version opening the database')
+      await assert.rejects(store.countEntries(GROUP), { name: 'StoreClosedError', message: /newer version in another tab.*reload this page/ })
+      await client.remove('replaced')
     }))
 
   it("asks the browser to keep the site's data and reports its answer", (t) =>
@@ -169,7 +167,24 @@ describe('requestPersistentStorage', () => {
   })
 })
 
-/** What the test uses of the page's indexedDB: the callback runs in the page, typed here without the DOM. */
-interface RawIndexedDb {
-  open(name: string, version: number): { result: { close(): void }; onsuccess: (() => void) | null; onerror: (() => void) | null }
+/**
+ * Runs in the page: opens (creating) the database `name` at `version`, as
+ * a later Causette would, with no upgrade of its own, and closes it.
+ * Typed here without the DOM, hence the shape of indexedDB it uses.
+ */
+function openAtVersion({ name, version }: { name: string; version: number }): Promise<void> {
+  interface OpenRequest {
+    result: { close(): void }
+    onsuccess: (() => void) | null
+    onerror: (() => void) | null
+  }
+  const { indexedDB } = globalThis as unknown as { indexedDB: { open(name: string, version: number): OpenRequest } }
+  return new Promise((resolve, reject) => {
+    const request = indexedDB.open(name, version)
+    request.onsuccess = () => {
+      request.result.close()
+      resolve()
+    }
+    request.onerror = () => reject(new Error(`could not open ${name} at version ${version}`))
+  })
 }

@@ -11,9 +11,15 @@ import { deleteDB, openDB } from 'idb'
 import { type CausetteDb, type Database, DB_VERSION, type StoreName, type Transaction, upgrade, type WriteTransaction } from './idb-schema.ts'
 import { StoreTooNewError, storageErrorOf } from './storage-errors.ts'
 
+/** Why calls are refused once the browser, rather than this tab, closed the database. */
+const REPLACED = 'Causette was opened in a newer version in another tab, which needs this one to let go of its data: reload this page to go on.'
+const TERMINATED = "The browser closed Causette's storage (its data may have been cleared, or the disk failed): reload this page to go on."
+
 export class Connection {
   private readonly db: Database
   private closed = false
+  /** The message of StoreClosedError when the store was closed from outside. */
+  private closedBecause: string | undefined
 
   /** Opens (creating or upgrading) the database `name`; StoreTooNewError if a newer Causette wrote it. */
   static async open(name: string): Promise<Connection> {
@@ -22,9 +28,8 @@ export class Connection {
       const db = await openDB<CausetteDb>(name, DB_VERSION, {
         upgrade: (database, oldVersion, _newVersion, tx) => upgrade(database, oldVersion, tx),
         // a newer version opened in another tab: step aside so that it can upgrade
-        blocking: () => connection?.close(),
-        // the browser closed it (site data cleared, storage failure)
-        terminated: () => connection?.markClosed()
+        blocking: () => connection?.close(REPLACED),
+        terminated: () => connection?.markClosed(TERMINATED)
       })
       connection = new Connection(db)
       return connection
@@ -48,7 +53,7 @@ export class Connection {
   }
 
   assertOpen(): void {
-    if (this.closed) throw new StoreClosedError()
+    if (this.closed) throw new StoreClosedError(this.closedBecause)
   }
 
   /** Runs `work` in a readonly transaction over `stores`. */
@@ -85,14 +90,16 @@ export class Connection {
     }
   }
 
-  close(): void {
+  /** Closes the database once the transactions under way end; `because` says why, when it is not this tab's choice. */
+  close(because?: string): void {
     if (this.closed) return
-    this.closed = true
+    this.markClosed(because)
     this.db.close()
   }
 
-  private markClosed(): void {
+  private markClosed(because: string | undefined): void {
     this.closed = true
+    this.closedBecause = because
   }
 
   private transaction<Mode extends IDBTransactionMode>(stores: StoreName[], mode: Mode, durability: IDBTransactionDurability = 'default') {
@@ -101,7 +108,7 @@ export class Connection {
       return this.db.transaction(stores, mode, { durability })
     } catch (err) {
       // closed under us (a newer version in another tab, or the browser)
-      if (err instanceof DOMException && err.name === 'InvalidStateError') throw new StoreClosedError()
+      if (err instanceof DOMException && err.name === 'InvalidStateError') throw new StoreClosedError(this.closedBecause)
       throw err
     }
   }
