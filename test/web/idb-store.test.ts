@@ -1,0 +1,109 @@
+/**
+ * The IndexedDB store of the web app in real Chromium (Debian's): the
+ * unchanged Store conformance suite, run through a Store in Node whose
+ * every call runs in the page (fixtures/page-store.ts), each case on a
+ * database of its own, with `reopen` closing and opening it again in the
+ * page; then what a browser adds: the data outlives a reload of the page.
+ * Any uncaught error in the page fails the run.
+ */
+import assert from 'node:assert/strict'
+import { after, before, describe, it } from 'node:test'
+import { type MessageRow, renderMessages, type StoredEntry, toHex } from '@causette/core'
+import type { Browser } from 'playwright-core'
+import { runStoreConformance } from '../core/store-conformance.ts'
+import { type Replica, replicas } from '../fixtures/replicas.ts'
+import { launchChromium, type WatchedPage, watchedPage } from './fixtures/chromium.ts'
+import { openStorePage, STORE_PAGE_ENTRIES, type StorePageClient } from './fixtures/page-store.ts'
+import { chainOf } from './fixtures/synthetic-entries.ts'
+import { type PageServer, startPageServer } from './fixtures/vite-server.ts'
+
+let server: PageServer
+let browser: Browser
+let watched: WatchedPage
+let client: StorePageClient
+let databases = 0
+const GROUP = new Uint8Array(32).fill(6)
+
+before(async () => {
+  server = await startPageServer(STORE_PAGE_ENTRIES)
+  browser = await launchChromium()
+  watched = await watchedPage(browser)
+  client = await openStorePage(watched.page, server.url)
+})
+
+after(async () => {
+  await browser?.close()
+  await server?.close()
+  assert.deepEqual(watched?.errors ?? [], [], 'no uncaught error in the page')
+})
+
+runStoreConformance('indexeddb in Chromium', async () => {
+  const name = `conformance-${++databases}`
+  let store = await client.open(name)
+  return {
+    store,
+    reopen: async () => {
+      await store.close()
+      store = await client.open(name)
+      return store
+    },
+    cleanup: () => client.remove(name)
+  }
+})
+
+describe('IndexedDbStore in Chromium', () => {
+  it('tells held entries from new ones in a batch spread across much of the history, counting each once', async () => {
+    const name = 'spread'
+    const store = await client.open(name)
+    try {
+      const a = new Uint8Array(32).fill(0xa1)
+      const b = new Uint8Array(32).fill(0xb2)
+      const held = chainOf(a, 1, 100, 'held')
+      await store.putEntries(GROUP, held.entries, held.rows)
+      // b's entry sorts between a's first and last: the batch's range holds a hundred entries, two of them in the batch
+      const fresh = chainOf(b, 50, 1, 'fresh')
+      const pick = (i: number) => [held.entries[i], held.rows[i]] as const
+      const [first, firstRow] = pick(0)
+      const [last, lastRow] = pick(99)
+      await store.putEntries(GROUP, [first, ...fresh.entries, last] as StoredEntry[], [firstRow, ...fresh.rows, lastRow] as MessageRow[])
+      assert.equal(await store.countEntries(GROUP), 101)
+      assert.equal(await store.countMessageRows(GROUP, []), 101)
+      assert.deepEqual(
+        await store.authorSeqs(GROUP),
+        new Map([
+          [toHex(a), 100],
+          [toHex(b), 50]
+        ])
+      )
+      assert.deepEqual((await store.heads(GROUP)).map(toHex).sort(), [last?.id, fresh.entries[0]?.id].map((id) => toHex(id as Uint8Array)).sort())
+    } finally {
+      await client.remove(name)
+    }
+  })
+
+  it("keeps a group log's entries, records and messages across a reload of the page", async () => {
+    const name = 'reloaded'
+    const store = await client.open(name)
+    const [a] = (await replicas(1, { creatorStore: store })) as [Replica]
+    await store.setDurableAuthor(a.key.publicKey)
+    await store.putGroup({ id: a.log.id, secret: a.log.secret, name: 'Reloaded', addedAt: 1 })
+    for (let i = 0; i < 5; i++) await a.log.append({ type: 'message', text: `before the reload ${i}` })
+
+    await watched.page.reload({ timeout: 30_000 })
+    await client.ready()
+    const reopened = await client.open(name)
+    try {
+      assert.equal(await reopened.countEntries(a.log.id), a.log.size)
+      assert.deepEqual(await reopened.heads(a.log.id), a.log.heads())
+      assert.equal((await reopened.getGroup(a.log.id))?.name, 'Reloaded')
+      const page = await reopened.messageRows(a.log.id, { limit: 10, hidden: [] })
+      assert.deepEqual(
+        renderMessages(page).map((m) => m.text),
+        [0, 1, 2, 3, 4].map((i) => `before the reload ${i}`)
+      )
+      assert.deepEqual(watched.errors, [])
+    } finally {
+      await client.remove(name)
+    }
+  })
+})

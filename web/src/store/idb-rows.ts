@@ -1,0 +1,70 @@
+/**
+ * View rows (core's chat/view-rows.ts) as records of the IndexedDB store
+ * and back: the group and, for texts, their words added for the index, the
+ * bytes made compact, optional fields present only when set.
+ */
+import { type ChangeRow, foldWord, type MessageRow, type RegisterRow } from '@causette/core'
+import { type Bytes, compact } from './idb-ranges.ts'
+import type { ChangeRecord, MessageRecord, RegisterRecord, WordKey } from './idb-schema.ts'
+
+/** The words of a text as the index holds them: each folded word once, as textHasWords splits them (core's search-words.ts). */
+export function wordsOf(group: Bytes, text: string): WordKey[] {
+  const words = new Set(foldWord(text).match(/[\p{L}\p{N}]+/gu) ?? [])
+  return [...words].map((word): WordKey => [group, word])
+}
+
+export function messageRecord(group: Bytes, row: MessageRow): MessageRecord {
+  const record: MessageRecord = {
+    group,
+    id: compact(row.id),
+    key: compact(row.key),
+    author: row.author,
+    seq: row.seq,
+    time: row.time,
+    shownTime: row.shownTime,
+    text: row.text,
+    mentions: [...row.mentions],
+    words: wordsOf(group, row.text)
+  }
+  if (row.replyTo !== undefined) record.replyTo = compact(row.replyTo)
+  return record
+}
+
+export function messageRowOf(r: MessageRecord): MessageRow {
+  const row: MessageRow = {
+    kind: 'message',
+    id: r.id,
+    key: r.key,
+    author: r.author,
+    seq: r.seq,
+    time: r.time,
+    shownTime: r.shownTime,
+    text: r.text,
+    mentions: r.mentions
+  }
+  if (r.replyTo !== undefined) row.replyTo = r.replyTo
+  return row
+}
+
+export function changeRecord(group: Bytes, row: ChangeRow): ChangeRecord {
+  const record: ChangeRecord = { group, key: compact(row.key), target: compact(row.target), author: row.author, seq: row.seq, kind: row.kind }
+  if (row.kind === 'edit') Object.assign(record, { text: row.text, words: wordsOf(group, row.text) })
+  else if (row.kind === 'reaction') Object.assign(record, { emoji: row.emoji, add: row.add })
+  else if (row.role !== undefined) record.role = row.role
+  return record
+}
+
+export function changeRowOf(r: ChangeRecord): ChangeRow {
+  const by = { target: r.target, key: r.key, author: r.author, seq: r.seq }
+  if (r.kind === 'edit') return { kind: 'edit', ...by, text: r.text ?? '' }
+  if (r.kind === 'reaction') return { kind: 'reaction', ...by, emoji: r.emoji ?? '', add: r.add === true }
+  return r.role === undefined ? { kind: 'delete', ...by } : { kind: 'delete', ...by, role: r.role }
+}
+
+export function registerRecord(group: Bytes, row: RegisterRow): RegisterRecord {
+  return { group, name: row.name, author: row.author, key: compact(row.key), seq: row.seq, value: row.value }
+}
+
+export function registerRowOf(r: RegisterRecord): RegisterRow {
+  return { kind: 'register', name: r.name, key: r.key, author: r.author, seq: r.seq, value: r.value }
+}

@@ -1,0 +1,181 @@
+/**
+ * The IndexedDB database of the web app: its name, version, object stores
+ * and indexes, and the upgrade that creates them. A later version adds a
+ * store or index by appending a migration, never by editing one that has
+ * shipped; `DB_VERSION` is the number of migrations.
+ *
+ * Ids, keys and authors are bytes (Uint8Array), and IndexedDB compares
+ * binary keys bytewise, shorter first on a common prefix: the order of
+ * order keys (core's log/order.ts). Compound keys start with the group, so
+ * every read of a group is a range of one store or index, and an array
+ * sorts after every binary key: `[group, []]` bounds a group from above.
+ */
+import type { EntryFacts, RegisterName } from '@causette/core'
+import type { DBSchema, IDBPDatabase, IDBPTransaction } from 'idb'
+import type { Bytes } from './idb-ranges.ts'
+
+export const DEFAULT_DB_NAME = 'causette'
+
+/** A held entry. `lacking` and `membership` are the group, set only when true: sparse indexes hold only those. */
+export interface EntryRecord {
+  group: Bytes
+  id: Bytes
+  /** Order key: the primary key is [group, key], so entries are stored in the log's order. */
+  key: Bytes
+  author: Bytes
+  seq: number
+  /** Parent ids, concatenated. */
+  parents: Bytes
+  bytes: Bytes
+  facts?: EntryFacts
+  /** Set while the entry has no facts (index 'lacking'). */
+  lacking?: Bytes
+  /** Set when its facts say it changes membership (index 'membership'). */
+  membership?: Bytes
+}
+
+export interface GroupValue {
+  id: Bytes
+  secret: Bytes
+  name: string
+  addedAt: number
+  /** Keeps the order groups were first added in, across updates. */
+  position: number
+}
+
+/** Words of a text as the multiEntry index 'words' holds them: [group, folded word]. */
+export type WordKey = [Bytes, string]
+
+export interface MessageRecord {
+  group: Bytes
+  id: Bytes
+  key: Bytes
+  /** Hex, as view rows have it: hex of equal length sorts as the bytes do. */
+  author: string
+  seq: number
+  time: number
+  shownTime: number
+  text: string
+  replyTo?: Bytes
+  mentions: string[]
+  words: WordKey[]
+}
+
+export interface ChangeRecord {
+  group: Bytes
+  key: Bytes
+  target: Bytes
+  author: string
+  seq: number
+  kind: 'edit' | 'delete' | 'reaction'
+  text?: string
+  role?: string
+  emoji?: string
+  add?: boolean
+  /** Edits only: an edit is how a message comes to hold a word. */
+  words?: WordKey[]
+}
+
+export interface RegisterRecord {
+  group: Bytes
+  name: RegisterName
+  author: string
+  key: Bytes
+  seq: number
+  value: string
+}
+
+export interface CausetteDb extends DBSchema {
+  entries: {
+    key: [Bytes, Bytes]
+    value: EntryRecord
+    indexes: {
+      'by-id': [Bytes, Bytes]
+      'by-seq': [Bytes, Bytes, number]
+      'by-epoch': [Bytes, string, Bytes]
+      'by-time': [Bytes, Bytes, number]
+      lacking: Bytes
+      membership: Bytes
+    }
+  }
+  /** [group, id] of each head; the value is unused. */
+  heads: { key: [Bytes, Bytes]; value: true }
+  /** [group, author]: the author's highest seq held. */
+  'author-seqs': { key: [Bytes, Bytes]; value: { author: Bytes; seq: number } }
+  /** group: how many entries it holds. */
+  'entry-counts': { key: Bytes; value: number }
+  /** [group, author, seq, id] of every entry whose (author, seq) is held under several ids. */
+  equivocations: { key: [Bytes, Bytes, number, Bytes]; value: true }
+  groups: { key: Bytes; value: GroupValue; indexes: { 'by-position': number } }
+  messages: {
+    key: [Bytes, Bytes]
+    value: MessageRecord
+    indexes: { 'by-id': [Bytes, Bytes]; 'by-author': [Bytes, string, number]; words: WordKey }
+  }
+  changes: {
+    key: [Bytes, Bytes]
+    value: ChangeRecord
+    indexes: { 'by-target': [Bytes, Bytes]; words: WordKey }
+  }
+  registers: { key: [Bytes, string, string, Bytes]; value: RegisterRecord; indexes: { latest: [Bytes, string, Bytes] } }
+  /** [group, author hex]: how many message rows the author wrote. */
+  'message-counts': { key: [Bytes, string]; value: number }
+}
+
+export type StoreName =
+  | 'entries'
+  | 'heads'
+  | 'author-seqs'
+  | 'entry-counts'
+  | 'equivocations'
+  | 'groups'
+  | 'messages'
+  | 'changes'
+  | 'registers'
+  | 'message-counts'
+
+export type Database = IDBPDatabase<CausetteDb>
+export type Transaction<Mode extends IDBTransactionMode = IDBTransactionMode> = IDBPTransaction<CausetteDb, StoreName[], Mode>
+export type WriteTransaction = Transaction<'readwrite'>
+type UpgradeTransaction = IDBPTransaction<CausetteDb, StoreName[], 'versionchange'>
+
+/** In order: migration n brings a database from version n to n + 1. */
+const MIGRATIONS: ReadonlyArray<(db: Database, tx: UpgradeTransaction) => void> = [
+  // 1: the log (entries with their facts, heads, seqs, counts, equivocations),
+  // group records, and the view as rows (core's chat/view-rows.ts) with a
+  // word index on the texts of messages and edits.
+  (db) => {
+    const entries = db.createObjectStore('entries', { keyPath: ['group', 'key'] })
+    entries.createIndex('by-id', ['group', 'id'], { unique: true })
+    entries.createIndex('by-seq', ['group', 'author', 'seq'])
+    entries.createIndex('by-epoch', ['group', 'facts.epoch', 'key'])
+    entries.createIndex('by-time', ['group', 'author', 'facts.time'])
+    // entries with equal index keys are kept in primary-key order: the log's order
+    entries.createIndex('lacking', 'lacking')
+    entries.createIndex('membership', 'membership')
+    db.createObjectStore('heads')
+    db.createObjectStore('author-seqs')
+    db.createObjectStore('entry-counts')
+    db.createObjectStore('equivocations')
+    const groups = db.createObjectStore('groups', { keyPath: 'id' })
+    groups.createIndex('by-position', 'position', { unique: true })
+    const messages = db.createObjectStore('messages', { keyPath: ['group', 'key'] })
+    messages.createIndex('by-id', ['group', 'id'], { unique: true })
+    messages.createIndex('by-author', ['group', 'author', 'seq'])
+    messages.createIndex('words', 'words', { multiEntry: true })
+    const changes = db.createObjectStore('changes', { keyPath: ['group', 'key'] })
+    changes.createIndex('by-target', ['group', 'target'])
+    changes.createIndex('words', 'words', { multiEntry: true })
+    const registers = db.createObjectStore('registers', { keyPath: ['group', 'name', 'author', 'key'] })
+    registers.createIndex('latest', ['group', 'name', 'key'])
+    db.createObjectStore('message-counts')
+  }
+]
+
+export const DB_VERSION = MIGRATIONS.length
+
+/** The upgrade callback of openDB: applies the migrations the database lacks, in its versionchange transaction. */
+export function upgrade(db: Database, oldVersion: number, tx: UpgradeTransaction): void {
+  for (let version = oldVersion; version < MIGRATIONS.length; version++)
+    (MIGRATIONS[version] as (db: Database, tx: UpgradeTransaction) => void)(db, tx)
+}
