@@ -151,9 +151,18 @@ describe('the web app, two people in two browsers and one on the CLI', { timeout
     const download = alice.page.waitForEvent('download', WAIT)
     await alice.page.getByRole('button', { name: 'Export (JSON lines)' }).click()
     const file = await (await download).path()
-    const lines = (await readFile(file, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { text: string; name?: string; deleted: boolean })
-    assert.ok(lines.some((l) => l.text === 'Count me in' && l.name === 'Bob'), 'Bob’s message, with his name, is in the export')
-    assert.ok(lines.some((l) => l.deleted), 'the deleted message is exported as deleted')
+    const lines = (await readFile(file, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { text: string; name?: string; deleted: boolean })
+    assert.ok(
+      lines.some((l) => l.text === 'Count me in' && l.name === 'Bob'),
+      'Bob’s message, with his name, is in the export'
+    )
+    assert.ok(
+      lines.some((l) => l.deleted),
+      'the deleted message is exported as deleted'
+    )
     await alice.page.getByRole('button', { name: 'Close' }).click()
   })
 
@@ -167,11 +176,28 @@ describe('the web app, two people in two browsers and one on the CLI', { timeout
     await bob.page.getByRole('button', { name: 'Back' }).click()
   })
 
-  it('Bob reloads and his history comes back from IndexedDB', async () => {
+  it('Bob reloads cut off from every peer, and his history comes back from IndexedDB', async () => {
+    // no WebSocket may open: not to the daemon, so not through it to Alice either (WebRTC is signalled over it)
+    await bob.page.routeWebSocket(/.*/, (ws) => ws.close())
     await bob.page.reload()
     await bob.page.getByRole('button', { name: /^Climbing/ }).click(WAIT)
     await messageBox(bob.page, 'Count me in').waitFor(WAIT)
-    await messageBox(bob.page, 'Sunday at 11?').waitFor(WAIT)
+    await messageBox(bob.page, 'Sunday at 11?').getByText('(edited)').waitFor(WAIT)
+    assert.deepEqual(await connectionsOf(bob.page), [], 'the history was read with no connection open')
+    await screenshot(bob.page, '07-reloaded-offline')
+  })
+
+  it('Bob is away while Alice writes, and receives it when he comes back', async () => {
+    await bob.page.close()
+    await alice.page.getByRole('textbox', { name: 'Message' }).fill('Written while Bob was away')
+    await alice.page.keyboard.press('Enter')
+    await messageBox(alice.page, 'Written while Bob was away').waitFor(WAIT)
+    const page = await bob.context.newPage()
+    page.on('pageerror', (err) => bob.errors.push(`uncaught: ${err.stack ?? err.message}`))
+    bob.page = page
+    await page.goto(served.url)
+    await page.getByRole('button', { name: /^Climbing/ }).click(WAIT)
+    await messageBox(page, 'Written while Bob was away').waitFor(WAIT)
   })
 
   it('no page had an uncaught error', () => {

@@ -18,7 +18,7 @@ export async function boot(progress: (step: string) => void): Promise<Session> {
   const identity = await DeviceIdentity.open()
   const { key, created } = await identity.key()
   progress(created ? 'Made this device’s key' : 'Opening your groups…')
-  const store = await openTabStore(key.publicKey)
+  const { store, persistence } = await openTabStore(key.publicKey)
   const config = await loadAppConfig(await identity.relays())
   progress('Going online…')
   const peer = await startTabPeer(key, store, config)
@@ -27,5 +27,5 @@ export async function boot(progress: (step: string) => void): Promise<Session> {
   const names = new NamePublisher(peer, me)
   const name = await identity.displayName()
   if (name !== undefined) names.set(name)
-  return { peer, store, identity, config, me, names }
+  return { peer, store, persistence, identity, config, me, names }
 }

@@ -7,11 +7,14 @@ import type { CausettePeer, Store } from '@causette/core'
 import { createContext, useContext } from 'solid-js'
 import type { AppConfig } from '../peer/app-config.ts'
 import type { DeviceIdentity } from '../peer/device-identity.ts'
+import type { PersistenceAnswer } from '../store/persistent-storage.ts'
 import type { NamePublisher } from './name-publisher.ts'
 
 export interface Session {
   peer: CausettePeer
   store: Store
+  /** Whether the browser agreed to keep the data under storage pressure. */
+  persistence: PersistenceAnswer
   identity: DeviceIdentity
   config: AppConfig
   /** This device's key, hex: how the UI tells its own messages apart. */

@@ -34,6 +34,12 @@ export const GroupList: Component<GroupListProps> = (props) => {
       />
       <JoinField onLink={props.onJoinLink} />
       <SettingsDialog />
+      <Show when={session.persistence !== 'persisted'}>
+        <p class="hint storage-note">
+          This browser has not promised to keep Causette’s data: if space runs low it may clear it. Keep a daemon or a community relay in your groups,
+          or export what you want to keep.
+        </p>
+      </Show>
     </nav>
   )
 }
