@@ -11,12 +11,12 @@
  * ```
  */
 
+export { type ExportAuthor, exportLine } from './chat/export-line.ts'
 export { type SearchHit, type SearchOptions, searchMessages } from './chat/message-search.ts'
 export type * from './chat/operations.ts'
 export { decodeOperation, encodeOperation } from './chat/operations.ts'
 export { foldWord, MAX_SEARCH_WORDS, searchWords, textHasWords } from './chat/search-words.ts'
 export type { KeyedMessage, StoredView, ViewSnapshot } from './chat/stored-view.ts'
-export { type ExportAuthor, exportLine } from './chat/export-line.ts'
 export { readUpToNow, UNREAD_CAP, type Unread, unreadOf } from './chat/unread.ts'
 export { type GroupMetadata, GroupView, type Message, type MessagePage, type Reaction, type ViewEntry } from './chat/view.ts'
 export { type RenderedRegisters, renderMessages, renderPage, renderRegisters } from './chat/view-render.ts'
