@@ -9,7 +9,7 @@ import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { gzipSync } from 'node:zlib'
-import { type DeviceKey, generateDeviceKey, storedEntryOf } from '@causette/core'
+import { type DeviceKey, generateDeviceKey, storedEntryOf, toHex } from '@causette/core'
 import { nodeSignatures, SqliteStore } from '@causette/node'
 import type { Browser } from 'playwright-core'
 import { loadOrCreateDeviceKey } from '../../node/src/daemon/device-key-file.ts'
@@ -34,7 +34,7 @@ async function initialJsKb(): Promise<number> {
 }
 
 /** A data directory whose device created a group of `count` messages (by it and 9 others), written straight into its store. */
-async function homeWithGroup(home: string, count: number): Promise<void> {
+async function homeWithGroup(home: string, count: number): Promise<string> {
   const { key } = await loadOrCreateDeviceKey(join(home, 'device.key'))
   const authors: DeviceKey[] = [key]
   for (let i = 1; i < 10; i++) authors.push(await generateDeviceKey())
@@ -51,6 +51,7 @@ async function homeWithGroup(home: string, count: number): Promise<void> {
   } finally {
     await store.close()
   }
+  return toHex(genesis.id)
 }
 
 interface Served {
@@ -64,7 +65,7 @@ interface Served {
 async function serveGroup(count: number, log: (line: string) => void): Promise<Served> {
   const home = await tempDir('causette-web-bench-')
   log(`  writing a ${count.toLocaleString('en-US')}-message group…`)
-  await homeWithGroup(home.path, count)
+  const groupId = await homeWithGroup(home.path, count)
   const daemon = await DaemonProcess.start(home.path, ISOLATED)
   await daemon.waitForEvent((e) => e.type === 'groups:opened', 'the group to open', 600_000)
   const url = (daemon.ready as unknown as { webApp: string }).webApp
@@ -72,7 +73,7 @@ async function serveGroup(count: number, log: (line: string) => void): Promise<S
     daemon,
     url,
     invite: async () => {
-      const made = await daemon.cli(['invite', 'Large'])
+      const made = await daemon.cli(['invite', groupId])
       if (made.code !== 0) throw new Error(`causette invite failed: ${made.stderr}`)
       const link = made.stdout
         .trim()

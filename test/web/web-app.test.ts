@@ -166,6 +166,15 @@ describe('the web app, two people in two browsers and one on the CLI', { timeout
     await alice.page.getByRole('button', { name: 'Close' }).click()
   })
 
+  it('a second tab of the same browser profile says the first one is the device', async () => {
+    const second = await alice.context.newPage()
+    await second.goto(served.url)
+    await second.getByRole('alert').filter({ hasText: 'already open in another tab' }).waitFor(WAIT)
+    await screenshot(second, '06b-second-tab')
+    await assertAccessible(second, 'second tab')
+    await second.close()
+  })
+
   it('a bad link says what is wrong', async () => {
     await bob.page.goto(`${served.url}#join=AAAAnot-a-real-invite`)
     const alert = bob.page.getByRole('alert').filter({ hasText: /invite/i })

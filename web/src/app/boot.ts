@@ -7,6 +7,7 @@
 import { toHex } from '@causette/core'
 import { loadAppConfig } from '../peer/app-config.ts'
 import { DeviceIdentity } from '../peer/device-identity.ts'
+import { holdDevice } from '../peer/one-tab.ts'
 import { startTabPeer } from '../peer/tab-peer.ts'
 import { openTabStore } from '../peer/tab-store.ts'
 import { exposeDiagnostics } from './diagnostics.ts'
@@ -15,6 +16,7 @@ import type { Session } from './session.ts'
 
 export async function boot(progress: (step: string) => void): Promise<Session> {
   progress('Opening this device…')
+  await holdDevice()
   const identity = await DeviceIdentity.open()
   const { key, created } = await identity.key()
   progress(created ? 'Made this device’s key' : 'Opening your groups…')
