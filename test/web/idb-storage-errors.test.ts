@@ -13,7 +13,15 @@ import type { Browser, CDPSession } from 'playwright-core'
 import { requestPersistentStorage } from '../../web/src/store/persistent-storage.ts'
 import { StorageFullError } from '../../web/src/store/storage-errors.ts'
 import { launchChromium, type WatchedPage, watchedPage } from './fixtures/chromium.ts'
-import { bounded, openStorePage, type PageStore, STORE_PAGE_ENTRIES, type StorePageClient } from './fixtures/page-store.ts'
+import {
+  bounded,
+  openStorePage,
+  type PageStore,
+  START_TIMEOUT_MS,
+  STORE_PAGE_ENTRIES,
+  type StorePageClient,
+  TEST_TIMEOUT_MS
+} from './fixtures/page-store.ts'
 import { chainOf } from './fixtures/synthetic-entries.ts'
 import { type PageServer, startPageServer } from './fixtures/vite-server.ts'
 
@@ -28,15 +36,21 @@ const AUTHOR = new Uint8Array(32).fill(8)
 let server: PageServer
 let browser: Browser
 
-before(async () => {
-  server = await startPageServer(STORE_PAGE_ENTRIES)
-  browser = await launchChromium()
-})
+before(
+  async () => {
+    server = await startPageServer(STORE_PAGE_ENTRIES)
+    browser = await launchChromium()
+  },
+  { timeout: START_TIMEOUT_MS }
+)
 
-after(async () => {
-  await browser?.close()
-  await server?.close()
-})
+after(
+  async () => {
+    await browser?.close()
+    await server?.close()
+  },
+  { timeout: START_TIMEOUT_MS }
+)
 
 /** A page of its own (its own storage), with the store page loaded; fails the test on any uncaught page error. */
 async function withPage(work: (client: StorePageClient, watched: WatchedPage) => Promise<void>): Promise<void> {
@@ -51,76 +65,80 @@ async function withPage(work: (client: StorePageClient, watched: WatchedPage) =>
 
 async function setQuota(cdp: CDPSession, origin: string, quotaSize?: number): Promise<void> {
   // without quotaSize, the override is lifted
-  await cdp.send('Storage.overrideQuotaForOrigin', quotaSize === undefined ? { origin } : { origin, quotaSize })
+  await bounded(cdp.send('Storage.overrideQuotaForOrigin', quotaSize === undefined ? { origin } : { origin, quotaSize }), 10_000, 'Chromium')
 }
 
 describe('IndexedDbStore in Chromium, when storage fails', () => {
-  it('rejects a write the browser refuses for quota with StorageFullError, keeping what came before whole and nothing of the batch', (t) =>
-    withPage(async (client, watched) => {
-      const cdp = await watched.context.newCDPSession(watched.page)
-      const origin = new URL(server.url).origin
-      await setQuota(cdp, origin, QUOTA_BYTES)
-      const store: PageStore = await client.open('quota')
-      await store.setDurableAuthor(AUTHOR)
-      const kept: StoredEntry[] = []
-      let refusal: unknown
-      let refused: ReturnType<typeof chainOf> | undefined
-      for (let batch = 0; batch < MAX_BATCHES && refused === undefined; batch++) {
-        const next = chainOf(AUTHOR, kept.length + 1, BATCH, `batch${batch}`)
-        try {
-          await store.putEntries(GROUP, next.entries, next.rows)
-          kept.push(...next.entries)
-        } catch (err) {
-          refusal = err
-          refused = next
+  it(
+    'rejects a write the browser refuses for quota with StorageFullError, keeping what came before whole and nothing of the batch',
+    { timeout: TEST_TIMEOUT_MS },
+    (t) =>
+      withPage(async (client, watched) => {
+        const cdp = await bounded(watched.context.newCDPSession(watched.page), 10_000, 'Chromium')
+        const origin = new URL(server.url).origin
+        await setQuota(cdp, origin, QUOTA_BYTES)
+        const store: PageStore = await client.open('quota')
+        await store.setDurableAuthor(AUTHOR)
+        const kept: StoredEntry[] = []
+        let refusal: unknown
+        let refused: ReturnType<typeof chainOf> | undefined
+        for (let batch = 0; batch < MAX_BATCHES && refused === undefined; batch++) {
+          const next = chainOf(AUTHOR, kept.length + 1, BATCH, `batch${batch}`)
+          try {
+            await store.putEntries(GROUP, next.entries, next.rows)
+            kept.push(...next.entries)
+          } catch (err) {
+            refusal = err
+            refused = next
+          }
         }
-      }
-      assert.ok(refused !== undefined, `the browser took ${MAX_BATCHES} batches under a quota of ${QUOTA_BYTES} bytes`)
-      assert.ok(kept.length > 0, 'the quota holds some batches before refusing')
-      t.diagnostic(`${kept.length} entries stored under a quota of ${QUOTA_BYTES} bytes, then a batch of ${BATCH} refused`)
-      assert.deepEqual(
-        { name: (refusal as Error).name, message: (refusal as Error).message },
-        { name: 'StorageFullError', message: new StorageFullError().message }
-      )
+        assert.ok(refused !== undefined, `the browser took ${MAX_BATCHES} batches under a quota of ${QUOTA_BYTES} bytes`)
+        assert.ok(kept.length > 0, 'the quota holds some batches before refusing')
+        t.diagnostic(`${kept.length} entries stored under a quota of ${QUOTA_BYTES} bytes, then a batch of ${BATCH} refused`)
+        assert.deepEqual(
+          { name: (refusal as Error).name, message: (refusal as Error).message },
+          { name: 'StorageFullError', message: new StorageFullError().message }
+        )
 
-      // everything acknowledged is there, in order, with its view rows
-      assert.equal(await store.countEntries(GROUP), kept.length)
-      const listed = await store.listEntries(GROUP)
-      assert.deepEqual(
-        listed.map((e) => toHex(e.bytes)),
-        kept.map((e) => toHex(e.bytes))
-      )
-      const last = kept.at(-1) as StoredEntry
-      assert.deepEqual(await store.heads(GROUP), [last.id])
-      assert.deepEqual(await store.authorSeqs(GROUP), new Map([[toHex(AUTHOR), last.seq]]))
-      assert.equal(await store.countMessageRows(GROUP, []), kept.length)
-      const newest = await store.messageRows(GROUP, { limit: 3, hidden: [] })
-      assert.deepEqual(
-        newest.messages.map((m) => m.seq),
-        [last.seq - 2, last.seq - 1, last.seq]
-      )
+        // everything acknowledged is there, in order, with its view rows
+        assert.equal(await store.countEntries(GROUP), kept.length)
+        const listed = await store.listEntries(GROUP)
+        assert.deepEqual(
+          listed.map((e) => toHex(e.bytes)),
+          kept.map((e) => toHex(e.bytes))
+        )
+        const last = kept.at(-1) as StoredEntry
+        assert.deepEqual(await store.heads(GROUP), [last.id])
+        assert.deepEqual(await store.authorSeqs(GROUP), new Map([[toHex(AUTHOR), last.seq]]))
+        assert.equal(await store.countMessageRows(GROUP, []), kept.length)
+        const newest = await store.messageRows(GROUP, { limit: 3, hidden: [] })
+        assert.deepEqual(
+          newest.messages.map((m) => m.seq),
+          [last.seq - 2, last.seq - 1, last.seq]
+        )
 
-      // nothing of the refused batch: no entry, head, seq, row or word
-      const ids = refused.entries.map((e) => e.id)
-      assert.deepEqual(
-        await store.hasEntries(GROUP, ids),
-        ids.map(() => false)
-      )
-      assert.deepEqual(await store.messageRow(GROUP, ids[0] as Uint8Array, []), { messages: [], changes: [], hasOlder: false })
-      const refusedWord = `batch${kept.length / BATCH}`
-      assert.deepEqual(await store.searchMessageRows([refusedWord], { limit: 10, offset: 0 }), [])
-      assert.deepEqual(await store.listKeys(GROUP, { from: refused.entries[0]?.key as Uint8Array }), [])
+        // nothing of the refused batch: no entry, head, seq, row or word
+        const ids = refused.entries.map((e) => e.id)
+        assert.deepEqual(
+          await store.hasEntries(GROUP, ids),
+          ids.map(() => false)
+        )
+        assert.deepEqual(await store.messageRow(GROUP, ids[0] as Uint8Array, []), { messages: [], changes: [], hasOlder: false })
+        const refusedWord = `batch${kept.length / BATCH}`
+        assert.deepEqual(await store.searchMessageRows([refusedWord], { limit: 10, offset: 0 }), [])
+        assert.deepEqual(await store.listKeys(GROUP, { from: refused.entries[0]?.key as Uint8Array }), [])
 
-      // once there is room again, the same batch is stored
-      await setQuota(cdp, origin)
-      await store.putEntries(GROUP, refused.entries, refused.rows)
-      assert.equal(await store.countEntries(GROUP), kept.length + BATCH)
-      assert.equal((await store.searchMessageRows([refusedWord], { limit: 100, offset: 0 })).length, BATCH)
-      assert.equal((await store.listKeys(GROUP)).at(-1)?.length, ORDER_KEY_BYTES)
-      await client.remove('quota')
-    }))
+        // once there is room again, the same batch is stored
+        await setQuota(cdp, origin)
+        await store.putEntries(GROUP, refused.entries, refused.rows)
+        assert.equal(await store.countEntries(GROUP), kept.length + BATCH)
+        assert.equal((await store.searchMessageRows([refusedWord], { limit: 100, offset: 0 })).length, BATCH)
+        assert.equal((await store.listKeys(GROUP)).at(-1)?.length, ORDER_KEY_BYTES)
+        await client.remove('quota')
+      })
+  )
 
-  it('refuses a database written by a newer Causette with StoreTooNewError, saying which versions', () =>
+  it('refuses a database written by a newer Causette with StoreTooNewError, saying which versions', { timeout: TEST_TIMEOUT_MS }, () =>
     withPage(async (client, watched) => {
       await watched.page.evaluate(openAtVersion, { name: 'from-a-newer-causette', version: 99 })
       await assert.rejects(client.open('from-a-newer-causette'), {
@@ -128,9 +146,10 @@ describe('IndexedDbStore in Chromium, when storage fails', () => {
         message: /written by a newer version of Causette \(its data is at version 99, this one knows up to \d+\)/
       })
       await client.remove('from-a-newer-causette')
-    }))
+    })
+  )
 
-  it('lets a newer version opened in another tab take the database, then refuses calls saying to reload', () =>
+  it('lets a newer version opened in another tab take the database, then refuses calls saying to reload', { timeout: TEST_TIMEOUT_MS }, () =>
     withPage(async (client, watched) => {
       const store = await client.open('replaced')
       await store.putGroup({ id: GROUP, secret: GROUP, name: 'Kept', addedAt: 1 })
@@ -138,18 +157,22 @@ describe('IndexedDbStore in Chromium, when storage fails', () => {
       await bounded(watched.page.evaluate(openAtVersion, { name: 'replaced', version: 99 }), 10_000, 'the newer version opening the database')
       await assert.rejects(store.countEntries(GROUP), { name: 'StoreClosedError', message: /newer version in another tab.*reload this page/ })
       await client.remove('replaced')
-    }))
+    })
+  )
 
-  it("asks the browser to keep the site's data and reports its answer", (t) =>
+  it("asks the browser to keep the site's data and reports its answer", { timeout: TEST_TIMEOUT_MS }, (t) =>
     withPage(async (client) => {
       const answer = await client.requestPersistence()
       t.diagnostic(`headless Chromium answered: ${answer}`)
       assert.match(answer, /^(persisted|refused)$/)
-    }))
+    })
+  )
 })
 
 describe('requestPersistentStorage', () => {
-  it('says persisted when granted now or before, refused when not, unsupported where the browser cannot be asked', async () => {
+  it('says persisted when granted now or before, refused when not, unsupported where the browser cannot be asked', {
+    timeout: TEST_TIMEOUT_MS
+  }, async () => {
     const asked: string[] = []
     const storage = (before: boolean, now: boolean) => ({
       persisted: async () => before,

@@ -13,7 +13,7 @@ import type { Browser } from 'playwright-core'
 import { runStoreConformance } from '../core/store-conformance.ts'
 import { type Replica, replicas } from '../fixtures/replicas.ts'
 import { launchChromium, type WatchedPage, watchedPage } from './fixtures/chromium.ts'
-import { openStorePage, STORE_PAGE_ENTRIES, type StorePageClient } from './fixtures/page-store.ts'
+import { openStorePage, START_TIMEOUT_MS, STORE_PAGE_ENTRIES, type StorePageClient, TEST_TIMEOUT_MS } from './fixtures/page-store.ts'
 import { chainOf } from './fixtures/synthetic-entries.ts'
 import { type PageServer, startPageServer } from './fixtures/vite-server.ts'
 
@@ -24,18 +24,24 @@ let client: StorePageClient
 let databases = 0
 const GROUP = new Uint8Array(32).fill(6)
 
-before(async () => {
-  server = await startPageServer(STORE_PAGE_ENTRIES)
-  browser = await launchChromium()
-  watched = await watchedPage(browser)
-  client = await openStorePage(watched.page, server.url)
-})
+before(
+  async () => {
+    server = await startPageServer(STORE_PAGE_ENTRIES)
+    browser = await launchChromium()
+    watched = await watchedPage(browser)
+    client = await openStorePage(watched.page, server.url)
+  },
+  { timeout: START_TIMEOUT_MS }
+)
 
-after(async () => {
-  await browser?.close()
-  await server?.close()
-  assert.deepEqual(watched?.errors ?? [], [], 'no uncaught error in the page')
-})
+after(
+  async () => {
+    await browser?.close()
+    await server?.close()
+    assert.deepEqual(watched?.errors ?? [], [], 'no uncaught error in the page')
+  },
+  { timeout: START_TIMEOUT_MS }
+)
 
 runStoreConformance('indexeddb in Chromium', async () => {
   const name = `conformance-${++databases}`
@@ -52,7 +58,7 @@ runStoreConformance('indexeddb in Chromium', async () => {
 })
 
 describe('IndexedDbStore in Chromium', () => {
-  it('tells held entries from new ones in a batch spread across much of the history, counting each once', async () => {
+  it('tells held entries from new ones in a batch spread across much of the history, counting each once', { timeout: TEST_TIMEOUT_MS }, async () => {
     const name = 'spread'
     const store = await client.open(name)
     try {
@@ -81,7 +87,7 @@ describe('IndexedDbStore in Chromium', () => {
     }
   })
 
-  it("keeps a group log's entries, records and messages across a reload of the page", async () => {
+  it("keeps a group log's entries, records and messages across a reload of the page", { timeout: TEST_TIMEOUT_MS }, async () => {
     const name = 'reloaded'
     const store = await client.open(name)
     const [a] = (await replicas(1, { creatorStore: store })) as [Replica]
@@ -89,7 +95,7 @@ describe('IndexedDbStore in Chromium', () => {
     await store.putGroup({ id: a.log.id, secret: a.log.secret, name: 'Reloaded', addedAt: 1 })
     for (let i = 0; i < 5; i++) await a.log.append({ type: 'message', text: `before the reload ${i}` })
 
-    await watched.page.reload({ timeout: 30_000 })
+    await watched.page.reload({ timeout: START_TIMEOUT_MS })
     await client.ready()
     const reopened = await client.open(name)
     try {

@@ -2,7 +2,8 @@
  * How fast the IndexedDB store takes entries in Chromium: putEntries in
  * batches of 500 (each entry with its message row, 600 random bytes),
  * strict and relaxed, in a fresh profile (in memory, as the tests run) and
- * in a profile on disk; then what reading costs once they are stored.
+ * in a profile on disk; one entry a transaction, as live messages come;
+ * then what reading costs once they are stored.
  * Times are the page's own (fixtures/store-page.ts), without the crossing
  * from Node. Not a test: run it by hand and record the figures in
  * docs/web-app.md.
@@ -20,6 +21,7 @@ import { startPageServer } from './fixtures/vite-server.ts'
 
 const BATCH = 500
 const BATCHES = 20
+const SINGLES = 200
 const GROUP = new Uint8Array(32).fill(3)
 const AUTHOR = new Uint8Array(32).fill(4)
 const SOMEONE_ELSE = new Uint8Array(32).fill(5)
@@ -39,11 +41,18 @@ async function measure(where: string, context: BrowserContext, url: string): Pro
       ms += (await client.call(store.handle, 'putEntries', [GROUP, next.entries, next.rows])).ms
     }
     const total = BATCH * BATCHES
+    // one entry a transaction, as live messages arrive
+    let singleMs = 0
+    for (let i = 0; i < SINGLES; i++) {
+      const one = chainOf(AUTHOR, total + BATCH + i + 1, 1, 'single')
+      singleMs += (await client.call(store.handle, 'putEntries', [GROUP, one.entries, one.rows])).ms
+    }
     const last50 = (await client.call(store.handle, 'messageRows', [GROUP, { limit: 50, hidden: [] }])).ms
     const keys = (await client.call(store.handle, 'listKeys', [GROUP, { limit: 1000 }])).ms
     const search = (await client.call(store.handle, 'searchMessageRows', [['batch7'], { limit: 20, offset: 0 }])).ms
     console.log(
       `${where}, ${durability}: ${Math.round((total / ms) * 1000)} entries/s (${total} in ${Math.round(ms)} ms, ${(ms / BATCHES).toFixed(0)} ms a batch); ` +
+        `one entry a transaction ${(singleMs / SINGLES).toFixed(2)} ms; ` +
         `last 50 messages ${last50.toFixed(1)} ms, 1,000 keys ${keys.toFixed(1)} ms, a search of one batch's word ${search.toFixed(1)} ms`
     )
     await client.remove(name)
