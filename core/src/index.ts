@@ -138,6 +138,24 @@ export {
 export type * from './peer/peer-events.ts'
 export * from './peer/reachability.ts'
 export { type RelayReservationsComponents, type RelayReservationsInit, relayReservations } from './peer/relay-reservations.ts'
+export {
+  type GroupSignals,
+  type GroupSignalsInit,
+  groupSignals,
+  type PresenceEvent,
+  type SignalEvents,
+  signalTopic,
+  type TypingEvent
+} from './signals/group-signals.ts'
+export { MAX_SIGNAL_BYTES, SIGNAL_KINDS, type Signal, type SignalKind, sealSignal } from './signals/signal-frames.ts'
+export {
+  type MemberPresence,
+  PRESENCE_EVERY_MS,
+  PRESENCE_TTL_MS,
+  type PresenceState,
+  TYPING_EVERY_MS,
+  TYPING_TTL_MS
+} from './signals/signal-states.ts'
 export { MemoryStore } from './store/memory-store.ts'
 export {
   type AuthorActivity,

@@ -72,6 +72,15 @@ describe('the web app, two people in two browsers and one on the CLI', { timeout
     await assertAccessible(alice.page, 'chat')
   })
 
+  it('Bob sees Alice typing, and no longer once she clears the field', async () => {
+    const field = alice.page.getByRole('textbox', { name: 'Message' })
+    await field.pressSequentially('Shall we', { delay: 20 })
+    await bob.page.getByText('Alice is typing…').waitFor(WAIT)
+    await screenshot(bob.page, '04b-typing')
+    await field.fill('')
+    await bob.page.getByText('Alice is typing…').waitFor({ state: 'detached', ...WAIT })
+  })
+
   it('Bob reacts, Alice edits and deletes, and both see it', async () => {
     await messageBox(bob.page, 'Sunday at 10?').getByRole('button', { name: 'React with 👍' }).click()
     await messageBox(alice.page, 'Sunday at 10?')

@@ -24,6 +24,7 @@ import type { Invite } from '../invite/invite.ts'
 import type { GroupLog, LogEntry } from '../log/group-log.ts'
 import type { LoadOptions } from '../log/store-loading.ts'
 import type { Mailboxes } from '../mailbox/mailboxes.ts'
+import type { GroupSignals } from '../signals/group-signals.ts'
 import type { CausetteServices, CoreServicesInit } from './core-services.ts'
 import { type CausetteLibp2p, createCausetteLibp2p, type Libp2pParts } from './create-libp2p.ts'
 import type { Groups } from './groups.ts'
@@ -40,7 +41,8 @@ export interface CausettePeerInit extends Libp2pParts, Omit<CoreServicesInit, 'b
 const FORWARDED = {
   groups: ['entries', 'equivocation'],
   groupSync: ['sync:started', 'sync:progress', 'sync:finished', 'sync:failed'],
-  groupGossip: ['group:peer-joined', 'group:peer-left', 'rejected']
+  groupGossip: ['group:peer-joined', 'group:peer-left', 'rejected'],
+  groupSignals: ['signal:typing', 'signal:presence']
 } as const satisfies Partial<Record<keyof CausetteServices, ReadonlyArray<keyof CausettePeerEvents>>>
 
 export class CausettePeer extends TypedEventEmitter<CausettePeerEvents> {
@@ -89,6 +91,11 @@ export class CausettePeer extends TypedEventEmitter<CausettePeerEvents> {
 
   groups(): GroupLog[] {
     return this.groupsService.all()
+  }
+
+  /** Typing and presence on the groups' signal channels: setTyping, setAway, setSharing, typing(), presence() (signals/group-signals.ts). */
+  get signals(): GroupSignals {
+    return this.libp2p.services.groupSignals
   }
 
   /** The relays' mailboxes this peer keeps its groups in, when it has relays (mailbox/mailboxes.ts). */

@@ -21,6 +21,7 @@ import type { GossipGuard } from '../gossip/gossip-guard.ts'
 import { type GroupGossip, type GroupGossipComponents, groupGossip } from '../gossip/group-gossip.ts'
 import type { Signatures } from '../identity/signatures.ts'
 import type { Mailboxes } from '../mailbox/mailboxes.ts'
+import { type GroupSignals, type GroupSignalsComponents, groupSignals } from '../signals/group-signals.ts'
 import type { Store } from '../store/store.ts'
 import { type GroupSync, type GroupSyncComponents, groupSync } from '../sync/group-sync.ts'
 import type { BlockList } from './block-list.ts'
@@ -36,6 +37,8 @@ export interface CausetteServices extends ServiceMap {
   groupSync: GroupSync
   groupGossip: GroupGossip
   memberLinks: MemberLinks
+  /** Typing and presence on each group's signal channel (signals/group-signals.ts). */
+  groupSignals: GroupSignals
   /** Present when the runtime configured relays that keep its groups (mailbox/mailboxes.ts). */
   mailboxes?: Mailboxes
 }
@@ -53,6 +56,8 @@ export interface CoreServicesInit {
   syncIdleTimeoutMs?: number
   /** How often each group is reconciled with one connected member, as a safety net (ms); 0 turns it off. */
   antiEntropyMs?: number
+  /** Share this device's presence and typing with its groups (default true; signals/group-signals.ts). */
+  sharePresence?: boolean
   /** What the services share with libp2p's own parts (create-libp2p.ts makes them); each is made fresh if left out. */
   blocks?: BlockList
   guard?: GossipGuard
@@ -64,6 +69,7 @@ export interface CoreServiceFactories {
   groupSync: (components: GroupSyncComponents) => GroupSync
   groupGossip: (components: GroupGossipComponents) => GroupGossip
   memberLinks: (components: MemberLinksComponents) => MemberLinks
+  groupSignals: (components: GroupSignalsComponents) => GroupSignals
 }
 
 export function causetteServices(init: CoreServicesInit): CoreServiceFactories {
@@ -72,6 +78,7 @@ export function causetteServices(init: CoreServicesInit): CoreServiceFactories {
     groups: groups({ store: init.store, signatures: init.signatures, aead: init.aead, now, blocks: init.blocks }),
     groupSync: groupSync({ idleTimeoutMs: init.syncIdleTimeoutMs, antiEntropyMs: init.antiEntropyMs, now }),
     groupGossip: groupGossip({ guard: init.guard }),
-    memberLinks: memberLinks({ keep: init.keepMemberLinks, linksPerGroup: init.linksPerGroup, now, discoveries: init.discoveries })
+    memberLinks: memberLinks({ keep: init.keepMemberLinks, linksPerGroup: init.linksPerGroup, now, discoveries: init.discoveries }),
+    groupSignals: groupSignals({ signatures: init.signatures, aead: init.aead, now, share: init.sharePresence })
   }
 }

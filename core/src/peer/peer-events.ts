@@ -1,6 +1,7 @@
 /** The events a CausettePeer and its services emit: what the UIs (web, CLI tail) build on. */
 
 import type { EntrySource, Equivocation, LogEntry } from '../log/group-log.ts'
+import type { SignalEvents } from '../signals/group-signals.ts'
 import type { MemberLink } from './member-links.ts'
 
 export interface EntriesEvent {
@@ -67,7 +68,7 @@ export interface GossipEvents {
 }
 
 /** The events a CausettePeer emits, gathered from its services: what the UIs (web, CLI tail) build on. */
-export interface CausettePeerEvents extends LogEvents, SyncEvents, GossipEvents {}
+export interface CausettePeerEvents extends LogEvents, SyncEvents, GossipEvents, SignalEvents {}
 
 /** How one group is doing on the network. */
 export interface GroupStatus {

@@ -54,6 +54,8 @@ export type DaemonEvent =
   | { type: 'mailbox:progress'; groupId: string; relay: string; received: number; expected: number; sent: number }
   | { type: 'mailbox:synced'; groupId: string; relay: string; upToDate: boolean }
   | { type: 'mailbox:failed'; groupId: string; relay: string; state: string; reason: string }
+  | { type: 'typing'; groupId: string; author: AuthorView; typing: boolean }
+  | { type: 'presence'; groupId: string; author: AuthorView; presence: 'online' | 'away' | 'offline'; lastSeen?: number }
   | { type: 'group:peer-joined'; groupId: string; peer: string }
   | { type: 'group:peer-left'; groupId: string; peer: string }
   | { type: 'rejected'; groupId: string; peer: string; error: ErrorView }

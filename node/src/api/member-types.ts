@@ -17,6 +17,10 @@ export interface MemberView extends PersonView {
   lastActive: number
   /** Its peer is connected to this daemon now. */
   connected: boolean
+  /** What the member's own signals say (typing and presence, never in the log): online, away, or offline; 'offline' too when it does not share them. */
+  presence: 'online' | 'away' | 'offline'
+  /** When a signal of the member last reached this device (ms), if one did since the daemon started. */
+  lastSeen?: number
   /** Not connected: since when (lost, or not reached since the daemon started), if this daemon tries to reach it. */
   unreachableSince?: number
 }

@@ -11,6 +11,7 @@ import { inviteRoutes } from './invite-routes.ts'
 import { memberRoutes } from './member-routes.ts'
 import { messageRoutes } from './message-routes.ts'
 import { type Route, route } from './route.ts'
+import { signalRoutes } from './signal-routes.ts'
 import { fields, optionalHexPrefix, optionalInteger, optionalText, query, queryInteger, text } from './validation.ts'
 
 const MAX_HISTORY_PAGE = 1000
@@ -125,6 +126,7 @@ export function routes(ops: DaemonOperations): Route[] {
     ...memberRoutes(ops.members),
     ...messageRoutes(ops.actions, ops.about),
     ...inviteRoutes(ops.invites),
+    ...signalRoutes(ops.signals),
     route('POST', '/v1/stop', async ({ body }) => {
       fields(await body(), [])
       return { status: 202, json: { stopping: true }, after: () => ops.stop() }

@@ -12,6 +12,7 @@ import { registerMembers } from './commands/members.ts'
 import { registerMessageActions } from './commands/message-actions.ts'
 import { registerMessages } from './commands/messages.ts'
 import { registerNetwork } from './commands/network.ts'
+import { registerPresence } from './commands/presence.ts'
 import { registerProfile } from './commands/profile.ts'
 import { registerStart } from './commands/start.ts'
 import { registerTrust } from './commands/trust.ts'
@@ -50,6 +51,7 @@ registerMessages(program)
 registerMessageActions(program)
 registerTrust(program)
 registerProfile(program)
+registerPresence(program)
 registerNetwork(program)
 
 try {

@@ -61,6 +61,23 @@ export function wireDaemonEvents(parts: EventComponents): void {
     dialer.rememberMember(evt.detail.peer).catch(() => undefined)
   })
   peer.addEventListener('group:peer-left', (evt) => emit({ type: 'group:peer-left', ...evt.detail }))
+  peer.addEventListener('signal:typing', (evt) => {
+    const { groupId, member, typing } = evt.detail
+    const log = directory.get(groupId)?.log
+    if (log !== undefined) emit({ type: 'typing', groupId, author: authors.of(log).view(member), typing })
+  })
+  peer.addEventListener('signal:presence', (evt) => {
+    const { groupId, member, presence } = evt.detail
+    const log = directory.get(groupId)?.log
+    if (log === undefined) return
+    emit({
+      type: 'presence',
+      groupId,
+      author: authors.of(log).view(member),
+      presence: presence.state,
+      ...(presence.lastSeen === undefined ? {} : { lastSeen: presence.lastSeen })
+    })
+  })
   peer.addEventListener('rejected', (evt) => {
     emit({ type: 'rejected', groupId: evt.detail.groupId, peer: evt.detail.peer, error: errorView(evt.detail.error) })
   })

@@ -37,6 +37,7 @@ import { mentionedKeys, mentionsOfMe } from './mentions.ts'
 import { MessageActions } from './message-actions.ts'
 import { MessageReads, messageIdBytes } from './message-reads.ts'
 import { reachabilityCheckOf, reachabilityView } from './reachability-view.ts'
+import { SignalOperations } from './signal-operations.ts'
 
 /** Where this device will be able to write its name later. */
 const WAITING: readonly Membership[] = ['member', 'not joined']
@@ -52,6 +53,8 @@ export class DaemonOperations {
   readonly actions: MessageActions
   /** The group's name, topic and description (group-about.ts). */
   readonly about: GroupAbout
+  /** Typing and whether presence is shared (signal-operations.ts). */
+  readonly signals: SignalOperations
   /** How errors name the groups and people they are about (api/error-messages.ts). */
   readonly names: Names
   private readonly parts: DaemonParts
@@ -65,6 +68,7 @@ export class DaemonOperations {
     this.messages = new MessageReads(parts)
     this.actions = new MessageActions(parts)
     this.about = new GroupAbout(parts)
+    this.signals = new SignalOperations(parts)
     this.names = namesOf(parts.directory, parts.authors)
     this.requestStop = requestStop
     this.apiUrl = apiUrl
@@ -134,6 +138,8 @@ export class DaemonOperations {
     const mentions = mentionedKeys(this.parts, known, log, text, options.mentions ?? [])
     if (mentions.length > 0) op.mentions = mentions
     const entry = await peer.send(log.idHex, op)
+    // a message sent ends the typing that led to it
+    peer.signals.setTyping(log.idHex, false)
     const message = await log.view.message(entry.idHex)
     if (message === undefined) throw new UnknownMessageError(`message ${entry.idHex.slice(0, 12)} was written but is not in the view`)
     if (waitKeptMs === undefined || peer.mailboxes === undefined) return { group: known.ref, message }

@@ -48,6 +48,7 @@ import { GroupDirectory } from './group-directory.ts'
 import { compactHeap, keepMemoryReducerAwake, releaseAfterBursts } from './heap-release.ts'
 import { addressInUse, libp2pParts, tcpListenFailure } from './libp2p-parts.ts'
 import { PeerDialer } from './peer-dialer.ts'
+import { sharesPresence } from './signal-operations.ts'
 import { tabDaemon } from './tab-relay.ts'
 
 /** The parts a started daemon is made of; DaemonOperations works on them. */
@@ -121,7 +122,16 @@ export class Daemon {
       store.setDurableAuthor(key.publicKey)
       // opened after the API answers, one by one with progress (openGroups), not all silently in create()
       // the body cipher is core's default in WebAssembly: every body this daemon seals or opens goes through it
-      peer = await CausettePeer.create({ key, store, signatures, aead: wasmXChaCha, openGroups: false, ...(await libp2pParts(options)) })
+      const sharePresence = sharesPresence(store.tables.settings)
+      peer = await CausettePeer.create({
+        key,
+        store,
+        signatures,
+        aead: wasmXChaCha,
+        openGroups: false,
+        sharePresence,
+        ...(await libp2pParts(options))
+      })
       if (created) onEvent?.({ type: 'key:generated', peerId: peer.peerId })
       const { blockList, settings, knownPeers, verifiedMembers } = store.tables
       // before going online: a blocked device is never let in, and its messages never shown

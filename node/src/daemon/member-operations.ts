@@ -51,6 +51,14 @@ export class MemberOperations {
     return this.parts.authors.self
   }
 
+  /** The member's presence as its signals say (this device: as it shares it). */
+  private presenceOf(groupId: string, key: string): Pick<MemberView, 'presence' | 'lastSeen'> {
+    const { signals } = this.parts.peer
+    if (key === this.self) return { presence: signals.sharing ? 'online' : 'offline' }
+    const { state, lastSeen } = signals.presence(groupId, key)
+    return { presence: state, ...(lastSeen === undefined ? {} : { lastSeen }) }
+  }
+
   async members(ref: string): Promise<MembersResponse> {
     const { known, log, people } = await this.open(ref)
     const { peer, verified, blockList, authors } = this.parts
@@ -71,6 +79,7 @@ export class MemberOperations {
       blocked: blocked.has(m.key),
       ...(activity.get(m.key) ?? { messages: 0, lastActive: 0 }),
       connected: m.key !== this.self && online.has(m.key),
+      ...this.presenceOf(log.idHex, m.key),
       ...(m.key === this.self || online.has(m.key) || !unreachable.has(m.key) ? {} : { unreachableSince: unreachable.get(m.key) as number })
     }))
     members.sort(

@@ -11,6 +11,7 @@ import { MembersDialog } from '../members/MembersDialog.tsx'
 import { createGroupStatus } from '../status/create-group-status.ts'
 import { Composer, type ComposerMode } from './Composer.tsx'
 import { createMessages } from './create-messages.ts'
+import { createTyping } from './create-typing.ts'
 import { dayLabel, sameDay } from './day-separators.ts'
 import { MessageItem } from './MessageItem.tsx'
 
@@ -18,6 +19,7 @@ export const ChatView: Component<{ groupId: string }> = (props) => {
   const session = useSession()
   const messages = createMessages(session.peer, props.groupId)
   const status = createGroupStatus(session.peer, props.groupId)
+  const typing = createTyping(session.peer, props.groupId)
   const [mode, setMode] = createSignal<ComposerMode>({ kind: 'new' })
   const log = () => (session.peer.hasGroup(props.groupId) ? session.peer.group(props.groupId) : undefined)
   const name = (): string => {
@@ -83,6 +85,9 @@ export const ChatView: Component<{ groupId: string }> = (props) => {
           </For>
         </ol>
       </section>
+      <p class="typing" aria-live="polite">
+        {typing()}
+      </p>
       <Composer groupId={props.groupId} mode={mode()} onModeEnd={() => setMode({ kind: 'new' })} names={messages.view().names} />
     </section>
   )

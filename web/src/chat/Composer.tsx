@@ -48,6 +48,7 @@ export const Composer: Component<ComposerProps> = (props) => {
     if (body === '') return
     try {
       await session.peer.send(props.groupId, operation(body))
+      session.peer.signals.setTyping(props.groupId, false)
       setText('')
       setError(undefined)
       props.onModeEnd()
@@ -96,7 +97,11 @@ export const Composer: Component<ComposerProps> = (props) => {
           rows="2"
           maxLength={MAX_TEXT_LENGTH}
           value={text()}
-          onInput={(e) => setText(e.currentTarget.value)}
+          onInput={(e) => {
+            setText(e.currentTarget.value)
+            session.peer.signals.setTyping(props.groupId, e.currentTarget.value.trim() !== '')
+          }}
+          onBlur={() => session.peer.signals.setTyping(props.groupId, false)}
           onKeyDown={onKeyDown}
           placeholder="Write a message — Enter sends, Shift+Enter for a new line"
           aria-describedby="composer-error"

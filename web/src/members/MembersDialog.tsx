@@ -78,8 +78,10 @@ const MemberRow: Component<MemberRowProps> = (props) => {
       <div class="member-head">
         <span class="author">{props.member.me ? `${props.member.name} (you)` : props.member.name}</span>
         <span class="hint">{props.member.role}</span>
-        <span class="presence" classList={{ online: props.member.online }}>
-          {props.member.online ? 'online' : 'offline'}
+        <span class="presence" classList={{ online: props.member.presence === 'online' }}>
+          {props.member.presence === 'offline' && props.member.lastSeen !== undefined
+            ? `last seen ${new Date(props.member.lastSeen).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })}`
+            : props.member.presence}
         </span>
         <Show when={props.member.verified}>
           <span class="verified">verified</span>

@@ -16,7 +16,9 @@ export interface MemberView {
   name: string
   role: Role
   me: boolean
-  online: boolean
+  /** What the member's signals say, or 'online' while a device of theirs is connected to this tab. */
+  presence: 'online' | 'away' | 'offline'
+  lastSeen?: number
   verified: boolean
 }
 
@@ -39,6 +41,13 @@ export function createMembers(peer: CausettePeer, identity: DeviceIdentity, grou
     const verified = await identity.verified()
     const names = log.view.displayNames()
     const roleOrder: Record<Role, number> = { admin: 0, moderator: 1, member: 2 }
+    const presenceOf = (key: string): Pick<MemberView, 'presence' | 'lastSeen'> => {
+      if (key === me) return { presence: peer.signals.sharing ? 'online' : 'offline' }
+      const said = peer.signals.presence(groupId, key)
+      if (said.state === 'away') return { presence: 'away' }
+      if (said.state === 'online' || connected.has(peerIdOf(key))) return { presence: 'online' }
+      return { presence: 'offline', ...(said.lastSeen === undefined ? {} : { lastSeen: said.lastSeen }) }
+    }
     return log
       .members()
       .map((m) => ({
@@ -46,10 +55,10 @@ export function createMembers(peer: CausettePeer, identity: DeviceIdentity, grou
         name: names.get(m.key) ?? (m.displayName || `Member ${m.key.slice(0, 6)}`),
         role: m.role,
         me: m.key === me,
-        online: m.key === me || connected.has(peerIdOf(m.key)),
+        ...presenceOf(m.key),
         verified: verified.has(m.key)
       }))
       .sort((a, b) => Number(b.me) - Number(a.me) || roleOrder[a.role] - roleOrder[b.role] || a.name.localeCompare(b.name))
   }
-  return createPeerSignal(peer, read, [], { events: ['entries', 'group:peer-joined', 'group:peer-left'], everyMs: 3000 })
+  return createPeerSignal(peer, read, [], { events: ['entries', 'group:peer-joined', 'group:peer-left', 'signal:presence'], everyMs: 3000 })
 }

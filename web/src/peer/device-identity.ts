@@ -60,6 +60,15 @@ export class DeviceIdentity {
     await this.db.put(SETTINGS, relays, 'relays')
   }
 
+  /** Whether this device tells its groups when the person is online, away or typing (on unless turned off). */
+  async sharesPresence(): Promise<boolean> {
+    return ((await this.db.get(SETTINGS, 'presence')) as string | undefined) !== 'off'
+  }
+
+  async setSharesPresence(share: boolean): Promise<void> {
+    await this.db.put(SETTINGS, share ? 'on' : 'off', 'presence')
+  }
+
   /** Members this person marked as verified, by device key (hex): the safety number they compared. */
   async verified(): Promise<Map<string, string>> {
     return new Map(Object.entries(((await this.db.get(SETTINGS, 'verified')) as Record<string, string> | undefined) ?? {}))

@@ -18,7 +18,8 @@ import { webRtcUpgrade } from './webrtc-upgrade.ts'
 type Services = NonNullable<Parameters<typeof CausettePeer.create>[0]['services']>
 type Service = Services[string]
 
-export async function startTabPeer(key: DeviceKey, store: Store, config: AppConfig): Promise<CausettePeer> {
+/** `sharePresence`: whether the groups see when the person is online, away or typing (the settings' choice). */
+export async function startTabPeer(key: DeviceKey, store: Store, config: AppConfig, sharePresence: boolean): Promise<CausettePeer> {
   const daemon = config.daemon?.addresses ?? []
   const firstHops = [...daemon, ...config.relays]
   const services: Services = {
@@ -31,6 +32,7 @@ export async function startTabPeer(key: DeviceKey, store: Store, config: AppConf
   const peer = await CausettePeer.create({
     key,
     store,
+    sharePresence,
     transports: [webSockets(), webRTC(), circuitRelayTransport()],
     listen: [...firstHops.map((hop) => `${hop}/p2p-circuit`), '/webrtc'],
     connectionGater: { denyDialMultiaddr },

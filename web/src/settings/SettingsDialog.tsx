@@ -35,6 +35,7 @@ export const SettingsDialog: Component = () => {
   const session = useSession()
   const [name, setName] = createSignal('')
   const [relays, setRelays] = createSignal('')
+  const [sharing, setSharing] = createSignal(true)
   const [message, setMessage] = createSignal<string>()
   const [error, setError] = createSignal<string>()
   const [exportId, setExportId] = createSignal('')
@@ -42,6 +43,7 @@ export const SettingsDialog: Component = () => {
   const [loaded] = createResource(async () => {
     setName((await session.identity.displayName()) ?? '')
     setRelays((await session.identity.relays()).join('\n'))
+    setSharing(await session.identity.sharesPresence())
     return true
   })
   const save = async (event: SubmitEvent): Promise<void> => {
@@ -54,6 +56,8 @@ export const SettingsDialog: Component = () => {
       await session.identity.setDisplayName(chosen)
       session.names.set(chosen)
       await session.identity.setRelays(list)
+      await session.identity.setSharesPresence(sharing())
+      session.peer.signals.setSharing(sharing())
       setError(undefined)
       setMessage(list.join('\n') === before ? 'Saved.' : 'Saved. Reload the page to use the new relays.')
     } catch (err) {
@@ -88,6 +92,10 @@ export const SettingsDialog: Component = () => {
                 <input id="settings-name" maxLength={MAX_NAME_LENGTH} value={name()} onInput={(e) => setName(e.currentTarget.value)} />
                 <label for="settings-relays">Community relays, one address per line</label>
                 <textarea id="settings-relays" rows="3" value={relays()} onInput={(e) => setRelays(e.currentTarget.value)} />
+                <label class="choice">
+                  <input type="checkbox" checked={sharing()} onChange={(e) => setSharing(e.currentTarget.checked)} />
+                  Let my groups see when I am online, away or typing
+                </label>
                 <p class="hint">The theme follows your system’s light or dark setting.</p>
                 <button type="submit">Save</button>
               </form>

@@ -93,7 +93,9 @@ function details(m: MemberView): string {
   parts.push(count(m.messages, 'message'))
   if (m.lastActive > 0) parts.push(`last active ${formatTime(m.lastActive)}`)
   if (m.you) parts.push('this device')
-  else if (m.connected) parts.push('online')
+  else if (m.presence === 'away') parts.push('away')
+  else if (m.connected || m.presence === 'online') parts.push('online')
+  else if (m.lastSeen !== undefined) parts.push(`last seen ${formatTime(m.lastSeen)}`)
   else parts.push(m.unreachableSince === undefined ? 'offline' : unreachableSince({ since: m.unreachableSince, givenUp: false }))
   return parts.join(', ')
 }

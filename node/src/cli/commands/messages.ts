@@ -134,13 +134,20 @@ export function registerMessages(program: Command): void {
 async function tail(client: ApiClient, out: Output, group: string, lines: number): Promise<void> {
   const { group: found } = await client.get<{ group: GroupRef }>(groupPath(group))
   // subscribe first, so nothing written between the two requests is missed
-  const events = await client.events({ group: found.id, types: 'message' })
+  const events = await client.events({ group: found.id, types: 'message,typing' })
   const recent = await client.get<HistoryResponse>(groupPath(found.id, `/messages?limit=${Math.max(lines, 1)}`))
   const shown = recent.messages.slice(recent.messages.length - lines)
   const seen = new Set(shown.map((m) => m.id))
   for (const m of shown) print(out, m, recent.authors[m.author], true, recent.authors)
   out.note(`Following ${found.name}; Ctrl-C to stop.`)
   for await (const event of events) {
+    if (event.type === 'typing') {
+      if (event.typing) {
+        out.data({ typing: event.author })
+        out.line(`… ${event.author.name ?? `member ${event.author.fingerprint.slice(0, 11)}`} is typing`)
+      }
+      continue
+    }
     if (event.type !== 'message') continue
     // a message the history above already showed comes through once more only if it changed
     if (event.isNew && seen.has(event.message.id)) continue
