@@ -39,6 +39,7 @@ export {
   type ViewRow
 } from './chat/view-rows.ts'
 export { decodeEntry, type Entry, type EntryFields, encodeEntry, signedBytesOf, signingPayload } from './codec/entry-codec.ts'
+export { joinEntryIds, splitEntryIds } from './codec/entry-ids.ts'
 export { fromHex, shortHex, toHex } from './codec/hex.ts'
 export * from './constants.ts'
 export { type BodyContext, nobleXChaCha, openBody, sealBody, type XChaChaAead } from './crypto/body-cipher.ts'

@@ -114,6 +114,19 @@ export class RouteNotFoundError extends Error {
   }
 }
 
+/** A path outside /v1/ that is no file of the web app (or the app is not built). */
+export class WebAppFileNotFoundError extends Error {
+  static override name = 'WebAppFileNotFoundError'
+  override name = 'WebAppFileNotFoundError'
+  constructor(path: string, built: boolean) {
+    super(
+      built
+        ? `the web app has no file ${path.slice(0, 200)}; open / for the app, and see docs/control-api.md for the API under /v1/`
+        : 'the web app is not built: start the daemon with `npm start` from the Causette folder, which builds it (docs/web-app.md)'
+    )
+  }
+}
+
 export class DaemonStoppingError extends Error {
   static override name = 'DaemonStoppingError'
   override name = 'DaemonStoppingError'

@@ -1,22 +1,12 @@
-/**
- * The daemon as a person runs it (a child process started through the
- * `causette` binary): cold start to ready, memory when idle with 50 groups,
- * messages per second it ingests from peers over gossip (verify, store,
- * index, forward; daemon-ingest.ts) and its memory after 100,000 and (full
- * run only) 1,000,000 of them, then its catch-up of 10,000 more
- * (daemon-catch-up.ts), and history of a 100,000-message group.
- */
-import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
-import { type DeviceKey, generateDeviceKey, storedEntryOf, toHex } from '@causette/core'
 import type { GroupSummary, HistoryResponse, StatusResponse } from '@causette/node'
-import { nodeSignatures, SqliteStore } from '@causette/node'
 import { cli, DaemonProcess, tempDir } from '../node/fixtures/daemons.ts'
 import { Api, median, timed } from './daemon-api.ts'
 import { ingest } from './daemon-ingest.ts'
 import type { Benchmark, Metric } from './harness.ts'
 import { ingestInChild } from './ingest-child.ts'
-import { messageText, syntheticLog } from './synthetic-log.ts'
+import { largeGroupHome } from './large-group-home.ts'
+import { messageText } from './synthetic-log.ts'
 
 export const daemonBenchmark: Benchmark = {
   name: 'daemon',
@@ -99,29 +89,6 @@ async function idleMemory(root: string, groups: number): Promise<Metric> {
     target: IDLE_TARGET,
     conditions: `resident memory after a restart with ${groups} groups of 20 messages each, all opened, then 5 s idle (no peers), Node's compile cache filled (no TypeScript stripper loaded; 17 MiB more without); the issue's target is 120 MB`
   }
-}
-
-/** A data directory holding a group of `count` messages by 10 authors (not this device), written straight into its store. */
-async function largeGroupHome(home: string, count: number): Promise<string> {
-  const signatures = nodeSignatures()
-  const authors: DeviceKey[] = []
-  for (let i = 0; i < 10; i++) authors.push(await generateDeviceKey())
-  const { genesis, secret, entries } = await syntheticLog(authors, count, signatures)
-  await mkdir(home, { recursive: true, mode: 0o700 })
-  const store = await SqliteStore.open(join(home, 'causette.db'))
-  try {
-    await store.putGroup({ id: genesis.id, secret, name: 'Large', addedAt: Date.now() })
-    const all = [genesis, ...entries]
-    for (let i = 0; i < all.length; i += 1000) {
-      await store.putEntries(
-        genesis.id,
-        all.slice(i, i + 1000).map((e) => storedEntryOf(e))
-      )
-    }
-  } finally {
-    await store.close()
-  }
-  return toHex(genesis.id)
 }
 
 /**

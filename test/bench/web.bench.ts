@@ -9,8 +9,6 @@ import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { gzipSync } from 'node:zlib'
-import { type DeviceKey, generateDeviceKey, storedEntryOf, toHex } from '@causette/core'
-import { nodeSignatures, SqliteStore } from '@causette/node'
 import type { Browser } from 'playwright-core'
 import { loadOrCreateDeviceKey } from '../../node/src/daemon/device-key-file.ts'
 import { DaemonProcess, eventually, ISOLATED, tempDir } from '../node/fixtures/daemons.ts'
@@ -18,7 +16,7 @@ import { launchChromium } from '../web/fixtures/chromium.ts'
 import { ensureWebAppBuilt, personTab } from '../web/fixtures/web-app.ts'
 import { median } from './daemon-api.ts'
 import type { Benchmark, Metric } from './harness.ts'
-import { syntheticLog } from './synthetic-log.ts'
+import { largeGroupHome } from './large-group-home.ts'
 
 const DIST = fileURLToPath(new URL('../../web/dist/', import.meta.url))
 
@@ -36,22 +34,7 @@ async function initialJsKb(): Promise<number> {
 /** A data directory whose device created a group of `count` messages (by it and 9 others), written straight into its store. */
 async function homeWithGroup(home: string, count: number): Promise<string> {
   const { key } = await loadOrCreateDeviceKey(join(home, 'device.key'))
-  const authors: DeviceKey[] = [key]
-  for (let i = 1; i < 10; i++) authors.push(await generateDeviceKey())
-  const { genesis, secret, entries } = await syntheticLog(authors, count, nodeSignatures())
-  const store = await SqliteStore.open(join(home, 'causette.db'))
-  try {
-    await store.putGroup({ id: genesis.id, secret, name: 'Large', addedAt: Date.now() })
-    const all = [genesis, ...entries]
-    for (let i = 0; i < all.length; i += 1000)
-      await store.putEntries(
-        genesis.id,
-        all.slice(i, i + 1000).map((e) => storedEntryOf(e))
-      )
-  } finally {
-    await store.close()
-  }
-  return toHex(genesis.id)
+  return largeGroupHome(home, count, key)
 }
 
 interface Served {

@@ -256,7 +256,15 @@ const rawPath: fc.Arbitrary<string> = fc.oneof(
     '/v1/status?%zz=%zz',
     'http://127.0.0.1/v1/status',
     'http://[::1/v1/status',
-    '/\\v1/status'
+    '/\\v1/status',
+    // the web app's files, served outside /v1/ without a token: never anything outside web/dist
+    '/',
+    '/index.html',
+    '/config.json',
+    '/%2e%2e/package.json',
+    '/assets/../../package.json',
+    '/..%2f..%2fpackage.json',
+    '/favicon.svg%00'
   ),
   fc.string({ unit: fc.integer({ min: 0x21, max: 0x7e }).map((c) => String.fromCharCode(c)), maxLength: 40 }).map((p) => `/${p}`),
   fc.string({ unit: fc.integer({ min: 0x21, max: 0x7e }).map((c) => String.fromCharCode(c)), maxLength: 20 }).map((p) => `//${p}`)

@@ -110,14 +110,19 @@ export function apiTarget(): FuzzTarget<ApiRequest> & { summary(): string } {
     return (text) => text.replace(/\{[a-z-]+\}/g, (p) => (values[p] === undefined ? p : quote(values[p])))
   }
 
-  /** Why the request is not sent, if it would stop the daemon, leave the fuzzed group or wait for a join. */
-  function notSent(method: string, path: string, contentType: string | undefined, body: Buffer | undefined): string | undefined {
-    let pathname: string
+  /** The path the daemon's URL parser sees in a request target, or undefined where it fails. */
+  function pathnameOf(path: string): string | undefined {
     try {
-      pathname = new URL(`${base}${path.startsWith('/') ? path : `/${path}`}`).pathname
+      return new URL(`${base}${path.startsWith('/') ? path : `/${path}`}`).pathname
     } catch {
       return undefined
     }
+  }
+
+  /** Why the request is not sent, if it would stop the daemon, leave the fuzzed group or wait for a join. */
+  function notSent(method: string, path: string, contentType: string | undefined, body: Buffer | undefined): string | undefined {
+    const pathname = pathnameOf(path)
+    if (pathname === undefined) return undefined
     const parsed = jsonOf(contentType, body)
     if (method === 'POST' && pathname === '/v1/stop' && isPlainObject(parsed) && Object.keys(parsed).length === 0) return 'not sent: a valid stop'
     const leaving = /^\/v1\/groups\/([^/]+)\/leave$/.exec(pathname)
@@ -217,6 +222,11 @@ export function apiTarget(): FuzzTarget<ApiRequest> & { summary(): string } {
       return `${answer.status} from node:http`
     }
     if (route.name === 'export' && answer.status === 200) return '200 export'
+    // outside /v1/, a GET is the web app's: one of its files (web-app-files.ts), or the JSON 404 below
+    if (answer.status === 200 && method === 'GET' && input.rawPath !== undefined && pathnameOf(path)?.startsWith('/v1/') === false) {
+      assert.match(answer.type, /^(text\/html|text\/javascript|text\/css|image\/svg\+xml|application\/json)/, what)
+      return '200 web app file'
+    }
     assert.match(answer.type, /^application\/json/, what)
     const json = JSON.parse(answer.body.toString('utf8')) as Record<string, unknown>
     if (answer.status >= 400) {

@@ -24,6 +24,7 @@ const STATUS: Record<string, number> = {
   UnknownMemberError: 404,
   UnknownInviteError: 404,
   RouteNotFoundError: 404,
+  WebAppFileNotFoundError: 404,
   MethodNotAllowedError: 405,
   AmbiguousGroupError: 409,
   AmbiguousMemberError: 409,

@@ -3,7 +3,8 @@
  * files Vite built into web/dist, and `config.json`, which tells a tab
  * where its first peer is (this daemon's WebSockets address on loopback).
  * These need no token: they are the same files any host may serve, and
- * they carry nothing secret; every /v1/ route still does.
+ * they carry nothing secret; every /v1/ route still does. A path that is
+ * no file of the app is answered as the API's errors are (JSON, 404).
  *
  * Only files inside the directory are served (no `..`, no symlink games:
  * the resolved path must stay under it); index.html is never cached, the
@@ -15,6 +16,7 @@ import { realpath, stat } from 'node:fs/promises'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { extname, join, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { WebAppFileNotFoundError } from '../errors.ts'
 
 /** Where `npm start` builds the app (web/vite.config.ts). */
 export const WEB_APP_DIR = fileURLToPath(new URL('../../../web/dist/', import.meta.url))
@@ -65,12 +67,8 @@ export class WebAppFiles {
       return
     }
     const file = await this.resolve(pathname)
-    if (file === undefined) {
-      const built = await this.built()
-      const text = built ? 'Not found.\n' : 'The web app is not built: start the daemon with `npm start` from the Causette folder, which builds it.\n'
-      this.send(res, 404, { 'content-type': TYPES['.txt'] as string, 'cache-control': 'no-store' }, text, req.method)
-      return
-    }
+    // answered as every error of the API is, in JSON (api-server.ts)
+    if (file === undefined) throw new WebAppFileNotFoundError(pathname, await this.built())
     const headers: Record<string, string> = {
       ...SECURITY_HEADERS,
       'content-type': TYPES[extname(file.path)] ?? 'application/octet-stream',

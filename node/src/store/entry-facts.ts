@@ -6,7 +6,7 @@
  * holds the parents, decoded when their facts are read.
  */
 import type { DatabaseSync, StatementSync } from 'node:sqlite'
-import { decodeEntry, ENTRY_ID_BYTES, type EntryFacts, fromOrderKey, type StoredFacts } from '@causette/core'
+import { decodeEntry, type EntryFacts, fromOrderKey, joinEntryIds, type StoredFacts, splitEntryIds } from '@causette/core'
 
 /** The columns after `bytes` in an entry's insert, in the order of `factsColumns`. */
 export const FACTS_COLUMNS = 'time, shown_time, epoch, role, frontier, membership, parents'
@@ -15,7 +15,7 @@ type FactsColumns = [number | null, number | null, string | null, string | null,
 
 /** The values of FACTS_COLUMNS for an entry: NULL facts where it comes without them. */
 export function factsColumns(facts: EntryFacts | undefined, parents: Uint8Array[]): FactsColumns {
-  const joined = parents.length === 1 ? (parents[0] as Uint8Array) : concat(parents)
+  const joined = parents.length === 1 ? (parents[0] as Uint8Array) : joinEntryIds(parents)
   if (facts === undefined) return [null, null, null, null, null, null, joined]
   return [facts.time, facts.shownTime, facts.epoch, facts.role ?? null, facts.frontier, facts.membership === true ? 1 : null, joined]
 }
@@ -78,7 +78,7 @@ function storedFactsOf(row: FactsRow): StoredFacts {
     seq: row.seq,
     clock: fromOrderKey(row.key).clock,
     // the row's id spares hashing the encoding again
-    parents: row.parents === null ? decodeEntry(row.bytes as Uint8Array, row.id).parents : split(row.parents),
+    parents: row.parents === null ? decodeEntry(row.bytes as Uint8Array, row.id).parents : splitEntryIds(row.parents),
     time: row.time,
     shownTime: row.shown_time,
     epoch: row.epoch,
@@ -87,18 +87,4 @@ function storedFactsOf(row: FactsRow): StoredFacts {
   if (row.role !== null) facts.role = row.role
   if (row.membership === 1) facts.membership = true
   return facts
-}
-
-function concat(ids: Uint8Array[]): Uint8Array {
-  const joined = new Uint8Array(ids.length * ENTRY_ID_BYTES)
-  ids.forEach((id, i) => {
-    joined.set(id, i * ENTRY_ID_BYTES)
-  })
-  return joined
-}
-
-function split(joined: Uint8Array): Uint8Array[] {
-  const ids: Uint8Array[] = []
-  for (let at = 0; at < joined.byteLength; at += ENTRY_ID_BYTES) ids.push(joined.subarray(at, at + ENTRY_ID_BYTES))
-  return ids
 }

@@ -4,9 +4,9 @@
  * The link works in the web app and, pasted, in the CLI (`causette join`).
  */
 import { inviteWebLink } from '@causette/core'
-import { Dialog } from '@kobalte/core/dialog'
 import { type Component, createSignal, Show } from 'solid-js'
 import { renderSVG } from 'uqr'
+import { AppDialog } from '../app/AppDialog.tsx'
 import { personMessage } from '../app/person-message.ts'
 import { useSession } from '../app/session.ts'
 
@@ -49,51 +49,42 @@ export const InviteDialog: Component<{ groupId: string; groupName: string }> = (
     }
   }
   return (
-    <Dialog onOpenChange={(open) => open || setLink(undefined)}>
-      <Dialog.Trigger class="invite-button">Invite</Dialog.Trigger>
-      <Dialog.Portal>
-        <Dialog.Overlay class="overlay" />
-        <div class="dialog-position">
-          <Dialog.Content class="dialog">
-            <Dialog.Title>Invite to {props.groupName}</Dialog.Title>
-            <Dialog.Description class="hint">Whoever has the link can join until it expires. Send it only to the people you mean.</Dialog.Description>
-            <form onSubmit={create}>
-              <fieldset>
-                <legend>Link valid for</legend>
-                {EXPIRIES.map((option) => (
-                  <label class="choice">
-                    <input type="radio" name="expiry" checked={expiry() === option.ms} onChange={() => setExpiry(option.ms)} />
-                    {option.label}
-                  </label>
-                ))}
-              </fieldset>
-              <label class="choice">
-                <input type="checkbox" checked={singleUse()} onChange={(e) => setSingleUse(e.currentTarget.checked)} />
-                One person only
-              </label>
-              <button type="submit">Create link</button>
-            </form>
-            <Show when={link()}>
-              {(text) => (
-                <div class="invite-link">
-                  <label for="invite-link-text">Invite link</label>
-                  <input id="invite-link-text" readOnly value={text()} onFocus={(e) => e.currentTarget.select()} />
-                  <button type="button" onClick={() => void copy()}>
-                    {copied() ? 'Copied' : 'Copy link'}
-                  </button>
-                  <div class="qr" role="img" aria-label="QR code of the invite link" innerHTML={renderSVG(text(), { border: 2 })} />
-                </div>
-              )}
-            </Show>
-            <p role="alert" class="error">
-              {error()}
-            </p>
-            <Dialog.CloseButton class="close" aria-label="Close">
-              Close
-            </Dialog.CloseButton>
-          </Dialog.Content>
-        </div>
-      </Dialog.Portal>
-    </Dialog>
+    <AppDialog
+      trigger="Invite"
+      triggerClass="invite-button"
+      title={`Invite to ${props.groupName}`}
+      error={error()}
+      description="Whoever has the link can join until it expires. Send it only to the people you mean."
+      onOpenChange={(open) => open || setLink(undefined)}
+    >
+      <form onSubmit={create}>
+        <fieldset>
+          <legend>Link valid for</legend>
+          {EXPIRIES.map((option) => (
+            <label class="choice">
+              <input type="radio" name="expiry" checked={expiry() === option.ms} onChange={() => setExpiry(option.ms)} />
+              {option.label}
+            </label>
+          ))}
+        </fieldset>
+        <label class="choice">
+          <input type="checkbox" checked={singleUse()} onChange={(e) => setSingleUse(e.currentTarget.checked)} />
+          One person only
+        </label>
+        <button type="submit">Create link</button>
+      </form>
+      <Show when={link()}>
+        {(text) => (
+          <div class="invite-link">
+            <label for="invite-link-text">Invite link</label>
+            <input id="invite-link-text" readOnly value={text()} onFocus={(e) => e.currentTarget.select()} />
+            <button type="button" onClick={() => void copy()}>
+              {copied() ? 'Copied' : 'Copy link'}
+            </button>
+            <div class="qr" role="img" aria-label="QR code of the invite link" innerHTML={renderSVG(text(), { border: 2 })} />
+          </div>
+        )}
+      </Show>
+    </AppDialog>
   )
 }

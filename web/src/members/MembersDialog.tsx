@@ -5,9 +5,9 @@
  * member's role and removing them.
  */
 import { fromHex, type Role, safetyNumber } from '@causette/core'
-import { Dialog } from '@kobalte/core/dialog'
 import { type Component, createSignal, For, Show } from 'solid-js'
 import { renderSVG } from 'uqr'
+import { AppDialog } from '../app/AppDialog.tsx'
 import { personMessage } from '../app/person-message.ts'
 import { useSession } from '../app/session.ts'
 import { createMembers, type MemberView } from './create-members.ts'
@@ -29,36 +29,21 @@ export const MembersDialog: Component<{ groupId: string; groupName: string }> = 
     }
   }
   return (
-    <Dialog>
-      <Dialog.Trigger class="members-button">Members</Dialog.Trigger>
-      <Dialog.Portal>
-        <Dialog.Overlay class="overlay" />
-        <div class="dialog-position">
-          <Dialog.Content class="dialog">
-            <Dialog.Title>Members of {props.groupName}</Dialog.Title>
-            <ul class="member-list">
-              <For each={members()}>
-                {(member) => (
-                  <MemberRow
-                    member={member}
-                    amAdmin={amAdmin()}
-                    onVerify={(number) => act(() => session.identity.setVerified(member.key, number))}
-                    onRole={(role) => act(() => session.peer.setRole(props.groupId, member.key, role))}
-                    onRemove={() => act(() => session.peer.removeMember(props.groupId, member.key))}
-                  />
-                )}
-              </For>
-            </ul>
-            <p role="alert" class="error">
-              {error()}
-            </p>
-            <Dialog.CloseButton class="close" aria-label="Close">
-              Close
-            </Dialog.CloseButton>
-          </Dialog.Content>
-        </div>
-      </Dialog.Portal>
-    </Dialog>
+    <AppDialog trigger="Members" triggerClass="members-button" title={`Members of ${props.groupName}`} error={error()}>
+      <ul class="member-list">
+        <For each={members()}>
+          {(member) => (
+            <MemberRow
+              member={member}
+              amAdmin={amAdmin()}
+              onVerify={(number) => act(() => session.identity.setVerified(member.key, number))}
+              onRole={(role) => act(() => session.peer.setRole(props.groupId, member.key, role))}
+              onRemove={() => act(() => session.peer.removeMember(props.groupId, member.key))}
+            />
+          )}
+        </For>
+      </ul>
+    </AppDialog>
   )
 }
 

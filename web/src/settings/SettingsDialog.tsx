@@ -5,9 +5,9 @@
  * export of a group's history. The theme follows the system's.
  */
 import { MAX_NAME_LENGTH } from '@causette/core'
-import { Dialog } from '@kobalte/core/dialog'
 import { multiaddr } from '@multiformats/multiaddr'
 import { type Component, createResource, createSignal, For, Show } from 'solid-js'
+import { AppDialog } from '../app/AppDialog.tsx'
 import { personMessage } from '../app/person-message.ts'
 import { useSession } from '../app/session.ts'
 import { exportGroup, saveFile } from './export-group.ts'
@@ -79,47 +79,32 @@ export const SettingsDialog: Component = () => {
     }
   }
   return (
-    <Dialog>
-      <Dialog.Trigger class="settings-button">Settings</Dialog.Trigger>
-      <Dialog.Portal>
-        <Dialog.Overlay class="overlay" />
-        <div class="dialog-position">
-          <Dialog.Content class="dialog">
-            <Dialog.Title>Settings</Dialog.Title>
-            <Show when={loaded()}>
-              <form class="settings" onSubmit={save} novalidate>
-                <label for="settings-name">Your name</label>
-                <input id="settings-name" maxLength={MAX_NAME_LENGTH} value={name()} onInput={(e) => setName(e.currentTarget.value)} />
-                <label for="settings-relays">Community relays, one address per line</label>
-                <textarea id="settings-relays" rows="3" value={relays()} onInput={(e) => setRelays(e.currentTarget.value)} />
-                <label class="choice">
-                  <input type="checkbox" checked={sharing()} onChange={(e) => setSharing(e.currentTarget.checked)} />
-                  Let my groups see when I am online, away or typing
-                </label>
-                <p class="hint">The theme follows your system’s light or dark setting.</p>
-                <button type="submit">Save</button>
-              </form>
-            </Show>
-            <fieldset class="settings">
-              <legend>Export a group’s history</legend>
-              <label for="export-group">Group</label>
-              <select id="export-group" value={exportId()} onChange={(e) => setExportId(e.currentTarget.value)}>
-                <For each={session.peer.groups()}>{(log) => <option value={log.idHex}>{log.view.metadata().name || 'Unnamed group'}</option>}</For>
-              </select>
-              <button type="button" onClick={() => void runExport()}>
-                Export (JSON lines)
-              </button>
-            </fieldset>
-            <p role="status">{message()}</p>
-            <p role="alert" class="error">
-              {error()}
-            </p>
-            <Dialog.CloseButton class="close" aria-label="Close">
-              Close
-            </Dialog.CloseButton>
-          </Dialog.Content>
-        </div>
-      </Dialog.Portal>
-    </Dialog>
+    <AppDialog trigger="Settings" triggerClass="settings-button" title="Settings" error={error()}>
+      <Show when={loaded()}>
+        <form class="settings" onSubmit={save} novalidate>
+          <label for="settings-name">Your name</label>
+          <input id="settings-name" maxLength={MAX_NAME_LENGTH} value={name()} onInput={(e) => setName(e.currentTarget.value)} />
+          <label for="settings-relays">Community relays, one address per line</label>
+          <textarea id="settings-relays" rows="3" value={relays()} onInput={(e) => setRelays(e.currentTarget.value)} />
+          <label class="choice">
+            <input type="checkbox" checked={sharing()} onChange={(e) => setSharing(e.currentTarget.checked)} />
+            Let my groups see when I am online, away or typing
+          </label>
+          <p class="hint">The theme follows your system’s light or dark setting.</p>
+          <button type="submit">Save</button>
+        </form>
+      </Show>
+      <fieldset class="settings">
+        <legend>Export a group’s history</legend>
+        <label for="export-group">Group</label>
+        <select id="export-group" value={exportId()} onChange={(e) => setExportId(e.currentTarget.value)}>
+          <For each={session.peer.groups()}>{(log) => <option value={log.idHex}>{log.view.metadata().name || 'Unnamed group'}</option>}</For>
+        </select>
+        <button type="button" onClick={() => void runExport()}>
+          Export (JSON lines)
+        </button>
+      </fieldset>
+      <p role="status">{message()}</p>
+    </AppDialog>
   )
 }

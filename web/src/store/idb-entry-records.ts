@@ -4,7 +4,7 @@
  * set, and the sparse index fields (`lacking`, `membership`) that follow
  * from them.
  */
-import { ENTRY_ID_BYTES, type EntryFacts, fromOrderKey, type StoredEntry, type StoredFacts } from '@causette/core'
+import { type EntryFacts, fromOrderKey, joinEntryIds, type StoredEntry, type StoredFacts, splitEntryIds } from '@causette/core'
 import { type Bytes, compact } from './idb-ranges.ts'
 import type { EntryRecord } from './idb-schema.ts'
 
@@ -15,7 +15,7 @@ export function entryRecord(group: Bytes, e: StoredEntry): EntryRecord {
     key: compact(e.key),
     author: compact(e.author),
     seq: e.seq,
-    parents: concat(e.parents),
+    parents: joinEntryIds(e.parents),
     bytes: compact(e.bytes)
   }
   return withFacts(record, e.facts)
@@ -32,19 +32,5 @@ export function withFacts(record: EntryRecord, facts: EntryFacts | undefined): E
 }
 
 export function storedFactsOf(r: EntryRecord, facts: EntryFacts): StoredFacts {
-  return { ...facts, id: r.id, author: r.author, seq: r.seq, clock: fromOrderKey(r.key).clock, parents: split(r.parents) }
-}
-
-function concat(ids: readonly Uint8Array[]): Bytes {
-  const joined = new Uint8Array(ids.length * ENTRY_ID_BYTES)
-  ids.forEach((id, i) => {
-    joined.set(id, i * ENTRY_ID_BYTES)
-  })
-  return joined
-}
-
-function split(joined: Uint8Array): Uint8Array[] {
-  const ids: Uint8Array[] = []
-  for (let at = 0; at < joined.byteLength; at += ENTRY_ID_BYTES) ids.push(joined.subarray(at, at + ENTRY_ID_BYTES))
-  return ids
+  return { ...facts, id: r.id, author: r.author, seq: r.seq, clock: fromOrderKey(r.key).clock, parents: splitEntryIds(r.parents) }
 }
