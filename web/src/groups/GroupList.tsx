@@ -34,6 +34,11 @@ export const GroupList: Component<GroupListProps> = (props) => {
       />
       <JoinField onLink={props.onJoinLink} />
       <SettingsDialog />
+      <Show when={session.config.daemon === undefined && session.config.relays.length === 0}>
+        <p class="hint storage-note" role="note">
+          This page was not opened from a Causette daemon, so it can reach other people only through a community relay: add one in Settings.
+        </p>
+      </Show>
       <Show when={session.persistence !== 'persisted'}>
         <p class="hint storage-note">
           This browser has not promised to keep Causette’s data: if space runs low it may clear it. Keep a daemon or a community relay in your groups,
