@@ -12,6 +12,8 @@ import { registerMembers } from './commands/members.ts'
 import { registerMessageActions } from './commands/message-actions.ts'
 import { registerMessages } from './commands/messages.ts'
 import { registerNetwork } from './commands/network.ts'
+import { registerPins } from './commands/pins.ts'
+import { registerPolls } from './commands/polls.ts'
 import { registerProfile } from './commands/profile.ts'
 import { registerStart } from './commands/start.ts'
 import { registerTrust } from './commands/trust.ts'
@@ -48,6 +50,8 @@ registerMembers(program)
 registerInvites(program)
 registerMessages(program)
 registerMessageActions(program)
+registerPins(program)
+registerPolls(program)
 registerTrust(program)
 registerProfile(program)
 registerNetwork(program)
