@@ -117,7 +117,7 @@ export function peopleOf(m: Message): string[] {
   return people
 }
 
-/** The views of the authors of search hits, each named as in the group of its hit. */
+/** The views of the people search hits name (peopleOf), each named as in the group of its hit. */
 function authorsOfHits(hits: SearchHit[], groupAuthors: (groupId: string) => GroupAuthors): Record<string, AuthorView> {
   const byGroup = new Map<string, GroupAuthors>()
   const out: Record<string, AuthorView> = {}
@@ -127,7 +127,7 @@ function authorsOfHits(hits: SearchHit[], groupAuthors: (groupId: string) => Gro
       people = groupAuthors(hit.groupId)
       byGroup.set(hit.groupId, people)
     }
-    out[hit.message.author] ??= people.view(hit.message.author)
+    for (const key of peopleOf(hit.message)) out[key] ??= people.view(key)
   }
   return out
 }
