@@ -33,6 +33,10 @@ export const MAX_NAME_LENGTH = 200
 export const MAX_TOPIC_LENGTH = 2_000
 export const MAX_MENTIONS = 64
 export const MAX_EMOJI_LENGTH = 32
+/** A poll offers 2 to 10 options, each a short text (chat/polls.ts). */
+export const MIN_POLL_OPTIONS = 2
+export const MAX_POLL_OPTIONS = 10
+export const MAX_POLL_OPTION_LENGTH = 200
 
 /** Entries held while they wait for missing parents; beyond this the oldest are dropped and fetched again by sync. */
 export const MAX_PENDING_ENTRIES = 50_000

@@ -251,6 +251,26 @@ export class AdminOnlyError extends NotAuthorizedError {
   }
 }
 
+/** Only moderators and admins may do this (pin messages); carries the action, the moderators and admins (device keys, hex) a person could ask, and the writer's role. */
+export class ModeratorOnlyError extends NotAuthorizedError {
+  static override name = 'ModeratorOnlyError'
+  override name = 'ModeratorOnlyError'
+  readonly action: string
+  readonly moderators: readonly string[]
+  /** Group id (hex), when known. */
+  readonly group: string | undefined
+  /** The role of the device refused. */
+  readonly role: string | undefined
+  constructor(action: string, moderators: readonly string[], detail: { group?: string; role?: string } = {}) {
+    const ask = moderators.length === 0 ? 'the group has none' : `ask one of them: ${moderators.map((a) => a.slice(0, 8)).join(', ')}`
+    super(`only moderators and admins may ${action}; ${ask}`)
+    this.action = action
+    this.moderators = moderators
+    this.group = detail.group
+    this.role = detail.role
+  }
+}
+
 /** Why a join turned out void: its invite was never recorded, not proven, revoked, made by someone gone, used, expired, or older than the device's removal. */
 export type JoinVoidReason = 'unknown invite' | 'unproven' | 'revoked' | 'maker gone' | 'used' | 'expired' | 'before removal'
 

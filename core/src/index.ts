@@ -15,14 +15,27 @@ export { type ExportAuthor, exportLine } from './chat/export-line.ts'
 export { type SearchHit, type SearchOptions, searchMessages } from './chat/message-search.ts'
 export type * from './chat/operations.ts'
 export { decodeOperation, encodeOperation } from './chat/operations.ts'
+export { readPinned } from './chat/pinned.ts'
+export {
+  type CastClose,
+  type CastVote,
+  mayClose,
+  mayPin,
+  type Poll,
+  type PollOption,
+  tallyPoll,
+  type VoteProblem,
+  voteProblem
+} from './chat/polls.ts'
 export { foldWord, MAX_SEARCH_WORDS, searchWords, textHasWords } from './chat/search-words.ts'
 export type { KeyedMessage, StoredView, ViewSnapshot } from './chat/stored-view.ts'
 export { readUpToNow, UNREAD_CAP, type Unread, unreadOf } from './chat/unread.ts'
 export { type GroupMetadata, GroupView, type Message, type MessagePage, type Reaction, type ViewEntry } from './chat/view.ts'
-export { type RenderedRegisters, renderMessages, renderPage, renderRegisters } from './chat/view-render.ts'
+export { latestPins, type RenderedRegisters, renderMessages, renderPage, renderRegisters } from './chat/view-render.ts'
 export {
   AUTHOR_REGISTERS,
   type ChangeRow,
+  type CloseRow,
   type DeleteRow,
   type EditRow,
   GROUP_REGISTERS,
@@ -31,12 +44,14 @@ export {
   isHidden,
   type MessageRow,
   type MessageRows,
+  type PinRow,
   type ReactionRow,
   type RegisterName,
   type RegisterRow,
   rowHidden,
   rowsOf,
-  type ViewRow
+  type ViewRow,
+  type VoteRow
 } from './chat/view-rows.ts'
 export { decodeEntry, type Entry, type EntryFields, encodeEntry, signedBytesOf, signingPayload } from './codec/entry-codec.ts'
 export { joinEntryIds, splitEntryIds } from './codec/entry-ids.ts'
@@ -67,7 +82,7 @@ export {
   type MemberInfo,
   MembershipState
 } from './group/membership-state.ts'
-export { requireAdmin, requireAnotherAdmin, type Standing, standingOf } from './group/standing.ts'
+export { requireAdmin, requireAnotherAdmin, requireModerator, type Standing, standingOf } from './group/standing.ts'
 export { assertPublicKey, type DeviceKey, deviceKeyFromBytes, deviceKeyToBytes, generateDeviceKey } from './identity/device-key.ts'
 export { fingerprint, type Sha512, safetyNumber } from './identity/safety-number.ts'
 export { libp2pSignatures, type Signatures } from './identity/signatures.ts'

@@ -262,3 +262,21 @@ export class MessageDeletedError extends Error {
   static override name = 'MessageDeletedError'
   override name = 'MessageDeletedError'
 }
+
+/** A vote or a close naming a message that is not a poll. */
+export class NotAPollError extends Error {
+  static override name = 'NotAPollError'
+  override name = 'NotAPollError'
+}
+
+/** A vote in (or a close of) a poll that is closed. */
+export class PollClosedError extends Error {
+  static override name = 'PollClosedError'
+  override name = 'PollClosedError'
+}
+
+/** A vote naming an option the poll lacks, or several options of a single-choice poll: says which options there are. */
+export class InvalidVoteError extends Error {
+  static override name = 'InvalidVoteError'
+  override name = 'InvalidVoteError'
+}

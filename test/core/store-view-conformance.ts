@@ -1,15 +1,17 @@
 /**
  * The Store conformance suite, view rows (store.ts, "The view as rows"):
  * paging by order key, changes read with their messages, hidden ranges
- * applied by the read, idempotent writes, shown times, registers, deletion
- * and, for durable engines, a reopen; then random cases checked against
- * GroupView. Run by runStoreConformance for every engine.
+ * applied by the read, idempotent writes, shown times, registers, polls
+ * with their votes and closes, pins, deletion and, for durable engines, a
+ * reopen; then random cases checked against GroupView. Run by runStoreConformance for every engine.
  */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import {
   type HiddenRange,
+  latestPins,
   type Operation,
+  readPinned,
   renderMessages,
   renderPage,
   renderRegisters,
@@ -197,6 +199,100 @@ export function runViewConformance(engine: string, setup: () => Promise<StoreHar
         assert.deepEqual(all.metadata, { name: 'Climbers', topic: 'Boulders', description: '' })
         assert.deepEqual([...all.readMarkers], [[B, toHex(new Uint8Array(32).fill(4))]])
         assert.deepEqual(await store.registerRows(OTHER_GROUP, NONE), [])
+      }))
+
+    it('keeps a poll with its votes and closes, read with the poll as any change is', () =>
+      withStore(async (store, h) => {
+        const s = new Script()
+        const poll = s.add(A, { type: 'message', text: 'Where?', poll: { options: ['Crags', 'Gym', 'Pub'], multiple: false } })
+        s.add(B, { type: 'vote', poll: poll.id, choices: [0] })
+        s.add(C, { type: 'vote', poll: poll.id, choices: [1] })
+        s.add(B, { type: 'vote', poll: poll.id, choices: [2] }) // B changes their vote
+        s.add(C, { type: 'vote', poll: poll.id, choices: [0, 1] }) // several on a single-choice poll: counts for nothing
+        s.add(C, { type: 'close-poll', poll: poll.id }) // not the author, not an admin: closes nothing
+        s.add(A, { type: 'close-poll', poll: poll.id })
+        s.add(A, { type: 'vote', poll: poll.id, choices: [0] }) // after the close
+        await store.putViewRows(GROUP, s.rows())
+        const shown = async (from: Store) => renderMessages(await from.messageRow(GROUP, poll.id, NONE))[0]?.poll
+        const expected = {
+          options: [
+            { text: 'Crags', votes: 0, voters: [] },
+            { text: 'Gym', votes: 1, voters: [C] },
+            { text: 'Pub', votes: 1, voters: [B] }
+          ],
+          multiple: false,
+          closed: true,
+          closedBy: A
+        }
+        assert.deepEqual(await shown(store), expected)
+        assert.deepEqual(renderMessages(await store.messageRows(GROUP, { limit: 1, hidden: NONE }))[0]?.poll, expected, 'the same in a page')
+        // C hidden: C's vote and C's close are left out with the rest of C's entries
+        const withoutC = renderMessages(await store.messageRow(GROUP, poll.id, [{ author: C, after: -1, until: Number.POSITIVE_INFINITY }]))
+        assert.deepEqual(
+          withoutC[0]?.poll?.options.map((o) => o.voters),
+          [[], [], [B]]
+        )
+        if (h.reopen !== undefined) assert.deepEqual(await shown(await h.reopen()), expected, 'kept across a reopen')
+      }))
+
+    it('lists the latest pin of each message, newest first, from moderators and admins only, under hidden ranges', () =>
+      withStore(async (store, h) => {
+        const s = new Script()
+        const [m1, m2, m3, m4] = ['first', 'second', 'third', 'fourth'].map((t) => s.message(C, t)) as [TestEntry, TestEntry, TestEntry, TestEntry]
+        s.add(B, { type: 'pin', target: m1.id, pinned: true }, 'moderator')
+        s.add(A, { type: 'pin', target: m2.id, pinned: true }, 'admin')
+        s.add(C, { type: 'pin', target: m3.id, pinned: true }) // a member: makes no row at all
+        s.add(A, { type: 'pin', target: m4.id, pinned: true }, 'admin')
+        s.add(B, { type: 'pin', target: m4.id, pinned: false }, 'moderator') // unpinned again
+        s.add(A, { type: 'pin', target: m1.id, pinned: true }, 'admin') // pinned again, by A: now the latest pin
+        s.add(B, { type: 'pin', target: new Uint8Array(32).fill(8), pinned: true }, 'moderator') // a message not held
+        await store.putViewRows(GROUP, s.rows())
+        const pinned = async (from: Store, hidden = NONE) => (await readPinned(from, GROUP, hidden)).map((m) => [m.text, m.pinnedBy])
+        assert.deepEqual(await pinned(store), [
+          ['first', A],
+          ['second', A]
+        ])
+        const rows = await store.pinRows(GROUP, NONE)
+        assert.ok(
+          rows.every((r) => r.kind === 'pin'),
+          'pin rows only'
+        )
+        // the latest pin first, the one naming a message not held too: readPinned leaves that out
+        assert.deepEqual(
+          latestPins(rows).map((p) => p.target),
+          [toHex(new Uint8Array(32).fill(8)), m1.idHex, m2.idHex]
+        )
+        const [third] = renderMessages(await store.messageRow(GROUP, m3.id, NONE))
+        assert.deepEqual([third?.pinned, third?.pinnedBy], [false, undefined], "a member's pin counts for nothing")
+        // A hidden from seq 1 on: only B's pins count, and B unpinned m4
+        assert.deepEqual(await pinned(store, [{ author: A, after: 0, until: Number.POSITIVE_INFINITY }]), [['first', B]])
+        assert.deepEqual(await store.pinRows(OTHER_GROUP, NONE), [])
+        if (h.reopen !== undefined)
+          assert.deepEqual(
+            await pinned(await h.reopen()),
+            [
+              ['first', A],
+              ['second', A]
+            ],
+            'kept across a reopen'
+          )
+      }))
+
+    it('lists no deleted message as pinned', () =>
+      withStore(async (store) => {
+        const s = new Script()
+        const kept = s.message(A, 'kept')
+        const gone = s.message(B, 'gone')
+        s.add(A, { type: 'pin', target: kept.id, pinned: true }, 'admin')
+        s.add(A, { type: 'pin', target: gone.id, pinned: true }, 'admin')
+        s.add(B, { type: 'delete', target: gone.id })
+        await store.putViewRows(GROUP, s.rows())
+        assert.deepEqual(
+          (await readPinned(store, GROUP, NONE)).map((m) => m.text),
+          ['kept']
+        )
+        const [deleted] = renderMessages(await store.messageRow(GROUP, gone.id, NONE))
+        assert.deepEqual([deleted?.deleted, deleted?.pinned], [true, false])
       }))
 
     it("deletes a group's view rows with the group, and no other group's", () =>

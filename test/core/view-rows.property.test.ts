@@ -1,8 +1,8 @@
 /**
  * The view as rows gives what GroupView gives: for random sets of entries
  * and hidden ranges, rowsOf → the memory store → messageRows / messageRow /
- * registerRows → render shows the same pages, messages, metadata, display
- * names and read markers as a GroupView fed the same entries in another
+ * registerRows / pinRows → render shows the same pages, messages, pinned
+ * messages, metadata, display names and read markers as a GroupView fed the same entries in another
  * order (test/fixtures/view-compare.ts says exactly what is compared).
  */
 import assert from 'node:assert/strict'
@@ -54,6 +54,8 @@ describe('view rows', () => {
         for (const e of entries) assert.deepEqual(rowsOf(e), rowsOf({ ...e }))
         // rows of a metadata change by a non-admin: none, whatever it changes
         for (const e of entries) if (e.op?.type === 'metadata' && e.role !== 'admin') assert.deepEqual(rowsOf(e), [])
+        // nor of a pin by anyone but a moderator or an admin
+        for (const e of entries) if (e.op?.type === 'pin' && e.role !== 'admin' && e.role !== 'moderator') assert.deepEqual(rowsOf(e), [])
       })
     )
   })

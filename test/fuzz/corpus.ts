@@ -72,6 +72,7 @@ export async function buildCorpus(): Promise<Corpus> {
   await merge(a, b)
   await merge(a, c)
   const first = await a.append({ type: 'message', text: 'first', mentions: [keys[1].publicKey] })
+  const poll = await a.append({ type: 'message', text: 'Which day?', poll: { options: ['Sunday', 'Saturday', 'Friday'], multiple: true } })
   await merge(a, b)
   await merge(a, c)
   const operations: Operation[] = [
@@ -83,7 +84,11 @@ export async function buildCorpus(): Promise<Corpus> {
     { type: 'read', upTo: first.id },
     { type: 'message', text: 'é🧗'.repeat(300), mentions: keys.map((k) => k.publicKey) },
     { type: 'delete', target: first.id },
-    { type: 'metadata', name: 'Renamed', topic: 'a topic', description: 'a description' }
+    { type: 'metadata', name: 'Renamed', topic: 'a topic', description: 'a description' },
+    { type: 'vote', poll: poll.id, choices: [0, 2] },
+    { type: 'pin', target: first.id, pinned: true },
+    { type: 'vote', poll: poll.id, choices: [] },
+    { type: 'close-poll', poll: poll.id }
   ]
   // concurrent writers, so later entries name several parents
   for (const [i, op] of operations.entries()) await ([b, c, a][i % 3] as GroupLog).append(op)

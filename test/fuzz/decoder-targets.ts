@@ -100,7 +100,12 @@ const OPERATION_FIELDS = [
   'seenSeq',
   'role',
   'grant',
-  'history'
+  'history',
+  'pinned',
+  'poll',
+  'choices',
+  'options',
+  'multiple'
 ]
 const OPERATION_TYPES = [
   'create',
@@ -109,6 +114,9 @@ const OPERATION_TYPES = [
   'edit',
   'delete',
   'reaction',
+  'pin',
+  'vote',
+  'close-poll',
   'metadata',
   'read',
   'invite',
@@ -132,6 +140,9 @@ export function operationTarget(corpus: Corpus): FuzzTarget<Uint8Array> {
     fc.constantFrom('admin', 'moderator', 'member', 'owner'),
     fc.oneof(fc.nat(), fc.integer({ min: -3, max: -1 })),
     fc.boolean(),
+    // a poll's options and a vote's choices, well-formed and not
+    fc.record({ options: fc.array(fc.string({ maxLength: 210 }), { maxLength: 11 }), multiple: fc.boolean() }),
+    fc.array(fc.integer({ min: -1, max: 11 }), { maxLength: 11 }),
     cborValue
   )
   const grammar = fc

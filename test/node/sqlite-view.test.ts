@@ -3,24 +3,46 @@
  * rows of others' entries are committed later, yet every read and every
  * shown-time change after putViewRows resolved sees them, and close()
  * commits them; rows of this device's own entries are committed at once.
- * What every engine must do with view rows is in the conformance suite.
+ * A file of schema version 9 keeps its rows through the migration that
+ * adds polls and pins. What every engine must do with view rows is in the
+ * conformance suite.
  */
 import assert from 'node:assert/strict'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { DatabaseSync } from 'node:sqlite'
+import { DatabaseSync } from 'node:sqlite'
 import { describe, it } from 'node:test'
-import { type Operation, renderMessages, rowsOf, toHex, type ViewRow } from '@causette/core'
+import { type MessageRow, type Operation, type ReactionRow, readPinned, renderMessages, rowsOf, toHex, type ViewRow } from '@causette/core'
 import { SqliteStore } from '@causette/node'
+import { MIGRATIONS } from '../../node/src/store/schema.ts'
 import { AUTHORS } from '../fixtures/view-entries.ts'
 
 const GROUP = new Uint8Array(32).fill(1)
 const [OWN, OTHER] = AUTHORS as [Uint8Array, Uint8Array]
 
-function rowOf(n: number, author: Uint8Array, op: Operation): ViewRow[] {
+function rowOf(n: number, author: Uint8Array, op: Operation, role = 'member'): ViewRow[] {
   const id = new Uint8Array(32).fill(n)
-  return rowsOf({ id, idHex: toHex(id), authorHex: toHex(author), clock: n, seq: n, time: 1000 * n, op, role: 'member' })
+  return rowsOf({ id, idHex: toHex(id), authorHex: toHex(author), clock: n, seq: n, time: 1000 * n, op, role })
+}
+
+/** A file as schema version 9 left it, holding a message and a reaction to it, written as that version wrote them. */
+function writeVersion9(path: string, message: MessageRow, reaction: ReactionRow): void {
+  const db = new DatabaseSync(path)
+  try {
+    for (const migration of MIGRATIONS.slice(0, 9)) db.exec(migration)
+    db.exec('PRAGMA user_version = 9')
+    const m = message
+    db.prepare(
+      'INSERT INTO view_messages (group_id, id, key, author, seq, time, shown_time, text, reply_to, mentions) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)'
+    ).run(GROUP, m.id, m.key, Buffer.from(m.author, 'hex'), m.seq, m.time, m.shownTime, m.text, '')
+    const r = reaction
+    db.prepare(
+      'INSERT INTO view_changes (group_id, key, target, author, seq, kind, text, role, emoji, added) VALUES (?, ?, ?, ?, ?, ?, NULL, NULL, ?, 1)'
+    ).run(GROUP, r.key, r.target, Buffer.from(r.author, 'hex'), r.seq, 'reaction', r.emoji)
+  } finally {
+    db.close()
+  }
 }
 
 /** View rows committed to the file, read past the store (whose reads commit what is behind first): through its connection, which only the store holds. */
@@ -58,6 +80,48 @@ describe('SQLite view rows', () => {
       const texts = renderMessages(await store.messageRows(GROUP, { limit: 10, hidden: [] })).map((m) => m.text)
       assert.deepEqual(texts, ['theirs', 'theirs again', 'mine', 'theirs, last'], 'close committed what was behind')
       await store.close()
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
+  })
+
+  it('keeps the rows of a file of schema version 9, and holds polls and pins once upgraded', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'causette-view-'))
+    const path = join(dir, 'causette.db')
+    try {
+      const [message] = rowOf(1, OTHER, { type: 'message', text: 'from before polls' }) as [MessageRow]
+      const [reaction] = rowOf(2, OWN, { type: 'reaction', target: message.id, emoji: '👍', add: true }) as [ReactionRow]
+      writeVersion9(path, message, reaction)
+      const store = await SqliteStore.open(path)
+      try {
+        const [kept] = renderMessages(await store.messageRows(GROUP, { limit: 10, hidden: [] }))
+        assert.deepEqual(
+          [kept?.text, kept?.reactions, kept?.pinned, kept?.poll],
+          ['from before polls', [{ emoji: '👍', authors: [toHex(OWN)] }], false, undefined]
+        )
+
+        const poll = rowOf(3, OWN, { type: 'message', text: 'Rope or boulder?', poll: { options: ['Rope', 'Boulder'], multiple: false } })
+        const id = (poll[0] as MessageRow).id
+        await store.putViewRows(GROUP, [
+          ...poll,
+          ...rowOf(4, OTHER, { type: 'vote', poll: id, choices: [1] }),
+          ...rowOf(5, OWN, { type: 'pin', target: message.id, pinned: true }, 'admin')
+        ])
+        const [, shownPoll] = renderMessages(await store.messageRows(GROUP, { limit: 10, hidden: [] }))
+        assert.deepEqual(
+          shownPoll?.poll?.options.map((o) => [o.text, o.voters]),
+          [
+            ['Rope', []],
+            ['Boulder', [toHex(OTHER)]]
+          ]
+        )
+        assert.deepEqual(
+          (await readPinned(store, GROUP, [])).map((m) => m.text),
+          ['from before polls']
+        )
+      } finally {
+        await store.close()
+      }
     } finally {
       await rm(dir, { recursive: true, force: true })
     }

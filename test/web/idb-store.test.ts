@@ -3,12 +3,13 @@
  * unchanged Store conformance suite, run through a Store in Node whose
  * every call runs in the page (fixtures/page-store.ts), each case on a
  * database of its own, with `reopen` closing and opening it again in the
- * page; then what a browser adds: the data outlives a reload of the page.
+ * page; then what a browser adds: the data outlives a reload of the page,
+ * and a database an earlier version left is upgraded with its data.
  * Any uncaught error in the page fails the run.
  */
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
-import { type MessageRow, renderMessages, type StoredEntry, toHex } from '@causette/core'
+import { type MessageRow, readPinned, renderMessages, rowsOf, type StoredEntry, toHex, type ViewEntry } from '@causette/core'
 import type { Browser } from 'playwright-core'
 import { runStoreConformance } from '../core/store-conformance.ts'
 import { type Replica, replicas } from '../fixtures/replicas.ts'
@@ -108,6 +109,41 @@ describe('IndexedDbStore in Chromium', () => {
         [0, 1, 2, 3, 4].map((i) => `before the reload ${i}`)
       )
       assert.deepEqual(watched.errors, [])
+    } finally {
+      await client.remove(name)
+    }
+  })
+
+  it('upgrades a database of schema version 1 with its messages, then holds polls and pins', { timeout: TEST_TIMEOUT_MS }, async () => {
+    const name = 'version-1'
+    const [a, b] = [new Uint8Array(32).fill(0xa1), new Uint8Array(32).fill(0xb2)]
+    const rows = (n: number, author: Uint8Array, op: ViewEntry['op'], role = 'member') => {
+      const id = new Uint8Array(32).fill(n)
+      return rowsOf({ id, idHex: toHex(id), authorHex: toHex(author), clock: n, seq: n, time: 1000 * n, op, role })
+    }
+    const old = rows(1, a, { type: 'message', text: 'from before polls' })
+    const oldId = (old[0] as MessageRow).id
+    await client.seedOlder(name, 1, GROUP, [...old, ...rows(2, b, { type: 'reaction', target: oldId, emoji: '👍', add: true })])
+    const store = await client.open(name)
+    try {
+      const [kept] = renderMessages(await store.messageRows(GROUP, { limit: 10, hidden: [] }))
+      assert.deepEqual([kept?.text, kept?.reactions], ['from before polls', [{ emoji: '👍', authors: [toHex(b)] }]])
+      const poll = rows(3, b, { type: 'message', text: 'Rope or boulder?', poll: { options: ['Rope', 'Boulder'], multiple: true } })
+      const pollId = (poll[0] as MessageRow).id
+      await store.putViewRows(GROUP, [
+        ...poll,
+        ...rows(4, a, { type: 'vote', poll: pollId, choices: [0, 1] }),
+        ...rows(5, a, { type: 'pin', target: oldId, pinned: true }, 'admin')
+      ])
+      const [, shown] = renderMessages(await store.messageRows(GROUP, { limit: 10, hidden: [] }))
+      assert.deepEqual(
+        shown?.poll?.options.map((o) => o.votes),
+        [1, 1]
+      )
+      assert.deepEqual(
+        (await readPinned(store, GROUP, [])).map((m) => m.text),
+        ['from before polls']
+      )
     } finally {
       await client.remove(name)
     }

@@ -22,6 +22,8 @@ export function exportLine(m: Message, author: ExportAuthor): string {
     deleted: m.deleted,
     ...(m.replyTo === undefined ? {} : { replyTo: m.replyTo }),
     mentions: m.mentions,
-    reactions: m.reactions
+    reactions: m.reactions,
+    ...(m.pinned ? { pinned: true } : {}),
+    ...(m.poll === undefined ? {} : { poll: m.poll })
   })}\n`
 }

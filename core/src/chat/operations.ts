@@ -5,7 +5,18 @@
  * so newer clients can add operations without older ones rejecting the log.
  */
 import { decode, encode } from 'cborg'
-import { ENTRY_ID_BYTES, MAX_EMOJI_LENGTH, MAX_MENTIONS, MAX_NAME_LENGTH, MAX_TEXT_LENGTH, MAX_TOPIC_LENGTH, PUBLIC_KEY_BYTES } from '../constants.ts'
+import {
+  ENTRY_ID_BYTES,
+  MAX_EMOJI_LENGTH,
+  MAX_MENTIONS,
+  MAX_NAME_LENGTH,
+  MAX_POLL_OPTION_LENGTH,
+  MAX_POLL_OPTIONS,
+  MAX_TEXT_LENGTH,
+  MAX_TOPIC_LENGTH,
+  MIN_POLL_OPTIONS,
+  PUBLIC_KEY_BYTES
+} from '../constants.ts'
 import { MalformedOperationError } from '../errors.ts'
 import { decodeMembershipOperation, encodeGrant, type MembershipOperation } from '../group/membership-operations.ts'
 
@@ -24,9 +35,18 @@ export interface ProfileOperation {
 
 export interface MessageOperation {
   type: 'message'
+  /** A poll's question, when `poll` is set. */
   text: string
   replyTo?: Uint8Array
   mentions?: Uint8Array[]
+  /** Makes the message a poll (chat/polls.ts); a client that does not know polls shows its question. */
+  poll?: PollSpec
+}
+
+/** What a poll offers: 2 to 10 options, one choice or several. */
+export interface PollSpec {
+  options: string[]
+  multiple: boolean
 }
 
 export interface EditOperation {
@@ -46,6 +66,26 @@ export interface ReactionOperation {
   emoji: string
   /** true adds the reaction, false takes it back. */
   add: boolean
+}
+
+/** Pins a message (`pinned` true) or unpins it; counts only from a moderator or an admin. */
+export interface PinOperation {
+  type: 'pin'
+  target: Uint8Array
+  pinned: boolean
+}
+
+/** A member's choice in a poll: option indexes (0-based), ascending, none to withdraw; the latest of each member counts. */
+export interface VoteOperation {
+  type: 'vote'
+  poll: Uint8Array
+  choices: number[]
+}
+
+/** Closes a poll: votes after it in entry order do not count. Counts only from the poll's author or an admin. */
+export interface ClosePollOperation {
+  type: 'close-poll'
+  poll: Uint8Array
 }
 
 export interface MetadataOperation {
@@ -75,6 +115,9 @@ export type Operation =
   | EditOperation
   | DeleteOperation
   | ReactionOperation
+  | PinOperation
+  | VoteOperation
+  | ClosePollOperation
   | MetadataOperation
   | ReadMarkerOperation
   | UnknownOperation
@@ -113,6 +156,7 @@ export function decodeOperation(bytes: Uint8Array): Operation {
       const op: MessageOperation = { type, text: text(m, 'text', MAX_TEXT_LENGTH) }
       if (m.replyTo !== undefined) op.replyTo = bytesField(m, 'replyTo', ENTRY_ID_BYTES)
       if (m.mentions !== undefined) op.mentions = keyList(m, 'mentions')
+      if (m.poll !== undefined) op.poll = pollSpec(m.poll)
       return op
     }
     case 'edit':
@@ -125,6 +169,13 @@ export function decodeOperation(bytes: Uint8Array): Operation {
       if (emoji.length === 0) throw new MalformedOperationError('reaction "emoji" is empty')
       return { type, target: bytesField(m, 'target', ENTRY_ID_BYTES), emoji, add: m.add }
     }
+    case 'pin':
+      if (typeof m.pinned !== 'boolean') throw new MalformedOperationError('pin "pinned" must be true or false')
+      return { type, target: bytesField(m, 'target', ENTRY_ID_BYTES), pinned: m.pinned }
+    case 'vote':
+      return { type, poll: bytesField(m, 'poll', ENTRY_ID_BYTES), choices: choiceList(m.choices) }
+    case 'close-poll':
+      return { type, poll: bytesField(m, 'poll', ENTRY_ID_BYTES) }
     case 'metadata': {
       const op: MetadataOperation = { type }
       if (m.name !== undefined) op.name = text(m, 'name', MAX_NAME_LENGTH)
@@ -168,6 +219,39 @@ function keyList(m: Record<string, unknown>, field: string): Uint8Array[] {
     }
   }
   return v as Uint8Array[]
+}
+
+function pollSpec(v: unknown): PollSpec {
+  if (typeof v !== 'object' || v === null || Array.isArray(v) || v instanceof Uint8Array) {
+    throw new MalformedOperationError('message field "poll" must be a map of options and multiple')
+  }
+  const p = v as Record<string, unknown>
+  if (typeof p.multiple !== 'boolean') throw new MalformedOperationError('poll "multiple" must be true or false')
+  const options = p.options
+  if (!Array.isArray(options) || options.length < MIN_POLL_OPTIONS || options.length > MAX_POLL_OPTIONS) {
+    throw new MalformedOperationError(`poll "options" must be a list of ${MIN_POLL_OPTIONS} to ${MAX_POLL_OPTIONS} texts`)
+  }
+  for (const option of options) {
+    if (typeof option !== 'string' || option.trim().length === 0 || option.length > MAX_POLL_OPTION_LENGTH) {
+      throw new MalformedOperationError(`each poll option must be text of 1 to ${MAX_POLL_OPTION_LENGTH} characters, not blank`)
+    }
+  }
+  return { options: options as string[], multiple: p.multiple }
+}
+
+/** Option indexes, strictly ascending: one way to write each choice, so two votes that mean the same are equal. */
+function choiceList(v: unknown): number[] {
+  if (!Array.isArray(v) || v.length > MAX_POLL_OPTIONS) {
+    throw new MalformedOperationError(`vote "choices" must be a list of at most ${MAX_POLL_OPTIONS} option indexes`)
+  }
+  let last = -1
+  for (const choice of v) {
+    if (!Number.isInteger(choice) || (choice as number) <= last || (choice as number) >= MAX_POLL_OPTIONS) {
+      throw new MalformedOperationError(`vote "choices" must be option indexes from 0 to ${MAX_POLL_OPTIONS - 1}, ascending, each once`)
+    }
+    last = choice as number
+  }
+  return v as number[]
 }
 
 function stripUndefined(op: object): Record<string, unknown> {

@@ -15,6 +15,7 @@
 import { compare } from 'uint8arrays/compare'
 import { fromHex, toHex } from '../codec/hex.ts'
 import type { Store } from '../store/store.ts'
+import { readPinned } from './pinned.ts'
 import type { GroupMetadata, Message, MessagePage, ViewEntry } from './view.ts'
 import { type RenderedRegisters, renderMessages, renderPage, renderRegisters } from './view-render.ts'
 import { type HiddenRange, type MessageRows, type RegisterRow, rowHidden, rowsOf, type ViewRow } from './view-rows.ts'
@@ -133,6 +134,11 @@ export class StoredView {
   async messagesAfter(limit: number, after: Uint8Array = new Uint8Array(0)): Promise<KeyedMessage[]> {
     const rows = await this.components.store.messageRowsAfter(this.components.groupId, { after, limit, hidden: this.components.hidden() })
     return keyed(rows)
+  }
+
+  /** The pinned messages, the latest pinned first (pinned.ts); never a deleted or hidden one. */
+  pinnedMessages(): Promise<Message[]> {
+    return readPinned(this.components.store, this.components.groupId, this.components.hidden())
   }
 
   /** How many messages are shown (deleted ones too: they show as deleted). */

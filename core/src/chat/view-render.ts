@@ -3,16 +3,18 @@
  * view's rules (chat/view.ts): edits are last-writer-wins and only by the
  * message's author; a delete by the author, a moderator or an admin wins
  * over every edit; a reaction is an add/remove register per (message,
- * author, emoji); every register keeps the value of the row latest in the
- * entry order. The rows come from a store that already left out what the
+ * author, emoji); a pin is a register per message; a poll counts each
+ * member's latest valid vote before its close (polls.ts); every register
+ * keeps the value of the row latest in the entry order. The rows come from a store that already left out what the
  * reader hides, so rendering is the same function of the rows whatever
  * order they were written in, and gives what GroupView gives for the same
  * entries.
  */
 import { compare } from 'uint8arrays/compare'
 import { toHex } from '../codec/hex.ts'
+import { type CastClose, type CastVote, tallyPoll } from './polls.ts'
 import type { GroupMetadata, Message, MessagePage, Reaction } from './view.ts'
-import type { ChangeRow, DeleteRow, EditRow, MessageRow, MessageRows, ReactionRow, RegisterRow } from './view-rows.ts'
+import type { ChangeRow, DeleteRow, EditRow, MessageRow, MessageRows, PinRow, ReactionRow, RegisterRow } from './view-rows.ts'
 
 /** The registers of a group, as GroupView's metadata(), displayNames() and readMarkersByAuthor() give them. */
 export interface RenderedRegisters {
@@ -60,21 +62,45 @@ export function renderRegisters(rows: readonly RegisterRow[]): RenderedRegisters
   }
 }
 
+/** The messages pinned now, by hex id, the latest pinned first, each with its pin: from pin rows of any messages, in any order. */
+export function latestPins(rows: readonly PinRow[]): Array<{ target: string; pin: PinRow }> {
+  const latest = new Map<string, PinRow>()
+  for (const row of rows) {
+    const target = toHex(row.target)
+    const current = latest.get(target)
+    if (current === undefined || compare(current.key, row.key) < 0) latest.set(target, row)
+  }
+  return [...latest]
+    .filter(([, pin]) => pin.pinned)
+    .sort(([, a], [, b]) => compare(b.key, a.key))
+    .map(([target, pin]) => ({ target, pin }))
+}
+
 function renderMessage(row: MessageRow, changes: readonly ChangeRow[]): Message {
   let edit: EditRow | undefined
   /** The latest effective deletion, as the in-memory view (view.ts) keeps it. */
   let deletion: DeleteRow | undefined
+  let pin: PinRow | undefined
   /** Key: author + '\n' + emoji. */
   const reactions = new Map<string, ReactionRow>()
+  const votes: CastVote<Uint8Array>[] = []
+  const closes: CastClose<Uint8Array>[] = []
   for (const c of changes) {
     if (c.kind === 'edit') {
       if (c.author === row.author && (edit === undefined || compare(edit.key, c.key) < 0)) edit = c
     } else if (c.kind === 'delete') {
       if (deletes(c, row) && (deletion === undefined || compare(deletion.key, c.key) < 0)) deletion = c
-    } else {
+    } else if (c.kind === 'reaction') {
       const at = `${c.author}\n${c.emoji}`
       const current = reactions.get(at)
       if (current === undefined || compare(current.key, c.key) < 0) reactions.set(at, c)
+    } else if (c.kind === 'pin') {
+      // pin rows are only ever made by moderators and admins (view-rows.ts)
+      if (pin === undefined || compare(pin.key, c.key) < 0) pin = c
+    } else if (c.kind === 'vote') {
+      votes.push({ author: c.author, choices: c.choices, at: c.key })
+    } else {
+      closes.push({ author: c.author, ...(c.role === undefined ? {} : { role: c.role }), at: c.key })
     }
   }
   const deleted = deletion !== undefined
@@ -87,10 +113,13 @@ function renderMessage(row: MessageRow, changes: readonly ChangeRow[]): Message 
     edited: !deleted && edit !== undefined,
     deleted,
     mentions: [...row.mentions],
-    reactions: deleted ? [] : reactionsOf(reactions.values())
+    reactions: deleted ? [] : reactionsOf(reactions.values()),
+    pinned: !deleted && pin?.pinned === true
   }
   if (row.replyTo !== undefined) message.replyTo = toHex(row.replyTo)
   if (deletion !== undefined && deletion.author !== row.author) message.deletedBy = deletion.author
+  if (message.pinned) message.pinnedBy = pin?.author as string
+  if (!deleted && row.poll !== undefined) message.poll = tallyPoll(row.poll, row.author, votes, closes, compare)
   return message
 }
 

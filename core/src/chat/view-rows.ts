@@ -7,11 +7,12 @@
  * one reaction per author and emoji) are applied when rows are rendered
  * (view-render.ts), over the rows a store reads back a page at a time.
  *
- * One rule is applied here because it reads only the entry itself: name,
- * topic and description changes count only from an admin (the writer's
- * role where the entry stands, fixed when it was accepted), so a
- * non-admin's metadata change makes no row. That keeps register rows free
- * of roles, and lets a store keep "the latest row per register" without
+ * Two rules are applied here because they read only the entry itself:
+ * name, topic and description changes count only from an admin, and pins
+ * only from a moderator or an admin (the writer's role where the entry
+ * stands, fixed when it was accepted), so such a change by anyone else
+ * makes no row. That keeps register and pin rows free of roles, and lets a
+ * store keep "the latest row per register" (or per pinned message) without
  * knowing what an admin is. A create names the group whatever the role.
  *
  * Hidden ranges are what a reader leaves out: entries of a member written
@@ -23,6 +24,8 @@
 import { fromHex, toHex } from '../codec/hex.ts'
 import type { Gap } from '../group/standing.ts'
 import { orderKey } from '../log/order.ts'
+import type { PollSpec } from './operations.ts'
+import { mayPin } from './polls.ts'
 import type { ViewEntry } from './view.ts'
 
 /** A message as written: its current text, edits, deletes and reactions are change rows naming it. */
@@ -42,6 +45,8 @@ export interface MessageRow {
   replyTo?: Uint8Array
   /** Hex device keys. */
   mentions: string[]
+  /** Set when the message is a poll: its options and whether several may be chosen. */
+  poll?: PollSpec
 }
 
 interface ChangeFields {
@@ -73,7 +78,27 @@ export interface ReactionRow extends ChangeFields {
   add: boolean
 }
 
-export type ChangeRow = EditRow | DeleteRow | ReactionRow
+/** Written only by a moderator or an admin (rowsOf makes none for others): the latest per message says whether it is pinned. */
+export interface PinRow extends ChangeFields {
+  kind: 'pin'
+  pinned: boolean
+}
+
+/** One register per (poll, author): the latest valid vote before the poll's close counts (chat/polls.ts). */
+export interface VoteRow extends ChangeFields {
+  kind: 'vote'
+  /** Option indexes, ascending; none withdraws the vote. */
+  choices: number[]
+}
+
+/** Closes the poll it names when written by the poll's author or an admin. */
+export interface CloseRow extends ChangeFields {
+  kind: 'close'
+  /** The writer's role where the entry stands; absent when it had none. */
+  role?: string
+}
+
+export type ChangeRow = EditRow | DeleteRow | ReactionRow | PinRow | VoteRow | CloseRow
 
 /** Registers of the whole group: the latest row of each wins. */
 export const GROUP_REGISTERS = ['group-name', 'topic', 'description'] as const
@@ -133,6 +158,7 @@ export function rowsOf(entry: ViewEntry & { id: Uint8Array }): ViewRow[] {
         mentions: (op.mentions ?? []).map(toHex)
       }
       if (op.replyTo !== undefined) row.replyTo = op.replyTo
+      if (op.poll !== undefined) row.poll = { options: [...op.poll.options], multiple: op.poll.multiple }
       return [row]
     }
     case 'edit':
@@ -144,6 +170,15 @@ export function rowsOf(entry: ViewEntry & { id: Uint8Array }): ViewRow[] {
     }
     case 'reaction':
       return [{ kind: 'reaction', target: op.target, ...by, emoji: op.emoji, add: op.add }]
+    case 'pin':
+      return mayPin(entry.role) ? [{ kind: 'pin', target: op.target, ...by, pinned: op.pinned }] : []
+    case 'vote':
+      return [{ kind: 'vote', target: op.poll, ...by, choices: [...op.choices] }]
+    case 'close-poll': {
+      const row: CloseRow = { kind: 'close', target: op.poll, ...by }
+      if (entry.role !== undefined) row.role = entry.role
+      return [row]
+    }
     case 'create':
       return [register('group-name', op.name)]
     case 'metadata': {

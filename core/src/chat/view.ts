@@ -8,7 +8,9 @@
  *
  * Rules: edits are last-writer-wins and only by the message's author; a delete
  * by the author, a moderator or an admin wins over every edit; a reaction is
- * an add/remove register per (message, author, emoji); name, topic and
+ * an add/remove register per (message, author, emoji); a pin is a register
+ * per message among moderators' and admins' pins; a poll counts each
+ * member's latest valid vote before its close (polls.ts); name, topic and
  * description are last-writer-wins among admins' changes; each member's
  * display name is last-writer-wins among their own changes. Roles are those
  * of the writer where the entry stands in the log, so they too are a
@@ -16,7 +18,8 @@
  */
 import { toHex } from '../codec/hex.ts'
 import { compareOrder, type Ordered } from '../log/order.ts'
-import type { Operation } from './operations.ts'
+import type { Operation, PollSpec } from './operations.ts'
+import { type CastClose, type CastVote, mayPin, type Poll, tallyPoll } from './polls.ts'
 import { byEmoji } from './view-render.ts'
 
 /** What the view needs of an entry; the log's own entries are ViewEntries. */
@@ -52,6 +55,12 @@ export interface Message {
   replyTo?: string
   mentions: string[]
   reactions: Reaction[]
+  /** Pinned by a moderator or an admin (never once deleted): the group lists it among its pinned messages. */
+  pinned: boolean
+  /** Who pinned it (device key), while pinned. */
+  pinnedBy?: string
+  /** Set when the message is a poll (and not deleted): its options with the votes that count, and whether it is closed. */
+  poll?: Poll
 }
 
 export interface GroupMetadata {
@@ -74,6 +83,11 @@ interface MessageState {
   deletion?: Register<true>
   /** Key: author hex + '\n' + emoji; made on the first reaction (most messages have none). */
   reactions?: Map<string, Register<boolean> & { emoji: string; author: string }>
+  pin?: Register<boolean>
+  poll?: PollSpec
+  /** Every vote and close naming it (a poll's results depend on their order, settled when rendered). */
+  votes?: CastVote<ViewEntry>[]
+  closes?: CastClose<ViewEntry>[]
 }
 
 export interface MessagePage {
@@ -140,12 +154,17 @@ export class GroupView {
         if (op.description !== undefined) this.description = later(this.description, op.description, e)
         return
       case 'message':
-        this.addMessage(e, op.text, op.replyTo, op.mentions)
+        this.addMessage(e, op.text, op.replyTo, op.mentions, op.poll)
         return
       case 'edit':
       case 'delete':
       case 'reaction':
+      case 'pin':
         this.applyToMessage(toHex(op.target), e)
+        return
+      case 'vote':
+      case 'close-poll':
+        this.applyToMessage(toHex(op.poll), e)
         return
       case 'read':
         this.readMarkers.set(e.authorHex, later(this.readMarkers.get(e.authorHex), toHex(op.upTo), e))
@@ -190,6 +209,12 @@ export class GroupView {
     return new Map([...this.readMarkers].map(([author, reg]) => [author, reg.value]))
   }
 
+  /** The pinned messages, the latest pinned first; never a deleted one. */
+  pinnedMessages(): Message[] {
+    const pinned = this.ordered.filter((s) => s.pin?.value === true && s.deletion === undefined) as Array<MessageState & { pin: Register<boolean> }>
+    return pinned.sort((a, b) => compareOrder(b.pin.at, a.pin.at)).map(render)
+  }
+
   /** Everything the view shows, in a form two replicas can compare. */
   snapshot(): { metadata: GroupMetadata; messages: Message[]; readMarkers: [string, string][]; names: [string, string][] } {
     return {
@@ -200,7 +225,7 @@ export class GroupView {
     }
   }
 
-  private addMessage(e: ViewEntry, text: string, replyTo?: Uint8Array, mentions?: Uint8Array[]): void {
+  private addMessage(e: ViewEntry, text: string, replyTo?: Uint8Array, mentions?: Uint8Array[], poll?: PollSpec): void {
     if (this.byId.has(e.idHex)) return
     const state: MessageState = {
       entry: e,
@@ -208,6 +233,7 @@ export class GroupView {
       mentions: mentions === undefined || mentions.length === 0 ? NO_MENTIONS : mentions.map(toHex)
     }
     if (replyTo !== undefined) state.replyTo = toHex(replyTo)
+    if (poll !== undefined) state.poll = poll
     this.byId.set(e.idHex, state)
     this.insertOrdered(state)
     const waiting = this.waiting.get(e.idHex)
@@ -239,6 +265,14 @@ export class GroupView {
       if (current === undefined || compareOrder(current.at, e) < 0) {
         target.reactions.set(key, { value: op.add, at: e, emoji: op.emoji, author: e.authorHex })
       }
+    } else if (op.type === 'pin' && mayPin(e.role)) {
+      target.pin = later(target.pin, op.pinned, e)
+    } else if (op.type === 'vote') {
+      target.votes ??= []
+      target.votes.push({ author: e.authorHex, choices: op.choices, at: e })
+    } else if (op.type === 'close-poll') {
+      target.closes ??= []
+      target.closes.push({ author: e.authorHex, ...(e.role === undefined ? {} : { role: e.role }), at: e })
     }
   }
 
@@ -279,11 +313,16 @@ function render(state: MessageState): Message {
     edited: !deleted && state.edit !== undefined,
     deleted,
     mentions: [...state.mentions],
-    reactions: deleted ? [] : renderReactions(state)
+    reactions: deleted ? [] : renderReactions(state),
+    pinned: !deleted && state.pin?.value === true
   }
   if (state.replyTo !== undefined) message.replyTo = state.replyTo
   const by = state.deletion?.at.authorHex
   if (by !== undefined && by !== state.entry.authorHex) message.deletedBy = by
+  if (message.pinned) message.pinnedBy = state.pin?.at.authorHex as string
+  if (!deleted && state.poll !== undefined) {
+    message.poll = tallyPoll(state.poll, state.entry.authorHex, state.votes ?? [], state.closes ?? [], compareOrder)
+  }
   return message
 }
 

@@ -2,11 +2,11 @@
  * Where a device stands in a group — member, removed, left, join void, or
  * not joined — derived here and nowhere else, and the errors a write is
  * refused with when its writer does not stand where the write needs: not a
- * member, not an admin, or the last admin about to leave the group
+ * member, not an admin (or a moderator), or the last admin about to leave the group
  * adminless. The errors carry their data; runtimes turn them into a
  * person's words (the daemon: node/src/api/error-messages.ts).
  */
-import { AdminOnlyError, type JoinVoid, LastAdminError, NotMemberError, type Outside } from '../errors.ts'
+import { AdminOnlyError, type JoinVoid, LastAdminError, ModeratorOnlyError, NotMemberError, type Outside } from '../errors.ts'
 import type { Role } from './membership-operations.ts'
 
 export type Standing = 'member' | Outside
@@ -49,6 +49,9 @@ const ACTIONS: Readonly<Record<string, string>> = {
   edit: 'edit messages there',
   delete: 'delete messages there',
   reaction: 'react to messages there',
+  pin: 'pin messages there',
+  vote: 'vote in its polls',
+  'close-poll': 'close its polls',
   profile: 'set a name there',
   metadata: "change the group's name or topic",
   read: 'mark messages read there',
@@ -78,6 +81,15 @@ export function requireAdmin(roster: Roster, device: string, action: string): vo
   const role = roster.members.get(device)?.role
   if (role === 'admin') return
   throw new AdminOnlyError(action, admins(roster), { group: roster.group, ...(role === undefined ? {} : { role }) })
+}
+
+/** Throws unless `device` is a moderator or an admin: NotMemberError if it is no member, else ModeratorOnlyError naming those who are. */
+export function requireModerator(roster: Roster, device: string, action: string): void {
+  requireMember(roster, device, action)
+  const role = roster.members.get(device)?.role
+  if (role === 'admin' || role === 'moderator') return
+  const moderators = [...roster.members].filter(([, m]) => m.role === 'admin' || m.role === 'moderator').map(([key]) => key)
+  throw new ModeratorOnlyError(action, moderators, { group: roster.group, ...(role === undefined ? {} : { role }) })
 }
 
 /** Throws LastAdminError if `device` is the group's only admin and other members would be left with none. */

@@ -1,6 +1,6 @@
 /** A Store held in memory: for tests and simulations, never for data a person keeps. */
 import { compare } from 'uint8arrays/compare'
-import type { HiddenRange, MessageRows, RegisterRow, ViewRow } from '../chat/view-rows.ts'
+import type { HiddenRange, MessageRows, PinRow, RegisterRow, ViewRow } from '../chat/view-rows.ts'
 import { toHex } from '../codec/hex.ts'
 import { StoreClosedError } from '../errors.ts'
 import { fromOrderKey } from '../log/order.ts'
@@ -231,6 +231,11 @@ export class MemoryStore implements Store {
   async registerRows(group: Uint8Array, hidden: readonly HiddenRange[]): Promise<RegisterRow[]> {
     this.assertOpen()
     return this.view.registers(group, hidden)
+  }
+
+  async pinRows(group: Uint8Array, hidden: readonly HiddenRange[]): Promise<PinRow[]> {
+    this.assertOpen()
+    return this.view.pins(group, hidden)
   }
 
   async setShownTimes(group: Uint8Array, times: Array<{ id: Uint8Array; shownTime: number }>): Promise<void> {

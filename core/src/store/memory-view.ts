@@ -7,7 +7,7 @@
 
 import { compare } from 'uint8arrays/compare'
 import { textHasWords } from '../chat/search-words.ts'
-import type { ChangeRow, HiddenRange, MessageRow, MessageRows, RegisterRow, ViewRow } from '../chat/view-rows.ts'
+import type { ChangeRow, HiddenRange, MessageRow, MessageRows, PinRow, RegisterRow, ViewRow } from '../chat/view-rows.ts'
 import { rowHidden } from '../chat/view-rows.ts'
 import { fromHex, toHex } from '../codec/hex.ts'
 import { searchKey } from './keyed-search.ts'
@@ -32,7 +32,7 @@ export class MemoryView {
       if (row.kind === 'message') {
         const id = toHex(row.id)
         if (g.byId.has(id)) continue
-        const copy = { ...row, mentions: [...row.mentions] }
+        const copy = copyMessage(row)
         g.byId.set(id, copy)
         g.messages.splice(searchKey(g.messages, row.key), 0, copy)
       } else if (row.kind === 'register') {
@@ -46,7 +46,7 @@ export class MemoryView {
           g.changes.set(target, list)
         }
         const at = toHex(row.key)
-        if (!list.has(at)) list.set(at, { ...row })
+        if (!list.has(at)) list.set(at, copyChange(row))
       }
     }
   }
@@ -122,6 +122,15 @@ export class MemoryView {
     return [...g.registers.values()].filter((r) => !rowHidden(hidden, r)).map((r) => ({ ...r }))
   }
 
+  /** Every visible pin row: the memory store keeps no index that would make fewer cheaper. */
+  pins(group: Uint8Array, hidden: readonly HiddenRange[]): PinRow[] {
+    const pins: PinRow[] = []
+    for (const list of this.groups.get(toHex(group))?.changes.values() ?? []) {
+      for (const c of list.values()) if (c.kind === 'pin' && !rowHidden(hidden, c)) pins.push({ ...c })
+    }
+    return pins
+  }
+
   setShownTimes(group: Uint8Array, times: ReadonlyArray<{ id: Uint8Array; shownTime: number }>): void {
     const g = this.groups.get(toHex(group))
     for (const { id, shownTime } of times) {
@@ -144,7 +153,7 @@ export class MemoryView {
   private changesOf(g: GroupRows, messages: readonly MessageRow[], hidden: readonly HiddenRange[]): ChangeRow[] {
     const changes: ChangeRow[] = []
     for (const m of messages) {
-      for (const c of g.changes.get(toHex(m.id))?.values() ?? []) if (!rowHidden(hidden, c)) changes.push({ ...c })
+      for (const c of g.changes.get(toHex(m.id))?.values() ?? []) if (!rowHidden(hidden, c)) changes.push(copyChange(c))
     }
     return changes
   }
@@ -161,5 +170,11 @@ export class MemoryView {
 }
 
 function copyMessage(m: MessageRow): MessageRow {
-  return { ...m, mentions: [...m.mentions] }
+  const copy = { ...m, mentions: [...m.mentions] }
+  if (m.poll !== undefined) copy.poll = { options: [...m.poll.options], multiple: m.poll.multiple }
+  return copy
+}
+
+function copyChange(c: ChangeRow): ChangeRow {
+  return c.kind === 'vote' ? { ...c, choices: [...c.choices] } : { ...c }
 }

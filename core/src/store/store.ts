@@ -22,7 +22,7 @@
  *   stored before facts existed: `lacksFacts` says so, and the log fills them
  *   in when it opens the group).
  */
-import type { HiddenRange, MessageRows, RegisterRow, ViewRow } from '../chat/view-rows.ts'
+import type { HiddenRange, MessageRows, PinRow, RegisterRow, ViewRow } from '../chat/view-rows.ts'
 import type { Entry } from '../codec/entry-codec.ts'
 import { orderKey } from '../log/order.ts'
 
@@ -165,6 +165,13 @@ export interface Store {
    * per-author ones; an engine may return more.
    */
   registerRows(group: Uint8Array, hidden: readonly HiddenRange[]): Promise<RegisterRow[]>
+  /**
+   * Visible pin rows, enough for latestPins (chat/view-render.ts): at least
+   * the latest visible pin row of each message; an engine may return more.
+   * Whether the messages are held, shown or deleted is for the reader to
+   * check (chat/pinned.ts).
+   */
+  pinRows(group: Uint8Array, hidden: readonly HiddenRange[]): Promise<PinRow[]>
   /** Sets the shown time of held message rows (ids without a message row are ignored). */
   setShownTimes(group: Uint8Array, times: Array<{ id: Uint8Array; shownTime: number }>): Promise<void>
   /** The first `limit` visible messages with an order key after `after`, oldest first, with their changes (hasOlder false): a history read forwards. */

@@ -32,7 +32,16 @@ export type DaemonEvent =
   /** Members, roles or group keys changed. */
   | { type: 'group:membership'; groupId: string }
   | { type: 'profile:published'; groupId: string; name: string }
-  | { type: 'message'; groupId: string; message: MessageView; author: AuthorView; isNew: boolean; source: string }
+  | {
+      type: 'message'
+      groupId: string
+      message: MessageView
+      author: AuthorView
+      /** Everyone the message names (author, deleter, pinner, mentions, voters), by device key. */
+      authors: Record<string, AuthorView>
+      isNew: boolean
+      source: string
+    }
   | { type: 'entries'; groupId: string; count: number; source: string }
   /** The group's view was rebuilt (a removal hid entries, or the block list changed): re-read its history rather than patch it. */
   | { type: 'group:rebuilt'; groupId: string; messages: number }

@@ -133,6 +133,23 @@ export interface MessageView {
   replyTo?: string
   mentions: string[]
   reactions: Array<{ emoji: string; authors: string[] }>
+  /** Pinned by a moderator or an admin; never a deleted message. */
+  pinned: boolean
+  /** Who pinned it (device key), while pinned. */
+  pinnedBy?: string
+  /** Set when the message is a poll (its `text` is the question), until it is deleted. */
+  poll?: PollView
+}
+
+/** A poll's results: options in the order written (number n in the CLI and the vote endpoint is options[n - 1]). */
+export interface PollView {
+  /** Each option with the votes that count: each member's latest vote before the poll was closed. */
+  options: Array<{ text: string; votes: number; voters: string[] }>
+  /** Several options may be chosen. */
+  multiple: boolean
+  /** Closed by its author or an admin: votes no longer count. */
+  closed: boolean
+  closedBy?: string
 }
 
 export interface HistoryResponse {
@@ -241,6 +258,26 @@ export interface AboutResponse {
 export interface MessageActionResponse {
   group: GroupRef
   message: MessageView
+}
+
+/** A message pinned or unpinned; `changed` is false when it already was (nothing was written). */
+export interface PinResponse extends MessageActionResponse {
+  changed: boolean
+}
+
+/** A group's pinned messages, the latest pinned first. */
+export interface PinsResponse {
+  group: GroupRef
+  messages: MessageView[]
+  /** Every author, pinner and voter of the messages above. */
+  authors: Record<string, AuthorView>
+}
+
+/** A poll after it was created, voted in or closed, as the group's view now shows it, with the people it names. */
+export interface PollResponse {
+  group: GroupRef
+  message: MessageView
+  authors: Record<string, AuthorView>
 }
 
 export interface SendResponse {

@@ -7,7 +7,7 @@
  * error not in it, or about a group this daemon does not know, keeps its
  * own message.
  */
-import type { AdminOnlyError, JoinVoidReason, LastAdminError, NotMemberError } from '@causette/core'
+import type { AdminOnlyError, JoinVoidReason, LastAdminError, ModeratorOnlyError, NotMemberError } from '@causette/core'
 import { asArgument } from '../daemon/member-lookup.ts'
 
 /** How the daemon names a group and the people in it. */
@@ -60,6 +60,11 @@ const MESSAGES: Record<string, Wording> = {
     const ask =
       admins.length === 0 ? 'the group has no admin left' : `ask ${admins.length === 1 ? 'its admin' : 'one of its admins'}: ${admins.join(', ')}`
     return `only admins may ${err.action} in ${group}, and you are a ${err.role ?? 'member'}; ${ask}`
+  },
+  ModeratorOnlyError: (err: ModeratorOnlyError, group, names) => {
+    const people = err.moderators.map((key) => names.person(err.group as string, key))
+    const ask = people.length === 0 ? 'the group has none' : people.length === 1 ? `ask ${people[0]}` : `ask one of them: ${people.join(', ')}`
+    return `only moderators and admins may ${err.action} in ${group}, and you are a ${err.role ?? 'member'}; ${ask}`
   },
   LastAdminError: (err: LastAdminError, group) =>
     `you are the only admin of ${group}: if you ${err.change}, no one could remove members or change roles again; first make another member admin (\`causette role ${asArgument(group)} <member> admin\`)`

@@ -1,7 +1,8 @@
 /**
  * The control API's endpoints that change what a group shows: a message —
- * edit (its author), delete (its author, a moderator or an admin), react —
- * and the group's name, topic and description (admins). `{message}` is a
+ * edit (its author), delete (its author, a moderator or an admin), react,
+ * pin and unpin (moderators and admins) — and the group's name, topic and
+ * description (admins). `{message}` is a
  * message id or its start (at least 4 hex digits). docs/control-api.md
  * lists them.
  */
@@ -29,6 +30,14 @@ export function messageRoutes(ops: MessageActions, about: GroupAbout): Route[] {
       const f = fields(await body(), ['emoji', 'remove'])
       const emoji = text(f, 'emoji', { max: MAX_EMOJI_LENGTH })
       return { json: await ops.react(params[0] as string, messageOf(params), emoji, optionalBoolean(f, 'remove') !== true) }
+    }),
+    route('POST', `${MESSAGE}/pin`, async ({ params, body }) => {
+      fields(await body(), [])
+      return { json: await ops.pin(params[0] as string, messageOf(params), true) }
+    }),
+    route('POST', `${MESSAGE}/unpin`, async ({ params, body }) => {
+      fields(await body(), [])
+      return { json: await ops.pin(params[0] as string, messageOf(params), false) }
     }),
     route('GET', `/v1/groups/${GROUP}/about`, async ({ params, query: q }) => {
       query(q, [])

@@ -10,6 +10,7 @@ import type { EventFilter } from './event-stream.ts'
 import { inviteRoutes } from './invite-routes.ts'
 import { memberRoutes } from './member-routes.ts'
 import { messageRoutes } from './message-routes.ts'
+import { pollRoutes } from './poll-routes.ts'
 import { type Route, route } from './route.ts'
 import { signalRoutes } from './signal-routes.ts'
 import { fields, optionalHexPrefix, optionalInteger, optionalText, query, queryInteger, text } from './validation.ts'
@@ -70,6 +71,10 @@ export function routes(ops: DaemonOperations): Route[] {
       }
       return { status: 201, json: await ops.send(params[0] as string, message, options) }
     }),
+    route('GET', `/v1/groups/${group}/pins`, async ({ params, query: q }) => {
+      query(q, [])
+      return { json: await ops.pins(params[0] as string) }
+    }),
     route('GET', `/v1/groups/${group}/export`, async ({ params, query: q }) => {
       query(q, [])
       const ref = params[0] as string
@@ -125,6 +130,7 @@ export function routes(ops: DaemonOperations): Route[] {
     }),
     ...memberRoutes(ops.members),
     ...messageRoutes(ops.actions, ops.about),
+    ...pollRoutes(ops.polls),
     ...inviteRoutes(ops.invites),
     ...signalRoutes(ops.signals),
     route('POST', '/v1/stop', async ({ body }) => {

@@ -12,6 +12,8 @@ import { registerMembers } from './commands/members.ts'
 import { registerMessageActions } from './commands/message-actions.ts'
 import { registerMessages } from './commands/messages.ts'
 import { registerNetwork } from './commands/network.ts'
+import { registerPins } from './commands/pins.ts'
+import { registerPolls } from './commands/polls.ts'
 import { registerPresence } from './commands/presence.ts'
 import { registerProfile } from './commands/profile.ts'
 import { registerStart } from './commands/start.ts'
@@ -49,6 +51,8 @@ registerMembers(program)
 registerInvites(program)
 registerMessages(program)
 registerMessageActions(program)
+registerPins(program)
+registerPolls(program)
 registerTrust(program)
 registerProfile(program)
 registerPresence(program)

@@ -1,5 +1,5 @@
 /** How messages, authors, times and suggested commands read in a terminal. */
-import type { AuthorView, MessageView } from '../api/api-types.ts'
+import type { AuthorView, MessageView, PollView } from '../api/api-types.ts'
 
 export function formatTime(ms: number): string {
   const d = new Date(ms)
@@ -15,17 +15,32 @@ export function authorLabel(author: AuthorView | undefined, key: string): string
   return author.you ? `${label} (you)` : label
 }
 
-/** One line: `[2026-11-25 11:40] Alice (you): Sunday at 10? (edited) [👍 2]`. */
+/**
+ * One line, `[2026-11-25 11:40] Alice (you): Sunday at 10? (edited) [👍 2]`,
+ * marked `📌` when pinned; a poll is its question marked `📊`, then a line
+ * per option: `    ▸ 1. Sunday — 2 votes (Alice, Bob)`.
+ */
 export function formatMessage(m: MessageView, authors: Record<string, AuthorView>): string {
   const deleter = m.deletedBy === undefined ? undefined : authors[m.deletedBy]
   const deleted =
     m.deletedBy === undefined ? '(deleted)' : `(deleted by ${deleter === undefined ? 'a moderator' : authorLabel(deleter, m.deletedBy)})`
-  const body = m.deleted ? deleted : m.text.replaceAll('\n', '\n    ')
+  const body = m.deleted ? deleted : `${m.poll === undefined ? '' : '📊 '}${m.text.replaceAll('\n', '\n    ')}`
   const reply = m.replyTo === undefined ? '' : `↪ ${m.replyTo.slice(0, 8)} `
+  const pin = m.pinned ? '📌 ' : ''
   const edited = m.edited ? ' (edited)' : ''
+  const kind = m.poll === undefined ? '' : ` (poll, ${m.poll.multiple ? 'several choices' : 'one choice'}${m.poll.closed ? ', closed' : ''})`
   const reactions = m.reactions.length === 0 ? '' : ` [${m.reactions.map((r) => `${r.emoji} ${r.authors.length}`).join(', ')}]`
   const toYou = !m.deleted && m.mentions.some((key) => authors[key]?.you === true) ? ' (mentions you)' : ''
-  return `[${formatTime(m.time)}] ${authorLabel(authors[m.author], m.author)}: ${reply}${body}${edited}${reactions}${toYou}`
+  const line = `[${formatTime(m.time)}] ${authorLabel(authors[m.author], m.author)}: ${pin}${reply}${body}${edited}${kind}${reactions}${toYou}`
+  return m.poll === undefined ? line : [line, ...pollLines(m.poll, authors)].join('\n')
+}
+
+/** Each option of a poll, numbered as `causette vote` takes them: `    ▸ 1. Sunday — 2 votes (Alice, Bob)`. */
+export function pollLines(poll: PollView, authors: Record<string, AuthorView>): string[] {
+  return poll.options.map((o, i) => {
+    const voters = o.voters.length === 0 ? '' : ` (${o.voters.map((key) => authorLabel(authors[key], key)).join(', ')})`
+    return `    ▸ ${i + 1}. ${o.text} — ${count(o.votes, 'vote')}${voters}`
+  })
 }
 
 export function shortId(id: string): string {

@@ -8,6 +8,7 @@ import type { ErrorView } from '../api/api-types.ts'
 import type { DaemonParts } from './daemon.ts'
 import type { KnownGroup } from './group-directory.ts'
 import { MessageChanges } from './message-changes.ts'
+import { peopleOf } from './message-reads.ts'
 
 /** What following the peer works with, and nothing more. */
 export type EventComponents = Pick<DaemonParts, 'peer' | 'directory' | 'dialer' | 'displayName' | 'authors' | 'store' | 'emit'>
@@ -105,7 +106,8 @@ async function followEntries(
     const people = authors.of(log)
     for (const change of changed) {
       const author = people.view(change.message.author)
-      emit({ type: 'message', groupId: known.idHex, message: change.message, author, isNew: change.isNew, source })
+      const named = people.viewsOf(peopleOf(change.message))
+      emit({ type: 'message', groupId: known.idHex, message: change.message, author, authors: named, isNew: change.isNew, source })
     }
   }
   if (entries.some((e) => e.op?.type === 'create' || (e.op?.type === 'metadata' && e.op.name !== undefined))) {

@@ -14,6 +14,7 @@ import type {
   Membership,
   PeersResponse,
   PeerView,
+  PinsResponse,
   ProfileChangeResponse,
   ProfileResponse,
   ReadResponse,
@@ -36,6 +37,7 @@ import { MemberOperations } from './member-operations.ts'
 import { mentionedKeys, mentionsOfMe } from './mentions.ts'
 import { MessageActions } from './message-actions.ts'
 import { MessageReads, messageIdBytes } from './message-reads.ts'
+import { PollActions } from './poll-actions.ts'
 import { reachabilityCheckOf, reachabilityView } from './reachability-view.ts'
 import { SignalOperations } from './signal-operations.ts'
 
@@ -49,8 +51,10 @@ export class DaemonOperations {
   readonly invites: InviteOperations
   /** History, search and export, from each group's view (message-reads.ts). */
   readonly messages: MessageReads
-  /** Edits, deletions and reactions (message-actions.ts). */
+  /** Edits, deletions, reactions and pins (message-actions.ts). */
   readonly actions: MessageActions
+  /** Polls: creating, voting, closing (poll-actions.ts). */
+  readonly polls: PollActions
   /** The group's name, topic and description (group-about.ts). */
   readonly about: GroupAbout
   /** Typing and whether presence is shared (signal-operations.ts). */
@@ -67,6 +71,7 @@ export class DaemonOperations {
     this.invites = new InviteOperations(parts)
     this.messages = new MessageReads(parts)
     this.actions = new MessageActions(parts)
+    this.polls = new PollActions(parts)
     this.about = new GroupAbout(parts)
     this.signals = new SignalOperations(parts)
     this.names = namesOf(parts.directory, parts.authors)
@@ -148,6 +153,11 @@ export class DaemonOperations {
 
   history(ref: string, options: { limit: number; before?: string }): Promise<HistoryResponse> {
     return this.messages.history(ref, options)
+  }
+
+  /** The group's pinned messages, the latest pinned first. */
+  pins(ref: string): Promise<PinsResponse> {
+    return this.messages.pins(ref)
   }
 
   /** Marks the group read up to its newest message (a read marker others see), unless nothing is unread. */

@@ -1,16 +1,16 @@
 /**
  * What a batch of new (or newly readable) entries changed in what a group
  * shows, for the event stream (`causette tail`, `causette start`): the
- * messages the batch adds, and those its edits, deletes and reactions
- * change, rendered from the group's view, which the store wrote with the
+ * messages the batch adds, and those its edits, deletes, reactions, pins,
+ * votes and closes change, rendered from the group's view, which the store wrote with the
  * entries. Batches are rendered in the order they came, so a stream never
  * shows an edit before the message it edits.
  */
-import { type GroupLog, type LogEntry, type Message, toHex } from '@causette/core'
+import { type GroupLog, type LogEntry, type Message, type Operation, toHex } from '@causette/core'
 
 export interface MessageChange {
   message: Message
-  /** First time this message is seen (else an edit, delete or reaction changed it). */
+  /** First time this message is seen (else an edit, delete, reaction, pin, vote or close changed it). */
   isNew: boolean
 }
 
@@ -25,15 +25,29 @@ export class MessageChanges {
       const op = e.op
       // an entry this device cannot read (yet) changes no message it can show
       if (op === undefined) continue
+      const target = targetOf(op)
       if (op.type === 'message') touched.set(e.idHex, true)
-      else if (op.type === 'edit' || op.type === 'delete' || op.type === 'reaction') {
-        const target = toHex(op.target)
-        if (!touched.has(target)) touched.set(target, false)
-      }
+      else if (target !== undefined && !touched.has(target)) touched.set(target, false)
     }
     const render = this.rendering.then(() => renderChanges(log, touched))
     this.rendering = render.catch(() => undefined)
     return render
+  }
+}
+
+/** The message an operation changes (hex id), if it changes one. */
+function targetOf(op: Operation): string | undefined {
+  switch (op.type) {
+    case 'edit':
+    case 'delete':
+    case 'reaction':
+    case 'pin':
+      return toHex(op.target)
+    case 'vote':
+    case 'close-poll':
+      return toHex(op.poll)
+    default:
+      return undefined
   }
 }
 

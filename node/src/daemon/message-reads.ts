@@ -1,13 +1,14 @@
 /**
  * What the daemon reads of a group's messages: history a page at a time,
- * search across groups, export, and a message named by the start of its id.
+ * its pinned messages, search across groups, export, and a message named
+ * by the start of its id.
  * All of it comes from each group's view, kept in the store with the
  * entries (core's StoredView), so what is read is what the log holds, even
  * right after a crash; a group still opening is waited for (it opens in
  * tens of milliseconds, or reads its history once after an upgrade).
  */
-import { exportLine, fromHex, type GroupLog, type SearchHit, type Store, searchMessages } from '@causette/core'
-import type { AuthorView, HistoryResponse, SearchResponse } from '../api/api-types.ts'
+import { exportLine, fromHex, type GroupLog, type Message, type SearchHit, type Store, searchMessages } from '@causette/core'
+import type { AuthorView, HistoryResponse, PinsResponse, SearchResponse } from '../api/api-types.ts'
 import { UnknownMessageError } from '../errors.ts'
 import { searchQuery } from '../store/search-query.ts'
 import type { GroupAuthors } from './authors.ts'
@@ -34,8 +35,17 @@ export class MessageReads {
       group: known.ref,
       messages: page.messages,
       hasOlder: page.hasOlder,
-      authors: authors.of(log).viewsOf(page.messages.flatMap((m) => [m.author, ...(m.deletedBy === undefined ? [] : [m.deletedBy]), ...m.mentions]))
+      authors: authors.of(log).viewsOf(page.messages.flatMap(peopleOf))
     }
+  }
+
+  /** The group's pinned messages, the latest pinned first. */
+  async pins(ref: string): Promise<PinsResponse> {
+    const { directory, authors } = this.parts
+    const known = directory.resolve(ref)
+    const log = await directory.openLog(known)
+    const messages = await log.view.pinnedMessages()
+    return { group: known.ref, messages, authors: authors.of(log).viewsOf(messages.flatMap(peopleOf)) }
   }
 
   async search(query: string, options: { group?: string; limit: number }): Promise<SearchResponse> {
@@ -98,7 +108,16 @@ export async function messageIdBytes(log: GroupLog, prefix: string): Promise<Uin
   return fromHex(await messageId(log, prefix))
 }
 
-/** The views of the authors of search hits, each named as in the group of its hit. */
+/** Everyone a message names, whom a reader wants to see by name: its author, who deleted or pinned it, whom it mentions, who voted. */
+export function peopleOf(m: Message): string[] {
+  const people = [m.author, ...m.mentions]
+  if (m.deletedBy !== undefined) people.push(m.deletedBy)
+  if (m.pinnedBy !== undefined) people.push(m.pinnedBy)
+  for (const option of m.poll?.options ?? []) people.push(...option.voters)
+  return people
+}
+
+/** The views of the people search hits name (peopleOf), each named as in the group of its hit. */
 function authorsOfHits(hits: SearchHit[], groupAuthors: (groupId: string) => GroupAuthors): Record<string, AuthorView> {
   const byGroup = new Map<string, GroupAuthors>()
   const out: Record<string, AuthorView> = {}
@@ -108,7 +127,7 @@ function authorsOfHits(hits: SearchHit[], groupAuthors: (groupId: string) => Gro
       people = groupAuthors(hit.groupId)
       byGroup.set(hit.groupId, people)
     }
-    out[hit.message.author] ??= people.view(hit.message.author)
+    for (const key of peopleOf(hit.message)) out[key] ??= people.view(key)
   }
   return out
 }

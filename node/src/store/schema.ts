@@ -297,6 +297,19 @@ export const MIGRATIONS: readonly string[] = [
     SELECT e.group_id, e.author, e.seq, e.id FROM entries e
     JOIN (SELECT group_id, author, seq FROM entries GROUP BY group_id, author, seq HAVING count(*) > 1) f
       ON f.group_id = e.group_id AND f.author = e.author AND f.seq = e.seq;
+  `,
+  // 10: polls and pins (core's chat/polls.ts). A message row that is a poll
+  // keeps its options and whether several may be chosen, as JSON
+  // ({"options": [...], "multiple": true}; NULL for other messages).
+  // view_changes takes three more kinds: 'pin' (added: 1 pinned, 0
+  // unpinned), 'vote' (choices: a JSON list of option indexes) and 'close'
+  // (role, when the writer had one). A group's pinned messages are read
+  // from its pin rows alone, through a partial index that holds nothing
+  // else. Rows already held are kept as they are.
+  `
+  ALTER TABLE view_messages ADD COLUMN poll TEXT;
+  ALTER TABLE view_changes ADD COLUMN choices TEXT;
+  CREATE INDEX view_changes_pins ON view_changes (group_id, target, key) WHERE kind = 'pin';
   `
 ]
 

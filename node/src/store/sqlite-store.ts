@@ -17,6 +17,7 @@ import {
   type HiddenRange,
   type MessageRows,
   type MessageRowsOptions,
+  type PinRow,
   type RegisterRow,
   type SearchRowsOptions,
   type Store,
@@ -134,6 +135,10 @@ export class SqliteStore extends SqliteEntries implements Store {
 
   async registerRows(group: Uint8Array, hidden: readonly HiddenRange[]): Promise<RegisterRow[]> {
     return this.read(() => this.view.registers(group, hidden))
+  }
+
+  async pinRows(group: Uint8Array, hidden: readonly HiddenRange[]): Promise<PinRow[]> {
+    return this.read(() => this.view.pins(group, hidden))
   }
 
   /** Committed at once (with whatever is behind, first), without waiting for an fsync. */

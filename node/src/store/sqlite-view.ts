@@ -1,8 +1,8 @@
 /**
  * The view rows of the SQLite store (core's chat/view-rows.ts; tables of
- * migration 7 in schema.ts): writing them, and reading a page of messages,
- * one message, or the registers, with the reader's hidden ranges left out
- * by the query itself. SqliteStore owns the transactions and the
+ * migrations 7 and 10 in schema.ts): writing them, and reading a page of
+ * messages, one message, the registers or the pins, with the reader's
+ * hidden ranges left out by the query itself. SqliteStore owns the transactions and the
  * write-behind (sqlite-store.ts); this file only runs statements.
  *
  * Hidden ranges travel as one JSON parameter, turned into a small table
@@ -20,6 +20,8 @@ import {
   type MessageRows,
   type MessageRowsOptions,
   ORDER_KEY_BYTES,
+  type PinRow,
+  type PollSpec,
   type RegisterName,
   type RegisterRow,
   toHex,
@@ -36,7 +38,8 @@ const HIDDEN = `hidden (author, after, until) AS MATERIALIZED (
 /** Whether the row `t` is in a hidden range. */
 const hiddenRow = (t: string): string => `EXISTS (SELECT 1 FROM hidden h WHERE h.author = ${t}.author AND ${t}.seq > h.after AND ${t}.seq < h.until)`
 
-const MESSAGE_COLUMNS = 'm.id, m.key, m.author, m.seq, m.time, m.shown_time, m.text, m.reply_to, m.mentions'
+const MESSAGE_COLUMNS = 'm.id, m.key, m.author, m.seq, m.time, m.shown_time, m.text, m.reply_to, m.mentions, m.poll'
+const CHANGE_COLUMNS = 'c.target, c.key, c.author, c.seq, c.kind, c.text, c.role, c.emoji, c.added, c.choices'
 
 interface MessageColumns {
   id: Uint8Array
@@ -48,6 +51,8 @@ interface MessageColumns {
   text: string
   reply_to: Uint8Array | null
   mentions: string
+  /** JSON of the PollSpec, for a poll. */
+  poll: string | null
 }
 
 interface ChangeColumns {
@@ -55,11 +60,14 @@ interface ChangeColumns {
   key: Uint8Array
   author: Uint8Array
   seq: number
-  kind: 'edit' | 'delete' | 'reaction'
+  kind: ChangeRow['kind']
   text: string | null
   role: string | null
   emoji: string | null
+  /** A reaction: 1 added, 0 taken back; a pin: 1 pinned, 0 unpinned. */
   added: number | null
+  /** A vote: JSON of the option indexes. */
+  choices: string | null
 }
 
 interface RegisterColumns {
@@ -83,6 +91,7 @@ type Statement =
   | 'messageById'
   | 'changesOf'
   | 'registers'
+  | 'pins'
   | 'setShownTime'
   | 'deleteMessages'
   | 'deleteChanges'
@@ -95,12 +104,12 @@ export class SqliteView {
     this.statements = {
       // ON CONFLICT DO NOTHING: a row stored again is the same row
       insertMessage: db.prepare(
-        `INSERT INTO view_messages (group_id, id, key, author, seq, time, shown_time, text, reply_to, mentions)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (group_id, id) DO NOTHING`
+        `INSERT INTO view_messages (group_id, id, key, author, seq, time, shown_time, text, reply_to, mentions, poll)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (group_id, id) DO NOTHING`
       ),
       insertChange: db.prepare(
-        `INSERT INTO view_changes (group_id, key, target, author, seq, kind, text, role, emoji, added)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (group_id, key) DO NOTHING`
+        `INSERT INTO view_changes (group_id, key, target, author, seq, kind, text, role, emoji, added, choices)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (group_id, key) DO NOTHING`
       ),
       insertRegister: db.prepare(
         `INSERT INTO view_registers (group_id, name, author, key, seq, value)
@@ -129,8 +138,14 @@ export class SqliteView {
          WHERE m.group_id = :group AND m.id = :id AND NOT ${hiddenRow('m')}`
       ),
       changesOf: db.prepare(
-        `WITH ${HIDDEN} SELECT c.target, c.key, c.author, c.seq, c.kind, c.text, c.role, c.emoji, c.added FROM view_changes c
+        `WITH ${HIDDEN} SELECT ${CHANGE_COLUMNS} FROM view_changes c
          WHERE c.group_id = :group AND c.target IN (SELECT unhex(value) FROM json_each(:targets)) AND NOT ${hiddenRow('c')}`
+      ),
+      // through the partial index of pin rows; max() with bare columns, as below: the latest visible pin of each message
+      pins: db.prepare(
+        `WITH ${HIDDEN} SELECT c.target, max(c.key) AS key, c.author, c.seq, c.kind, c.added FROM view_changes c
+         WHERE c.group_id = :group AND c.kind = 'pin' AND NOT ${hiddenRow('c')}
+         GROUP BY c.target`
       ),
       // max() with bare columns: SQLite takes them from the row holding the
       // maximum, so each group below is its latest visible row
@@ -157,14 +172,17 @@ export class SqliteView {
     for (const r of rows) {
       const author = fromHex(r.author)
       if (r.kind === 'message') {
-        s.insertMessage.run(group, r.id, r.key, author, r.seq, r.time, r.shownTime, r.text, r.replyTo ?? null, r.mentions.join(','))
+        const poll = r.poll === undefined ? null : JSON.stringify(r.poll)
+        s.insertMessage.run(group, r.id, r.key, author, r.seq, r.time, r.shownTime, r.text, r.replyTo ?? null, r.mentions.join(','), poll)
       } else if (r.kind === 'register') {
         s.insertRegister.run(group, r.name, author, r.key, r.seq, r.value)
       } else {
         const text = r.kind === 'edit' ? r.text : null
-        const role = r.kind === 'delete' ? (r.role ?? null) : null
-        const [emoji, added] = r.kind === 'reaction' ? [r.emoji, r.add ? 1 : 0] : [null, null]
-        s.insertChange.run(group, r.key, r.target, author, r.seq, r.kind, text, role, emoji, added)
+        const role = r.kind === 'delete' || r.kind === 'close' ? (r.role ?? null) : null
+        const emoji = r.kind === 'reaction' ? r.emoji : null
+        const added = r.kind === 'reaction' ? Number(r.add) : r.kind === 'pin' ? Number(r.pinned) : null
+        const choices = r.kind === 'vote' ? JSON.stringify(r.choices) : null
+        s.insertChange.run(group, r.key, r.target, author, r.seq, r.kind, text, role, emoji, added, choices)
       }
     }
   }
@@ -215,6 +233,11 @@ export class SqliteView {
   registers(group: Uint8Array, hidden: readonly HiddenRange[]): RegisterRow[] {
     const rows = this.statements.registers.all({ group, hidden: hiddenParameter(hidden) }) as unknown as RegisterColumns[]
     return rows.map((r) => ({ kind: 'register', name: r.name, key: r.key, author: toHex(r.author), seq: r.seq, value: r.value }))
+  }
+
+  pins(group: Uint8Array, hidden: readonly HiddenRange[]): PinRow[] {
+    const rows = this.statements.pins.all({ group, hidden: hiddenParameter(hidden) }) as unknown as ChangeColumns[]
+    return rows.map((r) => ({ kind: 'pin', target: r.target, key: r.key, author: toHex(r.author), seq: r.seq, pinned: r.added === 1 }))
   }
 
   /** To be run inside the store's write transaction. */
@@ -269,12 +292,23 @@ function messageOf(r: MessageColumns): MessageRow {
     mentions: r.mentions === '' ? [] : r.mentions.split(',')
   }
   if (r.reply_to !== null) row.replyTo = r.reply_to
+  if (r.poll !== null) row.poll = JSON.parse(r.poll) as PollSpec
   return row
 }
 
 function changeOf(r: ChangeColumns): ChangeRow {
   const by = { target: r.target, key: r.key, author: toHex(r.author), seq: r.seq }
-  if (r.kind === 'edit') return { kind: 'edit', ...by, text: r.text as string }
-  if (r.kind === 'reaction') return { kind: 'reaction', ...by, emoji: r.emoji as string, add: r.added === 1 }
-  return r.role === null ? { kind: 'delete', ...by } : { kind: 'delete', ...by, role: r.role }
+  switch (r.kind) {
+    case 'edit':
+      return { kind: 'edit', ...by, text: r.text as string }
+    case 'reaction':
+      return { kind: 'reaction', ...by, emoji: r.emoji as string, add: r.added === 1 }
+    case 'pin':
+      return { kind: 'pin', ...by, pinned: r.added === 1 }
+    case 'vote':
+      return { kind: 'vote', ...by, choices: JSON.parse(r.choices as string) as number[] }
+    case 'delete':
+    case 'close':
+      return r.role === null ? { kind: r.kind, ...by } : { kind: r.kind, ...by, role: r.role }
+  }
 }

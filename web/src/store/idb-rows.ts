@@ -27,6 +27,7 @@ export function messageRecord(group: Bytes, row: MessageRow): MessageRecord {
     words: wordsOf(group, row.text)
   }
   if (row.replyTo !== undefined) record.replyTo = compact(row.replyTo)
+  if (row.poll !== undefined) record.poll = { options: [...row.poll.options], multiple: row.poll.multiple }
   return record
 }
 
@@ -43,22 +44,43 @@ export function messageRowOf(r: MessageRecord): MessageRow {
     mentions: r.mentions
   }
   if (r.replyTo !== undefined) row.replyTo = r.replyTo
+  if (r.poll !== undefined) row.poll = r.poll
   return row
 }
 
 export function changeRecord(group: Bytes, row: ChangeRow): ChangeRecord {
   const record: ChangeRecord = { group, key: compact(row.key), target: compact(row.target), author: row.author, seq: row.seq, kind: row.kind }
-  if (row.kind === 'edit') Object.assign(record, { text: row.text, words: wordsOf(group, row.text) })
-  else if (row.kind === 'reaction') Object.assign(record, { emoji: row.emoji, add: row.add })
-  else if (row.role !== undefined) record.role = row.role
-  return record
+  switch (row.kind) {
+    case 'edit':
+      return Object.assign(record, { text: row.text, words: wordsOf(group, row.text) })
+    case 'reaction':
+      return Object.assign(record, { emoji: row.emoji, add: row.add })
+    case 'pin':
+      return Object.assign(record, { pinned: row.pinned, pin: group })
+    case 'vote':
+      return Object.assign(record, { choices: [...row.choices] })
+    case 'delete':
+    case 'close':
+      if (row.role !== undefined) record.role = row.role
+      return record
+  }
 }
 
 export function changeRowOf(r: ChangeRecord): ChangeRow {
   const by = { target: r.target, key: r.key, author: r.author, seq: r.seq }
-  if (r.kind === 'edit') return { kind: 'edit', ...by, text: r.text ?? '' }
-  if (r.kind === 'reaction') return { kind: 'reaction', ...by, emoji: r.emoji ?? '', add: r.add === true }
-  return r.role === undefined ? { kind: 'delete', ...by } : { kind: 'delete', ...by, role: r.role }
+  switch (r.kind) {
+    case 'edit':
+      return { kind: 'edit', ...by, text: r.text ?? '' }
+    case 'reaction':
+      return { kind: 'reaction', ...by, emoji: r.emoji ?? '', add: r.add === true }
+    case 'pin':
+      return { kind: 'pin', ...by, pinned: r.pinned === true }
+    case 'vote':
+      return { kind: 'vote', ...by, choices: r.choices ?? [] }
+    case 'delete':
+    case 'close':
+      return r.role === undefined ? { kind: r.kind, ...by } : { kind: r.kind, ...by, role: r.role }
+  }
 }
 
 export function registerRecord(group: Bytes, row: RegisterRow): RegisterRecord {

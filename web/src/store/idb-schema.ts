@@ -10,7 +10,7 @@
  * every read of a group is a range of one store or index, and an array
  * sorts after every binary key: `[group, []]` bounds a group from above.
  */
-import type { EntryFacts, RegisterName } from '@causette/core'
+import type { ChangeRow, EntryFacts, PollSpec, RegisterName } from '@causette/core'
 import type { DBSchema, IDBPDatabase, IDBPTransaction } from 'idb'
 import type { Bytes } from './idb-ranges.ts'
 
@@ -58,6 +58,8 @@ export interface MessageRecord {
   text: string
   replyTo?: Bytes
   mentions: string[]
+  /** Set when the message is a poll (version 2 on; older records are never polls). */
+  poll?: PollSpec
   words: WordKey[]
 }
 
@@ -67,11 +69,18 @@ export interface ChangeRecord {
   target: Bytes
   author: string
   seq: number
-  kind: 'edit' | 'delete' | 'reaction'
+  kind: ChangeRow['kind']
   text?: string
+  /** Deletes and closes, when the writer had a role. */
   role?: string
   emoji?: string
   add?: boolean
+  /** Pins (version 2 on). */
+  pinned?: boolean
+  /** Votes: option indexes (version 2 on). */
+  choices?: number[]
+  /** Pins only: the group, so that the sparse index 'pins' holds a group's pin rows and nothing else. */
+  pin?: Bytes
   /** Edits only: an edit is how a message comes to hold a word. */
   words?: WordKey[]
 }
@@ -115,7 +124,7 @@ export interface CausetteDb extends DBSchema {
   changes: {
     key: [Bytes, Bytes]
     value: ChangeRecord
-    indexes: { 'by-target': [Bytes, Bytes]; words: WordKey }
+    indexes: { 'by-target': [Bytes, Bytes]; words: WordKey; pins: Bytes }
   }
   registers: { key: [Bytes, string, string, Bytes]; value: RegisterRecord; indexes: { latest: [Bytes, string, Bytes] } }
   /** [group, author hex]: how many message rows the author wrote. */
@@ -169,13 +178,25 @@ const MIGRATIONS: ReadonlyArray<(db: Database, tx: UpgradeTransaction) => void> 
     const registers = db.createObjectStore('registers', { keyPath: ['group', 'name', 'author', 'key'] })
     registers.createIndex('latest', ['group', 'name', 'key'])
     db.createObjectStore('message-counts')
+  },
+  // 2: polls and pins (core's chat/polls.ts). Poll options, votes and pins
+  // are optional fields of the records above; what is new is reading a
+  // group's pin rows without every change: the sparse index 'pins' on the
+  // field `pin`, which only pin rows set (to their group). Records held
+  // already have none, so the index starts empty and nothing is rewritten.
+  (_db, tx) => {
+    tx.objectStore('changes').createIndex('pins', 'pin')
   }
 ]
 
 export const DB_VERSION = MIGRATIONS.length
 
-/** The upgrade callback of openDB: applies the migrations the database lacks, in its versionchange transaction. */
-export function upgrade(db: Database, oldVersion: number, tx: UpgradeTransaction): void {
-  for (let version = oldVersion; version < MIGRATIONS.length; version++)
-    (MIGRATIONS[version] as (db: Database, tx: UpgradeTransaction) => void)(db, tx)
+/**
+ * The upgrade callback of openDB: applies the migrations the database
+ * lacks, in its versionchange transaction, up to `to` (all by default; an
+ * earlier version only for tests that build a database as an older
+ * Causette left it).
+ */
+export function upgrade(db: Database, oldVersion: number, tx: UpgradeTransaction, to = MIGRATIONS.length): void {
+  for (let version = oldVersion; version < to; version++) (MIGRATIONS[version] as (db: Database, tx: UpgradeTransaction) => void)(db, tx)
 }

@@ -22,6 +22,7 @@ import type {
   ListEntriesOptions,
   MessageRows,
   MessageRowsOptions,
+  PinRow,
   RegisterRow,
   SearchRowsOptions,
   Store,
@@ -209,6 +210,10 @@ export class IndexedDbStore implements Store {
 
   registerRows(group: Uint8Array, hidden: readonly HiddenRange[]): Promise<RegisterRow[]> {
     return this.view.registerRows(group, hidden)
+  }
+
+  pinRows(group: Uint8Array, hidden: readonly HiddenRange[]): Promise<PinRow[]> {
+    return this.view.pinRows(group, hidden)
   }
 
   setShownTimes(group: Uint8Array, times: Array<{ id: Uint8Array; shownTime: number }>): Promise<void> {

@@ -17,6 +17,7 @@ import {
   isHidden,
   type MessageRows,
   type MessageRowsOptions,
+  type PinRow,
   type RegisterRow,
   toHex,
   type ViewRow
@@ -177,6 +178,17 @@ export class IdbView {
         return rows
       })
       return (await Promise.all([...latest, ...perAuthor])).flat()
+    })
+  }
+
+  /** Every visible pin row of the group, through the sparse index 'pins' (pins are few: no latest-per-message pass here). */
+  async pinRows(group: Uint8Array, hidden: readonly HiddenRange[]): Promise<PinRow[]> {
+    return this.connection.read(['changes'], async (tx) => {
+      const pins = await tx.objectStore('changes').index('pins').getAll(keyBytes(group))
+      return pins.flatMap((c) => {
+        const row = changeRowOf(c)
+        return row.kind !== 'pin' || isHidden(hidden, c.author, c.seq) ? [] : [row]
+      })
     })
   }
 

@@ -152,7 +152,7 @@ async function tail(client: ApiClient, out: Output, group: string, lines: number
     // a message the history above already showed comes through once more only if it changed
     if (event.isNew && seen.has(event.message.id)) continue
     seen.add(event.message.id)
-    print(out, event.message, event.author, event.isNew, { [event.message.author]: event.author })
+    print(out, event.message, event.author, event.isNew, { ...event.authors, [event.message.author]: event.author })
   }
   out.note('The daemon stopped.')
   process.exitCode = 1
