@@ -100,6 +100,31 @@ describe('the web app, two people in two browsers and one on the CLI', { timeout
     await screenshot(bob.page, '05-react-edit-delete')
   })
 
+  it('a poll: Alice asks, Bob votes, both see the results; Alice pins it and closes it', async () => {
+    await alice.page.getByRole('button', { name: 'New poll' }).click()
+    await alice.page.getByLabel('Question').fill('Where do we climb?')
+    await alice.page.getByLabel('Options, one per line').fill('Gym\nCrag')
+    await alice.page.getByRole('button', { name: 'Send poll' }).click()
+    await alice.page.getByText('Poll sent: “Where do we climb?”.').waitFor(WAIT)
+    await assertAccessible(alice.page, 'new poll')
+    await alice.page.getByRole('button', { name: 'Close' }).click()
+    const atBob = messageBox(bob.page, 'Where do we climb?')
+    await atBob.getByRole('button', { name: '2. Crag' }).click(WAIT)
+    const atAlice = messageBox(alice.page, 'Where do we climb?')
+    await atAlice.getByText('1 vote (Bob)').waitFor(WAIT)
+    await atAlice.getByRole('button', { name: 'Pin', exact: true }).click()
+    await atBob.getByText('📌 pinned by Alice').waitFor(WAIT)
+    assert.equal(await atBob.getByRole('button', { name: 'Pin', exact: true }).count(), 0, 'a member is offered no pin')
+    await bob.page.getByRole('button', { name: 'Pinned' }).click()
+    await bob.page.getByRole('dialog').getByText('Where do we climb?').waitFor(WAIT)
+    await bob.page.getByRole('button', { name: 'Close' }).click()
+    await atAlice.getByRole('button', { name: 'Close poll' }).click()
+    await atBob.getByText('closed', { exact: false }).waitFor(WAIT)
+    assert.equal(await atBob.getByRole('button', { name: '1. Gym' }).count(), 0, 'a closed poll takes no more votes')
+    await screenshot(bob.page, '04c-poll')
+    await assertAccessible(bob.page, 'chat with a poll')
+  })
+
   it('members: both see the same safety number, Alice marks Bob as verified', async () => {
     const numbers: string[] = []
     for (const [tab, other] of [

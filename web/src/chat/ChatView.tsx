@@ -3,7 +3,7 @@
  * time, older ones on demand, day separators), and the composer. Reading
  * the newest messages while the tab is visible writes a read marker.
  */
-import { fromHex, readUpToNow } from '@causette/core'
+import { fromHex, mayPin, readUpToNow } from '@causette/core'
 import { type Component, createEffect, createSignal, For, Show } from 'solid-js'
 import { useSession } from '../app/session.ts'
 import { InviteDialog } from '../invite/InviteDialog.tsx'
@@ -14,6 +14,8 @@ import { createMessages } from './create-messages.ts'
 import { createTyping } from './create-typing.ts'
 import { dayLabel, sameDay } from './day-separators.ts'
 import { MessageItem } from './MessageItem.tsx'
+import { PinnedDialog } from './PinnedDialog.tsx'
+import { PollDialog } from './PollDialog.tsx'
 
 export const ChatView: Component<{ groupId: string }> = (props) => {
   const session = useSession()
@@ -25,6 +27,12 @@ export const ChatView: Component<{ groupId: string }> = (props) => {
   const name = (): string => {
     messages.view()
     return log()?.view.metadata().name || 'Unnamed group'
+  }
+  const myRole = (): string | undefined => {
+    messages.view()
+    return log()
+      ?.members()
+      .find((m) => m.key === session.me)?.role
   }
   const sealed = (): number => {
     messages.view()
@@ -46,6 +54,8 @@ export const ChatView: Component<{ groupId: string }> = (props) => {
           </p>
         </div>
         <div class="header-actions">
+          <PinnedDialog groupId={props.groupId} names={messages.view().names} />
+          <PollDialog groupId={props.groupId} />
           <MembersDialog groupId={props.groupId} groupName={name()} />
           <InviteDialog groupId={props.groupId} groupName={name()} />
         </div>
@@ -79,6 +89,11 @@ export const ChatView: Component<{ groupId: string }> = (props) => {
                   onEdit={() => setMode({ kind: 'edit', message })}
                   onDelete={() => void log()?.append({ type: 'delete', target: fromHex(message.id) })}
                   onReact={(emoji, add) => void log()?.append({ type: 'reaction', target: fromHex(message.id), emoji, add })}
+                  canPin={mayPin(myRole())}
+                  canClose={message.author === session.me || myRole() === 'admin'}
+                  onPin={(pinned) => void log()?.append({ type: 'pin', target: fromHex(message.id), pinned })}
+                  onVote={(choices) => void log()?.append({ type: 'vote', poll: fromHex(message.id), choices })}
+                  onClosePoll={() => void log()?.append({ type: 'close-poll', poll: fromHex(message.id) })}
                 />
               </>
             )}

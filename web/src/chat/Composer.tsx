@@ -8,8 +8,8 @@ import { fromHex, MAX_TEXT_LENGTH, type Message, type Operation } from '@causett
 import { type Component, createEffect, createSignal, For, Show } from 'solid-js'
 import { personMessage } from '../app/person-message.ts'
 import { useSession } from '../app/session.ts'
+import { authorName } from './author-name.ts'
 import { PICKER_EMOJI } from './emoji.ts'
-import { authorName } from './MessageItem.tsx'
 import { mentionKeys } from './mention-keys.ts'
 
 export type ComposerMode = { kind: 'new' } | { kind: 'reply'; message: Message } | { kind: 'edit'; message: Message }

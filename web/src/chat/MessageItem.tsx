@@ -7,8 +7,10 @@
  */
 import type { Message } from '@causette/core'
 import { type Component, For, Show } from 'solid-js'
+import { authorName } from './author-name.ts'
 import { timeLabel } from './day-separators.ts'
 import { QUICK_REACTIONS } from './emoji.ts'
+import { PollView } from './PollView.tsx'
 
 interface MessageItemProps {
   message: Message
@@ -20,10 +22,13 @@ interface MessageItemProps {
   onEdit: () => void
   onDelete: () => void
   onReact: (emoji: string, add: boolean) => void
-}
-
-export function authorName(names: Map<string, string>, key: string): string {
-  return names.get(key) ?? `Member ${key.slice(0, 6)}`
+  /** This device may pin and unpin (a moderator or an admin). */
+  canPin: boolean
+  /** This device may close the message's poll (its author or an admin). */
+  canClose: boolean
+  onPin: (pinned: boolean) => void
+  onVote: (choices: number[]) => void
+  onClosePoll: () => void
 }
 
 export const MessageItem: Component<MessageItemProps> = (props) => {
@@ -35,6 +40,14 @@ export const MessageItem: Component<MessageItemProps> = (props) => {
         <time datetime={new Date(props.message.time).toISOString()}>{timeLabel(props.message.time)}</time>
         <Show when={mentionsMe()}>
           <span class="tag">mentions you</span>
+        </Show>
+        <Show when={props.message.pinned}>
+          <span class="tag">
+            📌 pinned
+            {props.message.pinnedBy === undefined
+              ? ''
+              : ` by ${props.message.pinnedBy === props.me ? 'you' : authorName(props.names, props.message.pinnedBy)}`}
+          </span>
         </Show>
       </div>
       <Show when={props.message.replyTo !== undefined}>
@@ -58,6 +71,18 @@ export const MessageItem: Component<MessageItemProps> = (props) => {
             <span class="edited"> (edited)</span>
           </Show>
         </p>
+        <Show when={props.message.poll}>
+          {(poll) => (
+            <PollView
+              poll={poll()}
+              names={props.names}
+              me={props.me}
+              canClose={props.canClose}
+              onVote={(choices) => props.onVote(choices)}
+              onClose={() => props.onClosePoll()}
+            />
+          )}
+        </Show>
         <Show when={props.message.reactions.length > 0}>
           <ul class="reactions" aria-label="Reactions">
             <For each={props.message.reactions}>
@@ -91,6 +116,11 @@ export const MessageItem: Component<MessageItemProps> = (props) => {
               </button>
             )}
           </For>
+          <Show when={props.canPin}>
+            <button type="button" onClick={() => props.onPin(!props.message.pinned)}>
+              {props.message.pinned ? 'Unpin' : 'Pin'}
+            </button>
+          </Show>
           <Show when={props.mine}>
             <button type="button" onClick={() => props.onEdit()}>
               Edit
