@@ -18,7 +18,7 @@ import { assertAccessible, connectionsOf, ensureWebAppBuilt, peerIdOf, screensho
 const WAIT = { timeout: 30_000 }
 
 function messageBox(page: Page, text: string) {
-  return page.locator('li.message', { hasText: text })
+  return page.locator('article.message', { hasText: text })
 }
 
 /** A person's tab on the static host, past the first run, with the relay in its settings (then reloaded to use it). */

@@ -15,7 +15,7 @@ import { assertAccessible, connectionsOf, peerIdOf, personTab, type ServingDaemo
 const WAIT = { timeout: 30_000 }
 
 function messageBox(page: Page, text: string) {
-  return page.locator('li.message', { hasText: text })
+  return page.locator('article.message', { hasText: text })
 }
 
 describe('the web app, two people in two browsers and one on the CLI', { timeout: 300_000 }, () => {

@@ -4,7 +4,7 @@
  * the newest messages while the tab is visible writes a read marker.
  */
 import { fromHex, mayPin, readUpToNow } from '@causette/core'
-import { type Component, createEffect, createSignal, For, Show } from 'solid-js'
+import { type Component, createEffect, createSignal, Show } from 'solid-js'
 import { useSession } from '../app/session.ts'
 import { InviteDialog } from '../invite/InviteDialog.tsx'
 import { MembersDialog } from '../members/MembersDialog.tsx'
@@ -12,8 +12,8 @@ import { createGroupStatus } from '../status/create-group-status.ts'
 import { Composer, type ComposerMode } from './Composer.tsx'
 import { createMessages } from './create-messages.ts'
 import { createTyping } from './create-typing.ts'
-import { dayLabel, sameDay } from './day-separators.ts'
 import { MessageItem } from './MessageItem.tsx'
+import { MessageList } from './MessageList.tsx'
 import { PinnedDialog } from './PinnedDialog.tsx'
 import { PollDialog } from './PollDialog.tsx'
 
@@ -60,46 +60,43 @@ export const ChatView: Component<{ groupId: string }> = (props) => {
           <InviteDialog groupId={props.groupId} groupName={name()} />
         </div>
       </header>
-      <section class="messages" tabindex="0" aria-label={`Messages in ${name()}`}>
-        <Show when={messages.view().hasOlder}>
-          <button type="button" class="older" onClick={() => messages.loadOlder()}>
-            Show older messages
-          </button>
-        </Show>
-        <Show when={sealed() > 0}>
-          <p class="sealed" role="note">
-            {sealed() === 1 ? '1 message is' : `${sealed()} messages are`} waiting for the key to read them: a member who holds it will send it when
-            reachable.
-          </p>
-        </Show>
-        <ol class="message-list">
-          <For each={messages.view().messages} fallback={<li class="hint">No messages yet. Say hello!</li>}>
-            {(message, i) => (
-              <>
-                <Show when={i() === 0 || !sameDay(messages.view().messages[i() - 1]?.time ?? 0, message.time)}>
-                  <li class="day">{dayLabel(message.time)}</li>
-                </Show>
-                <MessageItem
-                  message={message}
-                  names={messages.view().names}
-                  mine={message.author === session.me}
-                  me={session.me}
-                  quoted={message.replyTo === undefined ? undefined : messages.view().messages.find((m) => m.id === message.replyTo)}
-                  onReply={() => setMode({ kind: 'reply', message })}
-                  onEdit={() => setMode({ kind: 'edit', message })}
-                  onDelete={() => void log()?.append({ type: 'delete', target: fromHex(message.id) })}
-                  onReact={(emoji, add) => void log()?.append({ type: 'reaction', target: fromHex(message.id), emoji, add })}
-                  canPin={mayPin(myRole())}
-                  canClose={message.author === session.me || myRole() === 'admin'}
-                  onPin={(pinned) => void log()?.append({ type: 'pin', target: fromHex(message.id), pinned })}
-                  onVote={(choices) => void log()?.append({ type: 'vote', poll: fromHex(message.id), choices })}
-                  onClosePoll={() => void log()?.append({ type: 'close-poll', poll: fromHex(message.id) })}
-                />
-              </>
-            )}
-          </For>
-        </ol>
-      </section>
+      <MessageList
+        messages={messages.view().messages}
+        label={`Messages in ${name()}`}
+        header={
+          <>
+            <Show when={messages.view().hasOlder}>
+              <button type="button" class="older" onClick={() => messages.loadOlder()}>
+                Show older messages
+              </button>
+            </Show>
+            <Show when={sealed() > 0}>
+              <p class="sealed" role="note">
+                {sealed() === 1 ? '1 message is' : `${sealed()} messages are`} waiting for the key to read them: a member who holds it will send it
+                when reachable.
+              </p>
+            </Show>
+          </>
+        }
+        renderMessage={(message) => (
+          <MessageItem
+            message={message}
+            names={messages.view().names}
+            mine={message.author === session.me}
+            me={session.me}
+            quoted={message.replyTo === undefined ? undefined : messages.view().messages.find((m) => m.id === message.replyTo)}
+            onReply={() => setMode({ kind: 'reply', message })}
+            onEdit={() => setMode({ kind: 'edit', message })}
+            onDelete={() => void log()?.append({ type: 'delete', target: fromHex(message.id) })}
+            onReact={(emoji, add) => void log()?.append({ type: 'reaction', target: fromHex(message.id), emoji, add })}
+            canPin={mayPin(myRole())}
+            canClose={message.author === session.me || myRole() === 'admin'}
+            onPin={(pinned) => void log()?.append({ type: 'pin', target: fromHex(message.id), pinned })}
+            onVote={(choices) => void log()?.append({ type: 'vote', poll: fromHex(message.id), choices })}
+            onClosePoll={() => void log()?.append({ type: 'close-poll', poll: fromHex(message.id) })}
+          />
+        )}
+      />
       <p class="typing" aria-live="polite">
         {typing()}
       </p>

@@ -34,7 +34,11 @@ interface MessageItemProps {
 export const MessageItem: Component<MessageItemProps> = (props) => {
   const mentionsMe = (): boolean => props.message.mentions.includes(props.me)
   return (
-    <li class="message" classList={{ mine: props.mine, mention: mentionsMe(), deleted: props.message.deleted }} data-message-id={props.message.id}>
+    <article
+      class="message"
+      classList={{ mine: props.mine, mention: mentionsMe(), deleted: props.message.deleted }}
+      data-message-id={props.message.id}
+    >
       <div class="meta">
         <span class="author">{props.mine ? 'You' : authorName(props.names, props.message.author)}</span>
         <time datetime={new Date(props.message.time).toISOString()}>{timeLabel(props.message.time)}</time>
@@ -131,6 +135,6 @@ export const MessageItem: Component<MessageItemProps> = (props) => {
           </Show>
         </div>
       </Show>
-    </li>
+    </article>
   )
 }
