@@ -87,7 +87,7 @@ describe('the web app as static files, through a community relay', { timeout: 30
     assert.ok(link.startsWith(host.url), 'the link opens the app where Alice has it')
     await alice.page.getByRole('button', { name: 'Close' }).click()
     await bob.page.goto(link)
-    await bob.page.getByRole('heading', { name: 'Book club' }).waitFor(WAIT)
+    await bob.page.getByRole('heading', { name: 'Book club', exact: true }).waitFor(WAIT)
     await messageBox(bob.page, 'First book: Dune').waitFor(WAIT)
     await bob.page.getByRole('textbox', { name: 'Message' }).fill('Love it')
     await bob.page.keyboard.press('Enter')

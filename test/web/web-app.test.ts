@@ -59,7 +59,7 @@ describe('the web app, two people in two browsers and one on the CLI', { timeout
 
   it('Bob opens the link, joins, and they chat both ways', async () => {
     await bob.page.goto(link)
-    await bob.page.getByRole('heading', { name: 'Climbing' }).waitFor(WAIT)
+    await bob.page.getByRole('heading', { name: 'Climbing', exact: true }).waitFor(WAIT)
     await screenshot(bob.page, '03-joined')
     await alice.page.getByRole('textbox', { name: 'Message' }).fill('Sunday at 10?')
     await alice.page.keyboard.press('Enter')

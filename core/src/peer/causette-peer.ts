@@ -149,7 +149,7 @@ export class CausettePeer extends TypedEventEmitter<CausettePeerEvents> {
     return joinByInvite(invite, options, {
       now: this.groupsService.now,
       open: () => this.joinGroup(invite.groupId, invite.secret, invite.groupName),
-      ...(this.libp2p.status === 'started' ? { dial: (address: string) => this.dial(address) } : {})
+      ...(this.libp2p.status === 'started' ? { dial: (addresses: string[]) => this.dialAny(addresses) } : {})
     })
   }
 
@@ -204,6 +204,14 @@ export class CausettePeer extends TypedEventEmitter<CausettePeerEvents> {
 
   async dial(address: string, options: { signal?: AbortSignal } = {}): Promise<void> {
     await this.libp2p.dial(multiaddr(address), options)
+  }
+
+  /** Dials one peer at any of its addresses (all with its /p2p/ id): libp2p tries those this runtime can. */
+  async dialAny(addresses: string[], options: { signal?: AbortSignal } = {}): Promise<void> {
+    await this.libp2p.dial(
+      addresses.map((a) => multiaddr(a)),
+      options
+    )
   }
 
   /** Reconciles one group with one peer now. */

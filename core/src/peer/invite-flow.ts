@@ -89,7 +89,7 @@ export interface JoinOptions {
 export async function joinByInvite(
   invite: Invite,
   options: JoinOptions,
-  peer: { now: () => number; open: () => Promise<GroupLog>; dial?: (address: string) => Promise<void> }
+  peer: { now: () => number; open: () => Promise<GroupLog>; dial?: (addresses: string[]) => Promise<void> }
 ): Promise<GroupLog> {
   checkNotExpired(invite, peer.now())
   const log = await peer.open()
@@ -97,11 +97,24 @@ export async function joinByInvite(
   const dial = peer.dial
   if (dial !== undefined) {
     options.onProgress?.({ stage: 'dialing', addresses: invite.addresses.length })
-    const dialed = await Promise.allSettled(invite.addresses.map((a) => dial(a)))
+    // one dial per peer with all its addresses: libp2p tries them in its own order (one that this runtime
+    // cannot dial, such as TCP in a browser, is passed over), where dials of each address at once are one
+    // dial of the peer that may take only the first address
+    const dialed = await Promise.allSettled(addressesByPeer(invite.addresses).map((addresses) => dial(addresses)))
     options.onProgress?.({ stage: 'waiting', reached: dialed.filter((d) => d.status === 'fulfilled').length })
   }
   await waitForInvite(log, invite.inviteId, options.timeoutMs ?? JOIN_TIMEOUT_MS, options.signal)
   options.onProgress?.({ stage: 'joining' })
   await log.join(invite.inviteId)
   return log
+}
+
+/** The addresses grouped by the peer they reach (the last /p2p/ of each; a relayed address reaches its target). */
+export function addressesByPeer(addresses: readonly string[]): string[][] {
+  const byPeer = new Map<string, string[]>()
+  for (const address of addresses) {
+    const peer = address.slice(address.lastIndexOf('/p2p/') + 1)
+    byPeer.set(peer, [...(byPeer.get(peer) ?? []), address])
+  }
+  return [...byPeer.values()]
 }

@@ -12,7 +12,7 @@ import { FaultTolerance } from '@libp2p/interface'
 import { webRTC } from '@libp2p/webrtc'
 import { webSockets } from '@libp2p/websockets'
 import type { AppConfig } from './app-config.ts'
-import { denyDialMultiaddr } from './tab-gater.ts'
+import { denyDial } from './tab-gater.ts'
 import { webRtcUpgrade } from './webrtc-upgrade.ts'
 
 type Services = NonNullable<Parameters<typeof CausettePeer.create>[0]['services']>
@@ -35,7 +35,8 @@ export async function startTabPeer(key: DeviceKey, store: Store, config: AppConf
     sharePresence,
     transports: [webSockets(), webRTC(), circuitRelayTransport()],
     listen: [...firstHops.map((hop) => `${hop}/p2p-circuit`), '/webrtc'],
-    connectionGater: { denyDialMultiaddr },
+    // a tab served by a daemon is on a machine of a LAN: it may dial the LAN's other daemons (tab-gater.ts)
+    connectionGater: { denyDialMultiaddr: (address) => denyDial(address, config.daemon !== undefined) },
     services,
     // an unreachable relay or daemon must not stop the tab: relayReservations listens on it when it comes back
     options: { transportManager: { faultTolerance: FaultTolerance.NO_FATAL } }
