@@ -25,6 +25,7 @@ import type {
 import type { Names } from '../api/error-messages.ts'
 import { UnknownMessageError } from '../errors.ts'
 import { nodeSha512 } from '../node-sha512.ts'
+import { BackupOperations } from './backup-operations.ts'
 import type { DaemonParts } from './daemon.ts'
 import { GroupAbout } from './group-about.ts'
 import type { KnownGroup } from './group-directory.ts'
@@ -52,6 +53,8 @@ export class DaemonOperations {
   readonly actions: MessageActions
   /** The group's name, topic and description (group-about.ts). */
   readonly about: GroupAbout
+  /** Backups and group bundles (backup-operations.ts). */
+  readonly backups: BackupOperations
   /** How errors name the groups and people they are about (api/error-messages.ts). */
   readonly names: Names
   private readonly parts: DaemonParts
@@ -65,6 +68,7 @@ export class DaemonOperations {
     this.messages = new MessageReads(parts)
     this.actions = new MessageActions(parts)
     this.about = new GroupAbout(parts)
+    this.backups = new BackupOperations(parts)
     this.names = namesOf(parts.directory, parts.authors)
     this.requestStop = requestStop
     this.apiUrl = apiUrl
