@@ -83,6 +83,28 @@ export async function writePrivateFile(path: string, content: string | Uint8Arra
   await rename(temporary, path)
 }
 
+/**
+ * Writes a file, owner-only, from pieces as they come: to a temporary name
+ * beside `path`, fsynced, then renamed over it. If the pieces fail, or the
+ * process dies, `path` is left as it was: never a half-written file under
+ * its name.
+ */
+export async function writeFileAtomically(path: string, pieces: AsyncIterable<Uint8Array>): Promise<void> {
+  const temporary = `${path}.${process.pid}.tmp`
+  const handle = await open(temporary, 'w', 0o600)
+  try {
+    for await (const piece of pieces) await handle.write(piece)
+    await handle.sync()
+    await handle.close()
+    await chmod(temporary, 0o600)
+    await rename(temporary, path)
+  } catch (err) {
+    await handle.close().catch(() => undefined)
+    await rm(temporary, { force: true })
+    throw err
+  }
+}
+
 export function newApiToken(): string {
   return randomBytes(32).toString('base64url')
 }

@@ -13,8 +13,9 @@
  * the destination is a whole backup or does not change.
  */
 import { randomBytes } from 'node:crypto'
-import { chmod, open, rename, rm } from 'node:fs/promises'
+import { open } from 'node:fs/promises'
 import { BUNDLE_MAGIC } from '../bundle/bundle-format.ts'
+import { writeFileAtomically } from '../data-dir.ts'
 import { BackupDamagedError, BackupTruncatedError, NotABackupError, UnsupportedBackupError, WrongPassphraseError } from './errors.ts'
 import { CHECK_BYTES, deriveFileKeys, type FileKeys, type KdfParams, kdfParamsOf, NEW_BACKUP_KDF, SALT_BYTES } from './passphrase-key.ts'
 import { ChunkOpenError, ChunkOpener, ChunkSealer, NONCE_PREFIX_BYTES } from './sealed-chunks.ts'
@@ -42,20 +43,13 @@ export async function writeBackupFile(path: string, passphrase: string, plaintex
   const noncePrefix = randomBytes(NONCE_PREFIX_BYTES)
   const header = encodeHeader(kdf, noncePrefix, keys.check)
   const sealer = new ChunkSealer({ key: keys.key, header, noncePrefix, chunkBytes: CHUNK_BYTES })
-  const temporary = `${path}.${process.pid}.tmp`
-  const file = await open(temporary, 'w', 0o600)
+  async function* sealed(): AsyncGenerator<Uint8Array> {
+    yield header
+    for await (const piece of plaintext) yield* sealer.push(piece)
+    yield sealer.finish()
+  }
   try {
-    await file.write(header)
-    for await (const piece of plaintext) for (const frame of sealer.push(piece)) await file.write(frame)
-    await file.write(sealer.finish())
-    await file.sync()
-    await file.close()
-    await chmod(temporary, 0o600)
-    await rename(temporary, path)
-  } catch (err) {
-    await file.close().catch(() => undefined)
-    await rm(temporary, { force: true })
-    throw err
+    await writeFileAtomically(path, sealed())
   } finally {
     keys.key.fill(0)
   }

@@ -8,9 +8,13 @@
  * Entries written while a backup runs may or may not be in it; a restore
  * keeps only what the log accepts (restore.ts), and sync brings the rest.
  */
-import { toHex } from '@causette/core'
+import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { deviceKeyFromBytes, toHex } from '@causette/core'
+import { DATABASE_FILE, DEVICE_KEY_FILE, homeFlag } from '../data-dir.ts'
+import { DaemonAlreadyRunningError } from '../errors.ts'
 import type { DaemonTables } from '../store/daemon-tables.ts'
-import type { SqliteStore } from '../store/sqlite-store.ts'
+import { SqliteStore } from '../store/sqlite-store.ts'
 import {
   type BackupAbout,
   type BackupEnd,
@@ -22,6 +26,7 @@ import {
   jsonRecord,
   RECORD
 } from './backup-records.ts'
+import { NothingToBackUpError } from './errors.ts'
 
 /** Entries read from the store at a time. */
 const PAGE = 500
@@ -76,4 +81,43 @@ export async function* backupRecords(source: BackupSource): AsyncGenerator<Uint8
   }
   const end: BackupEnd = { groups: groups.length, entries: written }
   yield jsonRecord(RECORD.end, end)
+}
+
+/**
+ * The records of a data directory whose daemon is not running: its store is
+ * opened here, and so locked against a daemon starting, until the last record.
+ */
+export async function* stoppedDirectoryRecords(home: string, signal?: AbortSignal): AsyncGenerator<Uint8Array> {
+  const deviceKey = await readDeviceKey(home)
+  let store: SqliteStore
+  try {
+    store = await SqliteStore.open(join(home, DATABASE_FILE))
+  } catch (err) {
+    if ((err as Error).name !== 'DataDirLockedError') throw err
+    throw new DaemonAlreadyRunningError(
+      `a Causette daemon is starting with ${home}; wait until \`causette status${homeFlag(home)}\` answers, then back up again (through the daemon)`,
+      { cause: err }
+    )
+  }
+  try {
+    yield* backupRecords({ deviceKey, store, tables: store.tables, ...(signal === undefined ? {} : { signal }) })
+  } finally {
+    await store.close()
+  }
+}
+
+/** The device key of a data directory, checked: NothingToBackUpError where there is none. */
+export async function readDeviceKey(home: string): Promise<Uint8Array> {
+  let bytes: Uint8Array
+  try {
+    bytes = await readFile(join(home, DEVICE_KEY_FILE))
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
+    throw new NothingToBackUpError(
+      `${home} holds no Causette device (no ${DEVICE_KEY_FILE}), so there is nothing to back up; name the data directory with --home, or start Causette once to make a device`
+    )
+  }
+  // a damaged key is refused here rather than carried into a backup that would never restore
+  deviceKeyFromBytes(bytes)
+  return bytes
 }

@@ -27,6 +27,11 @@ export class NoPassphraseError extends Error {
   override name = 'NoPassphraseError'
 }
 
+export class NothingToBackUpError extends Error {
+  static override name = 'NothingToBackUpError'
+  override name = 'NothingToBackUpError'
+}
+
 export class NotABackupError extends Error {
   static override name = 'NotABackupError'
   override name = 'NotABackupError'

@@ -15,6 +15,7 @@
 import { mkdir, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { type DeviceKey, deviceKeyFromBytes, fromHex, GroupLog } from '@causette/core'
+import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { DATABASE_FILE, DEVICE_KEY_FILE, writePrivateFile } from '../data-dir.ts'
 import { SqliteStore } from '../store/sqlite-store.ts'
 import { wasmXChaCha } from '../wasm-xchacha.ts'
@@ -42,6 +43,8 @@ export interface RestoredGroup {
 }
 
 export interface RestoreSummary {
+  /** The restored device's peer id: the same as the device the backup was made on. */
+  peerId: string
   createdAt: number
   groups: RestoredGroup[]
   entries: number
@@ -136,7 +139,13 @@ class RestoreWriter {
     }
     await this.store.close()
     const restored = this.groups.reduce((n, g) => n + g.restored, 0)
-    return { createdAt: about.createdAt, groups: this.groups, entries: this.received, leftOut: this.received - restored }
+    return {
+      peerId: peerIdFromPrivateKey((this.key as DeviceKey).privateKey).toString(),
+      createdAt: about.createdAt,
+      groups: this.groups,
+      entries: this.received,
+      leftOut: this.received - restored
+    }
   }
 
   async close(): Promise<void> {

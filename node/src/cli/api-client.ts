@@ -47,6 +47,10 @@ export class ApiClient {
       method,
       ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } })
     })
+    return this.answer<T>(method, path, res)
+  }
+
+  private async answer<T>(method: string, path: string, res: Response): Promise<T> {
     const text = await res.text()
     let value: unknown
     try {
@@ -67,13 +71,34 @@ export class ApiClient {
 
   /** The body of a streaming answer (an export), chunk by chunk. */
   async *stream(path: string): AsyncGenerator<string> {
+    const decoder = new TextDecoder()
+    for await (const chunk of this.bytes(path)) yield decoder.decode(chunk, { stream: true })
+  }
+
+  /** The body of a streaming binary answer (a backup, a bundle), chunk by chunk. */
+  async *bytes(path: string): AsyncGenerator<Uint8Array> {
     const res = await this.fetch(path, { method: 'GET' })
     if (!res.ok) {
       const error = ((await res.json()) as Partial<ApiErrorBody>).error
       throw new ApiRequestError(error?.name ?? 'Error', error?.message ?? `HTTP ${res.status}`, res.status)
     }
-    const decoder = new TextDecoder()
-    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) yield decoder.decode(chunk, { stream: true })
+    try {
+      yield* res.body as unknown as AsyncIterable<Uint8Array>
+    } catch (err) {
+      if (!/terminated|other side closed|ECONNRESET/i.test(`${(err as Error).message} ${String((err as { cause?: unknown }).cause)}`)) throw err
+      throw new DaemonNotRunningError(`the daemon's answer to ${path} was cut off before its end (did the daemon stop?)`, { cause: err })
+    }
+  }
+
+  /** Sends bytes (a file, streamed) as the body of a POST, and reads the JSON answer. */
+  async upload<T>(path: string, body: AsyncIterable<Uint8Array>): Promise<T> {
+    const res = await this.fetch(path, {
+      method: 'POST',
+      body: body as unknown as ReadableStream<Uint8Array>,
+      headers: { 'content-type': 'application/octet-stream' },
+      duplex: 'half'
+    } as RequestInit)
+    return this.answer<T>('POST', path, res)
   }
 
   /**

@@ -6,6 +6,8 @@
  */
 import { Command } from 'commander'
 import { ApiRequestError } from '../errors.ts'
+import { registerBackups } from './commands/backups.ts'
+import { registerBundles } from './commands/bundles.ts'
 import { registerGroups } from './commands/groups.ts'
 import { registerInvites } from './commands/invites.ts'
 import { registerMembers } from './commands/members.ts'
@@ -51,6 +53,8 @@ registerMessageActions(program)
 registerTrust(program)
 registerProfile(program)
 registerNetwork(program)
+registerBundles(program)
+registerBackups(program)
 
 try {
   await program.parseAsync(process.argv)
