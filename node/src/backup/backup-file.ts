@@ -17,6 +17,7 @@ import { open } from 'node:fs/promises'
 import { BUNDLE_MAGIC } from '../bundle/bundle-format.ts'
 import { writeFileAtomically } from '../data-dir.ts'
 import { BackupDamagedError, BackupTruncatedError, NotABackupError, UnsupportedBackupError, WrongPassphraseError } from './errors.ts'
+import { openToRead } from './file-to-read.ts'
 import { CHECK_BYTES, deriveFileKeys, type FileKeys, type KdfParams, kdfParamsOf, NEW_BACKUP_KDF, SALT_BYTES } from './passphrase-key.ts'
 import { ChunkOpenError, ChunkOpener, ChunkSealer, NONCE_PREFIX_BYTES } from './sealed-chunks.ts'
 
@@ -74,7 +75,7 @@ function encodeHeader(kdf: KdfParams, noncePrefix: Uint8Array, check: Uint8Array
 
 /** Reads and checks a file's header, before any passphrase is asked for. */
 export async function readBackupHeader(path: string): Promise<BackupHeader> {
-  const file = await open(path, 'r')
+  const file = await openToRead(path)
   try {
     const start = Buffer.alloc(BACKUP_MAGIC.byteLength + 2)
     const { bytesRead } = await file.read(start, 0, start.byteLength, 0)

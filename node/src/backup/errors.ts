@@ -32,6 +32,18 @@ export class NothingToBackUpError extends Error {
   override name = 'NothingToBackUpError'
 }
 
+/** A file named on the command line that cannot be read: missing, a directory, or not ours to read. */
+export class UnreadableFileError extends Error {
+  static override name = 'UnreadableFileError'
+  override name = 'UnreadableFileError'
+  constructor(path: string, options: { cause: unknown }) {
+    const code = (options.cause as NodeJS.ErrnoException).code
+    const why =
+      code === 'ENOENT' ? 'there is no such file' : code === 'EACCES' ? 'you may not read it' : code === 'EISDIR' ? 'it is a directory' : String(code)
+    super(`cannot read ${path}: ${why}; check the name, and nothing was done`, options)
+  }
+}
+
 export class NotABackupError extends Error {
   static override name = 'NotABackupError'
   override name = 'NotABackupError'

@@ -9,6 +9,7 @@ import { open } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import type { Command } from 'commander'
 import type { DaemonEvent, GroupStatusView, ImportResponse } from '../../api/api-types.ts'
+import { openToRead } from '../../backup/file-to-read.ts'
 import { BUNDLE_HEADER_BYTES, BundleReader } from '../../bundle/bundle-format.ts'
 import { writeFileAtomically } from '../../data-dir.ts'
 import type { ApiClient } from '../api-client.ts'
@@ -85,7 +86,7 @@ function thousandsOf(n: number): string {
 
 /** Refuses a file that is not a bundle before the daemon is bothered with it; its size otherwise. */
 async function checkHeader(path: string): Promise<number> {
-  const file = await open(path, 'r')
+  const file = await openToRead(path)
   try {
     const start = Buffer.alloc(BUNDLE_HEADER_BYTES)
     const { bytesRead } = await file.read(start, 0, start.byteLength, 0)
