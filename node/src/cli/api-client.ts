@@ -90,15 +90,33 @@ export class ApiClient {
     }
   }
 
-  /** Sends bytes (a file, streamed) as the body of a POST, and reads the JSON answer. */
-  async upload<T>(path: string, body: AsyncIterable<Uint8Array>): Promise<T> {
-    const res = await this.fetch(path, {
+  /**
+   * Sends a file as the body of a POST, streamed with the back-pressure of
+   * node:http (fetch's upload held what it had sent until the end: memory
+   * grew with the file), and reads the JSON answer.
+   */
+  async upload<T>(path: string, file: string): Promise<T> {
+    const [{ request }, { createReadStream }, { pipeline }] = await Promise.all([
+      import('node:http'),
+      import('node:fs'),
+      import('node:stream/promises')
+    ])
+    const { promise, resolve, reject } = Promise.withResolvers<{ status: number; text: string }>()
+    const req = request(`${this.url}${path}`, {
       method: 'POST',
-      body: body as unknown as ReadableStream<Uint8Array>,
-      headers: { 'content-type': 'application/octet-stream' },
-      duplex: 'half'
-    } as RequestInit)
-    return this.answer<T>('POST', path, res)
+      headers: { authorization: `Bearer ${this.token}`, 'content-type': 'application/octet-stream' }
+    })
+    req.on('response', (res) => {
+      const chunks: Buffer[] = []
+      res.on('data', (chunk: Buffer) => chunks.push(chunk))
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }))
+      res.on('error', reject)
+    })
+    req.on('error', (err) => reject(notRunning(this.home, err)))
+    // the daemon may answer (a refusal) before it has read all of the file: its answer is what counts
+    pipeline(createReadStream(file, { highWaterMark: 64 * 1024 }), req).catch(() => undefined)
+    const { status, text } = await promise
+    return this.answer<T>('POST', path, new Response(text, { status }))
   }
 
   /**

@@ -20,8 +20,9 @@ export class ProgressNote {
     this.doing = doing
   }
 
+  /** Shown if a second has passed since the last, or if it is the last (done reached total). */
   update(done: number, total: number): void {
-    if (Date.now() - this.shownAt < EVERY_MS) return
+    if (done < total && Date.now() - this.shownAt < EVERY_MS) return
     this.shownAt = Date.now()
     this.show(done, total)
   }

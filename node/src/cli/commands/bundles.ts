@@ -5,7 +5,6 @@
  * leaves no file; an import is checked whole by the daemon before anything
  * is added (bundle/bundle-import.ts). docs/backups.md describes the file.
  */
-import { open } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import type { Command } from 'commander'
 import type { DaemonEvent, GroupStatusView, ImportResponse } from '../../api/api-types.ts'
@@ -63,10 +62,12 @@ export function registerBundles(program: Command): void {
       const follow = await followProgress(client, out)
       let result: ImportResponse
       try {
-        result = await client.upload<ImportResponse>('/v1/bundles', fileChunks(path))
-      } finally {
-        await follow.stop()
+        result = await client.upload<ImportResponse>('/v1/bundles', path)
+      } catch (err) {
+        await follow.stop(false)
+        throw err
       }
+      await follow.stop(true)
       out.data({ file: path, bytes: size, ...result })
       const held = result.duplicates === 0 ? '' : ` (${thousandsOf(result.duplicates)} already here)`
       out.line(`Imported ${count(result.added, 'new entry', 'new entries')} into ${result.group.name} (${shortId(result.group.id)})${held}.`)
@@ -99,27 +100,30 @@ async function checkHeader(path: string): Promise<number> {
   }
 }
 
-async function* fileChunks(path: string): AsyncGenerator<Uint8Array> {
-  const file = await open(path, 'r')
-  try {
-    yield* file.readableWebStream() as unknown as AsyncIterable<Uint8Array>
-  } finally {
-    await file.close()
-  }
-}
+/** How long the last progress events may lag the import's answer. */
+const GRACE_MS = 1000
 
-/** Prints the daemon's bundle:progress events until stopped. */
-async function followProgress(client: ApiClient, out: Output): Promise<{ stop: () => Promise<void> }> {
+/** Prints the daemon's bundle:progress events until stopped, the last of them included. */
+async function followProgress(client: ApiClient, out: Output): Promise<{ stop: (imported: boolean) => Promise<void> }> {
   const abort = new AbortController()
   const events = await client.events({ types: 'bundle:progress' }, abort.signal)
   const notes = { checking: new ProgressNote(out, 'Checking the bundle'), adding: new ProgressNote(out, 'Importing') }
+  const { promise: added, resolve: allAdded } = Promise.withResolvers<void>()
   const done = (async () => {
     for await (const e of events as AsyncGenerator<DaemonEvent>) {
-      if (e.type === 'bundle:progress') notes[e.stage].update(e.done, e.total)
+      if (e.type !== 'bundle:progress') continue
+      notes[e.stage].update(e.done, e.total)
+      if (e.stage === 'adding' && e.done === e.total) allAdded()
     }
   })().catch(() => undefined)
   return {
-    stop: async () => {
+    /** After an import that went through, the last progress lines are let through first. */
+    stop: async (imported) => {
+      if (imported) {
+        const grace = setTimeout(allAdded, GRACE_MS)
+        await Promise.race([added, done])
+        clearTimeout(grace)
+      }
       abort.abort()
       await done
     }
