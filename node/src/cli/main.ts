@@ -1,7 +1,8 @@
 /**
  * The `causette` command line: `causette start` runs the daemon; every other
  * command talks to the running daemon of the same data directory through
- * its control API. Errors print as one line (or one JSON object with
+ * its control API (`restore` makes a data directory, and `backup` reads one
+ * itself when no daemon runs). Errors print as one line (or one JSON object with
  * --json) on stderr, with exit status 1.
  */
 import { Command } from 'commander'
