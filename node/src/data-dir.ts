@@ -10,10 +10,10 @@
  * %LOCALAPPDATA%\Causette on Windows).
  */
 import { randomBytes } from 'node:crypto'
-import { chmod, mkdir, open, readFile, rename, rm } from 'node:fs/promises'
+import { chmod, type FileHandle, mkdir, open, readFile, rename, rm } from 'node:fs/promises'
 import { homedir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { DataDirNotWritableError } from './errors.ts'
+import { CannotWriteFileError, DataDirNotWritableError } from './errors.ts'
 
 export const DATABASE_FILE = 'causette.db'
 export const DEVICE_KEY_FILE = 'device.key'
@@ -91,7 +91,12 @@ export async function writePrivateFile(path: string, content: string | Uint8Arra
  */
 export async function writeFileAtomically(path: string, pieces: AsyncIterable<Uint8Array>): Promise<void> {
   const temporary = `${path}.${process.pid}.tmp`
-  const handle = await open(temporary, 'w', 0o600)
+  let handle: FileHandle
+  try {
+    handle = await open(temporary, 'w', 0o600)
+  } catch (err) {
+    throw new CannotWriteFileError(path, { cause: err })
+  }
   try {
     for await (const piece of pieces) await handle.write(piece)
     await handle.sync()
@@ -101,7 +106,8 @@ export async function writeFileAtomically(path: string, pieces: AsyncIterable<Ui
   } catch (err) {
     await handle.close().catch(() => undefined)
     await rm(temporary, { force: true })
-    throw err
+    // the file system's refusal (a full disk, a directory in the way) rather than the pieces' own failure
+    throw (err as NodeJS.ErrnoException).syscall === undefined ? err : new CannotWriteFileError(path, { cause: err })
   }
 }
 

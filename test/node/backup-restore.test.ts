@@ -69,10 +69,13 @@ describe('backing up a device and restoring it on another machine', () => {
     await dirs?.remove()
   })
 
-  it('refuses a passphrase shorter than 10 characters, and writes nothing', async () => {
+  it('refuses a passphrase shorter than 10 characters, or a file it cannot make, and writes nothing', async () => {
     const refused = await cliError(alice.home, ['backup', '-o', backup, '--passphrase-stdin'], { input: 'hunter2\n' })
     assert.equal(refused.name, 'WeakPassphraseError')
     assert.match(refused.message, /at least 10 characters, and this one has 7/)
+    const nowhere = await cliError(alice.home, ['backup', '-o', join(dirs.path, 'no-such-dir', 'alice.backup'), '--passphrase-stdin'], stdin)
+    assert.equal(nowhere.name, 'CannotWriteFileError')
+    assert.match(nowhere.message, /cannot write .*alice\.backup: its directory does not exist; nothing was written/)
     assert.deepEqual(await contents(dirs.path), ['alice', 'bob'])
   })
 
@@ -153,7 +156,13 @@ describe('backing up a device and restoring it on another machine', () => {
     const home = join(dirs.path, 'alice-new-machine')
     const restore = await cli(home, ['restore', backup, '--passphrase-stdin'], stdin)
     assert.equal(restore.code, 0, restore.stderr)
-    assert.match(restore.stdout, new RegExp(`^Restored device ${aliceStatus.peerId} into .*alice-new-machine: 1 group, \\d+ entries\\.$`, 'm'))
+    assert.match(
+      restore.stdout,
+      new RegExp(
+        `^Restored device ${aliceStatus.peerId} into .*alice-new-machine: 1 group, \\d+ entries, as backed up on \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d\\.$`,
+        'm'
+      )
+    )
     assert.match(restore.stdout, new RegExp(`^  ${groupId.slice(0, 12)}  Climbing  \\d+ entries$`, 'm'))
     assert.match(restore.stderr, /Restoring: \d+ of \d+ entries/)
     assert.deepEqual((await readdir(home)).sort(), ['causette.db', 'device.key'])

@@ -7,7 +7,7 @@
  */
 import { open, readdir, rename, rm, rmdir, stat } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
-import { DATABASE_FILE, DEVICE_KEY_FILE, homeFlag } from '../data-dir.ts'
+import { DATABASE_FILE, DEVICE_KEY_FILE, homeFlag, processAlive } from '../data-dir.ts'
 import { SqliteStore } from '../store/sqlite-store.ts'
 import { RestoreTargetInUseError } from './errors.ts'
 
@@ -49,6 +49,23 @@ export async function assertRestorable(home: string): Promise<void> {
 /** A fresh directory beside `home`, on the same file system, to build the restore in. */
 export function restoreWorkDir(home: string): string {
   return join(dirname(home), `.${basename(home)}.restoring-${process.pid}`)
+}
+
+/** Removes what restores into `home` that were interrupted (their process is gone) left beside it. */
+export async function removeInterruptedRestores(home: string): Promise<void> {
+  const prefix = `.${basename(home)}.restoring-`
+  let names: string[]
+  try {
+    names = await readdir(dirname(home))
+  } catch {
+    return
+  }
+  for (const name of names) {
+    const pid = Number(name.slice(prefix.length))
+    if (name.startsWith(prefix) && Number.isInteger(pid) && pid > 0 && !processAlive(pid)) {
+      await rm(join(dirname(home), name), { recursive: true, force: true })
+    }
+  }
 }
 
 /**

@@ -31,7 +31,7 @@ import {
   RecordReader
 } from './backup-records.ts'
 import { BackupContentError } from './errors.ts'
-import { moveIntoPlace, restoreWorkDir } from './restore-target.ts'
+import { moveIntoPlace, removeInterruptedRestores, restoreWorkDir } from './restore-target.ts'
 
 export interface RestoredGroup {
   id: string
@@ -58,6 +58,7 @@ export type RestoreProgress = (restored: number, total: number) => void
 /** Restores the plaintext of a backup into `home`, which assertRestorable cleared; nothing changes there unless all of it went in. */
 export async function restoreInto(home: string, plaintext: AsyncIterable<Uint8Array>, onProgress?: RestoreProgress): Promise<RestoreSummary> {
   const work = restoreWorkDir(home)
+  await removeInterruptedRestores(home)
   await rm(work, { recursive: true, force: true })
   await mkdir(work, { recursive: true, mode: 0o700 })
   let writer: RestoreWriter | undefined

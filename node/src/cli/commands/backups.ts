@@ -12,7 +12,7 @@ import { BackupContentError } from '../../backup/errors.ts'
 import { homeFlag } from '../../data-dir.ts'
 import type { ApiClient } from '../api-client.ts'
 import { contextOf } from '../command-context.ts'
-import { count, shortId } from '../message-format.ts'
+import { count, formatTime, shortId } from '../message-format.ts'
 import { readPassphrase } from '../passphrase.ts'
 import { ProgressNote } from '../progress-note.ts'
 
@@ -95,7 +95,7 @@ export function registerBackups(program: Command): void {
       progress.finish(summary.entries, summary.entries)
       out.data({ home, ...summary })
       out.line(
-        `Restored device ${summary.peerId} into ${home}: ${count(summary.groups.length, 'group')}, ${count(summary.entries, 'entry', 'entries')}.`
+        `Restored device ${summary.peerId} into ${home}: ${count(summary.groups.length, 'group')}, ${count(summary.entries, 'entry', 'entries')}, as backed up on ${formatTime(summary.createdAt)}.`
       )
       for (const g of summary.groups) out.line(`  ${shortId(g.id)}  ${g.name || '(no name yet)'}  ${count(g.restored, 'entry', 'entries')}`)
       if (summary.leftOut > 0)
