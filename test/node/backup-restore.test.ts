@@ -9,7 +9,7 @@
  * do, and leave the data directory as it was.
  */
 import assert from 'node:assert/strict'
-import { readdir, readFile, stat, writeFile } from 'node:fs/promises'
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import type {
@@ -196,10 +196,15 @@ describe('backing up a device and restoring it on another machine', () => {
     const made = await cli(alice.home, ['backup', '-o', offline, '--passphrase-stdin'], stdin)
     assert.equal(made.code, 0, made.stderr)
     assert.match(made.stderr, /Backing up from .*alice \(no daemon is running\)/)
+    // into a data directory that holds only its settings: they stay, beside the restored device
     const home = join(dirs.path, 'alice-from-offline')
+    await mkdir(home)
+    await writeFile(join(home, 'config.json'), '{ "mdns": false }\n')
     const restore = await cli(home, ['restore', offline, '--passphrase-stdin'], stdin)
     assert.equal(restore.code, 0, restore.stderr)
     assert.match(restore.stdout, new RegExp(`^Restored device ${aliceStatus.peerId} .*: 1 group,`, 'm'))
+    assert.deepEqual((await readdir(home)).sort(), ['causette.db', 'config.json', 'device.key'])
+    assert.equal(await readFile(join(home, 'config.json'), 'utf8'), '{ "mdns": false }\n')
     const nothing = await cliError(join(dirs.path, 'no-such-device'), ['backup', '-o', offline, '--passphrase-stdin'], stdin)
     assert.equal(nothing.name, 'NothingToBackUpError')
     assert.match(nothing.message, /holds no Causette device .* nothing to back up/)

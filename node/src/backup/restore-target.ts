@@ -5,7 +5,7 @@
  * into place only once complete, so a failed or interrupted restore leaves
  * the target as it was.
  */
-import { open, readdir, rename, rm, rmdir, stat } from 'node:fs/promises'
+import { link, open, readdir, rename, rm, rmdir, stat } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { DATABASE_FILE, DEVICE_KEY_FILE, homeFlag, processAlive } from '../data-dir.ts'
 import { SqliteStore } from '../store/sqlite-store.ts'
@@ -86,8 +86,14 @@ export async function moveIntoPlace(work: string, home: string): Promise<void> {
   } else {
     // an emptied database's journal must not be replayed into the restored one
     for (const stale of ['-wal', '-shm', '-journal']) await rm(join(home, `${DATABASE_FILE}${stale}`), { force: true })
-    // the key first: a crash between the two leaves this device with no groups, never groups under a new key
-    await rename(join(work, DEVICE_KEY_FILE), join(home, DEVICE_KEY_FILE))
+    // the key first: a crash between the two leaves this device with no groups, never groups under a new key;
+    // linked rather than renamed, so a key that appeared meanwhile is never replaced
+    try {
+      await link(join(work, DEVICE_KEY_FILE), join(home, DEVICE_KEY_FILE))
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err
+      throw new RestoreTargetInUseError(`a device key appeared in ${home} while the backup was being restored; nothing was restored`)
+    }
     await rename(join(work, DATABASE_FILE), join(home, DATABASE_FILE))
     await rm(work, { recursive: true, force: true })
   }

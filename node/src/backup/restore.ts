@@ -31,7 +31,7 @@ import {
   RecordReader
 } from './backup-records.ts'
 import { BackupContentError } from './errors.ts'
-import { moveIntoPlace, removeInterruptedRestores, restoreWorkDir } from './restore-target.ts'
+import { assertRestorable, moveIntoPlace, removeInterruptedRestores, restoreWorkDir } from './restore-target.ts'
 
 export interface RestoredGroup {
   id: string
@@ -68,6 +68,8 @@ export async function restoreInto(home: string, plaintext: AsyncIterable<Uint8Ar
     for await (const piece of plaintext) for (const record of reader.push(piece)) await writer.take(record)
     if (reader.partial) throw new BackupContentError('the backup ends in the middle of a record')
     const summary = await writer.finish()
+    // again: a daemon may have started on the directory while the restore ran
+    await assertRestorable(home)
     await moveIntoPlace(work, home)
     return summary
   } catch (err) {
