@@ -10,10 +10,10 @@
  * %LOCALAPPDATA%\Causette on Windows).
  */
 import { randomBytes } from 'node:crypto'
-import { chmod, mkdir, open, readFile, rename, rm } from 'node:fs/promises'
+import { chmod, type FileHandle, mkdir, open, readFile, rename, rm } from 'node:fs/promises'
 import { homedir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { DataDirNotWritableError } from './errors.ts'
+import { CannotWriteFileError, DataDirNotWritableError } from './errors.ts'
 
 export const DATABASE_FILE = 'causette.db'
 export const DEVICE_KEY_FILE = 'device.key'
@@ -81,6 +81,34 @@ export async function writePrivateFile(path: string, content: string | Uint8Arra
   // open's mode is masked by the umask and ignored for an existing file
   await chmod(temporary, 0o600)
   await rename(temporary, path)
+}
+
+/**
+ * Writes a file, owner-only, from pieces as they come: to a temporary name
+ * beside `path`, fsynced, then renamed over it. If the pieces fail, or the
+ * process dies, `path` is left as it was: never a half-written file under
+ * its name.
+ */
+export async function writeFileAtomically(path: string, pieces: AsyncIterable<Uint8Array>): Promise<void> {
+  const temporary = `${path}.${process.pid}.tmp`
+  let handle: FileHandle
+  try {
+    handle = await open(temporary, 'w', 0o600)
+  } catch (err) {
+    throw new CannotWriteFileError(path, { cause: err })
+  }
+  try {
+    for await (const piece of pieces) await handle.write(piece)
+    await handle.sync()
+    await handle.close()
+    await chmod(temporary, 0o600)
+    await rename(temporary, path)
+  } catch (err) {
+    await handle.close().catch(() => undefined)
+    await rm(temporary, { force: true })
+    // the file system's refusal (a full disk, a directory in the way) rather than the pieces' own failure
+    throw (err as NodeJS.ErrnoException).syscall === undefined ? err : new CannotWriteFileError(path, { cause: err })
+  }
 }
 
 export function newApiToken(): string {

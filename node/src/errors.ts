@@ -191,6 +191,26 @@ export class ApiRequestError extends Error {
   }
 }
 
+/** A file a command was told to write (a backup, a bundle) that cannot be made there. */
+export class CannotWriteFileError extends Error {
+  static override name = 'CannotWriteFileError'
+  override name = 'CannotWriteFileError'
+  constructor(path: string, options: { cause: unknown }) {
+    const code = (options.cause as NodeJS.ErrnoException).code
+    const why =
+      code === 'ENOENT'
+        ? 'its directory does not exist'
+        : code === 'EACCES' || code === 'EPERM'
+          ? 'you may not write there'
+          : code === 'EISDIR'
+            ? 'it is a directory'
+            : code === 'ENOSPC'
+              ? 'the disk is full'
+              : String(code)
+    super(`cannot write ${path}: ${why}; nothing was written — choose another file with -o`, options)
+  }
+}
+
 /** A command line that cannot be acted on: the message says what to write instead. */
 export class UsageError extends Error {
   static override name = 'UsageError'

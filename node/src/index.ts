@@ -12,6 +12,7 @@
 
 export type * from './api/api-types.ts'
 export { type Names, personMessage } from './api/error-messages.ts'
+export * from './backup/errors.ts'
 export { Daemon } from './daemon/daemon.ts'
 export { DaemonOperations } from './daemon/daemon-operations.ts'
 export { type DaemonFlags, type DaemonOptions, daemonOptions } from './daemon/daemon-options.ts'

@@ -71,7 +71,10 @@ export function shellCommands(block: CodeBlock): CommandMention[] {
     const rest = cli?.[1] ?? (npmStart === null ? undefined : `start ${npmStart[1] ?? ''}`)
     if (rest === undefined) return
     // global options (--home DIR, --json) may come before the command
-    const words = rest.replace(/--home\s+\S+/, '').split(/\s+/)
+    const words = rest
+      .replace(/--home\s+\S+/, '')
+      .trim()
+      .split(/\s+/)
     const command = words.find((w) => !w.startsWith('-')) ?? ''
     found.push({ where, command, flags: flagsIn(rest) })
   })

@@ -69,4 +69,6 @@ export type DaemonEvent =
   | { type: 'group:peer-left'; groupId: string; peer: string }
   | { type: 'rejected'; groupId: string; peer: string; error: ErrorView }
   | { type: 'equivocation'; groupId: string; author: string; seq: number }
+  /** A bundle being imported (POST /v1/bundles): its entries checked, then added, of the total. */
+  | { type: 'bundle:progress'; groupId: string; stage: 'checking' | 'adding'; done: number; total: number }
   | { type: 'stopping' }

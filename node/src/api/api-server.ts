@@ -14,7 +14,7 @@ import type { ApiErrorBody, DaemonEvent } from './api-types.ts'
 import { personMessage } from './error-messages.ts'
 import { statusOf } from './error-status.ts'
 import { EventStream } from './event-stream.ts'
-import { readJsonBody } from './request-body.ts'
+import { byteBody, readJsonBody } from './request-body.ts'
 import type { Reply, Route } from './route.ts'
 import { routes } from './routes.ts'
 import type { WebAppFiles } from './web-app-files.ts'
@@ -95,7 +95,7 @@ export class ApiServer {
     }
     if (this.daemon.isStopping) throw new DaemonStoppingError()
     const params = (route.path.exec(url.pathname) as RegExpExecArray).slice(1).map(decodeParam)
-    const reply = await route.handle({ params, query: url.searchParams, body: () => readJsonBody(req) })
+    const reply = await route.handle({ params, query: url.searchParams, body: () => readJsonBody(req), bytes: () => byteBody(req) })
     await this.answer(res, reply)
   }
 

@@ -301,4 +301,21 @@ export interface ProfileChangeResponse extends ProfileResponse {
   pending: GroupRef[]
 }
 
+/** What importing a group bundle did (POST /v1/bundles). */
+export interface ImportResponse {
+  group: GroupRef
+  /** Entries the bundle holds. */
+  entries: number
+  /** Entries new to this device, now in the group. */
+  added: number
+  /** Entries this device held already. */
+  duplicates: number
+  /** Entries waiting for earlier ones the bundle lacks: they join the group when sync (or another bundle) brings those, and are dropped if the daemon stops first. */
+  pending: number
+  /** Entries the group's rules refused, as they would a peer's (an author who is not a member, ...). */
+  rejected: number
+  /** The first few reasons for those refusals. */
+  reasons: string[]
+}
+
 export type { DaemonEvent, ErrorView } from './api-events.ts'

@@ -1,6 +1,7 @@
 /**
- * Reading a request body: JSON only, capped in size before it is buffered,
- * so no request can make the daemon hold more than the cap in memory.
+ * Reading a request body: JSON, capped in size before it is buffered, so no
+ * request can make the daemon hold more than the cap in memory; or raw
+ * bytes (a bundle to import), streamed to the endpoint as they arrive.
  */
 import type { IncomingMessage } from 'node:http'
 import { InvalidRequestError, RequestTooLargeError, UnsupportedMediaTypeError } from '../errors.ts'
@@ -27,4 +28,12 @@ export async function readJsonBody(req: IncomingMessage, limit = MAX_BODY_BYTES)
   } catch (err) {
     throw new InvalidRequestError(`the request body is not valid JSON: ${(err as Error).message}`)
   }
+}
+
+/** The body as it arrives, for the endpoints that take bytes; the endpoint bounds how much it takes. */
+export function byteBody(req: IncomingMessage): AsyncIterable<Uint8Array> {
+  const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase()
+  if (type !== 'application/octet-stream')
+    throw new UnsupportedMediaTypeError('send the file as the request body, with "Content-Type: application/octet-stream"')
+  return req as AsyncIterable<Uint8Array>
 }

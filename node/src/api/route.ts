@@ -6,11 +6,13 @@ export interface RouteContext {
   params: string[]
   query: URLSearchParams
   body: () => Promise<unknown>
+  /** The body as raw bytes (`Content-Type: application/octet-stream`), streamed as it arrives. */
+  bytes: () => AsyncIterable<Uint8Array>
 }
 
 export type Reply =
   | { json: unknown; status?: number; after?: () => void }
-  | { stream: AsyncIterable<string>; contentType: string }
+  | { stream: AsyncIterable<string | Uint8Array>; contentType: string }
   | { events: EventFilter }
 
 export interface Route {

@@ -6,6 +6,7 @@
 import { MAX_NAME_LENGTH, MAX_TEXT_LENGTH } from '@causette/core'
 import type { DaemonOperations } from '../daemon/daemon-operations.ts'
 import { InvalidRequestError } from '../errors.ts'
+import { backupRoutes } from './backup-routes.ts'
 import type { EventFilter } from './event-stream.ts'
 import { inviteRoutes } from './invite-routes.ts'
 import { memberRoutes } from './member-routes.ts'
@@ -133,6 +134,7 @@ export function routes(ops: DaemonOperations): Route[] {
     ...pollRoutes(ops.polls),
     ...inviteRoutes(ops.invites),
     ...signalRoutes(ops.signals),
+    ...backupRoutes(ops.backups, (ref) => ops.groupRef(ref)),
     route('POST', '/v1/stop', async ({ body }) => {
       fields(await body(), [])
       return { status: 202, json: { stopping: true }, after: () => ops.stop() }

@@ -47,6 +47,10 @@ export class ApiClient {
       method,
       ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } })
     })
+    return this.answer<T>(method, path, res)
+  }
+
+  private async answer<T>(method: string, path: string, res: Response): Promise<T> {
     const text = await res.text()
     let value: unknown
     try {
@@ -67,13 +71,52 @@ export class ApiClient {
 
   /** The body of a streaming answer (an export), chunk by chunk. */
   async *stream(path: string): AsyncGenerator<string> {
+    const decoder = new TextDecoder()
+    for await (const chunk of this.bytes(path)) yield decoder.decode(chunk, { stream: true })
+  }
+
+  /** The body of a streaming binary answer (a backup, a bundle), chunk by chunk. */
+  async *bytes(path: string): AsyncGenerator<Uint8Array> {
     const res = await this.fetch(path, { method: 'GET' })
     if (!res.ok) {
       const error = ((await res.json()) as Partial<ApiErrorBody>).error
       throw new ApiRequestError(error?.name ?? 'Error', error?.message ?? `HTTP ${res.status}`, res.status)
     }
-    const decoder = new TextDecoder()
-    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) yield decoder.decode(chunk, { stream: true })
+    try {
+      yield* res.body as unknown as AsyncIterable<Uint8Array>
+    } catch (err) {
+      if (!/terminated|other side closed|ECONNRESET/i.test(`${(err as Error).message} ${String((err as { cause?: unknown }).cause)}`)) throw err
+      throw new DaemonNotRunningError(`the daemon's answer to ${path} was cut off before its end (did the daemon stop?)`, { cause: err })
+    }
+  }
+
+  /**
+   * Sends a file as the body of a POST, streamed with the back-pressure of
+   * node:http (fetch's upload held what it had sent until the end: memory
+   * grew with the file), and reads the JSON answer.
+   */
+  async upload<T>(path: string, file: string): Promise<T> {
+    const [{ request }, { createReadStream }, { pipeline }] = await Promise.all([
+      import('node:http'),
+      import('node:fs'),
+      import('node:stream/promises')
+    ])
+    const { promise, resolve, reject } = Promise.withResolvers<{ status: number; text: string }>()
+    const req = request(`${this.url}${path}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${this.token}`, 'content-type': 'application/octet-stream' }
+    })
+    req.on('response', (res) => {
+      const chunks: Buffer[] = []
+      res.on('data', (chunk: Buffer) => chunks.push(chunk))
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }))
+      res.on('error', reject)
+    })
+    req.on('error', (err) => reject(notRunning(this.home, err)))
+    // the daemon may answer (a refusal) before it has read all of the file: its answer is what counts
+    pipeline(createReadStream(file, { highWaterMark: 64 * 1024 }), req).catch(() => undefined)
+    const { status, text } = await promise
+    return this.answer<T>('POST', path, new Response(text, { status }))
   }
 
   /**

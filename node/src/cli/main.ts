@@ -1,11 +1,14 @@
 /**
  * The `causette` command line: `causette start` runs the daemon; every other
  * command talks to the running daemon of the same data directory through
- * its control API. Errors print as one line (or one JSON object with
+ * its control API (`restore` makes a data directory, and `backup` reads one
+ * itself when no daemon runs). Errors print as one line (or one JSON object with
  * --json) on stderr, with exit status 1.
  */
 import { Command } from 'commander'
 import { ApiRequestError } from '../errors.ts'
+import { registerBackups } from './commands/backups.ts'
+import { registerBundles } from './commands/bundles.ts'
 import { registerGroups } from './commands/groups.ts'
 import { registerInvites } from './commands/invites.ts'
 import { registerMembers } from './commands/members.ts'
@@ -57,6 +60,8 @@ registerTrust(program)
 registerProfile(program)
 registerPresence(program)
 registerNetwork(program)
+registerBundles(program)
+registerBackups(program)
 
 try {
   await program.parseAsync(process.argv)

@@ -26,6 +26,7 @@ import type {
 import type { Names } from '../api/error-messages.ts'
 import { UnknownMessageError } from '../errors.ts'
 import { nodeSha512 } from '../node-sha512.ts'
+import { BackupOperations } from './backup-operations.ts'
 import type { DaemonParts } from './daemon.ts'
 import { GroupAbout } from './group-about.ts'
 import type { KnownGroup } from './group-directory.ts'
@@ -59,6 +60,8 @@ export class DaemonOperations {
   readonly about: GroupAbout
   /** Typing and whether presence is shared (signal-operations.ts). */
   readonly signals: SignalOperations
+  /** Backups and group bundles (backup-operations.ts). */
+  readonly backups: BackupOperations
   /** How errors name the groups and people they are about (api/error-messages.ts). */
   readonly names: Names
   private readonly parts: DaemonParts
@@ -74,6 +77,7 @@ export class DaemonOperations {
     this.polls = new PollActions(parts)
     this.about = new GroupAbout(parts)
     this.signals = new SignalOperations(parts)
+    this.backups = new BackupOperations(parts)
     this.names = namesOf(parts.directory, parts.authors)
     this.requestStop = requestStop
     this.apiUrl = apiUrl

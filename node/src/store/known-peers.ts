@@ -16,12 +16,14 @@ const MAX_ADDRESSES = 8
 export class KnownPeers {
   private readonly upsert: StatementSync
   private readonly recentStatement: StatementSync
+  private readonly allStatement: StatementSync
 
   constructor(db: DatabaseSync) {
     this.upsert = db.prepare(
       'INSERT INTO known_peers (peer, addresses, last_seen) VALUES (?, ?, ?) ON CONFLICT (peer) DO UPDATE SET addresses = excluded.addresses, last_seen = excluded.last_seen'
     )
     this.recentStatement = db.prepare('SELECT peer, addresses, last_seen FROM known_peers WHERE last_seen >= ? ORDER BY last_seen DESC LIMIT ?')
+    this.allStatement = db.prepare('SELECT peer, addresses, last_seen FROM known_peers ORDER BY last_seen DESC')
   }
 
   remember(peer: string, addresses: string[], now: number): void {
@@ -31,7 +33,19 @@ export class KnownPeers {
 
   /** Peers seen since `since` (ms), most recent first. */
   recent(since: number, limit: number): KnownPeer[] {
-    const rows = this.recentStatement.all(since, limit) as Array<{ peer: string; addresses: string; last_seen: number }>
-    return rows.map((row) => ({ peer: row.peer, addresses: JSON.parse(row.addresses) as string[], lastSeen: row.last_seen }))
+    return peersOf(this.recentStatement.all(since, limit))
   }
+
+  /** Every peer remembered, most recent first: what a backup carries. */
+  all(): KnownPeer[] {
+    return peersOf(this.allStatement.all())
+  }
+}
+
+function peersOf(rows: unknown[]): KnownPeer[] {
+  return (rows as Array<{ peer: string; addresses: string; last_seen: number }>).map((row) => ({
+    peer: row.peer,
+    addresses: JSON.parse(row.addresses) as string[],
+    lastSeen: row.last_seen
+  }))
 }

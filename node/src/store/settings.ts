@@ -9,11 +9,13 @@ import type { DatabaseSync, StatementSync } from 'node:sqlite'
 export class Settings {
   private readonly getStatement: StatementSync
   private readonly setStatement: StatementSync
+  private readonly allStatement: StatementSync
   private readonly cache = new Map<string, string | undefined>()
 
   constructor(db: DatabaseSync) {
     this.getStatement = db.prepare('SELECT value FROM settings WHERE name = ?')
     this.setStatement = db.prepare('INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value')
+    this.allStatement = db.prepare('SELECT name, value FROM settings ORDER BY name')
   }
 
   get(name: string): string | undefined {
@@ -26,5 +28,11 @@ export class Settings {
   set(name: string, value: string): void {
     this.setStatement.run(name, value)
     this.cache.set(name, value)
+  }
+
+  /** Every setting, by name: what a backup carries. */
+  all(): Record<string, string> {
+    const rows = this.allStatement.all() as Array<{ name: string; value: string }>
+    return Object.fromEntries(rows.map((row) => [row.name, row.value]))
   }
 }

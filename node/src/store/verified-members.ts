@@ -21,6 +21,7 @@ export class VerifiedMembers {
   private readonly getStatement: StatementSync
   private readonly putStatement: StatementSync
   private readonly deleteStatement: StatementSync
+  private readonly listStatement: StatementSync
 
   constructor(db: DatabaseSync) {
     this.getStatement = db.prepare('SELECT key, fingerprint, name, verified_at FROM verified_members WHERE key = ?')
@@ -28,12 +29,17 @@ export class VerifiedMembers {
       'INSERT INTO verified_members (key, fingerprint, name, verified_at) VALUES (?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET fingerprint = excluded.fingerprint, name = excluded.name, verified_at = excluded.verified_at'
     )
     this.deleteStatement = db.prepare('DELETE FROM verified_members WHERE key = ?')
+    this.listStatement = db.prepare('SELECT key, fingerprint, name, verified_at FROM verified_members ORDER BY verified_at, key')
   }
 
   get(key: string): Verification | undefined {
     const row = this.getStatement.get(key) as VerificationRow | undefined
-    if (row === undefined) return undefined
-    return { key: row.key, fingerprint: row.fingerprint, verifiedAt: row.verified_at, ...(row.name === null ? {} : { name: row.name }) }
+    return row === undefined ? undefined : verificationOf(row)
+  }
+
+  /** Every verification, earliest first: what a backup carries. */
+  list(): Verification[] {
+    return (this.listStatement.all() as unknown as VerificationRow[]).map(verificationOf)
   }
 
   /** Whether `key` was verified while its fingerprint was `fingerprint` (a different one means what was compared is not this key's). */
@@ -49,4 +55,8 @@ export class VerifiedMembers {
   delete(key: string): boolean {
     return Number(this.deleteStatement.run(key).changes) > 0
   }
+}
+
+function verificationOf(row: VerificationRow): Verification {
+  return { key: row.key, fingerprint: row.fingerprint, verifiedAt: row.verified_at, ...(row.name === null ? {} : { name: row.name }) }
 }
