@@ -142,7 +142,7 @@ export {
   type Libp2pParts
 } from './peer/create-libp2p.ts'
 export { type Groups, type GroupsComponents, type GroupsInit, groups } from './peer/groups.ts'
-export type { JoinProgress } from './peer/invite-flow.ts'
+export { addressesByPeer, type JoinProgress } from './peer/invite-flow.ts'
 export {
   LINKS_PER_GROUP,
   type MemberLink,

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { type Invite, inviteLink, inviteWebLink, newInviteId, parseInvite } from '@causette/core'
+import { addressesByPeer, type Invite, inviteLink, inviteWebLink, newInviteId, parseInvite } from '@causette/core'
 
 function sample(overrides: Partial<Invite> = {}): Invite {
   return {
@@ -52,5 +52,21 @@ describe('invites', () => {
     const link = inviteLink(sample({ expires: 1000 }))
     assert.throws(() => parseInvite(link, 2000), { name: 'ExpiredInviteError', message: /expired on 1970/ })
     assert.equal(parseInvite(link).expires, 1000, 'without a time, expiry is not checked')
+  })
+
+  it('groups an invite’s addresses by the peer each reaches, so a join dials each peer once with all of them', () => {
+    const a = '12D3KooWA'
+    const b = '12D3KooWB'
+    const relay = '12D3KooWR'
+    const grouped = addressesByPeer([
+      `/ip4/10.0.0.2/tcp/7431/p2p/${a}`,
+      `/ip4/10.0.0.2/tcp/7432/ws/p2p/${a}`,
+      `/ip4/10.0.0.3/tcp/7431/p2p/${b}`,
+      `/ip4/1.2.3.4/tcp/443/wss/p2p/${relay}/p2p-circuit/p2p/${a}`
+    ])
+    assert.deepEqual(grouped, [
+      [`/ip4/10.0.0.2/tcp/7431/p2p/${a}`, `/ip4/10.0.0.2/tcp/7432/ws/p2p/${a}`, `/ip4/1.2.3.4/tcp/443/wss/p2p/${relay}/p2p-circuit/p2p/${a}`],
+      [`/ip4/10.0.0.3/tcp/7431/p2p/${b}`]
+    ])
   })
 })

@@ -44,13 +44,15 @@ const SECURITY_HEADERS = {
 /** What a tab is told about the daemon that serves it (web/src/peer/app-config.ts reads it). */
 export interface WebAppConfig {
   daemon: { peerId: string; addresses: string[] }
+  /** Daemons of the LAN this one knows (by mDNS, or met), with their WebSockets addresses on it: the tab dials them as it would peers it discovered. */
+  lan: Array<{ peerId: string; addresses: string[] }>
 }
 
 export class WebAppFiles {
   private readonly dir: string
-  private readonly config: () => WebAppConfig
+  private readonly config: () => Promise<WebAppConfig>
 
-  constructor(dir: string, config: () => WebAppConfig) {
+  constructor(dir: string, config: () => Promise<WebAppConfig>) {
     this.dir = dir
     this.config = config
   }
@@ -63,7 +65,7 @@ export class WebAppFiles {
   /** Answers a GET or HEAD outside /v1/: a file of the app, its config, or 404. */
   async serve(req: IncomingMessage, res: ServerResponse, pathname: string): Promise<void> {
     if (pathname === '/config.json') {
-      this.send(res, 200, { 'content-type': TYPES['.json'] as string, 'cache-control': 'no-store' }, JSON.stringify(this.config()), req.method)
+      this.send(res, 200, { 'content-type': TYPES['.json'] as string, 'cache-control': 'no-store' }, JSON.stringify(await this.config()), req.method)
       return
     }
     const file = await this.resolve(pathname)

@@ -49,7 +49,7 @@ import { compactHeap, keepMemoryReducerAwake, releaseAfterBursts } from './heap-
 import { addressInUse, libp2pParts, tcpListenFailure } from './libp2p-parts.ts'
 import { PeerDialer } from './peer-dialer.ts'
 import { sharesPresence } from './signal-operations.ts'
-import { tabDaemon } from './tab-relay.ts'
+import { lanPeers, tabDaemon } from './tab-relay.ts'
 
 /** The parts a started daemon is made of; DaemonOperations works on them. */
 export interface DaemonParts {
@@ -100,7 +100,10 @@ export class Daemon {
       () => this.stop(),
       () => this.apiUrl
     )
-    this.webApp = new WebAppFiles(parts.options.webAppDir ?? WEB_APP_DIR, () => ({ daemon: tabDaemon(this.peer) }))
+    this.webApp = new WebAppFiles(parts.options.webAppDir ?? WEB_APP_DIR, async () => ({
+      daemon: tabDaemon(this.peer),
+      lan: await lanPeers(this.peer)
+    }))
     this.api = new ApiServer(this, token, this.webApp)
     const { promise, resolve } = Promise.withResolvers<void>()
     this.stopped = promise

@@ -27,3 +27,29 @@ export function tabDaemon(peer: CausettePeer): { peerId: string; addresses: stri
   const addresses = peer.multiaddrs().filter((a) => /^\/ip4\/127\.0\.0\.1\/tcp\/\d+\/ws\/p2p\//.test(a))
   return { peerId: peer.peerId, addresses }
 }
+
+/** Daemons announced or met on the LAN, for the tabs: at most this many, most recently seen first. */
+export const LAN_PEERS_FOR_TABS = 32
+const LAN_WEBSOCKETS = /^\/ip4\/(10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.|169\.254\.)[\d.]+\/tcp\/\d+\/ws(\/|$)/
+
+/**
+ * The daemons of the LAN this one knows, each with its WebSockets addresses
+ * on the LAN (what a tab can dial): so that a tab served here finds the
+ * machines this daemon found by mDNS, as the daemon itself does.
+ */
+export async function lanPeers(peer: CausettePeer): Promise<Array<{ peerId: string; addresses: string[] }>> {
+  const self = peer.peerId
+  const found: Array<{ peerId: string; addresses: string[]; seen: number }> = []
+  for (const known of await peer.libp2p.peerStore.all()) {
+    const peerId = known.id.toString()
+    if (peerId === self) continue
+    const addresses = known.addresses.map((a) => a.multiaddr.toString()).filter((a) => LAN_WEBSOCKETS.test(a))
+    if (addresses.length === 0) continue
+    const seen = Number(known.metadata.get('last-dial-success') ?? 0) || 0
+    found.push({ peerId, addresses: addresses.map((a) => (a.includes('/p2p/') ? a : `${a}/p2p/${peerId}`)), seen })
+  }
+  return found
+    .sort((a, b) => b.seen - a.seen)
+    .slice(0, LAN_PEERS_FOR_TABS)
+    .map(({ peerId, addresses }) => ({ peerId, addresses }))
+}

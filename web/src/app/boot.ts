@@ -7,6 +7,7 @@
 import { toHex } from '@causette/core'
 import { loadAppConfig } from '../peer/app-config.ts'
 import { DeviceIdentity } from '../peer/device-identity.ts'
+import { followLanPeers } from '../peer/lan-peers.ts'
 import { holdDevice } from '../peer/one-tab.ts'
 import { startTabPeer } from '../peer/tab-peer.ts'
 import { openTabStore } from '../peer/tab-store.ts'
@@ -25,6 +26,7 @@ export async function boot(progress: (step: string) => void): Promise<Session> {
   progress('Going online…')
   const peer = await startTabPeer(key, store, config, await identity.sharesPresence())
   exposeDiagnostics(peer)
+  const refreshLan = followLanPeers(peer, config)
   // away while the tab is hidden (another tab, a minimised window, a locked screen)
   const visibility = (): void => peer.signals.setAway(document.visibilityState === 'hidden')
   document.addEventListener('visibilitychange', visibility)
@@ -33,5 +35,5 @@ export async function boot(progress: (step: string) => void): Promise<Session> {
   const names = new NamePublisher(peer, me)
   const name = await identity.displayName()
   if (name !== undefined) names.set(name)
-  return { peer, store, persistence, identity, config, me, names }
+  return { peer, store, persistence, identity, config, me, names, refreshLan }
 }

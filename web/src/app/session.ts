@@ -19,6 +19,8 @@ export interface Session {
   config: AppConfig
   /** This device's key, hex: how the UI tells its own messages apart. */
   me: string
+  /** Asks the serving daemon again for the LAN's daemons and takes them as discovered (peer/lan-peers.ts). */
+  refreshLan: () => Promise<void>
   /** Writes the person's display name into each group (name-publisher.ts). */
   names: NamePublisher
 }

@@ -41,6 +41,8 @@ export const JoinScreen: Component<JoinScreenProps> = (props) => {
     }
     session.peer.addEventListener('sync:progress', onSync)
     try {
+      // a machine of the LAN the serving daemon found a moment ago may be the one to reach
+      await session.refreshLan()
       const log = await session.peer.acceptInvite(parsed, {
         timeoutMs: JOIN_TIMEOUT_MS,
         signal: controller.signal,
