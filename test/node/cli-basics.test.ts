@@ -147,6 +147,12 @@ describe('the causette command', () => {
     try {
       await eventually(() => output.includes('Ready.'), 'the daemon started by npm start to be ready', 60_000)
       assert.match(output, /Causette daemon running as an unnamed device\n {2}peer id {4}12D3Koo\w+\n {2}data {7}/)
+      // npm start builds the web app when it is missing or stale, and the daemon says where to open it
+      const open = /Open (http:\/\/127\.0\.0\.1:\d+\/) in your browser/.exec(output)
+      assert.ok(open !== null, `the daemon says where the web app is: ${output}`)
+      const page = await fetch(open[1] as string)
+      assert.equal(page.status, 200)
+      assert.match(await page.text(), /<title>Causette<\/title>/)
       const stop = await cli(home, ['stop'], { env })
       assert.equal(stop.code, 0, stop.stderr)
       const [code] = (await exited) as [number | null]
