@@ -77,7 +77,9 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     process.stdout.write('Building the web app…\n')
     try {
       const built = await buildIfStale()
-      process.stdout.write(built ? `Built the web app in ${((performance.now() - started) / 1000).toFixed(1)} s\n` : 'Another start built it meanwhile.\n')
+      process.stdout.write(
+        built ? `Built the web app in ${((performance.now() - started) / 1000).toFixed(1)} s\n` : 'Another start built it meanwhile.\n'
+      )
     } catch (err) {
       process.stderr.write(`causette: the web app could not be built, so the daemon starts without it: ${(err as Error).message}\n`)
     }
