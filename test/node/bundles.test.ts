@@ -11,9 +11,9 @@ import assert from 'node:assert/strict'
 import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
-import type { GroupSummary, HistoryResponse, InviteResponse, PeersResponse } from '@causette/node'
+import type { GroupSummary, HistoryResponse, PeersResponse } from '@causette/node'
 import { BundleReader, BundleWriter } from '../../node/src/bundle/bundle-format.ts'
-import { cliError, DaemonProcess, ISOLATED, type TempDir, tempDir } from './fixtures/daemons.ts'
+import { aliceAndBob, cliError, DaemonProcess, type TempDir, tempDir } from './fixtures/daemons.ts'
 
 /** The bytes of an entry's signature at its end, after the CBOR head of the signature. */
 const SIGNATURE_TAIL = 66
@@ -32,12 +32,7 @@ describe('a group carried by file between devices that never meet', () => {
 
   before(async () => {
     dirs = await tempDir()
-    ;[alice, bob] = (await Promise.all(
-      ['Alice', 'Bob'].map((name) => DaemonProcess.start(join(dirs.path, name.toLowerCase()), [...ISOLATED, '--name', name]))
-    )) as [DaemonProcess, DaemonProcess]
-    groupId = (await alice.cliJson<{ group: GroupSummary }>(['create', 'Expedition'])).group.id
-    const invite = await alice.cliJson<InviteResponse>(['invite', groupId])
-    await bob.cliJson(['join', invite.link, '--timeout', '60s'])
+    ;({ alice, bob, groupId } = await aliceAndBob(dirs.path, 'Expedition'))
     // the only time they are online together
     await bob.stop()
 

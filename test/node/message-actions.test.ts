@@ -5,10 +5,9 @@
  * whose message it is and who may, and writes nothing.
  */
 import assert from 'node:assert/strict'
-import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
-import type { GroupSummary, HistoryResponse, InviteResponse, MessageView, SendResponse } from '@causette/node'
-import { cliError, DaemonProcess, eventually, ISOLATED, type TempDir, tempDir } from './fixtures/daemons.ts'
+import type { GroupSummary, HistoryResponse, MessageView, SendResponse } from '@causette/node'
+import { aliceAndBob, cliError, type DaemonProcess, eventually, type TempDir, tempDir } from './fixtures/daemons.ts'
 
 describe('edit, delete and react, between two daemons', () => {
   let dirs: TempDir
@@ -18,13 +17,7 @@ describe('edit, delete and react, between two daemons', () => {
 
   before(async () => {
     dirs = await tempDir()
-    ;[alice, bob] = (await Promise.all(
-      ['Alice', 'Bob'].map((name) => DaemonProcess.start(join(dirs.path, name.toLowerCase()), [...ISOLATED, '--name', name]))
-    )) as [DaemonProcess, DaemonProcess]
-    const { group } = await alice.cliJson<{ group: GroupSummary }>(['create', 'Lunch'])
-    groupId = group.id
-    const invite = await alice.cliJson<InviteResponse>(['invite', groupId])
-    await bob.cliJson(['join', invite.link, '--timeout', '60s'])
+    ;({ alice, bob, groupId } = await aliceAndBob(dirs.path, 'Lunch'))
   })
 
   after(async () => {

@@ -5,10 +5,9 @@
  * do is refused with an error that says why, and writes nothing.
  */
 import assert from 'node:assert/strict'
-import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
-import type { GroupSummary, HistoryResponse, InviteResponse, MessageView, PinsResponse, PollResponse, SendResponse } from '@causette/node'
-import { cliError, DaemonProcess, eventually, ISOLATED, type TempDir, tempDir } from './fixtures/daemons.ts'
+import type { HistoryResponse, MessageView, PinsResponse, PollResponse, SendResponse } from '@causette/node'
+import { aliceAndBob, cliError, type DaemonProcess, eventually, type TempDir, tempDir } from './fixtures/daemons.ts'
 
 describe('pins and polls, between two daemons', () => {
   let dirs: TempDir
@@ -20,13 +19,7 @@ describe('pins and polls, between two daemons', () => {
 
   before(async () => {
     dirs = await tempDir()
-    ;[alice, bob] = (await Promise.all(
-      ['Alice', 'Bob'].map((name) => DaemonProcess.start(join(dirs.path, name.toLowerCase()), [...ISOLATED, '--name', name]))
-    )) as [DaemonProcess, DaemonProcess]
-    const { group } = await alice.cliJson<{ group: GroupSummary }>(['create', 'Climbing'])
-    groupId = group.id
-    const invite = await alice.cliJson<InviteResponse>(['invite', groupId])
-    await bob.cliJson(['join', invite.link, '--timeout', '60s'])
+    ;({ alice, bob, groupId } = await aliceAndBob(dirs.path, 'Climbing'))
     aliceKey = (await alice.cliJson<{ key: string }>(['status'])).key
     bobKey = (await bob.cliJson<{ key: string }>(['status'])).key
   })

@@ -5,10 +5,9 @@
  * then says nothing to anyone.
  */
 import assert from 'node:assert/strict'
-import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
-import type { GroupSummary, InviteResponse, MembersResponse } from '@causette/node'
-import { DaemonProcess, eventually, ISOLATED, type LiveCommand, type TempDir, tempDir } from './fixtures/daemons.ts'
+import type { MembersResponse } from '@causette/node'
+import { aliceAndBob, DaemonProcess, eventually, ISOLATED, type LiveCommand, type TempDir, tempDir } from './fixtures/daemons.ts'
 
 describe('typing and presence, between two daemons', () => {
   let dirs: TempDir
@@ -20,13 +19,7 @@ describe('typing and presence, between two daemons', () => {
 
   before(async () => {
     dirs = await tempDir()
-    ;[alice, bob] = (await Promise.all(
-      ['Alice', 'Bob'].map((name) => DaemonProcess.start(join(dirs.path, name.toLowerCase()), [...ISOLATED, '--name', name]))
-    )) as [DaemonProcess, DaemonProcess]
-    const { group } = await alice.cliJson<{ group: GroupSummary }>(['create', 'Lunch'])
-    groupId = group.id
-    const invite = await alice.cliJson<InviteResponse>(['invite', groupId])
-    await bob.cliJson(['join', invite.link, '--timeout', '60s'])
+    ;({ alice, bob, groupId } = await aliceAndBob(dirs.path, 'Lunch'))
     // the first message makes the group key both hold: signals are sealed with it
     await alice.cliJson(['send', groupId, 'Lunch at noon?'])
     aliceKey = (await alice.cliJson<{ key: string }>(['status'])).key
