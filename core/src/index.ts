@@ -28,6 +28,7 @@ export {
   voteProblem
 } from './chat/polls.ts'
 export { foldWord, MAX_SEARCH_WORDS, searchWords, textHasWords } from './chat/search-words.ts'
+export { type SeenBy, seenBy } from './chat/seen-by.ts'
 export type { KeyedMessage, StoredView, ViewSnapshot } from './chat/stored-view.ts'
 export { readUpToNow, UNREAD_CAP, type Unread, unreadOf } from './chat/unread.ts'
 export { type GroupMetadata, GroupView, type Message, type MessagePage, type Reaction, type ViewEntry } from './chat/view.ts'

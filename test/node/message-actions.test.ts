@@ -157,4 +157,15 @@ describe('edit, delete and react, between two daemons', () => {
     await bob.cliJson(['send', groupId, 'On my way'])
     assert.equal((await unread(bob)).unread, 0, 'writing in a group reads it')
   })
+
+  it("says under Alice's newest message who has seen it, once Bob reads the group", async () => {
+    const { message } = await alice.cliJson<SendResponse>(['send', groupId, 'Dessert?'])
+    const seenAtAlice = async () => (await alice.cliJson<HistoryResponse>(['history', groupId])).seen
+    assert.deepEqual(await seenAtAlice(), { message: message.id, by: [], of: 1 })
+    assert.match((await alice.cli(['history', groupId])).stdout, /Dessert\?\n {4}not seen yet\n/)
+    await eventually(async () => (await bob.cli(['history', groupId])).stdout.includes('Dessert?'), "the message at Bob's")
+    await bob.cliJson(['read', groupId])
+    await eventually(async () => ((await seenAtAlice())?.by.length ?? 0) === 1, "Bob's read marker at Alice's")
+    assert.match((await alice.cli(['history', groupId])).stdout, /Dessert\?\n {4}seen by Bob\n/)
+  })
 })

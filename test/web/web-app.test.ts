@@ -64,6 +64,8 @@ describe('the web app, two people in two browsers and one on the CLI', { timeout
     await alice.page.getByRole('textbox', { name: 'Message' }).fill('Sunday at 10?')
     await alice.page.keyboard.press('Enter')
     await messageBox(bob.page, 'Sunday at 10?').waitFor(WAIT)
+    // Bob's tab read it (a read marker): Alice sees it under her newest message
+    await messageBox(alice.page, 'Sunday at 10?').getByText('Seen by Bob').waitFor(WAIT)
     await bob.page.getByRole('textbox', { name: 'Message' }).fill('Count me in')
     await bob.page.keyboard.press('Enter')
     await messageBox(alice.page, 'Count me in').waitFor(WAIT)

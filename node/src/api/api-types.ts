@@ -157,8 +157,10 @@ export interface HistoryResponse {
   /** Oldest first. */
   messages: MessageView[]
   hasOlder: boolean
-  /** Every author of the messages above. */
+  /** Every author of the messages above (and of `seen`). */
   authors: Record<string, AuthorView>
+  /** This device's newest message on the page, and the other members whose read markers reached it (core's seenBy). */
+  seen?: { message: string; by: string[]; of: number }
 }
 
 export interface SearchResponse {

@@ -7,7 +7,7 @@
  * right after a crash; a group still opening is waited for (it opens in
  * tens of milliseconds, or reads its history once after an upgrade).
  */
-import { exportLine, fromHex, type GroupLog, type Message, type SearchHit, type Store, searchMessages } from '@causette/core'
+import { exportLine, fromHex, type GroupLog, type Message, type SearchHit, type Store, searchMessages, seenBy } from '@causette/core'
 import type { AuthorView, HistoryResponse, PinsResponse, SearchResponse } from '../api/api-types.ts'
 import { UnknownMessageError } from '../errors.ts'
 import { searchQuery } from '../store/search-query.ts'
@@ -31,11 +31,14 @@ export class MessageReads {
     const log = await directory.openLog(known)
     const before = options.before === undefined ? undefined : await messageId(log, options.before)
     const page = await log.view.messages({ limit: options.limit, ...(before === undefined ? {} : { before }) })
+    const mine = page.messages.findLast((m) => m.author === authors.self && !m.deleted)
+    const seen = mine === undefined ? undefined : await seenBy(log, mine.id)
     return {
       group: known.ref,
       messages: page.messages,
       hasOlder: page.hasOlder,
-      authors: authors.of(log).viewsOf(page.messages.flatMap(peopleOf))
+      authors: authors.of(log).viewsOf([...page.messages.flatMap(peopleOf), ...(seen?.seen ?? [])]),
+      ...(mine === undefined || seen === undefined ? {} : { seen: { message: mine.id, by: seen.seen, of: seen.of } })
     }
   }
 

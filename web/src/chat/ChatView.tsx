@@ -11,6 +11,7 @@ import { MembersDialog } from '../members/MembersDialog.tsx'
 import { createGroupStatus } from '../status/create-group-status.ts'
 import { Composer, type ComposerMode } from './Composer.tsx'
 import { createMessages } from './create-messages.ts'
+import { createSeenBy } from './create-seen-by.ts'
 import { createTyping } from './create-typing.ts'
 import { MessageItem } from './MessageItem.tsx'
 import { MessageList } from './MessageList.tsx'
@@ -22,6 +23,7 @@ export const ChatView: Component<{ groupId: string }> = (props) => {
   const messages = createMessages(session.peer, props.groupId)
   const status = createGroupStatus(session.peer, props.groupId)
   const typing = createTyping(session.peer, props.groupId)
+  const seen = createSeenBy(session.peer, props.groupId, session.me, messages.view)
   const [mode, setMode] = createSignal<ComposerMode>({ kind: 'new' })
   const log = () => (session.peer.hasGroup(props.groupId) ? session.peer.group(props.groupId) : undefined)
   const name = (): string => {
@@ -84,6 +86,7 @@ export const ChatView: Component<{ groupId: string }> = (props) => {
             names={messages.view().names}
             mine={message.author === session.me}
             me={session.me}
+            seen={seen()?.id === message.id ? seen()?.text : undefined}
             quoted={message.replyTo === undefined ? undefined : messages.view().messages.find((m) => m.id === message.replyTo)}
             onReply={() => setMode({ kind: 'reply', message })}
             onEdit={() => setMode({ kind: 'edit', message })}

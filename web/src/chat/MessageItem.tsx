@@ -17,6 +17,8 @@ interface MessageItemProps {
   names: Map<string, string>
   mine: boolean
   me: string
+  /** Under the person's newest message: who has seen it. */
+  seen?: string | undefined
   quoted: Message | undefined
   onReply: () => void
   onEdit: () => void
@@ -108,6 +110,9 @@ export const MessageItem: Component<MessageItemProps> = (props) => {
               }}
             </For>
           </ul>
+        </Show>
+        <Show when={props.seen}>
+          <p class="seen">{props.seen}</p>
         </Show>
         <div class="actions">
           <button type="button" onClick={() => props.onReply()}>

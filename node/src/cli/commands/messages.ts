@@ -9,7 +9,7 @@ import { UsageError } from '../../errors.ts'
 import type { ApiClient } from '../api-client.ts'
 import { contextOf, groupPath } from '../command-context.ts'
 import { keptLine } from '../mailbox-words.ts'
-import { formatMessage, shortId } from '../message-format.ts'
+import { formatMessage, seenLine, shortId } from '../message-format.ts'
 import type { Output } from '../output.ts'
 
 /** How long `send --kept` waits for the relays. */
@@ -61,7 +61,10 @@ export function registerMessages(program: Command): void {
       const query = new URLSearchParams({ limit: String(options.limit), ...(options.before === undefined ? {} : { before: options.before }) })
       const page = await (await connect()).get<HistoryResponse>(groupPath(group, `/messages?${query}`))
       out.data(page)
-      for (const m of page.messages) out.line(formatMessage(m, page.authors))
+      for (const m of page.messages) {
+        out.line(formatMessage(m, page.authors))
+        if (page.seen?.message === m.id) out.line(`    ${seenLine(page.seen, page.authors)}`)
+      }
       if (page.messages.length === 0) out.note(`No messages in ${page.group.name} yet.`)
       const first = page.messages[0]
       if (page.hasOlder && first !== undefined) out.note(`Older messages: causette history ${shortId(page.group.id)} --before ${shortId(first.id)}`)
