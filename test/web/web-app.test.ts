@@ -202,6 +202,19 @@ describe('the web app, two people in two browsers and one on the CLI', { timeout
     await alice.page.getByRole('button', { name: 'Close' }).click()
   })
 
+  it('Alice keeps two groups apart: each shows its own messages as she switches', async () => {
+    await alice.page.getByLabel('New group').fill('Running')
+    await alice.page.getByRole('button', { name: 'Create' }).click()
+    await alice.page.getByRole('heading', { name: 'Running', exact: true }).waitFor(WAIT)
+    await alice.page.getByRole('textbox', { name: 'Message' }).fill('5k on Saturday')
+    await alice.page.keyboard.press('Enter')
+    await messageBox(alice.page, '5k on Saturday').waitFor(WAIT)
+    assert.equal(await messageBox(alice.page, 'Count me in').count(), 0, 'Climbing’s messages are not in Running')
+    await alice.page.getByRole('button', { name: /^Climbing/ }).click()
+    await messageBox(alice.page, 'Count me in').waitFor(WAIT)
+    assert.equal(await messageBox(alice.page, '5k on Saturday').count(), 0, 'nor Running’s in Climbing')
+  })
+
   it('a second tab of the same browser profile says the first one is the device', async () => {
     const second = await alice.context.newPage()
     await second.goto(served.url)

@@ -73,7 +73,9 @@ const Shell: Component = () => {
       <main class="main">
         <Switch fallback={<p class="empty">Pick a group, create one, or open an invite link.</p>}>
           <Match when={joinLink()}>{(link) => <JoinScreen link={link()} onJoined={joined} onCancel={() => joined(selected() ?? '')} />}</Match>
-          <Match when={selected()}>{(groupId) => <ChatView groupId={groupId()} />}</Match>
+          <Match when={selected()} keyed>
+            {(groupId) => <ChatView groupId={groupId} />}
+          </Match>
         </Switch>
       </main>
     </div>

@@ -1,10 +1,11 @@
 /**
  * One group's chat: its name and network state, the messages (a page at a
  * time, older ones on demand, day separators), and the composer. Reading
- * the newest messages while the tab is visible writes a read marker.
+ * the newest messages while the tab is visible writes a read marker,
+ * coalesced (read-markers.ts).
  */
-import { fromHex, mayPin, readUpToNow } from '@causette/core'
-import { type Component, createEffect, createSignal, Show } from 'solid-js'
+import { fromHex, mayPin } from '@causette/core'
+import { type Component, createEffect, createSignal, onCleanup, Show } from 'solid-js'
 import { useSession } from '../app/session.ts'
 import { InviteDialog } from '../invite/InviteDialog.tsx'
 import { MembersDialog } from '../members/MembersDialog.tsx'
@@ -17,15 +18,18 @@ import { MessageItem } from './MessageItem.tsx'
 import { MessageList } from './MessageList.tsx'
 import { PinnedDialog } from './PinnedDialog.tsx'
 import { PollDialog } from './PollDialog.tsx'
+import { ReadMarkers } from './read-markers.ts'
 
 export const ChatView: Component<{ groupId: string }> = (props) => {
   const session = useSession()
-  const messages = createMessages(session.peer, props.groupId)
-  const status = createGroupStatus(session.peer, props.groupId)
-  const typing = createTyping(session.peer, props.groupId)
-  const seen = createSeenBy(session.peer, props.groupId, session.me, messages.view)
+  // one ChatView per group (App.tsx shows it keyed): read once, so cleanup never reads a stale prop
+  const groupId = props.groupId
+  const messages = createMessages(session.peer, groupId)
+  const status = createGroupStatus(session.peer, groupId)
+  const typing = createTyping(session.peer, groupId)
+  const seen = createSeenBy(session.peer, groupId, session.me, messages.view)
   const [mode, setMode] = createSignal<ComposerMode>({ kind: 'new' })
-  const log = () => (session.peer.hasGroup(props.groupId) ? session.peer.group(props.groupId) : undefined)
+  const log = () => (session.peer.hasGroup(groupId) ? session.peer.group(groupId) : undefined)
   const name = (): string => {
     messages.view()
     return log()?.view.metadata().name || 'Unnamed group'
@@ -40,11 +44,19 @@ export const ChatView: Component<{ groupId: string }> = (props) => {
     messages.view()
     return log()?.sealedCount ?? 0
   }
+  const reads = new ReadMarkers(log, session.me)
   createEffect(() => {
     const shown = messages.view().messages
-    const current = log()
-    if (shown.length === 0 || current === undefined || document.visibilityState !== 'visible') return
-    void readUpToNow(current, session.me).then((marker) => (marker === undefined ? undefined : current.append(marker)))
+    if (shown.length > 0 && log() !== undefined && document.visibilityState === 'visible') reads.seen()
+  })
+  // leaving the group, or the tab going out of sight, writes what was read
+  const hidden = (): void => {
+    if (document.visibilityState === 'hidden') reads.flush()
+  }
+  document.addEventListener('visibilitychange', hidden)
+  onCleanup(() => {
+    document.removeEventListener('visibilitychange', hidden)
+    reads.flush()
   })
   return (
     <section class="chat" aria-labelledby="chat-heading">
@@ -56,10 +68,10 @@ export const ChatView: Component<{ groupId: string }> = (props) => {
           </p>
         </div>
         <div class="header-actions">
-          <PinnedDialog groupId={props.groupId} names={messages.view().names} />
-          <PollDialog groupId={props.groupId} />
-          <MembersDialog groupId={props.groupId} groupName={name()} />
-          <InviteDialog groupId={props.groupId} groupName={name()} />
+          <PinnedDialog groupId={groupId} names={messages.view().names} />
+          <PollDialog groupId={groupId} />
+          <MembersDialog groupId={groupId} groupName={name()} />
+          <InviteDialog groupId={groupId} groupName={name()} />
         </div>
       </header>
       <MessageList
@@ -103,7 +115,7 @@ export const ChatView: Component<{ groupId: string }> = (props) => {
       <p class="typing" aria-live="polite">
         {typing()}
       </p>
-      <Composer groupId={props.groupId} mode={mode()} onModeEnd={() => setMode({ kind: 'new' })} names={messages.view().names} />
+      <Composer groupId={groupId} mode={mode()} onModeEnd={() => setMode({ kind: 'new' })} names={messages.view().names} />
     </section>
   )
 }

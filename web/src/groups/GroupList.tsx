@@ -50,10 +50,11 @@ export const GroupList: Component<GroupListProps> = (props) => {
 }
 
 const GroupRow: Component<{ group: GroupItem; selected: boolean; onSelect: () => void }> = (props) => {
+  // the group open on screen is being read: its read marker follows within seconds (chat/read-markers.ts)
+  const unread = (): number => (props.selected ? 0 : props.group.unread)
+  const mentions = (): number => (props.selected ? 0 : props.group.mentions)
   const unreadLabel = (): string =>
-    props.group.unread === 0
-      ? ''
-      : `, ${props.group.unread > 999 ? '999+' : props.group.unread} unread${props.group.mentions > 0 ? `, ${props.group.mentions} mentioning you` : ''}`
+    unread() === 0 ? '' : `, ${unread() > 999 ? '999+' : unread()} unread${mentions() > 0 ? `, ${mentions()} mentioning you` : ''}`
   return (
     <li>
       <button
@@ -65,9 +66,9 @@ const GroupRow: Component<{ group: GroupItem; selected: boolean; onSelect: () =>
       >
         <span class="group-name">{props.group.name}</span>
         <span class="visually-hidden">{unreadLabel()}</span>
-        <Show when={props.group.unread > 0}>
-          <span class="badge" classList={{ mention: props.group.mentions > 0 }} aria-hidden="true">
-            {props.group.unread > 999 ? '999+' : props.group.unread}
+        <Show when={unread() > 0}>
+          <span class="badge" classList={{ mention: mentions() > 0 }} aria-hidden="true">
+            {unread() > 999 ? '999+' : unread()}
           </span>
         </Show>
         <span class="group-last">
