@@ -65,9 +65,8 @@ export function shellWord(text: string): string {
   return /^[\p{L}\p{N}._:/@-]+$/u.test(text) ? text : JSON.stringify(text)
 }
 
-/** Under this device's newest message: "seen by Bob", "seen by 2 of 3", or "not seen yet". */
+/** Under this device's newest message, once someone has seen it: "seen by Bob", "seen by 2 of 3". */
 export function seenLine(seen: { by: readonly string[]; of: number }, authors: Record<string, AuthorView>): string {
-  if (seen.by.length === 0) return 'not seen yet'
   if (seen.by.length <= 2)
     return `seen by ${seen.by.map((k) => authorLabel(authors[k], k)).join(' and ')}${seen.by.length === seen.of ? '' : ` (of ${seen.of})`}`
   return `seen by ${seen.by.length} of ${seen.of}`

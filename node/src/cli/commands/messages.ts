@@ -63,7 +63,8 @@ export function registerMessages(program: Command): void {
       out.data(page)
       for (const m of page.messages) {
         out.line(formatMessage(m, page.authors))
-        if (page.seen?.message === m.id) out.line(`    ${seenLine(page.seen, page.authors)}`)
+        // said once someone has seen it: a history of people who read with the CLI alone would say "not seen" everywhere
+        if (page.seen?.message === m.id && page.seen.by.length > 0) out.line(`    ${seenLine(page.seen, page.authors)}`)
       }
       if (page.messages.length === 0) out.note(`No messages in ${page.group.name} yet.`)
       const first = page.messages[0]
