@@ -10,6 +10,8 @@ export interface PeerSignalOptions {
   events: ReadonlyArray<keyof CausettePeerEvents>
   /** Read again every this many ms as well. */
   everyMs?: number
+  /** Only this group's events count (each of the peer's events names its group): a view of one group ignores the others'. */
+  groupId?: string
 }
 
 export function createPeerSignal<T>(
@@ -38,11 +40,15 @@ export function createPeerSignal<T>(
       })
     })
   }
-  for (const type of options.events) peer.addEventListener(type, refresh)
+  const onEvent = (evt: Event): void => {
+    const about = ((evt as CustomEvent).detail as { groupId?: string } | undefined)?.groupId
+    if (options.groupId === undefined || about === undefined || about === options.groupId) refresh()
+  }
+  for (const type of options.events) peer.addEventListener(type, onEvent)
   const timer = options.everyMs === undefined ? undefined : setInterval(refresh, options.everyMs)
   onCleanup(() => {
     disposed = true
-    for (const type of options.events) peer.removeEventListener(type, refresh)
+    for (const type of options.events) peer.removeEventListener(type, onEvent)
     if (timer !== undefined) clearInterval(timer)
   })
   refresh()

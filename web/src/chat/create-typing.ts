@@ -16,6 +16,6 @@ export function createTyping(peer: CausettePeer, groupId: string): Accessor<stri
     const names = peer.group(groupId).view.displayNames()
     return typingText(peer.signals.typing(groupId).map((key) => names.get(key) ?? `Member ${key.slice(0, 6)}`))
   }
-  const [text] = createPeerSignal(peer, read, '', { events: ['signal:typing'], everyMs: 2000 })
+  const [text] = createPeerSignal(peer, read, '', { events: ['signal:typing'], everyMs: 2000, groupId })
   return text
 }

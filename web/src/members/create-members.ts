@@ -60,5 +60,5 @@ export function createMembers(peer: CausettePeer, identity: DeviceIdentity, grou
       }))
       .sort((a, b) => Number(b.me) - Number(a.me) || roleOrder[a.role] - roleOrder[b.role] || a.name.localeCompare(b.name))
   }
-  return createPeerSignal(peer, read, [], { events: ['entries', 'group:peer-joined', 'group:peer-left', 'signal:presence'], everyMs: 3000 })
+  return createPeerSignal(peer, read, [], { events: ['entries', 'group:peer-joined', 'group:peer-left', 'signal:presence'], everyMs: 3000, groupId })
 }

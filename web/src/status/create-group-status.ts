@@ -43,7 +43,8 @@ export function createGroupStatus(peer: CausettePeer, groupId: string): Accessor
     { state: 'offline', text: 'opening…' },
     {
       events: ['sync:finished', 'sync:started', 'group:peer-joined', 'group:peer-left', 'entries'],
-      everyMs: 2000
+      everyMs: 2000,
+      groupId
     }
   )
   return words
