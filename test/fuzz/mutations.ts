@@ -89,6 +89,8 @@ export function mutants(corpus: readonly Uint8Array[]): fc.Arbitrary<Uint8Array>
       const targets = headChanges
         .map((m) => ({ m, head: itemHeads[m.head % itemHeads.length] as CborHead }))
         .sort((a, b) => b.head.offset - a.head.offset)
+        // one rewrite per head: a second would cut by the head's old length what the first rewrote at another length
+        .filter((t, i, all) => i === 0 || all[i - 1]?.head.offset !== t.head.offset)
       for (const { m, head } of targets) out = rewriteHead(out, head, m)
       for (const m of byteChanges) out = applyByteMutation(out, m, corpus)
       return out
