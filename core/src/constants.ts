@@ -50,3 +50,16 @@ export const RECENT_ENTRIES = 256
 
 /** Iterations of SHA-512 behind a fingerprint, as Signal does, to make a colliding key costlier to find. */
 export const FINGERPRINT_ITERATIONS = 5200
+
+/** Longest a disappearing message lives: the group timer's longest setting, 4 weeks. */
+export const MAX_DISAPPEARING_MS = 28 * 24 * 3600 * 1000
+/** Shortest group timer an admin may set: 5 minutes. */
+export const MIN_GROUP_TIMER_S = 300
+/** Shortest per-message timer a writer may set. */
+export const MIN_DISAPPEARING_MS = 5_000
+/**
+ * An erased entry (a disappearing message past its deadline) is taken from a
+ * peer only once its deadline has passed here too, give or take this much
+ * clock difference; earlier, a peer could strip a live message.
+ */
+export const ERASED_EARLY_TOLERANCE_MS = 60_000

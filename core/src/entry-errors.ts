@@ -107,3 +107,21 @@ export class InvalidGenesisError extends Error {
     super(message)
   }
 }
+
+/** A peer sent an entry with its body erased before the entry's expiry: it could be stripping a live message. */
+export class ErasedTooEarlyError extends Error {
+  static override name = 'ErasedTooEarlyError'
+  override name = 'ErasedTooEarlyError'
+  constructor(message = 'Entry arrived with its body erased before its expiry') {
+    super(message)
+  }
+}
+
+/** A write asked to disappear that cannot: a membership operation, or an expiry in the past or beyond the longest timer. */
+export class DisappearingNotAllowedError extends Error {
+  static override name = 'DisappearingNotAllowedError'
+  override name = 'DisappearingNotAllowedError'
+  constructor(message = 'This cannot disappear') {
+    super(message)
+  }
+}

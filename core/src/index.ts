@@ -55,6 +55,8 @@ export {
   type VoteRow
 } from './chat/view-rows.ts'
 export { decodeEntry, type Entry, type EntryFields, encodeEntry, signedBytesOf, signingPayload } from './codec/entry-codec.ts'
+export { erasedBytesOf, EXPIRING_ENTRY_VERSION } from './codec/expiring-entry-codec.ts'
+export { checkLifetime, expiryOf } from './chat/disappearing.ts'
 export { joinEntryIds, splitEntryIds } from './codec/entry-ids.ts'
 export { fromHex, shortHex, toHex } from './codec/hex.ts'
 export * from './constants.ts'
@@ -177,6 +179,7 @@ export { MemoryStore } from './store/memory-store.ts'
 export {
   type AuthorActivity,
   type EntryFacts,
+  type ExpiringEntry,
   type GroupRecord,
   type KeyRange,
   type ListEntriesOptions,

@@ -21,6 +21,7 @@ import {
 import { compare } from 'uint8arrays/compare'
 import { entryBytes, logEntries } from '../fixtures/entry-bytes.ts'
 import { merge, type Replica, replicas } from '../fixtures/replicas.ts'
+import { runErasureConformance } from './store-erasure-conformance.ts'
 import { runOpeningConformance } from './store-opening-conformance.ts'
 import { runSearchConformance } from './store-search-conformance.ts'
 import { runViewConformance } from './store-view-conformance.ts'
@@ -429,4 +430,5 @@ export function runStoreConformance(engine: string, setup: () => Promise<StoreHa
   runViewConformance(engine, setup)
   runOpeningConformance(engine, setup)
   runSearchConformance(engine, setup)
+  runErasureConformance(engine, setup)
 }

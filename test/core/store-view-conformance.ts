@@ -182,7 +182,7 @@ export function runViewConformance(engine: string, setup: () => Promise<StoreHar
         s.add(A, { type: 'metadata', name: 'Climbers', topic: 'Crags' }, 'admin')
         s.add(B, { type: 'profile', displayName: 'Bea' })
         s.add(B, { type: 'read', upTo: m.id })
-        s.add(A, { type: 'metadata', topic: 'Boulders' }, 'admin') // A seq 2: hidden below
+        s.add(A, { type: 'metadata', topic: 'Boulders', disappearing: 3600 }, 'admin') // A seq 2: hidden below
         s.add(B, { type: 'profile', displayName: 'Bea (blocked)' })
         s.add(B, { type: 'read', upTo: new Uint8Array(32).fill(4) })
         s.add(C, { type: 'metadata', name: 'Not an admin' })
@@ -192,11 +192,11 @@ export function runViewConformance(engine: string, setup: () => Promise<StoreHar
           { author: B, after: -1, until: Number.POSITIVE_INFINITY }
         ]
         const shown = renderRegisters(await store.registerRows(GROUP, hidden))
-        assert.deepEqual(shown.metadata, { name: 'Climbers', topic: 'Crags', description: '' })
+        assert.deepEqual(shown.metadata, { name: 'Climbers', topic: 'Crags', description: '', disappearing: 0 })
         assert.deepEqual([...shown.displayNames], [[B, 'Bea (blocked)']])
         assert.deepEqual(shown.readMarkers.size, 0)
         const all = renderRegisters(await store.registerRows(GROUP, NONE))
-        assert.deepEqual(all.metadata, { name: 'Climbers', topic: 'Boulders', description: '' })
+        assert.deepEqual(all.metadata, { name: 'Climbers', topic: 'Boulders', description: '', disappearing: 3600 })
         assert.deepEqual([...all.readMarkers], [[B, toHex(new Uint8Array(32).fill(4))]])
         assert.deepEqual(await store.registerRows(OTHER_GROUP, NONE), [])
       }))

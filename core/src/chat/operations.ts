@@ -7,6 +7,7 @@
 import { decode, encode } from 'cborg'
 import {
   ENTRY_ID_BYTES,
+  MAX_DISAPPEARING_MS,
   MAX_EMOJI_LENGTH,
   MAX_MENTIONS,
   MAX_NAME_LENGTH,
@@ -14,6 +15,7 @@ import {
   MAX_POLL_OPTIONS,
   MAX_TEXT_LENGTH,
   MAX_TOPIC_LENGTH,
+  MIN_GROUP_TIMER_S,
   MIN_POLL_OPTIONS,
   PUBLIC_KEY_BYTES
 } from '../constants.ts'
@@ -93,6 +95,8 @@ export interface MetadataOperation {
   name?: string
   topic?: string
   description?: string
+  /** The group's disappearing-message timer in seconds: 0 turns it off (chat/disappearing.ts). */
+  disappearing?: number
 }
 
 export interface ReadMarkerOperation {
@@ -181,8 +185,9 @@ export function decodeOperation(bytes: Uint8Array): Operation {
       if (m.name !== undefined) op.name = text(m, 'name', MAX_NAME_LENGTH)
       if (m.topic !== undefined) op.topic = text(m, 'topic', MAX_TOPIC_LENGTH)
       if (m.description !== undefined) op.description = text(m, 'description', MAX_TOPIC_LENGTH)
-      if (op.name === undefined && op.topic === undefined && op.description === undefined) {
-        throw new MalformedOperationError('a metadata operation changes at least one of name, topic, description')
+      if (m.disappearing !== undefined) op.disappearing = timerSeconds(m.disappearing)
+      if (op.name === undefined && op.topic === undefined && op.description === undefined && op.disappearing === undefined) {
+        throw new MalformedOperationError('a metadata operation changes at least one of name, topic, description, disappearing')
       }
       return op
     }
@@ -252,6 +257,17 @@ function choiceList(v: unknown): number[] {
     last = choice as number
   }
   return v as number[]
+}
+
+/** A group timer: 0 (off), or 5 minutes to 4 weeks, in whole seconds. */
+function timerSeconds(v: unknown): number {
+  if (v === 0) return 0
+  if (!Number.isInteger(v) || (v as number) < MIN_GROUP_TIMER_S || (v as number) * 1000 > MAX_DISAPPEARING_MS) {
+    throw new MalformedOperationError(
+      `metadata "disappearing" must be 0 (off) or whole seconds from ${MIN_GROUP_TIMER_S} (5 minutes) to ${MAX_DISAPPEARING_MS / 1000} (4 weeks)`
+    )
+  }
+  return v as number
 }
 
 function stripUndefined(op: object): Record<string, unknown> {

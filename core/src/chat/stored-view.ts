@@ -28,6 +28,8 @@ export interface StoredViewComponents {
   store: Store
   /** What the reader leaves out now. */
   hidden(): readonly HiddenRange[]
+  /** The wall clock (ms): a disappearing message past its deadline is never shown, even before its body is erased. */
+  now?: () => number
 }
 
 export interface ViewSnapshot {
@@ -110,7 +112,7 @@ export class StoredView {
       before = anchor.key
     }
     if (options.limit === undefined) return { messages: (await this.all(before)).map((m) => m.message), hasOlder: false }
-    return renderPage(await store.messageRows(groupId, { limit: options.limit, hidden, ...(before === undefined ? {} : { before }) }))
+    return renderPage(this.live(await store.messageRows(groupId, { limit: options.limit, hidden, ...(before === undefined ? {} : { before }) })))
   }
 
   async message(idHex: string): Promise<Message | undefined> {
@@ -119,7 +121,7 @@ export class StoredView {
 
   /** A shown message with its order key (log/order.ts). */
   async keyedMessage(idHex: string): Promise<KeyedMessage | undefined> {
-    const rows = await this.components.store.messageRow(this.components.groupId, fromHex(idHex), this.components.hidden())
+    const rows = this.live(await this.components.store.messageRow(this.components.groupId, fromHex(idHex), this.components.hidden()))
     const [message] = renderMessages(rows)
     const row = rows.messages[0]
     return message === undefined || row === undefined ? undefined : { message, key: row.key }
@@ -133,7 +135,7 @@ export class StoredView {
   /** The first `limit` shown messages after the order key `after` (from the first without it), oldest first: a history read forwards, as an export does. */
   async messagesAfter(limit: number, after: Uint8Array = new Uint8Array(0)): Promise<KeyedMessage[]> {
     const rows = await this.components.store.messageRowsAfter(this.components.groupId, { after, limit, hidden: this.components.hidden() })
-    return keyed(rows)
+    return keyed(this.live(rows))
   }
 
   /** The pinned messages, the latest pinned first (pinned.ts); never a deleted or hidden one. */
@@ -189,11 +191,18 @@ export class StoredView {
     let end = before
     for (;;) {
       const rows = await store.messageRows(groupId, { limit: SCAN_PAGE, hidden, ...(end === undefined ? {} : { before: end }) })
-      pages.unshift(keyed(rows))
+      pages.unshift(keyed(this.live(rows)))
       if (!rows.hasOlder || rows.messages.length === 0) break
       end = (rows.messages[0] as { key: Uint8Array }).key
     }
     return pages.flat()
+  }
+
+  /** The rows without messages past their deadline (chat/disappearing.ts): the moment one is due it is gone, whether or not the log has erased it yet. */
+  private live(rows: MessageRows): MessageRows {
+    const now = (this.components.now ?? Date.now)()
+    if (!rows.messages.some((m) => m.expires !== undefined && m.expires <= now)) return rows
+    return { ...rows, messages: rows.messages.filter((m) => m.expires === undefined || m.expires > now) }
   }
 
   private keep(row: RegisterRow): void {

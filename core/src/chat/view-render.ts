@@ -55,7 +55,8 @@ export function renderRegisters(rows: readonly RegisterRow[]): RenderedRegisters
     metadata: {
       name: group.get('group-name')?.value ?? '',
       topic: group.get('topic')?.value ?? '',
-      description: group.get('description')?.value ?? ''
+      description: group.get('description')?.value ?? '',
+      disappearing: Number(group.get('disappearing')?.value ?? 0)
     },
     displayNames: valuesByAuthor(names),
     readMarkers: valuesByAuthor(reads)
@@ -116,6 +117,7 @@ function renderMessage(row: MessageRow, changes: readonly ChangeRow[]): Message 
     reactions: deleted ? [] : reactionsOf(reactions.values()),
     pinned: !deleted && pin?.pinned === true
   }
+  if (row.expires !== undefined) message.expires = row.expires
   if (row.replyTo !== undefined) message.replyTo = toHex(row.replyTo)
   if (deletion !== undefined && deletion.author !== row.author) message.deletedBy = deletion.author
   if (message.pinned) message.pinnedBy = pin?.author as string

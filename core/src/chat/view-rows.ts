@@ -47,6 +47,8 @@ export interface MessageRow {
   mentions: string[]
   /** Set when the message is a poll: its options and whether several may be chosen. */
   poll?: PollSpec
+  /** When it disappears (ms): its entry's expiry. */
+  expires?: number
 }
 
 interface ChangeFields {
@@ -101,13 +103,13 @@ export interface CloseRow extends ChangeFields {
 export type ChangeRow = EditRow | DeleteRow | ReactionRow | PinRow | VoteRow | CloseRow
 
 /** Registers of the whole group: the latest row of each wins. */
-export const GROUP_REGISTERS = ['group-name', 'topic', 'description'] as const
+export const GROUP_REGISTERS = ['group-name', 'topic', 'description', 'disappearing'] as const
 /** Registers of each member: the latest row per (name, author) wins. */
 export const AUTHOR_REGISTERS = ['display-name', 'read'] as const
 
 export type RegisterName = (typeof GROUP_REGISTERS)[number] | (typeof AUTHOR_REGISTERS)[number]
 
-/** A value written to a register: the group's name, topic or description, a member's display name or read marker. */
+/** A value written to a register: the group's name, topic, description or timer (seconds), a member's display name or read marker. */
 export interface RegisterRow {
   kind: 'register'
   name: RegisterName
@@ -159,6 +161,7 @@ export function rowsOf(entry: ViewEntry & { id: Uint8Array }): ViewRow[] {
       }
       if (op.replyTo !== undefined) row.replyTo = op.replyTo
       if (op.poll !== undefined) row.poll = { options: [...op.poll.options], multiple: op.poll.multiple }
+      if (entry.expires !== undefined) row.expires = entry.expires
       return [row]
     }
     case 'edit':
@@ -187,6 +190,7 @@ export function rowsOf(entry: ViewEntry & { id: Uint8Array }): ViewRow[] {
       if (op.name !== undefined) rows.push(register('group-name', op.name))
       if (op.topic !== undefined) rows.push(register('topic', op.topic))
       if (op.description !== undefined) rows.push(register('description', op.description))
+      if (op.disappearing !== undefined) rows.push(register('disappearing', String(op.disappearing)))
       return rows
     }
     case 'profile':

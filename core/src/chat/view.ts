@@ -32,6 +32,8 @@ export interface ViewEntry extends Ordered {
   op: Operation | undefined
   /** The writer's role where the entry stands in the log. */
   role: string | undefined
+  /** When the entry expires (ms), for a disappearing message. */
+  expires?: number
 }
 
 export interface Reaction {
@@ -61,12 +63,16 @@ export interface Message {
   pinnedBy?: string
   /** Set when the message is a poll (and not deleted): its options with the votes that count, and whether it is closed. */
   poll?: Poll
+  /** A disappearing message: when it disappears (ms). */
+  expires?: number
 }
 
 export interface GroupMetadata {
   name: string
   topic: string
   description: string
+  /** The group's disappearing-message timer in seconds; 0 when off. */
+  disappearing: number
 }
 
 interface Register<T> {
@@ -113,6 +119,7 @@ export class GroupView {
   private name?: Register<string>
   private topic?: Register<string>
   private description?: Register<string>
+  private disappearing?: Register<number>
   private readonly readMarkers = new Map<string, Register<string>>()
   private readonly names = new Map<string, Register<string>>()
   private excluded: (e: ViewEntry) => boolean = () => false
@@ -132,6 +139,7 @@ export class GroupView {
     this.name = undefined
     this.topic = undefined
     this.description = undefined
+    this.disappearing = undefined
   }
 
   apply(e: ViewEntry): void {
@@ -152,6 +160,7 @@ export class GroupView {
         if (op.name !== undefined) this.name = later(this.name, op.name, e)
         if (op.topic !== undefined) this.topic = later(this.topic, op.topic, e)
         if (op.description !== undefined) this.description = later(this.description, op.description, e)
+        if (op.disappearing !== undefined) this.disappearing = later(this.disappearing, op.disappearing, e)
         return
       case 'message':
         this.addMessage(e, op.text, op.replyTo, op.mentions, op.poll)
@@ -181,7 +190,12 @@ export class GroupView {
   }
 
   metadata(): GroupMetadata {
-    return { name: this.name?.value ?? '', topic: this.topic?.value ?? '', description: this.description?.value ?? '' }
+    return {
+      name: this.name?.value ?? '',
+      topic: this.topic?.value ?? '',
+      description: this.description?.value ?? '',
+      disappearing: this.disappearing?.value ?? 0
+    }
   }
 
   get messageCount(): number {
@@ -316,6 +330,7 @@ function render(state: MessageState): Message {
     reactions: deleted ? [] : renderReactions(state),
     pinned: !deleted && state.pin?.value === true
   }
+  if (state.entry.expires !== undefined) message.expires = state.entry.expires
   if (state.replyTo !== undefined) message.replyTo = state.replyTo
   const by = state.deletion?.at.authorHex
   if (by !== undefined && by !== state.entry.authorHex) message.deletedBy = by

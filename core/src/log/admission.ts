@@ -69,6 +69,7 @@ export function admit(entry: Entry, idHex: string, ctx: AdmissionContext): Admis
     throw new InvalidChainError(`entry ${shortHex(entry.id)} names parents that miss membership changes its author had already seen`)
   }
   const epochHex = toHex(entry.epoch)
+  if (entry.expires !== undefined) return { node: admitExpiring(entry, { ...base, epochHex, expires: entry.expires }, before, ctx) }
   if (epochHex === '') {
     const op = openOperation(entry, ctx.keys, ctx.aead)
     if (MEMBERSHIP_TYPES.has(op.type)) {
@@ -89,6 +90,29 @@ export function admit(entry: Entry, idHex: string, ctx: AdmissionContext): Admis
   const node: LogEntry = { ...base, epochHex, op: undefined, sealed: true, role: before.state.role(authorHex), frontier: before }
   unseal(node, entry.body, entry, ctx)
   return { node }
+}
+
+/**
+ * An entry that expires is admitted on what every holder can check, with its
+ * body or erased: its author is a member where it stands and its epoch
+ * exists. Its body, when there and readable, only ever adds view rows: a
+ * membership operation in it, or an operation its author may not make, is
+ * ignored rather than refused, since a device holding it erased could not
+ * refuse it, and every member must admit the same entries.
+ */
+function admitExpiring(
+  entry: Entry,
+  base: Omit<LogEntry, 'op' | 'sealed' | 'role' | 'frontier'>,
+  before: Frontier,
+  ctx: AdmissionContext
+): LogEntry {
+  if (base.epochHex !== '' && !before.state.epochs.some((e) => e.id === base.epochHex)) {
+    throw new UnknownEpochError(`entry ${shortHex(entry.id)} names epoch ${base.epochHex.slice(0, 8)}, which no rekey before it made`)
+  }
+  before.state.authorizeWriter(base.authorHex)
+  const node: LogEntry = { ...base, op: undefined, sealed: entry.erased !== true, role: before.state.role(base.authorHex), frontier: before }
+  if (entry.erased !== true) unseal(node, entry.body, entry, ctx)
+  return node
 }
 
 /**

@@ -7,7 +7,8 @@
 import { equals } from 'uint8arrays/equals'
 import { decodeEntry, type Entry } from '../codec/entry-codec.ts'
 import { shortHex, toHex } from '../codec/hex.ts'
-import { WrongGroupError } from '../errors.ts'
+import { ERASED_EARLY_TOLERANCE_MS } from '../constants.ts'
+import { ErasedTooEarlyError, WrongGroupError } from '../errors.ts'
 import type { Signatures } from '../identity/signatures.ts'
 import { verifyBatch } from './batch-verification.ts'
 import type { Rejection } from './log-entry.ts'
@@ -25,6 +26,8 @@ export interface IntakeContext {
   signatures: Signatures
   /** Entries from this device's own store: no signature checks. */
   trusted: boolean
+  /** The wall clock (ms): an entry erased before its expiry is refused. */
+  now: () => number
 }
 
 export async function intake(input: Array<Uint8Array | Entry>, ctx: IntakeContext): Promise<Intake> {
@@ -45,7 +48,7 @@ export async function intake(input: Array<Uint8Array | Entry>, ctx: IntakeContex
       continue
     }
     seen.add(idHex)
-    const groupError = checkGroup(entry, ctx.groupId)
+    const groupError = checkGroup(entry, ctx.groupId) ?? (ctx.trusted ? undefined : checkErasure(entry, ctx.now()))
     if (groupError !== undefined) result.rejected.push({ id: idHex, error: groupError })
     else candidates.push(entry)
   }
@@ -58,6 +61,13 @@ export async function intake(input: Array<Uint8Array | Entry>, ctx: IntakeContex
   }
   result.fresh.sort((a, b) => a.clock - b.clock)
   return result
+}
+
+/** A body is erased only past its expiry: an erased entry that is not due yet here (give or take a clock difference) is refused, and fetched again later. */
+function checkErasure(entry: Entry, now: number): Error | undefined {
+  if (entry.erased !== true || (entry.expires as number) <= now + ERASED_EARLY_TOLERANCE_MS) return undefined
+  const minutes = Math.ceil(((entry.expires as number) - now) / 60_000)
+  return new ErasedTooEarlyError(`entry ${shortHex(entry.id)} came with its body erased ${minutes} min before it expires; a peer may not strip a message that has not disappeared yet`)
 }
 
 function checkGroup(entry: Entry, groupId: Uint8Array): Error | undefined {

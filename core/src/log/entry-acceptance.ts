@@ -26,6 +26,8 @@ export interface EntryAcceptanceComponents {
   groupId: Uint8Array
   signatures: Signatures
   store: Store
+  /** The wall clock (ms). */
+  now: () => number
   index: EntryIndex
   admission: AdmissionContext
   /** Makes an admitted entry part of the log; `equivocation`: every id of the author at the entry's seq, if several. */
@@ -73,7 +75,8 @@ export class EntryAcceptance {
       groupId,
       known: (idHex) => index.has(idHex) || this.pending.has(idHex),
       signatures: this.components.signatures,
-      trusted: options.trusted === true
+      trusted: options.trusted === true,
+      now: this.components.now
     })
     const result: AddResult = { added: [], duplicates: batch.duplicates, pending: 0, rejected: batch.rejected, equivocations: [] }
     const fresh = load === undefined ? await this.withoutStored(batch.fresh, result) : batch.fresh

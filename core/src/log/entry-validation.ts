@@ -27,8 +27,8 @@ export interface Predecessors {
 
 export function checkStructure(e: Entry, authorHex: string, deps: Predecessors): void {
   if (e.group.byteLength === 0) {
-    if (e.seq !== 1 || e.parents.length !== 0 || e.clock !== 1 || e.epoch.byteLength !== 0) {
-      throw new InvalidGenesisError(`genesis entry ${shortHex(e.id)} must have seq 1, clock 1, no parents and the first epoch`)
+    if (e.seq !== 1 || e.parents.length !== 0 || e.clock !== 1 || e.epoch.byteLength !== 0 || e.expires !== undefined) {
+      throw new InvalidGenesisError(`genesis entry ${shortHex(e.id)} must have seq 1, clock 1, no parents, the first epoch and no expiry`)
     }
     return
   }

@@ -39,6 +39,7 @@ import { EntryAcceptance } from './entry-acceptance.ts'
 import { EntryIndex } from './entry-index.ts'
 import { writeGenesis } from './entry-writer.ts'
 import { LogCommits } from './log-commits.ts'
+import { LogExpiry } from './log-expiry.ts'
 import type { AddOptions, AddResult, EntrySource, GroupLogEvents, GroupLogInit, LogEntry, Rejection } from './log-entry.ts'
 import { openStoredLog } from './log-opening.ts'
 import { OwnWrites } from './own-writes.ts'
@@ -71,6 +72,7 @@ export class GroupLog extends TypedEventEmitter<GroupLogEvents> {
   private readonly visible: VisibleEntries
   private readonly commits: LogCommits
   private readonly admission: AdmissionContext
+  private readonly expiry: LogExpiry
   private readonly queue = new WorkQueue()
 
   private constructor(init: GroupLogInit) {
@@ -118,6 +120,7 @@ export class GroupLog extends TypedEventEmitter<GroupLogEvents> {
       groupId: this.id,
       signatures,
       store: this.store,
+      now: init.now ?? Date.now,
       index: this.index,
       admission,
       commit: (admission, entry, result, equivocation) => this.commits.commit(admission, entry, result, equivocation),
@@ -125,7 +128,7 @@ export class GroupLog extends TypedEventEmitter<GroupLogEvents> {
       settle: (accepted, fresh) => this.commits.settle(accepted, fresh),
       announce: (result, source, encodings) => this.announce(result, source, encodings)
     })
-    this.view = new StoredView({ groupId: this.id, store: this.store, hidden: () => this.visible.hiddenRanges() })
+    this.view = new StoredView({ groupId: this.id, store: this.store, hidden: () => this.visible.hiddenRanges(), now: init.now ?? Date.now })
     this.visible = new VisibleEntries({
       view: this.view,
       committed: this.committed,
@@ -142,6 +145,7 @@ export class GroupLog extends TypedEventEmitter<GroupLogEvents> {
       membershipChanged: () => this.safeDispatchEvent('membership'),
       unsealed: (entries) => this.safeDispatchEvent('unsealed', { detail: { entries } })
     })
+    this.expiry = new LogExpiry({ groupId: this.id, store: this.store, index: this.index, visible: this.visible, now: init.now ?? Date.now })
   }
 
   /** Creates a new group: a fresh secret and a signed genesis entry, stored. This device is its first admin. */
@@ -288,9 +292,24 @@ export class GroupLog extends TypedEventEmitter<GroupLogEvents> {
     return this.queue.run(() => this.acceptance.add(input, options))
   }
 
-  /** Writes as this device; resolves once durable. Messages go under a granted epoch (rekeying first if none is usable or its key has not reached this device yet), never the secret's; membership under the first. */
-  append(op: Operation): Promise<LogEntry> {
-    return this.writes.append(op)
+  /**
+   * Writes as this device; resolves once durable. Messages go under a granted epoch (rekeying first if none is usable or its key has not reached this device yet), never the secret's; membership under the first.
+   * `expires` (ms) makes it disappear then: a message, or a change to one (never a membership operation).
+   */
+  append(op: Operation, options: { expires?: number } = {}): Promise<LogEntry> {
+    return this.writes.append(op, options)
+  }
+
+  /** Erases the bodies of disappearing messages past their deadline (log-expiry.ts); tells listeners which ('erased'). */
+  async eraseExpired(): Promise<string[]> {
+    const ids = await this.queue.run(() => this.expiry.eraseDue())
+    if (ids.length > 0) this.safeDispatchEvent('erased', { detail: { ids } })
+    return ids
+  }
+
+  /** When the next body held is due to be erased (ms); undefined when none is. */
+  nextExpiry(): Promise<number | undefined> {
+    return this.expiry.next()
   }
 
   /** Records an invite in the log; returns the id the link must carry. */

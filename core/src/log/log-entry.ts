@@ -25,6 +25,8 @@ export interface LogEntry {
   shownTime: number
   /** '' for the first epoch, else the hex id of the epoch whose key encrypted the body. */
   readonly epochHex: string
+  /** When the entry expires (ms): its body is erased then, and what it showed disappears (a version 2 entry). */
+  readonly expires?: number
   /** The operation; undefined while sealed (this device lacks the epoch's key) or if it could not be read. */
   op: Operation | undefined
   /** Waiting for the key of its epoch. */
@@ -84,6 +86,8 @@ export interface GroupLogEvents {
   unsealed: CustomEvent<{ entries: LogEntry[] }>
   /** The view was rebuilt from scratch (a removal hid entries, or the block list changed): re-read all of it. */
   rebuilt: CustomEvent<void>
+  /** Disappearing messages' bodies were erased past their deadline (hex ids): what they showed is gone. */
+  erased: CustomEvent<{ ids: string[] }>
 }
 
 export interface GroupLogInit {

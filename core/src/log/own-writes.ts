@@ -13,7 +13,8 @@ import { fromHex, toHex } from '../codec/hex.ts'
 import type { XChaChaAead } from '../crypto/body-cipher.ts'
 import type { EpochKeys } from '../crypto/epoch-keys.ts'
 import type { MemberKeyPair } from '../crypto/member-key.ts'
-import { EpochKeyMissingError, GroupNotSyncedError } from '../errors.ts'
+import { MAX_DISAPPEARING_MS } from '../constants.ts'
+import { DisappearingNotAllowedError, EpochKeyMissingError, GroupNotSyncedError } from '../errors.ts'
 import { Frontier } from '../group/frontier.ts'
 import { MEMBERSHIP_TYPES, type Role } from '../group/membership-operations.ts'
 import type { EpochInfo, MembershipState } from '../group/membership-state.ts'
@@ -63,9 +64,11 @@ export class OwnWrites {
   }
 
   /** Writes as this device; resolves once durable. Messages go under a granted epoch (rekeying first if none is usable or its key has not reached this device yet), never the secret's; membership under the first. */
-  append(op: Operation): Promise<LogEntry> {
+  append(op: Operation, options: { expires?: number } = {}): Promise<LogEntry> {
     const { committed, keys } = this.components
+    const expires = options.expires
     return this.components.run(async () => {
+      if (expires !== undefined) checkExpiry(op, expires, this.components.now())
       if (MEMBERSHIP_TYPES.has(op.type)) return this.appendNow(op, '')
       const state = committed.requireMember(actionOf(op.type))
       let epoch = state.writingEpoch()
@@ -74,7 +77,7 @@ export class OwnWrites {
         epoch = (committed.state as MembershipState).writingEpoch() as EpochInfo
       }
       if (!keys.has(epoch.id)) throw new EpochKeyMissingError()
-      return this.appendNow(op, epoch.id)
+      return this.appendNow(op, epoch.id, expires)
     })
   }
 
@@ -138,7 +141,7 @@ export class OwnWrites {
   }
 
   /** Writes `op`, or the operation `draft` makes from the membership its entry stands on (its parents'). */
-  private async appendNow(draft: Operation | ((state: MembershipState) => Operation), epochHex: string): Promise<LogEntry> {
+  private async appendNow(draft: Operation | ((state: MembershipState) => Operation), epochHex: string, expires?: number): Promise<LogEntry> {
     const { index, keys } = this.components
     if (index.size === 0) throw new GroupNotSyncedError()
     const place = index.next(this.keyHex)
@@ -151,6 +154,7 @@ export class OwnWrites {
         ...place,
         time: this.components.now(),
         epoch: fromHex(epochHex),
+        ...(expires === undefined ? {} : { expires }),
         op,
         epochKey: keys.getHex(epochHex) as Uint8Array
       },
@@ -172,6 +176,16 @@ export class OwnWrites {
     }
     this.components.announce(result, 'local', [entry.bytes])
     return node
+  }
+}
+
+/** An expiry is for what a message shows, after now and within the longest timer. */
+function checkExpiry(op: Operation, expires: number, now: number): void {
+  if (MEMBERSHIP_TYPES.has(op.type) || op.type === 'create' || op.type === 'profile') {
+    throw new DisappearingNotAllowedError(`a ${op.type} operation cannot disappear: only messages and changes to them can`)
+  }
+  if (!Number.isSafeInteger(expires) || expires <= now || expires - now > MAX_DISAPPEARING_MS) {
+    throw new DisappearingNotAllowedError(`a message disappears after it is written and within ${MAX_DISAPPEARING_MS / 86_400_000} days`)
   }
 }
 

@@ -29,6 +29,15 @@ export class SealedEntries {
     else list.push(sealed)
   }
 
+  /** Drops the held entries with these ids (their bodies were erased): they will never open. */
+  forget(ids: ReadonlySet<string>): void {
+    for (const [epoch, list] of this.byEpoch) {
+      const kept = list.filter((s) => !ids.has(s.node.idHex))
+      if (kept.length === 0) this.byEpoch.delete(epoch)
+      else if (kept.length !== list.length) this.byEpoch.set(epoch, kept)
+    }
+  }
+
   /** Opens the held entries of these epochs, whose keys just arrived; returns those now readable. */
   open(epochs: string[], body: BodyKeys): LogEntry[] {
     const opened: LogEntry[] = []

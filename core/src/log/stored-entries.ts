@@ -54,6 +54,11 @@ export async function readStoredEntries(store: Store, groupId: Uint8Array, body:
 
 function readable(entry: Entry, key: Uint8Array, f: StoredFacts, body: BodyKeys): StoredLogEntry {
   const e: StoredLogEntry = { ...entryFieldsOf(f), key, op: undefined as Operation | undefined, sealed: true, frontierKey: f.frontier }
+  if (entry.erased === true) {
+    // a disappearing message past its deadline: nothing left to read
+    e.sealed = false
+    return e
+  }
   if (f.epoch !== '') {
     unseal(e, entry.body, entry, body)
     return e

@@ -51,6 +51,11 @@ export class VisibleEntries {
     this.sealed.hold(node, bytes)
   }
 
+  /** Forgets sealed entries whose bodies were erased. */
+  forgetSealed(ids: ReadonlySet<string>): void {
+    this.sealed.forget(ids)
+  }
+
   /** Shows the sealed entries of these epochs, whose keys just arrived; returns those now readable. */
   unseal(epochs: string[]): LogEntry[] {
     const opened = this.sealed.open(epochs, this.components.body)

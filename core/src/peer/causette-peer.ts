@@ -17,6 +17,7 @@
  */
 import { multiaddr } from '@multiformats/multiaddr'
 import { TypedEventEmitter } from 'main-event'
+import { expiryOf } from '../chat/disappearing.ts'
 import type { Operation } from '../chat/operations.ts'
 import type { Role } from '../group/membership-operations.ts'
 import type { DeviceKey } from '../identity/device-key.ts'
@@ -39,7 +40,7 @@ export interface CausettePeerInit extends Libp2pParts, Omit<CoreServicesInit, 'b
 
 /** The events the peer passes on from each of its services. */
 const FORWARDED = {
-  groups: ['entries', 'equivocation'],
+  groups: ['entries', 'equivocation', 'erased'],
   groupSync: ['sync:started', 'sync:progress', 'sync:finished', 'sync:failed'],
   groupGossip: ['group:peer-joined', 'group:peer-left', 'rejected'],
   groupSignals: ['signal:typing', 'signal:presence']
@@ -192,9 +193,14 @@ export class CausettePeer extends TypedEventEmitter<CausettePeerEvents> {
     return this.groupsService.blocks.list()
   }
 
-  /** Writes an operation to a group: durable when this resolves, then published (the gossip service publishes what a log writes). */
-  send(groupId: string, op: Operation): Promise<LogEntry> {
-    return this.group(groupId).append(op)
+  /**
+   * Writes an operation to a group: durable when this resolves, then published (the gossip service publishes what a log writes).
+   * A message disappears on the group's timer, or sooner with `disappearAfter` (ms); a change to a disappearing message with it (chat/disappearing.ts).
+   */
+  async send(groupId: string, op: Operation, options: { disappearAfter?: number } = {}): Promise<LogEntry> {
+    const log = this.group(groupId)
+    const expires = await expiryOf(log.view, op, this.groupsService.now(), options.disappearAfter)
+    return log.append(op, expires === undefined ? {} : { expires })
   }
 
   /** Starts a new group key for the current members, with the keys this device holds in its history (any member may). */

@@ -25,6 +25,7 @@ import { BlockList } from './block-list.ts'
 import { GroupRegistry } from './group-registry.ts'
 import { type LogParts, logParts } from './log-parts.ts'
 import type { LogEvents } from './peer-events.ts'
+import { ExpiryScheduler } from './expiry-scheduler.ts'
 import { RekeyScheduler } from './rekey-scheduler.ts'
 
 export interface GroupsInit {
@@ -65,6 +66,7 @@ export class Groups extends TypedEventEmitter<GroupsEvents> implements Startable
   private readonly logParts: LogParts
   private readonly registry = new GroupRegistry()
   private readonly rekeys = new RekeyScheduler()
+  private readonly expiry: ExpiryScheduler
   private started = false
 
   constructor(components: GroupsComponents, init: GroupsInit) {
@@ -72,6 +74,7 @@ export class Groups extends TypedEventEmitter<GroupsEvents> implements Startable
     this.key = deviceKeyOf(components.privateKey)
     this.store = init.store
     this.now = init.now ?? Date.now
+    this.expiry = new ExpiryScheduler(this.now)
     this.blocks = init.blocks ?? new BlockList()
     this.logParts = logParts({ ...init, key: this.key })
   }
@@ -83,6 +86,7 @@ export class Groups extends TypedEventEmitter<GroupsEvents> implements Startable
   stop(): void {
     this.started = false
     this.rekeys.stop()
+    this.expiry.stop()
   }
 
   all(): GroupLog[] {
@@ -137,6 +141,7 @@ export class Groups extends TypedEventEmitter<GroupsEvents> implements Startable
     const group = this.registry.find(groupId)
     if (group !== undefined) {
       this.registry.remove(group)
+      this.expiry.forget(group)
       this.safeDispatchEvent('group:closed', { detail: group })
     }
     if (options.forget === true) await this.store.deleteGroup(group?.id ?? fromHex(groupId))
@@ -161,6 +166,8 @@ export class Groups extends TypedEventEmitter<GroupsEvents> implements Startable
       this.safeDispatchEvent('equivocation', { detail: { groupId: log.idHex, equivocation: evt.detail } })
     )
     log.addEventListener('membership', () => this.started && this.rekeys.consider(log))
+    log.addEventListener('erased', (evt) => this.safeDispatchEvent('erased', { detail: { groupId: log.idHex, ids: evt.detail.ids } }))
+    this.expiry.watch(log)
     log.setBlocked(this.blocks.current)
     this.safeDispatchEvent('group:opened', { detail: log })
     return log

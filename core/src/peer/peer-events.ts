@@ -48,6 +48,8 @@ export interface LogEvents {
   /** Entries were added to a group's log; read the group's view for the new state. */
   entries: CustomEvent<EntriesEvent>
   equivocation: CustomEvent<{ groupId: string; equivocation: Equivocation }>
+  /** Disappearing messages of a group reached their deadline and were erased (hex ids): read the view again. */
+  erased: CustomEvent<{ groupId: string; ids: string[] }>
 }
 
 /** What the sync service tells of its sessions (group-sync.ts). */

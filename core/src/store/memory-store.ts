@@ -9,6 +9,7 @@ import { MemoryView } from './memory-view.ts'
 import type {
   AuthorActivity,
   EntryFacts,
+  ExpiringEntry,
   GroupRecord,
   KeyRange,
   ListEntriesOptions,
@@ -181,6 +182,27 @@ export class MemoryStore implements Store {
       activity.set(author, a)
     }
     return activity
+  }
+
+  async expiringEntries(group: Uint8Array, options: { until: number; limit: number }): Promise<ExpiringEntry[]> {
+    this.assertOpen()
+    const due = (this.entries.get(toHex(group))?.ordered ?? []).filter((e) => e.expires !== undefined && e.expires <= options.until)
+    due.sort((a, b) => (a.expires as number) - (b.expires as number) || compare(a.key, b.key))
+    return due.slice(0, options.limit).map((e) => ({ id: e.id, key: e.key, bytes: e.bytes, expires: e.expires as number }))
+  }
+
+  async eraseEntries(group: Uint8Array, erased: Array<{ id: Uint8Array; bytes: Uint8Array }>): Promise<void> {
+    this.assertOpen()
+    const g = this.entries.get(toHex(group))
+    const keys: Uint8Array[] = []
+    for (const { id, bytes } of erased) {
+      const e = g?.byId.get(toHex(id))
+      if (e === undefined) continue
+      e.bytes = bytes.slice()
+      delete e.expires
+      keys.push(e.key)
+    }
+    this.view.erase(group, keys)
   }
 
   async putGroup(record: GroupRecord): Promise<void> {

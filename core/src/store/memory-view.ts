@@ -139,6 +139,25 @@ export class MemoryView {
     }
   }
 
+  /** Deletes the rows made by the entries with these order keys, and the change rows naming a message so deleted. */
+  erase(group: Uint8Array, keys: readonly Uint8Array[]): void {
+    const g = this.groups.get(toHex(group))
+    if (g === undefined) return
+    const gone = new Set(keys.map(toHex))
+    const ids = new Set<string>()
+    g.messages = g.messages.filter((m) => {
+      if (!gone.has(toHex(m.key))) return true
+      ids.add(toHex(m.id))
+      return false
+    })
+    for (const id of ids) {
+      g.byId.delete(id)
+      g.changes.delete(id)
+    }
+    for (const list of g.changes.values()) for (const at of [...list.keys()]) if (gone.has(at)) list.delete(at)
+    for (const [at, row] of [...g.registers]) if (gone.has(toHex(row.key))) g.registers.delete(at)
+  }
+
   deleteGroup(group: Uint8Array): void {
     this.groups.delete(toHex(group))
   }

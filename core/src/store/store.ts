@@ -37,6 +37,16 @@ export interface StoredEntry {
   bytes: Uint8Array
   /** What the log worked out on accepting it; absent only where a test or an older version stored it. */
   facts?: EntryFacts
+  /** When its body is to be erased (ms): set for an entry that expires and still holds its body. */
+  expires?: number
+}
+
+/** A held entry whose body is due to be erased. */
+export interface ExpiringEntry {
+  id: Uint8Array
+  key: Uint8Array
+  bytes: Uint8Array
+  expires: number
 }
 
 /** What the log works out when it accepts an entry, beyond its encoding. */
@@ -127,6 +137,18 @@ export interface Store {
   equivocations(group: Uint8Array): Promise<Array<{ author: Uint8Array; seq: number; ids: Uint8Array[] }>>
   /** Per author (hex): message rows and the latest claimed time. */
   authorActivity(group: Uint8Array): Promise<Map<string, AuthorActivity>>
+  /** Held entries with an expiry at or before `until` whose body is not erased yet, soonest first, at most `limit`. */
+  expiringEntries(group: Uint8Array, options: { until: number; limit: number }): Promise<ExpiringEntry[]>
+  /**
+   * Erases held entries' bodies (chat/disappearing.ts): replaces each one's
+   * encoding with `bytes`, its erased form (same id), forgets its expiry,
+   * and deletes the view rows it made (the rows with its order key), the
+   * change rows naming it, and their words in the search index. All or
+   * nothing, durable before it resolves, and no copy of what was erased is
+   * left where the engine can help it (SQLite: secure_delete and a WAL
+   * checkpoint). Ids not held are ignored.
+   */
+  eraseEntries(group: Uint8Array, erased: Array<{ id: Uint8Array; bytes: Uint8Array }>): Promise<void>
 
   putGroup(record: GroupRecord): Promise<void>
   getGroup(id: Uint8Array): Promise<GroupRecord | undefined>
@@ -210,5 +232,6 @@ export interface MessageRowsOptions {
 export function storedEntryOf(entry: Entry, facts?: EntryFacts): StoredEntry {
   const stored: StoredEntry = { id: entry.id, key: orderKey(entry), author: entry.author, seq: entry.seq, parents: entry.parents, bytes: entry.bytes }
   if (facts !== undefined) stored.facts = facts
+  if (entry.expires !== undefined && entry.erased !== true) stored.expires = entry.expires
   return stored
 }

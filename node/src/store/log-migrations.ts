@@ -107,3 +107,15 @@ export const MIGRATION_9 = `
     JOIN (SELECT group_id, author, seq FROM entries GROUP BY group_id, author, seq HAVING count(*) > 1) f
       ON f.group_id = e.group_id AND f.author = e.author AND f.seq = e.seq;
   `
+
+/**
+ * 11: disappearing messages (core's chat/disappearing.ts). expires is the
+ * time an entry's body is due to be erased, set while the entry still
+ * holds it and NULL once erased (and for entries that never expire); the
+ * partial index holds only those waiting, so finding what is due costs
+ * what is due.
+ */
+export const MIGRATION_11 = `
+  ALTER TABLE entries ADD COLUMN expires INTEGER;
+  CREATE INDEX entries_expiring ON entries (group_id, expires) WHERE expires IS NOT NULL;
+  `

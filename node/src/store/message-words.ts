@@ -31,7 +31,7 @@ const CANDIDATES = (where: string): string => `
   WHERE edit_words MATCH :match ${where.replaceAll('$', 'c')}`
 
 export class MessageWords {
-  private readonly statements: Record<'index' | 'forget' | 'lower', StatementSync[]> & Record<'inGroup' | 'inAll', StatementSync>
+  private readonly statements: Record<'index' | 'forget' | 'lower' | 'forgetEntry', StatementSync[]> & Record<'inGroup' | 'inAll', StatementSync>
   private readonly write: (work: () => void) => void
   /** Rows written since the last indexing: a bound, never less than what waits. */
   private waiting: number
@@ -56,6 +56,18 @@ export class MessageWords {
         db.prepare(
           `INSERT INTO edit_words (edit_words, rowid, text)
            SELECT 'delete', rowid, text FROM view_changes WHERE group_id = ? AND kind = 'edit' AND rowid <= ${mark('edits')}`
+        )
+      ],
+      // an erased entry's rows (sqlite-view.ts erase): its message, and its edit or any edit naming its message
+      forgetEntry: [
+        db.prepare(
+          `INSERT INTO message_words (message_words, rowid, text)
+           SELECT 'delete', rowid, text FROM view_messages WHERE group_id = ? AND key = ? AND rowid <= ${mark('messages')}`
+        ),
+        db.prepare(
+          `INSERT INTO edit_words (edit_words, rowid, text)
+           SELECT 'delete', rowid, text FROM view_changes
+           WHERE group_id = ?1 AND kind = 'edit' AND (key = ?2 OR target = ?3) AND rowid <= ${mark('edits')}`
         )
       ],
       // rows added after a deletion take rowids above the highest left: the mark must not stay above them
@@ -128,6 +140,13 @@ export class MessageWords {
   /** Takes a group's rows out of the index; to be run in the write transaction that deletes them, before. */
   forgetGroup(group: Uint8Array): void {
     for (const statement of this.statements.forget) statement.run(group)
+  }
+
+  /** Takes an erased entry's rows out of the index; to be run in the write transaction that deletes them, before. */
+  forgetEntry(group: Uint8Array, entry: { id: Uint8Array; key: Uint8Array }): void {
+    const [messages, edits] = this.statements.forgetEntry as [StatementSync, StatementSync]
+    messages.run(group, entry.key)
+    edits.run(group, entry.key, entry.id)
   }
 
   /** After a group's rows are deleted, in the same transaction. */

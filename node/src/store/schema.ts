@@ -5,8 +5,8 @@
  */
 import type { DatabaseSync } from 'node:sqlite'
 import { NotAStoreError, StoreTooNewError } from '../errors.ts'
-import { APPLICATION_ID, MIGRATION_1, MIGRATION_6, MIGRATION_9 } from './log-migrations.ts'
-import { MIGRATION_2, MIGRATION_4, MIGRATION_5, MIGRATION_7, MIGRATION_8, MIGRATION_10 } from './view-migrations.ts'
+import { APPLICATION_ID, MIGRATION_1, MIGRATION_6, MIGRATION_9, MIGRATION_11 } from './log-migrations.ts'
+import { MIGRATION_2, MIGRATION_4, MIGRATION_5, MIGRATION_7, MIGRATION_8, MIGRATION_10, MIGRATION_12 } from './view-migrations.ts'
 
 /** In order (log-migrations.ts, view-migrations.ts, and the device's own tables here); exported for tests that build a file of an older version. */
 export const MIGRATIONS: readonly string[] = [
@@ -37,7 +37,9 @@ export const MIGRATIONS: readonly string[] = [
   MIGRATION_7,
   MIGRATION_8,
   MIGRATION_9,
-  MIGRATION_10
+  MIGRATION_10,
+  MIGRATION_11,
+  MIGRATION_12
 ]
 
 /** Brings the database at `path` to the latest schema, one transaction per migration. */

@@ -13,6 +13,7 @@ import type { DatabaseSync } from 'node:sqlite'
 import {
   type AuthorActivity,
   type EntryFacts,
+  type ExpiringEntry,
   type KeyRange,
   type ListEntriesOptions,
   StoreClosedError,
@@ -106,6 +107,7 @@ export abstract class SqliteEntries {
       const inserted = s.insertEntry.run(group, e.id, e.key, e.author, e.seq, e.bytes, ...factsColumns(e.facts, e.parents))
       // already held: its parents stopped being heads when it was first stored
       if (Number(inserted.changes) === 0) continue
+      if (e.expires !== undefined) s.setExpiry.run(e.expires, group, e.id)
       added.push(e)
       for (const parent of e.parents) parents.set(toHex(parent), parent)
       const author = toHex(e.author)
@@ -122,6 +124,36 @@ export abstract class SqliteEntries {
     for (const e of added) if (!parents.has(toHex(e.id))) s.insertHead.run(group, e.id)
     for (const { author, seq } of seqs.values()) if (seq >= 0) s.raiseAuthorSeq.run(group, author, seq)
     if (added.length > 0) s.addCount.run(group, added.length)
+  }
+
+  async expiringEntries(group: Uint8Array, options: { until: number; limit: number }): Promise<ExpiringEntry[]> {
+    return this.read(() => {
+      const rows = this.statements.expiring.all(group, options.until, options.limit) as unknown as ExpiringEntry[]
+      return rows.map((r) => ({ id: r.id, key: r.key, bytes: r.bytes, expires: r.expires }))
+    })
+  }
+
+  /**
+   * Erases bodies in one fsynced transaction: each entry's encoding is
+   * replaced, its message's words leave the index (for good: FTS5's
+   * secure-delete) and its rows go; secure_delete zeroes what they held
+   * in the file's pages, and a checkpoint then empties the WAL of the
+   * pages that still held it.
+   */
+  async eraseEntries(group: Uint8Array, erased: Array<{ id: Uint8Array; bytes: Uint8Array }>): Promise<void> {
+    this.assertOpen()
+    if (erased.length === 0) return
+    this.write(true, () => {
+      for (const { id, bytes } of erased) {
+        const row = this.statements.eraseEntry.get(bytes, group, id) as { key: Uint8Array } | undefined
+        if (row === undefined) continue
+        const entry = { id, key: row.key }
+        this.words.forgetEntry(group, entry)
+        this.view.erase(group, entry)
+      }
+      this.words.afterDelete()
+    })
+    this.db.exec('PRAGMA wal_checkpoint(TRUNCATE)')
   }
 
   async getEntries(group: Uint8Array, ids: Uint8Array[]): Promise<Array<Uint8Array | undefined>> {

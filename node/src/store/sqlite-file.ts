@@ -24,6 +24,10 @@
  *   them, ~42,000/s with either, above the ~20,000/s the log accepts.
  *   Except for entries of other authors once the daemon has named its
  *   device key: see "Write-behind" in commits.ts.
+ * - secure_delete = ON: what a row held is zeroed when it is deleted or
+ *   rewritten, so the body of a disappearing message, once erased, is not
+ *   left in a free page of the file (the erasure then checkpoints the WAL:
+ *   SqliteEntries.eraseEntries).
  * - foreign_keys on: heads may only name stored entries.
  * - busy_timeout: no other connection ever shares the file, so this only
  *   bounds how long an opener waits for a daemon that is shutting down
@@ -62,6 +66,7 @@ export async function openDatabase(path: string): Promise<DatabaseSync> {
     db.exec('PRAGMA locking_mode = EXCLUSIVE')
     db.exec('PRAGMA journal_mode = WAL')
     db.exec('PRAGMA synchronous = FULL')
+    db.exec('PRAGMA secure_delete = ON')
     db.exec(`PRAGMA wal_autocheckpoint = ${WAL_CHECKPOINT_PAGES}`)
     db.exec(`PRAGMA journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`)
     migrate(db, path)

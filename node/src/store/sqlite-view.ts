@@ -38,7 +38,7 @@ const HIDDEN = `hidden (author, after, until) AS MATERIALIZED (
 /** Whether the row `t` is in a hidden range. */
 const hiddenRow = (t: string): string => `EXISTS (SELECT 1 FROM hidden h WHERE h.author = ${t}.author AND ${t}.seq > h.after AND ${t}.seq < h.until)`
 
-const MESSAGE_COLUMNS = 'm.id, m.key, m.author, m.seq, m.time, m.shown_time, m.text, m.reply_to, m.mentions, m.poll'
+const MESSAGE_COLUMNS = 'm.id, m.key, m.author, m.seq, m.time, m.shown_time, m.text, m.reply_to, m.mentions, m.poll, m.expires'
 const CHANGE_COLUMNS = 'c.target, c.key, c.author, c.seq, c.kind, c.text, c.role, c.emoji, c.added, c.choices'
 
 interface MessageColumns {
@@ -53,6 +53,7 @@ interface MessageColumns {
   mentions: string
   /** JSON of the PollSpec, for a poll. */
   poll: string | null
+  expires: number | null
 }
 
 interface ChangeColumns {
@@ -96,6 +97,8 @@ type Statement =
   | 'deleteMessages'
   | 'deleteChanges'
   | 'deleteRegisters'
+  | 'eraseMessage'
+  | 'eraseChanges'
 
 export class SqliteView {
   private readonly statements: Record<Statement, StatementSync>
@@ -104,8 +107,8 @@ export class SqliteView {
     this.statements = {
       // ON CONFLICT DO NOTHING: a row stored again is the same row
       insertMessage: db.prepare(
-        `INSERT INTO view_messages (group_id, id, key, author, seq, time, shown_time, text, reply_to, mentions, poll)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (group_id, id) DO NOTHING`
+        `INSERT INTO view_messages (group_id, id, key, author, seq, time, shown_time, text, reply_to, mentions, poll, expires)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (group_id, id) DO NOTHING`
       ),
       insertChange: db.prepare(
         `INSERT INTO view_changes (group_id, key, target, author, seq, kind, text, role, emoji, added, choices)
@@ -152,7 +155,7 @@ export class SqliteView {
       registers: db.prepare(
         `WITH ${HIDDEN}
          SELECT r.name, r.author, max(r.key) AS key, r.seq, r.value FROM view_registers r
-         WHERE r.group_id = :group AND r.name IN ('group-name', 'topic', 'description') AND NOT ${hiddenRow('r')}
+         WHERE r.group_id = :group AND r.name IN ('group-name', 'topic', 'description', 'disappearing') AND NOT ${hiddenRow('r')}
          GROUP BY r.name
          UNION ALL
          SELECT r.name, r.author, max(r.key) AS key, r.seq, r.value FROM view_registers r
@@ -162,7 +165,10 @@ export class SqliteView {
       setShownTime: db.prepare('UPDATE view_messages SET shown_time = ? WHERE group_id = ? AND id = ?'),
       deleteMessages: db.prepare('DELETE FROM view_messages WHERE group_id = ?'),
       deleteChanges: db.prepare('DELETE FROM view_changes WHERE group_id = ?'),
-      deleteRegisters: db.prepare('DELETE FROM view_registers WHERE group_id = ?')
+      deleteRegisters: db.prepare('DELETE FROM view_registers WHERE group_id = ?'),
+      // an erased entry's rows: its message (by the entry's key), its own change row, and every change naming its message
+      eraseMessage: db.prepare('DELETE FROM view_messages WHERE group_id = ? AND key = ?'),
+      eraseChanges: db.prepare('DELETE FROM view_changes WHERE group_id = ?1 AND (key = ?2 OR target = ?3)')
     }
   }
 
@@ -173,7 +179,7 @@ export class SqliteView {
       const author = fromHex(r.author)
       if (r.kind === 'message') {
         const poll = r.poll === undefined ? null : JSON.stringify(r.poll)
-        s.insertMessage.run(group, r.id, r.key, author, r.seq, r.time, r.shownTime, r.text, r.replyTo ?? null, r.mentions.join(','), poll)
+        s.insertMessage.run(group, r.id, r.key, author, r.seq, r.time, r.shownTime, r.text, r.replyTo ?? null, r.mentions.join(','), poll, r.expires ?? null)
       } else if (r.kind === 'register') {
         s.insertRegister.run(group, r.name, author, r.key, r.seq, r.value)
       } else {
@@ -245,6 +251,12 @@ export class SqliteView {
     for (const { id, shownTime } of times) this.statements.setShownTime.run(shownTime, group, id)
   }
 
+  /** Deletes the rows an erased entry made (and the changes naming its message); to be run inside the store's write transaction, after the words. */
+  erase(group: Uint8Array, entry: { id: Uint8Array; key: Uint8Array }): void {
+    this.statements.eraseMessage.run(group, entry.key)
+    this.statements.eraseChanges.run(group, entry.key, entry.id)
+  }
+
   /** To be run inside the store's write transaction. */
   deleteGroup(group: Uint8Array): void {
     const s = this.statements
@@ -293,6 +305,7 @@ function messageOf(r: MessageColumns): MessageRow {
   }
   if (r.reply_to !== null) row.replyTo = r.reply_to
   if (r.poll !== null) row.poll = JSON.parse(r.poll) as PollSpec
+  if (r.expires !== null) row.expires = r.expires
   return row
 }
 

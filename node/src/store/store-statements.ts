@@ -34,6 +34,9 @@ export interface Statements {
   noteEquivocated: StatementSync
   deleteCount: StatementSync
   deleteEquivocated: StatementSync
+  setExpiry: StatementSync
+  expiring: StatementSync
+  eraseEntry: StatementSync
 }
 
 export function prepareStatements(db: DatabaseSync): Statements {
@@ -79,6 +82,12 @@ export function prepareStatements(db: DatabaseSync): Statements {
        ON CONFLICT DO NOTHING`
     ),
     deleteCount: db.prepare('DELETE FROM entry_counts WHERE group_id = ?'),
-    deleteEquivocated: db.prepare('DELETE FROM equivocated WHERE group_id = ?')
+    deleteEquivocated: db.prepare('DELETE FROM equivocated WHERE group_id = ?'),
+    setExpiry: db.prepare('UPDATE entries SET expires = ? WHERE group_id = ? AND id = ?'),
+    // through the partial index of entries waiting to be erased
+    expiring: db.prepare(
+      'SELECT id, key, bytes, expires FROM entries WHERE group_id = ? AND expires IS NOT NULL AND expires <= ? ORDER BY expires, key LIMIT ?'
+    ),
+    eraseEntry: db.prepare('UPDATE entries SET bytes = ?, expires = NULL WHERE group_id = ? AND id = ? RETURNING key')
   }
 }

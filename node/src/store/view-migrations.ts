@@ -211,3 +211,15 @@ export const MIGRATION_10 = `
   ALTER TABLE view_changes ADD COLUMN choices TEXT;
   CREATE INDEX view_changes_pins ON view_changes (group_id, target, key) WHERE kind = 'pin';
   `
+
+/**
+ * 12: disappearing messages in the view. A message row keeps its expiry,
+ * so no read shows it past the deadline; the word indexes delete for good
+ * (FTS5's secure-delete), so an erased message's words leave the index's
+ * pages at once instead of lingering in older segments until a merge.
+ */
+export const MIGRATION_12 = `
+  ALTER TABLE view_messages ADD COLUMN expires INTEGER;
+  INSERT INTO message_words (message_words, rank) VALUES ('secure-delete', 1);
+  INSERT INTO edit_words (edit_words, rank) VALUES ('secure-delete', 1);
+  `

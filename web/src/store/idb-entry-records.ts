@@ -18,6 +18,7 @@ export function entryRecord(group: Bytes, e: StoredEntry): EntryRecord {
     parents: joinEntryIds(e.parents),
     bytes: compact(e.bytes)
   }
+  if (e.expires !== undefined) record.expires = e.expires
   return withFacts(record, e.facts)
 }
 

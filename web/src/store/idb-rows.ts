@@ -28,6 +28,7 @@ export function messageRecord(group: Bytes, row: MessageRow): MessageRecord {
   }
   if (row.replyTo !== undefined) record.replyTo = compact(row.replyTo)
   if (row.poll !== undefined) record.poll = { options: [...row.poll.options], multiple: row.poll.multiple }
+  if (row.expires !== undefined) record.expires = row.expires
   return record
 }
 
@@ -45,6 +46,7 @@ export function messageRowOf(r: MessageRecord): MessageRow {
   }
   if (r.replyTo !== undefined) row.replyTo = r.replyTo
   if (r.poll !== undefined) row.poll = r.poll
+  if (r.expires !== undefined) row.expires = r.expires
   return row
 }
 

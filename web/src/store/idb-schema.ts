@@ -32,6 +32,8 @@ export interface EntryRecord {
   lacking?: Bytes
   /** Set when its facts say it changes membership (index 'membership'). */
   membership?: Bytes
+  /** When its body is due to be erased (version 3 on): set while it holds one (index 'expiring'). */
+  expires?: number
 }
 
 export interface GroupValue {
@@ -60,6 +62,8 @@ export interface MessageRecord {
   mentions: string[]
   /** Set when the message is a poll (version 2 on; older records are never polls). */
   poll?: PollSpec
+  /** When a disappearing message disappears (version 3 on). */
+  expires?: number
   words: WordKey[]
 }
 
@@ -105,6 +109,7 @@ export interface CausetteDb extends DBSchema {
       'by-time': [Bytes, Bytes, number]
       lacking: Bytes
       membership: Bytes
+      expiring: [Bytes, number]
     }
   }
   /** [group, id] of each head; the value is unused. */
@@ -186,6 +191,14 @@ const MIGRATIONS: ReadonlyArray<(db: Database, tx: UpgradeTransaction) => void> 
   // already have none, so the index starts empty and nothing is rewritten.
   (_db, tx) => {
     tx.objectStore('changes').createIndex('pins', 'pin')
+  },
+  // 3: disappearing messages (core's chat/disappearing.ts). An entry that
+  // still holds a body due to be erased has `expires`; the compound index
+  // 'expiring' holds only those (a record lacking a key path is left out of
+  // an index), so finding what is due costs what is due. Message records
+  // keep their expiry, so no read shows one past it.
+  (_db, tx) => {
+    tx.objectStore('entries').createIndex('expiring', ['group', 'expires'])
   }
 ]
 

@@ -16,6 +16,7 @@
 import type {
   AuthorActivity,
   EntryFacts,
+  ExpiringEntry,
   GroupRecord,
   HiddenRange,
   KeyRange,
@@ -32,6 +33,7 @@ import type {
 } from '@causette/core'
 import { toHex } from '@causette/core'
 import { Connection } from './idb-connection.ts'
+import { eraseEntries, expiringEntries } from './idb-erasure.ts'
 import { ENTRY_STORES, IdbEntries, insertEntries } from './idb-entries.ts'
 import { compact, keyBytes, startingWith } from './idb-ranges.ts'
 import { DEFAULT_DB_NAME, type GroupValue } from './idb-schema.ts'
@@ -90,6 +92,14 @@ export class IndexedDbStore implements Store {
     await this.connection.write(stores, durable, async (tx) => {
       await Promise.all([insertEntries(tx, group, entries), putRows(tx, group, view)])
     })
+  }
+
+  expiringEntries(group: Uint8Array, options: { until: number; limit: number }): Promise<ExpiringEntry[]> {
+    return expiringEntries(this.connection, group, options)
+  }
+
+  eraseEntries(group: Uint8Array, erased: Array<{ id: Uint8Array; bytes: Uint8Array }>): Promise<void> {
+    return eraseEntries(this.connection, group, erased)
   }
 
   async putViewRows(group: Uint8Array, rows: ViewRow[]): Promise<void> {
