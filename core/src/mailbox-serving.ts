@@ -6,7 +6,9 @@
  * never runs: about 7 MB less resident.
  */
 export { decodeEntry, type Entry } from './codec/entry-codec.ts'
-export { EntryTooLargeError, WrongGroupError } from './errors.ts'
+export { erasedBytesOf } from './codec/expiring-entry-codec.ts'
+export { ERASED_EARLY_TOLERANCE_MS } from './constants.ts'
+export { EntryTooLargeError, ErasedTooEarlyError, WrongGroupError } from './errors.ts'
 export { libp2pSignatures, type Signatures } from './identity/signatures.ts'
 export { verifyBatch } from './log/batch-verification.ts'
 export { orderKey } from './log/order.ts'

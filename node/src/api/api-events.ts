@@ -43,6 +43,8 @@ export type DaemonEvent =
       source: string
     }
   | { type: 'entries'; groupId: string; count: number; source: string }
+  /** Disappearing messages reached their deadline and were erased here (hex entry ids): readers drop them. */
+  | { type: 'messages:erased'; groupId: string; ids: string[] }
   /** The group's view was rebuilt (a removal hid entries, or the block list changed): re-read its history rather than patch it. */
   | { type: 'group:rebuilt'; groupId: string; messages: number }
   | { type: 'sync:started'; groupId: string; peer: string }

@@ -139,6 +139,8 @@ export interface MessageView {
   pinnedBy?: string
   /** Set when the message is a poll (its `text` is the question), until it is deleted. */
   poll?: PollView
+  /** A disappearing message: when it disappears (ms since 1970). */
+  expires?: number
 }
 
 /** A poll's results: options in the order written (number n in the CLI and the vote endpoint is options[n - 1]). */
@@ -254,6 +256,8 @@ export interface AboutResponse {
   name: string
   topic: string
   description: string
+  /** The disappearing-message timer in seconds; 0 when off. */
+  disappearing: number
 }
 
 /** A message after an edit, a deletion or a reaction, as the group's view now shows it. */

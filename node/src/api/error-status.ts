@@ -13,6 +13,7 @@ const STATUS: Record<string, number> = {
   InviteRevokedError: 400,
   InvalidJoinError: 400,
   MalformedOperationError: 400,
+  DisappearingNotAllowedError: 400,
   InvalidArgumentError: 400,
   InvalidVoteError: 400,
   NotABundleError: 400,

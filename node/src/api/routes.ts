@@ -3,7 +3,7 @@
  * daemon operation and says what to answer. The endpoint table of
  * docs/control-api.md lists them; keep the two in step.
  */
-import { MAX_NAME_LENGTH, MAX_TEXT_LENGTH } from '@causette/core'
+import { MAX_DISAPPEARING_MS, MAX_NAME_LENGTH, MAX_TEXT_LENGTH, MIN_DISAPPEARING_MS } from '@causette/core'
 import type { DaemonOperations } from '../daemon/daemon-operations.ts'
 import { InvalidRequestError } from '../errors.ts'
 import { backupRoutes } from './backup-routes.ts'
@@ -54,10 +54,11 @@ export function routes(ops: DaemonOperations): Route[] {
       return { json: await ops.history(params[0] as string, { limit, ...(before === undefined ? {} : { before }) }) }
     }),
     route('POST', `/v1/groups/${group}/messages`, async ({ params, body }) => {
-      const f = fields(await body(), ['text', 'replyTo', 'mentions', 'waitKeptMs'])
+      const f = fields(await body(), ['text', 'replyTo', 'mentions', 'waitKeptMs', 'disappearAfter'])
       const message = text(f, 'text', { max: MAX_TEXT_LENGTH })
       const replyTo = optionalHexPrefix(optionalText(f, 'replyTo', { max: 64 }), 'replyTo')
       const waitKeptMs = optionalInteger(f, 'waitKeptMs', { min: 0, max: 60_000 })
+      const disappearAfter = optionalInteger(f, 'disappearAfter', { min: MIN_DISAPPEARING_MS / 1000, max: MAX_DISAPPEARING_MS / 1000 })
       const mentions = f.mentions
       if (
         mentions !== undefined &&
@@ -68,7 +69,8 @@ export function routes(ops: DaemonOperations): Route[] {
       const options = {
         ...(replyTo === undefined ? {} : { replyTo }),
         ...(mentions === undefined ? {} : { mentions: mentions as string[] }),
-        ...(waitKeptMs === undefined ? {} : { waitKeptMs })
+        ...(waitKeptMs === undefined ? {} : { waitKeptMs }),
+        ...(disappearAfter === undefined ? {} : { disappearAfter: disappearAfter * 1000 })
       }
       return { status: 201, json: await ops.send(params[0] as string, message, options) }
     }),

@@ -31,7 +31,8 @@ export function formatMessage(m: MessageView, authors: Record<string, AuthorView
   const kind = m.poll === undefined ? '' : ` (poll, ${m.poll.multiple ? 'several choices' : 'one choice'}${m.poll.closed ? ', closed' : ''})`
   const reactions = m.reactions.length === 0 ? '' : ` [${m.reactions.map((r) => `${r.emoji} ${r.authors.length}`).join(', ')}]`
   const toYou = !m.deleted && m.mentions.some((key) => authors[key]?.you === true) ? ' (mentions you)' : ''
-  const line = `[${formatTime(m.time)}] ${authorLabel(authors[m.author], m.author)}: ${pin}${reply}${body}${edited}${kind}${reactions}${toYou}`
+  const timer = m.expires === undefined ? '' : ` (disappears ${disappearsIn(m.expires, Date.now())})`
+  const line = `[${formatTime(m.time)}] ${authorLabel(authors[m.author], m.author)}: ${pin}${reply}${body}${edited}${kind}${reactions}${toYou}${timer}`
   return m.poll === undefined ? line : [line, ...pollLines(m.poll, authors)].join('\n')
 }
 
@@ -41,6 +42,24 @@ export function pollLines(poll: PollView, authors: Record<string, AuthorView>): 
     const voters = o.voters.length === 0 ? '' : ` (${o.voters.map((key) => authorLabel(authors[key], key)).join(', ')})`
     return `    ▸ ${i + 1}. ${o.text} — ${count(o.votes, 'vote')}${voters}`
   })
+}
+
+/** When a disappearing message goes, as a person says it: "in 4 min", "in 3 h", "in 2 days". */
+export function disappearsIn(expires: number, now: number): string {
+  const s = Math.max(0, Math.round((expires - now) / 1000))
+  if (s < 60) return `in ${s} s`
+  if (s < 3600) return `in ${Math.round(s / 60)} min`
+  if (s < 86_400) return `in ${Math.round(s / 3600)} h`
+  return `in ${count(Math.round(s / 86_400), 'day')}`
+}
+
+/** A group timer (seconds) in words: "off", "5 minutes", "1 day", "4 weeks". */
+export function timerWords(seconds: number): string {
+  if (seconds === 0) return 'off'
+  for (const [unit, size] of [['week', 604_800], ['day', 86_400], ['hour', 3600], ['minute', 60]] as const) {
+    if (seconds % size === 0) return count(seconds / size, unit)
+  }
+  return count(seconds, 'second')
 }
 
 export function shortId(id: string): string {

@@ -34,6 +34,8 @@ export function wireDaemonEvents(parts: EventComponents): void {
         .then((messages) => emit({ type: 'group:rebuilt', groupId: known.idHex, messages }))
         .catch(() => undefined)
     })
+    // disappearing messages reached their deadline: readers drop them
+    log.addEventListener('erased', (evt) => emit({ type: 'messages:erased', groupId: known.idHex, ids: evt.detail.ids }))
     // joined, or given the group key at last: this device's name can be written there now
     log.addEventListener('membership', () => {
       emit({ type: 'group:membership', groupId: known.idHex })

@@ -137,7 +137,12 @@ export class DaemonOperations {
 
   /** Resolves once the message is committed to the store, with its view; it is published after. */
   /** With `waitKeptMs`, resolves once every relay's mailbox holds the message too (or says why not), or when that time is up. */
-  async send(ref: string, text: string, options: { replyTo?: string; mentions?: string[]; waitKeptMs?: number } = {}): Promise<SendResponse> {
+  /** With `disappearAfter` (ms), the message disappears that soon, or on the group's timer if that is sooner. */
+  async send(
+    ref: string,
+    text: string,
+    options: { replyTo?: string; mentions?: string[]; waitKeptMs?: number; disappearAfter?: number } = {}
+  ): Promise<SendResponse> {
     const { directory, peer } = this.parts
     const { replyTo, waitKeptMs } = options
     const known = directory.resolve(ref)
@@ -146,7 +151,7 @@ export class DaemonOperations {
     if (replyTo !== undefined) op.replyTo = await messageIdBytes(log, replyTo)
     const mentions = mentionedKeys(this.parts, known, log, text, options.mentions ?? [])
     if (mentions.length > 0) op.mentions = mentions
-    const entry = await peer.send(log.idHex, op)
+    const entry = await peer.send(log.idHex, op, options.disappearAfter === undefined ? {} : { disappearAfter: options.disappearAfter })
     // a message sent ends the typing that led to it
     peer.signals.setTyping(log.idHex, false)
     const message = await log.view.message(entry.idHex)

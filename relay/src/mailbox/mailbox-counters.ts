@@ -13,6 +13,8 @@ export class MailboxCounters {
   entriesServed = 0
   syncs = 0
   syncsFailed = 0
+  /** Bodies of disappearing messages erased at their deadline. */
+  erased = 0
   readonly entryRefusals = new Map<string, number>()
   readonly keepRefusals = new Map<string, number>()
 

@@ -11,7 +11,7 @@ export class MailboxRateError extends Error {
 }
 
 /** What a refusal is counted as in /metrics, from the error's name. */
-export type RefusalReason = 'malformed' | 'oversize' | 'forged' | 'wrong-group' | 'rate' | 'over-quota'
+export type RefusalReason = 'malformed' | 'oversize' | 'forged' | 'wrong-group' | 'rate' | 'over-quota' | 'erased-early'
 
 export function refusalReason(err: unknown): RefusalReason {
   switch ((err as Error).name) {
@@ -25,6 +25,8 @@ export function refusalReason(err: unknown): RefusalReason {
       return 'rate'
     case 'MailboxQuotaError':
       return 'over-quota'
+    case 'ErasedTooEarlyError':
+      return 'erased-early'
     default:
       return 'malformed'
   }

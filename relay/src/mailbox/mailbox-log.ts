@@ -10,7 +10,10 @@
  */
 import {
   decodeEntry,
+  ERASED_EARLY_TOLERANCE_MS,
+  ErasedTooEarlyError,
   type Entry,
+  erasedBytesOf,
   type KeyRange,
   orderKey,
   type Signatures,
@@ -79,6 +82,9 @@ export class MailboxLog implements SyncedLog {
       try {
         const entry = decodeEntry(bytes)
         if (!this.inGroup(entry)) throw new WrongGroupError('the entry belongs to another group than the one this sync is for')
+        if (entry.erased === true && (entry.expires as number) > this.now() + ERASED_EARLY_TOLERANCE_MS) {
+          throw new ErasedTooEarlyError('the entry came with its body erased before its expiry; a relay keeps a message until it disappears')
+        }
         if (!this.store.has(this.record.id, entry.id)) candidates.push(entry)
       } catch (err) {
         refuse(err as Error)
@@ -110,9 +116,14 @@ export class MailboxLog implements SyncedLog {
         continue
       }
       perMinute.set(key, already + 1)
+      // a body past its deadline is never kept, not even until the next sweep
+      const due = entry.expires !== undefined && entry.erased !== true && entry.expires <= this.now()
+      const kept = due ? erasedBytesOf(entry) : entry.bytes
       entries++
-      bytes += entry.bytes.byteLength
-      accepted.push({ orderKey: orderKey(entry), id: entry.id, author: entry.author, minute, bytes: entry.bytes })
+      bytes += kept.byteLength
+      const stored: StoredEntry = { orderKey: orderKey(entry), id: entry.id, author: entry.author, minute, bytes: kept }
+      if (entry.expires !== undefined && entry.erased !== true && !due) stored.expires = entry.expires
+      accepted.push(stored)
     }
     const added = this.store.insert(this.record.id, accepted, this.now())
     this.counters.stored(added)

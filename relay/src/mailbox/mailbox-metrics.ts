@@ -17,6 +17,7 @@ export function mailboxMetrics(mailbox: MailboxService | undefined): string {
   metric('causette_relay_mailbox_bytes', 'Bytes of entries stored for the groups kept.', [['', totals.bytes]])
   metric('causette_relay_mailbox_entries_stored_total', 'Entries stored since the relay started.', [['', c.entriesStored]])
   metric('causette_relay_mailbox_entries_served_total', 'Entries served to members since the relay started.', [['', c.entriesServed]])
+  metric('causette_relay_mailbox_erased_total', 'Bodies of disappearing messages erased at their deadline since the relay started.', [['', c.erased]])
   metric('causette_relay_mailbox_syncs_total', 'Sync sessions with members, by outcome.', [
     ['{outcome="completed"}', c.syncs],
     ['{outcome="failed"}', c.syncsFailed]
@@ -24,7 +25,7 @@ export function mailboxMetrics(mailbox: MailboxService | undefined): string {
   metric(
     'causette_relay_mailbox_entries_refused_total',
     'Entries refused, by reason.',
-    byReason(c.entryRefusals, ['malformed', 'oversize', 'forged', 'wrong-group', 'rate', 'over-quota'])
+    byReason(c.entryRefusals, ['malformed', 'oversize', 'forged', 'wrong-group', 'rate', 'over-quota', 'erased-early'])
   )
   metric(
     'causette_relay_mailbox_keep_refused_total',

@@ -6,9 +6,11 @@
  * dials no one.
  */
 import {
+  decodeEntry,
   decodeKeepRequest,
   EntryTooLargeError,
   encodeKeepAnswer,
+  erasedBytesOf,
   KEEP_PROTOCOL,
   libp2pSignatures,
   MAX_KEEP_FRAME_BYTES,
@@ -32,6 +34,8 @@ export interface MailboxSettings extends KeepPolicy {
 }
 
 const RETENTION_EVERY_MS = 60 * 60 * 1000
+/** How often disappearing messages past their deadline are erased: a body outlives its deadline by at most this. */
+const ERASE_EVERY_MS = 5_000
 const SYNCS_AT_ONCE = 64
 
 export class MailboxService {
@@ -44,6 +48,7 @@ export class MailboxService {
   private readonly signatures = libp2pSignatures()
   private readonly shutdown = new AbortController()
   private retention?: ReturnType<typeof setInterval>
+  private erasure?: ReturnType<typeof setInterval>
 
   constructor(libp2p: Libp2p, settings: MailboxSettings) {
     this.libp2p = libp2p
@@ -56,6 +61,9 @@ export class MailboxService {
     this.dropOld()
     this.retention = setInterval(() => this.dropOld(), RETENTION_EVERY_MS)
     this.retention.unref()
+    this.eraseDue()
+    this.erasure = setInterval(() => this.eraseDue(), ERASE_EVERY_MS)
+    this.erasure.unref()
     await this.libp2p.handle(KEEP_PROTOCOL, (stream, connection) => this.keep(stream, connection.remotePeer), {
       maxInboundStreams: 8,
       runOnLimitedConnection: true
@@ -68,6 +76,7 @@ export class MailboxService {
 
   async stop(): Promise<void> {
     clearInterval(this.retention)
+    clearInterval(this.erasure)
     this.shutdown.abort(new Error('the relay is stopping'))
     await this.libp2p.unhandle(KEEP_PROTOCOL)
     await this.libp2p.unhandle(SYNC_PROTOCOL)
@@ -122,6 +131,17 @@ export class MailboxService {
       if ((err as Error).name === 'MalformedSyncFrameError' && /entry size limit/.test((err as Error).message)) {
         this.counters.refused(new EntryTooLargeError((err as Error).message))
       }
+    }
+  }
+
+  /** Erases the bodies of disappearing messages past their deadline (mailbox-store.ts), a page at a time. */
+  private eraseDue(): void {
+    for (let page = 0; page < 20; page++) {
+      const due = this.store.due(Date.now(), 500)
+      if (due.length === 0) return
+      this.store.erase(due.map((d) => ({ ...d, bytes: erasedBytesOf(decodeEntry(d.bytes)) })))
+      this.counters.erased += due.length
+      if (due.length < 500) return
     }
   }
 

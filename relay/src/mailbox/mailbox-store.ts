@@ -10,6 +10,12 @@
  *
  * WAL, with `synchronous = FULL`: a batch the relay has acknowledged (the
  * sync's next frame) survives the relay's crash and the machine's.
+ *
+ * Disappearing messages: an entry that expires keeps its deadline (read
+ * from its clear header) until the relay erases its body then (`erase`:
+ * the entry stays, under the same id, for the members who still need it
+ * in their DAG). secure_delete zeroes what an erased body held in the
+ * file, and a checkpoint empties the WAL of it.
  */
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
@@ -40,6 +46,8 @@ export interface StoredEntry {
   /** The entry's own time, in whole minutes: what the per-author rate counts by. */
   minute: number
   bytes: Uint8Array
+  /** When its body is to be erased (ms); absent for an entry that never expires or is erased already. */
+  expires?: number
 }
 
 const SCHEMA = `
@@ -79,8 +87,12 @@ export class MailboxStore {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 })
     this.path = join(dataDir, 'mailbox.sqlite')
     this.db = new DatabaseSync(this.path)
-    this.db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = OFF;')
+    this.db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = OFF; PRAGMA secure_delete = ON;')
     this.db.exec(SCHEMA)
+    // files made before disappearing messages lack the column
+    const columns = this.db.prepare('PRAGMA table_info(entries)').all() as Array<{ name: string }>
+    if (!columns.some((c) => c.name === 'expires')) this.db.exec('ALTER TABLE entries ADD COLUMN expires INTEGER')
+    this.db.exec('CREATE INDEX IF NOT EXISTS entries_expiring ON entries (expires) WHERE expires IS NOT NULL')
     this.q = statements(this.db)
   }
 
@@ -165,7 +177,7 @@ export class MailboxStore {
     let bytes = 0
     this.transaction(() => {
       for (const e of entries) {
-        const { changes } = this.q.insertEntry.run(mailbox, e.orderKey, e.id, e.author, e.minute, now, e.bytes)
+        const { changes } = this.q.insertEntry.run(mailbox, e.orderKey, e.id, e.author, e.minute, now, e.bytes, e.expires ?? null)
         if (Number(changes) > 0) {
           added++
           bytes += e.bytes.byteLength
@@ -174,6 +186,25 @@ export class MailboxStore {
       if (added > 0) this.q.addCounts.run(added, bytes, mailbox)
     })
     return added
+  }
+
+  /** Entries whose body is due to be erased by `now`, at most `limit`. */
+  due(now: number, limit: number): Array<{ mailbox: number; id: Uint8Array; bytes: Uint8Array }> {
+    return (this.q.due.all(now, limit) as Array<{ mailbox: number; id: Uint8Array; bytes: Uint8Array }>).map((r) => ({
+      mailbox: Number(r.mailbox),
+      id: r.id,
+      bytes: r.bytes
+    }))
+  }
+
+  /** Replaces entries' encodings with their erased forms (same ids) and recounts their mailboxes' bytes, then checkpoints the WAL. */
+  erase(erased: Array<{ mailbox: number; id: Uint8Array; bytes: Uint8Array }>): void {
+    if (erased.length === 0) return
+    this.transaction(() => {
+      for (const e of erased) this.q.eraseEntry.run(e.bytes, e.mailbox, e.id)
+      for (const mailbox of new Set(erased.map((e) => e.mailbox))) this.q.recount.run(mailbox)
+    })
+    this.db.exec('PRAGMA wal_checkpoint(TRUNCATE)')
   }
 
   /** Deletes entries received before `before`; returns how many mailboxes lost some. */
@@ -258,7 +289,11 @@ function statements(db: DatabaseSync) {
     entryById: p('SELECT bytes FROM entries WHERE mailbox = ? AND id = ?'),
     hasId: p('SELECT 1 AS x FROM entries WHERE mailbox = ? AND id = ?'),
     authorMinute: p('SELECT count(*) AS n FROM entries WHERE mailbox = ? AND author = ? AND minute = ?'),
-    insertEntry: p('INSERT OR IGNORE INTO entries (mailbox, order_key, id, author, minute, received_at, bytes) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+    insertEntry: p(
+      'INSERT OR IGNORE INTO entries (mailbox, order_key, id, author, minute, received_at, bytes, expires) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'
+    ),
+    due: p('SELECT mailbox, id, bytes FROM entries WHERE expires IS NOT NULL AND expires <= ? ORDER BY expires LIMIT ?'),
+    eraseEntry: p('UPDATE entries SET bytes = ?, expires = NULL WHERE mailbox = ? AND id = ?'),
     addCounts: p('UPDATE mailboxes SET entries = entries + ?, bytes = bytes + ? WHERE id = ?'),
     oldMailboxes: p('SELECT DISTINCT mailbox FROM entries WHERE received_at < ?'),
     dropOld: p('DELETE FROM entries WHERE mailbox = ? AND received_at < ?'),

@@ -1,8 +1,21 @@
-/** `causette edit`, `delete` and `react`: changing a message after it was sent; `about`: the group's name, topic and description. */
+/** `causette edit`, `delete` and `react`: changing a message after it was sent; `about`: the group's name, topic, description and disappearing-message timer. */
 import type { Command } from 'commander'
 import type { AboutResponse, MessageActionResponse } from '../../api/api-types.ts'
 import { contextOf, groupPath } from '../command-context.ts'
-import { shortId } from '../message-format.ts'
+import { parseDuration } from '../duration.ts'
+import { shortId, timerWords } from '../message-format.ts'
+
+interface AboutOptions {
+  name?: string
+  topic?: string
+  description?: string
+  disappearing?: string
+}
+
+/** "off", or a duration of whole seconds (the daemon says when it is out of range). */
+function timerSeconds(text: string): number {
+  return text.trim().toLowerCase() === 'off' ? 0 : Math.round(parseDuration(text) / 1000)
+}
 
 function messagePath(group: string, message: string, rest = ''): string {
   return groupPath(group, `/messages/${encodeURIComponent(message)}${rest}`)
@@ -58,17 +71,21 @@ export function registerMessageActions(program: Command): void {
     .option('--name <name>', 'rename the group')
     .option('--topic <text>', 'set its topic (empty to clear it)')
     .option('--description <text>', 'set its description (empty to clear it)')
-    .action(async (group: string, options: { name?: string; topic?: string; description?: string }, command: Command) => {
+    .option('--disappearing <time>', 'make new messages disappear after this long (5m to 4w, e.g. 1h, 1d, 1w), or "off"')
+    .action(async (group: string, options: AboutOptions, command: Command) => {
       const { out, connect } = contextOf(command)
       const client = await connect()
-      const changing = options.name !== undefined || options.topic !== undefined || options.description !== undefined
+      const { disappearing, ...texts } = options
+      const changes = { ...texts, ...(disappearing === undefined ? {} : { disappearing: timerSeconds(disappearing) }) }
+      const changing = Object.keys(changes).length > 0
       const about = changing
-        ? await client.put<AboutResponse>(groupPath(group, '/about'), options)
+        ? await client.put<AboutResponse>(groupPath(group, '/about'), changes)
         : await client.get<AboutResponse>(groupPath(group, '/about'))
       out.data(about)
       if (changing) out.line(`Changed ${about.group.name}.`)
       out.line(about.name)
       if (about.topic !== '') out.line(`  topic: ${about.topic}`)
       if (about.description !== '') out.line(`  ${about.description.replaceAll('\n', '\n  ')}`)
+      if (about.disappearing > 0) out.line(`  new messages disappear after ${timerWords(about.disappearing)}`)
     })
 }

@@ -9,8 +9,16 @@ import { UsageError } from '../../errors.ts'
 import type { ApiClient } from '../api-client.ts'
 import { contextOf, groupPath } from '../command-context.ts'
 import { keptLine } from '../mailbox-words.ts'
-import { formatMessage, seenLine, shortId } from '../message-format.ts'
+import { parseDuration } from '../duration.ts'
+import { disappearsIn, formatMessage, seenLine, shortId } from '../message-format.ts'
 import type { Output } from '../output.ts'
+
+interface SendOptions {
+  replyTo?: string
+  kept?: boolean
+  mention?: string[]
+  disappear?: string
+}
 
 /** How long `send --kept` waits for the relays. */
 const KEPT_WAIT_MS = 10_000
@@ -24,18 +32,21 @@ export function registerMessages(program: Command): void {
     .option('--reply-to <message>', 'id (or its start) of the message this one answers')
     .option('--kept', "wait (up to 10 s) until the relays' mailboxes hold it, for members who are offline, and say how many do")
     .option('--mention <member...>', 'members it mentions besides those named @Name in the text (display names or starts of keys)')
-    .action(async (group: string, words: string[], options: { replyTo?: string; kept?: boolean; mention?: string[] }, command: Command) => {
+    .option('--disappear <time>', "make it disappear after this long, e.g. 30s, 10m, 1d (5 s to 4 weeks; never later than the group's timer)")
+    .action(async (group: string, words: string[], options: SendOptions, command: Command) => {
       const { out, connect } = contextOf(command)
       const client = await connect()
       const reply = {
         ...(options.replyTo === undefined ? {} : { replyTo: options.replyTo }),
-        ...(options.mention === undefined ? {} : { mentions: options.mention })
+        ...(options.mention === undefined ? {} : { mentions: options.mention }),
+        ...(options.disappear === undefined ? {} : { disappearAfter: Math.round(parseDuration(options.disappear) / 1000) })
       }
       if (words.length > 0 && !(words.length === 1 && words[0] === '-')) {
         const wait = options.kept === true ? { waitKeptMs: KEPT_WAIT_MS } : {}
         const sent = await client.post<SendResponse>(groupPath(group, '/messages'), { text: words.join(' '), ...reply, ...wait })
         out.data(sent)
-        out.line(`Sent to ${sent.group.name} (${shortId(sent.message.id)}).`)
+        const timer = sent.message.expires === undefined ? '' : ` It disappears ${disappearsIn(sent.message.expires, Date.now())}.`
+        out.line(`Sent to ${sent.group.name} (${shortId(sent.message.id)}).${timer}`)
         if (options.kept === true) out.line(keptLine(sent.mailboxes))
         return
       }
@@ -138,7 +149,7 @@ export function registerMessages(program: Command): void {
 async function tail(client: ApiClient, out: Output, group: string, lines: number): Promise<void> {
   const { group: found } = await client.get<{ group: GroupRef }>(groupPath(group))
   // subscribe first, so nothing written between the two requests is missed
-  const events = await client.events({ group: found.id, types: 'message,typing' })
+  const events = await client.events({ group: found.id, types: 'message,typing,messages:erased' })
   const recent = await client.get<HistoryResponse>(groupPath(found.id, `/messages?limit=${Math.max(lines, 1)}`))
   const shown = recent.messages.slice(recent.messages.length - lines)
   const seen = new Set(shown.map((m) => m.id))
@@ -150,6 +161,12 @@ async function tail(client: ApiClient, out: Output, group: string, lines: number
         out.data({ typing: event.author })
         out.line(`… ${event.author.name ?? `member ${event.author.fingerprint.slice(0, 11)}`} is typing`)
       }
+      continue
+    }
+    if (event.type === 'messages:erased') {
+      const gone = event.ids.filter((id) => seen.has(id))
+      out.data({ erased: event.ids })
+      if (gone.length > 0) out.line(`(${gone.length === 1 ? `${shortId(gone[0] as string)} disappeared` : `${gone.length} messages disappeared`})`)
       continue
     }
     if (event.type !== 'message') continue
