@@ -127,6 +127,26 @@ describe('the web app, two people in two browsers and one on the CLI', { timeout
     await assertAccessible(bob.page, 'chat with a poll')
   })
 
+  it("disappearing messages: Alice sets the group's timer, and a message of hers with a shorter one vanishes from both tabs at its deadline", async () => {
+    await alice.page.getByLabel('⏱ Disappearing messages').selectOption('3600')
+    await bob.page.getByText('⏱ messages disappear after 1 hour').waitFor(WAIT)
+    assert.equal(await bob.page.getByLabel('⏱ Disappearing messages').count(), 0, 'a member sees the timer but cannot set it')
+    await alice.page.getByLabel('⏱ Disappears after').selectOption('10000')
+    const sent = Date.now()
+    await alice.page.getByRole('textbox', { name: 'Message' }).fill('the gate code is 2468')
+    await alice.page.keyboard.press('Enter')
+    const atBob = messageBox(bob.page, 'the gate code is 2468')
+    await atBob.getByText(/⏱ disappears in \d+ s/).waitFor(WAIT)
+    await screenshot(bob.page, '04d-disappearing')
+    await assertAccessible(bob.page, 'chat with a disappearing message')
+    await atBob.waitFor({ state: 'detached', timeout: 30_000 })
+    await messageBox(alice.page, 'the gate code is 2468').waitFor({ state: 'detached', timeout: 30_000 })
+    assert.ok(Date.now() - sent >= 9_000, 'gone at its deadline, not before')
+    await alice.page.getByLabel('⏱ Disappears after').selectOption('0')
+    await alice.page.getByLabel('⏱ Disappearing messages').selectOption('0')
+    await bob.page.getByText('⏱ messages disappear after').waitFor({ state: 'detached', timeout: 30_000 })
+  })
+
   it('members: both see the same safety number, Alice marks Bob as verified', async () => {
     const numbers: string[] = []
     for (const [tab, other] of [

@@ -4,7 +4,7 @@
  * the newest messages while the tab is visible writes a read marker,
  * coalesced (read-markers.ts).
  */
-import { fromHex, mayPin } from '@causette/core'
+import { fromHex, mayPin, type Operation } from '@causette/core'
 import { type Component, createEffect, createSignal, onCleanup, Show } from 'solid-js'
 import { useSession } from '../app/session.ts'
 import { InviteDialog } from '../invite/InviteDialog.tsx'
@@ -12,6 +12,7 @@ import { MembersDialog } from '../members/MembersDialog.tsx'
 import { createGroupStatus } from '../status/create-group-status.ts'
 import { Composer, type ComposerMode } from './Composer.tsx'
 import { createMessages } from './create-messages.ts'
+import { DisappearingTimer } from './DisappearingTimer.tsx'
 import { createSeenBy } from './create-seen-by.ts'
 import { createTyping } from './create-typing.ts'
 import { MessageItem } from './MessageItem.tsx'
@@ -44,6 +45,12 @@ export const ChatView: Component<{ groupId: string }> = (props) => {
     messages.view()
     return log()?.sealedCount ?? 0
   }
+  const timer = (): number => {
+    messages.view()
+    return log()?.view.metadata().disappearing ?? 0
+  }
+  // through the peer, so a change to a disappearing message disappears with it (core's chat/disappearing.ts)
+  const write = (op: Operation): void => void session.peer.send(groupId, op).catch((err) => console.warn('causette: could not write', err))
   const reads = new ReadMarkers(log, session.me)
   createEffect(() => {
     const shown = messages.view().messages
@@ -66,6 +73,7 @@ export const ChatView: Component<{ groupId: string }> = (props) => {
           <p class="status" classList={{ offline: status().state === 'offline' }} role="status" aria-live="polite">
             {status().text}
           </p>
+          <DisappearingTimer groupId={groupId} seconds={timer()} admin={myRole() === 'admin'} />
         </div>
         <div class="header-actions">
           <PinnedDialog groupId={groupId} names={messages.view().names} />
@@ -102,13 +110,13 @@ export const ChatView: Component<{ groupId: string }> = (props) => {
             quoted={message.replyTo === undefined ? undefined : messages.view().messages.find((m) => m.id === message.replyTo)}
             onReply={() => setMode({ kind: 'reply', message })}
             onEdit={() => setMode({ kind: 'edit', message })}
-            onDelete={() => void log()?.append({ type: 'delete', target: fromHex(message.id) })}
-            onReact={(emoji, add) => void log()?.append({ type: 'reaction', target: fromHex(message.id), emoji, add })}
+            onDelete={() => write({ type: 'delete', target: fromHex(message.id) })}
+            onReact={(emoji, add) => write({ type: 'reaction', target: fromHex(message.id), emoji, add })}
             canPin={mayPin(myRole())}
             canClose={message.author === session.me || myRole() === 'admin'}
-            onPin={(pinned) => void log()?.append({ type: 'pin', target: fromHex(message.id), pinned })}
-            onVote={(choices) => void log()?.append({ type: 'vote', poll: fromHex(message.id), choices })}
-            onClosePoll={() => void log()?.append({ type: 'close-poll', poll: fromHex(message.id) })}
+            onPin={(pinned) => write({ type: 'pin', target: fromHex(message.id), pinned })}
+            onVote={(choices) => write({ type: 'vote', poll: fromHex(message.id), choices })}
+            onClosePoll={() => write({ type: 'close-poll', poll: fromHex(message.id) })}
           />
         )}
       />

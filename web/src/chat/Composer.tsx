@@ -1,6 +1,7 @@
 /**
  * Writing a message: Enter sends, Shift+Enter starts a new line, Escape
- * leaves reply or edit mode; an emoji picker; `@Name` mentions a member.
+ * leaves reply or edit mode; an emoji picker; `@Name` mentions a member; a
+ * timer of the message's own makes it disappear sooner than the group's.
  * What could not be written (a full disk, no longer a member) is said
  * below the field, and the text stays in it.
  */
@@ -9,6 +10,7 @@ import { type Component, createEffect, createSignal, For, Show } from 'solid-js'
 import { personMessage } from '../app/person-message.ts'
 import { useSession } from '../app/session.ts'
 import { authorName } from './author-name.ts'
+import { MESSAGE_TIMERS } from './disappearing-words.ts'
 import { PICKER_EMOJI } from './emoji.ts'
 import { mentionKeys } from './mention-keys.ts'
 
@@ -26,6 +28,8 @@ export const Composer: Component<ComposerProps> = (props) => {
   const [text, setText] = createSignal('')
   const [error, setError] = createSignal<string>()
   const [picking, setPicking] = createSignal(false)
+  /** A timer of this message's own (ms); 0: the group's. */
+  const [timer, setTimer] = createSignal(0)
   let field: HTMLTextAreaElement | undefined
   createEffect(() => {
     const mode = props.mode
@@ -47,7 +51,8 @@ export const Composer: Component<ComposerProps> = (props) => {
     const body = text().trim()
     if (body === '') return
     try {
-      await session.peer.send(props.groupId, operation(body))
+      const own = props.mode.kind === 'edit' || timer() === 0 ? {} : { disappearAfter: timer() }
+      await session.peer.send(props.groupId, operation(body), own)
       session.peer.signals.setTyping(props.groupId, false)
       setText('')
       setError(undefined)
@@ -112,6 +117,14 @@ export const Composer: Component<ComposerProps> = (props) => {
         </button>
         <button type="submit">{props.mode.kind === 'edit' ? 'Save' : 'Send'}</button>
       </div>
+      <Show when={props.mode.kind !== 'edit'}>
+        <div class="row timer-row">
+          <label for="composer-timer">⏱ Disappears after</label>
+          <select id="composer-timer" value={String(timer())} onChange={(e) => setTimer(Number(e.currentTarget.value))}>
+            <For each={MESSAGE_TIMERS}>{(t) => <option value={String(t.ms)}>{t.label}</option>}</For>
+          </select>
+        </div>
+      </Show>
       <Show when={picking()}>
         <fieldset id="emoji-picker" class="emoji-picker">
           <legend class="visually-hidden">Emoji</legend>

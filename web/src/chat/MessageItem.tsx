@@ -11,6 +11,7 @@ import { authorName } from './author-name.ts'
 import { timeLabel } from './day-separators.ts'
 import { QUICK_REACTIONS } from './emoji.ts'
 import { PollView } from './PollView.tsx'
+import { disappearsIn } from './disappearing-words.ts'
 
 interface MessageItemProps {
   message: Message
@@ -46,6 +47,11 @@ export const MessageItem: Component<MessageItemProps> = (props) => {
         <time datetime={new Date(props.message.time).toISOString()}>{timeLabel(props.message.time)}</time>
         <Show when={mentionsMe()}>
           <span class="tag">mentions you</span>
+        </Show>
+        <Show when={props.message.expires !== undefined}>
+          <span class="tag" title={`Disappears at ${new Date(props.message.expires as number).toLocaleString()}`}>
+            ⏱ disappears {disappearsIn(props.message.expires as number, Date.now())}
+          </span>
         </Show>
         <Show when={props.message.pinned}>
           <span class="tag">

@@ -24,5 +24,5 @@ async function itemOf(log: GroupLog, me: string): Promise<GroupItem> {
 }
 
 export function createGroups(peer: CausettePeer, me: string): [Accessor<GroupItem[]>, () => void] {
-  return createPeerSignal(peer, () => Promise.all(peer.groups().map((log) => itemOf(log, me))), [], { events: ['entries'], everyMs: 5000 })
+  return createPeerSignal(peer, () => Promise.all(peer.groups().map((log) => itemOf(log, me))), [], { events: ['entries', 'erased'], everyMs: 5000 })
 }
