@@ -11,6 +11,7 @@
  * ```
  */
 
+export { checkLifetime, expiryOf } from './chat/disappearing.ts'
 export { type ExportAuthor, exportLine } from './chat/export-line.ts'
 export { type SearchHit, type SearchOptions, searchMessages } from './chat/message-search.ts'
 export type * from './chat/operations.ts'
@@ -55,9 +56,8 @@ export {
   type VoteRow
 } from './chat/view-rows.ts'
 export { decodeEntry, type Entry, type EntryFields, encodeEntry, signedBytesOf, signingPayload } from './codec/entry-codec.ts'
-export { erasedBytesOf, EXPIRING_ENTRY_VERSION } from './codec/expiring-entry-codec.ts'
-export { checkLifetime, expiryOf } from './chat/disappearing.ts'
 export { joinEntryIds, splitEntryIds } from './codec/entry-ids.ts'
+export { EXPIRING_ENTRY_VERSION, erasedBytesOf } from './codec/expiring-entry-codec.ts'
 export { fromHex, shortHex, toHex } from './codec/hex.ts'
 export * from './constants.ts'
 export { type BodyContext, nobleXChaCha, openBody, sealBody, type XChaChaAead } from './crypto/body-cipher.ts'

@@ -1,16 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import {
-  checkLifetime,
-  decodeEntry,
-  encodeEntry,
-  erasedBytesOf,
-  expiryOf,
-  type LogEntry,
-  signedBytesOf,
-  signingPayload,
-  toHex
-} from '@causette/core'
+import { checkLifetime, decodeEntry, encodeEntry, erasedBytesOf, expiryOf, type LogEntry, signedBytesOf, signingPayload, toHex } from '@causette/core'
 import { craftEntry } from '../fixtures/crafted-entry.ts'
 import { entryBytes, entryBytesOf } from '../fixtures/entry-bytes.ts'
 import { merge, openReplica, type Replica, replicas, signatures } from '../fixtures/replicas.ts'
@@ -86,16 +76,17 @@ describe('disappearing messages', () => {
 
     time.set(T0 + 10_000 - 120_000)
     const early = await c.log.add(sent)
-    assert.equal(early.rejected[0]?.error.name, 'ErasedTooEarlyError', 'an erased body two minutes early is refused: a peer may not strip a live message')
+    assert.equal(
+      early.rejected[0]?.error.name,
+      'ErasedTooEarlyError',
+      'an erased body two minutes early is refused: a peer may not strip a live message'
+    )
     assert.match(early.rejected[0]?.error.message ?? '', /before it expires/)
     assert.equal(early.pending, 1, 'what follows waits for it')
 
     time.set(T0 + 10_000)
     const late = await c.log.add(sent)
-    assert.deepEqual(
-      late.added.map((e) => e.idHex).slice(-2),
-      [gone.idHex, after.idHex]
-    )
+    assert.deepEqual(late.added.map((e) => e.idHex).slice(-2), [gone.idHex, after.idHex])
     assert.deepEqual(late.rejected, [])
     assert.deepEqual(await texts(c), ['bring water'])
     assert.equal(c.log.pendingCount, 0)
@@ -120,7 +111,11 @@ describe('disappearing messages', () => {
     assert.equal(a.log.view.metadata().disappearing, 3600)
     assert.equal(await expiryOf(a.log.view, { type: 'message', text: 'timed' }, now), now + 3_600_000)
     assert.equal(await expiryOf(a.log.view, { type: 'message', text: 'sooner' }, now, 60_000), now + 60_000)
-    assert.equal(await expiryOf(a.log.view, { type: 'message', text: 'not later' }, now, 7_200_000), now + 3_600_000, 'never later than the group timer')
+    assert.equal(
+      await expiryOf(a.log.view, { type: 'message', text: 'not later' }, now, 7_200_000),
+      now + 3_600_000,
+      'never later than the group timer'
+    )
     const timed = (await a.log.append({ type: 'message', text: 'timed' }, { expires: now + 3_600_000 })) as LogEntry
     const reaction = { type: 'reaction', target: timed.id, emoji: '👀', add: true } as const
     assert.equal(await expiryOf(a.log.view, reaction, now), now + 3_600_000, 'a reaction disappears with its message')

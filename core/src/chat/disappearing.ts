@@ -25,7 +25,8 @@ export type ExpiryView = Pick<StoredView, 'metadata' | 'message'>
 export async function expiryOf(view: ExpiryView, op: Operation, now: number, disappearAfter?: number): Promise<number | undefined> {
   const target = targetOf(op)
   if (target !== undefined) {
-    if (disappearAfter !== undefined) throw new DisappearingNotAllowedError('only a new message takes a timer of its own; a change disappears with its message')
+    if (disappearAfter !== undefined)
+      throw new DisappearingNotAllowedError('only a new message takes a timer of its own; a change disappears with its message')
     const expires = (await view.message(toHex(target)))?.expires
     return expires !== undefined && expires > now ? expires : undefined
   }
@@ -35,7 +36,8 @@ export async function expiryOf(view: ExpiryView, op: Operation, now: number, dis
   }
   const groupTimer = view.metadata().disappearing * 1000
   if (disappearAfter !== undefined) checkLifetime(disappearAfter)
-  const lifetime = groupTimer > 0 && disappearAfter !== undefined ? Math.min(groupTimer, disappearAfter) : groupTimer > 0 ? groupTimer : disappearAfter
+  const lifetime =
+    groupTimer > 0 && disappearAfter !== undefined ? Math.min(groupTimer, disappearAfter) : groupTimer > 0 ? groupTimer : disappearAfter
   return lifetime === undefined ? undefined : now + lifetime
 }
 
@@ -61,5 +63,3 @@ function targetOf(op: Operation): Uint8Array | undefined {
       return undefined
   }
 }
-
-

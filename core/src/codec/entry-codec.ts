@@ -80,7 +80,9 @@ export function decodeEntry(bytes: Uint8Array, id?: Uint8Array): Entry {
     )
   }
   if ((version === ENTRY_VERSION) !== (count === FIELDS)) {
-    throw new MalformedEntryError(`an entry of version ${version} is an array of ${version === ENTRY_VERSION ? FIELDS : EXPIRING_FIELDS} fields, this one has ${count}`)
+    throw new MalformedEntryError(
+      `an entry of version ${version} is an array of ${version === ENTRY_VERSION ? FIELDS : EXPIRING_FIELDS} fields, this one has ${count}`
+    )
   }
   if (version === EXPIRING_ENTRY_VERSION) return decodeExpiringEntry(r, bytes)
   const fields = readHeader(r)

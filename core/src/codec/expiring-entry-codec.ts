@@ -25,7 +25,6 @@ export const EXPIRING_FIELDS = 13
 const DOMAIN = new TextEncoder().encode('causette/entry/v2\n')
 const HASH_LENGTHS = [ENTRY_ID_BYTES]
 
-
 export function expiringSigningPayload(fields: EntryFields): Uint8Array {
   checkExpiring(fields)
   const w = writeHeader(fields, EXPIRING_FIELDS - 2, EXPIRING_ENTRY_VERSION)
@@ -99,7 +98,8 @@ function signatureEnd(entry: Entry): number {
 
 /** sha256 of the twelve-item array up to the signature: the encoding's own bytes with a header saying twelve. */
 function idOf(bytes: Uint8Array, signedEnd: number): Uint8Array {
-  return sha256.create()
+  return sha256
+    .create()
     .update(new Uint8Array([0x80 + EXPIRING_FIELDS - 1]))
     .update(bytes.subarray(1, signedEnd))
     .digest()

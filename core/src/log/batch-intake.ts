@@ -67,7 +67,9 @@ export async function intake(input: Array<Uint8Array | Entry>, ctx: IntakeContex
 function checkErasure(entry: Entry, now: number): Error | undefined {
   if (entry.erased !== true || (entry.expires as number) <= now + ERASED_EARLY_TOLERANCE_MS) return undefined
   const minutes = Math.ceil(((entry.expires as number) - now) / 60_000)
-  return new ErasedTooEarlyError(`entry ${shortHex(entry.id)} came with its body erased ${minutes} min before it expires; a peer may not strip a message that has not disappeared yet`)
+  return new ErasedTooEarlyError(
+    `entry ${shortHex(entry.id)} came with its body erased ${minutes} min before it expires; a peer may not strip a message that has not disappeared yet`
+  )
 }
 
 function checkGroup(entry: Entry, groupId: Uint8Array): Error | undefined {

@@ -22,10 +22,10 @@ import { GroupLog } from '../log/group-log.ts'
 import type { LoadOptions } from '../log/store-loading.ts'
 import type { Store } from '../store/store.ts'
 import { BlockList } from './block-list.ts'
+import { ExpiryScheduler } from './expiry-scheduler.ts'
 import { GroupRegistry } from './group-registry.ts'
 import { type LogParts, logParts } from './log-parts.ts'
 import type { LogEvents } from './peer-events.ts'
-import { ExpiryScheduler } from './expiry-scheduler.ts'
 import { RekeyScheduler } from './rekey-scheduler.ts'
 
 export interface GroupsInit {

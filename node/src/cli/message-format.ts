@@ -56,7 +56,12 @@ export function disappearsIn(expires: number, now: number): string {
 /** A group timer (seconds) in words: "off", "5 minutes", "1 day", "4 weeks". */
 export function timerWords(seconds: number): string {
   if (seconds === 0) return 'off'
-  for (const [unit, size] of [['week', 604_800], ['day', 86_400], ['hour', 3600], ['minute', 60]] as const) {
+  for (const [unit, size] of [
+    ['week', 604_800],
+    ['day', 86_400],
+    ['hour', 3600],
+    ['minute', 60]
+  ] as const) {
     if (seconds % size === 0) return count(seconds / size, unit)
   }
   return count(seconds, 'second')

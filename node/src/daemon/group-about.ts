@@ -4,7 +4,7 @@
  * change from an admin alone; here anyone else is refused before anything
  * is written, with the admins to ask).
  */
-import { MAX_DISAPPEARING_MS, MAX_NAME_LENGTH, MIN_GROUP_TIMER_S, type MetadataOperation, requireAdmin, toHex } from '@causette/core'
+import { MAX_DISAPPEARING_MS, MAX_NAME_LENGTH, type MetadataOperation, MIN_GROUP_TIMER_S, requireAdmin, toHex } from '@causette/core'
 import type { AboutResponse } from '../api/api-types.ts'
 import { InvalidRequestError } from '../errors.ts'
 import type { DaemonParts } from './daemon.ts'
@@ -36,7 +36,7 @@ export class GroupAbout {
     }
     const d = op.disappearing
     if (d !== undefined && d !== 0 && (d < MIN_GROUP_TIMER_S || d * 1000 > MAX_DISAPPEARING_MS)) {
-      throw new InvalidRequestError('a group\'s disappearing-message timer is off (0) or from 5 minutes to 4 weeks')
+      throw new InvalidRequestError("a group's disappearing-message timer is off (0) or from 5 minutes to 4 weeks")
     }
     const membership = log.membership()
     if (membership !== undefined) {

@@ -179,7 +179,20 @@ export class SqliteView {
       const author = fromHex(r.author)
       if (r.kind === 'message') {
         const poll = r.poll === undefined ? null : JSON.stringify(r.poll)
-        s.insertMessage.run(group, r.id, r.key, author, r.seq, r.time, r.shownTime, r.text, r.replyTo ?? null, r.mentions.join(','), poll, r.expires ?? null)
+        s.insertMessage.run(
+          group,
+          r.id,
+          r.key,
+          author,
+          r.seq,
+          r.time,
+          r.shownTime,
+          r.text,
+          r.replyTo ?? null,
+          r.mentions.join(','),
+          poll,
+          r.expires ?? null
+        )
       } else if (r.kind === 'register') {
         s.insertRegister.run(group, r.name, author, r.key, r.seq, r.value)
       } else {

@@ -10,9 +10,9 @@
  */
 import {
   decodeEntry,
+  type Entry,
   ERASED_EARLY_TOLERANCE_MS,
   ErasedTooEarlyError,
-  type Entry,
   erasedBytesOf,
   type KeyRange,
   orderKey,

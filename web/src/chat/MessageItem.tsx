@@ -9,9 +9,9 @@ import type { Message } from '@causette/core'
 import { type Component, For, Show } from 'solid-js'
 import { authorName } from './author-name.ts'
 import { timeLabel } from './day-separators.ts'
+import { disappearsIn } from './disappearing-words.ts'
 import { QUICK_REACTIONS } from './emoji.ts'
 import { PollView } from './PollView.tsx'
-import { disappearsIn } from './disappearing-words.ts'
 
 interface MessageItemProps {
   message: Message

@@ -28,7 +28,12 @@ export function createMessages(peer: CausettePeer, groupId: string): Messages {
     const page = await log.view.messages({ limit: limit() })
     return { messages: page.messages, hasOlder: page.hasOlder, names: log.view.displayNames() }
   }
-  const [view, refresh] = createPeerSignal(peer, read, { messages: [], hasOlder: false, names: new Map() }, { events: ['entries', 'erased'], groupId })
+  const [view, refresh] = createPeerSignal(
+    peer,
+    read,
+    { messages: [], hasOlder: false, names: new Map() },
+    { events: ['entries', 'erased'], groupId }
+  )
   return {
     view,
     loadOlder: () => {

@@ -15,15 +15,26 @@ import type { StoreName } from './idb-schema.ts'
 
 const ERASURE_STORES: StoreName[] = ['entries', 'messages', 'changes', 'message-counts']
 
-export async function expiringEntries(connection: Connection, groupId: Uint8Array, options: { until: number; limit: number }): Promise<ExpiringEntry[]> {
+export async function expiringEntries(
+  connection: Connection,
+  groupId: Uint8Array,
+  options: { until: number; limit: number }
+): Promise<ExpiringEntry[]> {
   const group = compact(groupId)
   return connection.read(['entries'], async (tx) => {
-    const records = await tx.objectStore('entries').index('expiring').getAll(IDBKeyRange.bound([group, -Infinity], [group, options.until]), options.limit)
+    const records = await tx
+      .objectStore('entries')
+      .index('expiring')
+      .getAll(IDBKeyRange.bound([group, -Infinity], [group, options.until]), options.limit)
     return records.map((r) => ({ id: r.id, key: r.key, bytes: r.bytes, expires: r.expires as number }))
   })
 }
 
-export async function eraseEntries(connection: Connection, groupId: Uint8Array, erased: ReadonlyArray<{ id: Uint8Array; bytes: Uint8Array }>): Promise<void> {
+export async function eraseEntries(
+  connection: Connection,
+  groupId: Uint8Array,
+  erased: ReadonlyArray<{ id: Uint8Array; bytes: Uint8Array }>
+): Promise<void> {
   if (erased.length === 0) return
   const group = compact(groupId)
   await connection.write(ERASURE_STORES, true, async (tx) => {

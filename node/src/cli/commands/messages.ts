@@ -8,8 +8,8 @@ import type { AuthorView, GroupRef, HistoryResponse, SearchResponse, SendRespons
 import { UsageError } from '../../errors.ts'
 import type { ApiClient } from '../api-client.ts'
 import { contextOf, groupPath } from '../command-context.ts'
-import { keptLine } from '../mailbox-words.ts'
 import { parseDuration } from '../duration.ts'
+import { keptLine } from '../mailbox-words.ts'
 import { disappearsIn, formatMessage, seenLine, shortId } from '../message-format.ts'
 import type { Output } from '../output.ts'
 
