@@ -8,12 +8,14 @@
  * the next capability, the removed member gets nothing and stores nothing.
  */
 import assert from 'node:assert/strict'
+import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import {
   askToKeep,
   type DeviceKey,
   decodeEntry,
+  erasedBytesOf,
   type GroupLog,
   type KeepRequest,
   MAX_ENTRY_BYTES,
@@ -32,7 +34,7 @@ import { multiaddr } from '@multiformats/multiaddr'
 import { sha256 } from '@noble/hashes/sha2.js'
 import { encode } from 'cborg'
 import { freshDeviceKeys, type Replica, replicas } from '../fixtures/replicas.ts'
-import { type TempDir, tempDir } from '../node/fixtures/daemons.ts'
+import { eventually, type TempDir, tempDir } from '../node/fixtures/daemons.ts'
 import { entriesLog, exchangeOf, keepRequestOf, logCapabilities, mailboxClient } from './fixtures/mailbox-client.ts'
 import { localRelayFlags, type RelayRun, startRelay } from './fixtures/relay-process.ts'
 
@@ -164,6 +166,35 @@ describe("a relay's mailbox, as members and others use it", () => {
     // none of them is served back
     const fresh = await syncWithMailbox(exchange(b), relayPeer(), b.log, capabilities(b.log))
     assert.equal(fresh.added, 0, 'b got nothing refused (the forged entry was the only new one)')
+  })
+
+  it("erases a disappearing message's body at its deadline, still serves the entry, and refuses one erased early", async () => {
+    const capability = (capabilities(a.log)[0] as { capability: Uint8Array }).capability
+    const gone = await a.log.append({ type: 'message', text: 'gone soon' }, { expires: Date.now() + 4000 })
+    const later = await a.log.append({ type: 'message', text: 'not yet' }, { expires: Date.now() + 3_600_000 })
+    const stripped = erasedBytesOf(decodeEntry((await a.log.getEntries([later.id]))[0] as Uint8Array))
+    const refusal = await push(a, entriesLog(capability, [asEntry(stripped)]))
+    assert.match(refusal?.message ?? '', /erased before its expiry/)
+    assert.equal(await metric('causette_relay_mailbox_entries_refused_total', 'erased-early'), 1)
+
+    await syncWithMailbox(exchange(a), relayPeer(), a.log, capabilities(a.log))
+    const body = Buffer.from(decodeEntry((await a.log.getEntries([gone.id]))[0] as Uint8Array).body)
+    const inRelayFiles = async () => {
+      const dir = join(dirs.path, 'relay')
+      const names = (await readdir(dir)).filter((n) => n.startsWith('mailbox.sqlite'))
+      return (await Promise.all(names.map(async (n) => (await readFile(join(dir, n))).includes(body)))).some(Boolean)
+    }
+    assert.ok(await inRelayFiles(), 'the relay holds the sealed body before the deadline')
+    await eventually(async () => !(await inRelayFiles()), "the body gone from the relay's files", 20_000)
+    const erased = Number(/^causette_relay_mailbox_erased_total (\d+)$/m.exec(await (await fetch(`${relay.health}/metrics`)).text())?.[1])
+    assert.ok(erased >= 1, `erasures counted (${erased})`)
+
+    // b was never online with a since: it gets the erased entry, admits it and what follows, and shows neither body
+    await syncWithMailbox(exchange(b), relayPeer(), b.log, capabilities(b.log))
+    const [held] = await b.log.getEntries([gone.id])
+    assert.equal(decodeEntry(held as Uint8Array).erased, true)
+    assert.ok(!(await texts(b.log)).includes('gone soon'))
+    assert.ok((await texts(b.log)).includes('not yet'), 'the next message came after it')
   })
 
   it('takes no more than its quota of a group, and says so', async () => {
