@@ -12,6 +12,7 @@
  */
 
 export { checkLifetime, expiryOf } from './chat/disappearing.ts'
+export { disappearsIn } from './chat/disappearing-words.ts'
 export { type ExportAuthor, exportLine } from './chat/export-line.ts'
 export { type SearchHit, type SearchOptions, searchMessages } from './chat/message-search.ts'
 export type * from './chat/operations.ts'

@@ -1,4 +1,5 @@
 /** How messages, authors, times and suggested commands read in a terminal. */
+import { disappearsIn } from '@causette/core/disappearing-words'
 import type { AuthorView, MessageView, PollView } from '../api/api-types.ts'
 
 export function formatTime(ms: number): string {
@@ -42,15 +43,6 @@ export function pollLines(poll: PollView, authors: Record<string, AuthorView>): 
     const voters = o.voters.length === 0 ? '' : ` (${o.voters.map((key) => authorLabel(authors[key], key)).join(', ')})`
     return `    ▸ ${i + 1}. ${o.text} — ${count(o.votes, 'vote')}${voters}`
   })
-}
-
-/** When a disappearing message goes, as a person says it: "in 4 min", "in 3 h", "in 2 days". */
-export function disappearsIn(expires: number, now: number): string {
-  const s = Math.max(0, Math.round((expires - now) / 1000))
-  if (s < 60) return `in ${s} s`
-  if (s < 3600) return `in ${Math.round(s / 60)} min`
-  if (s < 86_400) return `in ${Math.round(s / 3600)} h`
-  return `in ${count(Math.round(s / 86_400), 'day')}`
 }
 
 /** A group timer (seconds) in words: "off", "5 minutes", "1 day", "4 weeks". */

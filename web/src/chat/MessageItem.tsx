@@ -5,11 +5,10 @@
  * and what can be done with it: reply, react, and for your own, edit and
  * delete. Messages that mention you stand out.
  */
-import type { Message } from '@causette/core'
+import { disappearsIn, type Message } from '@causette/core'
 import { type Component, For, Show } from 'solid-js'
 import { authorName } from './author-name.ts'
 import { timeLabel } from './day-separators.ts'
-import { disappearsIn } from './disappearing-words.ts'
 import { QUICK_REACTIONS } from './emoji.ts'
 import { PollView } from './PollView.tsx'
 

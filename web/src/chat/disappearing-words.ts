@@ -1,4 +1,4 @@
-/** Disappearing messages in words for the web app: the choices of timers, and when a message goes. */
+/** Disappearing messages in words for the web app: the choices of timers (core's disappearsIn says when a message goes). */
 
 /** A per-message timer (ms) to pick in the composer; 0: the group's timer, if any. */
 export const MESSAGE_TIMERS: ReadonlyArray<{ ms: number; label: string }> = [
@@ -21,16 +21,6 @@ export const GROUP_TIMERS: ReadonlyArray<{ seconds: number; label: string }> = [
   { seconds: 604_800, label: '1 week' },
   { seconds: 2_419_200, label: '4 weeks' }
 ]
-
-/** "in 40 s", "in 4 min", "in 3 h", "in 2 days". */
-export function disappearsIn(expires: number, now: number): string {
-  const s = Math.max(0, Math.round((expires - now) / 1000))
-  if (s < 60) return `in ${s} s`
-  if (s < 3600) return `in ${Math.round(s / 60)} min`
-  if (s < 86_400) return `in ${Math.round(s / 3600)} h`
-  const days = Math.round(s / 86_400)
-  return `in ${days} day${days === 1 ? '' : 's'}`
-}
 
 /** A group timer in words: the label of a known choice, else minutes. */
 export function timerLabel(seconds: number): string {

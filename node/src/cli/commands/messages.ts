@@ -3,6 +3,7 @@
 import { once } from 'node:events'
 import { createWriteStream } from 'node:fs'
 import { createInterface } from 'node:readline'
+import { disappearsIn } from '@causette/core/disappearing-words'
 import { type Command, InvalidArgumentError } from 'commander'
 import type { AuthorView, GroupRef, HistoryResponse, SearchResponse, SendResponse } from '../../api/api-types.ts'
 import { UsageError } from '../../errors.ts'
@@ -10,7 +11,7 @@ import type { ApiClient } from '../api-client.ts'
 import { contextOf, groupPath } from '../command-context.ts'
 import { parseDuration } from '../duration.ts'
 import { keptLine } from '../mailbox-words.ts'
-import { disappearsIn, formatMessage, seenLine, shortId } from '../message-format.ts'
+import { formatMessage, seenLine, shortId } from '../message-format.ts'
 import type { Output } from '../output.ts'
 
 interface SendOptions {
