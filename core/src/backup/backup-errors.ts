@@ -81,3 +81,16 @@ export class UnsupportedBundleError extends Error {
   static override name = 'UnsupportedBundleError'
   override name = 'UnsupportedBundleError'
 }
+
+/** A bundle whose group this device does not hold: a bundle carries entries, never the key to join. */
+export class GroupNotHeldError extends Error {
+  static override name = 'GroupNotHeldError'
+  override name = 'GroupNotHeldError'
+  readonly group: string
+  constructor(groupHex: string, join = 'with an invite link from a member (`causette join <link>`)') {
+    super(
+      `this bundle holds group ${groupHex.slice(0, 12)}, which this device has not joined; join it first ${join}, then import the bundle again — nothing was imported`
+    )
+    this.group = groupHex
+  }
+}

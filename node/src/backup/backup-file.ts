@@ -12,11 +12,11 @@ import {
   openBackup,
   readBackupHeader as readHeader,
   unlockBackup as unlockHeader
-} from '@causette/core'
+} from '@causette/core/backups'
 import { writeFileAtomically } from '../data-dir.ts'
 import { openToRead } from './file-to-read.ts'
 
-export { BACKUP_MAGIC, BACKUP_VERSION, type BackupHeader } from '@causette/core'
+export { BACKUP_MAGIC, BACKUP_VERSION, type BackupHeader } from '@causette/core/backups'
 
 const READ_BYTES = 256 * 1024
 const HINTS = {

@@ -7,7 +7,8 @@
  */
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { type BackupSettings, deviceKeyFromBytes, backupRecords as deviceRecords } from '@causette/core'
+import { deviceKeyFromBytes } from '@causette/core'
+import { type BackupSettings, backupRecords as deviceRecords } from '@causette/core/backups'
 import { DATABASE_FILE, DEVICE_KEY_FILE, homeFlag } from '../data-dir.ts'
 import { DaemonAlreadyRunningError } from '../errors.ts'
 import type { DaemonTables } from '../store/daemon-tables.ts'

@@ -10,13 +10,14 @@ export {
   BackupDamagedError,
   BackupTruncatedError,
   BundleDamagedError,
+  GroupNotHeldError,
   NotABackupError,
   NotABundleError,
   UnsupportedBackupError,
   UnsupportedBundleError,
   WeakPassphraseError,
   WrongPassphraseError
-} from '@causette/core'
+} from '@causette/core/backups'
 
 export class PassphraseMismatchError extends Error {
   static override name = 'PassphraseMismatchError'
@@ -58,18 +59,5 @@ export class BundleTooLargeError extends Error {
   override name = 'BundleTooLargeError'
   constructor(limit: number) {
     super(`the bundle is larger than ${limit} bytes, the most one import takes; nothing was imported`)
-  }
-}
-
-/** A bundle whose group this device does not hold: a bundle carries entries, never the key to join. */
-export class GroupNotHeldError extends Error {
-  static override name = 'GroupNotHeldError'
-  override name = 'GroupNotHeldError'
-  readonly group: string
-  constructor(groupHex: string) {
-    super(
-      `this bundle holds group ${groupHex.slice(0, 12)}, which this device has not joined; join it first with an invite link from a member (\`causette join <link>\`), then import the bundle again — nothing was imported`
-    )
-    this.group = groupHex
   }
 }

@@ -14,24 +14,22 @@
  */
 import { mkdir, rm } from 'node:fs/promises'
 import { join } from 'node:path'
+import { type DeviceKey, fromHex, GroupLog } from '@causette/core'
 import {
   type BackupGroup,
   type BackupSettings,
-  type DeviceKey,
-  fromHex,
   type GroupIntake,
-  GroupLog,
   type RestoreProgress,
   type RestoreSummary,
   type RestoreTarget,
   restoreRecords
-} from '@causette/core'
+} from '@causette/core/backups'
 import { DATABASE_FILE, DEVICE_KEY_FILE, writePrivateFile } from '../data-dir.ts'
 import { SqliteStore } from '../store/sqlite-store.ts'
 import { wasmXChaCha } from '../wasm-xchacha.ts'
 import { assertRestorable, moveIntoPlace, removeInterruptedRestores, restoreWorkDir } from './restore-target.ts'
 
-export type { RestoredGroup, RestoreProgress, RestoreSummary } from '@causette/core'
+export type { RestoredGroup, RestoreProgress, RestoreSummary } from '@causette/core/backups'
 
 /** Restores the plaintext of a backup into `home`, which assertRestorable cleared; nothing changes there unless all of it went in. */
 export async function restoreInto(home: string, plaintext: AsyncIterable<Uint8Array>, onProgress?: RestoreProgress): Promise<RestoreSummary> {

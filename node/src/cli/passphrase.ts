@@ -5,7 +5,7 @@
  * environment, where other processes and shell history could read it.
  */
 import { createInterface } from 'node:readline'
-import { MIN_PASSPHRASE_LENGTH, passphraseLength } from '@causette/core'
+import { MIN_PASSPHRASE_LENGTH, passphraseLength } from '@causette/core/backups'
 import { NoPassphraseError, PassphraseMismatchError, WeakPassphraseError } from '../backup/errors.ts'
 
 const CTRL_C = '\u0003'

@@ -5,7 +5,8 @@
  * the file's bytes; an imported bundle is checked whole, then added to its
  * group like entries from a peer (bundle/bundle-import.ts).
  */
-import { bundleFromStore, deviceKeyToBytes } from '@causette/core'
+import { deviceKeyToBytes } from '@causette/core'
+import { bundleFromStore } from '@causette/core/backups'
 import type { ImportResponse } from '../api/api-types.ts'
 import { backupRecords } from '../backup/backup-source.ts'
 import { importBundle } from '../bundle/bundle-import.ts'

@@ -6,7 +6,7 @@
  * in this process. docs/backups.md describes the file.
  */
 import { resolve } from 'node:path'
-import type { BackupAbout, BackupEnd } from '@causette/core'
+import type { BackupAbout, BackupEnd } from '@causette/core/backups'
 import type { Command } from 'commander'
 import { BackupContentError } from '../../backup/errors.ts'
 import { homeFlag } from '../../data-dir.ts'
@@ -37,7 +37,7 @@ export function registerBackups(program: Command): void {
       const passphrase = await readPassphrase({ fromStdin: options.passphraseStdin === true, creating: true })
       const [{ writeBackupFile }, { RecordReader, RECORD, decodeEntries, decodeJson }] = await Promise.all([
         import('../../backup/backup-file.ts'),
-        import('@causette/core')
+        import('@causette/core/backups')
       ])
       const progress = new ProgressNote(out, 'Backing up')
       let about: BackupAbout | undefined

@@ -6,7 +6,7 @@
  * is added (bundle/bundle-import.ts). docs/backups.md describes the file.
  */
 import { resolve } from 'node:path'
-import { BUNDLE_HEADER_BYTES, BundleReader } from '@causette/core'
+import { BUNDLE_HEADER_BYTES, BundleReader } from '@causette/core/backups'
 import type { Command } from 'commander'
 import type { DaemonEvent, GroupStatusView, ImportResponse } from '../../api/api-types.ts'
 import { openToRead } from '../../backup/file-to-read.ts'
