@@ -1,8 +1,8 @@
 /**
  * Backups and bundles in the web app, in real Chromium against a real
  * daemon: Alice backs up her tab (a group, messages, a CLI member and Bob in
- * it), a fresh browser profile refuses a file that is not a backup and a
- * wrong passphrase, then restores it as the same device with the same
+ * it), a fresh browser profile refuses a file that is not a backup, a
+ * wrong passphrase and a damaged file, then restores it as the same device with the same
  * groups and history, and writes again; the tab's backup restores with
  * `causette restore` into a daemon that shows the same history, and a
  * daemon's backup restores in a tab; a tampered bundle is refused whole in
@@ -16,7 +16,7 @@ import { after, before, describe, it } from 'node:test'
 import { BundleReader } from '@causette/core/backups'
 import type { Browser, Page } from 'playwright-core'
 import { cli, DaemonProcess, eventually, ISOLATED, type TempDir, tempDir } from '../node/fixtures/daemons.ts'
-import { assertStartsWith, saveDownload, tamperedCopy } from './fixtures/backup-files.ts'
+import { assertStartsWith, flippedCopy, miscountedCopy, saveDownload, tamperedCopy } from './fixtures/backup-files.ts'
 import { launchChromium, type WatchedPage, watchedPage } from './fixtures/chromium.ts'
 import { assertAccessible, peerIdOf, personTab, type ServingDaemon, screenshot, servingDaemon } from './fixtures/web-app.ts'
 
@@ -113,23 +113,48 @@ describe('backups and bundles in the web app', { timeout: 300_000 }, () => {
     await alice.context.close()
   })
 
-  it('a fresh profile refuses a file that is not a backup, and a wrong passphrase, and writes nothing', async () => {
+  it('a fresh profile refuses a file that is not a backup, a wrong passphrase and a damaged file, and writes nothing', async () => {
     restored = await restoreScreen(browser, served.url)
     await screenshot(restored.page, 'backup-03-restore-form')
     await assertAccessible(restored.page, 'first run with the restore form')
     const notes = join(dir.path, 'notes.txt')
     await writeFile(notes, 'shopping: rope, chalk\n')
     await restored.page.getByLabel('Backup file').setInputFiles(notes)
-    await restored.page.getByRole('alert').filter({ hasText: 'notes.txt is not a Causette backup' }).waitFor(WAIT)
+    await restored.page
+      .getByRole('alert')
+      .filter({
+        hasText: /^“notes.txt” is not a Causette backup \(it does not start like one\); check that you named the right file; nothing was restored\.$/
+      })
+      .waitFor(WAIT)
     await restore(restored, backup, 'correct horse battery stapler')
     await restored.page
       .getByRole('alert')
-      .filter({ hasText: /The passphrase does not open causette-Alice-.*\.backup/ })
+      .filter({
+        hasText:
+          /^The passphrase does not open “causette-Alice-.*\.backup”; check it \(letters, case, spaces\) and try again — nothing was restored\.$/
+      })
       .waitFor(WAIT)
     await screenshot(restored.page, 'backup-04-wrong-passphrase')
     await assertAccessible(restored.page, 'restore with a wrong passphrase')
-    // nothing was written: the tab is still no device with groups (a restore would refuse one that holds any)
+    const damaged = await flippedCopy(backup, join(dir.path, 'damaged.backup'), 100)
+    await restore(restored, damaged, PASSPHRASE)
+    await restored.page
+      .getByRole('alert')
+      .filter({
+        hasText:
+          /^“damaged.backup” is damaged or was changed after it was written \(part \d+, at \d+ bytes into its content, does not authenticate\); nothing was restored/
+      })
+      .waitFor(WAIT)
+    // this one opens, and its group is written before its end record says the backup is not whole: the group goes again
+    const miscounted = await miscountedCopy(backup, PASSPHRASE, join(dir.path, 'miscounted.backup'))
+    await restore(restored, miscounted, PASSPHRASE)
+    await restored.page
+      .getByRole('alert')
+      .filter({ hasText: /^The backup says it holds 1 groups and \d+ entries, but 1 and \d+ were read\.$/ })
+      .waitFor(WAIT)
+    // nothing was written: the tab holds no group (and the restore below would refuse one that did)
     assert.deepEqual(await groupsOf(restored.page), [])
+    assert.deepEqual(await storedGroupsOf(restored.page), [])
   })
 
   it('restores in that profile as the same device, with the same groups and history, and writes to the group again', async () => {
@@ -207,7 +232,10 @@ describe('backups and bundles in the web app', { timeout: 300_000 }, () => {
     await bob.page.getByRole('button', { name: 'Import' }).click()
     await bob.page
       .getByRole('alert')
-      .filter({ hasText: /does not verify: the entry was changed\); nothing was imported/ })
+      .filter({
+        hasText:
+          /^“tampered.bundle” is damaged or was changed after it was written \(the signature of its entry \d+ of \d+ \(\w+\) does not verify: the entry was changed\); nothing was imported/
+      })
       .waitFor(WAIT)
     await screenshot(bob.page, 'backup-06-tampered-bundle')
     await assertAccessible(bob.page, 'bundle refused')
@@ -246,5 +274,25 @@ describe('backups and bundles in the web app', { timeout: 300_000 }, () => {
 async function groupsOf(page: Page): Promise<Array<{ id: string; name: string; entries: number }>> {
   return page.evaluate(() =>
     (globalThis as unknown as { causette: { groups: () => Array<{ id: string; name: string; entries: number }> } }).causette.groups()
+  )
+}
+
+/** The group records in the tab's IndexedDB itself (the `groups` store of the `causette` database, web/src/store/idb-schema.ts). */
+async function storedGroupsOf(page: Page): Promise<unknown[]> {
+  return page.evaluate(
+    () =>
+      new Promise<unknown[]>((resolve, reject) => {
+        const opening = (globalThis as unknown as { indexedDB: { open: (name: string) => any } }).indexedDB.open('causette')
+        opening.onerror = () => reject(opening.error)
+        opening.onsuccess = () => {
+          const db = opening.result
+          const request = db.transaction('groups').objectStore('groups').getAll()
+          request.onsuccess = () => {
+            resolve(request.result)
+            db.close()
+          }
+          request.onerror = () => reject(request.error)
+        }
+      })
   )
 }

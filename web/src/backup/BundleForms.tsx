@@ -45,16 +45,16 @@ export const BundleForms: Component = () => {
   }
   return (
     <>
-      <fieldset class="settings">
-        <legend>Save a group’s bundle</legend>
+      <section class="settings" aria-labelledby="bundle-heading">
+        <h3 id="bundle-heading">Save a group’s bundle</h3>
         <label for="bundle-group">Group</label>
-        <select id="bundle-group" value={groupId()} onChange={(e) => setGroupId(e.currentTarget.value)}>
+        <select id="bundle-group" value={groupId() || session.peer.groups()[0]?.idHex} onChange={(e) => setGroupId(e.currentTarget.value)}>
           <For each={session.peer.groups()}>{(log) => <option value={log.idHex}>{log.view.metadata().name || 'Unnamed group'}</option>}</For>
         </select>
         <button type="button" onClick={() => void save()}>
           Save bundle
         </button>
-      </fieldset>
+      </section>
       <form class="settings" onSubmit={load} novalidate aria-labelledby="import-heading">
         <h3 id="import-heading">Import a bundle</h3>
         <label for="bundle-file">Bundle file</label>

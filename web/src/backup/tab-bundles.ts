@@ -17,7 +17,6 @@ import type { BackupStep } from './progress-text.ts'
 
 /** Entries checked, and added, at a time. */
 const PAGE = 500
-const WHAT = 'the bundle'
 const HINTS = { backupHint: 'it is a backup: restore it from the first screen of a new browser profile (“Restore from a backup”)' }
 const JOIN = 'with an invite link from a member'
 
@@ -38,21 +37,23 @@ export async function bundleOfGroup(session: Session, groupId: string): Promise<
   return { file, name: `${fileNameOf(log.view.metadata().name, 'group')}.bundle` }
 }
 
-export async function importBundleFile(session: Session, file: Blob, onStep: (step: BackupStep) => void): Promise<BundleImport> {
-  const { groupId, count } = await readWhole(file)
+/** Imports a bundle file; its errors name it by the file's name. */
+export async function importBundleFile(session: Session, file: File, onStep: (step: BackupStep) => void): Promise<BundleImport> {
+  const what = `“${file.name}”`
+  const { groupId, count } = await readWhole(what, file)
   const idHex = toHex(groupId)
   if (!session.peer.hasGroup(idHex)) throw new GroupNotHeldError(idHex, JOIN)
   const log = session.peer.group(idHex)
   const signatures = libp2pSignatures()
   let checked = 0
-  for await (const page of pages(file, count)) {
-    await checkBundleEntries(WHAT, page, groupId, checked, count, signatures)
+  for await (const page of pages(what, file, count)) {
+    await checkBundleEntries(what, page, groupId, checked, count, signatures)
     checked += page.length
     onStep({ kind: 'checking', done: checked, total: count })
   }
   const result: BundleImport = { group: log.view.metadata().name, entries: count, added: 0, duplicates: 0, pending: 0, rejected: 0, reasons: [] }
   let added = 0
-  for await (const page of pages(file, count)) {
+  for await (const page of pages(what, file, count)) {
     const outcome = await log.add(page, { source: 'import' })
     result.added += outcome.added.length
     result.duplicates += outcome.duplicates
@@ -66,20 +67,20 @@ export async function importBundleFile(session: Session, file: Blob, onStep: (st
 }
 
 /** Reads the whole file once: its framing and checksum, its group and how many entries it holds. */
-async function readWhole(file: Blob): Promise<{ groupId: Uint8Array; count: number }> {
-  const reader = new BundleReader(WHAT, HINTS)
+async function readWhole(what: string, file: Blob): Promise<{ groupId: Uint8Array; count: number }> {
+  const reader = new BundleReader(what, HINTS)
   for await (const piece of piecesOf(file)) reader.push(piece)
   reader.finish()
   return { groupId: reader.groupId as Uint8Array, count: reader.count }
 }
 
-async function* pages(file: Blob, total: number): AsyncGenerator<Entry[]> {
-  const reader = new BundleReader(WHAT, HINTS)
+async function* pages(what: string, file: Blob, total: number): AsyncGenerator<Entry[]> {
+  const reader = new BundleReader(what, HINTS)
   let page: Entry[] = []
   let index = 0
   for await (const piece of piecesOf(file)) {
     for (const bytes of reader.push(piece)) {
-      page.push(decodeBundleEntry(WHAT, bytes, index++, total))
+      page.push(decodeBundleEntry(what, bytes, index++, total))
       if (page.length === PAGE) {
         yield page
         page = []

@@ -46,9 +46,14 @@ export class TabInUseError extends Error {
   }
 }
 
+/** How errors name the file: as the person picked it, quoted. */
+function nameOf(file: File): string {
+  return `“${file.name}”`
+}
+
 /** The backup's header, checked before any passphrase is asked for. */
 export function readBackupFile(file: File): Promise<BackupHeader> {
-  return readBackupHeader(file.name, readAtOf(file), HINTS)
+  return readBackupHeader(nameOf(file), readAtOf(file), HINTS)
 }
 
 export async function restoreIntoTab(session: Session, file: File, passphrase: string, onStep: (step: BackupStep) => void): Promise<RestoreSummary> {
@@ -56,11 +61,11 @@ export async function restoreIntoTab(session: Session, file: File, passphrase: s
   const held = Math.max(session.peer.groups().length, (await session.store.listGroups()).length)
   if (held > 0) throw new TabInUseError(held)
   onStep({ kind: 'key', done: 0 })
-  const keys = await unlockBackup(file.name, header, passphrase, { derive: deriveInWorker, onProgress: (done) => onStep({ kind: 'key', done }) })
+  const keys = await unlockBackup(nameOf(file), header, passphrase, { derive: deriveInWorker, onProgress: (done) => onStep({ kind: 'key', done }) })
   const target = new TabTarget(session)
   await session.identity.setRestoring(true)
   try {
-    const summary = await restoreRecords(openBackup(file.name, header, keys, piecesOf(file, header.bytes.byteLength)), target, (done, total) =>
+    const summary = await restoreRecords(openBackup(nameOf(file), header, keys, piecesOf(file, header.bytes.byteLength)), target, (done, total) =>
       onStep({ kind: 'entries', done, total })
     )
     const device = target.device()
