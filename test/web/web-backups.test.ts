@@ -277,12 +277,23 @@ async function groupsOf(page: Page): Promise<Array<{ id: string; name: string; e
   )
 }
 
+/** As much of the page's IndexedDB API as storedGroupsOf uses (the test project has no DOM types). */
+interface Request<T> {
+  result: T
+  error: unknown
+  onsuccess: (() => void) | null
+  onerror: (() => void) | null
+}
+interface IndexedDbFactory {
+  open(name: string): Request<{ transaction(store: string): { objectStore(store: string): { getAll(): Request<unknown[]> } }; close(): void }>
+}
+
 /** The group records in the tab's IndexedDB itself (the `groups` store of the `causette` database, web/src/store/idb-schema.ts). */
 async function storedGroupsOf(page: Page): Promise<unknown[]> {
   return page.evaluate(
     () =>
       new Promise<unknown[]>((resolve, reject) => {
-        const opening = (globalThis as unknown as { indexedDB: { open: (name: string) => any } }).indexedDB.open('causette')
+        const opening = (globalThis as unknown as { indexedDB: IndexedDbFactory }).indexedDB.open('causette')
         opening.onerror = () => reject(opening.error)
         opening.onsuccess = () => {
           const db = opening.result
