@@ -5,7 +5,8 @@
  * wrong passphrase and a damaged file, then restores it as the same device with the same
  * groups and history, and writes again; the tab's backup restores with
  * `causette restore` into a daemon that shows the same history, and a
- * daemon's backup restores in a tab; a tampered bundle is refused whole in
+ * daemon's backup restores in a tab (with its progress, and nothing left
+ * by a tab closed in the middle); a tampered bundle is refused whole in
  * Bob's tab, and the good one brings him what he missed. Each screen is
  * photographed and checked with axe-core; any uncaught page error fails.
  */
@@ -23,6 +24,8 @@ import { assertAccessible, peerIdOf, personTab, type ServingDaemon, screenshot, 
 const WAIT = { timeout: 30_000 }
 const PASSPHRASE = 'correct horse battery staple'
 const STDIN = { input: `${PASSPHRASE}\n` }
+/** Messages in the daemon's backup: enough that a tab takes a while to restore them. */
+const MANY = 4000
 
 function messageBox(page: Page, text: string) {
   return page.locator('article.message', { hasText: text })
@@ -193,23 +196,40 @@ describe('backups and bundles in the web app', { timeout: 300_000 }, () => {
     await daemon.stop()
   })
 
-  it('a daemon’s backup restores in a tab: its name, group and history', async () => {
+  it('a daemon’s backup of 4,000 messages restores in a tab with progress; a tab closed mid-restore starts again with nothing', async () => {
     const home = join(dir.path, 'carol-daemon')
     const carol = await DaemonProcess.start(home, [...ISOLATED, '--name', 'Carol'])
     daemons.push(carol)
     assert.equal((await carol.cli(['create', 'Orchard'])).code, 0)
-    assert.equal((await carol.cli(['send', 'Orchard', 'Apples are ripe'])).code, 0)
+    const lines = Array.from({ length: MANY }, (_, i) => `Orchard note ${i + 1}`)
+    const sent = await carol.cli(['send', 'Orchard', '-'], { input: `${lines.join('\n')}\nApples are ripe\n`, timeoutMs: 120_000 })
+    assert.equal(sent.code, 0, sent.stderr)
     const file = join(dir.path, 'carol.backup')
     const made = await carol.cli(['backup', '-o', file, '--passphrase-stdin'], STDIN)
     assert.equal(made.code, 0, made.stderr)
     await carol.stop()
+
+    // the tab is closed while entries go in: it starts again as no device, with no group
     const tab = await restoreScreen(browser, served.url)
     await restore(tab, file, PASSPHRASE)
+    await tab.page.getByText(/^Restoring: [\d,]+ of [\d,]+ entries$/).waitFor(WAIT)
+    await screenshot(tab.page, 'backup-07-restoring')
+    await tab.page.close()
+    tab.page = await tab.context.newPage()
+    tab.page.on('pageerror', (err) => tab.errors.push(`uncaught: ${err.stack ?? err.message}`))
+    await tab.page.goto(served.url)
+    await tab.page.getByLabel('Your name, as others will see it').waitFor(WAIT)
+    assert.deepEqual(await storedGroupsOf(tab.page), [], 'what the interrupted restore wrote is gone')
+
+    await tab.page.getByRole('button', { name: 'Restore from a backup' }).click()
+    await restore(tab, file, PASSPHRASE)
+    await tab.page.getByText(/^Restored: 1 group, [\d,]+ entries/).waitFor({ timeout: 60_000 })
     await tab.page.getByRole('button', { name: /^Orchard/ }).click(WAIT)
     await messageBox(tab.page, 'Apples are ripe').waitFor(WAIT)
     // the tab is Carol's device now: her messages are its own, and her name came with the backup
     assert.match((await messageBox(tab.page, 'Apples are ripe').textContent()) ?? '', /^You/)
     assert.equal(await peerIdOf(tab.page), carol.ready.peerId)
+    assert.ok(((await groupsOf(tab.page))[0]?.entries ?? 0) > MANY, 'every message is in the restored group')
     await tab.page.getByRole('button', { name: 'Settings' }).click()
     assert.equal(await tab.page.getByLabel('Your name').inputValue(WAIT), 'Carol')
     assert.deepEqual(tab.errors, [])
