@@ -7,7 +7,8 @@ import { type Component, createSignal, Show } from 'solid-js'
 import { useSession } from '../app/session.ts'
 import { saveFile } from '../settings/export-group.ts'
 import { BundleForms } from './BundleForms.tsx'
-import { type BackupStep, progressText, progressValue, sentence } from './progress-text.ts'
+import { sentence } from './error-sentence.ts'
+import { type BackupStep, progressText, progressValue } from './progress-text.ts'
 import { backUpTab } from './tab-backup.ts'
 
 export const BackupPanel: Component = () => (

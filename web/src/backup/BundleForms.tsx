@@ -6,7 +6,8 @@
 import { type Component, createSignal, For, Show } from 'solid-js'
 import { useSession } from '../app/session.ts'
 import { saveFile } from '../settings/export-group.ts'
-import { type BackupStep, progressText, progressValue, sentence } from './progress-text.ts'
+import { sentence } from './error-sentence.ts'
+import { type BackupStep, progressText, progressValue } from './progress-text.ts'
 import { type BundleImport, bundleOfGroup, importBundleFile } from './tab-bundles.ts'
 
 export const BundleForms: Component = () => {

@@ -6,7 +6,8 @@
  */
 import { type Component, createSignal, Show } from 'solid-js'
 import { useSession } from '../app/session.ts'
-import { type BackupStep, progressText, progressValue, sentence } from './progress-text.ts'
+import { sentence } from './error-sentence.ts'
+import { type BackupStep, progressText, progressValue } from './progress-text.ts'
 import { readBackupFile, restoreIntoTab } from './tab-restore.ts'
 
 /** How long the result stays on screen before the page starts as the restored device. */

@@ -94,8 +94,7 @@ class TabTarget implements RestoreTarget {
   async deviceKey(key: DeviceKey, bytes: Uint8Array): Promise<void> {
     this.restored = { key, bytes: bytes.slice() }
     // the restored device's own entries are written durably, as they will be once the tab starts as it
-    const store = this.session.store as { setDurableAuthor?: (author: Uint8Array) => void }
-    store.setDurableAuthor?.(key.publicKey)
+    this.durableAuthor(key.publicKey)
   }
 
   async settings(saved: BackupSettings): Promise<void> {
@@ -118,8 +117,15 @@ class TabTarget implements RestoreTarget {
     return { key: restored.bytes, settings: tabSettingsOf(this.saved, toHex(restored.key.publicKey)) }
   }
 
-  /** Deletes every group this restore wrote. */
+  /** Deletes every group this restore wrote; the tab is again the device it was. */
   async undo(): Promise<void> {
     for (const id of this.written) await this.session.store.deleteGroup(id).catch(() => undefined)
+    this.durableAuthor(this.session.peer.key.publicKey)
+  }
+
+  /** Whose entries the tab's store writes with strict durability (IndexedDbStore's choice; other stores write all alike). */
+  private durableAuthor(author: Uint8Array): void {
+    const store = this.session.store as { setDurableAuthor?: (author: Uint8Array) => void }
+    store.setDurableAuthor?.(author)
   }
 }
