@@ -4,6 +4,12 @@
  * separate entry from core's index so that a browser tab loads this code
  * (and Argon2) only when a person backs up, restores or carries a group by
  * file, not with its first screen. docs/backups.md describes the files.
+ *
+ * ```ts
+ * import { backupRecords, backupSealer } from '@causette/core/backups'
+ * const sealer = await backupSealer(passphrase) // Argon2id: about a second
+ * for await (const bytes of sealer.seal(backupRecords({ deviceKey, store, settings }))) write(bytes)
+ * ```
  */
 export * from './backup/backup-errors.ts'
 export {
