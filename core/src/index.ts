@@ -2,7 +2,10 @@
  * @causette/core — the part of Causette that runs unchanged in browsers and
  * Node: device identity, the entry codec, group encryption, the group log and
  * its materialised view, and the Store interface. Runtimes inject what is
- * theirs (storage engine, fast signatures, transports).
+ * theirs (storage engine, fast signatures, transports). Two more entries
+ * hold what only some runtimes load: `@causette/core/backups` (backup and
+ * bundle files; a browser loads it on demand) and
+ * `@causette/core/mailbox-serving` (what a relay's mailbox needs).
  *
  * ```ts
  * import { GroupLog, MemoryStore, generateDeviceKey } from '@causette/core'

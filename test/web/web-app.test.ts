@@ -251,7 +251,7 @@ describe('the web app, two people in two browsers and one on the CLI', { timeout
     assert.match((await alert.textContent()) ?? '', /not a Causette invite|incomplete/)
     await screenshot(bob.page, '06-bad-link')
     await assertAccessible(bob.page, 'join (bad link)')
-    await bob.page.getByRole('button', { name: 'Back' }).click()
+    await bob.page.getByRole('button', { name: 'Back', exact: true }).click()
   })
 
   it('Bob reloads cut off from every peer, and his history comes back from IndexedDB', async () => {

@@ -1,35 +1,19 @@
 /**
- * A data directory's content as backup records (backup-records.ts): the
- * device key, the daemon's own tables, then each group's record and its
- * entries in the log's order, a page of the store at a time. The same
+ * A data directory's content as backup records (core's backup-records.ts
+ * and device-records.ts): the device key, the daemon's own tables as the
+ * backup's settings, then each group's record and its entries. The same
  * records come from a running daemon (through its store, `GET /v1/backup`)
  * and from a stopped one (the CLI opens the store itself).
- *
- * Entries written while a backup runs may or may not be in it; a restore
- * keeps only what the log accepts (restore.ts), and sync brings the rest.
  */
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { deviceKeyFromBytes, toHex } from '@causette/core'
+import { deviceKeyFromBytes } from '@causette/core'
+import { type BackupSettings, backupRecords as deviceRecords } from '@causette/core/backups'
 import { DATABASE_FILE, DEVICE_KEY_FILE, homeFlag } from '../data-dir.ts'
 import { DaemonAlreadyRunningError } from '../errors.ts'
 import type { DaemonTables } from '../store/daemon-tables.ts'
 import { SqliteStore } from '../store/sqlite-store.ts'
-import {
-  type BackupAbout,
-  type BackupEnd,
-  type BackupGroup,
-  type BackupSettings,
-  ENTRIES_RECORD_BYTES,
-  encodeRecord,
-  entriesRecord,
-  jsonRecord,
-  RECORD
-} from './backup-records.ts'
 import { NothingToBackUpError } from './errors.ts'
-
-/** Entries read from the store at a time. */
-const PAGE = 500
 
 export interface BackupSource {
   /** The 64 bytes of the device key. */
@@ -40,47 +24,20 @@ export interface BackupSource {
   signal?: AbortSignal
 }
 
-export async function* backupRecords(source: BackupSource): AsyncGenerator<Uint8Array> {
-  const { store, tables, signal } = source
-  const groups = await store.listGroups()
-  const counts = await Promise.all(groups.map((g) => store.countEntries(g.id)))
-  const about: BackupAbout = { createdAt: Date.now(), groups: groups.length, entries: counts.reduce((a, b) => a + b, 0) }
-  yield jsonRecord(RECORD.about, about)
-  yield encodeRecord(RECORD.deviceKey, source.deviceKey)
+export function backupRecords(source: BackupSource): AsyncGenerator<Uint8Array> {
+  const { tables } = source
   const settings: BackupSettings = {
     settings: tables.settings.all(),
     blocked: tables.blockList.list(),
     verified: tables.verifiedMembers.list(),
     knownPeers: tables.knownPeers.all()
   }
-  yield jsonRecord(RECORD.settings, settings)
-  let written = 0
-  for (const [i, g] of groups.entries()) {
-    const record: BackupGroup = { id: toHex(g.id), secret: toHex(g.secret), name: g.name, addedAt: g.addedAt, entries: counts[i] as number }
-    yield jsonRecord(RECORD.group, record)
-    let after: Uint8Array | undefined
-    for (;;) {
-      signal?.throwIfAborted()
-      const page = await store.listEntries(g.id, after === undefined ? { limit: PAGE } : { after, limit: PAGE })
-      if (page.length === 0) break
-      let cut: Uint8Array[] = []
-      let bytes = 0
-      for (const row of page) {
-        cut.push(row.bytes)
-        bytes += row.bytes.byteLength
-        if (bytes >= ENTRIES_RECORD_BYTES) {
-          yield entriesRecord(cut)
-          cut = []
-          bytes = 0
-        }
-      }
-      if (cut.length > 0) yield entriesRecord(cut)
-      written += page.length
-      after = (page[page.length - 1] as { key: Uint8Array }).key
-    }
-  }
-  const end: BackupEnd = { groups: groups.length, entries: written }
-  yield jsonRecord(RECORD.end, end)
+  return deviceRecords({
+    deviceKey: source.deviceKey,
+    store: source.store,
+    settings,
+    ...(source.signal === undefined ? {} : { signal: source.signal })
+  })
 }
 
 /**

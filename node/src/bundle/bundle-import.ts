@@ -11,11 +11,11 @@
 import { randomBytes } from 'node:crypto'
 import { open, rm } from 'node:fs/promises'
 import { join } from 'node:path'
-import { decodeEntry, type Entry, type Signatures, shortHex, toHex, verifyBatch } from '@causette/core'
+import { type Entry, type Signatures, toHex } from '@causette/core'
+import { BundleReader, checkBundleEntries, decodeBundleEntry } from '@causette/core/backups'
 import type { DaemonEvent, ImportResponse } from '../api/api-types.ts'
-import { BundleDamagedError, BundleTooLargeError, GroupNotHeldError } from '../backup/errors.ts'
+import { BundleTooLargeError, GroupNotHeldError } from '../backup/errors.ts'
 import type { GroupDirectory } from '../daemon/group-directory.ts'
-import { BundleReader } from './bundle-format.ts'
 
 /** The largest bundle one import takes (it is written to the data directory first). */
 export const MAX_BUNDLE_BYTES = 4 * 1024 * 1024 * 1024
@@ -44,7 +44,7 @@ export async function importBundle(c: ImportComponents, body: AsyncIterable<Uint
     const progress = (stage: 'checking' | 'adding', done: number) => c.emit({ type: 'bundle:progress', groupId: idHex, stage, done, total: count })
     let checked = 0
     for await (const page of pages(spool, count)) {
-      await check(page, groupId, checked, count, c.signatures)
+      await checkBundleEntries(WHAT, page, groupId, checked, count, c.signatures)
       checked += page.length
       progress('checking', checked)
     }
@@ -107,7 +107,7 @@ async function* pages(spool: string, total: number): AsyncGenerator<Entry[]> {
       const { bytesRead } = await file.read(buffer, 0, buffer.byteLength, null)
       if (bytesRead === 0) break
       for (const bytes of reader.push(buffer.subarray(0, bytesRead))) {
-        page.push(decoded(bytes, index++, total))
+        page.push(decodeBundleEntry(WHAT, bytes, index++, total))
         if (page.length === PAGE) {
           yield page
           page = []
@@ -117,35 +117,5 @@ async function* pages(spool: string, total: number): AsyncGenerator<Entry[]> {
     if (page.length > 0) yield page
   } finally {
     await file.close()
-  }
-}
-
-function decoded(bytes: Uint8Array, index: number, total: number): Entry {
-  try {
-    return decodeEntry(bytes)
-  } catch (err) {
-    throw new BundleDamagedError(WHAT, `its entry ${index + 1} of ${total} is not a valid entry: ${(err as Error).message}`)
-  }
-}
-
-/** Refuses the whole bundle for one entry of another group, or one whose signature does not verify. */
-async function check(page: Entry[], groupId: Uint8Array, before: number, total: number, signatures: Signatures): Promise<void> {
-  const groupHex = toHex(groupId)
-  page.forEach((entry, i) => {
-    const ofGroup = entry.group.byteLength === 0 ? toHex(entry.id) === groupHex : toHex(entry.group) === groupHex
-    if (!ofGroup)
-      throw new BundleDamagedError(
-        WHAT,
-        `its entry ${before + i + 1} of ${total} (${shortHex(entry.id)}) is not of the bundle's group ${shortHex(groupId)}`
-      )
-  })
-  const { invalid } = await verifyBatch(page, signatures)
-  const bad = invalid[0]
-  if (bad !== undefined) {
-    const at = page.indexOf(bad.entry)
-    throw new BundleDamagedError(
-      WHAT,
-      `the signature of its entry ${before + at + 1} of ${total} (${shortHex(bad.entry.id)}) does not verify: the entry was changed`
-    )
   }
 }

@@ -5,8 +5,8 @@
  * environment, where other processes and shell history could read it.
  */
 import { createInterface } from 'node:readline'
+import { MIN_PASSPHRASE_LENGTH, passphraseLength } from '@causette/core/backups'
 import { NoPassphraseError, PassphraseMismatchError, WeakPassphraseError } from '../backup/errors.ts'
-import { MIN_PASSPHRASE_LENGTH, passphraseLength } from '../backup/passphrase-key.ts'
 
 const CTRL_C = '\u0003'
 const CTRL_D = '\u0004'

@@ -6,14 +6,11 @@
  * group like entries from a peer (bundle/bundle-import.ts).
  */
 import { deviceKeyToBytes } from '@causette/core'
+import { bundleFromStore } from '@causette/core/backups'
 import type { ImportResponse } from '../api/api-types.ts'
 import { backupRecords } from '../backup/backup-source.ts'
-import { BundleWriter } from '../bundle/bundle-format.ts'
 import { importBundle } from '../bundle/bundle-import.ts'
 import type { DaemonParts } from './daemon.ts'
-
-/** Entries read from the store at a time for a bundle. */
-const PAGE = 500
 
 export class BackupOperations {
   private readonly parts: Pick<DaemonParts, 'peer' | 'store' | 'directory' | 'signatures' | 'options' | 'emit'>
@@ -22,26 +19,16 @@ export class BackupOperations {
     this.parts = parts
   }
 
-  /** The backup's records (backup/backup-records.ts): device key, settings, groups and their entries. */
+  /** The backup's records (core's backup-records.ts): device key, settings, groups and their entries. */
   backup(signal?: AbortSignal): AsyncGenerator<Uint8Array> {
     const { peer, store } = this.parts
     return backupRecords({ deviceKey: deviceKeyToBytes(peer.key), store, tables: store.tables, ...(signal === undefined ? {} : { signal }) })
   }
 
-  /** A group's bundle (bundle/bundle-format.ts), every entry the store holds, in the log's order. */
-  async *bundle(ref: string): AsyncGenerator<Uint8Array> {
+  /** A group's bundle (core's bundle-format.ts), every entry the store holds, in the log's order. */
+  bundle(ref: string): AsyncGenerator<Uint8Array> {
     const { directory, store } = this.parts
-    const known = directory.resolve(ref)
-    const writer = new BundleWriter()
-    yield writer.header(known.record.id)
-    let after: Uint8Array | undefined
-    for (;;) {
-      const page = await store.listEntries(known.record.id, after === undefined ? { limit: PAGE } : { after, limit: PAGE })
-      if (page.length === 0) break
-      yield writer.entries(page.map((row) => row.bytes))
-      after = (page[page.length - 1] as { key: Uint8Array }).key
-    }
-    yield writer.end()
+    return bundleFromStore(store, directory.resolve(ref).record.id)
   }
 
   /** Imports a bundle into the group it names, which this device must hold. */

@@ -5,6 +5,7 @@
  * what it is doing, for the first screen.
  */
 import { toHex } from '@causette/core'
+import { clearInterruptedRestore } from '../backup/interrupted-restore.ts'
 import { loadAppConfig } from '../peer/app-config.ts'
 import { DeviceIdentity } from '../peer/device-identity.ts'
 import { followLanPeers } from '../peer/lan-peers.ts'
@@ -22,6 +23,7 @@ export async function boot(progress: (step: string) => void): Promise<Session> {
   const { key, created } = await identity.key()
   progress(created ? 'Made this device’s key' : 'Opening your groups…')
   const { store, persistence } = await openTabStore(key.publicKey)
+  await clearInterruptedRestore(identity, store)
   const config = await loadAppConfig(await identity.relays())
   progress('Going online…')
   const peer = await startTabPeer(key, store, config, await identity.sharesPresence())

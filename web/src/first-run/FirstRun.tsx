@@ -1,11 +1,13 @@
 /**
  * The first screen a new person sees: what to be called, and this device's
- * safety number (its fingerprint), which others compare to know it is them.
+ * safety number (its fingerprint), which others compare to know it is them;
+ * or, for a person who has a backup, restoring it (backup/RestoreOffer.tsx).
  */
 import { fingerprint, fromHex, MAX_NAME_LENGTH } from '@causette/core'
 import { type Component, createSignal } from 'solid-js'
 import { personMessage } from '../app/person-message.ts'
 import { useSession } from '../app/session.ts'
+import { RestoreOffer } from '../backup/RestoreOffer.tsx'
 
 export const FirstRun: Component<{ onNamed: (name: string) => void }> = (props) => {
   const session = useSession()
@@ -54,6 +56,7 @@ export const FirstRun: Component<{ onNamed: (name: string) => void }> = (props) 
         <p class="safety-number">{safety}</p>
         <p class="hint">Others compare it with what their app shows for you, to be sure they are talking to this device.</p>
       </section>
+      <RestoreOffer />
     </main>
   )
 }

@@ -1,11 +1,13 @@
 /**
  * The side bar: this device's groups with their unread counts and last
- * message, a form to create a group, and a field to paste an invite link.
+ * message, a form to create a group, a field to paste an invite link,
+ * settings, and backups and bundles (backup/BackupDialog.tsx).
  */
 import { MAX_NAME_LENGTH } from '@causette/core'
 import { type Component, createSignal, For, Show } from 'solid-js'
 import { personMessage } from '../app/person-message.ts'
 import { useSession } from '../app/session.ts'
+import { BackupDialog } from '../backup/BackupDialog.tsx'
 import { SettingsDialog } from '../settings/SettingsDialog.tsx'
 import { createGroups, type GroupItem } from './create-groups.ts'
 
@@ -34,6 +36,7 @@ export const GroupList: Component<GroupListProps> = (props) => {
       />
       <JoinField onLink={props.onJoinLink} />
       <SettingsDialog />
+      <BackupDialog />
       <Show when={session.config.daemon === undefined && session.config.relays.length === 0}>
         <p class="hint storage-note" role="note">
           This page was not opened from a Causette daemon, so it can reach other people only through a community relay: add one in Settings.

@@ -10,6 +10,15 @@ import { type IDBPDatabase, openDB } from 'idb'
 const DATABASE = 'causette-device'
 const SETTINGS = 'settings'
 
+/** What a restored backup sets, in this database's own shapes. */
+export interface RestoredSettings {
+  name?: string
+  relays?: string[]
+  presence?: 'on' | 'off'
+  /** Device key (hex) to the safety number shown with it. */
+  verified?: Record<string, string>
+}
+
 interface Device {
   key: DeviceKey
   /** Whether the key was made now, on this first start. */
@@ -79,6 +88,32 @@ export class DeviceIdentity {
     if (safetyNumber === undefined) verified.delete(key)
     else verified.set(key, safetyNumber)
     await this.db.put(SETTINGS, Object.fromEntries(verified), 'verified')
+  }
+
+  /** Whether a restore of a backup began and did not finish (backup/interrupted-restore.ts clears what it wrote). */
+  async restoring(): Promise<boolean> {
+    return ((await this.db.get(SETTINGS, 'restoring')) as boolean | undefined) === true
+  }
+
+  async setRestoring(restoring: boolean): Promise<void> {
+    const tx = this.db.transaction(SETTINGS, 'readwrite', { durability: 'strict' })
+    await (restoring ? tx.store.put(true, 'restoring') : tx.store.delete('restoring'))
+    await tx.done
+  }
+
+  /**
+   * Becomes the device of a restored backup: its key and settings replace
+   * this tab's, in one durable transaction that also ends the restore.
+   */
+  async adoptRestored(key: Uint8Array, settings: RestoredSettings): Promise<void> {
+    const tx = this.db.transaction(SETTINGS, 'readwrite', { durability: 'strict' })
+    await tx.store.put(key, 'key')
+    for (const name of ['name', 'relays', 'presence', 'verified'] as const) {
+      const value = settings[name]
+      await (value === undefined ? tx.store.delete(name) : tx.store.put(value, name))
+    }
+    await tx.store.delete('restoring')
+    await tx.done
   }
 
   close(): void {

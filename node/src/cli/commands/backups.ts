@@ -6,8 +6,8 @@
  * in this process. docs/backups.md describes the file.
  */
 import { resolve } from 'node:path'
+import type { BackupAbout, BackupEnd } from '@causette/core/backups'
 import type { Command } from 'commander'
-import type { BackupAbout, BackupEnd } from '../../backup/backup-records.ts'
 import { BackupContentError } from '../../backup/errors.ts'
 import { homeFlag } from '../../data-dir.ts'
 import type { ApiClient } from '../api-client.ts'
@@ -37,7 +37,7 @@ export function registerBackups(program: Command): void {
       const passphrase = await readPassphrase({ fromStdin: options.passphraseStdin === true, creating: true })
       const [{ writeBackupFile }, { RecordReader, RECORD, decodeEntries, decodeJson }] = await Promise.all([
         import('../../backup/backup-file.ts'),
-        import('../../backup/backup-records.ts')
+        import('@causette/core/backups')
       ])
       const progress = new ProgressNote(out, 'Backing up')
       let about: BackupAbout | undefined

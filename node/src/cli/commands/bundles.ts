@@ -6,10 +6,10 @@
  * is added (bundle/bundle-import.ts). docs/backups.md describes the file.
  */
 import { resolve } from 'node:path'
+import { BUNDLE_HEADER_BYTES, BundleReader } from '@causette/core/backups'
 import type { Command } from 'commander'
 import type { DaemonEvent, GroupStatusView, ImportResponse } from '../../api/api-types.ts'
 import { openToRead } from '../../backup/file-to-read.ts'
-import { BUNDLE_HEADER_BYTES, BundleReader } from '../../bundle/bundle-format.ts'
 import { writeFileAtomically } from '../../data-dir.ts'
 import type { ApiClient } from '../api-client.ts'
 import { contextOf, groupPath } from '../command-context.ts'

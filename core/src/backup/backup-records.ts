@@ -9,11 +9,14 @@
  *   group        JSON BackupGroup: a group record with its secret   } once per group
  *   entries      [u32 BE length][entry] ... of the group above       } zero or more each
  *   end          JSON BackupEnd: the counts written, checked by the reader
+ *
+ * The daemon and a browser tab write the same records, so either restores
+ * the other's backup: settings both know (`name`, `presence`) share their
+ * names and values, and what only one of them has is kept and ignored by
+ * the other.
  */
-import type { BlockedMember } from '../store/block-list.ts'
-import type { KnownPeer } from '../store/known-peers.ts'
-import type { Verification } from '../store/verified-members.ts'
-import { BackupContentError } from './errors.ts'
+import { concat } from 'uint8arrays/concat'
+import { BackupContentError } from './backup-errors.ts'
 
 export const RECORD = { about: 1, deviceKey: 2, settings: 3, group: 4, entries: 5, end: 6 } as const
 export type RecordType = (typeof RECORD)[keyof typeof RECORD]
@@ -30,11 +33,37 @@ export interface BackupAbout {
   entries: number
 }
 
+/** A member this device blocked (the daemon's block list). */
+export interface BackupBlocked {
+  /** Hex device key. */
+  key: string
+  name?: string
+  blockedAt: number
+}
+
+/** A member whose safety number this person compared and marked as verified. */
+export interface BackupVerification {
+  /** Hex device key. */
+  key: string
+  /** The safety number that was compared. */
+  fingerprint: string
+  name?: string
+  verifiedAt: number
+}
+
+/** A peer this device met, with where it was reached. */
+export interface BackupKnownPeer {
+  peer: string
+  addresses: string[]
+  lastSeen: number
+}
+
 export interface BackupSettings {
+  /** Named settings: `name` (the display name), `presence` ('on' | 'off'), and what else a runtime keeps. */
   settings: Record<string, string>
-  blocked: BlockedMember[]
-  verified: Verification[]
-  knownPeers: KnownPeer[]
+  blocked: BackupBlocked[]
+  verified: BackupVerification[]
+  knownPeers: BackupKnownPeer[]
 }
 
 export interface BackupGroup {
@@ -118,7 +147,7 @@ export class RecordReader {
     this.pieces.push(bytes)
     this.held += bytes.byteLength
     if (this.held < this.need) return []
-    let buffer = this.pieces.length === 1 ? (this.pieces[0] as Uint8Array) : Buffer.concat(this.pieces, this.held)
+    let buffer = this.pieces.length === 1 ? (this.pieces[0] as Uint8Array) : concat(this.pieces, this.held)
     const records: BackupRecord[] = []
     for (;;) {
       if (buffer.byteLength < HEAD_BYTES) {

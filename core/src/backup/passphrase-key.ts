@@ -5,12 +5,13 @@
  * header, that tells a wrong passphrase from a damaged file. The
  * parameters a new backup takes cost ~1 s on the machine that measured them
  * (docs/backups.md); a file's own are read back bounded, so a forged header
- * cannot ask for unbounded memory or time.
+ * cannot ask for unbounded memory or time. Pure JavaScript (@noble/hashes),
+ * so a browser tab derives the same key as the CLI.
  */
 import { argon2idAsync } from '@noble/hashes/argon2.js'
 import { hkdf } from '@noble/hashes/hkdf.js'
 import { sha256 } from '@noble/hashes/sha2.js'
-import { UnsupportedBackupError } from './errors.ts'
+import { UnsupportedBackupError } from './backup-errors.ts'
 
 export interface KdfParams {
   name: 'argon2id'
@@ -41,13 +42,26 @@ export interface FileKeys {
   check: Uint8Array
 }
 
+/** How far a derivation is, from 0 to 1: it takes seconds in a browser tab. */
+export type KdfProgress = (done: number) => void
+
+/** Derives the keys of a file: in this thread, or elsewhere (a web app runs it in a worker). */
+export type DeriveFileKeys = (passphrase: string, params: KdfParams, onProgress?: KdfProgress) => Promise<FileKeys>
+
 /**
  * Derives the file's keys. The passphrase is taken in Unicode NFC, so the
  * same words typed on another keyboard or system give the same key.
  */
-export async function deriveFileKeys(passphrase: string, params: KdfParams): Promise<FileKeys> {
+export async function deriveFileKeys(passphrase: string, params: KdfParams, onProgress?: KdfProgress): Promise<FileKeys> {
   const { t, m, p, salt } = params
-  const master = await argon2idAsync(passphrase.normalize('NFC'), salt, { t, m, p, dkLen: 32, maxmem: (LIMITS.m[1] + 1024) * 1024 })
+  const master = await argon2idAsync(passphrase.normalize('NFC'), salt, {
+    t,
+    m,
+    p,
+    dkLen: 32,
+    maxmem: (LIMITS.m[1] + 1024) * 1024,
+    ...(onProgress === undefined ? {} : { onProgress })
+  })
   const out = hkdf(sha256, master, undefined, INFO, 32 + CHECK_BYTES)
   master.fill(0)
   return { key: out.slice(0, 32), check: out.slice(32) }
