@@ -63,3 +63,12 @@ export const MIN_DISAPPEARING_MS = 5_000
  * clock difference; earlier, a peer could strip a live message.
  */
 export const ERASED_EARLY_TOLERANCE_MS = 60_000
+
+/** Files one message may carry. */
+export const MAX_FILES_PER_MESSAGE = 10
+export const MAX_FILE_NAME_LENGTH = 255
+export const MAX_FILE_TYPE_LENGTH = 127
+/** An image's placeholder: a ThumbHash is ~25 bytes. */
+export const MAX_THUMB_BYTES = 256
+/** The largest file the format can carry (its manifest fits in one blob): ~1.9 GB. A device's own limit is lower (100 MB by default). */
+export const MAX_FILE_SIZE = 7_700 * 256 * 1024

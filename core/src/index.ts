@@ -14,9 +14,18 @@
  * ```
  */
 
+export { BlobRefusedError, FileTooLargeError, FileUnavailableError, MalformedBlobError } from './blob/blob-errors.ts'
+export { askForBlobs } from './blob/blob-exchange.ts'
+export { blobId, CHUNK_BYTES, type Manifest, openManifest } from './blob/blob-format.ts'
+export { BLOB_PROTOCOL } from './blob/blob-frames.ts'
+export { type BlobStore, MemoryBlobStore } from './blob/blob-store.ts'
+export type { FileKeys } from './blob/file-reading.ts'
+export type { WrittenFile } from './blob/file-writing.ts'
+export { DEFAULT_MAX_FILE_BYTES, GroupBlobs, type ReadOptions } from './blob/group-blobs.ts'
 export { checkLifetime, expiryOf } from './chat/disappearing.ts'
 export { disappearsIn } from './chat/disappearing-words.ts'
 export { type ExportAuthor, exportLine } from './chat/export-line.ts'
+export { type FileView, fileKeysOf } from './chat/file-view.ts'
 export { type SearchHit, type SearchOptions, searchMessages } from './chat/message-search.ts'
 export type * from './chat/operations.ts'
 export { decodeOperation, encodeOperation } from './chat/operations.ts'

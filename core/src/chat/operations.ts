@@ -9,11 +9,16 @@ import {
   ENTRY_ID_BYTES,
   MAX_DISAPPEARING_MS,
   MAX_EMOJI_LENGTH,
+  MAX_FILE_NAME_LENGTH,
+  MAX_FILE_SIZE,
+  MAX_FILE_TYPE_LENGTH,
+  MAX_FILES_PER_MESSAGE,
   MAX_MENTIONS,
   MAX_NAME_LENGTH,
   MAX_POLL_OPTION_LENGTH,
   MAX_POLL_OPTIONS,
   MAX_TEXT_LENGTH,
+  MAX_THUMB_BYTES,
   MAX_TOPIC_LENGTH,
   MIN_GROUP_TIMER_S,
   MIN_POLL_OPTIONS,
@@ -43,6 +48,26 @@ export interface MessageOperation {
   mentions?: Uint8Array[]
   /** Makes the message a poll (chat/polls.ts); a client that does not know polls shows its question. */
   poll?: PollSpec
+  /** Files it carries (blob/blob-format.ts); its text is their caption, possibly empty. */
+  files?: FileRef[]
+}
+
+/** A file as a message carries it: what to show before a byte is fetched, and what fetches and opens it. */
+export interface FileRef {
+  name: string
+  /** A media type, e.g. image/jpeg; '' when unknown. */
+  type: string
+  size: number
+  /** The id of its manifest blob. */
+  root: Uint8Array
+  /** The key its blobs are sealed under: only who reads the message reads the file. */
+  key: Uint8Array
+  /** An image's or a video's placeholder (a ThumbHash, a few dozen bytes), shown until it arrives. */
+  thumb?: Uint8Array
+  width?: number
+  height?: number
+  /** A voice note's or a video's length (ms). */
+  duration?: number
 }
 
 /** What a poll offers: 2 to 10 options, one choice or several. */
@@ -161,6 +186,7 @@ export function decodeOperation(bytes: Uint8Array): Operation {
       if (m.replyTo !== undefined) op.replyTo = bytesField(m, 'replyTo', ENTRY_ID_BYTES)
       if (m.mentions !== undefined) op.mentions = keyList(m, 'mentions')
       if (m.poll !== undefined) op.poll = pollSpec(m.poll)
+      if (m.files !== undefined) op.files = fileList(m.files)
       return op
     }
     case 'edit':
@@ -257,6 +283,43 @@ function choiceList(v: unknown): number[] {
     last = choice as number
   }
   return v as number[]
+}
+
+/** The files of a message: 1 to MAX_FILES_PER_MESSAGE, each with every field checked. */
+function fileList(v: unknown): FileRef[] {
+  if (!Array.isArray(v) || v.length === 0 || v.length > MAX_FILES_PER_MESSAGE) {
+    throw new MalformedOperationError(`message "files" must list 1 to ${MAX_FILES_PER_MESSAGE} files`)
+  }
+  return v.map((f): FileRef => {
+    if (typeof f !== 'object' || f === null || Array.isArray(f) || f instanceof Uint8Array) throw new MalformedOperationError('each file is a map')
+    const m = f as Record<string, unknown>
+    const ref: FileRef = {
+      name: text(m, 'name', MAX_FILE_NAME_LENGTH),
+      type: text(m, 'type', MAX_FILE_TYPE_LENGTH),
+      size: wholeNumber(m, 'size', MAX_FILE_SIZE),
+      root: bytesField(m, 'root', ENTRY_ID_BYTES),
+      key: bytesField(m, 'key', 32)
+    }
+    if (ref.name.trim() === '') throw new MalformedOperationError('a file needs a name')
+    if (m.thumb !== undefined) {
+      if (!(m.thumb instanceof Uint8Array) || m.thumb.byteLength > MAX_THUMB_BYTES) {
+        throw new MalformedOperationError(`a file's "thumb" is at most ${MAX_THUMB_BYTES} bytes`)
+      }
+      ref.thumb = m.thumb
+    }
+    if (m.width !== undefined) ref.width = wholeNumber(m, 'width', 65_535)
+    if (m.height !== undefined) ref.height = wholeNumber(m, 'height', 65_535)
+    if (m.duration !== undefined) ref.duration = wholeNumber(m, 'duration', 86_400_000)
+    return ref
+  })
+}
+
+function wholeNumber(m: Record<string, unknown>, field: string, max: number): number {
+  const v = m[field]
+  if (!Number.isSafeInteger(v) || (v as number) < 0 || (v as number) > max) {
+    throw new MalformedOperationError(`operation field "${field}" must be a whole number from 0 to ${max}`)
+  }
+  return v as number
 }
 
 /** A group timer: 0 (off), or 5 minutes to 4 weeks, in whole seconds. */

@@ -12,6 +12,7 @@
  */
 import { compare } from 'uint8arrays/compare'
 import { toHex } from '../codec/hex.ts'
+import { fileView } from './file-view.ts'
 import { type CastClose, type CastVote, tallyPoll } from './polls.ts'
 import type { GroupMetadata, Message, MessagePage, Reaction } from './view.ts'
 import type { ChangeRow, DeleteRow, EditRow, MessageRow, MessageRows, PinRow, ReactionRow, RegisterRow } from './view-rows.ts'
@@ -118,6 +119,7 @@ function renderMessage(row: MessageRow, changes: readonly ChangeRow[]): Message 
     pinned: !deleted && pin?.pinned === true
   }
   if (row.expires !== undefined) message.expires = row.expires
+  if (!deleted && row.files !== undefined) message.files = row.files.map(fileView)
   if (row.replyTo !== undefined) message.replyTo = toHex(row.replyTo)
   if (deletion !== undefined && deletion.author !== row.author) message.deletedBy = deletion.author
   if (message.pinned) message.pinnedBy = pin?.author as string

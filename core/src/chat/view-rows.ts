@@ -24,7 +24,7 @@
 import { fromHex, toHex } from '../codec/hex.ts'
 import type { Gap } from '../group/standing.ts'
 import { orderKey } from '../log/order.ts'
-import type { PollSpec } from './operations.ts'
+import type { FileRef, PollSpec } from './operations.ts'
 import { mayPin } from './polls.ts'
 import type { ViewEntry } from './view.ts'
 
@@ -49,6 +49,8 @@ export interface MessageRow {
   poll?: PollSpec
   /** When it disappears (ms): its entry's expiry. */
   expires?: number
+  /** The files it carries. */
+  files?: FileRef[]
 }
 
 interface ChangeFields {
@@ -162,6 +164,7 @@ export function rowsOf(entry: ViewEntry & { id: Uint8Array }): ViewRow[] {
       if (op.replyTo !== undefined) row.replyTo = op.replyTo
       if (op.poll !== undefined) row.poll = { options: [...op.poll.options], multiple: op.poll.multiple }
       if (entry.expires !== undefined) row.expires = entry.expires
+      if (op.files !== undefined) row.files = op.files.map((f) => ({ ...f }))
       return [row]
     }
     case 'edit':

@@ -18,7 +18,8 @@
  */
 import { toHex } from '../codec/hex.ts'
 import { compareOrder, type Ordered } from '../log/order.ts'
-import type { Operation, PollSpec } from './operations.ts'
+import { type FileView, fileView } from './file-view.ts'
+import type { FileRef, Operation, PollSpec } from './operations.ts'
 import { type CastClose, type CastVote, mayPin, type Poll, tallyPoll } from './polls.ts'
 import { byEmoji } from './view-render.ts'
 
@@ -65,6 +66,8 @@ export interface Message {
   poll?: Poll
   /** A disappearing message: when it disappears (ms). */
   expires?: number
+  /** The files it carries (not once deleted). */
+  files?: FileView[]
 }
 
 export interface GroupMetadata {
@@ -91,6 +94,7 @@ interface MessageState {
   reactions?: Map<string, Register<boolean> & { emoji: string; author: string }>
   pin?: Register<boolean>
   poll?: PollSpec
+  files?: FileRef[]
   /** Every vote and close naming it (a poll's results depend on their order, settled when rendered). */
   votes?: CastVote<ViewEntry>[]
   closes?: CastClose<ViewEntry>[]
@@ -164,6 +168,7 @@ export class GroupView {
         return
       case 'message':
         this.addMessage(e, op.text, op.replyTo, op.mentions, op.poll)
+        if (op.files !== undefined) (this.byId.get(e.idHex) as MessageState).files ??= op.files
         return
       case 'edit':
       case 'delete':
@@ -331,6 +336,7 @@ function render(state: MessageState): Message {
     pinned: !deleted && state.pin?.value === true
   }
   if (state.entry.expires !== undefined) message.expires = state.entry.expires
+  if (!deleted && state.files !== undefined) message.files = state.files.map(fileView)
   if (state.replyTo !== undefined) message.replyTo = state.replyTo
   const by = state.deletion?.at.authorHex
   if (by !== undefined && by !== state.entry.authorHex) message.deletedBy = by

@@ -17,8 +17,9 @@
  */
 import { multiaddr } from '@multiformats/multiaddr'
 import { TypedEventEmitter } from 'main-event'
+import type { GroupBlobs } from '../blob/group-blobs.ts'
 import { expiryOf } from '../chat/disappearing.ts'
-import type { Operation } from '../chat/operations.ts'
+import type { FileRef, MessageOperation, Operation } from '../chat/operations.ts'
 import type { Role } from '../group/membership-operations.ts'
 import type { DeviceKey } from '../identity/device-key.ts'
 import type { Invite } from '../invite/invite.ts'
@@ -97,6 +98,11 @@ export class CausettePeer extends TypedEventEmitter<CausettePeerEvents> {
   /** Typing and presence on the groups' signal channels: setTyping, setAway, setSharing, typing(), presence() (signals/group-signals.ts). */
   get signals(): GroupSignals {
     return this.libp2p.services.groupSignals
+  }
+
+  /** Files as blobs: write, read (fetching what is missing), holds, forget (blob/group-blobs.ts). */
+  get files(): GroupBlobs {
+    return this.libp2p.services.groupBlobs
   }
 
   /** The relays' mailboxes this peer keeps its groups in, when it has relays (mailbox/mailboxes.ts). */
@@ -201,6 +207,23 @@ export class CausettePeer extends TypedEventEmitter<CausettePeerEvents> {
     const log = this.group(groupId)
     const expires = await expiryOf(log.view, op, this.groupsService.now(), options.disappearAfter)
     return log.append(op, expires === undefined ? {} : { expires })
+  }
+
+  /**
+   * Sends a file: its bytes stored as blobs (durable), then a message that
+   * carries it, with `text` as its caption. Members fetch the file from
+   * this device, or from any member or relay that has it.
+   */
+  async sendFile(
+    groupId: string,
+    source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+    file: Omit<FileRef, 'root' | 'key' | 'size'>,
+    options: { text?: string; replyTo?: Uint8Array; disappearAfter?: number; onProgress?: (bytes: number) => void } = {}
+  ): Promise<LogEntry> {
+    const written = await this.files.write(groupId, source, options.onProgress)
+    const op: MessageOperation = { type: 'message', text: options.text ?? '', files: [{ ...file, ...written }] }
+    if (options.replyTo !== undefined) op.replyTo = options.replyTo
+    return this.send(groupId, op, options.disappearAfter === undefined ? {} : { disappearAfter: options.disappearAfter })
   }
 
   /** Starts a new group key for the current members, with the keys this device holds in its history (any member may). */

@@ -16,6 +16,8 @@
  */
 import type { GossipSub } from '@libp2p/gossipsub'
 import type { PeerDiscoveryEvents, ServiceMap, TypedEventTarget } from '@libp2p/interface'
+import type { BlobStore } from '../blob/blob-store.ts'
+import { type GroupBlobs, type GroupBlobsComponents, groupBlobs } from '../blob/group-blobs.ts'
 import type { XChaChaAead } from '../crypto/body-cipher.ts'
 import type { GossipGuard } from '../gossip/gossip-guard.ts'
 import { type GroupGossip, type GroupGossipComponents, groupGossip } from '../gossip/group-gossip.ts'
@@ -39,6 +41,8 @@ export interface CausetteServices extends ServiceMap {
   memberLinks: MemberLinks
   /** Typing and presence on each group's signal channel (signals/group-signals.ts). */
   groupSignals: GroupSignals
+  /** Files as blobs: kept, fetched and served (blob/group-blobs.ts). */
+  groupBlobs: GroupBlobs
   /** Present when the runtime configured relays that keep its groups (mailbox/mailboxes.ts). */
   mailboxes?: Mailboxes
 }
@@ -58,6 +62,10 @@ export interface CoreServicesInit {
   antiEntropyMs?: number
   /** Share this device's presence and typing with its groups (default true; signals/group-signals.ts). */
   sharePresence?: boolean
+  /** Where files' blobs are kept (blob/blob-store.ts); in memory by default. */
+  blobs?: BlobStore
+  /** The largest file this device sends or fetches (default 100 MB). */
+  maxFileBytes?: number
   /** What the services share with libp2p's own parts (create-libp2p.ts makes them); each is made fresh if left out. */
   blocks?: BlockList
   guard?: GossipGuard
@@ -70,6 +78,7 @@ export interface CoreServiceFactories {
   groupGossip: (components: GroupGossipComponents) => GroupGossip
   memberLinks: (components: MemberLinksComponents) => MemberLinks
   groupSignals: (components: GroupSignalsComponents) => GroupSignals
+  groupBlobs: (components: GroupBlobsComponents) => GroupBlobs
 }
 
 export function causetteServices(init: CoreServicesInit): CoreServiceFactories {
@@ -79,6 +88,7 @@ export function causetteServices(init: CoreServicesInit): CoreServiceFactories {
     groupSync: groupSync({ idleTimeoutMs: init.syncIdleTimeoutMs, antiEntropyMs: init.antiEntropyMs, now }),
     groupGossip: groupGossip({ guard: init.guard }),
     memberLinks: memberLinks({ keep: init.keepMemberLinks, linksPerGroup: init.linksPerGroup, now, discoveries: init.discoveries }),
-    groupSignals: groupSignals({ signatures: init.signatures, aead: init.aead, now, share: init.sharePresence })
+    groupSignals: groupSignals({ signatures: init.signatures, aead: init.aead, now, share: init.sharePresence }),
+    groupBlobs: groupBlobs({ store: init.blobs, aead: init.aead, maxFileBytes: init.maxFileBytes })
   }
 }

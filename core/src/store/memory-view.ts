@@ -191,6 +191,7 @@ export class MemoryView {
 function copyMessage(m: MessageRow): MessageRow {
   const copy = { ...m, mentions: [...m.mentions] }
   if (m.poll !== undefined) copy.poll = { options: [...m.poll.options], multiple: m.poll.multiple }
+  if (m.files !== undefined) copy.files = m.files.map((f) => ({ ...f }))
   return copy
 }
 

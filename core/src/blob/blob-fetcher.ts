@@ -1,0 +1,118 @@
+/**
+ * Fetching blobs from several peers at once: the ids wanted are shared out
+ * among the members (and relays) that can be asked, a few at a time per
+ * peer, each answer checked against the id it names before it is kept. A
+ * peer that sends a blob that is not what its name says is dropped for the
+ * rest of the fetch and what it was asked goes to the others; one that
+ * lacks a blob leaves it to the others. Blobs held already are never asked
+ * for, so a fetch that stopped resumes where it was.
+ */
+import type { Stream } from '@libp2p/interface'
+import { toHex } from '../codec/hex.ts'
+import { FileUnavailableError } from './blob-errors.ts'
+import { askForBlobs } from './blob-exchange.ts'
+import { blobId } from './blob-format.ts'
+import { MAX_IDS_PER_REQUEST } from './blob-frames.ts'
+import type { BlobStore } from './blob-store.ts'
+
+/** Requests in flight per peer. */
+const WORKERS_PER_PEER = 2
+/** Blobs asked per request: ~2 MB of chunks. */
+const IDS_PER_ASK = Math.min(8, MAX_IDS_PER_REQUEST)
+/** Rounds over the peers before giving up on what none of them gave. */
+const MAX_ROUNDS = 4
+
+export interface BlobFetching {
+  store: BlobStore
+  group: Uint8Array
+  /** The group's sync tag, which names it in a request. */
+  tag: Uint8Array
+  /** Opens a blob-protocol stream to a peer. */
+  open(peer: string, signal?: AbortSignal): Promise<Stream>
+  signal?: AbortSignal
+  /** A blob was fetched and kept. */
+  onBlob?: (id: Uint8Array, bytes: number) => void
+}
+
+export interface FetchReport {
+  /** Peers dropped for sending a blob that was not what they said. */
+  dropped: string[]
+}
+
+export async function fetchBlobs(ids: readonly Uint8Array[], peers: readonly string[], f: BlobFetching): Promise<FetchReport> {
+  const dropped = new Set<string>()
+  const unreachable = new Set<string>()
+  /** Id hex → peers that said they do not hold it. */
+  const lacking = new Map<string, Set<string>>()
+  for (let round = 0; round < MAX_ROUNDS; round++) {
+    const held = await f.store.has(f.group, [...ids])
+    const queue = ids.filter((_, i) => !held[i])
+    if (queue.length === 0) return { dropped: [...dropped] }
+    const askable = peers.filter((p) => !dropped.has(p) && !unreachable.has(p))
+    const anyoneMayHave = queue.some((id) => askable.some((p) => lacking.get(toHex(id))?.has(p) !== true))
+    if (!anyoneMayHave) break
+    const take = (peer: string): Uint8Array[] => {
+      const batch: Uint8Array[] = []
+      for (let i = 0; i < queue.length && batch.length < IDS_PER_ASK; ) {
+        const id = queue[i] as Uint8Array
+        if (lacking.get(toHex(id))?.has(peer) === true) i++
+        else batch.push(...queue.splice(i, 1))
+      }
+      return batch
+    }
+    const worker = async (peer: string): Promise<void> => {
+      for (;;) {
+        f.signal?.throwIfAborted()
+        if (dropped.has(peer) || unreachable.has(peer)) return
+        const batch = take(peer)
+        if (batch.length === 0) return
+        let answers: Array<Uint8Array | undefined>
+        try {
+          answers = await askForBlobs(await f.open(peer, f.signal), { tag: f.tag, ids: batch }, f.signal)
+        } catch (err) {
+          f.signal?.throwIfAborted()
+          // refused (not a member, as it sees it) or not reached: not asked again in this fetch
+          unreachable.add(peer)
+          queue.push(...batch)
+          return
+        }
+        for (const [i, id] of batch.entries()) {
+          const bytes = answers[i]
+          if (bytes === undefined) {
+            lackedBy(lacking, id).add(peer)
+            queue.push(id)
+          } else if (!sameId(blobId(bytes), id)) {
+            // a blob that is not what its name says: this peer is not asked again
+            dropped.add(peer)
+            queue.push(...batch.slice(i))
+            return
+          } else {
+            await f.store.put(f.group, id, bytes)
+            f.onBlob?.(id, bytes.byteLength)
+          }
+        }
+      }
+    }
+    await Promise.all(askable.flatMap((peer) => Array.from({ length: WORKERS_PER_PEER }, () => worker(peer))))
+  }
+  const held = await f.store.has(f.group, [...ids])
+  const missing = ids.filter((_, i) => !held[i]).length
+  if (missing === 0) return { dropped: [...dropped] }
+  throw new FileUnavailableError(
+    `${missing} of the file's ${ids.length} pieces are held by no one reachable now (asked ${peers.length} peer${peers.length === 1 ? '' : 's'}${dropped.size > 0 ? `, ${dropped.size} dropped for sending damaged pieces` : ''}); try again when its sender, or a member who has it, is online — what arrived is kept`
+  )
+}
+
+function lackedBy(lacking: Map<string, Set<string>>, id: Uint8Array): Set<string> {
+  const hex = toHex(id)
+  let set = lacking.get(hex)
+  if (set === undefined) {
+    set = new Set()
+    lacking.set(hex, set)
+  }
+  return set
+}
+
+function sameId(a: Uint8Array, b: Uint8Array): boolean {
+  return toHex(a) === toHex(b)
+}

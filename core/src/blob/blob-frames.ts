@@ -1,0 +1,69 @@
+/**
+ * The blob protocol's frames (`/causette/blob/1.0.0`), length-prefixed
+ * CBOR: a request names the group by its sync tag (sync/membership-proof.ts)
+ * and asks for up to MAX_IDS_PER_REQUEST blobs by id; the answer is either
+ * one refusal, or one frame per id, in order, with the blob or without it
+ * (not held). Decoding checks every field and size before use.
+ */
+import { decode, encode } from 'cborg'
+import { ENTRY_ID_BYTES } from '../constants.ts'
+import { TAG_BYTES } from '../sync/frames.ts'
+import { MalformedBlobError } from './blob-errors.ts'
+import { MAX_BLOB_BYTES } from './blob-format.ts'
+
+export const BLOB_PROTOCOL = '/causette/blob/1.0.0'
+export const MAX_IDS_PER_REQUEST = 16
+/** No frame is larger: a blob and a little CBOR around it. */
+export const MAX_BLOB_FRAME_BYTES = MAX_BLOB_BYTES + 128
+
+export interface BlobRequest {
+  tag: Uint8Array
+  ids: Uint8Array[]
+}
+
+export type BlobAnswer = { refused: string } | { id: Uint8Array; bytes?: Uint8Array }
+
+export function encodeRequest(request: BlobRequest): Uint8Array {
+  return encode({ tag: request.tag, ids: request.ids })
+}
+
+export function decodeRequest(bytes: Uint8Array): BlobRequest {
+  const m = decodeMap(bytes)
+  const ids = m.ids
+  if (!(m.tag instanceof Uint8Array) || m.tag.byteLength !== TAG_BYTES)
+    throw new MalformedBlobError('a blob request names its group by a 16-byte tag')
+  if (!Array.isArray(ids) || ids.length === 0 || ids.length > MAX_IDS_PER_REQUEST || ids.some((id) => !isId(id))) {
+    throw new MalformedBlobError(`a blob request asks for 1 to ${MAX_IDS_PER_REQUEST} blobs by their 32-byte ids`)
+  }
+  return { tag: m.tag, ids: ids as Uint8Array[] }
+}
+
+export function encodeAnswer(answer: BlobAnswer): Uint8Array {
+  return encode(answer)
+}
+
+export function decodeAnswer(bytes: Uint8Array): BlobAnswer {
+  const m = decodeMap(bytes)
+  if (typeof m.refused === 'string') return { refused: m.refused.slice(0, 500) }
+  if (!isId(m.id)) throw new MalformedBlobError('a blob answer names the blob by its 32-byte id')
+  if (m.bytes === undefined) return { id: m.id as Uint8Array }
+  if (!(m.bytes instanceof Uint8Array) || m.bytes.byteLength > MAX_BLOB_BYTES)
+    throw new MalformedBlobError(`a blob is at most ${MAX_BLOB_BYTES} bytes`)
+  return { id: m.id as Uint8Array, bytes: m.bytes }
+}
+
+function decodeMap(bytes: Uint8Array): Record<string, unknown> {
+  let value: unknown
+  try {
+    value = decode(bytes, { strict: true, rejectDuplicateMapKeys: true, allowUndefined: false })
+  } catch (err) {
+    throw new MalformedBlobError(`a blob frame is not valid CBOR: ${(err as Error).message}`)
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value) || value instanceof Uint8Array)
+    throw new MalformedBlobError('a blob frame is a map')
+  return value as Record<string, unknown>
+}
+
+function isId(v: unknown): boolean {
+  return v instanceof Uint8Array && v.byteLength === ENTRY_ID_BYTES
+}

@@ -1,0 +1,78 @@
+/**
+ * Reading a file back from blobs (blob-format.ts): its manifest, then its
+ * chunks in order, each opened with the file's key — fetching what this
+ * device lacks a window at a time, so a large file streams out in bounded
+ * memory and what arrived before an interruption is not fetched again.
+ */
+import type { XChaChaAead } from '../crypto/body-cipher.ts'
+import { FileUnavailableError, MalformedBlobError } from './blob-errors.ts'
+import { CHUNK_BYTES, openChunk, openManifest } from './blob-format.ts'
+import type { BlobStore } from './blob-store.ts'
+
+/** Chunks fetched at once ahead of what is being read: 16 MB. */
+const WINDOW_CHUNKS = 64
+
+/** What a message says of a file: enough to fetch and open it. */
+export interface FileKeys {
+  root: Uint8Array
+  key: Uint8Array
+  size: number
+}
+
+export interface FileReading {
+  store: BlobStore
+  aead: XChaChaAead
+  group: Uint8Array
+  /** Fetches blobs this device lacks from others, keeping them (blob-fetcher.ts). */
+  fetch(ids: Uint8Array[]): Promise<void>
+  /** Bytes of the file (or of the range) held here so far, of the total. */
+  onProgress?: (held: number, total: number) => void
+}
+
+/** The file's bytes in [start, end) (all by default), in order. */
+export async function* readFile(file: FileKeys, r: FileReading, range: { start?: number; end?: number } = {}): AsyncGenerator<Uint8Array> {
+  const start = range.start ?? 0
+  const end = Math.min(range.end ?? file.size, file.size)
+  if (start < 0 || start > end) throw new RangeError(`a range of the file starts within it: ${start} to ${end} of ${file.size}`)
+  let sealed = await r.store.get(r.group, file.root)
+  if (sealed === undefined) {
+    await r.fetch([file.root])
+    sealed = await r.store.get(r.group, file.root)
+    if (sealed === undefined) throw new FileUnavailableError("the file's list of pieces could not be fetched")
+  }
+  const manifest = openManifest(r.aead, file.key, sealed)
+  if (manifest.size !== file.size) throw new MalformedBlobError(`the file's manifest says ${manifest.size} bytes, its message ${file.size}`)
+  if (start === end) return
+  const first = Math.floor(start / CHUNK_BYTES)
+  const last = Math.ceil(end / CHUNK_BYTES) - 1
+  const total = end - start
+  let delivered = 0
+  for (let from = first; from <= last; from += WINDOW_CHUNKS) {
+    const window = manifest.chunks.slice(from, Math.min(last + 1, from + WINDOW_CHUNKS))
+    const held = await r.store.has(r.group, window)
+    const missing = window.filter((_, i) => !held[i])
+    if (missing.length > 0) await r.fetch(missing)
+    for (const [i, id] of window.entries()) {
+      const index = from + i
+      const bytes = await r.store.get(r.group, id)
+      if (bytes === undefined) throw new FileUnavailableError(`piece ${index + 1} of the file is not held`)
+      const plain = openChunk(r.aead, file.key, index, bytes)
+      const offset = index * CHUNK_BYTES
+      const piece = plain.subarray(Math.max(0, start - offset), Math.min(plain.byteLength, end - offset))
+      delivered += piece.byteLength
+      r.onProgress?.(delivered, total)
+      yield piece
+    }
+  }
+}
+
+/** Ids of every blob of a held file (its manifest and chunks), to delete them; only the manifest when its chunks are not known. */
+export async function fileBlobIds(file: FileKeys, r: Pick<FileReading, 'store' | 'aead' | 'group'>): Promise<Uint8Array[]> {
+  const sealed = await r.store.get(r.group, file.root)
+  if (sealed === undefined) return [file.root]
+  try {
+    return [file.root, ...openManifest(r.aead, file.key, sealed).chunks]
+  } catch {
+    return [file.root]
+  }
+}

@@ -1,0 +1,162 @@
+/**
+ * The files service: a group's files as blobs (blob-format.ts) kept in a
+ * BlobStore, written as a message's files (file-writing.ts), read back and
+ * fetched from the group's members connected now — and from any other peer
+ * the caller names, such as a relay — in parallel (blob-fetcher.ts,
+ * file-reading.ts), and served on `/causette/blob/1.0.0` to the current
+ * members of the group that holds them (blob-exchange.ts).
+ *
+ * ```ts
+ * services: { ..., groupBlobs: groupBlobs({ store: new MemoryBlobStore() }) }
+ * const written = await node.services.groupBlobs.write(groupId, [bytes])
+ * ```
+ */
+import type { PeerId, Startable } from '@libp2p/interface'
+import { serviceCapabilities, serviceDependencies } from '@libp2p/interface'
+import type { ConnectionManager, Registrar } from '@libp2p/interface-internal'
+import { peerIdFromString } from '@libp2p/peer-id'
+import { toHex } from '../codec/hex.ts'
+import { nobleXChaCha, type XChaChaAead } from '../crypto/body-cipher.ts'
+import type { Groups } from '../peer/groups.ts'
+import type { GroupSync } from '../sync/group-sync.ts'
+import { syncTag } from '../sync/membership-proof.ts'
+import { answerBlobRequest } from './blob-exchange.ts'
+import { type FetchReport, fetchBlobs } from './blob-fetcher.ts'
+import { BLOB_PROTOCOL } from './blob-frames.ts'
+import { type BlobStore, MemoryBlobStore } from './blob-store.ts'
+import { type FileKeys, fileBlobIds, readFile } from './file-reading.ts'
+import { type WrittenFile, writeFile } from './file-writing.ts'
+
+/** A file this device sends is at most this large unless the runtime says otherwise. */
+export const DEFAULT_MAX_FILE_BYTES = 100 * 1000 * 1000
+const MAX_INBOUND_BLOB_STREAMS = 32
+
+export interface GroupBlobsInit {
+  store?: BlobStore
+  aead?: XChaChaAead
+  /** The largest file this device sends or fetches (default 100 MB). */
+  maxFileBytes?: number
+}
+
+export interface GroupBlobsComponents {
+  registrar: Pick<Registrar, 'handle' | 'unhandle'>
+  connectionManager: Pick<ConnectionManager, 'openStream'>
+  groups: Groups
+  groupSync: GroupSync
+}
+
+export interface ReadOptions {
+  range?: { start?: number; end?: number }
+  /** Peers to ask besides the group's members connected now (a relay's, say). */
+  peers?: string[]
+  signal?: AbortSignal
+  onProgress?: (held: number, total: number) => void
+  /** Told of peers dropped for sending damaged pieces. */
+  onDropped?: (peers: string[]) => void
+}
+
+export class GroupBlobs implements Startable {
+  readonly [Symbol.toStringTag] = '@causette/blobs'
+  readonly [serviceCapabilities] = ['@causette/blobs']
+  readonly [serviceDependencies] = ['@causette/groups', '@causette/sync']
+  readonly store: BlobStore
+  readonly maxFileBytes: number
+  private readonly aead: XChaChaAead
+  private readonly components: GroupBlobsComponents
+  private shutdown = new AbortController()
+
+  constructor(components: GroupBlobsComponents, init: GroupBlobsInit = {}) {
+    this.components = components
+    this.store = init.store ?? new MemoryBlobStore()
+    this.aead = init.aead ?? nobleXChaCha
+    this.maxFileBytes = init.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES
+  }
+
+  async start(): Promise<void> {
+    if (this.shutdown.signal.aborted) this.shutdown = new AbortController()
+    await this.components.registrar.handle(
+      BLOB_PROTOCOL,
+      (stream, connection) =>
+        answerBlobRequest(stream, deviceOf(connection.remotePeer), {
+          groupOf: (tag, device) => {
+            const log = this.components.groups.bySyncTag(tag)
+            return log === undefined ? undefined : { id: log.id, member: log.standing(device) === 'member' }
+          },
+          store: this.store,
+          signal: this.shutdown.signal
+        }),
+      { maxInboundStreams: MAX_INBOUND_BLOB_STREAMS, runOnLimitedConnection: true }
+    )
+  }
+
+  async stop(): Promise<void> {
+    this.shutdown.abort(new Error('the peer is stopping'))
+    await this.components.registrar.unhandle(BLOB_PROTOCOL)
+  }
+
+  /** Stores a file of the group as blobs, durable before it resolves; what a message's FileRef needs. */
+  write(groupId: string, source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, onProgress?: (bytes: number) => void): Promise<WrittenFile> {
+    const log = this.components.groups.get(groupId)
+    return writeFile(source, {
+      store: this.store,
+      aead: this.aead,
+      group: log.id,
+      maxBytes: this.maxFileBytes,
+      ...(onProgress === undefined ? {} : { onProgress })
+    })
+  }
+
+  /** A file's bytes (or a range of them), fetching what this device lacks from the group's members (and `peers`). */
+  read(groupId: string, file: FileKeys, options: ReadOptions = {}): AsyncGenerator<Uint8Array> {
+    const log = this.components.groups.get(groupId)
+    const peers = [...new Set([...this.components.groupSync.presence.connected(groupId), ...(options.peers ?? [])])]
+    const signal = options.signal === undefined ? this.shutdown.signal : AbortSignal.any([options.signal, this.shutdown.signal])
+    return readFile(
+      file,
+      {
+        store: this.store,
+        aead: this.aead,
+        group: log.id,
+        fetch: async (ids) => {
+          const report: FetchReport = await fetchBlobs(ids, peers, {
+            store: this.store,
+            group: log.id,
+            tag: syncTag(log.syncKey),
+            open: (peer, s) =>
+              this.components.connectionManager.openStream(peerIdFromString(peer), BLOB_PROTOCOL, {
+                ...(s === undefined ? {} : { signal: s }),
+                runOnLimitedConnection: true
+              }),
+            signal
+          })
+          if (report.dropped.length > 0) options.onDropped?.(report.dropped)
+        },
+        ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress })
+      },
+      options.range ?? {}
+    )
+  }
+
+  /** Whether every blob of the file is held here (a file this device can open offline). */
+  async holds(groupId: string, file: FileKeys): Promise<boolean> {
+    const log = this.components.groups.get(groupId)
+    const ids = await fileBlobIds(file, { store: this.store, aead: this.aead, group: log.id })
+    if (ids.length === 1 && file.size > 0) return false
+    return (await this.store.has(log.id, ids)).every(Boolean)
+  }
+
+  /** Forgets a file's blobs on this device (its message was deleted, or disappeared). */
+  async forget(groupId: string, file: FileKeys): Promise<void> {
+    const log = this.components.groups.get(groupId)
+    await this.store.delete(log.id, await fileBlobIds(file, { store: this.store, aead: this.aead, group: log.id }))
+  }
+}
+
+/** The files service factory, for libp2p's `services` (beside the groups and sync services). */
+export function groupBlobs(init: GroupBlobsInit = {}): (components: GroupBlobsComponents) => GroupBlobs {
+  return (components) => new GroupBlobs(components, init)
+}
+
+function deviceOf(peer: PeerId): string {
+  return peer.publicKey === undefined ? '' : toHex(peer.publicKey.raw)
+}
