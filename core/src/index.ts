@@ -25,7 +25,7 @@ export { DEFAULT_MAX_FILE_BYTES, GroupBlobs, type ReadOptions } from './blob/gro
 export { checkLifetime, expiryOf } from './chat/disappearing.ts'
 export { disappearsIn } from './chat/disappearing-words.ts'
 export { type ExportAuthor, exportLine } from './chat/export-line.ts'
-export { type FileView, fileKeysOf } from './chat/file-view.ts'
+export { type FileView, fileKeysOf, fileRefOf, fileView } from './chat/file-view.ts'
 export { type SearchHit, type SearchOptions, searchMessages } from './chat/message-search.ts'
 export type * from './chat/operations.ts'
 export { decodeOperation, encodeOperation } from './chat/operations.ts'

@@ -175,6 +175,31 @@ export function runViewConformance(engine: string, setup: () => Promise<StoreHar
         assert.deepEqual([shown?.time, shown?.claimedTime], [m.time - 500, m.time])
       }))
 
+    it('keeps the files a message carries, and a disappearing message its deadline', () =>
+      withStore(async (store) => {
+        const s = new Script()
+        const file = {
+          name: 'topo.pdf',
+          type: 'application/pdf',
+          size: 1_234_567,
+          root: new Uint8Array(32).fill(5),
+          key: new Uint8Array(32).fill(6),
+          thumb: new Uint8Array([1, 2, 3]),
+          width: 800,
+          height: 600
+        }
+        const m = s.add(A, { type: 'message', text: 'the topo', files: [file, { ...file, name: 'b.txt', type: '', thumb: undefined as never }] })
+        const timed = { ...s.message(B, 'soon gone'), expires: 2_000_000_000_000 }
+        await store.putViewRows(GROUP, [...rowsOf(m), ...rowsOf(timed)])
+        const [shown] = renderMessages(await store.messageRow(GROUP, m.id, NONE))
+        assert.deepEqual(shown?.files, [
+          { name: 'topo.pdf', type: 'application/pdf', size: 1_234_567, root: '05'.repeat(32), key: '06'.repeat(32), thumb: 'AQID', width: 800, height: 600 },
+          { name: 'b.txt', type: '', size: 1_234_567, root: '05'.repeat(32), key: '06'.repeat(32), width: 800, height: 600 }
+        ])
+        const [gone] = renderMessages(await store.messageRow(GROUP, timed.id, NONE))
+        assert.equal(gone?.expires, 2_000_000_000_000)
+      }))
+
     it('reads registers under hidden ranges, display names never hidden', () =>
       withStore(async (store) => {
         const s = new Script()

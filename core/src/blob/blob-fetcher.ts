@@ -69,7 +69,7 @@ export async function fetchBlobs(ids: readonly Uint8Array[], peers: readonly str
         let answers: Array<Uint8Array | undefined>
         try {
           answers = await askForBlobs(await f.open(peer, f.signal), { tag: f.tag, ids: batch }, f.signal)
-        } catch (err) {
+        } catch {
           f.signal?.throwIfAborted()
           // refused (not a member, as it sees it) or not reached: not asked again in this fetch
           unreachable.add(peer)

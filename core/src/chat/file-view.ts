@@ -26,9 +26,23 @@ export function fileView(f: FileRef): FileView {
   return view
 }
 
+/** The FileRef a view was made of (fileView's inverse): how a store keeps files as text. */
+export function fileRefOf(v: FileView): FileRef {
+  const ref: FileRef = { name: v.name, type: v.type, size: v.size, root: fromHex(v.root), key: fromHex(v.key) }
+  if (v.thumb !== undefined) ref.thumb = unbase64(v.thumb)
+  if (v.width !== undefined) ref.width = v.width
+  if (v.height !== undefined) ref.height = v.height
+  if (v.duration !== undefined) ref.duration = v.duration
+  return ref
+}
+
 /** What fetches and opens the file a view names. */
 export function fileKeysOf(f: FileView): { root: Uint8Array; key: Uint8Array; size: number } {
   return { root: fromHex(f.root), key: fromHex(f.key), size: f.size }
+}
+
+function unbase64(text: string): Uint8Array {
+  return Uint8Array.from(atob(text), (c) => c.charCodeAt(0))
 }
 
 function base64(bytes: Uint8Array): string {

@@ -6,7 +6,7 @@
 import type { DatabaseSync } from 'node:sqlite'
 import { NotAStoreError, StoreTooNewError } from '../errors.ts'
 import { APPLICATION_ID, MIGRATION_1, MIGRATION_6, MIGRATION_9, MIGRATION_11 } from './log-migrations.ts'
-import { MIGRATION_2, MIGRATION_4, MIGRATION_5, MIGRATION_7, MIGRATION_8, MIGRATION_10, MIGRATION_12 } from './view-migrations.ts'
+import { MIGRATION_2, MIGRATION_4, MIGRATION_5, MIGRATION_7, MIGRATION_8, MIGRATION_10, MIGRATION_12, MIGRATION_13 } from './view-migrations.ts'
 
 /** In order (log-migrations.ts, view-migrations.ts, and the device's own tables here); exported for tests that build a file of an older version. */
 export const MIGRATIONS: readonly string[] = [
@@ -39,7 +39,8 @@ export const MIGRATIONS: readonly string[] = [
   MIGRATION_9,
   MIGRATION_10,
   MIGRATION_11,
-  MIGRATION_12
+  MIGRATION_12,
+  MIGRATION_13
 ]
 
 /** Brings the database at `path` to the latest schema, one transaction per migration. */

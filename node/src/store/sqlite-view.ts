@@ -14,6 +14,9 @@
 import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite'
 import {
   type ChangeRow,
+  type FileView,
+  fileRefOf,
+  fileView,
   fromHex,
   type HiddenRange,
   type MessageRow,
@@ -38,7 +41,7 @@ const HIDDEN = `hidden (author, after, until) AS MATERIALIZED (
 /** Whether the row `t` is in a hidden range. */
 const hiddenRow = (t: string): string => `EXISTS (SELECT 1 FROM hidden h WHERE h.author = ${t}.author AND ${t}.seq > h.after AND ${t}.seq < h.until)`
 
-const MESSAGE_COLUMNS = 'm.id, m.key, m.author, m.seq, m.time, m.shown_time, m.text, m.reply_to, m.mentions, m.poll, m.expires'
+const MESSAGE_COLUMNS = 'm.id, m.key, m.author, m.seq, m.time, m.shown_time, m.text, m.reply_to, m.mentions, m.poll, m.expires, m.files'
 const CHANGE_COLUMNS = 'c.target, c.key, c.author, c.seq, c.kind, c.text, c.role, c.emoji, c.added, c.choices'
 
 interface MessageColumns {
@@ -54,6 +57,8 @@ interface MessageColumns {
   /** JSON of the PollSpec, for a poll. */
   poll: string | null
   expires: number | null
+  /** JSON of the FileViews, for a message with files. */
+  files: string | null
 }
 
 interface ChangeColumns {
@@ -107,8 +112,8 @@ export class SqliteView {
     this.statements = {
       // ON CONFLICT DO NOTHING: a row stored again is the same row
       insertMessage: db.prepare(
-        `INSERT INTO view_messages (group_id, id, key, author, seq, time, shown_time, text, reply_to, mentions, poll, expires)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (group_id, id) DO NOTHING`
+        `INSERT INTO view_messages (group_id, id, key, author, seq, time, shown_time, text, reply_to, mentions, poll, expires, files)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (group_id, id) DO NOTHING`
       ),
       insertChange: db.prepare(
         `INSERT INTO view_changes (group_id, key, target, author, seq, kind, text, role, emoji, added, choices)
@@ -191,7 +196,8 @@ export class SqliteView {
           r.replyTo ?? null,
           r.mentions.join(','),
           poll,
-          r.expires ?? null
+          r.expires ?? null,
+          r.files === undefined ? null : JSON.stringify(r.files.map(fileView))
         )
       } else if (r.kind === 'register') {
         s.insertRegister.run(group, r.name, author, r.key, r.seq, r.value)
@@ -319,6 +325,7 @@ function messageOf(r: MessageColumns): MessageRow {
   if (r.reply_to !== null) row.replyTo = r.reply_to
   if (r.poll !== null) row.poll = JSON.parse(r.poll) as PollSpec
   if (r.expires !== null) row.expires = r.expires
+  if (r.files !== null) row.files = (JSON.parse(r.files) as FileView[]).map(fileRefOf)
   return row
 }
 

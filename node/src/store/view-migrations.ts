@@ -223,3 +223,12 @@ export const MIGRATION_12 = `
   INSERT INTO message_words (message_words, rank) VALUES ('secure-delete', 1);
   INSERT INTO edit_words (edit_words, rank) VALUES ('secure-delete', 1);
   `
+
+/**
+ * 13: files (core's blob/blob-format.ts). A message row keeps the files it
+ * carries as JSON (core's FileView: ids and keys in hex, the placeholder in
+ * base64); NULL for a message without files.
+ */
+export const MIGRATION_13 = `
+  ALTER TABLE view_messages ADD COLUMN files TEXT;
+  `

@@ -29,6 +29,7 @@ export function messageRecord(group: Bytes, row: MessageRow): MessageRecord {
   if (row.replyTo !== undefined) record.replyTo = compact(row.replyTo)
   if (row.poll !== undefined) record.poll = { options: [...row.poll.options], multiple: row.poll.multiple }
   if (row.expires !== undefined) record.expires = row.expires
+  if (row.files !== undefined) record.files = row.files.map((f) => ({ ...f }))
   return record
 }
 
@@ -47,6 +48,7 @@ export function messageRowOf(r: MessageRecord): MessageRow {
   if (r.replyTo !== undefined) row.replyTo = r.replyTo
   if (r.poll !== undefined) row.poll = r.poll
   if (r.expires !== undefined) row.expires = r.expires
+  if (r.files !== undefined) row.files = r.files
   return row
 }
 

@@ -10,7 +10,7 @@
  * every read of a group is a range of one store or index, and an array
  * sorts after every binary key: `[group, []]` bounds a group from above.
  */
-import type { ChangeRow, EntryFacts, PollSpec, RegisterName } from '@causette/core'
+import type { ChangeRow, EntryFacts, FileRef, PollSpec, RegisterName } from '@causette/core'
 import type { DBSchema, IDBPDatabase, IDBPTransaction } from 'idb'
 import type { Bytes } from './idb-ranges.ts'
 
@@ -64,6 +64,8 @@ export interface MessageRecord {
   poll?: PollSpec
   /** When a disappearing message disappears (version 3 on). */
   expires?: number
+  /** The files it carries. */
+  files?: FileRef[]
   words: WordKey[]
 }
 
