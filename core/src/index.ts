@@ -30,7 +30,7 @@ export {
 export { foldWord, MAX_SEARCH_WORDS, searchWords, textHasWords } from './chat/search-words.ts'
 export { type SeenBy, seenBy } from './chat/seen-by.ts'
 export type { KeyedMessage, StoredView, ViewSnapshot } from './chat/stored-view.ts'
-export { readUpToNow, UNREAD_CAP, type Unread, unreadOf } from './chat/unread.ts'
+export { type ReadPosition, readUpToNow, UNREAD_CAP, type Unread, unreadOf } from './chat/unread.ts'
 export { type GroupMetadata, GroupView, type Message, type MessagePage, type Reaction, type ViewEntry } from './chat/view.ts'
 export { latestPins, type RenderedRegisters, renderMessages, renderPage, renderRegisters } from './chat/view-render.ts'
 export {
