@@ -13,6 +13,7 @@
 
 export { type ExportAuthor, exportLine } from './chat/export-line.ts'
 export { type SearchHit, type SearchOptions, searchMessages } from './chat/message-search.ts'
+export { type ArrivedMessage, type Circumstances, FRESH_MS, type NotifyLevel, notificationReason } from './chat/notification-rules.ts'
 export type * from './chat/operations.ts'
 export { decodeOperation, encodeOperation } from './chat/operations.ts'
 export { readPinned } from './chat/pinned.ts'

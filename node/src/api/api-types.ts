@@ -4,7 +4,7 @@
  * (types only, so the CLI loads none of the daemon). docs/control-api.md documents
  * each endpoint.
  */
-import type { MailboxState, MemberLink } from '@causette/core'
+import type { MailboxState, MemberLink, NotifyLevel } from '@causette/core'
 
 export type { Role } from '@causette/core'
 
@@ -17,8 +17,8 @@ export interface GroupRef {
   name: string
 }
 
-/** Which messages of a group notify: every one, mentions of this person and replies to them, or none. */
-export type NotifyLevel = 'all' | 'mentions' | 'off'
+/** Which messages of a group notify: every one, mentions of this person and replies to them, or none (core's notification rules). */
+export type { NotifyLevel } from '@causette/core'
 
 export interface Mute {
   /** Muted until then (ms since the epoch); absent: until unmuted. */

@@ -5,11 +5,11 @@
  * (desktop-notifications.ts). Says once whether desktop notifications are
  * available, as a `notifications` event.
  */
+import { notificationReason } from '@causette/core'
 import type { DaemonEvent } from '../api/api-types.ts'
 import type { DaemonParts } from './daemon.ts'
 import type { DesktopNotifier } from './desktop-notifications.ts'
 import { NotificationBursts } from './notification-bursts.ts'
-import { notificationReason } from './notification-rules.ts'
 
 export type NotifierComponents = Pick<DaemonParts, 'directory' | 'preferences' | 'blockList' | 'authors' | 'emit'> & { desktop: DesktopNotifier }
 

@@ -1,19 +1,18 @@
 /**
- * Which arriving messages notify the person (the daemon's
- * notification-rules.ts): what a person would find wrong if it were
- * otherwise — old history from a catch-up, a blocked member's text, a
- * muted group, their own messages.
+ * Which arriving messages notify the person (core's notification-rules.ts,
+ * which the daemon and the web app follow): what a person would find wrong
+ * if it were otherwise — old history from a catch-up, a blocked member's
+ * text, a muted group, their own messages.
  */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import type { MessageView } from '@causette/node'
-import { type Circumstances, FRESH_MS, notificationReason } from '../../node/src/daemon/notification-rules.ts'
+import { type Circumstances, FRESH_MS, type Message, notificationReason } from '@causette/core'
 
 const ME = 'aa'.repeat(32)
 const BOB = 'bb'.repeat(32)
 const NOW = Date.parse('2026-12-04T23:00:00Z')
 
-function message(fields: Partial<MessageView> = {}): MessageView {
+function message(fields: Partial<Message> = {}): Message {
   return {
     id: 'cc'.repeat(32),
     author: BOB,

@@ -1,18 +1,22 @@
 /**
- * Which arriving message notifies the person: one others wrote, new to this
+ * Which arriving message notifies the person (the daemon's desktop
+ * notifications and the web app's alike): one others wrote, new to this
  * device and fresh (arrived live, or written in the last minutes — not
  * history coming in by catch-up), in a group not muted, by a member not
  * blocked, and wanted by the group's level: every message, or mentions of
  * this person and replies to their messages. A muted group never notifies,
  * mentions included, as in Signal.
  */
-import type { MessageView, NotifyLevel } from '../api/api-types.ts'
+import type { Message } from './view.ts'
+
+/** Which messages of a group notify: every one, mentions of this person and replies to them, or none. */
+export type NotifyLevel = 'all' | 'mentions' | 'off'
 
 /** A message caught up by sync is still news if written this recently. */
 export const FRESH_MS = 2 * 60_000
 
 export interface ArrivedMessage {
-  message: MessageView
+  message: Pick<Message, 'author' | 'time' | 'deleted' | 'mentions'>
   /** How it arrived: 'gossip' is live; 'sync', 'import', … bring history. */
   source: string
   /** First seen now (not an edit, a reaction or a vote on an older one). */
