@@ -16,6 +16,7 @@ import { createSeenBy } from './create-seen-by.ts'
 import { createTyping } from './create-typing.ts'
 import { MessageItem } from './MessageItem.tsx'
 import { MessageList } from './MessageList.tsx'
+import { MuteControl } from './MuteControl.tsx'
 import { PinnedDialog } from './PinnedDialog.tsx'
 import { PollDialog } from './PollDialog.tsx'
 import { ReadMarkers } from './read-markers.ts'
@@ -27,7 +28,7 @@ export const ChatView: Component<{ groupId: string }> = (props) => {
   const messages = createMessages(session.peer, groupId)
   const status = createGroupStatus(session.peer, groupId)
   const typing = createTyping(session.peer, groupId)
-  const seen = createSeenBy(session.peer, groupId, session.me, messages.view)
+  const seen = createSeenBy(session.peer, groupId, session.me, messages.view, session.preferences)
   const [mode, setMode] = createSignal<ComposerMode>({ kind: 'new' })
   const log = () => (session.peer.hasGroup(groupId) ? session.peer.group(groupId) : undefined)
   const name = (): string => {
@@ -44,7 +45,7 @@ export const ChatView: Component<{ groupId: string }> = (props) => {
     messages.view()
     return log()?.sealedCount ?? 0
   }
-  const reads = new ReadMarkers(log, session.me)
+  const reads = new ReadMarkers(log, session.me, session.preferences)
   createEffect(() => {
     const shown = messages.view().messages
     if (shown.length > 0 && log() !== undefined && document.visibilityState === 'visible') reads.seen()
@@ -68,6 +69,7 @@ export const ChatView: Component<{ groupId: string }> = (props) => {
           </p>
         </div>
         <div class="header-actions">
+          <MuteControl groupId={groupId} />
           <PinnedDialog groupId={groupId} names={messages.view().names} />
           <PollDialog groupId={groupId} />
           <MembersDialog groupId={groupId} groupName={name()} />
