@@ -38,7 +38,12 @@ describe('the web app, two people in two browsers and one on the CLI', { timeout
   })
 
   it('first run asks for a name and shows the device’s safety number', async () => {
-    alice = await personTab(browser, served.url, 'Alice')
+    // the browser's permission to notify, granted as Alice would, and each notification recorded
+    alice = await personTab(browser, served.url, 'Alice', {
+      beforeOpen: async (tab) => {
+        shown = await recordNotifications(tab, new URL(served.url).origin)
+      }
+    })
     bob = await personTab(browser, served.url, 'Bob')
     await screenshot(bob.page, '01-after-first-run')
     await assertAccessible(bob.page, 'group list (empty)')
@@ -218,7 +223,6 @@ describe('the web app, two people in two browsers and one on the CLI', { timeout
   })
 
   it('the tab’s title counts unread messages, and a mention notifies Alice while she reads another group', async () => {
-    shown = await recordNotifications(alice, new URL(served.url).origin)
     await alice.page.getByRole('button', { name: /^Running/ }).click(WAIT)
     await eventually(async () => (await alice.page.title()) === 'Causette', 'nothing unread in Alice’s title')
     await alice.page.getByRole('button', { name: 'Settings' }).click()
