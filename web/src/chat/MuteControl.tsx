@@ -35,7 +35,7 @@ export const MuteControl: Component<{ groupId: string }> = (props) => {
       when={until()}
       fallback={
         <select aria-label="Mute this group" value="" onChange={(e) => choose(e.currentTarget.value)}>
-          <option value="" disabled>
+          <option value="" selected>
             Mute…
           </option>
           {CHOICES.map((c) => (
