@@ -252,7 +252,9 @@ export function apiTarget(): FuzzTarget<ApiRequest> & { summary(): string } {
       diagnostics.subscribe('http.server.request.start', onStart)
       diagnostics.subscribe('http.server.response.finish', onFinish)
       home = await mkdtemp(join(tmpdir(), 'causette-fuzz-api-'))
-      daemon = await Daemon.start(await daemonOptions(home, { apiPort: 0, p2pPort: 0, listenHost: '127.0.0.1', mdns: false, name: 'fuzzer' }))
+      daemon = await Daemon.start(
+        await daemonOptions(home, { apiPort: 0, p2pPort: 0, listenHost: '127.0.0.1', mdns: false, notifications: false, name: 'fuzzer' })
+      )
       token = (await readFile(join(home, 'api-token'), 'utf8')).trim()
       base = daemon.apiUrl
       client = new ApiClient(base)
@@ -268,7 +270,14 @@ export function apiTarget(): FuzzTarget<ApiRequest> & { summary(): string } {
         sent.add(message)
       }
       member = await Daemon.start(
-        await daemonOptions(join(home, 'member'), { apiPort: 0, p2pPort: 0, listenHost: '127.0.0.1', mdns: false, name: 'other' })
+        await daemonOptions(join(home, 'member'), {
+          apiPort: 0,
+          p2pPort: 0,
+          listenHost: '127.0.0.1',
+          mdns: false,
+          notifications: false,
+          name: 'other'
+        })
       )
       await member.operations.join(invite.json.link as string, 30_000)
       const other = (await member.operations.status()).key

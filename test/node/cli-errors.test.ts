@@ -163,7 +163,10 @@ describe('clear errors', () => {
     await writeFile(join(home, 'config.json'), JSON.stringify({ p2pPort: 0, apiPort: 0, mnds: false }))
     const unknown = await cliError(home, ['start'])
     assert.equal(unknown.name, 'InvalidConfigError')
-    assert.match(unknown.message, /config\.json: unknown setting "mnds"; the settings are p2pPort, apiPort, listenHost, mdns, bootstrap, relays/)
+    assert.match(
+      unknown.message,
+      /config\.json: unknown setting "mnds"; the settings are p2pPort, apiPort, listenHost, mdns, notifications, bootstrap, relays/
+    )
     await writeFile(join(home, 'config.json'), JSON.stringify({ bootstrap: ['/ip4/192.0.2.7/tcp/7431'] }))
     const address = await cliError(home, ['start'])
     assert.match(address.message, /bootstrap: "\/ip4\/192\.0\.2\.7\/tcp\/7431" is not a multiaddr ending in \/p2p\/<peer id>/)

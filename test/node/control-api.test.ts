@@ -120,6 +120,18 @@ describe('control API', () => {
     )
     await refused('POST', '/v1/join', { body: '{"link": "causette:join/AAAA"}' }, 400, 'TruncatedInviteError', /incomplete/)
     await refused('POST', '/v1/stop', { body: '{"now": true}' }, 400, 'InvalidRequestError', /this request takes none/)
+    const mute = `/v1/groups/${groupId}/mute`
+    await refused('PUT', mute, { body: '{"forMs": 1000}' }, 400, 'InvalidRequestError', /"forMs" must be a whole number from 60000 to/)
+    await refused('PUT', '/v1/groups/nowhere/mute', { body: '{}' }, 404, 'UnknownGroupError', /no group named "nowhere"/)
+    await refused(
+      'PUT',
+      `/v1/groups/${groupId}/notify`,
+      { body: '{"level": "loud"}' },
+      400,
+      'InvalidRequestError',
+      /one of all, mentions, off, not "loud"/
+    )
+    await refused('PUT', '/v1/receipts', { body: '{"sending": "no"}' }, 400, 'InvalidRequestError', /"sending" must be true or false/)
   })
 
   it('refuses bad query parameters', async () => {

@@ -10,6 +10,7 @@ import { after, before, describe, it } from 'node:test'
 import type { Browser, Page } from 'playwright-core'
 import { eventually } from '../node/fixtures/daemons.ts'
 import { launchChromium, type WatchedPage } from './fixtures/chromium.ts'
+import { type PageNotification, recordNotifications } from './fixtures/page-notifications.ts'
 import { assertAccessible, connectionsOf, peerIdOf, personTab, type ServingDaemon, screenshot, servingDaemon } from './fixtures/web-app.ts'
 
 const WAIT = { timeout: 30_000 }
@@ -24,6 +25,7 @@ describe('the web app, two people in two browsers and one on the CLI', { timeout
   let alice: WatchedPage
   let bob: WatchedPage
   let link = ''
+  let shown: () => Promise<PageNotification[]>
 
   before(async () => {
     served = await servingDaemon()
@@ -36,7 +38,12 @@ describe('the web app, two people in two browsers and one on the CLI', { timeout
   })
 
   it('first run asks for a name and shows the device’s safety number', async () => {
-    alice = await personTab(browser, served.url, 'Alice')
+    // the browser's permission to notify, granted as Alice would, and each notification recorded
+    alice = await personTab(browser, served.url, 'Alice', {
+      beforeOpen: async (tab) => {
+        shown = await recordNotifications(tab, new URL(served.url).origin)
+      }
+    })
     bob = await personTab(browser, served.url, 'Bob')
     await screenshot(bob.page, '01-after-first-run')
     await assertAccessible(bob.page, 'group list (empty)')
@@ -233,6 +240,60 @@ describe('the web app, two people in two browsers and one on the CLI', { timeout
     await alice.page.getByRole('button', { name: /^Climbing/ }).click()
     await messageBox(alice.page, 'Count me in').waitFor(WAIT)
     assert.equal(await messageBox(alice.page, '5k on Saturday').count(), 0, 'nor Running’s in Climbing')
+  })
+
+  it('the tab’s title counts unread messages, and a mention notifies Alice while she reads another group', async () => {
+    await alice.page.getByRole('button', { name: /^Running/ }).click(WAIT)
+    await eventually(async () => (await alice.page.title()) === 'Causette', 'nothing unread in Alice’s title')
+    await alice.page.getByRole('button', { name: 'Settings' }).click()
+    await alice.page.getByLabel('Notify me when someone mentions me or replies to me').check()
+    await alice.page.getByRole('button', { name: 'Save' }).click()
+    await alice.page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor(WAIT)
+    await alice.page.getByRole('button', { name: 'Close' }).click()
+    for (const text of ['@Alice bring the chalk', 'and the rope']) {
+      await bob.page.getByRole('textbox', { name: 'Message' }).fill(text)
+      await bob.page.keyboard.press('Enter')
+    }
+    await eventually(async () => (await alice.page.title()) === '(2) Causette', 'Alice’s title to count the 2 new messages in Climbing')
+    await eventually(async () => (await shown()).length > 0, 'a notification in Alice’s tab')
+    assert.deepEqual(await shown(), [{ title: 'Bob mentioned you in Climbing', body: '@Alice bring the chalk' }])
+    await screenshot(alice.page, '06c-unread-in-title')
+    await alice.page.getByRole('button', { name: /^Climbing/ }).click()
+    await messageBox(alice.page, 'and the rope').waitFor(WAIT)
+    await eventually(async () => (await alice.page.title()) === 'Causette', 'the title back to nothing unread once Alice reads Climbing')
+  })
+
+  it('a muted group says until when and leaves the title’s count', async () => {
+    await alice.page.getByRole('combobox', { name: 'Mute this group' }).selectOption('8h')
+    await alice.page.getByText(/^Muted until/).waitFor(WAIT)
+    await assertAccessible(alice.page, 'chat (muted)')
+    await alice.page.getByRole('button', { name: /^Running/ }).click()
+    await bob.page.getByRole('textbox', { name: 'Message' }).fill('@Alice muted?')
+    await bob.page.keyboard.press('Enter')
+    await alice.page.getByRole('button', { name: /^Climbing \(muted\)\s*, 1 unread/ }).waitFor(WAIT)
+    assert.equal(await alice.page.title(), 'Causette')
+    assert.equal((await shown()).length, 1, 'the mention in the muted group did not notify')
+    await alice.page.getByRole('button', { name: /^Climbing/ }).click()
+    await alice.page.getByRole('button', { name: 'Unmute' }).click()
+    await alice.page.getByRole('combobox', { name: 'Mute this group' }).waitFor(WAIT)
+  })
+
+  it('with read receipts off, Bob sees no one’s "seen by", and his reading shows under no message of Alice’s', async () => {
+    await messageBox(bob.page, '@Alice muted?').getByText('Seen by Alice').waitFor(WAIT)
+    await bob.page.getByRole('button', { name: 'Settings' }).click()
+    await bob.page.getByLabel(/^Send read receipts/).uncheck()
+    await bob.page.getByRole('button', { name: 'Save' }).click()
+    await bob.page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor(WAIT)
+    await bob.page.getByRole('button', { name: 'Close' }).click()
+    await bob.page.getByText(/^Seen by/).waitFor({ state: 'detached', ...WAIT })
+    await alice.page.getByRole('textbox', { name: 'Message' }).fill('Are receipts off?')
+    await alice.page.keyboard.press('Enter')
+    await messageBox(bob.page, 'Are receipts off?').waitFor(WAIT)
+    // past the 15 s in which Bob's tab would have written a read marker (web/src/chat/read-markers.ts)
+    await new Promise((resolve) => setTimeout(resolve, 17_000))
+    await messageBox(alice.page, 'Are receipts off?').getByText('Not seen yet').waitFor(WAIT)
+    assert.equal(await bob.page.title(), 'Causette', 'Bob’s tab counts what he read as read')
+    await screenshot(bob.page, '06d-receipts-off')
   })
 
   it('a second tab of the same browser profile says the first one is the device', async () => {

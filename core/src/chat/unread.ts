@@ -1,6 +1,7 @@
 /**
  * Unread messages: those others wrote after the newest of this device's
- * read marker (a `read` operation: `causette read`, or opening the group in the web app) and its own
+ * read marker (a `read` operation: `causette read`, or opening the group in the web app), its
+ * reading position kept on the device only (when it sends no read receipts), and its own
  * latest message (writing in a group means one has read it). Counted from
  * the newest back, a page at a time, up to UNREAD_CAP ("999+"), with how
  * many of them mention this device.
@@ -17,7 +18,12 @@ export interface Unread {
   mentions: number
 }
 
-export async function unreadOf(log: GroupLog, me: string): Promise<Unread> {
+export interface ReadPosition {
+  /** The newest message this device read, kept on the device rather than written as a read marker (receipts off). */
+  readUpTo?: string
+}
+
+export async function unreadOf(log: GroupLog, me: string, position: ReadPosition = {}): Promise<Unread> {
   const marker = log.view.readMarkersByAuthor().get(me)
   const counts: Unread = { unread: 0, mentions: 0 }
   let before: string | undefined
@@ -25,7 +31,8 @@ export async function unreadOf(log: GroupLog, me: string): Promise<Unread> {
     const page = await log.view.messages({ limit: PAGE, ...(before === undefined ? {} : { before }) })
     for (let i = page.messages.length - 1; i >= 0; i--) {
       const m = page.messages[i] as (typeof page.messages)[number]
-      if (m.id === marker || m.author === me) return counts
+      // newest first: whichever of the marker, the kept position and own message comes first is the latest read
+      if (m.id === marker || m.id === position.readUpTo || m.author === me) return counts
       if (m.deleted) continue
       counts.unread++
       if (m.mentions.includes(me)) counts.mentions++
@@ -37,8 +44,8 @@ export async function unreadOf(log: GroupLog, me: string): Promise<Unread> {
 }
 
 /** The read marker that marks everything read now, or undefined when nothing is unread. */
-export async function readUpToNow(log: GroupLog, me: string): Promise<ReadMarkerOperation | undefined> {
-  if ((await unreadOf(log, me)).unread === 0) return undefined
+export async function readUpToNow(log: GroupLog, me: string, position: ReadPosition = {}): Promise<ReadMarkerOperation | undefined> {
+  if ((await unreadOf(log, me, position)).unread === 0) return undefined
   const newest = (await log.view.messages({ limit: 1 })).messages[0]
   return newest === undefined ? undefined : { type: 'read', upTo: fromHex(newest.id) }
 }

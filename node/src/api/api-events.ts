@@ -73,4 +73,6 @@ export type DaemonEvent =
   | { type: 'equivocation'; groupId: string; author: string; seq: number }
   /** A bundle being imported (POST /v1/bundles): its entries checked, then added, of the total. */
   | { type: 'bundle:progress'; groupId: string; stage: 'checking' | 'adding'; done: number; total: number }
+  /** Said once at start: whether desktop notifications can be shown, and what shows them or why not. */
+  | { type: 'notifications'; available: boolean; reason: string }
   | { type: 'stopping' }

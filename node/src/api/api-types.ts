@@ -4,7 +4,7 @@
  * (types only, so the CLI loads none of the daemon). docs/control-api.md documents
  * each endpoint.
  */
-import type { MailboxState, MemberLink } from '@causette/core'
+import type { MailboxState, MemberLink, NotifyLevel } from '@causette/core'
 
 export type { Role } from '@causette/core'
 
@@ -15,6 +15,14 @@ export interface ApiErrorBody {
 export interface GroupRef {
   id: string
   name: string
+}
+
+/** Which messages of a group notify: every one, mentions of this person and replies to them, or none (core's notification rules). */
+export type { NotifyLevel } from '@causette/core'
+
+export interface Mute {
+  /** Muted until then (ms since the epoch); absent: until unmuted. */
+  until?: number
 }
 
 /** How a group is doing with its members right now. */
@@ -31,6 +39,10 @@ export interface GroupSummary extends GroupRef {
   /** Messages others wrote since this device last read the group or wrote in it (daemon/unread.ts; at most 1,000 counted), and how many of them mention it. */
   unread: number
   unreadMentions: number
+  /** Muted on this device (notifies nothing; unread still counts): until when, or until unmuted when `until` is absent. */
+  muted?: Mute
+  /** Which of its messages notify the desktop (daemon/device-preferences.ts). */
+  notify: NotifyLevel
 }
 
 export interface GroupStatusView extends GroupSummary {
@@ -248,6 +260,26 @@ export interface ReadResponse {
   group: GroupRef
   /** The message the group is now read up to; absent when nothing was unread (nothing written). */
   upTo?: string
+  /** Whether a read marker others see was written; false when this device sends no read receipts (the position stays on it). */
+  receipt: boolean
+}
+
+/** PUT or DELETE /v1/groups/{group}/mute. */
+export interface MuteResponse {
+  group: GroupRef
+  muted?: Mute
+}
+
+/** PUT /v1/groups/{group}/notify. */
+export interface NotifyResponse {
+  group: GroupRef
+  notify: NotifyLevel
+}
+
+/** GET or PUT /v1/receipts. */
+export interface ReceiptsSetting {
+  /** This device writes read markers, so others see how far it has read, and it sees theirs. */
+  sending: boolean
 }
 
 /** A group's name, topic and description, as its view shows them. */

@@ -12,6 +12,7 @@ import { inviteRoutes } from './invite-routes.ts'
 import { memberRoutes } from './member-routes.ts'
 import { messageRoutes } from './message-routes.ts'
 import { pollRoutes } from './poll-routes.ts'
+import { preferenceRoutes } from './preference-routes.ts'
 import { type Route, route } from './route.ts'
 import { signalRoutes } from './signal-routes.ts'
 import { fields, optionalHexPrefix, optionalInteger, optionalText, query, queryInteger, text } from './validation.ts'
@@ -136,6 +137,7 @@ export function routes(ops: DaemonOperations): Route[] {
     ...pollRoutes(ops.polls),
     ...inviteRoutes(ops.invites),
     ...signalRoutes(ops.signals),
+    ...preferenceRoutes(ops.preferences),
     ...backupRoutes(ops.backups, (ref) => ops.groupRef(ref)),
     route('POST', '/v1/stop', async ({ body }) => {
       fields(await body(), [])

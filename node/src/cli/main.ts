@@ -17,6 +17,7 @@ import { registerMessages } from './commands/messages.ts'
 import { registerNetwork } from './commands/network.ts'
 import { registerPins } from './commands/pins.ts'
 import { registerPolls } from './commands/polls.ts'
+import { registerPreferences } from './commands/preferences.ts'
 import { registerPresence } from './commands/presence.ts'
 import { registerProfile } from './commands/profile.ts'
 import { registerStart } from './commands/start.ts'
@@ -59,6 +60,7 @@ registerPolls(program)
 registerTrust(program)
 registerProfile(program)
 registerPresence(program)
+registerPreferences(program)
 registerNetwork(program)
 registerBundles(program)
 registerBackups(program)

@@ -47,6 +47,10 @@ export class StartReport {
         this.out.line(`  control    ${e.api} (token in the data directory's api-token file)`)
         if (e.webApp !== undefined) this.out.line(`Open ${e.webApp} in your browser`)
         return
+      case 'notifications':
+        this.out.data(e)
+        this.out.line(`Desktop notifications: ${e.available ? `on, through ${e.reason}` : `off, ${e.reason}`}`)
+        return
       case 'key:generated':
         this.out.data(e)
         this.out.line(`First start: made this device's key (peer id ${e.peerId})`)

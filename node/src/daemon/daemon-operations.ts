@@ -4,7 +4,7 @@
  * search come from each group's stored view (message-reads.ts); writes go through the peer, and
  * resolve only once the entry is committed to the store.
  */
-import { fingerprint, fromHex, type GroupLog, type MessageOperation, readUpToNow, toHex, unreadOf } from '@causette/core'
+import { fingerprint, fromHex, type GroupLog, type MessageOperation, type ReadPosition, readUpToNow, toHex, unreadOf } from '@causette/core'
 import type {
   GroupRef,
   GroupStatusView,
@@ -39,6 +39,7 @@ import { mentionedKeys, mentionsOfMe } from './mentions.ts'
 import { MessageActions } from './message-actions.ts'
 import { MessageReads, messageIdBytes } from './message-reads.ts'
 import { PollActions } from './poll-actions.ts'
+import { PreferenceOperations } from './preference-operations.ts'
 import { reachabilityCheckOf, reachabilityView } from './reachability-view.ts'
 import { SignalOperations } from './signal-operations.ts'
 
@@ -62,6 +63,8 @@ export class DaemonOperations {
   readonly signals: SignalOperations
   /** Backups and group bundles (backup-operations.ts). */
   readonly backups: BackupOperations
+  /** Mutes, notification levels and read receipts: this device's own choices (preference-operations.ts). */
+  readonly preferences: PreferenceOperations
   /** How errors name the groups and people they are about (api/error-messages.ts). */
   readonly names: Names
   private readonly parts: DaemonParts
@@ -78,6 +81,7 @@ export class DaemonOperations {
     this.about = new GroupAbout(parts)
     this.signals = new SignalOperations(parts)
     this.backups = new BackupOperations(parts)
+    this.preferences = new PreferenceOperations(parts)
     this.names = namesOf(parts.directory, parts.authors)
     this.requestStop = requestStop
     this.apiUrl = apiUrl
@@ -169,15 +173,20 @@ export class DaemonOperations {
     return this.messages.pins(ref)
   }
 
-  /** Marks the group read up to its newest message (a read marker others see), unless nothing is unread. */
+  /**
+   * Marks the group read up to its newest message, unless nothing is unread: with a read marker others see,
+   * or, when this device sends no read receipts, in its own settings only.
+   */
   async markRead(ref: string): Promise<ReadResponse> {
-    const { directory, peer } = this.parts
+    const { directory, peer, preferences } = this.parts
     const known = directory.resolve(ref)
     const log = await directory.openLog(known)
-    const op = await readUpToNow(log, toHex(peer.key.publicKey))
-    if (op === undefined) return { group: known.ref }
-    await peer.send(log.idHex, op)
-    return { group: known.ref, upTo: toHex(op.upTo) }
+    const op = await readUpToNow(log, toHex(peer.key.publicKey), this.readPosition(known.idHex))
+    const receipt = preferences.sendsReceipts
+    if (op === undefined) return { group: known.ref, receipt }
+    if (receipt) await peer.send(log.idHex, op)
+    else preferences.setReadPosition(known.idHex, toHex(op.upTo))
+    return { group: known.ref, upTo: toHex(op.upTo), receipt }
   }
 
   /** The latest messages that mention this device (mentions.ts). */
@@ -244,9 +253,10 @@ export class DaemonOperations {
   }
 
   private async summary(known: KnownGroup): Promise<GroupSummary> {
-    const { peer } = this.parts
+    const { peer, preferences } = this.parts
     const log = known.log
-    const unread = log === undefined ? { unread: 0, mentions: 0 } : await unreadOf(log, toHex(peer.key.publicKey))
+    const unread = log === undefined ? { unread: 0, mentions: 0 } : await unreadOf(log, toHex(peer.key.publicKey), this.readPosition(known.idHex))
+    const muted = preferences.mute(known.idHex)
     return {
       ...known.ref,
       state: log === undefined ? 'loading' : 'open',
@@ -256,8 +266,16 @@ export class DaemonOperations {
       // a group still opening shows its count once open
       messages: log === undefined ? 0 : await log.view.countMessages(),
       connectedMembers: log === undefined ? 0 : peer.status(known.idHex).connectedMembers.length,
-      addedAt: known.record.addedAt
+      addedAt: known.record.addedAt,
+      ...(muted === undefined ? {} : { muted }),
+      notify: preferences.notifyLevel(known.idHex)
     }
+  }
+
+  /** How far this device read the group without telling it (receipts off); kept after turning them on again, until a marker passes it. */
+  private readPosition(groupId: string): ReadPosition {
+    const readUpTo = this.parts.preferences.readPosition(groupId)
+    return readUpTo === undefined ? {} : { readUpTo }
   }
 
   private async groupStatus(known: KnownGroup): Promise<GroupStatusView> {

@@ -4,7 +4,7 @@
  * config file stops the start with a message naming the setting.
  *
  * config.json (all optional):
- *   { "p2pPort": 7431, "apiPort": 7430, "listenHost": "0.0.0.0", "mdns": true,
+ *   { "p2pPort": 7431, "apiPort": 7430, "listenHost": "0.0.0.0", "mdns": true, "notifications": true,
  *     "bootstrap": ["/dns4/example.org/tcp/7431/p2p/12D3..."], "relays": ["/ip4/.../p2p/12D3..."] }
  */
 import { readFile } from 'node:fs/promises'
@@ -30,6 +30,8 @@ export interface DaemonOptions {
   listenHost: string
   /** Announce and discover peers on the LAN by multicast DNS. */
   mdns: boolean
+  /** Notify the desktop of mentions and of the messages a person asked for (message-notifier.ts). */
+  notifications: boolean
   /** Peers to dial at start and whenever no connection to them is up. */
   bootstrap: string[]
   /** Circuit relays to reserve a slot on, so peers behind NAT and browsers reach this one. */
@@ -42,7 +44,7 @@ export interface DaemonOptions {
 
 export type DaemonFlags = Partial<Omit<DaemonOptions, 'home'>>
 
-const SETTINGS = ['p2pPort', 'apiPort', 'listenHost', 'mdns', 'bootstrap', 'relays'] as const
+const SETTINGS = ['p2pPort', 'apiPort', 'listenHost', 'mdns', 'notifications', 'bootstrap', 'relays'] as const
 
 export async function daemonOptions(home: string, flags: DaemonFlags = {}): Promise<DaemonOptions> {
   const config = await readConfig(join(home, CONFIG_FILE))
@@ -52,6 +54,7 @@ export async function daemonOptions(home: string, flags: DaemonFlags = {}): Prom
     apiPort: port(flags.apiPort ?? config.apiPort ?? DEFAULT_API_PORT, 'apiPort', 65535),
     listenHost: host(flags.listenHost ?? config.listenHost ?? '0.0.0.0'),
     mdns: flags.mdns ?? (config.mdns as boolean | undefined) ?? true,
+    notifications: flags.notifications ?? (config.notifications as boolean | undefined) ?? true,
     bootstrap: addresses(flags.bootstrap ?? config.bootstrap ?? [], 'bootstrap'),
     relays: addresses(flags.relays ?? config.relays ?? [], 'relays')
   }
@@ -80,7 +83,9 @@ async function readConfig(path: string): Promise<Record<string, unknown>> {
     }
   }
   const config = value as Record<string, unknown>
-  if (config.mdns !== undefined && typeof config.mdns !== 'boolean') throw new InvalidConfigError(`${path}: "mdns" must be true or false`)
+  for (const flag of ['mdns', 'notifications']) {
+    if (config[flag] !== undefined && typeof config[flag] !== 'boolean') throw new InvalidConfigError(`${path}: "${flag}" must be true or false`)
+  }
   return config
 }
 

@@ -42,11 +42,14 @@ import { Authors } from './authors.ts'
 import { errorView, wireDaemonEvents } from './daemon-events.ts'
 import { DaemonOperations } from './daemon-operations.ts'
 import type { DaemonOptions } from './daemon-options.ts'
+import { FreedesktopNotifier, NoDesktopNotifier } from './desktop-notifications.ts'
 import { loadOrCreateDeviceKey } from './device-key-file.ts'
+import { DevicePreferences } from './device-preferences.ts'
 import { DisplayNamePublisher } from './display-name-publisher.ts'
 import { GroupDirectory } from './group-directory.ts'
 import { compactHeap, keepMemoryReducerAwake, releaseAfterBursts } from './heap-release.ts'
 import { addressInUse, libp2pParts, tcpListenFailure } from './libp2p-parts.ts'
+import { MessageNotifier } from './message-notifier.ts'
 import { PeerDialer } from './peer-dialer.ts'
 import { sharesPresence } from './signal-operations.ts'
 import { lanPeers, tabDaemon } from './tab-relay.ts'
@@ -64,6 +67,8 @@ export interface DaemonParts {
   signatures: WorkerSignatures
   displayName: DisplayNamePublisher
   dialer: PeerDialer
+  /** Mutes, notification levels, read receipts: this device's own choices (device-preferences.ts). */
+  preferences: DevicePreferences
   startedAt: number
   emit: (event: DaemonEvent) => void
 }
@@ -86,6 +91,7 @@ export class Daemon {
   private readonly closing = new AbortController()
   private readonly listeners = new Set<(event: DaemonEvent) => void>()
   private readonly webApp: WebAppFiles
+  private readonly notifier: MessageNotifier
 
   private constructor(parts: Omit<DaemonParts, 'emit' | 'displayName'>, token: string) {
     const emit = (event: DaemonEvent): void => this.emit(event)
@@ -109,6 +115,9 @@ export class Daemon {
     this.stopped = promise
     this.resolveStopped = resolve
     wireDaemonEvents(this.parts)
+    const desktop = parts.options.notifications ? new FreedesktopNotifier() : new NoDesktopNotifier('turned off (--no-notifications)')
+    this.notifier = new MessageNotifier({ ...this.parts, desktop })
+    this.subscribe((event) => this.notifier.event(event))
   }
 
   static async start(options: DaemonOptions, onEvent?: (event: DaemonEvent) => void): Promise<Daemon> {
@@ -172,6 +181,7 @@ export class Daemon {
             knownPeers,
             bootstrap: options.bootstrap
           }),
+          preferences: new DevicePreferences(settings),
           startedAt: Date.now()
         },
         newApiToken()
@@ -239,6 +249,8 @@ export class Daemon {
       ...(webApp === undefined ? {} : { webApp })
     })
     this.opening = this.openGroups()
+    // found out meanwhile, never waited for: a desktop that does not answer delays nothing
+    void this.notifier.announce()
   }
 
   /** Opens each stored group in turn, reporting progress; the dialer starts once all are open. */
@@ -300,6 +312,7 @@ export class Daemon {
     this.closing.abort(new Error('the daemon is stopping'))
     this.parts.dialer.stop()
     this.parts.authors.stop()
+    this.notifier.stop()
     await this.api.close()
     await this.peer.stop()
     await this.parts.signatures.close()

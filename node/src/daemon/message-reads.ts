@@ -16,7 +16,10 @@ import type { DaemonParts } from './daemon.ts'
 
 const EXPORT_PAGE = 1000
 
-export type MessageReadComponents = Pick<DaemonParts, 'directory' | 'authors'> & { store: Pick<Store, 'searchMessageRows'> }
+export type MessageReadComponents = Pick<DaemonParts, 'directory' | 'authors'> & {
+  store: Pick<Store, 'searchMessageRows'>
+  preferences: Pick<DaemonParts['preferences'], 'sendsReceipts'>
+}
 
 export class MessageReads {
   private readonly parts: MessageReadComponents
@@ -31,7 +34,8 @@ export class MessageReads {
     const log = await directory.openLog(known)
     const before = options.before === undefined ? undefined : await messageId(log, options.before)
     const page = await log.view.messages({ limit: options.limit, ...(before === undefined ? {} : { before }) })
-    const mine = page.messages.findLast((m) => m.author === authors.self && !m.deleted)
+    // like the messengers people know: who sends no read receipts sees no one's
+    const mine = this.parts.preferences.sendsReceipts ? page.messages.findLast((m) => m.author === authors.self && !m.deleted) : undefined
     const seen = mine === undefined ? undefined : await seenBy(log, mine.id)
     return {
       group: known.ref,

@@ -12,9 +12,11 @@ import { followLanPeers } from '../peer/lan-peers.ts'
 import { holdDevice } from '../peer/one-tab.ts'
 import { startTabPeer } from '../peer/tab-peer.ts'
 import { openTabStore } from '../peer/tab-store.ts'
+import { TabPreferences } from '../settings/tab-preferences.ts'
 import { exposeDiagnostics } from './diagnostics.ts'
 import { NamePublisher } from './name-publisher.ts'
 import type { Session } from './session.ts'
+import { TabNotifications } from './tab-notifications.ts'
 
 export async function boot(progress: (step: string) => void): Promise<Session> {
   progress('Opening this device…')
@@ -37,5 +39,7 @@ export async function boot(progress: (step: string) => void): Promise<Session> {
   const names = new NamePublisher(peer, me)
   const name = await identity.displayName()
   if (name !== undefined) names.set(name)
-  return { peer, store, persistence, identity, config, me, names, refreshLan }
+  const preferences = await TabPreferences.open(identity)
+  const notifications = new TabNotifications(peer, me, preferences)
+  return { peer, store, persistence, identity, config, me, names, refreshLan, preferences, notifications }
 }

@@ -7,8 +7,10 @@ import type { CausettePeer, Store } from '@causette/core'
 import { createContext, useContext } from 'solid-js'
 import type { AppConfig } from '../peer/app-config.ts'
 import type { DeviceIdentity } from '../peer/device-identity.ts'
+import type { TabPreferences } from '../settings/tab-preferences.ts'
 import type { PersistenceAnswer } from '../store/persistent-storage.ts'
 import type { NamePublisher } from './name-publisher.ts'
+import type { TabNotifications } from './tab-notifications.ts'
 
 export interface Session {
   peer: CausettePeer
@@ -23,6 +25,10 @@ export interface Session {
   refreshLan: () => Promise<void>
   /** Writes the person's display name into each group (name-publisher.ts). */
   names: NamePublisher
+  /** Read receipts, mutes and notifications: this device's own choices (settings/tab-preferences.ts). */
+  preferences: TabPreferences
+  /** The browser's notifications of mentions and replies (tab-notifications.ts). */
+  notifications: TabNotifications
 }
 
 export const SessionContext = createContext<Session>()

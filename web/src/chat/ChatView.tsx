@@ -17,6 +17,7 @@ import { createTyping } from './create-typing.ts'
 import { DisappearingTimer } from './DisappearingTimer.tsx'
 import { MessageItem } from './MessageItem.tsx'
 import { MessageList } from './MessageList.tsx'
+import { MuteControl } from './MuteControl.tsx'
 import { PinnedDialog } from './PinnedDialog.tsx'
 import { PollDialog } from './PollDialog.tsx'
 import { ReadMarkers } from './read-markers.ts'
@@ -28,7 +29,7 @@ export const ChatView: Component<{ groupId: string }> = (props) => {
   const messages = createMessages(session.peer, groupId)
   const status = createGroupStatus(session.peer, groupId)
   const typing = createTyping(session.peer, groupId)
-  const seen = createSeenBy(session.peer, groupId, session.me, messages.view)
+  const seen = createSeenBy(session.peer, groupId, session.me, messages.view, session.preferences)
   const [mode, setMode] = createSignal<ComposerMode>({ kind: 'new' })
   const log = () => (session.peer.hasGroup(groupId) ? session.peer.group(groupId) : undefined)
   const name = (): string => {
@@ -51,7 +52,7 @@ export const ChatView: Component<{ groupId: string }> = (props) => {
   }
   // through the peer, so a change to a disappearing message disappears with it (core's chat/disappearing.ts)
   const write = (op: Operation): void => void session.peer.send(groupId, op).catch((err) => console.warn('causette: could not write', err))
-  const reads = new ReadMarkers(log, session.me)
+  const reads = new ReadMarkers(log, session.me, session.preferences)
   createEffect(() => {
     const shown = messages.view().messages
     if (shown.length > 0 && log() !== undefined && document.visibilityState === 'visible') reads.seen()
@@ -76,6 +77,7 @@ export const ChatView: Component<{ groupId: string }> = (props) => {
           <DisappearingTimer groupId={groupId} seconds={timer()} admin={myRole() === 'admin'} />
         </div>
         <div class="header-actions">
+          <MuteControl groupId={groupId} />
           <PinnedDialog groupId={groupId} names={messages.view().names} />
           <PollDialog groupId={groupId} />
           <MembersDialog groupId={groupId} groupName={name()} />

@@ -1,9 +1,12 @@
 /**
  * "Seen by …" under the person's newest message: the other members whose
  * read marker reached it (core's seenBy), by name when few, else counted.
+ * Nothing while this device sends no read receipts: like Signal and
+ * WhatsApp, who does not tell others what they read is not told theirs.
  */
 import { type CausettePeer, type Message, seenBy } from '@causette/core'
 import { type Accessor, createResource } from 'solid-js'
+import type { TabPreferences } from '../settings/tab-preferences.ts'
 import { authorName } from './author-name.ts'
 
 export function seenText(seen: readonly string[], of: number, names: Map<string, string>): string {
@@ -19,7 +22,8 @@ export function createSeenBy(
   peer: CausettePeer,
   groupId: string,
   me: string,
-  view: Accessor<{ messages: Message[]; names: Map<string, string> }>
+  view: Accessor<{ messages: Message[]; names: Map<string, string> }>,
+  preferences: TabPreferences
 ): Accessor<{ id: string; text: string } | undefined> {
   const [seen] = createResource(view, async ({ messages, names }) => {
     const mine = [...messages].reverse().find((m) => m.author === me && !m.deleted)
@@ -27,5 +31,5 @@ export function createSeenBy(
     const result = await seenBy(peer.group(groupId), mine.id)
     return result === undefined ? undefined : { id: mine.id, text: seenText(result.seen, result.of, names) }
   })
-  return () => seen.latest
+  return () => (preferences.sendsReceipts ? seen.latest : undefined)
 }

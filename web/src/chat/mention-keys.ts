@@ -19,5 +19,5 @@ export function mentionKeys(text: string, names: Map<string, string>): Uint8Arra
     const keys = byName.get((match[1] as string).replace(/[.-]+$/, '').toLocaleLowerCase())
     if (keys?.length === 1) found.add(keys[0] as string)
   }
-  return [...found].map(fromHex)
+  return [...found].map((key) => fromHex(key))
 }

@@ -1,10 +1,11 @@
 /**
  * The side bar: this device's groups with their unread counts and last
  * message, a form to create a group, a field to paste an invite link,
- * settings, and backups and bundles (backup/BackupDialog.tsx).
+ * settings, and backups and bundles (backup/BackupDialog.tsx); the tab's
+ * title counts what is unread.
  */
 import { MAX_NAME_LENGTH } from '@causette/core'
-import { type Component, createSignal, For, Show } from 'solid-js'
+import { type Component, createEffect, createSignal, For, Show } from 'solid-js'
 import { personMessage } from '../app/person-message.ts'
 import { useSession } from '../app/session.ts'
 import { BackupDialog } from '../backup/BackupDialog.tsx'
@@ -19,7 +20,15 @@ interface GroupListProps {
 
 export const GroupList: Component<GroupListProps> = (props) => {
   const session = useSession()
-  const [groups, refresh] = createGroups(session.peer, session.me)
+  const [groups, refresh] = createGroups(session.peer, session.me, session.preferences)
+  // "(3) Causette": what waits unread, outside muted groups and the group being read on screen
+  createEffect(() => {
+    const total = groups()
+      .filter((g) => !g.muted && (g.id !== props.selected || document.visibilityState === 'hidden'))
+      .reduce((sum, g) => sum + g.unread, 0)
+    document.title = total === 0 ? 'Causette' : `(${total > 999 ? '999+' : total}) Causette`
+  })
+  createEffect(() => session.notifications.showing(props.selected))
   return (
     <nav class="sidebar" aria-label="Your groups">
       <h1 class="brand">Causette</h1>
@@ -67,7 +76,12 @@ const GroupRow: Component<{ group: GroupItem; selected: boolean; onSelect: () =>
         aria-current={props.selected ? 'page' : undefined}
         onClick={() => props.onSelect()}
       >
-        <span class="group-name">{props.group.name}</span>
+        <span class="group-name">
+          {props.group.name}
+          <Show when={props.group.muted}>
+            <span class="muted-mark"> (muted)</span>
+          </Show>
+        </span>
         <span class="visually-hidden">{unreadLabel()}</span>
         <Show when={unread() > 0}>
           <span class="badge" classList={{ mention: mentions() > 0 }} aria-hidden="true">

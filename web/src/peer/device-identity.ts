@@ -19,6 +19,18 @@ export interface RestoredSettings {
   verified?: Record<string, string>
 }
 
+/** What settings/tab-preferences.ts keeps: never written to a group's log. */
+export interface StoredPreferences {
+  /** Whether this device writes read markers (others see how far the person read, and the person sees theirs). */
+  receipts: boolean
+  /** Per group (hex id): the newest message read, kept here while receipts are off. */
+  readPositions: Record<string, string>
+  /** Per group: muted until then (ms), or 0 for until unmuted. */
+  mutes: Record<string, number>
+  /** Whether mentions and replies notify (the browser's permission asked when the person turned it on). */
+  notify: boolean
+}
+
 interface Device {
   key: DeviceKey
   /** Whether the key was made now, on this first start. */
@@ -76,6 +88,15 @@ export class DeviceIdentity {
 
   async setSharesPresence(share: boolean): Promise<void> {
     await this.db.put(SETTINGS, share ? 'on' : 'off', 'presence')
+  }
+
+  /** This device's choices about its groups and receipts (settings/tab-preferences.ts), as last saved. */
+  async preferences(): Promise<StoredPreferences | undefined> {
+    return (await this.db.get(SETTINGS, 'preferences')) as StoredPreferences | undefined
+  }
+
+  async setPreferences(preferences: StoredPreferences): Promise<void> {
+    await this.db.put(SETTINGS, preferences, 'preferences')
   }
 
   /** Members this person marked as verified, by device key (hex): the safety number they compared. */

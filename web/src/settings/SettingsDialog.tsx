@@ -1,8 +1,10 @@
 /**
  * Settings: the display name (written into every group), the community
  * relays this tab uses besides the daemon that served it (each checked as a
- * multiaddr with a peer id; they take effect on the next start), and the
- * export of a group's history. The theme follows the system's.
+ * multiaddr with a peer id; they take effect on the next start), read
+ * receipts, notifications of mentions (the browser's permission asked on
+ * Save, the person's click), and the export of a group's history. The
+ * theme follows the system's.
  */
 import { MAX_NAME_LENGTH } from '@causette/core'
 import { multiaddr } from '@multiformats/multiaddr'
@@ -31,11 +33,20 @@ export function parseRelays(text: string): string[] {
   })
 }
 
+/** Asks the browser, from the person's click, for the permission to notify; whether it is given. */
+async function notificationsAllowed(): Promise<boolean> {
+  if (typeof Notification === 'undefined') return false
+  if (Notification.permission === 'granted') return true
+  return (await Notification.requestPermission()) === 'granted'
+}
+
 export const SettingsDialog: Component = () => {
   const session = useSession()
   const [name, setName] = createSignal('')
   const [relays, setRelays] = createSignal('')
   const [sharing, setSharing] = createSignal(true)
+  const [receipts, setReceipts] = createSignal(session.preferences.sendsReceipts)
+  const [notify, setNotify] = createSignal(session.preferences.notifies)
   const [message, setMessage] = createSignal<string>()
   const [error, setError] = createSignal<string>()
   const [exportId, setExportId] = createSignal('')
@@ -48,6 +59,8 @@ export const SettingsDialog: Component = () => {
   })
   const save = async (event: SubmitEvent): Promise<void> => {
     event.preventDefault()
+    // first, while the click still counts as the person's: the browser asks only then
+    const notifying = notify() && (await notificationsAllowed())
     try {
       const chosen = name().trim()
       if (chosen === '') throw new Error('Your name cannot be empty.')
@@ -58,7 +71,14 @@ export const SettingsDialog: Component = () => {
       await session.identity.setRelays(list)
       await session.identity.setSharesPresence(sharing())
       session.peer.signals.setSharing(sharing())
-      setError(undefined)
+      await session.preferences.setReceipts(receipts())
+      await session.preferences.setNotify(notifying)
+      setNotify(notifying)
+      setError(
+        notify() && !notifying
+          ? 'This browser does not allow notifications for this page: allow them in its site settings, then try again.'
+          : undefined
+      )
       setMessage(list.join('\n') === before ? 'Saved.' : 'Saved. Reload the page to use the new relays.')
     } catch (err) {
       setMessage(undefined)
@@ -89,6 +109,14 @@ export const SettingsDialog: Component = () => {
           <label class="choice">
             <input type="checkbox" checked={sharing()} onChange={(e) => setSharing(e.currentTarget.checked)} />
             Let my groups see when I am online, away or typing
+          </label>
+          <label class="choice">
+            <input type="checkbox" checked={receipts()} onChange={(e) => setReceipts(e.currentTarget.checked)} />
+            Send read receipts: my groups see how far I have read (turned off, I do not see who has seen my messages either)
+          </label>
+          <label class="choice">
+            <input type="checkbox" checked={notify()} onChange={(e) => setNotify(e.currentTarget.checked)} />
+            Notify me when someone mentions me or replies to me (not in muted groups)
           </label>
           <p class="hint">The theme follows your system’s light or dark setting.</p>
           <button type="submit">Save</button>

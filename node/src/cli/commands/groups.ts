@@ -3,6 +3,7 @@ import type { Command } from 'commander'
 import type { GroupSummary, GroupsResponse, ReadResponse } from '../../api/api-types.ts'
 import { contextOf, groupPath } from '../command-context.ts'
 import { count, shortId } from '../message-format.ts'
+import { mutedWords } from './preferences.ts'
 
 export function registerGroups(program: Command): void {
   program
@@ -27,12 +28,13 @@ export function registerGroups(program: Command): void {
       if (groups.length === 0) out.note('No groups yet: `causette create <name>`, or `causette join <link>` with an invite.')
       for (const g of groups) {
         const state = g.state === 'loading' ? ', opening…' : ''
+        const muted = g.muted === undefined ? '' : `, muted ${mutedWords(g.muted)}`
         const unread =
           g.unread === 0
             ? ''
             : `, ${g.unread > UNREAD_SHOWN ? `${UNREAD_SHOWN}+` : g.unread} unread${g.unreadMentions > 0 ? ` (${g.unreadMentions} mention${g.unreadMentions === 1 ? 's' : ''} you)` : ''}`
         out.line(
-          `${shortId(g.id)}  ${g.name || '(name not synced yet)'}  ${count(g.messages, 'message')}${unread}, ${count(g.connectedMembers, 'member')} online${state}`
+          `${shortId(g.id)}  ${g.name || '(name not synced yet)'}  ${count(g.messages, 'message')}${unread}, ${count(g.connectedMembers, 'member')} online${muted}${state}`
         )
       }
     })
@@ -45,7 +47,8 @@ export function registerGroups(program: Command): void {
       const { out, connect } = contextOf(command)
       const done = await (await connect()).post<ReadResponse>(groupPath(group, '/read'), {})
       out.data(done)
-      out.line(done.upTo === undefined ? `Nothing unread in ${done.group.name}.` : `Marked ${done.group.name} read.`)
+      const where = done.receipt ? '' : ' on this device (read receipts are off: the other members are not told)'
+      out.line(done.upTo === undefined ? `Nothing unread in ${done.group.name}.` : `Marked ${done.group.name} read${where}.`)
     })
 }
 

@@ -13,11 +13,12 @@ export function registerStart(program: Command): void {
     .option('--api-port <port>', 'port of the control API on 127.0.0.1; 0 picks a free one (default 7430)', port)
     .option('--listen-host <ipv4>', 'address the peer listeners bind (default 0.0.0.0: every interface)')
     .option('--no-mdns', 'do not announce or look for peers on the local network')
+    .option('--no-notifications', 'do not notify the desktop of mentions and messages (also "notifications": false in config.json)')
     .option('--bootstrap <multiaddr...>', 'peers to dial at start and whenever disconnected (also "bootstrap" in config.json)')
     .option('--relay <multiaddr...>', 'circuit relays to reserve a slot on, to be reachable behind NAT (also "relays" in config.json)')
     .addHelpText(
       'after',
-      '\nSettings may also live in config.json in the data directory: p2pPort, apiPort, listenHost, mdns, bootstrap, relays.\nFlags win over the file.'
+      '\nSettings may also live in config.json in the data directory: p2pPort, apiPort, listenHost, mdns, notifications, bootstrap, relays.\nFlags win over the file.'
     )
     .action(async (flags: StartFlags, command: Command) => {
       const { home, out } = contextOf(command)
@@ -30,6 +31,7 @@ export function registerStart(program: Command): void {
         ...(flags.apiPort === undefined ? {} : { apiPort: flags.apiPort }),
         ...(flags.listenHost === undefined ? {} : { listenHost: flags.listenHost }),
         ...(command.getOptionValueSource('mdns') === 'cli' ? { mdns: false } : {}),
+        ...(command.getOptionValueSource('notifications') === 'cli' ? { notifications: false } : {}),
         ...(flags.bootstrap === undefined ? {} : { bootstrap: flags.bootstrap }),
         ...(flags.relay === undefined ? {} : { relays: flags.relay }),
         ...(flags.name === undefined ? {} : { name: flags.name.trim() })

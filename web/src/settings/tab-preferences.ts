@@ -1,0 +1,84 @@
+/**
+ * This device's own choices, which never enter a log: whether it sends read
+ * receipts (and, while it does not, how far the person read each group),
+ * which groups are muted and until when, and whether mentions notify. Kept
+ * in the device's IndexedDB settings (peer/device-identity.ts), held in
+ * memory, with a signal that changes with them so what shows them follows.
+ */
+import type { ReadPosition } from '@causette/core'
+import { type Accessor, createSignal, type Setter } from 'solid-js'
+import type { DeviceIdentity, StoredPreferences } from '../peer/device-identity.ts'
+
+/** A mute with no end is stored as 0. */
+const UNTIL_UNMUTED = 0
+
+export class TabPreferences {
+  /** Changes whenever a preference does: read it in what shows them. */
+  readonly changed: Accessor<number>
+  private readonly setChanged: Setter<number>
+  private readonly identity: DeviceIdentity
+  private readonly stored: StoredPreferences
+
+  private constructor(identity: DeviceIdentity, stored: StoredPreferences) {
+    this.identity = identity
+    this.stored = stored
+    ;[this.changed, this.setChanged] = createSignal(0)
+  }
+
+  static async open(identity: DeviceIdentity): Promise<TabPreferences> {
+    const stored = await identity.preferences()
+    return new TabPreferences(identity, { receipts: true, readPositions: {}, mutes: {}, notify: false, ...stored })
+  }
+
+  get sendsReceipts(): boolean {
+    this.changed()
+    return this.stored.receipts
+  }
+
+  get notifies(): boolean {
+    this.changed()
+    return this.stored.notify
+  }
+
+  readPosition(groupId: string): ReadPosition {
+    const readUpTo = this.stored.readPositions[groupId]
+    return readUpTo === undefined ? {} : { readUpTo }
+  }
+
+  /** Muted until (ms), `Infinity` until unmuted, or undefined when not muted (a mute that ran out ends by itself). */
+  mutedUntil(groupId: string, now = Date.now()): number | undefined {
+    this.changed()
+    const until = this.stored.mutes[groupId]
+    if (until === undefined) return undefined
+    if (until === UNTIL_UNMUTED) return Number.POSITIVE_INFINITY
+    return until > now ? until : undefined
+  }
+
+  setReceipts(receipts: boolean): Promise<void> {
+    return this.save({ receipts })
+  }
+
+  setNotify(notify: boolean): Promise<void> {
+    return this.save({ notify })
+  }
+
+  setReadPosition(groupId: string, messageId: string): Promise<void> {
+    return this.save({ readPositions: { ...this.stored.readPositions, [groupId]: messageId } })
+  }
+
+  /** Mutes the group for `forMs`, or until unmuted when it is left out. */
+  mute(groupId: string, forMs?: number): Promise<void> {
+    return this.save({ mutes: { ...this.stored.mutes, [groupId]: forMs === undefined ? UNTIL_UNMUTED : Date.now() + forMs } })
+  }
+
+  unmute(groupId: string): Promise<void> {
+    const { [groupId]: _gone, ...mutes } = this.stored.mutes
+    return this.save({ mutes })
+  }
+
+  private async save(change: Partial<StoredPreferences>): Promise<void> {
+    Object.assign(this.stored, change)
+    this.setChanged((n) => n + 1)
+    await this.identity.setPreferences({ ...this.stored })
+  }
+}
