@@ -193,7 +193,16 @@ export function runViewConformance(engine: string, setup: () => Promise<StoreHar
         await store.putViewRows(GROUP, [...rowsOf(m), ...rowsOf(timed)])
         const [shown] = renderMessages(await store.messageRow(GROUP, m.id, NONE))
         assert.deepEqual(shown?.files, [
-          { name: 'topo.pdf', type: 'application/pdf', size: 1_234_567, root: '05'.repeat(32), key: '06'.repeat(32), thumb: 'AQID', width: 800, height: 600 },
+          {
+            name: 'topo.pdf',
+            type: 'application/pdf',
+            size: 1_234_567,
+            root: '05'.repeat(32),
+            key: '06'.repeat(32),
+            thumb: 'AQID',
+            width: 800,
+            height: 600
+          },
           { name: 'b.txt', type: '', size: 1_234_567, root: '05'.repeat(32), key: '06'.repeat(32), width: 800, height: 600 }
         ])
         const [gone] = renderMessages(await store.messageRow(GROUP, timed.id, NONE))
