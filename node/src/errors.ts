@@ -88,6 +88,14 @@ export class InvalidRequestError extends Error {
   }
 }
 
+export class RangeNotSatisfiableError extends Error {
+  static override name = 'RangeNotSatisfiableError'
+  override name = 'RangeNotSatisfiableError'
+  constructor(size: number) {
+    super(`the range asked for starts past the end of the file (${size} bytes)`)
+  }
+}
+
 export class RequestTooLargeError extends Error {
   static override name = 'RequestTooLargeError'
   override name = 'RequestTooLargeError'

@@ -25,9 +25,19 @@ export interface FileWriting {
   onProgress?: (bytes: number) => void
 }
 
+/** Stores the file's chunks and manifest; on any failure (too large, a source that broke off) deletes what it stored, and throws. */
 export async function writeFile(source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, w: FileWriting): Promise<WrittenFile> {
-  const key = newFileKey()
   const chunks: Uint8Array[] = []
+  try {
+    return await writeChunks(source, w, chunks)
+  } catch (err) {
+    await w.store.delete(w.group, chunks).catch(() => undefined)
+    throw err
+  }
+}
+
+async function writeChunks(source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, w: FileWriting, chunks: Uint8Array[]): Promise<WrittenFile> {
+  const key = newFileKey()
   let size = 0
   let pending = new Uint8Array(CHUNK_BYTES)
   let filled = 0

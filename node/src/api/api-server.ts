@@ -95,7 +95,8 @@ export class ApiServer {
     }
     if (this.daemon.isStopping) throw new DaemonStoppingError()
     const params = (route.path.exec(url.pathname) as RegExpExecArray).slice(1).map(decodeParam)
-    const reply = await route.handle({ params, query: url.searchParams, body: () => readJsonBody(req), bytes: () => byteBody(req) })
+    const headers = req.headers as Record<string, string | undefined>
+    const reply = await route.handle({ params, query: url.searchParams, body: () => readJsonBody(req), bytes: () => byteBody(req), headers })
     await this.answer(res, reply)
   }
 
@@ -107,7 +108,7 @@ export class ApiServer {
       return
     }
     if ('stream' in reply) {
-      res.writeHead(200, { 'content-type': reply.contentType, 'cache-control': 'no-store' })
+      res.writeHead(reply.status ?? 200, { 'content-type': reply.contentType, 'cache-control': 'no-store', ...reply.headers })
       for await (const chunk of reply.stream) {
         if (res.destroyed) return
         // wait for the client to take each page: an export never piles up in memory

@@ -4,7 +4,7 @@
  * (types only, so the CLI loads none of the daemon). docs/control-api.md documents
  * each endpoint.
  */
-import type { MailboxState, MemberLink, NotifyLevel } from '@causette/core'
+import type { FileView, MailboxState, MemberLink, NotifyLevel } from '@causette/core'
 
 export type { Role } from '@causette/core'
 
@@ -153,6 +153,8 @@ export interface MessageView {
   poll?: PollView
   /** A disappearing message: when it disappears (ms since 1970). */
   expires?: number
+  /** The files it carries (core's FileView: name, type, size, root, key, placeholder, dimensions). */
+  files?: FileView[]
 }
 
 /** A poll's results: options in the order written (number n in the CLI and the vote endpoint is options[n - 1]). */

@@ -8,11 +8,13 @@ export interface RouteContext {
   body: () => Promise<unknown>
   /** The body as raw bytes (`Content-Type: application/octet-stream`), streamed as it arrives. */
   bytes: () => AsyncIterable<Uint8Array>
+  /** The request's headers (lower-case names). */
+  headers: Record<string, string | undefined>
 }
 
 export type Reply =
   | { json: unknown; status?: number; after?: () => void }
-  | { stream: AsyncIterable<string | Uint8Array>; contentType: string }
+  | { stream: AsyncIterable<string | Uint8Array>; contentType: string; status?: number; headers?: Record<string, string> }
   | { events: EventFilter }
 
 export interface Route {

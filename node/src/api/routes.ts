@@ -8,6 +8,7 @@ import type { DaemonOperations } from '../daemon/daemon-operations.ts'
 import { InvalidRequestError } from '../errors.ts'
 import { backupRoutes } from './backup-routes.ts'
 import type { EventFilter } from './event-stream.ts'
+import { fileRoutes } from './file-routes.ts'
 import { inviteRoutes } from './invite-routes.ts'
 import { memberRoutes } from './member-routes.ts'
 import { messageRoutes } from './message-routes.ts'
@@ -138,6 +139,7 @@ export function routes(ops: DaemonOperations): Route[] {
     ...inviteRoutes(ops.invites),
     ...signalRoutes(ops.signals),
     ...preferenceRoutes(ops.preferences),
+    ...fileRoutes(ops.files),
     ...backupRoutes(ops.backups, (ref) => ops.groupRef(ref)),
     route('POST', '/v1/stop', async ({ body }) => {
       fields(await body(), [])

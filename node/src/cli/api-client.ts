@@ -75,6 +75,20 @@ export class ApiClient {
     for await (const chunk of this.bytes(path)) yield decoder.decode(chunk, { stream: true })
   }
 
+  /** A streaming binary answer with its length when the daemon gives one (a file). */
+  async download(path: string): Promise<{ length?: number; chunks: AsyncGenerator<Uint8Array> }> {
+    const res = await this.fetch(path, { method: 'GET' })
+    if (!res.ok) {
+      const error = ((await res.json()) as Partial<ApiErrorBody>).error
+      throw new ApiRequestError(error?.name ?? 'Error', error?.message ?? `HTTP ${res.status}`, res.status)
+    }
+    const length = Number(res.headers.get('content-length'))
+    async function* chunks(): AsyncGenerator<Uint8Array> {
+      yield* res.body as unknown as AsyncIterable<Uint8Array>
+    }
+    return { ...(Number.isFinite(length) ? { length } : {}), chunks: chunks() }
+  }
+
   /** The body of a streaming binary answer (a backup, a bundle), chunk by chunk. */
   async *bytes(path: string): AsyncGenerator<Uint8Array> {
     const res = await this.fetch(path, { method: 'GET' })
@@ -95,7 +109,7 @@ export class ApiClient {
    * node:http (fetch's upload held what it had sent until the end: memory
    * grew with the file), and reads the JSON answer.
    */
-  async upload<T>(path: string, file: string): Promise<T> {
+  async upload<T>(path: string, file: string, onProgress?: (sent: number) => void): Promise<T> {
     const [{ request }, { createReadStream }, { pipeline }] = await Promise.all([
       import('node:http'),
       import('node:fs'),
@@ -114,7 +128,12 @@ export class ApiClient {
     })
     req.on('error', (err) => reject(notRunning(this.home, err)))
     // the daemon may answer (a refusal) before it has read all of the file: its answer is what counts
-    pipeline(createReadStream(file, { highWaterMark: 64 * 1024 }), req).catch(() => undefined)
+    const source = createReadStream(file, { highWaterMark: 64 * 1024 })
+    if (onProgress !== undefined) {
+      let sent = 0
+      source.on('data', (chunk) => onProgress((sent += chunk.length)))
+    }
+    pipeline(source, req).catch(() => undefined)
     const { status, text } = await promise
     return this.answer<T>('POST', path, new Response(text, { status }))
   }

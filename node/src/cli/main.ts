@@ -9,6 +9,7 @@ import { Command } from 'commander'
 import { ApiRequestError } from '../errors.ts'
 import { registerBackups } from './commands/backups.ts'
 import { registerBundles } from './commands/bundles.ts'
+import { registerFiles } from './commands/files.ts'
 import { registerGroups } from './commands/groups.ts'
 import { registerInvites } from './commands/invites.ts'
 import { registerMembers } from './commands/members.ts'
@@ -55,6 +56,7 @@ registerMembers(program)
 registerInvites(program)
 registerMessages(program)
 registerMessageActions(program)
+registerFiles(program)
 registerPins(program)
 registerPolls(program)
 registerTrust(program)

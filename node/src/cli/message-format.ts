@@ -33,7 +33,8 @@ export function formatMessage(m: MessageView, authors: Record<string, AuthorView
   const reactions = m.reactions.length === 0 ? '' : ` [${m.reactions.map((r) => `${r.emoji} ${r.authors.length}`).join(', ')}]`
   const toYou = !m.deleted && m.mentions.some((key) => authors[key]?.you === true) ? ' (mentions you)' : ''
   const timer = m.expires === undefined ? '' : ` (disappears ${disappearsIn(m.expires, Date.now())})`
-  const line = `[${formatTime(m.time)}] ${authorLabel(authors[m.author], m.author)}: ${pin}${reply}${body}${edited}${kind}${reactions}${toYou}${timer}`
+  const files = (m.files ?? []).map((f) => `${body === '' ? '' : ' '}📎 ${f.name} (${fileSize(f.size)})`).join('')
+  const line = `[${formatTime(m.time)}] ${authorLabel(authors[m.author], m.author)}: ${pin}${reply}${body}${files}${edited}${kind}${reactions}${toYou}${timer}`
   return m.poll === undefined ? line : [line, ...pollLines(m.poll, authors)].join('\n')
 }
 
@@ -57,6 +58,13 @@ export function timerWords(seconds: number): string {
     if (seconds % size === 0) return count(seconds / size, unit)
   }
   return count(seconds, 'second')
+}
+
+/** A file's size as a person reads it: "812 B", "45.2 kB", "12.3 MB". */
+export function fileSize(bytes: number): string {
+  if (bytes < 1000) return `${bytes} B`
+  if (bytes < 1_000_000) return `${(bytes / 1000).toFixed(1)} kB`
+  return `${(bytes / 1_000_000).toFixed(1)} MB`
 }
 
 export function shortId(id: string): string {

@@ -11,13 +11,15 @@ const EVERY_MS = 1000
 export class ProgressNote {
   private readonly out: Output
   private readonly doing: string
+  private readonly count: (done: number, total: number) => string
   private shownAt = 0
   private last?: string
 
-  /** `doing`: what the notes begin with, e.g. "Backing up". */
-  constructor(out: Output, doing: string) {
+  /** `doing`: what the notes begin with, e.g. "Backing up"; `count` says how far (entries by default). */
+  constructor(out: Output, doing: string, count: (done: number, total: number) => string = entries) {
     this.out = out
     this.doing = doing
+    this.count = count
   }
 
   /** Shown if a second has passed since the last, or if it is the last (done reached total). */
@@ -33,8 +35,17 @@ export class ProgressNote {
   }
 
   private show(done: number, total: number): void {
-    const line = `${this.doing}: ${thousands(done)} of ${thousands(Math.max(done, total))} ${total === 1 ? 'entry' : 'entries'}`
+    const line = `${this.doing}: ${this.count(done, Math.max(done, total))}`
     if (line !== this.last) this.out.note(line)
     this.last = line
   }
+}
+
+function entries(done: number, total: number): string {
+  return `${thousands(done)} of ${thousands(total)} ${total === 1 ? 'entry' : 'entries'}`
+}
+
+/** Bytes as a person reads them: "12.3 of 50.0 MB". */
+export function megabytesOf(done: number, total: number): string {
+  return `${(done / 1_000_000).toFixed(1)} of ${(total / 1_000_000).toFixed(1)} MB`
 }

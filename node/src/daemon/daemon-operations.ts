@@ -28,6 +28,7 @@ import { UnknownMessageError } from '../errors.ts'
 import { nodeSha512 } from '../node-sha512.ts'
 import { BackupOperations } from './backup-operations.ts'
 import type { DaemonParts } from './daemon.ts'
+import { FileOperations } from './file-operations.ts'
 import { GroupAbout } from './group-about.ts'
 import type { KnownGroup } from './group-directory.ts'
 import { InviteOperations } from './invite-operations.ts'
@@ -65,6 +66,7 @@ export class DaemonOperations {
   readonly backups: BackupOperations
   /** Mutes, notification levels and read receipts: this device's own choices (preference-operations.ts). */
   readonly preferences: PreferenceOperations
+  readonly files: FileOperations
   /** How errors name the groups and people they are about (api/error-messages.ts). */
   readonly names: Names
   private readonly parts: DaemonParts
@@ -82,6 +84,7 @@ export class DaemonOperations {
     this.signals = new SignalOperations(parts)
     this.backups = new BackupOperations(parts)
     this.preferences = new PreferenceOperations(parts)
+    this.files = new FileOperations(parts)
     this.names = namesOf(parts.directory, parts.authors)
     this.requestStop = requestStop
     this.apiUrl = apiUrl

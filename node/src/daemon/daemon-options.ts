@@ -40,11 +40,15 @@ export interface DaemonOptions {
   name?: string
   /** The built web app this daemon serves on its API port (default: web/dist of this checkout). */
   webAppDir?: string
+  /** The largest file this daemon sends or fetches (bytes; core's default, 100 MB, when absent). */
+  maxFileBytes?: number
 }
 
-export type DaemonFlags = Partial<Omit<DaemonOptions, 'home'>>
+export type DaemonFlags = Partial<Omit<DaemonOptions, 'home' | 'maxFileBytes'>> & { maxFileMb?: number }
 
-const SETTINGS = ['p2pPort', 'apiPort', 'listenHost', 'mdns', 'notifications', 'bootstrap', 'relays'] as const
+const SETTINGS = ['p2pPort', 'apiPort', 'listenHost', 'mdns', 'notifications', 'bootstrap', 'relays', 'maxFileMb'] as const
+/** The largest file limit a person may set: the format's own limit, ~1.9 GB. */
+const MAX_FILE_MB = 1900
 
 export async function daemonOptions(home: string, flags: DaemonFlags = {}): Promise<DaemonOptions> {
   const config = await readConfig(join(home, CONFIG_FILE))
@@ -59,6 +63,8 @@ export async function daemonOptions(home: string, flags: DaemonFlags = {}): Prom
     relays: addresses(flags.relays ?? config.relays ?? [], 'relays')
   }
   if (flags.name !== undefined) options.name = displayName(flags.name)
+  const maxFileMb = flags.maxFileMb ?? config.maxFileMb
+  if (maxFileMb !== undefined) options.maxFileBytes = megabytes(maxFileMb)
   return options
 }
 
@@ -87,6 +93,13 @@ async function readConfig(path: string): Promise<Record<string, unknown>> {
     if (config[flag] !== undefined && typeof config[flag] !== 'boolean') throw new InvalidConfigError(`${path}: "${flag}" must be true or false`)
   }
   return config
+}
+
+function megabytes(value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > MAX_FILE_MB) {
+    throw new InvalidConfigError(`maxFileMb must be a whole number of megabytes from 1 to ${MAX_FILE_MB}, not ${JSON.stringify(value)}`)
+  }
+  return value * 1_000_000
 }
 
 function displayName(value: string): string {

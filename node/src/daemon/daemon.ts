@@ -18,6 +18,7 @@ import { CausettePeer, toHex } from '@causette/core'
 import { ApiServer } from '../api/api-server.ts'
 import type { DaemonEvent } from '../api/api-types.ts'
 import { WEB_APP_DIR, WebAppFiles } from '../api/web-app-files.ts'
+import { BLOBS_DIR, FileBlobStore } from '../blobs/file-blob-store.ts'
 import {
   API_FILE,
   API_TOKEN_FILE,
@@ -142,6 +143,8 @@ export class Daemon {
         aead: wasmXChaCha,
         openGroups: false,
         sharePresence,
+        blobs: new FileBlobStore(join(options.home, BLOBS_DIR)),
+        ...(options.maxFileBytes === undefined ? {} : { maxFileBytes: options.maxFileBytes }),
         ...(await libp2pParts(options))
       })
       if (created) onEvent?.({ type: 'key:generated', peerId: peer.peerId })

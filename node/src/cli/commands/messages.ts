@@ -2,6 +2,8 @@
 
 import { once } from 'node:events'
 import { createWriteStream } from 'node:fs'
+import { stat } from 'node:fs/promises'
+import { basename } from 'node:path'
 import { createInterface } from 'node:readline'
 import { disappearsIn } from '@causette/core/disappearing-words'
 import { type Command, InvalidArgumentError } from 'commander'
@@ -11,14 +13,40 @@ import type { ApiClient } from '../api-client.ts'
 import { contextOf, groupPath } from '../command-context.ts'
 import { parseDuration } from '../duration.ts'
 import { keptLine } from '../mailbox-words.ts'
-import { formatMessage, seenLine, shortId } from '../message-format.ts'
+import { mediaTypeOf } from '../media-types.ts'
+import { fileSize, formatMessage, seenLine, shortId } from '../message-format.ts'
 import type { Output } from '../output.ts'
+import { megabytesOf, ProgressNote } from '../progress-note.ts'
 
 interface SendOptions {
   replyTo?: string
   kept?: boolean
   mention?: string[]
   disappear?: string
+  file?: string
+}
+
+/** Streams a file to the daemon with a progress line; it answers once the file and its message are durable. */
+async function sendFile(
+  client: ApiClient,
+  out: Output,
+  group: string,
+  path: string,
+  caption: string,
+  reply: Record<string, unknown>
+): Promise<SendResponse> {
+  const info = await stat(path).catch((err: NodeJS.ErrnoException) => {
+    throw new UsageError(`cannot read ${path}: ${err.code === 'ENOENT' ? 'no such file' : err.message}`)
+  })
+  if (!info.isFile()) throw new UsageError(`${path} is not a file`)
+  const name = basename(path)
+  const query = new URLSearchParams({ name, type: mediaTypeOf(name), text: caption })
+  if (typeof reply.replyTo === 'string') query.set('replyTo', reply.replyTo)
+  if (typeof reply.disappearAfter === 'number') query.set('disappearAfter', String(reply.disappearAfter))
+  const progress = new ProgressNote(out, `Sending ${name}`, megabytesOf)
+  const sent = await client.upload<SendResponse>(`${groupPath(group, '/files')}?${query}`, path, (bytes) => progress.update(bytes, info.size))
+  progress.finish(info.size, info.size)
+  return sent
 }
 
 /** How long `send --kept` waits for the relays. */
@@ -33,6 +61,7 @@ export function registerMessages(program: Command): void {
     .option('--reply-to <message>', 'id (or its start) of the message this one answers')
     .option('--kept', "wait (up to 10 s) until the relays' mailboxes hold it, for members who are offline, and say how many do")
     .option('--mention <member...>', 'members it mentions besides those named @Name in the text (display names or starts of keys)')
+    .option('--file <path>', 'send this file (its text, if any, is the caption); members fetch it from this device or each other')
     .option('--disappear <time>', "make it disappear after this long, e.g. 30s, 10m, 1d (5 s to 4 weeks; never later than the group's timer)")
     .action(async (group: string, words: string[], options: SendOptions, command: Command) => {
       const { out, connect } = contextOf(command)
@@ -41,6 +70,14 @@ export function registerMessages(program: Command): void {
         ...(options.replyTo === undefined ? {} : { replyTo: options.replyTo }),
         ...(options.mention === undefined ? {} : { mentions: options.mention }),
         ...(options.disappear === undefined ? {} : { disappearAfter: Math.round(parseDuration(options.disappear) / 1000) })
+      }
+      if (options.file !== undefined) {
+        const sent = await sendFile(client, out, group, options.file, words.join(' '), reply)
+        out.data(sent)
+        out.line(
+          `Sent ${sent.message.files?.[0]?.name} (${fileSize(sent.message.files?.[0]?.size ?? 0)}) to ${sent.group.name} (${shortId(sent.message.id)}).`
+        )
+        return
       }
       if (words.length > 0 && !(words.length === 1 && words[0] === '-')) {
         const wait = options.kept === true ? { waitKeptMs: KEPT_WAIT_MS } : {}

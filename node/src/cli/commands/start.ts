@@ -16,9 +16,10 @@ export function registerStart(program: Command): void {
     .option('--no-notifications', 'do not notify the desktop of mentions and messages (also "notifications": false in config.json)')
     .option('--bootstrap <multiaddr...>', 'peers to dial at start and whenever disconnected (also "bootstrap" in config.json)')
     .option('--relay <multiaddr...>', 'circuit relays to reserve a slot on, to be reachable behind NAT (also "relays" in config.json)')
+    .option('--max-file-mb <n>', 'the largest file this daemon sends or fetches, in MB (default 100; also "maxFileMb" in config.json)', megabytes)
     .addHelpText(
       'after',
-      '\nSettings may also live in config.json in the data directory: p2pPort, apiPort, listenHost, mdns, notifications, bootstrap, relays.\nFlags win over the file.'
+      '\nSettings may also live in config.json in the data directory: p2pPort, apiPort, listenHost, mdns, notifications, bootstrap, relays, maxFileMb.\nFlags win over the file.'
     )
     .action(async (flags: StartFlags, command: Command) => {
       const { home, out } = contextOf(command)
@@ -34,7 +35,8 @@ export function registerStart(program: Command): void {
         ...(command.getOptionValueSource('notifications') === 'cli' ? { notifications: false } : {}),
         ...(flags.bootstrap === undefined ? {} : { bootstrap: flags.bootstrap }),
         ...(flags.relay === undefined ? {} : { relays: flags.relay }),
-        ...(flags.name === undefined ? {} : { name: flags.name.trim() })
+        ...(flags.name === undefined ? {} : { name: flags.name.trim() }),
+        ...(flags.maxFileMb === undefined ? {} : { maxFileMb: flags.maxFileMb })
       })
       // a fault deep in a network library must not take every group offline: say it, and carry on
       process.on('unhandledRejection', (reason) => {
@@ -64,6 +66,13 @@ interface StartFlags {
   listenHost?: string
   bootstrap?: string[]
   relay?: string[]
+  maxFileMb?: number
+}
+
+function megabytes(value: string): number {
+  const n = /^\d{1,4}$/.test(value) ? Number(value) : Number.NaN
+  if (!(n >= 1 && n <= 1900)) throw new InvalidArgumentError('the file limit is a whole number of megabytes from 1 to 1900')
+  return n
 }
 
 function port(value: string): number {
