@@ -131,7 +131,10 @@ export class ApiClient {
     const source = createReadStream(file, { highWaterMark: 64 * 1024 })
     if (onProgress !== undefined) {
       let sent = 0
-      source.on('data', (chunk) => onProgress((sent += chunk.length)))
+      source.on('data', (chunk) => {
+        sent += chunk.length
+        onProgress(sent)
+      })
     }
     pipeline(source, req).catch(() => undefined)
     const { status, text } = await promise

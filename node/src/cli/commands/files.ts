@@ -79,9 +79,8 @@ export function registerFiles(program: Command): void {
 
 /** A name another person chose, made safe to write here: no directories, no hidden file. */
 function safeName(name: string): string {
-  const plain = basename(name.replaceAll('\\', '/'))
-    .replace(/^\.+/, '')
-    .replace(/[\x00-\x1f]/g, '')
+  const visible = [...name].filter((c) => c.charCodeAt(0) >= 32).join('')
+  const plain = basename(visible.replaceAll('\\', '/')).replace(/^\.+/, '')
   return plain === '' ? 'file' : plain
 }
 
