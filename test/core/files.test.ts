@@ -163,6 +163,23 @@ describe('files: encrypted, content-addressed blobs fetched from members', () =>
     await assert.rejects(askForBlobs(stream, { tag, ids: [fileKeysOf(file).root] }), { name: 'BlobRefusedError', message: /current members only/ })
   })
 
+  it("forgets a file's pieces on every device once its message is deleted, or has disappeared", async () => {
+    const peers = await startPeers(2)
+    const groupId = await groupOf(peers)
+    const [alice, bob] = peers as [TestPeer, TestPeer]
+    const deleted = await alice.peer.sendFile(groupId, [fileBytes(CHUNK_BYTES + 1, 5)], { name: 'wrong.jpg', type: 'image/jpeg' })
+    const gone = await alice.peer.sendFile(groupId, [fileBytes(1000, 6)], { name: 'code.txt', type: 'text/plain' }, { disappearAfter: 5000 })
+    const kept = await alice.peer.sendFile(groupId, [fileBytes(1000, 7)], { name: 'map.txt', type: 'text/plain' })
+    const files = await Promise.all([deleted, gone, kept].map((m) => fileOf(bob, groupId, m.idHex)))
+    for (const file of files) await collect(bob.peer.files.read(groupId, fileKeysOf(file)))
+    const holds = (peer: TestPeer, i: number) => peer.peer.files.holds(groupId, fileKeysOf(files[i] as FileView))
+    assert.deepEqual(await Promise.all([holds(alice, 0), holds(bob, 0), holds(bob, 1)]), [true, true, true])
+    await alice.peer.send(groupId, { type: 'delete', target: deleted.id })
+    await waitFor(async () => !(await holds(alice, 0)) && !(await holds(bob, 0)), 'the deleted message’s file forgotten on both devices')
+    await waitFor(async () => !(await holds(alice, 1)) && !(await holds(bob, 1)), 'the disappeared message’s file forgotten on both devices', 15_000)
+    assert.deepEqual(await Promise.all([holds(alice, 2), holds(bob, 2)]), [true, true], 'the others stay')
+  })
+
   it('opens nothing with a wrong key', async () => {
     const peers = await startPeers(1)
     running.push(peers)

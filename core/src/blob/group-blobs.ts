@@ -17,7 +17,9 @@ import type { ConnectionManager, Registrar } from '@libp2p/interface-internal'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { toHex } from '../codec/hex.ts'
 import { nobleXChaCha, type XChaChaAead } from '../crypto/body-cipher.ts'
+import type { FileRef } from '../chat/operations.ts'
 import type { Groups } from '../peer/groups.ts'
+import type { EntriesEvent } from '../peer/peer-events.ts'
 import type { GroupSync } from '../sync/group-sync.ts'
 import { syncTag } from '../sync/membership-proof.ts'
 import { answerBlobRequest } from './blob-exchange.ts'
@@ -74,6 +76,10 @@ export class GroupBlobs implements Startable {
 
   async start(): Promise<void> {
     if (this.shutdown.signal.aborted) this.shutdown = new AbortController()
+    const { groups } = this.components
+    // a deleted message's files, and a disappearing one's, go with it (a file another message still names is fetched again if read)
+    groups.addEventListener('entries', this.onEntries, { signal: this.shutdown.signal })
+    groups.addEventListener('erased', this.onErased, { signal: this.shutdown.signal })
     await this.components.registrar.handle(
       BLOB_PROTOCOL,
       (stream, connection) =>
@@ -135,6 +141,27 @@ export class GroupBlobs implements Startable {
       },
       options.range ?? {}
     )
+  }
+
+  private readonly onEntries = (evt: CustomEvent<EntriesEvent>): void => {
+    const deletes = evt.detail.entries.flatMap((e) => (e.op?.type === 'delete' ? [e.op.target] : []))
+    if (deletes.length > 0) void this.forgetDeleted(evt.detail.groupId, deletes).catch(() => undefined)
+  }
+
+  private readonly onErased = (evt: CustomEvent<{ groupId: string; files: FileRef[] }>): void => {
+    const { groupId, files } = evt.detail
+    for (const file of files) void this.forget(groupId, file).catch(() => undefined)
+  }
+
+  private async forgetDeleted(groupId: string, targets: Uint8Array[]): Promise<void> {
+    const log = this.components.groups.find(groupId)
+    if (log === undefined) return
+    for (const target of targets) {
+      const idHex = toHex(target)
+      // only a delete that counts (by the author, a moderator or an admin) takes the files
+      if ((await log.view.message(idHex))?.deleted !== true) continue
+      for (const file of await log.view.filesOf(idHex)) await this.forget(groupId, file)
+    }
   }
 
   /** Whether every blob of the file is held here (a file this device can open offline). */

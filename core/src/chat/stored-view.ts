@@ -15,6 +15,7 @@
 import { compare } from 'uint8arrays/compare'
 import { fromHex, toHex } from '../codec/hex.ts'
 import type { Store } from '../store/store.ts'
+import type { FileRef } from './operations.ts'
 import { readPinned } from './pinned.ts'
 import type { GroupMetadata, Message, MessagePage, ViewEntry } from './view.ts'
 import { type RenderedRegisters, renderMessages, renderPage, renderRegisters } from './view-render.ts'
@@ -136,6 +137,12 @@ export class StoredView {
   async messagesAfter(limit: number, after: Uint8Array = new Uint8Array(0)): Promise<KeyedMessage[]> {
     const rows = await this.components.store.messageRowsAfter(this.components.groupId, { after, limit, hidden: this.components.hidden() })
     return keyed(this.live(rows))
+  }
+
+  /** The files a held message carries, deleted or not (what to forget once it is deleted). */
+  async filesOf(idHex: string): Promise<FileRef[]> {
+    const rows = await this.components.store.messageRow(this.components.groupId, fromHex(idHex), [])
+    return rows.messages[0]?.files ?? []
   }
 
   /** The pinned messages, the latest pinned first (pinned.ts); never a deleted or hidden one. */

@@ -302,8 +302,8 @@ export class GroupLog extends TypedEventEmitter<GroupLogEvents> {
 
   /** Erases the bodies of disappearing messages past their deadline (log-expiry.ts); tells listeners which ('erased'). */
   async eraseExpired(): Promise<string[]> {
-    const ids = await this.queue.run(() => this.expiry.eraseDue())
-    if (ids.length > 0) this.safeDispatchEvent('erased', { detail: { ids } })
+    const { ids, files } = await this.queue.run(() => this.expiry.eraseDue())
+    if (ids.length > 0) this.safeDispatchEvent('erased', { detail: { ids, files } })
     return ids
   }
 

@@ -1,5 +1,5 @@
 /** What the group log takes and hands out: its parts, accepted entries, the outcome of adding a batch, its events. */
-import type { Operation } from '../chat/operations.ts'
+import type { FileRef, Operation } from '../chat/operations.ts'
 import type { XChaChaAead } from '../crypto/body-cipher.ts'
 import type { Frontier } from '../group/frontier.ts'
 import type { Role } from '../group/membership-operations.ts'
@@ -87,7 +87,7 @@ export interface GroupLogEvents {
   /** The view was rebuilt from scratch (a removal hid entries, or the block list changed): re-read all of it. */
   rebuilt: CustomEvent<void>
   /** Disappearing messages' bodies were erased past their deadline (hex ids): what they showed is gone. */
-  erased: CustomEvent<{ ids: string[] }>
+  erased: CustomEvent<{ ids: string[]; files: FileRef[] }>
 }
 
 export interface GroupLogInit {

@@ -7,6 +7,7 @@
  * Erased entries stay in the DAG, so sync still serves them and a device
  * that was offline at the deadline admits what came after.
  */
+import type { FileRef } from '../chat/operations.ts'
 import { decodeEntry } from '../codec/entry-codec.ts'
 import { erasedBytesOf } from '../codec/expiring-entry-codec.ts'
 import { toHex } from '../codec/hex.ts'
@@ -35,14 +36,16 @@ export class LogExpiry {
     this.components = components
   }
 
-  /** Erases every held body whose expiry has passed; returns the hex ids erased. */
-  async eraseDue(): Promise<string[]> {
+  /** Erases every held body whose expiry has passed; returns the hex ids erased and the files their messages carried. */
+  async eraseDue(): Promise<{ ids: string[]; files: FileRef[] }> {
     const { groupId, store, index, visible } = this.components
     const now = this.components.now()
     const erasedIds: string[] = []
+    const files: FileRef[] = []
     for (let page = 0; page < MAX_PAGES; page++) {
       const due = await store.expiringEntries(groupId, { until: now, limit: ERASE_PAGE })
       if (due.length === 0) break
+      for (const d of due) files.push(...((await store.messageRow(groupId, d.id, [])).messages[0]?.files ?? []))
       await store.eraseEntries(
         groupId,
         due.map((d) => ({ id: d.id, bytes: erasedBytesOf(decodeEntry(d.bytes)) }))
@@ -56,7 +59,7 @@ export class LogExpiry {
       visible.forgetSealed(ids)
       if (due.length < ERASE_PAGE) break
     }
-    return erasedIds
+    return { ids: erasedIds, files }
   }
 
   /** The soonest expiry of a body still held; undefined when none. */

@@ -166,7 +166,7 @@ export class Groups extends TypedEventEmitter<GroupsEvents> implements Startable
       this.safeDispatchEvent('equivocation', { detail: { groupId: log.idHex, equivocation: evt.detail } })
     )
     log.addEventListener('membership', () => this.started && this.rekeys.consider(log))
-    log.addEventListener('erased', (evt) => this.safeDispatchEvent('erased', { detail: { groupId: log.idHex, ids: evt.detail.ids } }))
+    log.addEventListener('erased', (evt) => this.safeDispatchEvent('erased', { detail: { groupId: log.idHex, ...evt.detail } }))
     this.expiry.watch(log)
     log.setBlocked(this.blocks.current)
     this.safeDispatchEvent('group:opened', { detail: log })

@@ -1,5 +1,6 @@
 /** The events a CausettePeer and its services emit: what the UIs (web, CLI tail) build on. */
 
+import type { FileRef } from '../chat/operations.ts'
 import type { EntrySource, Equivocation, LogEntry } from '../log/group-log.ts'
 import type { SignalEvents } from '../signals/group-signals.ts'
 import type { MemberLink } from './member-links.ts'
@@ -49,7 +50,7 @@ export interface LogEvents {
   entries: CustomEvent<EntriesEvent>
   equivocation: CustomEvent<{ groupId: string; equivocation: Equivocation }>
   /** Disappearing messages of a group reached their deadline and were erased (hex ids): read the view again. */
-  erased: CustomEvent<{ groupId: string; ids: string[] }>
+  erased: CustomEvent<{ groupId: string; ids: string[]; files: FileRef[] }>
 }
 
 /** What the sync service tells of its sessions (group-sync.ts). */
