@@ -98,6 +98,11 @@ export async function fetchBlobs(ids: readonly Uint8Array[], peers: readonly str
   const held = await f.store.has(f.group, [...ids])
   const missing = ids.filter((_, i) => !held[i]).length
   if (missing === 0) return { dropped: [...dropped] }
+  if (peers.length === 0) {
+    throw new FileUnavailableError(
+      `no member of the group is connected now to give the file's ${missing} missing piece${missing === 1 ? '' : 's'}; try again when its sender, or a member who has it, is online`
+    )
+  }
   throw new FileUnavailableError(
     `${missing} of the file's ${ids.length} pieces are held by no one reachable now (asked ${peers.length} peer${peers.length === 1 ? '' : 's'}${dropped.size > 0 ? `, ${dropped.size} dropped for sending damaged pieces` : ''}); try again when its sender, or a member who has it, is online — what arrived is kept`
   )

@@ -15,9 +15,10 @@ import type { PeerId, Startable } from '@libp2p/interface'
 import { serviceCapabilities, serviceDependencies } from '@libp2p/interface'
 import type { ConnectionManager, Registrar } from '@libp2p/interface-internal'
 import { peerIdFromString } from '@libp2p/peer-id'
+import type { FileRef } from '../chat/operations.ts'
 import { toHex } from '../codec/hex.ts'
 import { nobleXChaCha, type XChaChaAead } from '../crypto/body-cipher.ts'
-import type { FileRef } from '../chat/operations.ts'
+import type { GroupLog } from '../log/group-log.ts'
 import type { Groups } from '../peer/groups.ts'
 import type { EntriesEvent } from '../peer/peer-events.ts'
 import type { GroupSync } from '../sync/group-sync.ts'
@@ -42,7 +43,7 @@ export interface GroupBlobsInit {
 
 export interface GroupBlobsComponents {
   registrar: Pick<Registrar, 'handle' | 'unhandle'>
-  connectionManager: Pick<ConnectionManager, 'openStream'>
+  connectionManager: Pick<ConnectionManager, 'openStream' | 'getConnections'>
   groups: Groups
   groupSync: GroupSync
 }
@@ -115,7 +116,7 @@ export class GroupBlobs implements Startable {
   /** A file's bytes (or a range of them), fetching what this device lacks from the group's members (and `peers`). */
   read(groupId: string, file: FileKeys, options: ReadOptions = {}): AsyncGenerator<Uint8Array> {
     const log = this.components.groups.get(groupId)
-    const peers = [...new Set([...this.components.groupSync.presence.connected(groupId), ...(options.peers ?? [])])]
+    const peers = [...new Set([...this.membersConnected(log), ...this.components.groupSync.presence.connected(groupId), ...(options.peers ?? [])])]
     const signal = options.signal === undefined ? this.shutdown.signal : AbortSignal.any([options.signal, this.shutdown.signal])
     return readFile(
       file,
@@ -162,6 +163,12 @@ export class GroupBlobs implements Startable {
       if ((await log.view.message(idHex))?.deleted !== true) continue
       for (const file of await log.view.filesOf(idHex)) await this.forget(groupId, file)
     }
+  }
+
+  /** Peers connected now whose device is a member of the group: whom to ask for its files. */
+  private membersConnected(log: GroupLog): string[] {
+    const peers = this.components.connectionManager.getConnections().map((c) => c.remotePeer)
+    return [...new Set(peers.filter((p) => log.standing(deviceOf(p)) === 'member').map((p) => p.toString()))]
   }
 
   /** Whether every blob of the file is held here (a file this device can open offline). */

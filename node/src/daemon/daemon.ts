@@ -14,7 +14,7 @@
  */
 import { rm } from 'node:fs/promises'
 import { join } from 'node:path'
-import { CausettePeer, toHex } from '@causette/core'
+import { CausettePeer, type Message, toHex } from '@causette/core'
 import { ApiServer } from '../api/api-server.ts'
 import type { DaemonEvent } from '../api/api-types.ts'
 import { WEB_APP_DIR, WebAppFiles } from '../api/web-app-files.ts'
@@ -50,6 +50,7 @@ import { DisplayNamePublisher } from './display-name-publisher.ts'
 import { GroupDirectory } from './group-directory.ts'
 import { compactHeap, keepMemoryReducerAwake, releaseAfterBursts } from './heap-release.ts'
 import { addressInUse, libp2pParts, tcpListenFailure } from './libp2p-parts.ts'
+import { MediaPrefetch } from './media-prefetch.ts'
 import { MessageNotifier } from './message-notifier.ts'
 import { PeerDialer } from './peer-dialer.ts'
 import { sharesPresence } from './signal-operations.ts'
@@ -119,6 +120,11 @@ export class Daemon {
     const desktop = parts.options.notifications ? new FreedesktopNotifier() : new NoDesktopNotifier('turned off (--no-notifications)')
     this.notifier = new MessageNotifier({ ...this.parts, desktop })
     this.subscribe((event) => this.notifier.event(event))
+    const prefetch = new MediaPrefetch(this.peer)
+    const me = toHex(this.peer.key.publicKey)
+    this.subscribe((event) => {
+      if (event.type === 'message' && event.isNew) prefetch.consider(event.groupId, event.message as Message, event.message.author === me)
+    })
   }
 
   static async start(options: DaemonOptions, onEvent?: (event: DaemonEvent) => void): Promise<Daemon> {
