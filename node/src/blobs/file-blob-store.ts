@@ -7,7 +7,7 @@
  * (a file it sends) is fsynced first: the message naming it is written
  * only once the file is safe.
  */
-import { mkdir, open, readFile, rename, rm, stat, unlink } from 'node:fs/promises'
+import { mkdir, open, readFile, rename, stat, unlink } from 'node:fs/promises'
 import { join } from 'node:path'
 import { type BlobStore, toHex } from '@causette/core'
 
@@ -56,11 +56,6 @@ export class FileBlobStore implements BlobStore {
         })
       )
     )
-  }
-
-  /** Forgets every blob of a group (the group was left and forgotten). */
-  async deleteGroup(group: Uint8Array): Promise<void> {
-    await rm(join(this.dir, toHex(group)), { recursive: true, force: true })
   }
 
   private pathOf(group: Uint8Array, id: Uint8Array): string {
