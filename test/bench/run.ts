@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util'
 import { catchUpBenchmark } from './catch-up.bench.ts'
 import { comparisonBenchmark } from './comparison.bench.ts'
 import { daemonBenchmark } from './daemon.bench.ts'
+import { filesBenchmark } from './files.bench.ts'
 import { type Benchmark, type Metric, machine, record, table } from './harness.ts'
 import { latencyBenchmark } from './latency.bench.ts'
 import { logBenchmark } from './log.bench.ts'
@@ -21,6 +22,7 @@ const BENCHMARKS: Benchmark[] = [
   relayBenchmark,
   daemonBenchmark,
   webBenchmark,
+  filesBenchmark,
   comparisonBenchmark
 ]
 

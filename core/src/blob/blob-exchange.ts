@@ -53,8 +53,10 @@ export async function answerBlobRequest(stream: Stream, device: string, a: Answe
     if (group === undefined || !group.member) {
       await lp.write(encodeAnswer({ refused: 'this device serves the files of a group to its current members only' }), { signal: abort })
     } else {
-      for (const id of request.ids) {
-        const bytes = await a.store.get(group.id, id)
+      // read together, sent in order
+      const reads = request.ids.map((id) => a.store.get(group.id, id))
+      for (const [i, id] of request.ids.entries()) {
+        const bytes = await reads[i]
         await lp.write(encodeAnswer(bytes === undefined ? { id } : { id, bytes }), { signal: abort })
       }
     }

@@ -76,21 +76,25 @@ export async function fetchBlobs(ids: readonly Uint8Array[], peers: readonly str
           queue.push(...batch)
           return
         }
+        const names = await Promise.all(answers.map((bytes) => (bytes === undefined ? undefined : blobId(bytes))))
+        const damaged = batch.findIndex((id, i) => names[i] !== undefined && !sameId(names[i] as Uint8Array, id))
+        if (damaged >= 0) {
+          // a blob that is not what its name says: this peer is not asked again, and nothing it sent in the batch is kept
+          dropped.add(peer)
+          queue.push(...batch)
+          return
+        }
+        const kept: Array<Promise<void>> = []
         for (const [i, id] of batch.entries()) {
           const bytes = answers[i]
           if (bytes === undefined) {
             lackedBy(lacking, id).add(peer)
             queue.push(id)
-          } else if (!sameId(blobId(bytes), id)) {
-            // a blob that is not what its name says: this peer is not asked again
-            dropped.add(peer)
-            queue.push(...batch.slice(i))
-            return
           } else {
-            await f.store.put(f.group, id, bytes)
-            f.onBlob?.(id, bytes.byteLength)
+            kept.push(f.store.put(f.group, id, bytes).then(() => f.onBlob?.(id, bytes.byteLength)))
           }
         }
+        await Promise.all(kept)
       }
     }
     await Promise.all(askable.flatMap((peer) => Array.from({ length: WORKERS_PER_PEER }, () => worker(peer))))

@@ -13,7 +13,6 @@
  * one file only, so no nonce repeats under a key. The associated data binds
  * a chunk to its place, so chunks cannot be reordered.
  */
-import { sha256 } from '@noble/hashes/sha2.js'
 import { decode, encode } from 'cborg'
 import { ENTRY_ID_BYTES } from '../constants.ts'
 import type { XChaChaAead } from '../crypto/body-cipher.ts'
@@ -41,9 +40,13 @@ export function newFileKey(): Uint8Array {
   return globalThis.crypto.getRandomValues(new Uint8Array(FILE_KEY_BYTES))
 }
 
-/** A blob's name: the SHA-256 of its bytes. */
-export function blobId(bytes: Uint8Array): Uint8Array {
-  return sha256(bytes)
+/**
+ * A blob's name: the SHA-256 of its bytes, by the platform's WebCrypto
+ * (browsers and Node alike), ~8 times noble's speed on a 256 KiB piece —
+ * the hash is on the path of every byte sent and fetched.
+ */
+export async function blobId(bytes: Uint8Array): Promise<Uint8Array> {
+  return new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>))
 }
 
 export function sealChunk(aead: XChaChaAead, key: Uint8Array, index: number, plaintext: Uint8Array): Uint8Array {

@@ -6,6 +6,7 @@
  * (not held). Decoding checks every field and size before use.
  */
 import { decode, encode } from 'cborg'
+import { Uint8ArrayList } from 'uint8arraylist'
 import { ENTRY_ID_BYTES } from '../constants.ts'
 import { TAG_BYTES } from '../sync/frames.ts'
 import { MalformedBlobError } from './blob-errors.ts'
@@ -38,8 +39,24 @@ export function decodeRequest(bytes: Uint8Array): BlobRequest {
   return { tag: m.tag, ids: ids as Uint8Array[] }
 }
 
-export function encodeAnswer(answer: BlobAnswer): Uint8Array {
-  return encode(answer)
+export function encodeAnswer(answer: BlobAnswer): Uint8Array | Uint8ArrayList {
+  if (!('bytes' in answer) || answer.bytes === undefined) return encode(answer)
+  // the same bytes as encode({ id, bytes }) (keys in cborg's canonical order), without copying the blob
+  return new Uint8ArrayList(
+    new Uint8Array([0xa2, 0x62, 0x69, 0x64, 0x58, 0x20]),
+    answer.id,
+    new Uint8Array([0x65, 0x62, 0x79, 0x74, 0x65, 0x73]),
+    bytesHead(answer.bytes.byteLength),
+    answer.bytes
+  )
+}
+
+/** The head of a CBOR byte string of this length. */
+function bytesHead(length: number): Uint8Array {
+  if (length < 24) return new Uint8Array([0x40 + length])
+  if (length < 0x100) return new Uint8Array([0x58, length])
+  if (length < 0x10000) return new Uint8Array([0x59, length >> 8, length & 0xff])
+  return new Uint8Array([0x5a, (length >>> 24) & 0xff, (length >>> 16) & 0xff, (length >>> 8) & 0xff, length & 0xff])
 }
 
 export function decodeAnswer(bytes: Uint8Array): BlobAnswer {

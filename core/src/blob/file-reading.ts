@@ -47,11 +47,22 @@ export async function* readFile(file: FileKeys, r: FileReading, range: { start?:
   const last = Math.ceil(end / CHUNK_BYTES) - 1
   const total = end - start
   let delivered = 0
-  for (let from = first; from <= last; from += WINDOW_CHUNKS) {
-    const window = manifest.chunks.slice(from, Math.min(last + 1, from + WINDOW_CHUNKS))
-    const held = await r.store.has(r.group, window)
-    const missing = window.filter((_, i) => !held[i])
+  const windows: Array<{ from: number; ids: Uint8Array[] }> = []
+  for (let from = first; from <= last; from += WINDOW_CHUNKS)
+    windows.push({ from, ids: manifest.chunks.slice(from, Math.min(last + 1, from + WINDOW_CHUNKS)) })
+  const fetchWindow = async (ids: Uint8Array[]): Promise<void> => {
+    const held = await r.store.has(r.group, ids)
+    const missing = ids.filter((_, i) => !held[i])
     if (missing.length > 0) await r.fetch(missing)
+  }
+  // the next window is fetched while this one is opened and handed out
+  let fetching = fetchWindow(windows[0]?.ids ?? [])
+  for (const [w, { from, ids: window }] of windows.entries()) {
+    await fetching
+    const next = windows[w + 1]
+    fetching = next === undefined ? Promise.resolve() : fetchWindow(next.ids)
+    // a failure of the next window is thrown when it is awaited, not as an unhandled rejection meanwhile
+    fetching.catch(() => undefined)
     for (const [i, id] of window.entries()) {
       const index = from + i
       const bytes = await r.store.get(r.group, id)

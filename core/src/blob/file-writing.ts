@@ -44,7 +44,7 @@ async function writeChunks(source: AsyncIterable<Uint8Array> | Iterable<Uint8Arr
   const flush = async (): Promise<void> => {
     if (chunks.length >= MAX_CHUNKS) throw new FileTooLargeError(`a file may have at most ${MAX_CHUNKS} chunks of ${CHUNK_BYTES / 1024} KiB`)
     const sealed = sealChunk(w.aead, key, chunks.length, pending.subarray(0, filled))
-    const id = blobId(sealed)
+    const id = await blobId(sealed)
     // this device's own file: durable before the message that names it is written
     await w.store.put(w.group, id, sealed, { durable: true })
     chunks.push(id)
@@ -71,7 +71,7 @@ async function writeChunks(source: AsyncIterable<Uint8Array> | Iterable<Uint8Arr
   }
   if (filled > 0) await flush()
   const manifest = sealManifest(w.aead, key, { size, chunks })
-  const root = blobId(manifest)
+  const root = await blobId(manifest)
   await w.store.put(w.group, root, manifest, { durable: true })
   return { root, key, size }
 }
