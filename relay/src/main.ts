@@ -31,6 +31,7 @@ interface Flags {
   mailboxGroups?: string
   mailboxGroupEntries?: string
   mailboxGroupMb?: string
+  mailboxGroupFileMb?: string
   mailboxRetentionDays?: string
   mailboxAuthorRate?: string
   libp2pMetrics?: boolean
@@ -59,6 +60,7 @@ const program = new Command('causette-relay')
   .option('--mailbox-groups <n>', 'groups the mailbox keeps at once (default 1000)')
   .option('--mailbox-group-entries <n>', 'entries kept per group (default 200000)')
   .option('--mailbox-group-mb <n>', 'megabytes kept per group (default 256)')
+  .option('--mailbox-group-file-mb <n>', "megabytes of files' pieces kept per group (default 1024)")
   .option('--mailbox-retention-days <n>', 'drop entries received longer ago than this (default 90)')
   .option('--mailbox-author-rate <n>', 'entries one author may store dated within one minute (default 600)')
   .option('--no-libp2p-metrics', "leave libp2p's own metrics (connections, streams, protocols) out of /metrics")
@@ -141,6 +143,7 @@ function fromFlags(f: Flags): ConfigInput {
     maxGroups: n(f.mailboxGroups),
     groupEntries: n(f.mailboxGroupEntries),
     groupMegabytes: n(f.mailboxGroupMb),
+    groupFileMegabytes: n(f.mailboxGroupFileMb),
     retentionDays: n(f.mailboxRetentionDays),
     authorEntriesPerMinute: n(f.mailboxAuthorRate)
   }

@@ -56,6 +56,8 @@ export interface RelayConfig {
     /** Per group: entries and megabytes kept. */
     groupEntries: number
     groupMegabytes: number
+    /** Per group: megabytes of files' pieces kept. */
+    groupFileMegabytes: number
     /** Entries received longer ago than this are dropped. */
     retentionDays: number
     /** Entries one author may store dated within one minute. */
@@ -86,7 +88,15 @@ export function defaultConfig(): RelayConfig {
     circuitsPerPeer: 16,
     connectionsPerIpPerSecond: 50,
     healthPort: 9464,
-    mailbox: { enabled: true, maxGroups: 1000, groupEntries: 200_000, groupMegabytes: 256, retentionDays: 90, authorEntriesPerMinute: 600 },
+    mailbox: {
+      enabled: true,
+      maxGroups: 1000,
+      groupEntries: 200_000,
+      groupMegabytes: 256,
+      groupFileMegabytes: 1024,
+      retentionDays: 90,
+      authorEntriesPerMinute: 600
+    },
     libp2pMetrics: true
   }
 }
@@ -154,6 +164,7 @@ export function resolveConfig(inputs: Array<{ source: string; values: ConfigInpu
       if (m.maxGroups !== undefined) config.mailbox.maxGroups = check.count('mailbox.maxGroups', m.maxGroups)
       if (m.groupEntries !== undefined) config.mailbox.groupEntries = check.count('mailbox.groupEntries', m.groupEntries)
       if (m.groupMegabytes !== undefined) config.mailbox.groupMegabytes = check.count('mailbox.groupMegabytes', m.groupMegabytes)
+      if (m.groupFileMegabytes !== undefined) config.mailbox.groupFileMegabytes = check.count('mailbox.groupFileMegabytes', m.groupFileMegabytes)
       if (m.retentionDays !== undefined) config.mailbox.retentionDays = check.count('mailbox.retentionDays', m.retentionDays)
       if (m.authorEntriesPerMinute !== undefined) {
         config.mailbox.authorEntriesPerMinute = check.count('mailbox.authorEntriesPerMinute', m.authorEntriesPerMinute)

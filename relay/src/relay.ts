@@ -102,6 +102,7 @@ function mailboxSettings(config: RelayConfig): MailboxSettings {
   return {
     dataDir: config.dataDir,
     retentionMs: m.retentionDays * 24 * 60 * 60 * 1000,
+    fileBytes: m.groupFileMegabytes * 2 ** 20,
     maxGroups: m.maxGroups,
     limits: { maxEntries: m.groupEntries, maxBytes: m.groupMegabytes * 2 ** 20, authorEntriesPerMinute: m.authorEntriesPerMinute }
   }

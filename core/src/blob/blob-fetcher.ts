@@ -25,8 +25,8 @@ const MAX_ROUNDS = 4
 export interface BlobFetching {
   store: BlobStore
   group: Uint8Array
-  /** The group's sync tag, which names it in a request. */
-  tag: Uint8Array
+  /** What names the group in a request to this peer: its sync tag for a member, its mailbox tag for a relay. */
+  tagFor(peer: string): Uint8Array
   /** Opens a blob-protocol stream to a peer. */
   open(peer: string, signal?: AbortSignal): Promise<Stream>
   signal?: AbortSignal
@@ -68,7 +68,7 @@ export async function fetchBlobs(ids: readonly Uint8Array[], peers: readonly str
         if (batch.length === 0) return
         let answers: Array<Uint8Array | undefined>
         try {
-          answers = await askForBlobs(await f.open(peer, f.signal), { tag: f.tag, ids: batch }, f.signal)
+          answers = await askForBlobs(await f.open(peer, f.signal), { tag: f.tagFor(peer), ids: batch }, f.signal)
         } catch {
           f.signal?.throwIfAborted()
           // refused (not a member, as it sees it) or not reached: not asked again in this fetch

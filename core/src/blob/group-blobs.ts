@@ -26,6 +26,7 @@ import { syncTag } from '../sync/membership-proof.ts'
 import { answerBlobRequest } from './blob-exchange.ts'
 import { type FetchReport, fetchBlobs } from './blob-fetcher.ts'
 import { BLOB_PROTOCOL } from './blob-frames.ts'
+import { BLOB_KEEP_PROTOCOL, handBlobs } from './blob-keeping.ts'
 import { type BlobStore, MemoryBlobStore } from './blob-store.ts'
 import { type FileKeys, fileBlobIds, readFile } from './file-reading.ts'
 import { type WrittenFile, writeFile } from './file-writing.ts'
@@ -48,6 +49,12 @@ export interface GroupBlobsComponents {
   groupSync: GroupSync
 }
 
+/** A relay that keeps a group, and the tag its mailbox knows the group by. */
+export interface RelayTag {
+  peer: string
+  tag: Uint8Array
+}
+
 export interface ReadOptions {
   range?: { start?: number; end?: number }
   /** Peers to ask besides the group's members connected now (a relay's, say). */
@@ -67,6 +74,8 @@ export class GroupBlobs implements Startable {
   private readonly aead: XChaChaAead
   private readonly components: GroupBlobsComponents
   private shutdown = new AbortController()
+  /** The relays that keep a group, each with the tag its mailbox knows the group by (set by the peer when it has relays). */
+  private relaysOf: (log: GroupLog) => RelayTag[] = () => []
 
   constructor(components: GroupBlobsComponents, init: GroupBlobsInit = {}) {
     this.components = components
@@ -113,10 +122,50 @@ export class GroupBlobs implements Startable {
     })
   }
 
+  /** Says which relays keep a group's files: they are asked for pieces too, and given those of the files this device sends. */
+  useRelays(relaysOf: (log: GroupLog) => RelayTag[]): void {
+    this.relaysOf = relaysOf
+  }
+
+  /** Hands a file's pieces to every relay that keeps the group; resolves with what each kept, or why not. */
+  async keepOnRelays(groupId: string, file: FileKeys): Promise<Array<{ relay: string; kept?: number; error?: Error }>> {
+    const log = this.components.groups.get(groupId)
+    const ids = await fileBlobIds(file, { store: this.store, aead: this.aead, group: log.id })
+    const store = this.store
+    async function* pieces(): AsyncGenerator<{ id: Uint8Array; bytes: Uint8Array }> {
+      for (const id of ids) {
+        const bytes = await store.get(log.id, id)
+        if (bytes !== undefined) yield { id, bytes }
+      }
+    }
+    return Promise.all(
+      this.relaysOf(log).map(async ({ peer, tag }) => {
+        try {
+          const stream = await this.components.connectionManager.openStream(peerIdFromString(peer), BLOB_KEEP_PROTOCOL, {
+            signal: this.shutdown.signal,
+            runOnLimitedConnection: true
+          })
+          return { relay: peer, kept: await handBlobs(stream, tag, pieces(), this.shutdown.signal) }
+        } catch (err) {
+          return { relay: peer, error: err as Error }
+        }
+      })
+    )
+  }
+
   /** A file's bytes (or a range of them), fetching what this device lacks from the group's members (and `peers`). */
   read(groupId: string, file: FileKeys, options: ReadOptions = {}): AsyncGenerator<Uint8Array> {
     const log = this.components.groups.get(groupId)
-    const peers = [...new Set([...this.membersConnected(log), ...this.components.groupSync.presence.connected(groupId), ...(options.peers ?? [])])]
+    const relays = new Map(this.relaysOf(log).map((r) => [r.peer, r.tag]))
+    const peers = [
+      ...new Set([
+        ...this.membersConnected(log),
+        ...this.components.groupSync.presence.connected(groupId),
+        ...(options.peers ?? []),
+        ...relays.keys()
+      ])
+    ]
+    const memberTag = syncTag(log.syncKey)
     const signal = options.signal === undefined ? this.shutdown.signal : AbortSignal.any([options.signal, this.shutdown.signal])
     return readFile(
       file,
@@ -128,7 +177,7 @@ export class GroupBlobs implements Startable {
           const report: FetchReport = await fetchBlobs(ids, peers, {
             store: this.store,
             group: log.id,
-            tag: syncTag(log.syncKey),
+            tagFor: (peer) => relays.get(peer) ?? memberTag,
             open: (peer, s) =>
               this.components.connectionManager.openStream(peerIdFromString(peer), BLOB_PROTOCOL, {
                 ...(s === undefined ? {} : { signal: s }),

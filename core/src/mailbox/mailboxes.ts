@@ -22,6 +22,7 @@ import { TypedEventEmitter, type TypedEventTarget } from 'main-event'
 import { fromHex, toHex } from '../codec/hex.ts'
 import type { GroupLog } from '../log/group-log.ts'
 import type { Groups } from '../peer/groups.ts'
+import { syncTag } from '../sync/membership-proof.ts'
 import { mailboxCapabilities } from './mailbox-key.ts'
 import { type MailboxState, MailboxStates } from './mailbox-states.ts'
 import { askToKeep, type RelayExchangeInit, syncWithMailbox } from './relay-exchange.ts'
@@ -82,6 +83,16 @@ export class Mailboxes extends TypedEventEmitter<MailboxEvents> implements Start
     this.states = new MailboxStates(init.now ?? Date.now)
     this.debounceMs = init.debounceMs ?? DEBOUNCE_MS
     this.everyMs = init.everyMs ?? EVERY_MS
+  }
+
+  /** The relays with the tag each knows the group by now (its newest mailbox capability's): whom to ask for the group's files. */
+  relayTags(log: GroupLog): Array<{ peer: string; tag: Uint8Array }> {
+    const membership = log.membership()
+    if (membership === undefined) return []
+    const [newest] = mailboxCapabilities(membership.epochs, membership.writingEpoch(), log.keys, log.secret)
+    if (newest === undefined) return []
+    const tag = syncTag(newest.capability)
+    return this.relays.map((relay) => ({ peer: relay.toString(), tag }))
   }
 
   start(): void {

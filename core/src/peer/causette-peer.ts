@@ -67,6 +67,8 @@ export class CausettePeer extends TypedEventEmitter<CausettePeerEvents> {
   /** Builds the peer's libp2p node with core's services and opens every group the store holds; call start() to go online. */
   static async create(init: CausettePeerInit): Promise<CausettePeer> {
     const peer = new CausettePeer(await createCausetteLibp2p(init))
+    const mailboxes = peer.mailboxes
+    if (mailboxes !== undefined) peer.files.useRelays((log) => mailboxes.relayTags(log))
     if (init.openGroups !== false) {
       for (const record of await init.store.listGroups()) await peer.openGroup(record.id)
     }
@@ -223,7 +225,10 @@ export class CausettePeer extends TypedEventEmitter<CausettePeerEvents> {
     const written = await this.files.write(groupId, source, options.onProgress)
     const op: MessageOperation = { type: 'message', text: options.text ?? '', files: [{ ...file, ...written }] }
     if (options.replyTo !== undefined) op.replyTo = options.replyTo
-    return this.send(groupId, op, options.disappearAfter === undefined ? {} : { disappearAfter: options.disappearAfter })
+    const entry = await this.send(groupId, op, options.disappearAfter === undefined ? {} : { disappearAfter: options.disappearAfter })
+    // the relays that keep the group keep the file too, for members never online with this device (a relay down now misses it)
+    void this.files.keepOnRelays(groupId, written).catch(() => undefined)
+    return entry
   }
 
   /** Starts a new group key for the current members, with the keys this device holds in its history (any member may). */

@@ -15,6 +15,8 @@ export class MailboxCounters {
   syncsFailed = 0
   /** Bodies of disappearing messages erased at their deadline. */
   erased = 0
+  /** Pieces of files members handed to the mailbox. */
+  blobsKept = 0
   readonly entryRefusals = new Map<string, number>()
   readonly keepRefusals = new Map<string, number>()
 

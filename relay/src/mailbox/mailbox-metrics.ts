@@ -18,6 +18,9 @@ export function mailboxMetrics(mailbox: MailboxService | undefined): string {
   metric('causette_relay_mailbox_entries_stored_total', 'Entries stored since the relay started.', [['', c.entriesStored]])
   metric('causette_relay_mailbox_entries_served_total', 'Entries served to members since the relay started.', [['', c.entriesServed]])
   metric('causette_relay_mailbox_erased_total', 'Bodies of disappearing messages erased at their deadline since the relay started.', [['', c.erased]])
+  metric('causette_relay_mailbox_file_pieces_kept_total', 'Pieces of files members handed to the mailbox since the relay started.', [
+    ['', c.blobsKept]
+  ])
   metric('causette_relay_mailbox_syncs_total', 'Sync sessions with members, by outcome.', [
     ['{outcome="completed"}', c.syncs],
     ['{outcome="failed"}', c.syncsFailed]

@@ -6,6 +6,9 @@
  * dials no one.
  */
 import {
+  answerBlobRequest,
+  BLOB_KEEP_PROTOCOL,
+  BLOB_PROTOCOL,
   decodeEntry,
   decodeKeepRequest,
   EntryTooLargeError,
@@ -14,6 +17,7 @@ import {
   KEEP_PROTOCOL,
   libp2pSignatures,
   MAX_KEEP_FRAME_BYTES,
+  receiveBlobs,
   runSyncSession,
   SYNC_PROTOCOL,
   SyncSession,
@@ -31,6 +35,8 @@ import { MemberIndex } from './member-index.ts'
 export interface MailboxSettings extends KeepPolicy {
   dataDir: string
   retentionMs: number
+  /** Bytes of files' pieces kept per group. */
+  fileBytes: number
 }
 
 const RETENTION_EVERY_MS = 60 * 60 * 1000
@@ -68,6 +74,34 @@ export class MailboxService {
       maxInboundStreams: 8,
       runOnLimitedConnection: true
     })
+    // files: pieces served to the members of a kept group, and taken from them within the group's room
+    const groupOf = (tag: Uint8Array, device: string) => {
+      const found = this.store.find(tag)
+      return found === undefined ? undefined : { id: found.record.group, member: servesTo(found.record, fromHexKey(device)) }
+    }
+    await this.libp2p.handle(
+      BLOB_PROTOCOL,
+      (stream, connection) =>
+        answerBlobRequest(stream, deviceHex(connection.remotePeer), { groupOf, store: this.store.blobs, signal: this.shutdown.signal }),
+      { maxInboundStreams: SYNCS_AT_ONCE, runOnLimitedConnection: true }
+    )
+    await this.libp2p.handle(
+      BLOB_KEEP_PROTOCOL,
+      (stream, connection) =>
+        receiveBlobs(stream, deviceHex(connection.remotePeer), {
+          groupOf,
+          keep: async (group, id, bytes) => {
+            if (this.store.blobs.total(group) + bytes.byteLength > this.settings.fileBytes) {
+              return `this relay keeps at most ${Math.round(this.settings.fileBytes / 2 ** 20)} MB of a group's files, and this group's room is full; its members still fetch files from each other`
+            }
+            await this.store.blobs.put(group, id, bytes)
+            this.counters.blobsKept++
+            return undefined
+          },
+          signal: this.shutdown.signal
+        }),
+      { maxInboundStreams: 8, runOnLimitedConnection: true }
+    )
     await this.libp2p.handle(SYNC_PROTOCOL, (stream, connection) => this.sync(stream, connection.remotePeer), {
       maxInboundStreams: SYNCS_AT_ONCE,
       runOnLimitedConnection: true
@@ -80,6 +114,8 @@ export class MailboxService {
     this.shutdown.abort(new Error('the relay is stopping'))
     await this.libp2p.unhandle(KEEP_PROTOCOL)
     await this.libp2p.unhandle(SYNC_PROTOCOL)
+    await this.libp2p.unhandle(BLOB_PROTOCOL)
+    await this.libp2p.unhandle(BLOB_KEEP_PROTOCOL)
     this.store.close()
   }
 
@@ -147,7 +183,16 @@ export class MailboxService {
 
   private dropOld(): void {
     this.store.dropOlderThan(Date.now() - this.settings.retentionMs)
+    this.store.blobs.dropOlderThan(Date.now() - this.settings.retentionMs)
   }
+}
+
+function deviceHex(peer: PeerId): string {
+  return peer.publicKey === undefined ? '' : Buffer.from(peer.publicKey.raw).toString('hex')
+}
+
+function fromHexKey(hex: string): Uint8Array {
+  return new Uint8Array(Buffer.from(hex, 'hex'))
 }
 
 function servesTo(record: MailboxRecord, device: Uint8Array): boolean {

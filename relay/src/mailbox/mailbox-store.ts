@@ -20,6 +20,7 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { DatabaseSync, type StatementSync } from 'node:sqlite'
+import { MailboxBlobs } from './mailbox-blobs.ts'
 
 export interface MailboxRecord {
   id: number
@@ -82,6 +83,8 @@ export class MailboxStore {
   readonly path: string
   private readonly db: DatabaseSync
   private readonly q: ReturnType<typeof statements>
+  /** The files' pieces kept for the groups (mailbox-blobs.ts), in the same file. */
+  readonly blobs: MailboxBlobs
 
   constructor(dataDir: string) {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 })
@@ -94,6 +97,7 @@ export class MailboxStore {
     if (!columns.some((c) => c.name === 'expires')) this.db.exec('ALTER TABLE entries ADD COLUMN expires INTEGER')
     this.db.exec('CREATE INDEX IF NOT EXISTS entries_expiring ON entries (expires) WHERE expires IS NOT NULL')
     this.q = statements(this.db)
+    this.blobs = new MailboxBlobs(this.db)
   }
 
   byTag(tag: Uint8Array): MailboxRecord | undefined {
