@@ -88,6 +88,11 @@ export class InvalidRequestError extends Error {
   }
 }
 
+export class FileStorageFullError extends Error {
+  static override name = 'FileStorageFullError'
+  override name = 'FileStorageFullError'
+}
+
 export class RangeNotSatisfiableError extends Error {
   static override name = 'RangeNotSatisfiableError'
   override name = 'RangeNotSatisfiableError'

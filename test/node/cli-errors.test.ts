@@ -165,7 +165,7 @@ describe('clear errors', () => {
     assert.equal(unknown.name, 'InvalidConfigError')
     assert.match(
       unknown.message,
-      /config\.json: unknown setting "mnds"; the settings are p2pPort, apiPort, listenHost, mdns, notifications, bootstrap, relays, maxFileMb/
+      /config\.json: unknown setting "mnds"; the settings are p2pPort, apiPort, listenHost, mdns, notifications, bootstrap, relays, maxFileMb, fileStorageMb/
     )
     await writeFile(join(home, 'config.json'), JSON.stringify({ bootstrap: ['/ip4/192.0.2.7/tcp/7431'] }))
     const address = await cliError(home, ['start'])

@@ -16,6 +16,7 @@ const STATUS: Record<string, number> = {
   DisappearingNotAllowedError: 400,
   RangeNotSatisfiableError: 416,
   FileTooLargeError: 413,
+  FileStorageFullError: 507,
   FileUnavailableError: 503,
   MalformedBlobError: 502,
   InvalidArgumentError: 400,

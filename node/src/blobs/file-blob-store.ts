@@ -1,6 +1,8 @@
 /**
  * The daemon's blobs (core's BlobStore, blob/blob-format.ts) as files in
- * its data directory: `blobs/<group id>/<first two hex digits>/<blob id>`,
+ * its data directory: `blobs/<group id>/<first two hex digits>/<blob id>`
+ * (`blobs/<group id>/own/…` for this device's own files, which the room
+ * for files never evicts: blob-quota.ts),
  * each a chunk of sealed ciphertext, so a file of any size passes through
  * the daemon without its memory growing. A blob is written to a temporary
  * name and renamed, so a blob file is whole or absent; this device's own
@@ -10,57 +12,79 @@
 import { mkdir, open, readFile, rename, stat, unlink } from 'node:fs/promises'
 import { join } from 'node:path'
 import { type BlobStore, toHex } from '@causette/core'
+import { BlobQuota, OWN_DIR } from './blob-quota.ts'
 
 export const BLOBS_DIR = 'blobs'
 
 export class FileBlobStore implements BlobStore {
   readonly dir: string
+  private readonly quota?: BlobQuota
 
-  constructor(dir: string) {
+  /** `limitBytes`: the room for pieces (blob-quota.ts); none when absent. */
+  constructor(dir: string, options: { limitBytes?: number } = {}) {
     this.dir = dir
+    if (options.limitBytes !== undefined) this.quota = new BlobQuota(dir, options.limitBytes)
   }
 
+  /** A piece of this device's own file (`durable`) is fsynced, and kept apart: never evicted. */
   async put(group: Uint8Array, id: Uint8Array, bytes: Uint8Array, options: { durable?: boolean } = {}): Promise<void> {
-    const path = this.pathOf(group, id)
-    if (await exists(path)) return
+    if ((await this.find(group, id)) !== undefined) return
+    const own = options.durable === true
+    const path = this.pathOf(group, id, own)
+    await this.quota?.reserve(bytes.byteLength)
     await mkdir(join(path, '..'), { recursive: true, mode: 0o700 })
     const temporary = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`
     const file = await open(temporary, 'w', 0o600)
     try {
       await file.writeFile(bytes)
-      if (options.durable === true) await file.sync()
+      if (own) await file.sync()
     } finally {
       await file.close()
     }
     await rename(temporary, path)
+    this.quota?.added(toHex(group), path, bytes.byteLength, own)
   }
 
   async get(group: Uint8Array, id: Uint8Array): Promise<Uint8Array | undefined> {
+    const path = await this.find(group, id)
+    if (path === undefined) return undefined
     try {
-      return new Uint8Array(await readFile(this.pathOf(group, id)))
+      return new Uint8Array(await readFile(path))
     } catch (err) {
+      // evicted meanwhile
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined
       throw err
     }
   }
 
   async has(group: Uint8Array, ids: Uint8Array[]): Promise<boolean[]> {
-    return Promise.all(ids.map((id) => exists(this.pathOf(group, id))))
+    return Promise.all(ids.map(async (id) => (await this.find(group, id)) !== undefined))
   }
 
   async delete(group: Uint8Array, ids: Uint8Array[]): Promise<void> {
-    await Promise.all(
-      ids.map((id) =>
-        unlink(this.pathOf(group, id)).catch((err: NodeJS.ErrnoException) => {
-          if (err.code !== 'ENOENT') throw err
-        })
-      )
-    )
+    for (const id of ids) {
+      const path = await this.find(group, id)
+      if (path === undefined) continue
+      const size = (await stat(path).catch(() => undefined))?.size
+      await unlink(path).catch((err: NodeJS.ErrnoException) => {
+        if (err.code !== 'ENOENT') throw err
+      })
+      if (size !== undefined) this.quota?.removed(toHex(group), path, size)
+    }
   }
 
-  private pathOf(group: Uint8Array, id: Uint8Array): string {
+  /** Where the piece is held (this device's own first), if it is. */
+  private async find(group: Uint8Array, id: Uint8Array): Promise<string | undefined> {
+    for (const own of [true, false]) {
+      const path = this.pathOf(group, id, own)
+      if (await exists(path)) return path
+    }
+    return undefined
+  }
+
+  private pathOf(group: Uint8Array, id: Uint8Array, own: boolean): string {
     const hex = toHex(id)
-    return join(this.dir, toHex(group), hex.slice(0, 2), hex)
+    return join(this.dir, toHex(group), ...(own ? [OWN_DIR] : []), hex.slice(0, 2), hex)
   }
 }
 

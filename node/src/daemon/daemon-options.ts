@@ -42,11 +42,15 @@ export interface DaemonOptions {
   webAppDir?: string
   /** The largest file this daemon sends or fetches (bytes; core's default, 100 MB, when absent). */
   maxFileBytes?: number
+  /** The room for files' pieces (bytes): others' are evicted past it (blobs/blob-quota.ts). */
+  fileStorageBytes: number
 }
 
-export type DaemonFlags = Partial<Omit<DaemonOptions, 'home' | 'maxFileBytes'>> & { maxFileMb?: number }
+export type DaemonFlags = Partial<Omit<DaemonOptions, 'home' | 'maxFileBytes' | 'fileStorageBytes'>> & { maxFileMb?: number; fileStorageMb?: number }
 
-const SETTINGS = ['p2pPort', 'apiPort', 'listenHost', 'mdns', 'notifications', 'bootstrap', 'relays', 'maxFileMb'] as const
+const SETTINGS = ['p2pPort', 'apiPort', 'listenHost', 'mdns', 'notifications', 'bootstrap', 'relays', 'maxFileMb', 'fileStorageMb'] as const
+/** The room for files by default: 10 GB. */
+const DEFAULT_FILE_STORAGE_MB = 10_000
 /** The largest file limit a person may set: the format's own limit, ~1.9 GB. */
 const MAX_FILE_MB = 1900
 
@@ -60,7 +64,8 @@ export async function daemonOptions(home: string, flags: DaemonFlags = {}): Prom
     mdns: flags.mdns ?? (config.mdns as boolean | undefined) ?? true,
     notifications: flags.notifications ?? (config.notifications as boolean | undefined) ?? true,
     bootstrap: addresses(flags.bootstrap ?? config.bootstrap ?? [], 'bootstrap'),
-    relays: addresses(flags.relays ?? config.relays ?? [], 'relays')
+    relays: addresses(flags.relays ?? config.relays ?? [], 'relays'),
+    fileStorageBytes: storageMegabytes(flags.fileStorageMb ?? config.fileStorageMb ?? DEFAULT_FILE_STORAGE_MB)
   }
   if (flags.name !== undefined) options.name = displayName(flags.name)
   const maxFileMb = flags.maxFileMb ?? config.maxFileMb
@@ -98,6 +103,13 @@ async function readConfig(path: string): Promise<Record<string, unknown>> {
 function megabytes(value: unknown): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > MAX_FILE_MB) {
     throw new InvalidConfigError(`maxFileMb must be a whole number of megabytes from 1 to ${MAX_FILE_MB}, not ${JSON.stringify(value)}`)
+  }
+  return value * 1_000_000
+}
+
+function storageMegabytes(value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 10 || value > 10_000_000) {
+    throw new InvalidConfigError(`fileStorageMb must be a whole number of megabytes from 10 to 10,000,000, not ${JSON.stringify(value)}`)
   }
   return value * 1_000_000
 }

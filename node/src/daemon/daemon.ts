@@ -149,7 +149,7 @@ export class Daemon {
         aead: wasmXChaCha,
         openGroups: false,
         sharePresence,
-        blobs: new FileBlobStore(join(options.home, BLOBS_DIR)),
+        blobs: new FileBlobStore(join(options.home, BLOBS_DIR), { limitBytes: options.fileStorageBytes }),
         ...(options.maxFileBytes === undefined ? {} : { maxFileBytes: options.maxFileBytes }),
         ...(await libp2pParts(options))
       })

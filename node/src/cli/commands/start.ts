@@ -17,9 +17,14 @@ export function registerStart(program: Command): void {
     .option('--bootstrap <multiaddr...>', 'peers to dial at start and whenever disconnected (also "bootstrap" in config.json)')
     .option('--relay <multiaddr...>', 'circuit relays to reserve a slot on, to be reachable behind NAT (also "relays" in config.json)')
     .option('--max-file-mb <n>', 'the largest file this daemon sends or fetches, in MB (default 100; also "maxFileMb" in config.json)', megabytes)
+    .option(
+      '--file-storage-mb <n>',
+      'room for files, in MB: past it, files fetched from others are evicted, oldest first (default 10000; "fileStorageMb")',
+      storage
+    )
     .addHelpText(
       'after',
-      '\nSettings may also live in config.json in the data directory: p2pPort, apiPort, listenHost, mdns, notifications, bootstrap, relays, maxFileMb.\nFlags win over the file.'
+      '\nSettings may also live in config.json in the data directory: p2pPort, apiPort, listenHost, mdns, notifications, bootstrap, relays, maxFileMb, fileStorageMb.\nFlags win over the file.'
     )
     .action(async (flags: StartFlags, command: Command) => {
       const { home, out } = contextOf(command)
@@ -36,7 +41,8 @@ export function registerStart(program: Command): void {
         ...(flags.bootstrap === undefined ? {} : { bootstrap: flags.bootstrap }),
         ...(flags.relay === undefined ? {} : { relays: flags.relay }),
         ...(flags.name === undefined ? {} : { name: flags.name.trim() }),
-        ...(flags.maxFileMb === undefined ? {} : { maxFileMb: flags.maxFileMb })
+        ...(flags.maxFileMb === undefined ? {} : { maxFileMb: flags.maxFileMb }),
+        ...(flags.fileStorageMb === undefined ? {} : { fileStorageMb: flags.fileStorageMb })
       })
       // a fault deep in a network library must not take every group offline: say it, and carry on
       process.on('unhandledRejection', (reason) => {
@@ -67,6 +73,13 @@ interface StartFlags {
   bootstrap?: string[]
   relay?: string[]
   maxFileMb?: number
+  fileStorageMb?: number
+}
+
+function storage(value: string): number {
+  const n = /^\d{2,8}$/.test(value) ? Number(value) : Number.NaN
+  if (!(n >= 10 && n <= 10_000_000)) throw new InvalidArgumentError('the room for files is a whole number of megabytes from 10 to 10000000')
+  return n
 }
 
 function megabytes(value: string): number {
