@@ -10,6 +10,7 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { nobleXChaCha } from '@causette/core'
 import { wasmXChaCha } from '@causette/node'
+import { nativeXChaCha } from '../../node/src/native-xchacha.ts'
 
 const hex = (text: string) => Uint8Array.from(Buffer.from(text.replace(/\s/g, ''), 'hex'))
 function random(length: number): Uint8Array {
@@ -71,5 +72,23 @@ describe('XChaCha20-Poly1305 in WebAssembly', () => {
     assert.equal(wasmXChaCha.open(key, nonce, ad, sealed.subarray(0, 15)), null, 'shorter than a tag')
     assert.throws(() => wasmXChaCha.seal(random(31), nonce, ad, random(1)), /32-byte key/)
     assert.throws(() => wasmXChaCha.open(key, random(12), ad, sealed), /24-byte nonce/)
+  })
+})
+
+describe('XChaCha20-Poly1305 through OpenSSL, for large payloads (native-xchacha.ts)', () => {
+  it("seals to noble's bytes and opens noble's, on both sides of the size where it takes over, and refuses a changed byte", () => {
+    for (const length of [100, 16_383, 16_384, 16_385, 262_144, 262_160]) {
+      const key = random(32)
+      const nonce = random(24)
+      const ad = random(24)
+      const plaintext = random(length)
+      const ours = nativeXChaCha.seal(key, nonce, ad, plaintext)
+      assert.deepEqual(Buffer.from(ours), Buffer.from(nobleXChaCha.seal(key, nonce, ad, plaintext)), `${length} B`)
+      assert.deepEqual(Buffer.from(nativeXChaCha.open(key, nonce, ad, ours) as Uint8Array), Buffer.from(plaintext))
+      const tampered = ours.slice()
+      tampered[length - 1] = (tampered[length - 1] as number) ^ 0x01
+      assert.equal(nativeXChaCha.open(key, nonce, ad, tampered), null, `${length} B with a byte changed`)
+      assert.equal(nativeXChaCha.open(key, nonce, ad.subarray(1), ours), null, `${length} B with other associated data`)
+    }
   })
 })

@@ -32,12 +32,12 @@ import {
   writePrivateFile
 } from '../data-dir.ts'
 import { DaemonAlreadyRunningError, PortInUseError } from '../errors.ts'
+import { nativeXChaCha } from '../native-xchacha.ts'
 import { coalesceWrites } from '../socket-coalescing.ts'
 import type { BlockList } from '../store/block-list.ts'
 import type { Settings } from '../store/settings.ts'
 import { SqliteStore } from '../store/sqlite-store.ts'
 import type { VerifiedMembers } from '../store/verified-members.ts'
-import { wasmXChaCha } from '../wasm-xchacha.ts'
 import { WorkerSignatures } from '../worker-signatures.ts'
 import { Authors } from './authors.ts'
 import { errorView, wireDaemonEvents } from './daemon-events.ts'
@@ -140,13 +140,13 @@ export class Daemon {
       // this device's entries are fsynced before they are published; others' need not wait for the disk
       store.setDurableAuthor(key.publicKey)
       // opened after the API answers, one by one with progress (openGroups), not all silently in create()
-      // the body cipher is core's default in WebAssembly: every body this daemon seals or opens goes through it
+      // the cipher of bodies and files' pieces: WebAssembly for small payloads, OpenSSL for large ones (native-xchacha.ts)
       const sharePresence = sharesPresence(store.tables.settings)
       peer = await CausettePeer.create({
         key,
         store,
         signatures,
-        aead: wasmXChaCha,
+        aead: nativeXChaCha,
         openGroups: false,
         sharePresence,
         blobs: new FileBlobStore(join(options.home, BLOBS_DIR), { limitBytes: options.fileStorageBytes }),
