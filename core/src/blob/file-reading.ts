@@ -57,13 +57,13 @@ export async function* readFile(file: FileKeys, r: FileReading, range: { start?:
   }
   // the next window is fetched while this one is opened and handed out
   let fetching = fetchWindow(windows[0]?.ids ?? [])
-  for (const [w, { from, ids: window }] of windows.entries()) {
+  for (const [w, { from, ids: pieces }] of windows.entries()) {
     await fetching
     const next = windows[w + 1]
     fetching = next === undefined ? Promise.resolve() : fetchWindow(next.ids)
     // a failure of the next window is thrown when it is awaited, not as an unhandled rejection meanwhile
     fetching.catch(() => undefined)
-    for (const [i, id] of window.entries()) {
+    for (const [i, id] of pieces.entries()) {
       const index = from + i
       const bytes = await r.store.get(r.group, id)
       if (bytes === undefined) throw new FileUnavailableError(`piece ${index + 1} of the file is not held`)
