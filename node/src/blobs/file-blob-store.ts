@@ -19,6 +19,8 @@ export const BLOBS_DIR = 'blobs'
 export class FileBlobStore implements BlobStore {
   readonly dir: string
   private readonly quota?: BlobQuota
+  /** Directories made already: one mkdir per directory, not per piece. */
+  private readonly made = new Set<string>()
 
   /** `limitBytes`: the room for pieces (blob-quota.ts); none when absent. */
   constructor(dir: string, options: { limitBytes?: number } = {}) {
@@ -28,11 +30,15 @@ export class FileBlobStore implements BlobStore {
 
   /** A piece of this device's own file (`durable`) is fsynced, and kept apart: never evicted. */
   async put(group: Uint8Array, id: Uint8Array, bytes: Uint8Array, options: { durable?: boolean } = {}): Promise<void> {
-    if ((await this.find(group, id)) !== undefined) return
     const own = options.durable === true
     const path = this.pathOf(group, id, own)
+    if (await exists(path)) return
     await this.quota?.reserve(bytes.byteLength)
-    await mkdir(join(path, '..'), { recursive: true, mode: 0o700 })
+    const parent = join(path, '..')
+    if (!this.made.has(parent)) {
+      await mkdir(parent, { recursive: true, mode: 0o700 })
+      this.made.add(parent)
+    }
     const temporary = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`
     const file = await open(temporary, 'w', 0o600)
     try {
@@ -46,15 +52,15 @@ export class FileBlobStore implements BlobStore {
   }
 
   async get(group: Uint8Array, id: Uint8Array): Promise<Uint8Array | undefined> {
-    const path = await this.find(group, id)
-    if (path === undefined) return undefined
-    try {
-      return new Uint8Array(await readFile(path))
-    } catch (err) {
-      // evicted meanwhile
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined
-      throw err
+    // others' pieces first: most are; a read that finds nothing costs one failed open
+    for (const own of [false, true]) {
+      try {
+        return new Uint8Array(await readFile(this.pathOf(group, id, own)))
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
+      }
     }
+    return undefined
   }
 
   async has(group: Uint8Array, ids: Uint8Array[]): Promise<boolean[]> {
