@@ -91,7 +91,9 @@ export async function membershipProblems(peers: readonly SimPeer[], forgedIds: r
       // what was written by someone who knew of the departure stays sealed for the one who went
       if (peer?.log !== undefined) {
         const theirs = (await heldBy(peer.log)).get(e.idHex)
-        if (theirs === undefined || !theirs.sealed || peer.log.keys.has(e.epochHex)) {
+        // an erased entry (a disappearing message past its deadline) reads nothing: neither sealed nor open, no operation
+        const readable = theirs !== undefined && !theirs.sealed && theirs.op !== undefined
+        if (theirs === undefined || readable || peer.log.keys.has(e.epochHex)) {
           problems.push(
             `${name} (${gone.reason}) can read ${e.op?.type ?? 'an entry'} ${e.idHex.slice(0, 12)} by ${nameOf(e.authorHex, peers)} ` +
               `under epoch ${e.epochHex.slice(0, 8)}, written after its ${describe(gone.reason)} was known`

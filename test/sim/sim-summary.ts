@@ -12,6 +12,7 @@ export interface SimTotals {
   streamsBroken: number
   partitions: number
   restarts: number
+  erased: number
   syncsCompleted: number
   syncsBroken: number
   syncsRefused: number
@@ -31,6 +32,7 @@ export function emptyTotals(): SimTotals {
     streamsBroken: 0,
     partitions: 0,
     restarts: 0,
+    erased: 0,
     syncsCompleted: 0,
     syncsBroken: 0,
     syncsRefused: 0,
@@ -50,6 +52,7 @@ export function addReport(totals: SimTotals, r: SimReport): void {
   totals.streamsBroken += r.streamsBroken
   totals.partitions += r.partitions
   totals.restarts += r.restarts
+  totals.erased += r.erased
   totals.syncsCompleted += r.sync.completed
   totals.syncsBroken += r.sync.broken
   totals.syncsRefused += r.sync.refused
@@ -65,7 +68,7 @@ export function summaryLine(label: string, config: Pick<SimConfig, 'peers' | 'op
     `${label}: ${n(t.seeds)} seeds × ${config.peers} peers × ${config.ops} operations (${config.signatures} signatures) in ${seconds.toFixed(1)} s ` +
     `(${(t.seeds / seconds).toFixed(1)} seeds/s); ${n(t.entries)} entries, ${n(t.events)} events; faults: ` +
     `${n(t.dropped)} of ${n(t.gossipSent)} gossip messages dropped, ${n(t.duplicated)} duplicated, ${n(t.streamsBroken)} sync streams broken, ` +
-    `${n(t.partitions)} partitions, ${n(t.restarts)} restarts; ${n(t.syncsCompleted)} syncs completed, ${n(t.syncsBroken)} broken and retried, ` +
+    `${n(t.partitions)} partitions, ${n(t.restarts)} restarts; ${n(t.erased)} disappearing messages erased everywhere; ${n(t.syncsCompleted)} syncs completed, ${n(t.syncsBroken)} broken and retried, ` +
     `${n(t.syncsRefused)} refused to removed members; membership: ${n(m.invites)} invites, ${n(m.joins)} joins (${n(m.joinsFailed)} given up: invite used or void), ` +
     `${n(m.removals)} removals, ${n(m.roleChanges)} role changes, ${n(m.rekeys)} rekeys + ${n(m.autoRekeys)} automatic, ${n(m.leaves)} leaves, ` +
     `${n(m.refused)} writes refused (non-admins removing or changing roles, departed members writing), ` +

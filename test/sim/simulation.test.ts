@@ -20,11 +20,13 @@ async function simulate(first: number, count: number, signatures: SignatureSchem
 }
 
 describe('deterministic simulation: real GroupLog and SyncSession over a faulty simulated network', () => {
-  it(`converges on ${OPERATIONS}-operation runs of 500 seeds × ${PEERS} peers with keyed-hash signatures (a fast stand-in for Ed25519): same log, heads and view everywhere, no acknowledged write missing, one membership, removed members locked out, a holder of the secret alone reads no message`, async () => {
+  it(`converges on ${OPERATIONS}-operation runs of 500 seeds × ${PEERS} peers with keyed-hash signatures (a fast stand-in for Ed25519): same log, heads and view everywhere, no acknowledged write missing, disappearing messages erased everywhere, one membership, removed members locked out, a holder of the secret alone reads no message`, async () => {
     const totals = await simulate(1, 500, 'keyed-hash', 'simulation, keyed-hash signatures')
     // the runs did meet every kind of fault, or convergence would prove little
     assert.ok(totals.dropped > 0 && totals.duplicated > 0 && totals.streamsBroken > 0, 'messages were dropped and duplicated, streams broken')
     assert.ok(totals.partitions >= 500 && totals.restarts >= 500, `partitions (${totals.partitions}) and restarts (${totals.restarts}) happened`)
+    // disappearing messages past their deadline, erased on every holder with the DAG whole (erasure-check.ts)
+    assert.ok(totals.erased >= 1000, `disappearing messages erased (${totals.erased})`)
     // and membership changed under them: joins by invite, removals, roles, rekeys, refused and forged writes
     const m = totals.membership
     assert.ok(

@@ -14,8 +14,9 @@ import { createHash } from 'node:crypto'
 import { type LogEntry, libp2pSignatures, type Signatures, toHex } from '@causette/core'
 import { entryBytes, entryBytesOf, logEntries } from '../fixtures/entry-bytes.ts'
 import { SeededRandom } from '../fixtures/random.ts'
-import { type Acknowledged, convergenceProblems, logsAgree } from './convergence-check.ts'
+import { type Acknowledged, convergenceProblems, holders, logsAgree } from './convergence-check.ts'
 import { seededDeviceKey, seedRandomValues } from './deterministic-random.ts'
+import { erasureProblems } from './erasure-check.ts'
 import { EventQueue } from './event-queue.ts'
 import { keyedHashSignatures } from './keyed-hash-signatures.ts'
 import { lastOwn, type MembershipCounts, removedFrom, SimMembership } from './membership.ts'
@@ -51,6 +52,8 @@ export interface SimReport {
   streamsBroken: number
   partitions: number
   restarts: number
+  /** Disappearing messages past their deadline at the end, erased on every holder. */
+  erased: number
   sync: SyncCounts
   membership: MembershipCounts
   simulatedMs: number
@@ -112,6 +115,8 @@ async function simulate(config: SimConfig): Promise<SimReport> {
   const network = new SimNetwork(queue, random, config.peers, rates)
   const sync = new SyncCoordinator({ queue, network, random, peers, problem })
   const acknowledged = new Map<string, Acknowledged>()
+  /** Disappearing messages written (hex id → expiry). */
+  const disappearing = new Map<string, number>()
   let restarts = 0
 
   let seenDropped = 0
@@ -195,7 +200,8 @@ async function simulate(config: SimConfig): Promise<SimReport> {
     const me = toHex(writer.key.publicKey)
     const seqBefore = log.authorSeqs().get(me) ?? 0
     try {
-      const entry = w.op !== undefined ? await log.append(w.op) : await (w.action as NonNullable<typeof w.action>)(log)
+      const expires = w.expiresIn === undefined ? {} : { expires: env.now() + w.expiresIn }
+      const entry = w.op !== undefined ? await log.append(w.op, expires) : await (w.action as NonNullable<typeof w.action>)(log)
       written++
       // a message with no usable epoch is preceded by the rekey append writes first: acknowledged too
       for (let seq = seqBefore + 1; seq < entry.seq; seq++)
@@ -203,6 +209,7 @@ async function simulate(config: SimConfig): Promise<SimReport> {
       if (w.refused === true) problem(`${writer.name}, not an admin, was let remove a member or change a role`)
       membership.count(w.kind)
       await acknowledge(writer, entry, w.kind)
+      if (w.expiresIn !== undefined) disappearing.set(entry.idHex, entry.expires as number)
     } catch (err) {
       if (w.refused === true && (err as Error).name === 'AdminOnlyError') {
         written++
@@ -275,6 +282,14 @@ async function simulate(config: SimConfig): Promise<SimReport> {
   for (const [peer, state] of stopped) await restart(peer, state)
   const healedAt = queue.now
   await queue.run(healedAt + SETTLE_MS, MAX_EVENTS, () => stop() || (sync.idle && membership.idle && logsAgree(peers)))
+  // every deadline has passed by now (at most a few seconds after the last write): each peer erases what is due, as its timer would
+  const finalNow = env.now()
+  for (const peer of holders(peers)) await peer.runningLog.eraseExpired()
+  for (const [id, expires] of disappearing) {
+    const a = acknowledged.get(id)
+    if (a !== undefined && expires <= finalNow) acknowledged.set(id, { ...a, isMessage: false })
+  }
+  if (problems.length === 0) problems.push(...(await erasureProblems(peers, disappearing, finalNow)))
   if (problems.length === 0) problems.push(...(await convergenceProblems(peers, acknowledged)))
   if (problems.length === 0) problems.push(...(await membershipProblems(peers, membership.forgedIds)))
   if (problems.length === 0) problems.push(...(await secretHolderProblems(peers, group, signatures)))
@@ -292,6 +307,7 @@ async function simulate(config: SimConfig): Promise<SimReport> {
     streamsBroken: counts.streamsBroken,
     partitions: counts.partitions,
     restarts,
+    erased: [...disappearing.values()].filter((expires) => expires <= finalNow).length,
     sync: sync.counts,
     membership: membership.counts,
     simulatedMs: queue.now,

@@ -31,6 +31,8 @@ export interface Write {
   action?: (log: GroupLog) => Promise<LogEntry>
   /** The writer may not do this: the API must refuse it with AdminOnlyError, and nothing is written. */
   refused?: boolean
+  /** A disappearing message: it expires this many (simulated) ms after it is written. */
+  expiresIn?: number
 }
 
 interface OperationKind {
@@ -201,8 +203,16 @@ const MEMBERSHIP_KINDS: readonly OperationKind[] = [
   }
 ]
 
+/** A message that disappears within a few simulated seconds: erased on every peer, one that was down or cut off at the deadline included. */
+const DISAPPEARING: OperationKind = {
+  kind: 'disappearing',
+  weight: 4,
+  make: (ctx) => ({ op: { type: 'message', text: text(ctx, 'disappearing') }, expiresIn: 300 + ctx.random.int(3000) })
+}
+
 const OPERATION_KINDS: readonly OperationKind[] = [
   ...CHAT_KINDS.map((k) => ({ ...k, make: (ctx: WorkloadContext) => wrap(k.make(ctx)) })),
+  DISAPPEARING,
   ...MEMBERSHIP_KINDS
 ]
 
