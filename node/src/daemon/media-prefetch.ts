@@ -3,13 +3,17 @@
  * audio file (a voice note) of at most AUTO_FETCH_BYTES in a message that
  * arrives from another member is fetched in the background, so it opens at
  * once, offline too. Other files are fetched when a person saves them.
- * Two at a time; a fetch that fails is left for the person to retry.
+ * Two at a time, at most 200 waiting (the oldest dropped first: after a
+ * long absence the newest come first); a fetch that fails is left for the
+ * person to retry.
  */
 import { type CausettePeer, fileKeysOf, type Message } from '@causette/core'
 
 /** The largest image or audio file fetched without being asked. */
 export const AUTO_FETCH_BYTES = 10 * 1000 * 1000
 const AT_ONCE = 2
+/** Messages waiting at most: after a long absence, the newest media first, not a backlog of every photo. */
+const MAX_WAITING = 200
 
 export class MediaPrefetch {
   private readonly peer: CausettePeer
@@ -24,6 +28,7 @@ export class MediaPrefetch {
   consider(groupId: string, message: Message, mine: boolean): void {
     if (mine || message.deleted || !(message.files ?? []).some(autoFetched)) return
     this.queue.push({ groupId, message })
+    if (this.queue.length > MAX_WAITING) this.queue.shift()
     this.next()
   }
 
