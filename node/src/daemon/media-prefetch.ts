@@ -4,15 +4,15 @@
  * arrives from another member is fetched in the background, so it opens at
  * once, offline too. Other files are fetched when a person saves them.
  * Two at a time, at most 200 waiting (the oldest dropped first: after a
- * long absence the newest come first); a fetch that fails is left for the
- * person to retry.
+ * long absence, the newest 200 are fetched); a fetch that fails is left
+ * for the person to retry.
  */
 import { type CausettePeer, fileKeysOf, type Message } from '@causette/core'
 
 /** The largest image or audio file fetched without being asked. */
 export const AUTO_FETCH_BYTES = 10 * 1000 * 1000
 const AT_ONCE = 2
-/** Messages waiting at most: after a long absence, the newest media first, not a backlog of every photo. */
+/** Messages waiting at most: after a long absence, the newest media, not a backlog of every photo. */
 const MAX_WAITING = 200
 
 export class MediaPrefetch {
