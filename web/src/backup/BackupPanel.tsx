@@ -3,12 +3,13 @@
  * passphrase typed twice, the key derivation's progress, then the entries
  * written), and the bundle forms (BundleForms.tsx).
  */
-import { type Component, createSignal, Show } from 'solid-js'
+import { type Component, createSignal } from 'solid-js'
 import { useSession } from '../app/session.ts'
 import { saveFile } from '../settings/export-group.ts'
 import { BundleForms } from './BundleForms.tsx'
 import { sentence } from './error-sentence.ts'
-import { type BackupStep, progressText, progressValue } from './progress-text.ts'
+import type { BackupStep } from './progress-text.ts'
+import { StepProgress } from './StepProgress.tsx'
 import { backUpTab } from './tab-backup.ts'
 
 export const BackupPanel: Component = () => (
@@ -69,18 +70,7 @@ const BackUpForm: Component = () => {
       <button type="submit" disabled={step() !== undefined}>
         Back up
       </button>
-      <Show when={step()}>
-        {(now) => (
-          <>
-            <progress aria-label="Backup progress" value={progressValue(now())} max="1" />
-            <p role="status">{progressText(now(), 'Backing up')}</p>
-          </>
-        )}
-      </Show>
-      <p role="status">{message()}</p>
-      <p role="alert" class="error">
-        {error()}
-      </p>
+      <StepProgress step={step} label="Backup progress" verb="Backing up" message={message()} error={error()} />
     </form>
   )
 }

@@ -3,11 +3,12 @@
  * a bundle file into a group this tab holds (checked whole first; what it
  * added, already held, or is waiting for is said after).
  */
-import { type Component, createSignal, For, Show } from 'solid-js'
+import { type Component, createSignal, For } from 'solid-js'
 import { useSession } from '../app/session.ts'
 import { saveFile } from '../settings/export-group.ts'
 import { sentence } from './error-sentence.ts'
-import { type BackupStep, progressText, progressValue } from './progress-text.ts'
+import type { BackupStep } from './progress-text.ts'
+import { StepProgress } from './StepProgress.tsx'
 import { type BundleImport, bundleOfGroup, importBundleFile } from './tab-bundles.ts'
 
 export const BundleForms: Component = () => {
@@ -64,18 +65,7 @@ export const BundleForms: Component = () => {
           Import
         </button>
       </form>
-      <Show when={step()}>
-        {(now) => (
-          <>
-            <progress aria-label="Import progress" value={progressValue(now())} max="1" />
-            <p role="status">{progressText(now(), 'Restoring')}</p>
-          </>
-        )}
-      </Show>
-      <p role="status">{message()}</p>
-      <p role="alert" class="error">
-        {error()}
-      </p>
+      <StepProgress step={step} label="Import progress" verb="Restoring" message={message()} error={error()} />
     </>
   )
 }

@@ -4,10 +4,11 @@
  * passphrase opens it, with the key derivation's and the entries' progress
  * on screen. Once restored, the page starts again as the restored device.
  */
-import { type Component, createSignal, Show } from 'solid-js'
+import { type Component, createSignal } from 'solid-js'
 import { useSession } from '../app/session.ts'
 import { sentence } from './error-sentence.ts'
-import { type BackupStep, progressText, progressValue } from './progress-text.ts'
+import type { BackupStep } from './progress-text.ts'
+import { StepProgress } from './StepProgress.tsx'
 import { readBackupFile, restoreIntoTab } from './tab-restore.ts'
 
 /** How long the result stays on screen before the page starts as the restored device. */
@@ -71,18 +72,7 @@ export const RestoreForm: Component = () => {
       <button type="submit" disabled={step() !== undefined || message() !== undefined}>
         Restore
       </button>
-      <Show when={step()}>
-        {(now) => (
-          <>
-            <progress aria-label="Restore progress" value={progressValue(now())} max="1" />
-            <p role="status">{progressText(now(), 'Restoring')}</p>
-          </>
-        )}
-      </Show>
-      <p role="status">{message()}</p>
-      <p role="alert" class="error">
-        {error()}
-      </p>
+      <StepProgress step={step} label="Restore progress" verb="Restoring" message={message()} error={error()} />
     </form>
   )
 }
