@@ -59,7 +59,12 @@ function bytesHead(length: number): Uint8Array {
   return new Uint8Array([0x5a, (length >>> 24) & 0xff, (length >>> 16) & 0xff, (length >>> 8) & 0xff, length & 0xff])
 }
 
+const PIECE_PREFIX = [0xa2, 0x62, 0x69, 0x64, 0x58, 0x20]
+const BYTES_KEY = [0x65, 0x62, 0x79, 0x74, 0x65, 0x73]
+
 export function decodeAnswer(bytes: Uint8Array): BlobAnswer {
+  const piece = pieceFrame(bytes)
+  if (piece !== undefined) return piece
   const m = decodeMap(bytes)
   if (typeof m.refused === 'string') return { refused: m.refused.slice(0, 500) }
   if (!isId(m.id)) throw new MalformedBlobError('a blob answer names the blob by its 32-byte id')
@@ -67,6 +72,27 @@ export function decodeAnswer(bytes: Uint8Array): BlobAnswer {
   if (!(m.bytes instanceof Uint8Array) || m.bytes.byteLength > MAX_BLOB_BYTES)
     throw new MalformedBlobError(`a blob is at most ${MAX_BLOB_BYTES} bytes`)
   return { id: m.id as Uint8Array, bytes: m.bytes }
+}
+
+/**
+ * The answer that carries a piece, as encodeAnswer writes it, read in place:
+ * the piece is a view of the frame, not a copy (a piece is 256 KiB, and
+ * every piece of every file passes here). Anything else is left to cborg.
+ */
+function pieceFrame(bytes: Uint8Array): { id: Uint8Array; bytes: Uint8Array } | undefined {
+  if (bytes.byteLength < 45 || PIECE_PREFIX.some((b, i) => bytes[i] !== b) || BYTES_KEY.some((b, i) => bytes[38 + i] !== b)) return undefined
+  const head = bytes[44] as number
+  let length: number
+  let at: number
+  if (head >= 0x40 && head < 0x58) [length, at] = [head - 0x40, 45]
+  else if (head === 0x58 && bytes.byteLength >= 46) [length, at] = [bytes[45] as number, 46]
+  else if (head === 0x59 && bytes.byteLength >= 47) [length, at] = [((bytes[45] as number) << 8) | (bytes[46] as number), 47]
+  else if (head === 0x5a && bytes.byteLength >= 49) [length, at] = [new DataView(bytes.buffer, bytes.byteOffset + 45, 4).getUint32(0), 49]
+  else return undefined
+  // only the shortest form of the length, and nothing after the piece, as cborg's strict decoding would have it
+  const shortest = length < 24 ? 45 : length < 0x100 ? 46 : length < 0x10000 ? 47 : 49
+  if (at !== shortest || at + length !== bytes.byteLength || length > MAX_BLOB_BYTES) return undefined
+  return { id: bytes.subarray(6, 38), bytes: bytes.subarray(at) }
 }
 
 function decodeMap(bytes: Uint8Array): Record<string, unknown> {
