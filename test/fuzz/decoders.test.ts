@@ -16,6 +16,8 @@ describe(`fuzzing the decoders of untrusted input (named errors only, < ${INPUT_
     entry: 'decodeEntry rejects random, mutated and grammar-built bytes with named errors only; what it accepts re-encodes to the very same bytes',
     operation: 'decodeOperation rejects malformed entry bodies with MalformedOperationError only; what it accepts survives a round trip',
     'sync-frame': 'decodeFrame rejects malformed sync frames with MalformedSyncFrameError only; what it accepts survives a round trip',
+    'blob-frame':
+      "the blob protocol's decoders reject malformed requests and answers with MalformedBlobError only; what they accept survives a round trip",
     invite: 'parseInvite rejects damaged, cut and forged links with invite errors only; what it accepts survives a round trip',
     reconciler: 'Reconciler.receive answers arbitrary ranges with well-ordered replies, offering only entries it holds, or MalformedSyncFrameError',
     'sync-session': 'SyncSession.receive, in every state, ends on arbitrary frames with sync errors only and lets no foreign entry into the log',

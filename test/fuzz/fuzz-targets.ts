@@ -1,5 +1,6 @@
 /** Every fuzz target, built on one corpus, with the inputs `npm test` gives each (≥ 100,000 in all). */
 import { apiTarget } from './api-target.ts'
+import { blobFrameTarget } from './blob-frame-target.ts'
 import { buildCorpus } from './corpus.ts'
 import { entryTarget, frameTarget, inviteTarget, operationTarget } from './decoder-targets.ts'
 import type { FuzzTarget } from './fuzz-harness.ts'
@@ -18,6 +19,7 @@ export async function fuzzTargets(): Promise<BudgetedTarget[]> {
     [entryTarget(corpus) as FuzzTarget<never>, 40_000],
     [operationTarget(corpus) as FuzzTarget<never>, 20_000],
     [frameTarget(corpus) as FuzzTarget<never>, 20_000],
+    [blobFrameTarget() as FuzzTarget<never>, 8_000],
     [inviteTarget(corpus) as FuzzTarget<never>, 15_000],
     [(await reconcilerTarget(corpus)) as FuzzTarget<never>, 10_000],
     [(await sessionTarget(corpus)) as FuzzTarget<never>, 3_000],
