@@ -1,0 +1,225 @@
+/**
+ * Files in the web app end to end: a real daemon serves it, two Chromium
+ * contexts (Alice and Bob) send and receive an image, a file and a voice
+ * note (Chromium's stand-in microphone, the permission granted to Alice
+ * only), a file over the limit is refused, and Bob, reloaded with no
+ * connection, still has what he received (the tab's IndexedDB blob store).
+ * Each screen is photographed and checked with axe-core; any uncaught page
+ * error fails.
+ */
+import assert from 'node:assert/strict'
+import { createHash, randomBytes } from 'node:crypto'
+import { readFile, truncate, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { after, before, describe, it } from 'node:test'
+import type { Browser, Page } from 'playwright-core'
+import { type TempDir, tempDir } from '../node/fixtures/daemons.ts'
+import { FAKE_MEDIA, launchChromium, type WatchedPage } from './fixtures/chromium.ts'
+import { pngImage } from './fixtures/png-image.ts'
+import { assertAccessible, personTab, type ServingDaemon, screenshot, servingDaemon } from './fixtures/web-app.ts'
+
+const WAIT = { timeout: 30_000 }
+const WIDTH = 64
+const HEIGHT = 40
+
+function messageBox(page: Page, text: string) {
+  return page.locator('article.message', { hasText: text })
+}
+
+function sha256(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex')
+}
+
+/** Records, in the page, every src an image of a message takes, in order (what a person saw before the image). */
+const RECORD_IMAGE_SOURCES = `(() => {
+  const seen = (window.__imageSources = [])
+  const note = (img) => { if (img.closest('.file-image') && img.getAttribute('src')) seen.push(img.getAttribute('src').slice(0, 30)) }
+  new MutationObserver((changes) => {
+    for (const c of changes) {
+      if (c.type === 'attributes' && c.target instanceof HTMLImageElement) note(c.target)
+      for (const n of c.addedNodes ?? []) if (n instanceof Element) for (const img of n.matches('img') ? [n] : n.querySelectorAll('img')) note(img)
+    }
+  }).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['src'] })
+})()`
+
+/** The image of the message holding `name` as shown: its src and natural size. */
+async function shownImage(page: Page, name: string): Promise<{ src: string; width: number; height: number }> {
+  const img = page.locator('figure.file-image', { hasText: name }).locator('img')
+  return img.evaluate((el) => {
+    const image = el as unknown as { src: string; naturalWidth: number; naturalHeight: number; complete: boolean }
+    return { src: image.src, width: image.complete ? image.naturalWidth : 0, height: image.complete ? image.naturalHeight : 0 }
+  })
+}
+
+async function waitForFullImage(page: Page, name: string): Promise<{ src: string; width: number; height: number }> {
+  await page.waitForFunction(
+    (n) => {
+      const doc = (
+        globalThis as unknown as {
+          document: { querySelectorAll: (s: string) => ArrayLike<{ textContent: string; querySelector: (s: string) => unknown }> }
+        }
+      ).document
+      for (const figure of Array.from(doc.querySelectorAll('figure.file-image'))) {
+        if (!figure.textContent.includes(n)) continue
+        const img = figure.querySelector('img') as { src: string; complete: boolean; naturalWidth: number } | null
+        if (img?.src.startsWith('blob:') && img.complete && img.naturalWidth > 0) return true
+      }
+      return false
+    },
+    name,
+    WAIT
+  )
+  return shownImage(page, name)
+}
+
+/** Downloads the file of the message holding `name` with its Download button; its bytes. */
+async function download(page: Page, name: string): Promise<Buffer> {
+  const [saved] = await Promise.all([
+    page.waitForEvent('download', WAIT),
+    messageBox(page, name)
+      .getByRole('button', { name: new RegExp(`^Download ${name.replace('.', '\\.')}`) })
+      .click()
+  ])
+  assert.equal(saved.suggestedFilename(), name)
+  return readFile(await saved.path())
+}
+
+describe('files in the web app: images, files and voice notes between two browsers', { timeout: 300_000 }, () => {
+  let served: ServingDaemon
+  let browser: Browser
+  let alice: WatchedPage
+  let bob: WatchedPage
+  let dir: TempDir
+  const png = pngImage(WIDTH, HEIGHT, (x, y) => [x * 4, y * 6, 160, 255])
+  const notes = randomBytes(600_000)
+
+  before(async () => {
+    served = await servingDaemon()
+    browser = await launchChromium({ args: FAKE_MEDIA })
+    dir = await tempDir('causette-web-files-')
+  })
+
+  after(async () => {
+    await browser?.close()
+    await served?.stop()
+    await dir?.remove()
+  })
+
+  it('Alice and Bob are in one group', async () => {
+    const origin = new URL(served.url).origin
+    alice = await personTab(browser, served.url, 'Alice', { beforeOpen: (tab) => tab.context.grantPermissions(['microphone'], { origin }) })
+    bob = await personTab(browser, served.url, 'Bob', { beforeOpen: async (tab) => void (await tab.context.addInitScript(RECORD_IMAGE_SOURCES)) })
+    await alice.page.getByLabel('New group').fill('Photos')
+    await alice.page.getByRole('button', { name: 'Create' }).click()
+    await alice.page.getByRole('heading', { name: 'Photos' }).waitFor(WAIT)
+    await alice.page.getByRole('button', { name: 'Invite' }).click()
+    await alice.page.getByRole('button', { name: 'Create link' }).click()
+    const link = await alice.page.getByRole('textbox', { name: 'Invite link', exact: true }).inputValue(WAIT)
+    await alice.page.getByRole('button', { name: 'Close' }).click()
+    await bob.page.goto(link)
+    await bob.page.getByRole('heading', { name: 'Photos', exact: true }).waitFor(WAIT)
+  })
+
+  it('Alice drops an image on the chat; Bob sees its placeholder at its shape, then the image', async () => {
+    const chat = alice.page.locator('section.chat')
+    const dataTransfer = await alice.page.evaluateHandle(
+      ({ bytes }) => {
+        const w = globalThis as unknown as {
+          DataTransfer: new () => { items: { add: (f: unknown) => void } }
+          File: new (parts: unknown[], name: string, o: object) => unknown
+        }
+        const dt = new w.DataTransfer()
+        dt.items.add(new w.File([new Uint8Array(bytes)], 'sunset.png', { type: 'image/png' }))
+        return dt
+      },
+      { bytes: [...png] }
+    )
+    await chat.dispatchEvent('dragover', { dataTransfer })
+    await alice.page.getByText('Drop to send to Photos').waitFor(WAIT)
+    await screenshot(alice.page, 'files-01-dragging')
+    await chat.dispatchEvent('drop', { dataTransfer })
+    const atBob = await waitForFullImage(bob.page, 'sunset.png')
+    assert.match(atBob.src, /^blob:/)
+    assert.deepEqual([atBob.width, atBob.height], [WIDTH, HEIGHT], 'the image Bob sees is the one Alice sent')
+    const sources = await bob.page.evaluate(() => (globalThis as unknown as { __imageSources: string[] }).__imageSources)
+    assert.match(sources[0] ?? '', /^data:image\/png/, `Bob saw the placeholder first (the sources shown: ${sources.join(', ')})`)
+    const frame = await bob.page.locator('figure.file-image .file-frame').boundingBox()
+    assert.ok(frame !== null && Math.abs(frame.width / frame.height - WIDTH / HEIGHT) < 0.05, 'the image is drawn at its own aspect ratio')
+    assert.match((await waitForFullImage(alice.page, 'sunset.png')).src, /^blob:/, 'Alice sees what she sent')
+    await screenshot(bob.page, 'files-02-image')
+    await assertAccessible(bob.page, 'chat with an image')
+  })
+
+  it('Alice attaches a file; Bob downloads it on demand, byte for byte', async () => {
+    const [chooser] = await Promise.all([
+      alice.page.waitForEvent('filechooser', WAIT),
+      alice.page.getByRole('button', { name: 'Attach a file' }).click()
+    ])
+    await chooser.setFiles({ name: 'notes.bin', mimeType: 'application/octet-stream', buffer: notes })
+    const atBob = messageBox(bob.page, 'notes.bin')
+    await atBob.getByRole('button', { name: /^Download notes\.bin/ }).waitFor(WAIT)
+    await screenshot(bob.page, 'files-03-file-offered')
+    await assertAccessible(bob.page, 'chat with a file to download')
+    const bytes = await download(bob.page, 'notes.bin')
+    assert.equal(sha256(bytes), sha256(notes))
+    await atBob.getByRole('link', { name: 'Save notes.bin' }).waitFor(WAIT)
+  })
+
+  it('a file over the size limit is refused before it is read, saying what the limit is', async () => {
+    const big = join(dir.path, 'film.mov')
+    await writeFile(big, '')
+    await truncate(big, 120_000_000)
+    const [chooser] = await Promise.all([
+      alice.page.waitForEvent('filechooser', WAIT),
+      alice.page.getByRole('button', { name: 'Attach a file' }).click()
+    ])
+    await chooser.setFiles(big)
+    await alice.page.getByRole('alert').filter({ hasText: '“film.mov” is 120 MB: the most you can send is 100 MB.' }).waitFor(WAIT)
+    assert.equal(await messageBox(alice.page, 'film.mov').count(), 0, 'no message was sent')
+    await screenshot(alice.page, 'files-04-too-large')
+  })
+
+  it('Alice records a voice note; Bob gets a player and it plays', async () => {
+    await alice.page.getByRole('button', { name: 'Record a voice note' }).click()
+    await alice.page.getByText(/^Recording 0:0[1-9]/).waitFor(WAIT)
+    await screenshot(alice.page, 'files-05-recording')
+    await assertAccessible(alice.page, 'recording a voice note')
+    await alice.page.getByRole('button', { name: 'Stop and send' }).click()
+    const player = bob.page.locator('article.message audio')
+    await player.waitFor(WAIT)
+    assert.match((await player.getAttribute('src')) ?? '', /^blob:/)
+    assert.match((await player.getAttribute('aria-label')) ?? '', /^Voice note .*, 0:0[1-9]$/)
+    const played = await player.evaluate(async (el) => {
+      const audio = el as unknown as { play: () => Promise<void>; pause: () => void; currentTime: number; error: unknown }
+      await audio.play()
+      await new Promise((resolve) => setTimeout(resolve, 700))
+      audio.pause()
+      return { time: audio.currentTime, error: audio.error }
+    })
+    assert.equal(played.error, null)
+    assert.ok(played.time > 0.2, `the voice note played (${played.time} s)`)
+    await screenshot(bob.page, 'files-06-voice-note')
+    await assertAccessible(bob.page, 'chat with a voice note')
+  })
+
+  it('Bob, whose browser did not allow the microphone, is told what to do', async () => {
+    await bob.page.getByRole('button', { name: 'Record a voice note' }).click()
+    await bob.page.getByRole('alert').filter({ hasText: 'did not allow Causette to use the microphone' }).waitFor(WAIT)
+  })
+
+  it('Bob reloads cut off from every peer, and his files come back from IndexedDB', async () => {
+    await bob.page.routeWebSocket(/.*/, (ws) => ws.close())
+    await bob.page.reload()
+    await bob.page.getByRole('button', { name: /^Photos/ }).click(WAIT)
+    const image = await waitForFullImage(bob.page, 'sunset.png')
+    assert.deepEqual([image.width, image.height], [WIDTH, HEIGHT])
+    await bob.page.locator('article.message audio[src^="blob:"]').waitFor(WAIT)
+    assert.equal(sha256(await download(bob.page, 'notes.bin')), sha256(notes), 'the file he downloaded is kept')
+    await screenshot(bob.page, 'files-07-reloaded-offline')
+  })
+
+  it('no page had an uncaught error', () => {
+    assert.deepEqual(alice.errors, [])
+    assert.deepEqual(bob.errors, [])
+  })
+})
