@@ -1,5 +1,6 @@
 /** How a message's file is shown: an image inline, audio in a player, anything else as a download; small images and audio load by themselves. */
 import type { FileView } from '@causette/core'
+import { durationLabel } from './file-size.ts'
 
 /** Images and audio below this load as soon as they are shown; larger ones, and other files, when asked. */
 export const AUTO_LOAD_BYTES = 10 * 1000 * 1000
@@ -14,4 +15,15 @@ export function fileKind(file: FileView): FileKind {
 
 export function loadsByItself(file: FileView): boolean {
   return fileKind(file) !== 'other' && file.size < AUTO_LOAD_BYTES
+}
+
+/** A message's files in a line, where its text would be (the group list's last message): "Photo: sunset.png", "Voice note (0:04)", "3 files". */
+export function filesSummary(files: readonly FileView[]): string {
+  const [only] = files
+  if (only === undefined) return ''
+  if (files.length > 1) return `${files.length} files`
+  const kind = fileKind(only)
+  if (kind === 'image') return `Photo: ${only.name}`
+  if (kind === 'audio' && only.duration !== undefined) return `Voice note (${durationLabel(only.duration)})`
+  return `File: ${only.name}`
 }
