@@ -165,6 +165,54 @@ describe('files in the web app: images, files and voice notes between two browse
     await atBob.getByRole('link', { name: 'Save notes.bin' }).waitFor(WAIT)
   })
 
+  it('Alice pastes a picture into the message field; it is sent, and Bob sees it upright', async () => {
+    const portrait = pngImage(30, 50, (x, y) => [200, x * 8, y * 5, 255])
+    await alice.page.getByRole('textbox', { name: 'Message' }).evaluate(
+      (field, bytes) => {
+        const w = globalThis as unknown as {
+          DataTransfer: new () => { items: { add: (f: unknown) => void } }
+          File: new (parts: unknown[], name: string, o: object) => unknown
+          ClipboardEvent: new (type: string, init: object) => unknown
+        }
+        const clipboard = new w.DataTransfer()
+        // what Chromium names a picture copied from another program
+        clipboard.items.add(new w.File([new Uint8Array(bytes)], 'image.png', { type: 'image/png' }))
+        ;(field as unknown as { dispatchEvent: (e: unknown) => void }).dispatchEvent(
+          new w.ClipboardEvent('paste', { clipboardData: clipboard, bubbles: true, cancelable: true })
+        )
+      },
+      [...portrait]
+    )
+    const atBob = await waitForFullImage(bob.page, 'image.png')
+    assert.deepEqual([atBob.width, atBob.height], [30, 50])
+    assert.equal(await alice.page.getByRole('textbox', { name: 'Message' }).inputValue(), '', 'nothing was pasted as text')
+  })
+
+  it('a larger file shows its progress while Alice sends it and while Bob downloads it', async () => {
+    const archive = randomBytes(30_000_000)
+    const path = join(dir.path, 'archive.bin')
+    await writeFile(path, archive)
+    const [chooser] = await Promise.all([
+      alice.page.waitForEvent('filechooser', WAIT),
+      alice.page.getByRole('button', { name: 'Attach a file' }).click()
+    ])
+    await chooser.setFiles(path)
+    await alice.page.getByRole('progressbar', { name: /^Sending archive\.bin: .* of 30 MB/ }).waitFor(WAIT)
+    await screenshot(alice.page, 'files-03b-sending')
+    await assertAccessible(alice.page, 'sending a file')
+    const atBob = messageBox(bob.page, 'archive.bin')
+    await atBob.getByRole('button', { name: /^Download archive\.bin \(30 MB\)/ }).waitFor(WAIT)
+    const [saved] = await Promise.all([
+      bob.page.waitForEvent('download', { timeout: 120_000 }),
+      (async () => {
+        await atBob.getByRole('button', { name: /^Download archive\.bin/ }).click()
+        await atBob.getByRole('progressbar', { name: /^Downloading archive\.bin: .* of 30 MB/ }).waitFor(WAIT)
+        await screenshot(bob.page, 'files-03c-downloading')
+      })()
+    ])
+    assert.equal(sha256(await readFile(await saved.path())), sha256(archive))
+  })
+
   it('a file over the size limit is refused before it is read, saying what the limit is', async () => {
     const big = join(dir.path, 'film.mov')
     await writeFile(big, '')
