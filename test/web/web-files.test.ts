@@ -84,6 +84,39 @@ async function download(page: Page, name: string): Promise<Buffer> {
   return readFile(await saved.path())
 }
 
+/** Drops an image file onto the chat of `page`, as a person drags one from their desktop. */
+async function dropImage(page: Page, name: string, png: Buffer, screenshotAs?: string): Promise<void> {
+  const chat = page.locator('section.chat')
+  const dataTransfer = await page.evaluateHandle(
+    ({ bytes, name }) => {
+      const w = globalThis as unknown as {
+        DataTransfer: new () => { items: { add: (f: unknown) => void } }
+        File: new (parts: unknown[], name: string, o: object) => unknown
+      }
+      const dt = new w.DataTransfer()
+      dt.items.add(new w.File([new Uint8Array(bytes)], name, { type: 'image/png' }))
+      return dt
+    },
+    { bytes: [...png], name }
+  )
+  await chat.dispatchEvent('dragover', { dataTransfer })
+  await page.getByText('Drop to send to Photos').waitFor(WAIT)
+  if (screenshotAs !== undefined) await screenshot(page, screenshotAs)
+  await chat.dispatchEvent('drop', { dataTransfer })
+}
+
+/** A new page of the person's browser on the app, in the group (their tab closed, then opened again). */
+async function reopen(tab: WatchedPage, url: string): Promise<Page> {
+  const page = await tab.context.newPage()
+  page.on('pageerror', (err) => tab.errors.push(`uncaught: ${err.stack ?? err.message}`))
+  page.on('console', (message) => {
+    if (process.env['CAUSETTE_TEST_CONSOLE'] !== undefined) process.stderr.write(`[page] ${message.type()}: ${message.text()}\n`)
+  })
+  await page.goto(url)
+  await page.getByRole('button', { name: /^Photos/ }).click(WAIT)
+  return page
+}
+
 describe('files in the web app: images, files and voice notes between two browsers', { timeout: 300_000 }, () => {
   let served: ServingDaemon
   let browser: Browser
@@ -121,23 +154,7 @@ describe('files in the web app: images, files and voice notes between two browse
   })
 
   it('Alice drops an image on the chat; Bob sees its placeholder at its shape, then the image', async () => {
-    const chat = alice.page.locator('section.chat')
-    const dataTransfer = await alice.page.evaluateHandle(
-      ({ bytes }) => {
-        const w = globalThis as unknown as {
-          DataTransfer: new () => { items: { add: (f: unknown) => void } }
-          File: new (parts: unknown[], name: string, o: object) => unknown
-        }
-        const dt = new w.DataTransfer()
-        dt.items.add(new w.File([new Uint8Array(bytes)], 'sunset.png', { type: 'image/png' }))
-        return dt
-      },
-      { bytes: [...png] }
-    )
-    await chat.dispatchEvent('dragover', { dataTransfer })
-    await alice.page.getByText('Drop to send to Photos').waitFor(WAIT)
-    await screenshot(alice.page, 'files-01-dragging')
-    await chat.dispatchEvent('drop', { dataTransfer })
+    await dropImage(alice.page, 'sunset.png', png, 'files-01-dragging')
     const atBob = await waitForFullImage(bob.page, 'sunset.png')
     assert.match(atBob.src, /^blob:/)
     assert.deepEqual([atBob.width, atBob.height], [WIDTH, HEIGHT], 'the image Bob sees is the one Alice sent')
@@ -255,12 +272,47 @@ describe('files in the web app: images, files and voice notes between two browse
     await bob.page.getByRole('alert').filter({ hasText: 'did not allow Causette to use the microphone' }).waitFor(WAIT)
   })
 
+  it('an image whose sender is away shows its placeholder, says why, and arrives when she is back', async () => {
+    // Bob reads another group, so the message arrives without its image being drawn, nor fetched
+    await bob.page.getByLabel('New group').fill('Elsewhere')
+    await bob.page.getByRole('button', { name: 'Create' }).click()
+    await bob.page.getByRole('heading', { name: 'Elsewhere' }).waitFor(WAIT)
+    await dropImage(
+      alice.page,
+      'late.png',
+      pngImage(80, 60, (x, y) => [x * 3, 255 - y * 4, 90, 255])
+    )
+    await waitForFullImage(alice.page, 'late.png')
+    // a message of a file alone says what it holds in the group list
+    await bob.page
+      .getByRole('button', { name: /^Photos/ })
+      .getByText('Alice: Photo: late.png')
+      .waitFor(WAIT)
+    await alice.page.close()
+
+    await bob.page.getByRole('button', { name: /^Photos/ }).click()
+    const figure = bob.page.locator('figure.file-image', { hasText: 'late.png' })
+    await figure.getByText('late.png could not be fetched: no one who has it is reachable now. It will load by itself when its sender').waitFor(WAIT)
+    const placeholder = await shownImage(bob.page, 'late.png')
+    assert.match(placeholder.src, /^data:image\/png/, 'the placeholder is on screen')
+    const frame = await figure.locator('.file-frame').boundingBox()
+    assert.ok(frame !== null && Math.abs(frame.width / frame.height - 80 / 60) < 0.05, 'at the image’s aspect ratio')
+    await screenshot(bob.page, 'files-06b-sender-away')
+    await assertAccessible(bob.page, 'an image waiting for its sender')
+
+    // Alice opens Causette again: Bob's tab reaches her, and fetches the image by itself
+    alice.page = await reopen(alice, served.url)
+    const image = await waitForFullImage(bob.page, 'late.png')
+    assert.deepEqual([image.width, image.height], [80, 60], 'fetched once Alice came back')
+  })
+
   it('Bob reloads cut off from every peer, and his files come back from IndexedDB', async () => {
     await bob.page.routeWebSocket(/.*/, (ws) => ws.close())
     await bob.page.reload()
     await bob.page.getByRole('button', { name: /^Photos/ }).click(WAIT)
     const image = await waitForFullImage(bob.page, 'sunset.png')
     assert.deepEqual([image.width, image.height], [WIDTH, HEIGHT])
+    assert.deepEqual([(await waitForFullImage(bob.page, 'late.png')).width], [80])
     await bob.page.locator('article.message audio[src^="blob:"]').waitFor(WAIT)
     assert.equal(sha256(await download(bob.page, 'notes.bin')), sha256(notes), 'the file he downloaded is kept')
     await screenshot(bob.page, 'files-07-reloaded-offline')

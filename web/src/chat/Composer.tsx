@@ -68,6 +68,12 @@ export const Composer: Component<ComposerProps> = (props) => {
       setError(personMessage(err))
     }
   }
+  /** Files sent from the composer answer the message being replied to, as its text would. */
+  const sendFiles = (files: File[], options: { duration?: number } = {}): void => {
+    const mode = props.mode
+    void props.files.send(files, mode.kind === 'reply' ? { ...options, replyTo: fromHex(mode.message.id) } : options)
+    if (mode.kind === 'reply') props.onModeEnd()
+  }
   const onKeyDown = (event: KeyboardEvent): void => {
     if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
       event.preventDefault()
@@ -118,9 +124,9 @@ export const Composer: Component<ComposerProps> = (props) => {
           onPaste={(e) => {
             // a picture copied from elsewhere arrives as a file: sent as one
             const files = [...(e.clipboardData?.files ?? [])]
-            if (files.length === 0) return
+            if (files.length === 0 || props.mode.kind === 'edit') return
             e.preventDefault()
-            void props.files.send(files)
+            sendFiles(files)
           }}
           placeholder="Write a message — Enter sends, Shift+Enter for a new line"
           aria-describedby="composer-error"
@@ -130,8 +136,8 @@ export const Composer: Component<ComposerProps> = (props) => {
           <span class="visually-hidden">Emoji</span>
         </button>
         <Show when={props.mode.kind !== 'edit'}>
-          <AttachButton onFiles={(files) => void props.files.send(files)} />
-          <VoiceRecorder onRecorded={(note) => void props.files.send([note.file], { duration: note.duration })} onError={setError} />
+          <AttachButton onFiles={sendFiles} />
+          <VoiceRecorder onRecorded={(note) => sendFiles([note.file], { duration: note.duration })} onError={setError} />
         </Show>
         <button type="submit">{props.mode.kind === 'edit' ? 'Save' : 'Send'}</button>
       </div>

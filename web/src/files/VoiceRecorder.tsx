@@ -31,7 +31,11 @@ export const VoiceRecorder: Component<{ onRecorded: (note: VoiceNote) => void; o
     if (r === undefined) return
     stopTimer()
     setRecording(undefined)
-    props.onRecorded(await r.stop())
+    try {
+      props.onRecorded(await r.stop())
+    } catch (err) {
+      props.onError(personMessage(err))
+    }
   }
   const cancel = (): void => {
     stopTimer()

@@ -6,8 +6,8 @@
  * is drawn again whenever the view changes, so a file's fetch and URL are
  * kept here, shared by every drawing of it, and let go (the fetch stopped,
  * the URL revoked) a while after the last one leaves the screen, or when
- * the chat closes. A file no one reachable held is tried again when a
- * member of the group comes online.
+ * the chat closes. A file that could not be fetched is tried again a few
+ * times, and again when a member of the group comes online.
  */
 import { type CausettePeer, type FileView, fileKeysOf } from '@causette/core'
 import { type Accessor, createSignal, onCleanup, type Setter } from 'solid-js'
@@ -21,6 +21,12 @@ export type FileBytes =
 
 /** How long a file no longer on screen keeps its URL, so that scrolling back or a redraw does not read it again. */
 const KEEP_MS = 60_000
+/**
+ * After a failed fetch, when to try again: a member who just came online
+ * may still be moving from a relayed connection to WebRTC, which drops
+ * the streams under way on the first.
+ */
+const RETRY_MS = [1_000, 3_000, 6_000, 12_000, 30_000]
 
 interface Held {
   file: FileView
@@ -29,6 +35,11 @@ interface Held {
   controller: AbortController
   users: number
   wanted: boolean
+  /** A fetch is under way. */
+  busy: boolean
+  /** Tries since the last member came online (indexes RETRY_MS). */
+  tries: number
+  retry?: ReturnType<typeof setTimeout>
   url?: string
   letGo?: ReturnType<typeof setTimeout>
 }
@@ -40,7 +51,11 @@ export class ChatFiles {
   private readonly retry = (evt: Event): void => {
     const about = ((evt as CustomEvent).detail as { groupId?: string } | undefined)?.groupId
     if (about !== undefined && about !== this.groupId) return
-    for (const h of this.held.values()) if (h.wanted && h.state().kind === 'failed') void this.fetch(h)
+    for (const h of this.held.values()) {
+      if (!h.wanted || h.state().kind !== 'failed') continue
+      h.tries = 0
+      this.tryAgain(h)
+    }
   }
 
   constructor(peer: CausettePeer, groupId: string) {
@@ -54,7 +69,7 @@ export class ChatFiles {
     let h = this.held.get(file.root)
     if (h === undefined) {
       const [state, set] = createSignal<FileBytes>({ kind: 'waiting' })
-      h = { file, state, set, controller: new AbortController(), users: 0, wanted: false }
+      h = { file, state, set, controller: new AbortController(), users: 0, wanted: false, busy: false, tries: 0 }
       this.held.set(file.root, h)
     }
     const held = h
@@ -64,7 +79,8 @@ export class ChatFiles {
       held.users--
       if (held.users === 0) held.letGo = setTimeout(() => this.letGo(held), KEEP_MS)
     })
-    if (auto) void this.fetch(held)
+    // once: a file that failed is tried again by Try again or when a member comes online, not by every redraw
+    if (auto && held.state().kind === 'waiting') void this.fetch(held)
     return [held.state, () => void this.fetch(held)]
   }
 
@@ -74,11 +90,12 @@ export class ChatFiles {
     for (const h of this.held.values()) this.letGo(h)
   }
 
-  private async fetch(h: Held): Promise<void> {
-    const now = h.state().kind
-    if (now === 'fetching' || now === 'ready' || h.controller.signal.aborted) return
+  /** `quietly`: a try of its own, after a failure, keeps saying why until bytes come rather than showing an empty progress bar. */
+  private async fetch(h: Held, quietly = false): Promise<void> {
+    if (h.busy || h.state().kind === 'ready' || h.controller.signal.aborted) return
+    h.busy = true
     h.wanted = true
-    h.set({ kind: 'fetching', held: 0, total: h.file.size })
+    if (!quietly) h.set({ kind: 'fetching', held: 0, total: h.file.size })
     try {
       const parts: Uint8Array<ArrayBuffer>[] = []
       const reading = this.peer.files.read(this.groupId, fileKeysOf(h.file), {
@@ -90,14 +107,32 @@ export class ChatFiles {
       h.url = URL.createObjectURL(new Blob(parts, { type: h.file.type }))
       h.set({ kind: 'ready', url: h.url })
     } catch (err) {
-      if (!h.controller.signal.aborted) h.set({ kind: 'failed', message: personMessage(err) })
+      if (h.controller.signal.aborted) return
+      h.set({ kind: 'failed', message: failureOf(err) })
+      if (h.tries < RETRY_MS.length) this.tryAgain(h)
+    } finally {
+      h.busy = false
     }
+  }
+
+  private tryAgain(h: Held): void {
+    clearTimeout(h.retry)
+    h.retry = setTimeout(() => void this.fetch(h, true), RETRY_MS[h.tries++])
   }
 
   private letGo(h: Held): void {
     clearTimeout(h.letGo)
+    clearTimeout(h.retry)
     h.controller.abort()
     if (h.url !== undefined) URL.revokeObjectURL(h.url)
     this.held.delete(h.file.root)
   }
+}
+
+/** Why a file did not come, for a person: no one holding it is the common case, and mends itself. */
+function failureOf(err: unknown): string {
+  if (err instanceof Error && err.name === 'FileUnavailableError') {
+    return 'no one who has it is reachable now. It will load by itself when its sender, or a member who has it, is online.'
+  }
+  return personMessage(err)
 }

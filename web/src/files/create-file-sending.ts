@@ -18,15 +18,15 @@ export interface Sending {
 export interface FileSending {
   sending: Accessor<Sending | undefined>
   error: Accessor<string | undefined>
-  /** Sends each file after those already under way; `duration` for a voice note. */
-  send: (files: File[], options?: { duration?: number }) => Promise<void>
+  /** Sends each file after those already under way; `duration` for a voice note, `replyTo` when answering a message. */
+  send: (files: File[], options?: { duration?: number; replyTo?: Uint8Array }) => Promise<void>
 }
 
 export function createFileSending(peer: CausettePeer, groupId: string): FileSending {
   const [sending, setSending] = createSignal<Sending>()
   const [error, setError] = createSignal<string>()
   let queue = Promise.resolve()
-  const send = (files: File[], options: { duration?: number } = {}): Promise<void> => {
+  const send = (files: File[], options: { duration?: number; replyTo?: Uint8Array } = {}): Promise<void> => {
     setError(undefined)
     for (const file of files) {
       try {

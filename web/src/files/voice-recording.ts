@@ -56,6 +56,7 @@ export class VoiceRecording {
     this.recorder.stop()
     await stopped
     this.release()
+    if (this.parts.length === 0) throw new MicrophoneError('Nothing was recorded: record for a moment longer, then stop.')
     const duration = Date.now() - this.started
     const type = (this.recorder.mimeType || 'audio/webm').split(';')[0] as string
     const extension = type === 'audio/mp4' ? 'm4a' : (type.split('/')[1] ?? 'webm')
