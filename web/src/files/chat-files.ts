@@ -12,6 +12,7 @@
 import { type CausettePeer, type FileView, fileKeysOf } from '@causette/core'
 import { type Accessor, createSignal, onCleanup, type Setter } from 'solid-js'
 import { personMessage } from '../app/person-message.ts'
+import { urlType } from './file-kinds.ts'
 
 export type FileBytes =
   | { kind: 'waiting' }
@@ -104,7 +105,7 @@ export class ChatFiles {
       })
       for await (const piece of reading) parts.push(piece as Uint8Array<ArrayBuffer>)
       if (h.controller.signal.aborted) return
-      h.url = URL.createObjectURL(new Blob(parts, { type: h.file.type }))
+      h.url = URL.createObjectURL(new Blob(parts, { type: urlType(h.file) }))
       h.set({ kind: 'ready', url: h.url })
     } catch (err) {
       if (h.controller.signal.aborted) return

@@ -7,10 +7,21 @@ export const AUTO_LOAD_BYTES = 10 * 1000 * 1000
 
 export type FileKind = 'image' | 'audio' | 'other'
 
+/** SVG can hold scripts: it is offered as a download, never drawn or opened in the app's origin. */
 export function fileKind(file: FileView): FileKind {
-  if (file.type.startsWith('image/')) return 'image'
+  if (file.type.startsWith('image/') && !file.type.startsWith('image/svg')) return 'image'
   if (file.type.startsWith('audio/')) return 'audio'
   return 'other'
+}
+
+/**
+ * The type its object URL is made with. The sender chose the type, and an
+ * object URL opened in a tab is a page of the app's own origin: anything
+ * not drawn as an image or played is plain bytes, which a browser saves
+ * rather than opens.
+ */
+export function urlType(file: FileView): string {
+  return fileKind(file) === 'other' ? 'application/octet-stream' : file.type
 }
 
 export function loadsByItself(file: FileView): boolean {
