@@ -230,6 +230,30 @@ describe('files in the web app: images, files and voice notes between two browse
     assert.equal(sha256(await readFile(await saved.path())), sha256(archive))
   })
 
+  it('an image over 10 MB shows its placeholder and loads only when Bob asks', async () => {
+    // noise does not compress: a PNG of about 11 MB
+    const noise = randomBytes(2000 * 1800 * 4)
+    const big = pngImage(2000, 1800, (x, y) => {
+      const at = (y * 2000 + x) * 4
+      return [noise[at] as number, noise[at + 1] as number, noise[at + 2] as number, 255]
+    })
+    assert.ok(big.byteLength > 10_000_000)
+    const path = join(dir.path, 'panorama.png')
+    await writeFile(path, big)
+    const [chooser] = await Promise.all([
+      alice.page.waitForEvent('filechooser', WAIT),
+      alice.page.getByRole('button', { name: 'Attach a file' }).click()
+    ])
+    await chooser.setFiles(path)
+    const figure = bob.page.locator('figure.file-image', { hasText: 'panorama.png' })
+    await figure.getByRole('button', { name: /^Download panorama\.png \(1\d\.\d MB\)$/ }).waitFor(WAIT)
+    assert.match((await shownImage(bob.page, 'panorama.png')).src, /^data:image\/png/, 'only the placeholder until asked')
+    await screenshot(bob.page, 'files-03d-large-image')
+    await figure.getByRole('button', { name: /^Download panorama\.png/ }).click()
+    const image = await waitForFullImage(bob.page, 'panorama.png')
+    assert.deepEqual([image.width, image.height], [2000, 1800])
+  })
+
   it('a file over the size limit is refused before it is read, saying what the limit is', async () => {
     const big = join(dir.path, 'film.mov')
     await writeFile(big, '')
