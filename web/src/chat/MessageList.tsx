@@ -56,16 +56,6 @@ export const MessageList: Component<MessageListProps> = (props) => {
         queueMicrotask(() => virtualizer.scrollToIndex(index, { align: 'start' }))
     })
   )
-  // a row that grows while the reader is at the end (an image or a player drawn in it) keeps the end in view
-  createEffect(
-    on(
-      () => virtualizer.getTotalSize(),
-      () => {
-        if (atEnd) queueMicrotask(toEnd)
-      },
-      { defer: true }
-    )
-  )
   const onScroll = (): void => {
     if (scroller !== undefined) atEnd = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < AT_END_PX
   }
