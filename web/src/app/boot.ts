@@ -28,7 +28,7 @@ export async function boot(progress: (step: string) => void): Promise<Session> {
   await clearInterruptedRestore(identity, store)
   const config = await loadAppConfig(await identity.relays())
   progress('Going online…')
-  const peer = await startTabPeer(key, store, config, await identity.sharesPresence())
+  const peer = await startTabPeer(key, { store, blobs: store.blobs }, config, await identity.sharesPresence())
   exposeDiagnostics(peer)
   const refreshLan = followLanPeers(peer, config)
   // away while the tab is hidden (another tab, a minimised window, a locked screen)

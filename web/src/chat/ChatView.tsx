@@ -2,11 +2,15 @@
  * One group's chat: its name and network state, the messages (a page at a
  * time, older ones on demand, day separators), and the composer. Reading
  * the newest messages while the tab is visible writes a read marker,
- * coalesced (read-markers.ts).
+ * coalesced (read-markers.ts). Files dropped anywhere on the chat are
+ * sent to the group (files/).
  */
 import { fromHex, mayPin, type Operation } from '@causette/core'
 import { type Component, createEffect, createSignal, onCleanup, Show } from 'solid-js'
 import { useSession } from '../app/session.ts'
+import { ChatFiles } from '../files/chat-files.ts'
+import { createDropZone } from '../files/create-drop-zone.ts'
+import { createFileSending } from '../files/create-file-sending.ts'
 import { InviteDialog } from '../invite/InviteDialog.tsx'
 import { MembersDialog } from '../members/MembersDialog.tsx'
 import { createGroupStatus } from '../status/create-group-status.ts'
@@ -31,6 +35,9 @@ export const ChatView: Component<{ groupId: string }> = (props) => {
   const typing = createTyping(session.peer, groupId)
   const seen = createSeenBy(session.peer, groupId, session.me, messages.view, session.preferences)
   const [mode, setMode] = createSignal<ComposerMode>({ kind: 'new' })
+  const files = createFileSending(session.peer, groupId)
+  const drop = createDropZone((dropped) => void files.send(dropped))
+  const chatFiles = new ChatFiles(session.peer, groupId)
   const log = () => (session.peer.hasGroup(groupId) ? session.peer.group(groupId) : undefined)
   const name = (): string => {
     messages.view()
@@ -65,9 +72,22 @@ export const ChatView: Component<{ groupId: string }> = (props) => {
   onCleanup(() => {
     document.removeEventListener('visibilitychange', hidden)
     reads.flush()
+    chatFiles.close()
   })
   return (
-    <section class="chat" aria-labelledby="chat-heading">
+    <section
+      class="chat"
+      classList={{ dropping: drop.dragging() }}
+      aria-labelledby="chat-heading"
+      onDragOver={drop.onDragOver}
+      onDragLeave={drop.onDragLeave}
+      onDrop={drop.onDrop}
+    >
+      <Show when={drop.dragging()}>
+        <p class="drop-hint" aria-hidden="true">
+          Drop to send to {name()}
+        </p>
+      </Show>
       <header class="chat-header">
         <div>
           <h2 id="chat-heading">{name()}</h2>
@@ -119,13 +139,14 @@ export const ChatView: Component<{ groupId: string }> = (props) => {
             onPin={(pinned) => write({ type: 'pin', target: fromHex(message.id), pinned })}
             onVote={(choices) => write({ type: 'vote', poll: fromHex(message.id), choices })}
             onClosePoll={() => write({ type: 'close-poll', poll: fromHex(message.id) })}
+            chatFiles={chatFiles}
           />
         )}
       />
       <p class="typing" aria-live="polite">
         {typing()}
       </p>
-      <Composer groupId={groupId} mode={mode()} onModeEnd={() => setMode({ kind: 'new' })} names={messages.view().names} />
+      <Composer groupId={groupId} mode={mode()} onModeEnd={() => setMode({ kind: 'new' })} names={messages.view().names} files={files} />
     </section>
   )
 }

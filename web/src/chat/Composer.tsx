@@ -3,12 +3,18 @@
  * leaves reply or edit mode; an emoji picker; `@Name` mentions a member; a
  * timer of the message's own makes it disappear sooner than the group's.
  * What could not be written (a full disk, no longer a member) is said
- * below the field, and the text stays in it.
+ * below the field, and the text stays in it. Files: a button to attach
+ * them, images pasted into the field, a voice note recorded (files/), each
+ * sent at once with its progress below.
  */
 import { fromHex, MAX_TEXT_LENGTH, type Message, type Operation } from '@causette/core'
 import { type Component, createEffect, createSignal, For, Show } from 'solid-js'
 import { personMessage } from '../app/person-message.ts'
 import { useSession } from '../app/session.ts'
+import { AttachButton } from '../files/AttachButton.tsx'
+import type { FileSending } from '../files/create-file-sending.ts'
+import { SendingStatus } from '../files/SendingStatus.tsx'
+import { VoiceRecorder } from '../files/VoiceRecorder.tsx'
 import { authorName } from './author-name.ts'
 import { MESSAGE_TIMERS } from './disappearing-words.ts'
 import { PICKER_EMOJI } from './emoji.ts'
@@ -21,6 +27,7 @@ interface ComposerProps {
   mode: ComposerMode
   onModeEnd: () => void
   names: Map<string, string>
+  files: FileSending
 }
 
 export const Composer: Component<ComposerProps> = (props) => {
@@ -60,6 +67,12 @@ export const Composer: Component<ComposerProps> = (props) => {
     } catch (err) {
       setError(personMessage(err))
     }
+  }
+  /** Files sent from the composer answer the message being replied to, as its text would. */
+  const sendFiles = (files: File[], options: { duration?: number } = {}): void => {
+    const mode = props.mode
+    void props.files.send(files, mode.kind === 'reply' ? { ...options, replyTo: fromHex(mode.message.id) } : options)
+    if (mode.kind === 'reply') props.onModeEnd()
   }
   const onKeyDown = (event: KeyboardEvent): void => {
     if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
@@ -108,6 +121,13 @@ export const Composer: Component<ComposerProps> = (props) => {
           }}
           onBlur={() => session.peer.signals.setTyping(props.groupId, false)}
           onKeyDown={onKeyDown}
+          onPaste={(e) => {
+            // a picture copied from elsewhere arrives as a file: sent as one
+            const files = [...(e.clipboardData?.files ?? [])]
+            if (files.length === 0 || props.mode.kind === 'edit') return
+            e.preventDefault()
+            sendFiles(files)
+          }}
           placeholder="Write a message — Enter sends, Shift+Enter for a new line"
           aria-describedby="composer-error"
         />
@@ -115,6 +135,10 @@ export const Composer: Component<ComposerProps> = (props) => {
           <span aria-hidden="true">🙂</span>
           <span class="visually-hidden">Emoji</span>
         </button>
+        <Show when={props.mode.kind !== 'edit'}>
+          <AttachButton onFiles={sendFiles} />
+          <VoiceRecorder onRecorded={(note) => sendFiles([note.file], { duration: note.duration })} onError={setError} />
+        </Show>
         <button type="submit">{props.mode.kind === 'edit' ? 'Save' : 'Send'}</button>
       </div>
       <Show when={props.mode.kind !== 'edit'}>
@@ -140,6 +164,7 @@ export const Composer: Component<ComposerProps> = (props) => {
       <p id="composer-error" role="alert" class="error">
         {error()}
       </p>
+      <SendingStatus files={props.files} />
     </form>
   )
 }

@@ -3,14 +3,18 @@
  * answers, its text ("edited" when it was), "message deleted" in place of a
  * deleted one, its reactions (a button each, pressed when one is yours),
  * and what can be done with it: reply, react, and for your own, edit and
- * delete. Messages that mention you stand out.
+ * delete. Messages that mention you stand out. Its files show under its
+ * text (files/, loaded with the first message that has any).
  */
 import { disappearsIn, type Message } from '@causette/core'
-import { type Component, For, Show } from 'solid-js'
+import { type Component, For, lazy, Show, Suspense } from 'solid-js'
+import type { ChatFiles } from '../files/chat-files.ts'
 import { authorName } from './author-name.ts'
 import { timeLabel } from './day-separators.ts'
 import { QUICK_REACTIONS } from './emoji.ts'
 import { PollView } from './PollView.tsx'
+
+const MessageFiles = lazy(() => import('../files/MessageFiles.tsx'))
 
 interface MessageItemProps {
   message: Message
@@ -31,6 +35,8 @@ interface MessageItemProps {
   onPin: (pinned: boolean) => void
   onVote: (choices: number[]) => void
   onClosePoll: () => void
+  /** The chat's files on screen: fetches and object URLs shared by every drawing of a message. */
+  chatFiles: ChatFiles
 }
 
 export const MessageItem: Component<MessageItemProps> = (props) => {
@@ -76,12 +82,21 @@ export const MessageItem: Component<MessageItemProps> = (props) => {
           </p>
         }
       >
-        <p class="text">
-          {props.message.text}
-          <Show when={props.message.edited}>
-            <span class="edited"> (edited)</span>
-          </Show>
-        </p>
+        <Show when={props.message.text !== '' || props.message.edited}>
+          <p class="text">
+            {props.message.text}
+            <Show when={props.message.edited}>
+              <span class="edited"> (edited)</span>
+            </Show>
+          </p>
+        </Show>
+        <Show when={props.message.files}>
+          {(files) => (
+            <Suspense fallback={<p class="hint">Loading files…</p>}>
+              <MessageFiles files={files()} chatFiles={props.chatFiles} />
+            </Suspense>
+          )}
+        </Show>
         <Show when={props.message.poll}>
           {(poll) => (
             <PollView

@@ -2,6 +2,7 @@
 import { type CausettePeer, type GroupLog, unreadOf } from '@causette/core'
 import { type Accessor, createEffect, on } from 'solid-js'
 import { createPeerSignal } from '../app/peer-signal.ts'
+import { filesSummary } from '../files/file-kinds.ts'
 import type { TabPreferences } from '../settings/tab-preferences.ts'
 
 export interface GroupItem {
@@ -29,7 +30,13 @@ async function itemOf(log: GroupLog, me: string, preferences: TabPreferences): P
     muted: preferences.mutedUntil(log.idHex) !== undefined
   }
   if (newest !== undefined)
-    item.last = { author: names.get(newest.author) ?? 'Someone', text: newest.text, time: newest.time, deleted: newest.deleted }
+    item.last = {
+      author: names.get(newest.author) ?? 'Someone',
+      // a message of files alone says what they are
+      text: newest.text === '' && newest.files !== undefined ? filesSummary(newest.files) : newest.text,
+      time: newest.time,
+      deleted: newest.deleted
+    }
   return item
 }
 

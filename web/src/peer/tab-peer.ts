@@ -4,9 +4,10 @@
  * circuit relay), a slot reserved on each first hop so others reach the
  * tab, relayed connections upgraded to WebRTC (webrtc-upgrade.ts), and, on
  * community relays, their blind mailboxes for members never online with
- * this tab (core/src/mailbox).
+ * this tab (core/src/mailbox). Files are kept in IndexedDB beside the groups
+ * (store/idb-blobs.ts), so they outlive a reload.
  */
-import { CausettePeer, connectionHandover, type DeviceKey, mailboxes, relayReservations, type Store } from '@causette/core'
+import { type BlobStore, CausettePeer, connectionHandover, type DeviceKey, mailboxes, relayReservations, type Store } from '@causette/core'
 import { circuitRelayTransport } from '@libp2p/circuit-relay-v2'
 import { FaultTolerance } from '@libp2p/interface'
 import { webRTC } from '@libp2p/webrtc'
@@ -18,8 +19,13 @@ import { webRtcUpgrade } from './webrtc-upgrade.ts'
 type Services = NonNullable<Parameters<typeof CausettePeer.create>[0]['services']>
 type Service = Services[string]
 
-/** `sharePresence`: whether the groups see when the person is online, away or typing (the settings' choice). */
-export async function startTabPeer(key: DeviceKey, store: Store, config: AppConfig, sharePresence: boolean): Promise<CausettePeer> {
+/** `blobs`: where files are kept (IndexedDB, store/idb-blobs.ts). `sharePresence`: whether the groups see when the person is online, away or typing (the settings' choice). */
+export async function startTabPeer(
+  key: DeviceKey,
+  stores: { store: Store; blobs: BlobStore },
+  config: AppConfig,
+  sharePresence: boolean
+): Promise<CausettePeer> {
   const daemon = config.daemon?.addresses ?? []
   const firstHops = [...daemon, ...config.relays]
   const services: Services = {
@@ -31,7 +37,8 @@ export async function startTabPeer(key: DeviceKey, store: Store, config: AppConf
   if (config.relays.length > 0) services['mailboxes'] = mailboxes({ relays: config.relays }) as unknown as Service
   const peer = await CausettePeer.create({
     key,
-    store,
+    store: stores.store,
+    blobs: stores.blobs,
     sharePresence,
     transports: [webSockets(), webRTC(), circuitRelayTransport()],
     listen: [...firstHops.map((hop) => `${hop}/p2p-circuit`), '/webrtc'],

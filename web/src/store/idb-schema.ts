@@ -136,6 +136,8 @@ export interface CausetteDb extends DBSchema {
   registers: { key: [Bytes, string, string, Bytes]; value: RegisterRecord; indexes: { latest: [Bytes, string, Bytes] } }
   /** [group, author hex]: how many message rows the author wrote. */
   'message-counts': { key: [Bytes, string]; value: number }
+  /** [group, blob id]: a file's sealed chunk or manifest (core's blob/blob-format.ts), version 4 on. */
+  blobs: { key: [Bytes, Bytes]; value: Bytes }
 }
 
 export type StoreName =
@@ -149,6 +151,7 @@ export type StoreName =
   | 'changes'
   | 'registers'
   | 'message-counts'
+  | 'blobs'
 
 export type Database = IDBPDatabase<CausetteDb>
 export type Transaction<Mode extends IDBTransactionMode = IDBTransactionMode> = IDBPTransaction<CausetteDb, StoreName[], Mode>
@@ -201,6 +204,13 @@ const MIGRATIONS: ReadonlyArray<(db: Database, tx: UpgradeTransaction) => void> 
   // keep their expiry, so no read shows one past it.
   (_db, tx) => {
     tx.objectStore('entries').createIndex('expiring', ['group', 'expires'])
+  },
+  // 4: files (core's blob/). Each blob is its sealed bytes under [group, id]:
+  // a group's blobs are one key range, as everything else of a group is.
+  // A store of its own, apart from the log's, so that a file's chunks never
+  // ride in (or slow) the transactions that write entries.
+  (db) => {
+    db.createObjectStore('blobs')
   }
 ]
 

@@ -32,6 +32,7 @@ import type {
   ViewRow
 } from '@causette/core'
 import { toHex } from '@causette/core'
+import { IndexedDbBlobStore } from './idb-blobs.ts'
 import { Connection } from './idb-connection.ts'
 import { ENTRY_STORES, IdbEntries, insertEntries } from './idb-entries.ts'
 import { eraseEntries, expiringEntries } from './idb-erasure.ts'
@@ -49,6 +50,8 @@ export class IndexedDbStore implements Store {
   private readonly entries: IdbEntries
   private readonly view: IdbView
   private readonly search: IdbSearch
+  /** The files' blobs, in the same database (idb-blobs.ts): core's `blobs` option. */
+  readonly blobs: IndexedDbBlobStore
   private durableAuthor: string | undefined
 
   /**
@@ -71,6 +74,7 @@ export class IndexedDbStore implements Store {
     this.entries = new IdbEntries(connection)
     this.view = new IdbView(connection)
     this.search = new IdbSearch(connection)
+    this.blobs = new IndexedDbBlobStore(connection)
   }
 
   /**
@@ -194,8 +198,9 @@ export class IndexedDbStore implements Store {
 
   /** The group's record, entries and view rows, in one transaction. */
   async deleteGroup(id: Uint8Array): Promise<void> {
-    await this.connection.write([...ENTRY_STORES, ...VIEW_STORES, 'groups'], true, async (tx) => {
-      const ranged = ENTRY_STORES.filter((name) => name !== 'entry-counts')
+    // the group's files go with it
+    await this.connection.write([...ENTRY_STORES, ...VIEW_STORES, 'groups', 'blobs'], true, async (tx) => {
+      const ranged = [...ENTRY_STORES.filter((name) => name !== 'entry-counts'), 'blobs' as const]
       await Promise.all([
         ...ranged.map((name) => tx.objectStore(name).delete(startingWith(id))),
         tx.objectStore('entry-counts').delete(keyBytes(id)),

@@ -1,0 +1,124 @@
+/**
+ * The tab's files in IndexedDB (web/src/store/idb-blobs.ts), in real
+ * Chromium: core's BlobStore kept by group, outliving a reopen, gone with
+ * its group; and a blob the browser refuses for quota is StorageFullError
+ * saying the file was not kept, with nothing of it stored.
+ */
+import assert from 'node:assert/strict'
+import { randomBytes } from 'node:crypto'
+import { after, before, describe, it } from 'node:test'
+import { blobId, toHex } from '@causette/core'
+import type { Browser, CDPSession } from 'playwright-core'
+import { launchChromium, type WatchedPage, watchedPage } from './fixtures/chromium.ts'
+import { bounded, openStorePage, START_TIMEOUT_MS, STORE_PAGE_ENTRIES, type StorePageClient, TEST_TIMEOUT_MS } from './fixtures/page-store.ts'
+import { type PageServer, startPageServer } from './fixtures/vite-server.ts'
+
+const GROUP = new Uint8Array(32).fill(3)
+const OTHER = new Uint8Array(32).fill(4)
+/** A chunk's worth (core's CHUNK_BYTES and its tag). */
+const CHUNK = 256 * 1024 + 16
+
+let server: PageServer
+let browser: Browser
+
+before(
+  async () => {
+    server = await startPageServer(STORE_PAGE_ENTRIES)
+    browser = await launchChromium()
+  },
+  { timeout: START_TIMEOUT_MS }
+)
+
+after(
+  async () => {
+    await browser?.close()
+    await server?.close()
+  },
+  { timeout: START_TIMEOUT_MS }
+)
+
+async function withPage(work: (client: StorePageClient, watched: WatchedPage) => Promise<void>): Promise<void> {
+  const watched = await watchedPage(browser)
+  try {
+    await work(await openStorePage(watched.page, server.url), watched)
+    assert.deepEqual(watched.errors, [], 'no uncaught error in the page')
+  } finally {
+    await watched.context.close()
+  }
+}
+
+function blob(bytes = randomBytes(1000)): { id: Uint8Array; bytes: Uint8Array } {
+  const b = new Uint8Array(bytes)
+  return { id: blobId(b), bytes: b }
+}
+
+describe("the tab's files in IndexedDB", () => {
+  it('keeps blobs by group, answers which it holds, outlives a reopen and deletes what is asked', { timeout: TEST_TIMEOUT_MS }, () =>
+    withPage(async (client) => {
+      let store = await client.open('blobs')
+      let blobs = client.blobsOf(store)
+      const [a, b, c] = [blob(), blob(), blob(randomBytes(CHUNK))]
+      await blobs.put(GROUP, a.id, a.bytes, { durable: true })
+      await blobs.put(GROUP, b.id, b.bytes)
+      await blobs.put(OTHER, c.id, c.bytes)
+      // storing it again changes nothing
+      await blobs.put(GROUP, a.id, a.bytes, { durable: true })
+      assert.deepEqual(await blobs.has(GROUP, [a.id, b.id, c.id]), [true, true, false], 'a blob is held only in its own group')
+      assert.deepEqual(await blobs.has(GROUP, []), [])
+      assert.equal(await blobs.get(GROUP, c.id), undefined)
+
+      await store.close()
+      store = await client.open('blobs')
+      blobs = client.blobsOf(store)
+      assert.equal(toHex((await blobs.get(GROUP, a.id)) as Uint8Array), toHex(a.bytes))
+      assert.equal(toHex((await blobs.get(OTHER, c.id)) as Uint8Array), toHex(c.bytes), 'a whole chunk comes back whole')
+
+      await blobs.delete(GROUP, [a.id])
+      assert.deepEqual(await blobs.has(GROUP, [a.id, b.id]), [false, true])
+      // a group deleted takes its files with it, and only its own
+      await store.putGroup({ id: GROUP, secret: new Uint8Array(32), name: 'g', addedAt: 1 })
+      await store.deleteGroup(GROUP)
+      assert.deepEqual(await blobs.has(GROUP, [b.id]), [false])
+      assert.deepEqual(await blobs.has(OTHER, [c.id]), [true])
+      await client.remove('blobs')
+    })
+  )
+
+  it('refuses a blob the browser has no room for with StorageFullError, saying the file was not kept', { timeout: TEST_TIMEOUT_MS }, () =>
+    withPage(async (client, watched) => {
+      const cdp: CDPSession = await bounded(watched.context.newCDPSession(watched.page), 10_000, 'Chromium')
+      const origin = new URL(server.url).origin
+      await bounded(cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: 2 * CHUNK }), 10_000, 'Chromium')
+      const store = await client.open('full')
+      const blobs = client.blobsOf(store)
+      const kept: Array<{ id: Uint8Array; bytes: Uint8Array }> = []
+      let refusal: unknown
+      let refused: { id: Uint8Array; bytes: Uint8Array } | undefined
+      for (let i = 0; i < 20 && refused === undefined; i++) {
+        const next = blob(randomBytes(CHUNK))
+        try {
+          await blobs.put(GROUP, next.id, next.bytes, { durable: true })
+          kept.push(next)
+        } catch (err) {
+          refusal = err
+          refused = next
+        }
+      }
+      assert.ok(refused !== undefined, 'the browser took 20 chunks under a quota of two')
+      assert.equal((refusal as Error).name, 'StorageFullError')
+      assert.match((refusal as Error).message, /refused to store this file .* Free some space or allow more storage, then try again/)
+      assert.deepEqual(await blobs.has(GROUP, [refused.id]), [false], 'nothing of the refused blob is kept')
+      assert.deepEqual(
+        await blobs.has(
+          GROUP,
+          kept.map((k) => k.id)
+        ),
+        kept.map(() => true)
+      )
+      await bounded(cdp.send('Storage.overrideQuotaForOrigin', { origin }), 10_000, 'Chromium')
+      await blobs.put(GROUP, refused.id, refused.bytes, { durable: true })
+      assert.deepEqual(await blobs.has(GROUP, [refused.id]), [true], 'once there is room, the same blob is kept')
+      await client.remove('full')
+    })
+  )
+})
