@@ -47,9 +47,9 @@ async function withPage(work: (client: StorePageClient, watched: WatchedPage) =>
   }
 }
 
-function blob(bytes = randomBytes(1000)): { id: Uint8Array; bytes: Uint8Array } {
+async function blob(bytes = randomBytes(1000)): Promise<{ id: Uint8Array; bytes: Uint8Array }> {
   const b = new Uint8Array(bytes)
-  return { id: blobId(b), bytes: b }
+  return { id: await blobId(b), bytes: b }
 }
 
 describe("the tab's files in IndexedDB", () => {
@@ -57,7 +57,7 @@ describe("the tab's files in IndexedDB", () => {
     withPage(async (client) => {
       let store = await client.open('blobs')
       let blobs = client.blobsOf(store)
-      const [a, b, c] = [blob(), blob(), blob(randomBytes(CHUNK))]
+      const [a, b, c] = await Promise.all([blob(), blob(), blob(randomBytes(CHUNK))])
       await blobs.put(GROUP, a.id, a.bytes, { durable: true })
       await blobs.put(GROUP, b.id, b.bytes)
       await blobs.put(OTHER, c.id, c.bytes)
@@ -95,7 +95,7 @@ describe("the tab's files in IndexedDB", () => {
       let refusal: unknown
       let refused: { id: Uint8Array; bytes: Uint8Array } | undefined
       for (let i = 0; i < 20 && refused === undefined; i++) {
-        const next = blob(randomBytes(CHUNK))
+        const next = await blob(randomBytes(CHUNK))
         try {
           await blobs.put(GROUP, next.id, next.bytes, { durable: true })
           kept.push(next)
