@@ -123,6 +123,7 @@ describe('files in the web app: images, files and voice notes between two browse
   let alice: WatchedPage
   let bob: WatchedPage
   let dir: TempDir
+  let link = ''
   const png = pngImage(WIDTH, HEIGHT, (x, y) => [x * 4, y * 6, 160, 255])
   const notes = randomBytes(600_000)
 
@@ -147,7 +148,7 @@ describe('files in the web app: images, files and voice notes between two browse
     await alice.page.getByRole('heading', { name: 'Photos' }).waitFor(WAIT)
     await alice.page.getByRole('button', { name: 'Invite' }).click()
     await alice.page.getByRole('button', { name: 'Create link' }).click()
-    const link = await alice.page.getByRole('textbox', { name: 'Invite link', exact: true }).inputValue(WAIT)
+    link = await alice.page.getByRole('textbox', { name: 'Invite link', exact: true }).inputValue(WAIT)
     await alice.page.getByRole('button', { name: 'Close' }).click()
     await bob.page.goto(link)
     await bob.page.getByRole('heading', { name: 'Photos', exact: true }).waitFor(WAIT)
@@ -340,6 +341,32 @@ describe('files in the web app: images, files and voice notes between two browse
     await bob.page.locator('article.message audio[src^="blob:"]').waitFor(WAIT)
     assert.equal(sha256(await download(bob.page, 'notes.bin')), sha256(notes), 'the file he downloaded is kept')
     await screenshot(bob.page, 'files-07-reloaded-offline')
+  })
+
+  // last: a daemon in the group fetches small images as they arrive, which would change what the steps above see of an absent sender
+  it("the daemon's CLI user joins, saves a tab's file byte for byte with `causette save`, and sends a file a tab downloads", async () => {
+    const joined = await served.daemon.cli(['join', link])
+    assert.equal(joined.code, 0, joined.stderr)
+    let listed: { messages: Array<{ id: string; files?: Array<{ name: string }> }> } = { messages: [] }
+    for (let tries = 0; tries < 60 && !listed.messages.some((m) => m.files?.some((f) => f.name === 'notes.bin')); tries++) {
+      listed = await served.daemon.cliJson(['files', 'Photos'])
+      await new Promise((resolve) => setTimeout(resolve, 500))
+    }
+    const fromTab = listed.messages.find((m) => m.files?.some((f) => f.name === 'notes.bin'))
+    assert.ok(fromTab !== undefined, "the tab's file is listed by `causette files`")
+    const saved = join(dir.path, 'notes-from-tab.bin')
+    const save = await served.daemon.cli(['save', 'Photos', fromTab.id.slice(0, 12), '-o', saved])
+    assert.equal(save.code, 0, save.stderr)
+    assert.equal(sha256(await readFile(saved)), sha256(notes), 'the CLI saved the bytes Alice attached in her tab')
+
+    const fromCli = randomBytes(400_000)
+    await writeFile(join(dir.path, 'terminal.bin'), fromCli)
+    const sent = await served.daemon.cli(['send', 'Photos', '--file', join(dir.path, 'terminal.bin'), 'from the terminal'])
+    assert.equal(sent.code, 0, sent.stderr)
+    await messageBox(alice.page, 'terminal.bin')
+      .getByRole('button', { name: /^Download terminal\.bin/ })
+      .waitFor(WAIT)
+    assert.equal(sha256(await download(alice.page, 'terminal.bin')), sha256(fromCli), 'the tab downloaded the bytes the CLI sent')
   })
 
   it('no page had an uncaught error', () => {
