@@ -27,6 +27,7 @@ export { disappearsIn } from './chat/disappearing-words.ts'
 export { type ExportAuthor, exportLine } from './chat/export-line.ts'
 export { type FileView, fileKeysOf, fileRefOf, fileView } from './chat/file-view.ts'
 export { type SearchHit, type SearchOptions, searchMessages } from './chat/message-search.ts'
+export type { GroupMetadata, Message, MessagePage, Reaction, ViewEntry } from './chat/message-types.ts'
 export { type ArrivedMessage, type Circumstances, FRESH_MS, type NotifyLevel, notificationReason } from './chat/notification-rules.ts'
 export type * from './chat/operations.ts'
 export { decodeOperation, encodeOperation } from './chat/operations.ts'
@@ -46,7 +47,7 @@ export { foldWord, MAX_SEARCH_WORDS, searchWords, textHasWords } from './chat/se
 export { type SeenBy, seenBy } from './chat/seen-by.ts'
 export type { KeyedMessage, StoredView, ViewSnapshot } from './chat/stored-view.ts'
 export { type ReadPosition, readUpToNow, UNREAD_CAP, type Unread, unreadOf } from './chat/unread.ts'
-export { type GroupMetadata, GroupView, type Message, type MessagePage, type Reaction, type ViewEntry } from './chat/view.ts'
+export { GroupView } from './chat/view.ts'
 export { latestPins, type RenderedRegisters, renderMessages, renderPage, renderRegisters } from './chat/view-render.ts'
 export {
   AUTHOR_REGISTERS,

@@ -3,7 +3,7 @@
  * daemon's `causette export` and the web app's export both write (JSON
  * lines, oldest first), documented in docs/control-api.md.
  */
-import type { Message } from './view.ts'
+import type { Message } from './message-types.ts'
 
 export interface ExportAuthor {
   fingerprint: string

@@ -7,7 +7,7 @@
  * this person and replies to their messages. A muted group never notifies,
  * mentions included, as in Signal.
  */
-import type { Message } from './view.ts'
+import type { Message } from './message-types.ts'
 
 /** Which messages of a group notify: every one, mentions of this person and replies to them, or none. */
 export type NotifyLevel = 'all' | 'mentions' | 'off'

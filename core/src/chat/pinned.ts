@@ -8,7 +8,7 @@
 
 import { fromHex } from '../codec/hex.ts'
 import type { Store } from '../store/store.ts'
-import type { Message } from './view.ts'
+import type { Message } from './message-types.ts'
 import { latestPins, renderMessages } from './view-render.ts'
 import type { HiddenRange } from './view-rows.ts'
 

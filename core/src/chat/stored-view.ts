@@ -15,9 +15,9 @@
 import { compare } from 'uint8arrays/compare'
 import { fromHex, toHex } from '../codec/hex.ts'
 import type { Store } from '../store/store.ts'
+import type { GroupMetadata, Message, MessagePage, ViewEntry } from './message-types.ts'
 import type { FileRef } from './operations.ts'
 import { readPinned } from './pinned.ts'
-import type { GroupMetadata, Message, MessagePage, ViewEntry } from './view.ts'
 import { type RenderedRegisters, renderMessages, renderPage, renderRegisters } from './view-render.ts'
 import { type HiddenRange, type MessageRows, type RegisterRow, rowHidden, rowsOf, type ViewRow } from './view-rows.ts'
 

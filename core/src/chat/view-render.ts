@@ -13,8 +13,8 @@
 import { compare } from 'uint8arrays/compare'
 import { toHex } from '../codec/hex.ts'
 import { fileView } from './file-view.ts'
+import type { GroupMetadata, Message, MessagePage, Reaction } from './message-types.ts'
 import { type CastClose, type CastVote, tallyPoll } from './polls.ts'
-import type { GroupMetadata, Message, MessagePage, Reaction } from './view.ts'
 import type { ChangeRow, DeleteRow, EditRow, MessageRow, MessageRows, PinRow, ReactionRow, RegisterRow } from './view-rows.ts'
 
 /** The registers of a group, as GroupView's metadata(), displayNames() and readMarkersByAuthor() give them. */

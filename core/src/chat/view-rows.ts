@@ -24,9 +24,9 @@
 import { fromHex, toHex } from '../codec/hex.ts'
 import type { Gap } from '../group/standing.ts'
 import { orderKey } from '../log/order.ts'
+import type { ViewEntry } from './message-types.ts'
 import type { FileRef, PollSpec } from './operations.ts'
 import { mayPin } from './polls.ts'
-import type { ViewEntry } from './view.ts'
 
 /** A message as written: its current text, edits, deletes and reactions are change rows naming it. */
 export interface MessageRow {

@@ -1,5 +1,7 @@
 /**
- * The materialised view of a group: messages with their current text,
+ * The materialised view of a group, in memory (the reference the stored
+ * view is held to; the shapes it hands out are in message-types.ts):
+ * messages with their current text,
  * replies, mentions and reactions, plus the group's name and topic. It is a
  * pure function of the set of entries applied, whatever the order they come
  * in: every changeable thing is a register that keeps the value written by
@@ -18,65 +20,11 @@
  */
 import { toHex } from '../codec/hex.ts'
 import { compareOrder, type Ordered } from '../log/order.ts'
-import { type FileView, fileView } from './file-view.ts'
-import type { FileRef, Operation, PollSpec } from './operations.ts'
-import { type CastClose, type CastVote, mayPin, type Poll, tallyPoll } from './polls.ts'
+import { fileView } from './file-view.ts'
+import type { GroupMetadata, Message, MessagePage, Reaction, ViewEntry } from './message-types.ts'
+import type { FileRef, PollSpec } from './operations.ts'
+import { type CastClose, type CastVote, mayPin, tallyPoll } from './polls.ts'
 import { byEmoji } from './view-render.ts'
-
-/** What the view needs of an entry; the log's own entries are ViewEntries. */
-export interface ViewEntry extends Ordered {
-  seq: number
-  time: number
-  /** The time to show, when it differs from the claimed one (see LogEntry.shownTime). */
-  shownTime?: number
-  /** Undefined for an entry this device cannot read: the view skips it. */
-  op: Operation | undefined
-  /** The writer's role where the entry stands in the log. */
-  role: string | undefined
-  /** When the entry expires (ms), for a disappearing message. */
-  expires?: number
-}
-
-export interface Reaction {
-  emoji: string
-  /** Author keys (hex), in the order they reacted. */
-  authors: string[]
-}
-
-export interface Message {
-  id: string
-  author: string
-  /** When it was written, as shown: the author's clock, but never after a message written in answer to it. */
-  time: number
-  /** The author's clock, when it was later than messages written after it (a clock running ahead). */
-  claimedTime?: number
-  text: string
-  edited: boolean
-  deleted: boolean
-  /** Deleted by someone other than its author (a moderator or an admin): who, by device key. */
-  deletedBy?: string
-  replyTo?: string
-  mentions: string[]
-  reactions: Reaction[]
-  /** Pinned by a moderator or an admin (never once deleted): the group lists it among its pinned messages. */
-  pinned: boolean
-  /** Who pinned it (device key), while pinned. */
-  pinnedBy?: string
-  /** Set when the message is a poll (and not deleted): its options with the votes that count, and whether it is closed. */
-  poll?: Poll
-  /** A disappearing message: when it disappears (ms). */
-  expires?: number
-  /** The files it carries (not once deleted). */
-  files?: FileView[]
-}
-
-export interface GroupMetadata {
-  name: string
-  topic: string
-  description: string
-  /** The group's disappearing-message timer in seconds; 0 when off. */
-  disappearing: number
-}
 
 interface Register<T> {
   value: T
@@ -98,13 +46,6 @@ interface MessageState {
   /** Every vote and close naming it (a poll's results depend on their order, settled when rendered). */
   votes?: CastVote<ViewEntry>[]
   closes?: CastClose<ViewEntry>[]
-}
-
-export interface MessagePage {
-  /** Newest last. */
-  messages: Message[]
-  /** Whether older messages exist before the first one returned. */
-  hasOlder: boolean
 }
 
 /** Shared by every message without mentions: one empty list, not one per message. */

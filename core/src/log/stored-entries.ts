@@ -5,8 +5,9 @@
  * anything reading the whole history (an export, a check) reads, since an
  * open log keeps only recent entries in memory.
  */
+
+import type { ViewEntry } from '../chat/message-types.ts'
 import type { Operation } from '../chat/operations.ts'
-import type { ViewEntry } from '../chat/view.ts'
 import { decodeEntry, type Entry } from '../codec/entry-codec.ts'
 import type { Store, StoredFacts } from '../store/store.ts'
 import { type BodyKeys, unseal } from './admission.ts'

@@ -4,8 +4,9 @@
  * every read of the stored view), and sealed entries let in as their epochs'
  * keys arrive.
  */
+
+import type { ViewEntry } from '../chat/message-types.ts'
 import type { StoredView } from '../chat/stored-view.ts'
-import type { ViewEntry } from '../chat/view.ts'
 import { type HiddenRange, hiddenRangesOf } from '../chat/view-rows.ts'
 import { inGap } from '../group/membership-state.ts'
 import type { BodyKeys } from './admission.ts'
