@@ -18,13 +18,12 @@
  */
 import { TypedEventEmitter } from 'main-event'
 import type { Operation } from '../chat/operations.ts'
-import { StoredView } from '../chat/stored-view.ts'
+import type { StoredView } from '../chat/stored-view.ts'
 import type { Entry } from '../codec/entry-codec.ts'
 import { toHex } from '../codec/hex.ts'
 import { nobleXChaCha, type XChaChaAead } from '../crypto/body-cipher.ts'
 import { EpochKeys } from '../crypto/epoch-keys.ts'
 import { groupTopic, syncAuthKey } from '../crypto/group-keys.ts'
-import { memberKeyPair } from '../crypto/member-key.ts'
 import type { Frontier } from '../group/frontier.ts'
 import type { Role } from '../group/membership-operations.ts'
 import type { InviteStatus, MemberInfo, MembershipState } from '../group/membership-state.ts'
@@ -34,18 +33,18 @@ import type { AuthorActivity, KeyRange, Store } from '../store/store.ts'
 import type { Bucket } from '../sync/order-buckets.ts'
 import type { AdmissionContext } from './admission.ts'
 import type { Equivocation } from './author-tips.ts'
-import { CommittedMembership } from './committed-membership.ts'
-import { EntryAcceptance } from './entry-acceptance.ts'
-import { EntryIndex } from './entry-index.ts'
+import type { CommittedMembership } from './committed-membership.ts'
+import type { EntryAcceptance } from './entry-acceptance.ts'
+import type { EntryIndex } from './entry-index.ts'
 import { writeGenesis } from './entry-writer.ts'
-import { LogCommits } from './log-commits.ts'
+import { assembleLog } from './log-assembly.ts'
+import type { LogCommits } from './log-commits.ts'
 import type { AddOptions, AddResult, EntrySource, GroupLogEvents, GroupLogInit, LogEntry, Rejection } from './log-entry.ts'
-import { LogExpiry } from './log-expiry.ts'
+import type { LogExpiry } from './log-expiry.ts'
 import { openStoredLog } from './log-opening.ts'
-import { OwnWrites } from './own-writes.ts'
-import { ShownTimes } from './shown-times.ts'
+import type { OwnWrites } from './own-writes.ts'
 import { type ReadPage, type ReadResult, readStoredEntries } from './stored-entries.ts'
-import { VisibleEntries } from './visible-entries.ts'
+import type { VisibleEntries } from './visible-entries.ts'
 import { WorkQueue } from './work-queue.ts'
 
 export type { MemberInfo } from '../group/membership-state.ts'
@@ -85,67 +84,24 @@ export class GroupLog extends TypedEventEmitter<GroupLogEvents> {
     this.keys = new EpochKeys(init.secret)
     this.keyHex = toHex(init.key.publicKey)
     this.store = init.store
-    this.index = new EntryIndex((ids) => this.store.getFacts(this.id, ids), init.recentEntries)
-    const signatures = init.signatures ?? libp2pSignatures()
-    const aead = init.aead ?? nobleXChaCha
-    this.aead = aead
-    const admission: AdmissionContext = {
-      node: (idHex) => this.index.get(idHex),
-      frontier: (f) => this.index.frontier(f),
+    const parts = assembleLog(init, {
       keys: this.keys,
-      aead
-    }
-    this.admission = admission
-    const memberKey = memberKeyPair(init.key)
-    this.committed = new CommittedMembership({ memberKey, keyHex: this.keyHex, groupId: this.id, keys: this.keys })
-    this.writes = new OwnWrites({
-      key: init.key,
-      memberKey,
-      signatures,
-      aead,
-      now: init.now ?? Date.now,
-      groupId: this.id,
-      keys: this.keys,
-      store: this.store,
-      index: this.index,
-      committed: this.committed,
-      admission,
-      run: (work) => this.queue.run(work),
-      commit: (admission, entry, result) => this.commits.commit(admission, entry, result),
-      view: { stored: (idHex) => this.view.stored(idHex) },
-      settle: (accepted, fresh) => this.commits.settle(accepted, fresh),
-      announce: (result, source, encodings) => this.announce(result, source, encodings)
-    })
-    this.acceptance = new EntryAcceptance({
-      groupId: this.id,
-      signatures,
-      store: this.store,
-      now: init.now ?? Date.now,
-      index: this.index,
-      admission,
-      commit: (admission, entry, result, equivocation) => this.commits.commit(admission, entry, result, equivocation),
-      takeRows: () => this.view.take(),
-      settle: (accepted, fresh) => this.commits.settle(accepted, fresh),
-      announce: (result, source, encodings) => this.announce(result, source, encodings)
-    })
-    this.view = new StoredView({ groupId: this.id, store: this.store, hidden: () => this.visible.hiddenRanges(), now: init.now ?? Date.now })
-    this.visible = new VisibleEntries({
-      view: this.view,
-      committed: this.committed,
-      body: admission,
-      rebuilt: () => this.safeDispatchEvent('rebuilt')
-    })
-    this.commits = new LogCommits({
-      index: this.index,
-      committed: this.committed,
-      visible: this.visible,
-      view: this.view,
-      shownTimes: new ShownTimes({ groupId: this.id, store: this.store, index: this.index, view: this.view }),
-      listKeys: (range) => this.store.listKeys(this.id, range),
+      queue: this.queue,
+      announce: (result, source, encodings) => this.announce(result, source, encodings),
+      rebuilt: () => this.safeDispatchEvent('rebuilt'),
       membershipChanged: () => this.safeDispatchEvent('membership'),
       unsealed: (entries) => this.safeDispatchEvent('unsealed', { detail: { entries } })
     })
-    this.expiry = new LogExpiry({ groupId: this.id, store: this.store, index: this.index, visible: this.visible, now: init.now ?? Date.now })
+    this.aead = parts.aead
+    this.index = parts.index
+    this.admission = parts.admission
+    this.committed = parts.committed
+    this.writes = parts.writes
+    this.acceptance = parts.acceptance
+    this.view = parts.view
+    this.visible = parts.visible
+    this.commits = parts.commits
+    this.expiry = parts.expiry
   }
 
   /** Creates a new group: a fresh secret and a signed genesis entry, stored. This device is its first admin. */
