@@ -14,11 +14,10 @@
  */
 import { rm } from 'node:fs/promises'
 import { join } from 'node:path'
-import { CausettePeer, type Message, toHex } from '@causette/core'
+import { type CausettePeer, type Message, toHex } from '@causette/core'
 import { ApiServer } from '../api/api-server.ts'
 import type { DaemonEvent } from '../api/api-types.ts'
 import { WEB_APP_DIR, WebAppFiles } from '../api/web-app-files.ts'
-import { BLOBS_DIR, FileBlobStore } from '../blobs/file-blob-store.ts'
 import {
   API_FILE,
   API_TOKEN_FILE,
@@ -32,28 +31,26 @@ import {
   writePrivateFile
 } from '../data-dir.ts'
 import { DaemonAlreadyRunningError, PortInUseError } from '../errors.ts'
-import { nativeXChaCha } from '../native-xchacha.ts'
-import { coalesceWrites } from '../socket-coalescing.ts'
 import type { BlockList } from '../store/block-list.ts'
 import type { Settings } from '../store/settings.ts'
 import { SqliteStore } from '../store/sqlite-store.ts'
 import type { VerifiedMembers } from '../store/verified-members.ts'
 import { WorkerSignatures } from '../worker-signatures.ts'
 import { Authors } from './authors.ts'
-import { errorView, wireDaemonEvents } from './daemon-events.ts'
+import { wireDaemonEvents } from './daemon-events.ts'
 import { DaemonOperations } from './daemon-operations.ts'
 import type { DaemonOptions } from './daemon-options.ts'
+import { startPeer } from './daemon-peer.ts'
 import { FreedesktopNotifier, NoDesktopNotifier } from './desktop-notifications.ts'
 import { loadOrCreateDeviceKey } from './device-key-file.ts'
 import { DevicePreferences } from './device-preferences.ts'
 import { DisplayNamePublisher } from './display-name-publisher.ts'
 import { GroupDirectory } from './group-directory.ts'
+import { openStoredGroups } from './group-opening.ts'
 import { compactHeap, keepMemoryReducerAwake, releaseAfterBursts } from './heap-release.ts'
-import { addressInUse, libp2pParts, tcpListenFailure } from './libp2p-parts.ts'
 import { MediaPrefetch } from './media-prefetch.ts'
 import { MessageNotifier } from './message-notifier.ts'
 import { PeerDialer } from './peer-dialer.ts'
-import { sharesPresence } from './signal-operations.ts'
 import { lanPeers, tabDaemon } from './tab-relay.ts'
 
 /** The parts a started daemon is made of; DaemonOperations works on them. */
@@ -139,38 +136,10 @@ export class Daemon {
       const { key, created } = await loadOrCreateDeviceKey(join(options.home, DEVICE_KEY_FILE))
       // this device's entries are fsynced before they are published; others' need not wait for the disk
       store.setDurableAuthor(key.publicKey)
-      // opened after the API answers, one by one with progress (openGroups), not all silently in create()
-      // the cipher of bodies and files' pieces: WebAssembly for small payloads, OpenSSL for large ones (native-xchacha.ts)
-      const sharePresence = sharesPresence(store.tables.settings)
-      peer = await CausettePeer.create({
-        key,
-        store,
-        signatures,
-        aead: nativeXChaCha,
-        openGroups: false,
-        sharePresence,
-        blobs: new FileBlobStore(join(options.home, BLOBS_DIR), { limitBytes: options.fileStorageBytes }),
-        ...(options.maxFileBytes === undefined ? {} : { maxFileBytes: options.maxFileBytes }),
-        ...(await libp2pParts(options))
+      peer = await startPeer(options, store, key, signatures, (made) => {
+        if (created) onEvent?.({ type: 'key:generated', peerId: made.peerId })
       })
-      if (created) onEvent?.({ type: 'key:generated', peerId: peer.peerId })
       const { blockList, settings, knownPeers, verifiedMembers } = store.tables
-      // before going online: a blocked device is never let in, and its messages never shown
-      await peer.setBlocked(blockList.keys())
-      // a burst of gossip goes out in one write per connection per turn, not two per message
-      peer.libp2p.addEventListener('connection:open', (evt) => coalesceWrites(evt.detail))
-      try {
-        await peer.start()
-        const failed = options.relays.length > 0 ? tcpListenFailure(peer.multiaddrs(), options) : undefined
-        if (failed !== undefined) throw new Error(`EADDRINUSE: nothing listens on ${failed}`)
-      } catch (err) {
-        const address = addressInUse(err)
-        if (address === undefined) throw err
-        throw new PortInUseError(
-          `port ${address.split(':')[1]} (${address}) is already in use, by another Causette daemon or another program; choose other ports with --p2p-port (TCP on it, WebSockets on the next), or 0 for free ones`,
-          { cause: err }
-        )
-      }
       if (options.name !== undefined) settings.set('name', options.name)
       const directory = new GroupDirectory()
       for (const record of await store.listGroups()) directory.add(record)
@@ -262,44 +231,9 @@ export class Daemon {
     void this.notifier.announce()
   }
 
-  /** Opens each stored group in turn, reporting progress; the dialer starts once all are open. */
+  /** Opens each stored group in turn, reporting progress (group-opening.ts); the dialer starts once all are open. */
   private async openGroups(): Promise<void> {
-    const { directory, store, peer, emit } = this.parts
-    const groups = directory.list().filter((g) => g.log === undefined)
-    const began = performance.now()
-    emit({ type: 'groups:opening', total: groups.length })
-    for (const [i, known] of groups.entries()) {
-      if (this.isStopping) return
-      const started = performance.now()
-      try {
-        emit({
-          type: 'group:opening',
-          groupId: known.idHex,
-          name: known.name,
-          index: i + 1,
-          total: groups.length,
-          entries: await store.countEntries(known.record.id)
-        })
-        // a store of an older version: the first opening reads the history once to work out its facts and view
-        const reindexed = await store.lacksFacts(known.record.id)
-        const log = await peer.openGroup(known.record.id, { signal: this.closing.signal })
-        directory.markOpen(known, log)
-        emit({
-          type: 'group:opened',
-          groupId: known.idHex,
-          name: known.name,
-          entries: log.size,
-          messages: await log.view.countMessages(),
-          reindexed,
-          durationMs: Math.round(performance.now() - started)
-        })
-      } catch (err) {
-        if (this.isStopping) return
-        known.fail(err as Error)
-        emit({ type: 'group:open-failed', groupId: known.idHex, name: known.name, error: errorView(err) })
-      }
-    }
-    emit({ type: 'groups:opened', total: groups.length, durationMs: Math.round(performance.now() - began) })
+    await openStoredGroups(this.parts, { stopping: () => this.isStopping, signal: this.closing.signal })
     if (this.isStopping) return
     // opening was the start's burst of allocation: what it grew the heap to goes back now (heap-release.ts)
     await compactHeap()

@@ -1,0 +1,59 @@
+/**
+ * The daemon's peer: core's CausettePeer with what a Node daemon gives it
+ * (its SQLite store, signatures on a worker thread, the faster ciphers, the
+ * files' pieces on disk, its transports), made and started, with a port in
+ * use said in words. Groups are opened after the API answers, one by one
+ * with progress (group-opening.ts), not all silently here.
+ */
+import { join } from 'node:path'
+import { CausettePeer, type DeviceKey } from '@causette/core'
+import { BLOBS_DIR, FileBlobStore } from '../blobs/file-blob-store.ts'
+import { PortInUseError } from '../errors.ts'
+import { nativeXChaCha } from '../native-xchacha.ts'
+import { coalesceWrites } from '../socket-coalescing.ts'
+import type { SqliteStore } from '../store/sqlite-store.ts'
+import type { WorkerSignatures } from '../worker-signatures.ts'
+import type { DaemonOptions } from './daemon-options.ts'
+import { addressInUse, libp2pParts, tcpListenFailure } from './libp2p-parts.ts'
+import { sharesPresence } from './signal-operations.ts'
+
+/** Makes the peer (`made` is told of it at once) and starts it; a peer that does not start is stopped again before the error is thrown. */
+export async function startPeer(
+  options: DaemonOptions,
+  store: SqliteStore,
+  key: DeviceKey,
+  signatures: WorkerSignatures,
+  made?: (peer: CausettePeer) => void
+): Promise<CausettePeer> {
+  const peer = await CausettePeer.create({
+    key,
+    store,
+    signatures,
+    // the cipher of bodies and files' pieces: WebAssembly for small payloads, OpenSSL for large ones (native-xchacha.ts)
+    aead: nativeXChaCha,
+    openGroups: false,
+    sharePresence: sharesPresence(store.tables.settings),
+    blobs: new FileBlobStore(join(options.home, BLOBS_DIR), { limitBytes: options.fileStorageBytes }),
+    ...(options.maxFileBytes === undefined ? {} : { maxFileBytes: options.maxFileBytes }),
+    ...(await libp2pParts(options))
+  })
+  made?.(peer)
+  try {
+    // before going online: a blocked device is never let in, and its messages never shown
+    await peer.setBlocked(store.tables.blockList.keys())
+    // a burst of gossip goes out in one write per connection per turn, not two per message
+    peer.libp2p.addEventListener('connection:open', (evt) => coalesceWrites(evt.detail))
+    await peer.start()
+    const failed = options.relays.length > 0 ? tcpListenFailure(peer.multiaddrs(), options) : undefined
+    if (failed !== undefined) throw new Error(`EADDRINUSE: nothing listens on ${failed}`)
+    return peer
+  } catch (err) {
+    await peer.stop().catch(() => undefined)
+    const address = addressInUse(err)
+    if (address === undefined) throw err
+    throw new PortInUseError(
+      `port ${address.split(':')[1]} (${address}) is already in use, by another Causette daemon or another program; choose other ports with --p2p-port (TCP on it, WebSockets on the next), or 0 for free ones`,
+      { cause: err }
+    )
+  }
+}
