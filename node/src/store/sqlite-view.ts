@@ -1,9 +1,11 @@
 /**
  * The view rows of the SQLite store (core's chat/view-rows.ts; tables of
- * migrations 7 and 10 in schema.ts): writing them, and reading a page of
- * messages, one message, the registers or the pins, with the reader's
- * hidden ranges left out by the query itself. SqliteStore owns the transactions and the
- * write-behind (sqlite-store.ts); this file only runs statements.
+ * migrations 7, 10, 12 and 13 in schema.ts): writing them, reading a page
+ * of messages, one message, the registers or the pins, with the reader's
+ * hidden ranges left out by the query itself, and deleting what an erased
+ * entry made. Rows map to columns in view-columns.ts. SqliteStore owns the
+ * transactions and the write-behind (sqlite-store.ts); this file only runs
+ * statements.
  *
  * Hidden ranges travel as one JSON parameter, turned into a small table
  * once per statement (the `hidden` CTE) that every row is checked against:
@@ -14,9 +16,6 @@
 import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite'
 import {
   type ChangeRow,
-  type FileView,
-  fileRefOf,
-  fileView,
   fromHex,
   type HiddenRange,
   type MessageRow,
@@ -24,12 +23,21 @@ import {
   type MessageRowsOptions,
   ORDER_KEY_BYTES,
   type PinRow,
-  type PollSpec,
-  type RegisterName,
   type RegisterRow,
   toHex,
   type ViewRow
 } from '@causette/core'
+import {
+  CHANGE_COLUMNS,
+  type ChangeColumns,
+  changeOf,
+  changeValues,
+  MESSAGE_COLUMNS,
+  type MessageColumns,
+  messageOf,
+  messageValues,
+  type RegisterColumns
+} from './view-columns.ts'
 
 /** Sorts after every order key: BLOBs compare as memcmp, then longer last. */
 const AFTER_ALL_KEYS = new Uint8Array(ORDER_KEY_BYTES + 1).fill(0xff)
@@ -40,49 +48,6 @@ const HIDDEN = `hidden (author, after, until) AS MATERIALIZED (
 
 /** Whether the row `t` is in a hidden range. */
 const hiddenRow = (t: string): string => `EXISTS (SELECT 1 FROM hidden h WHERE h.author = ${t}.author AND ${t}.seq > h.after AND ${t}.seq < h.until)`
-
-const MESSAGE_COLUMNS = 'm.id, m.key, m.author, m.seq, m.time, m.shown_time, m.text, m.reply_to, m.mentions, m.poll, m.expires, m.files'
-const CHANGE_COLUMNS = 'c.target, c.key, c.author, c.seq, c.kind, c.text, c.role, c.emoji, c.added, c.choices'
-
-interface MessageColumns {
-  id: Uint8Array
-  key: Uint8Array
-  author: Uint8Array
-  seq: number
-  time: number
-  shown_time: number
-  text: string
-  reply_to: Uint8Array | null
-  mentions: string
-  /** JSON of the PollSpec, for a poll. */
-  poll: string | null
-  expires: number | null
-  /** JSON of the FileViews, for a message with files. */
-  files: string | null
-}
-
-interface ChangeColumns {
-  target: Uint8Array
-  key: Uint8Array
-  author: Uint8Array
-  seq: number
-  kind: ChangeRow['kind']
-  text: string | null
-  role: string | null
-  emoji: string | null
-  /** A reaction: 1 added, 0 taken back; a pin: 1 pinned, 0 unpinned. */
-  added: number | null
-  /** A vote: JSON of the option indexes. */
-  choices: string | null
-}
-
-interface RegisterColumns {
-  name: RegisterName
-  author: Uint8Array
-  key: Uint8Array
-  seq: number
-  value: string
-}
 
 type Statement =
   | 'messagesAfter'
@@ -181,34 +146,9 @@ export class SqliteView {
   put(group: Uint8Array, rows: readonly ViewRow[]): void {
     const s = this.statements
     for (const r of rows) {
-      const author = fromHex(r.author)
-      if (r.kind === 'message') {
-        const poll = r.poll === undefined ? null : JSON.stringify(r.poll)
-        s.insertMessage.run(
-          group,
-          r.id,
-          r.key,
-          author,
-          r.seq,
-          r.time,
-          r.shownTime,
-          r.text,
-          r.replyTo ?? null,
-          r.mentions.join(','),
-          poll,
-          r.expires ?? null,
-          r.files === undefined ? null : JSON.stringify(r.files.map(fileView))
-        )
-      } else if (r.kind === 'register') {
-        s.insertRegister.run(group, r.name, author, r.key, r.seq, r.value)
-      } else {
-        const text = r.kind === 'edit' ? r.text : null
-        const role = r.kind === 'delete' || r.kind === 'close' ? (r.role ?? null) : null
-        const emoji = r.kind === 'reaction' ? r.emoji : null
-        const added = r.kind === 'reaction' ? Number(r.add) : r.kind === 'pin' ? Number(r.pinned) : null
-        const choices = r.kind === 'vote' ? JSON.stringify(r.choices) : null
-        s.insertChange.run(group, r.key, r.target, author, r.seq, r.kind, text, role, emoji, added, choices)
-      }
+      if (r.kind === 'message') s.insertMessage.run(group, ...messageValues(r))
+      else if (r.kind === 'register') s.insertRegister.run(group, r.name, fromHex(r.author), r.key, r.seq, r.value)
+      else s.insertChange.run(group, ...changeValues(r))
     }
   }
 
@@ -308,40 +248,4 @@ function mergedRanges(hidden: readonly HiddenRange[]): HiddenRange[] {
 /** JSON of the ranges; an open end (Infinity, which JSON lacks) as the largest exact integer, above any seq. */
 function hiddenParameter(hidden: readonly HiddenRange[]): SQLInputValue {
   return JSON.stringify(hidden.map((h) => [h.author, h.after, Math.min(h.until, Number.MAX_SAFE_INTEGER)]))
-}
-
-function messageOf(r: MessageColumns): MessageRow {
-  const row: MessageRow = {
-    kind: 'message',
-    id: r.id,
-    key: r.key,
-    author: toHex(r.author),
-    seq: r.seq,
-    time: r.time,
-    shownTime: r.shown_time,
-    text: r.text,
-    mentions: r.mentions === '' ? [] : r.mentions.split(',')
-  }
-  if (r.reply_to !== null) row.replyTo = r.reply_to
-  if (r.poll !== null) row.poll = JSON.parse(r.poll) as PollSpec
-  if (r.expires !== null) row.expires = r.expires
-  if (r.files !== null) row.files = (JSON.parse(r.files) as FileView[]).map(fileRefOf)
-  return row
-}
-
-function changeOf(r: ChangeColumns): ChangeRow {
-  const by = { target: r.target, key: r.key, author: toHex(r.author), seq: r.seq }
-  switch (r.kind) {
-    case 'edit':
-      return { kind: 'edit', ...by, text: r.text as string }
-    case 'reaction':
-      return { kind: 'reaction', ...by, emoji: r.emoji as string, add: r.added === 1 }
-    case 'pin':
-      return { kind: 'pin', ...by, pinned: r.added === 1 }
-    case 'vote':
-      return { kind: 'vote', ...by, choices: JSON.parse(r.choices as string) as number[] }
-    case 'delete':
-    case 'close':
-      return r.role === null ? { kind: r.kind, ...by } : { kind: r.kind, ...by, role: r.role }
-  }
 }
