@@ -5,21 +5,22 @@
  * into place only once complete, so a failed or interrupted restore leaves
  * the target as it was.
  */
-import { link, open, readdir, rename, rm, rmdir, stat } from 'node:fs/promises'
+import { link, open, readdir, rename, rm, rmdir } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { DATABASE_FILE, DEVICE_KEY_FILE, homeFlag, processAlive } from '../data-dir.ts'
+import { pathExists } from '../path-exists.ts'
 import { SqliteStore } from '../store/sqlite-store.ts'
 import { RestoreTargetInUseError } from './errors.ts'
 
 /** Refuses a data directory that already is a device: one with a device key, or with groups. */
 export async function assertRestorable(home: string): Promise<void> {
   const elsewhere = `restore into a new data directory (\`--home <new dir>\`), or move ${home} away first`
-  if (await exists(join(home, DEVICE_KEY_FILE))) {
+  if (await pathExists(join(home, DEVICE_KEY_FILE))) {
     throw new RestoreTargetInUseError(
       `the data directory ${home} already holds a device key (it is a Causette device already); restoring would replace it, so nothing was restored: ${elsewhere}`
     )
   }
-  if (!(await exists(join(home, DATABASE_FILE)))) return
+  if (!(await pathExists(join(home, DATABASE_FILE)))) return
   let store: SqliteStore
   try {
     store = await SqliteStore.open(join(home, DATABASE_FILE))
@@ -109,15 +110,5 @@ async function syncDirectory(path: string): Promise<void> {
     // some file systems cannot fsync a directory; the rename is done all the same
   } finally {
     await handle.close()
-  }
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path)
-    return true
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false
-    throw err
   }
 }

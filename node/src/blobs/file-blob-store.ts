@@ -12,6 +12,7 @@
 import { mkdir, open, readFile, rename, stat, unlink } from 'node:fs/promises'
 import { join } from 'node:path'
 import { type BlobStore, toHex } from '@causette/core'
+import { pathExists } from '../path-exists.ts'
 import { BlobQuota, OWN_DIR } from './blob-quota.ts'
 
 export const BLOBS_DIR = 'blobs'
@@ -32,7 +33,7 @@ export class FileBlobStore implements BlobStore {
   async put(group: Uint8Array, id: Uint8Array, bytes: Uint8Array, options: { durable?: boolean } = {}): Promise<void> {
     const own = options.durable === true
     const path = this.pathOf(group, id, own)
-    if (await exists(path)) return
+    if (await pathExists(path)) return
     await this.quota?.reserve(bytes.byteLength)
     const parent = join(path, '..')
     if (!this.made.has(parent)) {
@@ -83,7 +84,7 @@ export class FileBlobStore implements BlobStore {
   private async find(group: Uint8Array, id: Uint8Array): Promise<string | undefined> {
     for (const own of [true, false]) {
       const path = this.pathOf(group, id, own)
-      if (await exists(path)) return path
+      if (await pathExists(path)) return path
     }
     return undefined
   }
@@ -91,14 +92,5 @@ export class FileBlobStore implements BlobStore {
   private pathOf(group: Uint8Array, id: Uint8Array, own: boolean): string {
     const hex = toHex(id)
     return join(this.dir, toHex(group), ...(own ? [OWN_DIR] : []), hex.slice(0, 2), hex)
-  }
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path)
-    return true
-  } catch {
-    return false
   }
 }
