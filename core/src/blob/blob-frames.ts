@@ -95,7 +95,8 @@ function pieceFrame(bytes: Uint8Array): { id: Uint8Array; bytes: Uint8Array } | 
   return { id: bytes.subarray(6, 38), bytes: bytes.subarray(at) }
 }
 
-function decodeMap(bytes: Uint8Array): Record<string, unknown> {
+/** A frame of the blob protocols as a CBOR map, checked strictly; anything else is MalformedBlobError. */
+export function decodeMap(bytes: Uint8Array): Record<string, unknown> {
   let value: unknown
   try {
     value = decode(bytes, { strict: true, rejectDuplicateMapKeys: true, allowUndefined: false })

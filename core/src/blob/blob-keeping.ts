@@ -10,11 +10,12 @@
  */
 import type { Stream } from '@libp2p/interface'
 import { lpStream } from '@libp2p/utils'
-import { decode, encode } from 'cborg'
+import { encode } from 'cborg'
+import { equals } from 'uint8arrays/equals'
 import { TAG_BYTES } from '../sync/frames.ts'
 import { BlobRefusedError, MalformedBlobError } from './blob-errors.ts'
 import { blobId } from './blob-format.ts'
-import { decodeAnswer, encodeAnswer, MAX_BLOB_FRAME_BYTES } from './blob-frames.ts'
+import { decodeAnswer, decodeMap, encodeAnswer, MAX_BLOB_FRAME_BYTES } from './blob-frames.ts'
 
 export const BLOB_KEEP_PROTOCOL = '/causette/blob-keep/1.0.0'
 const KEEP_TIMEOUT_MS = 120_000
@@ -72,7 +73,7 @@ export async function receiveBlobs(stream: Stream, device: string, k: Keeping): 
       const piece = decodeAnswer(frame)
       if ('refused' in piece || piece.bytes === undefined) throw new MalformedBlobError('a keep request sends pieces with their bytes')
       const name = await blobId(piece.bytes)
-      if (!equalBytes(name, piece.id)) return await refuse('a piece is not what its name says; nothing more is taken from this exchange')
+      if (!equals(name, piece.id)) return await refuse('a piece is not what its name says; nothing more is taken from this exchange')
       const refusal = await k.keep(group.id, piece.id, piece.bytes)
       if (refusal !== undefined) return await refuse(refusal)
       kept++
@@ -82,20 +83,4 @@ export async function receiveBlobs(stream: Stream, device: string, k: Keeping): 
   } catch (err) {
     stream.abort(err as Error)
   }
-}
-
-function decodeMap(bytes: Uint8Array): Record<string, unknown> {
-  let value: unknown
-  try {
-    value = decode(bytes, { strict: true, rejectDuplicateMapKeys: true, allowUndefined: false })
-  } catch (err) {
-    throw new MalformedBlobError(`a keep frame is not valid CBOR: ${(err as Error).message}`)
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value) || value instanceof Uint8Array)
-    throw new MalformedBlobError('a keep frame is a map')
-  return value as Record<string, unknown>
-}
-
-function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.byteLength === b.byteLength && a.every((x, i) => x === b[i])
 }
