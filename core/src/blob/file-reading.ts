@@ -34,14 +34,7 @@ export async function* readFile(file: FileKeys, r: FileReading, range: { start?:
   const start = range.start ?? 0
   const end = Math.min(range.end ?? file.size, file.size)
   if (start < 0 || start > end) throw new RangeError(`a range of the file starts within it: ${start} to ${end} of ${file.size}`)
-  let sealed = await r.store.get(r.group, file.root)
-  if (sealed === undefined) {
-    await r.fetch([file.root])
-    sealed = await r.store.get(r.group, file.root)
-    if (sealed === undefined) throw new FileUnavailableError("the file's list of pieces could not be fetched")
-  }
-  const manifest = openManifest(r.aead, file.key, sealed)
-  if (manifest.size !== file.size) throw new MalformedBlobError(`the file's manifest says ${manifest.size} bytes, its message ${file.size}`)
+  const manifest = await manifestOf(file, r)
   if (start === end) return
   const first = Math.floor(start / CHUNK_BYTES)
   const last = Math.ceil(end / CHUNK_BYTES) - 1
@@ -75,6 +68,30 @@ export async function* readFile(file: FileKeys, r: FileReading, range: { start?:
       yield piece
     }
   }
+}
+
+/** Fetches every piece of the file this device lacks, opening none: a file kept to be opened later (offline too). */
+export async function fetchFile(file: FileKeys, r: FileReading): Promise<void> {
+  const { chunks } = await manifestOf(file, r)
+  for (let from = 0; from < chunks.length; from += WINDOW_CHUNKS) {
+    const ids = chunks.slice(from, from + WINDOW_CHUNKS)
+    const held = await r.store.has(r.group, ids)
+    const missing = ids.filter((_, i) => !held[i])
+    if (missing.length > 0) await r.fetch(missing)
+  }
+}
+
+/** The file's manifest, fetched first if this device lacks it, checked against what its message says. */
+async function manifestOf(file: FileKeys, r: FileReading): Promise<{ size: number; chunks: Uint8Array[] }> {
+  let sealed = await r.store.get(r.group, file.root)
+  if (sealed === undefined) {
+    await r.fetch([file.root])
+    sealed = await r.store.get(r.group, file.root)
+    if (sealed === undefined) throw new FileUnavailableError("the file's list of pieces could not be fetched")
+  }
+  const manifest = openManifest(r.aead, file.key, sealed)
+  if (manifest.size !== file.size) throw new MalformedBlobError(`the file's manifest says ${manifest.size} bytes, its message ${file.size}`)
+  return manifest
 }
 
 /** Ids of every blob of a held file (its manifest and chunks), to delete them; only the manifest when its chunks are not known. */

@@ -46,9 +46,7 @@ export class MediaPrefetch {
   private async fetch(groupId: string, message: Message): Promise<void> {
     for (const file of (message.files ?? []).filter(autoFetched)) {
       try {
-        // reading fetches and keeps every piece; the bytes themselves are not needed here
-        for await (const _ of this.peer.files.read(groupId, fileKeysOf(file))) {
-        }
+        await this.peer.files.fetch(groupId, fileKeysOf(file))
       } catch {
         // not reachable now: fetched when a person opens it
       }
