@@ -54,9 +54,11 @@ describe('files, between two daemons', () => {
     assert.match(sent.stderr, /Sending survey\.bin: 50\.0 of 50\.0 MB/)
     sentId = /\(([0-9a-f]{12})\)\.$/m.exec(sent.stdout)?.[1] as string
 
-    await eventually(async () => (await bob.cli(['files', groupId])).stdout.includes('survey.bin'), "the file listed at Bob's")
+    // listed by its sender's name once her display name has reached Bob too (it travels as an entry of its own)
+    const line = /Alice( \([0-9a-f]+\))?: 📎 survey\.bin \(50\.0 MB\) {2}[0-9a-f]{12}$/m
+    await eventually(async () => line.test((await bob.cli(['files', groupId])).stdout), "the file listed at Bob's, by Alice's name")
     const listed = await bob.cli(['files', groupId])
-    assert.match(listed.stdout, /Alice( \([0-9a-f]+\))?: 📎 survey\.bin \(50\.0 MB\) {2}[0-9a-f]{12}$/m)
+    assert.match(listed.stdout, line)
     const history = await bob.cli(['history', groupId])
     assert.match(history.stdout, /the survey data 📎 survey\.bin \(50\.0 MB\)/)
 

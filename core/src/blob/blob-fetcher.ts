@@ -8,6 +8,7 @@
  * for, so a fetch that stopped resumes where it was.
  */
 import type { Stream } from '@libp2p/interface'
+import { equals } from 'uint8arrays/equals'
 import { toHex } from '../codec/hex.ts'
 import { FileUnavailableError } from './blob-errors.ts'
 import { askForBlobs } from './blob-exchange.ts'
@@ -25,8 +26,8 @@ const MAX_ROUNDS = 4
 export interface BlobFetching {
   store: BlobStore
   group: Uint8Array
-  /** What names the group in a request to this peer: its sync tag for a member, its mailbox tag for a relay. */
-  tagFor(peer: string): Uint8Array
+  /** What may name the group in a request to this peer, tried in order: its sync tag for a member, its mailbox tags for a relay. */
+  tagsFor(peer: string): Uint8Array[]
   /** Opens a blob-protocol stream to a peer. */
   open(peer: string, signal?: AbortSignal): Promise<Stream>
   signal?: AbortSignal
@@ -42,6 +43,8 @@ export interface FetchReport {
 export async function fetchBlobs(ids: readonly Uint8Array[], peers: readonly string[], f: BlobFetching): Promise<FetchReport> {
   const dropped = new Set<string>()
   const unreachable = new Set<string>()
+  /** Peer → which of its tags is tried now. */
+  const tagAt = new Map<string, number>()
   /** Id hex → peers that said they do not hold it. */
   const lacking = new Map<string, Set<string>>()
   for (let round = 0; round < MAX_ROUNDS; round++) {
@@ -68,16 +71,23 @@ export async function fetchBlobs(ids: readonly Uint8Array[], peers: readonly str
         if (batch.length === 0) return
         let answers: Array<Uint8Array | undefined>
         try {
-          answers = await askForBlobs(await f.open(peer, f.signal), { tag: f.tagFor(peer), ids: batch }, f.signal)
-        } catch {
+          const tags = f.tagsFor(peer)
+          answers = await askForBlobs(await f.open(peer, f.signal), { tag: tags[tagAt.get(peer) ?? 0] as Uint8Array, ids: batch }, f.signal)
+        } catch (err) {
           f.signal?.throwIfAborted()
-          // refused (not a member, as it sees it) or not reached: not asked again in this fetch
-          unreachable.add(peer)
           queue.push(...batch)
+          // refused: a relay may know the group by an earlier tag, tried next
+          const next = (tagAt.get(peer) ?? 0) + 1
+          if ((err as Error).name === 'BlobRefusedError' && next < f.tagsFor(peer).length) {
+            tagAt.set(peer, next)
+            continue
+          }
+          // refused under every tag (not a member, as it sees it) or not reached: not asked again in this fetch
+          unreachable.add(peer)
           return
         }
         const names = await Promise.all(answers.map((bytes) => (bytes === undefined ? undefined : blobId(bytes))))
-        const damaged = batch.findIndex((id, i) => names[i] !== undefined && !sameId(names[i] as Uint8Array, id))
+        const damaged = batch.findIndex((id, i) => names[i] !== undefined && !equals(names[i] as Uint8Array, id))
         if (damaged >= 0) {
           // a blob that is not what its name says: this peer is not asked again, and nothing it sent in the batch is kept
           dropped.add(peer)
@@ -120,8 +130,4 @@ function lackedBy(lacking: Map<string, Set<string>>, id: Uint8Array): Set<string
     lacking.set(hex, set)
   }
   return set
-}
-
-function sameId(a: Uint8Array, b: Uint8Array): boolean {
-  return toHex(a) === toHex(b)
 }

@@ -28,7 +28,7 @@ import { type FetchReport, fetchBlobs } from './blob-fetcher.ts'
 import { BLOB_PROTOCOL } from './blob-frames.ts'
 import { BLOB_KEEP_PROTOCOL, handBlobs } from './blob-keeping.ts'
 import { type BlobStore, MemoryBlobStore } from './blob-store.ts'
-import { type FileKeys, fileBlobIds, readFile } from './file-reading.ts'
+import { type FileKeys, type FileReading, fetchFile, fileBlobIds, readFile } from './file-reading.ts'
 import { type WrittenFile, writeFile } from './file-writing.ts'
 
 /** A file this device sends is at most this large unless the runtime says otherwise. */
@@ -49,10 +49,10 @@ export interface GroupBlobsComponents {
   groupSync: GroupSync
 }
 
-/** A relay that keeps a group, and the tag its mailbox knows the group by. */
+/** A relay that keeps a group, and the tags its mailbox may know the group by, newest first. */
 export interface RelayTag {
   peer: string
-  tag: Uint8Array
+  tags: Uint8Array[]
 }
 
 export interface ReadOptions {
@@ -139,24 +139,40 @@ export class GroupBlobs implements Startable {
       }
     }
     return Promise.all(
-      this.relaysOf(log).map(async ({ peer, tag }) => {
-        try {
-          const stream = await this.components.connectionManager.openStream(peerIdFromString(peer), BLOB_KEEP_PROTOCOL, {
-            signal: this.shutdown.signal,
-            runOnLimitedConnection: true
-          })
-          return { relay: peer, kept: await handBlobs(stream, tag, pieces(), this.shutdown.signal) }
-        } catch (err) {
-          return { relay: peer, error: err as Error }
+      this.relaysOf(log).map(async ({ peer, tags }) => {
+        let refused: Error | undefined
+        for (const tag of tags) {
+          try {
+            const stream = await this.components.connectionManager.openStream(peerIdFromString(peer), BLOB_KEEP_PROTOCOL, {
+              signal: this.shutdown.signal,
+              runOnLimitedConnection: true
+            })
+            return { relay: peer, kept: await handBlobs(stream, tag, pieces(), this.shutdown.signal) }
+          } catch (err) {
+            // a relay that knows the group by an earlier capability refuses the newer tag: the next one is tried
+            if ((err as Error).name !== 'BlobRefusedError') return { relay: peer, error: err as Error }
+            refused = err as Error
+          }
         }
+        return { relay: peer, error: refused as Error }
       })
     )
   }
 
   /** A file's bytes (or a range of them), fetching what this device lacks from the group's members (and `peers`). */
   read(groupId: string, file: FileKeys, options: ReadOptions = {}): AsyncGenerator<Uint8Array> {
+    return readFile(file, this.reading(groupId, options), options.range ?? {})
+  }
+
+  /** Fetches what this device lacks of a file, opening nothing: kept to be opened later, offline too. */
+  fetch(groupId: string, file: FileKeys, options: ReadOptions = {}): Promise<void> {
+    return fetchFile(file, this.reading(groupId, options))
+  }
+
+  /** What reading a file of the group needs: this device's pieces, and whom to ask for the others (members connected now, relays, `peers`). */
+  private reading(groupId: string, options: ReadOptions): FileReading {
     const log = this.components.groups.get(groupId)
-    const relays = new Map(this.relaysOf(log).map((r) => [r.peer, r.tag]))
+    const relays = new Map(this.relaysOf(log).map((r) => [r.peer, r.tags]))
     const peers = [
       ...new Set([
         ...this.membersConnected(log),
@@ -167,30 +183,26 @@ export class GroupBlobs implements Startable {
     ]
     const memberTag = syncTag(log.syncKey)
     const signal = options.signal === undefined ? this.shutdown.signal : AbortSignal.any([options.signal, this.shutdown.signal])
-    return readFile(
-      file,
-      {
-        store: this.store,
-        aead: this.aead,
-        group: log.id,
-        fetch: async (ids) => {
-          const report: FetchReport = await fetchBlobs(ids, peers, {
-            store: this.store,
-            group: log.id,
-            tagFor: (peer) => relays.get(peer) ?? memberTag,
-            open: (peer, s) =>
-              this.components.connectionManager.openStream(peerIdFromString(peer), BLOB_PROTOCOL, {
-                ...(s === undefined ? {} : { signal: s }),
-                runOnLimitedConnection: true
-              }),
-            signal
-          })
-          if (report.dropped.length > 0) options.onDropped?.(report.dropped)
-        },
-        ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress })
+    return {
+      store: this.store,
+      aead: this.aead,
+      group: log.id,
+      fetch: async (ids) => {
+        const report: FetchReport = await fetchBlobs(ids, peers, {
+          store: this.store,
+          group: log.id,
+          tagsFor: (peer) => relays.get(peer) ?? [memberTag],
+          open: (peer, s) =>
+            this.components.connectionManager.openStream(peerIdFromString(peer), BLOB_PROTOCOL, {
+              ...(s === undefined ? {} : { signal: s }),
+              runOnLimitedConnection: true
+            }),
+          signal
+        })
+        if (report.dropped.length > 0) options.onDropped?.(report.dropped)
       },
-      options.range ?? {}
-    )
+      ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress })
+    }
   }
 
   private readonly onEntries = (evt: CustomEvent<EntriesEvent>): void => {

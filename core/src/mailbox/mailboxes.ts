@@ -85,14 +85,17 @@ export class Mailboxes extends TypedEventEmitter<MailboxEvents> implements Start
     this.everyMs = init.everyMs ?? EVERY_MS
   }
 
-  /** The relays with the tag each knows the group by now (its newest mailbox capability's): whom to ask for the group's files. */
-  relayTags(log: GroupLog): Array<{ peer: string; tag: Uint8Array }> {
+  /**
+   * The relays, each with the tags its mailbox may know the group by,
+   * newest first — the capabilities a sync tries in the same order (a relay
+   * not yet handed the newest knows an earlier one): whom to ask for the
+   * group's files, and how to name it.
+   */
+  relayTags(log: GroupLog): Array<{ peer: string; tags: Uint8Array[] }> {
     const membership = log.membership()
     if (membership === undefined) return []
-    const [newest] = mailboxCapabilities(membership.epochs, membership.writingEpoch(), log.keys, log.secret)
-    if (newest === undefined) return []
-    const tag = syncTag(newest.capability)
-    return this.relays.map((relay) => ({ peer: relay.toString(), tag }))
+    const tags = mailboxCapabilities(membership.epochs, membership.writingEpoch(), log.keys, log.secret).map((c) => syncTag(c.capability))
+    return tags.length === 0 ? [] : this.relays.map((relay) => ({ peer: relay.toString(), tags }))
   }
 
   start(): void {
