@@ -75,18 +75,24 @@ export class ApiClient {
     for await (const chunk of this.bytes(path)) yield decoder.decode(chunk, { stream: true })
   }
 
-  /** A streaming binary answer with its length when the daemon gives one (a file). */
-  async download(path: string): Promise<{ length?: number; chunks: AsyncGenerator<Uint8Array> }> {
+  /** A streaming binary answer with its length and the file's name when the daemon gives them (a file). */
+  async download(path: string): Promise<{ length?: number; name?: string; chunks: AsyncGenerator<Uint8Array> }> {
     const res = await this.fetch(path, { method: 'GET' })
     if (!res.ok) {
       const error = ((await res.json()) as Partial<ApiErrorBody>).error
       throw new ApiRequestError(error?.name ?? 'Error', error?.message ?? `HTTP ${res.status}`, res.status)
     }
     const length = Number(res.headers.get('content-length'))
+    // Content-Disposition: attachment; filename*=UTF-8''<the name, percent-encoded> (file-routes.ts)
+    const encoded = /filename\*=UTF-8''([^;]+)/.exec(res.headers.get('content-disposition') ?? '')?.[1]
     async function* chunks(): AsyncGenerator<Uint8Array> {
       yield* res.body as unknown as AsyncIterable<Uint8Array>
     }
-    return { ...(Number.isFinite(length) ? { length } : {}), chunks: chunks() }
+    return {
+      ...(Number.isFinite(length) ? { length } : {}),
+      ...(encoded === undefined ? {} : { name: decodeURIComponent(encoded) }),
+      chunks: chunks()
+    }
   }
 
   /** The body of a streaming binary answer (a backup, a bundle), chunk by chunk. */

@@ -1,11 +1,12 @@
 /** `causette files` and `save`: the files a group's messages carry, and saving one (fetched from members where this device lacks it). */
 import { once } from 'node:events'
 import { createWriteStream } from 'node:fs'
-import { rename, rm, stat } from 'node:fs/promises'
+import { rename, rm } from 'node:fs/promises'
 import { basename, join, resolve } from 'node:path'
 import { type Command, InvalidArgumentError } from 'commander'
 import type { HistoryResponse } from '../../api/api-types.ts'
 import { UsageError } from '../../errors.ts'
+import { pathExists } from '../../path-exists.ts'
 import { contextOf, groupPath } from '../command-context.ts'
 import { authorLabel, fileSize, formatTime, shortId } from '../message-format.ts'
 import { megabytesOf, ProgressNote } from '../progress-note.ts'
@@ -44,12 +45,16 @@ export function registerFiles(program: Command): void {
     .action(async (group: string, message: string, options: { output?: string; index: number }, command: Command) => {
       const { out, connect } = contextOf(command)
       const client = await connect()
-      const history = await client.get<HistoryResponse>(groupPath(group, `/messages?limit=${FILES_PAGE}`))
-      const shown = history.messages.find((m) => m.id.startsWith(message.toLowerCase()))
-      const name = shown?.files?.[options.index]?.name ?? `file-${message}`
+      const refuseExisting = async (target: string) => {
+        if (await pathExists(target)) throw new UsageError(`${target} exists already; nothing was written: choose another name with -o`)
+      }
+      if (options.output !== undefined) await refuseExisting(resolve(options.output))
+      const download = await client.download(groupPath(group, `/messages/${encodeURIComponent(message)}/files/${options.index}`))
+      const { length, chunks } = download
+      // the daemon names the file in its answer
+      const name = download.name ?? `file-${message}`
       const target = resolve(options.output ?? safeName(name))
-      if (await exists(target)) throw new UsageError(`${target} exists already; nothing was written: choose another name with -o`)
-      const { length, chunks } = await client.download(groupPath(group, `/messages/${encodeURIComponent(message)}/files/${options.index}`))
+      await refuseExisting(target)
       const total = length ?? 0
       const progress = new ProgressNote(out, `Saving ${name}`, megabytesOf)
       const partial = join(resolve(target, '..'), `.${basename(target)}.${process.pid}.part`)
@@ -88,13 +93,4 @@ function index(value: string): number {
   const n = /^\d{1,2}$/.test(value) ? Number(value) : Number.NaN
   if (!(n >= 0 && n < 10)) throw new InvalidArgumentError('a file index is a whole number from 0 to 9')
   return n
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path)
-    return true
-  } catch {
-    return false
-  }
 }
