@@ -9,7 +9,6 @@
 export { answerBlobRequest } from './blob/blob-exchange.ts'
 export { BLOB_PROTOCOL } from './blob/blob-frames.ts'
 export { BLOB_KEEP_PROTOCOL, receiveBlobs } from './blob/blob-keeping.ts'
-export type { BlobStore } from './blob/blob-store.ts'
 export { decodeEntry, type Entry } from './codec/entry-codec.ts'
 export { erasedBytesOf } from './codec/expiring-entry-codec.ts'
 export { ERASED_EARLY_TOLERANCE_MS } from './constants.ts'

@@ -39,7 +39,7 @@ export async function askForBlobs(stream: Stream, request: BlobRequest, signal?:
 export interface Answering {
   /** The group a tag names, with whether the device (hex key) is a current member of it; undefined when none. */
   groupOf(tag: Uint8Array, device: string): { id: Uint8Array; member: boolean } | undefined
-  store: BlobStore
+  store: Pick<BlobStore, 'get'>
   signal: AbortSignal
 }
 

@@ -12,6 +12,8 @@ const MAX_WAIT_MS = 24 * 3600 * 1000
 
 interface Plan {
   timer?: ReturnType<typeof setTimeout>
+  /** Ends the plan's listener on the log. */
+  following: AbortController
   /** When the timer fires (ms). */
   at: number
 }
@@ -28,20 +30,24 @@ export class ExpiryScheduler {
   /** Follows a newly opened group: sweeps it now, then on time. */
   watch(log: GroupLog): void {
     if (this.plans.has(log)) return
-    this.plans.set(log, { at: 0 })
-    log.addEventListener('entries', (evt) => {
-      const plan = this.plans.get(log)
-      if (plan === undefined) return
-      let soonest = Number.POSITIVE_INFINITY
-      for (const e of evt.detail.entries) if (e.expires !== undefined && e.expires < soonest) soonest = e.expires
-      if (soonest < plan.at || plan.timer === undefined) this.setTimer(log, soonest)
-    })
+    const plan: Plan = { at: 0, following: new AbortController() }
+    this.plans.set(log, plan)
+    log.addEventListener(
+      'entries',
+      (evt) => {
+        let soonest = Number.POSITIVE_INFINITY
+        for (const e of evt.detail.entries) if (e.expires !== undefined && e.expires < soonest) soonest = e.expires
+        if (soonest < plan.at || plan.timer === undefined) this.setTimer(log, soonest)
+      },
+      { signal: plan.following.signal }
+    )
     void this.sweep(log)
   }
 
   forget(log: GroupLog): void {
     const plan = this.plans.get(log)
     if (plan?.timer !== undefined) clearTimeout(plan.timer)
+    plan?.following.abort()
     this.plans.delete(log)
   }
 

@@ -6,7 +6,6 @@
  * file's key.
  */
 import type { DatabaseSync, StatementSync } from 'node:sqlite'
-import type { BlobStore } from '@causette/core/mailbox-serving'
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS blobs (
@@ -20,15 +19,14 @@ CREATE INDEX IF NOT EXISTS blobs_by_age ON blobs (received_at);
 CREATE TABLE IF NOT EXISTS blob_totals (group_id BLOB PRIMARY KEY, bytes INTEGER NOT NULL) WITHOUT ROWID;
 `
 
-export class MailboxBlobs implements BlobStore {
-  private readonly q: Record<'insert' | 'get' | 'has' | 'total' | 'add' | 'oldGroups' | 'dropOld' | 'recount', StatementSync>
+export class MailboxBlobs {
+  private readonly q: Record<'insert' | 'get' | 'total' | 'add' | 'oldGroups' | 'dropOld' | 'recount', StatementSync>
 
   constructor(db: DatabaseSync) {
     db.exec(SCHEMA)
     this.q = {
       insert: db.prepare('INSERT OR IGNORE INTO blobs (group_id, id, received_at, bytes) VALUES (?, ?, ?, ?)'),
       get: db.prepare('SELECT bytes FROM blobs WHERE group_id = ? AND id = ?'),
-      has: db.prepare('SELECT 1 AS x FROM blobs WHERE group_id = ? AND id = ?'),
       total: db.prepare('SELECT bytes FROM blob_totals WHERE group_id = ?'),
       add: db.prepare('INSERT INTO blob_totals (group_id, bytes) VALUES (?, ?) ON CONFLICT (group_id) DO UPDATE SET bytes = bytes + excluded.bytes'),
       oldGroups: db.prepare('SELECT DISTINCT group_id FROM blobs WHERE received_at < ?'),
@@ -53,13 +51,7 @@ export class MailboxBlobs implements BlobStore {
     return (this.q.get.get(group, id) as { bytes: Uint8Array } | undefined)?.bytes
   }
 
-  async has(group: Uint8Array, ids: Uint8Array[]): Promise<boolean[]> {
-    return ids.map((id) => this.q.has.get(group, id) !== undefined)
-  }
-
-  /** Pieces are dropped by age only (dropOlderThan): a relay cannot tell which message a piece belongs to. */
-  async delete(): Promise<void> {}
-
+  /** Pieces are dropped by age only: a relay cannot tell which message a piece belongs to. */
   dropOlderThan(before: number): void {
     const groups = (this.q.oldGroups.all(before) as Array<{ group_id: Uint8Array }>).map((r) => r.group_id)
     this.q.dropOld.run(before)
