@@ -6,46 +6,18 @@
  */
 import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
-import { after, before, describe, it } from 'node:test'
+import { describe, it } from 'node:test'
 import { blobId, toHex } from '@causette/core'
-import type { Browser, CDPSession } from 'playwright-core'
-import { launchChromium, type WatchedPage, watchedPage } from './fixtures/chromium.ts'
-import { bounded, openStorePage, START_TIMEOUT_MS, STORE_PAGE_ENTRIES, type StorePageClient, TEST_TIMEOUT_MS } from './fixtures/page-store.ts'
-import { type PageServer, startPageServer } from './fixtures/vite-server.ts'
+import type { CDPSession } from 'playwright-core'
+import { bounded, TEST_TIMEOUT_MS } from './fixtures/page-store.ts'
+import { storePages } from './fixtures/store-pages.ts'
 
 const GROUP = new Uint8Array(32).fill(3)
 const OTHER = new Uint8Array(32).fill(4)
 /** A chunk's worth (core's CHUNK_BYTES and its tag). */
 const CHUNK = 256 * 1024 + 16
 
-let server: PageServer
-let browser: Browser
-
-before(
-  async () => {
-    server = await startPageServer(STORE_PAGE_ENTRIES)
-    browser = await launchChromium()
-  },
-  { timeout: START_TIMEOUT_MS }
-)
-
-after(
-  async () => {
-    await browser?.close()
-    await server?.close()
-  },
-  { timeout: START_TIMEOUT_MS }
-)
-
-async function withPage(work: (client: StorePageClient, watched: WatchedPage) => Promise<void>): Promise<void> {
-  const watched = await watchedPage(browser)
-  try {
-    await work(await openStorePage(watched.page, server.url), watched)
-    assert.deepEqual(watched.errors, [], 'no uncaught error in the page')
-  } finally {
-    await watched.context.close()
-  }
-}
+const { withPage, url: pagesUrl } = storePages()
 
 async function blob(bytes = randomBytes(1000)): Promise<{ id: Uint8Array; bytes: Uint8Array }> {
   const b = new Uint8Array(bytes)
@@ -87,7 +59,7 @@ describe("the tab's files in IndexedDB", () => {
   it('refuses a blob the browser has no room for with StorageFullError, saying the file was not kept', { timeout: TEST_TIMEOUT_MS }, () =>
     withPage(async (client, watched) => {
       const cdp: CDPSession = await bounded(watched.context.newCDPSession(watched.page), 10_000, 'Chromium')
-      const origin = new URL(server.url).origin
+      const origin = new URL(pagesUrl()).origin
       await bounded(cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: 2 * CHUNK }), 10_000, 'Chromium')
       const store = await client.open('full')
       const blobs = client.blobsOf(store)

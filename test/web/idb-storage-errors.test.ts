@@ -7,23 +7,14 @@
  * the request for persistent storage gets the browser's answer.
  */
 import assert from 'node:assert/strict'
-import { after, before, describe, it } from 'node:test'
+import { describe, it } from 'node:test'
 import { ORDER_KEY_BYTES, type StoredEntry, toHex } from '@causette/core'
-import type { Browser, CDPSession } from 'playwright-core'
+import type { CDPSession } from 'playwright-core'
 import { requestPersistentStorage } from '../../web/src/store/persistent-storage.ts'
 import { StorageFullError } from '../../web/src/store/storage-errors.ts'
-import { launchChromium, type WatchedPage, watchedPage } from './fixtures/chromium.ts'
-import {
-  bounded,
-  openStorePage,
-  type PageStore,
-  START_TIMEOUT_MS,
-  STORE_PAGE_ENTRIES,
-  type StorePageClient,
-  TEST_TIMEOUT_MS
-} from './fixtures/page-store.ts'
+import { bounded, type PageStore, TEST_TIMEOUT_MS } from './fixtures/page-store.ts'
+import { storePages } from './fixtures/store-pages.ts'
 import { chainOf } from './fixtures/synthetic-entries.ts'
-import { type PageServer, startPageServer } from './fixtures/vite-server.ts'
 
 /** A quota a few batches fill. */
 const QUOTA_BYTES = 300 * 1024
@@ -33,35 +24,7 @@ const MAX_BATCHES = 100
 const GROUP = new Uint8Array(32).fill(7)
 const AUTHOR = new Uint8Array(32).fill(8)
 
-let server: PageServer
-let browser: Browser
-
-before(
-  async () => {
-    server = await startPageServer(STORE_PAGE_ENTRIES)
-    browser = await launchChromium()
-  },
-  { timeout: START_TIMEOUT_MS }
-)
-
-after(
-  async () => {
-    await browser?.close()
-    await server?.close()
-  },
-  { timeout: START_TIMEOUT_MS }
-)
-
-/** A page of its own (its own storage), with the store page loaded; fails the test on any uncaught page error. */
-async function withPage(work: (client: StorePageClient, watched: WatchedPage) => Promise<void>): Promise<void> {
-  const watched = await watchedPage(browser)
-  try {
-    await work(await openStorePage(watched.page, server.url), watched)
-    assert.deepEqual(watched.errors, [], 'no uncaught error in the page')
-  } finally {
-    await watched.context.close()
-  }
-}
+const { withPage, url: pagesUrl } = storePages()
 
 async function setQuota(cdp: CDPSession, origin: string, quotaSize?: number): Promise<void> {
   // without quotaSize, the override is lifted
@@ -75,7 +38,7 @@ describe('IndexedDbStore in Chromium, when storage fails', () => {
     (t) =>
       withPage(async (client, watched) => {
         const cdp = await bounded(watched.context.newCDPSession(watched.page), 10_000, 'Chromium')
-        const origin = new URL(server.url).origin
+        const origin = new URL(pagesUrl()).origin
         await setQuota(cdp, origin, QUOTA_BYTES)
         const store: PageStore = await client.open('quota')
         await store.setDurableAuthor(AUTHOR)
