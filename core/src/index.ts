@@ -100,7 +100,9 @@ export {
   type MemberInfo,
   MembershipState
 } from './group/membership-state.ts'
+export { devicesOf, personNamed } from './group/person-devices.ts'
 export { requireAdmin, requireAnotherAdmin, requireModerator, type Standing, standingOf } from './group/standing.ts'
+export { certifyDevice, checkDeviceCertificate, DEVICE_CERTIFICATE_BYTES } from './identity/device-certificate.ts'
 export { assertPublicKey, type DeviceKey, deviceKeyFromBytes, deviceKeyToBytes, generateDeviceKey } from './identity/device-key.ts'
 export { fingerprint, type Sha512, safetyNumber } from './identity/safety-number.ts'
 export { libp2pSignatures, type Signatures } from './identity/signatures.ts'

@@ -25,9 +25,9 @@ import {
   PUBLIC_KEY_BYTES
 } from '../constants.ts'
 import { MalformedOperationError } from '../errors.ts'
-import { decodeMembershipOperation, encodeGrant, type MembershipOperation } from '../group/membership-operations.ts'
+import { decodeMembershipOperation, encodeGrant, type MembershipOperation, type PersonClaim, personClaim } from '../group/membership-operations.ts'
 
-export interface CreateGroupOperation {
+export interface CreateGroupOperation extends PersonClaim {
   type: 'create'
   name: string
   /** The creator's X25519 key for receiving group keys. */
@@ -154,7 +154,7 @@ export type Operation =
 export function encodeOperation(op: Operation): Uint8Array {
   if (op.type === 'unknown') throw new MalformedOperationError('an unknown operation cannot be written')
   // validate before writing, so a bad local call fails here and not on every peer
-  const wire = op.type === 'remove' || op.type === 'rekey' ? { ...op, grant: encodeGrant(op.grant) } : op
+  const wire = op.type === 'remove' || op.type === 'rekey' || op.type === 'revoke-device' ? { ...op, grant: encodeGrant(op.grant) } : op
   const bytes = encode(stripUndefined(wire))
   decodeOperation(bytes)
   return bytes
@@ -175,7 +175,7 @@ export function decodeOperation(bytes: Uint8Array): Operation {
   if (typeof type !== 'string') throw new MalformedOperationError('an operation needs a string "type"')
   switch (type) {
     case 'create':
-      return { type, name: text(m, 'name', MAX_NAME_LENGTH), memberKey: bytesField(m, 'memberKey', 32) }
+      return { type, name: text(m, 'name', MAX_NAME_LENGTH), memberKey: bytesField(m, 'memberKey', 32), ...personClaim(m) }
     case 'profile': {
       const displayName = text(m, 'displayName', MAX_NAME_LENGTH)
       if (displayName.trim().length === 0) throw new MalformedOperationError('a display name cannot be empty')

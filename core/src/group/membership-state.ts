@@ -32,6 +32,7 @@ import {
   voidJoinOf
 } from './invite-records.ts'
 import type { MembershipOperation, Role } from './membership-operations.ts'
+import { claimedPerson, devicesOf, leavePerson, linkDevice, peopleOf, removePerson, revokeDevice, setPersonRole } from './person-devices.ts'
 import { actionOf, type Gap, requireAdmin, requireMember } from './standing.ts'
 
 export type { InviteInfo, InviteStatus, InviteView } from './invite-records.ts'
@@ -48,12 +49,18 @@ export interface Member {
   role: Role
   /** X25519 key for receiving group keys. */
   memberKey: Uint8Array
+  /** The person this device is (hex of the person key, their first device's): the device itself unless linked (person-devices.ts). */
+  person: string
 }
 
+/** A member as people see one: a person, with the devices that write for them. */
 export interface MemberInfo {
+  /** The person key, hex: their first device's key. */
   key: string
   role: Role
   displayName: string
+  /** The person's devices in the group, sorted. */
+  devices: string[]
 }
 
 export interface EpochInfo {
@@ -69,6 +76,7 @@ export interface EpochInfo {
 }
 
 interface Departure {
+  /** A device revoked by its person is 'removed' too. */
   reason: 'removed' | 'left'
   at: Ordered
 }
@@ -95,7 +103,9 @@ export class MembershipState {
   static genesis(entry: EntryRef, op: CreateGroupOperation): MembershipState {
     return new MembershipState({
       group: entry.idHex,
-      members: new Map([[entry.authorHex, { key: entry.authorHex, role: 'admin', memberKey: op.memberKey }]]),
+      members: new Map([
+        [entry.authorHex, { key: entry.authorHex, role: 'admin', memberKey: op.memberKey, person: claimedPerson(entry.authorHex, op.memberKey, op) }]
+      ]),
       departed: new Map(),
       invites: new Map(),
       epochs: [{ id: '', recipients: null, covers: [], after: [], entry }],
@@ -138,9 +148,14 @@ export class MembershipState {
     return [...this.members.keys()].sort()
   }
 
-  /** The members with roles and the display names given, sorted by device key. */
+  /** The members as people, with roles, the display names given and devices, sorted by person key. */
   list(names: ReadonlyMap<string, string>): MemberInfo[] {
-    return this.memberKeys().map((key) => ({ key, role: (this.members.get(key) as Member).role, displayName: names.get(key) ?? '' }))
+    return peopleOf(this.members, names)
+  }
+
+  /** The person a member device is (its own key unless linked); undefined for a device that is no member. */
+  personOf(deviceHex: string): string | undefined {
+    return this.members.get(deviceHex)?.person
   }
 
   /**
@@ -206,47 +221,28 @@ export class MembershipState {
         if (gone?.reason === 'removed' && compareOrder(invite.at, gone.at) < 0) {
           throw new InvalidJoinError('before removal', token, 'a removed member can only come back with an invite made after the removal')
         }
+        const person = claimedPerson(author, op.memberKey, op)
         const departed = new Map(this.departed)
         departed.delete(author)
         const gaps = this.closeGap(author, entry.seq)
+        // a device of a person already here joins with the person's role
+        const role = this.members.get(devicesOf(this.members, person)[0] ?? '')?.role ?? 'member'
         return this.with({
-          members: new Map(this.members).set(author, { key: author, role: 'member', memberKey: op.memberKey }),
+          members: new Map(this.members).set(author, { key: author, role, memberKey: op.memberKey, person }),
           departed,
           invites: new Map(this.invites).set(token, { ...invite, usedBy: author }),
           gaps
         })
       }
-      case 'leave': {
+      case 'leave':
         this.authorizeWriter(author, actionOf(op.type))
-        const members = new Map(this.members)
-        members.delete(author)
-        return this.with({ members, departed: new Map(this.departed).set(author, { reason: 'left', at: entry }) })
-      }
-      case 'remove': {
+        return leavePerson(this, entry)
+      case 'remove':
         requireAdmin(this, author, actionOf(op.type))
-        const target = toHex(op.member)
-        if (!this.members.has(target)) throw new NotAuthorizedError(`${target.slice(0, 8)} is not a member, so cannot be removed`)
-        const members = new Map(this.members)
-        members.delete(target)
-        const recipients = [...members.keys()].sort()
-        if (granted === undefined) this.requireGrantFor(recipients, op.grant.sealed.length)
-        const gaps = new Map(this.gaps).set(target, [...(this.gaps.get(target) ?? []), { after: op.seenSeq, until: Number.POSITIVE_INFINITY }])
-        const departed = new Map(this.departed).set(target, { reason: 'removed', at: entry })
-        const after = [...departed.values()].map((d) => d.at.idHex)
-        return this.with({
-          members,
-          departed,
-          epochs: [...this.epochs, granted ?? { id: epochIdOf(entry), recipients, covers: op.covers.map(toHex), after, entry }],
-          gaps
-        })
-      }
-      case 'role': {
+        return removePerson(this, entry, op, granted)
+      case 'role':
         requireAdmin(this, author, actionOf(op.type))
-        const target = toHex(op.member)
-        const member = this.members.get(target)
-        if (member === undefined) throw new NotAuthorizedError(`${target.slice(0, 8)} is not a member, so has no role to change`)
-        return this.with({ members: new Map(this.members).set(target, { ...member, role: op.role }) })
-      }
+        return setPersonRole(this, op)
       case 'rekey': {
         this.authorizeWriter(author, actionOf(op.type))
         const recipients = this.memberKeys()
@@ -254,10 +250,15 @@ export class MembershipState {
         const after = [...this.departed.values()].map((d) => d.at.idHex)
         return this.with({ epochs: [...this.epochs, granted ?? { id: epochIdOf(entry), recipients, covers: op.covers.map(toHex), after, entry }] })
       }
+      case 'link-device':
+        return linkDevice(this, entry, op)
+      case 'revoke-device':
+        return revokeDevice(this, entry, op, granted)
     }
   }
 
-  private requireGrantFor(recipients: string[], sealed: number): void {
+  /** Throws unless a new epoch key is granted to each of `recipients`. */
+  requireGrantFor(recipients: string[], sealed: number): void {
     if (sealed !== recipients.length) {
       throw new NotAuthorizedError(`a new group key must be granted to each of the ${recipients.length} members, not ${sealed}`)
     }

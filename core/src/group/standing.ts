@@ -23,7 +23,7 @@ export interface Gap {
 export interface Roster {
   /** Group id, hex. */
   readonly group: string
-  readonly members: ReadonlyMap<string, { role: Role }>
+  readonly members: ReadonlyMap<string, { role: Role; person: string }>
   readonly departed: ReadonlyMap<string, { reason: 'removed' | 'left' }>
   readonly gaps: ReadonlyMap<string, readonly Gap[]>
 }
@@ -57,6 +57,8 @@ const ACTIONS: Readonly<Record<string, string>> = {
   read: 'mark messages read there',
   invite: 'invite people to it',
   'revoke-invite': 'revoke invites',
+  'link-device': 'link devices to it',
+  'revoke-device': 'revoke devices there',
   leave: 'leave it',
   remove: 'remove members',
   role: 'change roles',
@@ -88,17 +90,21 @@ export function requireModerator(roster: Roster, device: string, action: string)
   requireMember(roster, device, action)
   const role = roster.members.get(device)?.role
   if (role === 'admin' || role === 'moderator') return
-  const moderators = [...roster.members].filter(([, m]) => m.role === 'admin' || m.role === 'moderator').map(([key]) => key)
+  const moderators = [...new Set([...roster.members.values()].filter((m) => m.role === 'admin' || m.role === 'moderator').map((m) => m.person))]
   throw new ModeratorOnlyError(action, moderators, { group: roster.group, ...(role === undefined ? {} : { role }) })
 }
 
 /** Throws LastAdminError if `device` is the group's only admin and other members would be left with none. */
 export function requireAnotherAdmin(roster: Roster | undefined, device: string, change: LastAdminError['change']): void {
-  if (roster === undefined || roster.members.get(device)?.role !== 'admin' || roster.members.size <= 1) return
-  if (admins(roster).some((key) => key !== device)) return
+  const person = roster?.members.get(device)
+  if (roster === undefined || person?.role !== 'admin') return
+  // people, not devices: a person's other devices leave with them
+  if ([...roster.members.values()].every((m) => m.person === person.person)) return
+  if (admins(roster).some((key) => key !== person.person)) return
   throw new LastAdminError(roster.group, change)
 }
 
+/** The people (person keys) who are admins. */
 function admins(roster: Roster): string[] {
-  return [...roster.members].filter(([, m]) => m.role === 'admin').map(([key]) => key)
+  return [...new Set([...roster.members.values()].filter((m) => m.role === 'admin').map((m) => m.person))]
 }

@@ -5,6 +5,7 @@ import { type Entry, type EntryFields, encodeEntry, signingPayload } from '../co
 import { nobleXChaCha, sealBody, type XChaChaAead } from '../crypto/body-cipher.ts'
 import { firstEpochKey, generateGroupSecret } from '../crypto/group-keys.ts'
 import { memberKeyPair } from '../crypto/member-key.ts'
+import type { PersonClaim } from '../group/membership-operations.ts'
 import type { DeviceKey } from '../identity/device-key.ts'
 import type { Signatures } from '../identity/signatures.ts'
 
@@ -29,7 +30,8 @@ export async function writeGenesis(
   signatures: Signatures,
   name: string,
   time: number,
-  aead: XChaChaAead
+  aead: XChaChaAead,
+  person: PersonClaim = {}
 ): Promise<{ genesis: Entry; secret: Uint8Array }> {
   const secret = generateGroupSecret()
   const genesis = await writeEntry(
@@ -43,7 +45,7 @@ export async function writeGenesis(
       parents: [],
       time,
       epoch: new Uint8Array(0),
-      op: { type: 'create', name, memberKey: memberKeyPair(key).publicKey },
+      op: { type: 'create', name, memberKey: memberKeyPair(key).publicKey, ...person },
       epochKey: firstEpochKey(secret)
     },
     aead

@@ -108,7 +108,7 @@ export class GroupLog extends TypedEventEmitter<GroupLogEvents> {
   static async create(init: Omit<GroupLogInit, 'groupId' | 'secret'> & { name: string }): Promise<GroupLog> {
     const signatures = init.signatures ?? libp2pSignatures()
     const now = init.now ?? Date.now
-    const { genesis, secret } = await writeGenesis(init.key, signatures, init.name, now(), init.aead ?? nobleXChaCha)
+    const { genesis, secret } = await writeGenesis(init.key, signatures, init.name, now(), init.aead ?? nobleXChaCha, init.person)
     await init.store.putGroup({ id: genesis.id, secret, name: init.name, addedAt: now() })
     const log = new GroupLog({ ...init, signatures, groupId: genesis.id, secret })
     const result = await log.add([genesis], { trusted: true, source: 'local' })
@@ -294,6 +294,16 @@ export class GroupLog extends TypedEventEmitter<GroupLogEvents> {
   /** Starts a new epoch for the current members. */
   rekey(): Promise<LogEntry> {
     return this.writes.rekey()
+  }
+
+  /** Brings in another device of this device's person, which the person certified (identity/device-certificate.ts). */
+  linkDevice(device: Uint8Array, memberKey: Uint8Array, certificate: Uint8Array): Promise<LogEntry> {
+    return this.writes.append({ type: 'link-device', device, memberKey, certificate })
+  }
+
+  /** Takes another device of this person out of the group (this must be the person's first device), with an epoch it never gets. */
+  revokeDevice(deviceHex: string): Promise<LogEntry> {
+    return this.writes.revokeDevice(deviceHex)
   }
 
   private announce(result: AddResult, source: EntrySource, encodings?: Uint8Array[]): void {

@@ -73,6 +73,7 @@ export function assembleLog(init: GroupLogInit, host: LogHost): LogParts {
   const writes = new OwnWrites({
     key: init.key,
     memberKey,
+    person: init.person ?? {},
     signatures,
     aead,
     now,

@@ -1,8 +1,9 @@
 /** What the group log takes and hands out: its parts, accepted entries, the outcome of adding a batch, its events. */
+
 import type { FileRef, Operation } from '../chat/operations.ts'
 import type { XChaChaAead } from '../crypto/body-cipher.ts'
 import type { Frontier } from '../group/frontier.ts'
-import type { Role } from '../group/membership-operations.ts'
+import type { PersonClaim, Role } from '../group/membership-operations.ts'
 import type { DeviceKey } from '../identity/device-key.ts'
 import type { Signatures } from '../identity/signatures.ts'
 import type { Store } from '../store/store.ts'
@@ -106,4 +107,6 @@ export interface GroupLogInit {
   onProgress?: (loaded: number, total: number) => void
   /** Stops loading from the store (between two pages). */
   signal?: AbortSignal
+  /** Whose device this is, for a linked device (docs/devices.md): its person key and the person's certificate, which its create and join carry. */
+  person?: PersonClaim
 }

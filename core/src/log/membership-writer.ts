@@ -7,8 +7,16 @@ import { fromHex } from '../codec/hex.ts'
 import { type EpochGrant, grantEpochKey, newEpochKey, sealHistory } from '../crypto/epoch-grant.ts'
 import type { EpochKeys } from '../crypto/epoch-keys.ts'
 import { findInvite } from '../group/invite-records.ts'
-import type { InviteOperation, JoinOperation, RekeyOperation, RemoveOperation } from '../group/membership-operations.ts'
+import type {
+  DeviceSeen,
+  InviteOperation,
+  JoinOperation,
+  RekeyOperation,
+  RemoveOperation,
+  RevokeDeviceOperation
+} from '../group/membership-operations.ts'
 import type { MembershipState } from '../group/membership-state.ts'
+import { devicesOf, personNamed } from '../group/person-devices.ts'
 import { newInviteId } from '../invite/invite.ts'
 import { invitePublicKey, proveInvite } from '../invite/invite-key.ts'
 
@@ -28,9 +36,37 @@ export function draftRekey(state: MembershipState, keys: EpochKeys, groupId: Uin
   return { type: 'rekey', ...grantFor(state.memberKeys(), state, keys, groupId) }
 }
 
-export function draftRemove(memberHex: string, seenSeq: number, state: MembershipState, keys: EpochKeys, groupId: Uint8Array): RemoveOperation {
-  const remaining = state.memberKeys().filter((m) => m !== memberHex)
-  return { type: 'remove', member: fromHex(memberHex), seenSeq, ...grantFor(remaining, state, keys, groupId) }
+/** Removes the person `memberHex` names (a device of theirs, or their person key), with every device of theirs and the highest seq seen of each. */
+export function draftRemove(
+  memberHex: string,
+  seenSeq: (deviceHex: string) => number,
+  state: MembershipState,
+  keys: EpochKeys,
+  groupId: Uint8Array
+): RemoveOperation {
+  const person = personNamed(state.members, memberHex)
+  const devices = person === undefined ? [memberHex] : devicesOf(state.members, person)
+  const remaining = state.memberKeys().filter((m) => !devices.includes(m))
+  const op: RemoveOperation = {
+    type: 'remove',
+    member: fromHex(memberHex),
+    seenSeq: seenSeq(memberHex),
+    ...grantFor(remaining, state, keys, groupId)
+  }
+  const also = devices.filter((d) => d !== memberHex).map((d): DeviceSeen => [fromHex(d), seenSeq(d)])
+  if (also.length > 0) op.also = also
+  return op
+}
+
+export function draftRevokeDevice(
+  deviceHex: string,
+  seenSeq: number,
+  state: MembershipState,
+  keys: EpochKeys,
+  groupId: Uint8Array
+): RevokeDeviceOperation {
+  const remaining = state.memberKeys().filter((m) => m !== deviceHex)
+  return { type: 'revoke-device', device: fromHex(deviceHex), seenSeq, ...grantFor(remaining, state, keys, groupId) }
 }
 
 export function draftInvite(options: { singleUse?: boolean; expires?: number }): { op: InviteOperation; inviteId: Uint8Array } {

@@ -16,7 +16,7 @@ import type { EpochKeys } from '../crypto/epoch-keys.ts'
 import type { MemberKeyPair } from '../crypto/member-key.ts'
 import { DisappearingNotAllowedError, EpochKeyMissingError, GroupNotSyncedError } from '../errors.ts'
 import { Frontier } from '../group/frontier.ts'
-import { MEMBERSHIP_TYPES, type Role } from '../group/membership-operations.ts'
+import { MEMBERSHIP_TYPES, type PersonClaim, type Role } from '../group/membership-operations.ts'
 import type { EpochInfo, MembershipState } from '../group/membership-state.ts'
 import { actionOf } from '../group/standing.ts'
 import type { DeviceKey } from '../identity/device-key.ts'
@@ -28,7 +28,7 @@ import { type Accepted, factsOf } from './entry-acceptance.ts'
 import type { EntryIndex } from './entry-index.ts'
 import { writeEntry } from './entry-writer.ts'
 import type { AddResult, EntrySource, LogEntry } from './log-entry.ts'
-import { draftInvite, draftJoin, draftRekey, draftRemove } from './membership-writer.ts'
+import { draftInvite, draftJoin, draftRekey, draftRemove, draftRevokeDevice } from './membership-writer.ts'
 
 export interface OwnWritesComponents {
   key: DeviceKey
@@ -37,6 +37,8 @@ export interface OwnWritesComponents {
   aead: XChaChaAead
   now: () => number
   groupId: Uint8Array
+  /** This device's person claim, for a linked device: its joins carry it. */
+  person: PersonClaim
   keys: EpochKeys
   store: Store
   index: EntryIndex
@@ -88,9 +90,10 @@ export class OwnWrites {
     return inviteId
   }
 
-  /** Joins with an invite id, once the invite's record has arrived (see GroupLog.inviteUsable). */
+  /** Joins with an invite id, once the invite's record has arrived (see GroupLog.inviteUsable); a linked device says whose it is. */
   join(inviteId: Uint8Array): Promise<LogEntry> {
-    return this.append(draftJoin(this.components.committed.state, inviteId, this.components.key.publicKey, this.components.memberKey.publicKey))
+    const { committed, key, memberKey, person } = this.components
+    return this.append({ ...draftJoin(committed.state, inviteId, key.publicKey, memberKey.publicKey), ...person })
   }
 
   leave(): Promise<LogEntry> {
@@ -106,7 +109,16 @@ export class OwnWrites {
     const { committed, keys, groupId, index } = this.components
     return this.components.run(() => {
       committed.requireMember(actionOf('remove'))
-      return this.appendNow((state) => draftRemove(memberHex, index.chains.maxSeq(memberHex), state, keys, groupId), '')
+      return this.appendNow((state) => draftRemove(memberHex, (device) => index.chains.maxSeq(device), state, keys, groupId), '')
+    })
+  }
+
+  /** Revokes another device of this person: it leaves the group, and a new epoch goes to everyone else. */
+  revokeDevice(deviceHex: string): Promise<LogEntry> {
+    const { committed, keys, groupId, index } = this.components
+    return this.components.run(() => {
+      committed.requireMember(actionOf('revoke-device'))
+      return this.appendNow((state) => draftRevokeDevice(deviceHex, index.chains.maxSeq(deviceHex), state, keys, groupId), '')
     })
   }
 

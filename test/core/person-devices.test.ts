@@ -1,0 +1,172 @@
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import { certifyDevice, type DeviceKey, GroupLog, type GroupLogInit, MemoryStore, memberKeyPair, requireAnotherAdmin, toHex } from '@causette/core'
+import { entryBytes } from '../fixtures/entry-bytes.ts'
+import { freshDeviceKeys, merge, type Replica, replicas, signatures } from '../fixtures/replicas.ts'
+
+const hex = (r: { key: DeviceKey }) => toHex(r.key.publicKey)
+const texts = async (log: GroupLog) => (await log.view.messages()).messages.map((m) => m.text)
+
+/** The person's certificate for `device`, as linking hands it over. */
+async function certificateFor(person: DeviceKey, device: DeviceKey): Promise<Uint8Array> {
+  return certifyDevice(person, device.publicKey, memberKeyPair(device).publicKey)
+}
+
+/** A second device of `person`'s, linked into `of`'s group by `of` (a device of that person), with the log delivered to it. */
+async function linkedDevice(of: Replica, person: DeviceKey, extra: Partial<GroupLogInit> = {}): Promise<Replica> {
+  const [key] = (await freshDeviceKeys(1)) as [DeviceKey]
+  const certificate = await certificateFor(person, key)
+  await of.log.linkDevice(key.publicKey, memberKeyPair(key).publicKey, certificate)
+  // a device holding the keys brings the new one every epoch, as a member rekeys for a newcomer
+  if (of.log.needsRekey()) await of.log.rekey()
+  const store = new MemoryStore()
+  const log = await GroupLog.open({
+    groupId: of.log.id,
+    secret: of.log.secret,
+    key,
+    store,
+    signatures,
+    person: { person: person.publicKey, certificate },
+    ...extra
+  })
+  const device = { key, log, store }
+  await merge(of, device)
+  return device
+}
+
+describe('a person with several devices', () => {
+  it('a linked device is the same member: one person in the list, the person’s role, the whole history readable, its messages accepted by others', async () => {
+    const [alice, bob] = (await replicas(2)) as [Replica, Replica]
+    await alice.log.append({ type: 'message', text: 'before the laptop' })
+    await merge(alice, bob)
+    const laptop = await linkedDevice(alice, alice.key)
+    assert.equal(laptop.log.sealedCount, 0, 'the new device was granted every epoch')
+    await merge(alice, bob)
+
+    for (const r of [alice, bob, laptop]) {
+      const people = r.log.members()
+      assert.equal(people.length, 2, 'two people, not three devices')
+      const a = people.find((p) => p.key === hex(alice))
+      assert.deepEqual(a?.devices, [hex(alice), hex(laptop)].sort())
+      assert.equal(a?.role, 'admin')
+    }
+    assert.deepEqual(await texts(laptop.log), ['before the laptop'], 'the history reached the new device')
+
+    await laptop.log.append({ type: 'message', text: 'from the laptop' })
+    await laptop.log.setRole(hex(bob), 'moderator')
+    await merge(laptop, bob)
+    await merge(laptop, alice)
+    assert.deepEqual(await texts(bob.log), ['before the laptop', 'from the laptop'])
+    assert.equal(bob.log.membership()?.role(hex(bob)), 'moderator', 'the laptop acts with the person’s admin role')
+  })
+
+  it('a role, a removal and a leave are the person’s: every device of theirs follows', async () => {
+    const [alice, bob, carol] = (await replicas(3)) as [Replica, Replica, Replica]
+    const phone = await linkedDevice(bob, bob.key)
+    await merge(bob, alice)
+    await alice.log.setRole(hex(phone), 'moderator')
+    assert.equal(alice.log.membership()?.role(hex(bob)), 'moderator', 'naming one device sets the person’s role')
+    assert.equal(alice.log.membership()?.role(hex(phone)), 'moderator')
+
+    await phone.log.append({ type: 'message', text: 'phone before removal' })
+    await merge(phone, alice)
+    const removal = await alice.log.remove(hex(bob))
+    assert.equal(alice.log.standing(hex(bob)), 'removed')
+    assert.equal(alice.log.standing(hex(phone)), 'removed', 'the person’s other device goes with them')
+    assert.deepEqual(removal.frontier.state.epochs.at(-1)?.recipients, [hex(alice), hex(carol)].sort(), 'the new key reaches neither device')
+    assert.deepEqual(await texts(alice.log), ['phone before removal'], 'what the device wrote before stays')
+    await alice.log.append({ type: 'message', text: 'after' })
+    await merge(alice, phone)
+    assert.ok(!(await texts(phone.log)).includes('after'), 'the removed person’s device reads nothing new')
+
+    const tablet = await linkedDevice(carol, carol.key)
+    await tablet.log.leave()
+    await merge(tablet, alice)
+    assert.equal(alice.log.standing(hex(carol)), 'left', 'a person leaves with every device')
+  })
+
+  it('refuses a device the person did not certify, and a revocation by anyone but the person’s first device', async () => {
+    const [alice, bob] = (await replicas(2)) as [Replica, Replica]
+    const [stranger] = (await freshDeviceKeys(1)) as [DeviceKey]
+    const forged = await certificateFor(stranger, stranger)
+    await assert.rejects(bob.log.linkDevice(stranger.publicKey, memberKeyPair(stranger).publicKey, forged), {
+      name: 'NotAuthorizedError',
+      message: /certificate .* is not/
+    })
+    assert.equal(bob.log.membership()?.members.has(toHex(stranger.publicKey)), false)
+    const bobsOwn = await certificateFor(bob.key, stranger)
+    await assert.rejects(alice.log.linkDevice(stranger.publicKey, memberKeyPair(stranger).publicKey, bobsOwn), /not .*'s, whose device links it/)
+
+    const laptop = await linkedDevice(alice, alice.key)
+    await merge(alice, bob)
+    await assert.rejects(laptop.log.revokeDevice(hex(alice)), /only a person's first device/)
+    await assert.rejects(bob.log.revokeDevice(hex(laptop)), /is not a device of/)
+  })
+
+  it('a revoked device reads nothing written after, its later entries are refused, and it cannot be linked again', async () => {
+    const [alice, bob] = (await replicas(2)) as [Replica, Replica]
+    const laptop = await linkedDevice(alice, alice.key)
+    await merge(alice, bob)
+    await laptop.log.append({ type: 'message', text: 'laptop, still mine' })
+    await merge(laptop, alice)
+    const revocation = await alice.log.revokeDevice(hex(laptop))
+    assert.deepEqual(revocation.frontier.state.epochs.at(-1)?.recipients, [hex(alice), hex(bob)].sort())
+    await alice.log.append({ type: 'message', text: 'after the revocation' })
+    await merge(alice, bob)
+    assert.equal(bob.log.standing(hex(laptop)), 'removed')
+    assert.deepEqual(await texts(bob.log), ['laptop, still mine', 'after the revocation'])
+
+    await merge(alice, laptop)
+    assert.ok(!(await texts(laptop.log)).includes('after the revocation'), 'the revoked device cannot read it')
+    await assert.rejects(laptop.log.append({ type: 'message', text: 'still here?' }), { name: 'NotMemberError' })
+
+    const again = await certificateFor(alice.key, laptop.key)
+    await assert.rejects(alice.log.linkDevice(laptop.key.publicKey, memberKeyPair(laptop.key).publicKey, again), /cannot be linked again/)
+    assert.deepEqual(bob.log.members().find((p) => p.key === hex(alice))?.devices, [hex(alice)], 'the person is back to one device')
+  })
+
+  it('a linked device joins a new group as its person, and brings the person’s first device in; the last-admin rule counts people', async () => {
+    const [carol] = (await replicas(1)) as [Replica]
+    const [aliceKey, laptopKey] = (await freshDeviceKeys(2)) as [DeviceKey, DeviceKey]
+    const alice = { key: aliceKey }
+    const certificate = await certificateFor(alice.key, laptopKey)
+    // Carol's group, which Alice's laptop joins by an invite
+    const inviteId = await carol.log.invite()
+    const laptop: Replica = {
+      key: laptopKey,
+      store: new MemoryStore(),
+      log: await GroupLog.open({
+        groupId: carol.log.id,
+        secret: carol.log.secret,
+        key: laptopKey,
+        store: new MemoryStore(),
+        signatures,
+        person: { person: alice.key.publicKey, certificate }
+      })
+    }
+    await laptop.log.add(await entryBytes(carol.log))
+    await laptop.log.join(inviteId)
+    await merge(laptop, carol)
+    assert.deepEqual(
+      carol.log.members().map((p) => [p.key, p.devices]),
+      [
+        [hex(alice), [hex(laptop)]],
+        [hex(carol), [hex(carol)]]
+      ].sort(),
+      'Carol sees Alice (by her person key) on her laptop'
+    )
+    // the laptop links Alice's first device, certified by Alice herself
+    await laptop.log.linkDevice(alice.key.publicKey, memberKeyPair(alice.key).publicKey, await certificateFor(alice.key, alice.key))
+    await merge(laptop, carol)
+    assert.deepEqual(carol.log.members().find((p) => p.key === hex(alice))?.devices, [hex(alice), hex(laptop)].sort())
+
+    // Carol's own group: she is its only admin, with a second device, and Alice is a member
+    const tablet = await linkedDevice(carol, carol.key)
+    await merge(carol, tablet)
+    assert.throws(
+      () => requireAnotherAdmin(carol.log.membership(), hex(carol), 'leave'),
+      { name: 'LastAdminError' },
+      'her other device is no other admin'
+    )
+  })
+})
