@@ -10,17 +10,14 @@
  * that was never a link. A typical invite with two addresses is ~250
  * characters: a QR code of version 10 or so holds it.
  */
-import { sha256 } from '@noble/hashes/sha2.js'
 import { decode, encode } from 'cborg'
-import { equals } from 'uint8arrays/equals'
 import { fromString } from 'uint8arrays/from-string'
-import { toString as bytesToString } from 'uint8arrays/to-string'
+import { CHECKSUM_BYTES, checksumHolds, encodeChecked } from '../codec/checked-payload.ts'
 import { ENTRY_ID_BYTES, GROUP_SECRET_BYTES, MAX_NAME_LENGTH, PUBLIC_KEY_BYTES } from '../constants.ts'
 import { ExpiredInviteError, MalformedInviteError, TruncatedInviteError } from '../errors.ts'
 
 export const INVITE_VERSION = 1
 export const INVITE_ID_BYTES = 16
-const CHECKSUM_BYTES = 4
 const MAX_ADDRESSES = 8
 const MAX_ADDRESS_LENGTH = 300
 /**
@@ -61,10 +58,7 @@ export function encodeInvitePayload(invite: Invite): string {
     invite.expires ?? null,
     invite.singleUse
   ])
-  const out = new Uint8Array(body.byteLength + CHECKSUM_BYTES)
-  out.set(body)
-  out.set(sha256(body).subarray(0, CHECKSUM_BYTES), body.byteLength)
-  return bytesToString(out, 'base64url')
+  return encodeChecked(body)
 }
 
 /** The link the CLI prints and any app opens. */
@@ -146,10 +140,6 @@ function decodeBody(body: Uint8Array, all: Uint8Array): Invite {
     invite.expires = expires
   }
   return invite
-}
-
-function checksumHolds(body: Uint8Array, all: Uint8Array): boolean {
-  return equals(sha256(body).subarray(0, CHECKSUM_BYTES), all.subarray(body.byteLength))
 }
 
 function field(v: unknown, length: number, what: string): Uint8Array {

@@ -20,6 +20,7 @@ import { TypedEventEmitter } from 'main-event'
 import type { GroupBlobs } from '../blob/group-blobs.ts'
 import { expiryOf } from '../chat/disappearing.ts'
 import type { FileRef, MessageOperation, Operation } from '../chat/operations.ts'
+import type { DeviceLinking } from '../devices/device-linking.ts'
 import type { Role } from '../group/membership-operations.ts'
 import type { DeviceKey } from '../identity/device-key.ts'
 import type { Invite } from '../invite/invite.ts'
@@ -105,6 +106,11 @@ export class CausettePeer extends TypedEventEmitter<CausettePeerEvents> {
   /** Files as blobs: write, read (fetching what is missing), holds, forget (blob/group-blobs.ts). */
   get files(): GroupBlobs {
     return this.libp2p.services.groupBlobs
+  }
+
+  /** Linking this person's new devices and revoking them (devices/device-linking.ts). */
+  get devices(): DeviceLinking {
+    return this.libp2p.services.deviceLinking
   }
 
   /** The relays' mailboxes this peer keeps its groups in, when it has relays (mailbox/mailboxes.ts). */

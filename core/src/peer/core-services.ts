@@ -19,8 +19,10 @@ import type { PeerDiscoveryEvents, ServiceMap, TypedEventTarget } from '@libp2p/
 import type { BlobStore } from '../blob/blob-store.ts'
 import { type GroupBlobs, type GroupBlobsComponents, groupBlobs } from '../blob/group-blobs.ts'
 import type { XChaChaAead } from '../crypto/body-cipher.ts'
+import { type DeviceLinking, type DeviceLinkingComponents, type DeviceLinkingInit, deviceLinking } from '../devices/device-linking.ts'
 import type { GossipGuard } from '../gossip/gossip-guard.ts'
 import { type GroupGossip, type GroupGossipComponents, groupGossip } from '../gossip/group-gossip.ts'
+import type { PersonClaim } from '../group/membership-operations.ts'
 import type { Signatures } from '../identity/signatures.ts'
 import type { Mailboxes } from '../mailbox/mailboxes.ts'
 import { type GroupSignals, type GroupSignalsComponents, groupSignals } from '../signals/group-signals.ts'
@@ -43,6 +45,8 @@ export interface CausetteServices extends ServiceMap {
   groupSignals: GroupSignals
   /** Files as blobs: kept, fetched and served (blob/group-blobs.ts). */
   groupBlobs: GroupBlobs
+  /** Linking the person's new devices (devices/device-linking.ts). */
+  deviceLinking: DeviceLinking
   /** Present when the runtime configured relays that keep its groups (mailbox/mailboxes.ts). */
   mailboxes?: Mailboxes
 }
@@ -70,6 +74,10 @@ export interface CoreServicesInit {
   blocks?: BlockList
   guard?: GossipGuard
   discoveries?: TypedEventTarget<PeerDiscoveryEvents>
+  /** Whose device this is, once linked (GroupsInit.person). */
+  person?: PersonClaim
+  /** How a runtime keeps the person claim and hands over settings when linking devices. */
+  linking?: DeviceLinkingInit
 }
 
 export interface CoreServiceFactories {
@@ -79,16 +87,18 @@ export interface CoreServiceFactories {
   memberLinks: (components: MemberLinksComponents) => MemberLinks
   groupSignals: (components: GroupSignalsComponents) => GroupSignals
   groupBlobs: (components: GroupBlobsComponents) => GroupBlobs
+  deviceLinking: (components: DeviceLinkingComponents) => DeviceLinking
 }
 
 export function causetteServices(init: CoreServicesInit): CoreServiceFactories {
   const { now } = init
   return {
-    groups: groups({ store: init.store, signatures: init.signatures, aead: init.aead, now, blocks: init.blocks }),
+    groups: groups({ store: init.store, signatures: init.signatures, aead: init.aead, now, blocks: init.blocks, person: init.person }),
     groupSync: groupSync({ idleTimeoutMs: init.syncIdleTimeoutMs, antiEntropyMs: init.antiEntropyMs, now }),
     groupGossip: groupGossip({ guard: init.guard }),
     memberLinks: memberLinks({ keep: init.keepMemberLinks, linksPerGroup: init.linksPerGroup, now, discoveries: init.discoveries }),
     groupSignals: groupSignals({ signatures: init.signatures, aead: init.aead, now, share: init.sharePresence }),
-    groupBlobs: groupBlobs({ store: init.blobs, aead: init.aead, maxFileBytes: init.maxFileBytes })
+    groupBlobs: groupBlobs({ store: init.blobs, aead: init.aead, maxFileBytes: init.maxFileBytes }),
+    deviceLinking: deviceLinking({ ...init.linking, ...(now === undefined ? {} : { now }) })
   }
 }

@@ -16,6 +16,7 @@ import { TypedEventEmitter } from 'main-event'
 import { fromHex, toHex } from '../codec/hex.ts'
 import type { XChaChaAead } from '../crypto/body-cipher.ts'
 import { InvalidKeyError, UnknownGroupError } from '../errors.ts'
+import type { PersonClaim } from '../group/membership-operations.ts'
 import type { DeviceKey } from '../identity/device-key.ts'
 import type { Signatures } from '../identity/signatures.ts'
 import { GroupLog } from '../log/group-log.ts'
@@ -36,6 +37,8 @@ export interface GroupsInit {
   now?: () => number
   /** The members this device blocks; create-libp2p.ts shares it with the connection gater. */
   blocks?: BlockList
+  /** Whose device this is, once linked to a person (devices/device-linking.ts); a device alone is its own person. */
+  person?: PersonClaim
 }
 
 export interface GroupsComponents {
@@ -68,6 +71,7 @@ export class Groups extends TypedEventEmitter<GroupsEvents> implements Startable
   private readonly rekeys = new RekeyScheduler()
   private readonly expiry: ExpiryScheduler
   private started = false
+  private personClaim: PersonClaim
 
   constructor(components: GroupsComponents, init: GroupsInit) {
     super()
@@ -77,6 +81,22 @@ export class Groups extends TypedEventEmitter<GroupsEvents> implements Startable
     this.expiry = new ExpiryScheduler(this.now)
     this.blocks = init.blocks ?? new BlockList()
     this.logParts = logParts({ ...init, key: this.key })
+    this.personClaim = init.person ?? {}
+  }
+
+  /** This device's person claim: the person key and its certificate, or nothing for a device that is its own person. */
+  get person(): PersonClaim {
+    return this.personClaim
+  }
+
+  /** The person this device is (hex of the person key): its own key unless linked. */
+  personKey(): string {
+    return toHex(this.personClaim.person ?? this.key.publicKey)
+  }
+
+  /** Makes this device a device of a person: the groups it creates or joins from now on say so. */
+  setPerson(claim: PersonClaim): void {
+    this.personClaim = claim
   }
 
   start(): void {
@@ -120,11 +140,11 @@ export class Groups extends TypedEventEmitter<GroupsEvents> implements Startable
     if (existing !== undefined) return existing
     const record = await this.store.getGroup(groupId)
     if (record === undefined) throw new UnknownGroupError(`the store holds no group ${toHex(groupId).slice(0, 8)}`)
-    return this.adopt(await GroupLog.open({ groupId: record.id, secret: record.secret, ...this.logParts, ...options }))
+    return this.adopt(await GroupLog.open({ groupId: record.id, secret: record.secret, ...this.logParts, person: this.personClaim, ...options }))
   }
 
   async create(name: string): Promise<GroupLog> {
-    return this.adopt(await GroupLog.create({ name, ...this.logParts }))
+    return this.adopt(await GroupLog.create({ name, ...this.logParts, person: this.personClaim }))
   }
 
   /** Joins a group from its id and secret (what an invite carries); its entries arrive by sync. */
@@ -133,7 +153,7 @@ export class Groups extends TypedEventEmitter<GroupsEvents> implements Startable
     if (existing !== undefined) return existing
     // the record first: a restart finds the group even before its first entry arrives
     await this.store.putGroup({ id: groupId, secret, name, addedAt: this.now() })
-    return this.adopt(await GroupLog.open({ groupId, secret, ...this.logParts }))
+    return this.adopt(await GroupLog.open({ groupId, secret, ...this.logParts, person: this.personClaim }))
   }
 
   /** Takes a group offline on this device; with `forget`, its record and entries are deleted from the store too. */

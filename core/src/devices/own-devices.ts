@@ -1,0 +1,43 @@
+/**
+ * This person's devices as the groups see them: which devices write for the
+ * person in which groups, and revoking one everywhere. Only the person's
+ * first device revokes (group/person-devices.ts says why).
+ */
+import { toHex } from '../codec/hex.ts'
+import { devicesOf } from '../group/person-devices.ts'
+import type { Groups } from '../peer/groups.ts'
+
+export interface OwnDevice {
+  /** Device key, hex. */
+  device: string
+  /** Groups (ids, hex) it is a member of as this person. */
+  groups: string[]
+  /** Whether it is this device. */
+  self: boolean
+}
+
+/** The person's devices across the groups this device is in, sorted by key. */
+export function ownDevices(groups: Groups): OwnDevice[] {
+  const person = groups.personKey()
+  const byDevice = new Map<string, string[]>()
+  for (const log of groups.all()) {
+    const state = log.membership()
+    if (state === undefined) continue
+    for (const device of devicesOf(state.members, person)) byDevice.set(device, [...(byDevice.get(device) ?? []), log.idHex])
+  }
+  const meHex = toHex(groups.key.publicKey)
+  if (!byDevice.has(meHex)) byDevice.set(meHex, [])
+  return [...byDevice].map(([device, ids]) => ({ device, groups: ids, self: device === meHex })).sort((a, b) => (a.device < b.device ? -1 : 1))
+}
+
+/** Revokes `device` in every group where it writes for this person; resolves with how many groups. */
+export async function revokeOwnDevice(groups: Groups, device: string): Promise<number> {
+  let count = 0
+  for (const log of groups.all()) {
+    const state = log.membership()
+    if (state?.members.get(device)?.person !== groups.personKey()) continue
+    await log.revokeDevice(device)
+    count++
+  }
+  return count
+}
