@@ -15,7 +15,9 @@ export interface MemberView extends PersonView {
   messages: number
   /** Time of the member's latest entry (author's clock). */
   lastActive: number
-  /** Its peer is connected to this daemon now. */
+  /** The person's devices in the group (keys, hex): one, unless they linked more (docs/devices.md). */
+  devices: string[]
+  /** One of its devices is connected to this daemon now. */
   connected: boolean
   /** What the member's own signals say (typing and presence, never in the log): online, away, or offline; 'offline' too when it does not share them. */
   presence: 'online' | 'away' | 'offline'

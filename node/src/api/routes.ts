@@ -7,6 +7,7 @@ import { MAX_DISAPPEARING_MS, MAX_NAME_LENGTH, MAX_TEXT_LENGTH, MIN_DISAPPEARING
 import type { DaemonOperations } from '../daemon/daemon-operations.ts'
 import { InvalidRequestError } from '../errors.ts'
 import { backupRoutes } from './backup-routes.ts'
+import { deviceRoutes } from './device-routes.ts'
 import type { EventFilter } from './event-stream.ts'
 import { fileRoutes } from './file-routes.ts'
 import { inviteRoutes } from './invite-routes.ts'
@@ -137,6 +138,7 @@ export function routes(ops: DaemonOperations): Route[] {
     ...messageRoutes(ops.actions, ops.about),
     ...pollRoutes(ops.polls),
     ...inviteRoutes(ops.invites),
+    ...deviceRoutes(ops.devices),
     ...signalRoutes(ops.signals),
     ...preferenceRoutes(ops.preferences),
     ...fileRoutes(ops.files),

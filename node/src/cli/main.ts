@@ -9,6 +9,7 @@ import { Command } from 'commander'
 import { ApiRequestError } from '../errors.ts'
 import { registerBackups } from './commands/backups.ts'
 import { registerBundles } from './commands/bundles.ts'
+import { registerDevices } from './commands/devices.ts'
 import { registerFiles } from './commands/files.ts'
 import { registerGroups } from './commands/groups.ts'
 import { registerInvites } from './commands/invites.ts'
@@ -60,6 +61,7 @@ registerFiles(program)
 registerPins(program)
 registerPolls(program)
 registerTrust(program)
+registerDevices(program)
 registerProfile(program)
 registerPresence(program)
 registerPreferences(program)

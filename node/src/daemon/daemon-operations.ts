@@ -28,6 +28,7 @@ import { UnknownMessageError } from '../errors.ts'
 import { nodeSha512 } from '../node-sha512.ts'
 import { BackupOperations } from './backup-operations.ts'
 import type { DaemonParts } from './daemon.ts'
+import { DeviceOperations } from './device-operations.ts'
 import { FileOperations } from './file-operations.ts'
 import { GroupAbout } from './group-about.ts'
 import type { KnownGroup } from './group-directory.ts'
@@ -67,6 +68,8 @@ export class DaemonOperations {
   /** Mutes, notification levels and read receipts: this device's own choices (preference-operations.ts). */
   readonly preferences: PreferenceOperations
   readonly files: FileOperations
+  /** This person's devices: linking a new one, listing, revoking (device-operations.ts). */
+  readonly devices: DeviceOperations
   /** How errors name the groups and people they are about (api/error-messages.ts). */
   readonly names: Names
   private readonly parts: DaemonParts
@@ -77,6 +80,7 @@ export class DaemonOperations {
     this.parts = parts
     this.members = new MemberOperations(parts)
     this.invites = new InviteOperations(parts)
+    this.devices = new DeviceOperations(parts)
     this.messages = new MessageReads(parts)
     this.actions = new MessageActions(parts)
     this.polls = new PollActions(parts)

@@ -8,6 +8,7 @@
 import { join } from 'node:path'
 import { CausettePeer, type DeviceKey } from '@causette/core'
 import { BLOBS_DIR, FileBlobStore } from '../blobs/file-blob-store.ts'
+import { PERSON_FILE } from '../data-dir.ts'
 import { PortInUseError } from '../errors.ts'
 import { nativeXChaCha } from '../native-xchacha.ts'
 import { coalesceWrites } from '../socket-coalescing.ts'
@@ -15,6 +16,8 @@ import type { SqliteStore } from '../store/sqlite-store.ts'
 import type { WorkerSignatures } from '../worker-signatures.ts'
 import type { DaemonOptions } from './daemon-options.ts'
 import { addressInUse, libp2pParts, tcpListenFailure } from './libp2p-parts.ts'
+import { readPersonFile, writePersonFile } from './person-file.ts'
+import { exportPersonSettings, importPersonSettings } from './person-settings.ts'
 import { sharesPresence } from './signal-operations.ts'
 
 /** Makes the peer (`made` is told of it at once) and starts it; a peer that does not start is stopped again before the error is thrown. */
@@ -25,10 +28,20 @@ export async function startPeer(
   signatures: WorkerSignatures,
   made?: (peer: CausettePeer) => void
 ): Promise<CausettePeer> {
-  const peer = await CausettePeer.create({
+  const personFile = join(options.home, PERSON_FILE)
+  const person = await readPersonFile(personFile, key)
+  const tables = store.tables
+  const peer: CausettePeer = await CausettePeer.create({
     key,
     store,
     signatures,
+    // whose device this is, once linked; and what linking a new device hands over and keeps (docs/devices.md)
+    ...(person === undefined ? {} : { person: { person: person.person, certificate: person.certificate } }),
+    linking: {
+      keepPerson: (claim) => writePersonFile(personFile, claim),
+      exportSettings: async () => exportPersonSettings(tables),
+      importSettings: async (bytes) => peer.setBlocked(importPersonSettings(bytes, tables))
+    },
     // the cipher of bodies and files' pieces: WebAssembly for small payloads, OpenSSL for large ones (native-xchacha.ts)
     aead: nativeXChaCha,
     openGroups: false,

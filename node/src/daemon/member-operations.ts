@@ -77,8 +77,10 @@ export class MemberOperations {
       role: m.role,
       verified: verified.isVerified(m.key, authors.fingerprint(m.key)),
       blocked: blocked.has(m.key),
-      ...(activity.get(m.key) ?? { messages: 0, lastActive: 0 }),
-      connected: m.key !== this.self && online.has(m.key),
+      // a person's activity is all their devices'
+      ...personActivity(m.devices, activity),
+      devices: m.devices,
+      connected: m.devices.some((d) => d !== this.self && online.has(d)),
       ...this.presenceOf(log.idHex, m.key),
       ...(m.key === this.self || online.has(m.key) || !unreachable.has(m.key) ? {} : { unreachableSince: unreachable.get(m.key) as number })
     }))
@@ -239,4 +241,20 @@ export class MemberOperations {
 function everyone(log: GroupLog, blocked: string[]): string[] {
   const state = log.membership()
   return [...(state?.members.keys() ?? []), ...(state?.departed.keys() ?? []), ...blocked]
+}
+
+/** A person's messages and latest entry, over all their devices. */
+function personActivity(
+  devices: readonly string[],
+  activity: ReadonlyMap<string, { messages: number; lastActive: number }>
+): { messages: number; lastActive: number } {
+  let messages = 0
+  let lastActive = 0
+  for (const d of devices) {
+    const a = activity.get(d)
+    if (a === undefined) continue
+    messages += a.messages
+    lastActive = Math.max(lastActive, a.lastActive)
+  }
+  return { messages, lastActive }
 }

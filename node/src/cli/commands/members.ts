@@ -91,6 +91,7 @@ function details(m: MemberView): string {
   if (m.verified) parts.push('verified')
   if (m.blocked) parts.push('blocked')
   parts.push(count(m.messages, 'message'))
+  if (m.devices.length > 1) parts.push(count(m.devices.length, 'device'))
   if (m.lastActive > 0) parts.push(`last active ${formatTime(m.lastActive)}`)
   if (m.you) parts.push('this device')
   else if (m.presence === 'away') parts.push('away')

@@ -1,0 +1,118 @@
+/**
+ * One person on two devices, with real daemons on 127.0.0.1: Alice's first
+ * daemon shows a link (`causette link`), her new laptop's daemon accepts it
+ * (`causette link <link>`), she compares the code both print and says yes.
+ * The laptop then writes in her group as her — Bob sees one Alice with two
+ * devices — reads the history written before it was linked, keeps its
+ * person across a restart; revoking it takes it out: it reads nothing
+ * written afterwards and can no longer write.
+ */
+import assert from 'node:assert/strict'
+import { join } from 'node:path'
+import { after, before, describe, it } from 'node:test'
+import type { HistoryResponse, MembersResponse, SendResponse } from '@causette/node'
+import type { DeviceListResponse, LinkAcceptResponse, LinkOfferState } from '../../node/src/api/device-types.ts'
+import { aliceAndBob, cliError, DaemonProcess, eventually, ISOLATED, type TempDir, tempDir } from './fixtures/daemons.ts'
+
+describe('linking a second device to a person, between daemons', () => {
+  let dirs: TempDir
+  let alice: DaemonProcess
+  let bob: DaemonProcess
+  let laptop: DaemonProcess
+  let groupId = ''
+
+  before(async () => {
+    dirs = await tempDir()
+    ;({ alice, bob, groupId } = await aliceAndBob(dirs.path, 'Expedition'))
+    laptop = await DaemonProcess.start(join(dirs.path, 'laptop'), [...ISOLATED])
+  })
+
+  after(async () => {
+    await Promise.all([alice?.kill(), bob?.kill(), laptop?.kill()])
+    await dirs?.remove()
+  })
+
+  const texts = async (daemon: DaemonProcess) => (await daemon.cliJson<HistoryResponse>(['history', groupId])).messages.map((m) => m.text)
+
+  it('links the laptop once the person confirms the code both show; it becomes Alice in her group, with its history and her name', async () => {
+    await alice.cliJson<SendResponse>(['send', groupId, 'Base camp on Friday'])
+    await eventually(async () => (await texts(bob)).includes('Base camp on Friday'), 'Bob reads it')
+
+    const offering = alice.follow(['link'], { typing: true })
+    const offer = (await offering.waitForEvent((e) => typeof e.link === 'string', 'the link')) as { link: string }
+    assert.match(offer.link, /^causette:link\/[A-Za-z0-9_-]+$/)
+    const accepting = laptop.follow(['link', offer.link, '--name', 'laptop'])
+    const coded = (await accepting.waitForEvent((e) => typeof e.code === 'string', 'the code on the laptop')) as unknown as LinkAcceptResponse
+    const arrived = (await offering.waitForEvent((e) => e.state === 'arrived', 'the laptop at the first device')) as unknown as LinkOfferState & {
+      state: 'arrived'
+    }
+    assert.equal(arrived.code, coded.code, 'both devices show the same code')
+    assert.equal(arrived.name, 'laptop')
+    await offering.waitForNote(/Does the new device show \d{3} \d{3}\? \[y\/N\]/)
+    offering.type('y')
+    const confirmed = await offering.waitForEvent((e) => typeof e.groups === 'number', 'the link confirmed')
+    assert.equal(confirmed.groups, 1)
+    await accepting.waitForEvent((e) => e.state === 'linked', 'the laptop linked')
+    await Promise.all([offering.exited, accepting.exited])
+    assert.equal(offering.process.exitCode, 0, offering.stderr)
+    assert.equal(accepting.process.exitCode, 0, accepting.stderr)
+
+    await eventually(
+      async () => (await texts(laptop)).includes('Base camp on Friday'),
+      'the laptop reads what was written before it was linked',
+      60_000
+    )
+    const sent = await laptop.cliJson<SendResponse>(['send', groupId, 'Packing the ropes'])
+    await eventually(async () => (await texts(bob)).includes('Packing the ropes'), 'Bob receives it')
+    await eventually(
+      async () => (await bob.cliJson<HistoryResponse>(['history', groupId])).authors[sent.message.author]?.name === 'Alice',
+      'the laptop writes under Alice’s name'
+    )
+    const members = await bob.cliJson<MembersResponse>(['members', groupId])
+    assert.equal(members.members.length, 2, 'Bob sees two people, not three devices')
+    const aliceSeen = members.members.find((m) => m.name === 'Alice')
+    assert.equal(aliceSeen?.devices.length, 2, 'Alice with two devices')
+    const printed = await bob.cli(['members', groupId])
+    assert.match(printed.stdout, /Alice.*2 devices/)
+
+    const listed = await alice.cliJson<DeviceListResponse>(['devices'])
+    assert.equal(listed.canLink, true)
+    assert.deepEqual(listed.devices.map((d) => [d.name === 'laptop', d.self]).sort(), [
+      [false, true],
+      [true, false]
+    ])
+  })
+
+  it('the laptop stays Alice’s across a restart, and cannot link devices itself', async () => {
+    await laptop.stop()
+    laptop = await DaemonProcess.start(laptop.home, [...ISOLATED])
+    const listed = await laptop.cliJson<DeviceListResponse>(['devices'])
+    const first = await alice.cliJson<DeviceListResponse>(['devices'])
+    assert.equal(listed.person, first.person, 'the same person')
+    assert.equal(listed.canLink, false)
+    const refused = await cliError(laptop.home, ['link'])
+    assert.equal(refused.name, 'DeviceLinkRefusedError')
+    assert.match(refused.message, /first device/)
+  })
+
+  it('revoking the laptop: it reads nothing written afterwards and can no longer write', async () => {
+    const laptopKey = (await laptop.cliJson<DeviceListResponse>(['devices'])).devices.find((d) => d.self)?.device as string
+    const revoked = await alice.cli(['devices', '--revoke', laptopKey.slice(0, 8)])
+    assert.equal(revoked.code, 0, revoked.stderr)
+    assert.match(revoked.stdout, /Revoked device [0-9a-f]{12} in 1 group/)
+    await alice.cliJson(['send', groupId, 'New meeting point, after the laptop was lost'])
+    await eventually(async () => (await texts(bob)).includes('New meeting point, after the laptop was lost'), 'Bob reads it')
+    await eventually(
+      async () => (await laptop.cliJson<MembersResponse>(['members', groupId])).membership === 'removed',
+      'the laptop learns of it',
+      60_000
+    )
+    assert.ok(!(await texts(laptop)).includes('New meeting point, after the laptop was lost'), 'the revoked laptop cannot read it')
+    const refused = await cliError(laptop.home, ['send', groupId, 'still here'])
+    assert.equal(refused.name, 'NotMemberError')
+    await eventually(
+      async () => (await bob.cliJson<MembersResponse>(['members', groupId])).members.find((m) => m.name === 'Alice')?.devices.length === 1,
+      'Bob sees Alice on one device'
+    )
+  })
+})
