@@ -58,6 +58,13 @@ describe('linking a new device over the network', () => {
       [toHex(a.key.publicKey), toHex(l.key.publicKey)].sort()
     )
 
+    // blocking Alice, by her person key, hides what either of her devices wrote
+    await b.peer.setBlocked([toHex(a.key.publicKey)])
+    await eventually(async () => (await texts(joined)).length === 0, 'Bob no longer sees Alice’s messages, from either device')
+    await b.peer.setBlocked([])
+    await eventually(async () => (await texts(joined)).includes('from my laptop'), 'unblocked, they show again')
+    await connect(b, a)
+
     // the link was single-use
     const [other] = await startPeers(1, { transport: 'tcp' })
     started.push(other as TestPeer)

@@ -58,6 +58,12 @@ describe('a person with several devices', () => {
     await merge(laptop, alice)
     assert.deepEqual(await texts(bob.log), ['before the laptop', 'from the laptop'])
     assert.equal(bob.log.membership()?.role(hex(bob)), 'moderator', 'the laptop acts with the person’s admin role')
+
+    // a third device, linked later, reads everything written before it, by either device
+    const phone = await linkedDevice(alice, alice.key)
+    assert.deepEqual(await texts(phone.log), ['before the laptop', 'from the laptop'])
+    await merge(alice, bob)
+    assert.deepEqual(bob.log.members().find((p) => p.key === hex(alice))?.devices, [hex(alice), hex(laptop), hex(phone)].sort())
   })
 
   it('a role, a removal and a leave are the person’s: every device of theirs follows', async () => {

@@ -17,6 +17,7 @@ import { fromHex, toHex } from '../codec/hex.ts'
 import type { XChaChaAead } from '../crypto/body-cipher.ts'
 import { InvalidKeyError, UnknownGroupError } from '../errors.ts'
 import type { PersonClaim } from '../group/membership-operations.ts'
+import { devicesOf, personNamed } from '../group/person-devices.ts'
 import type { DeviceKey } from '../identity/device-key.ts'
 import type { Signatures } from '../identity/signatures.ts'
 import { GroupLog } from '../log/group-log.ts'
@@ -72,6 +73,8 @@ export class Groups extends TypedEventEmitter<GroupsEvents> implements Startable
   private readonly expiry: ExpiryScheduler
   private started = false
   private personClaim: PersonClaim
+  /** The keys this device's person chose to block, before they are widened to each person's devices. */
+  private chosenBlocks: string[] = []
 
   constructor(components: GroupsComponents, init: GroupsInit) {
     super()
@@ -167,9 +170,30 @@ export class Groups extends TypedEventEmitter<GroupsEvents> implements Startable
     if (options.forget === true) await this.store.deleteGroup(group?.id ?? fromHex(groupId))
   }
 
-  /** Hides these members' messages in every group (their connections are the gater's and the peer's business). */
-  setBlocked(deviceKeys: Iterable<string>): void {
-    this.blocks.set(deviceKeys)
+  /**
+   * Hides these people's messages in every group (their connections are the
+   * gater's and the peer's business). A key names a person by any device of
+   * theirs: every device of that person in any open group is blocked, and
+   * one linked later is as soon as this device learns of it.
+   */
+  setBlocked(keys: Iterable<string>): void {
+    this.chosenBlocks = [...keys]
+    this.applyBlocks()
+  }
+
+  private applyBlocks(): void {
+    const devices = new Set(this.chosenBlocks)
+    for (const group of this.registry.all()) {
+      const members = group.membership()?.members
+      if (members === undefined) continue
+      for (const key of this.chosenBlocks) {
+        const person = personNamed(members, key)
+        if (person !== undefined) for (const device of devicesOf(members, person)) devices.add(device)
+      }
+    }
+    const current = this.blocks.current
+    if (devices.size === current.size && [...devices].every((d) => current.has(d))) return
+    this.blocks.set(devices)
     for (const group of this.registry.all()) group.setBlocked(this.blocks.current)
   }
 
@@ -185,10 +209,14 @@ export class Groups extends TypedEventEmitter<GroupsEvents> implements Startable
     log.addEventListener('equivocation', (evt) =>
       this.safeDispatchEvent('equivocation', { detail: { groupId: log.idHex, equivocation: evt.detail } })
     )
-    log.addEventListener('membership', () => this.started && this.rekeys.consider(log))
+    log.addEventListener('membership', () => {
+      if (this.chosenBlocks.length > 0) this.applyBlocks()
+      if (this.started) this.rekeys.consider(log)
+    })
     log.addEventListener('erased', (evt) => this.safeDispatchEvent('erased', { detail: { groupId: log.idHex, ...evt.detail } }))
     this.expiry.watch(log)
     log.setBlocked(this.blocks.current)
+    if (this.chosenBlocks.length > 0) this.applyBlocks()
     this.safeDispatchEvent('group:opened', { detail: log })
     return log
   }

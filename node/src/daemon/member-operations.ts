@@ -51,10 +51,15 @@ export class MemberOperations {
     return this.parts.authors.self
   }
 
+  /** The person this device is (their first device's key): how member lists, safety numbers and refusals name "you". */
+  private get me(): string {
+    return this.parts.peer.libp2p.services.groups.personKey()
+  }
+
   /** The member's presence as its signals say (this device: as it shares it). */
   private presenceOf(groupId: string, key: string): Pick<MemberView, 'presence' | 'lastSeen'> {
     const { signals } = this.parts.peer
-    if (key === this.self) return { presence: signals.sharing ? 'online' : 'offline' }
+    if (key === this.me) return { presence: signals.sharing ? 'online' : 'offline' }
     const { state, lastSeen } = signals.presence(groupId, key)
     return { presence: state, ...(lastSeen === undefined ? {} : { lastSeen }) }
   }
@@ -82,7 +87,7 @@ export class MemberOperations {
       devices: m.devices,
       connected: m.devices.some((d) => d !== this.self && online.has(d)),
       ...this.presenceOf(log.idHex, m.key),
-      ...(m.key === this.self || online.has(m.key) || !unreachable.has(m.key) ? {} : { unreachableSince: unreachable.get(m.key) as number })
+      ...(m.key === this.me || online.has(m.key) || !unreachable.has(m.key) ? {} : { unreachableSince: unreachable.get(m.key) as number })
     }))
     members.sort(
       (a, b) => ROLE_ORDER[a.role] - ROLE_ORDER[b.role] || (a.name ?? '\uffff').localeCompare(b.name ?? '\uffff') || (a.key < b.key ? -1 : 1)
@@ -94,7 +99,7 @@ export class MemberOperations {
   async remove(ref: string, memberRef: string): Promise<RemoveResponse> {
     const { known, log, people } = await this.open(ref)
     const key = this.currentMember({ known, log, people }, memberRef)
-    if (key === this.self) throw new InvalidRequestError(`to leave ${known.name} yourself, use \`causette leave ${asArgument(known.name)}\``)
+    if (key === this.me) throw new InvalidRequestError(`to leave ${known.name} yourself, use \`causette leave ${asArgument(known.name)}\``)
     await this.parts.peer.removeMember(log.idHex, key)
     return { group: known.ref, removed: this.person(people, key) }
   }
@@ -104,7 +109,7 @@ export class MemberOperations {
     const key = this.currentMember({ known, log, people }, memberRef)
     const current = log.membership()?.role(key)
     if (current === role) return { group: known.ref, member: this.person(people, key), role, changed: false }
-    if (key === this.self) requireAnotherAdmin(log.membership(), this.self, 'stop being an admin')
+    if (key === this.me) requireAnotherAdmin(log.membership(), this.self, 'stop being an admin')
     await this.parts.peer.setRole(log.idHex, key, role)
     return { group: known.ref, member: this.person(people, key), role, changed: true }
   }
@@ -222,7 +227,7 @@ export class MemberOperations {
   /** Anyone `memberRef` names — member, former member or blocked device — but not this device. */
   private otherPerson({ known, log, people }: GroupContext, memberRef: string, doing: string): string {
     const key = findMember({ groupName: known.name, keys: everyone(log, this.parts.blockList.keys()), people }, memberRef)
-    if (key === this.self) throw new InvalidRequestError(`that is you: there is no one to ${doing}`)
+    if (key === this.me) throw new InvalidRequestError(`that is you: there is no one to ${doing}`)
     return key
   }
 
@@ -231,7 +236,7 @@ export class MemberOperations {
     return {
       group: known.ref,
       member,
-      safetyNumber: safetyNumber(fromHex(this.self), fromHex(key), nodeSha512),
+      safetyNumber: safetyNumber(fromHex(this.me), fromHex(key), nodeSha512),
       verified: this.parts.verified.isVerified(key, member.fingerprint)
     }
   }
