@@ -17,8 +17,6 @@ import { CannotWriteFileError, DataDirNotWritableError } from './errors.ts'
 
 export const DATABASE_FILE = 'causette.db'
 export const DEVICE_KEY_FILE = 'device.key'
-/** Whose device this is, once linked to a person (daemon/person-file.ts). */
-export const PERSON_FILE = 'person.json'
 export const CONFIG_FILE = 'config.json'
 export const API_FILE = 'api.json'
 export const API_TOKEN_FILE = 'api-token'

@@ -8,7 +8,6 @@
 import { join } from 'node:path'
 import { CausettePeer, type DeviceKey } from '@causette/core'
 import { BLOBS_DIR, FileBlobStore } from '../blobs/file-blob-store.ts'
-import { PERSON_FILE } from '../data-dir.ts'
 import { PortInUseError } from '../errors.ts'
 import { nativeXChaCha } from '../native-xchacha.ts'
 import { coalesceWrites } from '../socket-coalescing.ts'
@@ -16,7 +15,7 @@ import type { SqliteStore } from '../store/sqlite-store.ts'
 import type { WorkerSignatures } from '../worker-signatures.ts'
 import type { DaemonOptions } from './daemon-options.ts'
 import { addressInUse, libp2pParts, tcpListenFailure } from './libp2p-parts.ts'
-import { readPersonFile, writePersonFile } from './person-file.ts'
+import { readPersonSetting, writePersonSetting } from './person-setting.ts'
 import { exportPersonSettings, importPersonSettings } from './person-settings.ts'
 import { sharesPresence } from './signal-operations.ts'
 
@@ -28,9 +27,8 @@ export async function startPeer(
   signatures: WorkerSignatures,
   made?: (peer: CausettePeer) => void
 ): Promise<CausettePeer> {
-  const personFile = join(options.home, PERSON_FILE)
-  const person = await readPersonFile(personFile, key)
   const tables = store.tables
+  const person = readPersonSetting(tables.settings, key)
   const peer: CausettePeer = await CausettePeer.create({
     key,
     store,
@@ -38,7 +36,7 @@ export async function startPeer(
     // whose device this is, once linked; and what linking a new device hands over and keeps (docs/devices.md)
     ...(person === undefined ? {} : { person: { person: person.person, certificate: person.certificate } }),
     linking: {
-      keepPerson: (claim) => writePersonFile(personFile, claim),
+      keepPerson: async (claim) => writePersonSetting(tables.settings, claim),
       exportSettings: async () => exportPersonSettings(tables),
       importSettings: async (bytes) => peer.setBlocked(importPersonSettings(bytes, tables))
     },
