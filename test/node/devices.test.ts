@@ -10,7 +10,8 @@
 import assert from 'node:assert/strict'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
-import type { HistoryResponse, MembersResponse, SendResponse } from '@causette/node'
+import type { HistoryResponse, MembersResponse, SafetyNumberResponse, SendResponse } from '@causette/node'
+import { renderUnicodeCompact } from 'uqr'
 import type { DeviceListResponse, LinkAcceptResponse, LinkOfferState } from '../../node/src/api/device-types.ts'
 import { aliceAndBob, cliError, DaemonProcess, eventually, ISOLATED, type TempDir, tempDir } from './fixtures/daemons.ts'
 
@@ -74,6 +75,19 @@ describe('linking a second device to a person, between daemons', () => {
     assert.equal(aliceSeen?.devices.length, 2, 'Alice with two devices')
     const printed = await bob.cli(['members', groupId])
     assert.match(printed.stdout, /Alice.*2 devices/)
+
+    // one person, one safety number: both of Alice's devices show Bob the same digits, and a QR code of them
+    const numbers = await Promise.all([
+      alice.cliJson<SafetyNumberResponse>(['verify', groupId, 'Bob']),
+      laptop.cliJson<SafetyNumberResponse>(['verify', groupId, 'Bob']),
+      bob.cliJson<SafetyNumberResponse>(['verify', groupId, 'Alice'])
+    ])
+    assert.equal(new Set(numbers.map((n) => n.safetyNumber)).size, 1, 'the same safety number on all three')
+    const shown = await laptop.cli(['verify', groupId, 'Bob'])
+    assert.ok(
+      shown.stdout.includes(renderUnicodeCompact((numbers[0] as SafetyNumberResponse).safetyNumber.replaceAll(' ', ''), { border: 1 })),
+      'the QR code of the digits'
+    )
 
     const listed = await alice.cliJson<DeviceListResponse>(['devices'])
     assert.equal(listed.canLink, true)

@@ -19,19 +19,23 @@ export interface MemberLookup {
   /** Device keys (hex) a reference may pick from. */
   keys: Iterable<string>
   people: GroupAuthors
+  /** The person a device is (their first device's key): a person's devices are one member (docs/devices.md). */
+  personOf?: (device: string) => string
 }
 
-/** The device key `ref` names among `lookup.keys`. */
+/** The key `ref` names among `lookup.keys`: the person's, when the device is linked to one. */
 export function findMember(lookup: MemberLookup, ref: string): string {
   const wanted = ref.trim()
   if (wanted === '') throw new InvalidRequestError('name a member: their display name, or the start of their key (`causette members` lists both)')
   const lower = wanted.toLowerCase()
   const isPrefix = lower.length >= MIN_KEY_PREFIX && /^[0-9a-f]+$/.test(lower)
   const byName = sameName(wanted)
-  const candidates = [...new Set(lookup.keys)].filter((key) => {
+  const personOf = lookup.personOf ?? ((device: string) => device)
+  const matching = [...new Set(lookup.keys)].filter((key) => {
     const name = lookup.people.name(key)
-    return (name !== undefined && sameName(name) === byName) || (isPrefix && key.startsWith(lower))
+    return (name !== undefined && sameName(name) === byName) || (isPrefix && (key.startsWith(lower) || personOf(key).startsWith(lower)))
   })
+  const candidates = [...new Set(matching.map(personOf))]
   if (candidates.length === 1) return candidates[0] as string
   if (candidates.length === 0) {
     throw new UnknownMemberError(

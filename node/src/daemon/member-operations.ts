@@ -7,7 +7,7 @@
  * kept in its store.
  */
 
-import { fromHex, type GroupLog, type Role, requireAnotherAdmin, safetyNumber, toHex } from '@causette/core'
+import { fromHex, type GroupLog, personNamed, type Role, requireAnotherAdmin, safetyNumber, toHex } from '@causette/core'
 import type {
   BlockedResponse,
   BlockResponse,
@@ -215,8 +215,8 @@ export class MemberOperations {
   /** The member `memberRef` names, who must be in the group now. */
   private currentMember({ known, log, people }: GroupContext, memberRef: string): string {
     const state = log.membership()
-    const key = findMember({ groupName: known.name, keys: everyone(log, this.parts.blockList.keys()), people }, memberRef)
-    if (state?.members.has(key) === true) return key
+    const key = findMember({ groupName: known.name, keys: everyone(log, this.parts.blockList.keys()), people, personOf: personOf(log) }, memberRef)
+    if (state !== undefined && personNamed(state.members, key) !== undefined) return key
     const who = describe(people, key)
     const gone = state?.departed.get(key)?.reason
     if (gone === 'removed') throw new UnknownMemberError(`${who} was removed from ${known.name} already`)
@@ -226,7 +226,7 @@ export class MemberOperations {
 
   /** Anyone `memberRef` names — member, former member or blocked device — but not this device. */
   private otherPerson({ known, log, people }: GroupContext, memberRef: string, doing: string): string {
-    const key = findMember({ groupName: known.name, keys: everyone(log, this.parts.blockList.keys()), people }, memberRef)
+    const key = findMember({ groupName: known.name, keys: everyone(log, this.parts.blockList.keys()), people, personOf: personOf(log) }, memberRef)
     if (key === this.me) throw new InvalidRequestError(`that is you: there is no one to ${doing}`)
     return key
   }
@@ -240,6 +240,12 @@ export class MemberOperations {
       verified: this.parts.verified.isVerified(key, member.fingerprint)
     }
   }
+}
+
+/** The person a device of the group is: its person key while a member, else itself. */
+function personOf(log: GroupLog): (device: string) => string {
+  const members = log.membership()?.members
+  return (device) => members?.get(device)?.person ?? device
 }
 
 /** Every device a member reference may name in the group: members, former members, and blocked devices. */

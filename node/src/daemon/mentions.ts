@@ -7,7 +7,7 @@
  * latest MENTION_SCAN messages (a page at a time): older mentions are not
  * listed.
  */
-import { fromHex, type GroupLog, type Message, toHex } from '@causette/core'
+import { devicesOf, fromHex, type GroupLog, type Message, toHex } from '@causette/core'
 import type { SearchResponse } from '../api/api-types.ts'
 import type { DaemonParts } from './daemon.ts'
 import type { KnownGroup } from './group-directory.ts'
@@ -21,8 +21,14 @@ const MENTION = /(?<![\p{L}\p{N}_.])@([\p{L}\p{N}_.-]+)/gu
 
 /** The members a message names: each of `explicit` (refused when unknown or ambiguous), and each `@name` of the text that names one. */
 export function mentionedKeys(parts: Pick<DaemonParts, 'authors'>, known: KnownGroup, log: GroupLog, text: string, explicit: string[]): Uint8Array[] {
-  const keys = [...(log.membership()?.members.keys() ?? [])]
-  const lookup = { groupName: known.ref.name, keys, people: parts.authors.of(log) }
+  const members = log.membership()?.members ?? new Map()
+  const keys = [...members.keys()]
+  const lookup = {
+    groupName: known.ref.name,
+    keys,
+    people: parts.authors.of(log),
+    personOf: (device: string) => members.get(device)?.person ?? device
+  }
   const found = new Set(explicit.map((ref) => findMember(lookup, ref)))
   for (const match of text.matchAll(MENTION)) {
     try {
@@ -31,7 +37,12 @@ export function mentionedKeys(parts: Pick<DaemonParts, 'authors'>, known: KnownG
       // an @word that names no member (or several) is just text
     }
   }
-  return [...found].map((key) => fromHex(key))
+  // a person is mentioned on every device of theirs, so each of them tells its person
+  const devices = [...found].flatMap((person) => {
+    const of = devicesOf(members, person)
+    return of.length > 0 ? of : [person]
+  })
+  return [...new Set(devices)].map((key) => fromHex(key))
 }
 
 export async function mentionsOfMe(

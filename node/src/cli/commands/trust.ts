@@ -1,5 +1,6 @@
 /** `causette verify`, `unverify`, `block`, `unblock` and `blocked`: this person's own judgement of other members, kept on this device. */
 import type { Command } from 'commander'
+import { renderUnicodeCompact } from 'uqr'
 import type { BlockedResponse, BlockResponse, SafetyNumberResponse } from '../../api/api-types.ts'
 import { contextOf, memberPath } from '../command-context.ts'
 import { authorLabel, formatTime, shellWord } from '../message-format.ts'
@@ -33,6 +34,8 @@ export function registerTrust(program: Command): void {
       out.line(`Safety number with ${who(shown)} (key ${shown.member.key.slice(0, 8)}) in ${shown.group.name}:`)
       const groups = shown.safetyNumber.split(' ')
       for (let i = 0; i < groups.length; i += GROUPS_PER_ROW) out.line(`  ${groups.slice(i, i + GROUPS_PER_ROW).join(' ')}`)
+      // the same digits as a QR code, for the other person's camera (the web app reads it)
+      out.line(renderUnicodeCompact(shown.safetyNumber.replaceAll(' ', ''), { border: 1 }))
       out.line(shown.verified ? 'Verified.' : 'Not verified yet.')
       if (!shown.verified) {
         out.note(
