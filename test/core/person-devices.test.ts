@@ -117,7 +117,10 @@ describe('a person with several devices', () => {
     await merge(laptop, alice)
     const revocation = await alice.log.revokeDevice(hex(laptop))
     assert.deepEqual(revocation.frontier.state.epochs.at(-1)?.recipients, [hex(alice), hex(bob)].sort())
-    await alice.log.append({ type: 'message', text: 'after the revocation' })
+    const made = revocation.frontier.state.epochs.at(-1)?.id as string
+    assert.ok(alice.log.keys.has(made), 'the revoking device holds the key it made')
+    const after = await alice.log.append({ type: 'message', text: 'after the revocation' })
+    assert.equal(after.epochHex, made, 'and writes under it')
     await merge(alice, bob)
     assert.equal(bob.log.standing(hex(laptop)), 'removed')
     assert.deepEqual(await texts(bob.log), ['laptop, still mine', 'after the revocation'])

@@ -53,7 +53,7 @@ export async function membershipProblems(peers: readonly SimPeer[], forgedIds: r
     if (own !== roster) problems.push(`${m.name} sees members ${own}; ${first.name} sees ${roster}`)
     const mine = log.membership()?.writingEpoch()?.id
     if (mine !== epoch) problems.push(`${m.name} writes under epoch ${mine?.slice(0, 8)}, ${first.name} under ${epoch?.slice(0, 8)}`)
-    else if (epoch !== undefined && !log.keys.has(epoch)) problems.push(`${m.name} lacks the key of the current epoch ${epoch.slice(0, 8)}`)
+    else if (epoch !== undefined && !log.keys.has(epoch)) problems.push(`${m.name} lacks the key of the current epoch ${epoch.slice(0, 8)} (${await epochMaker(log, epoch, peers)})`)
     if (log.needsRekey()) problems.push(`${m.name} still needs a rekey after the heal (some member cannot read an epoch)`)
   }
 
@@ -139,6 +139,16 @@ async function ancestors(log: GroupLog, idHex: string): Promise<Set<string>> {
     }
   }
   return seen
+}
+
+/** Who made an epoch, how, and whom it was granted to: what a missing key's problem says. */
+async function epochMaker(log: GroupLog, epoch: string, peers: readonly SimPeer[]): Promise<string> {
+  const info = log.membership()?.epochs.find((e) => e.id === epoch)
+  if (info === undefined) return 'an epoch the log does not know'
+  const [bytes] = await log.getEntries([fromHex(info.entry.idHex)])
+  const op = bytes === undefined ? undefined : log.get(info.entry.idHex)?.op?.type
+  const granted = (info.recipients ?? []).map((r) => nameOf(r, peers)).join(' ')
+  return `made by ${nameOf(info.entry.authorHex, peers)}'s ${op ?? 'entry'}, granted to ${granted}, covering ${info.covers.length} earlier`
 }
 
 function describeMembers(log: GroupLog, peers: readonly SimPeer[]): string {

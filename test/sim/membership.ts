@@ -8,7 +8,7 @@
  * writing (refused by the API) or forge entries around it (rejected by every
  * peer); and the count of every membership operation tried.
  */
-import { type GroupLog, type LogEntry, type Signatures, toHex, writeEntry } from '@causette/core'
+import { certifyDevice, type GroupLog, type LogEntry, memberKeyPair, type Signatures, toHex, writeEntry } from '@causette/core'
 import { logEntries } from '../fixtures/entry-bytes.ts'
 import type { SeededRandom } from '../fixtures/random.ts'
 import type { EventQueue } from './event-queue.ts'
@@ -25,6 +25,9 @@ export interface MembershipCounts {
   /** Rekeys members made on their own because the group needed one. */
   autoRekeys: number
   leaves: number
+  /** Devices a person linked (an outsider becomes a device of a member's person), and devices revoked. */
+  links: number
+  revocations: number
   /** Writes the API refused: non-admins removing or changing roles, departed members writing. */
   refused: number
   /** Entries a departed member wrote around the API. */
@@ -52,6 +55,8 @@ const LINK_MIN_MS = 200
 const LINK_SPREAD_MS = 3000
 /** How often a joiner looks whether the invite's record has arrived. */
 const JOIN_POLL_MS = 200
+/** A linked device gives up waiting for its link-device entry after this many polls (its linker may have been removed first). */
+const MAX_LINK_POLLS = 300
 /** RekeyScheduler's wait before rekeying (core/src/peer/rekey-scheduler.ts). */
 const REKEY_MIN_MS = 100
 const REKEY_SPREAD_MS = 1400
@@ -67,6 +72,8 @@ export function noMembershipCounts(): MembershipCounts {
     rekeys: 0,
     autoRekeys: 0,
     leaves: 0,
+    links: 0,
+    revocations: 0,
     refused: 0,
     forged: 0,
     forgedRejections: 0
@@ -101,7 +108,9 @@ export class SimMembership {
 
   /** Counts an acknowledged membership operation of the workload. */
   count(kind: string): void {
-    const field = ({ invite: 'invites', remove: 'removals', role: 'roleChanges', rekey: 'rekeys', leave: 'leaves' } as const)[kind]
+    const field = (
+      { invite: 'invites', remove: 'removals', role: 'roleChanges', rekey: 'rekeys', leave: 'leaves', 'revoke-device': 'revocations' } as const
+    )[kind]
     if (field !== undefined) this.counts[field]++
   }
 
@@ -133,6 +142,46 @@ export class SimMembership {
     // acceptInvite dials the inviter's addresses
     this.world.requestSync(invitee, inviter)
     await this.poll(invitee, inviteId)
+  }
+
+  /**
+   * A member's first device links the next outsider, a fresh device, as a
+   * device of its person: the certificate and the link-device entry, then,
+   * a moment later, the new device gets the group (what the link's package
+   * carries) and syncs with the one that linked it.
+   */
+  async linkDevice(writer: SimPeer, log: GroupLog): Promise<LogEntry> {
+    const device = this.awaiting.shift() as SimPeer
+    const memberKey = memberKeyPair(device.key).publicKey
+    const certificate = await certifyDevice(writer.key, device.key.publicKey, memberKey)
+    const entry = await log.linkDevice(device.key.publicKey, memberKey, certificate)
+    this.joining++
+    const { queue, group } = this.world
+    queue.after(LINK_MIN_MS + this.world.random.int(LINK_SPREAD_MS), `${device.name} becomes ${writer.name}'s device`, async () => {
+      device.person = { person: writer.key.publicKey, certificate }
+      await device.joinGroup(group.id, group.secret)
+      this.world.goOnline(device)
+      this.world.requestSync(device, writer)
+      await this.linked(device, 0)
+    })
+    return entry
+  }
+
+  /** The person's new device writes once the link-device entry has reached it and holds (it may not: its linker was removed first). */
+  private async linked(device: SimPeer, polls: number): Promise<void> {
+    const log = device.log
+    if (log?.isMember() === true) {
+      this.joining--
+      device.joined = true
+      this.counts.links++
+      return
+    }
+    if (polls >= MAX_LINK_POLLS) {
+      this.joining--
+      this.counts.joinsFailed++
+      return
+    }
+    this.world.queue.after(JOIN_POLL_MS, `${device.name} waits to be linked`, () => this.linked(device, polls + 1))
   }
 
   /** waitForInvite: join once the invite's record is here and usable; give up if it is used or void. */

@@ -5,7 +5,17 @@
  * restarting opens the log again from the store. A peer may start outside
  * the group and join during the run (membership.ts).
  */
-import { type DeviceKey, GroupLog, type GroupLogInit, MemoryStore, type Signatures, SyncCascade, syncTag, toHex } from '@causette/core'
+import {
+  type DeviceKey,
+  GroupLog,
+  type GroupLogInit,
+  MemoryStore,
+  type PersonClaim,
+  type Signatures,
+  SyncCascade,
+  syncTag,
+  toHex
+} from '@causette/core'
 
 export interface PeerEnvironment {
   signatures: Signatures
@@ -47,6 +57,8 @@ export class SimPeer {
   cascade = new SyncCascade()
   /** Whether this peer has joined the group (at setup or by invite): a person using it now writes, or tries to. */
   joined = false
+  /** Whose device this is, once another peer linked it as a device of its person (membership.ts). */
+  person: PersonClaim | undefined
   /** Called each time the peer starts or restarts with its log (membership.ts listens to the log's events). */
   onStart: (peer: SimPeer) => void = () => undefined
   private readonly env: PeerEnvironment
@@ -106,7 +118,14 @@ export class SimPeer {
   }
 
   private logInit(secret: Uint8Array): GroupLogInit {
-    return { groupId: this.groupId as Uint8Array, secret, key: this.key, store: this.store, ...this.env }
+    return {
+      groupId: this.groupId as Uint8Array,
+      secret,
+      key: this.key,
+      store: this.store,
+      ...this.env,
+      ...(this.person === undefined ? {} : { person: this.person })
+    }
   }
 }
 

@@ -70,7 +70,7 @@ export function summaryLine(label: string, config: Pick<SimConfig, 'peers' | 'op
     `${n(t.dropped)} of ${n(t.gossipSent)} gossip messages dropped, ${n(t.duplicated)} duplicated, ${n(t.streamsBroken)} sync streams broken, ` +
     `${n(t.partitions)} partitions, ${n(t.restarts)} restarts; ${n(t.erased)} disappearing messages erased everywhere; ${n(t.syncsCompleted)} syncs completed, ${n(t.syncsBroken)} broken and retried, ` +
     `${n(t.syncsRefused)} refused to removed members; membership: ${n(m.invites)} invites, ${n(m.joins)} joins (${n(m.joinsFailed)} given up: invite used or void), ` +
-    `${n(m.removals)} removals, ${n(m.roleChanges)} role changes, ${n(m.rekeys)} rekeys + ${n(m.autoRekeys)} automatic, ${n(m.leaves)} leaves, ` +
+    `${n(m.removals)} removals, ${n(m.roleChanges)} role changes, ${n(m.rekeys)} rekeys + ${n(m.autoRekeys)} automatic, ${n(m.leaves)} leaves, ${n(m.links)} devices linked, ${n(m.revocations)} revoked, ` +
     `${n(m.refused)} writes refused (non-admins removing or changing roles, departed members writing), ` +
     `${n(m.forged)} entries forged by removed members (${n(m.forgedRejections)} rejections); ` +
     `found: ${t.failures.length === 0 ? 'no failure' : `${t.failures.length} failing seeds`}`

@@ -8,7 +8,7 @@
  * roles, which the API must refuse. A member removed or gone keeps writing
  * (membership.ts departedWrite).
  */
-import { type GroupLog, type LogEntry, type Operation, ROLES, toHex } from '@causette/core'
+import { devicesOf, type GroupLog, type LogEntry, type Operation, ROLES, toHex } from '@causette/core'
 import type { SeededRandom } from '../fixtures/random.ts'
 import type { SimMembership } from './membership.ts'
 import type { SimPeer } from './sim-peer.ts'
@@ -135,10 +135,19 @@ function isAdmin(ctx: WorkloadContext): boolean {
   return ctx.writer.runningLog.membership()?.role(keyOf(ctx.writer)) === 'admin'
 }
 
-/** Members as the writer sees them, other than the writer. */
+/** Members (devices) as the writer sees them, other than the writer's person's. */
 function others(ctx: WorkloadContext): string[] {
+  const state = ctx.writer.runningLog.membership()
+  const mine = state?.personOf(keyOf(ctx.writer))
+  return (state?.memberKeys() ?? []).filter((k) => state?.personOf(k) !== mine)
+}
+
+/** The writer's own person's other devices, when the writer is its person's first device (which alone links and revokes). */
+function ownDevices(ctx: WorkloadContext): string[] | undefined {
   const me = keyOf(ctx.writer)
-  return (ctx.writer.runningLog.membership()?.memberKeys() ?? []).filter((k) => k !== me)
+  const state = ctx.writer.runningLog.membership()
+  if (state?.personOf(me) !== me) return undefined
+  return devicesOf(state.members, me).filter((d) => d !== me)
 }
 
 /** The entry the writer just wrote (GroupLog.invite returns the invite id, not the entry). */
@@ -184,6 +193,26 @@ const MEMBERSHIP_KINDS: readonly OperationKind[] = [
     }
   },
   { kind: 'rekey', weight: 2, make: () => ({ action: (log) => log.rekey() }) },
+  {
+    // a person's first device links a fresh device of theirs (membership.ts)
+    kind: 'link-device',
+    weight: 2,
+    make: (ctx) => {
+      const fresh = ctx.membership.nextOutsider()
+      if (ownDevices(ctx) === undefined || fresh === undefined || fresh.incarnation > 0) return undefined
+      return { action: (log) => ctx.membership.linkDevice(ctx.writer, log) }
+    }
+  },
+  {
+    kind: 'revoke-device',
+    weight: 2,
+    make: (ctx) => {
+      const devices = ownDevices(ctx) ?? []
+      if (devices.length === 0) return undefined
+      const target = ctx.random.pick(devices)
+      return { action: (log) => log.revokeDevice(target) }
+    }
+  },
   {
     kind: 'leave',
     weight: 1,

@@ -25,7 +25,14 @@ import {
   PUBLIC_KEY_BYTES
 } from '../constants.ts'
 import { MalformedOperationError } from '../errors.ts'
-import { decodeMembershipOperation, encodeGrant, type MembershipOperation, type PersonClaim, personClaim } from '../group/membership-operations.ts'
+import {
+  decodeMembershipOperation,
+  encodeGrant,
+  type MembershipOperation,
+  makesEpoch,
+  type PersonClaim,
+  personClaim
+} from '../group/membership-operations.ts'
 
 export interface CreateGroupOperation extends PersonClaim {
   type: 'create'
@@ -154,7 +161,7 @@ export type Operation =
 export function encodeOperation(op: Operation): Uint8Array {
   if (op.type === 'unknown') throw new MalformedOperationError('an unknown operation cannot be written')
   // validate before writing, so a bad local call fails here and not on every peer
-  const wire = op.type === 'remove' || op.type === 'rekey' || op.type === 'revoke-device' ? { ...op, grant: encodeGrant(op.grant) } : op
+  const wire = makesEpoch(op) ? { ...op, grant: encodeGrant(op.grant) } : op
   const bytes = encode(stripUndefined(wire))
   decodeOperation(bytes)
   return bytes

@@ -155,6 +155,13 @@ export const MEMBERSHIP_TYPES: ReadonlySet<string> = new Set([
   'revoke-device'
 ])
 
+/** The operations that start a new epoch, with a grant of its key and a key history. */
+export type EpochMaking = RekeyOperation | RemoveOperation | RevokeDeviceOperation
+
+export function makesEpoch(op: { type: string }): op is EpochMaking {
+  return op.type === 'rekey' || op.type === 'remove' || op.type === 'revoke-device'
+}
+
 export function decodeMembershipOperation(type: string, m: Record<string, unknown>): MembershipOperation | undefined {
   switch (type) {
     case 'invite': {

@@ -16,7 +16,7 @@ import { openBody, type XChaChaAead } from '../crypto/body-cipher.ts'
 import type { EpochKeys } from '../crypto/epoch-keys.ts'
 import { InvalidChainError, InvalidGenesisError, UnknownEpochError } from '../errors.ts'
 import { Frontier } from '../group/frontier.ts'
-import { MEMBERSHIP_TYPES, type MembershipOperation } from '../group/membership-operations.ts'
+import { MEMBERSHIP_TYPES, type MembershipOperation, makesEpoch } from '../group/membership-operations.ts'
 import type { EntryRef } from '../group/membership-state.ts'
 import { actionOf } from '../group/standing.ts'
 import { checkStructure, openOperation } from './entry-validation.ts'
@@ -75,7 +75,7 @@ export function admit(entry: Entry, idHex: string, ctx: AdmissionContext): Admis
     if (MEMBERSHIP_TYPES.has(op.type)) {
       const membershipOp = op as MembershipOperation
       const state = before.state.apply(ref, membershipOp)
-      const made = membershipOp.type === 'remove' || membershipOp.type === 'rekey' ? state.epochs[state.epochs.length - 1] : undefined
+      const made = makesEpoch(membershipOp) ? state.epochs[state.epochs.length - 1] : undefined
       const frontier = ctx.frontier(before.extend({ ref, op: membershipOp, ...(made === undefined ? {} : { epoch: made }) }, state))
       return { node: { ...base, epochHex, op, sealed: false, role: before.state.role(authorHex), frontier }, membership: membershipOp }
     }

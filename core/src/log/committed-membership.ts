@@ -8,7 +8,7 @@ import type { EpochKeys } from '../crypto/epoch-keys.ts'
 import type { MemberKeyPair } from '../crypto/member-key.ts'
 import { GroupNotSyncedError } from '../errors.ts'
 import { Frontier } from '../group/frontier.ts'
-import type { MembershipOperation, RekeyOperation, RemoveOperation } from '../group/membership-operations.ts'
+import { type EpochMaking, type MembershipOperation, makesEpoch } from '../group/membership-operations.ts'
 import { epochIdOf, type InviteStatus, type MembershipState } from '../group/membership-state.ts'
 import { learnFromGrant } from './key-learning.ts'
 import type { LogEntry } from './log-entry.ts'
@@ -32,7 +32,7 @@ export interface MembershipChange {
 
 export class CommittedMembership {
   /** The operation that made each epoch. */
-  private readonly grants = new Map<string, RekeyOperation | RemoveOperation>()
+  private readonly grants = new Map<string, EpochMaking>()
   /** Every membership operation in the log, and the state they make. */
   private current: Frontier | undefined
   private readonly components: CommittedMembershipComponents
@@ -79,7 +79,7 @@ export class CommittedMembership {
     const gapsBefore = this.current?.state.gaps
     this.current = this.current === undefined ? node.frontier : Frontier.merge([this.current, node.frontier])
     let learned: string[] = []
-    if (op.type === 'rekey' || op.type === 'remove') {
+    if (makesEpoch(op)) {
       this.grants.set(epochIdOf(node), op)
       learned = learnFromGrant(node, op, {
         me: this.components.memberKey,

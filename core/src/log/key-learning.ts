@@ -7,7 +7,7 @@ import { toHex } from '../codec/hex.ts'
 import { type EpochKeyRecord, openGrant, openHistory } from '../crypto/epoch-grant.ts'
 import type { EpochKeys } from '../crypto/epoch-keys.ts'
 import type { MemberKeyPair } from '../crypto/member-key.ts'
-import type { RekeyOperation, RemoveOperation } from '../group/membership-operations.ts'
+import type { EpochMaking } from '../group/membership-operations.ts'
 import { epochIdOf } from '../group/membership-state.ts'
 import type { LogEntry } from './log-entry.ts'
 
@@ -17,11 +17,11 @@ export interface KeyLearningContext {
   groupId: Uint8Array
   keys: EpochKeys
   /** The grant-carrying operation that made an epoch, if the log holds it. */
-  grantOf(epochHex: string): RekeyOperation | RemoveOperation | undefined
+  grantOf(epochHex: string): EpochMaking | undefined
 }
 
 /** Returns the epochs whose keys became known. */
-export function learnFromGrant(node: LogEntry, op: RekeyOperation | RemoveOperation, ctx: KeyLearningContext): string[] {
+export function learnFromGrant(node: LogEntry, op: EpochMaking, ctx: KeyLearningContext): string[] {
   const epochHex = epochIdOf(node)
   const epoch = node.frontier.state.epochs.find((e) => e.id === epochHex)
   const position = epoch?.recipients?.indexOf(ctx.myHex) ?? -1
