@@ -39,6 +39,11 @@ describe('linking a second device to a person, between daemons', () => {
     await alice.cliJson<SendResponse>(['send', groupId, 'Base camp on Friday'])
     await eventually(async () => (await texts(bob)).includes('Base camp on Friday'), 'Bob reads it')
 
+    // her settings follow her to the new device: a mute and a verification
+    assert.equal((await alice.cli(['mute', groupId, '--for', '8h'])).code, 0)
+    const number = await bob.cliJson<SafetyNumberResponse>(['verify', groupId, 'Alice'])
+    assert.equal((await alice.cli(['verify', groupId, 'Bob', '--confirm', number.safetyNumber])).code, 0)
+
     const offering = alice.follow(['link'], { typing: true })
     const offer = (await offering.waitForEvent((e) => typeof e.link === 'string', 'the link')) as { link: string }
     assert.match(offer.link, /^causette:link\/[A-Za-z0-9_-]+$/)
@@ -87,6 +92,14 @@ describe('linking a second device to a person, between daemons', () => {
     assert.ok(
       shown.stdout.includes(renderUnicodeCompact((numbers[0] as SafetyNumberResponse).safetyNumber.replaceAll(' ', ''), { border: 1 })),
       'the QR code of the digits'
+    )
+
+    const laptopGroups = await laptop.cliJson<{ groups: Array<{ id: string; muted?: { until?: number } }> }>(['groups'])
+    assert.ok(laptopGroups.groups.find((g) => g.id === groupId)?.muted?.until !== undefined, 'the mute came with her')
+    assert.equal(
+      (await laptop.cliJson<MembersResponse>(['members', groupId])).members.find((m) => m.name === 'Bob')?.verified,
+      true,
+      'and Bob verified'
     )
 
     const listed = await alice.cliJson<DeviceListResponse>(['devices'])

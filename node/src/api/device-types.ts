@@ -5,6 +5,8 @@ export interface LinkOfferResponse {
   id: string
   /** causette:link/…: what the new device opens or scans. */
   link: string
+  /** The same link for the web app this daemon serves: a tab of a browser on this computer opens it to become the person's device. */
+  webLink: string
   expires: number
 }
 

@@ -80,7 +80,7 @@ export class DaemonOperations {
     this.parts = parts
     this.members = new MemberOperations(parts)
     this.invites = new InviteOperations(parts)
-    this.devices = new DeviceOperations(parts)
+    this.devices = new DeviceOperations(parts, apiUrl)
     this.messages = new MessageReads(parts)
     this.actions = new MessageActions(parts)
     this.polls = new PollActions(parts)

@@ -6,10 +6,11 @@
  * with progress (group-opening.ts), not all silently here.
  */
 import { join } from 'node:path'
-import { CausettePeer, type DeviceKey } from '@causette/core'
+import { CausettePeer, type DeviceKey, fingerprint, fromHex } from '@causette/core'
 import { BLOBS_DIR, FileBlobStore } from '../blobs/file-blob-store.ts'
 import { PortInUseError } from '../errors.ts'
 import { nativeXChaCha } from '../native-xchacha.ts'
+import { nodeSha512 } from '../node-sha512.ts'
 import { coalesceWrites } from '../socket-coalescing.ts'
 import type { SqliteStore } from '../store/sqlite-store.ts'
 import type { WorkerSignatures } from '../worker-signatures.ts'
@@ -38,7 +39,7 @@ export async function startPeer(
     linking: {
       keepPerson: async (claim) => writePersonSetting(tables.settings, claim),
       exportSettings: async () => exportPersonSettings(tables),
-      importSettings: async (bytes) => peer.setBlocked(importPersonSettings(bytes, tables))
+      importSettings: async (bytes) => peer.setBlocked(importPersonSettings(bytes, tables, (k) => fingerprint(fromHex(k), nodeSha512)))
     },
     // the cipher of bodies and files' pieces: WebAssembly for small payloads, OpenSSL for large ones (native-xchacha.ts)
     aead: nativeXChaCha,

@@ -7,7 +7,7 @@
  */
 import { hostname } from 'node:os'
 import type { Store } from '@causette/core'
-import { type ArrivedDevice, type CausettePeer, type LinkOffer, toHex } from '@causette/core'
+import { type ArrivedDevice, type CausettePeer, deviceLinkWebText, type LinkOffer, toHex } from '@causette/core'
 import type { DeviceListResponse, LinkAcceptState, LinkOfferResponse, LinkOfferState } from '../api/device-types.ts'
 import { UnknownMemberError } from '../errors.ts'
 import type { Settings } from '../store/settings.ts'
@@ -33,7 +33,11 @@ export class DeviceOperations {
   private readonly directory: GroupDirectory
   private readonly store: Pick<Store, 'getGroup'>
 
-  constructor(parts: Pick<DaemonParts, 'peer' | 'settings' | 'directory' | 'store'>) {
+  private readonly appUrl: () => string
+
+  /** `appUrl`: where this daemon serves the web app (its API's URL), for the link a browser on this computer opens. */
+  constructor(parts: Pick<DaemonParts, 'peer' | 'settings' | 'directory' | 'store'>, appUrl: () => string) {
+    this.appUrl = appUrl
     this.peer = parts.peer
     this.settings = parts.settings
     this.directory = parts.directory
@@ -49,7 +53,7 @@ export class DeviceOperations {
       (err: Error) => (entry.error = err)
     )
     this.offers.set(offer.id, entry)
-    return { id: offer.id, link: offer.text, expires: offer.link.expires }
+    return { id: offer.id, link: offer.text, webLink: deviceLinkWebText(offer.link, `${this.appUrl()}/`), expires: offer.link.expires }
   }
 
   /** Where the link stands: waiting for a device, a device arrived with its code, or failed (thrown). Waits up to `waitMs` for a change. */

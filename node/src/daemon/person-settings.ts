@@ -1,51 +1,48 @@
 /**
- * The person's settings a new device of theirs receives when linked: the
- * display name, whether read receipts and presence are shared, mutes,
- * notification levels and read positions, the members verified and those
- * blocked. Device-specific settings (ports, relays, this device's own name)
- * stay behind. Encoded as CBOR; what is taken is checked like any input
- * from another device.
+ * The person's settings in the daemon's tables, to and from the form every
+ * runtime hands a new device of the person (core's devices/person-settings.ts):
+ * the display name, read receipts and presence, mutes, notification levels,
+ * read positions (settings table), verified and blocked members (their
+ * tables). Device-specific settings (ports, relays, this device's name for
+ * itself) stay behind.
  */
-import { decode, encode } from 'cborg'
+import { decodePersonSettings, emptyPersonSettings, encodePersonSettings, type NotifyChoice } from '@causette/core'
 import type { DaemonTables } from '../store/daemon-tables.ts'
 
-const PERSON_SETTING = /^(name|receipts|presence|mute:[0-9a-f]{64}|notify:[0-9a-f]{64}|read-position:[0-9a-f]{64})$/
-const HEX_KEY = /^[0-9a-f]{64}$/
-const MAX_ITEMS = 10_000
-const MAX_VALUE_LENGTH = 500
+type Tables = Pick<DaemonTables, 'settings' | 'verifiedMembers' | 'blockList'>
 
-interface Carried {
-  settings: Record<string, string>
-  verified: Array<{ key: string; fingerprint: string; name?: string; verifiedAt: number }>
-  blocked: Array<{ key: string; name?: string; blockedAt: number }>
+const FOREVER = 'forever'
+
+export function exportPersonSettings(tables: Tables): Uint8Array {
+  const out = emptyPersonSettings()
+  const all = tables.settings.all()
+  if (all.name !== undefined) out.name = all.name
+  if (all.receipts !== undefined) out.receipts = all.receipts !== 'off'
+  if (all.presence !== undefined) out.presence = all.presence !== 'off'
+  for (const [name, value] of Object.entries(all)) {
+    const [kind, group] = name.split(':') as [string, string | undefined]
+    if (group === undefined || value === '') continue
+    if (kind === 'mute') out.mutes[group] = value === FOREVER ? 0 : Number(value)
+    else if (kind === 'notify') out.notify[group] = value as NotifyChoice
+    else if (kind === 'read-position') out.readPositions[group] = value
+  }
+  out.verified = tables.verifiedMembers.list().map((v) => ({ key: v.key, verifiedAt: v.verifiedAt }))
+  out.blocked = tables.blockList.list()
+  return encodePersonSettings(out)
 }
 
-export function exportPersonSettings(tables: Pick<DaemonTables, 'settings' | 'verifiedMembers' | 'blockList'>): Uint8Array {
-  const settings = Object.fromEntries(Object.entries(tables.settings.all()).filter(([name]) => PERSON_SETTING.test(name)))
-  const carried: Carried = { settings, verified: tables.verifiedMembers.list(), blocked: tables.blockList.list() }
-  return encode(JSON.parse(JSON.stringify(carried)))
-}
-
-/** Takes the settings another device of the person handed over; returns the blocked keys, for the peer to refuse. Malformed items are skipped. */
-export function importPersonSettings(bytes: Uint8Array, tables: Pick<DaemonTables, 'settings' | 'verifiedMembers' | 'blockList'>): string[] {
-  if (bytes.byteLength === 0) return tables.blockList.keys()
-  let value: Partial<Carried>
-  try {
-    value = decode(bytes, { strict: true, allowUndefined: false, tags: [] }) as Partial<Carried>
-  } catch {
-    return tables.blockList.keys()
-  }
-  const text = (v: unknown): v is string => typeof v === 'string' && v.length <= MAX_VALUE_LENGTH
-  for (const [name, setting] of Object.entries(value.settings ?? {}).slice(0, MAX_ITEMS)) {
-    if (PERSON_SETTING.test(name) && text(setting)) tables.settings.set(name, setting)
-  }
-  for (const v of (Array.isArray(value.verified) ? value.verified : []).slice(0, MAX_ITEMS)) {
-    if (HEX_KEY.test(String(v?.key)) && text(v.fingerprint) && Number.isSafeInteger(v.verifiedAt))
-      tables.verifiedMembers.put({ key: v.key, fingerprint: v.fingerprint, verifiedAt: v.verifiedAt, ...(text(v.name) ? { name: v.name } : {}) })
-  }
-  for (const b of (Array.isArray(value.blocked) ? value.blocked : []).slice(0, MAX_ITEMS)) {
-    if (HEX_KEY.test(String(b?.key)) && Number.isSafeInteger(b.blockedAt))
-      tables.blockList.add({ key: b.key, blockedAt: b.blockedAt, ...(text(b.name) ? { name: b.name } : {}) })
-  }
+/** Takes the settings another device of the person handed over; returns the blocked keys, for the peer to refuse. */
+export function importPersonSettings(bytes: Uint8Array, tables: Tables, fingerprint: (key: string) => string): string[] {
+  const given = decodePersonSettings(bytes)
+  const { settings } = tables
+  if (given.name !== undefined) settings.set('name', given.name)
+  if (given.receipts !== undefined) settings.set('receipts', given.receipts ? 'on' : 'off')
+  if (given.presence !== undefined) settings.set('presence', given.presence ? 'on' : 'off')
+  for (const [group, until] of Object.entries(given.mutes)) settings.set(`mute:${group}`, until === 0 ? FOREVER : String(until))
+  for (const [group, level] of Object.entries(given.notify)) settings.set(`notify:${group}`, level)
+  for (const [group, id] of Object.entries(given.readPositions)) settings.set(`read-position:${group}`, id)
+  // a verification holds while the key's fingerprint is the one read then: read now, for the same key
+  for (const v of given.verified) tables.verifiedMembers.put({ key: v.key, verifiedAt: v.verifiedAt, fingerprint: fingerprint(v.key) })
+  for (const b of given.blocked) tables.blockList.add(b)
   return tables.blockList.keys()
 }

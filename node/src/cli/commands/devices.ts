@@ -81,6 +81,7 @@ async function offerLink(client: ApiClient, out: Output, ttlMs: number, code: st
   out.line(offer.link)
   if (!out.json) out.line(renderUnicodeCompact(offer.link, { border: 1 }))
   out.note(`On your new device: causette link '${offer.link}'  (usable once, until ${formatTime(offer.expires)})`)
+  out.note(`Or, for this computer's browser: open ${offer.webLink}`)
   let state: LinkOfferState = { state: 'waiting', expires: offer.expires }
   for (let i = 0; i < MAX_WAITS && state.state === 'waiting'; i++) {
     state = await client.get<LinkOfferState>(`/v1/devices/links/${offer.id}?waitMs=${WAIT_MS}`)
