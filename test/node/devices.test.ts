@@ -41,6 +41,10 @@ describe('linking a second device to a person, between daemons', () => {
 
     // her settings follow her to the new device: a mute and a verification
     assert.equal((await alice.cli(['mute', groupId, '--for', '8h'])).code, 0)
+    await eventually(
+      async () => (await bob.cliJson<MembersResponse>(['members', groupId])).members.some((m) => m.name === 'Alice'),
+      'Alice’s name at Bob’s'
+    )
     const number = await bob.cliJson<SafetyNumberResponse>(['verify', groupId, 'Alice'])
     assert.equal((await alice.cli(['verify', groupId, 'Bob', '--confirm', number.safetyNumber])).code, 0)
 
@@ -112,6 +116,10 @@ describe('linking a second device to a person, between daemons', () => {
 
   it('the laptop stays Alice’s across a restart, and cannot link devices itself', async () => {
     await laptop.stop()
+    await eventually(
+      async () => /laptop +last seen /.test((await alice.cli(['devices'])).stdout),
+      'the first device says when it last saw the laptop'
+    )
     laptop = await DaemonProcess.start(laptop.home, [...ISOLATED])
     const listed = await laptop.cliJson<DeviceListResponse>(['devices'])
     const first = await alice.cliJson<DeviceListResponse>(['devices'])

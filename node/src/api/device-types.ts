@@ -36,6 +36,8 @@ export interface DeviceView {
   /** Groups it writes in for the person. */
   groups: number
   connected: boolean
+  /** When this daemon last had it connected (ms), if it ever did. */
+  lastSeen?: number
 }
 
 export interface DeviceListResponse {

@@ -7,9 +7,12 @@
  */
 import { hostname } from 'node:os'
 import type { Store } from '@causette/core'
-import { type ArrivedDevice, type CausettePeer, deviceLinkWebText, type LinkOffer, toHex } from '@causette/core'
+import { type ArrivedDevice, type CausettePeer, deviceLinkWebText, fromHex, type LinkOffer, toHex } from '@causette/core'
+import { publicKeyFromRaw } from '@libp2p/crypto/keys'
+import { peerIdFromPublicKey } from '@libp2p/peer-id'
 import type { DeviceListResponse, LinkAcceptState, LinkOfferResponse, LinkOfferState } from '../api/device-types.ts'
 import { UnknownMemberError } from '../errors.ts'
+import type { KnownPeers } from '../store/known-peers.ts'
 import type { Settings } from '../store/settings.ts'
 import type { DaemonParts } from './daemon.ts'
 import type { GroupDirectory } from './group-directory.ts'
@@ -31,7 +34,7 @@ export class DeviceOperations {
   private readonly accepting = new Map<string, Accepting>()
 
   private readonly directory: GroupDirectory
-  private readonly store: Pick<Store, 'getGroup'>
+  private readonly store: Pick<Store, 'getGroup'> & { tables: { knownPeers: Pick<KnownPeers, 'all'> } }
 
   private readonly appUrl: () => string
 
@@ -119,6 +122,7 @@ export class DeviceOperations {
   /** The person's devices across this device's groups, with the names they gave when linked. */
   list(): DeviceListResponse {
     const connected = new Set(this.peer.libp2p.getConnections().map((c) => toHex(c.remotePeer.publicKey?.raw ?? new Uint8Array())))
+    const seen = new Map(this.store.tables.knownPeers.all().map((p) => [p.peer, p.lastSeen]))
     return {
       person: this.peer.libp2p.services.groups.personKey(),
       canLink: this.peer.devices.canLink(),
@@ -127,7 +131,8 @@ export class DeviceOperations {
         name: d.self ? hostname() : (this.settings.get(`${NAME_PREFIX}${d.device}`) ?? ''),
         self: d.self,
         groups: d.groups.length,
-        connected: connected.has(d.device)
+        connected: connected.has(d.device),
+        ...lastSeen(seen, d.device)
       }))
     }
   }
@@ -151,4 +156,10 @@ export class DeviceOperations {
     if (entry === undefined) throw new UnknownMemberError(`no device link with id ${id} is open on this device: run causette link again`)
     return entry
   }
+}
+
+/** When this daemon last had the device connected (its known peers), if it ever did. */
+function lastSeen(seen: ReadonlyMap<string, number>, device: string): { lastSeen?: number } {
+  const at = seen.get(peerIdFromPublicKey(publicKeyFromRaw(fromHex(device))).toString())
+  return at === undefined ? {} : { lastSeen: at }
 }

@@ -66,7 +66,14 @@ export function registerDevices(program: Command): void {
       out.data(listed)
       out.line(`You (person ${listed.person.slice(0, 12)}): ${count(listed.devices.length, 'device')}`)
       for (const d of listed.devices) {
-        const notes = [d.self ? 'this device' : '', d.connected ? 'online' : '', `in ${count(d.groups, 'group')}`].filter((n) => n !== '')
+        const presence = d.self
+          ? 'this device'
+          : d.connected
+            ? 'online'
+            : d.lastSeen === undefined
+              ? 'not seen here yet'
+              : `last seen ${formatTime(d.lastSeen)}`
+        const notes = [presence, `in ${count(d.groups, 'group')}`]
         out.line(`  ${d.device.slice(0, 12)}  ${d.name === '' ? '(no name)' : d.name}  ${notes.join(', ')}`)
       }
       if (!listed.canLink) out.note('Devices are linked and revoked from your first device.')
