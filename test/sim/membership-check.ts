@@ -53,7 +53,8 @@ export async function membershipProblems(peers: readonly SimPeer[], forgedIds: r
     if (own !== roster) problems.push(`${m.name} sees members ${own}; ${first.name} sees ${roster}`)
     const mine = log.membership()?.writingEpoch()?.id
     if (mine !== epoch) problems.push(`${m.name} writes under epoch ${mine?.slice(0, 8)}, ${first.name} under ${epoch?.slice(0, 8)}`)
-    else if (epoch !== undefined && !log.keys.has(epoch)) problems.push(`${m.name} lacks the key of the current epoch ${epoch.slice(0, 8)} (${await epochMaker(log, epoch, peers)})`)
+    else if (epoch !== undefined && !log.keys.has(epoch))
+      problems.push(`${m.name} lacks the key of the current epoch ${epoch.slice(0, 8)} (${await epochMaker(log, epoch, peers)})`)
     if (log.needsRekey()) problems.push(`${m.name} still needs a rekey after the heal (some member cannot read an epoch)`)
   }
 
