@@ -78,6 +78,17 @@ describe('linking a second device to a person, between daemons', () => {
       async () => (await bob.cliJson<HistoryResponse>(['history', groupId])).authors[sent.message.author]?.name === 'Alice',
       'the laptop writes under Alice’s name'
     )
+    // one Alice: her two devices' messages read as one person's, not two people who share a name
+    const atBob = await bob.cliJson<HistoryResponse>(['history', groupId])
+    const byLaptop = atBob.authors[sent.message.author]
+    const byFirst = atBob.authors[atBob.messages.find((m) => m.text === 'Base camp on Friday')?.author as string]
+    assert.equal(byLaptop?.nameShared, false, 'not told apart from herself')
+    assert.equal(byLaptop?.fingerprint, byFirst?.fingerprint, 'one fingerprint: the person’s')
+    const atLaptop = await laptop.cliJson<HistoryResponse>(['history', groupId])
+    const first = atLaptop.messages.find((m) => m.text === 'Base camp on Friday')
+    assert.equal(atLaptop.authors[first?.author as string]?.you, true, 'on the laptop, what she wrote on her first device is hers')
+    assert.match((await bob.cli(['history', groupId])).stdout, /\] Alice: Packing the ropes/)
+
     const members = await bob.cliJson<MembersResponse>(['members', groupId])
     assert.equal(members.members.length, 2, 'Bob sees two people, not three devices')
     const aliceSeen = members.members.find((m) => m.name === 'Alice')

@@ -17,15 +17,18 @@ const CACHE_SIZE = 10_000
 export class Authors {
   readonly self: string
   private readonly selfName: () => string | undefined
+  /** The person this device is (the key of their first device): its other devices' messages are "you" too. */
+  readonly person: () => string
   private readonly fingerprints = new Map<string, string>()
   /** Groups whose members warm() is to go through, and keys waiting for their fingerprints. */
   private readonly groupsToWarm = new Set<GroupLog>()
   private readonly toWarm = new Set<string>()
   private warming: ReturnType<typeof setImmediate> | undefined
 
-  constructor(selfKeyHex: string, selfName: () => string | undefined) {
+  constructor(selfKeyHex: string, selfName: () => string | undefined, person: () => string = () => selfKeyHex) {
     this.self = selfKeyHex
     this.selfName = selfName
+    this.person = person
   }
 
   fingerprint(keyHex: string): string {
@@ -79,7 +82,8 @@ export class Authors {
     const own = this.selfName()
     if (own !== undefined && !names.has(this.self)) names.set(this.self, own)
     for (const [key, name] of fallback) if (!names.has(key)) names.set(key, name)
-    return new GroupAuthors(this, names)
+    const members = log?.membership()?.members
+    return new GroupAuthors(this, names, (key) => members?.get(key)?.person ?? key)
   }
 }
 
@@ -87,25 +91,35 @@ export class Authors {
 export class GroupAuthors {
   private readonly authors: Authors
   private readonly names: ReadonlyMap<string, string>
-  private readonly holders = new Map<string, number>()
+  /** The people (person keys) going by each name: a person's devices share theirs. */
+  private readonly holders = new Map<string, Set<string>>()
+  private readonly personOf: (device: string) => string
 
-  constructor(authors: Authors, names: ReadonlyMap<string, string>) {
+  /** `personOf`: the person a device of the group is (docs/devices.md); the device itself unless linked. */
+  constructor(authors: Authors, names: ReadonlyMap<string, string>, personOf: (device: string) => string = (device) => device) {
     this.authors = authors
     this.names = names
-    for (const name of names.values()) this.holders.set(sameName(name), (this.holders.get(sameName(name)) ?? 0) + 1)
+    this.personOf = personOf
+    for (const [key, name] of names) {
+      const holders = this.holders.get(sameName(name)) ?? new Set<string>()
+      holders.add(personOf(key))
+      this.holders.set(sameName(name), holders)
+    }
   }
 
-  /** The display name a member gave in this group. */
+  /** The display name a member gave in this group (a device of a person goes by the person's, if it gave none). */
   name(keyHex: string): string | undefined {
-    return this.names.get(keyHex)
+    return this.names.get(keyHex) ?? this.names.get(this.personOf(keyHex))
   }
 
+  /** An author as people see them: the person's fingerprint, whether it is you (on any of your devices), the name. */
   view(keyHex: string): AuthorView {
-    const name = this.names.get(keyHex)
+    const person = this.personOf(keyHex)
+    const name = this.name(keyHex)
     return {
-      fingerprint: this.authors.fingerprint(keyHex),
-      you: keyHex === this.authors.self,
-      ...(name === undefined ? {} : { name, nameShared: (this.holders.get(sameName(name)) ?? 0) > 1 })
+      fingerprint: this.authors.fingerprint(person),
+      you: keyHex === this.authors.self || person === this.authors.person(),
+      ...(name === undefined ? {} : { name, nameShared: (this.holders.get(sameName(name))?.size ?? 0) > 1 })
     }
   }
 

@@ -139,6 +139,7 @@ export class Daemon {
       peer = await startPeer(options, store, key, signatures, (made) => {
         if (created) onEvent?.({ type: 'key:generated', peerId: made.peerId })
       })
+      const started = peer
       const { blockList, settings, knownPeers, verifiedMembers } = store.tables
       if (options.name !== undefined) settings.set('name', options.name)
       const directory = new GroupDirectory()
@@ -153,7 +154,11 @@ export class Daemon {
           verified: verifiedMembers,
           blockList,
           directory,
-          authors: new Authors(toHex(key.publicKey), () => settings.get('name')),
+          authors: new Authors(
+            toHex(key.publicKey),
+            () => settings.get('name'),
+            () => started.libp2p.services.groups.personKey()
+          ),
           dialer: new PeerDialer({
             peer,
             knownPeers,
