@@ -12,8 +12,9 @@ import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import type { HistoryResponse, MembersResponse, SafetyNumberResponse, SendResponse } from '@causette/node'
 import { renderUnicodeCompact } from 'uqr'
-import type { DeviceListResponse, LinkAcceptResponse, LinkOfferState } from '../../node/src/api/device-types.ts'
+import type { DeviceListResponse } from '../../node/src/api/device-types.ts'
 import { aliceAndBob, cliError, DaemonProcess, eventually, ISOLATED, type TempDir, tempDir } from './fixtures/daemons.ts'
+import { linkThroughCli } from './fixtures/device-linking.ts'
 
 describe('linking a second device to a person, between daemons', () => {
   let dirs: TempDir
@@ -48,24 +49,7 @@ describe('linking a second device to a person, between daemons', () => {
     const number = await bob.cliJson<SafetyNumberResponse>(['verify', groupId, 'Alice'])
     assert.equal((await alice.cli(['verify', groupId, 'Bob', '--confirm', number.safetyNumber])).code, 0)
 
-    const offering = alice.follow(['link'], { typing: true })
-    const offer = (await offering.waitForEvent((e) => typeof e.link === 'string', 'the link')) as { link: string }
-    assert.match(offer.link, /^causette:link\/[A-Za-z0-9_-]+$/)
-    const accepting = laptop.follow(['link', offer.link, '--name', 'laptop'])
-    const coded = (await accepting.waitForEvent((e) => typeof e.code === 'string', 'the code on the laptop')) as unknown as LinkAcceptResponse
-    const arrived = (await offering.waitForEvent((e) => e.state === 'arrived', 'the laptop at the first device')) as unknown as LinkOfferState & {
-      state: 'arrived'
-    }
-    assert.equal(arrived.code, coded.code, 'both devices show the same code')
-    assert.equal(arrived.name, 'laptop')
-    await offering.waitForNote(/Does the new device show \d{3} \d{3}\? \[y\/N\]/)
-    offering.type('y')
-    const confirmed = await offering.waitForEvent((e) => typeof e.groups === 'number', 'the link confirmed')
-    assert.equal(confirmed.groups, 1)
-    await accepting.waitForEvent((e) => e.state === 'linked', 'the laptop linked')
-    await Promise.all([offering.exited, accepting.exited])
-    assert.equal(offering.process.exitCode, 0, offering.stderr)
-    assert.equal(accepting.process.exitCode, 0, accepting.stderr)
+    assert.equal(await linkThroughCli(alice, laptop, 'laptop'), 1, 'linked into her one group')
 
     await eventually(
       async () => (await texts(laptop)).includes('Base camp on Friday'),
