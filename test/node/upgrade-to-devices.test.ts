@@ -4,7 +4,8 @@
  * Alice's group "Before linking" with Bob, a message from each) are opened
  * by this version. The group reads and goes on as before; Alice links a
  * laptop into it; the laptop reads what was written before the upgrade and
- * Bob sees one Alice with two devices, her safety number unchanged.
+ * Bob sees one Alice with two devices, her safety number unchanged and
+ * his verification of her still holding.
  */
 import assert from 'node:assert/strict'
 import { cp } from 'node:fs/promises'
@@ -52,12 +53,14 @@ describe('a group made before devices could be linked, after the upgrade', () =>
 
   it('Alice links a laptop into it: the laptop reads the history from before the upgrade, and she stays one person with the same safety number', async () => {
     const before = await bob.cliJson<SafetyNumberResponse>(['verify', GROUP, 'Alice'])
+    assert.equal((await bob.cli(['verify', GROUP, 'Alice', '--confirm', before.safetyNumber])).code, 0, 'Bob verifies Alice')
     assert.equal(await linkThroughCli(alice, laptop, 'laptop'), 1)
     await eventually(async () => (await texts(laptop)).includes('Written before devices could be linked'), 'the laptop reads the old history', 60_000)
     await laptop.cliJson(['send', GROUP, 'From the laptop'])
     await eventually(async () => (await texts(bob)).includes('From the laptop'), 'Bob receives the laptop’s message', 60_000)
     const members = await bob.cliJson<MembersResponse>(['members', GROUP])
     assert.equal(members.members.find((m) => m.name === 'Alice')?.devices.length, 2)
+    assert.equal(members.members.find((m) => m.name === 'Alice')?.verified, true, 'his verification of Alice holds with her new device')
     const after = await bob.cliJson<SafetyNumberResponse>(['verify', GROUP, 'Alice'])
     assert.equal(after.safetyNumber, before.safetyNumber, 'linking a device changes no safety number')
   })
