@@ -142,6 +142,12 @@ function others(ctx: WorkloadContext): string[] {
   return (state?.memberKeys() ?? []).filter((k) => state?.personOf(k) !== mine)
 }
 
+/** How many other people (not devices: a person may have several) the writer sees in the group. */
+function otherPeople(ctx: WorkloadContext): number {
+  const state = ctx.writer.runningLog.membership()
+  return new Set(others(ctx).map((k) => state?.personOf(k) ?? k)).size
+}
+
 /** The writer's own person's other devices, when the writer is its person's first device (which alone links and revokes). */
 function ownDevices(ctx: WorkloadContext): string[] | undefined {
   const me = keyOf(ctx.writer)
@@ -177,7 +183,7 @@ const MEMBERSHIP_KINDS: readonly OperationKind[] = [
     weight: 2,
     make: (ctx) => {
       const targets = others(ctx)
-      if (!isAdmin(ctx) || targets.length < 2) return undefined
+      if (!isAdmin(ctx) || otherPeople(ctx) < 2) return undefined
       const target = ctx.random.pick(targets)
       return { action: (log) => log.remove(target) }
     }
@@ -216,7 +222,8 @@ const MEMBERSHIP_KINDS: readonly OperationKind[] = [
   {
     kind: 'leave',
     weight: 1,
-    make: (ctx) => (others(ctx).length >= 2 && ctx.random.chance(0.25) ? { action: (log) => log.leave() } : undefined)
+    // with three others at least, two people on two sides of a partition each removing one and leaving cannot empty the group
+    make: (ctx) => (otherPeople(ctx) >= 3 && ctx.random.chance(0.25) ? { action: (log) => log.leave() } : undefined)
   },
   {
     // a member or moderator trying what only admins may do

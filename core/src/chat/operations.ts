@@ -5,25 +5,8 @@
  * so newer clients can add operations without older ones rejecting the log.
  */
 import { decode, encode } from 'cborg'
-import {
-  ENTRY_ID_BYTES,
-  MAX_DISAPPEARING_MS,
-  MAX_EMOJI_LENGTH,
-  MAX_FILE_NAME_LENGTH,
-  MAX_FILE_SIZE,
-  MAX_FILE_TYPE_LENGTH,
-  MAX_FILES_PER_MESSAGE,
-  MAX_MENTIONS,
-  MAX_NAME_LENGTH,
-  MAX_POLL_OPTION_LENGTH,
-  MAX_POLL_OPTIONS,
-  MAX_TEXT_LENGTH,
-  MAX_THUMB_BYTES,
-  MAX_TOPIC_LENGTH,
-  MIN_GROUP_TIMER_S,
-  MIN_POLL_OPTIONS,
-  PUBLIC_KEY_BYTES
-} from '../constants.ts'
+import { ENTRY_ID_BYTES, MAX_EMOJI_LENGTH, MAX_NAME_LENGTH, MAX_TEXT_LENGTH, MAX_TOPIC_LENGTH } from '../constants.ts'
+import { type DeviceNoteOperation, decodeDeviceNote } from '../devices/device-note.ts'
 import { MalformedOperationError } from '../errors.ts'
 import {
   decodeMembershipOperation,
@@ -33,6 +16,7 @@ import {
   type PersonClaim,
   personClaim
 } from '../group/membership-operations.ts'
+import { bytesField, choiceList, fileList, keyList, pollSpec, text, timerSeconds } from './operation-fields.ts'
 
 export interface CreateGroupOperation extends PersonClaim {
   type: 'create'
@@ -156,6 +140,7 @@ export type Operation =
   | ClosePollOperation
   | MetadataOperation
   | ReadMarkerOperation
+  | DeviceNoteOperation
   | UnknownOperation
 
 export function encodeOperation(op: Operation): Uint8Array {
@@ -226,118 +211,11 @@ export function decodeOperation(bytes: Uint8Array): Operation {
     }
     case 'read':
       return { type, upTo: bytesField(m, 'upTo', ENTRY_ID_BYTES) }
+    case 'device-note':
+      return decodeDeviceNote(m)
     default:
       return decodeMembershipOperation(type, m) ?? { type: 'unknown', wireType: type }
   }
-}
-
-function text(m: Record<string, unknown>, field: string, max: number): string {
-  const v = m[field]
-  if (typeof v !== 'string') throw new MalformedOperationError(`operation field "${field}" must be text`)
-  if (v.length > max) throw new MalformedOperationError(`operation field "${field}" is ${v.length} characters; the limit is ${max}`)
-  return v
-}
-
-function bytesField(m: Record<string, unknown>, field: string, length: number): Uint8Array {
-  const v = m[field]
-  if (!(v instanceof Uint8Array) || v.byteLength !== length) {
-    throw new MalformedOperationError(`operation field "${field}" must be ${length} bytes`)
-  }
-  return v
-}
-
-function keyList(m: Record<string, unknown>, field: string): Uint8Array[] {
-  const v = m[field]
-  if (!Array.isArray(v) || v.length > MAX_MENTIONS) {
-    throw new MalformedOperationError(`operation field "${field}" must be a list of at most ${MAX_MENTIONS} keys`)
-  }
-  for (const key of v) {
-    if (!(key instanceof Uint8Array) || key.byteLength !== PUBLIC_KEY_BYTES) {
-      throw new MalformedOperationError(`operation field "${field}" must hold ${PUBLIC_KEY_BYTES}-byte keys`)
-    }
-  }
-  return v as Uint8Array[]
-}
-
-function pollSpec(v: unknown): PollSpec {
-  if (typeof v !== 'object' || v === null || Array.isArray(v) || v instanceof Uint8Array) {
-    throw new MalformedOperationError('message field "poll" must be a map of options and multiple')
-  }
-  const p = v as Record<string, unknown>
-  if (typeof p.multiple !== 'boolean') throw new MalformedOperationError('poll "multiple" must be true or false')
-  const options = p.options
-  if (!Array.isArray(options) || options.length < MIN_POLL_OPTIONS || options.length > MAX_POLL_OPTIONS) {
-    throw new MalformedOperationError(`poll "options" must be a list of ${MIN_POLL_OPTIONS} to ${MAX_POLL_OPTIONS} texts`)
-  }
-  for (const option of options) {
-    if (typeof option !== 'string' || option.trim().length === 0 || option.length > MAX_POLL_OPTION_LENGTH) {
-      throw new MalformedOperationError(`each poll option must be text of 1 to ${MAX_POLL_OPTION_LENGTH} characters, not blank`)
-    }
-  }
-  return { options: options as string[], multiple: p.multiple }
-}
-
-/** Option indexes, strictly ascending: one way to write each choice, so two votes that mean the same are equal. */
-function choiceList(v: unknown): number[] {
-  if (!Array.isArray(v) || v.length > MAX_POLL_OPTIONS) {
-    throw new MalformedOperationError(`vote "choices" must be a list of at most ${MAX_POLL_OPTIONS} option indexes`)
-  }
-  let last = -1
-  for (const choice of v) {
-    if (!Number.isInteger(choice) || (choice as number) <= last || (choice as number) >= MAX_POLL_OPTIONS) {
-      throw new MalformedOperationError(`vote "choices" must be option indexes from 0 to ${MAX_POLL_OPTIONS - 1}, ascending, each once`)
-    }
-    last = choice as number
-  }
-  return v as number[]
-}
-
-/** The files of a message: 1 to MAX_FILES_PER_MESSAGE, each with every field checked. */
-function fileList(v: unknown): FileRef[] {
-  if (!Array.isArray(v) || v.length === 0 || v.length > MAX_FILES_PER_MESSAGE) {
-    throw new MalformedOperationError(`message "files" must list 1 to ${MAX_FILES_PER_MESSAGE} files`)
-  }
-  return v.map((f): FileRef => {
-    if (typeof f !== 'object' || f === null || Array.isArray(f) || f instanceof Uint8Array) throw new MalformedOperationError('each file is a map')
-    const m = f as Record<string, unknown>
-    const ref: FileRef = {
-      name: text(m, 'name', MAX_FILE_NAME_LENGTH),
-      type: text(m, 'type', MAX_FILE_TYPE_LENGTH),
-      size: wholeNumber(m, 'size', MAX_FILE_SIZE),
-      root: bytesField(m, 'root', ENTRY_ID_BYTES),
-      key: bytesField(m, 'key', 32)
-    }
-    if (ref.name.trim() === '') throw new MalformedOperationError('a file needs a name')
-    if (m.thumb !== undefined) {
-      if (!(m.thumb instanceof Uint8Array) || m.thumb.byteLength > MAX_THUMB_BYTES) {
-        throw new MalformedOperationError(`a file's "thumb" is at most ${MAX_THUMB_BYTES} bytes`)
-      }
-      ref.thumb = m.thumb
-    }
-    if (m.width !== undefined) ref.width = wholeNumber(m, 'width', 65_535)
-    if (m.height !== undefined) ref.height = wholeNumber(m, 'height', 65_535)
-    if (m.duration !== undefined) ref.duration = wholeNumber(m, 'duration', 86_400_000)
-    return ref
-  })
-}
-
-function wholeNumber(m: Record<string, unknown>, field: string, max: number): number {
-  const v = m[field]
-  if (!Number.isSafeInteger(v) || (v as number) < 0 || (v as number) > max) {
-    throw new MalformedOperationError(`operation field "${field}" must be a whole number from 0 to ${max}`)
-  }
-  return v as number
-}
-
-/** A group timer: 0 (off), or 5 minutes to 4 weeks, in whole seconds. */
-function timerSeconds(v: unknown): number {
-  if (v === 0) return 0
-  if (!Number.isInteger(v) || (v as number) < MIN_GROUP_TIMER_S || (v as number) * 1000 > MAX_DISAPPEARING_MS) {
-    throw new MalformedOperationError(
-      `metadata "disappearing" must be 0 (off) or whole seconds from ${MIN_GROUP_TIMER_S} (5 minutes) to ${MAX_DISAPPEARING_MS / 1000} (4 weeks)`
-    )
-  }
-  return v as number
 }
 
 function stripUndefined(op: object): Record<string, unknown> {
