@@ -82,6 +82,55 @@ describe('linking a new device over the network', () => {
     await assert.rejects(l.peer.send(group.idHex, { type: 'message', text: 'still here' }), { name: 'NotMemberError' })
   })
 
+  it('groups made or joined after the link follow the person to every device, and a revocation reaches them all', async () => {
+    const [alice, laptop, carol] = await startPeers(3, { transport: 'tcp' })
+    started.push(alice as TestPeer, laptop as TestPeer, carol as TestPeer)
+    const a = alice as TestPeer
+    const l = laptop as TestPeer
+    const c = carol as TestPeer
+    await a.peer.createGroup('Family')
+    const offer = a.peer.devices.offer({ addresses: a.peer.multiaddrs() })
+    const accepting = l.peer.devices.accept(offer.text, { name: 'laptop', onCode: () => undefined })
+    await offer.arrived
+    assert.equal((await offer.confirm()).groups, 1, 'Family (the person’s own group of devices is no chat)')
+    await accepting
+    const own = a.peer.devices.personGroupId as string
+    assert.equal(l.peer.devices.personGroupId, own, 'both devices know the person’s own group')
+
+    // Alice makes a group on her first device: the laptop follows her into it
+    const trips = await a.peer.createGroup('Trips')
+    await a.peer.send(trips.idHex, { type: 'message', text: 'Norway in June?' })
+    await eventually(() => l.peer.hasGroup(trips.idHex), 'the laptop takes the new group')
+    const laptopTrips = l.peer.group(trips.idHex)
+    await eventually(() => laptopTrips.isMember(), 'as a member of it')
+    await eventually(async () => (await texts(laptopTrips)).includes('Norway in June?'), 'reading it', 15_000)
+
+    // the laptop joins Carol's group by an invite: the first device follows, brought in by the laptop
+    const carols = await c.peer.createGroup('Book club')
+    const invite = await c.peer.createInvite(carols.idHex)
+    await l.peer.acceptInvite(invite)
+    await l.peer.send(carols.idHex, { type: 'message', text: 'Count me in' })
+    await connect(c, a)
+    await eventually(
+      () => a.peer.hasGroup(carols.idHex) && a.peer.group(carols.idHex).isMember(),
+      'Alice’s first device is in Carol’s group too',
+      15_000
+    )
+    await eventually(async () => (await texts(a.peer.group(carols.idHex))).includes('Count me in'), 'and reads it', 15_000)
+    const people = carols.members()
+    assert.deepEqual(
+      people.find((p) => p.key === toHex(a.key.publicKey))?.devices,
+      [toHex(a.key.publicKey), toHex(l.key.publicKey)].sort(),
+      'Carol sees one Alice with both devices'
+    )
+
+    // the laptop is lost: revoking it on the first device reaches every group, those made after the link included
+    assert.equal(await a.peer.devices.revoke(toHex(l.key.publicKey)), 3, 'Family, Trips and Book club (and the person’s own group)')
+    for (const id of [trips.idHex, carols.idHex]) {
+      await eventually(() => l.peer.group(id).standing() === 'removed', `the laptop learns it was revoked from ${id.slice(0, 6)}`, 15_000)
+    }
+  })
+
   it('a refusal on the first device (codes that differ) leaves the new device with nothing; a device with groups, an expired or a damaged link are refused', async () => {
     const [alice, phone, busy] = await startPeers(3, { transport: 'tcp' })
     started.push(alice as TestPeer, phone as TestPeer, busy as TestPeer)

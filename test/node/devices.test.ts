@@ -101,6 +101,20 @@ describe('linking a second device to a person, between daemons', () => {
       'and Bob verified'
     )
 
+    // a group Alice makes afterwards on her first device follows her to the laptop; her own group of devices is no chat either lists
+    const made = await alice.cliJson<{ group: { id: string } }>(['create', 'Second trip'])
+    await alice.cliJson(['send', made.group.id, 'Same crew?'])
+    const names = async (daemon: DaemonProcess) =>
+      (await daemon.cliJson<{ groups: Array<{ name: string }> }>(['groups'])).groups.map((g) => g.name).sort()
+    await eventually(async () => (await names(laptop)).includes('Second trip'), 'the laptop takes the new group', 60_000)
+    await eventually(
+      async () => (await laptop.cliJson<HistoryResponse>(['history', made.group.id])).messages.some((m) => m.text === 'Same crew?'),
+      'and reads it',
+      60_000
+    )
+    assert.deepEqual(await names(alice), ['Expedition', 'Second trip'])
+    assert.deepEqual(await names(laptop), ['Expedition', 'Second trip'])
+
     const listed = await alice.cliJson<DeviceListResponse>(['devices'])
     assert.equal(listed.canLink, true)
     assert.deepEqual(listed.devices.map((d) => [d.name === 'laptop', d.self]).sort(), [
@@ -129,7 +143,7 @@ describe('linking a second device to a person, between daemons', () => {
     const laptopKey = (await laptop.cliJson<DeviceListResponse>(['devices'])).devices.find((d) => d.self)?.device as string
     const revoked = await alice.cli(['devices', '--revoke', laptopKey.slice(0, 8)])
     assert.equal(revoked.code, 0, revoked.stderr)
-    assert.match(revoked.stdout, /Revoked device [0-9a-f]{12} in 1 group/)
+    assert.match(revoked.stdout, /Revoked device [0-9a-f]{12} in 2 groups/)
     await alice.cliJson(['send', groupId, 'New meeting point, after the laptop was lost'])
     await eventually(async () => (await texts(bob)).includes('New meeting point, after the laptop was lost'), 'Bob reads it')
     await eventually(

@@ -25,6 +25,7 @@ import { fromHex, toHex } from '../codec/hex.ts'
 import { memberKeyPair } from '../crypto/member-key.ts'
 import type { PersonClaim } from '../group/membership-operations.ts'
 import { certifyDevice, checkDeviceCertificate } from '../identity/device-certificate.ts'
+import type { GroupLog } from '../log/group-log.ts'
 import type { Groups } from '../peer/groups.ts'
 import type { GroupSync } from '../sync/group-sync.ts'
 import { type DeviceLink, LINK_SECRET_BYTES, parseDeviceLink } from './device-link.ts'
@@ -43,6 +44,8 @@ import {
 import { type Decision, type LinkOffer, PendingLink, type Waiting } from './link-offer.ts'
 import { linkingCode, linkProof, linkProofHolds } from './linking-code.ts'
 import { type OwnDevice, ownDevices, revokeOwnDevice } from './own-devices.ts'
+import { type FirstDevice, PersonGroup } from './person-group.ts'
+import { PersonGroupNotes } from './person-group-notes.ts'
 
 /** How long a link stays usable unless the runtime says otherwise. */
 export const DEFAULT_LINK_TTL_MS = 10 * 60_000
@@ -56,6 +59,11 @@ export interface DeviceLinkingInit {
   importSettings?: (settings: Uint8Array) => Promise<void>
   /** Keeps the person claim this device was given, durably, before it joins any group as that person. */
   keepPerson?: (claim: LinkedPerson) => Promise<void>
+  /** What this device kept when it was linked (a linked device), as `keepPerson` was given it. */
+  linked?: LinkedPerson
+  /** On the first device: the person's own group (hex id), once made; `keepPersonGroup` keeps its id when it is made. */
+  personGroup?: string
+  keepPersonGroup?: (id: string) => Promise<void>
   now?: () => number
 }
 
@@ -66,9 +74,11 @@ export interface DeviceLinkingComponents {
   groupSync: GroupSync
 }
 
-/** What a linked device keeps: whose it is, the person's certificate for it, and the one for the person's first device. */
+/** What a linked device keeps: whose it is, the person's certificate for it, the first device's certificate and member key, and the person's own group. */
 export interface LinkedPerson extends Required<PersonClaim> {
   personCertificate: Uint8Array
+  personMemberKey: Uint8Array
+  personGroup: Uint8Array
 }
 
 export class DeviceLinking implements Startable {
@@ -78,21 +88,46 @@ export class DeviceLinking implements Startable {
   private readonly init: DeviceLinkingInit
   private readonly now: () => number
   private readonly pending = new Map<string, PendingLink>()
+  private linked: LinkedPerson | undefined
+  private readonly own: PersonGroup
+  private readonly notes: PersonGroupNotes
+  private shutdown = new AbortController()
 
   constructor(components: DeviceLinkingComponents, init: DeviceLinkingInit = {}) {
     this.components = components
     this.init = init
     this.now = init.now ?? Date.now
+    this.linked = init.linked
+    const ownGroup = init.linked === undefined ? init.personGroup : toHex(init.linked.personGroup)
+    this.own = new PersonGroup(components.groups, ownGroup, () => this.firstDevice())
+    this.notes = new PersonGroupNotes(components.groups, this.own)
   }
 
   async start(): Promise<void> {
+    if (this.shutdown.signal.aborted) this.shutdown = new AbortController()
+    this.notes.start(this.shutdown.signal)
     await this.components.registrar.handle(LINK_PROTOCOL, (stream, connection) => this.answer(stream, connection), {
       maxInboundStreams: 2,
       runOnLimitedConnection: true
     })
   }
 
+  private firstDevice(): FirstDevice | undefined {
+    return firstDeviceOf(this.linked)
+  }
+
+  /** This device is in `log` now (it created or joined it): the person's other devices follow it there (person-group.ts). */
+  async announce(log: GroupLog): Promise<void> {
+    await this.own.announce(log)
+  }
+
+  /** The person's own group (hex id), if there is one: runtimes leave it out of the group lists. */
+  get personGroupId(): string | undefined {
+    return this.own.groupId
+  }
+
   async stop(): Promise<void> {
+    this.shutdown.abort()
     for (const p of this.pending.values()) p.fail(new DeviceLinkExpiredError('the device stopped before the link was used'))
     this.pending.clear()
     await this.components.registrar.unhandle(LINK_PROTOCOL)
@@ -122,10 +157,10 @@ export class DeviceLinking implements Startable {
     return ownDevices(this.components.groups)
   }
 
-  /** Revokes one of this person's devices in every group (first device only): it reads nothing written afterwards. Resolves with how many groups. */
+  /** Revokes one of this person's devices in every group (first device only): it reads nothing written afterwards. Resolves with how many of the person's chats (their own group of devices aside). */
   revoke(device: string): Promise<number> {
     if (!this.canLink()) throw new DeviceLinkRefusedError('devices are revoked from your first device, which holds your person key')
-    return revokeOwnDevice(this.components.groups, device)
+    return revokeOwnDevice(this.components.groups, device, this.own.groupId)
   }
 
   /** On the new device: proves the link, shows the code (`onCode`), and once the person confirms on the other device, becomes theirs and joins their groups. */
@@ -182,8 +217,16 @@ export class DeviceLinking implements Startable {
     if (!checkDeviceCertificate(given.person, self, memberKey, given.certificate)) {
       throw new DeviceLinkRefusedError("the other device's certificate for this one does not hold")
     }
-    const claim: LinkedPerson = { person: given.person, certificate: given.certificate, personCertificate: given.personCertificate }
+    const claim: LinkedPerson = {
+      person: given.person,
+      certificate: given.certificate,
+      personCertificate: given.personCertificate,
+      personMemberKey: given.personMemberKey,
+      personGroup: given.personGroup
+    }
     await this.init.keepPerson?.(claim)
+    this.linked = claim
+    this.own.adopt(toHex(claim.personGroup))
     groups.setPerson({ person: claim.person, certificate: claim.certificate })
     await this.init.importSettings?.(given.settings)
     for (const g of given.groups) await groups.join(g.id, g.secret, g.name)
@@ -229,11 +272,14 @@ export class DeviceLinking implements Startable {
   private async hand({ lp, stream, memberKey, device: arrived }: Waiting): Promise<number> {
     const { groups } = this.components
     const device = fromHex(arrived.device)
+    const own = await this.own.ensure(async (id) => this.init.keepPersonGroup?.(id))
     const member = groups.all().filter((log) => log.isMember())
     const certificate = await certifyDevice(groups.key, device, memberKey)
     await lp.write(
       encodePackage({
         person: groups.key.publicKey,
+        personMemberKey: memberKeyPair(groups.key).publicKey,
+        personGroup: own.id,
         certificate,
         personCertificate: await certifyDevice(groups.key, groups.key.publicKey, memberKeyPair(groups.key).publicKey),
         groups: member.map((log) => ({ id: log.id, secret: log.secret, name: log.view.metadata().name })),
@@ -244,8 +290,14 @@ export class DeviceLinking implements Startable {
     if ('refused' in done) throw new DeviceLinkRefusedError(done.refused)
     await stream.close().catch(() => undefined)
     for (const log of member) await log.linkDevice(device, memberKey, certificate)
-    return member.length
+    // the person's own group is not one of their chats
+    return member.filter((log) => log !== own).length
   }
+}
+
+/** What a linked device knows of the person's first device, to bring it into groups. */
+function firstDeviceOf(linked: LinkedPerson | undefined): FirstDevice | undefined {
+  return linked === undefined ? undefined : { key: linked.person, memberKey: linked.personMemberKey, certificate: linked.personCertificate }
 }
 
 /** The device linking service factory, for libp2p's `services`. */

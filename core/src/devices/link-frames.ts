@@ -2,7 +2,7 @@
  * The frames of `/causette/link/1.0.0`, CBOR maps, length-prefixed:
  *
  *   new → existing   hello    { proof, memberKey, name }
- *   existing → new   package  { person, certificate, personCertificate, groups, settings }  or  { refused }
+ *   existing → new   package  { person, personMemberKey, personGroup, certificate, personCertificate, groups, settings }  or  { refused }
  *   new → existing   done     { done: true }  or  { refused }
  *
  * Decoding checks every field and its size: the other end is untrusted
@@ -34,6 +34,10 @@ export interface LinkedGroup {
 
 export interface LinkPackage {
   person: Uint8Array
+  /** The first device's X25519 key for receiving group keys, which its certificate covers. */
+  personMemberKey: Uint8Array
+  /** The person's own group (person-group.ts), among `groups`. */
+  personGroup: Uint8Array
   /** The person's certificate for the new device. */
   certificate: Uint8Array
   /** The person's certificate for their first device, so the new one can bring it into groups it joins later. */
@@ -96,6 +100,8 @@ export function decodePackage(frame: Uint8Array): Answer<LinkPackage> {
     throw new MalformedDeviceLinkError('the other device sent broken settings')
   return {
     person: bytes(m, 'person', PUBLIC_KEY_BYTES),
+    personMemberKey: bytes(m, 'personMemberKey', 32),
+    personGroup: bytes(m, 'personGroup', ENTRY_ID_BYTES),
     certificate: bytes(m, 'certificate', DEVICE_CERTIFICATE_BYTES),
     personCertificate: bytes(m, 'personCertificate', DEVICE_CERTIFICATE_BYTES),
     groups: groups.map((g: unknown) => {

@@ -30,14 +30,14 @@ export function ownDevices(groups: Groups): OwnDevice[] {
   return [...byDevice].map(([device, ids]) => ({ device, groups: ids, self: device === meHex })).sort((a, b) => (a.device < b.device ? -1 : 1))
 }
 
-/** Revokes `device` in every group where it writes for this person; resolves with how many groups. */
-export async function revokeOwnDevice(groups: Groups, device: string): Promise<number> {
+/** Revokes `device` in every group where it writes for this person; resolves with how many, the person's own group (`own`) not counted. */
+export async function revokeOwnDevice(groups: Groups, device: string, own?: string): Promise<number> {
   let count = 0
   for (const log of groups.all()) {
     const state = log.membership()
     if (state?.members.get(device)?.person !== groups.personKey()) continue
     await log.revokeDevice(device)
-    count++
+    if (log.idHex !== own) count++
   }
   return count
 }

@@ -135,8 +135,11 @@ export class CausettePeer extends TypedEventEmitter<CausettePeerEvents> {
     return this.groupsService.open(groupId, options)
   }
 
-  createGroup(name: string): Promise<GroupLog> {
-    return this.groupsService.create(name)
+  /** Creates a group; the person's other devices follow this one into it (devices/person-group.ts). */
+  async createGroup(name: string): Promise<GroupLog> {
+    const log = await this.groupsService.create(name)
+    await this.devices.announce(log)
+    return log
   }
 
   /** Joins a group from its id and secret (what an invite carries); its entries arrive by sync. */
@@ -160,12 +163,15 @@ export class CausettePeer extends TypedEventEmitter<CausettePeerEvents> {
    * record to arrive by sync, writes the join; resolves once a member. Throws
    * ExpiredInviteError, InviteUsedError, InviteRevokedError or JoinTimeoutError.
    */
-  acceptInvite(invite: Invite, options: JoinOptions = {}): Promise<GroupLog> {
-    return joinByInvite(invite, options, {
+  async acceptInvite(invite: Invite, options: JoinOptions = {}): Promise<GroupLog> {
+    const log = await joinByInvite(invite, options, {
       now: this.groupsService.now,
       open: () => this.joinGroup(invite.groupId, invite.secret, invite.groupName),
       ...(this.libp2p.status === 'started' ? { dial: (addresses: string[]) => this.dialAny(addresses) } : {})
     })
+    // the person's other devices follow this one into it (devices/person-group.ts)
+    await this.devices.announce(log)
+    return log
   }
 
   /**

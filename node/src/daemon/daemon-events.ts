@@ -24,6 +24,14 @@ export function wireDaemonEvents(parts: EventComponents): void {
     if (known?.log === undefined) return
     void followEntries(parts, changes, known, entries, source)
   })
+  // a group core took by itself — the person's other device joined it (devices/person-group.ts) — is known here too
+  peer.libp2p.services.groups.addEventListener('group:opened', (evt) => {
+    const log = evt.detail
+    if (directory.get(log.idHex) !== undefined) return
+    void parts.store.getGroup(log.id).then((record) => {
+      if (record !== undefined && directory.get(log.idHex) === undefined) directory.adopt(log, record)
+    })
+  })
   directory.onOpen((known, log) => {
     // entries whose epoch key arrived later: their messages show only now
     log.addEventListener('unsealed', (evt) => void followEntries(parts, changes, known, evt.detail.entries, 'unsealed'))

@@ -116,12 +116,18 @@ export class DaemonOperations {
         // through a relay's loopback address only a process on the relay's machine could reach it
         peer.multiaddrs().filter((a) => a.includes('/p2p-circuit') && !a.includes('/webrtc') && !/^\/ip4\/127\.|^\/ip6\/::1\//.test(a))
       ),
-      groups: await Promise.all(directory.list().map((g) => this.groupStatus(g)))
+      groups: await Promise.all(this.chats().map((g) => this.groupStatus(g)))
     }
   }
 
   groups(): Promise<GroupSummary[]> {
-    return Promise.all(this.parts.directory.list().map((g) => this.summary(g)))
+    return Promise.all(this.chats().map((g) => this.summary(g)))
+  }
+
+  /** The groups people chat in: all but the person's own group of devices (docs/devices.md), which only carries notes between them. */
+  private chats(): KnownGroup[] {
+    const own = this.parts.peer.devices.personGroupId
+    return this.parts.directory.list().filter((g) => g.idHex !== own)
   }
 
   /** The group a reference (id, its start, or name) names; UnknownGroupError or AmbiguousGroupError otherwise. */

@@ -16,7 +16,7 @@ import type { SqliteStore } from '../store/sqlite-store.ts'
 import type { WorkerSignatures } from '../worker-signatures.ts'
 import type { DaemonOptions } from './daemon-options.ts'
 import { addressInUse, libp2pParts, tcpListenFailure } from './libp2p-parts.ts'
-import { readPersonSetting, writePersonSetting } from './person-setting.ts'
+import { readPersonGroup, readPersonSetting, writePersonGroup, writePersonSetting } from './person-setting.ts'
 import { exportPersonSettings, importPersonSettings } from './person-settings.ts'
 import { sharesPresence } from './signal-operations.ts'
 
@@ -37,6 +37,9 @@ export async function startPeer(
     // whose device this is, once linked; and what linking a new device hands over and keeps (docs/devices.md)
     ...(person === undefined ? {} : { person: { person: person.person, certificate: person.certificate } }),
     linking: {
+      ...(person === undefined ? {} : { linked: person }),
+      ...(readPersonGroup(tables.settings) === undefined ? {} : { personGroup: readPersonGroup(tables.settings) as string }),
+      keepPersonGroup: async (id) => writePersonGroup(tables.settings, id),
       keepPerson: async (claim) => writePersonSetting(tables.settings, claim),
       exportSettings: async () => exportPersonSettings(tables),
       importSettings: async (bytes) => peer.setBlocked(importPersonSettings(bytes, tables, (k) => fingerprint(fromHex(k), nodeSha512)))

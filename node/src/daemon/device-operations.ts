@@ -87,14 +87,8 @@ export class DeviceOperations {
   /** On a new device: starts accepting `link`; answers once the code to compare is known. */
   async accept(link: string, name = hostname()): Promise<{ id: string; code: string }> {
     const { promise: coded, resolve } = Promise.withResolvers<string>()
-    const done = this.peer.devices.accept(link, { name, onCode: resolve }).then(async (result) => {
-      // the person's groups, joined by the linking: known to the daemon like groups it joined itself
-      for (const log of this.peer.groups()) {
-        const record = this.directory.get(log.idHex) === undefined ? await this.store.getGroup(log.id) : undefined
-        if (record !== undefined) this.directory.adopt(log, record)
-      }
-      return result
-    })
+    // the person's groups it joins are known to the daemon as they open (daemon-events.ts)
+    const done = this.peer.devices.accept(link, { name, onCode: resolve })
     const entry: Accepting = { code: '', done }
     const code = await Promise.race([coded, done.then(() => '')])
     entry.code = code

@@ -10,6 +10,7 @@ import { checkDeviceCertificate, DEVICE_CERTIFICATE_BYTES, type DeviceKey, fromH
 import type { Settings } from '../store/settings.ts'
 
 const SETTING = 'person'
+const PERSON_GROUP = 'person-group'
 
 export class PersonSettingError extends Error {
   static override name = 'PersonSettingError'
@@ -24,7 +25,7 @@ export class PersonSettingError extends Error {
 export function readPersonSetting(settings: Pick<Settings, 'get'>, key: DeviceKey): LinkedPerson | undefined {
   const text = settings.get(SETTING)
   if (text === undefined || text === '') return undefined
-  let value: { person?: unknown; certificate?: unknown; personCertificate?: unknown }
+  let value: { person?: unknown; certificate?: unknown; personCertificate?: unknown; personMemberKey?: unknown; personGroup?: unknown }
   try {
     value = JSON.parse(text) as typeof value
   } catch (err) {
@@ -38,7 +39,9 @@ export function readPersonSetting(settings: Pick<Settings, 'get'>, key: DeviceKe
   const claim: LinkedPerson = {
     person: field(value.person, 32, 'person key'),
     certificate: field(value.certificate, DEVICE_CERTIFICATE_BYTES, 'certificate'),
-    personCertificate: field(value.personCertificate, DEVICE_CERTIFICATE_BYTES, 'first device certificate')
+    personCertificate: field(value.personCertificate, DEVICE_CERTIFICATE_BYTES, 'first device certificate'),
+    personMemberKey: field(value.personMemberKey, 32, 'first device member key'),
+    personGroup: field(value.personGroup, 32, 'person group')
   }
   if (!checkDeviceCertificate(claim.person, key.publicKey, memberKeyPair(key).publicKey, claim.certificate)) {
     throw new PersonSettingError("its certificate is not the person's for this device key")
@@ -49,6 +52,22 @@ export function readPersonSetting(settings: Pick<Settings, 'get'>, key: DeviceKe
 export function writePersonSetting(settings: Pick<Settings, 'set'>, claim: LinkedPerson): void {
   settings.set(
     SETTING,
-    JSON.stringify({ person: toHex(claim.person), certificate: toHex(claim.certificate), personCertificate: toHex(claim.personCertificate) })
+    JSON.stringify({
+      person: toHex(claim.person),
+      certificate: toHex(claim.certificate),
+      personCertificate: toHex(claim.personCertificate),
+      personMemberKey: toHex(claim.personMemberKey),
+      personGroup: toHex(claim.personGroup)
+    })
   )
+}
+
+/** On the first device: the person's own group (docs/devices.md), once made. */
+export function readPersonGroup(settings: Pick<Settings, 'get'>): string | undefined {
+  const id = settings.get(PERSON_GROUP)
+  return id === undefined || !/^[0-9a-f]{64}$/.test(id) ? undefined : id
+}
+
+export function writePersonGroup(settings: Pick<Settings, 'set'>, id: string): void {
+  settings.set(PERSON_GROUP, id)
 }

@@ -1,0 +1,69 @@
+/**
+ * Following the person's own group (person-group.ts): each time it gains
+ * entries, or entries it held sealed open, its device notes are read and
+ * the groups they name taken; each time any group's membership changes,
+ * the first device brings the person's devices in where one is missing.
+ * The person's group is small (a note per group the person is in), so it
+ * is read whole, a page at a time.
+ */
+import { MEMBERSHIP_TYPES } from '../group/membership-operations.ts'
+import type { Groups } from '../peer/groups.ts'
+import type { DeviceNoteOperation } from './device-note.ts'
+import type { PersonGroup } from './person-group.ts'
+
+const PAGE = 500
+const MAX_PAGES = 200
+
+export class PersonGroupNotes {
+  private readonly groups: Groups
+  private readonly own: PersonGroup
+  private scanning: Promise<void> = Promise.resolve()
+
+  constructor(groups: Groups, own: PersonGroup) {
+    this.groups = groups
+    this.own = own
+  }
+
+  /** Follows the groups until `signal` aborts. */
+  start(signal: AbortSignal): void {
+    const { groups, own } = this
+    groups.addEventListener(
+      'entries',
+      (evt) => {
+        if (evt.detail.groupId === own.groupId) this.scan()
+        if (evt.detail.entries.some((e) => e.op !== undefined && MEMBERSHIP_TYPES.has(e.op.type))) void own.reconcile()
+      },
+      { signal }
+    )
+    const follow = (idHex: string): void => {
+      const log = groups.find(idHex)
+      if (log === undefined || log.idHex !== own.groupId) return
+      log.addEventListener('unsealed', () => this.scan(), { signal })
+      this.scan()
+    }
+    groups.addEventListener('group:opened', (evt) => follow(evt.detail.idHex), { signal })
+    if (own.groupId !== undefined) follow(own.groupId)
+    void own.reconcile()
+  }
+
+  /** Reads the notes again (after those already being read) and takes the groups they name. */
+  scan(): Promise<void> {
+    this.scanning = this.scanning.then(() => this.scanNow()).catch(() => undefined)
+    return this.scanning
+  }
+
+  private async scanNow(): Promise<void> {
+    const id = this.own.groupId
+    const log = id === undefined ? undefined : this.groups.find(id)
+    if (log === undefined) return
+    const notes: DeviceNoteOperation[] = []
+    let after: Uint8Array | undefined
+    for (let pages = 0; pages < MAX_PAGES; pages++) {
+      const page = await log.readEntries(after === undefined ? { limit: PAGE } : { after, limit: PAGE })
+      for (const e of page.entries) if (e.op?.type === 'device-note') notes.push(e.op)
+      if (page.next === undefined) break
+      after = page.next
+    }
+    await this.own.take(notes)
+  }
+}

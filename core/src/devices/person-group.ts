@@ -1,0 +1,120 @@
+/**
+ * The person's own group: a Causette group whose members are only the
+ * person's devices, made by the first device when it links its first other
+ * device. Its entries are device notes (device-note.ts): "this person is in
+ * group G", with G's id, secret and name. So a group one device creates or
+ * joins after linking reaches the others:
+ *
+ * - the device that is in G notes it in the person's group; a linked device
+ *   also brings the person's first device into G (it holds the first
+ *   device's certificate, handed over when it was linked);
+ * - every device reading a note takes G (its record; its entries by sync);
+ * - the first device, which alone certifies devices, brings every other
+ *   device of the person into each group it is in where one is missing
+ *   (`reconcile`), as it did when it linked them.
+ *
+ * Revoking a device on the first device then reaches every group of the
+ * person (own-devices.ts), the person's group included.
+ */
+import { fromHex, toHex } from '../codec/hex.ts'
+import { devicesOf } from '../group/person-devices.ts'
+import { certifyDevice } from '../identity/device-certificate.ts'
+import type { GroupLog } from '../log/group-log.ts'
+import type { Groups } from '../peer/groups.ts'
+import type { DeviceNoteOperation } from './device-note.ts'
+
+/** What the person's group is called in a store (runtimes hide it from the group lists). */
+export const PERSON_GROUP_NAME = 'Your devices'
+
+/** What a linked device was given about the person's first device: enough to bring it into a group. */
+export interface FirstDevice {
+  key: Uint8Array
+  memberKey: Uint8Array
+  certificate: Uint8Array
+}
+
+export class PersonGroup {
+  private readonly groups: Groups
+  private id: string | undefined
+  private readonly first: () => FirstDevice | undefined
+  private reconciling: Promise<void> = Promise.resolve()
+
+  constructor(groups: Groups, id: string | undefined, first: () => FirstDevice | undefined) {
+    this.groups = groups
+    this.id = id
+    this.first = first
+  }
+
+  get groupId(): string | undefined {
+    return this.id
+  }
+
+  /** The person's group, made now on the first device if there is none yet; `keep` records its id durably. */
+  async ensure(keep: (id: string) => Promise<void>): Promise<GroupLog> {
+    const held = this.id === undefined ? undefined : this.groups.find(this.id)
+    if (held !== undefined) return held
+    const log = await this.groups.create(PERSON_GROUP_NAME)
+    await keep(log.idHex)
+    this.id = log.idHex
+    return log
+  }
+
+  /** Becomes a device of a person whose group is `id` (a linked device, told by the package). */
+  adopt(id: string): void {
+    this.id = id
+  }
+
+  /** This device is in `log` now (it created or joined it): the other devices are told, and the first device is brought in. */
+  async announce(log: GroupLog): Promise<void> {
+    const own = this.log()
+    if (own === undefined || log.idHex === own.idHex || !own.isMember()) return
+    const first = this.first()
+    if (first !== undefined && log.membership()?.members.has(toHex(first.key)) !== true) {
+      await log.linkDevice(first.key, first.memberKey, first.certificate)
+    }
+    const note: DeviceNoteOperation = { type: 'device-note', group: log.id, secret: log.secret, name: log.view.metadata().name }
+    await own.append(note)
+  }
+
+  /** Takes the groups the person's group notes that this device does not hold yet. Resolves with those taken. */
+  async take(notes: readonly DeviceNoteOperation[]): Promise<GroupLog[]> {
+    const taken: GroupLog[] = []
+    for (const note of notes) {
+      if (this.groups.find(toHex(note.group)) !== undefined) continue
+      taken.push(await this.groups.join(note.group, note.secret, note.name))
+    }
+    return taken
+  }
+
+  /**
+   * On the first device: every device of the person (the person's group's
+   * members) becomes a member of each group this device is in, where one is
+   * missing. A device revoked there, or one a group refuses, is passed over.
+   */
+  reconcile(): Promise<void> {
+    this.reconciling = this.reconciling.then(() => this.reconcileNow()).catch(() => undefined)
+    return this.reconciling
+  }
+
+  private async reconcileNow(): Promise<void> {
+    const own = this.log()
+    const me = toHex(this.groups.key.publicKey)
+    const state = own?.membership()
+    if (own === undefined || state === undefined || this.groups.personKey() !== me) return
+    const devices = devicesOf(state.members, me).filter((d) => d !== me)
+    for (const log of this.groups.all()) {
+      const members = log.membership()?.members
+      if (log === own || members === undefined || !log.isMember()) continue
+      for (const device of devices) {
+        if (members.has(device) || log.membership()?.departed.get(device)?.reason === 'removed') continue
+        const memberKey = (state.members.get(device) as { memberKey: Uint8Array }).memberKey
+        const certificate = await certifyDevice(this.groups.key, fromHex(device), memberKey)
+        await log.linkDevice(fromHex(device), memberKey, certificate).catch(() => undefined)
+      }
+    }
+  }
+
+  private log(): GroupLog | undefined {
+    return this.id === undefined ? undefined : this.groups.find(this.id)
+  }
+}
