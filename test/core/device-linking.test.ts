@@ -20,13 +20,15 @@ describe('linking a new device over the network', () => {
   after(async () => {
     for (const p of started) await p.peer.stop()
   })
+  /** Peers over TCP, stopped after the tests. */
+  const peers = async (n: number): Promise<TestPeer[]> => {
+    const made = await startPeers(n, { transport: 'tcp' })
+    started.push(...made)
+    return made
+  }
 
   it('the codes agree, the person confirms, and the new device becomes the same member of every group with its history', async () => {
-    const [alice, bob, laptop] = await startPeers(3, { transport: 'tcp' })
-    started.push(alice as TestPeer, bob as TestPeer, laptop as TestPeer)
-    const a = alice as TestPeer
-    const b = bob as TestPeer
-    const l = laptop as TestPeer
+    const [a, b, l] = (await peers(3)) as [TestPeer, TestPeer, TestPeer]
     const group = await a.peer.createGroup('Climbing')
     const invite = await a.peer.createInvite(group.idHex)
     await connect(b, a)
@@ -66,9 +68,8 @@ describe('linking a new device over the network', () => {
     await connect(b, a)
 
     // the link was single-use
-    const [other] = await startPeers(1, { transport: 'tcp' })
-    started.push(other as TestPeer)
-    await assert.rejects((other as TestPeer).peer.devices.accept(offer.text, { name: 'thief', onCode: () => undefined }), {
+    const [other] = (await peers(1)) as [TestPeer]
+    await assert.rejects(other.peer.devices.accept(offer.text, { name: 'thief', onCode: () => undefined }), {
       name: 'DeviceLinkRefusedError',
       message: /expired or was already used/
     })
@@ -83,11 +84,7 @@ describe('linking a new device over the network', () => {
   })
 
   it('groups made or joined after the link follow the person to every device, and a revocation reaches them all', async () => {
-    const [alice, laptop, carol] = await startPeers(3, { transport: 'tcp' })
-    started.push(alice as TestPeer, laptop as TestPeer, carol as TestPeer)
-    const a = alice as TestPeer
-    const l = laptop as TestPeer
-    const c = carol as TestPeer
+    const [a, l, c] = (await peers(3)) as [TestPeer, TestPeer, TestPeer]
     await a.peer.createGroup('Family')
     const offer = a.peer.devices.offer({ addresses: a.peer.multiaddrs() })
     const accepting = l.peer.devices.accept(offer.text, { name: 'laptop', onCode: () => undefined })
@@ -132,21 +129,19 @@ describe('linking a new device over the network', () => {
   })
 
   it('a refusal on the first device (codes that differ) leaves the new device with nothing; a device with groups, an expired or a damaged link are refused', async () => {
-    const [alice, phone, busy] = await startPeers(3, { transport: 'tcp' })
-    started.push(alice as TestPeer, phone as TestPeer, busy as TestPeer)
-    const a = alice as TestPeer
+    const [a, phone, busy] = (await peers(3)) as [TestPeer, TestPeer, TestPeer]
     await a.peer.createGroup('Family')
     const offer = a.peer.devices.offer({ addresses: a.peer.multiaddrs() })
-    const accepting = (phone as TestPeer).peer.devices.accept(offer.text, { name: 'phone', onCode: () => undefined })
+    const accepting = phone.peer.devices.accept(offer.text, { name: 'phone', onCode: () => undefined })
     await offer.arrived
     offer.refuse('the codes did not match')
     await assert.rejects(accepting, { name: 'DeviceLinkRefusedError', message: /codes did not match/ })
-    assert.equal((phone as TestPeer).peer.groups().length, 0, 'the refused device got no group')
-    assert.equal((phone as TestPeer).peer.devices.list().length, 1, 'and is still a person of its own')
+    assert.equal(phone.peer.groups().length, 0, 'the refused device got no group')
+    assert.equal(phone.peer.devices.list().length, 1, 'and is still a person of its own')
 
-    await (busy as TestPeer).peer.createGroup('Own group')
+    await busy.peer.createGroup('Own group')
     const second = a.peer.devices.offer({ addresses: a.peer.multiaddrs() })
-    await assert.rejects((busy as TestPeer).peer.devices.accept(second.text, { name: 'busy', onCode: () => undefined }), {
+    await assert.rejects(busy.peer.devices.accept(second.text, { name: 'busy', onCode: () => undefined }), {
       name: 'DeviceNotNewError',
       message: /already in 1 group/
     })

@@ -8,33 +8,28 @@
  */
 import { hmac } from '@noble/hashes/hmac.js'
 import { sha256 } from '@noble/hashes/sha2.js'
-import { equals } from 'uint8arrays/equals'
+import { concat } from 'uint8arrays/concat'
 
 const PROOF_LABEL = new TextEncoder().encode('causette/link-proof/1')
 const CODE_LABEL = new TextEncoder().encode('causette/link-code/1')
 
-function joined(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0))
-  let at = 0
-  for (const p of parts) {
-    out.set(p, at)
-    at += p.byteLength
-  }
-  return out
-}
-
 /** The new device's proof that it saw the link: a MAC under its secret over the existing device's key, its own and its member key. */
 export function linkProof(secret: Uint8Array, existing: Uint8Array, fresh: Uint8Array, memberKey: Uint8Array): Uint8Array {
-  return hmac(sha256, secret, joined(PROOF_LABEL, existing, fresh, memberKey))
+  return hmac(sha256, secret, concat([PROOF_LABEL, existing, fresh, memberKey]))
 }
 
+/** Whether `proof` is the MAC `linkProof` makes, compared in constant time. */
 export function linkProofHolds(proof: Uint8Array, secret: Uint8Array, existing: Uint8Array, fresh: Uint8Array, memberKey: Uint8Array): boolean {
-  return equals(proof, linkProof(secret, existing, fresh, memberKey))
+  const expected = linkProof(secret, existing, fresh, memberKey)
+  if (proof.byteLength !== expected.byteLength) return false
+  let difference = 0
+  for (let i = 0; i < expected.byteLength; i++) difference |= (proof[i] as number) ^ (expected[i] as number)
+  return difference === 0
 }
 
 /** The code both devices show, as "123 456". */
 export function linkingCode(secret: Uint8Array, existing: Uint8Array, fresh: Uint8Array): string {
-  const digest = sha256(joined(CODE_LABEL, secret, existing, fresh))
+  const digest = sha256(concat([CODE_LABEL, secret, existing, fresh]))
   const n = new DataView(digest.buffer, digest.byteOffset, 4).getUint32(0) % 1_000_000
   const digits = n.toString().padStart(6, '0')
   return `${digits.slice(0, 3)} ${digits.slice(3)}`

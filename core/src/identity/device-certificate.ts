@@ -9,6 +9,7 @@
  * a device the person certified can become that person in a group.
  */
 import { ed25519 } from '@noble/curves/ed25519.js'
+import { concat } from 'uint8arrays/concat'
 import type { DeviceKey } from './device-key.ts'
 
 const LABEL = new TextEncoder().encode('causette/device/1')
@@ -16,13 +17,7 @@ const LABEL = new TextEncoder().encode('causette/device/1')
 export const DEVICE_CERTIFICATE_BYTES = 64
 
 function certifiedBytes(person: Uint8Array, device: Uint8Array, memberKey: Uint8Array): Uint8Array {
-  const message = new Uint8Array(LABEL.byteLength + person.byteLength + device.byteLength + memberKey.byteLength)
-  let at = 0
-  for (const part of [LABEL, person, device, memberKey]) {
-    message.set(part, at)
-    at += part.byteLength
-  }
-  return message
+  return concat([LABEL, person, device, memberKey])
 }
 
 /** The person (the holder of `person`, their first device's key) certifies `device` with its X25519 `memberKey`. */
