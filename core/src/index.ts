@@ -16,7 +16,7 @@
 
 export { BlobRefusedError, FileTooLargeError, FileUnavailableError, MalformedBlobError } from './blob/blob-errors.ts'
 export { askForBlobs } from './blob/blob-exchange.ts'
-export { blobId, CHUNK_BYTES, type Manifest, openManifest } from './blob/blob-format.ts'
+export { blobId, CHUNK_BYTES, MAX_BLOB_BYTES, type Manifest, openManifest } from './blob/blob-format.ts'
 export { BLOB_PROTOCOL, decodeAnswer, decodeRequest, encodeAnswer, encodeRequest } from './blob/blob-frames.ts'
 export { type BlobStore, MemoryBlobStore } from './blob/blob-store.ts'
 export type { FileKeys } from './blob/file-reading.ts'
