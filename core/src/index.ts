@@ -21,7 +21,16 @@ export { BLOB_PROTOCOL, decodeAnswer, decodeRequest, encodeAnswer, encodeRequest
 export { type BlobStore, MemoryBlobStore } from './blob/blob-store.ts'
 export type { FileKeys } from './blob/file-reading.ts'
 export type { WrittenFile } from './blob/file-writing.ts'
-export { DEFAULT_MAX_FILE_BYTES, GroupBlobs, type ReadOptions } from './blob/group-blobs.ts'
+export { DEFAULT_MAX_FILE_BYTES, GroupBlobs, type GroupBlobsEvents, type ReadOptions } from './blob/group-blobs.ts'
+export {
+  type HandoverLedger,
+  type HandoverOutcome,
+  MemoryHandoverLedger,
+  type PendingHandover,
+  REFUSED_PAUSES_MS,
+  RETRY_PAUSES_MS,
+  RelayHandovers
+} from './blob/relay-handovers.ts'
 export { checkLifetime, expiryOf } from './chat/disappearing.ts'
 export { disappearsIn } from './chat/disappearing-words.ts'
 export { type ExportAuthor, exportLine } from './chat/export-line.ts'
