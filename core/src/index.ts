@@ -25,6 +25,7 @@ export { DEFAULT_MAX_FILE_BYTES, GroupBlobs, type GroupBlobsEvents, type ReadOpt
 export {
   type HandoverLedger,
   type HandoverOutcome,
+  MAX_AGE_MS,
   MemoryHandoverLedger,
   type PendingHandover,
   REFUSED_PAUSES_MS,

@@ -12,6 +12,7 @@ import { describe, it } from 'node:test'
 import {
   BlobRefusedError,
   type HandoverOutcome,
+  MAX_AGE_MS,
   MemoryHandoverLedger,
   type PendingHandover,
   REFUSED_PAUSES_MS,
@@ -121,6 +122,22 @@ describe('handing sent files to relays again', () => {
     const last = t.outcomes.at(-1) as HandoverOutcome & { reason: string }
     assert.deepEqual([last.outcome, last.tries, last.reason], ['given-up', 10, 'the relay could not be reached'])
     assert.deepEqual(await t.ledger.load(), [])
+    await t.handovers.stop()
+  })
+
+  it('gives up what a relay has not taken within MAX_AGE_MS, when the next file is sent', async () => {
+    const t = handoversWith(() => unreachable())
+    await t.handovers.add(G, M, [RELAY])
+    await t.settle()
+    t.advance(MAX_AGE_MS + 1)
+    await t.handovers.add(G, 'cc'.repeat(32), [RELAY])
+    await t.settle()
+    const old = t.outcomes.find((o) => o.message === M && o.outcome === 'given-up') as HandoverOutcome & { reason: string }
+    assert.match(old.reason, /not kept by the relay within 30 days \(the relay could not be reached\)/)
+    assert.deepEqual(
+      (await t.ledger.load()).map((p) => p.message),
+      ['cc'.repeat(32)]
+    )
     await t.handovers.stop()
   })
 

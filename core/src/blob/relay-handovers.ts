@@ -25,6 +25,8 @@ export interface PendingHandover {
   message: string
   /** The relay's peer id. */
   relay: string
+  /** When it was first remembered (ms since the epoch). */
+  since: number
   /** Attempts so far. */
   tries: number
   /** Of them, refused by the relay. */
@@ -79,6 +81,11 @@ export const RETRY_PAUSES_MS = [5_000, 30_000, 120_000, 600_000, 3_600_000]
 export const REFUSED_PAUSES_MS = [3_600_000, 6 * 3_600_000, 24 * 3_600_000]
 /** Attempts before a hand-over is given up. */
 export const MAX_TRIES = 10
+/**
+ * A hand-over not done within this long is given up: a relay that never syncs the group again (it does not keep
+ * it, or was dropped from the settings) must not have the list grow for ever.
+ */
+export const MAX_AGE_MS = 30 * 24 * 3_600_000
 
 export class RelayHandovers {
   private readonly ledger: HandoverLedger
@@ -124,9 +131,10 @@ export class RelayHandovers {
   /** Remembers that these relays are to keep the message's files (durably, before it resolves), then hands them over. */
   async add(group: string, message: string, relays: readonly string[]): Promise<void> {
     await this.start()
+    this.expire()
     const now = this.now()
     for (const relay of relays) {
-      if (this.find(group, message, relay) === undefined) this.pending.push({ group, message, relay, tries: 0, refusals: 0, nextAt: now })
+      if (this.find(group, message, relay) === undefined) this.pending.push({ group, message, relay, since: now, tries: 0, refusals: 0, nextAt: now })
     }
     await this.save()
     for (const relay of relays) this.retry(group, relay)
@@ -211,6 +219,24 @@ export class RelayHandovers {
     )
     ;(timer as { unref?: () => void }).unref?.()
     this.timers.set(key, timer)
+  }
+
+  /** Gives up the hand-overs older than MAX_AGE_MS (saved with the next change). */
+  private expire(): void {
+    const now = this.now()
+    for (const pending of this.pending.filter((p) => now - p.since > MAX_AGE_MS)) {
+      this.forget(pending)
+      const { group, message, relay, tries } = pending
+      const days = Math.round(MAX_AGE_MS / (24 * 3_600_000))
+      this.init.onOutcome?.({
+        outcome: 'given-up',
+        group,
+        message,
+        relay,
+        tries,
+        reason: `not kept by the relay within ${days} days (${pending.reason ?? 'no sync with it since'})`
+      })
+    }
   }
 
   private find(group: string, message: string, relay: string): PendingHandover | undefined {

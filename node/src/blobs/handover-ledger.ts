@@ -61,6 +61,7 @@ function isPending(p: unknown): p is PendingHandover {
     typeof r.group === 'string' &&
     typeof r.message === 'string' &&
     typeof r.relay === 'string' &&
+    Number.isFinite(r.since) &&
     Number.isSafeInteger(r.tries) &&
     Number.isSafeInteger(r.refusals) &&
     Number.isFinite(r.nextAt)
