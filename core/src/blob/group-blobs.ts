@@ -29,6 +29,7 @@ import { type FetchReport, fetchBlobs } from './blob-fetcher.ts'
 import { BLOB_PROTOCOL } from './blob-frames.ts'
 import { BLOB_KEEP_PROTOCOL } from './blob-keeping.ts'
 import { type BlobStore, MemoryBlobStore } from './blob-store.ts'
+import { PieceBuffers } from './piece-buffers.ts'
 import { type FileKeys, type FileReading, fetchFile, fileBlobIds, readFile } from './file-reading.ts'
 import { type WrittenFile, writeFile } from './file-writing.ts'
 import {
@@ -219,6 +220,8 @@ export class GroupBlobs extends TypedEventEmitter<GroupBlobsEvents> implements S
       ])
     ]
     const memberTag = syncTag(log.syncKey)
+    // the pieces of this read arrive in the same few buffers, one window after another
+    const buffers = new PieceBuffers()
     const signal = options.signal === undefined ? this.shutdown.signal : AbortSignal.any([options.signal, this.shutdown.signal])
     return {
       store: this.store,
@@ -234,7 +237,8 @@ export class GroupBlobs extends TypedEventEmitter<GroupBlobsEvents> implements S
               ...(s === undefined ? {} : { signal: s }),
               runOnLimitedConnection: true
             }),
-          signal
+          signal,
+          buffers
         })
         if (report.dropped.length > 0) options.onDropped?.(report.dropped)
       },
