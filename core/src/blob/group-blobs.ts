@@ -29,9 +29,9 @@ import { type FetchReport, fetchBlobs } from './blob-fetcher.ts'
 import { BLOB_PROTOCOL } from './blob-frames.ts'
 import { BLOB_KEEP_PROTOCOL } from './blob-keeping.ts'
 import { type BlobStore, MemoryBlobStore } from './blob-store.ts'
-import { PieceBuffers } from './piece-buffers.ts'
 import { type FileKeys, type FileReading, fetchFile, fileBlobIds, readFile } from './file-reading.ts'
 import { type WrittenFile, writeFile } from './file-writing.ts'
+import { PieceBuffers } from './piece-buffers.ts'
 import {
   type HandoverLedger,
   HandoverMootError,
