@@ -1,6 +1,7 @@
 /**
  * One exchange of the blob protocol over a stream: the asker's side
- * (`askForBlobs`) and the answerer's (`answerBlobRequest`). The answerer
+ * (`receiveBlobs`, each answer handled as it arrives; `askForBlobs`, all
+ * of them at the end) and the answerer's (`answerBlobRequest`). The answerer
  * serves a group's blobs only to a device that is a current member of it
  * (the stream's remote peer, authenticated by Noise, is its device key),
  * and only blobs it keeps for that group.

@@ -4,7 +4,9 @@
  * fetched from the group's members connected now — and from any other peer
  * the caller names, such as a relay — in parallel (blob-fetcher.ts,
  * file-reading.ts), and served on `/causette/blob/1.0.0` to the current
- * members of the group that holds them (blob-exchange.ts).
+ * members of the group that holds them (blob-exchange.ts). The files this
+ * device sends are handed to the relays that keep the group, again until
+ * each has them (relay-handovers.ts, relay-keeping.ts).
  *
  * ```ts
  * services: { ..., groupBlobs: groupBlobs({ store: new MemoryBlobStore() }) }
