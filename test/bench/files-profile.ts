@@ -1,10 +1,14 @@
 /**
  * Where a file's time goes between two daemons: `node test/bench/files-profile.ts
- * [--mb N] [--no-profile] [--dir DIR]` sends N MB (200 by default) from one
- * daemon to another as the files benchmark does, prints the wall time and
- * each daemon's CPU time (all threads, and the main thread) during the
- * reader's download, and leaves a CPU profile of each daemon in DIR with
- * the seconds of the download within it, for profile-summary.ts --from/--to.
+ * [--mb N] [--no-profile] [--dir DIR] [--node-options "..."]` sends N MB
+ * (200 by default) from one daemon to another as the files benchmark does,
+ * prints the wall time and, for the reader's download alone, each daemon's
+ * CPU time by thread (main, V8's workers, libuv's) and its collections by
+ * kind (gc-count.ts, loaded into the daemons), and leaves a CPU profile of
+ * each daemon in DIR with the seconds of the download within it, for
+ * profile-summary.ts --from/--to. `--node-options` adds to the daemons'
+ * NODE_OPTIONS (an --import that sets V8 flags, say); what they print
+ * besides their JSON lines is then kept in DIR.
  */
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
