@@ -150,6 +150,21 @@ describe('handing sent files to relays again', () => {
     await t.handovers.stop()
   })
 
+  it('hands a file over even when its ledger cannot be written (a full disk)', async () => {
+    const full = new MemoryHandoverLedger()
+    full.save = async () => {
+      throw Object.assign(new Error('no space left on device'), { code: 'ENOSPC' })
+    }
+    const t = handoversWith(() => 13, full)
+    await t.handovers.add(G, M, [RELAY])
+    await t.settle()
+    assert.deepEqual(
+      t.outcomes.map((o) => o.outcome),
+      ['kept']
+    )
+    await t.handovers.stop()
+  })
+
   it('reads what is owed back when started again on the same ledger', async () => {
     const ledger = new MemoryHandoverLedger()
     const first = handoversWith(() => unreachable(), ledger)

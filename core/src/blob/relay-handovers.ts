@@ -247,9 +247,13 @@ export class RelayHandovers {
     this.pending = this.pending.filter((p) => p !== pending)
   }
 
+  /**
+   * Writes the list as it is now, after the writes before it. A ledger that cannot be written (a full disk) still
+   * has files handed over now; only a restart would forget what is owed.
+   */
   private save(): Promise<void> {
     const snapshot = this.pending.map((p) => ({ ...p }))
-    this.saving = this.saving.catch(() => undefined).then(() => this.ledger.save(snapshot))
+    this.saving = this.saving.then(() => this.ledger.save(snapshot)).catch(() => undefined)
     return this.saving
   }
 }
