@@ -16,12 +16,22 @@
 
 export { BlobRefusedError, FileTooLargeError, FileUnavailableError, MalformedBlobError } from './blob/blob-errors.ts'
 export { askForBlobs } from './blob/blob-exchange.ts'
-export { blobId, CHUNK_BYTES, type Manifest, openManifest } from './blob/blob-format.ts'
+export { blobId, CHUNK_BYTES, MAX_BLOB_BYTES, type Manifest, openManifest } from './blob/blob-format.ts'
 export { BLOB_PROTOCOL, decodeAnswer, decodeRequest, encodeAnswer, encodeRequest } from './blob/blob-frames.ts'
 export { type BlobStore, MemoryBlobStore } from './blob/blob-store.ts'
 export type { FileKeys } from './blob/file-reading.ts'
 export type { WrittenFile } from './blob/file-writing.ts'
-export { DEFAULT_MAX_FILE_BYTES, GroupBlobs, type ReadOptions } from './blob/group-blobs.ts'
+export { DEFAULT_MAX_FILE_BYTES, GroupBlobs, type GroupBlobsEvents, type ReadOptions } from './blob/group-blobs.ts'
+export {
+  type HandoverLedger,
+  type HandoverOutcome,
+  MAX_AGE_MS,
+  MemoryHandoverLedger,
+  type PendingHandover,
+  REFUSED_PAUSES_MS,
+  RETRY_PAUSES_MS,
+  RelayHandovers
+} from './blob/relay-handovers.ts'
 export { checkLifetime, expiryOf } from './chat/disappearing.ts'
 export { disappearsIn } from './chat/disappearing-words.ts'
 export { type ExportAuthor, exportLine } from './chat/export-line.ts'

@@ -25,7 +25,7 @@ async function residentMiB(pid: number): Promise<number> {
 }
 
 /** A file of random bytes, written a megabyte at a time. */
-async function randomFile(path: string, bytes: number): Promise<void> {
+export async function randomFile(path: string, bytes: number): Promise<void> {
   const out = createWriteStream(path)
   for (let written = 0; written < bytes; written += MB) if (!out.write(randomBytes(Math.min(MB, bytes - written)))) await once(out, 'drain')
   out.end()

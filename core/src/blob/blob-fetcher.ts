@@ -10,11 +10,12 @@
 import type { Stream } from '@libp2p/interface'
 import { equals } from 'uint8arrays/equals'
 import { toHex } from '../codec/hex.ts'
-import { FileUnavailableError } from './blob-errors.ts'
-import { askForBlobs } from './blob-exchange.ts'
+import { BlobRefusedError, FileUnavailableError } from './blob-errors.ts'
+import { receiveBlobs } from './blob-exchange.ts'
 import { blobId } from './blob-format.ts'
 import { MAX_IDS_PER_REQUEST } from './blob-frames.ts'
 import type { BlobStore } from './blob-store.ts'
+import type { PieceBuffers } from './piece-buffers.ts'
 
 /** Requests in flight per peer. */
 const WORKERS_PER_PEER = 4
@@ -31,6 +32,8 @@ export interface BlobFetching {
   /** Opens a blob-protocol stream to a peer. */
   open(peer: string, signal?: AbortSignal): Promise<Stream>
   signal?: AbortSignal
+  /** Buffers the pieces arrive in, reused from one to the next (a piece is not kept in memory once stored). */
+  buffers?: PieceBuffers
   /** A blob was fetched and kept. */
   onBlob?: (id: Uint8Array, bytes: number) => void
 }
@@ -69,13 +72,49 @@ export async function fetchBlobs(ids: readonly Uint8Array[], peers: readonly str
         if (dropped.has(peer) || unreachable.has(peer)) return
         const batch = take(peer)
         if (batch.length === 0) return
-        let answers: Array<Uint8Array | undefined>
+        // answers are taken one by one as they arrive: checked against their names and kept while young
+        const settled = new Set<Uint8Array>()
+        let damaged = false
+        let failed: { err: unknown } | undefined
         try {
           const tags = f.tagsFor(peer)
-          answers = await askForBlobs(await f.open(peer, f.signal), { tag: tags[tagAt.get(peer) ?? 0] as Uint8Array, ids: batch }, f.signal)
+          const stream = await f.open(peer, f.signal)
+          await receiveBlobs(
+            stream,
+            { tag: tags[tagAt.get(peer) ?? 0] as Uint8Array, ids: batch },
+            async (id, bytes) => {
+              if (bytes === undefined) {
+                settled.add(id)
+                lackedBy(lacking, id).add(peer)
+                queue.push(id)
+                return
+              }
+              if (!equals(await blobId(bytes), id)) {
+                damaged = true
+                throw new BlobRefusedError('the peer sent a blob that is not what its name says')
+              }
+              try {
+                await f.store.put(f.group, id, bytes)
+              } catch (err) {
+                failed = { err }
+                throw err
+              }
+              settled.add(id)
+              f.onBlob?.(id, bytes.byteLength)
+            },
+            { ...(f.signal === undefined ? {} : { signal: f.signal }), ...(f.buffers === undefined ? {} : { buffers: f.buffers }) }
+          )
         } catch (err) {
           f.signal?.throwIfAborted()
-          queue.push(...batch)
+          // this device could not keep a piece (its room for files is full): no other peer changes that
+          if (failed !== undefined) throw failed.err
+          if (damaged) {
+            // a blob that is not what its name says: this peer is not asked again; what it sent before was checked, and kept
+            dropped.add(peer)
+            queue.push(...batch.filter((id) => !settled.has(id)))
+            return
+          }
+          queue.push(...batch.filter((id) => !settled.has(id)))
           // refused: a relay may know the group by an earlier tag, tried next
           const next = (tagAt.get(peer) ?? 0) + 1
           if ((err as Error).name === 'BlobRefusedError' && next < f.tagsFor(peer).length) {
@@ -86,25 +125,6 @@ export async function fetchBlobs(ids: readonly Uint8Array[], peers: readonly str
           unreachable.add(peer)
           return
         }
-        const names = await Promise.all(answers.map((bytes) => (bytes === undefined ? undefined : blobId(bytes))))
-        const damaged = batch.findIndex((id, i) => names[i] !== undefined && !equals(names[i] as Uint8Array, id))
-        if (damaged >= 0) {
-          // a blob that is not what its name says: this peer is not asked again, and nothing it sent in the batch is kept
-          dropped.add(peer)
-          queue.push(...batch)
-          return
-        }
-        const kept: Array<Promise<void>> = []
-        for (const [i, id] of batch.entries()) {
-          const bytes = answers[i]
-          if (bytes === undefined) {
-            lackedBy(lacking, id).add(peer)
-            queue.push(id)
-          } else {
-            kept.push(f.store.put(f.group, id, bytes).then(() => f.onBlob?.(id, bytes.byteLength)))
-          }
-        }
-        await Promise.all(kept)
       }
     }
     await Promise.all(askable.flatMap((peer) => Array.from({ length: WORKERS_PER_PEER }, () => worker(peer))))

@@ -6,7 +6,7 @@
  */
 import type { XChaChaAead } from '../crypto/body-cipher.ts'
 import { FileUnavailableError, MalformedBlobError } from './blob-errors.ts'
-import { CHUNK_BYTES, openChunk, openManifest } from './blob-format.ts'
+import { CHUNK_BYTES, MAX_BLOB_BYTES, openChunk, openManifest } from './blob-format.ts'
 import type { BlobStore } from './blob-store.ts'
 
 /** Chunks fetched at once ahead of what is being read: 16 MB. */
@@ -40,6 +40,7 @@ export async function* readFile(file: FileKeys, r: FileReading, range: { start?:
   const last = Math.ceil(end / CHUNK_BYTES) - 1
   const total = end - start
   let delivered = 0
+  const sealed = new Uint8Array(MAX_BLOB_BYTES)
   const windows: Array<{ from: number; ids: Uint8Array[] }> = []
   for (let from = first; from <= last; from += WINDOW_CHUNKS)
     windows.push({ from, ids: manifest.chunks.slice(from, Math.min(last + 1, from + WINDOW_CHUNKS)) })
@@ -58,7 +59,8 @@ export async function* readFile(file: FileKeys, r: FileReading, range: { start?:
     fetching.catch(() => undefined)
     for (const [i, id] of pieces.entries()) {
       const index = from + i
-      const bytes = await r.store.get(r.group, id)
+      // one buffer for every piece read: opening a piece makes a new plaintext, so the sealed bytes are spent at once
+      const bytes = r.store.readInto === undefined ? await r.store.get(r.group, id) : await r.store.readInto(r.group, id, sealed)
       if (bytes === undefined) throw new FileUnavailableError(`piece ${index + 1} of the file is not held`)
       const plain = openChunk(r.aead, file.key, index, bytes)
       const offset = index * CHUNK_BYTES

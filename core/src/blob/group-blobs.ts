@@ -4,7 +4,9 @@
  * fetched from the group's members connected now — and from any other peer
  * the caller names, such as a relay — in parallel (blob-fetcher.ts,
  * file-reading.ts), and served on `/causette/blob/1.0.0` to the current
- * members of the group that holds them (blob-exchange.ts).
+ * members of the group that holds them (blob-exchange.ts). The files this
+ * device sends are handed to the relays that keep the group, again until
+ * each has them (relay-handovers.ts, relay-keeping.ts).
  *
  * ```ts
  * services: { ..., groupBlobs: groupBlobs({ store: new MemoryBlobStore() }) }
@@ -15,6 +17,7 @@ import type { PeerId, Startable } from '@libp2p/interface'
 import { serviceCapabilities, serviceDependencies } from '@libp2p/interface'
 import type { ConnectionManager, Registrar } from '@libp2p/interface-internal'
 import { peerIdFromString } from '@libp2p/peer-id'
+import { TypedEventEmitter } from 'main-event'
 import type { FileRef } from '../chat/operations.ts'
 import { toHex } from '../codec/hex.ts'
 import { nobleXChaCha, type XChaChaAead } from '../crypto/body-cipher.ts'
@@ -26,10 +29,20 @@ import { syncTag } from '../sync/membership-proof.ts'
 import { answerBlobRequest } from './blob-exchange.ts'
 import { type FetchReport, fetchBlobs } from './blob-fetcher.ts'
 import { BLOB_PROTOCOL } from './blob-frames.ts'
-import { BLOB_KEEP_PROTOCOL, handBlobs } from './blob-keeping.ts'
+import { BLOB_KEEP_PROTOCOL } from './blob-keeping.ts'
 import { type BlobStore, MemoryBlobStore } from './blob-store.ts'
 import { type FileKeys, type FileReading, fetchFile, fileBlobIds, readFile } from './file-reading.ts'
 import { type WrittenFile, writeFile } from './file-writing.ts'
+import { PieceBuffers } from './piece-buffers.ts'
+import {
+  type HandoverLedger,
+  HandoverMootError,
+  type HandoverOutcome,
+  MemoryHandoverLedger,
+  type PendingHandover,
+  RelayHandovers
+} from './relay-handovers.ts'
+import { handFileToRelay } from './relay-keeping.ts'
 
 /** A file this device sends is at most this large unless the runtime says otherwise. */
 export const DEFAULT_MAX_FILE_BYTES = 100 * 1000 * 1000
@@ -40,6 +53,13 @@ export interface GroupBlobsInit {
   aead?: XChaChaAead
   /** The largest file this device sends or fetches (default 100 MB). */
   maxFileBytes?: number
+  /** Where the files not yet confirmed by a relay are remembered (memory unless the runtime gives a durable place). */
+  handovers?: HandoverLedger
+}
+
+export interface GroupBlobsEvents {
+  /** What became of handing a sent file to a relay: kept, to be tried again, refused (and why), given up. */
+  'file:handover': CustomEvent<HandoverOutcome>
 }
 
 export interface GroupBlobsComponents {
@@ -65,7 +85,7 @@ export interface ReadOptions {
   onDropped?: (peers: string[]) => void
 }
 
-export class GroupBlobs implements Startable {
+export class GroupBlobs extends TypedEventEmitter<GroupBlobsEvents> implements Startable {
   readonly [Symbol.toStringTag] = '@causette/blobs'
   readonly [serviceCapabilities] = ['@causette/blobs']
   readonly [serviceDependencies] = ['@causette/groups', '@causette/sync']
@@ -76,16 +96,23 @@ export class GroupBlobs implements Startable {
   private shutdown = new AbortController()
   /** The relays that keep a group, each with the tag its mailbox knows the group by (set by the peer when it has relays). */
   private relaysOf: (log: GroupLog) => RelayTag[] = () => []
+  private readonly handovers: RelayHandovers
 
   constructor(components: GroupBlobsComponents, init: GroupBlobsInit = {}) {
+    super()
     this.components = components
     this.store = init.store ?? new MemoryBlobStore()
     this.aead = init.aead ?? nobleXChaCha
     this.maxFileBytes = init.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES
+    this.handovers = new RelayHandovers(init.handovers ?? new MemoryHandoverLedger(), {
+      attempt: (pending) => this.handOver(pending),
+      onOutcome: (outcome) => this.safeDispatchEvent('file:handover', { detail: outcome })
+    })
   }
 
   async start(): Promise<void> {
     if (this.shutdown.signal.aborted) this.shutdown = new AbortController()
+    await this.handovers.start()
     const { groups } = this.components
     // a deleted message's files, and a disappearing one's, go with it (a file another message still names is fetched again if read)
     groups.addEventListener('entries', this.onEntries, { signal: this.shutdown.signal })
@@ -107,6 +134,7 @@ export class GroupBlobs implements Startable {
 
   async stop(): Promise<void> {
     this.shutdown.abort(new Error('the peer is stopping'))
+    await this.handovers.stop()
     await this.components.registrar.unhandle(BLOB_PROTOCOL)
   }
 
@@ -127,36 +155,48 @@ export class GroupBlobs implements Startable {
     this.relaysOf = relaysOf
   }
 
-  /** Hands a file's pieces to every relay that keeps the group; resolves with what each kept, or why not. */
-  async keepOnRelays(groupId: string, file: FileKeys): Promise<Array<{ relay: string; kept?: number; error?: Error }>> {
-    const log = this.components.groups.get(groupId)
-    const ids = await fileBlobIds(file, { store: this.store, aead: this.aead, group: log.id })
-    const store = this.store
-    async function* pieces(): AsyncGenerator<{ id: Uint8Array; bytes: Uint8Array }> {
-      for (const id of ids) {
-        const bytes = await store.get(log.id, id)
-        if (bytes !== undefined) yield { id, bytes }
-      }
-    }
-    return Promise.all(
-      this.relaysOf(log).map(async ({ peer, tags }) => {
-        let refused: Error | undefined
-        for (const tag of tags) {
-          try {
-            const stream = await this.components.connectionManager.openStream(peerIdFromString(peer), BLOB_KEEP_PROTOCOL, {
-              signal: this.shutdown.signal,
-              runOnLimitedConnection: true
-            })
-            return { relay: peer, kept: await handBlobs(stream, tag, pieces(), this.shutdown.signal) }
-          } catch (err) {
-            // a relay that knows the group by an earlier capability refuses the newer tag: the next one is tried
-            if ((err as Error).name !== 'BlobRefusedError') return { relay: peer, error: err as Error }
-            refused = err as Error
-          }
-        }
-        return { relay: peer, error: refused as Error }
+  /**
+   * Has every relay that keeps the group keep the files of a message this device sent: remembered until each relay
+   * said it keeps them, tried at once, and again after a relay comes back (retryHandovers) — relay-handovers.ts.
+   */
+  async handOverSent(groupId: string, messageIdHex: string): Promise<void> {
+    const relays = this.relaysOf(this.components.groups.get(groupId)).map((r) => r.peer)
+    if (relays.length > 0) await this.handovers.add(groupId, messageIdHex, relays)
+  }
+
+  /** The relay is reachable (a mailbox sync with it succeeded): it is handed what is pending for the group. */
+  retryHandovers(groupId: string, relay: string): void {
+    this.handovers.retry(groupId, relay)
+  }
+
+  /** Hand-overs not yet confirmed by their relay. */
+  pendingHandovers(): readonly PendingHandover[] {
+    return this.handovers.list()
+  }
+
+  /** One attempt to have a relay keep a message's files: the pieces it kept, or why not. */
+  private async handOver(pending: PendingHandover): Promise<number> {
+    const log = this.components.groups.find(pending.group)
+    const relay = log === undefined ? undefined : this.relaysOf(log).find((r) => r.peer === pending.relay)
+    if (log === undefined || relay === undefined) throw new HandoverMootError('the group is gone, or no longer kept by this relay')
+    const message = await log.view.message(pending.message)
+    const files = message === undefined || message.deleted === true ? [] : await log.view.filesOf(pending.message)
+    if (files.length === 0) throw new HandoverMootError('the message and its files are gone')
+    let kept = 0
+    for (const file of files) {
+      kept += await handFileToRelay(file, relay.tags, {
+        store: this.store,
+        aead: this.aead,
+        group: log.id,
+        open: () =>
+          this.components.connectionManager.openStream(peerIdFromString(relay.peer), BLOB_KEEP_PROTOCOL, {
+            signal: this.shutdown.signal,
+            runOnLimitedConnection: true
+          }),
+        signal: this.shutdown.signal
       })
-    )
+    }
+    return kept
   }
 
   /** A file's bytes (or a range of them), fetching what this device lacks from the group's members (and `peers`). */
@@ -182,6 +222,8 @@ export class GroupBlobs implements Startable {
       ])
     ]
     const memberTag = syncTag(log.syncKey)
+    // the pieces of this read arrive in the same few buffers, one window after another
+    const buffers = new PieceBuffers()
     const signal = options.signal === undefined ? this.shutdown.signal : AbortSignal.any([options.signal, this.shutdown.signal])
     return {
       store: this.store,
@@ -197,7 +239,8 @@ export class GroupBlobs implements Startable {
               ...(s === undefined ? {} : { signal: s }),
               runOnLimitedConnection: true
             }),
-          signal
+          signal,
+          buffers
         })
         if (report.dropped.length > 0) options.onDropped?.(report.dropped)
       },

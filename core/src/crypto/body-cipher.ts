@@ -24,7 +24,7 @@ export interface BodyContext {
 /** XChaCha20-Poly1305: 32-byte key, 24-byte nonce, 16-byte tag appended. */
 export interface XChaChaAead {
   seal(key: Uint8Array, nonce: Uint8Array, associatedData: Uint8Array, plaintext: Uint8Array): Uint8Array
-  /** The plaintext, or null if the tag does not match. */
+  /** The plaintext, or null if the tag does not match; new memory, never a view of `sealed` (whose buffer a reader reuses). */
   open(key: Uint8Array, nonce: Uint8Array, associatedData: Uint8Array, sealed: Uint8Array): Uint8Array | null
 }
 

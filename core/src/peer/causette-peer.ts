@@ -69,7 +69,12 @@ export class CausettePeer extends TypedEventEmitter<CausettePeerEvents> {
   static async create(init: CausettePeerInit): Promise<CausettePeer> {
     const peer = new CausettePeer(await createCausetteLibp2p(init))
     const mailboxes = peer.mailboxes
-    if (mailboxes !== undefined) peer.files.useRelays((log) => mailboxes.relayTags(log))
+    if (mailboxes !== undefined) {
+      peer.files.useRelays((log) => mailboxes.relayTags(log))
+      // a relay that just took a sync of the group is reachable, and knows this device as a member: what it has not
+      // yet confirmed of this device's files is handed to it now
+      mailboxes.addEventListener('mailbox:synced', (evt) => peer.files.retryHandovers(evt.detail.groupId, evt.detail.relay))
+    }
     if (init.openGroups !== false) {
       for (const record of await init.store.listGroups()) await peer.openGroup(record.id)
     }
@@ -238,8 +243,9 @@ export class CausettePeer extends TypedEventEmitter<CausettePeerEvents> {
     const op: MessageOperation = { type: 'message', text: options.text ?? '', files: [{ ...file, ...written }] }
     if (options.replyTo !== undefined) op.replyTo = options.replyTo
     const entry = await this.send(groupId, op, options.disappearAfter === undefined ? {} : { disappearAfter: options.disappearAfter })
-    // the relays that keep the group keep the file too, for members never online with this device (a relay down now misses it)
-    void this.files.keepOnRelays(groupId, written).catch(() => undefined)
+    // the relays that keep the group keep the file too, for members never online with this device: remembered until
+    // each relay confirms, so a relay down now gets it once it is back (a ledger that cannot be written loses only that)
+    await this.files.handOverSent(groupId, entry.idHex).catch(() => undefined)
     return entry
   }
 

@@ -18,6 +18,7 @@ import type { GossipSub } from '@libp2p/gossipsub'
 import type { PeerDiscoveryEvents, ServiceMap, TypedEventTarget } from '@libp2p/interface'
 import type { BlobStore } from '../blob/blob-store.ts'
 import { type GroupBlobs, type GroupBlobsComponents, groupBlobs } from '../blob/group-blobs.ts'
+import type { HandoverLedger } from '../blob/relay-handovers.ts'
 import type { XChaChaAead } from '../crypto/body-cipher.ts'
 import { type DeviceLinking, type DeviceLinkingComponents, type DeviceLinkingInit, deviceLinking } from '../devices/device-linking.ts'
 import type { GossipGuard } from '../gossip/gossip-guard.ts'
@@ -70,6 +71,8 @@ export interface CoreServicesInit {
   blobs?: BlobStore
   /** The largest file this device sends or fetches (default 100 MB). */
   maxFileBytes?: number
+  /** Where the files this device sent and a relay has not yet confirmed are remembered (blob/relay-handovers.ts); in memory by default. */
+  handovers?: HandoverLedger
   /** What the services share with libp2p's own parts (create-libp2p.ts makes them); each is made fresh if left out. */
   blocks?: BlockList
   guard?: GossipGuard
@@ -98,7 +101,7 @@ export function causetteServices(init: CoreServicesInit): CoreServiceFactories {
     groupGossip: groupGossip({ guard: init.guard }),
     memberLinks: memberLinks({ keep: init.keepMemberLinks, linksPerGroup: init.linksPerGroup, now, discoveries: init.discoveries }),
     groupSignals: groupSignals({ signatures: init.signatures, aead: init.aead, now, share: init.sharePresence }),
-    groupBlobs: groupBlobs({ store: init.blobs, aead: init.aead, maxFileBytes: init.maxFileBytes }),
+    groupBlobs: groupBlobs({ store: init.blobs, aead: init.aead, maxFileBytes: init.maxFileBytes, handovers: init.handovers }),
     deviceLinking: deviceLinking({ ...init.linking, ...(now === undefined ? {} : { now }) })
   }
 }

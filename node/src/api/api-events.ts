@@ -65,6 +65,21 @@ export type DaemonEvent =
   | { type: 'mailbox:progress'; groupId: string; relay: string; received: number; expected: number; sent: number }
   | { type: 'mailbox:synced'; groupId: string; relay: string; upToDate: boolean }
   | { type: 'mailbox:failed'; groupId: string; relay: string; state: string; reason: string }
+  /**
+   * A file this device sent, handed to a relay that keeps the group (docs/files.md, "Through a relay"): kept, to be
+   * tried again once the relay is back (`waiting`), refused by it and tried again at `nextAt`, or given up.
+   */
+  | {
+      type: 'file:handover'
+      groupId: string
+      message: string
+      relay: string
+      outcome: 'kept' | 'waiting' | 'refused' | 'given-up'
+      tries: number
+      pieces?: number
+      reason?: string
+      nextAt?: number
+    }
   | { type: 'typing'; groupId: string; author: AuthorView; typing: boolean }
   | { type: 'presence'; groupId: string; author: AuthorView; presence: 'online' | 'away' | 'offline'; lastSeen?: number }
   | { type: 'group:peer-joined'; groupId: string; peer: string }

@@ -70,7 +70,9 @@ export class BlobQuota {
     if (this.evictable !== undefined) return this.evictable
     const groups = new Map<string, Piece[]>()
     let used = 0
-    for (const group of await readdir(this.dir).catch(() => [] as string[])) {
+    // a group's pieces are in its directory; files beside them (the ledger of hand-overs to relays) are none
+    const groupDirs = (await readdir(this.dir, { withFileTypes: true }).catch(() => [])).filter((e) => e.isDirectory()).map((e) => e.name)
+    for (const group of groupDirs) {
       const pieces: Piece[] = []
       for (const entry of await readdir(join(this.dir, group), { recursive: true, withFileTypes: true }).catch(() => [])) {
         if (!entry.isFile() || entry.name.endsWith('.tmp')) continue

@@ -126,6 +126,20 @@ export class StartReport {
         this.out.line(`Catching up ${this.name(e.groupId)} with ${shortPeer(e.peer)} stopped: ${e.error.message}`)
         return
       }
+      case 'file:handover': {
+        const relay = `relay ${shortPeer(e.relay)}`
+        const file = `the file of message ${e.message.slice(0, 12)} in ${this.name(e.groupId)}`
+        // a hand-over that worked at once is the usual case: said only when it took more than one try
+        if (e.outcome === 'kept' && e.tries === 1) return
+        this.out.data(e)
+        if (e.outcome === 'kept') this.out.line(`The ${relay} keeps ${file} now (${count(e.pieces ?? 0, 'piece')}, after ${e.tries} tries).`)
+        else if (e.outcome === 'waiting') {
+          if (e.tries === 1) this.out.line(`Could not hand ${file} to the ${relay} (${e.reason}); it is handed over once the relay is back.`)
+        } else if (e.outcome === 'refused')
+          this.out.line(`The ${relay} refused to keep ${file}: ${e.reason}. Asked again ${when(e.nextAt ?? Date.now())}.`)
+        else this.out.line(`Gave up handing ${file} to the ${relay} after ${e.tries} tries: ${e.reason}. Members still fetch it from this device.`)
+        return
+      }
       case 'rejected':
         this.out.data(e)
         this.out.line(`Refused an entry of ${this.name(e.groupId)} from ${shortPeer(e.peer)}: ${e.error.message}`)
@@ -166,6 +180,12 @@ export class StartReport {
 
 function shortPeer(peer: string): string {
   return `…${peer.slice(-8)}`
+}
+
+/** "in 1 h", "in 6 h", "in 30 s": how soon a time comes. */
+function when(at: number): string {
+  const s = Math.max(0, Math.round((at - Date.now()) / 1000))
+  return s < 90 ? `in ${s} s` : s < 5400 ? `in ${Math.round(s / 60)} min` : `in ${Math.round(s / 3600)} h`
 }
 
 function seconds(ms: number): string {

@@ -67,6 +67,10 @@ export function wireDaemonEvents(parts: EventComponents): void {
     const { groupId, relay, state, reason } = evt.detail
     emit({ type: 'mailbox:failed', groupId, relay, state, reason: reason ?? '' })
   })
+  peer.files.addEventListener('file:handover', (evt) => {
+    const { group, ...outcome } = evt.detail
+    emit({ type: 'file:handover', groupId: group, ...outcome })
+  })
   peer.addEventListener('group:peer-joined', (evt) => {
     emit({ type: 'group:peer-joined', ...evt.detail })
     dialer.rememberMember(evt.detail.peer).catch(() => undefined)

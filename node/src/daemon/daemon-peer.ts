@@ -8,6 +8,7 @@
 import { join } from 'node:path'
 import { CausettePeer, type DeviceKey, fingerprint, fromHex } from '@causette/core'
 import { BLOBS_DIR, FileBlobStore } from '../blobs/file-blob-store.ts'
+import { FileHandoverLedger } from '../blobs/handover-ledger.ts'
 import { PortInUseError } from '../errors.ts'
 import { nativeXChaCha } from '../native-xchacha.ts'
 import { nodeSha512 } from '../node-sha512.ts'
@@ -49,6 +50,7 @@ export async function startPeer(
     openGroups: false,
     sharePresence: sharesPresence(store.tables.settings),
     blobs: new FileBlobStore(join(options.home, BLOBS_DIR), { limitBytes: options.fileStorageBytes }),
+    handovers: new FileHandoverLedger(join(options.home, BLOBS_DIR)),
     ...(options.maxFileBytes === undefined ? {} : { maxFileBytes: options.maxFileBytes }),
     ...(await libp2pParts(options))
   })

@@ -45,6 +45,7 @@ import { FreedesktopNotifier, NoDesktopNotifier } from './desktop-notifications.
 import { loadOrCreateDeviceKey } from './device-key-file.ts'
 import { DevicePreferences } from './device-preferences.ts'
 import { DisplayNamePublisher } from './display-name-publisher.ts'
+import { paceFullCollections } from './gc-pacing.ts'
 import { GroupDirectory } from './group-directory.ts'
 import { openStoredGroups } from './group-opening.ts'
 import { compactHeap, keepMemoryReducerAwake, releaseAfterBursts } from './heap-release.ts'
@@ -127,6 +128,7 @@ export class Daemon {
   static async start(options: DaemonOptions, onEvent?: (event: DaemonEvent) => void): Promise<Daemon> {
     keepMemoryReducerAwake()
     releaseAfterBursts()
+    paceFullCollections()
     await ensureWritableHome(options.home)
     const store = await openStore(options.home)
     let peer: CausettePeer | undefined
