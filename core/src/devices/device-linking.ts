@@ -21,6 +21,7 @@ import type { ConnectionManager, Registrar } from '@libp2p/interface-internal'
 import { peerIdFromPublicKey } from '@libp2p/peer-id'
 import { lpStream } from '@libp2p/utils'
 import { multiaddr } from '@multiformats/multiaddr'
+import { TypedEventEmitter } from 'main-event'
 import { fromHex, toHex } from '../codec/hex.ts'
 import { memberKeyPair } from '../crypto/member-key.ts'
 import type { PersonClaim } from '../group/membership-operations.ts'
@@ -81,7 +82,12 @@ export interface LinkedPerson extends Required<PersonClaim> {
   personGroup: Uint8Array
 }
 
-export class DeviceLinking implements Startable {
+export interface DeviceLinkingEvents {
+  /** This device took a group of the person's: at linking, or from a note of another device of theirs (person-group.ts). */
+  'group:taken': CustomEvent<GroupLog>
+}
+
+export class DeviceLinking extends TypedEventEmitter<DeviceLinkingEvents> implements Startable {
   readonly [Symbol.toStringTag] = '@causette/device-linking'
   readonly [serviceCapabilities] = ['@causette/device-linking']
   private readonly components: DeviceLinkingComponents
@@ -94,13 +100,14 @@ export class DeviceLinking implements Startable {
   private shutdown = new AbortController()
 
   constructor(components: DeviceLinkingComponents, init: DeviceLinkingInit = {}) {
+    super()
     this.components = components
     this.init = init
     this.now = init.now ?? Date.now
     this.linked = init.linked
     const ownGroup = init.linked === undefined ? init.personGroup : toHex(init.linked.personGroup)
     this.own = new PersonGroup(components.groups, ownGroup, () => this.firstDevice())
-    this.notes = new PersonGroupNotes(components.groups, this.own)
+    this.notes = new PersonGroupNotes(components.groups, this.own, (log) => this.safeDispatchEvent('group:taken', { detail: log }))
   }
 
   async start(): Promise<void> {
@@ -229,7 +236,7 @@ export class DeviceLinking implements Startable {
     this.own.adopt(toHex(claim.personGroup))
     groups.setPerson({ person: claim.person, certificate: claim.certificate })
     await this.init.importSettings?.(given.settings)
-    for (const g of given.groups) await groups.join(g.id, g.secret, g.name)
+    for (const g of given.groups) this.safeDispatchEvent('group:taken', { detail: await groups.join(g.id, g.secret, g.name) })
     return given.groups.length
   }
 

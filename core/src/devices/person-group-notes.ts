@@ -7,6 +7,7 @@
  * is read whole, a page at a time.
  */
 import { MEMBERSHIP_TYPES } from '../group/membership-operations.ts'
+import type { GroupLog } from '../log/group-log.ts'
 import type { Groups } from '../peer/groups.ts'
 import type { DeviceNoteOperation } from './device-note.ts'
 import type { PersonGroup } from './person-group.ts'
@@ -18,10 +19,13 @@ export class PersonGroupNotes {
   private readonly groups: Groups
   private readonly own: PersonGroup
   private scanning: Promise<void> = Promise.resolve()
+  private readonly taken: (log: GroupLog) => void
 
-  constructor(groups: Groups, own: PersonGroup) {
+  /** `taken` is told of each group a note brought. */
+  constructor(groups: Groups, own: PersonGroup, taken: (log: GroupLog) => void) {
     this.groups = groups
     this.own = own
+    this.taken = taken
   }
 
   /** Follows the groups until `signal` aborts. */
@@ -64,6 +68,6 @@ export class PersonGroupNotes {
       if (page.next === undefined) break
       after = page.next
     }
-    await this.own.take(notes)
+    for (const log of await this.own.take(notes)) this.taken(log)
   }
 }

@@ -24,8 +24,8 @@ export function wireDaemonEvents(parts: EventComponents): void {
     if (known?.log === undefined) return
     void followEntries(parts, changes, known, entries, source)
   })
-  // a group core took by itself — the person's other device joined it (devices/person-group.ts) — is known here too
-  peer.libp2p.services.groups.addEventListener('group:opened', (evt) => {
+  // a group of the person's taken at linking or from another device of theirs (devices/person-group.ts) is known here too
+  peer.devices.addEventListener('group:taken', (evt) => {
     const log = evt.detail
     if (directory.get(log.idHex) !== undefined) return
     void parts.store.getGroup(log.id).then((record) => {
