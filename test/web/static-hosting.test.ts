@@ -4,9 +4,13 @@
  * set in their settings. They join and chat through it, end on a direct
  * WebRTC connection, and a message written while Bob's tab is closed
  * reaches him from the relay's blind mailbox after Alice's tab is closed
- * too — never online at the same time.
+ * too — never online at the same time — and so does a file she attached
+ * then: its sealed pieces are handed to the relay, which Bob downloads
+ * them from, byte for byte.
  */
 import assert from 'node:assert/strict'
+import { createHash, randomBytes } from 'node:crypto'
+import { readFile } from 'node:fs/promises'
 import { after, before, describe, it } from 'node:test'
 import type { Browser, Page } from 'playwright-core'
 import { eventually, type TempDir, tempDir } from '../node/fixtures/daemons.ts'
@@ -102,13 +106,26 @@ describe('the web app as static files, through a community relay', { timeout: 30
     await alice.page.getByText('kept by 1 relay').waitFor(WAIT)
   })
 
-  it('a message written while Bob is away reaches him from the relay after Alice is gone too', async () => {
+  it('a message and a file written while Bob is away reach him from the relay after Alice is gone too', async () => {
     await bob.page.close()
     await alice.page.getByRole('textbox', { name: 'Message' }).fill('Meeting moved to Friday')
     await alice.page.keyboard.press('Enter')
     await messageBox(alice.page, 'Meeting moved to Friday').waitFor(WAIT)
     // the relay's mailbox holds it once Alice's tab has synced with it (a moment after the write)
     await alice.page.getByText(/kept by 1 relay/).waitFor(WAIT)
+    // a file too: its pieces go to the relay right after it is sent
+    const piecesKept = async () =>
+      Number(/^causette_relay_mailbox_file_pieces_kept_total (\d+)$/m.exec(await (await fetch(`${relay.health}/metrics`)).text())?.[1] ?? 0)
+    const before = await piecesKept()
+    const minutes = randomBytes(300_000)
+    const [chooser] = await Promise.all([
+      alice.page.waitForEvent('filechooser', WAIT),
+      alice.page.getByRole('button', { name: 'Attach a file' }).click()
+    ])
+    await chooser.setFiles({ name: 'minutes.bin', mimeType: 'application/octet-stream', buffer: minutes })
+    await messageBox(alice.page, 'minutes.bin').waitFor(WAIT)
+    // two pieces of 256 KiB at most, and the manifest
+    await eventually(async () => (await piecesKept()) >= before + 3, 'the relay keeps the file’s pieces')
     await new Promise((resolve) => setTimeout(resolve, 2000))
     await alice.page.close()
     const page = await bob.context.newPage()
@@ -117,6 +134,14 @@ describe('the web app as static files, through a community relay', { timeout: 30
     await page.goto(host.url)
     await page.getByRole('button', { name: /^Book club/ }).click(WAIT)
     await messageBox(page, 'Meeting moved to Friday').waitFor(WAIT)
+    const [saved] = await Promise.all([
+      page.waitForEvent('download', WAIT),
+      messageBox(page, 'minutes.bin')
+        .getByRole('button', { name: /^Download minutes\.bin/ })
+        .click(WAIT)
+    ])
+    const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex')
+    assert.equal(sha256(await readFile(await saved.path())), sha256(minutes), 'the file, byte for byte, from the relay')
     const aliceGone = (await connectionsOf(page)).every((c) => c.peer === relay.peerId)
     assert.ok(aliceGone, 'Bob’s tab reached no one but the relay')
     await screenshot(page, 'static-02-from-mailbox')
