@@ -3,7 +3,7 @@
  * sends a 50 MB file; Bob lists it, saves it with progress, and it is the
  * same bytes (hashes compared); a range of it comes through the API; a
  * file over the daemon's limit is refused with a clear error and leaves
- * nothing behind.
+ * nothing behind; a PNG and a JPEG go with their placeholder and size.
  */
 import assert from 'node:assert/strict'
 import { createHash, randomBytes } from 'node:crypto'
@@ -11,6 +11,9 @@ import { readdir, readFile, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import type { HistoryResponse, SendResponse } from '@causette/node'
+import jpeg from 'jpeg-js'
+import { thumbHashToApproximateAspectRatio, thumbHashToAverageRGBA } from 'thumbhash'
+import { pngImage } from '../web/fixtures/png-image.ts'
 import { aliceAndBob, cliError, DaemonProcess, eventually, ISOLATED, type TempDir, tempDir } from './fixtures/daemons.ts'
 
 const FILE_BYTES = 50 * 1000 * 1000
@@ -91,6 +94,43 @@ describe('files, between two daemons', () => {
     const none = await fetch(`${api.url}/v1/groups/${groupId}/messages/${sentId}/files/3`, { headers: { authorization: `Bearer ${token}` } })
     assert.equal(none.status, 404)
     assert.match(((await none.json()) as { error: { message: string } }).error.message, /carries 1 file, numbered from 0/)
+  })
+
+  it('sends a PNG and a JPEG with their placeholder and size, so they show at their shape before a byte arrives', async () => {
+    // a 320 × 200 picture: a red half and a blue half
+    const pixel = (x: number): [number, number, number, number] => (x < 160 ? [220, 30, 30, 255] : [30, 30, 220, 255])
+    const png = join(dirs.path, 'ridge.png')
+    await writeFile(
+      png,
+      pngImage(320, 200, (x) => pixel(x))
+    )
+    const rgba = Buffer.alloc(180 * 240 * 4)
+    for (let i = 0; i < 180 * 240; i++) rgba.set(pixel((i % 180) * 2), i * 4)
+    const jpg = join(dirs.path, 'summit.jpg')
+    await writeFile(jpg, jpeg.encode({ data: rgba, width: 180, height: 240 }, 90).data)
+    for (const [path, width, height] of [
+      [png, 320, 200],
+      [jpg, 180, 240]
+    ] as const) {
+      const sent = await alice.cliJson<SendResponse>(['send', groupId, '--file', path])
+      await eventually(
+        async () => (await bob.cliJson<HistoryResponse>(['history', groupId])).messages.some((m) => m.id === sent.message.id),
+        'Bob has it'
+      )
+      const file = (await bob.cliJson<HistoryResponse>(['history', groupId])).messages.find((m) => m.id === sent.message.id)?.files?.[0]
+      assert.equal(file?.width, width)
+      assert.equal(file?.height, height)
+      const thumb = Buffer.from(file?.thumb ?? '', 'base64')
+      assert.ok(thumb.byteLength > 5 && thumb.byteLength <= 40, `a ThumbHash of a few dozen bytes (${thumb.byteLength})`)
+      assert.ok(Math.abs(thumbHashToApproximateAspectRatio(thumb) - width / height) < 0.15, 'of the image’s shape')
+      const { r, b } = thumbHashToAverageRGBA(thumb)
+      assert.ok(r > 0.3 && b > 0.3, 'and of its colours, red and blue')
+    }
+    // a file that only says it is a PNG is sent as a plain file
+    const fake = join(dirs.path, 'broken.png')
+    await writeFile(fake, 'not a picture')
+    const sent = await alice.cliJson<SendResponse>(['send', groupId, '--file', fake])
+    assert.equal(sent.message.files?.[0]?.thumb, undefined)
   })
 
   it("refuses a file over the daemon's limit, saying so, and keeps nothing of it", async () => {

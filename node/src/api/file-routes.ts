@@ -4,7 +4,14 @@
  * and reading a message's file back (streamed; one byte range at a time
  * with `Range: bytes=a-b`). docs/control-api.md lists them.
  */
-import { MAX_DISAPPEARING_MS, MAX_FILE_NAME_LENGTH, MAX_FILE_TYPE_LENGTH, MAX_TEXT_LENGTH, MIN_DISAPPEARING_MS } from '@causette/core'
+import {
+  MAX_DISAPPEARING_MS,
+  MAX_FILE_NAME_LENGTH,
+  MAX_FILE_TYPE_LENGTH,
+  MAX_TEXT_LENGTH,
+  MAX_THUMB_BYTES,
+  MIN_DISAPPEARING_MS
+} from '@causette/core'
 import type { FileOperations } from '../daemon/file-operations.ts'
 import { InvalidRequestError, RangeNotSatisfiableError } from '../errors.ts'
 import { type Route, route } from './route.ts'
@@ -15,7 +22,7 @@ const GROUP = '([^/]+)'
 export function fileRoutes(ops: FileOperations): Route[] {
   return [
     route('POST', `/v1/groups/${GROUP}/files`, async ({ params, query: q, bytes }) => {
-      const p = query(q, ['name', 'type', 'text', 'replyTo', 'disappearAfter'])
+      const p = query(q, ['name', 'type', 'text', 'replyTo', 'disappearAfter', 'thumb', 'width', 'height'])
       const name = p.get('name')?.trim() ?? ''
       if (name === '' || name.length > MAX_FILE_NAME_LENGTH)
         throw new InvalidRequestError(`"name" (the file's name) is 1 to ${MAX_FILE_NAME_LENGTH} characters`)
@@ -32,6 +39,7 @@ export function fileRoutes(ops: FileOperations): Route[] {
         name,
         type,
         text,
+        ...placeholderOf(p),
         ...(replyTo === undefined ? {} : { replyTo }),
         ...(disappear === undefined ? {} : { disappearAfter: disappear * 1000 })
       }
@@ -72,4 +80,19 @@ function rangeOf(header: string | undefined): { start?: number; end?: number } |
   if (match === null || (match[1] === '' && match[2] === '')) throw new InvalidRequestError('"Range" must be one byte range, e.g. bytes=0-1023')
   if (match[1] === '') return { start: -Number(match[2]) }
   return match[2] === '' ? { start: Number(match[1]) } : { start: Number(match[1]), end: Number(match[2]) + 1 }
+}
+
+/** An image's placeholder in the query: `thumb` (base64url, a ThumbHash) with `width` and `height`, all three or none. */
+function placeholderOf(p: Map<string, string>): { thumb?: Uint8Array; width?: number; height?: number } {
+  if (!p.has('thumb') && !p.has('width') && !p.has('height')) return {}
+  const thumb = p.get('thumb') ?? ''
+  if (!/^[A-Za-z0-9_-]{1,400}$/.test(thumb))
+    throw new InvalidRequestError('"thumb" is an image\'s placeholder, base64url, sent with "width" and "height"')
+  const bytes = new Uint8Array(Buffer.from(thumb, 'base64url'))
+  if (bytes.byteLength > MAX_THUMB_BYTES) throw new InvalidRequestError(`"thumb" is at most ${MAX_THUMB_BYTES} bytes`)
+  return {
+    thumb: bytes,
+    width: queryInteger(p, 'width', { min: 1, max: 65_535, default: 0 }),
+    height: queryInteger(p, 'height', { min: 1, max: 65_535, default: 0 })
+  }
 }

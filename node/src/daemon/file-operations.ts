@@ -17,6 +17,10 @@ export interface FileToSend {
   replyTo?: string
   /** ms */
   disappearAfter?: number
+  /** An image's placeholder (a ThumbHash) and size, shown before its pieces arrive. */
+  thumb?: Uint8Array
+  width?: number
+  height?: number
 }
 
 export interface OpenedFile {
@@ -42,7 +46,8 @@ export class FileOperations {
     const options: { text?: string; replyTo?: Uint8Array; disappearAfter?: number } = { text: file.text ?? '' }
     if (file.replyTo !== undefined) options.replyTo = await messageIdBytes(log, file.replyTo)
     if (file.disappearAfter !== undefined) options.disappearAfter = file.disappearAfter
-    const entry = await peer.sendFile(log.idHex, source, { name: file.name, type: file.type }, options)
+    const shape = file.thumb === undefined ? {} : { thumb: file.thumb, width: file.width as number, height: file.height as number }
+    const entry = await peer.sendFile(log.idHex, source, { name: file.name, type: file.type, ...shape }, options)
     const message = await log.view.message(entry.idHex)
     if (message === undefined) throw new UnknownMessageError(`message ${entry.idHex.slice(0, 12)} was written but is not in the view`)
     return { group: known.ref, message }

@@ -12,6 +12,7 @@ import { UsageError } from '../../errors.ts'
 import type { ApiClient } from '../api-client.ts'
 import { contextOf, groupPath } from '../command-context.ts'
 import { parseDuration } from '../duration.ts'
+import { imagePlaceholder } from '../image-placeholder.ts'
 import { keptLine } from '../mailbox-words.ts'
 import { mediaTypeOf } from '../media-types.ts'
 import { fileSize, formatMessage, seenLine, shortId } from '../message-format.ts'
@@ -40,7 +41,15 @@ async function sendFile(
   })
   if (!info.isFile()) throw new UsageError(`${path} is not a file`)
   const name = basename(path)
-  const query = new URLSearchParams({ name, type: mediaTypeOf(name), text: caption })
+  const type = mediaTypeOf(name)
+  const query = new URLSearchParams({ name, type, text: caption })
+  // an image shows at its shape, blurred, before a byte of it has arrived (image-placeholder.ts)
+  const placeholder = await imagePlaceholder(path, type)
+  if (placeholder !== undefined) {
+    query.set('thumb', Buffer.from(placeholder.thumb).toString('base64url'))
+    query.set('width', String(placeholder.width))
+    query.set('height', String(placeholder.height))
+  }
   if (typeof reply.replyTo === 'string') query.set('replyTo', reply.replyTo)
   if (typeof reply.disappearAfter === 'number') query.set('disappearAfter', String(reply.disappearAfter))
   const progress = new ProgressNote(out, `Sending ${name}`, megabytesOf)
