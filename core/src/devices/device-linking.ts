@@ -237,7 +237,8 @@ export class DeviceLinking extends TypedEventEmitter<DeviceLinkingEvents> implem
     groups.setPerson({ person: claim.person, certificate: claim.certificate })
     await this.init.importSettings?.(given.settings)
     for (const g of given.groups) this.safeDispatchEvent('group:taken', { detail: await groups.join(g.id, g.secret, g.name) })
-    return given.groups.length
+    // the person's own group of devices is not one of their chats
+    return given.groups.filter((g) => toHex(g.id) !== toHex(given.personGroup)).length
   }
 
   /** On the first device: a new device's hello; waits for the person's decision, then hands over (see `hand`). */

@@ -12,7 +12,7 @@ const STATUS: Record<string, number> = {
   DeviceNotNewError: 409,
   DeviceLinkRefusedError: 403,
   DeviceLinkTimeoutError: 504,
-  PersonSettingError: 500,
+  PersonRecordError: 500,
   TruncatedInviteError: 400,
   ExpiredInviteError: 400,
   InviteUsedError: 400,

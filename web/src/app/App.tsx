@@ -1,16 +1,24 @@
 /**
  * The app: boots this tab's peer (with what it is doing on screen), asks a
  * first-time person for a display name, then shows the groups beside the
- * open chat. An invite link (`#join=…` in the URL) opens the join screen.
+ * open chat. An invite link (`#join=…` in the URL) opens the join screen;
+ * a device link (`#link=…`) the screen that makes this tab a device of its
+ * person (devices/LinkScreen.tsx), before any name is asked: it comes with
+ * the link.
  */
 import { type Component, createResource, createSignal, Match, onCleanup, Show, Switch } from 'solid-js'
 import { ChatView } from '../chat/ChatView.tsx'
+import { LinkScreen } from '../devices/LinkScreen.tsx'
 import { FirstRun } from '../first-run/FirstRun.tsx'
 import { GroupList } from '../groups/GroupList.tsx'
 import { JoinScreen } from '../invite/JoinScreen.tsx'
 import { boot } from './boot.ts'
 import { personMessage } from './person-message.ts'
 import { type Session, SessionContext } from './session.ts'
+
+function deviceLinkInUrl(): string | undefined {
+  return location.hash.startsWith('#link=') ? location.href : undefined
+}
 
 function joinLinkInUrl(): string | undefined {
   return location.hash.startsWith('#join=') ? location.href : undefined
@@ -43,12 +51,35 @@ export const App: Component = () => {
 
 const Signed: Component<{ session: Session }> = (props) => {
   const [name, { mutate }] = createResource(() => props.session.identity.displayName())
+  const [deviceLink, setDeviceLink] = createSignal(deviceLinkInUrl())
+  const leaveLink = (): void => {
+    history.replaceState(null, '', location.pathname + location.search)
+    setDeviceLink(undefined)
+  }
   return (
     <SessionContext.Provider value={props.session}>
       <Show when={!name.loading}>
-        <Show when={name()} fallback={<FirstRun onNamed={(chosen) => mutate(chosen)} />}>
-          <Shell />
-        </Show>
+        <Switch>
+          <Match when={deviceLink()}>
+            {(link) => (
+              <LinkScreen
+                session={props.session}
+                link={link()}
+                onLinked={(chosen) => {
+                  if (chosen !== undefined) mutate(chosen)
+                  leaveLink()
+                }}
+                onCancel={leaveLink}
+              />
+            )}
+          </Match>
+          <Match when={name()}>
+            <Shell />
+          </Match>
+          <Match when={true}>
+            <FirstRun onNamed={(chosen) => mutate(chosen)} />
+          </Match>
+        </Switch>
       </Show>
     </SessionContext.Provider>
   )

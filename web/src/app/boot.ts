@@ -4,13 +4,14 @@
  * relays are, then the peer with every group it holds. Each step reports
  * what it is doing, for the first screen.
  */
-import { toHex } from '@causette/core'
+import { type DeviceLinkingInit, parsePersonRecord, personRecordText, toHex } from '@causette/core'
 import { clearInterruptedRestore } from '../backup/interrupted-restore.ts'
 import { loadAppConfig } from '../peer/app-config.ts'
 import { DeviceIdentity } from '../peer/device-identity.ts'
 import { followLanPeers } from '../peer/lan-peers.ts'
 import { holdDevice } from '../peer/one-tab.ts'
 import { startTabPeer } from '../peer/tab-peer.ts'
+import { exportTabSettings, importTabSettings } from '../peer/tab-person-settings.ts'
 import { openTabStore } from '../peer/tab-store.ts'
 import { TabPreferences } from '../settings/tab-preferences.ts'
 import { exposeDiagnostics } from './diagnostics.ts'
@@ -27,8 +28,24 @@ export async function boot(progress: (step: string) => void): Promise<Session> {
   const { store, persistence } = await openTabStore(key.publicKey)
   await clearInterruptedRestore(identity, store)
   const config = await loadAppConfig(await identity.relays())
+  const preferences = await TabPreferences.open(identity)
   progress('Going online…')
-  const peer = await startTabPeer(key, { store, blobs: store.blobs }, config, await identity.sharesPresence())
+  // whose device this tab is, once linked to a person, and what linking hands over (docs/devices.md)
+  const record = await identity.person()
+  const personGroup = await identity.personGroup()
+  let names: NamePublisher | undefined
+  const linking: DeviceLinkingInit = {
+    ...(record === undefined ? {} : { linked: parsePersonRecord(record, key) }),
+    ...(personGroup === undefined ? {} : { personGroup }),
+    keepPersonGroup: (id) => identity.setPersonGroup(id),
+    keepPerson: (claim) => identity.setPerson(personRecordText(claim)),
+    exportSettings: () => exportTabSettings(identity, preferences),
+    importSettings: async (bytes) => {
+      const name = await importTabSettings(bytes, identity, preferences, peer.libp2p.services.groups.personKey())
+      if (name !== undefined) names?.set(name)
+    }
+  }
+  const peer = await startTabPeer(key, { store, blobs: store.blobs }, config, await identity.sharesPresence(), linking)
   exposeDiagnostics(peer)
   const refreshLan = followLanPeers(peer, config)
   // away while the tab is hidden (another tab, a minimised window, a locked screen)
@@ -36,10 +53,9 @@ export async function boot(progress: (step: string) => void): Promise<Session> {
   document.addEventListener('visibilitychange', visibility)
   visibility()
   const me = toHex(key.publicKey)
-  const names = new NamePublisher(peer, me)
+  names = new NamePublisher(peer, me)
   const name = await identity.displayName()
   if (name !== undefined) names.set(name)
-  const preferences = await TabPreferences.open(identity)
   const notifications = new TabNotifications(peer, me, preferences)
   return { peer, store, persistence, identity, config, me, names, refreshLan, preferences, notifications }
 }

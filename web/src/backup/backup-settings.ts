@@ -18,6 +18,11 @@ export async function settingsOfTab(identity: DeviceIdentity): Promise<BackupSet
   if (name !== undefined) settings['name'] = name
   const relays = await identity.relays()
   if (relays.length > 0) settings['relays'] = JSON.stringify(relays)
+  // whose device this is, as a daemon keeps it (docs/devices.md)
+  const person = await identity.person()
+  if (person !== undefined) settings['person'] = person
+  const personGroup = await identity.personGroup()
+  if (personGroup !== undefined) settings['person-group'] = personGroup
   const verifiedAt = Date.now()
   const verified = [...(await identity.verified()).keys()].map((key) => ({ key, fingerprint: fingerprint(fromHex(key)), verifiedAt }))
   return { settings, blocked: [], verified, knownPeers: [] }
@@ -31,6 +36,8 @@ export function tabSettingsOf(saved: BackupSettings, me: string): RestoredSettin
   if (named['presence'] === 'on' || named['presence'] === 'off') restored.presence = named['presence']
   const relays = relaysOf(named['relays'])
   if (relays.length > 0) restored.relays = relays
+  if (typeof named['person'] === 'string') restored.person = named['person']
+  if (typeof named['person-group'] === 'string' && /^[0-9a-f]{64}$/.test(named['person-group'])) restored.personGroup = named['person-group']
   const verified = (saved.verified ?? []).filter((v) => typeof v.key === 'string' && /^[0-9a-f]{64}$/.test(v.key))
   if (verified.length > 0) restored.verified = Object.fromEntries(verified.map((v) => [v.key, safetyNumber(fromHex(me), fromHex(v.key))]))
   return restored

@@ -41,7 +41,9 @@ async function itemOf(log: GroupLog, me: string, preferences: TabPreferences): P
 }
 
 export function createGroups(peer: CausettePeer, me: string, preferences: TabPreferences): [Accessor<GroupItem[]>, () => void] {
-  const [groups, refresh] = createPeerSignal(peer, () => Promise.all(peer.groups().map((log) => itemOf(log, me, preferences))), [], {
+  // the person's own group of devices carries notes between them, not a chat (docs/devices.md)
+  const chats = () => peer.groups().filter((log) => log.idHex !== peer.devices.personGroupId)
+  const [groups, refresh] = createPeerSignal(peer, () => Promise.all(chats().map((log) => itemOf(log, me, preferences))), [], {
     events: ['entries', 'erased'],
     everyMs: 5000
   })

@@ -16,7 +16,7 @@ const ROLES: Role[] = ['member', 'moderator', 'admin']
 
 export const MembersDialog: Component<{ groupId: string; groupName: string }> = (props) => {
   const session = useSession()
-  const [members, refresh] = createMembers(session.peer, session.identity, props.groupId, session.me)
+  const [members, refresh] = createMembers(session.peer, session.identity, props.groupId, session.peer.libp2p.services.groups.personKey())
   const [error, setError] = createSignal<string>()
   const amAdmin = (): boolean => members().some((m) => m.me && m.role === 'admin')
   const act = async (what: () => Promise<unknown>): Promise<void> => {
@@ -57,7 +57,8 @@ interface MemberRowProps {
 
 const MemberRow: Component<MemberRowProps> = (props) => {
   const session = useSession()
-  const number = (): string => safetyNumber(fromHex(session.me), fromHex(props.member.key))
+  // between people: the same number on every device of either (docs/devices.md)
+  const number = (): string => safetyNumber(fromHex(session.peer.libp2p.services.groups.personKey()), fromHex(props.member.key))
   return (
     <li class="member">
       <div class="member-head">

@@ -17,6 +17,9 @@ export interface RestoredSettings {
   presence?: 'on' | 'off'
   /** Device key (hex) to the safety number shown with it. */
   verified?: Record<string, string>
+  /** Whose device this is (core's person record), and on a first device its person's own group (docs/devices.md). */
+  person?: string
+  personGroup?: string
 }
 
 /** What settings/tab-preferences.ts keeps: never written to a group's log. */
@@ -111,6 +114,29 @@ export class DeviceIdentity {
     await this.db.put(SETTINGS, Object.fromEntries(verified), 'verified')
   }
 
+  /** Whose device this tab is, once linked (core's person record, as text); undefined for a tab that is its own person. */
+  async person(): Promise<string | undefined> {
+    return (await this.db.get(SETTINGS, 'person')) as string | undefined
+  }
+
+  /** Kept on disk before the tab joins any group as the person (strict durability). */
+  async setPerson(record: string): Promise<void> {
+    const tx = this.db.transaction(SETTINGS, 'readwrite', { durability: 'strict' })
+    await tx.store.put(record, 'person')
+    await tx.done
+  }
+
+  /** On the person's first device: the person's own group of devices (hex id), once made. */
+  async personGroup(): Promise<string | undefined> {
+    return (await this.db.get(SETTINGS, 'personGroup')) as string | undefined
+  }
+
+  async setPersonGroup(id: string): Promise<void> {
+    const tx = this.db.transaction(SETTINGS, 'readwrite', { durability: 'strict' })
+    await tx.store.put(id, 'personGroup')
+    await tx.done
+  }
+
   /** Whether a restore of a backup began and did not finish (backup/interrupted-restore.ts clears what it wrote). */
   async restoring(): Promise<boolean> {
     return ((await this.db.get(SETTINGS, 'restoring')) as boolean | undefined) === true
@@ -129,7 +155,7 @@ export class DeviceIdentity {
   async adoptRestored(key: Uint8Array, settings: RestoredSettings): Promise<void> {
     const tx = this.db.transaction(SETTINGS, 'readwrite', { durability: 'strict' })
     await tx.store.put(key, 'key')
-    for (const name of ['name', 'relays', 'presence', 'verified'] as const) {
+    for (const name of ['name', 'relays', 'presence', 'verified', 'person', 'personGroup'] as const) {
       const value = settings[name]
       await (value === undefined ? tx.store.delete(name) : tx.store.put(value, name))
     }

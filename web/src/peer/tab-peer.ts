@@ -7,7 +7,16 @@
  * this tab (core/src/mailbox). Files are kept in IndexedDB beside the groups
  * (store/idb-blobs.ts), so they outlive a reload.
  */
-import { type BlobStore, CausettePeer, connectionHandover, type DeviceKey, mailboxes, relayReservations, type Store } from '@causette/core'
+import {
+  type BlobStore,
+  CausettePeer,
+  connectionHandover,
+  type DeviceKey,
+  type DeviceLinkingInit,
+  mailboxes,
+  relayReservations,
+  type Store
+} from '@causette/core'
 import { circuitRelayTransport } from '@libp2p/circuit-relay-v2'
 import { FaultTolerance } from '@libp2p/interface'
 import { webRTC } from '@libp2p/webrtc'
@@ -19,12 +28,16 @@ import { webRtcUpgrade } from './webrtc-upgrade.ts'
 type Services = NonNullable<Parameters<typeof CausettePeer.create>[0]['services']>
 type Service = Services[string]
 
-/** `blobs`: where files are kept (IndexedDB, store/idb-blobs.ts). `sharePresence`: whether the groups see when the person is online, away or typing (the settings' choice). */
+/**
+ * `blobs`: where files are kept (IndexedDB, store/idb-blobs.ts). `sharePresence`: whether the groups see when the person is online,
+ * away or typing (the settings' choice). `linking`: whose device this tab is and how it keeps that (docs/devices.md).
+ */
 export async function startTabPeer(
   key: DeviceKey,
   stores: { store: Store; blobs: BlobStore },
   config: AppConfig,
-  sharePresence: boolean
+  sharePresence: boolean,
+  linking: DeviceLinkingInit = {}
 ): Promise<CausettePeer> {
   const daemon = config.daemon?.addresses ?? []
   const firstHops = [...daemon, ...config.relays]
@@ -40,6 +53,8 @@ export async function startTabPeer(
     store: stores.store,
     blobs: stores.blobs,
     sharePresence,
+    linking,
+    ...(linking.linked === undefined ? {} : { person: { person: linking.linked.person, certificate: linking.linked.certificate } }),
     transports: [webSockets(), webRTC(), circuitRelayTransport()],
     listen: [...firstHops.map((hop) => `${hop}/p2p-circuit`), '/webrtc'],
     // a tab served by a daemon is on a machine of a LAN: it may dial the LAN's other daemons (tab-gater.ts)

@@ -76,6 +76,16 @@ export class TabPreferences {
     return this.save({ mutes })
   }
 
+  /** What is kept now, to hand a new device of the person (peer/tab-person-settings.ts). */
+  snapshot(): StoredPreferences {
+    return structuredClone(this.stored)
+  }
+
+  /** Takes preferences another device of the person handed over. */
+  adopt(change: Partial<StoredPreferences>): Promise<void> {
+    return this.save(change)
+  }
+
   private async save(change: Partial<StoredPreferences>): Promise<void> {
     Object.assign(this.stored, change)
     this.setChanged((n) => n + 1)

@@ -1,0 +1,120 @@
+/**
+ * A browser tab becomes a device of the person whose daemon serves it
+ * (docs/devices.md): `causette link` on the daemon prints a web link; a
+ * fresh tab opens it and shows a six-digit code, the same the terminal
+ * shows; the person types `y` there; the tab is then Alice in her group,
+ * with its history, and what it writes reaches Bob as Alice's — one
+ * person with two devices. The used link, opened in another fresh tab, is
+ * refused in words. Screens photographed and checked with axe-core; any
+ * uncaught page error fails.
+ */
+import assert from 'node:assert/strict'
+import { join } from 'node:path'
+import { after, before, describe, it } from 'node:test'
+import type { HistoryResponse, MembersResponse } from '@causette/node'
+import type { Browser, Page } from 'playwright-core'
+import type { LinkOfferState } from '../../node/src/api/device-types.ts'
+import { DaemonProcess, eventually, ISOLATED, type LiveCommand, type TempDir, tempDir } from '../node/fixtures/daemons.ts'
+import { launchChromium, type WatchedPage, watchedPage } from './fixtures/chromium.ts'
+import { assertAccessible, type ServingDaemon, screenshot, servingDaemon } from './fixtures/web-app.ts'
+
+const WAIT = { timeout: 30_000 }
+const GROUP = 'Climbing'
+
+function messageBox(page: Page, text: string) {
+  return page.locator('article.message', { hasText: text })
+}
+
+describe('a browser tab linked to the daemon that serves it, as the same person', { timeout: 300_000 }, () => {
+  let served: ServingDaemon
+  let dir: TempDir
+  let bob: DaemonProcess
+  let browser: Browser
+  let tab: WatchedPage
+  let stranger: WatchedPage
+  let offering: LiveCommand
+  let webLink = ''
+
+  before(async () => {
+    served = await servingDaemon()
+    dir = await tempDir()
+    bob = await DaemonProcess.start(join(dir.path, 'bob'), [...ISOLATED, '--name', 'Bob'])
+    browser = await launchChromium()
+    const alice = served.daemon
+    assert.equal((await alice.cli(['profile', 'Alice'])).code, 0)
+    await alice.cliJson(['create', GROUP])
+    const invite = await alice.cliJson<{ link: string }>(['invite', GROUP])
+    await bob.cliJson(['join', invite.link, '--timeout', '60s'])
+    await alice.cliJson(['send', GROUP, 'Sunday at 10?'])
+    await eventually(
+      async () => (await bob.cliJson<HistoryResponse>(['history', GROUP])).messages.some((m) => m.text === 'Sunday at 10?'),
+      'Bob reads Alice'
+    )
+  })
+
+  after(async () => {
+    await offering?.kill()
+    await browser?.close()
+    await bob?.kill()
+    await served?.stop()
+    await dir?.remove()
+  })
+
+  it('the tab shows the code the terminal shows; once confirmed there, it is Alice in her group, with its history', async () => {
+    offering = served.daemon.follow(['link'], { typing: true })
+    const offer = (await offering.waitForEvent((e) => typeof e.webLink === 'string', 'the link')) as { webLink: string }
+    webLink = offer.webLink
+    assert.ok(webLink.startsWith(served.url), 'the link opens the app this daemon serves')
+    tab = await watchedPage(browser)
+    await tab.page.goto(webLink)
+    const shown = tab.page.getByRole('status', { name: /^Code \d{3} \d{3}$/ })
+    await shown.waitFor(WAIT)
+    const code = (await shown.textContent())?.trim()
+    await screenshot(tab.page, 'devices-01-code')
+    await assertAccessible(tab.page, 'the code to compare')
+    const arrived = (await offering.waitForEvent((e) => e.state === 'arrived', 'the tab at the daemon')) as unknown as LinkOfferState & {
+      state: 'arrived'
+    }
+    assert.equal(arrived.code, code, 'the terminal and the tab show the same code')
+    assert.match(arrived.name, /tab$/)
+    await offering.waitForNote(/Does the new device show \d{3} \d{3}\? \[y\/N\]/)
+    offering.type('y')
+    await tab.page.getByRole('status').filter({ hasText: 'Linked: this tab is you now, in your 1 group.' }).waitFor(WAIT)
+    await screenshot(tab.page, 'devices-02-linked')
+    await assertAccessible(tab.page, 'linked')
+    await offering.exited
+    assert.equal(offering.process.exitCode, 0, offering.stderr)
+
+    await tab.page.getByRole('button', { name: 'Open my groups' }).click()
+    await tab.page.getByRole('button', { name: new RegExp(`^${GROUP}`) }).click(WAIT)
+    await messageBox(tab.page, 'Sunday at 10?').waitFor(WAIT)
+    assert.equal(await tab.page.getByRole('button', { name: /^Your devices/ }).count(), 0, 'the person’s own group of devices is no chat in the list')
+    await screenshot(tab.page, 'devices-03-history')
+  })
+
+  it('what the tab writes reaches Bob as Alice’s, and Bob sees one Alice with two devices', async () => {
+    await tab.page.getByRole('textbox', { name: 'Message' }).fill('From my browser')
+    await tab.page.keyboard.press('Enter')
+    await eventually(async () => /\] Alice: From my browser/.test((await bob.cli(['history', GROUP])).stdout), 'Bob reads it from Alice', 60_000)
+    const members = await bob.cliJson<MembersResponse>(['members', GROUP])
+    assert.equal(members.members.length, 2, 'two people')
+    assert.equal(members.members.find((m) => m.name === 'Alice')?.devices.length, 2, 'Alice with two devices')
+  })
+
+  it('the used link, opened in another fresh tab, is refused in words', async () => {
+    stranger = await watchedPage(browser)
+    await stranger.page.goto(webLink)
+    await stranger.page
+      .getByRole('alert')
+      .filter({ hasText: /expired or was already used/ })
+      .waitFor(WAIT)
+    await screenshot(stranger.page, 'devices-04-used-link')
+    await assertAccessible(stranger.page, 'a used link')
+    assert.equal(await stranger.page.getByRole('navigation', { name: 'Your groups' }).count(), 0)
+  })
+
+  it('no page had an uncaught error', () => {
+    assert.deepEqual(tab.errors, [])
+    assert.deepEqual(stranger.errors, [])
+  })
+})
