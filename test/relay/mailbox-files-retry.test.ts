@@ -15,6 +15,7 @@ import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import type { GroupSummary, HistoryResponse, InviteResponse, SendResponse } from '@causette/node'
 import { DaemonProcess, eventually, ISOLATED, type TempDir, tempDir } from '../node/fixtures/daemons.ts'
+import { mailboxesUpToDate } from './fixtures/mailbox-waits.ts'
 import { localRelayFlags, type RelayRun, startRelay } from './fixtures/relay-process.ts'
 
 const sha = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex')
@@ -118,14 +119,7 @@ describe('files handed to a relay that was down, or full, when they were sent', 
       async () => JSON.parse(await readFile(join(dirs.path, 'alice', 'blobs', 'relay-handovers.json'), 'utf8')).length === 0,
       'nothing owed to the relay any more'
     )
-    await eventually(
-      async () => {
-        const status = await alice.cliJson<{ groups: Array<{ id: string; mailboxes: Array<{ upToDate: boolean }> }> }>(['status'])
-        return status.groups.find((g) => g.id === group.id)?.mailboxes.every((m) => m.upToDate) === true
-      },
-      'the relay to hold the message too',
-      30_000
-    )
+    await eventually(() => mailboxesUpToDate(alice, group.id), 'the relay to hold the message too', 30_000)
     await alice.stop()
 
     const bobAgain = await startDaemon('bob', address)

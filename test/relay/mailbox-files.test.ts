@@ -13,6 +13,7 @@ import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import type { GroupSummary, HistoryResponse, InviteResponse, SendResponse } from '@causette/node'
 import { DaemonProcess, eventually, ISOLATED, type TempDir, tempDir } from '../node/fixtures/daemons.ts'
+import { mailboxesUpToDate, piecesKept } from './fixtures/mailbox-waits.ts'
 import { localRelayFlags, type RelayRun, startRelay } from './fixtures/relay-process.ts'
 
 const sha = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex')
@@ -39,8 +40,6 @@ describe("a file reaches a member who is never online with its sender, from a re
     daemons.push(daemon)
     return daemon
   }
-  const piecesKept = async () =>
-    Number(/^causette_relay_mailbox_file_pieces_kept_total (\d+)$/m.exec(await (await fetch(`${relay.health}/metrics`)).text())?.[1] ?? 0)
 
   it('keeps the sealed pieces and gives them to the member who was away', async () => {
     const alice = await start('alice')
@@ -56,15 +55,8 @@ describe("a file reaches a member who is never online with its sender, from a re
     await writeFile(join(dirs.path, 'trip.bin'), bytes)
     const sent = await alice.cliJson<SendResponse>(['send', group.id, '--file', join(dirs.path, 'trip.bin')])
     // 12 pieces and the manifest
-    await eventually(async () => (await piecesKept()) >= 13, "the file's pieces kept by the relay", 30_000)
-    await eventually(
-      async () => {
-        const status = await alice.cliJson<{ groups: Array<{ id: string; mailboxes: Array<{ upToDate: boolean }> }> }>(['status'])
-        return status.groups.find((g) => g.id === group.id)?.mailboxes.every((m) => m.upToDate) === true
-      },
-      'the relay to hold the message too',
-      30_000
-    )
+    await eventually(async () => (await piecesKept(relay)) >= 13, "the file's pieces kept by the relay", 30_000)
+    await eventually(() => mailboxesUpToDate(alice, group.id), 'the relay to hold the message too', 30_000)
     await alice.stop()
 
     bob = await start('bob')

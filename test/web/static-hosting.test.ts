@@ -14,6 +14,7 @@ import { readFile } from 'node:fs/promises'
 import { after, before, describe, it } from 'node:test'
 import type { Browser, Page } from 'playwright-core'
 import { eventually, type TempDir, tempDir } from '../node/fixtures/daemons.ts'
+import { piecesKept } from '../relay/fixtures/mailbox-waits.ts'
 import { localRelayFlags, type RelayRun, startRelay } from '../relay/fixtures/relay-process.ts'
 import { launchChromium, type WatchedPage, watchedPage } from './fixtures/chromium.ts'
 import { type StaticHost, staticHost } from './fixtures/static-files.ts'
@@ -114,9 +115,7 @@ describe('the web app as static files, through a community relay', { timeout: 30
     // the relay's mailbox holds it once Alice's tab has synced with it (a moment after the write)
     await alice.page.getByText(/kept by 1 relay/).waitFor(WAIT)
     // a file too: its pieces go to the relay right after it is sent
-    const piecesKept = async () =>
-      Number(/^causette_relay_mailbox_file_pieces_kept_total (\d+)$/m.exec(await (await fetch(`${relay.health}/metrics`)).text())?.[1] ?? 0)
-    const before = await piecesKept()
+    const before = await piecesKept(relay)
     const minutes = randomBytes(300_000)
     const [chooser] = await Promise.all([
       alice.page.waitForEvent('filechooser', WAIT),
@@ -125,7 +124,7 @@ describe('the web app as static files, through a community relay', { timeout: 30
     await chooser.setFiles({ name: 'minutes.bin', mimeType: 'application/octet-stream', buffer: minutes })
     await messageBox(alice.page, 'minutes.bin').waitFor(WAIT)
     // two pieces of 256 KiB at most, and the manifest
-    await eventually(async () => (await piecesKept()) >= before + 3, 'the relay keeps the file’s pieces')
+    await eventually(async () => (await piecesKept(relay)) >= before + 3, 'the relay keeps the file’s pieces')
     await new Promise((resolve) => setTimeout(resolve, 2000))
     await alice.page.close()
     const page = await bob.context.newPage()
