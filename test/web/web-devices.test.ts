@@ -5,7 +5,8 @@
  * shows; the person types `y` there; the tab is then Alice in her group,
  * with its history, and what it writes reaches Bob as Alice's — one
  * person with two devices. The used link, opened in another fresh tab, is
- * refused in words. Screens photographed and checked with axe-core; any
+ * refused in words. The other way round, a tab that is its person's first
+ * device links a fresh daemon from its settings. Screens photographed and checked with axe-core; any
  * uncaught page error fails.
  */
 import assert from 'node:assert/strict'
@@ -16,7 +17,7 @@ import type { Browser, Page } from 'playwright-core'
 import type { LinkOfferState } from '../../node/src/api/device-types.ts'
 import { DaemonProcess, eventually, ISOLATED, type LiveCommand, type TempDir, tempDir } from '../node/fixtures/daemons.ts'
 import { launchChromium, type WatchedPage, watchedPage } from './fixtures/chromium.ts'
-import { assertAccessible, type ServingDaemon, screenshot, servingDaemon } from './fixtures/web-app.ts'
+import { assertAccessible, personTab, type ServingDaemon, screenshot, servingDaemon } from './fixtures/web-app.ts'
 
 const WAIT = { timeout: 30_000 }
 const GROUP = 'Climbing'
@@ -33,6 +34,8 @@ describe('a browser tab linked to the daemon that serves it, as the same person'
   let tab: WatchedPage
   let stranger: WatchedPage
   let offering: LiveCommand
+  let dana: WatchedPage
+  const daemons: DaemonProcess[] = []
   let webLink = ''
 
   before(async () => {
@@ -54,6 +57,7 @@ describe('a browser tab linked to the daemon that serves it, as the same person'
 
   after(async () => {
     await offering?.kill()
+    for (const d of daemons) await d.kill()
     await browser?.close()
     await bob?.kill()
     await served?.stop()
@@ -113,8 +117,46 @@ describe('a browser tab linked to the daemon that serves it, as the same person'
     assert.equal(await stranger.page.getByRole('navigation', { name: 'Your groups' }).count(), 0)
   })
 
+  it('a tab that is its person’s first device links a new daemon from its settings, and the daemon takes its groups', async () => {
+    dana = await personTab(browser, served.url, 'Dana')
+    await dana.page.getByLabel('New group').fill('Garden')
+    await dana.page.getByRole('button', { name: 'Create' }).click()
+    await dana.page.getByRole('heading', { name: 'Garden' }).waitFor(WAIT)
+    await dana.page.getByRole('textbox', { name: 'Message' }).fill('Tomatoes are in')
+    await dana.page.keyboard.press('Enter')
+    await messageBox(dana.page, 'Tomatoes are in').waitFor(WAIT)
+    await dana.page.getByRole('button', { name: 'Settings' }).click()
+    await dana.page.getByRole('button', { name: 'Link a new device' }).click(WAIT)
+    const text = await dana.page.getByLabel(/^Open this on your new device/).inputValue(WAIT)
+    assert.match(text, /^causette:link\//)
+    await screenshot(dana.page, 'devices-05-tab-offers-a-link')
+    await assertAccessible(dana.page, 'a tab offering a device link')
+    const laptop = await DaemonProcess.start(join(dir.path, 'dana-laptop'), [...ISOLATED])
+    daemons.push(laptop)
+    const accepting = laptop.follow(['link', text, '--name', 'laptop'])
+    const coded = (await accepting.waitForEvent((e) => typeof e.code === 'string', 'the code at the daemon')) as { code: string }
+    await dana.page
+      .getByRole('status')
+      .filter({ hasText: `A device named “laptop” wants to become yours. It shows the code ${coded.code}.` })
+      .waitFor(WAIT)
+    await screenshot(dana.page, 'devices-06-tab-compares-codes')
+    await dana.page.getByRole('button', { name: 'Yes, it shows this code' }).click()
+    await dana.page.getByRole('status').filter({ hasText: 'Linked laptop: it joins your 1 group and receives their history.' }).waitFor(WAIT)
+    await accepting.waitForEvent((e) => e.state === 'linked', 'the daemon linked')
+    await eventually(
+      async () =>
+        (await laptop.cliJson<HistoryResponse>(['history', 'Garden']).catch(() => ({ messages: [] }))).messages.some(
+          (m) => m.text === 'Tomatoes are in'
+        ),
+      'the daemon reads Dana’s group',
+      60_000
+    )
+    await dana.page.getByRole('button', { name: 'Close' }).click()
+  })
+
   it('no page had an uncaught error', () => {
     assert.deepEqual(tab.errors, [])
     assert.deepEqual(stranger.errors, [])
+    assert.deepEqual(dana.errors, [])
   })
 })

@@ -8,11 +8,14 @@
  */
 import { MAX_NAME_LENGTH } from '@causette/core'
 import { multiaddr } from '@multiformats/multiaddr'
-import { type Component, createResource, createSignal, For, Show } from 'solid-js'
+import { type Component, createResource, createSignal, For, lazy, Show } from 'solid-js'
 import { AppDialog } from '../app/AppDialog.tsx'
 import { personMessage } from '../app/person-message.ts'
 import { useSession } from '../app/session.ts'
 import { exportGroup, saveFile } from './export-group.ts'
+
+// the devices section loads with the dialog, not with the first screen
+const DevicesPanel = lazy(() => import('../devices/DevicesPanel.tsx').then((m) => ({ default: m.DevicesPanel })))
 
 /** The relays in the text, one per line; throws saying which line is not a relay's address. */
 export function parseRelays(text: string): string[] {
@@ -122,11 +125,14 @@ export const SettingsDialog: Component = () => {
           <button type="submit">Save</button>
         </form>
       </Show>
+      <DevicesPanel />
       <fieldset class="settings">
         <legend>Export a group’s history</legend>
         <label for="export-group">Group</label>
         <select id="export-group" value={exportId()} onChange={(e) => setExportId(e.currentTarget.value)}>
-          <For each={session.peer.groups()}>{(log) => <option value={log.idHex}>{log.view.metadata().name || 'Unnamed group'}</option>}</For>
+          <For each={session.peer.groups().filter((log) => log.idHex !== session.peer.devices.personGroupId)}>
+            {(log) => <option value={log.idHex}>{log.view.metadata().name || 'Unnamed group'}</option>}
+          </For>
         </select>
         <button type="button" onClick={() => void runExport()}>
           Export (JSON lines)
