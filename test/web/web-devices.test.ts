@@ -92,6 +92,11 @@ describe('a browser tab linked to the daemon that serves it, as the same person'
     await tab.page.getByRole('button', { name: 'Open my groups' }).click()
     await tab.page.getByRole('button', { name: new RegExp(`^${GROUP}`) }).click(WAIT)
     await messageBox(tab.page, 'Sunday at 10?').waitFor(WAIT)
+    assert.equal(
+      (await messageBox(tab.page, 'Sunday at 10?').locator('.author').textContent())?.trim(),
+      'You',
+      'what she wrote on her daemon is hers in the tab'
+    )
     assert.equal(await tab.page.getByRole('button', { name: /^Your devices/ }).count(), 0, 'the person’s own group of devices is no chat in the list')
     await screenshot(tab.page, 'devices-03-history')
   })

@@ -127,6 +127,7 @@ export const ChatView: Component<{ groupId: string }> = (props) => {
             message={message}
             names={messages.view().names}
             mine={message.author === session.me}
+            yours={message.author === session.me || log()?.membership()?.personOf(message.author) === session.peer.libp2p.services.groups.personKey()}
             me={session.me}
             seen={seen()?.id === message.id ? seen()?.text : undefined}
             quoted={message.replyTo === undefined ? undefined : messages.view().messages.find((m) => m.id === message.replyTo)}

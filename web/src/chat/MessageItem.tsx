@@ -19,7 +19,10 @@ const MessageFiles = lazy(() => import('../files/MessageFiles.tsx'))
 interface MessageItemProps {
   message: Message
   names: Map<string, string>
+  /** Written on this device: it may edit and delete it. */
   mine: boolean
+  /** Written by this person, on this device or another of theirs (docs/devices.md): shown as "You". */
+  yours: boolean
   me: string
   /** Under the person's newest message: who has seen it. */
   seen?: string | undefined
@@ -44,11 +47,11 @@ export const MessageItem: Component<MessageItemProps> = (props) => {
   return (
     <article
       class="message"
-      classList={{ mine: props.mine, mention: mentionsMe(), deleted: props.message.deleted }}
+      classList={{ mine: props.yours, mention: mentionsMe(), deleted: props.message.deleted }}
       data-message-id={props.message.id}
     >
       <div class="meta">
-        <span class="author">{props.mine ? 'You' : authorName(props.names, props.message.author)}</span>
+        <span class="author">{props.yours ? 'You' : authorName(props.names, props.message.author)}</span>
         <time datetime={new Date(props.message.time).toISOString()}>{timeLabel(props.message.time)}</time>
         <Show when={mentionsMe()}>
           <span class="tag">mentions you</span>
