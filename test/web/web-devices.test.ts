@@ -12,7 +12,7 @@
 import assert from 'node:assert/strict'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
-import type { HistoryResponse, MembersResponse } from '@causette/node'
+import type { HistoryResponse, MembersResponse, SafetyNumberResponse } from '@causette/node'
 import type { Browser, Page } from 'playwright-core'
 import type { LinkOfferState } from '../../node/src/api/device-types.ts'
 import { DaemonProcess, eventually, ISOLATED, type LiveCommand, type TempDir, tempDir } from '../node/fixtures/daemons.ts'
@@ -108,6 +108,24 @@ describe('a browser tab linked to the daemon that serves it, as the same person'
     const members = await bob.cliJson<MembersResponse>(['members', GROUP])
     assert.equal(members.members.length, 2, 'two people')
     assert.equal(members.members.find((m) => m.name === 'Alice')?.devices.length, 2, 'Alice with two devices')
+  })
+
+  it('the tab verifies Bob by typing the digits his terminal shows: one safety number for Alice on every device', async () => {
+    const fromBob = await bob.cliJson<SafetyNumberResponse>(['verify', GROUP, 'Alice'])
+    await tab.page.getByRole('button', { name: 'Members' }).click()
+    const row = tab.page.locator('li.member', { hasText: 'Bob' })
+    await row.getByText('Safety number').click()
+    assert.equal(((await row.locator('.safety-number').textContent()) ?? '').trim(), fromBob.safetyNumber, 'the tab shows what Bob sees for Alice')
+    const digits = row.getByLabel(/^Or type the digits Bob’s device shows/)
+    await digits.fill(fromBob.safetyNumber.replace(/^\d/, (d) => String((Number(d) + 1) % 10)))
+    await row.getByRole('button', { name: 'Check' }).click()
+    await row.getByRole('alert').filter({ hasText: 'These digits are not the safety number' }).waitFor(WAIT)
+    await assertAccessible(tab.page, 'digits that do not match')
+    await digits.fill(fromBob.safetyNumber.replaceAll(' ', ''))
+    await row.getByRole('button', { name: 'Check' }).click()
+    await row.getByText('verified', { exact: true }).waitFor(WAIT)
+    await screenshot(tab.page, 'devices-07-verified-by-digits')
+    await tab.page.getByRole('button', { name: 'Close' }).click()
   })
 
   it('the used link, opened in another fresh tab, is refused in words', async () => {

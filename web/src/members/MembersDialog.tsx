@@ -59,6 +59,8 @@ const MemberRow: Component<MemberRowProps> = (props) => {
   const session = useSession()
   // between people: the same number on every device of either (docs/devices.md)
   const number = (): string => safetyNumber(fromHex(session.peer.libp2p.services.groups.personKey()), fromHex(props.member.key))
+  const [typed, setTyped] = createSignal('')
+  const [mismatch, setMismatch] = createSignal(false)
   return (
     <li class="member">
       <div class="member-head">
@@ -87,6 +89,27 @@ const MemberRow: Component<MemberRowProps> = (props) => {
           <button type="button" onClick={() => props.onVerify(props.member.verified ? undefined : number())}>
             {props.member.verified ? 'Unmark as verified' : 'Mark as verified'}
           </button>
+          <Show when={!props.member.verified}>
+            <form
+              class="row"
+              onSubmit={(e) => {
+                e.preventDefault()
+                const same = typed().replace(/\s+/g, '') === number().replace(/\s+/g, '')
+                setMismatch(!same)
+                if (same) props.onVerify(number())
+              }}
+            >
+              <label for={`digits-${props.member.key}`}>Or type the digits {props.member.name}’s device shows</label>
+              <input id={`digits-${props.member.key}`} inputMode="numeric" value={typed()} onInput={(e) => setTyped(e.currentTarget.value)} />
+              <button type="submit">Check</button>
+            </form>
+            <Show when={mismatch()}>
+              <p role="alert" class="error">
+                These digits are not the safety number this device computes with {props.member.name}: do not mark them verified, and check you are
+                comparing with the right person, in person or on a call.
+              </p>
+            </Show>
+          </Show>
         </details>
         <Show when={props.amAdmin}>
           <div class="row">
