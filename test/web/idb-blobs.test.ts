@@ -93,4 +93,63 @@ describe("the tab's files in IndexedDB", () => {
       await client.remove('full')
     })
   )
+
+  it(
+    "keeps files within the tab's room: others' oldest evicted first, its own never, and a refusal in words when only its own are left",
+    { timeout: TEST_TIMEOUT_MS },
+    () =>
+      withPage(async (client) => {
+        let store = await client.open('room')
+        let blobs = client.blobsOf(store)
+        await client.call(store.handle, 'blobs.setLimit', [1_000_000])
+        const pause = () => new Promise((r) => setTimeout(r, 5))
+        const put = async (b: { id: Uint8Array; bytes: Uint8Array }, durable: boolean) => {
+          await blobs.put(GROUP, b.id, b.bytes, { durable })
+          await pause()
+        }
+        type Blob = { id: Uint8Array; bytes: Uint8Array }
+        const [own1, o1, o2, o3, own2, own3, own4, o4] = (await Promise.all(Array.from({ length: 8 }, () => blob(randomBytes(300_000))))) as [
+          Blob,
+          Blob,
+          Blob,
+          Blob,
+          Blob,
+          Blob,
+          Blob,
+          Blob
+        ]
+        const held = async (...bs: Array<{ id: Uint8Array }>) =>
+          blobs.has(
+            GROUP,
+            bs.map((b) => b.id)
+          )
+        await put(own1, true)
+        await put(o1, false)
+        await put(o2, false)
+        assert.deepEqual(await held(own1, o1, o2), [true, true, true], '900 kB fit in 1 MB')
+        await put(o3, false)
+        assert.deepEqual(await held(o1, o2, o3, own1), [false, true, true, true], 'the oldest of others’ went')
+        await put(own2, true)
+        await put(own3, true)
+        assert.deepEqual(await held(o2, o3, own1, own2, own3), [false, false, true, true, true], 'then the next oldest, never the tab’s own')
+        await assert.rejects(put(own4, true), {
+          name: 'StorageFullError',
+          message: /room for files in this tab \(1 MB\) is full of files you sent/
+        })
+        await assert.rejects(put(o4, false), { name: 'StorageFullError', message: /so this one was not kept/ })
+        assert.deepEqual(await held(own4, o4), [false, false], 'nothing of a refused blob is kept')
+
+        // the count outlives a reopen
+        await store.close()
+        store = await client.open('room')
+        blobs = client.blobsOf(store)
+        await client.call(store.handle, 'blobs.setLimit', [1_000_000])
+        await assert.rejects(put(o4, false), { name: 'StorageFullError' })
+        // a deleted file makes room
+        await blobs.delete(GROUP, [own1.id])
+        await put(o4, false)
+        assert.deepEqual(await held(o4), [true])
+        await client.remove('room')
+      })
+  )
 })

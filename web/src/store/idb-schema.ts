@@ -138,6 +138,15 @@ export interface CausetteDb extends DBSchema {
   'message-counts': { key: [Bytes, string]; value: number }
   /** [group, blob id]: a file's sealed chunk or manifest (core's blob/blob-format.ts), version 4 on. */
   blobs: { key: [Bytes, Bytes]; value: Bytes }
+  /** [group, blob id]: a kept blob's size, whether this tab wrote it (1) or fetched it (0), and when it was kept; version 5 on. */
+  'blob-sizes': { key: [Bytes, Bytes]; value: BlobSize; indexes: { 'by-age': [number, number] } }
+}
+
+export interface BlobSize {
+  size: number
+  /** 1: this tab's own file, never evicted; 0: fetched from others. (IndexedDB keys have no booleans.) */
+  own: number
+  at: number
 }
 
 export type StoreName =
@@ -152,6 +161,7 @@ export type StoreName =
   | 'registers'
   | 'message-counts'
   | 'blobs'
+  | 'blob-sizes'
 
 export type Database = IDBPDatabase<CausetteDb>
 export type Transaction<Mode extends IDBTransactionMode = IDBTransactionMode> = IDBPTransaction<CausetteDb, StoreName[], Mode>
@@ -211,6 +221,13 @@ const MIGRATIONS: ReadonlyArray<(db: Database, tx: UpgradeTransaction) => void> 
   // ride in (or slow) the transactions that write entries.
   (db) => {
     db.createObjectStore('blobs')
+  },
+  // 5: the tab's room for files (idb-blobs.ts). Each kept blob's size, whether
+  // it is the tab's own, and when it was kept; 'by-age' lists others' blobs
+  // oldest first, the order they are evicted in. Blobs kept by version 4 have
+  // no record: they count as the tab's own, neither counted nor evicted.
+  (db) => {
+    db.createObjectStore('blob-sizes').createIndex('by-age', ['own', 'at'])
   }
 ]
 

@@ -199,12 +199,13 @@ export class IndexedDbStore implements Store {
   /** The group's record, entries and view rows, in one transaction. */
   async deleteGroup(id: Uint8Array): Promise<void> {
     // the group's files go with it
-    await this.connection.write([...ENTRY_STORES, ...VIEW_STORES, 'groups', 'blobs'], true, async (tx) => {
+    await this.connection.write([...ENTRY_STORES, ...VIEW_STORES, 'groups', 'blobs', 'blob-sizes'], true, async (tx) => {
       const ranged = [...ENTRY_STORES.filter((name) => name !== 'entry-counts'), 'blobs' as const]
       await Promise.all([
         ...ranged.map((name) => tx.objectStore(name).delete(startingWith(id))),
         tx.objectStore('entry-counts').delete(keyBytes(id)),
         tx.objectStore('groups').delete(keyBytes(id)),
+        this.blobs.forgetGroup(tx, id),
         deleteRows(tx, id)
       ])
     })
