@@ -279,10 +279,13 @@ describe('files in the web app: images, files and voice notes between two browse
     await player.waitFor(WAIT)
     assert.match((await player.getAttribute('src')) ?? '', /^blob:/)
     assert.match((await player.getAttribute('aria-label')) ?? '', /^Voice note .*, 0:0[1-9]$/)
+    // plays until 0.2 s of it have been heard (a loaded machine plays slower than the wall clock), for 10 s at most
     const played = await player.evaluate(async (el) => {
       const audio = el as unknown as { play: () => Promise<void>; pause: () => void; currentTime: number; error: unknown }
       await audio.play()
-      await new Promise((resolve) => setTimeout(resolve, 700))
+      for (let waited = 0; waited < 10_000 && audio.currentTime <= 0.2 && audio.error === null; waited += 100) {
+        await new Promise((resolve) => setTimeout(resolve, 100))
+      }
       audio.pause()
       return { time: audio.currentTime, error: audio.error }
     })
