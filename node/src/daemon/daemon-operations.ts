@@ -4,7 +4,7 @@
  * search come from each group's stored view (message-reads.ts); writes go through the peer, and
  * resolve only once the entry is committed to the store.
  */
-import { fingerprint, fromHex, type GroupLog, type MessageOperation, type ReadPosition, readUpToNow, toHex, unreadOf } from '@causette/core'
+import { fingerprint, fromHex, type MessageOperation, readUpToNow, toHex } from '@causette/core'
 import type {
   GroupRef,
   GroupStatusView,
@@ -20,8 +20,7 @@ import type {
   ReadResponse,
   SearchResponse,
   SendResponse,
-  StatusResponse,
-  SyncState
+  StatusResponse
 } from '../api/api-types.ts'
 import type { Names } from '../api/error-messages.ts'
 import { UnknownMessageError } from '../errors.ts'
@@ -31,10 +30,9 @@ import type { DaemonParts } from './daemon.ts'
 import { DeviceOperations } from './device-operations.ts'
 import { FileOperations } from './file-operations.ts'
 import { GroupAbout } from './group-about.ts'
-import type { KnownGroup } from './group-directory.ts'
+import { GroupSummaries } from './group-summaries.ts'
 import { InviteOperations } from './invite-operations.ts'
 import { joinByInvite } from './joining.ts'
-import { linkViews } from './link-views.ts'
 import { namesOf } from './member-lookup.ts'
 import { MemberOperations } from './member-operations.ts'
 import { mentionedKeys, mentionsOfMe } from './mentions.ts'
@@ -68,6 +66,8 @@ export class DaemonOperations {
   /** Mutes, notification levels and read receipts: this device's own choices (preference-operations.ts). */
   readonly preferences: PreferenceOperations
   readonly files: FileOperations
+  /** How each group stands, for `groups` and `status` (group-summaries.ts). */
+  readonly summaries: GroupSummaries
   /** This person's devices: linking a new one, listing, revoking (device-operations.ts). */
   readonly devices: DeviceOperations
   /** How errors name the groups and people they are about (api/error-messages.ts). */
@@ -89,6 +89,7 @@ export class DaemonOperations {
     this.backups = new BackupOperations(parts)
     this.preferences = new PreferenceOperations(parts)
     this.files = new FileOperations(parts)
+    this.summaries = new GroupSummaries(parts)
     this.names = namesOf(parts.directory, parts.authors)
     this.requestStop = requestStop
     this.apiUrl = apiUrl
@@ -116,18 +117,12 @@ export class DaemonOperations {
         // through a relay's loopback address only a process on the relay's machine could reach it
         peer.multiaddrs().filter((a) => a.includes('/p2p-circuit') && !a.includes('/webrtc') && !/^\/ip4\/127\.|^\/ip6\/::1\//.test(a))
       ),
-      groups: await Promise.all(this.chats().map((g) => this.groupStatus(g)))
+      groups: await Promise.all(this.summaries.chats().map((g) => this.summaries.status(g)))
     }
   }
 
   groups(): Promise<GroupSummary[]> {
-    return Promise.all(this.chats().map((g) => this.summary(g)))
-  }
-
-  /** The groups people chat in: all but the person's own group of devices (docs/devices.md), which only carries notes between them. */
-  private chats(): KnownGroup[] {
-    const own = this.parts.peer.devices.personGroupId
-    return this.parts.directory.list().filter((g) => g.idHex !== own)
+    return Promise.all(this.summaries.chats().map((g) => this.summaries.summary(g)))
   }
 
   /** The group a reference (id, its start, or name) names; UnknownGroupError or AmbiguousGroupError otherwise. */
@@ -136,7 +131,7 @@ export class DaemonOperations {
   }
 
   group(ref: string): Promise<GroupStatusView> {
-    return this.groupStatus(this.parts.directory.resolve(ref))
+    return this.summaries.status(this.parts.directory.resolve(ref))
   }
 
   async createGroup(name: string): Promise<GroupSummary> {
@@ -144,7 +139,7 @@ export class DaemonOperations {
     const log = await peer.createGroup(name)
     const known = directory.adopt(log, (await store.getGroup(log.id)) ?? { id: log.id, secret: log.secret, name, addedAt: Date.now() })
     emit({ type: 'group:created', group: known.ref })
-    return this.summary(known)
+    return this.summaries.summary(known)
   }
 
   /** Joins the group of an invite link (joining.ts); the link's named errors (malformed, truncated, expired, used, revoked) pass through. */
@@ -194,7 +189,7 @@ export class DaemonOperations {
     const { directory, peer, preferences } = this.parts
     const known = directory.resolve(ref)
     const log = await directory.openLog(known)
-    const op = await readUpToNow(log, toHex(peer.key.publicKey), this.readPosition(known.idHex))
+    const op = await readUpToNow(log, toHex(peer.key.publicKey), this.summaries.readPosition(known.idHex))
     const receipt = preferences.sendsReceipts
     if (op === undefined) return { group: known.ref, receipt }
     if (receipt) await peer.send(log.idHex, op)
@@ -264,72 +259,6 @@ export class DaemonOperations {
   stop(): void {
     void this.requestStop()
   }
-
-  private async summary(known: KnownGroup): Promise<GroupSummary> {
-    const { peer, preferences } = this.parts
-    const log = known.log
-    const unread = log === undefined ? { unread: 0, mentions: 0 } : await unreadOf(log, toHex(peer.key.publicKey), this.readPosition(known.idHex))
-    const muted = preferences.mute(known.idHex)
-    return {
-      ...known.ref,
-      state: log === undefined ? 'loading' : 'open',
-      entries: log?.size ?? 0,
-      unread: unread.unread,
-      unreadMentions: unread.mentions,
-      // a group still opening shows its count once open
-      messages: log === undefined ? 0 : await log.view.countMessages(),
-      connectedMembers: log === undefined ? 0 : peer.status(known.idHex).connectedMembers.length,
-      addedAt: known.record.addedAt,
-      ...(muted === undefined ? {} : { muted }),
-      notify: preferences.notifyLevel(known.idHex)
-    }
-  }
-
-  /** How far this device read the group without telling it (receipts off); kept after turning them on again, until a marker passes it. */
-  private readPosition(groupId: string): ReadPosition {
-    const readUpTo = this.parts.preferences.readPosition(groupId)
-    return readUpTo === undefined ? {} : { readUpTo }
-  }
-
-  private async groupStatus(known: KnownGroup): Promise<GroupStatusView> {
-    const summary = await this.summary(known)
-    if (known.log === undefined) {
-      return {
-        ...summary,
-        sync: 'loading',
-        pending: 0,
-        syncing: false,
-        upToDateWith: 0,
-        members: [],
-        otherMembers: 0,
-        online: 0,
-        links: [],
-        mailboxes: []
-      }
-    }
-    const status = this.parts.peer.status(known.idHex)
-    const links = linkViews(status.links, this.parts.authors.of(known.log))
-    return {
-      ...summary,
-      sync: syncState(known.log, status),
-      pending: status.pending,
-      syncing: status.syncing,
-      upToDateWith: status.upToDateWith,
-      ...(status.lastSync === undefined ? {} : { lastSync: status.lastSync }),
-      members: status.connectedMembers,
-      otherMembers: links.length,
-      online: links.filter((l) => l.connected).length,
-      links,
-      mailboxes: this.parts.peer.mailboxes?.status(known.idHex) ?? []
-    }
-  }
-}
-
-function syncState(log: GroupLog, status: { connectedMembers: string[]; syncing: boolean; upToDateWith: number }): SyncState {
-  if (log.size === 0) return status.syncing ? 'syncing' : 'waiting for history'
-  if (status.syncing) return 'syncing'
-  if (status.connectedMembers.length === 0) return 'no members online'
-  return status.upToDateWith >= status.connectedMembers.length ? 'up to date' : 'sync pending'
 }
 
 function transportOf(address: string): string {
