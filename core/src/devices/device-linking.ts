@@ -255,7 +255,6 @@ export class DeviceLinking extends TypedEventEmitter<DeviceLinkingEvents> implem
         await stream.close()
         return
       }
-      entry.taken = true
       const device = { device: toHex(key), name: hello.name, code: linkingCode(entry.link.secret, self, key) }
       const decision = entry.arrive({ lp, stream, memberKey: hello.memberKey, device })
       let timer: ReturnType<typeof setTimeout> | undefined

@@ -38,6 +38,8 @@ export class PersonGroup {
   private id: string | undefined
   private readonly first: () => FirstDevice | undefined
   private reconciling: Promise<void> = Promise.resolve()
+  /** Groups (hex ids) the person's group already notes: a join of a group the person is in already writes no second note. */
+  private readonly noted = new Set<string>()
 
   constructor(groups: Groups, id: string | undefined, first: () => FirstDevice | undefined) {
     this.groups = groups
@@ -70,16 +72,20 @@ export class PersonGroup {
     if (own === undefined || log.idHex === own.idHex || !own.isMember()) return
     const first = this.first()
     if (first !== undefined && log.membership()?.members.has(toHex(first.key)) !== true) {
-      await log.linkDevice(first.key, first.memberKey, first.certificate)
+      // a first device the group refuses (removed from it before) stays out; the join itself stands
+      await log.linkDevice(first.key, first.memberKey, first.certificate).catch(() => undefined)
     }
+    if (this.noted.has(log.idHex)) return
     const note: DeviceNoteOperation = { type: 'device-note', group: log.id, secret: log.secret, name: log.view.metadata().name }
     await own.append(note)
+    this.noted.add(log.idHex)
   }
 
   /** Takes the groups the person's group notes that this device does not hold yet. Resolves with those taken. */
   async take(notes: readonly DeviceNoteOperation[]): Promise<GroupLog[]> {
     const taken: GroupLog[] = []
     for (const note of notes) {
+      this.noted.add(toHex(note.group))
       if (this.groups.find(toHex(note.group)) !== undefined) continue
       taken.push(await this.groups.join(note.group, note.secret, note.name))
     }

@@ -31,6 +31,7 @@ export async function startPeer(
 ): Promise<CausettePeer> {
   const tables = store.tables
   const person = readPersonSetting(tables.settings, key)
+  const personGroup = readPersonGroup(tables.settings)
   const peer: CausettePeer = await CausettePeer.create({
     key,
     store,
@@ -39,7 +40,7 @@ export async function startPeer(
     ...(person === undefined ? {} : { person: { person: person.person, certificate: person.certificate } }),
     linking: {
       ...(person === undefined ? {} : { linked: person }),
-      ...(readPersonGroup(tables.settings) === undefined ? {} : { personGroup: readPersonGroup(tables.settings) as string }),
+      ...(personGroup === undefined ? {} : { personGroup }),
       keepPersonGroup: async (id) => writePersonGroup(tables.settings, id),
       keepPerson: async (claim) => writePersonSetting(tables.settings, claim),
       exportSettings: async () => exportPersonSettings(tables),

@@ -6,7 +6,6 @@
  * waiting on it (each wait at most `waitMs`), as `causette link` does.
  */
 import { hostname } from 'node:os'
-import type { Store } from '@causette/core'
 import { type ArrivedDevice, type CausettePeer, deviceLinkWebText, fromHex, type LinkOffer, toHex } from '@causette/core'
 import { publicKeyFromRaw } from '@libp2p/crypto/keys'
 import { peerIdFromPublicKey } from '@libp2p/peer-id'
@@ -15,7 +14,6 @@ import { UnknownMemberError } from '../errors.ts'
 import type { KnownPeers } from '../store/known-peers.ts'
 import type { Settings } from '../store/settings.ts'
 import type { DaemonParts } from './daemon.ts'
-import type { GroupDirectory } from './group-directory.ts'
 
 /** A device's name as its person sees it: what it called itself when linked. */
 const NAME_PREFIX = 'device-name:'
@@ -33,17 +31,15 @@ export class DeviceOperations {
   private readonly offers = new Map<string, { offer: LinkOffer; arrived?: ArrivedDevice; error?: Error }>()
   private readonly accepting = new Map<string, Accepting>()
 
-  private readonly directory: GroupDirectory
-  private readonly store: Pick<Store, 'getGroup'> & { tables: { knownPeers: Pick<KnownPeers, 'all'> } }
+  private readonly store: { tables: { knownPeers: Pick<KnownPeers, 'all'> } }
 
   private readonly appUrl: () => string
 
   /** `appUrl`: where this daemon serves the web app (its API's URL), for the link a browser on this computer opens. */
-  constructor(parts: Pick<DaemonParts, 'peer' | 'settings' | 'directory' | 'store'>, appUrl: () => string) {
+  constructor(parts: Pick<DaemonParts, 'peer' | 'settings' | 'store'>, appUrl: () => string) {
     this.appUrl = appUrl
     this.peer = parts.peer
     this.settings = parts.settings
-    this.directory = parts.directory
     this.store = parts.store
   }
 
