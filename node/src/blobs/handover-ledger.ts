@@ -7,9 +7,10 @@
  * (damaged by hand) is set aside as `.damaged` and the daemon goes on with
  * none, since the files are still its own and members still fetch them.
  */
-import { mkdir, open, readFile, rename } from 'node:fs/promises'
+import { mkdir, readFile, rename } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import type { HandoverLedger, PendingHandover } from '@causette/core'
+import { writePrivateFile } from '../data-dir.ts'
 
 export const HANDOVERS_FILE = 'relay-handovers.json'
 
@@ -40,16 +41,8 @@ export class FileHandoverLedger implements HandoverLedger {
   }
 
   async save(pending: readonly PendingHandover[]): Promise<void> {
-    const temporary = `${this.path}.${process.pid}.tmp`
     await mkdir(dirname(this.path), { recursive: true, mode: 0o700 })
-    const file = await open(temporary, 'w', 0o600)
-    try {
-      await file.writeFile(JSON.stringify(pending))
-      await file.sync()
-    } finally {
-      await file.close()
-    }
-    await rename(temporary, this.path)
+    await writePrivateFile(this.path, JSON.stringify(pending))
   }
 }
 
