@@ -159,9 +159,9 @@ export class DeviceLinking extends TypedEventEmitter<DeviceLinkingEvents> implem
     return offer
   }
 
-  /** This person's devices across the groups this device is in. */
+  /** This person's devices across the groups this device is in (the person's own group of devices not among them). */
   list(): OwnDevice[] {
-    return ownDevices(this.components.groups)
+    return ownDevices(this.components.groups, this.own.groupId)
   }
 
   /** Revokes one of this person's devices in every group (first device only): it reads nothing written afterwards. Resolves with how many of the person's chats (their own group of devices aside). */

@@ -16,14 +16,16 @@ export interface OwnDevice {
   self: boolean
 }
 
-/** The person's devices across the groups this device is in, sorted by key. */
-export function ownDevices(groups: Groups): OwnDevice[] {
+/** The person's devices across the groups this device is in, sorted by key; the person's own group (`own`) is not listed among their groups. */
+export function ownDevices(groups: Groups, own?: string): OwnDevice[] {
   const person = groups.personKey()
   const byDevice = new Map<string, string[]>()
   for (const log of groups.all()) {
     const state = log.membership()
     if (state === undefined) continue
-    for (const device of devicesOf(state.members, person)) byDevice.set(device, [...(byDevice.get(device) ?? []), log.idHex])
+    for (const device of devicesOf(state.members, person)) {
+      byDevice.set(device, [...(byDevice.get(device) ?? []), ...(log.idHex === own ? [] : [log.idHex])])
+    }
   }
   const meHex = toHex(groups.key.publicKey)
   if (!byDevice.has(meHex)) byDevice.set(meHex, [])
