@@ -48,7 +48,7 @@ import { DisplayNamePublisher } from './display-name-publisher.ts'
 import { paceFullCollections } from './gc-pacing.ts'
 import { GroupDirectory } from './group-directory.ts'
 import { openStoredGroups } from './group-opening.ts'
-import { compactHeap, keepMemoryReducerAwake, releaseAfterBursts } from './heap-release.ts'
+import { keepMemoryReducerAwake, releaseAfterBursts, releaseMemory } from './heap-release.ts'
 import { MediaPrefetch } from './media-prefetch.ts'
 import { MessageNotifier } from './message-notifier.ts'
 import { PeerDialer } from './peer-dialer.ts'
@@ -242,8 +242,8 @@ export class Daemon {
   private async openGroups(): Promise<void> {
     await openStoredGroups(this.parts, { stopping: () => this.isStopping, signal: this.closing.signal })
     if (this.isStopping) return
-    // opening was the start's burst of allocation: what it grew the heap to goes back now (heap-release.ts)
-    await compactHeap()
+    // opening was the start's burst of allocation: what it grew the heap and malloc to goes back now (heap-release.ts)
+    await releaseMemory()
     if (!this.isStopping) this.parts.dialer.start()
   }
 

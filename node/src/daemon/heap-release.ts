@@ -33,10 +33,18 @@
  * releaseAfterBursts() looks every 5 s: once the heap has grown by 32 MB
  * since the last compaction and the event loop was idle over those 5 s,
  * it compacts the heap then.
+ *
+ * The heap is half of it. A burst also leaves holes in malloc's arenas
+ * (every ArrayBuffer is malloc'd), which glibc keeps resident until
+ * malloc_trim (malloc-trim.ts): ~95 MiB after 100,000 messages. So the
+ * watch also counts the resident set's growth, and a release trims malloc
+ * after compacting the heap (releaseMemory).
  */
 import { performance } from 'node:perf_hooks'
 import { getHeapStatistics } from 'node:v8'
 import { Script } from 'node:vm'
+
+import { trimMalloc } from './malloc-trim.ts'
 
 const NUDGE_MS = 30_000
 /** How often releaseAfterBursts looks at the heap. */
@@ -56,29 +64,46 @@ export function keepMemoryReducerAwake(): void {
   nudging = setInterval(() => new Script(''), NUDGE_MS).unref()
 }
 
-/** Compacts the heap after a burst (see above), for as long as the process lives; once is enough. */
+/** Compacts the heap and trims malloc after a burst (see above), for as long as the process lives; once is enough. */
 export function releaseAfterBursts(): void {
   if (watching !== undefined) return
-  let baseline = getHeapStatistics().total_heap_size
+  let baseline = grown()
   let last = performance.eventLoopUtilization()
-  let compacting = false
+  let releasing = false
   watching = setInterval(() => {
     const now = performance.eventLoopUtilization()
     const idle = performance.eventLoopUtilization(now, last).utilization < IDLE_UTILISATION
     last = now
-    const committed = getHeapStatistics().total_heap_size
+    const current = grown()
     // V8 gave some back by itself: growth counts from there
-    baseline = Math.min(baseline, committed)
-    if (compacting || !idle || committed - baseline < GROWTH_BYTES) return
-    compacting = true
-    compactHeap()
+    baseline = { heap: Math.min(baseline.heap, current.heap), rss: Math.min(baseline.rss, current.rss) }
+    const burst = current.heap - baseline.heap >= GROWTH_BYTES || current.rss - baseline.rss >= GROWTH_BYTES
+    if (releasing || !idle || !burst) return
+    releasing = true
+    releaseMemory()
       .catch(() => undefined)
       .finally(() => {
-        compacting = false
-        baseline = getHeapStatistics().total_heap_size
+        releasing = false
+        baseline = grown()
         last = performance.eventLoopUtilization()
       })
   }, WATCH_MS).unref()
+}
+
+/** What a burst grows: V8's committed heap, and the whole resident set (malloc's arenas with it). */
+function grown(): { heap: number; rss: number } {
+  return { heap: getHeapStatistics().total_heap_size, rss: process.memoryUsage.rss() }
+}
+
+/**
+ * Gives back what a burst left: the heap compacted (compactHeap), then the
+ * free pages in malloc's arenas returned (trimMalloc, glibc only). Tens of
+ * milliseconds on the event loop, for 100 MiB and more given back after a
+ * large one (test/bench/RESULTS.md).
+ */
+export async function releaseMemory(): Promise<void> {
+  await compactHeap()
+  trimMalloc()
 }
 
 /** A full, memory-reducing GC now: a few tens of milliseconds, once. Does nothing where Node has no inspector. */
