@@ -5,6 +5,7 @@
  * cleanly on SIGINT or SIGTERM. A wrong setting is refused before anything
  * starts, with a message that says which and why (exit status 2).
  */
+import { keepMemoryReducerAwake, releaseAfterBursts, releaseMemory } from '@causette/node/memory-release'
 import { Command } from 'commander'
 import { Relay } from './relay.ts'
 import { type ConfigInput, RelayConfigError, readConfigFile, resolveConfig } from './relay-config.ts'
@@ -73,6 +74,11 @@ async function main(): Promise<void> {
   inputs.push({ source: 'flags', values: fromFlags(flags) })
   const config = resolveConfig(inputs)
   const relay = await Relay.start(config)
+  // as the daemon does: what a burst of syncs or reservations grew V8's heap
+  // and malloc's arenas to goes back once it is over (node's heap-release.ts)
+  keepMemoryReducerAwake()
+  releaseAfterBursts()
+  await releaseMemory()
   const out = (line: string) => process.stdout.write(`${line}\n`)
   out(`Causette relay ${relay.peerId}`)
   if (relay.created) out(`  a new identity, kept in ${config.dataDir}`)

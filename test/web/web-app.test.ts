@@ -109,6 +109,27 @@ describe('the web app, two people in two browsers and one on the CLI', { timeout
     await screenshot(bob.page, '05-react-edit-delete')
   })
 
+  it('Alice types her next message while the last is still being sent: nothing she types is lost', async () => {
+    const field = alice.page.getByRole('textbox', { name: 'Message' })
+    // a slow phone: the tab's JavaScript runs 20 times slower, so sealing and storing take a while
+    const cdp = await alice.page.context().newCDPSession(alice.page)
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: 20 })
+    try {
+      await field.fill('Bring snacks')
+      await field.press('Enter')
+      // written (pasted, or typed by a quick hand) while the first is sealed, stored and published
+      await field.fill('and water')
+      await messageBox(alice.page, 'Bring snacks').waitFor(WAIT)
+    } finally {
+      await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 })
+      await cdp.detach()
+    }
+    assert.equal(await field.inputValue(), 'and water', 'the first send, once done, left what was typed after it alone')
+    await field.press('Enter')
+    await messageBox(bob.page, 'and water').waitFor(WAIT)
+    assert.equal(await field.inputValue(), '')
+  })
+
   it('a poll: Alice asks, Bob votes, both see the results; Alice pins it and closes it', async () => {
     await alice.page.getByRole('button', { name: 'New poll' }).click()
     await alice.page.getByLabel('Question').fill('Where do we climb?')

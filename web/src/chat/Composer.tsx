@@ -55,16 +55,24 @@ export const Composer: Component<ComposerProps> = (props) => {
     }
   }
   const send = async (): Promise<void> => {
-    const body = text().trim()
+    const typed = text()
+    const body = typed.trim()
     if (body === '') return
+    const mode = props.mode
+    const sent = operation(body)
+    const own = mode.kind === 'edit' || timer() === 0 ? {} : { disappearAfter: timer() }
+    // the field empties at once: what the person types next, while this one is
+    // still being sealed and stored, is theirs and must not be wiped when it is done
+    setText('')
     try {
-      const own = props.mode.kind === 'edit' || timer() === 0 ? {} : { disappearAfter: timer() }
-      await session.peer.send(props.groupId, operation(body), own)
+      await session.peer.send(props.groupId, sent, own)
       session.peer.signals.setTyping(props.groupId, false)
-      setText('')
       setError(undefined)
-      props.onModeEnd()
+      // unless a reply or an edit of another message was started meanwhile
+      if (props.mode === mode) props.onModeEnd()
     } catch (err) {
+      // what could not be written goes back in the field, before anything typed since
+      setText(text() === '' ? typed : `${typed}\n${text()}`)
       setError(personMessage(err))
     }
   }
