@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict'
 import { readFile } from 'node:fs/promises'
-import { after, before, describe, it } from 'node:test'
+import { after, afterEach, before, describe, it } from 'node:test'
 import type { Browser, Page } from 'playwright-core'
 import { eventually } from '../node/fixtures/daemons.ts'
 import { launchChromium, type WatchedPage } from './fixtures/chromium.ts'
@@ -35,6 +35,24 @@ describe('the web app, two people in two browsers and one on the CLI', { timeout
   after(async () => {
     await browser?.close()
     await served?.stop()
+  })
+
+  // a step that failed says what each tab was connected to and held then, for whoever reads CI's log
+  afterEach(async (t) => {
+    // @types/node does not have TestContext.passed yet (Node has had it since 21.7)
+    if ((t as { passed?: boolean }).passed !== false) return
+    for (const [who, tab] of [
+      ['Alice', alice],
+      ['Bob', bob]
+    ] as const) {
+      const state = await tab?.page
+        .evaluate(() => {
+          const causette = (globalThis as unknown as { causette?: { peerId: string; connections: () => unknown; groups: () => unknown } }).causette
+          return causette === undefined ? 'no peer' : { peer: causette.peerId, connections: causette.connections(), groups: causette.groups() }
+        })
+        .catch((err: Error) => `page gone: ${err.message}`)
+      console.error(`after "${t.name}" failed, ${who}'s tab:`, JSON.stringify(state))
+    }
   })
 
   it('first run asks for a name and shows the device’s safety number', async () => {
