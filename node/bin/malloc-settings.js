@@ -1,4 +1,5 @@
-// How the daemon's C allocator is set up on Linux (glibc), from causette.js.
+// How the daemon's C allocator is set up on Linux (glibc), from causette.js
+// (and the relay's, from relay/bin/causette-relay.js: the same settings).
 //
 // glibc's malloc gives each busy thread an arena of its own (up to 8 per
 // core): the daemon's signature worker, V8's GC and compiler threads and
@@ -37,7 +38,18 @@ export function commandOf(args) {
 
 /** The environment the daemon should run with, or undefined when it runs with this one as it is. */
 export function daemonEnvironment(env, platform, args) {
-  if (platform !== 'linux' || commandOf(args) !== 'start') return undefined
+  if (commandOf(args) !== 'start') return undefined
+  return mallocEnvironment(env, platform)
+}
+
+/**
+ * The environment a long-running Causette process (the daemon, the relay)
+ * should run with on Linux, or undefined when it runs with this one as it
+ * is: not Linux, the settings already there, or the user's own malloc
+ * tuning in GLIBC_TUNABLES.
+ */
+export function mallocEnvironment(env, platform) {
+  if (platform !== 'linux') return undefined
   if ((env.GLIBC_TUNABLES ?? '').includes('glibc.malloc.')) return undefined
   const missing = Object.entries(DAEMON_MALLOC_SETTINGS).filter(([name]) => env[name] === undefined)
   if (missing.length === 0) return undefined

@@ -1,7 +1,7 @@
 /**
- * `causette start` runs on Linux with glibc malloc settings
- * (node/bin/malloc-settings.js): the binary runs itself again with them,
- * as the same process, and leaves the user's own as they were.
+ * `causette start` and `causette-relay` run on Linux with glibc malloc
+ * settings (node/bin/malloc-settings.js): the binary runs itself again with
+ * them, as the same process, and leaves the user's own as they were.
  */
 import assert from 'node:assert/strict'
 import { readFile } from 'node:fs/promises'
@@ -9,6 +9,7 @@ import { join } from 'node:path'
 import { describe, it } from 'node:test'
 // @ts-expect-error: plain JavaScript beside the binary, with no types
 import { daemonEnvironment } from '../../node/bin/malloc-settings.js'
+import { localRelayFlags, startRelay } from '../relay/fixtures/relay-process.ts'
 import { DaemonProcess, tempDir } from './fixtures/daemons.ts'
 
 const DEFAULTS = { MALLOC_ARENA_MAX: '2' }
@@ -55,6 +56,27 @@ describe('the daemon’s malloc settings', () => {
         assert.equal(environment.get('MALLOC_ARENA_MAX'), '4')
       } finally {
         await own.stop()
+      }
+    } finally {
+      for (const [key, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[key]
+        else process.env[key] = value
+      }
+      await dir.remove()
+    }
+  })
+
+  it('are in the environment the relay runs with, in the process that was started', async () => {
+    const dir = await tempDir()
+    const saved = Object.fromEntries(Object.keys(DEFAULTS).map((key) => [key, process.env[key]]))
+    for (const key of Object.keys(DEFAULTS)) delete process.env[key]
+    try {
+      const relay = await startRelay(localRelayFlags(dir.path, '--health-port', '-1'))
+      try {
+        const environment = await environmentOf(relay.process.pid as number)
+        for (const [key, value] of Object.entries(DEFAULTS)) assert.equal(environment.get(key), value, key)
+      } finally {
+        await relay.stop()
       }
     } finally {
       for (const [key, value] of Object.entries(saved)) {

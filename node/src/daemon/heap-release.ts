@@ -30,7 +30,7 @@
  * reschedules 8 s on if the burst still shows: 8 to 16 s or more after the
  * burst, after 15 s in about half the daemon benchmark's runs (the heap
  * still ~300 MB committed for ~60 MB live after 100,000 messages).
- * releaseAfterBursts() looks every 5 s: once the heap has grown by 32 MB
+ * releaseAfterBursts() looks every 5 s: once the heap has grown by 16 MB
  * since the last compaction and the event loop was idle over those 5 s,
  * it compacts the heap then.
  *
@@ -49,8 +49,13 @@ import { trimMalloc } from './malloc-trim.ts'
 const NUDGE_MS = 30_000
 /** How often releaseAfterBursts looks at the heap. */
 const WATCH_MS = 5_000
-/** Growth of the committed heap since the last compaction that makes one worth its few tens of milliseconds. */
-const GROWTH_BYTES = 32 * 2 ** 20
+/**
+ * Growth of the committed heap, or of the resident set, since the last
+ * release that makes one worth its few tens of milliseconds of an idle
+ * event loop. 16 MB: the relay's 128 reservations and 100 kept groups grow
+ * it by ~26 MB, of which a release gives back about half.
+ */
+const GROWTH_BYTES = 16 * 2 ** 20
 /** Event loop utilisation below which the daemon counts as idle (a busy burst keeps it near 1). */
 const IDLE_UTILISATION = 0.1
 
