@@ -27,7 +27,7 @@ function message(fields: Partial<Message> = {}): Message {
   }
 }
 
-const usual: Circumstances = { me: ME, muted: false, level: 'mentions', blocked: () => false, now: NOW }
+const usual: Circumstances = { own: new Set([ME]), muted: false, level: 'mentions', blocked: () => false, now: NOW }
 
 describe('which messages notify', () => {
   it('a mention arriving live notifies; a plain message only when the group notifies of every message', () => {
@@ -54,5 +54,15 @@ describe('which messages notify', () => {
     assert.equal(notificationReason({ message: mention, source: 'gossip', isNew: false }, usual), undefined)
     assert.equal(notificationReason({ message: mention, source: 'gossip', isNew: true }, { ...usual, muted: true }), undefined)
     assert.equal(notificationReason({ message: mention, source: 'gossip', isNew: true }, { ...usual, level: 'off' }), undefined)
+  })
+
+  it('what the person wrote on another of their devices is theirs: it never notifies, and a reply to it does', () => {
+    const laptop = 'cc'.repeat(32)
+    const mine = { ...usual, own: new Set([ME, laptop]) }
+    assert.equal(notificationReason({ message: message({ author: laptop }), source: 'gossip', isNew: true }, { ...mine, level: 'all' }), undefined)
+    assert.equal(
+      notificationReason({ message: message({ replyTo: 'dd'.repeat(32) }), source: 'gossip', isNew: true, repliesTo: laptop }, mine),
+      'reply'
+    )
   })
 })

@@ -1,6 +1,17 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { certifyDevice, type DeviceKey, GroupLog, type GroupLogInit, MemoryStore, memberKeyPair, requireAnotherAdmin, toHex } from '@causette/core'
+import {
+  certifyDevice,
+  type DeviceKey,
+  fromHex,
+  GroupLog,
+  type GroupLogInit,
+  MemoryStore,
+  memberKeyPair,
+  requireAnotherAdmin,
+  toHex,
+  unreadOf
+} from '@causette/core'
 import { entryBytes } from '../fixtures/entry-bytes.ts'
 import { freshDeviceKeys, merge, type Replica, replicas, signatures } from '../fixtures/replicas.ts'
 
@@ -64,6 +75,35 @@ describe('a person with several devices', () => {
     assert.deepEqual(await texts(phone.log), ['before the laptop', 'from the laptop'])
     await merge(alice, bob)
     assert.deepEqual(bob.log.members().find((p) => p.key === hex(alice))?.devices, [hex(alice), hex(laptop), hex(phone)].sort())
+  })
+
+  it('unread counts are the person’s: what they wrote or read on another device is read on this one', async () => {
+    const [alice, bob] = (await replicas(2)) as [Replica, Replica]
+    const laptop = await linkedDevice(alice, alice.key)
+    await merge(alice, bob)
+    await bob.log.append({ type: 'message', text: 'climbing?' })
+    await bob.log.append({ type: 'message', text: '@Alice rope?', mentions: [alice.key.publicKey] })
+    await merge(bob, alice)
+    await merge(bob, laptop)
+    assert.deepEqual(await unreadOf(alice.log, hex(alice)), { unread: 2, mentions: 1 })
+    assert.deepEqual(await unreadOf(laptop.log, hex(laptop)), { unread: 2, mentions: 1 }, 'a mention of Alice mentions her laptop too')
+    assert.deepEqual([...laptop.log.ownKeys()].sort(), [hex(alice), hex(laptop)].sort())
+
+    // Alice answers from the laptop: having written, she has read, on every device
+    await laptop.log.append({ type: 'message', text: 'yes, I have one' })
+    await merge(laptop, alice)
+    await merge(laptop, bob)
+    assert.deepEqual(await unreadOf(alice.log, hex(alice)), { unread: 0, mentions: 0 })
+    assert.equal((await unreadOf(bob.log, hex(bob))).unread, 1, 'to Bob it is Alice’s message, unread')
+
+    // Bob writes again; Alice reads it on the laptop (a read marker): read on her first device as well
+    const more = await bob.log.append({ type: 'message', text: 'great' })
+    await merge(bob, alice)
+    await merge(bob, laptop)
+    assert.equal((await unreadOf(alice.log, hex(alice))).unread, 1)
+    await laptop.log.append({ type: 'read', upTo: fromHex(more.idHex) })
+    await merge(laptop, alice)
+    assert.equal((await unreadOf(alice.log, hex(alice))).unread, 0)
   })
 
   it('a role, a removal and a leave are the person’s: every device of theirs follows', async () => {

@@ -72,6 +72,10 @@ describe('linking a second device to a person, between daemons', () => {
     const first = atLaptop.messages.find((m) => m.text === 'Base camp on Friday')
     assert.equal(atLaptop.authors[first?.author as string]?.you, true, 'on the laptop, what she wrote on her first device is hers')
     assert.match((await bob.cli(['history', groupId])).stdout, /\] Alice: Packing the ropes/)
+    // what she wrote on the laptop is not news to her first device: nothing unread there
+    await eventually(async () => (await texts(alice)).includes('Packing the ropes'), 'Alice’s first device receives it')
+    const atFirst = await alice.cliJson<{ groups: Array<{ id: string; unread: number }> }>(['groups'])
+    assert.equal(atFirst.groups.find((g) => g.id === groupId)?.unread, 0, 'her own message, written on another device, is not unread')
 
     const members = await bob.cliJson<MembersResponse>(['members', groupId])
     assert.equal(members.members.length, 2, 'Bob sees two people, not three devices')

@@ -1,6 +1,7 @@
 /**
  * Which arriving message notifies the person (the daemon's desktop
- * notifications and the web app's alike): one others wrote, new to this
+ * notifications and the web app's alike): one others wrote (not this
+ * person from another of their devices), new to this
  * device and fresh (arrived live, or written in the last minutes — not
  * history coming in by catch-up), in a group not muted, by a member not
  * blocked, and wanted by the group's level: every message, or mentions of
@@ -26,8 +27,8 @@ export interface ArrivedMessage {
 }
 
 export interface Circumstances {
-  /** This device's key. */
-  me: string
+  /** This person's keys in the group: this device, its person, the person's other devices (GroupLog.ownKeys). */
+  own: ReadonlySet<string>
   muted: boolean
   level: NotifyLevel
   blocked: (key: string) => boolean
@@ -37,10 +38,10 @@ export interface Circumstances {
 /** Why a message notifies ('mention', 'reply', 'message'), or undefined when it does not. */
 export function notificationReason(arrived: ArrivedMessage, c: Circumstances): 'mention' | 'reply' | 'message' | undefined {
   const { message } = arrived
-  if (!arrived.isNew || message.deleted || message.author === c.me || c.blocked(message.author)) return undefined
+  if (!arrived.isNew || message.deleted || c.own.has(message.author) || c.blocked(message.author)) return undefined
   if (c.muted || c.level === 'off') return undefined
   if (arrived.source !== 'gossip' && c.now - message.time > FRESH_MS) return undefined
-  if (message.mentions.includes(c.me)) return 'mention'
-  if (arrived.repliesTo === c.me) return 'reply'
+  if (message.mentions.some((key) => c.own.has(key))) return 'mention'
+  if (arrived.repliesTo !== undefined && c.own.has(arrived.repliesTo)) return 'reply'
   return c.level === 'all' ? 'message' : undefined
 }

@@ -1,10 +1,11 @@
 /**
- * Unread messages: those others wrote after the newest of this device's
- * read marker (a `read` operation: `causette read`, or opening the group in the web app), its
- * reading position kept on the device only (when it sends no read receipts), and its own
- * latest message (writing in a group means one has read it). Counted from
- * the newest back, a page at a time, up to UNREAD_CAP ("999+"), with how
- * many of them mention this device.
+ * Unread messages: those others wrote after the newest of this person's
+ * read markers (a `read` operation: `causette read`, or opening the group in
+ * the web app, on any of the person's devices), this device's reading
+ * position kept on the device only (when it sends no read receipts), and
+ * the person's latest message from any device (writing in a group means one
+ * has read it). Counted from the newest back, a page at a time, up to
+ * UNREAD_CAP ("999+"), with how many of them mention this person.
  */
 import { fromHex } from '../codec/hex.ts'
 import type { GroupLog } from '../log/group-log.ts'
@@ -24,7 +25,9 @@ export interface ReadPosition {
 }
 
 export async function unreadOf(log: GroupLog, me: string, position: ReadPosition = {}): Promise<Unread> {
-  const marker = log.view.readMarkersByAuthor().get(me)
+  const own = log.membership()?.ownKeys(me) ?? new Set([me])
+  const markers = log.view.readMarkersByAuthor()
+  const marked = new Set([...own].flatMap((key) => markers.get(key) ?? []))
   const counts: Unread = { unread: 0, mentions: 0 }
   let before: string | undefined
   for (;;) {
@@ -32,10 +35,10 @@ export async function unreadOf(log: GroupLog, me: string, position: ReadPosition
     for (let i = page.messages.length - 1; i >= 0; i--) {
       const m = page.messages[i] as (typeof page.messages)[number]
       // newest first: whichever of the marker, the kept position and own message comes first is the latest read
-      if (m.id === marker || m.id === position.readUpTo || m.author === me) return counts
+      if (marked.has(m.id) || m.id === position.readUpTo || own.has(m.author)) return counts
       if (m.deleted) continue
       counts.unread++
-      if (m.mentions.includes(me)) counts.mentions++
+      if (m.mentions.some((key) => own.has(key))) counts.mentions++
       if (counts.unread > UNREAD_CAP) return counts
     }
     before = page.messages[0]?.id

@@ -159,6 +159,16 @@ export class MembershipState {
   }
 
   /**
+   * The keys that are `deviceHex`'s own person's in this group: the device,
+   * its person key, and every member device of that person. What one of them
+   * wrote is "yours", a mention of one mentions you.
+   */
+  ownKeys(deviceHex: string): Set<string> {
+    const person = this.personOf(deviceHex) ?? deviceHex
+    return new Set([deviceHex, person, ...devicesOf(this.members, person)])
+  }
+
+  /**
    * Whether a device removed from the group could come back: an invite made
    * after its removal exists and can still be used. Until then peers give it
    * nothing.

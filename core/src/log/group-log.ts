@@ -204,6 +204,11 @@ export class GroupLog extends TypedEventEmitter<GroupLogEvents> {
   }
 
   /** The members with their roles and display names, sorted by device key. */
+  /** This device's person's keys in the group (MembershipState.ownKeys): its own alone before the group's membership is known. */
+  ownKeys(): Set<string> {
+    return this.membership()?.ownKeys(this.keyHex) ?? new Set([this.keyHex])
+  }
+
   members(): MemberInfo[] {
     return this.committed.state?.list(this.view.displayNames()) ?? []
   }

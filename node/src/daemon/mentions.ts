@@ -7,7 +7,7 @@
  * latest MENTION_SCAN messages (a page at a time): older mentions are not
  * listed.
  */
-import { devicesOf, fromHex, type GroupLog, type Message, toHex } from '@causette/core'
+import { devicesOf, fromHex, type GroupLog, type Message } from '@causette/core'
 import type { SearchResponse } from '../api/api-types.ts'
 import type { DaemonParts } from './daemon.ts'
 import type { KnownGroup } from './group-directory.ts'
@@ -49,15 +49,16 @@ export async function mentionsOfMe(
   parts: Pick<DaemonParts, 'directory' | 'authors' | 'peer'>,
   options: { group?: string; limit: number }
 ): Promise<SearchResponse> {
-  const me = toHex(parts.peer.key.publicKey)
   const groups = options.group === undefined ? parts.directory.list() : [parts.directory.resolve(options.group)]
   const found: Array<{ known: KnownGroup; log: GroupLog; message: Message }> = []
   for (const known of groups) {
     const log = await parts.directory.openLog(known)
+    // the person is mentioned, whichever of their keys the writer named
+    const own = log.ownKeys()
     let before: string | undefined
     for (let read = 0; read < MENTION_SCAN; read += PAGE) {
       const page = await log.view.messages({ limit: PAGE, ...(before === undefined ? {} : { before }) })
-      for (const message of page.messages) if (!message.deleted && message.mentions.includes(me)) found.push({ known, log, message })
+      for (const message of page.messages) if (!message.deleted && message.mentions.some((key) => own.has(key))) found.push({ known, log, message })
       before = page.messages[0]?.id
       if (!page.hasOlder || before === undefined) break
     }

@@ -53,7 +53,7 @@ export class MessageNotifier {
     const reason = notificationReason(
       { message: e.message, source: e.source, isNew: e.isNew, ...(repliedTo === undefined ? {} : { repliesTo: repliedTo.author }) },
       {
-        me: authors.self,
+        own: known.log?.ownKeys() ?? new Set([authors.self]),
         muted: preferences.mute(e.groupId) !== undefined,
         level: preferences.notifyLevel(e.groupId),
         blocked: (key) => blockList.has(key),

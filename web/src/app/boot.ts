@@ -56,6 +56,6 @@ export async function boot(progress: (step: string) => void): Promise<Session> {
   names = new NamePublisher(peer, me)
   const name = await identity.displayName()
   if (name !== undefined) names.set(name)
-  const notifications = new TabNotifications(peer, me, preferences)
+  const notifications = new TabNotifications(peer, preferences)
   return { peer, store, persistence, identity, config, me, names, refreshLan, preferences, notifications }
 }

@@ -13,13 +13,11 @@ import type { TabPreferences } from '../settings/tab-preferences.ts'
 
 export class TabNotifications {
   private readonly peer: CausettePeer
-  private readonly me: string
   private readonly preferences: TabPreferences
   private openGroup: string | undefined
 
-  constructor(peer: CausettePeer, me: string, preferences: TabPreferences) {
+  constructor(peer: CausettePeer, preferences: TabPreferences) {
     this.peer = peer
-    this.me = me
     this.preferences = preferences
     peer.addEventListener('entries', (evt) => {
       const { groupId, entries, source } = evt.detail
@@ -47,7 +45,13 @@ export class TabNotifications {
     const blocked = new Set(this.peer.blocked())
     const reason = notificationReason(
       { message, source, isNew: true, ...(repliedTo === undefined ? {} : { repliesTo: repliedTo.author }) },
-      { me: this.me, muted: this.preferences.mutedUntil(log.idHex) !== undefined, level: 'mentions', blocked: (k) => blocked.has(k), now: Date.now() }
+      {
+        own: log.ownKeys(),
+        muted: this.preferences.mutedUntil(log.idHex) !== undefined,
+        level: 'mentions',
+        blocked: (k) => blocked.has(k),
+        now: Date.now()
+      }
     )
     if (reason === undefined) return
     const looking = this.openGroup === log.idHex && document.visibilityState === 'visible' && document.hasFocus()

@@ -6,7 +6,7 @@
  * sent to the group (files/).
  */
 import { fromHex, mayPin, type Operation } from '@causette/core'
-import { type Component, createEffect, createSignal, onCleanup, Show } from 'solid-js'
+import { type Component, createEffect, createMemo, createSignal, onCleanup, Show } from 'solid-js'
 import { useSession } from '../app/session.ts'
 import { ChatFiles } from '../files/chat-files.ts'
 import { createDropZone } from '../files/create-drop-zone.ts'
@@ -43,6 +43,11 @@ export const ChatView: Component<{ groupId: string }> = (props) => {
     messages.view()
     return log()?.view.metadata().name || 'Unnamed group'
   }
+  /** The person's keys in this group (its devices): what any of them wrote is "You". Followed as entries arrive. */
+  const ownKeys = createMemo(() => {
+    messages.view()
+    return log()?.ownKeys() ?? new Set([session.me])
+  })
   const myRole = (): string | undefined => {
     messages.view()
     return log()
@@ -127,8 +132,9 @@ export const ChatView: Component<{ groupId: string }> = (props) => {
             message={message}
             names={messages.view().names}
             mine={message.author === session.me}
-            yours={message.author === session.me || log()?.membership()?.personOf(message.author) === session.peer.libp2p.services.groups.personKey()}
+            yours={ownKeys().has(message.author)}
             me={session.me}
+            own={ownKeys()}
             seen={seen()?.id === message.id ? seen()?.text : undefined}
             quoted={message.replyTo === undefined ? undefined : messages.view().messages.find((m) => m.id === message.replyTo)}
             onReply={() => setMode({ kind: 'reply', message })}

@@ -24,6 +24,8 @@ interface MessageItemProps {
   /** Written by this person, on this device or another of theirs (docs/devices.md): shown as "You". */
   yours: boolean
   me: string
+  /** The person's keys in the group (GroupLog.ownKeys): a mention or a pin by any of them is yours. */
+  own: ReadonlySet<string>
   /** Under the person's newest message: who has seen it. */
   seen?: string | undefined
   quoted: Message | undefined
@@ -43,7 +45,7 @@ interface MessageItemProps {
 }
 
 export const MessageItem: Component<MessageItemProps> = (props) => {
-  const mentionsMe = (): boolean => props.message.mentions.includes(props.me)
+  const mentionsMe = (): boolean => props.message.mentions.some((key) => props.own.has(key))
   return (
     <article
       class="message"
@@ -66,7 +68,7 @@ export const MessageItem: Component<MessageItemProps> = (props) => {
             📌 pinned
             {props.message.pinnedBy === undefined
               ? ''
-              : ` by ${props.message.pinnedBy === props.me ? 'you' : authorName(props.names, props.message.pinnedBy)}`}
+              : ` by ${props.own.has(props.message.pinnedBy) ? 'you' : authorName(props.names, props.message.pinnedBy)}`}
           </span>
         </Show>
       </div>
