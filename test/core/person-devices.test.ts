@@ -106,6 +106,30 @@ describe('a person with several devices', () => {
     assert.equal((await unreadOf(alice.log, hex(alice))).unread, 0)
   })
 
+  it('a person edits and deletes from one device what they wrote on another; another member still cannot', async () => {
+    const [alice, bob] = (await replicas(2)) as [Replica, Replica]
+    const laptop = await linkedDevice(alice, alice.key)
+    await merge(alice, bob)
+    const typo = await alice.log.append({ type: 'message', text: 'meet at 9' })
+    const gone = await alice.log.append({ type: 'message', text: 'wrong group' })
+    const fromLaptop = await laptop.log.append({ type: 'message', text: 'bring the rope' })
+    await merge(alice, laptop)
+    await laptop.log.append({ type: 'edit', target: fromHex(typo.idHex), text: 'meet at 10' })
+    await laptop.log.append({ type: 'delete', target: fromHex(gone.idHex) })
+    await alice.log.append({ type: 'edit', target: fromHex(fromLaptop.idHex), text: 'bring the ropes' })
+    await merge(alice, laptop)
+    await merge(laptop, bob)
+    await bob.log.append({ type: 'edit', target: fromHex(typo.idHex), text: 'Bob was here' })
+    await merge(bob, alice)
+    await merge(bob, laptop)
+    for (const r of [alice, bob, laptop]) {
+      const shown = new Map((await r.log.view.messages()).messages.map((m) => [m.id, [m.text, m.edited, m.deleted, m.deletedBy]]))
+      assert.deepEqual(shown.get(typo.idHex), ['meet at 10', true, false, undefined], 'edited from the laptop; Bob’s edit ignored')
+      assert.deepEqual(shown.get(gone.idHex), ['', false, true, undefined], 'deleted by its author, from the laptop: not “deleted by” anyone else')
+      assert.deepEqual(shown.get(fromLaptop.idHex), ['bring the ropes', true, false, undefined], 'edited on the first device')
+    }
+  })
+
   it('a role, a removal and a leave are the person’s: every device of theirs follows', async () => {
     const [alice, bob, carol] = (await replicas(3)) as [Replica, Replica, Replica]
     const phone = await linkedDevice(bob, bob.key)

@@ -58,13 +58,15 @@ async function mergedLog(): Promise<GroupLog> {
 
 /**
  * Facts for each of the log's entries, in order: the log's own time, epoch
- * and role (none for a join), a shown time apart from the time, so that the
+ * and role (none for a join), a person for every third (a linked device's), a shown time apart from the time, so that the
  * two cannot be swapped unseen, and a frontier key of each entry's own.
  */
 async function factsOf(log: GroupLog): Promise<EntryFacts[]> {
   return (await logEntries(log)).map((e, i) => {
     const facts: EntryFacts = { time: e.time, shownTime: e.time - 1 - i, epoch: e.epochHex, frontier: `f${i}` }
     if (e.role !== undefined) facts.role = e.role
+    // every third as if written by a linked device of another person's key
+    if (i % 3 === 2) facts.person = 'ab'.repeat(32)
     return facts
   })
 }
@@ -230,6 +232,7 @@ export function runStoreConformance(engine: string, setup: () => Promise<StoreHa
         const { decoded, facts, stored } = await withFacts(log)
         assert.deepEqual(new Set(decoded.map((e) => Math.min(e.parents.length, 2))), new Set([0, 1, 2]), 'entries with no parent, one and two')
         assert.ok(facts.some((f) => f.role === undefined) && facts.some((f) => f.role !== undefined), 'entries with a role and without')
+        assert.ok(facts.some((f) => f.person === undefined) && facts.some((f) => f.person !== undefined), 'entries of linked devices and not')
         assert.ok(facts.some((f) => f.epoch === '') && facts.some((f) => f.epoch !== ''), 'entries of the first epoch and of a later one')
         await h.store.putEntries(log.id, stored)
         const read = await h.store.getFacts(

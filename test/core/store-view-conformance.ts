@@ -209,6 +209,31 @@ export function runViewConformance(engine: string, setup: () => Promise<StoreHar
         assert.equal(gone?.expires, 2_000_000_000_000)
       }))
 
+    it('keeps the person of a linked device’s rows: that person’s other device edits and deletes the message, no one else does', () =>
+      withStore(async (store) => {
+        const s = new Script()
+        // A's laptop is device C, linked as A: its rows carry A as their person
+        const asA = (e: TestEntry): TestEntry => Object.assign(e, { person: A })
+        const first = s.message(A, 'written on the phone')
+        const second = asA(s.message(C, 'written on the laptop'))
+        const byLaptop = asA(s.add(C, { type: 'edit', target: first.id, text: 'edited on the laptop' }))
+        s.add(A, { type: 'edit', target: second.id, text: 'edited on the phone' })
+        s.add(B, { type: 'edit', target: second.id, text: 'Bob may not' })
+        const third = s.message(A, 'deleted from the laptop')
+        asA(s.add(C, { type: 'delete', target: third.id }))
+        await store.putViewRows(GROUP, s.rows())
+        const shown = renderMessages(await store.messageRows(GROUP, { hidden: NONE, limit: 10 }))
+        assert.deepEqual(
+          shown.map((m) => [m.text, m.edited, m.deleted, m.deletedBy]),
+          [
+            ['edited on the laptop', true, false, undefined],
+            ['edited on the phone', true, false, undefined],
+            ['', false, true, undefined]
+          ]
+        )
+        assert.equal(byLaptop.person, A)
+      }))
+
     it('reads registers under hidden ranges, display names never hidden', () =>
       withStore(async (store) => {
         const s = new Script()

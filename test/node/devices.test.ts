@@ -76,6 +76,10 @@ describe('linking a second device to a person, between daemons', () => {
     await eventually(async () => (await texts(alice)).includes('Packing the ropes'), 'Alice’s first device receives it')
     const atFirst = await alice.cliJson<{ groups: Array<{ id: string; unread: number }> }>(['groups'])
     assert.equal(atFirst.groups.find((g) => g.id === groupId)?.unread, 0, 'her own message, written on another device, is not unread')
+    // and she corrects on the laptop what she wrote on her first device: it is hers, Bob sees it edited
+    const baseCamp = atLaptop.messages.find((m) => m.text === 'Base camp on Friday') as { id: string }
+    await laptop.cli(['edit', groupId, baseCamp.id.slice(0, 8), 'Base camp on Saturday'])
+    await eventually(async () => (await texts(bob)).includes('Base camp on Saturday'), 'Bob sees the edit made on the laptop')
 
     const members = await bob.cliJson<MembersResponse>(['members', groupId])
     assert.equal(members.members.length, 2, 'Bob sees two people, not three devices')

@@ -19,6 +19,8 @@ export interface ViewEntry extends Ordered {
   op: Operation | undefined
   /** The writer's role where the entry stands in the log. */
   role: string | undefined
+  /** The person the writing device is, when a linked device of another key (absent: the device is its own person). */
+  person?: string
   /** When the entry expires (ms), for a disappearing message. */
   expires?: number
 }

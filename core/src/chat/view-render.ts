@@ -15,7 +15,7 @@ import { toHex } from '../codec/hex.ts'
 import { fileView } from './file-view.ts'
 import type { GroupMetadata, Message, MessagePage, Reaction } from './message-types.ts'
 import { type CastClose, type CastVote, tallyPoll } from './polls.ts'
-import type { ChangeRow, DeleteRow, EditRow, MessageRow, MessageRows, PinRow, ReactionRow, RegisterRow } from './view-rows.ts'
+import { type ChangeRow, type DeleteRow, type EditRow, type MessageRow, type MessageRows, type PinRow, personOfRow, type ReactionRow, type RegisterRow } from './view-rows.ts'
 
 /** The registers of a group, as GroupView's metadata(), displayNames() and readMarkersByAuthor() give them. */
 export interface RenderedRegisters {
@@ -89,7 +89,7 @@ function renderMessage(row: MessageRow, changes: readonly ChangeRow[]): Message 
   const closes: CastClose<Uint8Array>[] = []
   for (const c of changes) {
     if (c.kind === 'edit') {
-      if (c.author === row.author && (edit === undefined || compare(edit.key, c.key) < 0)) edit = c
+      if (personOfRow(c) === personOfRow(row) && (edit === undefined || compare(edit.key, c.key) < 0)) edit = c
     } else if (c.kind === 'delete') {
       if (deletes(c, row) && (deletion === undefined || compare(deletion.key, c.key) < 0)) deletion = c
     } else if (c.kind === 'reaction') {
@@ -121,14 +121,14 @@ function renderMessage(row: MessageRow, changes: readonly ChangeRow[]): Message 
   if (row.expires !== undefined) message.expires = row.expires
   if (!deleted && row.files !== undefined) message.files = row.files.map(fileView)
   if (row.replyTo !== undefined) message.replyTo = toHex(row.replyTo)
-  if (deletion !== undefined && deletion.author !== row.author) message.deletedBy = deletion.author
+  if (deletion !== undefined && personOfRow(deletion) !== personOfRow(row)) message.deletedBy = deletion.author
   if (message.pinned) message.pinnedBy = pin?.author as string
   if (!deleted && row.poll !== undefined) message.poll = tallyPoll(row.poll, row.author, votes, closes, compare)
   return message
 }
 
 function deletes(c: DeleteRow, target: MessageRow): boolean {
-  return c.author === target.author || c.role === 'moderator' || c.role === 'admin'
+  return personOfRow(c) === personOfRow(target) || c.role === 'moderator' || c.role === 'admin'
 }
 
 /** Reactions present, grouped by emoji, each emoji and its authors in the order they reacted. */

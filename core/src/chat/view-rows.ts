@@ -36,6 +36,8 @@ export interface MessageRow {
   key: Uint8Array
   /** Hex device key. */
   author: string
+  /** The person the author's device is, when a linked device (absent: its own person). */
+  person?: string
   seq: number
   /** The author's claimed time (ms). */
   time: number
@@ -62,10 +64,12 @@ interface ChangeFields {
   seq: number
 }
 
-/** Counts only when written by the message's author. */
+/** Counts only when written by the message's author: the same person, from any of their devices. */
 export interface EditRow extends ChangeFields {
   kind: 'edit'
   text: string
+  /** The person the writing device is, when a linked device (absent: its own person). */
+  person?: string
 }
 
 /** Counts when written by the message's author, a moderator or an admin. */
@@ -73,6 +77,8 @@ export interface DeleteRow extends ChangeFields {
   kind: 'delete'
   /** The writer's role where the entry stands; absent when it had none. */
   role?: string
+  /** The person the writing device is, when a linked device (absent: its own person). */
+  person?: string
 }
 
 /** One register per (message, author, emoji): the latest says whether it is there. */
@@ -144,11 +150,17 @@ export interface MessageRows {
 }
 
 /** The rows an accepted entry makes: none for an unreadable entry, membership operations and unknown operations. */
+/** The person a row's writer is: its device's person, or the device itself. */
+export function personOfRow(row: { author: string; person?: string }): string {
+  return row.person ?? row.author
+}
+
 export function rowsOf(entry: ViewEntry & { id: Uint8Array }): ViewRow[] {
   const op = entry.op
   if (op === undefined) return []
   const key = orderKey({ clock: entry.clock, author: fromHex(entry.authorHex), id: entry.id })
   const by = { key, author: entry.authorHex, seq: entry.seq }
+  const person = entry.person === undefined ? {} : { person: entry.person }
   const register = (name: RegisterName, value: string): RegisterRow => ({ kind: 'register', name, ...by, value })
   switch (op.type) {
     case 'message': {
@@ -156,6 +168,7 @@ export function rowsOf(entry: ViewEntry & { id: Uint8Array }): ViewRow[] {
         kind: 'message',
         id: entry.id,
         ...by,
+        ...person,
         time: entry.time,
         shownTime: entry.shownTime ?? entry.time,
         text: op.text,
@@ -168,9 +181,9 @@ export function rowsOf(entry: ViewEntry & { id: Uint8Array }): ViewRow[] {
       return [row]
     }
     case 'edit':
-      return [{ kind: 'edit', target: op.target, ...by, text: op.text }]
+      return [{ kind: 'edit', target: op.target, ...by, ...person, text: op.text }]
     case 'delete': {
-      const row: DeleteRow = { kind: 'delete', target: op.target, ...by }
+      const row: DeleteRow = { kind: 'delete', target: op.target, ...by, ...person }
       if (entry.role !== undefined) row.role = entry.role
       return [row]
     }

@@ -213,7 +213,8 @@ export class GroupView {
     }
     const op = e.op
     if (op === undefined) return
-    const isAuthor = e.authorHex === target.entry.authorHex
+    // the same person: a linked device edits and deletes what its person wrote on another
+    const isAuthor = (e.person ?? e.authorHex) === (target.entry.person ?? target.entry.authorHex)
     if (op.type === 'edit' && isAuthor) {
       target.edit = later(target.edit, op.text, e)
     } else if (op.type === 'delete' && (isAuthor || e.role === 'moderator' || e.role === 'admin')) {
@@ -279,8 +280,8 @@ function render(state: MessageState): Message {
   if (state.entry.expires !== undefined) message.expires = state.entry.expires
   if (!deleted && state.files !== undefined) message.files = state.files.map(fileView)
   if (state.replyTo !== undefined) message.replyTo = state.replyTo
-  const by = state.deletion?.at.authorHex
-  if (by !== undefined && by !== state.entry.authorHex) message.deletedBy = by
+  const by = state.deletion?.at
+  if (by !== undefined && (by.person ?? by.authorHex) !== (state.entry.person ?? state.entry.authorHex)) message.deletedBy = by.authorHex
   if (message.pinned) message.pinnedBy = state.pin?.at.authorHex as string
   if (!deleted && state.poll !== undefined) {
     message.poll = tallyPoll(state.poll, state.entry.authorHex, state.votes ?? [], state.closes ?? [], compareOrder)

@@ -64,12 +64,15 @@ export function admit(entry: Entry, idHex: string, ctx: AdmissionContext): Admis
   }
 
   const before = ctx.frontier(Frontier.merge(parents.map((p) => p.frontier)))
+  // a linked device writes as its person: edits and deletions of that person's messages are its own (view-render.ts)
+  const person = before.state.personOf(authorHex)
+  const writer = person === undefined || person === authorHex ? base : { ...base, person }
   // an author cannot un-see a membership change it had seen: that would be writing from the past
   if (prev !== undefined && !before.contains(prev.frontier)) {
     throw new InvalidChainError(`entry ${shortHex(entry.id)} names parents that miss membership changes its author had already seen`)
   }
   const epochHex = toHex(entry.epoch)
-  if (entry.expires !== undefined) return { node: admitExpiring(entry, { ...base, epochHex, expires: entry.expires }, before, ctx) }
+  if (entry.expires !== undefined) return { node: admitExpiring(entry, { ...writer, epochHex, expires: entry.expires }, before, ctx) }
   if (epochHex === '') {
     const op = openOperation(entry, ctx.keys, ctx.aead)
     if (MEMBERSHIP_TYPES.has(op.type)) {
@@ -77,17 +80,17 @@ export function admit(entry: Entry, idHex: string, ctx: AdmissionContext): Admis
       const state = before.state.apply(ref, membershipOp)
       const made = makesEpoch(membershipOp) ? state.epochs[state.epochs.length - 1] : undefined
       const frontier = ctx.frontier(before.extend({ ref, op: membershipOp, ...(made === undefined ? {} : { epoch: made }) }, state))
-      return { node: { ...base, epochHex, op, sealed: false, role: before.state.role(authorHex), frontier }, membership: membershipOp }
+      return { node: { ...writer, epochHex, op, sealed: false, role: before.state.role(authorHex), frontier }, membership: membershipOp }
     }
     before.state.authorizeWriter(authorHex, actionOf(op.type))
-    return { node: { ...base, epochHex, op, sealed: false, role: before.state.role(authorHex), frontier: before } }
+    return { node: { ...writer, epochHex, op, sealed: false, role: before.state.role(authorHex), frontier: before } }
   }
 
   if (!before.state.epochs.some((e) => e.id === epochHex)) {
     throw new UnknownEpochError(`entry ${shortHex(entry.id)} names epoch ${epochHex.slice(0, 8)}, which no rekey before it made`)
   }
   before.state.authorizeWriter(authorHex)
-  const node: LogEntry = { ...base, epochHex, op: undefined, sealed: true, role: before.state.role(authorHex), frontier: before }
+  const node: LogEntry = { ...writer, epochHex, op: undefined, sealed: true, role: before.state.role(authorHex), frontier: before }
   unseal(node, entry.body, entry, ctx)
   return { node }
 }
@@ -100,7 +103,12 @@ export function admit(entry: Entry, idHex: string, ctx: AdmissionContext): Admis
  * ignored rather than refused, since a device holding it erased could not
  * refuse it, and every member must admit the same entries.
  */
-function admitExpiring(entry: Entry, base: Omit<LogEntry, 'op' | 'sealed' | 'role' | 'frontier'>, before: Frontier, ctx: AdmissionContext): LogEntry {
+function admitExpiring(
+  entry: Entry,
+  base: Omit<LogEntry, 'op' | 'sealed' | 'role' | 'frontier'>,
+  before: Frontier,
+  ctx: AdmissionContext
+): LogEntry {
   if (base.epochHex !== '' && !before.state.epochs.some((e) => e.id === base.epochHex)) {
     throw new UnknownEpochError(`entry ${shortHex(entry.id)} names epoch ${base.epochHex.slice(0, 8)}, which no rekey before it made`)
   }

@@ -184,6 +184,7 @@ interface BatchState {
 export function factsOf(node: LogEntry): EntryFacts {
   const facts: EntryFacts = { time: node.time, shownTime: node.shownTime, epoch: node.epochHex, frontier: node.frontier.key }
   if (node.role !== undefined) facts.role = node.role
+  if (node.person !== undefined) facts.person = node.person
   if (node.op !== undefined && (node.op.type === 'create' || MEMBERSHIP_TYPES.has(node.op.type))) facts.membership = true
   return facts
 }

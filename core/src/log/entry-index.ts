@@ -25,7 +25,8 @@ export function entryFieldsOf(f: StoredFacts) {
     time: f.time,
     shownTime: f.shownTime,
     epochHex: f.epoch,
-    role: f.role
+    role: f.role,
+    ...(f.person === undefined ? {} : { person: f.person })
   }
 }
 

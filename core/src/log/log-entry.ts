@@ -34,6 +34,8 @@ export interface LogEntry {
   sealed: boolean
   /** The author's role where the entry stands in the log (undefined for a join, written by a newcomer). */
   readonly role: string | undefined
+  /** The person the author's device is where the entry stands, when a linked device (not its own person). */
+  readonly person?: string
   /** Membership operations in the entry's causal past, and the state they make. */
   readonly frontier: Frontier
 }

@@ -59,6 +59,8 @@ export interface EntryFacts {
   epoch: string
   /** The author's role where the entry stands in the log; absent for a join. */
   role?: string
+  /** The person the author's device is where the entry stands, when it is a linked device (absent: its own person). */
+  person?: string
   /** Key of the entry's frontier (Frontier.key: the ids of its tips): membership in its causal past. */
   frontier: string
   /** It creates the group or changes its membership: what an opening log folds (listMembership). */

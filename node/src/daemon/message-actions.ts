@@ -32,10 +32,10 @@ export class MessageActions {
     this.parts = parts
   }
 
-  /** Replaces the text of one of this device's messages. */
+  /** Replaces the text of one of this person's messages, written on this device or another of theirs. */
   async edit(ref: string, message: string, text: string): Promise<MessageActionResponse> {
     return this.act(ref, message, (target, log) => {
-      if (target.author !== this.me()) {
+      if (!log.ownKeys().has(target.author)) {
         throw new NotYourMessageError(`you can only edit your own messages; ${this.whose(log, target)} is not yours`)
       }
       return { type: 'edit', target: fromHex(target.id), text }
@@ -46,7 +46,7 @@ export class MessageActions {
   async delete(ref: string, message: string): Promise<MessageActionResponse> {
     return this.act(ref, message, (target, log) => {
       const role = log.membership()?.role(this.me())
-      if (target.author !== this.me() && role !== 'moderator' && role !== 'admin') {
+      if (!log.ownKeys().has(target.author) && role !== 'moderator' && role !== 'admin') {
         throw new NotYourMessageError(
           `only its author, a moderator or an admin may delete ${this.whose(log, target)}; you are ${role === undefined ? 'not a member' : `a ${role}`} of this group`
         )

@@ -1,5 +1,5 @@
 /**
- * Entry facts in the SQLite store: the columns migration 6 gave `entries`
+ * Entry facts in the SQLite store: the columns migrations 6 and 14 gave `entries`
  * (schema.ts), written with an entry or set later, and read back as core's
  * StoredFacts. An entry has facts exactly when its frontier is set. Rows
  * written before migration 6 have no parents column either; their encoding
@@ -9,15 +9,15 @@ import type { DatabaseSync, StatementSync } from 'node:sqlite'
 import { decodeEntry, type EntryFacts, fromOrderKey, joinEntryIds, type StoredFacts, splitEntryIds } from '@causette/core'
 
 /** The columns after `bytes` in an entry's insert, in the order of `factsColumns`. */
-export const FACTS_COLUMNS = 'time, shown_time, epoch, role, frontier, membership, parents'
+export const FACTS_COLUMNS = 'time, shown_time, epoch, role, frontier, membership, parents, person'
 
-type FactsColumns = [number | null, number | null, string | null, string | null, string | null, number | null, Uint8Array]
+type FactsColumns = [number | null, number | null, string | null, string | null, string | null, number | null, Uint8Array, string | null]
 
 /** The values of FACTS_COLUMNS for an entry: NULL facts where it comes without them. */
 export function factsColumns(facts: EntryFacts | undefined, parents: Uint8Array[]): FactsColumns {
   const joined = parents.length === 1 ? (parents[0] as Uint8Array) : joinEntryIds(parents)
-  if (facts === undefined) return [null, null, null, null, null, null, joined]
-  return [facts.time, facts.shownTime, facts.epoch, facts.role ?? null, facts.frontier, facts.membership === true ? 1 : null, joined]
+  if (facts === undefined) return [null, null, null, null, null, null, joined, null]
+  return [facts.time, facts.shownTime, facts.epoch, facts.role ?? null, facts.frontier, facts.membership === true ? 1 : null, joined, facts.person ?? null]
 }
 
 interface FactsRow {
@@ -29,6 +29,7 @@ interface FactsRow {
   shown_time: number
   epoch: string
   role: string | null
+  person: string | null
   frontier: string
   membership: number | null
   parents: Uint8Array | null
@@ -44,11 +45,11 @@ export class FactsStatements {
 
   constructor(db: DatabaseSync) {
     this.select = db.prepare(
-      `SELECT id, key, author, seq, time, shown_time, epoch, role, frontier, membership, parents, CASE WHEN parents IS NULL THEN bytes END AS bytes
+      `SELECT id, key, author, seq, time, shown_time, epoch, role, person, frontier, membership, parents, CASE WHEN parents IS NULL THEN bytes END AS bytes
        FROM entries WHERE group_id = ? AND id = ? AND frontier IS NOT NULL`
     )
     this.update = db.prepare(
-      'UPDATE entries SET time = ?, shown_time = ?, epoch = ?, role = ?, frontier = ?, membership = ? WHERE group_id = ? AND id = ?'
+      'UPDATE entries SET time = ?, shown_time = ?, epoch = ?, role = ?, person = ?, frontier = ?, membership = ? WHERE group_id = ? AND id = ?'
     )
     // answered from the partial index entries_lacking_facts
     this.lacking = db.prepare('SELECT EXISTS (SELECT 1 FROM entries WHERE group_id = ? AND frontier IS NULL) AS lacking')
@@ -63,7 +64,7 @@ export class FactsStatements {
 
   /** Sets the facts of the held entries among these; the caller holds the transaction. */
   put(group: Uint8Array, facts: Array<EntryFacts & { id: Uint8Array }>): void {
-    for (const f of facts) this.update.run(f.time, f.shownTime, f.epoch, f.role ?? null, f.frontier, f.membership === true ? 1 : null, group, f.id)
+    for (const f of facts) this.update.run(f.time, f.shownTime, f.epoch, f.role ?? null, f.person ?? null, f.frontier, f.membership === true ? 1 : null, group, f.id)
   }
 
   lacks(group: Uint8Array): boolean {
@@ -85,6 +86,7 @@ function storedFactsOf(row: FactsRow): StoredFacts {
     frontier: row.frontier
   }
   if (row.role !== null) facts.role = row.role
+  if (row.person !== null) facts.person = row.person
   if (row.membership === 1) facts.membership = true
   return facts
 }

@@ -6,7 +6,17 @@
 import type { DatabaseSync } from 'node:sqlite'
 import { NotAStoreError, StoreTooNewError } from '../errors.ts'
 import { APPLICATION_ID, MIGRATION_1, MIGRATION_6, MIGRATION_9, MIGRATION_11 } from './log-migrations.ts'
-import { MIGRATION_2, MIGRATION_4, MIGRATION_5, MIGRATION_7, MIGRATION_8, MIGRATION_10, MIGRATION_12, MIGRATION_13 } from './view-migrations.ts'
+import {
+  MIGRATION_2,
+  MIGRATION_4,
+  MIGRATION_5,
+  MIGRATION_7,
+  MIGRATION_8,
+  MIGRATION_10,
+  MIGRATION_12,
+  MIGRATION_13,
+  MIGRATION_14
+} from './view-migrations.ts'
 
 /** In order (log-migrations.ts, view-migrations.ts, and the device's own tables here); exported for tests that build a file of an older version. */
 export const MIGRATIONS: readonly string[] = [
@@ -40,7 +50,8 @@ export const MIGRATIONS: readonly string[] = [
   MIGRATION_10,
   MIGRATION_11,
   MIGRATION_12,
-  MIGRATION_13
+  MIGRATION_13,
+  MIGRATION_14
 ]
 
 /** Brings the database at `path` to the latest schema, one transaction per migration. */

@@ -77,12 +77,12 @@ export class SqliteView {
     this.statements = {
       // ON CONFLICT DO NOTHING: a row stored again is the same row
       insertMessage: db.prepare(
-        `INSERT INTO view_messages (group_id, id, key, author, seq, time, shown_time, text, reply_to, mentions, poll, expires, files)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (group_id, id) DO NOTHING`
+        `INSERT INTO view_messages (group_id, id, key, author, seq, time, shown_time, text, reply_to, mentions, poll, expires, files, person)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (group_id, id) DO NOTHING`
       ),
       insertChange: db.prepare(
-        `INSERT INTO view_changes (group_id, key, target, author, seq, kind, text, role, emoji, added, choices)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (group_id, key) DO NOTHING`
+        `INSERT INTO view_changes (group_id, key, target, author, seq, kind, text, role, emoji, added, choices, person)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (group_id, key) DO NOTHING`
       ),
       insertRegister: db.prepare(
         `INSERT INTO view_registers (group_id, name, author, key, seq, value)

@@ -44,7 +44,7 @@ export function prepareStatements(db: DatabaseSync): Statements {
     // ON CONFLICT DO NOTHING rather than INSERT OR IGNORE: only a duplicate
     // id is skipped; any other constraint still fails loudly
     insertEntry: db.prepare(
-      `INSERT INTO entries (group_id, id, key, author, seq, bytes, ${FACTS_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      `INSERT INTO entries (group_id, id, key, author, seq, bytes, ${FACTS_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (group_id, id) DO NOTHING`
     ),
     deleteHead: db.prepare('DELETE FROM heads WHERE group_id = ? AND id = ?'),

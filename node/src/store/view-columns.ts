@@ -1,14 +1,14 @@
 /**
  * The view rows (core's chat/view-rows.ts) as the columns of the SQLite
- * view's tables (migrations 7, 10, 12 and 13) and back: what each kind of
+ * view's tables (migrations 7, 10, 12, 13 and 14) and back: what each kind of
  * row writes, and what a read gives back. A poll, a vote's choices and a
  * message's files are JSON; authors are bytes; absent fields are NULL.
  */
 import type { SQLInputValue } from 'node:sqlite'
 import { type ChangeRow, type FileView, fileRefOf, fileView, fromHex, type MessageRow, type PollSpec, type RegisterName, toHex } from '@causette/core'
 
-export const MESSAGE_COLUMNS = 'm.id, m.key, m.author, m.seq, m.time, m.shown_time, m.text, m.reply_to, m.mentions, m.poll, m.expires, m.files'
-export const CHANGE_COLUMNS = 'c.target, c.key, c.author, c.seq, c.kind, c.text, c.role, c.emoji, c.added, c.choices'
+export const MESSAGE_COLUMNS = 'm.id, m.key, m.author, m.seq, m.time, m.shown_time, m.text, m.reply_to, m.mentions, m.poll, m.expires, m.files, m.person'
+export const CHANGE_COLUMNS = 'c.target, c.key, c.author, c.seq, c.kind, c.text, c.role, c.emoji, c.added, c.choices, c.person'
 
 export interface MessageColumns {
   id: Uint8Array
@@ -25,6 +25,8 @@ export interface MessageColumns {
   expires: number | null
   /** JSON of the FileViews, for a message with files. */
   files: string | null
+  /** The author's person, for a linked device. */
+  person: string | null
 }
 
 export interface ChangeColumns {
@@ -40,6 +42,8 @@ export interface ChangeColumns {
   added: number | null
   /** A vote: JSON of the option indexes. */
   choices: string | null
+  /** An edit's or a deletion's writer's person, for a linked device. */
+  person: string | null
 }
 
 export interface RegisterColumns {
@@ -54,7 +58,7 @@ export interface RegisterColumns {
 export function messageValues(r: MessageRow): SQLInputValue[] {
   const poll = r.poll === undefined ? null : JSON.stringify(r.poll)
   const files = r.files === undefined ? null : JSON.stringify(r.files.map(fileView))
-  return [r.id, r.key, fromHex(r.author), r.seq, r.time, r.shownTime, r.text, r.replyTo ?? null, r.mentions.join(','), poll, r.expires ?? null, files]
+  return [r.id, r.key, fromHex(r.author), r.seq, r.time, r.shownTime, r.text, r.replyTo ?? null, r.mentions.join(','), poll, r.expires ?? null, files, r.person ?? null]
 }
 
 /** A change row's columns after the group, in the order of the insert (sqlite-view.ts). */
@@ -64,7 +68,8 @@ export function changeValues(r: ChangeRow): SQLInputValue[] {
   const emoji = r.kind === 'reaction' ? r.emoji : null
   const added = r.kind === 'reaction' ? Number(r.add) : r.kind === 'pin' ? Number(r.pinned) : null
   const choices = r.kind === 'vote' ? JSON.stringify(r.choices) : null
-  return [r.key, r.target, fromHex(r.author), r.seq, r.kind, text, role, emoji, added, choices]
+  const person = r.kind === 'edit' || r.kind === 'delete' ? (r.person ?? null) : null
+  return [r.key, r.target, fromHex(r.author), r.seq, r.kind, text, role, emoji, added, choices, person]
 }
 
 export function messageOf(r: MessageColumns): MessageRow {
@@ -83,14 +88,16 @@ export function messageOf(r: MessageColumns): MessageRow {
   if (r.poll !== null) row.poll = JSON.parse(r.poll) as PollSpec
   if (r.expires !== null) row.expires = r.expires
   if (r.files !== null) row.files = (JSON.parse(r.files) as FileView[]).map(fileRefOf)
+  if (r.person !== null) row.person = r.person
   return row
 }
 
 export function changeOf(r: ChangeColumns): ChangeRow {
   const by = { target: r.target, key: r.key, author: toHex(r.author), seq: r.seq }
+  const person = r.person === null ? {} : { person: r.person }
   switch (r.kind) {
     case 'edit':
-      return { kind: 'edit', ...by, text: r.text as string }
+      return { kind: 'edit', ...by, ...person, text: r.text as string }
     case 'reaction':
       return { kind: 'reaction', ...by, emoji: r.emoji as string, add: r.added === 1 }
     case 'pin':
@@ -98,6 +105,7 @@ export function changeOf(r: ChangeColumns): ChangeRow {
     case 'vote':
       return { kind: 'vote', ...by, choices: JSON.parse(r.choices as string) as number[] }
     case 'delete':
+      return r.role === null ? { kind: r.kind, ...by, ...person } : { kind: r.kind, ...by, ...person, role: r.role }
     case 'close':
       return r.role === null ? { kind: r.kind, ...by } : { kind: r.kind, ...by, role: r.role }
   }

@@ -232,3 +232,17 @@ export const MIGRATION_12 = `
 export const MIGRATION_13 = `
   ALTER TABLE view_messages ADD COLUMN files TEXT;
   `
+
+/**
+ * 14: a person's several devices (core's group/person-devices.ts). An
+ * entry written by a linked device keeps the person that device is where
+ * the entry stands (hex; NULL: the device is its own person), in its facts
+ * and in the message, edit and delete rows it makes: a person edits and
+ * deletes what they wrote on any of their devices. Rows written before
+ * this migration have none, as every device was its own person then.
+ */
+export const MIGRATION_14 = `
+  ALTER TABLE entries ADD COLUMN person TEXT;
+  ALTER TABLE view_messages ADD COLUMN person TEXT;
+  ALTER TABLE view_changes ADD COLUMN person TEXT;
+  `

@@ -131,7 +131,7 @@ export const ChatView: Component<{ groupId: string }> = (props) => {
           <MessageItem
             message={message}
             names={messages.view().names}
-            mine={message.author === session.me}
+            mine={ownKeys().has(message.author)}
             yours={ownKeys().has(message.author)}
             me={session.me}
             own={ownKeys()}

@@ -28,6 +28,7 @@ export function withFacts(record: EntryRecord, facts: EntryFacts | undefined): E
   if (facts === undefined) return { ...base, lacking: base.group }
   const kept: EntryFacts = { time: facts.time, shownTime: facts.shownTime, epoch: facts.epoch, frontier: facts.frontier }
   if (facts.role !== undefined) kept.role = facts.role
+  if (facts.person !== undefined) kept.person = facts.person
   if (facts.membership === true) kept.membership = true
   return facts.membership === true ? { ...base, facts: kept, membership: base.group } : { ...base, facts: kept }
 }

@@ -30,6 +30,7 @@ export function messageRecord(group: Bytes, row: MessageRow): MessageRecord {
   if (row.poll !== undefined) record.poll = { options: [...row.poll.options], multiple: row.poll.multiple }
   if (row.expires !== undefined) record.expires = row.expires
   if (row.files !== undefined) record.files = row.files.map((f) => ({ ...f }))
+  if (row.person !== undefined) record.person = row.person
   return record
 }
 
@@ -49,6 +50,7 @@ export function messageRowOf(r: MessageRecord): MessageRow {
   if (r.poll !== undefined) row.poll = r.poll
   if (r.expires !== undefined) row.expires = r.expires
   if (r.files !== undefined) row.files = r.files
+  if (r.person !== undefined) row.person = r.person
   return row
 }
 
@@ -56,7 +58,7 @@ export function changeRecord(group: Bytes, row: ChangeRow): ChangeRecord {
   const record: ChangeRecord = { group, key: compact(row.key), target: compact(row.target), author: row.author, seq: row.seq, kind: row.kind }
   switch (row.kind) {
     case 'edit':
-      return Object.assign(record, { text: row.text, words: wordsOf(group, row.text) })
+      return Object.assign(record, { text: row.text, words: wordsOf(group, row.text) }, row.person === undefined ? {} : { person: row.person })
     case 'reaction':
       return Object.assign(record, { emoji: row.emoji, add: row.add })
     case 'pin':
@@ -64,6 +66,9 @@ export function changeRecord(group: Bytes, row: ChangeRow): ChangeRecord {
     case 'vote':
       return Object.assign(record, { choices: [...row.choices] })
     case 'delete':
+      if (row.person !== undefined) record.person = row.person
+      if (row.role !== undefined) record.role = row.role
+      return record
     case 'close':
       if (row.role !== undefined) record.role = row.role
       return record
@@ -72,9 +77,10 @@ export function changeRecord(group: Bytes, row: ChangeRow): ChangeRecord {
 
 export function changeRowOf(r: ChangeRecord): ChangeRow {
   const by = { target: r.target, key: r.key, author: r.author, seq: r.seq }
+  const person = r.person === undefined ? {} : { person: r.person }
   switch (r.kind) {
     case 'edit':
-      return { kind: 'edit', ...by, text: r.text ?? '' }
+      return { kind: 'edit', ...by, ...person, text: r.text ?? '' }
     case 'reaction':
       return { kind: 'reaction', ...by, emoji: r.emoji ?? '', add: r.add === true }
     case 'pin':
@@ -82,6 +88,7 @@ export function changeRowOf(r: ChangeRecord): ChangeRow {
     case 'vote':
       return { kind: 'vote', ...by, choices: r.choices ?? [] }
     case 'delete':
+      return r.role === undefined ? { kind: r.kind, ...by, ...person } : { kind: r.kind, ...by, ...person, role: r.role }
     case 'close':
       return r.role === undefined ? { kind: r.kind, ...by } : { kind: r.kind, ...by, role: r.role }
   }

@@ -66,6 +66,8 @@ export interface MessageRecord {
   expires?: number
   /** The files it carries. */
   files?: FileRef[]
+  /** The author's person, when a linked device wrote it. */
+  person?: string
   words: WordKey[]
 }
 
@@ -89,6 +91,8 @@ export interface ChangeRecord {
   pin?: Bytes
   /** Edits only: an edit is how a message comes to hold a word. */
   words?: WordKey[]
+  /** Edits and deletes: the writer's person, when a linked device wrote it. */
+  person?: string
 }
 
 export interface RegisterRecord {
