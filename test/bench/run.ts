@@ -10,6 +10,7 @@ import { filesBenchmark } from './files.bench.ts'
 import { type Benchmark, type Metric, machine, record, table } from './harness.ts'
 import { latencyBenchmark } from './latency.bench.ts'
 import { logBenchmark } from './log.bench.ts'
+import { manyGroupsBenchmark } from './many-large-groups.ts'
 import { rekeyBenchmark } from './rekey.bench.ts'
 import { relayBenchmark } from './relay.bench.ts'
 import { webBenchmark } from './web.bench.ts'
@@ -21,6 +22,7 @@ const BENCHMARKS: Benchmark[] = [
   rekeyBenchmark,
   relayBenchmark,
   daemonBenchmark,
+  manyGroupsBenchmark,
   webBenchmark,
   filesBenchmark,
   comparisonBenchmark

@@ -6,8 +6,10 @@
  * with its history, and what it writes reaches Bob as Alice's — one
  * person with two devices. The used link, opened in another fresh tab, is
  * refused in words. The other way round, a tab that is its person's first
- * device links a fresh daemon from its settings. Screens photographed and checked with axe-core; any
- * uncaught page error fails.
+ * device links a fresh daemon from its settings. The linked tab verifies
+ * Bob by the digits his terminal shows, and by the QR code of them, read
+ * with the camera (Chromium's stand-in camera films that code). Screens
+ * photographed and checked with axe-core; any uncaught page error fails.
  */
 import assert from 'node:assert/strict'
 import { join } from 'node:path'
@@ -16,7 +18,8 @@ import type { HistoryResponse, MembersResponse, SafetyNumberResponse } from '@ca
 import type { Browser, Page } from 'playwright-core'
 import type { LinkOfferState } from '../../node/src/api/device-types.ts'
 import { DaemonProcess, eventually, ISOLATED, type LiveCommand, type TempDir, tempDir } from '../node/fixtures/daemons.ts'
-import { launchChromium, type WatchedPage, watchedPage } from './fixtures/chromium.ts'
+import { FAKE_MEDIA, launchChromium, type WatchedPage, watchedPage } from './fixtures/chromium.ts'
+import { fakeCameraFlags, writeQrVideo } from './fixtures/qr-video.ts'
 import { assertAccessible, personTab, type ServingDaemon, screenshot, servingDaemon } from './fixtures/web-app.ts'
 
 const WAIT = { timeout: 30_000 }
@@ -42,7 +45,6 @@ describe('a browser tab linked to the daemon that serves it, as the same person'
     served = await servingDaemon()
     dir = await tempDir()
     bob = await DaemonProcess.start(join(dir.path, 'bob'), [...ISOLATED, '--name', 'Bob'])
-    browser = await launchChromium()
     const alice = served.daemon
     assert.equal((await alice.cli(['profile', 'Alice'])).code, 0)
     await alice.cliJson(['create', GROUP])
@@ -53,6 +55,12 @@ describe('a browser tab linked to the daemon that serves it, as the same person'
       async () => (await bob.cliJson<HistoryResponse>(['history', GROUP])).messages.some((m) => m.text === 'Sunday at 10?'),
       'Bob reads Alice'
     )
+    // the camera films the QR code Bob's terminal prints for Alice (`causette verify`: the digits, without spaces)
+    await eventually(async () => (await bob.cli(['verify', GROUP, 'Alice'])).code === 0, 'Bob to know Alice by her name')
+    const fromBob = await bob.cliJson<SafetyNumberResponse>(['verify', GROUP, 'Alice'])
+    const video = join(dir.path, 'bob-qr.y4m')
+    await writeQrVideo(video, fromBob.safetyNumber.replaceAll(' ', ''))
+    browser = await launchChromium({ args: [...FAKE_MEDIA, ...fakeCameraFlags(video)] })
   })
 
   after(async () => {
@@ -125,6 +133,26 @@ describe('a browser tab linked to the daemon that serves it, as the same person'
     await row.getByRole('button', { name: 'Check' }).click()
     await row.getByText('verified', { exact: true }).waitFor(WAIT)
     await screenshot(tab.page, 'devices-07-verified-by-digits')
+    await tab.page.getByRole('button', { name: 'Close' }).click()
+  })
+
+  it('the tab verifies Bob by scanning his QR code with the camera, once the browser allows it', async () => {
+    await tab.page.getByRole('button', { name: 'Members' }).click()
+    const row = tab.page.locator('li.member', { hasText: 'Bob' })
+    await row.getByText('Safety number').click()
+    await row.getByRole('button', { name: 'Unmark as verified' }).click()
+    await row.getByText('verified', { exact: true }).waitFor({ state: 'detached', ...WAIT })
+    const scan = row.getByRole('button', { name: 'Scan Bob’s QR code with the camera' })
+    // the browser has not allowed the camera: said in words, with what to do
+    await scan.click()
+    await row.getByRole('alert').filter({ hasText: 'did not allow Causette to use the camera' }).waitFor(WAIT)
+    await screenshot(tab.page, 'devices-08-camera-not-allowed')
+    await assertAccessible(tab.page, 'camera not allowed')
+    await tab.context.grantPermissions(['camera'], { origin: new URL(served.url).origin })
+    await scan.click()
+    await row.getByText('verified', { exact: true }).waitFor(WAIT)
+    assert.equal(await row.getByRole('alert').count(), 0, 'no problem left on screen')
+    await screenshot(tab.page, 'devices-09-verified-by-qr')
     await tab.page.getByRole('button', { name: 'Close' }).click()
   })
 

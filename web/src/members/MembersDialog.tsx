@@ -1,16 +1,18 @@
 /**
  * The members panel: who is in the group, their role, who is online; for
- * each other member the safety number both of you see (with its QR code)
+ * each other member the safety number both of you see (with its QR code,
+ * and a camera scan of theirs where the browser allows it: QrScan.tsx)
  * and "mark as verified" once you compared it; for admins, changing a
  * member's role and removing them.
  */
 import { fromHex, type Role, safetyNumber } from '@causette/core'
-import { type Component, createSignal, For, Show } from 'solid-js'
+import { type Component, createMemo, createSignal, For, Show } from 'solid-js'
 import { renderSVG } from 'uqr'
 import { AppDialog } from '../app/AppDialog.tsx'
 import { personMessage } from '../app/person-message.ts'
 import { useSession } from '../app/session.ts'
 import { createMembers, type MemberView } from './create-members.ts'
+import { cameraAvailable, QrScan } from './QrScan.tsx'
 
 const ROLES: Role[] = ['member', 'moderator', 'admin']
 
@@ -19,6 +21,7 @@ export const MembersDialog: Component<{ groupId: string; groupName: string }> = 
   const [members, refresh] = createMembers(session.peer, session.identity, props.groupId, session.peer.libp2p.services.groups.personKey())
   const [error, setError] = createSignal<string>()
   const amAdmin = (): boolean => members().some((m) => m.me && m.role === 'admin')
+  const byKey = createMemo(() => new Map(members().map((m) => [m.key, m])))
   const act = async (what: () => Promise<unknown>): Promise<void> => {
     try {
       await what()
@@ -31,15 +34,20 @@ export const MembersDialog: Component<{ groupId: string; groupName: string }> = 
   return (
     <AppDialog trigger="Members" triggerClass="members-button" title={`Members of ${props.groupName}`} error={error()}>
       <ul class="member-list">
-        <For each={members()}>
-          {(member) => (
-            <MemberRow
-              member={member}
-              amAdmin={amAdmin()}
-              onVerify={(number) => act(() => session.identity.setVerified(member.key, number))}
-              onRole={(role) => act(() => session.peer.setRole(props.groupId, member.key, role))}
-              onRemove={() => act(() => session.peer.removeMember(props.groupId, member.key))}
-            />
+        {/* a row per member key, kept as the list refreshes (presence, a verification): an open safety number, digits being typed or a scan stay */}
+        <For each={members().map((m) => m.key)}>
+          {(key) => (
+            <Show when={byKey().get(key)}>
+              {(member) => (
+                <MemberRow
+                  member={member()}
+                  amAdmin={amAdmin()}
+                  onVerify={(number) => act(() => session.identity.setVerified(key, number))}
+                  onRole={(role) => act(() => session.peer.setRole(props.groupId, key, role))}
+                  onRemove={() => act(() => session.peer.removeMember(props.groupId, key))}
+                />
+              )}
+            </Show>
           )}
         </For>
       </ul>
@@ -108,6 +116,9 @@ const MemberRow: Component<MemberRowProps> = (props) => {
                 These digits are not the safety number this device computes with {props.member.name}: do not mark them verified, and check you are
                 comparing with the right person, in person or on a call.
               </p>
+            </Show>
+            <Show when={cameraAvailable()}>
+              <QrScan name={props.member.name} expected={number()} onMatch={() => props.onVerify(number())} />
             </Show>
           </Show>
         </details>
