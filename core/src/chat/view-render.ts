@@ -15,7 +15,17 @@ import { toHex } from '../codec/hex.ts'
 import { fileView } from './file-view.ts'
 import type { GroupMetadata, Message, MessagePage, Reaction } from './message-types.ts'
 import { type CastClose, type CastVote, tallyPoll } from './polls.ts'
-import { type ChangeRow, type DeleteRow, type EditRow, type MessageRow, type MessageRows, type PinRow, personOfRow, type ReactionRow, type RegisterRow } from './view-rows.ts'
+import {
+  type ChangeRow,
+  type DeleteRow,
+  type EditRow,
+  type MessageRow,
+  type MessageRows,
+  type PinRow,
+  personOfRow,
+  type ReactionRow,
+  type RegisterRow
+} from './view-rows.ts'
 
 /** The registers of a group, as GroupView's metadata(), displayNames() and readMarkersByAuthor() give them. */
 export interface RenderedRegisters {

@@ -103,12 +103,7 @@ export function admit(entry: Entry, idHex: string, ctx: AdmissionContext): Admis
  * ignored rather than refused, since a device holding it erased could not
  * refuse it, and every member must admit the same entries.
  */
-function admitExpiring(
-  entry: Entry,
-  base: Omit<LogEntry, 'op' | 'sealed' | 'role' | 'frontier'>,
-  before: Frontier,
-  ctx: AdmissionContext
-): LogEntry {
+function admitExpiring(entry: Entry, base: Omit<LogEntry, 'op' | 'sealed' | 'role' | 'frontier'>, before: Frontier, ctx: AdmissionContext): LogEntry {
   if (base.epochHex !== '' && !before.state.epochs.some((e) => e.id === base.epochHex)) {
     throw new UnknownEpochError(`entry ${shortHex(entry.id)} names epoch ${base.epochHex.slice(0, 8)}, which no rekey before it made`)
   }

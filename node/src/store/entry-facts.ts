@@ -17,7 +17,16 @@ type FactsColumns = [number | null, number | null, string | null, string | null,
 export function factsColumns(facts: EntryFacts | undefined, parents: Uint8Array[]): FactsColumns {
   const joined = parents.length === 1 ? (parents[0] as Uint8Array) : joinEntryIds(parents)
   if (facts === undefined) return [null, null, null, null, null, null, joined, null]
-  return [facts.time, facts.shownTime, facts.epoch, facts.role ?? null, facts.frontier, facts.membership === true ? 1 : null, joined, facts.person ?? null]
+  return [
+    facts.time,
+    facts.shownTime,
+    facts.epoch,
+    facts.role ?? null,
+    facts.frontier,
+    facts.membership === true ? 1 : null,
+    joined,
+    facts.person ?? null
+  ]
 }
 
 interface FactsRow {
@@ -64,7 +73,8 @@ export class FactsStatements {
 
   /** Sets the facts of the held entries among these; the caller holds the transaction. */
   put(group: Uint8Array, facts: Array<EntryFacts & { id: Uint8Array }>): void {
-    for (const f of facts) this.update.run(f.time, f.shownTime, f.epoch, f.role ?? null, f.person ?? null, f.frontier, f.membership === true ? 1 : null, group, f.id)
+    for (const f of facts)
+      this.update.run(f.time, f.shownTime, f.epoch, f.role ?? null, f.person ?? null, f.frontier, f.membership === true ? 1 : null, group, f.id)
   }
 
   lacks(group: Uint8Array): boolean {

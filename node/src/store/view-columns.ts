@@ -7,7 +7,8 @@
 import type { SQLInputValue } from 'node:sqlite'
 import { type ChangeRow, type FileView, fileRefOf, fileView, fromHex, type MessageRow, type PollSpec, type RegisterName, toHex } from '@causette/core'
 
-export const MESSAGE_COLUMNS = 'm.id, m.key, m.author, m.seq, m.time, m.shown_time, m.text, m.reply_to, m.mentions, m.poll, m.expires, m.files, m.person'
+export const MESSAGE_COLUMNS =
+  'm.id, m.key, m.author, m.seq, m.time, m.shown_time, m.text, m.reply_to, m.mentions, m.poll, m.expires, m.files, m.person'
 export const CHANGE_COLUMNS = 'c.target, c.key, c.author, c.seq, c.kind, c.text, c.role, c.emoji, c.added, c.choices, c.person'
 
 export interface MessageColumns {
@@ -58,7 +59,21 @@ export interface RegisterColumns {
 export function messageValues(r: MessageRow): SQLInputValue[] {
   const poll = r.poll === undefined ? null : JSON.stringify(r.poll)
   const files = r.files === undefined ? null : JSON.stringify(r.files.map(fileView))
-  return [r.id, r.key, fromHex(r.author), r.seq, r.time, r.shownTime, r.text, r.replyTo ?? null, r.mentions.join(','), poll, r.expires ?? null, files, r.person ?? null]
+  return [
+    r.id,
+    r.key,
+    fromHex(r.author),
+    r.seq,
+    r.time,
+    r.shownTime,
+    r.text,
+    r.replyTo ?? null,
+    r.mentions.join(','),
+    poll,
+    r.expires ?? null,
+    files,
+    r.person ?? null
+  ]
 }
 
 /** A change row's columns after the group, in the order of the insert (sqlite-view.ts). */
