@@ -1,6 +1,7 @@
 /**
  * Who wrote what, as a person reads it: each author's safety-number
- * fingerprint (costly to compute, so cached per key) and display name — the
+ * fingerprint (costly to compute, so cached per key, and kept in the store
+ * across restarts when one is given) and display name — the
  * one the author gave in the group's log (its `profile` operations), and
  * for this device the one in its settings until the log shows one — and
  * whether someone else in the group goes by the same name, in which case
@@ -14,6 +15,12 @@ import { nodeSha512 } from '../node-sha512.ts'
 
 const CACHE_SIZE = 10_000
 
+/** Where fingerprints computed once are kept (the store's fingerprints table). */
+export interface FingerprintKeeper {
+  get(key: string): string | undefined
+  keep(key: string, fingerprint: string): void
+}
+
 export class Authors {
   readonly self: string
   private readonly selfName: () => string | undefined
@@ -25,16 +32,23 @@ export class Authors {
   private readonly toWarm = new Set<string>()
   private warming: ReturnType<typeof setImmediate> | undefined
 
-  constructor(selfKeyHex: string, selfName: () => string | undefined, person: () => string = () => selfKeyHex) {
+  private readonly kept: FingerprintKeeper | undefined
+
+  constructor(selfKeyHex: string, selfName: () => string | undefined, person: () => string = () => selfKeyHex, kept?: FingerprintKeeper) {
     this.self = selfKeyHex
     this.selfName = selfName
     this.person = person
+    this.kept = kept
   }
 
   fingerprint(keyHex: string): string {
     let value = this.fingerprints.get(keyHex)
     if (value === undefined) {
-      value = fingerprint(fromHex(keyHex), nodeSha512)
+      value = this.kept?.get(keyHex)
+      if (value === undefined) {
+        value = fingerprint(fromHex(keyHex), nodeSha512)
+        this.kept?.keep(keyHex, value)
+      }
       if (this.fingerprints.size >= CACHE_SIZE) this.fingerprints.delete(this.fingerprints.keys().next().value as string)
       this.fingerprints.set(keyHex, value)
     }

@@ -142,7 +142,7 @@ export class Daemon {
         if (created) onEvent?.({ type: 'key:generated', peerId: made.peerId })
       })
       const started = peer
-      const { blockList, settings, knownPeers, verifiedMembers } = store.tables
+      const { blockList, settings, knownPeers, verifiedMembers, fingerprints } = store.tables
       if (options.name !== undefined) settings.set('name', options.name)
       const directory = new GroupDirectory()
       for (const record of await store.listGroups()) directory.add(record)
@@ -159,7 +159,8 @@ export class Daemon {
           authors: new Authors(
             toHex(key.publicKey),
             () => settings.get('name'),
-            () => started.libp2p.services.groups.personKey()
+            () => started.libp2p.services.groups.personKey(),
+            fingerprints
           ),
           dialer: new PeerDialer({
             peer,

@@ -1,12 +1,14 @@
 /**
  * The daemon's own tables in its SQLite file, beside the log's: settings,
- * the peers it has met, the devices it blocked and the members it verified.
+ * the peers it has met, the devices it blocked, the members it verified and
+ * the fingerprints it computed.
  * They live in the store's file, under its lock: the store makes them from
  * its connection (`SqliteStore.tables`), so nothing outside the store
  * reaches into it.
  */
 import type { DatabaseSync } from 'node:sqlite'
 import { BlockList } from './block-list.ts'
+import { KeptFingerprints } from './kept-fingerprints.ts'
 import { KnownPeers } from './known-peers.ts'
 import { Settings } from './settings.ts'
 import { VerifiedMembers } from './verified-members.ts'
@@ -16,6 +18,7 @@ export class DaemonTables {
   readonly knownPeers: KnownPeers
   readonly blockList: BlockList
   readonly verifiedMembers: VerifiedMembers
+  readonly fingerprints: KeptFingerprints
 
   /** Made by the store (sqlite-store.ts) from its connection. */
   constructor(db: DatabaseSync) {
@@ -23,5 +26,6 @@ export class DaemonTables {
     this.knownPeers = new KnownPeers(db)
     this.blockList = new BlockList(db)
     this.verifiedMembers = new VerifiedMembers(db)
+    this.fingerprints = new KeptFingerprints(db)
   }
 }

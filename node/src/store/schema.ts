@@ -15,7 +15,8 @@ import {
   MIGRATION_10,
   MIGRATION_12,
   MIGRATION_13,
-  MIGRATION_14
+  MIGRATION_14,
+  MIGRATION_15
 } from './view-migrations.ts'
 
 /** In order (log-migrations.ts, view-migrations.ts, and the device's own tables here); exported for tests that build a file of an older version. */
@@ -51,7 +52,8 @@ export const MIGRATIONS: readonly string[] = [
   MIGRATION_11,
   MIGRATION_12,
   MIGRATION_13,
-  MIGRATION_14
+  MIGRATION_14,
+  MIGRATION_15
 ]
 
 /** Brings the database at `path` to the latest schema, one transaction per migration. */

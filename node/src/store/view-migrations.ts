@@ -246,3 +246,13 @@ export const MIGRATION_14 = `
   ALTER TABLE view_messages ADD COLUMN person TEXT;
   ALTER TABLE view_changes ADD COLUMN person TEXT;
   `
+
+/**
+ * 15: safety-number fingerprints kept once computed (core's
+ * identity/safety-number.ts: 5,200 rounds of SHA-512, ~5 ms a key). A
+ * fingerprint follows from its key alone; a daemon with 50 groups of 10
+ * authors spent 2.5 s of its start computing them again (daemon/authors.ts).
+ */
+export const MIGRATION_15 = `
+  CREATE TABLE fingerprints (key TEXT PRIMARY KEY, fingerprint TEXT NOT NULL) STRICT, WITHOUT ROWID;
+  `
