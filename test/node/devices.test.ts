@@ -8,6 +8,7 @@
  * written afterwards and can no longer write.
  */
 import assert from 'node:assert/strict'
+import { hostname } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import type { HistoryResponse, MembersResponse, SafetyNumberResponse, SendResponse } from '@causette/node'
@@ -129,6 +130,11 @@ describe('linking a second device to a person, between daemons', () => {
       [false, true],
       [true, false]
     ])
+    // each device writes its name for itself in the person's group: the laptop lists the first device by its own
+    await eventually(async () => {
+      const atLaptop = (await laptop.cliJson<DeviceListResponse>(['devices'])).devices
+      return atLaptop.some((d) => !d.self && d.name === hostname()) && atLaptop.some((d) => d.self && d.name === 'laptop')
+    }, 'the laptop to list the first device by the name it gave itself (its host name), and itself as “laptop”')
   })
 
   it('the laptop stays Alice’s across a restart, and cannot link devices itself', async () => {

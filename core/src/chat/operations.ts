@@ -6,6 +6,7 @@
  */
 import { decode, encode } from 'cborg'
 import { ENTRY_ID_BYTES, MAX_EMOJI_LENGTH, MAX_NAME_LENGTH, MAX_TEXT_LENGTH, MAX_TOPIC_LENGTH } from '../constants.ts'
+import { type DeviceNameOperation, decodeDeviceName } from '../devices/device-name.ts'
 import { type DeviceNoteOperation, decodeDeviceNote } from '../devices/device-note.ts'
 import { MalformedOperationError } from '../errors.ts'
 import {
@@ -141,6 +142,7 @@ export type Operation =
   | MetadataOperation
   | ReadMarkerOperation
   | DeviceNoteOperation
+  | DeviceNameOperation
   | UnknownOperation
 
 export function encodeOperation(op: Operation): Uint8Array {
@@ -213,6 +215,8 @@ export function decodeOperation(bytes: Uint8Array): Operation {
       return { type, upTo: bytesField(m, 'upTo', ENTRY_ID_BYTES) }
     case 'device-note':
       return decodeDeviceNote(m)
+    case 'device-name':
+      return decodeDeviceName(m)
     default:
       return decodeMembershipOperation(type, m) ?? { type: 'unknown', wireType: type }
   }

@@ -65,6 +65,8 @@ export interface DeviceLinkingInit {
   /** On the first device: the person's own group (hex id), once made; `keepPersonGroup` keeps its id when it is made. */
   personGroup?: string
   keepPersonGroup?: (id: string) => Promise<void>
+  /** This device's name for itself ("laptop", "Chromium tab"), written in the person's group so their other devices list it by it. */
+  selfName?: () => string | undefined
   now?: () => number
 }
 
@@ -107,7 +109,7 @@ export class DeviceLinking extends TypedEventEmitter<DeviceLinkingEvents> implem
     this.linked = init.linked
     const ownGroup = init.linked === undefined ? init.personGroup : toHex(init.linked.personGroup)
     this.own = new PersonGroup(components.groups, ownGroup, () => this.firstDevice())
-    this.notes = new PersonGroupNotes(components.groups, this.own, (log) => this.safeDispatchEvent('group:taken', { detail: log }))
+    this.notes = new PersonGroupNotes(components.groups, this.own, (log) => this.safeDispatchEvent('group:taken', { detail: log }), init.selfName)
   }
 
   async start(): Promise<void> {
@@ -161,7 +163,10 @@ export class DeviceLinking extends TypedEventEmitter<DeviceLinkingEvents> implem
 
   /** This person's devices across the groups this device is in (the person's own group of devices not among them). */
   list(): OwnDevice[] {
-    return ownDevices(this.components.groups, this.own.groupId)
+    return ownDevices(this.components.groups, this.own.groupId).map((d) => {
+      const name = this.own.nameOf(d.device)
+      return name === undefined ? d : { ...d, name }
+    })
   }
 
   /** Revokes one of this person's devices in every group (first device only): it reads nothing written afterwards. Resolves with how many of the person's chats (their own group of devices aside). */

@@ -14,6 +14,8 @@ export interface OwnDevice {
   groups: string[]
   /** Whether it is this device. */
   self: boolean
+  /** Its name for itself, as it wrote it in the person's group (device-name.ts), once read. */
+  name?: string
 }
 
 /** The person's devices across the groups this device is in, sorted by key; the person's own group (`own`) is not listed among their groups. */

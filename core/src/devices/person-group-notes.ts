@@ -1,7 +1,7 @@
 /**
  * Following the person's own group (person-group.ts): each time it gains
  * entries, or entries it held sealed open, its device notes are read and
- * the groups they name taken; each time any group's membership changes,
+ * the groups they name taken, and its devices' names for themselves kept; each time any group's membership changes,
  * the first device brings the person's devices in where one is missing.
  * The person's group is small (a note per group the person is in), so it
  * is read whole, a page at a time.
@@ -20,12 +20,14 @@ export class PersonGroupNotes {
   private readonly own: PersonGroup
   private scanning: Promise<void> = Promise.resolve()
   private readonly taken: (log: GroupLog) => void
+  private readonly selfName: () => string | undefined
 
-  /** `taken` is told of each group a note brought. */
-  constructor(groups: Groups, own: PersonGroup, taken: (log: GroupLog) => void) {
+  /** `taken` is told of each group a note brought; `selfName` is this device's name for itself, written once the group is readable. */
+  constructor(groups: Groups, own: PersonGroup, taken: (log: GroupLog) => void, selfName: () => string | undefined = () => undefined) {
     this.groups = groups
     this.own = own
     this.taken = taken
+    this.selfName = selfName
   }
 
   /** Follows the groups until `signal` aborts. */
@@ -61,13 +63,22 @@ export class PersonGroupNotes {
     const log = id === undefined ? undefined : this.groups.find(id)
     if (log === undefined) return
     const notes: DeviceNoteOperation[] = []
+    // each device's latest name for itself: entries come in order
+    const names = new Map<string, string>()
     let after: Uint8Array | undefined
     for (let pages = 0; pages < MAX_PAGES; pages++) {
       const page = await log.readEntries(after === undefined ? { limit: PAGE } : { after, limit: PAGE })
-      for (const e of page.entries) if (e.op?.type === 'device-note') notes.push(e.op)
+      for (const e of page.entries) {
+        if (e.op?.type === 'device-note') notes.push(e.op)
+        else if (e.op?.type === 'device-name') names.set(e.authorHex, e.op.name)
+      }
       if (page.next === undefined) break
       after = page.next
     }
+    this.own.named(names)
+    // a device says its name once it is a member of the person's group (nothing is written when it is there already)
+    const name = this.selfName()
+    if (name !== undefined) await this.own.nameSelf(name)
     for (const log of await this.own.take(notes)) this.taken(log)
   }
 }

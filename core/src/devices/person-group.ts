@@ -40,6 +40,8 @@ export class PersonGroup {
   private reconciling: Promise<void> = Promise.resolve()
   /** Groups (hex ids) the person's group already notes: a join of a group the person is in already writes no second note. */
   private readonly noted = new Set<string>()
+  /** Each device's latest name for itself in the person's group (device-name.ts), by device key (hex). */
+  private names = new Map<string, string>()
 
   constructor(groups: Groups, id: string | undefined, first: () => FirstDevice | undefined) {
     this.groups = groups
@@ -64,6 +66,26 @@ export class PersonGroup {
   /** Becomes a device of a person whose group is `id` (a linked device, told by the package). */
   adopt(id: string): void {
     this.id = id
+  }
+
+  /** The devices' names as the person's group last read (person-group-notes.ts). */
+  named(names: Map<string, string>): void {
+    this.names = names
+  }
+
+  /** A device's name for itself, as written in the person's group. */
+  nameOf(device: string): string | undefined {
+    return this.names.get(device)
+  }
+
+  /** Writes this device's name for itself in the person's group, unless it is there already or there is no such group yet. */
+  async nameSelf(name: string): Promise<void> {
+    const own = this.log()
+    const me = toHex(this.groups.key.publicKey)
+    const trimmed = name.trim()
+    if (own === undefined || !own.isMember() || trimmed === '' || this.names.get(me) === trimmed) return
+    await own.append({ type: 'device-name', name: trimmed })
+    this.names.set(me, trimmed)
   }
 
   /** This device is in `log` now (it created or joined it): the other devices are told, and the first device is brought in. */

@@ -16,6 +16,7 @@ import { coalesceWrites } from '../socket-coalescing.ts'
 import type { SqliteStore } from '../store/sqlite-store.ts'
 import type { WorkerSignatures } from '../worker-signatures.ts'
 import type { DaemonOptions } from './daemon-options.ts'
+import { selfName } from './device-self-name.ts'
 import { addressInUse, libp2pParts, tcpListenFailure } from './libp2p-parts.ts'
 import { readPersonGroup, readPersonSetting, writePersonGroup, writePersonSetting } from './person-setting.ts'
 import { exportPersonSettings, importPersonSettings } from './person-settings.ts'
@@ -43,6 +44,7 @@ export async function startPeer(
       ...(personGroup === undefined ? {} : { personGroup }),
       keepPersonGroup: async (id) => writePersonGroup(tables.settings, id),
       keepPerson: async (claim) => writePersonSetting(tables.settings, claim),
+      selfName: () => selfName(tables.settings),
       exportSettings: async () => exportPersonSettings(tables),
       importSettings: async (bytes) => peer.setBlocked(importPersonSettings(bytes, tables, (k) => fingerprint(fromHex(k), nodeSha512)))
     },

@@ -14,6 +14,7 @@ import { UnknownMemberError } from '../errors.ts'
 import type { KnownPeers } from '../store/known-peers.ts'
 import type { Settings } from '../store/settings.ts'
 import type { DaemonParts } from './daemon.ts'
+import { keepSelfName, selfName } from './device-self-name.ts'
 
 /** A device's name as its person sees it: what it called itself when linked. */
 const NAME_PREFIX = 'device-name:'
@@ -83,6 +84,8 @@ export class DeviceOperations {
   /** On a new device: starts accepting `link`; answers once the code to compare is known. */
   async accept(link: string, name = hostname()): Promise<{ id: string; code: string }> {
     const { promise: coded, resolve } = Promise.withResolvers<string>()
+    // the name it gives itself: written in the person's group, so every device of theirs lists it by it
+    keepSelfName(this.settings, name)
     // the person's groups it joins are known to the daemon as they open (daemon-events.ts)
     const done = this.peer.devices.accept(link, { name, onCode: resolve })
     const entry: Accepting = { code: '', done }
@@ -109,7 +112,7 @@ export class DeviceOperations {
     return entry.result === undefined ? { state: 'waiting', code: entry.code } : { state: 'linked', ...entry.result }
   }
 
-  /** The person's devices across this device's groups, with the names they gave when linked. */
+  /** The person's devices across this device's groups, with the names they gave themselves (the person's group; else what they said when this device linked them). */
   list(): DeviceListResponse {
     const connected = new Set(this.peer.libp2p.getConnections().map((c) => toHex(c.remotePeer.publicKey?.raw ?? new Uint8Array())))
     const seen = new Map(this.store.tables.knownPeers.all().map((p) => [p.peer, p.lastSeen]))
@@ -118,7 +121,7 @@ export class DeviceOperations {
       canLink: this.peer.devices.canLink(),
       devices: this.peer.devices.list().map((d) => ({
         device: d.device,
-        name: d.self ? hostname() : (this.settings.get(`${NAME_PREFIX}${d.device}`) ?? ''),
+        name: d.name ?? (d.self ? selfName(this.settings) : (this.settings.get(`${NAME_PREFIX}${d.device}`) ?? '')),
         self: d.self,
         groups: d.groups.length,
         connected: connected.has(d.device),

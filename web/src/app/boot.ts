@@ -6,6 +6,7 @@
  */
 import { type DeviceLinkingInit, parsePersonRecord, personRecordText, toHex } from '@causette/core'
 import { clearInterruptedRestore } from '../backup/interrupted-restore.ts'
+import { thisBrowser } from '../devices/this-browser.ts'
 import { loadAppConfig } from '../peer/app-config.ts'
 import { DeviceIdentity } from '../peer/device-identity.ts'
 import { followLanPeers } from '../peer/lan-peers.ts'
@@ -39,6 +40,7 @@ export async function boot(progress: (step: string) => void): Promise<Session> {
     ...(personGroup === undefined ? {} : { personGroup }),
     keepPersonGroup: (id) => identity.setPersonGroup(id),
     keepPerson: (claim) => identity.setPerson(personRecordText(claim)),
+    selfName: thisBrowser,
     exportSettings: () => exportTabSettings(identity, preferences),
     importSettings: async (bytes) => {
       const name = await importTabSettings(bytes, identity, preferences, peer.libp2p.services.groups.personKey())

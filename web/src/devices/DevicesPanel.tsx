@@ -69,7 +69,7 @@ export const DevicesPanel: Component = () => {
         <For each={list()}>
           {(d) => (
             <li>
-              {d.self ? 'This tab' : `Device ${d.device.slice(0, 12)}`}, in {d.groups.length} group{d.groups.length === 1 ? '' : 's'}
+              {d.self ? 'This tab' : (d.name ?? `Device ${d.device.slice(0, 12)}`)}, in {d.groups.length} group{d.groups.length === 1 ? '' : 's'}
               <Show when={devices.canLink() && !d.self}>
                 <Show
                   when={revoking() === d.device}

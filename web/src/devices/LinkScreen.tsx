@@ -9,6 +9,7 @@
 import { type Component, createSignal, onMount, Show } from 'solid-js'
 import { personMessage } from '../app/person-message.ts'
 import type { Session } from '../app/session.ts'
+import { thisBrowser } from './this-browser.ts'
 
 interface LinkScreenProps {
   session: Session
@@ -16,13 +17,6 @@ interface LinkScreenProps {
   /** Linked: the name the person goes by came with it. */
   onLinked: (name: string | undefined) => void
   onCancel: () => void
-}
-
-/** What the other device calls this one: the browser, as its person would recognise it. */
-function thisBrowser(): string {
-  const agent = navigator.userAgent
-  const browser = /Firefox\//.test(agent) ? 'Firefox' : /Edg\//.test(agent) ? 'Edge' : /Chrome|Chromium/.test(agent) ? 'Chromium' : 'Browser'
-  return `${browser} tab`
 }
 
 export const LinkScreen: Component<LinkScreenProps> = (props) => {
