@@ -34,13 +34,9 @@ describe('the daemon’s malloc settings', () => {
   })
 
   // this project's tests run on Linux (network namespaces, /proc): the daemon's environment is read from /proc
-  it('are in the environment the daemon runs with, in the process that was started, and a user’s own setting stays', async () => {
-    const dir = await tempDir()
-    // the daemons inherit this process's environment: none of the settings in it to begin with
-    const saved = Object.fromEntries(Object.keys(DEFAULTS).map((key) => [key, process.env[key]]))
-    for (const key of Object.keys(DEFAULTS)) delete process.env[key]
-    try {
-      const daemon = await DaemonProcess.start(join(dir.path, 'a'))
+  it('are in the environment the daemon runs with, in the process that was started, and a user’s own setting stays', () =>
+    withoutSettings(async (dir) => {
+      const daemon = await DaemonProcess.start(join(dir, 'a'))
       try {
         // the pid spawned is the daemon's: it ran itself again in place (execve), not as a child
         const environment = await environmentOf(daemon.process.pid as number)
@@ -50,40 +46,39 @@ describe('the daemon’s malloc settings', () => {
       }
       // a setting of the user's is kept
       process.env.MALLOC_ARENA_MAX = '4'
-      const own = await DaemonProcess.start(join(dir.path, 'b'))
+      const own = await DaemonProcess.start(join(dir, 'b'))
       try {
         const environment = await environmentOf(own.process.pid as number)
         assert.equal(environment.get('MALLOC_ARENA_MAX'), '4')
       } finally {
         await own.stop()
       }
-    } finally {
-      for (const [key, value] of Object.entries(saved)) {
-        if (value === undefined) delete process.env[key]
-        else process.env[key] = value
-      }
-      await dir.remove()
-    }
-  })
+    }))
 
-  it('are in the environment the relay runs with, in the process that was started', async () => {
-    const dir = await tempDir()
-    const saved = Object.fromEntries(Object.keys(DEFAULTS).map((key) => [key, process.env[key]]))
-    for (const key of Object.keys(DEFAULTS)) delete process.env[key]
-    try {
-      const relay = await startRelay(localRelayFlags(dir.path, '--health-port', '-1'))
+  it('are in the environment the relay runs with, in the process that was started', () =>
+    withoutSettings(async (dir) => {
+      const relay = await startRelay(localRelayFlags(dir, '--health-port', '-1'))
       try {
         const environment = await environmentOf(relay.process.pid as number)
         for (const [key, value] of Object.entries(DEFAULTS)) assert.equal(environment.get(key), value, key)
       } finally {
         await relay.stop()
       }
-    } finally {
-      for (const [key, value] of Object.entries(saved)) {
-        if (value === undefined) delete process.env[key]
-        else process.env[key] = value
-      }
-      await dir.remove()
-    }
-  })
+    }))
 })
+
+/** Runs `work` in a fresh directory with none of the settings in this process's environment (which the processes it starts inherit), then puts them back. */
+async function withoutSettings(work: (dir: string) => Promise<void>): Promise<void> {
+  const dir = await tempDir()
+  const saved = Object.fromEntries(Object.keys(DEFAULTS).map((key) => [key, process.env[key]]))
+  for (const key of Object.keys(DEFAULTS)) delete process.env[key]
+  try {
+    await work(dir.path)
+  } finally {
+    for (const [key, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[key]
+      else process.env[key] = value
+    }
+    await dir.remove()
+  }
+}
