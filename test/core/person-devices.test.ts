@@ -130,6 +130,49 @@ describe('a person with several devices', () => {
     }
   })
 
+  it('a reaction and a vote are the person’s: one from each device counts once, and either device takes it back', async () => {
+    const [alice, bob] = (await replicas(2)) as [Replica, Replica]
+    const laptop = await linkedDevice(alice, alice.key)
+    await merge(alice, bob)
+    const hello = await bob.log.append({ type: 'message', text: 'lunch?' })
+    const poll = await laptop.log.append({ type: 'message', text: 'where?', poll: { options: ['here', 'there'], multiple: false } })
+    await merge(bob, alice)
+    await merge(bob, laptop)
+    await merge(alice, laptop)
+    await alice.log.append({ type: 'reaction', target: fromHex(hello.idHex), emoji: '👍', add: true })
+    await laptop.log.append({ type: 'reaction', target: fromHex(hello.idHex), emoji: '👍', add: true })
+    await bob.log.append({ type: 'reaction', target: fromHex(hello.idHex), emoji: '👍', add: true })
+    await alice.log.append({ type: 'vote', poll: fromHex(poll.idHex), choices: [0] })
+    await bob.log.append({ type: 'vote', poll: fromHex(poll.idHex), choices: [1] })
+    await merge(alice, laptop)
+    await laptop.log.append({ type: 'vote', poll: fromHex(poll.idHex), choices: [1] })
+    // the poll was written on the laptop: Alice closes it from her first device
+    await alice.log.append({ type: 'reaction', target: fromHex(poll.idHex), emoji: '🎉', add: true })
+    await merge(alice, laptop)
+    await laptop.log.append({ type: 'reaction', target: fromHex(poll.idHex), emoji: '🎉', add: false })
+    await merge(alice, laptop)
+    await alice.log.append({ type: 'close-poll', poll: fromHex(poll.idHex) })
+    for (const from of [alice, bob, laptop]) for (const to of [alice, bob, laptop]) if (from !== to) await merge(from, to)
+    for (const r of [alice, bob, laptop]) {
+      const shown = new Map((await r.log.view.messages()).messages.map((m) => [m.id, m]))
+      const thumbs = shown.get(hello.idHex)?.reactions ?? []
+      assert.deepEqual(
+        thumbs.map((t) => [t.emoji, [...t.authors].sort()]),
+        [['👍', [hex(alice), hex(bob)].sort()]],
+        'Alice’s thumbs from two devices count once'
+      )
+      assert.deepEqual(shown.get(poll.idHex)?.reactions, [], 'added on one device, taken back on the other')
+      const tally = shown.get(poll.idHex)?.poll
+      assert.deepEqual(
+        tally?.options.map((o) => [...o.voters].sort()),
+        [[], [hex(bob), hex(alice)].sort()],
+        'Alice’s vote moved from her laptop: one vote, hers'
+      )
+      assert.equal(tally?.closed, true, 'closed by its author from another of her devices')
+      assert.equal(tally?.closedBy, hex(alice))
+    }
+  })
+
   it('a role, a removal and a leave are the person’s: every device of theirs follows', async () => {
     const [alice, bob, carol] = (await replicas(3)) as [Replica, Replica, Replica]
     const phone = await linkedDevice(bob, bob.key)

@@ -234,6 +234,32 @@ export function runViewConformance(engine: string, setup: () => Promise<StoreHar
         assert.equal(byLaptop.person, A)
       }))
 
+    it('keeps the person of a linked device’s reactions, votes and closes: one register per person', () =>
+      withStore(async (store) => {
+        const s = new Script()
+        const asA = (e: TestEntry): TestEntry => Object.assign(e, { person: A })
+        const hello = s.message(B, 'lunch?')
+        const poll = asA(s.add(C, { type: 'message', text: 'Where?', poll: { options: ['Crags', 'Gym'], multiple: false } }))
+        s.add(A, { type: 'reaction', target: hello.id, emoji: '👍', add: true })
+        asA(s.add(C, { type: 'reaction', target: hello.id, emoji: '👍', add: true }))
+        s.add(B, { type: 'reaction', target: hello.id, emoji: '👍', add: true })
+        s.add(A, { type: 'reaction', target: poll.id, emoji: '🎉', add: true })
+        asA(s.add(C, { type: 'reaction', target: poll.id, emoji: '🎉', add: false }))
+        s.add(A, { type: 'vote', poll: poll.id, choices: [0] })
+        asA(s.add(C, { type: 'vote', poll: poll.id, choices: [1] }))
+        s.add(A, { type: 'close-poll', poll: poll.id })
+        await store.putViewRows(GROUP, s.rows())
+        const [lunch, where] = renderMessages(await store.messageRows(GROUP, { hidden: NONE, limit: 10 }))
+        assert.deepEqual(lunch?.reactions, [{ emoji: '👍', authors: [A, B] }], 'A’s thumbs from two devices count once, as A')
+        assert.deepEqual(where?.reactions, [], 'added on one device, taken back on the other')
+        assert.deepEqual(
+          where?.poll?.options.map((o) => o.voters),
+          [[], [A]],
+          'the later vote, from the other device, replaced the first'
+        )
+        assert.equal(where?.poll?.closed, true, 'closed by its author from another device')
+      }))
+
     it('reads registers under hidden ranges, display names never hidden', () =>
       withStore(async (store) => {
         const s = new Script()

@@ -118,6 +118,21 @@ describe('a browser tab linked to the daemon that serves it, as the same person'
     assert.equal(members.members.find((m) => m.name === 'Alice')?.devices.length, 2, 'Alice with two devices')
   })
 
+  it('a reaction is the person’s: made on her daemon, it is hers in the tab, and the tab takes it back', async () => {
+    const sundayAt = async (who: DaemonProcess) =>
+      (await who.cliJson<HistoryResponse>(['history', GROUP])).messages.find((m) => m.text === 'Sunday at 10?')
+    const sunday = await sundayAt(served.daemon)
+    assert.ok(sunday !== undefined)
+    await served.daemon.cliJson(['react', GROUP, sunday.id, '👍'])
+    await eventually(async () => (await sundayAt(bob))?.reactions.length === 1, 'Bob sees Alice’s 👍', 60_000)
+    const thumbs = messageBox(tab.page, 'Sunday at 10?').getByRole('button', { name: '👍 1: you' })
+    await thumbs.waitFor(WAIT)
+    assert.equal(await thumbs.getAttribute('aria-pressed'), 'true', 'made on her daemon, pressed in her tab')
+    await thumbs.click()
+    await eventually(async () => (await sundayAt(bob))?.reactions.length === 0, 'Bob sees it taken back from the tab', 60_000)
+    assert.deepEqual((await sundayAt(served.daemon))?.reactions, [], 'taken back on the daemon too')
+  })
+
   it('the tab verifies Bob by typing the digits his terminal shows: one safety number for Alice on every device', async () => {
     const fromBob = await bob.cliJson<SafetyNumberResponse>(['verify', GROUP, 'Alice'])
     await tab.page.getByRole('button', { name: 'Members' }).click()

@@ -27,7 +27,7 @@ export interface ViewEntry extends Ordered {
 
 export interface Reaction {
   emoji: string
-  /** Author keys (hex), in the order they reacted. */
+  /** The people who reacted (person keys, hex: a person's key is their first device's), in the order they reacted. */
   authors: string[]
 }
 

@@ -17,7 +17,7 @@ import type { PollSpec } from './operations.ts'
 export interface PollOption {
   text: string
   votes: number
-  /** Device keys (hex), in the order their counted votes were cast. */
+  /** The voters' person keys (hex), in the order their counted votes were cast: one vote per person, whichever device cast it. */
   voters: string[]
 }
 
@@ -26,7 +26,7 @@ export interface Poll {
   options: PollOption[]
   multiple: boolean
   closed: boolean
-  /** Who closed it (device key), when closed. */
+  /** Who closed it (person key), when closed. */
   closedBy?: string
 }
 

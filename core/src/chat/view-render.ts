@@ -93,7 +93,7 @@ function renderMessage(row: MessageRow, changes: readonly ChangeRow[]): Message 
   /** The latest effective deletion, as the in-memory view (view.ts) keeps it. */
   let deletion: DeleteRow | undefined
   let pin: PinRow | undefined
-  /** Key: author + '\n' + emoji. */
+  /** Key: person + '\n' + emoji: one register per person, whichever of their devices reacted. */
   const reactions = new Map<string, ReactionRow>()
   const votes: CastVote<Uint8Array>[] = []
   const closes: CastClose<Uint8Array>[] = []
@@ -103,16 +103,16 @@ function renderMessage(row: MessageRow, changes: readonly ChangeRow[]): Message 
     } else if (c.kind === 'delete') {
       if (deletes(c, row) && (deletion === undefined || compare(deletion.key, c.key) < 0)) deletion = c
     } else if (c.kind === 'reaction') {
-      const at = `${c.author}\n${c.emoji}`
+      const at = `${personOfRow(c)}\n${c.emoji}`
       const current = reactions.get(at)
       if (current === undefined || compare(current.key, c.key) < 0) reactions.set(at, c)
     } else if (c.kind === 'pin') {
       // pin rows are only ever made by moderators and admins (view-rows.ts)
       if (pin === undefined || compare(pin.key, c.key) < 0) pin = c
     } else if (c.kind === 'vote') {
-      votes.push({ author: c.author, choices: c.choices, at: c.key })
+      votes.push({ author: personOfRow(c), choices: c.choices, at: c.key })
     } else {
-      closes.push({ author: c.author, ...(c.role === undefined ? {} : { role: c.role }), at: c.key })
+      closes.push({ author: personOfRow(c), ...(c.role === undefined ? {} : { role: c.role }), at: c.key })
     }
   }
   const deleted = deletion !== undefined
@@ -133,7 +133,7 @@ function renderMessage(row: MessageRow, changes: readonly ChangeRow[]): Message 
   if (row.replyTo !== undefined) message.replyTo = toHex(row.replyTo)
   if (deletion !== undefined && personOfRow(deletion) !== personOfRow(row)) message.deletedBy = deletion.author
   if (message.pinned) message.pinnedBy = pin?.author as string
-  if (!deleted && row.poll !== undefined) message.poll = tallyPoll(row.poll, row.author, votes, closes, compare)
+  if (!deleted && row.poll !== undefined) message.poll = tallyPoll(row.poll, personOfRow(row), votes, closes, compare)
   return message
 }
 
@@ -143,7 +143,12 @@ function deletes(c: DeleteRow, target: MessageRow): boolean {
 
 /** Reactions present, grouped by emoji, each emoji and its authors in the order they reacted. */
 function reactionsOf(latest: Iterable<ReactionRow>): Reaction[] {
-  return byEmoji([...latest].filter((r) => r.add).sort((a, b) => compare(a.key, b.key)))
+  return byEmoji(
+    [...latest]
+      .filter((r) => r.add)
+      .sort((a, b) => compare(a.key, b.key))
+      .map((r) => ({ emoji: r.emoji, author: personOfRow(r) }))
+  )
 }
 
 /** Reactions present, in the order they were made, as the view shows them: per emoji, its authors in that order. */

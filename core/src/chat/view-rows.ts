@@ -81,11 +81,13 @@ export interface DeleteRow extends ChangeFields {
   person?: string
 }
 
-/** One register per (message, author, emoji): the latest says whether it is there. */
+/** One register per (message, person, emoji): the latest, from any of the person's devices, says whether it is there. */
 export interface ReactionRow extends ChangeFields {
   kind: 'reaction'
   emoji: string
   add: boolean
+  /** The person the writing device is, when a linked device (absent: its own person). */
+  person?: string
 }
 
 /** Written only by a moderator or an admin (rowsOf makes none for others): the latest per message says whether it is pinned. */
@@ -94,18 +96,22 @@ export interface PinRow extends ChangeFields {
   pinned: boolean
 }
 
-/** One register per (poll, author): the latest valid vote before the poll's close counts (chat/polls.ts). */
+/** One register per (poll, person): the latest valid vote before the poll's close, from any of the person's devices, counts (chat/polls.ts). */
 export interface VoteRow extends ChangeFields {
   kind: 'vote'
   /** Option indexes, ascending; none withdraws the vote. */
   choices: number[]
+  /** The person the writing device is, when a linked device (absent: its own person). */
+  person?: string
 }
 
-/** Closes the poll it names when written by the poll's author or an admin. */
+/** Closes the poll it names when written by the poll's author (the same person) or an admin. */
 export interface CloseRow extends ChangeFields {
   kind: 'close'
   /** The writer's role where the entry stands; absent when it had none. */
   role?: string
+  /** The person the writing device is, when a linked device (absent: its own person). */
+  person?: string
 }
 
 export type ChangeRow = EditRow | DeleteRow | ReactionRow | PinRow | VoteRow | CloseRow
@@ -188,13 +194,13 @@ export function rowsOf(entry: ViewEntry & { id: Uint8Array }): ViewRow[] {
       return [row]
     }
     case 'reaction':
-      return [{ kind: 'reaction', target: op.target, ...by, emoji: op.emoji, add: op.add }]
+      return [{ kind: 'reaction', target: op.target, ...by, ...person, emoji: op.emoji, add: op.add }]
     case 'pin':
       return mayPin(entry.role) ? [{ kind: 'pin', target: op.target, ...by, pinned: op.pinned }] : []
     case 'vote':
-      return [{ kind: 'vote', target: op.poll, ...by, choices: [...op.choices] }]
+      return [{ kind: 'vote', target: op.poll, ...by, ...person, choices: [...op.choices] }]
     case 'close-poll': {
-      const row: CloseRow = { kind: 'close', target: op.poll, ...by }
+      const row: CloseRow = { kind: 'close', target: op.poll, ...by, ...person }
       if (entry.role !== undefined) row.role = entry.role
       return [row]
     }

@@ -38,7 +38,7 @@ interface MessageState {
   mentions: readonly string[]
   edit?: Register<string>
   deletion?: Register<true>
-  /** Key: author hex + '\n' + emoji; made on the first reaction (most messages have none). */
+  /** Key: person hex + '\n' + emoji (one register per person, whichever device reacted); made on the first reaction (most messages have none). */
   reactions?: Map<string, Register<boolean> & { emoji: string; author: string }>
   pin?: Register<boolean>
   poll?: PollSpec
@@ -220,20 +220,22 @@ export class GroupView {
     } else if (op.type === 'delete' && (isAuthor || e.role === 'moderator' || e.role === 'admin')) {
       target.deletion = later(target.deletion, true, e)
     } else if (op.type === 'reaction') {
-      const key = `${e.authorHex}\n${op.emoji}`
+      // one register per person, whichever of their devices reacted
+      const person = e.person ?? e.authorHex
+      const key = `${person}\n${op.emoji}`
       target.reactions ??= new Map()
       const current = target.reactions.get(key)
       if (current === undefined || compareOrder(current.at, e) < 0) {
-        target.reactions.set(key, { value: op.add, at: e, emoji: op.emoji, author: e.authorHex })
+        target.reactions.set(key, { value: op.add, at: e, emoji: op.emoji, author: person })
       }
     } else if (op.type === 'pin' && mayPin(e.role)) {
       target.pin = later(target.pin, op.pinned, e)
     } else if (op.type === 'vote') {
       target.votes ??= []
-      target.votes.push({ author: e.authorHex, choices: op.choices, at: e })
+      target.votes.push({ author: e.person ?? e.authorHex, choices: op.choices, at: e })
     } else if (op.type === 'close-poll') {
       target.closes ??= []
-      target.closes.push({ author: e.authorHex, ...(e.role === undefined ? {} : { role: e.role }), at: e })
+      target.closes.push({ author: e.person ?? e.authorHex, ...(e.role === undefined ? {} : { role: e.role }), at: e })
     }
   }
 
@@ -284,7 +286,7 @@ function render(state: MessageState): Message {
   if (by !== undefined && (by.person ?? by.authorHex) !== (state.entry.person ?? state.entry.authorHex)) message.deletedBy = by.authorHex
   if (message.pinned) message.pinnedBy = state.pin?.at.authorHex as string
   if (!deleted && state.poll !== undefined) {
-    message.poll = tallyPoll(state.poll, state.entry.authorHex, state.votes ?? [], state.closes ?? [], compareOrder)
+    message.poll = tallyPoll(state.poll, state.entry.person ?? state.entry.authorHex, state.votes ?? [], state.closes ?? [], compareOrder)
   }
   return message
 }

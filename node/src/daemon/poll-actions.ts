@@ -79,7 +79,9 @@ export class PollActions {
     const named = await this.openPoll(ref, poll)
     const me = toHex(this.parts.peer.key.publicKey)
     const role = named.log.membership()?.role(me)
-    if (!mayClose(named.message.author, me, role)) {
+    // the poll's author is the person, whichever of their devices wrote it
+    const author = named.log.ownKeys().has(named.message.author) ? me : named.message.author
+    if (!mayClose(author, me, role)) {
       throw new NotYourMessageError(
         `only its author or an admin may close ${this.whose(named)}; you are ${role === undefined ? 'not a member' : `a ${role}`} of this group`
       )

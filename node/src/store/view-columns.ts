@@ -43,7 +43,7 @@ export interface ChangeColumns {
   added: number | null
   /** A vote: JSON of the option indexes. */
   choices: string | null
-  /** An edit's or a deletion's writer's person, for a linked device. */
+  /** The writer's person, for a linked device (every kind but pins; reactions, votes and closes since the person's devices shared them). */
   person: string | null
 }
 
@@ -83,7 +83,7 @@ export function changeValues(r: ChangeRow): SQLInputValue[] {
   const emoji = r.kind === 'reaction' ? r.emoji : null
   const added = r.kind === 'reaction' ? Number(r.add) : r.kind === 'pin' ? Number(r.pinned) : null
   const choices = r.kind === 'vote' ? JSON.stringify(r.choices) : null
-  const person = r.kind === 'edit' || r.kind === 'delete' ? (r.person ?? null) : null
+  const person = r.kind === 'pin' ? null : (r.person ?? null)
   return [r.key, r.target, fromHex(r.author), r.seq, r.kind, text, role, emoji, added, choices, person]
 }
 
@@ -114,14 +114,13 @@ export function changeOf(r: ChangeColumns): ChangeRow {
     case 'edit':
       return { kind: 'edit', ...by, ...person, text: r.text as string }
     case 'reaction':
-      return { kind: 'reaction', ...by, emoji: r.emoji as string, add: r.added === 1 }
+      return { kind: 'reaction', ...by, ...person, emoji: r.emoji as string, add: r.added === 1 }
     case 'pin':
       return { kind: 'pin', ...by, pinned: r.added === 1 }
     case 'vote':
-      return { kind: 'vote', ...by, choices: JSON.parse(r.choices as string) as number[] }
+      return { kind: 'vote', ...by, ...person, choices: JSON.parse(r.choices as string) as number[] }
     case 'delete':
-      return r.role === null ? { kind: r.kind, ...by, ...person } : { kind: r.kind, ...by, ...person, role: r.role }
     case 'close':
-      return r.role === null ? { kind: r.kind, ...by } : { kind: r.kind, ...by, role: r.role }
+      return r.role === null ? { kind: r.kind, ...by, ...person } : { kind: r.kind, ...by, ...person, role: r.role }
   }
 }

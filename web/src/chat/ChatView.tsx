@@ -133,7 +133,6 @@ export const ChatView: Component<{ groupId: string }> = (props) => {
             names={messages.view().names}
             mine={ownKeys().has(message.author)}
             yours={ownKeys().has(message.author)}
-            me={session.me}
             own={ownKeys()}
             seen={seen()?.id === message.id ? seen()?.text : undefined}
             quoted={message.replyTo === undefined ? undefined : messages.view().messages.find((m) => m.id === message.replyTo)}
@@ -142,7 +141,7 @@ export const ChatView: Component<{ groupId: string }> = (props) => {
             onDelete={() => write({ type: 'delete', target: fromHex(message.id) })}
             onReact={(emoji, add) => write({ type: 'reaction', target: fromHex(message.id), emoji, add })}
             canPin={mayPin(myRole())}
-            canClose={message.author === session.me || myRole() === 'admin'}
+            canClose={ownKeys().has(message.author) || myRole() === 'admin'}
             onPin={(pinned) => write({ type: 'pin', target: fromHex(message.id), pinned })}
             onVote={(choices) => write({ type: 'vote', poll: fromHex(message.id), choices })}
             onClosePoll={() => write({ type: 'close-poll', poll: fromHex(message.id) })}

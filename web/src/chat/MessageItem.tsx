@@ -23,8 +23,7 @@ interface MessageItemProps {
   mine: boolean
   /** Written by this person, on this device or another of theirs (docs/devices.md): shown as "You". */
   yours: boolean
-  me: string
-  /** The person's keys in the group (GroupLog.ownKeys): a mention or a pin by any of them is yours. */
+  /** The person's keys in the group (GroupLog.ownKeys): a mention, a pin, a reaction or a vote by any of them is yours. */
   own: ReadonlySet<string>
   /** Under the person's newest message: who has seen it. */
   seen?: string | undefined
@@ -107,7 +106,7 @@ export const MessageItem: Component<MessageItemProps> = (props) => {
             <PollView
               poll={poll()}
               names={props.names}
-              me={props.me}
+              own={props.own}
               canClose={props.canClose}
               onVote={(choices) => props.onVote(choices)}
               onClose={() => props.onClosePoll()}
@@ -118,14 +117,14 @@ export const MessageItem: Component<MessageItemProps> = (props) => {
           <ul class="reactions" aria-label="Reactions">
             <For each={props.message.reactions}>
               {(reaction) => {
-                const mine = (): boolean => reaction.authors.includes(props.me)
+                const mine = (): boolean => reaction.authors.some((a) => props.own.has(a))
                 return (
                   <li>
                     <button
                       type="button"
                       class="reaction"
                       aria-pressed={mine()}
-                      aria-label={`${reaction.emoji} ${reaction.authors.length}: ${reaction.authors.map((a) => (a === props.me ? 'you' : authorName(props.names, a))).join(', ')}`}
+                      aria-label={`${reaction.emoji} ${reaction.authors.length}: ${reaction.authors.map((a) => (props.own.has(a) ? 'you' : authorName(props.names, a))).join(', ')}`}
                       onClick={() => props.onReact(reaction.emoji, !mine())}
                     >
                       {reaction.emoji} {reaction.authors.length}

@@ -10,11 +10,14 @@ export const PinnedDialog: Component<{ groupId: string; names: Map<string, strin
   const session = useSession()
   const [pinned, setPinned] = createSignal<Message[]>([])
   const [error, setError] = createSignal<string>()
+  /** The person's keys in the group: what they pinned from any of their devices shows as "You". */
+  const [own, setOwn] = createSignal<ReadonlySet<string>>(new Set([session.me]))
   const read = (open: boolean): void => {
     if (!open || !session.peer.hasGroup(props.groupId)) return
-    session.peer
-      .group(props.groupId)
-      .view.pinnedMessages()
+    const log = session.peer.group(props.groupId)
+    setOwn(log.ownKeys())
+    log.view
+      .pinnedMessages()
       .then((messages) => {
         setPinned(messages)
         setError(undefined)
@@ -27,7 +30,7 @@ export const PinnedDialog: Component<{ groupId: string; names: Map<string, strin
         <For each={pinned()} fallback={<li class="hint">Nothing is pinned. Moderators and admins pin messages from the chat.</li>}>
           {(message) => (
             <li>
-              <span class="author">{message.author === session.me ? 'You' : authorName(props.names, message.author)}</span>: {message.text}
+              <span class="author">{own().has(message.author) ? 'You' : authorName(props.names, message.author)}</span>: {message.text}
             </li>
           )}
         </For>

@@ -12,14 +12,15 @@ import { authorName } from './author-name.ts'
 interface PollViewProps {
   poll: Poll
   names: Map<string, string>
-  me: string
+  /** The person's keys in the group: a vote by any of them is yours. */
+  own: ReadonlySet<string>
   canClose: boolean
   onVote: (choices: number[]) => void
   onClose: () => void
 }
 
 export const PollView: Component<PollViewProps> = (props) => {
-  const mine = (): number[] => props.poll.options.flatMap((o, i) => (o.voters.includes(props.me) ? [i] : []))
+  const mine = (): number[] => props.poll.options.flatMap((o, i) => (o.voters.some((v) => props.own.has(v)) ? [i] : []))
   const toggle = (index: number): void => {
     const chosen = mine()
     const has = chosen.includes(index)
@@ -45,13 +46,13 @@ export const PollView: Component<PollViewProps> = (props) => {
                   </span>
                 }
               >
-                <button type="button" class="poll-option" aria-pressed={option.voters.includes(props.me)} onClick={() => toggle(i())}>
+                <button type="button" class="poll-option" aria-pressed={option.voters.some((v) => props.own.has(v))} onClick={() => toggle(i())}>
                   {i() + 1}. {option.text}
                 </button>
               </Show>
               <span class="poll-votes">
                 {option.votes === 1 ? '1 vote' : `${option.votes} votes`}
-                {option.voters.length > 0 ? ` (${option.voters.map((v) => (v === props.me ? 'you' : authorName(props.names, v))).join(', ')})` : ''}
+                {option.voters.length > 0 ? ` (${option.voters.map((v) => (props.own.has(v) ? 'you' : authorName(props.names, v))).join(', ')})` : ''}
               </span>
             </li>
           )}

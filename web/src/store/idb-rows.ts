@@ -56,9 +56,10 @@ export function messageRowOf(r: MessageRecord): MessageRow {
 
 export function changeRecord(group: Bytes, row: ChangeRow): ChangeRecord {
   const record: ChangeRecord = { group, key: compact(row.key), target: compact(row.target), author: row.author, seq: row.seq, kind: row.kind }
+  if (row.kind !== 'pin' && row.person !== undefined) record.person = row.person
   switch (row.kind) {
     case 'edit':
-      return Object.assign(record, { text: row.text, words: wordsOf(group, row.text) }, row.person === undefined ? {} : { person: row.person })
+      return Object.assign(record, { text: row.text, words: wordsOf(group, row.text) })
     case 'reaction':
       return Object.assign(record, { emoji: row.emoji, add: row.add })
     case 'pin':
@@ -66,9 +67,6 @@ export function changeRecord(group: Bytes, row: ChangeRow): ChangeRecord {
     case 'vote':
       return Object.assign(record, { choices: [...row.choices] })
     case 'delete':
-      if (row.person !== undefined) record.person = row.person
-      if (row.role !== undefined) record.role = row.role
-      return record
     case 'close':
       if (row.role !== undefined) record.role = row.role
       return record
@@ -82,15 +80,14 @@ export function changeRowOf(r: ChangeRecord): ChangeRow {
     case 'edit':
       return { kind: 'edit', ...by, ...person, text: r.text ?? '' }
     case 'reaction':
-      return { kind: 'reaction', ...by, emoji: r.emoji ?? '', add: r.add === true }
+      return { kind: 'reaction', ...by, ...person, emoji: r.emoji ?? '', add: r.add === true }
     case 'pin':
       return { kind: 'pin', ...by, pinned: r.pinned === true }
     case 'vote':
-      return { kind: 'vote', ...by, choices: r.choices ?? [] }
+      return { kind: 'vote', ...by, ...person, choices: r.choices ?? [] }
     case 'delete':
-      return r.role === undefined ? { kind: r.kind, ...by, ...person } : { kind: r.kind, ...by, ...person, role: r.role }
     case 'close':
-      return r.role === undefined ? { kind: r.kind, ...by } : { kind: r.kind, ...by, role: r.role }
+      return r.role === undefined ? { kind: r.kind, ...by, ...person } : { kind: r.kind, ...by, ...person, role: r.role }
   }
 }
 

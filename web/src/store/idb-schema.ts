@@ -91,7 +91,7 @@ export interface ChangeRecord {
   pin?: Bytes
   /** Edits only: an edit is how a message comes to hold a word. */
   words?: WordKey[]
-  /** Edits and deletes: the writer's person, when a linked device wrote it. */
+  /** Every kind but pins: the writer's person, when a linked device wrote it. */
   person?: string
 }
 
