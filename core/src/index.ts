@@ -96,6 +96,7 @@ export { type DeviceLinking, type DeviceLinkingInit, deviceLinking, type LinkedP
 export type { ArrivedDevice, LinkOffer } from './devices/link-offer.ts'
 export type { OwnDevice } from './devices/own-devices.ts'
 export * from './devices/person-record.ts'
+export * from './devices/person-setting.ts'
 export * from './devices/person-settings.ts'
 export * from './errors.ts'
 export * from './gossip/gossip-guard.ts'

@@ -153,6 +153,44 @@ describe('linking a second device to a person, between daemons', () => {
     assert.match(refused.message, /first device/)
   })
 
+  it('settings changed after linking follow to her other device, both ways', async () => {
+    type Groups = { groups: Array<{ id: string; muted?: { until?: number }; notify: string }> }
+    const expedition = async (daemon: DaemonProcess) => (await daemon.cliJson<Groups>(['groups'])).groups.find((g) => g.id === groupId)
+    const bobVerified = async (daemon: DaemonProcess) =>
+      (await daemon.cliJson<MembersResponse>(['members', groupId])).members.find((m) => m.name === 'Bob')?.verified
+    // on the laptop: the mute lifted, notifications off, read receipts off
+    for (const args of [
+      ['unmute', groupId],
+      ['notify', groupId, 'off'],
+      ['receipts', 'off']
+    ]) {
+      const done = await laptop.cli(args)
+      assert.equal(done.code, 0, done.stderr)
+    }
+    await eventually(
+      async () => {
+        const g = await expedition(alice)
+        return g?.muted === undefined && g?.notify === 'off'
+      },
+      'her first device to take the unmute and the notification level made on the laptop',
+      60_000
+    )
+    assert.equal((await alice.cliJson<{ sending: boolean }>(['receipts'])).sending, false, 'receipts off on both')
+    // on the first device: Bob no longer verified, and muted again for a day
+    assert.equal(await bobVerified(laptop), true)
+    assert.equal((await alice.cli(['unverify', groupId, 'Bob'])).code, 0)
+    assert.equal((await alice.cli(['mute', groupId, '--for', '1d'])).code, 0)
+    await eventually(
+      async () => (await bobVerified(laptop)) === false && (await expedition(laptop))?.muted?.until !== undefined,
+      'the laptop to take the verification forgotten and the mute made on the first device',
+      60_000
+    )
+    assert.equal((await expedition(laptop))?.muted?.until, (await expedition(alice))?.muted?.until, 'the same end of the mute')
+    // and back on, from the laptop again: a setting ends on its latest value wherever it was changed
+    assert.equal((await laptop.cli(['receipts', 'on'])).code, 0)
+    await eventually(async () => (await alice.cliJson<{ sending: boolean }>(['receipts'])).sending, 'receipts on again at the first device', 60_000)
+  })
+
   it('revoking the laptop: it reads nothing written afterwards and can no longer write', async () => {
     const laptopKey = (await laptop.cliJson<DeviceListResponse>(['devices'])).devices.find((d) => d.self)?.device as string
     const revoked = await alice.cli(['devices', '--revoke', laptopKey.slice(0, 8)])

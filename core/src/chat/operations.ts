@@ -8,6 +8,7 @@ import { decode, encode } from 'cborg'
 import { ENTRY_ID_BYTES, MAX_EMOJI_LENGTH, MAX_NAME_LENGTH, MAX_TEXT_LENGTH, MAX_TOPIC_LENGTH } from '../constants.ts'
 import { type DeviceNameOperation, decodeDeviceName } from '../devices/device-name.ts'
 import { type DeviceNoteOperation, decodeDeviceNote } from '../devices/device-note.ts'
+import { decodePersonSetting, type PersonSettingOperation } from '../devices/person-setting.ts'
 import { MalformedOperationError } from '../errors.ts'
 import {
   decodeMembershipOperation,
@@ -143,6 +144,7 @@ export type Operation =
   | ReadMarkerOperation
   | DeviceNoteOperation
   | DeviceNameOperation
+  | PersonSettingOperation
   | UnknownOperation
 
 export function encodeOperation(op: Operation): Uint8Array {
@@ -217,6 +219,8 @@ export function decodeOperation(bytes: Uint8Array): Operation {
       return decodeDeviceNote(m)
     case 'device-name':
       return decodeDeviceName(m)
+    case 'person-setting':
+      return decodePersonSetting(m)
     default:
       return decodeMembershipOperation(type, m) ?? { type: 'unknown', wireType: type }
   }

@@ -47,6 +47,7 @@ import { linkingCode, linkProof, linkProofHolds } from './linking-code.ts'
 import { type OwnDevice, ownDevices, revokeOwnDevice } from './own-devices.ts'
 import { type FirstDevice, PersonGroup } from './person-group.ts'
 import { PersonGroupNotes } from './person-group-notes.ts'
+import type { PersonSettingChange } from './person-setting.ts'
 
 /** How long a link stays usable unless the runtime says otherwise. */
 export const DEFAULT_LINK_TTL_MS = 10 * 60_000
@@ -67,6 +68,8 @@ export interface DeviceLinkingInit {
   keepPersonGroup?: (id: string) => Promise<void>
   /** This device's name for itself ("laptop", "Chromium tab"), written in the person's group so their other devices list it by it. */
   selfName?: () => string | undefined
+  /** Takes the person's settings another of their devices changed after linking (person-setting.ts); `changeSetting` writes this device's own changes. */
+  applySettings?: (changes: PersonSettingChange[]) => Promise<void>
   now?: () => number
 }
 
@@ -109,7 +112,13 @@ export class DeviceLinking extends TypedEventEmitter<DeviceLinkingEvents> implem
     this.linked = init.linked
     const ownGroup = init.linked === undefined ? init.personGroup : toHex(init.linked.personGroup)
     this.own = new PersonGroup(components.groups, ownGroup, () => this.firstDevice())
-    this.notes = new PersonGroupNotes(components.groups, this.own, (log) => this.safeDispatchEvent('group:taken', { detail: log }), init.selfName)
+    this.notes = new PersonGroupNotes(
+      components.groups,
+      this.own,
+      (log) => this.safeDispatchEvent('group:taken', { detail: log }),
+      init.selfName,
+      init.applySettings
+    )
   }
 
   async start(): Promise<void> {
@@ -131,6 +140,11 @@ export class DeviceLinking extends TypedEventEmitter<DeviceLinkingEvents> implem
   }
 
   /** The person's own group (hex id), if there is one: runtimes leave it out of the group lists. */
+  /** A setting of the person changed on this device (person-setting.ts): written for their other devices, once there are any. */
+  changeSetting(setting: string, value: string): Promise<void> {
+    return this.own.writeSetting(setting, value)
+  }
+
   get personGroupId(): string | undefined {
     return this.own.groupId
   }

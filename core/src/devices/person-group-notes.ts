@@ -1,7 +1,8 @@
 /**
  * Following the person's own group (person-group.ts): each time it gains
  * entries, or entries it held sealed open, its device notes are read and
- * the groups they name taken, and its devices' names for themselves kept; each time any group's membership changes,
+ * the groups they name taken, its devices' names for themselves kept, and
+ * the settings another device changed taken; each time any group's membership changes,
  * the first device brings the person's devices in where one is missing.
  * The person's group is small (a note per group the person is in), so it
  * is read whole, a page at a time.
@@ -10,7 +11,8 @@ import { MEMBERSHIP_TYPES } from '../group/membership-operations.ts'
 import type { GroupLog } from '../log/group-log.ts'
 import type { Groups } from '../peer/groups.ts'
 import type { DeviceNoteOperation } from './device-note.ts'
-import type { PersonGroup } from './person-group.ts'
+import type { PersonGroup, SettingRegister } from './person-group.ts'
+import type { PersonSettingChange } from './person-setting.ts'
 
 const PAGE = 500
 const MAX_PAGES = 200
@@ -21,13 +23,24 @@ export class PersonGroupNotes {
   private scanning: Promise<void> = Promise.resolve()
   private readonly taken: (log: GroupLog) => void
   private readonly selfName: () => string | undefined
+  private readonly applySettings: (changes: PersonSettingChange[]) => Promise<void>
 
-  /** `taken` is told of each group a note brought; `selfName` is this device's name for itself, written once the group is readable. */
-  constructor(groups: Groups, own: PersonGroup, taken: (log: GroupLog) => void, selfName: () => string | undefined = () => undefined) {
+  /**
+   * `taken` is told of each group a note brought; `selfName` is this device's name for itself, written once the group is
+   * readable; `applySettings` takes the person's settings another device changed (person-setting.ts).
+   */
+  constructor(
+    groups: Groups,
+    own: PersonGroup,
+    taken: (log: GroupLog) => void,
+    selfName: () => string | undefined = () => undefined,
+    applySettings: (changes: PersonSettingChange[]) => Promise<void> = async () => {}
+  ) {
     this.groups = groups
     this.own = own
     this.taken = taken
     this.selfName = selfName
+    this.applySettings = applySettings
   }
 
   /** Follows the groups until `signal` aborts. */
@@ -65,17 +78,25 @@ export class PersonGroupNotes {
     const notes: DeviceNoteOperation[] = []
     // each device's latest name for itself: entries come in order
     const names = new Map<string, string>()
+    // each setting's latest value: the register every device of the person ends on
+    const settings = new Map<string, SettingRegister>()
     let after: Uint8Array | undefined
     for (let pages = 0; pages < MAX_PAGES; pages++) {
       const page = await log.readEntries(after === undefined ? { limit: PAGE } : { after, limit: PAGE })
       for (const e of page.entries) {
         if (e.op?.type === 'device-note') notes.push(e.op)
         else if (e.op?.type === 'device-name') names.set(e.authorHex, e.op.name)
+        else if (e.op?.type === 'person-setting') settings.set(e.op.setting, { value: e.op.value, author: e.authorHex, entry: e.idHex })
       }
       if (page.next === undefined) break
       after = page.next
     }
     this.own.named(names)
+    const changes = this.own.settingsRead(settings)
+    if (changes.length > 0) {
+      await this.applySettings(changes.map(({ setting, value }) => ({ setting, value })))
+      this.own.tookSettings(changes)
+    }
     // a device says its name once it is a member of the person's group (nothing is written when it is there already)
     const name = this.selfName()
     if (name !== undefined) await this.own.nameSelf(name)

@@ -22,6 +22,14 @@ import { certifyDevice } from '../identity/device-certificate.ts'
 import type { GroupLog } from '../log/group-log.ts'
 import type { Groups } from '../peer/groups.ts'
 import type { DeviceNoteOperation } from './device-note.ts'
+import type { PersonSettingChange } from './person-setting.ts'
+
+/** A setting's latest value in the person's group, who wrote it and in which entry. */
+export interface SettingRegister {
+  value: string
+  author: string
+  entry: string
+}
 
 /** What the person's group is called in a store (runtimes hide it from the group lists). */
 export const PERSON_GROUP_NAME = 'Your devices'
@@ -42,6 +50,10 @@ export class PersonGroup {
   private readonly noted = new Set<string>()
   /** Each device's latest name for itself in the person's group (device-name.ts), by device key (hex). */
   private names = new Map<string, string>()
+  /** The person's settings as the person's group last read (person-setting.ts), by setting. */
+  private settings = new Map<string, SettingRegister>()
+  /** The entry of each setting this device took from another device, so that it is taken once. */
+  private readonly taken = new Map<string, string>()
 
   constructor(groups: Groups, id: string | undefined, first: () => FirstDevice | undefined) {
     this.groups = groups
@@ -76,6 +88,30 @@ export class PersonGroup {
   /** A device's name for itself, as written in the person's group. */
   nameOf(device: string): string | undefined {
     return this.names.get(device)
+  }
+
+  /** The settings as the person's group reads now: returns those another device changed since this device last took them. */
+  settingsRead(settings: Map<string, SettingRegister>): Array<PersonSettingChange & { entry: string }> {
+    this.settings = settings
+    const me = toHex(this.groups.key.publicKey)
+    const changes: Array<PersonSettingChange & { entry: string }> = []
+    for (const [setting, latest] of settings) {
+      if (latest.author !== me && this.taken.get(setting) !== latest.entry) changes.push({ setting, value: latest.value, entry: latest.entry })
+    }
+    return changes
+  }
+
+  /** This device took these settings: they are not taken again until another device changes them again. */
+  tookSettings(changes: ReadonlyArray<{ setting: string; entry: string }>): void {
+    for (const c of changes) this.taken.set(c.setting, c.entry)
+  }
+
+  /** Writes a setting this device changed in the person's group, for their other devices; nothing when it says so already or there is no such group yet. */
+  async writeSetting(setting: string, value: string): Promise<void> {
+    const own = this.log()
+    if (own === undefined || !own.isMember() || this.settings.get(setting)?.value === value) return
+    const entry = await own.append({ type: 'person-setting', setting, value })
+    this.settings.set(setting, { value, author: toHex(this.groups.key.publicKey), entry: entry.idHex })
   }
 
   /** Writes this device's name for itself in the person's group, unless it is there already or there is no such group yet. */

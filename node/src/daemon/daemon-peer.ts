@@ -20,6 +20,7 @@ import { selfName } from './device-self-name.ts'
 import { addressInUse, libp2pParts, tcpListenFailure } from './libp2p-parts.ts'
 import { readPersonGroup, readPersonSetting, writePersonGroup, writePersonSetting } from './person-setting.ts'
 import { exportPersonSettings, importPersonSettings } from './person-settings.ts'
+import { SettingsFollow } from './person-settings-follow.ts'
 import { sharesPresence } from './signal-operations.ts'
 
 /** Makes the peer (`made` is told of it at once) and starts it; a peer that does not start is stopped again before the error is thrown. */
@@ -33,6 +34,14 @@ export async function startPeer(
   const tables = store.tables
   const person = readPersonSetting(tables.settings, key)
   const personGroup = readPersonGroup(tables.settings)
+  const keyFingerprint = (k: string): string => fingerprint(fromHex(k), nodeSha512)
+  // the person's settings follow their devices after linking too (person-settings-follow.ts)
+  const follow = new SettingsFollow(tables, {
+    write: (setting, value) => peer.devices.changeSetting(setting, value),
+    blocked: (keys) => peer.setBlocked(keys),
+    presence: (sharing) => peer.signals.setSharing(sharing),
+    fingerprint: keyFingerprint
+  })
   const peer: CausettePeer = await CausettePeer.create({
     key,
     store,
@@ -46,7 +55,8 @@ export async function startPeer(
       keepPerson: async (claim) => writePersonSetting(tables.settings, claim),
       selfName: () => selfName(tables.settings),
       exportSettings: async () => exportPersonSettings(tables),
-      importSettings: async (bytes) => peer.setBlocked(importPersonSettings(bytes, tables, (k) => fingerprint(fromHex(k), nodeSha512)))
+      importSettings: (bytes) => follow.quietly(() => peer.setBlocked(importPersonSettings(bytes, tables, keyFingerprint))),
+      applySettings: (changes) => follow.apply(changes)
     },
     // the cipher of bodies and files' pieces: WebAssembly for small payloads, OpenSSL for large ones (native-xchacha.ts)
     aead: nativeXChaCha,
@@ -58,6 +68,7 @@ export async function startPeer(
     ...(await libp2pParts(options))
   })
   made?.(peer)
+  follow.watch()
   try {
     // before going online: a blocked device is never let in, and its messages never shown
     await peer.setBlocked(store.tables.blockList.keys())

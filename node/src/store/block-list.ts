@@ -20,6 +20,9 @@ export class BlockList {
   private readonly putStatement: StatementSync
   private readonly deleteStatement: StatementSync
 
+  /** Told of each block made or lifted (the person's settings follow their other devices: person-settings-follow.ts). */
+  onChange: ((key: string, member: BlockedMember | undefined) => void) | undefined
+
   constructor(db: DatabaseSync) {
     this.listStatement = db.prepare('SELECT key, name, blocked_at FROM blocked_members ORDER BY blocked_at, key')
     this.putStatement = db.prepare(
@@ -48,10 +51,14 @@ export class BlockList {
   /** Blocks a device; blocking it again keeps the first time. */
   add(member: BlockedMember): void {
     this.putStatement.run(member.key, member.name ?? null, member.blockedAt)
+    // blocking again keeps the first time: what is kept is what follows
+    if (this.onChange !== undefined) this.onChange(member.key, this.list().find((b) => b.key === member.key) ?? member)
   }
 
   /** Unblocks a device; false if it was not blocked. */
   delete(key: string): boolean {
-    return Number(this.deleteStatement.run(key).changes) > 0
+    const deleted = Number(this.deleteStatement.run(key).changes) > 0
+    if (deleted) this.onChange?.(key, undefined)
+    return deleted
   }
 }

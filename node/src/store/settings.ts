@@ -11,6 +11,8 @@ export class Settings {
   private readonly setStatement: StatementSync
   private readonly allStatement: StatementSync
   private readonly cache = new Map<string, string | undefined>()
+  /** Told of each setting whose value changes (the person's settings follow their other devices: person-settings-follow.ts). */
+  onChange: ((name: string, value: string) => void) | undefined
 
   constructor(db: DatabaseSync) {
     this.getStatement = db.prepare('SELECT value FROM settings WHERE name = ?')
@@ -26,8 +28,10 @@ export class Settings {
   }
 
   set(name: string, value: string): void {
+    const before = this.get(name)
     this.setStatement.run(name, value)
     this.cache.set(name, value)
+    if (before !== value) this.onChange?.(name, value)
   }
 
   /** Every setting, by name: what a backup carries. */

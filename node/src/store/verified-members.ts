@@ -23,6 +23,9 @@ export class VerifiedMembers {
   private readonly deleteStatement: StatementSync
   private readonly listStatement: StatementSync
 
+  /** Told of each verification made or forgotten (the person's settings follow their other devices: person-settings-follow.ts). */
+  onChange: ((key: string, verification: Verification | undefined) => void) | undefined
+
   constructor(db: DatabaseSync) {
     this.getStatement = db.prepare('SELECT key, fingerprint, name, verified_at FROM verified_members WHERE key = ?')
     this.putStatement = db.prepare(
@@ -49,11 +52,14 @@ export class VerifiedMembers {
 
   put(verification: Verification): void {
     this.putStatement.run(verification.key, verification.fingerprint, verification.name ?? null, verification.verifiedAt)
+    this.onChange?.(verification.key, verification)
   }
 
   /** Forgets a verification; false if there was none. */
   delete(key: string): boolean {
-    return Number(this.deleteStatement.run(key).changes) > 0
+    const deleted = Number(this.deleteStatement.run(key).changes) > 0
+    if (deleted) this.onChange?.(key, undefined)
+    return deleted
   }
 }
 
