@@ -133,6 +133,18 @@ describe('a browser tab linked to the daemon that serves it, as the same person'
     assert.deepEqual((await sundayAt(served.daemon))?.reactions, [], 'taken back on the daemon too')
   })
 
+  it('settings follow between the tab and her daemon after linking: a mute made on one is lifted on the other', async () => {
+    type Groups = { groups: Array<{ name: string; muted?: { until?: number } }> }
+    const mutedAtDaemon = async () => (await served.daemon.cliJson<Groups>(['groups'])).groups.find((g) => g.name === GROUP)?.muted
+    assert.equal((await served.daemon.cli(['mute', GROUP, '--for', '8h'])).code, 0)
+    const unmute = tab.page.getByRole('button', { name: 'Unmute' })
+    await unmute.waitFor(WAIT)
+    assert.match((await tab.page.locator('.muted-until').textContent()) ?? '', /^Muted until /, 'the daemon’s mute, in the tab')
+    await screenshot(tab.page, 'devices-03b-muted-from-daemon')
+    await unmute.click()
+    await eventually(async () => (await mutedAtDaemon()) === undefined, 'the daemon to take the unmute made in the tab', 60_000)
+  })
+
   it('the tab verifies Bob by typing the digits his terminal shows: one safety number for Alice on every device', async () => {
     const fromBob = await bob.cliJson<SafetyNumberResponse>(['verify', GROUP, 'Alice'])
     await tab.page.getByRole('button', { name: 'Members' }).click()
@@ -149,6 +161,12 @@ describe('a browser tab linked to the daemon that serves it, as the same person'
     await row.getByText('verified', { exact: true }).waitFor(WAIT)
     await screenshot(tab.page, 'devices-07-verified-by-digits')
     await tab.page.getByRole('button', { name: 'Close' }).click()
+    // the verification follows her to her daemon
+    await eventually(
+      async () => (await served.daemon.cliJson<MembersResponse>(['members', GROUP])).members.find((m) => m.name === 'Bob')?.verified === true,
+      'her daemon to take the verification made in the tab',
+      60_000
+    )
   })
 
   it('the tab verifies Bob by scanning his QR code with the camera, once the browser allows it', async () => {

@@ -13,6 +13,7 @@ import { followLanPeers } from '../peer/lan-peers.ts'
 import { holdDevice } from '../peer/one-tab.ts'
 import { startTabPeer } from '../peer/tab-peer.ts'
 import { exportTabSettings, importTabSettings } from '../peer/tab-person-settings.ts'
+import { TabSettingsFollow } from '../peer/tab-settings-follow.ts'
 import { openTabStore } from '../peer/tab-store.ts'
 import { TabPreferences } from '../settings/tab-preferences.ts'
 import { exposeDiagnostics } from './diagnostics.ts'
@@ -35,6 +36,13 @@ export async function boot(progress: (step: string) => void): Promise<Session> {
   const record = await identity.person()
   const personGroup = await identity.personGroup()
   let names: NamePublisher | undefined
+  // the person's settings follow their devices after linking too (peer/tab-settings-follow.ts)
+  const follow = new TabSettingsFollow(identity, preferences, {
+    write: (setting, value) => peer.devices.changeSetting(setting, value),
+    person: () => peer.libp2p.services.groups.personKey(),
+    named: (name) => names?.set(name),
+    presence: (sharing) => peer.signals.setSharing(sharing)
+  })
   const linking: DeviceLinkingInit = {
     ...(record === undefined ? {} : { linked: parsePersonRecord(record, key) }),
     ...(personGroup === undefined ? {} : { personGroup }),
@@ -43,12 +51,14 @@ export async function boot(progress: (step: string) => void): Promise<Session> {
     selfName: thisBrowser,
     exportSettings: () => exportTabSettings(identity, preferences),
     importSettings: async (bytes) => {
-      const name = await importTabSettings(bytes, identity, preferences, peer.libp2p.services.groups.personKey())
+      const name = await follow.quietly(() => importTabSettings(bytes, identity, preferences, peer.libp2p.services.groups.personKey()))
       if (name !== undefined) names?.set(name)
-    }
+    },
+    applySettings: (changes) => follow.apply(changes)
   }
   const peer = await startTabPeer(key, { store, blobs: store.blobs }, config, await identity.sharesPresence(), linking)
   exposeDiagnostics(peer)
+  follow.watch()
   const refreshLan = followLanPeers(peer, config)
   // away while the tab is hidden (another tab, a minimised window, a locked screen)
   const visibility = (): void => peer.signals.setAway(document.visibilityState === 'hidden')

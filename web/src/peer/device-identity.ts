@@ -42,6 +42,8 @@ interface Device {
 
 export class DeviceIdentity {
   private readonly db: IDBPDatabase
+  /** Told of each of the person's settings kept here that changes (the name, presence, a verification: peer/tab-settings-follow.ts). */
+  onSettingChange: ((setting: string, value: string) => void) | undefined
 
   private constructor(db: IDBPDatabase) {
     this.db = db
@@ -72,7 +74,9 @@ export class DeviceIdentity {
   }
 
   async setDisplayName(name: string): Promise<void> {
+    const before = await this.displayName()
     await this.db.put(SETTINGS, name, 'name')
+    if (before !== name) this.onSettingChange?.('name', name)
   }
 
   /** Community relays the person added in the settings (multiaddrs). */
@@ -90,7 +94,9 @@ export class DeviceIdentity {
   }
 
   async setSharesPresence(share: boolean): Promise<void> {
+    const before = await this.sharesPresence()
     await this.db.put(SETTINGS, share ? 'on' : 'off', 'presence')
+    if (before !== share) this.onSettingChange?.('presence', share ? 'on' : 'off')
   }
 
   /** This device's choices about its groups and receipts (settings/tab-preferences.ts), as last saved. */
@@ -109,9 +115,11 @@ export class DeviceIdentity {
 
   async setVerified(key: string, safetyNumber: string | undefined): Promise<void> {
     const verified = await this.verified()
+    const before = verified.get(key)
     if (safetyNumber === undefined) verified.delete(key)
     else verified.set(key, safetyNumber)
     await this.db.put(SETTINGS, Object.fromEntries(verified), 'verified')
+    if (before !== safetyNumber) this.onSettingChange?.(`verified:${key}`, safetyNumber === undefined ? '' : String(Date.now()))
   }
 
   /** Whose device this tab is, once linked (core's person record, as text); undefined for a tab that is its own person. */

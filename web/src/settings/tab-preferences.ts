@@ -18,6 +18,8 @@ export class TabPreferences {
   private readonly setChanged: Setter<number>
   private readonly identity: DeviceIdentity
   private readonly stored: StoredPreferences
+  /** Told of each of the person's settings kept here that changes (receipts, a mute: peer/tab-settings-follow.ts). */
+  onSettingChange: ((setting: string, value: string) => void) | undefined
 
   private constructor(identity: DeviceIdentity, stored: StoredPreferences) {
     this.identity = identity
@@ -54,8 +56,10 @@ export class TabPreferences {
     return until > now ? until : undefined
   }
 
-  setReceipts(receipts: boolean): Promise<void> {
-    return this.save({ receipts })
+  async setReceipts(receipts: boolean): Promise<void> {
+    const before = this.stored.receipts
+    await this.save({ receipts })
+    if (before !== receipts) this.onSettingChange?.('receipts', receipts ? 'on' : 'off')
   }
 
   setNotify(notify: boolean): Promise<void> {
@@ -68,12 +72,22 @@ export class TabPreferences {
 
   /** Mutes the group for `forMs`, or until unmuted when it is left out. */
   mute(groupId: string, forMs?: number): Promise<void> {
-    return this.save({ mutes: { ...this.stored.mutes, [groupId]: forMs === undefined ? UNTIL_UNMUTED : Date.now() + forMs } })
+    return this.muteUntil(groupId, forMs === undefined ? undefined : Date.now() + forMs)
   }
 
-  unmute(groupId: string): Promise<void> {
+  /** Mutes the group until then (ms), or until unmuted when it is left out. */
+  async muteUntil(groupId: string, until?: number): Promise<void> {
+    const kept = until ?? UNTIL_UNMUTED
+    if (this.stored.mutes[groupId] === kept) return
+    await this.save({ mutes: { ...this.stored.mutes, [groupId]: kept } })
+    this.onSettingChange?.(`mute:${groupId}`, kept === UNTIL_UNMUTED ? 'forever' : String(kept))
+  }
+
+  async unmute(groupId: string): Promise<void> {
+    if (!(groupId in this.stored.mutes)) return
     const { [groupId]: _gone, ...mutes } = this.stored.mutes
-    return this.save({ mutes })
+    await this.save({ mutes })
+    this.onSettingChange?.(`mute:${groupId}`, '')
   }
 
   /** What is kept now, to hand a new device of the person (peer/tab-person-settings.ts). */
