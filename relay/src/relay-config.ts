@@ -144,7 +144,7 @@ export function resolveConfig(inputs: Array<{ source: string; values: ConfigInpu
     if (values.healthPort !== undefined) config.healthPort = check.port('healthPort', values.healthPort, true)
     if (values.libp2pMetrics !== undefined) config.libp2pMetrics = check.flag('libp2pMetrics', values.libp2pMetrics)
     if (values.announce !== undefined) config.announce = check.addresses('announce', values.announce)
-    if (values.maxReservations !== undefined) config.maxReservations = check.count('maxReservations', values.maxReservations)
+    if (values.maxReservations !== undefined) config.maxReservations = check.count('maxReservations', values.maxReservations, 0)
     if (values.reservationsPerIp !== undefined) config.reservationsPerIp = check.count('reservationsPerIp', values.reservationsPerIp)
     if (values.membersOnly !== undefined) config.membersOnly = check.flag('membersOnly', values.membersOnly)
     if (values.reservationTtlMs !== undefined) config.reservationTtlMs = check.count('reservationTtlMs', values.reservationTtlMs, 60_000)

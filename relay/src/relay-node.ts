@@ -6,13 +6,17 @@
  * (reservation-policy.ts). AutoNAT v2's server dials members back when they
  * ask, so a daemon learns whether it is reachable (docs/networking.md). With
  * `libp2pMetrics`, libp2p's own metrics are collected for /metrics
- * (libp2p-metrics.ts). The mailbox (mailbox/) adds its protocols to it.
+ * (libp2p-metrics.ts). The mailbox (mailbox/) adds its protocols to it,
+ * and, with the mailbox on, gossipsub with the members' options (core's
+ * gossip-options.ts), so the relay follows its groups' gossip.
  */
 import { readFile } from 'node:fs/promises'
+import { boundDeliveryRecords, sharedGossipOptions } from '@causette/core/mailbox-serving'
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
 import { autoNATv2 } from '@libp2p/autonat-v2'
 import { type CircuitRelayService, circuitRelayServer } from '@libp2p/circuit-relay-v2'
+import { type GossipSub, gossipsub } from '@libp2p/gossipsub'
 import { identify } from '@libp2p/identify'
 import type { Libp2p, PrivateKey } from '@libp2p/interface'
 import { tcp } from '@libp2p/tcp'
@@ -24,7 +28,7 @@ import { settleCircuitLimit } from './member-circuits.ts'
 import { type RelayConfig, RelayConfigError } from './relay-config.ts'
 import { ReservationPolicy } from './reservation-policy.ts'
 
-export type RelayLibp2p = Libp2p<{ relay: CircuitRelayService; identify: unknown }>
+export type RelayLibp2p = Libp2p<{ relay: CircuitRelayService; identify: unknown; pubsub?: GossipSub }>
 
 export interface RelayNode {
   libp2p: RelayLibp2p
@@ -83,9 +87,16 @@ export async function createRelayNode(config: RelayConfig, key: PrivateKey): Pro
           defaultDurationLimit: config.circuit.durationMs,
           defaultDataLimit: BigInt(config.circuit.dataBytes)
         }
-      })
+      }),
+      ...(config.mailbox.enabled
+        ? {
+            pubsub: gossipsub(sharedGossipOptions())
+          }
+        : {})
     }
   })) as unknown as RelayLibp2p
+  // what gossipsub keeps of each message, as a member's node keeps it (core's gossip-memory.ts)
+  if (libp2p.services.pubsub !== undefined) boundDeliveryRecords(libp2p.services.pubsub)
   const policy = new ReservationPolicy({
     perIp: config.reservationsPerIp,
     reservations: () => libp2p.services.relay.reservations.entries(),

@@ -41,7 +41,7 @@ export class Relay {
     const startedAt = Date.now()
     try {
       if (config.mailbox.enabled) {
-        node.mailbox = new MailboxService(node.libp2p, mailboxSettings(config))
+        node.mailbox = new MailboxService(node.libp2p, mailboxSettings(config), node.libp2p.services.pubsub)
         await node.mailbox.start()
       }
       await node.libp2p.start()

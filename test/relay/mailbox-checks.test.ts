@@ -33,9 +33,10 @@ import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
 import { sha256 } from '@noble/hashes/sha2.js'
 import { encode } from 'cborg'
+import { equals } from 'uint8arrays/equals'
 import { freshDeviceKeys, type Replica, replicas } from '../fixtures/replicas.ts'
 import { eventually, type TempDir, tempDir } from '../node/fixtures/daemons.ts'
-import { entriesLog, exchangeOf, keepRequestOf, logCapabilities, mailboxClient } from './fixtures/mailbox-client.ts'
+import { entriesLog, exchangeOf, keepRequestOf, logCapabilities, type MailboxClient, mailboxClient } from './fixtures/mailbox-client.ts'
 import { localRelayFlags, type RelayRun, startRelay } from './fixtures/relay-process.ts'
 
 const QUOTA = 40
@@ -47,7 +48,7 @@ describe("a relay's mailbox, as members and others use it", () => {
   let a: Replica
   let b: Replica
   let c: Replica
-  const nodes = new Map<Replica, Libp2p>()
+  const nodes = new Map<Replica, MailboxClient>()
 
   before(async () => {
     dirs = await tempDir('causette-mailbox-checks-')
@@ -262,5 +263,75 @@ describe('a relay for its own community (--members-only)', () => {
       await relay.stop()
       await dirs.remove()
     }
+  })
+})
+
+describe('a relay in its groups’ gossip', () => {
+  let dirs: TempDir
+  let relay: RelayRun
+  const nodes = new Map<Replica, MailboxClient>()
+
+  before(async () => {
+    dirs = await tempDir('causette-mailbox-gossip-')
+    relay = await startRelay(localRelayFlags(join(dirs.path, 'relay')))
+  })
+
+  after(async () => {
+    await Promise.all([...nodes.values()].map((n) => n.stop()))
+    await relay?.stop()
+    await dirs?.remove()
+  })
+
+  it('keeps and forwards what a member publishes on the group’s topic, and nothing a member removed before does', async () => {
+    const relayAddress = relay.addresses.find((x) => x.includes('/tcp/') && !x.includes('/ws')) as string
+    const [a, b, c] = (await replicas(3, { name: 'Gossip through the relay' })) as [Replica, Replica, Replica]
+    for (const r of [a, b, c]) nodes.set(r, await mailboxClient(r.key, relayAddress))
+    const relayPeer = peerIdFromString(relay.peerId)
+    const keep = async () => {
+      const answer = await askToKeep(exchangeOf(nodes.get(a) as MailboxClient), relayPeer, keepRequestOf(a.log, a.key))
+      assert.equal(answer.kept, true, answer.reason)
+      return answer.entries
+    }
+    await keep()
+    // c is removed; the admin hands the relay the next capability and the members without c
+    await a.log.remove(toHex(c.key.publicKey))
+    const kept = await keep()
+    const topic = a.log.topic
+    const counter = async (name: string) =>
+      Number(new RegExp(`^${name} (\\d+)$`, 'm').exec(await (await fetch(`${relay.health}/metrics`)).text())?.[1] ?? Number.NaN)
+    // the admin named the topic in its keep requests (keepRequestOf, as a daemon does): the relay follows it
+    assert.equal(await counter('causette_relay_mailbox_gossip_topics'), 1)
+    const pubsub = (r: Replica) => (nodes.get(r) as MailboxClient).services.pubsub
+    const heard: Uint8Array[] = []
+    pubsub(b).addEventListener('message', (evt) => heard.push(evt.detail.data))
+    for (const r of [a, b, c]) pubsub(r).subscribe(topic)
+    for (const r of [a, b, c]) {
+      await eventually(
+        () =>
+          pubsub(r)
+            .getSubscribers(topic)
+            .some((p) => p.toString() === relay.peerId),
+        'the relay among the topic’s peers'
+      )
+    }
+    const bytesOf = async (r: Replica, text: string) => {
+      const written = await r.log.append({ type: 'message', text })
+      return (await r.log.getEntries([written.id]))[0] as Uint8Array
+    }
+    const stored = await counter('causette_relay_mailbox_gossip_entries_stored_total')
+    // c, removed, publishes first; then a: b, connected to no one but the relay, hears a's, never c's
+    const fromRemoved = await bytesOf(c, 'c gossips anyway')
+    await pubsub(c).publish(topic, fromRemoved)
+    const fromMember = await bytesOf(a, 'a gossips')
+    await pubsub(a).publish(topic, fromMember)
+    await eventually(() => heard.some((h) => equals(h, fromMember)), 'b to hear a’s entry, forwarded by the relay', 20_000)
+    assert.deepEqual(
+      (nodes.get(b) as MailboxClient).getConnections().map((conn) => conn.remotePeer.toString()),
+      [relay.peerId],
+      'b heard it from the relay alone'
+    )
+    assert.ok(!heard.some((h) => equals(h, fromRemoved)), 'the relay forwards nothing of a removed member')
+    await eventually(async () => (await counter('causette_relay_mailbox_gossip_entries_stored_total')) === stored + 1, 'a’s entry kept from gossip')
+    assert.equal(await keep(), kept + 1, 'a’s entry kept, c’s not')
   })
 })

@@ -72,7 +72,7 @@ describe('causette-relay', () => {
         assert.match(output, expected)
       }
       await refused(local(dir.path, '--port', 'abc'), /flags: port must be a port number \(0 for a free one\), not "abc"/)
-      await refused(local(dir.path, '--max-reservations', '0'), /maxReservations must be a whole number of at least 1/)
+      await refused(local(dir.path, '--max-reservations', '-1'), /maxReservations must be a whole number of at least 0/)
       await refused(
         local(dir.path, '--wss-port', '0', '--cert', join(dir.path, 'missing.pem')),
         /secure WebSockets need all of wss.port, wss.cert and wss.key/

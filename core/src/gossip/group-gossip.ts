@@ -49,6 +49,8 @@ export class GroupGossip extends TypedEventEmitter<GossipEvents> implements Star
   private readonly topics: GroupTopics
   private readonly bursts: BurstFollower
   private started = false
+  /** Peers that are relays keeping the groups (mailbox/mailboxes.ts): in a group's gossip, but no member to sync with. */
+  private readonly relays = new Set<string>()
 
   constructor(components: GroupGossipComponents, init: GroupGossipInit = {}) {
     super()
@@ -58,18 +60,27 @@ export class GroupGossip extends TypedEventEmitter<GossipEvents> implements Star
       guard: this.guard,
       batcher: new GossipBatcher(),
       rejected: (group, peer, error) => this.safeDispatchEvent('rejected', { detail: { groupId: group.idHex, peer, error } }),
-      requestSync: (group, peer) => this.started && components.groupSync.request(group.idHex, peer),
-      accepted: (group, peer) => this.bursts.seen(group.idHex, peer),
+      // a relay's mailbox is synced by the mailbox service, with its capability: not as a member
+      requestSync: (group, peer) => this.started && !this.relays.has(peer) && components.groupSync.request(group.idHex, peer),
+      accepted: (group, peer) => {
+        if (!this.relays.has(peer)) this.bursts.seen(group.idHex, peer)
+      },
       connections: (peer) => components.connectionManager.getConnections(peerIdFromString(peer))
     })
     this.topics = new GroupTopics(components, {
       validator: this.validator,
+      relay: (peer) => this.relays.has(peer),
       joined: (groupId, peer) => this.safeDispatchEvent('group:peer-joined', { detail: { groupId, peer } }),
       left: (groupId, peer) => this.safeDispatchEvent('group:peer-left', { detail: { groupId, peer } })
     })
   }
 
   start(): void {}
+
+  /** These peers are relays keeping the groups: what they forward is judged as any gossip, but they are not taken for members. */
+  relayPeers(peers: string[]): void {
+    for (const peer of peers) this.relays.add(peer)
+  }
 
   /** gossipsub subscribes only once started. */
   afterStart(): void {

@@ -26,6 +26,8 @@ export interface GroupTopicsComponents {
 
 export interface GroupTopicsInit {
   validator: GossipValidator
+  /** Whether a peer is a relay keeping the groups: subscribed to their topics, but no member (no presence, no sync as a member). */
+  relay: (peer: string) => boolean
   /** A member's peer subscribed to the group's topic (new), or left it or disconnected. */
   joined: (groupId: string, peer: string) => void
   left: (groupId: string, peer: string) => void
@@ -116,7 +118,7 @@ export class GroupTopics {
 
   private memberJoined(group: GroupLog, peer: string): void {
     const { groupSync, peerId } = this.components
-    if (!groupSync.presence.joined(group.idHex, peer)) return
+    if (this.init.relay(peer) || !groupSync.presence.joined(group.idHex, peer)) return
     this.init.joined(group.idHex, peer)
     // both sides see the subscription; the lower peer id starts the sync so it runs once
     if (peerId.toString() < peer && !removedFrom(group, peerIdFromString(peer))) groupSync.request(group.idHex, peer)

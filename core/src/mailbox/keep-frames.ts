@@ -4,7 +4,7 @@
  * answers once and closes the stream. Both frames are CBOR arrays, decoded
  * with every field's type and size checked before use.
  *
- *   request: [1, group, capability, admins, members, earlier]
+ *   request: [1, group, capability, admins, members, earlier, topic?]
  *   answer:  [1, kept, reason, entries, bytes, maxEntries, maxBytes]
  *
  * `admins` are the device keys allowed to change the capability later (the
@@ -12,7 +12,10 @@
  * relay serves the group to (its current members); `earlier` the
  * capabilities of earlier epochs and the base one (mailbox-key.ts), by
  * which the relay may know the group already and members who missed a
- * rotation still name it.
+ * rotation still name it. `topic` is the group's gossip topic, so that the
+ * relay takes part in the group's gossip (it cannot derive the topic,
+ * which comes from the group secret); a relay of an earlier version is
+ * sent none. Knowing the topic opens no body.
  */
 import { decode, encode } from 'cborg'
 import { ENTRY_ID_BYTES, PUBLIC_KEY_BYTES } from '../constants.ts'
@@ -25,6 +28,8 @@ export const MAX_KEEP_MEMBERS = 1024
 export const MAX_KEEP_EARLIER = 8
 export const CAPABILITY_BYTES = 32
 export const MAX_KEEP_FRAME_BYTES = 64 * 1024
+/** A group's gossip topic, as core names it (crypto/group-keys.ts). */
+const TOPIC = /^\/causette\/group\/[0-9a-f]{32}$/
 
 export interface KeepRequest {
   group: Uint8Array
@@ -32,6 +37,8 @@ export interface KeepRequest {
   admins: Uint8Array[]
   members: Uint8Array[]
   earlier: Uint8Array[]
+  /** The group's gossip topic, for the relay to follow the group's gossip. */
+  topic?: string
 }
 
 export interface KeepAnswer {
@@ -46,18 +53,24 @@ export interface KeepAnswer {
 }
 
 export function encodeKeepRequest(r: KeepRequest): Uint8Array {
-  return encode([KEEP_VERSION, r.group, r.capability, r.admins, r.members, r.earlier])
+  const frame = [KEEP_VERSION, r.group, r.capability, r.admins, r.members, r.earlier]
+  return encode(r.topic === undefined ? frame : [...frame, r.topic])
 }
 
 export function decodeKeepRequest(bytes: Uint8Array): KeepRequest {
-  const f = fields(bytes, 6, 'keep request')
-  return {
+  const f = fields(bytes, [6, 7], 'keep request')
+  const request: KeepRequest = {
     group: byteField(f[1], ENTRY_ID_BYTES, 'group'),
     capability: byteField(f[2], CAPABILITY_BYTES, 'capability'),
     admins: list(f[3], MAX_KEEP_ADMINS, 'admins').map((a) => byteField(a, PUBLIC_KEY_BYTES, 'admin key')),
     members: list(f[4], MAX_KEEP_MEMBERS, 'members').map((m) => byteField(m, PUBLIC_KEY_BYTES, 'member key')),
     earlier: list(f[5], MAX_KEEP_EARLIER, 'earlier capabilities').map((c) => byteField(c, CAPABILITY_BYTES, 'earlier capability'))
   }
+  if (f.length === 7) {
+    if (typeof f[6] !== 'string' || !TOPIC.test(f[6])) throw new MalformedSyncFrameError("keep request: the topic must be a group's gossip topic")
+    request.topic = f[6]
+  }
+  return request
 }
 
 export function encodeKeepAnswer(a: KeepAnswer): Uint8Array {
@@ -65,13 +78,13 @@ export function encodeKeepAnswer(a: KeepAnswer): Uint8Array {
 }
 
 export function decodeKeepAnswer(bytes: Uint8Array): KeepAnswer {
-  const f = fields(bytes, 7, 'keep answer')
+  const f = fields(bytes, [7], 'keep answer')
   if (typeof f[1] !== 'boolean') throw new MalformedSyncFrameError('keep answer: kept must be true or false')
   if (typeof f[2] !== 'string' || f[2].length > 500) throw new MalformedSyncFrameError('keep answer: the reason must be short text')
   return { kept: f[1], reason: f[2], entries: uint(f[3]), bytes: uint(f[4]), maxEntries: uint(f[5]), maxBytes: uint(f[6]) }
 }
 
-function fields(bytes: Uint8Array, count: number, what: string): unknown[] {
+function fields(bytes: Uint8Array, counts: number[], what: string): unknown[] {
   if (bytes.byteLength > MAX_KEEP_FRAME_BYTES) throw new MalformedSyncFrameError(`${what} of ${bytes.byteLength} bytes exceeds the limit`)
   let value: unknown
   try {
@@ -79,7 +92,8 @@ function fields(bytes: Uint8Array, count: number, what: string): unknown[] {
   } catch (err) {
     throw new MalformedSyncFrameError(`${what} is not valid CBOR: ${(err as Error).message}`)
   }
-  if (!Array.isArray(value) || value.length !== count) throw new MalformedSyncFrameError(`${what} must be an array of ${count} fields`)
+  if (!Array.isArray(value) || !counts.includes(value.length))
+    throw new MalformedSyncFrameError(`${what} must be an array of ${counts.join(' or ')} fields`)
   if (value[0] !== KEEP_VERSION)
     throw new MalformedSyncFrameError(`${what}: version ${String(value[0])} is not supported (this peer speaks ${KEEP_VERSION})`)
   return value

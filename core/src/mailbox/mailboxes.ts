@@ -20,6 +20,7 @@ import type { ConnectionManager } from '@libp2p/interface-internal'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { TypedEventEmitter, type TypedEventTarget } from 'main-event'
 import { fromHex, toHex } from '../codec/hex.ts'
+import type { GroupGossip } from '../gossip/group-gossip.ts'
 import type { GroupLog } from '../log/group-log.ts'
 import type { Groups } from '../peer/groups.ts'
 import { syncTag } from '../sync/membership-proof.ts'
@@ -46,6 +47,8 @@ export interface MailboxesComponents {
   connectionManager: Pick<ConnectionManager, 'openStream'>
   events: TypedEventTarget<Libp2pEvents>
   groups: Groups
+  /** Told which peers are relays: they follow the groups' gossip, but are no members to sync with as members do. */
+  groupGossip: Pick<GroupGossip, 'relayPeers'>
 }
 
 export interface MailboxEvents {
@@ -57,7 +60,7 @@ export interface MailboxEvents {
 
 export class Mailboxes extends TypedEventEmitter<MailboxEvents> implements Startable {
   readonly [Symbol.toStringTag] = '@causette/mailboxes'
-  readonly [serviceDependencies] = ['@causette/groups']
+  readonly [serviceDependencies] = ['@causette/groups', '@causette/gossip']
   readonly relays: PeerId[]
   private readonly components: MailboxesComponents
   private readonly states: MailboxStates
@@ -101,6 +104,7 @@ export class Mailboxes extends TypedEventEmitter<MailboxEvents> implements Start
   start(): void {
     if (this.shutdown.signal.aborted) this.shutdown = new AbortController()
     if (this.relays.length === 0) return
+    this.components.groupGossip.relayPeers(this.relays.map((relay) => relay.toString()))
     this.components.events.addEventListener('peer:connect', this.onConnect)
     this.components.groups.addEventListener('entries', this.onEntries)
     this.components.groups.addEventListener('group:opened', this.onOpened)
@@ -212,7 +216,9 @@ export class Mailboxes extends TypedEventEmitter<MailboxEvents> implements Start
           capability: newest.capability,
           admins: admins.map((a) => fromHex(a)),
           members: members.map((m) => fromHex(m)),
-          earlier: capabilities.slice(1).map((c) => c.capability)
+          earlier: capabilities.slice(1).map((c) => c.capability),
+          // so that the relay follows the group's gossip too (knowing it opens no body)
+          topic: log.topic
         })
         this.states.keepAnswered(groupId, relayId, policy, answer)
         if (!answer.kept) {

@@ -6,16 +6,14 @@
  */
 import { type NoiseInit, noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
-import { type GossipSub, gossipsub, StrictNoSign } from '@libp2p/gossipsub'
+import { type GossipSub, gossipsub } from '@libp2p/gossipsub'
 import { identify } from '@libp2p/identify'
 import type { Libp2p, PeerDiscoveryEvents, PeerInfo } from '@libp2p/interface'
 import { createLibp2p, type Libp2pOptions } from 'libp2p'
 import { TypedEventEmitter } from 'main-event'
-import { toHex } from '../codec/hex.ts'
-import { MAX_ENTRY_BYTES } from '../constants.ts'
 import { GossipGuard } from '../gossip/gossip-guard.ts'
-import { gossipMessageId } from '../gossip/gossip-ids.ts'
-import { boundDeliveryRecords, GOSSIP_SEEN_TTL_MS } from '../gossip/gossip-memory.ts'
+import { boundDeliveryRecords } from '../gossip/gossip-memory.ts'
+import { sharedGossipOptions } from '../gossip/gossip-options.ts'
 import type { DeviceKey } from '../identity/device-key.ts'
 import { BlockList } from './block-list.ts'
 import { blockingGater } from './blocking-gater.ts'
@@ -86,24 +84,16 @@ export function baseLibp2pOptions(
       ...(parts.services ?? {}),
       identify: identify(),
       pubsub: gossipsub({
-        // entries carry their own signatures: gossipsub's would be a second, costlier one
-        globalSignaturePolicy: StrictNoSign,
-        // an entry's id is the hash of its bytes, so the message id is the entry id and duplicates drop early
-        msgIdFn: (msg) => gossipMessageId(msg.data),
-        // the ids' text is only ever a key of gossipsub's own maps: hex is quicker to make than its default base64
-        msgIdToStrFn: toHex,
+        // what a relay keeping the groups shares (gossip-options.ts)
+        ...sharedGossipOptions(),
         allowPublishToZeroTopicPeers: true,
         ignoreDuplicatePublishError: true,
-        emitSelf: false,
         // members whose only path is a relay still chat: over a relayed connection the relay may cut (its
         // limits), member links dial again (networking.md, "Relays")
         runOnLimitedConnection: true,
-        maxInboundDataLength: MAX_ENTRY_BYTES + 1024,
         // IDONTWANT saves resending large messages; for chat-sized ones the control frame to every mesh peer costs
         // about what it saves (profiled: 30-45 such frames per message in a 10-peer group)
         idontwantMinDataSize: 16 * 1024,
-        // what gossipsub remembers of each message, for as long as gossip needs it (gossip-memory.ts)
-        seenTTL: GOSSIP_SEEN_TTL_MS,
         // group topics are made at run time, so no per-topic scores: the application's (P5) carries the judgement
         ...(scoring === undefined ? {} : { scoreParams: { appSpecificScore: scoring.appSpecificScore, appSpecificWeight: 1 } }),
         scoreThresholds: GOSSIP_THRESHOLDS

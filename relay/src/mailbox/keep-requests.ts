@@ -14,7 +14,8 @@
  *   members are those the asker names (it must be one of the admins).
  *
  * Each request's earlier capabilities are recorded as other names of the
- * group. Someone who is not a member can only make a mailbox of their own,
+ * group, and the group's gossip topic an admin names is kept (the relay
+ * follows it: mailbox-gossip.ts). Someone who is not a member can only make a mailbox of their own,
  * which serves only the devices they list.
  */
 import { type KeepAnswer, type KeepRequest, syncTag } from '@causette/core/mailbox-serving'
@@ -52,6 +53,7 @@ export function answerKeep(
     if (isAdmin(known.record)) {
       store.setPeople(known.record, people)
       store.addAliases(known.record, earlier)
+      if (request.topic !== undefined) store.topics.set(known.record.id, request.topic)
     }
     return answer(policy, store.get(known.record.id))
   }
@@ -65,6 +67,7 @@ export function answerKeep(
       )
     store.replaceCapability(previous, tag, request.capability, people)
     store.addAliases(previous, earlier)
+    if (request.topic !== undefined) store.topics.set(previous.id, request.topic)
     return answer(policy, store.get(previous.id))
   }
   if (!request.admins.some((a) => equals(a, asker)))
@@ -73,6 +76,7 @@ export function answerKeep(
     return refuse('full', `this relay keeps at most ${policy.maxGroups} groups and is full; ask its operator, or use another relay`)
   const created = store.create(request.group, tag, request.capability, people, now)
   store.addAliases(created, earlier)
+  if (request.topic !== undefined) store.topics.set(created.id, request.topic)
   return answer(policy, created)
 }
 

@@ -10,6 +10,8 @@ export type KeepRefusal = 'not-admin' | 'full' | 'replaced' | 'other-group'
 
 export class MailboxCounters {
   entriesStored = 0
+  /** Of those, entries that came by the groups' gossip (mailbox-gossip.ts) rather than a member's sync. */
+  gossipStored = 0
   entriesServed = 0
   syncs = 0
   syncsFailed = 0

@@ -16,6 +16,10 @@ export function mailboxMetrics(mailbox: MailboxService | undefined): string {
   metric('causette_relay_mailbox_entries', 'Entries stored for the groups kept.', [['', totals.entries]])
   metric('causette_relay_mailbox_bytes', 'Bytes of entries stored for the groups kept.', [['', totals.bytes]])
   metric('causette_relay_mailbox_entries_stored_total', 'Entries stored since the relay started.', [['', c.entriesStored]])
+  metric('causette_relay_mailbox_gossip_entries_stored_total', "Of the entries stored, those that came by the groups' gossip.", [
+    ['', c.gossipStored]
+  ])
+  metric('causette_relay_mailbox_gossip_topics', 'Gossip topics of kept groups the relay follows.', [['', mailbox.gossipTopics]])
   metric('causette_relay_mailbox_entries_served_total', 'Entries served to members since the relay started.', [['', c.entriesServed]])
   metric('causette_relay_mailbox_erased_total', 'Bodies of disappearing messages erased at their deadline since the relay started.', [['', c.erased]])
   metric('causette_relay_mailbox_file_pieces_kept_total', 'Pieces of files members handed to the mailbox since the relay started.', [

@@ -1,9 +1,9 @@
 /**
  * The blind mailbox on a relay's libp2p node: answers the keep protocol
  * (keep-requests.ts) and the sync protocol for the groups it keeps
- * (mailbox-log.ts), drops entries older than the retention, and reports
- * its counters for /metrics. Members initiate every exchange; the relay
- * dials no one.
+ * (mailbox-log.ts), follows the kept groups' gossip (mailbox-gossip.ts),
+ * drops entries older than the retention, and reports its counters for
+ * /metrics. Members initiate every exchange; the relay dials no one.
  */
 import {
   answerBlobRequest,
@@ -23,11 +23,13 @@ import {
   SyncSession,
   syncTag
 } from '@causette/core/mailbox-serving'
+import type { GossipSub } from '@libp2p/gossipsub'
 import type { Libp2p, PeerId, Stream } from '@libp2p/interface'
 import { lpStream } from '@libp2p/utils'
 import { equals } from 'uint8arrays/equals'
 import { answerKeep, type KeepPolicy } from './keep-requests.ts'
 import { MailboxCounters } from './mailbox-counters.ts'
+import { MailboxGossip } from './mailbox-gossip.ts'
 import { MailboxLog } from './mailbox-log.ts'
 import { type MailboxRecord, MailboxStore } from './mailbox-store.ts'
 import { MemberIndex } from './member-index.ts'
@@ -55,15 +57,32 @@ export class MailboxService {
   private readonly shutdown = new AbortController()
   private retention?: ReturnType<typeof setInterval>
   private erasure?: ReturnType<typeof setInterval>
+  /** The relay in its groups' gossip (mailbox-gossip.ts), when its node runs gossipsub. */
+  private readonly gossip: MailboxGossip | undefined
 
-  constructor(libp2p: Libp2p, settings: MailboxSettings) {
+  constructor(libp2p: Libp2p, settings: MailboxSettings, pubsub?: GossipSub) {
     this.libp2p = libp2p
     this.settings = settings
     this.store = new MailboxStore(settings.dataDir)
+    this.gossip =
+      pubsub === undefined
+        ? undefined
+        : new MailboxGossip(pubsub, {
+            store: this.store,
+            members: this.members,
+            counters: this.counters,
+            logOf: (record) => this.logOf(record, record.capability)
+          })
+  }
+
+  /** Gossip topics followed, for /metrics. */
+  get gossipTopics(): number {
+    return this.gossip?.topics ?? 0
   }
 
   async start(): Promise<void> {
     for (const record of this.store.all()) this.members.set(record)
+    this.gossip?.start()
     this.dropOld()
     this.retention = setInterval(() => this.dropOld(), RETENTION_EVERY_MS)
     this.retention.unref()
@@ -111,6 +130,7 @@ export class MailboxService {
   async stop(): Promise<void> {
     clearInterval(this.retention)
     clearInterval(this.erasure)
+    this.gossip?.stop()
     this.shutdown.abort(new Error('the relay is stopping'))
     await this.libp2p.unhandle(KEEP_PROTOCOL)
     await this.libp2p.unhandle(SYNC_PROTOCOL)
@@ -132,7 +152,11 @@ export class MailboxService {
       const asker = remote.publicKey?.raw ?? new Uint8Array(0)
       const answer = answerKeep(this.store, this.settings, this.counters, request, asker, Date.now())
       const kept = answer.kept ? this.store.byTag(syncTag(request.capability)) : undefined
-      if (kept !== undefined) this.members.set(kept)
+      if (kept !== undefined) {
+        this.members.set(kept)
+        const topic = this.store.topics.get(kept.id)
+        if (topic !== undefined) this.gossip?.follow(kept.id, topic)
+      }
       await lp.write(encodeKeepAnswer(answer), { signal })
       await stream.close({ signal })
     } catch (err) {
@@ -150,12 +174,7 @@ export class MailboxService {
         // the group is served to the members and admins an admin named, and to no one else (a removed member included)
         const device = remote.publicKey?.raw
         if (found === undefined || device === undefined || !servesTo(found.record, device)) return undefined
-        return new MailboxLog(this.store, found.record, found.capability, {
-          limits: this.settings.limits,
-          signatures: this.signatures,
-          counters: this.counters,
-          now: Date.now
-        })
+        return this.logOf(found.record, found.capability)
       }
     })
     try {
@@ -168,6 +187,15 @@ export class MailboxService {
         this.counters.refused(new EntryTooLargeError((err as Error).message))
       }
     }
+  }
+
+  private logOf(record: MailboxRecord, capability: Uint8Array): MailboxLog {
+    return new MailboxLog(this.store, record, capability, {
+      limits: this.settings.limits,
+      signatures: this.signatures,
+      counters: this.counters,
+      now: Date.now
+    })
   }
 
   /** Erases the bodies of disappearing messages past their deadline (mailbox-store.ts), a page at a time. */

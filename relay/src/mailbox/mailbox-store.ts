@@ -21,6 +21,7 @@ import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { DatabaseSync, type StatementSync } from 'node:sqlite'
 import { MailboxBlobs } from './mailbox-blobs.ts'
+import { MailboxTopics } from './mailbox-topics.ts'
 
 export interface MailboxRecord {
   id: number
@@ -85,6 +86,8 @@ export class MailboxStore {
   private readonly q: ReturnType<typeof statements>
   /** The files' pieces kept for the groups (mailbox-blobs.ts), in the same file. */
   readonly blobs: MailboxBlobs
+  /** The groups' gossip topics, as their admins named them (mailbox-topics.ts). */
+  readonly topics: MailboxTopics
 
   constructor(dataDir: string) {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 })
@@ -98,6 +101,7 @@ export class MailboxStore {
     this.db.exec('CREATE INDEX IF NOT EXISTS entries_expiring ON entries (expires) WHERE expires IS NOT NULL')
     this.q = statements(this.db)
     this.blobs = new MailboxBlobs(this.db)
+    this.topics = new MailboxTopics(this.db)
   }
 
   byTag(tag: Uint8Array): MailboxRecord | undefined {

@@ -32,6 +32,11 @@ export class MemberIndex {
     return (this.byDevice.get(Buffer.from(device).toString('hex'))?.size ?? 0) > 0
   }
 
+  /** Whether the mailbox serves the device (one of the members and admins it was told of). */
+  serves(mailbox: number, device: Uint8Array): boolean {
+    return this.byDevice.get(Buffer.from(device).toString('hex'))?.has(mailbox) === true
+  }
+
   /** Whether the two devices are both served one group. */
   shareGroup(a: Uint8Array, b: Uint8Array): boolean {
     const ofA = this.byDevice.get(Buffer.from(a).toString('hex'))
