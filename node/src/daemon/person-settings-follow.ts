@@ -7,7 +7,7 @@
  * daemon's tables. Settings handed over whole at linking (person-settings.ts)
  * and those taken from another device are not written back.
  */
-import { blockOf, blockValue, type PersonSettingChange } from '@causette/core'
+import { blockOf, blockValue, type PersonSettingChange, SettingWriter } from '@causette/core'
 import type { DaemonTables } from '../store/daemon-tables.ts'
 
 type Tables = Pick<DaemonTables, 'settings' | 'verifiedMembers' | 'blockList'>
@@ -29,32 +29,28 @@ const PERSON_SETTING = /^(name|receipts|presence|(mute|notify):[0-9a-f]{64})$/
 export class SettingsFollow {
   private readonly tables: Tables
   private readonly init: SettingsFollowInit
-  /** Above 0 while changes are being taken, not made here. */
-  private quiet = 0
+  private readonly writer: SettingWriter
 
   constructor(tables: Tables, init: SettingsFollowInit) {
     this.tables = tables
     this.init = init
+    this.writer = new SettingWriter(init.write)
   }
 
   /** Writes each change this device makes from now on in the person's group. */
   watch(): void {
     const { settings, verifiedMembers, blockList } = this.tables
+    const { writer } = this
     settings.onChange = (name, value) => {
-      if (PERSON_SETTING.test(name)) this.send(name, value)
+      if (PERSON_SETTING.test(name)) writer.changed(name, value)
     }
-    verifiedMembers.onChange = (key, v) => this.send(`verified:${key}`, v === undefined ? '' : String(v.verifiedAt))
-    blockList.onChange = (key, b) => this.send(`blocked:${key}`, b === undefined ? '' : blockValue(b.blockedAt, b.name))
+    verifiedMembers.onChange = (key, v) => writer.changed(`verified:${key}`, v === undefined ? '' : String(v.verifiedAt))
+    blockList.onChange = (key, b) => writer.changed(`blocked:${key}`, b === undefined ? '' : blockValue(b.blockedAt, b.name))
   }
 
   /** Runs `take` without writing what it changes back (the settings a new device is handed when linked). */
-  async quietly<T>(take: () => Promise<T>): Promise<T> {
-    this.quiet++
-    try {
-      return await take()
-    } finally {
-      this.quiet--
-    }
+  quietly<T>(take: () => Promise<T>): Promise<T> {
+    return this.writer.quietly(take)
   }
 
   /** Takes what another device of the person changed. */
@@ -79,10 +75,5 @@ export class SettingsFollow {
       }
       if (blocks) await this.init.blocked(blockList.keys())
     })
-  }
-
-  private send(setting: string, value: string): void {
-    // written in the person's group when there is one; a device alone has no one to tell
-    if (this.quiet === 0) void this.init.write(setting, value).catch(() => undefined)
   }
 }

@@ -9,7 +9,7 @@
  * (tab-person-settings.ts) and those taken from another device are not
  * written back.
  */
-import { fromHex, type PersonSettingChange, safetyNumber } from '@causette/core'
+import { fromHex, type PersonSettingChange, SettingWriter, safetyNumber } from '@causette/core'
 import type { TabPreferences } from '../settings/tab-preferences.ts'
 import type { DeviceIdentity } from './device-identity.ts'
 
@@ -28,32 +28,25 @@ export class TabSettingsFollow {
   private readonly identity: DeviceIdentity
   private readonly preferences: TabPreferences
   private readonly init: TabSettingsFollowInit
-  /** Above 0 while changes are being taken, not made here. */
-  private quiet = 0
+  private readonly writer: SettingWriter
 
   constructor(identity: DeviceIdentity, preferences: TabPreferences, init: TabSettingsFollowInit) {
     this.identity = identity
     this.preferences = preferences
     this.init = init
+    this.writer = new SettingWriter(init.write)
   }
 
   /** Writes each change made here from now on in the person's group. */
   watch(): void {
-    const send = (setting: string, value: string): void => {
-      if (this.quiet === 0) void this.init.write(setting, value).catch(() => undefined)
-    }
-    this.identity.onSettingChange = send
-    this.preferences.onSettingChange = send
+    const changed = (setting: string, value: string): void => this.writer.changed(setting, value)
+    this.identity.onSettingChange = changed
+    this.preferences.onSettingChange = changed
   }
 
   /** Runs `take` without writing what it changes back (the settings a new device is handed when linked). */
-  async quietly<T>(take: () => Promise<T>): Promise<T> {
-    this.quiet++
-    try {
-      return await take()
-    } finally {
-      this.quiet--
-    }
+  quietly<T>(take: () => Promise<T>): Promise<T> {
+    return this.writer.quietly(take)
   }
 
   /** Takes what another device of the person changed. */
