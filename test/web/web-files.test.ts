@@ -75,7 +75,13 @@ async function waitForFullImage(page: Page, name: string): Promise<{ src: string
 /** Downloads the file of the message holding `name` with its Download button; its bytes. */
 async function download(page: Page, name: string): Promise<Buffer> {
   const [saved] = await Promise.all([
-    page.waitForEvent('download', WAIT),
+    page.waitForEvent('download', WAIT).catch(async (err: Error) => {
+      // what the person sees of the file then (its progress, or why it cannot come) says where it stopped
+      const shown = await messageBox(page, name)
+        .textContent({ timeout: 2_000 })
+        .catch(() => '')
+      throw new Error(`${err.message}; the message shows: ${shown?.replace(/\s+/g, ' ').trim()}`)
+    }),
     messageBox(page, name)
       .getByRole('button', { name: new RegExp(`^Download ${name.replace('.', '\\.')}`) })
       .click()
