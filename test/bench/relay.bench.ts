@@ -11,9 +11,11 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { CausettePeer, type DeviceKey, type GroupLog, MemoryStore } from '@causette/core'
+import { sharedGossipOptions } from '@causette/core/mailbox-serving'
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
 import { circuitRelayTransport } from '@libp2p/circuit-relay-v2'
+import { gossipsub } from '@libp2p/gossipsub'
 import { identify } from '@libp2p/identify'
 import type { Libp2p } from '@libp2p/interface'
 import { tcp } from '@libp2p/tcp'
@@ -70,7 +72,8 @@ export const relayBenchmark: Benchmark = {
           transports: [tcp(), circuitRelayTransport()],
           connectionEncrypters: [noise()],
           streamMuxers: [yamux()],
-          services: { identify: identify() },
+          // members run gossipsub, and the relay follows its groups' gossip: each opens a gossip stream with it
+          services: { identify: identify(), pubsub: gossipsub(sharedGossipOptions()) },
           addresses: { listen: [`${address}/p2p-circuit`] }
         })
         clients.push(client)
@@ -117,7 +120,7 @@ export const relayBenchmark: Benchmark = {
       const direct = a.peer.libp2p.getConnections(b.peer.libp2p.peerId).filter((c) => !c.remoteAddr.toString().includes('/p2p-circuit')).length
       if (direct > 0) throw new Error('the two peers found a direct path: the measure would not be through the relay')
       const conditions = `${count} messages of 1 KB written in turn by 2 peers of a group whose only path is a causette-relay process on 127.0.0.1 (--unlimited-circuits), peers in this process; send to entry added on the other${lost > 0 ? `; ${lost} deliveries missing after 2 s` : ''}`
-      const heldConditions = `a causette-relay process holding ${RESERVATIONS} reservations, each from a peer still connected (${idle} MiB before any), and ${KEPT_GROUPS} groups in its mailbox, ${perGroup} messages of 200 characters each, pushed by sync`
+      const heldConditions = `a causette-relay process holding ${RESERVATIONS} reservations, each from a peer still connected and running gossipsub as members do (${idle} MiB before any), and ${KEPT_GROUPS} groups in its mailbox (their topics followed), ${perGroup} messages of 200 characters each, pushed by sync`
       return [
         {
           name: `relay RSS right after ${KEPT_GROUPS} groups kept, with ${RESERVATIONS} reservations`,
