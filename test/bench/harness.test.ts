@@ -47,7 +47,14 @@ describe('benchmark harness', () => {
     const metrics = await logBenchmark.run({ quick: true, log: () => {} })
     assert.deepEqual(
       metrics.map((m) => m.name),
-      ['entries written', 'entries accepted', 'entries accepted into SQLite', 'view of a large log', 'open a large log from its store', 'open a large log stored without facts']
+      [
+        'entries written',
+        'entries accepted',
+        'entries accepted into SQLite',
+        'view of a large log',
+        'open a large log from its store',
+        'open a large log stored without facts'
+      ]
     )
     for (const m of metrics) assert.ok(m.value > 0 && Number.isFinite(m.value), `${m.name} measured`)
   })
