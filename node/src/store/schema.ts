@@ -16,7 +16,8 @@ import {
   MIGRATION_12,
   MIGRATION_13,
   MIGRATION_14,
-  MIGRATION_15
+  MIGRATION_15,
+  MIGRATION_16
 } from './view-migrations.ts'
 
 /** In order (log-migrations.ts, view-migrations.ts, and the device's own tables here); exported for tests that build a file of an older version. */
@@ -53,7 +54,8 @@ export const MIGRATIONS: readonly string[] = [
   MIGRATION_12,
   MIGRATION_13,
   MIGRATION_14,
-  MIGRATION_15
+  MIGRATION_15,
+  MIGRATION_16
 ]
 
 /** Brings the database at `path` to the latest schema, one transaction per migration. */
