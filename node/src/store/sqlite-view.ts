@@ -27,6 +27,7 @@ import {
   toHex,
   type ViewRow
 } from '@causette/core'
+import { idIs } from './id-prefix.ts'
 import {
   CHANGE_COLUMNS,
   type ChangeColumns,
@@ -45,13 +46,6 @@ const AFTER_ALL_KEYS = new Uint8Array(ORDER_KEY_BYTES + 1).fill(0xff)
 /** The hidden ranges (JSON: [[author hex, after, until], ...]) as a table, computed once per statement. */
 const HIDDEN = `hidden (author, after, until) AS MATERIALIZED (
   SELECT unhex(value ->> 0), value ->> 1, value ->> 2 FROM json_each(:hidden))`
-
-/**
- * Whether the message row `m` has the id `id` (an SQL expression): through
- * the index of ids' first 4 bytes (migration 16, named by INDEXED BY where
- * the group's order index could look cheaper), then the whole id.
- */
-export const messageIdIs = (m: string, id: string): string => `substr(${m}.id, 1, 4) = substr(${id}, 1, 4) AND ${m}.id = ${id}`
 
 /** Whether the row `t` is in a hidden range. */
 const hiddenRow = (t: string): string => `EXISTS (SELECT 1 FROM hidden h WHERE h.author = ${t}.author AND ${t}.seq > h.after AND ${t}.seq < h.until)`
@@ -123,7 +117,7 @@ export class SqliteView {
       ),
       messageById: db.prepare(
         `WITH ${HIDDEN} SELECT ${MESSAGE_COLUMNS} FROM view_messages m INDEXED BY view_messages_by_id
-         WHERE ${messageIdIs('m', ':id')} AND m.group_id = :group AND NOT ${hiddenRow('m')}`
+         WHERE ${idIs('m', ':id')} AND m.group_id = :group AND NOT ${hiddenRow('m')}`
       ),
       changesOf: db.prepare(
         `WITH ${HIDDEN} SELECT ${CHANGE_COLUMNS} FROM view_changes c
@@ -148,7 +142,7 @@ export class SqliteView {
          GROUP BY r.name, r.author`
       ),
       setShownTime: db.prepare(
-        `UPDATE view_messages AS m INDEXED BY view_messages_by_id SET shown_time = ?1 WHERE ${messageIdIs('m', '?3')} AND m.group_id = ?2`
+        `UPDATE view_messages AS m INDEXED BY view_messages_by_id SET shown_time = ?1 WHERE ${idIs('m', '?3')} AND m.group_id = ?2`
       ),
       deleteMessages: db.prepare('DELETE FROM view_messages WHERE group_id = ?'),
       deleteChanges: db.prepare('DELETE FROM view_changes WHERE group_id = ?'),
