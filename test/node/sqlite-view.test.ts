@@ -4,7 +4,8 @@
  * shown-time change after putViewRows resolved sees them, and close()
  * commits them; rows of this device's own entries are committed at once.
  * A file of schema version 9 keeps its rows through the migration that
- * adds polls and pins. What every engine must do with view rows is in the
+ * adds polls and pins, and one of version 15 through the one that finds
+ * message rows by key and by the start of their id. What every engine must do with view rows is in the
  * conformance suite.
  */
 import assert from 'node:assert/strict'
@@ -40,6 +41,27 @@ function writeVersion9(path: string, message: MessageRow, reaction: ReactionRow)
     db.prepare(
       'INSERT INTO view_changes (group_id, key, target, author, seq, kind, text, role, emoji, added) VALUES (?, ?, ?, ?, ?, ?, NULL, NULL, ?, 1)'
     ).run(GROUP, r.key, r.target, Buffer.from(r.author, 'hex'), r.seq, 'reaction', r.emoji)
+  } finally {
+    db.close()
+  }
+}
+
+/**
+ * A file as schema version 15 left it: message rows (the first deleted, so
+ * rowids start with a gap) with their words indexed, unique by (group, id).
+ */
+function writeVersion15(path: string, messages: MessageRow[]): void {
+  const db = new DatabaseSync(path)
+  try {
+    for (const migration of MIGRATIONS.slice(0, 15)) db.exec(migration)
+    db.exec('PRAGMA user_version = 15')
+    const insert = db.prepare(
+      'INSERT INTO view_messages (group_id, id, key, author, seq, time, shown_time, text, reply_to, mentions) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)'
+    )
+    for (const m of messages) insert.run(GROUP, m.id, m.key, Buffer.from(m.author, 'hex'), m.seq, m.time, m.shownTime, m.text, '')
+    db.exec('DELETE FROM view_messages WHERE rowid = 1')
+    db.exec('INSERT INTO message_words (rowid, text) SELECT rowid, text FROM view_messages')
+    db.exec("UPDATE search_marks SET indexed = (SELECT max(rowid) FROM view_messages) WHERE name = 'messages'")
   } finally {
     db.close()
   }
@@ -118,6 +140,45 @@ describe('SQLite view rows', () => {
         assert.deepEqual(
           (await readPinned(store, GROUP, [])).map((m) => m.text),
           ['from before polls']
+        )
+      } finally {
+        await store.close()
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
+  })
+  it('keeps the message rows of a file of schema version 15, found by id, by the start of their id and by their words', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'causette-view-'))
+    const path = join(dir, 'causette.db')
+    try {
+      const [gone, second, third] = [1, 2, 3].map((n) => rowOf(n, OTHER, { type: 'message', text: `word${n} kept` })[0]) as MessageRow[]
+      writeVersion15(path, [gone as MessageRow, second as MessageRow, third as MessageRow])
+      const store = await SqliteStore.open(path)
+      try {
+        const { id } = third as MessageRow
+        assert.deepEqual(
+          renderMessages(await store.messageRow(GROUP, id, [])).map((m) => m.text),
+          ['word3 kept']
+        )
+        assert.deepEqual(await store.messageIds(GROUP, { from: id.subarray(0, 1), to: new Uint8Array([4]), limit: 2 }), [id])
+        const found = await store.searchMessageRows(['word3'], { group: GROUP, limit: 10, offset: 0 })
+        assert.deepEqual(
+          found.map((f) => f.id),
+          [id],
+          'the word index still names each row by its rowid'
+        )
+
+        await store.putViewRows(GROUP, rowOf(2, OTHER, { type: 'message', text: 'word2 kept' }))
+        await store.setShownTimes(GROUP, [{ id: (second as MessageRow).id, shownTime: 7 }])
+        const page = renderMessages(await store.messageRows(GROUP, { limit: 10, hidden: [] }))
+        assert.deepEqual(
+          page.map((m) => [m.text, m.time]),
+          [
+            ['word2 kept', 7],
+            ['word3 kept', 3000]
+          ],
+          'a row stored again is kept once'
         )
       } finally {
         await store.close()

@@ -7,6 +7,7 @@
  */
 import type { DatabaseSync, StatementSync } from 'node:sqlite'
 import { decodeEntry, type EntryFacts, fromOrderKey, joinEntryIds, type StoredFacts, splitEntryIds } from '@causette/core'
+import { idIs } from './id-prefix.ts'
 
 /** The columns after `bytes` in an entry's insert, in the order of `factsColumns`. */
 export const FACTS_COLUMNS = 'time, shown_time, epoch, role, frontier, membership, parents, person'
@@ -55,10 +56,11 @@ export class FactsStatements {
   constructor(db: DatabaseSync) {
     this.select = db.prepare(
       `SELECT id, key, author, seq, time, shown_time, epoch, role, person, frontier, membership, parents, CASE WHEN parents IS NULL THEN bytes END AS bytes
-       FROM entries WHERE group_id = ? AND id = ? AND frontier IS NOT NULL`
+       FROM entries e INDEXED BY entries_by_id WHERE ${idIs('e', '?2')} AND e.group_id = ?1 AND e.frontier IS NOT NULL`
     )
     this.update = db.prepare(
-      'UPDATE entries SET time = ?, shown_time = ?, epoch = ?, role = ?, person = ?, frontier = ?, membership = ? WHERE group_id = ? AND id = ?'
+      `UPDATE entries AS e INDEXED BY entries_by_id SET time = ?1, shown_time = ?2, epoch = ?3, role = ?4, person = ?5, frontier = ?6, membership = ?7
+       WHERE ${idIs('e', '?9')} AND e.group_id = ?8`
     )
     // answered from the partial index entries_lacking_facts
     this.lacking = db.prepare('SELECT EXISTS (SELECT 1 FROM entries WHERE group_id = ? AND frontier IS NULL) AS lacking')

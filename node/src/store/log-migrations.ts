@@ -119,3 +119,52 @@ export const MIGRATION_11 = `
   ALTER TABLE entries ADD COLUMN expires INTEGER;
   CREATE INDEX entries_expiring ON entries (group_id, expires) WHERE expires IS NOT NULL;
   `
+
+/**
+ * 17: entries without their primary key (group, id), for the reason
+ * migration 16 gave message rows the same (id-prefix.ts): unique by
+ * (group, order key), found by id through the first 4 bytes of ids. heads
+ * loses its foreign key, whose parent key had to be that index; the store
+ * only ever names an entry it holds as a head, in the commit that stores
+ * it. Both tables are copied with their rowids, entries in arrival order.
+ * Heads first: dropping entries while heads referenced them would check
+ * every head.
+ */
+export const MIGRATION_17 = `
+  CREATE TABLE heads_of_stored (
+    group_id BLOB NOT NULL,
+    id BLOB NOT NULL,
+    PRIMARY KEY (group_id, id)
+  ) STRICT, WITHOUT ROWID;
+  INSERT INTO heads_of_stored (group_id, id) SELECT group_id, id FROM heads;
+  DROP TABLE heads;
+  ALTER TABLE heads_of_stored RENAME TO heads;
+
+  CREATE TABLE entries_by_key (
+    group_id BLOB NOT NULL,
+    id BLOB NOT NULL,
+    key BLOB NOT NULL,
+    author BLOB NOT NULL,
+    seq INTEGER NOT NULL,
+    bytes BLOB NOT NULL,
+    time INTEGER,
+    shown_time INTEGER,
+    epoch TEXT,
+    role TEXT,
+    frontier TEXT,
+    parents BLOB,
+    membership INTEGER,
+    expires INTEGER,
+    person TEXT
+  ) STRICT;
+  INSERT INTO entries_by_key (rowid, group_id, id, key, author, seq, bytes, time, shown_time, epoch, role, frontier, parents, membership, expires, person)
+    SELECT rowid, group_id, id, key, author, seq, bytes, time, shown_time, epoch, role, frontier, parents, membership, expires, person FROM entries ORDER BY rowid;
+  DROP TABLE entries;
+  ALTER TABLE entries_by_key RENAME TO entries;
+  CREATE UNIQUE INDEX entries_in_order ON entries (group_id, key);
+  CREATE INDEX entries_by_id ON entries (substr(id, 1, 4));
+  CREATE INDEX entries_by_seq ON entries (group_id, author, seq);
+  CREATE INDEX entries_lacking_facts ON entries (group_id) WHERE frontier IS NULL;
+  CREATE INDEX entries_of_membership ON entries (group_id, key) WHERE membership = 1;
+  CREATE INDEX entries_expiring ON entries (group_id, expires) WHERE expires IS NOT NULL;
+  `

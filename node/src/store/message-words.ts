@@ -13,6 +13,7 @@
  * core renders each and keeps those whose current text holds the words.
  */
 import type { DatabaseSync, StatementSync } from 'node:sqlite'
+import { idIs } from './id-prefix.ts'
 
 /** Rows waiting that get their words indexed at once: bulk indexing costs little, and a search then waits for little. */
 export const WORDS_AT_ONCE = 2000
@@ -27,7 +28,7 @@ const CANDIDATES = (where: string): string => `
   WHERE message_words MATCH :match ${where.replaceAll('$', 'm')}
   UNION
   SELECT m.group_id, m.id, m.key, m.time FROM edit_words w JOIN view_changes c ON c.rowid = w.rowid
-  JOIN view_messages m ON m.group_id = c.group_id AND m.id = c.target
+  JOIN view_messages m INDEXED BY view_messages_by_id ON ${idIs('m', 'c.target')} AND m.group_id = c.group_id
   WHERE edit_words MATCH :match ${where.replaceAll('$', 'c')}`
 
 export class MessageWords {

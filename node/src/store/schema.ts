@@ -5,7 +5,7 @@
  */
 import type { DatabaseSync } from 'node:sqlite'
 import { NotAStoreError, StoreTooNewError } from '../errors.ts'
-import { APPLICATION_ID, MIGRATION_1, MIGRATION_6, MIGRATION_9, MIGRATION_11 } from './log-migrations.ts'
+import { APPLICATION_ID, MIGRATION_1, MIGRATION_6, MIGRATION_9, MIGRATION_11, MIGRATION_17 } from './log-migrations.ts'
 import {
   MIGRATION_2,
   MIGRATION_4,
@@ -16,7 +16,8 @@ import {
   MIGRATION_12,
   MIGRATION_13,
   MIGRATION_14,
-  MIGRATION_15
+  MIGRATION_15,
+  MIGRATION_16
 } from './view-migrations.ts'
 
 /** In order (log-migrations.ts, view-migrations.ts, and the device's own tables here); exported for tests that build a file of an older version. */
@@ -53,7 +54,9 @@ export const MIGRATIONS: readonly string[] = [
   MIGRATION_12,
   MIGRATION_13,
   MIGRATION_14,
-  MIGRATION_15
+  MIGRATION_15,
+  MIGRATION_16,
+  MIGRATION_17
 ]
 
 /** Brings the database at `path` to the latest schema, one transaction per migration. */

@@ -28,7 +28,8 @@
  *   rewritten, so the body of a disappearing message, once erased, is not
  *   left in a free page of the file (the erasure then checkpoints the WAL:
  *   SqliteEntries.eraseEntries).
- * - foreign_keys on: heads may only name stored entries.
+ * - foreign_keys on: enforced for any table that declares one (heads named
+ *   their entries until migration 17 gave entries a cheaper key).
  * - busy_timeout: no other connection ever shares the file, so this only
  *   bounds how long an opener waits for a daemon that is shutting down
  *   before reporting the file as in use.

@@ -74,7 +74,7 @@ export class SqliteStore extends SqliteEntries implements Store {
     this.assertOpen()
     const s = this.statements
     this.write(true, () => {
-      // heads first: they reference entries (and entries written behind are in this commit)
+      // entries written behind are in this commit, so none of the group is left after it
       s.deleteHeads.run(id)
       s.deleteAuthorSeqs.run(id)
       s.deleteEntries.run(id)

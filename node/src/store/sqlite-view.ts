@@ -27,6 +27,7 @@ import {
   toHex,
   type ViewRow
 } from '@causette/core'
+import { idIs } from './id-prefix.ts'
 import {
   CHANGE_COLUMNS,
   type ChangeColumns,
@@ -75,10 +76,10 @@ export class SqliteView {
 
   constructor(db: DatabaseSync) {
     this.statements = {
-      // ON CONFLICT DO NOTHING: a row stored again is the same row
+      // ON CONFLICT DO NOTHING: a row stored again is the same row (a message's key holds its id)
       insertMessage: db.prepare(
         `INSERT INTO view_messages (group_id, id, key, author, seq, time, shown_time, text, reply_to, mentions, poll, expires, files, person)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (group_id, id) DO NOTHING`
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (group_id, key) DO NOTHING`
       ),
       insertChange: db.prepare(
         `INSERT INTO view_changes (group_id, key, target, author, seq, kind, text, role, emoji, added, choices, person)
@@ -104,11 +105,19 @@ export class SqliteView {
         `WITH ${HIDDEN} SELECT count(*) AS n FROM view_messages m JOIN hidden h ON h.author = m.author
          WHERE m.group_id = :group AND m.seq > h.after AND m.seq < h.until`
       ),
-      idsFrom: db.prepare('SELECT id FROM view_messages WHERE group_id = ? AND id >= ? ORDER BY id LIMIT ?'),
-      idsBetween: db.prepare('SELECT id FROM view_messages WHERE group_id = ? AND id >= ? AND id < ? ORDER BY id LIMIT ?'),
+      // in id order along the index of ids' first 4 bytes (a prefix orders as the whole does), stopping at the limit;
+      // substr() of an empty BLOB is NULL, hence coalesce()
+      idsFrom: db.prepare(
+        `SELECT id FROM view_messages INDEXED BY view_messages_by_id WHERE substr(id, 1, 4) >= coalesce(substr(?2, 1, 4), x'') AND group_id = ?1 AND id >= ?2
+         ORDER BY substr(id, 1, 4), id LIMIT ?3`
+      ),
+      idsBetween: db.prepare(
+        `SELECT id FROM view_messages INDEXED BY view_messages_by_id WHERE substr(id, 1, 4) BETWEEN coalesce(substr(?2, 1, 4), x'') AND substr(?3, 1, 4) AND group_id = ?1 AND id >= ?2 AND id < ?3
+         ORDER BY substr(id, 1, 4), id LIMIT ?4`
+      ),
       messageById: db.prepare(
-        `WITH ${HIDDEN} SELECT ${MESSAGE_COLUMNS} FROM view_messages m
-         WHERE m.group_id = :group AND m.id = :id AND NOT ${hiddenRow('m')}`
+        `WITH ${HIDDEN} SELECT ${MESSAGE_COLUMNS} FROM view_messages m INDEXED BY view_messages_by_id
+         WHERE ${idIs('m', ':id')} AND m.group_id = :group AND NOT ${hiddenRow('m')}`
       ),
       changesOf: db.prepare(
         `WITH ${HIDDEN} SELECT ${CHANGE_COLUMNS} FROM view_changes c
@@ -132,7 +141,9 @@ export class SqliteView {
          WHERE r.group_id = :group AND r.name IN ('display-name', 'read') AND (r.name = 'display-name' OR NOT ${hiddenRow('r')})
          GROUP BY r.name, r.author`
       ),
-      setShownTime: db.prepare('UPDATE view_messages SET shown_time = ? WHERE group_id = ? AND id = ?'),
+      setShownTime: db.prepare(
+        `UPDATE view_messages AS m INDEXED BY view_messages_by_id SET shown_time = ?1 WHERE ${idIs('m', '?3')} AND m.group_id = ?2`
+      ),
       deleteMessages: db.prepare('DELETE FROM view_messages WHERE group_id = ?'),
       deleteChanges: db.prepare('DELETE FROM view_changes WHERE group_id = ?'),
       deleteRegisters: db.prepare('DELETE FROM view_registers WHERE group_id = ?'),

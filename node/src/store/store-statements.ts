@@ -7,6 +7,7 @@
  */
 import type { DatabaseSync, StatementSync } from 'node:sqlite'
 import { FACTS_COLUMNS } from './entry-facts.ts'
+import { idIs } from './id-prefix.ts'
 
 export interface Statements {
   insertEntry: StatementSync
@@ -41,23 +42,24 @@ export interface Statements {
 
 export function prepareStatements(db: DatabaseSync): Statements {
   return {
-    // ON CONFLICT DO NOTHING rather than INSERT OR IGNORE: only a duplicate
-    // id is skipped; any other constraint still fails loudly
+    // ON CONFLICT DO NOTHING rather than INSERT OR IGNORE: only an entry
+    // held already (its order key holds its id) is skipped; any other
+    // constraint still fails loudly
     insertEntry: db.prepare(
       `INSERT INTO entries (group_id, id, key, author, seq, bytes, ${FACTS_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (group_id, id) DO NOTHING`
+       ON CONFLICT (group_id, key) DO NOTHING`
     ),
     deleteHead: db.prepare('DELETE FROM heads WHERE group_id = ? AND id = ?'),
     insertHead: db.prepare('INSERT INTO heads (group_id, id) VALUES (?, ?)'),
     raiseAuthorSeq: db.prepare(
       'INSERT INTO author_seqs (group_id, author, seq) VALUES (?, ?, ?) ON CONFLICT (group_id, author) DO UPDATE SET seq = max(seq, excluded.seq)'
     ),
-    getEntry: db.prepare('SELECT bytes FROM entries WHERE group_id = ? AND id = ?'),
+    getEntry: db.prepare(`SELECT bytes FROM entries e INDEXED BY entries_by_id WHERE ${idIs('e', '?2')} AND e.group_id = ?1`),
     listEntries: db.prepare('SELECT key, bytes FROM entries WHERE group_id = ? AND key > ? ORDER BY key LIMIT ?'),
     heads: db.prepare('SELECT id FROM heads WHERE group_id = ? ORDER BY id'),
     authorSeqs: db.prepare('SELECT author, seq FROM author_seqs WHERE group_id = ?'),
     countEntries: db.prepare('SELECT entries AS n FROM entry_counts WHERE group_id = ?'),
-    hasEntry: db.prepare('SELECT 1 FROM entries WHERE group_id = ? AND id = ?'),
+    hasEntry: db.prepare(`SELECT 1 FROM entries e INDEXED BY entries_by_id WHERE ${idIs('e', '?2')} AND e.group_id = ?1`),
     idsAt: db.prepare('SELECT id FROM entries WHERE group_id = ? AND author = ? AND seq = ?'),
     keysFrom: db.prepare('SELECT key FROM entries WHERE group_id = ? AND key >= ? ORDER BY key LIMIT ?'),
     keysBetween: db.prepare('SELECT key FROM entries WHERE group_id = ? AND key >= ? AND key < ? ORDER BY key LIMIT ?'),
@@ -83,11 +85,13 @@ export function prepareStatements(db: DatabaseSync): Statements {
     ),
     deleteCount: db.prepare('DELETE FROM entry_counts WHERE group_id = ?'),
     deleteEquivocated: db.prepare('DELETE FROM equivocated WHERE group_id = ?'),
-    setExpiry: db.prepare('UPDATE entries SET expires = ? WHERE group_id = ? AND id = ?'),
+    setExpiry: db.prepare(`UPDATE entries AS e INDEXED BY entries_by_id SET expires = ?1 WHERE ${idIs('e', '?3')} AND e.group_id = ?2`),
     // through the partial index of entries waiting to be erased
     expiring: db.prepare(
       'SELECT id, key, bytes, expires FROM entries WHERE group_id = ? AND expires IS NOT NULL AND expires <= ? ORDER BY expires, key LIMIT ?'
     ),
-    eraseEntry: db.prepare('UPDATE entries SET bytes = ?, expires = NULL WHERE group_id = ? AND id = ? RETURNING key')
+    eraseEntry: db.prepare(
+      `UPDATE entries AS e INDEXED BY entries_by_id SET bytes = ?1, expires = NULL WHERE ${idIs('e', '?3')} AND e.group_id = ?2 RETURNING key`
+    )
   }
 }
