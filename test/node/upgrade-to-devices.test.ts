@@ -41,6 +41,15 @@ describe('a group made before devices could be linked, after the upgrade', () =>
   const texts = async (daemon: DaemonProcess) => (await daemon.cliJson<HistoryResponse>(['history', GROUP])).messages.map((m) => m.text)
 
   it('opens and goes on: the old messages read, and a new one goes both ways', async () => {
+    // the store of an earlier version is brought up to date first, and the daemon says so before the wait
+    const upgrading = alice.events().find((e) => e.type === 'store:upgrading') as { from: number; to: number; copying: boolean } | undefined
+    assert.ok(upgrading !== undefined && upgrading.from < upgrading.to, `the daemon says it upgrades the store: ${JSON.stringify(upgrading)}`)
+    assert.equal(upgrading.copying, true, 'from before migration 16, its messages are copied')
+    assert.equal(
+      laptop.events().find((e) => e.type === 'store:upgrading'),
+      undefined,
+      'a new data directory has nothing to upgrade'
+    )
     const groups = await alice.cliJson<{ groups: GroupSummary[] }>(['groups'])
     assert.deepEqual(
       groups.groups.map((g) => g.name),

@@ -14,6 +14,8 @@ export interface ErrorView {
 /** What the event stream (GET /v1/events) carries: one JSON object per event, named by `type`. */
 export type DaemonEvent =
   | { type: 'key:generated'; peerId: string }
+  /** The store was made by an earlier version and is brought up to date before anything else; `copying`: its tables are copied, which takes a while on a large one. */
+  | { type: 'store:upgrading'; from: number; to: number; copying: boolean }
   /** Online and answering the API; groups open next. */
   | { type: 'ready'; peerId: string; addresses: string[]; api: string; home: string; name?: string; webApp?: string }
   | { type: 'groups:opening'; total: number }

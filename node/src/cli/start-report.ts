@@ -51,6 +51,12 @@ export class StartReport {
         this.out.data(e)
         this.out.line(`Desktop notifications: ${e.available ? `on, through ${e.reason}` : `off, ${e.reason}`}`)
         return
+      case 'store:upgrading':
+        this.out.data(e)
+        this.out.line(
+          `Upgrading this data directory's store (version ${e.from} to ${e.to})${e.copying ? ': its messages are copied once, about 2 s for every 100,000' : ''}…`
+        )
+        return
       case 'key:generated':
         this.out.data(e)
         this.out.line(`First start: made this device's key (peer id ${e.peerId})`)

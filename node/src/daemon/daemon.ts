@@ -32,6 +32,7 @@ import {
 } from '../data-dir.ts'
 import { DaemonAlreadyRunningError, PortInUseError } from '../errors.ts'
 import type { BlockList } from '../store/block-list.ts'
+import type { StoreUpgrade } from '../store/schema.ts'
 import type { Settings } from '../store/settings.ts'
 import { SqliteStore } from '../store/sqlite-store.ts'
 import type { VerifiedMembers } from '../store/verified-members.ts'
@@ -130,7 +131,7 @@ export class Daemon {
     releaseAfterBursts()
     paceFullCollections()
     await ensureWritableHome(options.home)
-    const store = await openStore(options.home)
+    const store = await openStore(options.home, (upgrade) => onEvent?.({ type: 'store:upgrading', ...upgrade }))
     let peer: CausettePeer | undefined
     // live gossip checks a signature per entry: on a worker thread, off the thread that does the rest
     const signatures = new WorkerSignatures()
@@ -283,9 +284,9 @@ export class Daemon {
 }
 
 /** Opens the store, naming the daemon that holds it if another one does. */
-async function openStore(home: string): Promise<SqliteStore> {
+async function openStore(home: string, upgrading: (upgrade: StoreUpgrade) => void): Promise<SqliteStore> {
   try {
-    return await SqliteStore.open(join(home, DATABASE_FILE))
+    return await SqliteStore.open(join(home, DATABASE_FILE), upgrading)
   } catch (err) {
     if ((err as Error).name !== 'DataDirLockedError') throw err
     const running = await readApiAddress(home)

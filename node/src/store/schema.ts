@@ -59,11 +59,25 @@ export const MIGRATIONS: readonly string[] = [
   MIGRATION_17
 ]
 
-/** Brings the database at `path` to the latest schema, one transaction per migration. */
-export function migrate(db: DatabaseSync, path: string): void {
+/** Migrations that copy the entries or message tables whole: on a large store, a first start after an upgrade takes a while. */
+const COPYING = new Set([16, 17])
+
+/** An existing store about to be brought up to date: `copying` when a migration copies its tables (time grows with the history). */
+export interface StoreUpgrade {
+  from: number
+  to: number
+  copying: boolean
+}
+
+/** Brings the database at `path` to the latest schema, one transaction per migration; `upgrading` is told first, for a store made by an earlier version. */
+export function migrate(db: DatabaseSync, path: string, upgrading?: (upgrade: StoreUpgrade) => void): void {
   assertCausetteFile(db, path)
   const found = pragmaNumber(db, 'user_version')
   if (found > MIGRATIONS.length) throw new StoreTooNewError(path, found, MIGRATIONS.length)
+  if (found > 0 && found < MIGRATIONS.length) {
+    const copying = [...COPYING].some((v) => v > found)
+    upgrading?.({ from: found, to: MIGRATIONS.length, copying })
+  }
   for (let version = found; version < MIGRATIONS.length; version++) {
     db.exec('BEGIN IMMEDIATE')
     try {

@@ -43,7 +43,7 @@
 import { open as openFile } from 'node:fs/promises'
 import { DatabaseSync } from 'node:sqlite'
 import { DataDirLockedError, NotAStoreError } from '../errors.ts'
-import { migrate } from './schema.ts'
+import { migrate, type StoreUpgrade } from './schema.ts'
 
 const BUSY_TIMEOUT_MS = 1000
 /** WAL pages (4 KiB each) after which a commit checkpoints them into the database (SQLite's default is 1,000). */
@@ -59,7 +59,7 @@ const SQLITE_NOTADB = 26
  * process has it open, NotAStoreError for a file that is not a Causette
  * database, StoreTooNewError for one written by a newer version.
  */
-export async function openDatabase(path: string): Promise<DatabaseSync> {
+export async function openDatabase(path: string, upgrading?: (upgrade: StoreUpgrade) => void): Promise<DatabaseSync> {
   await createPrivately(path)
   const db = new DatabaseSync(path, { timeout: BUSY_TIMEOUT_MS, enableForeignKeyConstraints: true })
   try {
@@ -70,7 +70,7 @@ export async function openDatabase(path: string): Promise<DatabaseSync> {
     db.exec('PRAGMA secure_delete = ON')
     db.exec(`PRAGMA wal_autocheckpoint = ${WAL_CHECKPOINT_PAGES}`)
     db.exec(`PRAGMA journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`)
-    migrate(db, path)
+    migrate(db, path, upgrading)
     // a write transaction takes the exclusive lock even when there was
     // nothing to migrate; locking_mode = EXCLUSIVE keeps it until close
     db.exec('BEGIN IMMEDIATE; COMMIT')

@@ -25,6 +25,7 @@ import {
   type ViewRow
 } from '@causette/core'
 import { DaemonTables } from './daemon-tables.ts'
+import type { StoreUpgrade } from './schema.ts'
 import { SqliteEntries, searchable } from './sqlite-entries.ts'
 import { openDatabase } from './sqlite-file.ts'
 
@@ -45,8 +46,9 @@ export class SqliteStore extends SqliteEntries implements Store {
    * another process has it open, NotAStoreError for a file that is not a
    * Causette database, StoreTooNewError for one written by a newer version.
    */
-  static async open(path: string): Promise<SqliteStore> {
-    return new SqliteStore(path, await openDatabase(path))
+  /** Opens (or makes) the store at `path`; `upgrading` is told before a store of an earlier version is brought up to date. */
+  static async open(path: string, upgrading?: (upgrade: StoreUpgrade) => void): Promise<SqliteStore> {
+    return new SqliteStore(path, await openDatabase(path, upgrading))
   }
 
   private constructor(path: string, db: DatabaseSync) {
