@@ -46,9 +46,24 @@ describe('the web app, two people in two browsers and one on the CLI', { timeout
       ['Bob', bob]
     ] as const) {
       const state = await tab?.page
-        .evaluate(() => {
-          const causette = (globalThis as unknown as { causette?: { peerId: string; connections: () => unknown; groups: () => unknown } }).causette
-          return causette === undefined ? 'no peer' : { peer: causette.peerId, connections: causette.connections(), groups: causette.groups() }
+        .evaluate(async () => {
+          type Diagnostics = {
+            peerId: string
+            connections: () => unknown
+            groups: () => Array<{ id: string }>
+            latest: (groupId: string) => Promise<string[]>
+          }
+          const causette = (globalThis as unknown as { causette?: Diagnostics }).causette
+          if (causette === undefined) return 'no peer'
+          const groups = causette.groups()
+          // what each log's view reads, against what the open chat shows: a message held but not shown, or not held at all
+          const latest = await Promise.all(groups.map(async (g) => [g.id.slice(0, 8), await causette.latest(g.id)]))
+          const page = (globalThis as unknown as { document: { querySelectorAll: (s: string) => ArrayLike<{ textContent: string | null }> } })
+            .document
+          const shown = [...Array.from(page.querySelectorAll('article.message'))]
+            .slice(-5)
+            .map((a) => a.textContent?.replace(/\s+/g, ' ').slice(0, 60))
+          return { peer: causette.peerId, connections: causette.connections(), groups, latest, shown }
         })
         .catch((err: Error) => `page gone: ${err.message}`)
       console.error(`after "${t.name}" failed, ${who}'s tab:`, JSON.stringify(state))

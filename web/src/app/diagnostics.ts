@@ -2,7 +2,8 @@
  * `window.causette` in the page: a read-only look at this tab's peer (its
  * id, its connections and what carries them), for a person helping with a
  * problem from the browser's console, and for the browser tests, which
- * assert from it that two tabs ended up on a direct WebRTC connection.
+ * assert from it that two tabs ended up on a direct WebRTC connection, and
+ * say after a failed step what each tab's log and view held.
  */
 import type { CausettePeer } from '@causette/core'
 
@@ -19,6 +20,8 @@ export interface Diagnostics {
   connections: () => ConnectionView[]
   /** Each open group: its id, name and how many entries its log holds. */
   groups: () => Array<{ id: string; name: string; entries: number }>
+  /** The texts of a group's newest messages as its view reads them (what the chat should show). */
+  latest: (groupId: string, count?: number) => Promise<string[]>
 }
 
 function kindOf(address: string, limited: boolean): ConnectionView['direct'] {
@@ -36,7 +39,9 @@ export function exposeDiagnostics(peer: CausettePeer): void {
         const limited = c.limits !== undefined
         return { peer: c.remotePeer.toString(), address, limited, direct: kindOf(address, limited) }
       }),
-    groups: () => peer.groups().map((log) => ({ id: log.idHex, name: log.view.metadata().name, entries: log.size }))
+    groups: () => peer.groups().map((log) => ({ id: log.idHex, name: log.view.metadata().name, entries: log.size })),
+    latest: async (groupId, count = 5) =>
+      peer.hasGroup(groupId) ? (await peer.group(groupId).view.messages({ limit: count })).messages.map((m) => m.text) : []
   }
   ;(window as unknown as { causette: Diagnostics }).causette = diagnostics
 }
