@@ -39,9 +39,14 @@ const GROUP_OR_KEY = '[0-9a-f]{64}'
 const SETTING = new RegExp(`^(name|receipts|presence|(mute|notify|verified|blocked):${GROUP_OR_KEY})$`)
 const TIME = /^\d{1,16}$/
 
+/** Whether a setting of that name is the person's (follows their devices), not one device's own. */
+export function followsPerson(setting: string): boolean {
+  return SETTING.test(setting)
+}
+
 /** Whether `value` is well formed for `setting`; the reason when not. */
 export function settingProblem(setting: string, value: string): string | undefined {
-  if (!SETTING.test(setting)) return `"${setting.slice(0, 80)}" is not a setting that follows the person`
+  if (!followsPerson(setting)) return `"${setting.slice(0, 80)}" is not a setting that follows the person`
   const kind = setting.split(':')[0]
   if (kind === 'name') return value.trim() === '' || value.length > MAX_NAME_LENGTH ? `a name is 1 to ${MAX_NAME_LENGTH} characters` : undefined
   if (kind === 'receipts' || kind === 'presence') return value === 'on' || value === 'off' ? undefined : `${kind} is on or off`

@@ -7,7 +7,7 @@
  * daemon's tables. Settings handed over whole at linking (person-settings.ts)
  * and those taken from another device are not written back.
  */
-import { blockOf, blockValue, type PersonSettingChange, SettingWriter } from '@causette/core'
+import { blockOf, blockValue, followsPerson, type PersonSettingChange, SettingWriter } from '@causette/core'
 import type { DaemonTables } from '../store/daemon-tables.ts'
 
 type Tables = Pick<DaemonTables, 'settings' | 'verifiedMembers' | 'blockList'>
@@ -22,9 +22,6 @@ export interface SettingsFollowInit {
   /** A key's safety-number fingerprint now, kept with a verification taken from another device. */
   fingerprint: (key: string) => string
 }
-
-/** Settings of the table that are the person's, not this device's (ports, relays and its own name stay). */
-const PERSON_SETTING = /^(name|receipts|presence|(mute|notify):[0-9a-f]{64})$/
 
 export class SettingsFollow {
   private readonly tables: Tables
@@ -42,7 +39,8 @@ export class SettingsFollow {
     const { settings, verifiedMembers, blockList } = this.tables
     const { writer } = this
     settings.onChange = (name, value) => {
-      if (PERSON_SETTING.test(name)) writer.changed(name, value)
+      // the person's, not this device's (ports, relays and its own device name stay)
+      if (followsPerson(name)) writer.changed(name, value)
     }
     verifiedMembers.onChange = (key, v) => writer.changed(`verified:${key}`, v === undefined ? '' : String(v.verifiedAt))
     blockList.onChange = (key, b) => writer.changed(`blocked:${key}`, b === undefined ? '' : blockValue(b.blockedAt, b.name))
