@@ -68,12 +68,21 @@ export class EntryIndex {
   }
 
   /**
-   * Brings the entries among `idHexes` that are stored but not in memory
-   * into memory until `release` (without their operation: admission and
-   * ordering need only their facts); returns the ids that are not held at all.
+   * Keeps the entries among `idHexes` in memory until `release`: those held
+   * now, and those stored but not in memory, read back (without their
+   * operation: admission and ordering need only their facts); returns the
+   * ids that are not held at all. Held ones are kept too: a batch of more
+   * than RECENT_ENTRIES pushes them out of the recent ones while it is
+   * accepted, and its shown times are capped after that (shown-times.ts),
+   * which would read each of them back from the store one at a time.
    */
   async load(idHexes: Iterable<string>): Promise<string[]> {
-    const wanted = [...new Set(idHexes)].filter((h) => !this.has(h))
+    const wanted: string[] = []
+    for (const idHex of new Set(idHexes)) {
+      const held = this.get(idHex)
+      if (held === undefined) wanted.push(idHex)
+      else this.batch.set(idHex, held)
+    }
     if (wanted.length === 0) return []
     const facts = await this.readFacts(wanted.map((h) => fromHex(h)))
     const absent: string[] = []
