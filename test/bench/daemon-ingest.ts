@@ -158,6 +158,10 @@ export async function ingest(measured: number, total: number, root: string, opti
     }
     // written with the rest (the authors' chains go on), published never: the catch-up's
     const held = written.splice(total)
+    // the authors' logs hold every entry they wrote (much of this process's heap for a million, whose
+    // collections then took the core the daemon needs): what is published is in `written`, so they go
+    const authorCount = authors.length
+    authors.splice(0)
     // writing a million takes minutes, and GC pauses of this process's large heap may outlast the
     // daemon's patience with the writer: connected again if it was dropped
     await connected(writer, daemon.ready.addresses, async () => (await entriesOf()).connectedMembers === 1)
@@ -226,7 +230,7 @@ export async function ingest(measured: number, total: number, root: string, opti
     const first = measuredAt as { seconds: number; gossip: number; sync: number; cpu: Promise<CpuTime>; ownCpu: NodeJS.CpuUsage }
     const cpuAfter = await first.cpu
     const perMessage = (seconds: number) => Math.round((seconds * 1e6) / measured)
-    const how = `${authors.length} members (${Math.ceil(total / authors.length)} each, written in turn, within core's per-author gossip rate) published by one peer over gossip at up to ${PUBLISH_RATE.toLocaleString('en-US')}/s and at most ${PUBLISH_WINDOW.toLocaleString('en-US')} ahead of the daemon; the daemon verifies each signature, decrypts, stores and indexes it and forwards it to a gossipsub listener connected to it alone`
+    const how = `${authorCount} members (${Math.ceil(total / authorCount)} each, written in turn, within core's per-author gossip rate) published by one peer over gossip at up to ${PUBLISH_RATE.toLocaleString('en-US')}/s and at most ${PUBLISH_WINDOW.toLocaleString('en-US')} ahead of the daemon; the daemon verifies each signature, decrypts, stores and indexes it and forwards it to a gossipsub listener connected to it alone`
     const metrics: Metric[] = [
       {
         name: 'messages ingested from peers',
@@ -271,7 +275,7 @@ export async function ingest(measured: number, total: number, root: string, opti
       }
     )
     const inWriter = writer
-    if (held.length > 0) metrics.push(...(await daemonCatchUp(inWriter, held, async () => (await entriesOf()).entries, total)))
+    if (held.length > 0) metrics.push(...(await daemonCatchUp(inWriter, held, async () => (await entriesOf()).entries, total, daemonPid)))
     return metrics
   } catch (err) {
     if (!daemon.running) throw new Error(`the daemon died during the ingest run: ${daemon.stderr.slice(-3000)}`, { cause: err })
