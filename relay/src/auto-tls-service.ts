@@ -17,10 +17,10 @@
 import { createHash } from 'node:crypto'
 import { join } from 'node:path'
 import { autoTLS } from '@ipshipyard/libp2p-auto-tls'
+import { privateKeyToProtobuf } from '@libp2p/crypto/keys'
 import { type HTTP, http } from '@libp2p/http'
 import type { ComponentLogger, Logger, PrivateKey } from '@libp2p/interface'
 import { keychain } from '@libp2p/keychain'
-import { privateKeyToProtobuf } from '@libp2p/crypto/keys'
 import { FsDatastore } from 'datastore-fs'
 import type { AutoTlsStatus } from './auto-tls-status.ts'
 import type { AutoTlsConfig } from './relay-config.ts'
@@ -50,7 +50,12 @@ export async function autoTlsServices(
   }) as unknown as Factory
   return {
     keychain: (components) =>
-      (keychain({ pass, dek: { hash: 'sha2-512', iterationCount: 10_000, keyLength: 64, salt: 'causette-relay-auto-tls-keychain' } }) as unknown as Factory)(view(components, { datastore })),
+      (
+        keychain({
+          pass,
+          dek: { hash: 'sha2-512', iterationCount: 10_000, keyLength: 64, salt: 'causette-relay-auto-tls-keychain' }
+        }) as unknown as Factory
+      )(view(components, { datastore })),
     http: http() as unknown as Factory,
     autoTLS: (components) =>
       service(
@@ -81,7 +86,16 @@ function reportingHttp(real: () => HTTP, status: AutoTlsStatus): Pick<HTTP, 'fet
         throw err
       }
       if (response.ok) status.forgeTookChallenge()
-      else status.forgeRefused(response.status, (await response.clone().text().catch(() => '')).trim())
+      else
+        status.forgeRefused(
+          response.status,
+          (
+            await response
+              .clone()
+              .text()
+              .catch(() => '')
+          ).trim()
+        )
       return response
     }
   }

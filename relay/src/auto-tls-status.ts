@@ -45,6 +45,7 @@ export class AutoTlsStatus {
   private forgeAccepted = false
   private readonly lines: string[] = []
   private listener?: (line: string) => void
+  private publicAddresses: string[] = []
   private last?: { text: string; at: number }
 
   constructor(init: { domain: string; forge: string; acmeDirectory: string }) {
@@ -59,13 +60,13 @@ export class AutoTlsStatus {
     for (const line of this.lines.splice(0)) listener(line)
   }
 
-  /** The start report's line. */
+  /** The start report's line: what it does now. */
   summary(): string {
     if (this.state === 'waiting-for-address') {
       return 'AutoTLS: waiting for a public address (announce one with --announce, or AutoNAT confirms one); TCP and WebSockets are served meanwhile'
     }
     if (this.state === 'certified') return `AutoTLS: serving the certificate for ${this.domain}, valid until ${this.expires?.toISOString()}`
-    return `AutoTLS: will ask the forge ${this.forge} for a certificate for ${this.domain} (from ${this.acmeDirectory}), unless one is kept in the data directory`
+    return `AutoTLS: public address ${this.publicAddresses.join(', ')}; a certificate for ${this.domain} follows, kept in the data directory or asked of the forge ${this.forge} (from ${this.acmeDirectory})`
   }
 
   health(): AutoTlsHealth {
@@ -84,7 +85,12 @@ export class AutoTlsStatus {
   addresses(publicOnes: string[]): void {
     if (this.state !== 'waiting-for-address' || publicOnes.length === 0) return
     this.state = 'provisioning'
-    this.say(`AutoTLS: public address ${publicOnes.join(', ')}; a certificate for ${this.domain} follows (from the data directory, or asked of the forge)`)
+    this.publicAddresses = publicOnes
+    // before the start report, its summary says this
+    if (this.listener !== undefined)
+      this.say(
+        `AutoTLS: public address ${publicOnes.join(', ')}; a certificate for ${this.domain} follows (from the data directory, or asked of the forge)`
+      )
   }
 
   askingForge(): void {
@@ -120,7 +126,10 @@ export class AutoTlsStatus {
     this.expires = notAfter
     this.certificateFrom = this.forgeAsked ? 'acme' : 'data-dir'
     const from = this.forgeAsked ? `obtained from ${this.acmeDirectory}` : 'kept in the data directory, served again'
-    const where = tlsAddresses.length === 0 ? ' (no secure WebSockets address announced yet)' : `; secure WebSockets on:\n${tlsAddresses.map((a) => `  ${a}`).join('\n')}`
+    const where =
+      tlsAddresses.length === 0
+        ? ' (no secure WebSockets address announced yet)'
+        : `; secure WebSockets on:\n${tlsAddresses.map((a) => `  ${a}`).join('\n')}`
     this.say(`AutoTLS: certificate for ${this.domain} ${from}, valid until ${notAfter.toISOString()}${where}`)
   }
 

@@ -69,10 +69,13 @@ const program = new Command('causette-relay')
   .option('--mailbox-retention-days <n>', 'drop entries received longer ago than this (default 90)')
   .option('--mailbox-author-rate <n>', 'entries one author may store dated within one minute (default 600)')
   .option('--no-libp2p-metrics', "leave libp2p's own metrics (connections, streams, protocols) out of /metrics")
-  .option('--auto-tls', 'get a certificate for secure WebSockets by itself (AutoTLS: libp2p.direct and Let\'s Encrypt), for a relay with a public IP address')
+  .option(
+    '--auto-tls',
+    "get a certificate for secure WebSockets by itself (AutoTLS: libp2p.direct and Let's Encrypt), for a relay with a public IP address"
+  )
   .option('--auto-tls-forge <url>', 'with --auto-tls: the forge (default https://registration.libp2p.direct/)')
-  .option('--auto-tls-domain <domain>', 'with --auto-tls: the forge\'s domain (default libp2p.direct)')
-  .option('--auto-tls-acme <url>', 'with --auto-tls: the ACME directory (default Let\'s Encrypt production)')
+  .option('--auto-tls-domain <domain>', "with --auto-tls: the forge's domain (default libp2p.direct)")
+  .option('--auto-tls-acme <url>', "with --auto-tls: the ACME directory (default Let's Encrypt production)")
 
 async function main(): Promise<void> {
   program.parse()

@@ -144,14 +144,28 @@ async function autoTlsOf(config: RelayConfig, key: PrivateKey) {
 
 /** The relay's public addresses as they change, and the certificate once AutoTLS has one, told to `status`. */
 function followAutoTls(libp2p: RelayLibp2p, status: AutoTlsStatus): void {
-  const publicOnes = () => libp2p.getMultiaddrs().map(String).filter((a) => /^\/ip[46]\//.test(a) && isPublicIp(a.split('/')[2] as string))
+  const publicOnes = () =>
+    libp2p
+      .getMultiaddrs()
+      .map(String)
+      .filter((a) => /^\/ip[46]\//.test(a) && isPublicIp(a.split('/')[2] as string))
   libp2p.addEventListener('self:peer:update', () => status.addresses(publicOnes()))
   libp2p.addEventListener('transport:listening', () => status.addresses(publicOnes()))
   const certified = (event: CustomEvent<{ notAfter?: Date; cert: string }>) => {
     const notAfter = event.detail.notAfter ?? new Date(new X509Certificate(event.detail.cert).validTo)
     status.state = 'certified'
     // the WebSockets listener and libp2p's DNS mapping take the certificate in their own handlers of this event: after them
-    setTimeout(() => status.certified(notAfter, libp2p.getMultiaddrs().map(String).filter((a) => a.includes('/tls/'))), 50)
+    setTimeout(
+      () =>
+        status.certified(
+          notAfter,
+          libp2p
+            .getMultiaddrs()
+            .map(String)
+            .filter((a) => a.includes('/tls/'))
+        ),
+      50
+    )
   }
   libp2p.addEventListener('certificate:provision', certified)
   libp2p.addEventListener('certificate:renew', certified)

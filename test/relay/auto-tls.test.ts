@@ -59,7 +59,11 @@ async function handshake(port: number, servername: string, ca: string): Promise<
   const socket = connect({ host: '127.0.0.1', port, servername, ca, rejectUnauthorized: false })
   try {
     await once(socket, 'secureConnect')
-    return { authorized: socket.authorized, ...(socket.authorizationError ? { error: socket.authorizationError } : {}), cert: socket.getPeerCertificate() }
+    return {
+      authorized: socket.authorized,
+      ...(socket.authorizationError ? { error: socket.authorizationError } : {}),
+      cert: socket.getPeerCertificate()
+    }
   } finally {
     socket.destroy()
   }
@@ -157,7 +161,10 @@ describe('causette-relay --auto-tls', () => {
 
     relay = await startRelay(autoTlsFlags(dir, ports, forge.url))
     try {
-      const [line] = await said(relay, /AutoTLS: certificate for \S+ kept in the data directory, served again, valid until \S+; secure WebSockets on:\n {2}\S+/)
+      const [line] = await said(
+        relay,
+        /AutoTLS: certificate for \S+ kept in the data directory, served again, valid until \S+; secure WebSockets on:\n {2}\S+/
+      )
       assert.ok(line.endsWith(tlsAddress), line)
       assert.equal((await handshake(wsPort, name, ca.pem)).cert.fingerprint256, fingerprint, 'the same certificate')
       assert.equal(forge.requests.length, 1, 'the forge was not asked again')
@@ -176,7 +183,10 @@ describe('causette-relay --auto-tls', () => {
     const [tcpPort, wsPort] = [await freePort(), await freePort()]
     const relay = await startRelay(autoTlsFlags(dir, [tcpPort, wsPort], down.url))
     try {
-      await said(relay, /AutoTLS: cannot reach the forge http:\/\/127\.0\.0\.1:\d+\/: .*ECONNREFUSED.*; trying again in 5 s, and serving TCP and WebSockets meanwhile/)
+      await said(
+        relay,
+        /AutoTLS: cannot reach the forge http:\/\/127\.0\.0\.1:\d+\/: .*ECONNREFUSED.*; trying again in 5 s, and serving TCP and WebSockets meanwhile/
+      )
       const h = await health(relay)
       assert.equal(h.autoTls.state, 'failing')
       assert.match(h.autoTls.lastError ?? '', /cannot reach the forge/)
@@ -189,6 +199,30 @@ describe('causette-relay --auto-tls', () => {
       assert.ok(ws.connected, `WebSockets: ${ws.output}`)
     } finally {
       assert.equal(await relay.stop(), 0)
+    }
+  })
+
+  it('says what failed: the forge refusing, the ACME server erring', async () => {
+    const refusing = await startForge(DOMAIN, { refuse: { status: 400, text: 'error testing addresses: dial back failed' } })
+    const [one, two] = [await tempDir(), await tempDir()]
+    const ports = [await freePort(), await freePort(), await freePort(), await freePort()]
+    const [refused, erring] = await Promise.all([
+      startRelay(autoTlsFlags(one, ports.slice(0, 2), refusing.url)),
+      startRelay(autoTlsFlags(two, ports.slice(2), forge.url).concat(['--auto-tls-acme', acme.directory.replace('/directory', '/nothing')]))
+    ])
+    try {
+      await Promise.all([
+        said(
+          refused,
+          /AutoTLS: the forge http:\/\/\S+ refused \(HTTP 400: error testing addresses: dial back failed\); trying again in 5 s, and serving TCP and WebSockets meanwhile/
+        ),
+        said(erring, /AutoTLS: the ACME server http:\/\/\S+\/nothing failed: .*404.*; trying again in 5 s/)
+      ])
+      assert.equal(refusing.requests.length, 0)
+      assert.equal((await health(refused)).autoTls.state, 'failing')
+      assert.match((await health(erring)).autoTls.lastError ?? '', /the ACME server .* failed/)
+    } finally {
+      await Promise.all([refused.stop(), erring.stop(), refusing.close()])
     }
   })
 
