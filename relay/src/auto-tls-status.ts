@@ -63,7 +63,7 @@ export class AutoTlsStatus {
   /** The start report's line: what it does now. */
   summary(): string {
     if (this.state === 'waiting-for-address') {
-      return 'AutoTLS: waiting for a public address (announce one with --announce, or AutoNAT confirms one); TCP and WebSockets are served meanwhile'
+      return 'AutoTLS: no public address in use yet; TCP and WebSockets are served meanwhile'
     }
     if (this.state === 'certified') return `AutoTLS: serving the certificate for ${this.domain}, valid until ${this.expires?.toISOString()}`
     return `AutoTLS: public address ${this.publicAddresses.join(', ')}; a certificate for ${this.domain} follows, kept in the data directory or asked of the forge ${this.forge} (from ${this.acmeDirectory})`

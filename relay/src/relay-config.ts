@@ -234,9 +234,10 @@ function checkAutoTlsCombination(config: RelayConfig): void {
       'AutoTLS and a certificate from files (--wss-port, --cert, --key) both serve secure WebSockets: choose one (drop --auto-tls, or the three)'
     )
   }
-  if (config.announce.length > 0 && !config.announce.some(isPublicWebSocketsAddress)) {
+  // members' daemons do not dial a relay back (AutoNAT), so a public address it listens on stays unconfirmed: the operator says it
+  if (!config.announce.some(isPublicWebSocketsAddress)) {
     throw new RelayConfigError(
-      `with --announce, AutoTLS needs a public IP address announced for WebSockets, like /ip4/1.2.3.4/tcp/${config.wsPort}/ws (its name is made from the IP address): announce one, or drop --auto-tls`
+      `AutoTLS needs the relay's public IP address announced for WebSockets (its name is made from it), like --announce /ip4/1.2.3.4/tcp/${config.port} /ip4/1.2.3.4/tcp/${config.wsPort}/ws`
     )
   }
 }

@@ -233,9 +233,17 @@ describe('causette-relay --auto-tls', () => {
       assert.equal(code, 2, `exit status 2 for ${args.join(' ')}: ${output}`)
       assert.match(output, expected)
     }
-    await refused(['--auto-tls', '--ws-port', '-1'], /AutoTLS serves secure WebSockets on the WebSockets port/)
-    await refused(['--auto-tls', '--wss-port', '0', '--cert', 'c.pem', '--key', 'k.pem'], /AutoTLS and a certificate from files .* choose one/)
-    await refused(['--auto-tls', '--announce', '/dns4/relay.example.org/tcp/443/wss'], /AutoTLS needs a public IP address announced for WebSockets/)
+    await refused(
+      ['--auto-tls', '--ws-port', '-1', '--announce', '/ip4/11.22.33.44/tcp/4002/ws'],
+      /AutoTLS serves secure WebSockets on the WebSockets port/
+    )
+    await refused(
+      ['--auto-tls', '--wss-port', '0', '--cert', 'c.pem', '--key', 'k.pem', '--announce', '/ip4/11.22.33.44/tcp/4002/ws'],
+      /AutoTLS and a certificate from files .* choose one/
+    )
+    await refused(['--auto-tls'], /AutoTLS needs the relay's public IP address announced for WebSockets .* --announce \/ip4\/1\.2\.3\.4\/tcp\/0 /)
+    await refused(['--auto-tls', '--announce', '/dns4/relay.example.org/tcp/443/wss'], /AutoTLS needs the relay's public IP address announced/)
+    await refused(['--auto-tls', '--announce', '/ip4/192.168.1.2/tcp/4002/ws'], /AutoTLS needs the relay's public IP address announced/)
     await refused(['--auto-tls-acme', 'https://acme-staging-v02.api.letsencrypt.org/directory'], /need --auto-tls/)
     await refused(['--auto-tls', '--auto-tls-forge', 'ftp://x'], /autoTls.forgeEndpoint must be an http\(s\) URL/)
   })
