@@ -1,12 +1,13 @@
 /**
  * AutoTLS for a relay with a public address (`--auto-tls`): the libp2p
  * services `@ipshipyard/libp2p-auto-tls` needs — a keychain for its ACME
- * account and certificate keys, `@libp2p/http` for the forge's peer-id
- * authenticated request, and the AutoTLS service itself — with the
- * keychain and the certificate kept in `<dataDir>/auto-tls/` (a files
- * datastore), so that a restart serves the same certificate without asking
- * the forge again. Only relay-node.ts loads this module, and only when
- * AutoTLS is on (a dynamic import): a relay without it pays nothing.
+ * account and certificate keys, an `@libp2p/http` client for the forge's
+ * peer-id authenticated request (a client only: the relay serves no HTTP
+ * over libp2p), and the AutoTLS service itself — with the keychain and the
+ * certificate kept in `<dataDir>/auto-tls/` (a files datastore), so that a
+ * restart serves the same certificate without asking the forge again. Only
+ * relay-node.ts loads this module, and only when AutoTLS is on (a dynamic
+ * import): a relay without it pays nothing.
  *
  * The rest of the node keeps libp2p's in-memory datastore (its peer store
  * has no business on disk): AutoTLS and the keychain see this datastore
@@ -23,7 +24,7 @@ import type { ComponentLogger, Logger, PrivateKey } from '@libp2p/interface'
 import { keychain } from '@libp2p/keychain'
 import { FsDatastore } from 'datastore-fs'
 import type { AutoTlsStatus } from './auto-tls-status.ts'
-import type { AutoTlsConfig } from './relay-config.ts'
+import { type AutoTlsConfig, RelayConfigError } from './relay-config.ts'
 
 /** Where the keychain (encrypted keys) and the certificate are kept, under the data directory. */
 export const AUTO_TLS_DIR = 'auto-tls'
@@ -38,14 +39,18 @@ export async function autoTlsServices(
   status: AutoTlsStatus
 ): Promise<Record<string, Factory>> {
   const datastore = new FsDatastore(join(dataDir, AUTO_TLS_DIR))
-  await datastore.open()
+  try {
+    await datastore.open()
+  } catch (err) {
+    throw new RelayConfigError(`cannot keep AutoTLS's keys and certificate in ${join(dataDir, AUTO_TLS_DIR)}: ${(err as Error).message}`)
+  }
   // the keychain encrypts what it keeps; its password comes from the relay's key, kept beside it
   const pass = createHash('sha256').update('causette-relay auto-tls keychain').update(privateKeyToProtobuf(key)).digest('hex')
   const service = autoTLS({
     forgeEndpoint: config.forgeEndpoint,
     forgeDomain: config.forgeDomain,
     acmeDirectory: config.acmeDirectory,
-    // the relay's public address is the operator's word (--announce) or AutoNAT's; the forge dials it back
+    // the relay's public address is the operator's word (--announce, required); the forge dials it back
     autoConfirmAddress: true
   }) as unknown as Factory
   return {
@@ -56,15 +61,23 @@ export async function autoTlsServices(
           dek: { hash: 'sha2-512', iterationCount: 10_000, keyLength: 64, salt: 'causette-relay-auto-tls-keychain' }
         }) as unknown as Factory
       )(view(components, { datastore })),
-    http: http() as unknown as Factory,
-    autoTLS: (components) =>
-      service(
+    autoTLS: (components) => {
+      // an HTTP client of its own, not a libp2p service: the relay serves no HTTP over libp2p (/http/1.1)
+      const client: HTTP = (http() as unknown as Factory)(
+        view(components, {
+          get http() {
+            return client
+          }
+        })
+      ) as HTTP
+      return service(
         view(components, {
           datastore,
           logger: reportingLogger(components.logger as ComponentLogger, status),
-          http: reportingHttp(() => components.http as HTTP, status)
+          http: reportingHttp(client, status)
         })
       )
+    }
   }
 }
 
@@ -74,13 +87,13 @@ function view(components: Record<string, unknown>, replaced: Record<string, unkn
 }
 
 /** The HTTP client AutoTLS asks the forge with: each request's outcome said in words. */
-function reportingHttp(real: () => HTTP, status: AutoTlsStatus): Pick<HTTP, 'fetch'> {
+function reportingHttp(client: HTTP, status: AutoTlsStatus): Pick<HTTP, 'fetch'> {
   return {
     fetch: async (resource, init) => {
       status.askingForge()
       let response: Response
       try {
-        response = await real().fetch(resource, init)
+        response = await client.fetch(resource, init)
       } catch (err) {
         status.forgeUnreachable(err)
         throw err
