@@ -9,10 +9,8 @@
  * (libp2p-metrics.ts). The mailbox (mailbox/) adds its protocols to it,
  * and, with the mailbox on, gossipsub with the members' options (core's
  * gossip-options.ts), so the relay follows its groups' gossip. With
- * AutoTLS on, its services come from auto-tls-service.ts, imported only
- * then, and the relay says what they do (auto-tls-status.ts).
+ * AutoTLS on, its services and what it announces come from auto-tls.ts.
  */
-import { X509Certificate } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import { boundDeliveryRecords, sharedGossipOptions } from '@causette/core/mailbox-serving'
 import { noise } from '@chainsafe/libp2p-noise'
@@ -22,17 +20,15 @@ import { type CircuitRelayService, circuitRelayServer } from '@libp2p/circuit-re
 import { type GossipSub, gossipsub } from '@libp2p/gossipsub'
 import { identify } from '@libp2p/identify'
 import type { Libp2p, PrivateKey } from '@libp2p/interface'
-import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { tcp } from '@libp2p/tcp'
 import { webSockets } from '@libp2p/websockets'
-import type { Multiaddr } from '@multiformats/multiaddr'
 import { createLibp2p } from 'libp2p'
-import { autoTlsDomain, secureWebSocketsAddresses } from './auto-tls-addresses.ts'
-import { AutoTlsStatus } from './auto-tls-status.ts'
+import { autoTlsFor, followAutoTls } from './auto-tls.ts'
+import type { AutoTlsStatus } from './auto-tls-status.ts'
 import { type Libp2pMetrics, libp2pMetrics } from './libp2p-metrics.ts'
 import type { MailboxService } from './mailbox/mailbox-service.ts'
 import { settleCircuitLimit } from './member-circuits.ts'
-import { isPublicIp, type RelayConfig, RelayConfigError } from './relay-config.ts'
+import { type RelayConfig, RelayConfigError } from './relay-config.ts'
 import { ReservationPolicy } from './reservation-policy.ts'
 
 export type RelayLibp2p = Libp2p<{ relay: CircuitRelayService; identify: unknown; pubsub?: GossipSub }>
@@ -61,14 +57,14 @@ export async function createRelayNode(config: RelayConfig, key: PrivateKey): Pro
   // the gater's hooks run once the node exists; they reach it (and its reservation policy) through this
   let node: RelayNode | undefined
   const metrics = config.libp2pMetrics ? libp2pMetrics() : undefined
-  const autoTls = await autoTlsOf(config, key)
+  const autoTls = config.autoTls === undefined ? undefined : await autoTlsFor(config.autoTls, config.dataDir, key)
   const libp2p = (await createLibp2p({
     privateKey: key,
     ...(metrics === undefined ? {} : { metrics: metrics.factory }),
     addresses: {
       listen,
       ...(config.announce.length > 0 ? { announce: config.announce } : {}),
-      ...(autoTls !== undefined && config.announce.length > 0 ? { announceFilter: autoTls.announced } : {})
+      ...(autoTls === undefined ? {} : { announceFilter: autoTls.announced })
     },
     transports: [tcp(), webSockets(https === undefined ? {} : { https })],
     connectionEncrypters: [noise()],
@@ -128,47 +124,6 @@ export async function createRelayNode(config: RelayConfig, key: PrivateKey): Pro
     ...(autoTls === undefined ? {} : { autoTls: autoTls.status })
   }
   return node
-}
-
-/** AutoTLS's services (loaded now, not before), what it says, and the announced addresses with its secure WebSockets ones. */
-async function autoTlsOf(config: RelayConfig, key: PrivateKey) {
-  if (config.autoTls === undefined) return undefined
-  const domain = autoTlsDomain(peerIdFromPrivateKey(key), config.autoTls.forgeDomain)
-  const status = new AutoTlsStatus({ domain: `*.${domain}`, forge: config.autoTls.forgeEndpoint, acmeDirectory: config.autoTls.acmeDirectory })
-  const { autoTlsServices } = await import('./auto-tls-service.ts')
-  const services = await autoTlsServices(config.autoTls, config.dataDir, key, status)
-  const announced = (addresses: Multiaddr[]): Multiaddr[] =>
-    status.state === 'certified' ? [...addresses, ...secureWebSocketsAddresses(addresses, domain)] : addresses
-  return { status, services, announced }
-}
-
-/** The relay's public addresses as they change, and the certificate once AutoTLS has one, told to `status`. */
-function followAutoTls(libp2p: RelayLibp2p, status: AutoTlsStatus): void {
-  const publicOnes = () =>
-    libp2p
-      .getMultiaddrs()
-      .map(String)
-      .filter((a) => /^\/ip[46]\//.test(a) && isPublicIp(a.split('/')[2] as string))
-  libp2p.addEventListener('self:peer:update', () => status.addresses(publicOnes()))
-  libp2p.addEventListener('transport:listening', () => status.addresses(publicOnes()))
-  const certified = (event: CustomEvent<{ notAfter?: Date; cert: string }>) => {
-    const notAfter = event.detail.notAfter ?? new Date(new X509Certificate(event.detail.cert).validTo)
-    status.state = 'certified'
-    // the WebSockets listener and libp2p's DNS mapping take the certificate in their own handlers of this event: after them
-    setTimeout(
-      () =>
-        status.certified(
-          notAfter,
-          libp2p
-            .getMultiaddrs()
-            .map(String)
-            .filter((a) => a.includes('/tls/'))
-        ),
-      50
-    )
-  }
-  libp2p.addEventListener('certificate:provision', certified)
-  libp2p.addEventListener('certificate:renew', certified)
 }
 
 async function readTlsFile(path: string, what: string): Promise<Buffer> {
