@@ -226,6 +226,28 @@ describe('causette-relay --auto-tls', () => {
     }
   })
 
+  it("loads none of AutoTLS's packages when it is off", async () => {
+    const packages = /^package (\S+)$/gm
+    const hook = ['--import', fileURLToPath(new URL('./fixtures/report-packages.ts', import.meta.url))]
+    const [off, on] = await Promise.all([
+      startRelay(localRelayFlags(await tempDir()), { nodeFlags: hook }),
+      startRelay(autoTlsFlags(await tempDir(), [await freePort(), await freePort()], forge.url), { nodeFlags: hook })
+    ])
+    await Promise.all([off.stop(), on.stop()])
+    const autoTlsOnly = ['@ipshipyard/libp2p-auto-tls', 'acme-client', '@peculiar/x509', '@libp2p/http', '@libp2p/keychain', 'datastore-fs']
+    const loaded = (run: RelayRun) => new Set([...run.output().matchAll(packages)].map((m) => m[1]))
+    assert.ok(loaded(off).has('libp2p'), `the hook reports packages: ${off.output()}`)
+    assert.deepEqual(
+      autoTlsOnly.filter((p) => loaded(off).has(p)),
+      []
+    )
+    assert.deepEqual(
+      autoTlsOnly.filter((p) => !loaded(on).has(p)),
+      [],
+      'with --auto-tls they are loaded'
+    )
+  })
+
   it('refuses settings that leave AutoTLS nothing to do', async () => {
     const dir = await tempDir()
     const refused = async (args: string[], expected: RegExp) => {
