@@ -176,12 +176,16 @@ describe('causette-relay --auto-tls', () => {
     }
   })
 
-  it('with the forge down, says so and keeps serving TCP and WebSockets', async () => {
+  it('with the forge down, says so and keeps serving TCP and WebSockets (set up from a config file)', async () => {
     const dir = await tempDir()
     const down = await startForge(DOMAIN)
     await down.close()
     const [tcpPort, wsPort] = [await freePort(), await freePort()]
-    const relay = await startRelay(autoTlsFlags(dir, [tcpPort, wsPort], down.url))
+    const config = join(dir, 'relay.json')
+    const autoTls = { forgeEndpoint: down.url, forgeDomain: DOMAIN, acmeDirectory: acme.directory }
+    const announce = [`/ip4/${PUBLIC_IP}/tcp/${tcpPort}`, `/ip4/${PUBLIC_IP}/tcp/${wsPort}/ws`]
+    await writeFile(config, JSON.stringify({ port: tcpPort, wsPort, announce, autoTls }))
+    const relay = await startRelay(localRelayFlags(dir, '--config', config, '--port', String(tcpPort), '--ws-port', String(wsPort)))
     try {
       await said(
         relay,
@@ -268,5 +272,10 @@ describe('causette-relay --auto-tls', () => {
     await refused(['--auto-tls', '--announce', '/ip4/192.168.1.2/tcp/4002/ws'], /AutoTLS needs the relay's public IP address announced/)
     await refused(['--auto-tls-acme', 'https://acme-staging-v02.api.letsencrypt.org/directory'], /need --auto-tls/)
     await refused(['--auto-tls', '--auto-tls-forge', 'ftp://x'], /autoTls.forgeEndpoint must be an http\(s\) URL/)
+    const config = join(dir, 'relay.json')
+    await writeFile(config, JSON.stringify({ autoTls: { forgeDomain: 'not a domain' } }))
+    await refused(['--config', config], /config file .*: autoTls.forgeDomain must be a domain name, like libp2p.direct, not "not a domain"/)
+    await writeFile(config, JSON.stringify({ autoTls: { acme: 'x' } }))
+    await refused(['--config', config], /autoTls must be an object of forgeEndpoint, forgeDomain and acmeDirectory, not "acme"/)
   })
 })
