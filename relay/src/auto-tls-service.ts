@@ -73,7 +73,7 @@ export async function autoTlsServices(
       return service(
         view(components, {
           datastore,
-          logger: reportingLogger(components.logger as ComponentLogger, status),
+          logger: reportingLogger(components.logger as ComponentLogger, status, config.acmeDirectory),
           http: reportingHttp(client, status)
         })
       )
@@ -114,20 +114,30 @@ function reportingHttp(client: HTTP, status: AutoTlsStatus): Pick<HTTP, 'fetch'>
   }
 }
 
-/** AutoTLS's log, as libp2p's, and its failed attempts said in words (it logs them, then tries again). */
-function reportingLogger(real: ComponentLogger, status: AutoTlsStatus): ComponentLogger {
+/** AutoTLS's log, as libp2p's, and its attempts followed: each failure said in words (it logs it, then tries again). */
+function reportingLogger(real: ComponentLogger, status: AutoTlsStatus, acmeDirectory: string): ComponentLogger {
   return {
     forComponent: (name: string): Logger => {
       const log = real.forComponent(name)
       if (name !== 'libp2p:auto-tls') return log
-      const wrapped = ((formatter: unknown, ...args: unknown[]) => log(formatter, ...args)) as Logger
+      const wrapped = ((formatter: unknown, ...args: unknown[]) => {
+        if (formatter === 'fetching certificate') status.attemptStarted()
+        log(formatter, ...args)
+      }) as Logger
       Object.assign(wrapped, log, {
         error: (formatter: unknown, ...args: unknown[]) => {
           log.error(formatter, ...args)
-          // the forge's failures are said as they happen (reportingHttp); an attempt's failure is ACME's, or the forge's once more
-          if (typeof formatter === 'string' && formatter.startsWith('provisioning certificate failed')) {
-            status.attemptFailed(args.find((a) => a instanceof Error) ?? args.at(-1))
+          if (typeof formatter !== 'string' || !formatter.startsWith('provisioning certificate failed')) return
+          const err = args.find((a) => a instanceof Error) ?? args.at(-1)
+          if (status.forgeFailing) {
+            status.attemptFailed(err)
+            return
           }
+          // an unreachable ACME server ends in acme-client's own TypeError after its retries: ask the directory, to say what it is
+          fetch(acmeDirectory, { signal: AbortSignal.timeout(10_000) }).then(
+            () => status.attemptFailed(err),
+            (unreachable: unknown) => status.acmeUnreachable(unreachable)
+          )
         }
       })
       return wrapped

@@ -41,12 +41,14 @@ export class AutoTlsStatus {
   lastError?: string
   /** The forge was asked at this start (a certificate that follows came from the CA, not the data directory). */
   private forgeAsked = false
-  /** The forge took the challenge in the current attempt: a failure that follows is ACME's. */
+  /** The forge was asked in the current attempt, and took the challenge: a failure that follows is ACME's, unless asked and not taken. */
+  private forgeAskedNow = false
   private forgeAccepted = false
   private readonly lines: string[] = []
   private listener?: (line: string) => void
   private publicAddresses: string[] = []
-  private last?: { text: string; at: number }
+  /** Each failure said, and when: said again only after REPEAT_MS (until a certificate comes). */
+  private readonly failuresSaid = new Map<string, number>()
 
   constructor(init: { domain: string; forge: string; acmeDirectory: string }) {
     this.domain = init.domain
@@ -93,8 +95,20 @@ export class AutoTlsStatus {
       )
   }
 
+  /** AutoTLS starts an attempt (it logs it). */
+  attemptStarted(): void {
+    this.forgeAskedNow = false
+    this.forgeAccepted = false
+  }
+
+  /** Whether the current attempt's failure is the forge's (asked, and it did not take the challenge). */
+  get forgeFailing(): boolean {
+    return this.forgeAskedNow && !this.forgeAccepted
+  }
+
   askingForge(): void {
     this.forgeAsked = true
+    this.forgeAskedNow = true
     this.forgeAccepted = false
     // while failing, each retry is not news: the failure is said (once) instead
     if (this.state === 'failing') return
@@ -104,6 +118,8 @@ export class AutoTlsStatus {
 
   forgeTookChallenge(): void {
     this.forgeAccepted = true
+    // while failing, only a new failure, or the certificate, is news
+    if (this.state === 'failing') return
     this.say(`AutoTLS: the forge took the challenge; asking ${this.acmeDirectory} for the certificate`)
   }
 
@@ -117,12 +133,18 @@ export class AutoTlsStatus {
 
   /** An attempt failed (AutoTLS logs it and tries again 5 s later). */
   attemptFailed(err: unknown): void {
-    if (!this.forgeAsked || this.forgeAccepted) this.fail(`the ACME server ${this.acmeDirectory} failed: ${describe(err)}`)
-    else this.fail(`the forge did not take the challenge in this attempt (${describe(err)})`)
+    if (this.forgeFailing) this.fail(`the forge did not take the challenge in this attempt (${describe(err)})`)
+    else this.fail(`the ACME server ${this.acmeDirectory} failed: ${describe(err)}`)
+  }
+
+  /** An attempt failed, and the ACME directory does not answer (its client's own error says little then). */
+  acmeUnreachable(err: unknown): void {
+    this.fail(`cannot reach the ACME server ${this.acmeDirectory}: ${describe(err)}`)
   }
 
   certified(notAfter: Date, tlsAddresses: string[]): void {
     this.state = 'certified'
+    this.failuresSaid.clear()
     this.expires = notAfter
     this.certificateFrom = this.forgeAsked ? 'acme' : 'data-dir'
     const from = this.forgeAsked ? `obtained from ${this.acmeDirectory}` : 'kept in the data directory, served again'
@@ -136,13 +158,15 @@ export class AutoTlsStatus {
   private fail(what: string): void {
     if (this.state !== 'certified') this.state = 'failing'
     this.lastError = what
-    this.say(`AutoTLS: ${what}; trying again in 5 s, and serving TCP and WebSockets meanwhile`, true)
+    const now = Date.now()
+    if (now - (this.failuresSaid.get(what) ?? Number.NEGATIVE_INFINITY) < REPEAT_MS) return
+    // failures' texts carry ports and messages; keep this from growing on a relay failing for months
+    if (this.failuresSaid.size > 100) this.failuresSaid.clear()
+    this.failuresSaid.set(what, now)
+    this.say(`AutoTLS: ${what}; trying again in 5 s, and serving TCP and WebSockets meanwhile`)
   }
 
-  private say(text: string, dedupe = false): void {
-    const now = Date.now()
-    if (dedupe && this.last?.text === text && now - this.last.at < REPEAT_MS) return
-    if (dedupe || this.last?.text !== text) this.last = { text, at: now }
+  private say(text: string): void {
     if (this.listener === undefined) this.lines.push(text)
     else this.listener(text)
   }
