@@ -1,11 +1,13 @@
 /**
  * The relay's health and metrics endpoint, on 127.0.0.1 only (a monitoring
  * agent on the same machine, or a proxy, reads it): `GET /health` answers
- * JSON with the relay's id, addresses, reservations and connections;
+ * JSON with the relay's id, addresses, reservations and connections (and
+ * what AutoTLS is doing, when it is on);
  * `GET /metrics` the same counters in Prometheus' text format, followed by
  * libp2p's own when the relay collects them (libp2p-metrics.ts).
  */
 import { createServer, type Server } from 'node:http'
+import type { AutoTlsHealth } from './auto-tls-status.ts'
 import { mailboxMetrics } from './mailbox/mailbox-metrics.ts'
 import type { RelayConfig } from './relay-config.ts'
 import type { RelayNode } from './relay-node.ts'
@@ -18,6 +20,8 @@ export interface RelayHealth {
   maxReservations: number
   connections: number
   uptimeMs: number
+  /** What AutoTLS is doing (auto-tls-status.ts), when it is on. */
+  autoTls?: AutoTlsHealth
 }
 
 export function healthOf(node: RelayNode, config: RelayConfig, startedAt: number): RelayHealth {
@@ -29,7 +33,8 @@ export function healthOf(node: RelayNode, config: RelayConfig, startedAt: number
     reservations: libp2p.services.relay.reservations.size,
     maxReservations: config.maxReservations,
     connections: libp2p.getConnections().length,
-    uptimeMs: Date.now() - startedAt
+    uptimeMs: Date.now() - startedAt,
+    ...(node.autoTls === undefined ? {} : { autoTls: node.autoTls.health() })
   }
 }
 

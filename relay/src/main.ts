@@ -36,6 +36,10 @@ interface Flags {
   mailboxRetentionDays?: string
   mailboxAuthorRate?: string
   libp2pMetrics?: boolean
+  autoTls?: boolean
+  autoTlsForge?: string
+  autoTlsDomain?: string
+  autoTlsAcme?: string
 }
 
 const program = new Command('causette-relay')
@@ -65,6 +69,13 @@ const program = new Command('causette-relay')
   .option('--mailbox-retention-days <n>', 'drop entries received longer ago than this (default 90)')
   .option('--mailbox-author-rate <n>', 'entries one author may store dated within one minute (default 600)')
   .option('--no-libp2p-metrics', "leave libp2p's own metrics (connections, streams, protocols) out of /metrics")
+  .option(
+    '--auto-tls',
+    "get a certificate for secure WebSockets by itself (AutoTLS: libp2p.direct and Let's Encrypt), for a relay with a public IP address"
+  )
+  .option('--auto-tls-forge <url>', 'with --auto-tls: the forge (default https://registration.libp2p.direct/)')
+  .option('--auto-tls-domain <domain>', "with --auto-tls: the forge's domain (default libp2p.direct)")
+  .option('--auto-tls-acme <url>', "with --auto-tls: the ACME directory (default Let's Encrypt production)")
 
 async function main(): Promise<void> {
   program.parse()
@@ -96,6 +107,10 @@ async function main(): Promise<void> {
       ? `Mailbox: keeps up to ${m.maxGroups} groups, ${m.groupEntries} entries or ${m.groupMegabytes} MB each, for ${m.retentionDays} days (${relay.mailboxPath})`
       : 'Mailbox: off (--no-mailbox)'
   )
+  if (relay.node.autoTls !== undefined) {
+    out(relay.node.autoTls.summary())
+    relay.node.autoTls.onReport(out)
+  }
   if (relay.healthUrl !== undefined) out(`Health: ${relay.healthUrl}/health, metrics: ${relay.healthUrl}/metrics`)
   // an address others can reach: not loopback, unless there is nothing else
   const tcpAddresses = relay.addresses().filter((a) => a.includes('/tcp/') && !a.includes('/ws'))
@@ -158,6 +173,12 @@ function fromFlags(f: Flags): ConfigInput {
   const mailboxSet = Object.entries(mailbox).filter(([, v]) => v !== undefined)
   if (mailboxSet.length > 0) values.mailbox = Object.fromEntries(mailboxSet)
   if (f.wssPort !== undefined || f.cert !== undefined || f.key !== undefined) values.wss = { port: n(f.wssPort), cert: f.cert, key: f.key }
+  const autoTls = { forgeEndpoint: f.autoTlsForge, forgeDomain: f.autoTlsDomain, acmeDirectory: f.autoTlsAcme }
+  const autoTlsSet = Object.entries(autoTls).filter(([, v]) => v !== undefined)
+  if (autoTlsSet.length > 0 && f.autoTls !== true) {
+    throw new RelayConfigError('--auto-tls-forge, --auto-tls-domain and --auto-tls-acme say how AutoTLS works: they need --auto-tls')
+  }
+  if (f.autoTls === true) values.autoTls = Object.fromEntries(autoTlsSet)
   return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined)) as ConfigInput
 }
 

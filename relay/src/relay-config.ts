@@ -13,6 +13,7 @@
 import { readFile } from 'node:fs/promises'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
+import { isPrivateIp } from '@libp2p/utils'
 import { multiaddr } from '@multiformats/multiaddr'
 
 export interface RelayConfig {
@@ -65,6 +66,27 @@ export interface RelayConfig {
   }
   /** Whether /metrics also carries libp2p's own metrics (connections, streams, protocols). */
   libp2pMetrics: boolean
+  /**
+   * AutoTLS: a certificate for `*.<peer id in base36>.<forgeDomain>` from an
+   * ACME CA, the forge answering the CA's DNS challenge; served on the
+   * WebSockets port (auto-tls-service.ts, docs/relay.md). Off unless set.
+   */
+  autoTls?: AutoTlsConfig
+}
+
+export interface AutoTlsConfig {
+  /** The forge's registration endpoint (libp2p.direct's by default). */
+  forgeEndpoint: string
+  /** The domain the forge serves names under. */
+  forgeDomain: string
+  /** The ACME directory (Let's Encrypt's production one by default). */
+  acmeDirectory: string
+}
+
+export const AUTO_TLS_DEFAULTS: AutoTlsConfig = {
+  forgeEndpoint: 'https://registration.libp2p.direct/',
+  forgeDomain: 'libp2p.direct',
+  acmeDirectory: 'https://acme-v02.api.letsencrypt.org/directory'
 }
 
 export class RelayConfigError extends Error {
@@ -102,7 +124,9 @@ export function defaultConfig(): RelayConfig {
 }
 
 /** The fields a config file or the flags may set, as they are written there. */
-export type ConfigInput = Partial<Omit<RelayConfig, 'circuit' | 'wss' | 'mailbox'>> & {
+export type ConfigInput = Partial<Omit<RelayConfig, 'circuit' | 'wss' | 'mailbox' | 'autoTls'>> & {
+  /** `true`, or the forge and ACME directory to use (AutoTLS on); `false` (off). */
+  autoTls?: boolean | Partial<AutoTlsConfig>
   circuit?: Partial<RelayConfig['circuit']>
   mailbox?: Partial<RelayConfig['mailbox']>
   wss?: Partial<NonNullable<RelayConfig['wss']>>
@@ -124,7 +148,7 @@ export async function readConfigFile(path: string): Promise<ConfigInput> {
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
     throw new RelayConfigError(`the config file ${path} must hold a JSON object`)
-  const known = new Set([...Object.keys(defaultConfig()), 'wss'])
+  const known = new Set([...Object.keys(defaultConfig()), 'wss', 'autoTls'])
   for (const key of Object.keys(parsed)) {
     if (!known.has(key))
       throw new RelayConfigError(`the config file ${path} has an unknown setting "${key}"; known settings: ${[...known].join(', ')}`)
@@ -177,11 +201,56 @@ export function resolveConfig(inputs: Array<{ source: string; values: ConfigInpu
       }
       config.wss = { port: check.port('wss.port', port), cert: check.text('wss.cert', cert), key: check.text('wss.key', key) }
     }
+    if (values.autoTls !== undefined) config.autoTls = autoTlsOf(check, values.autoTls, config.autoTls)
   }
   if (config.membersOnly && !config.mailbox.enabled) {
     throw new RelayConfigError('membersOnly needs the mailbox (it knows the members from it): drop --no-mailbox, or --members-only')
   }
+  if (config.autoTls !== undefined) checkAutoTlsCombination(config)
   return config
+}
+
+function autoTlsOf(check: ReturnType<typeof checker>, v: unknown, before: AutoTlsConfig | undefined): AutoTlsConfig | undefined {
+  if (v === false) return undefined
+  if (v === true) return before ?? { ...AUTO_TLS_DEFAULTS }
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return check.fail('autoTls', 'true, false or an object', v)
+  const { forgeEndpoint, forgeDomain, acmeDirectory, ...unknown } = v as Partial<AutoTlsConfig>
+  const extra = Object.keys(unknown)[0]
+  if (extra !== undefined) check.fail('autoTls', 'an object of forgeEndpoint, forgeDomain and acmeDirectory', extra)
+  const config = { ...(before ?? AUTO_TLS_DEFAULTS) }
+  if (forgeEndpoint !== undefined) config.forgeEndpoint = check.url('autoTls.forgeEndpoint', forgeEndpoint)
+  if (forgeDomain !== undefined) config.forgeDomain = check.domain('autoTls.forgeDomain', forgeDomain)
+  if (acmeDirectory !== undefined) config.acmeDirectory = check.url('autoTls.acmeDirectory', acmeDirectory)
+  return config
+}
+
+/** AutoTLS serves its certificate on the plain WebSockets port, for a public IP address: settings that leave it nothing to do are refused. */
+function checkAutoTlsCombination(config: RelayConfig): void {
+  if (config.wsPort < 0) {
+    throw new RelayConfigError('AutoTLS serves secure WebSockets on the WebSockets port: give --ws-port (not -1), or drop --auto-tls')
+  }
+  if (config.wss !== undefined) {
+    throw new RelayConfigError(
+      'AutoTLS and a certificate from files (--wss-port, --cert, --key) both serve secure WebSockets: choose one (drop --auto-tls, or the three)'
+    )
+  }
+  // members' daemons do not dial a relay back (AutoNAT), so a public address it listens on stays unconfirmed: the operator says it
+  if (!config.announce.some(isPublicWebSocketsAddress)) {
+    throw new RelayConfigError(
+      `AutoTLS needs the relay's public IP address announced for WebSockets (its name is made from it), like --announce /ip4/1.2.3.4/tcp/${config.port} /ip4/1.2.3.4/tcp/${config.wsPort}/ws`
+    )
+  }
+}
+
+/** `/ip4/<public>/tcp/<n>/ws` or `/ip6/…`: an address the forge can name (auto-tls-addresses.ts). */
+export function isPublicWebSocketsAddress(address: string): boolean {
+  const m = /^\/(ip4|ip6)\/([^/]+)\/tcp\/\d+\/ws(\/p2p\/[^/]+)?$/.exec(address)
+  return m !== null && isPublicIp(m[2] as string)
+}
+
+/** Not loopback, private, link-local or reserved for documentation (as libp2p's filters count them). */
+export function isPublicIp(ip: string): boolean {
+  return isPrivateIp(ip) === false
 }
 
 function checker(source: string) {
@@ -189,6 +258,16 @@ function checker(source: string) {
     throw new RelayConfigError(`${source}: ${name} must be ${expected}, not ${JSON.stringify(value)}`)
   }
   return {
+    fail,
+    url: (name: string, v: unknown): string => {
+      try {
+        const url = new URL(String(v))
+        if (url.protocol === 'https:' || url.protocol === 'http:') return url.toString()
+      } catch {}
+      return fail(name, 'an http(s) URL', v)
+    },
+    domain: (name: string, v: unknown): string =>
+      typeof v === 'string' && /^[a-z0-9-]+(\.[a-z0-9-]+)+$/i.test(v) ? v.toLowerCase() : fail(name, 'a domain name, like libp2p.direct', v),
     text: (name: string, v: unknown): string => (typeof v === 'string' && v.length > 0 ? v : fail(name, 'a non-empty string', v)),
     flag: (name: string, v: unknown): boolean => (typeof v === 'boolean' ? v : fail(name, 'true or false', v)),
     port: (name: string, v: unknown, noneAllowed = false): number =>

@@ -8,7 +8,8 @@
  * `libp2pMetrics`, libp2p's own metrics are collected for /metrics
  * (libp2p-metrics.ts). The mailbox (mailbox/) adds its protocols to it,
  * and, with the mailbox on, gossipsub with the members' options (core's
- * gossip-options.ts), so the relay follows its groups' gossip.
+ * gossip-options.ts), so the relay follows its groups' gossip. With
+ * AutoTLS on, its services and what it announces come from auto-tls.ts.
  */
 import { readFile } from 'node:fs/promises'
 import { boundDeliveryRecords, sharedGossipOptions } from '@causette/core/mailbox-serving'
@@ -22,6 +23,8 @@ import type { Libp2p, PrivateKey } from '@libp2p/interface'
 import { tcp } from '@libp2p/tcp'
 import { webSockets } from '@libp2p/websockets'
 import { createLibp2p } from 'libp2p'
+import { autoTlsFor, followAutoTls } from './auto-tls.ts'
+import type { AutoTlsStatus } from './auto-tls-status.ts'
 import { type Libp2pMetrics, libp2pMetrics } from './libp2p-metrics.ts'
 import type { MailboxService } from './mailbox/mailbox-service.ts'
 import { settleCircuitLimit } from './member-circuits.ts'
@@ -39,6 +42,8 @@ export interface RelayNode {
   circuits: { members: number; others: number }
   /** libp2p's own metrics, when the config collects them. */
   metrics?: Libp2pMetrics
+  /** What AutoTLS is doing, when it is on. */
+  autoTls?: AutoTlsStatus
 }
 
 export async function createRelayNode(config: RelayConfig, key: PrivateKey): Promise<RelayNode> {
@@ -52,10 +57,15 @@ export async function createRelayNode(config: RelayConfig, key: PrivateKey): Pro
   // the gater's hooks run once the node exists; they reach it (and its reservation policy) through this
   let node: RelayNode | undefined
   const metrics = config.libp2pMetrics ? libp2pMetrics() : undefined
+  const autoTls = config.autoTls === undefined ? undefined : await autoTlsFor(config.autoTls, config.dataDir, key)
   const libp2p = (await createLibp2p({
     privateKey: key,
     ...(metrics === undefined ? {} : { metrics: metrics.factory }),
-    addresses: { listen, ...(config.announce.length > 0 ? { announce: config.announce } : {}) },
+    addresses: {
+      listen,
+      ...(config.announce.length > 0 ? { announce: config.announce } : {}),
+      ...(autoTls === undefined ? {} : { announceFilter: autoTls.announced })
+    },
     transports: [tcp(), webSockets(https === undefined ? {} : { https })],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
@@ -92,9 +102,11 @@ export async function createRelayNode(config: RelayConfig, key: PrivateKey): Pro
         ? {
             pubsub: gossipsub(sharedGossipOptions())
           }
-        : {})
+        : {}),
+      ...autoTls?.services
     }
   })) as unknown as RelayLibp2p
+  if (autoTls !== undefined) followAutoTls(libp2p, autoTls.status)
   // what gossipsub keeps of each message, as a member's node keeps it (core's gossip-memory.ts)
   if (libp2p.services.pubsub !== undefined) boundDeliveryRecords(libp2p.services.pubsub)
   const policy = new ReservationPolicy({
@@ -104,7 +116,13 @@ export async function createRelayNode(config: RelayConfig, key: PrivateKey): Pro
     // the mailbox is made after the node (relay.ts): asked at each reservation, not now
     ...(config.membersOnly ? { members: (device: Uint8Array) => node?.mailbox?.members.has(device) === true } : {})
   })
-  node = { libp2p, policy, circuits: { members: 0, others: 0 }, ...(metrics === undefined ? {} : { metrics }) }
+  node = {
+    libp2p,
+    policy,
+    circuits: { members: 0, others: 0 },
+    ...(metrics === undefined ? {} : { metrics }),
+    ...(autoTls === undefined ? {} : { autoTls: autoTls.status })
+  }
   return node
 }
 
