@@ -16,7 +16,6 @@ import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
@@ -26,6 +25,7 @@ import { peerIdFromString } from '@libp2p/peer-id'
 import { base36 } from 'multiformats/bases/base36'
 import { type AcmeServer, startAcmeServer } from './fixtures/acme-server.ts'
 import { type Forge, startForge } from './fixtures/forge.ts'
+import { freePort } from './fixtures/free-port.ts'
 import { localRelayFlags, type RelayRun, refusedRelay, startRelay } from './fixtures/relay-process.ts'
 import { createTestCa, type TestCa } from './fixtures/test-ca.ts'
 
@@ -33,14 +33,6 @@ const DOMAIN = 'libp2p.test'
 /** A public IPv4 address (libp2p's filters count it so); never dialled here. */
 const PUBLIC_IP = '11.22.33.44'
 const DIAL = fileURLToPath(new URL('./fixtures/auto-tls-dial.ts', import.meta.url))
-
-async function freePort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as { port: number }
-  await new Promise((resolve) => server.close(resolve))
-  return port
-}
 
 /** Waits (at most `ms`) until the relay has printed what `pattern` matches. */
 async function said(relay: RelayRun, pattern: RegExp, ms = 30_000): Promise<RegExpExecArray> {

@@ -10,24 +10,15 @@
 import assert from 'node:assert/strict'
 import { createHash, randomBytes } from 'node:crypto'
 import { readFile, writeFile } from 'node:fs/promises'
-import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import type { GroupSummary, HistoryResponse, InviteResponse, SendResponse } from '@causette/node'
 import { DaemonProcess, eventually, ISOLATED, type TempDir, tempDir } from '../node/fixtures/daemons.ts'
+import { freePort } from './fixtures/free-port.ts'
 import { mailboxesUpToDate } from './fixtures/mailbox-waits.ts'
 import { localRelayFlags, type RelayRun, startRelay } from './fixtures/relay-process.ts'
 
 const sha = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex')
-
-/** A TCP port free on loopback now: the relay is started again on the same one, at the same address. */
-async function freePort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as { port: number }
-  await new Promise((resolve) => server.close(resolve))
-  return port
-}
 
 async function metric(relay: RelayRun, name: string): Promise<number> {
   const text = await (await fetch(`${relay.health}/metrics`)).text()
