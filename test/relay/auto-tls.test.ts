@@ -26,7 +26,7 @@ import { base36 } from 'multiformats/bases/base36'
 import { type AcmeServer, startAcmeServer } from './fixtures/acme-server.ts'
 import { type Forge, startForge } from './fixtures/forge.ts'
 import { freePort } from './fixtures/free-port.ts'
-import { localRelayFlags, type RelayRun, refusedRelay, startRelay } from './fixtures/relay-process.ts'
+import { exited, localRelayFlags, type RelayRun, refusedRelay, startRelay } from './fixtures/relay-process.ts'
 import { createTestCa, type TestCa } from './fixtures/test-ca.ts'
 
 const DOMAIN = 'libp2p.test'
@@ -63,17 +63,9 @@ async function handshake(port: number, servername: string, ca: string): Promise<
 
 /** Dials `address` from a peer in a child process; resolves with what it printed and whether it connected. */
 async function dial(address: string, env: Record<string, string> = {}): Promise<{ connected: boolean; output: string }> {
-  const child = spawn(process.execPath, [DIAL, address, DOMAIN], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } })
-  let output = ''
-  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
-    output += chunk
-  })
-  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
-    output += chunk
-  })
-  const timer = setTimeout(() => child.kill('SIGKILL'), 20_000)
-  const [code] = (await once(child, 'exit')) as [number | null]
-  clearTimeout(timer)
+  const { code, output } = await exited(
+    spawn(process.execPath, [DIAL, address, DOMAIN], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } })
+  )
   return { connected: code === 0 && output.startsWith('connected '), output }
 }
 
