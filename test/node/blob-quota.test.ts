@@ -23,6 +23,12 @@ const G1 = new Uint8Array(32).fill(1)
 const G2 = new Uint8Array(32).fill(2)
 const id = (n: number) => new Uint8Array(32).fill(n)
 const KB = 1000
+/**
+ * Between writes whose order the test asserts: after a restart a piece's age is its file's mtime, which the
+ * kernel stamps from a clock that moves every few ms, so two pieces written in the same tick are as old as
+ * each other and either may go first (this failed once in CI that way).
+ */
+const nextTick = () => new Promise((resolve) => setTimeout(resolve, 20))
 
 describe("the daemon's room for files", () => {
   it("evicts others' oldest pieces group by group, never this device's own, and counts the pieces on disk after a restart", async () => {
@@ -32,8 +38,10 @@ describe("the daemon's room for files", () => {
     await store.put(G1, id(10), randomBytes(400 * KB), { durable: true })
     await store.put(G1, id(11), randomBytes(200 * KB))
     await store.put(G2, id(20), randomBytes(200 * KB))
+    await nextTick()
     await store.put(G1, id(12), randomBytes(200 * KB))
     assert.deepEqual(await store.has(G1, [id(10), id(11), id(12)]), [true, true, true], 'all fit in the room')
+    await nextTick()
     await store.put(G2, id(21), randomBytes(200 * KB))
     assert.deepEqual(await store.has(G1, [id(10), id(11), id(12)]), [true, false, true], "the oldest of a group went; this device's own stayed")
     assert.deepEqual(await store.has(G2, [id(20), id(21)]), [true, true])
