@@ -49,7 +49,7 @@ try {
     console.log(`${what}:`)
     await time('  newest 50 messages', () => store.messageRows(GROUP, { limit: 50, hidden }))
     await time('  50 messages from the middle', () => store.messageRows(GROUP, { limit: 50, hidden, before: middle.key }))
-    await time('  one message', () => store.messageRow(GROUP, middle.id, hidden))
+    await time('  one message', () => store.messageRowsById(GROUP, [middle.id], hidden))
     await time('  registers', () => store.registerRows(GROUP, hidden))
   }
 } finally {

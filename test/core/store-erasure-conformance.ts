@@ -88,7 +88,7 @@ export function runErasureConformance(engine: string, setup: () => Promise<Store
         assert.deepEqual(await h.store.hasEntries(group, [w.soon.id, w.soonEdit.id, w.reaction.id]), [true, true, true])
         assert.ok(!(await shownTexts(h.store, group)).some((t) => t.includes('lighthouse') || t.includes('harbour')))
         assert.deepEqual(await shownTexts(h.store, group), ['bring the lantern', 'welcome aboard'])
-        assert.equal((await h.store.messageRow(group, w.soon.id, NONE)).messages.length, 0)
+        assert.equal((await h.store.messageRowsById(group, [w.soon.id], NONE)).messages.length, 0)
         assert.equal(await h.store.countMessageRows(group, NONE), before - 1)
         assert.equal(await found(h.store, group, 'lighthouse'), 0, 'its words left the index')
         assert.equal(await found(h.store, group, 'harbour'), 0, "its edit's words too")

@@ -107,8 +107,39 @@ export function runViewConformance(engine: string, setup: () => Promise<StoreHar
         assert.deepEqual(page.texts, ['recent, edited'])
         assert.deepEqual(page.rows.changes.map((c) => c.kind).sort(), ['edit', 'reaction'])
         assert.ok(page.rows.changes.every((c) => toHex(c.target) === recent.idHex))
-        const [one] = renderMessages(await store.messageRow(GROUP, old.id, NONE))
+        const [one] = renderMessages(await store.messageRowsById(GROUP, [old.id], NONE))
         assert.deepEqual([one?.text, one?.reactions], ['old, edited', [{ emoji: '👍', authors: [B] }]])
+      }))
+
+    it('reads many messages by id at once: in log order, each once, leaving out what is not held or hidden', () =>
+      withStore(async (store) => {
+        const s = new Script()
+        const m = Array.from({ length: 6 }, (_, i) => s.message(i < 3 ? A : B, `m${i}`))
+        s.add(B, { type: 'edit', target: (m[4] as TestEntry).id, text: 'm4, edited' })
+        s.add(B, { type: 'reaction', target: (m[1] as TestEntry).id, emoji: '👍', add: true })
+        s.add(A, { type: 'reaction', target: (m[2] as TestEntry).id, emoji: '🎉', add: true })
+        await store.putViewRows(GROUP, s.rows())
+        const [m0, m1, m2, m3, m4] = m as [TestEntry, TestEntry, TestEntry, TestEntry, TestEntry]
+        const unknown = new Uint8Array(32).fill(7)
+        // asked out of order, one twice, one never written
+        const ids = [m4.id, unknown, m1.id, m4.id, m0.id, m3.id]
+        const hidden: HiddenRange[] = [{ author: B, after: 0, until: 2 }] // B's first message, m3
+        const rows = await store.messageRowsById(GROUP, ids, hidden)
+        const shown = renderMessages(rows)
+        assert.deepEqual(
+          shown.map((x) => [x.text, x.reactions.length]),
+          [
+            ['m0', 0],
+            ['m1', 1],
+            ['m4, edited', 0]
+          ]
+        )
+        assert.equal(rows.hasOlder, false)
+        // the changes read are those naming the messages read: not m2's reaction
+        assert.ok(rows.changes.every((c) => [m1.idHex, m4.idHex].includes(toHex(c.target))))
+        assert.equal(rows.changes.length, 2)
+        assert.deepEqual(await store.messageRowsById(GROUP, [], NONE), { messages: [], changes: [], hasOlder: false })
+        assert.deepEqual(await store.messageRowsById(OTHER_GROUP, [m0.id, m2.id], NONE), { messages: [], changes: [], hasOlder: false })
       }))
 
     it('leaves out what hidden ranges cover, messages and changes alike, without rewriting rows', () =>
@@ -135,7 +166,7 @@ export function runViewConformance(engine: string, setup: () => Promise<StoreHar
           ]
         )
         assert.deepEqual((await store.messageRows(GROUP, { limit: 1, hidden })).hasOlder, true, 'hasOlder counts visible messages only')
-        assert.deepEqual((await store.messageRow(GROUP, a2.id, hidden)).messages, [])
+        assert.deepEqual((await store.messageRowsById(GROUP, [a2.id], hidden)).messages, [])
         // the same rows, read without hiding: everything is back
         assert.deepEqual(
           renderMessages(await store.messageRows(GROUP, { limit: 10, hidden: NONE })).map((m) => [m.text, m.deleted]),
@@ -171,7 +202,7 @@ export function runViewConformance(engine: string, setup: () => Promise<StoreHar
           { id: m.id, shownTime: m.time - 500 },
           { id: new Uint8Array(32).fill(3), shownTime: 1 }
         ])
-        const [shown] = renderMessages(await store.messageRow(GROUP, m.id, NONE))
+        const [shown] = renderMessages(await store.messageRowsById(GROUP, [m.id], NONE))
         assert.deepEqual([shown?.time, shown?.claimedTime], [m.time - 500, m.time])
       }))
 
@@ -191,7 +222,7 @@ export function runViewConformance(engine: string, setup: () => Promise<StoreHar
         const m = s.add(A, { type: 'message', text: 'the topo', files: [file, { ...file, name: 'b.txt', type: '', thumb: undefined as never }] })
         const timed = { ...s.message(B, 'soon gone'), expires: 2_000_000_000_000 }
         await store.putViewRows(GROUP, [...rowsOf(m), ...rowsOf(timed)])
-        const [shown] = renderMessages(await store.messageRow(GROUP, m.id, NONE))
+        const [shown] = renderMessages(await store.messageRowsById(GROUP, [m.id], NONE))
         assert.deepEqual(shown?.files, [
           {
             name: 'topo.pdf',
@@ -205,7 +236,7 @@ export function runViewConformance(engine: string, setup: () => Promise<StoreHar
           },
           { name: 'b.txt', type: '', size: 1_234_567, root: '05'.repeat(32), key: '06'.repeat(32), width: 800, height: 600 }
         ])
-        const [gone] = renderMessages(await store.messageRow(GROUP, timed.id, NONE))
+        const [gone] = renderMessages(await store.messageRowsById(GROUP, [timed.id], NONE))
         assert.equal(gone?.expires, 2_000_000_000_000)
       }))
 
@@ -298,7 +329,7 @@ export function runViewConformance(engine: string, setup: () => Promise<StoreHar
         s.add(A, { type: 'close-poll', poll: poll.id })
         s.add(A, { type: 'vote', poll: poll.id, choices: [0] }) // after the close
         await store.putViewRows(GROUP, s.rows())
-        const shown = async (from: Store) => renderMessages(await from.messageRow(GROUP, poll.id, NONE))[0]?.poll
+        const shown = async (from: Store) => renderMessages(await from.messageRowsById(GROUP, [poll.id], NONE))[0]?.poll
         const expected = {
           options: [
             { text: 'Crags', votes: 0, voters: [] },
@@ -312,7 +343,7 @@ export function runViewConformance(engine: string, setup: () => Promise<StoreHar
         assert.deepEqual(await shown(store), expected)
         assert.deepEqual(renderMessages(await store.messageRows(GROUP, { limit: 1, hidden: NONE }))[0]?.poll, expected, 'the same in a page')
         // C hidden: C's vote and C's close are left out with the rest of C's entries
-        const withoutC = renderMessages(await store.messageRow(GROUP, poll.id, [{ author: C, after: -1, until: Number.POSITIVE_INFINITY }]))
+        const withoutC = renderMessages(await store.messageRowsById(GROUP, [poll.id], [{ author: C, after: -1, until: Number.POSITIVE_INFINITY }]))
         assert.deepEqual(
           withoutC[0]?.poll?.options.map((o) => o.voters),
           [[], [], [B]]
@@ -347,7 +378,7 @@ export function runViewConformance(engine: string, setup: () => Promise<StoreHar
           latestPins(rows).map((p) => p.target),
           [toHex(new Uint8Array(32).fill(8)), m1.idHex, m2.idHex]
         )
-        const [third] = renderMessages(await store.messageRow(GROUP, m3.id, NONE))
+        const [third] = renderMessages(await store.messageRowsById(GROUP, [m3.id], NONE))
         assert.deepEqual([third?.pinned, third?.pinnedBy], [false, undefined], "a member's pin counts for nothing")
         // A hidden from seq 1 on: only B's pins count, and B unpinned m4
         assert.deepEqual(await pinned(store, [{ author: A, after: 0, until: Number.POSITIVE_INFINITY }]), [['first', B]])
@@ -376,7 +407,7 @@ export function runViewConformance(engine: string, setup: () => Promise<StoreHar
           (await readPinned(store, GROUP, NONE)).map((m) => m.text),
           ['kept']
         )
-        const [deleted] = renderMessages(await store.messageRow(GROUP, gone.id, NONE))
+        const [deleted] = renderMessages(await store.messageRowsById(GROUP, [gone.id], NONE))
         assert.deepEqual([deleted?.deleted, deleted?.pinned], [true, false])
       }))
 
@@ -390,11 +421,11 @@ export function runViewConformance(engine: string, setup: () => Promise<StoreHar
         await store.putViewRows(OTHER_GROUP, s.rows())
         await store.deleteGroup(GROUP)
         assert.deepEqual(await store.messageRows(GROUP, { limit: 10, hidden: NONE }), { messages: [], changes: [], hasOlder: false })
-        assert.deepEqual(await store.messageRow(GROUP, m.id, NONE), { messages: [], changes: [], hasOlder: false })
+        assert.deepEqual(await store.messageRowsById(GROUP, [m.id], NONE), { messages: [], changes: [], hasOlder: false })
         assert.deepEqual(await store.registerRows(GROUP, NONE), [])
         // written again, the message has none of its old changes
         await store.putViewRows(GROUP, s.rows().slice(0, 1))
-        assert.deepEqual((await store.messageRow(GROUP, m.id, NONE)).changes, [])
+        assert.deepEqual((await store.messageRowsById(GROUP, [m.id], NONE)).changes, [])
         assert.equal((await store.messageRows(OTHER_GROUP, { limit: 10, hidden: NONE })).changes.length, 1)
       }))
 

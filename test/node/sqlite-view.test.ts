@@ -158,7 +158,7 @@ describe('SQLite view rows', () => {
       try {
         const { id } = third as MessageRow
         assert.deepEqual(
-          renderMessages(await store.messageRow(GROUP, id, [])).map((m) => m.text),
+          renderMessages(await store.messageRowsById(GROUP, [id], [])).map((m) => m.text),
           ['word3 kept']
         )
         assert.deepEqual(await store.messageIds(GROUP, { from: id.subarray(0, 1), to: new Uint8Array([4]), limit: 2 }), [id])

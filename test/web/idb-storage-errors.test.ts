@@ -86,7 +86,7 @@ describe('IndexedDbStore in Chromium, when storage fails', () => {
           await store.hasEntries(GROUP, ids),
           ids.map(() => false)
         )
-        assert.deepEqual(await store.messageRow(GROUP, ids[0] as Uint8Array, []), { messages: [], changes: [], hasOlder: false })
+        assert.deepEqual(await store.messageRowsById(GROUP, [ids[0] as Uint8Array], []), { messages: [], changes: [], hasOlder: false })
         const refusedWord = `batch${kept.length / BATCH}`
         assert.deepEqual(await store.searchMessageRows([refusedWord], { limit: 10, offset: 0 }), [])
         assert.deepEqual(await store.listKeys(GROUP, { from: refused.entries[0]?.key as Uint8Array }), [])

@@ -108,7 +108,7 @@ export class StoredView {
     const hidden = this.components.hidden()
     let before: Uint8Array | undefined
     if (options.before !== undefined) {
-      const anchor = (await store.messageRow(groupId, fromHex(options.before), hidden)).messages[0]
+      const anchor = (await store.messageRowsById(groupId, [fromHex(options.before)], hidden)).messages[0]
       if (anchor === undefined) return { messages: [], hasOlder: false }
       before = anchor.key
     }
@@ -120,12 +120,19 @@ export class StoredView {
     return (await this.keyedMessage(idHex))?.message
   }
 
+  /** The shown messages among these (hex ids), in one read: a message not held, hidden or gone is left out. */
+  async messagesById(idHexes: readonly string[]): Promise<Map<string, Message>> {
+    const shown = new Map<string, Message>()
+    if (idHexes.length === 0) return shown
+    const rows = await this.components.store.messageRowsById(this.components.groupId, idHexes.map(fromHex), this.components.hidden())
+    for (const message of renderMessages(this.live(rows))) shown.set(message.id, message)
+    return shown
+  }
+
   /** A shown message with its order key (log/order.ts). */
   async keyedMessage(idHex: string): Promise<KeyedMessage | undefined> {
-    const rows = this.live(await this.components.store.messageRow(this.components.groupId, fromHex(idHex), this.components.hidden()))
-    const [message] = renderMessages(rows)
-    const row = rows.messages[0]
-    return message === undefined || row === undefined ? undefined : { message, key: row.key }
+    const rows = this.live(await this.components.store.messageRowsById(this.components.groupId, [fromHex(idHex)], this.components.hidden()))
+    return keyed(rows)[0]
   }
 
   /** Every shown message with its order key, oldest first (reads them all, a page at a time: for checks, not for screens). */
@@ -141,7 +148,7 @@ export class StoredView {
 
   /** The files a held message carries, deleted or not (what to forget once it is deleted). */
   async filesOf(idHex: string): Promise<FileRef[]> {
-    const rows = await this.components.store.messageRow(this.components.groupId, fromHex(idHex), [])
+    const rows = await this.components.store.messageRowsById(this.components.groupId, [fromHex(idHex)], [])
     return rows.messages[0]?.files ?? []
   }
 

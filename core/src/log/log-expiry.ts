@@ -45,7 +45,12 @@ export class LogExpiry {
     for (let page = 0; page < MAX_PAGES; page++) {
       const due = await store.expiringEntries(groupId, { until: now, limit: ERASE_PAGE })
       if (due.length === 0) break
-      for (const d of due) files.push(...((await store.messageRow(groupId, d.id, [])).messages[0]?.files ?? []))
+      const messages = await store.messageRowsById(
+        groupId,
+        due.map((d) => d.id),
+        []
+      )
+      for (const m of messages.messages) files.push(...(m.files ?? []))
       await store.eraseEntries(
         groupId,
         due.map((d) => ({ id: d.id, bytes: erasedBytesOf(decodeEntry(d.bytes)) }))

@@ -245,9 +245,9 @@ export class MemoryStore implements Store {
     return this.view.messages(group, options)
   }
 
-  async messageRow(group: Uint8Array, id: Uint8Array, hidden: readonly HiddenRange[]): Promise<MessageRows> {
+  async messageRowsById(group: Uint8Array, ids: readonly Uint8Array[], hidden: readonly HiddenRange[]): Promise<MessageRows> {
     this.assertOpen()
-    return this.view.message(group, id, hidden)
+    return this.view.messagesById(group, ids, hidden)
   }
 
   async registerRows(group: Uint8Array, hidden: readonly HiddenRange[]): Promise<RegisterRow[]> {

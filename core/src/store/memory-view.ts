@@ -70,11 +70,17 @@ export class MemoryView {
     return { messages: picked.map(copyMessage), changes: this.changesOf(g, picked, options.hidden), hasOlder }
   }
 
-  message(group: Uint8Array, id: Uint8Array, hidden: readonly HiddenRange[]): MessageRows {
+  messagesById(group: Uint8Array, ids: readonly Uint8Array[], hidden: readonly HiddenRange[]): MessageRows {
     const g = this.groups.get(toHex(group))
-    const m = g?.byId.get(toHex(id))
-    if (g === undefined || m === undefined || rowHidden(hidden, m)) return { messages: [], changes: [], hasOlder: false }
-    return { messages: [copyMessage(m)], changes: this.changesOf(g, [m], hidden), hasOlder: false }
+    if (g === undefined) return { messages: [], changes: [], hasOlder: false }
+    const picked = new Map<string, MessageRow>()
+    for (const id of ids) {
+      const hex = toHex(id)
+      const m = g.byId.get(hex)
+      if (m !== undefined && !rowHidden(hidden, m)) picked.set(hex, m)
+    }
+    const inOrder = [...picked.values()].sort((a, b) => compare(a.key, b.key))
+    return { messages: inOrder.map(copyMessage), changes: this.changesOf(g, inOrder, hidden), hasOlder: false }
   }
 
   messagesAfter(group: Uint8Array, options: { after: Uint8Array; limit: number; hidden: readonly HiddenRange[] }): MessageRows {

@@ -181,8 +181,13 @@ export interface Store {
    * naming them, and whether visible messages exist before the first.
    */
   messageRows(group: Uint8Array, options: MessageRowsOptions): Promise<MessageRows>
-  /** One message and the visible changes naming it; no messages when it is not held or hidden. hasOlder is false. */
-  messageRow(group: Uint8Array, id: Uint8Array, hidden: readonly HiddenRange[]): Promise<MessageRows>
+  /**
+   * The held, visible messages among `ids`, in log order (an id not held or
+   * hidden is left out, one named twice comes once), with the visible
+   * changes naming them; hasOlder is false. One read for many: what a batch
+   * of entries changed is read at once (the daemon's event stream).
+   */
+  messageRowsById(group: Uint8Array, ids: readonly Uint8Array[], hidden: readonly HiddenRange[]): Promise<MessageRows>
   /**
    * Visible register rows, enough for renderRegisters: at least the latest
    * visible row of each group register and of each (register, author) of the

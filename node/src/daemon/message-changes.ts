@@ -52,10 +52,12 @@ function targetOf(op: Operation): string | undefined {
 }
 
 async function renderChanges(log: GroupLog, touched: Map<string, boolean>): Promise<MessageChange[]> {
+  // one read for the batch (a sync batch touches a thousand messages)
+  const shown = await log.view.messagesById([...touched.keys()])
   const changes: MessageChange[] = []
   for (const [id, isNew] of touched) {
     // an edit whose message has not arrived (or is hidden) shows nothing yet: the message shows when it comes
-    const message = await log.view.message(id)
+    const message = shown.get(id)
     if (message !== undefined) changes.push({ message, isNew })
   }
   return changes

@@ -123,8 +123,8 @@ export class SqliteStore extends SqliteEntries implements Store {
     return this.read(() => this.view.messagesAfter(group, options))
   }
 
-  async messageRow(group: Uint8Array, id: Uint8Array, hidden: readonly HiddenRange[]): Promise<MessageRows> {
-    return this.read(() => this.view.message(group, id, hidden))
+  async messageRowsById(group: Uint8Array, ids: readonly Uint8Array[], hidden: readonly HiddenRange[]): Promise<MessageRows> {
+    return this.read(() => this.view.messagesById(group, ids, hidden))
   }
 
   async countMessageRows(group: Uint8Array, hidden: readonly HiddenRange[]): Promise<number> {

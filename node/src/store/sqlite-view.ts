@@ -60,7 +60,7 @@ type Statement =
   | 'insertChange'
   | 'insertRegister'
   | 'messagesBefore'
-  | 'messageById'
+  | 'messagesById'
   | 'changesOf'
   | 'registers'
   | 'pins'
@@ -115,9 +115,12 @@ export class SqliteView {
         `SELECT id FROM view_messages INDEXED BY view_messages_by_id WHERE substr(id, 1, 4) BETWEEN coalesce(substr(?2, 1, 4), x'') AND substr(?3, 1, 4) AND group_id = ?1 AND id >= ?2 AND id < ?3
          ORDER BY substr(id, 1, 4), id LIMIT ?4`
       ),
-      messageById: db.prepare(
-        `WITH ${HIDDEN} SELECT ${MESSAGE_COLUMNS} FROM view_messages m INDEXED BY view_messages_by_id
-         WHERE ${idIs('m', ':id')} AND m.group_id = :group AND NOT ${hiddenRow('m')}`
+      // each wanted id (distinct) looked up along the index of ids' first 4 bytes: CROSS JOIN keeps the wanted ids the outer loop
+      messagesById: db.prepare(
+        `WITH ${HIDDEN}, wanted (id) AS (SELECT DISTINCT unhex(value) FROM json_each(:ids))
+         SELECT ${MESSAGE_COLUMNS} FROM wanted w CROSS JOIN view_messages m INDEXED BY view_messages_by_id
+         WHERE ${idIs('m', 'w.id')} AND m.group_id = :group AND NOT ${hiddenRow('m')}
+         ORDER BY m.key`
       ),
       changesOf: db.prepare(
         `WITH ${HIDDEN} SELECT ${CHANGE_COLUMNS} FROM view_changes c
@@ -200,9 +203,11 @@ export class SqliteView {
     return (rows as Array<{ id: Uint8Array }>).map((r) => r.id)
   }
 
-  message(group: Uint8Array, id: Uint8Array, hidden: readonly HiddenRange[]): MessageRows {
-    const row = this.statements.messageById.get({ group, id, hidden: hiddenParameter(hidden) }) as MessageColumns | undefined
-    const messages = row === undefined ? [] : [messageOf(row)]
+  messagesById(group: Uint8Array, ids: readonly Uint8Array[], hidden: readonly HiddenRange[]): MessageRows {
+    if (ids.length === 0) return { messages: [], changes: [], hasOlder: false }
+    const wanted = JSON.stringify(ids.map(toHex))
+    const rows = this.statements.messagesById.all({ group, ids: wanted, hidden: hiddenParameter(hidden) }) as unknown as MessageColumns[]
+    const messages = rows.map(messageOf)
     return { messages, changes: this.changesOf(group, messages, hidden), hasOlder: false }
   }
 

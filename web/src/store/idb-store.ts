@@ -220,8 +220,8 @@ export class IndexedDbStore implements Store {
     return this.view.messageRows(group, options)
   }
 
-  messageRow(group: Uint8Array, id: Uint8Array, hidden: readonly HiddenRange[]): Promise<MessageRows> {
-    return this.view.messageRow(group, id, hidden)
+  messageRowsById(group: Uint8Array, ids: readonly Uint8Array[], hidden: readonly HiddenRange[]): Promise<MessageRows> {
+    return this.view.messageRowsById(group, ids, hidden)
   }
 
   registerRows(group: Uint8Array, hidden: readonly HiddenRange[]): Promise<RegisterRow[]> {

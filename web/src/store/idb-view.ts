@@ -100,14 +100,15 @@ export class IdbView {
     })
   }
 
-  async messageRow(group: Uint8Array, id: Uint8Array, hidden: readonly HiddenRange[]): Promise<MessageRows> {
+  async messageRowsById(group: Uint8Array, ids: readonly Uint8Array[], hidden: readonly HiddenRange[]): Promise<MessageRows> {
     return this.connection.read(['messages', 'changes'], async (tx) => {
-      const m = await tx
-        .objectStore('messages')
-        .index('by-id')
-        .get([keyBytes(group), keyBytes(id)])
-      if (m === undefined || isHidden(hidden, m.author, m.seq)) return NO_ROWS
-      return { messages: [messageRowOf(m)], changes: await changesOf(tx, group, [m], hidden), hasOlder: false }
+      const byId = tx.objectStore('messages').index('by-id')
+      const distinct = new Map(ids.map((id) => [toHex(id), id]))
+      const found = await Promise.all([...distinct.values()].map((id) => byId.get([keyBytes(group), keyBytes(id)])))
+      const picked = found.filter((m): m is MessageRecord => m !== undefined && !isHidden(hidden, m.author, m.seq))
+      // in log order: keys compare as IndexedDB compares them, byte by byte
+      picked.sort((a, b) => indexedDB.cmp(a.key, b.key))
+      return { messages: picked.map(messageRowOf), changes: await changesOf(tx, group, picked, hidden), hasOlder: false }
     })
   }
 
