@@ -1,4 +1,9 @@
-/** BlockList: the devices this person blocked (their messages hidden here, their connections refused), in the store's `blocked_members` table. */
+/**
+ * BlockList: the devices this person blocked (their messages hidden here,
+ * their connections refused), in the store's `blocked_members` table. This
+ * class is the table's only writer, so the list read once is kept until it
+ * writes: every message that may notify asks whether its author is blocked.
+ */
 import type { DatabaseSync, StatementSync } from 'node:sqlite'
 
 export interface BlockedMember {
@@ -19,6 +24,8 @@ export class BlockList {
   private readonly listStatement: StatementSync
   private readonly putStatement: StatementSync
   private readonly deleteStatement: StatementSync
+  /** The list as last read; dropped by every write. */
+  private cached: { list: BlockedMember[]; keys: Set<string> } | undefined
 
   /** Told of each block made or lifted (the person's settings follow their other devices: person-settings-follow.ts). */
   onChange: ((key: string, member: BlockedMember | undefined) => void) | undefined
@@ -33,24 +40,21 @@ export class BlockList {
 
   /** Everyone blocked, earliest first. */
   list(): BlockedMember[] {
-    return (this.listStatement.all() as unknown as BlockedRow[]).map((row) => ({
-      key: row.key,
-      blockedAt: row.blocked_at,
-      ...(row.name === null ? {} : { name: row.name })
-    }))
+    return this.read().list.map((b) => ({ ...b }))
   }
 
   keys(): string[] {
-    return this.list().map((b) => b.key)
+    return [...this.read().keys]
   }
 
   has(key: string): boolean {
-    return this.list().some((b) => b.key === key)
+    return this.read().keys.has(key)
   }
 
   /** Blocks a device; blocking it again keeps the first time. */
   add(member: BlockedMember): void {
     this.putStatement.run(member.key, member.name ?? null, member.blockedAt)
+    this.cached = undefined
     // blocking again keeps the first time: what is kept is what follows
     if (this.onChange !== undefined) this.onChange(member.key, this.list().find((b) => b.key === member.key) ?? member)
   }
@@ -58,7 +62,20 @@ export class BlockList {
   /** Unblocks a device; false if it was not blocked. */
   delete(key: string): boolean {
     const deleted = Number(this.deleteStatement.run(key).changes) > 0
+    this.cached = undefined
     if (deleted) this.onChange?.(key, undefined)
     return deleted
+  }
+
+  private read(): { list: BlockedMember[]; keys: Set<string> } {
+    if (this.cached === undefined) {
+      const list = (this.listStatement.all() as unknown as BlockedRow[]).map((row) => ({
+        key: row.key,
+        blockedAt: row.blocked_at,
+        ...(row.name === null ? {} : { name: row.name })
+      }))
+      this.cached = { list, keys: new Set(list.map((b) => b.key)) }
+    }
+    return this.cached
   }
 }
