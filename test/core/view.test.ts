@@ -50,6 +50,24 @@ describe('group view', () => {
     )
   })
 
+  it('reads several messages by id at once, as each alone shows it, leaving out a deleted-for-good or unknown one', async () => {
+    const [a, b] = (await replicas(2)) as [Replica, Replica]
+    const first = await a.log.append({ type: 'message', text: 'first' })
+    const second = await a.log.append({ type: 'message', text: 'second' })
+    await merge(a, b)
+    await a.log.append({ type: 'edit', target: second.id, text: 'second, edited' })
+    await b.log.append({ type: 'reaction', target: first.id, emoji: '🎉', add: true })
+    await merge(b, a)
+    const unknown = 'ab'.repeat(32)
+    const shown = await a.log.view.messagesById([second.idHex, unknown, first.idHex])
+    assert.deepEqual([...shown.keys()].sort(), [first.idHex, second.idHex].sort())
+    assert.deepEqual(shown.get(first.idHex), await a.log.view.message(first.idHex))
+    assert.deepEqual(shown.get(second.idHex), await a.log.view.message(second.idHex))
+    assert.equal(shown.get(second.idHex)?.text, 'second, edited')
+    assert.equal(shown.get(first.idHex)?.reactions.length, 1)
+    assert.equal((await a.log.view.messagesById([])).size, 0)
+  })
+
   it('pages back through history', async () => {
     const [a] = (await replicas(1)) as [Replica]
     for (let i = 0; i < 25; i++) await a.log.append({ type: 'message', text: `m${i}` })

@@ -113,8 +113,11 @@ async function followEntries(
   const { authors, store, emit } = parts
   const log = known.log as GroupLog
   emit({ type: 'entries', groupId: known.idHex, count: entries.length, source })
-  // the store closed under a stopping daemon: nothing to tell
-  const changed = await changes.of(log, entries).catch(() => [])
+  const changed = await changes.of(log, entries).catch((err: unknown) => {
+    // the store closed under a stopping daemon: nothing to tell; anything else is a fault to see, not to hide
+    if ((err as Error).name !== 'StoreClosedError') process.stderr.write(`causette: could not show ${entries.length} new entries: ${(err as Error).message}\n`)
+    return []
+  })
   if (changed.length > 0) {
     // names as the group's log has them now (a batch may carry a profile too)
     const people = authors.of(log)

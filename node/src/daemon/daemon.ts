@@ -49,7 +49,7 @@ import { DisplayNamePublisher } from './display-name-publisher.ts'
 import { paceFullCollections } from './gc-pacing.ts'
 import { GroupDirectory } from './group-directory.ts'
 import { openStoredGroups } from './group-opening.ts'
-import { keepMemoryReducerAwake, releaseAfterBursts, releaseMemory } from './heap-release.ts'
+import { alsoRelease, keepMemoryReducerAwake, releaseAfterBursts, releaseMemory } from './heap-release.ts'
 import { MediaPrefetch } from './media-prefetch.ts'
 import { MessageNotifier } from './message-notifier.ts'
 import { PeerDialer } from './peer-dialer.ts'
@@ -93,6 +93,8 @@ export class Daemon {
   private readonly listeners = new Set<(event: DaemonEvent) => void>()
   private readonly webApp: WebAppFiles
   private readonly notifier: MessageNotifier
+  /** Stops releases after bursts from emptying the store's page cache (heap-release.ts). */
+  private readonly forgetStoreCache: () => void
 
   private constructor(parts: Omit<DaemonParts, 'emit' | 'displayName'>, token: string) {
     const emit = (event: DaemonEvent): void => this.emit(event)
@@ -117,6 +119,8 @@ export class Daemon {
     this.resolveStopped = resolve
     wireDaemonEvents(this.parts)
     const desktop = parts.options.notifications ? new FreedesktopNotifier() : new NoDesktopNotifier('turned off (--no-notifications)')
+    // a release after a burst empties SQLite's page cache too
+    this.forgetStoreCache = alsoRelease(() => parts.store.shrink())
     this.notifier = new MessageNotifier({ ...this.parts, desktop })
     this.subscribe((event) => this.notifier.event(event))
     const prefetch = new MediaPrefetch(this.peer)
@@ -269,6 +273,7 @@ export class Daemon {
     await this.peer.stop()
     await this.parts.signatures.close()
     await this.opening.catch(() => undefined)
+    this.forgetStoreCache()
     await this.parts.store.close()
     await this.removeApiFiles()
     this.resolveStopped()

@@ -39,6 +39,10 @@
  * malloc_trim (malloc-trim.ts): ~95 MiB after 100,000 messages. So the
  * watch also counts the resident set's growth, and a release trims malloc
  * after compacting the heap (releaseMemory).
+ *
+ * Caches outside V8 that a burst fills (SQLite's page cache: the store's
+ * `shrink`) register with alsoRelease and are emptied first, so their
+ * pages go back with malloc's trim.
  */
 import { performance } from 'node:perf_hooks'
 import { getHeapStatistics } from 'node:v8'
@@ -61,6 +65,14 @@ const IDLE_UTILISATION = 0.1
 
 let nudging: NodeJS.Timeout | undefined
 let watching: NodeJS.Timeout | undefined
+/** What else a release empties (alsoRelease). */
+const givers = new Set<() => void>()
+
+/** Has every release also run `giveBack` (emptying a cache a burst filled) until the returned function is called. */
+export function alsoRelease(giveBack: () => void): () => void {
+  givers.add(giveBack)
+  return () => givers.delete(giveBack)
+}
 
 /** Keeps V8's memory reducer working (see above), for as long as the process lives; once is enough. */
 export function keepMemoryReducerAwake(): void {
@@ -101,12 +113,20 @@ function grown(): { heap: number; rss: number } {
 }
 
 /**
- * Gives back what a burst left: the heap compacted (compactHeap), then the
+ * Gives back what a burst left: the caches registered with alsoRelease
+ * emptied, the heap compacted (compactHeap), then the
  * free pages in malloc's arenas returned (trimMalloc, glibc only). Tens of
  * milliseconds on the event loop, for 100 MiB and more given back after a
  * large one (test/bench/RESULTS.md).
  */
 export async function releaseMemory(): Promise<void> {
+  for (const giveBack of givers) {
+    try {
+      giveBack()
+    } catch {
+      // a cache that cannot be emptied now (a store closing) keeps its memory
+    }
+  }
   await compactHeap()
   trimMalloc()
 }

@@ -22,6 +22,7 @@
  */
 import type { DatabaseSync, StatementSync } from 'node:sqlite'
 import type { StoredEntry, ViewRow } from '@causette/core'
+import { WalUpkeep } from './wal-upkeep.ts'
 
 /** Writes a batch of entries within the current transaction. */
 /** Inserts a batch of entries and the view rows they make. */
@@ -35,6 +36,8 @@ export class Commits {
   private readonly rollback: StatementSync
   private readonly synchronousFull: StatementSync
   private readonly synchronousNormal: StatementSync
+  /** Checkpoints the WAL once the commits pause (wal-upkeep.ts). */
+  private readonly upkeep: WalUpkeep
   /** The connection's level, switched only when a commit needs the other one. */
   private synchronous: 'FULL' | 'NORMAL' = 'FULL'
   /** Others' entries (and their view rows) accepted but not yet committed (written behind). */
@@ -50,6 +53,7 @@ export class Commits {
     this.rollback = db.prepare('ROLLBACK')
     this.synchronousFull = db.prepare('PRAGMA synchronous = FULL')
     this.synchronousNormal = db.prepare('PRAGMA synchronous = NORMAL')
+    this.upkeep = new WalUpkeep(db)
   }
 
   /** Takes others' entries (and the view rows they make) to commit on the next turn, with every batch accepted meanwhile. */
@@ -90,6 +94,7 @@ export class Commits {
       for (const batch of behind) this.insert(batch.group, batch.entries, batch.view)
       work()
       this.commit.run()
+      this.upkeep.committed()
     } catch (err) {
       // a failed COMMIT may already have rolled back
       if (this.db.isTransaction) this.rollback.run()
@@ -104,6 +109,7 @@ export class Commits {
     } catch {
       // received entries only: sync fetches them again
     }
+    this.upkeep.stop()
     this.stopped = true
   }
 
