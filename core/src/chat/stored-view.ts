@@ -124,7 +124,11 @@ export class StoredView {
   async messagesById(idHexes: readonly string[]): Promise<Map<string, Message>> {
     const shown = new Map<string, Message>()
     if (idHexes.length === 0) return shown
-    const rows = await this.components.store.messageRowsById(this.components.groupId, idHexes.map((id) => fromHex(id)), this.components.hidden())
+    const rows = await this.components.store.messageRowsById(
+      this.components.groupId,
+      idHexes.map((id) => fromHex(id)),
+      this.components.hidden()
+    )
     for (const message of renderMessages(this.live(rows))) shown.set(message.id, message)
     return shown
   }

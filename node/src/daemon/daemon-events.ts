@@ -115,7 +115,8 @@ async function followEntries(
   emit({ type: 'entries', groupId: known.idHex, count: entries.length, source })
   const changed = await changes.of(log, entries).catch((err: unknown) => {
     // the store closed under a stopping daemon: nothing to tell; anything else is a fault to see, not to hide
-    if ((err as Error).name !== 'StoreClosedError') process.stderr.write(`causette: could not show ${entries.length} new entries: ${(err as Error).message}\n`)
+    if ((err as Error).name !== 'StoreClosedError')
+      process.stderr.write(`causette: could not show ${entries.length} new entries: ${(err as Error).message}\n`)
     return []
   })
   if (changed.length > 0) {
