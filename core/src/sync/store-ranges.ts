@@ -18,6 +18,8 @@ import type { RangeSummary, SyncRanges } from './sync-ranges.ts'
 
 /** Keys read per question to the store. */
 const KEYS_PAGE = 4096
+/** Buckets whose keys a session keeps once read (each ~1,000 keys). */
+const CACHED_BUCKETS = 64
 
 /** A stretch of a range: a whole bucket (its sum, its keys read only if needed) or keys read from the store. */
 interface Segment {
@@ -31,6 +33,13 @@ interface Segment {
 export class StoreRanges implements SyncRanges {
   private readonly listKeys: (range: KeyRange) => Promise<Uint8Array[]>
   private readonly buckets: (() => Promise<readonly Bucket[]>) | undefined
+  /**
+   * The keys of buckets a range cut, kept for the session: a round's split
+   * and the fingerprints on both sides of each bound read the same bucket,
+   * as does the next round. Kept by the bucket's first key, end and count,
+   * so a bucket that took entries meanwhile is read again.
+   */
+  private readonly bucketKeys = new Map<string, Uint8Array[]>()
 
   /** `listKeys`: the log's keys in a range, in order (GroupLog.listKeys); `buckets`: its order summary, if it keeps one. */
   constructor(listKeys: (range: KeyRange) => Promise<Uint8Array[]>, buckets?: () => Promise<readonly Bucket[]>) {
@@ -65,12 +74,11 @@ export class StoreRanges implements SyncRanges {
     if (compareBounds(upper, lower) <= 0) return []
     const lo = boundKey(lower)
     const hi = boundKey(upper)
-    const read = async (from: Uint8Array, to: Uint8Array | undefined): Promise<Segment> => {
+    if (this.buckets === undefined) {
       const keys: Uint8Array[] = []
-      await this.scan(from, to, Number.POSITIVE_INFINITY, (key) => keys.push(key))
-      return { from, to, count: keys.length, keys }
+      await this.scan(lo, hi, Number.POSITIVE_INFINITY, (key) => keys.push(key))
+      return [{ from: lo, to: hi, count: keys.length, keys }]
     }
-    if (this.buckets === undefined) return [await read(lo, hi)]
     const buckets = await this.buckets()
     const segments: Segment[] = []
     for (let i = Math.max(0, lastAtOrBefore(buckets, lo)); i < buckets.length; i++) {
@@ -82,7 +90,9 @@ export class StoreRanges implements SyncRanges {
       else {
         const from = compare(bucket.first, lo) >= 0 ? bucket.first : lo
         const to = end === undefined || compare(end, hi) > 0 ? hi : end
-        segments.push(await read(from, to))
+        const all = await this.keysOf(bucket, end)
+        const keys = all.slice(firstAtOrAfter(all, from), to === undefined ? all.length : firstAtOrAfter(all, to))
+        segments.push({ from, to, count: keys.length, keys })
       }
     }
     return segments
@@ -93,11 +103,8 @@ export class StoreRanges implements SyncRanges {
     let before = 0
     for (const segment of segments) {
       if (rank < before + segment.count) {
-        if (segment.keys === undefined) {
-          const keys: Uint8Array[] = []
-          await this.scan(segment.from, segment.to, Number.POSITIVE_INFINITY, (key) => keys.push(key))
-          segment.keys = keys
-        }
+        // a whole bucket: its keys as the session keeps them
+        segment.keys ??= await this.keysOf({ first: segment.from, sum: segment.sum as FingerprintAccumulator }, segment.to)
         const key = segment.keys[rank - before]
         // the bucket changed under the question (entries stored meanwhile): its last key stands in
         return key ?? (segment.keys[segment.keys.length - 1] as Uint8Array)
@@ -105,6 +112,18 @@ export class StoreRanges implements SyncRanges {
       before += segment.count
     }
     throw new RangeError(`rank ${rank} is past the range`)
+  }
+
+  /** Every key of a bucket (up to `end`, the next one's first), read once for the session while its count stays the same. */
+  private async keysOf(bucket: Bucket, end: Uint8Array | undefined): Promise<Uint8Array[]> {
+    const name = `${toHex(bucket.first)}:${end === undefined ? '' : toHex(end)}:${bucket.sum.count}`
+    const kept = this.bucketKeys.get(name)
+    if (kept !== undefined) return kept
+    const keys: Uint8Array[] = []
+    await this.scan(bucket.first, end, Number.POSITIVE_INFINITY, (key) => keys.push(key))
+    if (this.bucketKeys.size >= CACHED_BUCKETS) this.bucketKeys.delete(this.bucketKeys.keys().next().value as string)
+    this.bucketKeys.set(name, keys)
+    return keys
   }
 
   async ids(lower: Bound, upper: Bound, limit: number): Promise<Uint8Array[]> {
@@ -135,6 +154,18 @@ export class StoreRanges implements SyncRanges {
       from.set(last)
     }
   }
+}
+
+/** Index of the first of the (ordered) keys at or after `key`; their length if none. */
+function firstAtOrAfter(keys: readonly Uint8Array[], key: Uint8Array): number {
+  let lo = 0
+  let hi = keys.length
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1
+    if (compare(keys[mid] as Uint8Array, key) < 0) lo = mid + 1
+    else hi = mid
+  }
+  return lo
 }
 
 /** A bound as bytes that sort among order keys where the bound falls. */
