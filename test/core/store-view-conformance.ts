@@ -423,9 +423,11 @@ export function runViewConformance(engine: string, setup: () => Promise<StoreHar
         assert.deepEqual(await store.messageRows(GROUP, { limit: 10, hidden: NONE }), { messages: [], changes: [], hasOlder: false })
         assert.deepEqual(await store.messageRowsById(GROUP, [m.id], NONE), { messages: [], changes: [], hasOlder: false })
         assert.deepEqual(await store.registerRows(GROUP, NONE), [])
-        // written again, the message has none of its old changes
+        assert.equal(await store.countMessageRows(GROUP, NONE), 0)
+        // written again, the message has none of its old changes, and counts once
         await store.putViewRows(GROUP, s.rows().slice(0, 1))
         assert.deepEqual((await store.messageRowsById(GROUP, [m.id], NONE)).changes, [])
+        assert.equal(await store.countMessageRows(GROUP, NONE), 1)
         assert.equal((await store.messageRows(OTHER_GROUP, { limit: 10, hidden: NONE })).changes.length, 1)
       }))
 

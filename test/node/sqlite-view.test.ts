@@ -20,6 +20,7 @@ import { MIGRATIONS } from '../../node/src/store/schema.ts'
 import { AUTHORS } from '../fixtures/view-entries.ts'
 
 const GROUP = new Uint8Array(32).fill(1)
+const OTHER_GROUP = new Uint8Array(32).fill(2)
 const [OWN, OTHER] = AUTHORS as [Uint8Array, Uint8Array]
 
 function rowOf(n: number, author: Uint8Array, op: Operation, role = 'member'): ViewRow[] {
@@ -180,6 +181,13 @@ describe('SQLite view rows', () => {
           ],
           'a row stored again is kept once'
         )
+        // counted from the rows the upgrade found (migration 18), and a row stored again is not counted twice
+        assert.equal(await store.countMessageRows(GROUP, []), 2)
+        const fourth = rowOf(4, OTHER, { type: 'message', text: 'word4 new' })
+        await store.putViewRows(GROUP, fourth)
+        await store.putViewRows(GROUP, fourth)
+        assert.equal(await store.countMessageRows(GROUP, []), 3)
+        assert.equal(await store.countMessageRows(OTHER_GROUP, []), 0)
       } finally {
         await store.close()
       }

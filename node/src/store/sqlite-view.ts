@@ -53,6 +53,8 @@ const hiddenRow = (t: string): string => `EXISTS (SELECT 1 FROM hidden h WHERE h
 type Statement =
   | 'messagesAfter'
   | 'countAll'
+  | 'addCount'
+  | 'deleteCount'
   | 'countHidden'
   | 'idsFrom'
   | 'idsBetween'
@@ -100,7 +102,12 @@ export class SqliteView {
          ORDER BY m.key LIMIT :limit`
       ),
       // all, less the hidden: the first alone is an index count, and hidden ranges are few (usually none)
-      countAll: db.prepare('SELECT count(*) AS n FROM view_messages WHERE group_id = ?'),
+      // kept as rows come and go (migration 18): counting through an index read every row of a large group
+      countAll: db.prepare('SELECT messages AS n FROM view_message_counts WHERE group_id = ?'),
+      addCount: db.prepare(
+        'INSERT INTO view_message_counts (group_id, messages) VALUES (?, ?) ON CONFLICT (group_id) DO UPDATE SET messages = messages + excluded.messages'
+      ),
+      deleteCount: db.prepare('DELETE FROM view_message_counts WHERE group_id = ?'),
       countHidden: db.prepare(
         `WITH ${HIDDEN} SELECT count(*) AS n FROM view_messages m JOIN hidden h ON h.author = m.author
          WHERE m.group_id = :group AND m.seq > h.after AND m.seq < h.until`
@@ -159,11 +166,14 @@ export class SqliteView {
   /** Inserts rows; to be run inside the store's write transaction. */
   put(group: Uint8Array, rows: readonly ViewRow[]): void {
     const s = this.statements
+    let added = 0
     for (const r of rows) {
-      if (r.kind === 'message') s.insertMessage.run(group, ...messageValues(r))
+      // a row stored again changes nothing, and is not counted again
+      if (r.kind === 'message') added += Number(s.insertMessage.run(group, ...messageValues(r)).changes)
       else if (r.kind === 'register') s.insertRegister.run(group, r.name, fromHex(r.author), r.key, r.seq, r.value)
       else s.insertChange.run(group, ...changeValues(r))
     }
+    if (added > 0) s.addCount.run(group, added)
   }
 
   messages(group: Uint8Array, options: MessageRowsOptions): MessageRows {
@@ -190,7 +200,7 @@ export class SqliteView {
   }
 
   count(group: Uint8Array, hidden: readonly HiddenRange[]): number {
-    const all = (this.statements.countAll.get(group) as { n: number }).n
+    const all = (this.statements.countAll.get(group) as { n: number } | undefined)?.n ?? 0
     if (hidden.length === 0) return all
     // ranges of one author may overlap (a gap inside a block): count each hidden row once
     const merged = mergedRanges(hidden)
@@ -228,7 +238,8 @@ export class SqliteView {
 
   /** Deletes the rows an erased entry made (and the changes naming its message); to be run inside the store's write transaction, after the words. */
   erase(group: Uint8Array, entry: { id: Uint8Array; key: Uint8Array }): void {
-    this.statements.eraseMessage.run(group, entry.key)
+    const erased = Number(this.statements.eraseMessage.run(group, entry.key).changes)
+    if (erased > 0) this.statements.addCount.run(group, -erased)
     this.statements.eraseChanges.run(group, entry.key, entry.id)
   }
 
@@ -236,6 +247,7 @@ export class SqliteView {
   deleteGroup(group: Uint8Array): void {
     const s = this.statements
     s.deleteMessages.run(group)
+    s.deleteCount.run(group)
     s.deleteChanges.run(group)
     s.deleteRegisters.run(group)
   }
