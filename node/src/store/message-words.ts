@@ -14,6 +14,7 @@
  */
 import type { DatabaseSync, StatementSync } from 'node:sqlite'
 import { idIs } from './id-prefix.ts'
+import { WhenIdle } from './when-idle.ts'
 
 /** Rows waiting that get their words indexed at once: bulk indexing costs little, and a search then waits for little. */
 export const WORDS_AT_ONCE = 2000
@@ -36,7 +37,7 @@ export class MessageWords {
   private readonly write: (work: () => void) => void
   /** Rows written since the last indexing: a bound, never less than what waits. */
   private waiting: number
-  private idle: ReturnType<typeof setTimeout> | undefined
+  private readonly idle = new WhenIdle(WORDS_WHEN_IDLE_MS, () => this.indexNow())
 
   /** `write` runs work in one of the store's write transactions, after what it wrote behind. */
   constructor(db: DatabaseSync, write: (work: () => void) => void) {
@@ -99,25 +100,13 @@ export class MessageWords {
       this.indexNow()
       return
     }
-    if (this.idle !== undefined) {
-      this.idle.refresh()
-      return
-    }
-    this.idle = setTimeout(() => {
-      this.idle = undefined
-      try {
-        this.indexNow()
-      } catch {
-        // the store closed under a stopping process: the rows stay waiting, indexed at the next start
-      }
-    }, WORDS_WHEN_IDLE_MS)
-    this.idle.unref()
+    // indexed once the writes pause; if the store closes first, the rows stay waiting, indexed at the next start
+    this.idle.touch()
   }
 
   /** Indexes every row above the marks, in one transaction. */
   indexNow(): void {
-    clearTimeout(this.idle)
-    this.idle = undefined
+    this.idle.cancel()
     if (this.waiting === 0) return
     this.write(() => {
       for (const statement of this.statements.index) statement.run()
@@ -156,7 +145,6 @@ export class MessageWords {
   }
 
   stop(): void {
-    clearTimeout(this.idle)
-    this.idle = undefined
+    this.idle.cancel()
   }
 }

@@ -14,42 +14,30 @@
  * when the next write starts it again; the database holds the lock for
  * good, so no reader can hold a checkpoint back.
  */
-import type { DatabaseSync, StatementSync } from 'node:sqlite'
+import type { DatabaseSync } from 'node:sqlite'
+import { WhenIdle } from './when-idle.ts'
 
 /** Quiet time after the last commit before the WAL is checkpointed. */
 export const WHEN_IDLE_MS = 1_000
 
 export class WalUpkeep {
-  private readonly checkpoint: StatementSync
-  private idle: ReturnType<typeof setTimeout> | undefined
+  private readonly idle: WhenIdle
   private stopped = false
 
   constructor(db: DatabaseSync) {
-    this.checkpoint = db.prepare('PRAGMA wal_checkpoint(PASSIVE)')
+    const checkpoint = db.prepare('PRAGMA wal_checkpoint(PASSIVE)')
+    // a file closed under a stopping process: its close checkpoints
+    this.idle = new WhenIdle(WHEN_IDLE_MS, () => checkpoint.get())
   }
 
   /** Notes a commit: the checkpoint waits until the writes pause. */
   committed(): void {
-    if (this.stopped) return
-    if (this.idle !== undefined) {
-      this.idle.refresh()
-      return
-    }
-    this.idle = setTimeout(() => {
-      this.idle = undefined
-      try {
-        this.checkpoint.get()
-      } catch {
-        // the file closed under a stopping process: its close checkpoints
-      }
-    }, WHEN_IDLE_MS)
-    this.idle.unref()
+    if (!this.stopped) this.idle.touch()
   }
 
   /** No more checkpoints from here: the connection is closing (SQLite checkpoints on close). */
   stop(): void {
     this.stopped = true
-    clearTimeout(this.idle)
-    this.idle = undefined
+    this.idle.cancel()
   }
 }
