@@ -90,7 +90,7 @@ export class StoreRanges implements SyncRanges {
       else {
         const from = compare(bucket.first, lo) >= 0 ? bucket.first : lo
         const to = end === undefined || compare(end, hi) > 0 ? hi : end
-        const all = await this.keysOf(bucket, end)
+        const all = await this.keysOf(bucket.first, end, bucket.sum.count)
         const keys = all.slice(firstAtOrAfter(all, from), to === undefined ? all.length : firstAtOrAfter(all, to))
         segments.push({ from, to, count: keys.length, keys })
       }
@@ -104,7 +104,7 @@ export class StoreRanges implements SyncRanges {
     for (const segment of segments) {
       if (rank < before + segment.count) {
         // a whole bucket: its keys as the session keeps them
-        segment.keys ??= await this.keysOf({ first: segment.from, sum: segment.sum as FingerprintAccumulator }, segment.to)
+        segment.keys ??= await this.keysOf(segment.from, segment.to, segment.count)
         const key = segment.keys[rank - before]
         // the bucket changed under the question (entries stored meanwhile): its last key stands in
         return key ?? (segment.keys[segment.keys.length - 1] as Uint8Array)
@@ -114,13 +114,13 @@ export class StoreRanges implements SyncRanges {
     throw new RangeError(`rank ${rank} is past the range`)
   }
 
-  /** Every key of a bucket (up to `end`, the next one's first), read once for the session while its count stays the same. */
-  private async keysOf(bucket: Bucket, end: Uint8Array | undefined): Promise<Uint8Array[]> {
-    const name = `${toHex(bucket.first)}:${end === undefined ? '' : toHex(end)}:${bucket.sum.count}`
+  /** Every key of the bucket from `first` up to `end` (the next one's first), read once for the session while its `count` stays the same. */
+  private async keysOf(first: Uint8Array, end: Uint8Array | undefined, count: number): Promise<Uint8Array[]> {
+    const name = `${toHex(first)}:${end === undefined ? '' : toHex(end)}:${count}`
     const kept = this.bucketKeys.get(name)
     if (kept !== undefined) return kept
     const keys: Uint8Array[] = []
-    await this.scan(bucket.first, end, Number.POSITIVE_INFINITY, (key) => keys.push(key))
+    await this.scan(first, end, Number.POSITIVE_INFINITY, (key) => keys.push(key))
     if (this.bucketKeys.size >= CACHED_BUCKETS) this.bucketKeys.delete(this.bucketKeys.keys().next().value as string)
     this.bucketKeys.set(name, keys)
     return keys
