@@ -247,7 +247,7 @@ describe('SQLite store', () => {
     await killRounds(t, 5, ['as-daemon'])
   })
 
-  it('reads entries of others written behind at once, and commits them with the next write or on close', async () => {
+  it('reads entries of others written behind at once, and commits them on close', async () => {
     const home = await tempHome()
     try {
       const source = await sampleGroup(new MemoryStore(), 4)

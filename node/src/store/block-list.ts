@@ -5,6 +5,7 @@
  * writes: every message that may notify asks whether its author is blocked.
  */
 import type { DatabaseSync, StatementSync } from 'node:sqlite'
+import type { Write } from './commits.ts'
 
 export interface BlockedMember {
   /** Device key, hex. */
@@ -30,7 +31,11 @@ export class BlockList {
   /** Told of each block made or lifted (the person's settings follow their other devices: person-settings-follow.ts). */
   onChange: ((key: string, member: BlockedMember | undefined) => void) | undefined
 
-  constructor(db: DatabaseSync) {
+  /** What a person set is written durably, at once (commits.ts). */
+  private readonly write: Write
+
+  constructor(db: DatabaseSync, write: Write) {
+    this.write = write
     this.listStatement = db.prepare('SELECT key, name, blocked_at FROM blocked_members ORDER BY blocked_at, key')
     this.putStatement = db.prepare(
       'INSERT INTO blocked_members (key, name, blocked_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET name = excluded.name'
@@ -53,7 +58,7 @@ export class BlockList {
 
   /** Blocks a device; blocking it again keeps the first time. */
   add(member: BlockedMember): void {
-    this.putStatement.run(member.key, member.name ?? null, member.blockedAt)
+    this.write(true, () => this.putStatement.run(member.key, member.name ?? null, member.blockedAt))
     this.cached = undefined
     // blocking again keeps the first time: what is kept is what follows
     if (this.onChange !== undefined) this.onChange(member.key, this.list().find((b) => b.key === member.key) ?? member)
@@ -61,7 +66,10 @@ export class BlockList {
 
   /** Unblocks a device; false if it was not blocked. */
   delete(key: string): boolean {
-    const deleted = Number(this.deleteStatement.run(key).changes) > 0
+    let deleted = false
+    this.write(true, () => {
+      deleted = Number(this.deleteStatement.run(key).changes) > 0
+    })
     this.cached = undefined
     if (deleted) this.onChange?.(key, undefined)
     return deleted

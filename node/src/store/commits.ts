@@ -1,122 +1,128 @@
 /**
- * How the SQLite store's writes commit: one transaction per write, at the
- * synchronous level it needs, and others' entries written behind.
+ * How the SQLite store's writes commit: each write is a savepoint (all of
+ * it or none) inside one open transaction, and that transaction commits
+ * when a write must be durable, or WRITE_BEHIND_MS after it began.
  *
- * Write-behind of others' entries. Once the daemon names its device key
- * (SqliteStore.setDurableAuthor), putEntries of entries by other authors
- * resolves at once and their rows are committed on the next turn of the
- * event loop, together with every other batch accepted meanwhile, at
- * synchronous = NORMAL (no fsync); any read, any other write and close()
- * commit them first, so the store never reads older than what it
- * acknowledged. Gossip delivers entries one at a time, and one fsync'd
- * commit each (0.3 to 3 ms on the shared CI disk) capped ingest far below
- * 5,000 entries/s. What this risks: entries of others that a crash catches
- * before their commit, which sync fetches again from any member. This
- * device's own entries are never written behind: their commit is FULL, and
- * carries every entry before it (a published own entry lost to a crash
- * would come back with the same seq and different content: an
- * equivocation). What is derived from the entries (facts set by putFacts,
- * the word index of the view) commits with write(false) the same way. The
- * connection switches synchronous level only when a commit needs the other
- * one.
+ * Why a window. Gossip brings others' entries one batch at a time, and a
+ * sync session a frame of ~1,000 at a time. Committed one by one, each
+ * commit writes again every page it touched: in a large group the id
+ * indexes take their keys at random places, so a commit of a few entries
+ * writes a few whole pages each (on a group of 1,000,000, ~130 ms of a
+ * 10,000-entry catch-up went to commits, one a frame). In a window, a
+ * page written by many batches is written to the WAL once.
+ *
+ * What it risks. The connection stays at synchronous = FULL: a commit
+ * is fsynced, and so is everything committed before it. Writes that need
+ * not be durable at once (others' entries with their view rows, the facts
+ * and word index derived from entries, the peers met) wait for the window:
+ * a crash of the process or the machine may lose the last window of them,
+ * whole batches only, never one without those before it. Sync fetches
+ * those entries again from any member, and the derived rows are derived
+ * again. What this device writes itself (its own entries, carrying every
+ * entry before them: a published own entry lost to a crash would come
+ * back with the same seq and different content, an equivocation), and
+ * what a person set (settings, blocks, verifications, groups), commit at
+ * once, with the window before them. Reads go through the same connection,
+ * so they see the open transaction: the store never reads older than what
+ * it acknowledged, and a read never forces a commit.
  */
 import type { DatabaseSync, StatementSync } from 'node:sqlite'
-import type { StoredEntry, ViewRow } from '@causette/core'
 import { WalUpkeep } from './wal-upkeep.ts'
 
-/** Writes a batch of entries within the current transaction. */
-/** Inserts a batch of entries and the view rows they make. */
-export type InsertEntries = (group: Uint8Array, entries: StoredEntry[], view?: ViewRow[]) => void
+/** How long writes that need not be durable at once wait for their commit. */
+export const WRITE_BEHIND_MS = 500
+
+/** Runs `work` as one write: durable ones are fsynced before this returns (commits.ts). */
+export type Write = (durable: boolean, work: () => void) => void
 
 export class Commits {
   private readonly db: DatabaseSync
-  private readonly insert: InsertEntries
   private readonly begin: StatementSync
   private readonly commit: StatementSync
   private readonly rollback: StatementSync
-  private readonly synchronousFull: StatementSync
-  private readonly synchronousNormal: StatementSync
+  private readonly savepoint: StatementSync
+  private readonly release: StatementSync
+  private readonly rollbackTo: StatementSync
   /** Checkpoints the WAL once the commits pause (wal-upkeep.ts). */
   private readonly upkeep: WalUpkeep
-  /** The connection's level, switched only when a commit needs the other one. */
-  private synchronous: 'FULL' | 'NORMAL' = 'FULL'
-  /** Others' entries (and their view rows) accepted but not yet committed (written behind). */
-  private behind: Array<{ group: Uint8Array; entries: StoredEntry[]; view?: ViewRow[] }> = []
-  private behindScheduled = false
+  /** The commit of the open transaction, WRITE_BEHIND_MS after it began. */
+  private timer: ReturnType<typeof setTimeout> | undefined
   private stopped = false
 
-  constructor(db: DatabaseSync, insert: InsertEntries) {
+  constructor(db: DatabaseSync) {
     this.db = db
-    this.insert = insert
     this.begin = db.prepare('BEGIN IMMEDIATE')
     this.commit = db.prepare('COMMIT')
     this.rollback = db.prepare('ROLLBACK')
-    this.synchronousFull = db.prepare('PRAGMA synchronous = FULL')
-    this.synchronousNormal = db.prepare('PRAGMA synchronous = NORMAL')
+    this.savepoint = db.prepare('SAVEPOINT write')
+    this.release = db.prepare('RELEASE write')
+    this.rollbackTo = db.prepare('ROLLBACK TO write')
     this.upkeep = new WalUpkeep(db)
   }
 
-  /** Takes others' entries (and the view rows they make) to commit on the next turn, with every batch accepted meanwhile. */
-  writeBehind(group: Uint8Array, entries: StoredEntry[], view?: ViewRow[]): void {
-    this.behind.push(view === undefined ? { group, entries } : { group, entries, view })
-    if (this.behindScheduled) return
-    this.behindScheduled = true
-    setImmediate(() => {
-      this.behindScheduled = false
-      if (this.stopped || this.behind.length === 0) return
-      try {
-        this.write(false, () => {})
-      } catch (err) {
-        // nothing waits on these any more: they are lost to this store, and sync fetches them again
-        process.stderr.write(`causette: could not store ${this.behind.length} batches of received entries: ${(err as Error).message}\n`)
-      }
-    })
-  }
-
-  /** Commits the entries written behind, so that what follows reads them. */
-  settle(): void {
-    if (this.behind.length > 0) this.write(false, () => {})
-  }
-
   /**
-   * Runs `work` as one write transaction: all of it is committed, or none;
-   * fsynced before this returns if `durable`, else left to the next durable
-   * commit (synchronous = NORMAL: safe against a crash of the process, not
-   * of the machine).
+   * Runs `work` as one write: all of it is kept, or none. If `durable`,
+   * it is committed (and fsynced) before this returns, with every write
+   * before it; else it commits with the window (at most WRITE_BEHIND_MS
+   * from now), and reads see it at once.
    */
   write(durable: boolean, work: () => void): void {
-    this.setSynchronous(durable ? 'FULL' : 'NORMAL')
-    // entries written behind go first, in this commit: a durable one makes them durable too
-    const behind = this.behind
-    this.behind = []
-    this.begin.run()
+    if (this.stopped) throw new Error('the store is closing: nothing more is written')
+    if (!this.db.isTransaction) this.open()
+    this.savepoint.run()
     try {
-      for (const batch of behind) this.insert(batch.group, batch.entries, batch.view)
       work()
+      this.release.run()
+    } catch (err) {
+      // an error that rolled the whole transaction back (a full disk) leaves no savepoint to go back to
+      if (this.db.isTransaction) {
+        this.rollbackTo.run()
+        this.release.run()
+      }
+      throw err
+    }
+    if (durable) this.settle()
+  }
+
+  /** Commits the open transaction now, if there is one. */
+  settle(): void {
+    clearTimeout(this.timer)
+    this.timer = undefined
+    if (!this.db.isTransaction) return
+    try {
       this.commit.run()
-      this.upkeep.committed()
     } catch (err) {
       // a failed COMMIT may already have rolled back
       if (this.db.isTransaction) this.rollback.run()
       throw err
     }
+    this.upkeep.committed()
   }
 
-  /** Commits what was written behind if it can, then writes nothing more: the connection is closing. */
+  /** Commits what is open if it can, then writes nothing more: the connection is closing. */
   stop(): void {
     try {
       this.settle()
-    } catch {
-      // received entries only: sync fetches them again
+    } catch (err) {
+      // others' entries and what is derived: sync fetches them again, and they are derived again
+      process.stderr.write(`causette: could not store the last writes before closing: ${(err as Error).message}\n`)
     }
     this.upkeep.stop()
     this.stopped = true
   }
 
-  private setSynchronous(level: 'FULL' | 'NORMAL'): void {
-    if (this.synchronous === level) return
-    if (level === 'FULL') this.synchronousFull.run()
-    else this.synchronousNormal.run()
-    this.synchronous = level
+  private open(): void {
+    this.begin.run()
+    this.timer = setTimeout(() => {
+      this.timer = undefined
+      try {
+        this.settle()
+      } catch (err) {
+        // nothing waits on these any more: they are lost to this store, and sync fetches them again
+        process.stderr.write(`causette: could not store the entries received in the last ${WRITE_BEHIND_MS} ms: ${(err as Error).message}\n`)
+      }
+    }, WRITE_BEHIND_MS)
+    // a store left open by a process that ends loses only this window: what a crash may lose too
+    this.timer.unref()
   }
 }

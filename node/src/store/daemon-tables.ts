@@ -8,6 +8,7 @@
  */
 import type { DatabaseSync } from 'node:sqlite'
 import { BlockList } from './block-list.ts'
+import type { Write } from './commits.ts'
 import { KeptFingerprints } from './kept-fingerprints.ts'
 import { KnownPeers } from './known-peers.ts'
 import { Settings } from './settings.ts'
@@ -20,12 +21,17 @@ export class DaemonTables {
   readonly verifiedMembers: VerifiedMembers
   readonly fingerprints: KeptFingerprints
 
-  /** Made by the store (sqlite-store.ts) from its connection. */
-  constructor(db: DatabaseSync) {
-    this.settings = new Settings(db)
-    this.knownPeers = new KnownPeers(db)
-    this.blockList = new BlockList(db)
-    this.verifiedMembers = new VerifiedMembers(db)
-    this.fingerprints = new KeptFingerprints(db)
+  /**
+   * Made by the store (sqlite-store.ts) from its connection, and its way to
+   * write: a table's writes go through the store's commits (commits.ts), so
+   * that what a person set commits at once, and never waits in the window
+   * of entries written behind.
+   */
+  constructor(db: DatabaseSync, write: Write) {
+    this.settings = new Settings(db, write)
+    this.knownPeers = new KnownPeers(db, write)
+    this.blockList = new BlockList(db, write)
+    this.verifiedMembers = new VerifiedMembers(db, write)
+    this.fingerprints = new KeptFingerprints(db, write)
   }
 }

@@ -5,12 +5,17 @@
  * alone: nothing here ever needs updating.
  */
 import type { DatabaseSync, StatementSync } from 'node:sqlite'
+import type { Write } from './commits.ts'
 
 export class KeptFingerprints {
   private readonly insert: StatementSync
   private readonly select: StatementSync
 
-  constructor(db: DatabaseSync) {
+  /** Derived from keys alone: written with the window of writes behind (commits.ts). */
+  private readonly write: Write
+
+  constructor(db: DatabaseSync, write: Write) {
+    this.write = write
     this.insert = db.prepare('INSERT INTO fingerprints (key, fingerprint) VALUES (?, ?) ON CONFLICT (key) DO NOTHING')
     this.select = db.prepare('SELECT fingerprint FROM fingerprints WHERE key = ?')
   }
@@ -20,6 +25,6 @@ export class KeptFingerprints {
   }
 
   keep(key: string, fingerprint: string): void {
-    this.insert.run(key, fingerprint)
+    this.write(false, () => this.insert.run(key, fingerprint))
   }
 }

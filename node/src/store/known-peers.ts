@@ -4,6 +4,7 @@
  * new invite.
  */
 import type { DatabaseSync, StatementSync } from 'node:sqlite'
+import type { Write } from './commits.ts'
 
 export interface KnownPeer {
   peer: string
@@ -18,7 +19,11 @@ export class KnownPeers {
   private readonly recentStatement: StatementSync
   private readonly allStatement: StatementSync
 
-  constructor(db: DatabaseSync) {
+  /** Peers met are written with the window of writes behind (commits.ts): a crash forgets only the last moment's. */
+  private readonly write: Write
+
+  constructor(db: DatabaseSync, write: Write) {
+    this.write = write
     this.upsert = db.prepare(
       'INSERT INTO known_peers (peer, addresses, last_seen) VALUES (?, ?, ?) ON CONFLICT (peer) DO UPDATE SET addresses = excluded.addresses, last_seen = excluded.last_seen'
     )
@@ -28,7 +33,7 @@ export class KnownPeers {
 
   remember(peer: string, addresses: string[], now: number): void {
     if (addresses.length === 0) return
-    this.upsert.run(peer, JSON.stringify(addresses.slice(0, MAX_ADDRESSES)), now)
+    this.write(false, () => this.upsert.run(peer, JSON.stringify(addresses.slice(0, MAX_ADDRESSES)), now))
   }
 
   /** Peers seen since `since` (ms), most recent first. */

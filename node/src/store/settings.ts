@@ -5,6 +5,7 @@
  * display name is asked for with every batch of messages shown.
  */
 import type { DatabaseSync, StatementSync } from 'node:sqlite'
+import type { Write } from './commits.ts'
 
 export class Settings {
   private readonly getStatement: StatementSync
@@ -14,7 +15,11 @@ export class Settings {
   /** Told of each setting whose value changes (the person's settings follow their other devices: person-settings-follow.ts). */
   onChange: ((name: string, value: string) => void) | undefined
 
-  constructor(db: DatabaseSync) {
+  /** What a person set is written durably, at once (commits.ts). */
+  private readonly write: Write
+
+  constructor(db: DatabaseSync, write: Write) {
+    this.write = write
     this.getStatement = db.prepare('SELECT value FROM settings WHERE name = ?')
     this.setStatement = db.prepare('INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value')
     this.allStatement = db.prepare('SELECT name, value FROM settings ORDER BY name')
@@ -29,7 +34,7 @@ export class Settings {
 
   set(name: string, value: string): void {
     const before = this.get(name)
-    this.setStatement.run(name, value)
+    this.write(true, () => this.setStatement.run(name, value))
     this.cache.set(name, value)
     if (before !== value) this.onChange?.(name, value)
   }

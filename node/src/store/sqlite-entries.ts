@@ -5,9 +5,9 @@
  * reads. The file itself — its lock, pragmas and creation — is
  * sqlite-file.ts; how writes commit, and why others' entries are written
  * behind while this device's own are fsynced, is commits.ts; entry facts,
- * in columns beside each entry, are entry-facts.ts. Every read first
- * commits what was written behind, so the store never reads older than
- * what it acknowledged.
+ * in columns beside each entry, are entry-facts.ts. Reads go through the
+ * connection that writes, and so see what was written behind before its
+ * commit: the store never reads older than what it acknowledged.
  */
 import type { DatabaseSync } from 'node:sqlite'
 import {
@@ -55,16 +55,13 @@ export abstract class SqliteEntries {
     this.words = new MessageWords(db, (work) => this.write(false, work))
     this.facts = new FactsStatements(db)
     this.opening = new OpeningReads(db)
-    this.commits = new Commits(db, (group, entries, view) => {
-      this.insert(group, entries)
-      if (view !== undefined && view.length > 0) this.view.put(group, view)
-    })
+    this.commits = new Commits(db)
   }
 
   /**
-   * Names this device's key: from now on only commits holding an entry of
-   * this author wait for an fsync; other authors' entries are committed at
-   * synchronous = NORMAL (see commits.ts for why that is safe).
+   * Names this device's key: from now on only writes holding an entry of
+   * this author commit (and fsync) at once; other authors' entries wait for
+   * the window of commits.ts (which says why that is safe).
    */
   setDurableAuthor(author: Uint8Array): void {
     this.durableAuthor = author
@@ -80,15 +77,12 @@ export abstract class SqliteEntries {
       return
     }
     const own = this.durableAuthor
-    if (own !== undefined && !entries.some((e) => Buffer.compare(e.author, own) === 0)) {
-      // others' entries are written behind, many batches to a commit (commits.ts)
-      this.commits.writeBehind(group, entries, view)
-    } else {
-      this.write(true, () => {
-        this.insert(group, entries)
-        if (view !== undefined && view.length > 0) this.view.put(group, view)
-      })
-    }
+    // others' entries are written behind, many batches to a commit (commits.ts)
+    const durable = own === undefined || entries.some((e) => Buffer.compare(e.author, own) === 0)
+    this.write(durable, () => {
+      this.insert(group, entries)
+      if (view !== undefined && view.length > 0) this.view.put(group, view)
+    })
     this.words.written(searchable(view))
   }
 
@@ -162,7 +156,6 @@ export abstract class SqliteEntries {
 
   async listEntries(group: Uint8Array, options: ListEntriesOptions = {}): Promise<Array<{ key: Uint8Array; bytes: Uint8Array }>> {
     this.assertOpen()
-    this.commits.settle()
     const rows = this.statements.listEntries.all(group, options.after ?? BEFORE_ALL_KEYS, options.limit ?? NO_LIMIT) as Array<{
       key: Uint8Array
       bytes: Uint8Array
@@ -177,7 +170,6 @@ export abstract class SqliteEntries {
 
   async authorSeqs(group: Uint8Array): Promise<Map<string, number>> {
     this.assertOpen()
-    this.commits.settle()
     const rows = this.statements.authorSeqs.all(group) as Array<{ author: Uint8Array; seq: number }>
     return new Map(rows.map((row) => [toHex(row.author), row.seq]))
   }
@@ -211,7 +203,6 @@ export abstract class SqliteEntries {
 
   async listKeys(group: Uint8Array, range: KeyRange = {}): Promise<Uint8Array[]> {
     this.assertOpen()
-    this.commits.settle()
     const from = range.from ?? BEFORE_ALL_KEYS
     const limit = range.limit ?? NO_LIMIT
     const s = this.statements
@@ -250,10 +241,9 @@ export abstract class SqliteEntries {
     this.db.exec('PRAGMA shrink_memory')
   }
 
-  /** Reads after committing what was written behind: the store never reads older than what it acknowledged. */
+  /** Reads through the connection that writes, so what was written behind and not yet committed is read too. */
   protected async read<T>(work: () => T): Promise<T> {
     this.assertOpen()
-    this.commits.settle()
     return work()
   }
 

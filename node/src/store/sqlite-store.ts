@@ -53,12 +53,12 @@ export class SqliteStore extends SqliteEntries implements Store {
 
   private constructor(path: string, db: DatabaseSync) {
     super(path, db)
-    this.tables = new DaemonTables(db)
+    this.tables = new DaemonTables(db, (durable, work) => this.write(durable, work))
   }
 
   async putGroup(record: GroupRecord): Promise<void> {
     this.assertOpen()
-    this.statements.putGroup.run(record.id, record.secret, record.name, record.addedAt)
+    this.write(true, () => this.statements.putGroup.run(record.id, record.secret, record.name, record.addedAt))
   }
 
   async getGroup(id: Uint8Array): Promise<GroupRecord | undefined> {
@@ -104,14 +104,13 @@ export class SqliteStore extends SqliteEntries implements Store {
   }
 
   // The view as rows (sqlite-view.ts). Rows of others' entries are written
-  // behind as their entries are; reads commit what is behind first.
+  // behind as their entries are; reads see them before their commit.
 
   async putViewRows(group: Uint8Array, rows: ViewRow[]): Promise<void> {
     this.assertOpen()
     if (rows.length === 0) return
     const own = this.durableAuthor === undefined ? undefined : toHex(this.durableAuthor)
-    if (own !== undefined && !rows.some((r) => r.author === own)) this.commits.writeBehind(group, [], rows)
-    else this.write(true, () => this.view.put(group, rows))
+    this.write(own === undefined || rows.some((r) => r.author === own), () => this.view.put(group, rows))
     this.words.written(searchable(rows))
   }
 
@@ -143,7 +142,7 @@ export class SqliteStore extends SqliteEntries implements Store {
     return this.read(() => this.view.pins(group, hidden))
   }
 
-  /** Committed at once (with whatever is behind, first), without waiting for an fsync. */
+  /** Derived from the entries: committed with the window of writes behind (commits.ts). */
   async setShownTimes(group: Uint8Array, times: Array<{ id: Uint8Array; shownTime: number }>): Promise<void> {
     this.assertOpen()
     if (times.length > 0) this.write(false, () => this.view.setShownTimes(group, times))

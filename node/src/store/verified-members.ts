@@ -1,5 +1,6 @@
 /** VerifiedMembers: the devices whose safety number this person compared out of band, in the store's `verified_members` table. */
 import type { DatabaseSync, StatementSync } from 'node:sqlite'
+import type { Write } from './commits.ts'
 
 export interface Verification {
   /** Device key, hex. */
@@ -26,7 +27,11 @@ export class VerifiedMembers {
   /** Told of each verification made or forgotten (the person's settings follow their other devices: person-settings-follow.ts). */
   onChange: ((key: string, verification: Verification | undefined) => void) | undefined
 
-  constructor(db: DatabaseSync) {
+  /** What a person set is written durably, at once (commits.ts). */
+  private readonly write: Write
+
+  constructor(db: DatabaseSync, write: Write) {
+    this.write = write
     this.getStatement = db.prepare('SELECT key, fingerprint, name, verified_at FROM verified_members WHERE key = ?')
     this.putStatement = db.prepare(
       'INSERT INTO verified_members (key, fingerprint, name, verified_at) VALUES (?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET fingerprint = excluded.fingerprint, name = excluded.name, verified_at = excluded.verified_at'
@@ -51,13 +56,16 @@ export class VerifiedMembers {
   }
 
   put(verification: Verification): void {
-    this.putStatement.run(verification.key, verification.fingerprint, verification.name ?? null, verification.verifiedAt)
+    this.write(true, () => this.putStatement.run(verification.key, verification.fingerprint, verification.name ?? null, verification.verifiedAt))
     this.onChange?.(verification.key, verification)
   }
 
   /** Forgets a verification; false if there was none. */
   delete(key: string): boolean {
-    const deleted = Number(this.deleteStatement.run(key).changes) > 0
+    let deleted = false
+    this.write(true, () => {
+      deleted = Number(this.deleteStatement.run(key).changes) > 0
+    })
     if (deleted) this.onChange?.(key, undefined)
     return deleted
   }

@@ -27,7 +27,10 @@ export class WalUpkeep {
   constructor(db: DatabaseSync) {
     const checkpoint = db.prepare('PRAGMA wal_checkpoint(PASSIVE)')
     // a file closed under a stopping process: its close checkpoints
-    this.idle = new WhenIdle(WHEN_IDLE_MS, () => checkpoint.get())
+    // not while writes wait in an open transaction: its commit asks again (commits.ts)
+    this.idle = new WhenIdle(WHEN_IDLE_MS, () => {
+      if (!db.isTransaction) checkpoint.get()
+    })
   }
 
   /** Notes a commit: the checkpoint waits until the writes pause. */
