@@ -18,6 +18,7 @@ import { entryBytes, logEntries } from '../fixtures/entry-bytes.ts'
 import { SeededRandom } from '../fixtures/random.ts'
 import { deviceKeys, signatures } from '../fixtures/replicas.ts'
 import { ChildRun } from './fixtures/child-run.ts'
+import { readCommitted } from './fixtures/committed-copy.ts'
 import { writeVersion5 } from './fixtures/version5-store.ts'
 
 const HOLD_STORE = fileURLToPath(new URL('./fixtures/hold-store.ts', import.meta.url))
@@ -264,6 +265,39 @@ describe('SQLite store', () => {
       assert.equal(await store.countEntries(source.id), source.size, 'close committed what was written behind')
       assert.deepEqual(await store.heads(source.id), source.heads())
       await store.close()
+    } finally {
+      await home.remove()
+    }
+  })
+
+  it("commits what a person sets at once, with the others' entries waiting before it; the peers it met wait", async () => {
+    const home = await tempHome()
+    try {
+      const source = await sampleGroup(new MemoryStore(), 4)
+      const entries = await storedOf(source)
+      const [ownKey] = (await deviceKeys(2)).slice(1) as [DeviceKey]
+      const store = await SqliteStore.open(home.path)
+      const committed = (sql: string): unknown[] =>
+        readCommitted(home.path, (db) =>
+          db
+            .prepare(sql)
+            .all()
+            .map((row) => ({ ...row }))
+        )
+      try {
+        store.setDurableAuthor(ownKey.publicKey)
+        await store.putEntries(source.id, entries)
+        store.tables.knownPeers.remember('12D3KooWPeer', ['/ip4/127.0.0.1/tcp/4001'], 1_000)
+        assert.deepEqual(committed('SELECT count(*) AS n FROM entries'), [{ n: 0 }], "others' entries wait for the window")
+        assert.deepEqual(committed('SELECT peer FROM known_peers'), [], 'so do the peers met')
+        store.tables.settings.set('name', 'Ada')
+        assert.deepEqual(committed("SELECT value FROM settings WHERE name = 'name'"), [{ value: 'Ada' }], 'a setting is saved when set')
+        assert.deepEqual(committed('SELECT count(*) AS n FROM entries'), [{ n: entries.length }], 'with everything written before it')
+        store.tables.blockList.add({ key: 'ab'.repeat(32), blockedAt: 2_000 })
+        assert.deepEqual(committed('SELECT key FROM blocked_members'), [{ key: 'ab'.repeat(32) }], 'a block is saved when made')
+      } finally {
+        await store.close()
+      }
     } finally {
       await home.remove()
     }
