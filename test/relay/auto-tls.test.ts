@@ -25,7 +25,7 @@ import { peerIdFromString } from '@libp2p/peer-id'
 import { base36 } from 'multiformats/bases/base36'
 import { type AcmeServer, startAcmeServer } from './fixtures/acme-server.ts'
 import { type Forge, startForge } from './fixtures/forge.ts'
-import { freePort } from './fixtures/free-port.ts'
+import { freePorts } from './fixtures/free-port.ts'
 import { exited, localRelayFlags, type RelayRun, refusedRelay, startRelay } from './fixtures/relay-process.ts'
 import { createTestCa, type TestCa } from './fixtures/test-ca.ts'
 
@@ -104,7 +104,7 @@ describe('causette-relay --auto-tls', () => {
     const dir = await tempDir()
     const caFile = join(dir, 'test-ca.pem')
     await writeFile(caFile, ca.pem)
-    const ports = [await freePort(), await freePort()]
+    const ports = await freePorts(2)
     const wsPort = ports[1] as number
     let relay = await startRelay(autoTlsFlags(dir, ports, forge.url))
     let fingerprint: string
@@ -164,7 +164,7 @@ describe('causette-relay --auto-tls', () => {
     const dir = await tempDir()
     const down = await startForge(DOMAIN)
     await down.close()
-    const [tcpPort, wsPort] = [await freePort(), await freePort()]
+    const [tcpPort, wsPort] = (await freePorts(2)) as [number, number]
     const config = join(dir, 'relay.json')
     const autoTls = { forgeEndpoint: down.url, forgeDomain: DOMAIN, acmeDirectory: acme.directory }
     const announce = [`/ip4/${PUBLIC_IP}/tcp/${tcpPort}`, `/ip4/${PUBLIC_IP}/tcp/${wsPort}/ws`]
@@ -193,7 +193,7 @@ describe('causette-relay --auto-tls', () => {
   it('says what failed: the forge refusing, the ACME server erring', async () => {
     const refusing = await startForge(DOMAIN, { refuse: { status: 400, text: 'error testing addresses: dial back failed' } })
     const [one, two] = [await tempDir(), await tempDir()]
-    const ports = [await freePort(), await freePort(), await freePort(), await freePort()]
+    const ports = await freePorts(4)
     const [refused, erring] = await Promise.all([
       startRelay(autoTlsFlags(one, ports.slice(0, 2), refusing.url)),
       startRelay(autoTlsFlags(two, ports.slice(2), forge.url).concat(['--auto-tls-acme', acme.directory.replace('/directory', '/nothing')]))
@@ -217,11 +217,16 @@ describe('causette-relay --auto-tls', () => {
   it("loads none of AutoTLS's packages when it is off", async () => {
     const packages = /^package (\S+)$/gm
     const hook = ['--import', fileURLToPath(new URL('./fixtures/report-packages.ts', import.meta.url))]
-    const [off, on] = await Promise.all([
+    const started = await Promise.allSettled([
       startRelay(localRelayFlags(await tempDir()), { nodeFlags: hook }),
-      startRelay(autoTlsFlags(await tempDir(), [await freePort(), await freePort()], forge.url), { nodeFlags: hook })
+      startRelay(autoTlsFlags(await tempDir(), await freePorts(2), forge.url), { nodeFlags: hook })
     ])
-    await Promise.all([off.stop(), on.stop()])
+    // one that failed to start leaves the other running: stop it before saying why
+    await Promise.all(started.map((s) => (s.status === 'fulfilled' ? s.value.stop() : undefined)))
+    const [off, on] = started.map((s) => {
+      if (s.status === 'rejected') throw s.reason
+      return s.value
+    }) as [RelayRun, RelayRun]
     const autoTlsOnly = ['@ipshipyard/libp2p-auto-tls', 'acme-client', '@peculiar/x509', '@libp2p/http', '@libp2p/keychain', 'datastore-fs']
     const loaded = (run: RelayRun) => new Set([...run.output().matchAll(packages)].map((m) => m[1]))
     assert.ok(loaded(off).has('libp2p'), `the hook reports packages: ${off.output()}`)

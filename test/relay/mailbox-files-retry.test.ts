@@ -14,7 +14,7 @@ import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import type { GroupSummary, HistoryResponse, InviteResponse, SendResponse } from '@causette/node'
 import { DaemonProcess, eventually, ISOLATED, type TempDir, tempDir } from '../node/fixtures/daemons.ts'
-import { freePort } from './fixtures/free-port.ts'
+import { freePorts } from './fixtures/free-port.ts'
 import { mailboxesUpToDate } from './fixtures/mailbox-waits.ts'
 import { localRelayFlags, type RelayRun, startRelay } from './fixtures/relay-process.ts'
 
@@ -65,7 +65,7 @@ describe('files handed to a relay that was down, or full, when they were sent', 
   const tcpAddress = (relay: RelayRun) => relay.addresses.find((a) => a.includes('/tcp/') && !a.includes('/ws')) as string
 
   it('hands a file sent while the relay was down to it once it is back, by itself and across a restart, for a member never online with the sender', async () => {
-    const [port, wsPort] = [await freePort(), await freePort()]
+    const [port, wsPort] = (await freePorts(2)) as [number, number]
     const fixed = ['--port', String(port), '--ws-port', String(wsPort)]
     let relay = await runRelay('relay', ...fixed)
     const address = tcpAddress(relay)
