@@ -90,6 +90,8 @@ export class MembershipState {
   readonly epochs: readonly EpochInfo[]
   readonly gaps: ReadonlyMap<string, readonly Gap[]>
   private gapsInReading?: ReadonlyMap<string, readonly string[]>
+  /** ownKeys of the last device asked about: a state never changes, and every message shown asks (notifications, mentions). */
+  private ownKeysOf?: { device: string; keys: ReadonlySet<string> }
 
   private constructor(from: Pick<MembershipState, 'group' | 'members' | 'departed' | 'invites' | 'epochs' | 'gaps'>) {
     this.group = from.group
@@ -163,9 +165,12 @@ export class MembershipState {
    * its person key, and every member device of that person. What one of them
    * wrote is "yours", a mention of one mentions you.
    */
-  ownKeys(deviceHex: string): Set<string> {
+  ownKeys(deviceHex: string): ReadonlySet<string> {
+    if (this.ownKeysOf?.device === deviceHex) return this.ownKeysOf.keys
     const person = this.personOf(deviceHex) ?? deviceHex
-    return new Set([deviceHex, person, ...devicesOf(this.members, person)])
+    const keys: ReadonlySet<string> = new Set([deviceHex, person, ...devicesOf(this.members, person)])
+    this.ownKeysOf = { device: deviceHex, keys }
+    return keys
   }
 
   /**

@@ -205,7 +205,7 @@ export class GroupLog extends TypedEventEmitter<GroupLogEvents> {
 
   /** The members with their roles and display names, sorted by device key. */
   /** This device's person's keys in the group (MembershipState.ownKeys): its own alone before the group's membership is known. */
-  ownKeys(): Set<string> {
+  ownKeys(): ReadonlySet<string> {
     return this.membership()?.ownKeys(this.keyHex) ?? new Set([this.keyHex])
   }
 

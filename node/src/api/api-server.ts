@@ -104,7 +104,12 @@ export class ApiServer {
     if ('events' in reply) {
       const stream = new EventStream(res, reply.events)
       this.streams.add(stream)
-      res.on('close', () => this.streams.delete(stream))
+      // a client that shows messages as they come: the daemon renders each one for it
+      const unfollow = stream.wantsType('message') ? this.daemon.followMessages() : undefined
+      res.on('close', () => {
+        this.streams.delete(stream)
+        unfollow?.()
+      })
       return
     }
     if ('stream' in reply) {

@@ -53,8 +53,13 @@ export class EventStream {
     this.res.end()
   }
 
+  /** Whether it takes events of this type (whatever their group). */
+  wantsType(type: DaemonEvent['type']): boolean {
+    return this.filter.types === undefined || this.filter.types.has(type)
+  }
+
   private wants(event: DaemonEvent): boolean {
-    if (this.filter.types !== undefined && !this.filter.types.has(event.type)) return false
+    if (!this.wantsType(event.type)) return false
     if (this.filter.groupId === undefined) return true
     const groupId = 'groupId' in event ? event.groupId : 'group' in event ? event.group.id : undefined
     // events about no group in particular (stopping) go to everyone

@@ -14,7 +14,7 @@ import { peopleOf } from './message-reads.ts'
 export type EventComponents = Pick<DaemonParts, 'peer' | 'directory' | 'dialer' | 'displayName' | 'authors' | 'store' | 'emit'>
 
 /** Turns the peer's events into DaemonEvents, and keeps the group names current. */
-export function wireDaemonEvents(parts: EventComponents): void {
+export function wireDaemonEvents(parts: EventComponents, followsMessages: () => boolean): void {
   const { peer, directory, dialer, displayName, authors, emit } = parts
   const changes = new MessageChanges()
   peer.addEventListener('entries', (evt) => {
@@ -22,7 +22,7 @@ export function wireDaemonEvents(parts: EventComponents): void {
     const known = directory.get(groupId)
     // a group still opening or joining: what it holds is read from its view once open
     if (known?.log === undefined) return
-    void followEntries(parts, changes, known, entries, source)
+    void followEntries(parts, changes, known, entries, source, followsMessages())
   })
   // a group of the person's taken at linking or from another device of theirs (devices/person-group.ts) is known here too
   peer.devices.addEventListener('group:taken', (evt) => {
@@ -34,7 +34,7 @@ export function wireDaemonEvents(parts: EventComponents): void {
   })
   directory.onOpen((known, log) => {
     // entries whose epoch key arrived later: their messages show only now
-    log.addEventListener('unsealed', (evt) => void followEntries(parts, changes, known, evt.detail.entries, 'unsealed'))
+    log.addEventListener('unsealed', (evt) => void followEntries(parts, changes, known, evt.detail.entries, 'unsealed', followsMessages()))
     // a removal hid what the removed member wrote unseen, or the block list changed: readers re-read what they show
     log.addEventListener('rebuilt', () => {
       log.view
@@ -102,18 +102,30 @@ export function wireDaemonEvents(parts: EventComponents): void {
   })
 }
 
+/**
+ * The entries whose messages are rendered as `message` events: all of them
+ * while something follows messages (Daemon.followMessages), else only those
+ * of messages carrying files, whose media are fetched as they come.
+ */
+function followed(entries: readonly LogEntry[], all: boolean): readonly LogEntry[] {
+  if (all) return entries
+  return entries.filter((e) => e.op?.type === 'message' && (e.op.files?.length ?? 0) > 0)
+}
+
 /** Tells the event stream what new (or newly readable) entries changed. */
 async function followEntries(
   parts: EventComponents,
   changes: MessageChanges,
   known: KnownGroup,
   entries: readonly LogEntry[],
-  source: string
+  source: string,
+  /** Whether something follows every message (Daemon.followMessages). */
+  all: boolean
 ): Promise<void> {
   const { authors, store, emit } = parts
   const log = known.log as GroupLog
   emit({ type: 'entries', groupId: known.idHex, count: entries.length, source })
-  const changed = await changes.of(log, entries).catch((err: unknown) => {
+  const changed = await changes.of(log, followed(entries, all)).catch((err: unknown) => {
     // the store closed under a stopping daemon: nothing to tell; anything else is a fault to see, not to hide
     if ((err as Error).name !== 'StoreClosedError')
       process.stderr.write(`causette: could not show ${entries.length} new entries: ${(err as Error).message}\n`)

@@ -91,6 +91,8 @@ export class Daemon {
   /** Aborted when the daemon stops: a group still loading gives up between two pages. */
   private readonly closing = new AbortController()
   private readonly listeners = new Set<(event: DaemonEvent) => void>()
+  /** Clients taking every message event (the API's event streams that ask for them): see followMessages. */
+  private messageFollowers = 0
   private readonly webApp: WebAppFiles
   private readonly notifier: MessageNotifier
   /** Stops releases after bursts from emptying the store's page cache (heap-release.ts). */
@@ -117,7 +119,7 @@ export class Daemon {
     const { promise, resolve } = Promise.withResolvers<void>()
     this.stopped = promise
     this.resolveStopped = resolve
-    wireDaemonEvents(this.parts)
+    wireDaemonEvents(this.parts, () => this.followsMessages())
     const desktop = parts.options.notifications ? new FreedesktopNotifier() : new NoDesktopNotifier('turned off (--no-notifications)')
     // a release after a burst empties SQLite's page cache too
     this.forgetStoreCache = alsoRelease(() => parts.store.shrink())
@@ -193,6 +195,27 @@ export class Daemon {
   }
 
   /** Calls `listener` with every event from now on; returns the function that stops it. */
+  /**
+   * Has every new or changed message rendered as a `message` event until the
+   * returned function is called: a client that shows messages as they come
+   * (an event stream of the API asking for them) calls it. Without one, and
+   * without desktop notifications, a message is rendered only if it carries
+   * files (their media are fetched: media-prefetch.ts): rendering each of a
+   * catch-up's thousands of messages for no one was a sixth of its time.
+   */
+  followMessages(): () => void {
+    this.messageFollowers++
+    let followed = true
+    return () => {
+      if (followed) this.messageFollowers--
+      followed = false
+    }
+  }
+
+  private followsMessages(): boolean {
+    return this.messageFollowers > 0 || this.notifier.wantsMessages
+  }
+
   subscribe(listener: (event: DaemonEvent) => void): () => void {
     this.listeners.add(listener)
     return () => this.listeners.delete(listener)

@@ -22,6 +22,8 @@ const HEADLINE = {
 export class MessageNotifier {
   private readonly parts: NotifierComponents
   private readonly bursts: NotificationBursts
+  /** Whether the desktop shows notifications: unknown (undefined) until announce() asked it; none are considered once it says no. */
+  private available: boolean | undefined
 
   constructor(parts: NotifierComponents) {
     this.parts = parts
@@ -31,11 +33,18 @@ export class MessageNotifier {
   /** Finds out whether the desktop shows notifications and says so (a `notifications` event); never fails. */
   async announce(): Promise<void> {
     const { available, reason } = await this.parts.desktop.availability()
+    this.available = available
     this.parts.emit({ type: 'notifications', available, reason })
   }
 
+  /** Whether it takes message events: unless the desktop said it shows no notifications. */
+  get wantsMessages(): boolean {
+    return this.available !== false
+  }
+
   event(e: DaemonEvent): void {
-    if (e.type !== 'message' || !e.isNew || e.message.author === this.parts.authors.self) return
+    // a desktop that shows none (no session bus, or --no-notifications): nothing to work out for each message
+    if (e.type !== 'message' || !e.isNew || e.message.author === this.parts.authors.self || this.available === false) return
     void this.consider(e).catch(() => undefined)
   }
 
