@@ -3,13 +3,12 @@
  * it or none) inside one open transaction, and that transaction commits
  * when a write must be durable, or WRITE_BEHIND_MS after it began.
  *
- * Why a window. Gossip brings others' entries one batch at a time, and a
+ * Why a window. Gossip brings others' entries a few at a time, and a
  * sync session a frame of ~1,000 at a time. Committed one by one, each
  * commit writes again every page it touched: in a large group the id
  * indexes take their keys at random places, so a commit of a few entries
- * writes a few whole pages each (on a group of 1,000,000, ~130 ms of a
- * 10,000-entry catch-up went to commits, one a frame). In a window, a
- * page written by many batches is written to the WAL once.
+ * writes a few whole pages each. In a window, a page written by many
+ * batches is written to the WAL once, and no read has to commit first.
  *
  * What it risks. The connection stays at synchronous = FULL: a commit
  * is fsynced, and so is everything committed before it. Writes that need
