@@ -226,7 +226,7 @@ export {
   type StoredFacts,
   storedEntryOf
 } from './store/store.ts'
-export { type Bound, compareBounds, INFINITY, minimalBound, ZERO } from './sync/bounds.ts'
+export { type Bound, INFINITY, minimalBound, ZERO } from './sync/bounds.ts'
 export { FINGERPRINT_BYTES, FingerprintAccumulator } from './sync/fingerprint.ts'
 export { decodeFrame, encodeFrame, MAX_SYNC_FRAME_BYTES, SYNC_VERSION, type SyncFrame } from './sync/frames.ts'
 export { type GroupSync, type GroupSyncComponents, type GroupSyncInit, groupSync } from './sync/group-sync.ts'

@@ -3,11 +3,10 @@
  * costs the buckets it covers plus the keys of at most two partial ones,
  * not a read of every key in it: the order cut into buckets of about
  * BUCKET_SIZE consecutive entries, each with its first key, its count and
- * the sum of its ids (fingerprints are sums, fingerprint.ts), and its last
- * key. Built from
+ * the sum of its ids (fingerprints are sums, fingerprint.ts). Built from
  * the store at the first question (a read of every key, once per open log)
- * and kept up to date as entries are stored; ~250 bytes a bucket, so a
- * million entries cost ~250 KB. A bucket grown past twice the size is cut
+ * and kept up to date as entries are stored; ~150 bytes a bucket, so a
+ * million entries cost ~150 KB. A bucket grown past twice the size is cut
  * again, from the store's keys, at the next question.
  */
 import { compare } from 'uint8arrays/compare'
@@ -22,8 +21,6 @@ const BUILD_PAGE = 4096
 export interface Bucket {
   /** Order key of its first entry; the bucket holds the keys from it up to the next bucket's first. */
   first: Uint8Array
-  /** Order key of its last entry: with the next bucket's first, where a range can be cut between them without reading a key (store-ranges.ts). */
-  last: Uint8Array
   sum: FingerprintAccumulator
 }
 
@@ -57,16 +54,14 @@ export class OrderBuckets {
     const buckets = this.buckets
     if (buckets === undefined) return
     for (const key of entries.map(orderKey)) {
-      if (buckets.length === 0) buckets.push({ first: key, last: key, sum: new FingerprintAccumulator() })
+      if (buckets.length === 0) buckets.push({ first: key, sum: new FingerprintAccumulator() })
       let at = lastAtOrBefore(buckets, key)
       if (at < 0) {
         // before every bucket: the first one starts earlier now
         at = 0
         ;(buckets[0] as Bucket).first = key
       }
-      const bucket = buckets[at] as Bucket
-      bucket.sum.add(fromOrderKey(key).id)
-      if (compare(key, bucket.last) > 0) bucket.last = key
+      ;(buckets[at] as Bucket).sum.add(fromOrderKey(key).id)
     }
   }
 
@@ -98,11 +93,10 @@ function fill(buckets: Bucket[], keys: readonly Uint8Array[], size: number): Buc
   for (const key of keys) {
     let last = buckets[buckets.length - 1]
     if (last === undefined || last.sum.count >= size) {
-      last = { first: key, last: key, sum: new FingerprintAccumulator() }
+      last = { first: key, sum: new FingerprintAccumulator() }
       buckets.push(last)
     }
     last.sum.add(fromOrderKey(key).id)
-    last.last = key
   }
   return buckets
 }

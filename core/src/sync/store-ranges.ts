@@ -20,24 +20,14 @@ import type { RangeSummary, SyncRanges } from './sync-ranges.ts'
 const KEYS_PAGE = 4096
 /** Buckets whose keys a session keeps once read (each ~1,000 keys). */
 const CACHED_BUCKETS = 64
-/** A split cuts between buckets, reading no key, when the range has at least this many such places per part. */
-const CUTS_PER_PART = 2
 
 /** A stretch of a range: a whole bucket (its sum, its keys read only if needed) or keys read from the store. */
 interface Segment {
   from: Uint8Array
   to: Uint8Array | undefined
   count: number
-  /** Its first and last keys, when it holds any. */
-  edges?: { first: Uint8Array; last: Uint8Array }
   sum?: FingerprintAccumulator
   keys?: Uint8Array[]
-}
-
-/** A place between two segments where a range can be cut: the keys before it, and the bound between its neighbours. */
-interface Cut {
-  rank: number
-  bound: Bound
 }
 
 export class StoreRanges implements SyncRanges {
@@ -66,20 +56,12 @@ export class StoreRanges implements SyncRanges {
     return { count: acc.count, fingerprint: acc.fingerprint() }
   }
 
-  /**
-   * Parts of equal count, cut at ranks; or, over a range of many buckets,
-   * cut between buckets at the places nearest those ranks (a part may then
-   * hold a bucket more or less), which reads no key: the bound between two
-   * buckets follows from the last key of one and the first of the next.
-   */
   async split(lower: Bound, upper: Bound, parts: number): Promise<Bound[]> {
     const segments = await this.segments(lower, upper)
     const count = segments.reduce((n, s) => n + s.count, 0)
     const per = Math.ceil(count / parts)
     const bounds: Bound[] = []
     if (per === 0) return bounds
-    const cuts = cutsBetween(segments)
-    if (cuts.length >= CUTS_PER_PART * parts) return nearestCuts(cuts, per, count)
     for (let start = per; start < count; start += per) {
       const [prev, next] = [await this.keyAt(segments, start - 1), await this.keyAt(segments, start)]
       bounds.push(minimalBound(orderedOf(prev), orderedOf(next)))
@@ -104,16 +86,13 @@ export class StoreRanges implements SyncRanges {
       if (compare(bucket.first, hi) >= 0) break
       const end = buckets[i + 1]?.first
       const whole = compare(bucket.first, lo) >= 0 && end !== undefined && compare(end, hi) <= 0
-      if (whole) {
-        const edges = { first: bucket.first, last: bucket.last }
-        segments.push({ from: bucket.first, to: end, count: bucket.sum.count, edges, sum: bucket.sum })
-      } else {
+      if (whole) segments.push({ from: bucket.first, to: end, count: bucket.sum.count, sum: bucket.sum })
+      else {
         const from = compare(bucket.first, lo) >= 0 ? bucket.first : lo
         const to = end === undefined || compare(end, hi) > 0 ? hi : end
         const all = await this.keysOf(bucket.first, end, bucket.sum.count)
         const keys = all.slice(firstAtOrAfter(all, from), to === undefined ? all.length : firstAtOrAfter(all, to))
-        const [first, last] = [keys[0], keys[keys.length - 1]]
-        segments.push({ from, to, count: keys.length, ...(first === undefined || last === undefined ? {} : { edges: { first, last } }), keys })
+        segments.push({ from, to, count: keys.length, keys })
       }
     }
     return segments
@@ -175,35 +154,6 @@ export class StoreRanges implements SyncRanges {
       from.set(last)
     }
   }
-}
-
-/** The places between consecutive segments that hold keys, with their ranks. */
-function cutsBetween(segments: readonly Segment[]): Cut[] {
-  const cuts: Cut[] = []
-  let rank = 0
-  let previous: Segment | undefined
-  for (const segment of segments) {
-    if (segment.edges === undefined) continue
-    if (previous?.edges !== undefined) {
-      cuts.push({ rank, bound: minimalBound(orderedOf(previous.edges.last), orderedOf(segment.edges.first)) })
-    }
-    rank += segment.count
-    previous = segment
-  }
-  return cuts
-}
-
-/** For each multiple of `per` below `count`, the cut nearest it, each after the one before: parts of about `per` keys, none empty. */
-function nearestCuts(cuts: readonly Cut[], per: number, count: number): Bound[] {
-  const bounds: Bound[] = []
-  let next = 0
-  for (let target = per; target < count && next < cuts.length; target += per) {
-    let best = next
-    while (best + 1 < cuts.length && Math.abs((cuts[best + 1] as Cut).rank - target) <= Math.abs((cuts[best] as Cut).rank - target)) best++
-    bounds.push((cuts[best] as Cut).bound)
-    next = best + 1
-  }
-  return bounds
 }
 
 /** Index of the first of the (ordered) keys at or after `key`; their length if none. */
