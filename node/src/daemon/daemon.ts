@@ -194,14 +194,13 @@ export class Daemon {
     return this.apiAddress?.url ?? ''
   }
 
-  /** Calls `listener` with every event from now on; returns the function that stops it. */
   /**
    * Has every new or changed message rendered as a `message` event until the
    * returned function is called: a client that shows messages as they come
    * (an event stream of the API asking for them) calls it. Without one, and
    * without desktop notifications, a message is rendered only if it carries
    * files (their media are fetched: media-prefetch.ts): rendering each of a
-   * catch-up's thousands of messages for no one was a sixth of its time.
+   * catch-up's thousands of messages for no one was a tenth of its time.
    */
   followMessages(): () => void {
     this.messageFollowers++
@@ -216,6 +215,7 @@ export class Daemon {
     return this.messageFollowers > 0 || this.notifier.wantsMessages
   }
 
+  /** Calls `listener` with every event from now on; returns the function that stops it. */
   subscribe(listener: (event: DaemonEvent) => void): () => void {
     this.listeners.add(listener)
     return () => this.listeners.delete(listener)
