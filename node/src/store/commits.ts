@@ -46,7 +46,6 @@ export class Commits {
   private readonly upkeep: WalUpkeep
   /** The commit of the open transaction, WRITE_BEHIND_MS after it began. */
   private timer: ReturnType<typeof setTimeout> | undefined
-  private stopped = false
 
   constructor(db: DatabaseSync) {
     this.db = db
@@ -66,7 +65,6 @@ export class Commits {
    * from now), and reads see it at once.
    */
   write(durable: boolean, work: () => void): void {
-    if (this.stopped) throw new Error('the store is closing: nothing more is written')
     if (!this.db.isTransaction) this.open()
     this.savepoint.run()
     try {
@@ -107,7 +105,6 @@ export class Commits {
       process.stderr.write(`causette: could not store the last writes before closing: ${(err as Error).message}\n`)
     }
     this.upkeep.stop()
-    this.stopped = true
   }
 
   private open(): void {
