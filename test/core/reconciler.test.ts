@@ -18,36 +18,50 @@ function universe(size: number, random: SeededRandom): SyncItem[] {
 
 interface Outcome {
   rounds: number
-  /** Items each side ends up needing to push: what the other lacked. */
-  aPushed: Set<string>
-  bPushed: Set<string>
+  /** Items each side pushed, in the order it pushed them: what the other lacked. */
+  aPushed: string[]
+  bPushed: string[]
   wanted: number
 }
 
-/** Runs the ping-pong between two reconcilers until neither needs an answer. */
+/** Runs the ping-pong between two reconcilers until neither needs an answer, as two sync sessions do. */
 async function reconcile(a: SyncItem[], b: SyncItem[]): Promise<Outcome> {
   const ra = new Reconciler(new OrderedRanges(a))
   const rb = new Reconciler(new OrderedRanges(b))
-  const outcome: Outcome = { rounds: 0, aPushed: new Set(), bPushed: new Set(), wanted: 0 }
+  const outcome: Outcome = { rounds: 0, aPushed: [], bPushed: [], wanted: 0 }
+  const pushed = (side: 'a' | 'b', ids: Uint8Array[]) => (side === 'a' ? outcome.aPushed : outcome.bPushed).push(...ids.map(toHex))
+  const other = (side: 'a' | 'b') => (side === 'a' ? 'b' : 'a')
+  const reconciler = (side: 'a' | 'b') => (side === 'a' ? ra : rb)
   let message = await ra.initiate()
   let turn: 'a' | 'b' = 'b'
   for (let guard = 0; guard < 64; guard++) {
     outcome.rounds++
-    const step = await (turn === 'a' ? ra : rb).receive(message)
-    for (const id of step.push) (turn === 'a' ? outcome.aPushed : outcome.bPushed).add(toHex(id))
+    const step = await reconciler(turn).receive(message)
+    pushed(turn, step.push)
     outcome.wanted += step.wanted
-    if (step.reply.length === 0) return outcome
+    if (step.reply.length === 0) {
+      // nothing to say: this side is done, and the other pushes what waited on this answer
+      pushed(other(turn), reconciler(other(turn)).finish())
+      return outcome
+    }
     if (!step.needsAnswer) {
       // the last message carries only wants: the other side answers them with entries and stops
-      const last = await (turn === 'a' ? rb : ra).receive(step.reply)
-      for (const id of last.push) (turn === 'a' ? outcome.bPushed : outcome.aPushed).add(toHex(id))
+      const last = await reconciler(other(turn)).receive(step.reply)
+      pushed(other(turn), last.push)
       assert.equal(last.needsAnswer, false)
+      pushed(other(turn), reconciler(other(turn)).finish())
       return outcome
     }
     message = step.reply
-    turn = turn === 'a' ? 'b' : 'a'
+    turn = other(turn)
   }
   assert.fail('reconciliation did not finish in 64 messages')
+}
+
+/** Whether the ids are in log order (then parents come before their children). */
+function inLogOrder(ids: string[], items: SyncItem[]): boolean {
+  const position = new Map(items.map((item, i) => [item.idHex, i]))
+  return ids.every((id, i) => i === 0 || (position.get(ids[i - 1] as string) as number) < (position.get(id) as number))
 }
 
 describe('set reconciliation', () => {
@@ -70,6 +84,8 @@ describe('set reconciliation', () => {
         const inB = new Set(b.map((i) => i.idHex))
         assert.deepEqual([...outcome.aPushed].sort(), [...inA].filter((x) => !inB.has(x)).sort(), 'A sends what B lacks')
         assert.deepEqual([...outcome.bPushed].sort(), [...inB].filter((x) => !inA.has(x)).sort(), 'B sends what A lacks')
+        assert.ok(inLogOrder(outcome.aPushed, all), 'A sends in log order over the whole session')
+        assert.ok(inLogOrder(outcome.bPushed, all), 'B sends in log order over the whole session')
       }),
       { numRuns: 500 }
     )
@@ -80,7 +96,7 @@ describe('set reconciliation', () => {
     const all = universe(100_000, random)
     const b = all.filter((_, i) => i !== 61_234)
     const outcome = await reconcile(all, b)
-    assert.deepEqual([...outcome.aPushed], [all[61_234]?.idHex])
+    assert.deepEqual(outcome.aPushed, [all[61_234]?.idHex])
     assert.ok(outcome.rounds <= 5, `${outcome.rounds} messages`)
   })
 
@@ -89,7 +105,7 @@ describe('set reconciliation', () => {
     const all = universe(10_000, random)
     const outcome = await reconcile(all, [...all])
     assert.equal(outcome.rounds, 1)
-    assert.equal(outcome.aPushed.size + outcome.bPushed.size, 0)
+    assert.equal(outcome.aPushed.length + outcome.bPushed.length, 0)
   })
 
   it('sends the very ranges frames peers of the previous version send, byte for byte', async () => {

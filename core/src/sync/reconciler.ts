@@ -10,6 +10,14 @@
  * What it knows of this side's entries it asks of a SyncRanges, by bounds
  * (sync-ranges.ts); new entries may arrive during a session (they only look
  * like more difference).
+ *
+ * What this side pushes goes out in log order over the whole session, so
+ * the other side gets parents before their children: entries found in a
+ * range above one still being reconciled wait until it is settled (or the
+ * session's reconciliation ends, `finish()`). Pushed early, they arrived
+ * before the older entries they descend from, and the receiver held them
+ * all back, looked for their parents in its store and admitted them in one
+ * late batch: a catch-up of 10,000 spent ~270 ms more on a daemon.
  */
 import { equals } from 'uint8arrays/equals'
 import { toHex } from '../codec/hex.ts'
@@ -32,7 +40,7 @@ export interface ReconcileStep {
   reply: Range[]
   /** Whether the reply asks the other side for an answer. */
   needsAnswer: boolean
-  /** Ids of the entries the other side lacks, in log order: send their entries. */
+  /** Ids of entries the other side lacks, to send now: in log order, and after every id pushed before. */
   push: Uint8Array[]
   /** How many entries this side asked for. */
   wanted: number
@@ -48,10 +56,19 @@ export interface ReconcilerOptions {
 /** Every id of a range: an 'ids' or 'want' range is answered whole, whatever its size. */
 const ALL = Number.POSITIVE_INFINITY
 
+/** Ids to push from one range, [lower, upper). */
+interface Found {
+  lower: Bound
+  upper: Bound
+  ids: Uint8Array[]
+}
+
 export class Reconciler {
   private readonly ranges: SyncRanges
   private readonly branching: number
   private readonly idListThreshold: number
+  /** Ids found in ranges above one still being reconciled, in log order: pushed once nothing below them is open. */
+  private withheld: Found[] = []
 
   constructor(ranges: SyncRanges, options: ReconcilerOptions = {}) {
     this.ranges = ranges
@@ -70,6 +87,7 @@ export class Reconciler {
   async receive(ranges: readonly Range[]): Promise<ReconcileStep> {
     checkRanges(ranges)
     const step: ReconcileStep = { reply: [], needsAnswer: false, push: [], wanted: 0 }
+    const found: Found[] = []
     let lower = ZERO
     for (const range of ranges) {
       const upper = range.upper
@@ -86,11 +104,13 @@ export class Reconciler {
         case 'ids': {
           const theirs = new Set(range.ids.map(toHex))
           const mine = new Set<string>()
+          const lacked: Uint8Array[] = []
           for (const id of await this.ranges.ids(lower, upper, ALL)) {
             const prefix = toHex(id.subarray(0, ID_PREFIX_BYTES))
             mine.add(prefix)
-            if (!theirs.has(prefix)) step.push.push(id)
+            if (!theirs.has(prefix)) lacked.push(id)
           }
+          if (lacked.length > 0) found.push({ lower, upper, ids: lacked })
           const want = range.ids.filter((id) => !mine.has(toHex(id)))
           if (want.length > 0) {
             step.reply.push({ upper, mode: 'want', ids: want })
@@ -102,9 +122,8 @@ export class Reconciler {
         }
         case 'want': {
           const wanted = new Set(range.ids.map(toHex))
-          for (const id of await this.ranges.ids(lower, upper, ALL)) {
-            if (wanted.has(toHex(id.subarray(0, ID_PREFIX_BYTES)))) step.push.push(id)
-          }
+          const ids = (await this.ranges.ids(lower, upper, ALL)).filter((id) => wanted.has(toHex(id.subarray(0, ID_PREFIX_BYTES))))
+          if (ids.length > 0) found.push({ lower, upper, ids })
           this.skip(step, upper)
           break
         }
@@ -114,7 +133,23 @@ export class Reconciler {
     // trailing skips say nothing the other side does not know
     while (step.reply.length > 0 && (step.reply[step.reply.length - 1] as Range).mode === 'skip') step.reply.pop()
     step.needsAnswer = step.reply.some((r) => r.mode === 'fingerprint' || r.mode === 'ids')
+    step.push = this.release(found, step.reply)
     return step
+  }
+
+  /** Reconciliation has ended (the other side is done): every id still withheld, in log order. */
+  finish(): Uint8Array[] {
+    return this.release([], [])
+  }
+
+  /** What may be pushed now: ids below the first range the reply leaves open, with those withheld before; the rest waits. */
+  private release(found: Found[], reply: readonly Range[]): Uint8Array[] {
+    const open = firstOpen(reply)
+    const all = [...this.withheld, ...found].sort((a, b) => compareBounds(a.lower, b.lower))
+    const cut = open === undefined ? all.length : all.findIndex((f) => compareBounds(f.upper, open) > 0)
+    const ready = cut < 0 ? all : all.slice(0, cut)
+    this.withheld = cut < 0 ? [] : all.slice(cut)
+    return ready.flatMap((f) => f.ids)
   }
 
   /** Describes the `count` entries of [lower, upper): their ids when few, else split fingerprints. */
@@ -136,6 +171,16 @@ export class Reconciler {
     if (last !== undefined && last.mode === 'skip') last.upper = upper
     else step.reply.push({ upper, mode: 'skip' })
   }
+}
+
+/** The lower bound of the first range the other side is asked about (fingerprint or ids), if any. */
+function firstOpen(reply: readonly Range[]): Bound | undefined {
+  let lower = ZERO
+  for (const range of reply) {
+    if (range.mode === 'fingerprint' || range.mode === 'ids') return lower
+    lower = range.upper
+  }
+  return undefined
 }
 
 /** Bounds must rise strictly; anything else is a confused or hostile peer. */

@@ -198,9 +198,10 @@ export class SyncSession<L extends SyncedLog = GroupLog> {
         this.finishIfDone()
         return []
       case 'done': {
-        // the peer ended reconciliation with no question for us: we are done too
+        // the peer ended reconciliation with no question for us: we are done too, once what waited
+        // on its answer is pushed
         this.remoteDone = true
-        const out: SyncFrame[] = []
+        const out: SyncFrame[] = await this.push((this.reconciler as Reconciler).finish())
         if (!this.localDone) {
           this.localDone = true
           out.push({ type: 'done' })
