@@ -5,6 +5,8 @@ const DIGITS = new TextEncoder().encode('0123456789abcdef')
 const ascii = new TextDecoder()
 /** Where the digits are written before becoming a string: ids and keys fit; longer input gets its own. */
 const scratch = new Uint8Array(256)
+/** Views of the scratch, one per length, made once: a view made per call was most of what toHex allocated. */
+const views: Uint8Array[] = []
 
 export function toHex(bytes: Uint8Array): string {
   // ids become map keys several times per entry, so this is hot: the digits go into a reused buffer
@@ -17,7 +19,13 @@ export function toHex(bytes: Uint8Array): string {
     out[2 * i] = DIGITS[b >> 4] as number
     out[2 * i + 1] = DIGITS[b & 15] as number
   }
-  return ascii.decode(out.subarray(0, length))
+  if (out !== scratch) return ascii.decode(out)
+  let view = views[length]
+  if (view === undefined) {
+    view = scratch.subarray(0, length)
+    views[length] = view
+  }
+  return ascii.decode(view)
 }
 
 export function fromHex(text: string, expectedBytes?: number): Uint8Array {

@@ -19,6 +19,12 @@ export interface Intake {
   rejected: Rejection[]
 }
 
+/** The first look at a batch, started ahead of its add (GroupLog.prepare), so that it overlaps the work on the batch before; the add takes it instead of looking again. */
+export interface PreparedBatch {
+  readonly input: ReadonlyArray<Uint8Array | Entry>
+  readonly intake: Promise<Intake>
+}
+
 export interface IntakeContext {
   groupId: Uint8Array
   /** Whether the log already holds, or holds back, this id. */
@@ -30,7 +36,7 @@ export interface IntakeContext {
   now: () => number
 }
 
-export async function intake(input: Array<Uint8Array | Entry>, ctx: IntakeContext): Promise<Intake> {
+export async function intake(input: ReadonlyArray<Uint8Array | Entry>, ctx: IntakeContext): Promise<Intake> {
   const result: Intake = { fresh: [], duplicates: 0, rejected: [] }
   const seen = new Set<string>()
   const candidates: Entry[] = []

@@ -17,7 +17,7 @@ import type { Signatures } from '../identity/signatures.ts'
 import type { EntryFacts, Store } from '../store/store.ts'
 import { storedEntryOf } from '../store/store.ts'
 import { type Admission, type AdmissionContext, admit } from './admission.ts'
-import { intake } from './batch-intake.ts'
+import { type Intake, intake, type PreparedBatch } from './batch-intake.ts'
 import type { EntryIndex } from './entry-index.ts'
 import type { AddOptions, AddResult, EntrySource, LogEntry } from './log-entry.ts'
 import { missingParents, PendingEntries } from './pending-entries.ts'
@@ -69,15 +69,32 @@ export class EntryAcceptance {
     }
   }
 
-  private async addBatch(input: Array<Uint8Array | Entry>, options: AddOptions, load?: StoreLoad): Promise<AddResult> {
-    const { groupId, index, store } = this.components
-    const batch = await intake(input, {
+  /** Starts the first look at entries from a peer (decoding, signature checks) ahead of their add, outside the log's queue. */
+  prepare(input: Uint8Array[]): PreparedBatch {
+    const prepared = { input, intake: this.intake(input, false) }
+    // a batch prepared and never added (its session ended) fails nowhere
+    prepared.intake.catch(() => undefined)
+    return prepared
+  }
+
+  private intake(input: ReadonlyArray<Uint8Array | Entry>, trusted: boolean): Promise<Intake> {
+    const { groupId, index } = this.components
+    return intake(input, {
       groupId,
       known: (idHex) => index.has(idHex) || this.pending.has(idHex),
       signatures: this.components.signatures,
-      trusted: options.trusted === true,
+      trusted,
       now: this.components.now
     })
+  }
+
+  private async addBatch(input: Array<Uint8Array | Entry>, options: AddOptions, load?: StoreLoad): Promise<AddResult> {
+    const { groupId, index, store } = this.components
+    // prepared ahead: what it found known then is still known, and what became known since is dropped below
+    const batch =
+      options.prepared?.input === input && options.trusted !== true
+        ? await options.prepared.intake
+        : await this.intake(input, options.trusted === true)
     const result: AddResult = { added: [], duplicates: batch.duplicates, pending: 0, rejected: batch.rejected, equivocations: [] }
     const fresh = load === undefined ? await this.withoutStored(batch.fresh, result) : batch.fresh
     await index.load(namedOutside(fresh))

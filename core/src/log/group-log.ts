@@ -33,6 +33,7 @@ import type { AuthorActivity, KeyRange, Store } from '../store/store.ts'
 import type { Bucket } from '../sync/order-buckets.ts'
 import type { AdmissionContext } from './admission.ts'
 import type { Equivocation } from './author-tips.ts'
+import type { PreparedBatch } from './batch-intake.ts'
 import type { CommittedMembership } from './committed-membership.ts'
 import type { EntryAcceptance } from './entry-acceptance.ts'
 import type { EntryIndex } from './entry-index.ts'
@@ -246,6 +247,11 @@ export class GroupLog extends TypedEventEmitter<GroupLogEvents> {
   setBlocked(blocked: Iterable<string>): Promise<void> {
     const list = [...blocked]
     return this.queue.run(() => this.visible.setBlocked(list))
+  }
+
+  /** Starts decoding and checking entries from a peer before their turn; give the result to `add` with the same array. */
+  prepare(entries: Uint8Array[]): PreparedBatch {
+    return this.acceptance.prepare(entries)
   }
 
   /** Adds entries (encoded or decoded) from anywhere; see AddResult for what happened to each. Those from the store are not stored again. */

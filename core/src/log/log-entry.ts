@@ -8,6 +8,7 @@ import type { DeviceKey } from '../identity/device-key.ts'
 import type { Signatures } from '../identity/signatures.ts'
 import type { Store } from '../store/store.ts'
 import type { Equivocation } from './author-tips.ts'
+import type { PreparedBatch } from './batch-intake.ts'
 
 /** An accepted entry as the log keeps it in memory: what ordering, admission and the view need. Its encoding is in the store (GroupLog.getEntries). */
 export interface LogEntry {
@@ -69,6 +70,8 @@ export interface AddOptions {
   trusted?: boolean
   /** Where the entries came from; passed on in the `entries` event. */
   source?: EntrySource
+  /** The first look at these very entries, started ahead (GroupLog.prepare). */
+  prepared?: PreparedBatch
 }
 
 export interface EntriesAdded {

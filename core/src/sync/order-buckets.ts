@@ -53,7 +53,8 @@ export class OrderBuckets {
   add(entries: readonly OrderFields[]): void {
     const buckets = this.buckets
     if (buckets === undefined) return
-    for (const key of entries.map(orderKey)) {
+    for (const entry of entries) {
+      const key = orderKey(entry)
       if (buckets.length === 0) buckets.push({ first: key, sum: new FingerprintAccumulator() })
       let at = lastAtOrBefore(buckets, key)
       if (at < 0) {
@@ -61,7 +62,7 @@ export class OrderBuckets {
         at = 0
         ;(buckets[0] as Bucket).first = key
       }
-      ;(buckets[at] as Bucket).sum.add(fromOrderKey(key).id)
+      ;(buckets[at] as Bucket).sum.add(entry.id)
     }
   }
 

@@ -14,6 +14,7 @@
  * has proved it holds the group secret.
  */
 
+import type { PreparedBatch } from '../log/batch-intake.ts'
 import type { GroupLog } from '../log/group-log.ts'
 import { ENTRIES_FRAME_BYTES, SYNC_VERSION, type SyncFrame } from './frames.ts'
 import { checkProof, membershipProof, newNonce, type ProofContext, syncTag } from './membership-proof.ts'
@@ -64,6 +65,8 @@ export class SyncSession<L extends SyncedLog = GroupLog> {
   private remoteDone = false
   /** Entries the peer has said it took, of those this side pushed (progress.sent). */
   private taken = 0
+  /** Entries frames read ahead, their first look begun (anticipate). */
+  private readonly prepared = new WeakMap<SyncFrame, PreparedBatch>()
 
   constructor(init: SyncSessionInit<L>) {
     this.init = init
@@ -86,6 +89,16 @@ export class SyncSession<L extends SyncedLog = GroupLog> {
     if (this.role === 'responder') return []
     this.nonces.initiator = newNonce()
     return [{ type: 'hello', version: SYNC_VERSION, tag: syncTag((this.log as L).syncKey), nonce: this.nonces.initiator }]
+  }
+
+  /**
+   * A frame that came while the one before is still being answered: entries
+   * begin their first look (decoding, signature checks on another thread)
+   * now, so it overlaps the batch before rather than following it.
+   */
+  anticipate(frame: SyncFrame): void {
+    if (this.state !== 'reconciling' || frame.type !== 'entries' || this.log?.prepare === undefined) return
+    this.prepared.set(frame, this.log.prepare(frame.entries))
   }
 
   /** The answers to one frame of the peer; frames are taken one at a time, each after the answer to the one before. */
@@ -176,7 +189,9 @@ export class SyncSession<L extends SyncedLog = GroupLog> {
         this.report()
         return []
       case 'entries': {
-        const result = await log.add(frame.entries, { source: 'sync' })
+        const prepared = this.prepared.get(frame)
+        this.prepared.delete(frame)
+        const result = await log.add(frame.entries, prepared === undefined ? { source: 'sync' } : { source: 'sync', prepared })
         this.progress.received += frame.entries.length
         this.added += result.added.length
         this.report()

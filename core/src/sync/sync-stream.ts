@@ -7,8 +7,10 @@
  * stops granting the sender window (core caps yamux windows at 1 MiB), and it
  * resumes once less than a frame's worth is left — a fast sender cannot
  * overflow a slow receiver's read buffer, which libp2p punishes by aborting
- * the stream. Frames are capped in size, each read has an idle timeout, and
- * every failure ends the session with a named error saying what the peer did.
+ * the stream. One frame is read ahead while the one before is answered, so
+ * a batch of entries is decoded and its signatures checked meanwhile.
+ * Frames are capped in size, each read has an idle timeout, and every
+ * failure ends the session with a named error saying what the peer did.
  */
 import type { Stream } from '@libp2p/interface'
 import { lpStream } from '@libp2p/utils'
@@ -80,28 +82,46 @@ export async function runSyncSession<L extends SyncedLog>(
     }
   })()
 
+  // the read that may still be waiting once the session has finished
+  const readAhead = new AbortController()
+  const readFrame = async (): Promise<SyncFrame> => {
+    const signals = [readAhead.signal, AbortSignal.timeout(idle)]
+    if (options.signal !== undefined) signals.push(options.signal)
+    let data: Uint8Array
+    try {
+      data = (await lp.read({ signal: AbortSignal.any(signals) })).subarray()
+    } catch (err) {
+      throw readError(err as Error, idle, options.signal)
+    }
+    traffic.bytesIn += data.byteLength + varintLength(data.byteLength)
+    traffic.framesIn++
+    unread -= data.byteLength + varintLength(data.byteLength)
+    if (unread < RESUME_BELOW_BYTES && stream.readStatus === 'paused') stream.resume()
+    return decodeFrame(data)
+  }
+
   try {
     enqueue(session.start())
+    let next = readFrame()
     while (!session.finished) {
-      const signal = options.signal === undefined ? AbortSignal.timeout(idle) : AbortSignal.any([options.signal, AbortSignal.timeout(idle)])
-      let data: Uint8Array
-      try {
-        data = (await lp.read({ signal })).subarray()
-      } catch (err) {
-        throw readError(err as Error, idle, options.signal)
-      }
-      traffic.bytesIn += data.byteLength + varintLength(data.byteLength)
-      traffic.framesIn++
-      unread -= data.byteLength + varintLength(data.byteLength)
-      if (unread < RESUME_BELOW_BYTES && stream.readStatus === 'paused') stream.resume()
-      enqueue(await session.receive(decodeFrame(data)))
+      const frame = await next
+      // the next frame is read while this one is answered, and entries that come meanwhile begin
+      // their first look (SyncSession.anticipate); what it fails with is thrown when its turn comes
+      next = readFrame().then((ahead) => {
+        session.anticipate(ahead)
+        return ahead
+      })
+      next.catch(() => undefined)
+      enqueue(await session.receive(frame))
     }
+    readAhead.abort()
     wake?.()
     await writer
     await stream.close()
     if (session.failure !== undefined) throw session.failure
     return traffic
   } catch (err) {
+    readAhead.abort()
     failed = err as Error
     wake?.()
     stream.abort(failed)

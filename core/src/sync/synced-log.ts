@@ -7,6 +7,7 @@
  * proves a capability derived for that purpose instead of the group secret.
  */
 
+import type { PreparedBatch } from '../log/batch-intake.ts'
 import type { KeyRange } from '../store/store.ts'
 import type { Bucket } from './order-buckets.ts'
 
@@ -21,5 +22,7 @@ export interface SyncedLog {
   listKeys(range: KeyRange): Promise<Uint8Array[]>
   orderBuckets?(): Promise<readonly Bucket[]>
   getEntries(ids: Uint8Array[]): Promise<Array<Uint8Array | undefined>>
-  add(entries: Uint8Array[], options: { source: 'sync' }): Promise<SyncedAddResult>
+  /** Starts the first look at entries ahead of their add, so it overlaps the batch before (GroupLog.prepare). */
+  prepare?(entries: Uint8Array[]): PreparedBatch
+  add(entries: Uint8Array[], options: { source: 'sync'; prepared?: PreparedBatch }): Promise<SyncedAddResult>
 }
