@@ -80,7 +80,7 @@ export {
   type ViewRow,
   type VoteRow
 } from './chat/view-rows.ts'
-export { decodeEntry, type Entry, type EntryFields, encodeEntry, signedBytesOf, signingPayload } from './codec/entry-codec.ts'
+export { decodeEntry, type Entry, type EntryFields, encodeEntry, type Sha256, signedBytesOf, signingPayload } from './codec/entry-codec.ts'
 export { joinEntryIds, splitEntryIds } from './codec/entry-ids.ts'
 export { EXPIRING_ENTRY_VERSION, erasedBytesOf } from './codec/expiring-entry-codec.ts'
 export { fromHex, shortHex, toHex } from './codec/hex.ts'

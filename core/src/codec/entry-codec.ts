@@ -59,12 +59,16 @@ export function encodeEntry(fields: EntryFields, sig: Uint8Array): Entry {
   return { ...fields, sig, id: sha256(bytes), bytes }
 }
 
+/** SHA-256, for entry ids: noble's unless a platform injects a faster one (GroupLogInit.sha256). */
+export type Sha256 = (bytes: Uint8Array) => Uint8Array
+
 /**
  * Decodes untrusted bytes into an entry, or throws a named error saying what
  * is wrong. `id`, when given, is the SHA-256 of `bytes` the caller computed
- * already (gossip/gossip-ids.ts); a version 2 entry's id is computed here.
+ * already (gossip/gossip-ids.ts); otherwise it is computed here with `hash`.
+ * A version 2 entry's id is always computed here.
  */
-export function decodeEntry(bytes: Uint8Array, id?: Uint8Array): Entry {
+export function decodeEntry(bytes: Uint8Array, id?: Uint8Array, hash: Sha256 = sha256): Entry {
   if (bytes.byteLength > MAX_ENTRY_BYTES) {
     throw new EntryTooLargeError(`entry is ${bytes.byteLength} bytes; the limit is ${MAX_ENTRY_BYTES}`)
   }
@@ -90,7 +94,7 @@ export function decodeEntry(bytes: Uint8Array, id?: Uint8Array): Entry {
   const sig = r.bytesOf('entry signature', SIG_LENGTHS)
   if (r.remaining !== 0) throw new MalformedEntryError(`entry is followed by ${r.remaining} stray bytes`)
   checkFields(fields)
-  return { ...fields, sig, id: id ?? sha256(bytes), bytes }
+  return { ...fields, sig, id: id ?? hash(bytes), bytes }
 }
 
 /** The bytes whose signature `entry.sig` is, recovered from the canonical encoding without re-encoding. */

@@ -5,7 +5,7 @@
  * parents mostly come before their children.
  */
 import { equals } from 'uint8arrays/equals'
-import { decodeEntry, type Entry } from '../codec/entry-codec.ts'
+import { decodeEntry, type Entry, type Sha256 } from '../codec/entry-codec.ts'
 import { shortHex, toHex } from '../codec/hex.ts'
 import { ERASED_EARLY_TOLERANCE_MS } from '../constants.ts'
 import { ErasedTooEarlyError, WrongGroupError } from '../errors.ts'
@@ -34,6 +34,8 @@ export interface IntakeContext {
   trusted: boolean
   /** The wall clock (ms): an entry erased before its expiry is refused. */
   now: () => number
+  /** Computes the ids of what comes as bytes (noble's SHA-256 by default). */
+  sha256?: Sha256
 }
 
 export async function intake(input: ReadonlyArray<Uint8Array | Entry>, ctx: IntakeContext): Promise<Intake> {
@@ -43,7 +45,7 @@ export async function intake(input: ReadonlyArray<Uint8Array | Entry>, ctx: Inta
   for (const item of input) {
     let entry: Entry
     try {
-      entry = item instanceof Uint8Array ? decodeEntry(item) : item
+      entry = item instanceof Uint8Array ? decodeEntry(item, undefined, ctx.sha256) : item
     } catch (error) {
       result.rejected.push({ error: error as Error })
       continue

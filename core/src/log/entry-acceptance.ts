@@ -10,7 +10,7 @@
  */
 
 import type { ViewRow } from '../chat/view-rows.ts'
-import type { Entry } from '../codec/entry-codec.ts'
+import type { Entry, Sha256 } from '../codec/entry-codec.ts'
 import { toHex } from '../codec/hex.ts'
 import { MEMBERSHIP_TYPES } from '../group/membership-operations.ts'
 import type { Signatures } from '../identity/signatures.ts'
@@ -28,6 +28,8 @@ export interface EntryAcceptanceComponents {
   store: Store
   /** The wall clock (ms). */
   now: () => number
+  /** Ids of entries that come as bytes; noble's SHA-256 unless injected. */
+  sha256?: Sha256
   index: EntryIndex
   admission: AdmissionContext
   /** Makes an admitted entry part of the log; `equivocation`: every id of the author at the entry's seq, if several. */
@@ -84,7 +86,8 @@ export class EntryAcceptance {
       known: (idHex) => index.has(idHex) || this.pending.has(idHex),
       signatures: this.components.signatures,
       trusted,
-      now: this.components.now
+      now: this.components.now,
+      ...(this.components.sha256 === undefined ? {} : { sha256: this.components.sha256 })
     })
   }
 

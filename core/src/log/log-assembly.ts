@@ -87,7 +87,17 @@ export function assembleLog(init: GroupLogInit, host: LogHost): LogParts {
     view: { stored: (idHex) => parts.view.stored(idHex) },
     ...shared
   })
-  const acceptance = new EntryAcceptance({ groupId, signatures, store, now, index, admission, takeRows: () => parts.view.take(), ...shared })
+  const acceptance = new EntryAcceptance({
+    groupId,
+    signatures,
+    store,
+    now,
+    ...(init.sha256 === undefined ? {} : { sha256: init.sha256 }),
+    index,
+    admission,
+    takeRows: () => parts.view.take(),
+    ...shared
+  })
   const view = new StoredView({ groupId, store, hidden: () => parts.visible.hiddenRanges(), now })
   const visible = new VisibleEntries({ view, committed, body: admission, rebuilt: () => host.rebuilt() })
   const commits = new LogCommits({

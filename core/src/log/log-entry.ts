@@ -1,6 +1,7 @@
 /** What the group log takes and hands out: its parts, accepted entries, the outcome of adding a batch, its events. */
 
 import type { FileRef, Operation } from '../chat/operations.ts'
+import type { Sha256 } from '../codec/entry-codec.ts'
 import type { XChaChaAead } from '../crypto/body-cipher.ts'
 import type { Frontier } from '../group/frontier.ts'
 import type { PersonClaim, Role } from '../group/membership-operations.ts'
@@ -104,6 +105,8 @@ export interface GroupLogInit {
   signatures?: Signatures
   /** Seals and opens entry bodies: noble's XChaCha20-Poly1305 unless a platform injects a faster implementation of the same cipher. */
   aead?: XChaChaAead
+  /** Computes the ids of entries that come from peers: noble's SHA-256 unless a platform injects a faster one. */
+  sha256?: Sha256
   /** Recent entries kept in memory beside heads and authors' tips (default RECENT_ENTRIES); older ones are read back from the store. */
   recentEntries?: number
   /** Wall clock for entry times; tests inject their own. */

@@ -19,6 +19,7 @@ import type { PeerDiscoveryEvents, ServiceMap, TypedEventTarget } from '@libp2p/
 import type { BlobStore } from '../blob/blob-store.ts'
 import { type GroupBlobs, type GroupBlobsComponents, groupBlobs } from '../blob/group-blobs.ts'
 import type { HandoverLedger } from '../blob/relay-handovers.ts'
+import type { Sha256 } from '../codec/entry-codec.ts'
 import type { XChaChaAead } from '../crypto/body-cipher.ts'
 import { type DeviceLinking, type DeviceLinkingComponents, type DeviceLinkingInit, deviceLinking } from '../devices/device-linking.ts'
 import type { GossipGuard } from '../gossip/gossip-guard.ts'
@@ -57,6 +58,8 @@ export interface CoreServicesInit {
   signatures?: Signatures
   /** The body cipher every log this peer opens seals and opens with (GroupLogInit.aead); noble's by default. */
   aead?: XChaChaAead
+  /** The hash of entry ids every log this peer opens computes with (GroupLogInit.sha256); noble's by default. */
+  sha256?: Sha256
   now?: () => number
   /** Keep connections to the members of this device's groups, redialling lost ones (member-links.ts). Default true. */
   keepMemberLinks?: boolean
@@ -96,7 +99,15 @@ export interface CoreServiceFactories {
 export function causetteServices(init: CoreServicesInit): CoreServiceFactories {
   const { now } = init
   return {
-    groups: groups({ store: init.store, signatures: init.signatures, aead: init.aead, now, blocks: init.blocks, person: init.person }),
+    groups: groups({
+      store: init.store,
+      signatures: init.signatures,
+      aead: init.aead,
+      sha256: init.sha256,
+      now,
+      blocks: init.blocks,
+      person: init.person
+    }),
     groupSync: groupSync({ idleTimeoutMs: init.syncIdleTimeoutMs, antiEntropyMs: init.antiEntropyMs, now }),
     groupGossip: groupGossip({ guard: init.guard }),
     memberLinks: memberLinks({ keep: init.keepMemberLinks, linksPerGroup: init.linksPerGroup, now, discoveries: init.discoveries }),

@@ -13,6 +13,7 @@
  */
 import { type PrivateKey, type Startable, serviceCapabilities } from '@libp2p/interface'
 import { TypedEventEmitter } from 'main-event'
+import type { Sha256 } from '../codec/entry-codec.ts'
 import { fromHex, toHex } from '../codec/hex.ts'
 import type { XChaChaAead } from '../crypto/body-cipher.ts'
 import { InvalidKeyError, UnknownGroupError } from '../errors.ts'
@@ -35,6 +36,8 @@ export interface GroupsInit {
   signatures?: Signatures
   /** The body cipher every log seals and opens with (GroupLogInit.aead); noble's by default. */
   aead?: XChaChaAead
+  /** The hash of entry ids every log computes with (GroupLogInit.sha256); noble's by default. */
+  sha256?: Sha256
   now?: () => number
   /** The members this device blocks; create-libp2p.ts shares it with the connection gater. */
   blocks?: BlockList

@@ -1,11 +1,11 @@
 /**
  * What every group log a peer opens shares with the peer: its device key,
  * its store, and the collaborators injected into it — signatures, the body
- * cipher, the clock — so a log opened, created or joined is built alike.
+ * cipher, the hash of entry ids, the clock — so a log opened, created or joined is built alike.
  */
 import type { GroupLogInit } from '../log/log-entry.ts'
 
-export type LogParts = Pick<GroupLogInit, 'key' | 'store' | 'signatures' | 'aead' | 'now'>
+export type LogParts = Pick<GroupLogInit, 'key' | 'store' | 'signatures' | 'aead' | 'sha256' | 'now'>
 
 /** The shared parts of `init`, with the options it leaves out left out (the log resolves their defaults). */
 export function logParts(init: LogParts): LogParts {
@@ -14,6 +14,7 @@ export function logParts(init: LogParts): LogParts {
     store: init.store,
     ...(init.signatures === undefined ? {} : { signatures: init.signatures }),
     ...(init.aead === undefined ? {} : { aead: init.aead }),
+    ...(init.sha256 === undefined ? {} : { sha256: init.sha256 }),
     ...(init.now === undefined ? {} : { now: init.now })
   }
 }
