@@ -5,9 +5,9 @@
  * BUCKET_SIZE consecutive entries, each with its first key, its count and
  * the sum of its ids (fingerprints are sums, fingerprint.ts). Built from
  * the store at the first question (a read of every key, once per open log)
- * and kept up to date as entries are stored; ~150 bytes a bucket, so a
- * million entries cost ~150 KB. A bucket grown past twice the size is cut
- * again, from the store's keys, at the next question.
+ * and kept up to date as entries are stored; ~540 bytes of heap a bucket
+ * (measured), so a million entries cost ~0.5 MB. A bucket grown past twice
+ * the size is cut again, from the store's keys, at the next question.
  */
 import { compare } from 'uint8arrays/compare'
 import { fromOrderKey, type OrderFields, orderKey } from '../log/order.ts'

@@ -17,7 +17,8 @@
  * session's reconciliation ends, `finish()`). Pushed early, they arrived
  * before the older entries they descend from, and the receiver held them
  * all back, looked for their parents in its store and admitted them in one
- * late batch: a catch-up of 10,000 spent ~270 ms more on a daemon.
+ * late batch (a daemon's catch-up of 10,000: nine frames held back, then
+ * all 10,000 admitted when the last 455 came).
  */
 import { equals } from 'uint8arrays/equals'
 import { toHex } from '../codec/hex.ts'
