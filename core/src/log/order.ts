@@ -33,10 +33,17 @@ export const ORDER_KEY_BYTES = 8 + PUBLIC_KEY_BYTES + ENTRY_ID_BYTES
  * it with a plain byte comparison, and sync ranges are bounded by it.
  */
 export function orderKey(e: OrderFields): Uint8Array {
-  // several keys per accepted entry: the clock is written byte by byte, with no BigInt or DataView to allocate
   const key = new Uint8Array(ORDER_KEY_BYTES)
-  const high = Math.floor(e.clock / 2 ** 32)
-  const low = e.clock >>> 0
+  writeClock(key, e.clock)
+  key.set(e.author, 8)
+  key.set(e.id, 8 + PUBLIC_KEY_BYTES)
+  return key
+}
+
+/** Writes the clock big-endian into the first 8 bytes of an order key (or a bound's bytes): byte by byte, with no BigInt or DataView to allocate, as several keys are made per accepted entry. */
+export function writeClock(key: Uint8Array, clock: number): void {
+  const high = Math.floor(clock / 2 ** 32)
+  const low = clock >>> 0
   key[0] = high >>> 24
   key[1] = (high >>> 16) & 0xff
   key[2] = (high >>> 8) & 0xff
@@ -45,13 +52,10 @@ export function orderKey(e: OrderFields): Uint8Array {
   key[5] = (low >>> 16) & 0xff
   key[6] = (low >>> 8) & 0xff
   key[7] = low & 0xff
-  key.set(e.author, 8)
-  key.set(e.id, 8 + PUBLIC_KEY_BYTES)
-  return key
 }
 
-/** The clock at the start of an order key (or of a bound's bytes). */
-export function clockOfKey(key: Uint8Array): number {
+/** The clock at the start of an order key. */
+function clockOfKey(key: Uint8Array): number {
   const high = (((key[0] as number) << 24) | ((key[1] as number) << 16) | ((key[2] as number) << 8) | (key[3] as number)) >>> 0
   const low = (((key[4] as number) << 24) | ((key[5] as number) << 16) | ((key[6] as number) << 8) | (key[7] as number)) >>> 0
   return high * 2 ** 32 + low

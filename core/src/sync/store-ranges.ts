@@ -9,7 +9,7 @@
  */
 import { compare } from 'uint8arrays/compare'
 import { fromHex, toHex } from '../codec/hex.ts'
-import { fromOrderKey, type Ordered } from '../log/order.ts'
+import { fromOrderKey, type Ordered, writeClock } from '../log/order.ts'
 import type { KeyRange } from '../store/store.ts'
 import { type Bound, compareBounds, minimalBound } from './bounds.ts'
 import { FingerprintAccumulator } from './fingerprint.ts'
@@ -172,7 +172,7 @@ function firstAtOrAfter(keys: readonly Uint8Array[], key: Uint8Array): number {
 export function boundKey(b: Bound): Uint8Array {
   const prefix = fromHex(b.prefix)
   const key = new Uint8Array(8 + prefix.byteLength)
-  new DataView(key.buffer).setBigUint64(0, BigInt(b.clock))
+  writeClock(key, b.clock)
   key.set(prefix, 8)
   return key
 }
