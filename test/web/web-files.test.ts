@@ -340,6 +340,32 @@ describe('files in the web app: images, files and voice notes between two browse
     assert.deepEqual([image.width, image.height], [80, 60], 'fetched once Alice came back')
   })
 
+  it('a file Bob asked for while its sender was away is saved when she is back, though its message was drawn again meanwhile', async () => {
+    const agenda = randomBytes(50_000)
+    const [chooser] = await Promise.all([
+      alice.page.waitForEvent('filechooser', WAIT),
+      alice.page.getByRole('button', { name: 'Attach a file' }).click()
+    ])
+    await chooser.setFiles({ name: 'agenda.bin', mimeType: 'application/octet-stream', buffer: agenda })
+    const atBob = messageBox(bob.page, 'agenda.bin')
+    await atBob.getByRole('button', { name: /^Download agenda\.bin/ }).waitFor(WAIT)
+    await alice.page.close()
+
+    await atBob.getByRole('button', { name: /^Download agenda\.bin/ }).click()
+    await atBob.getByText('agenda.bin could not be fetched: no one who has it is reachable now').waitFor(WAIT)
+    // his reaction changes the message, which is drawn again: the download he asked for must outlive that drawing
+    await atBob.getByRole('button', { name: 'React with 👍' }).click()
+    await atBob.getByRole('button', { name: '👍 1: you' }).waitFor(WAIT)
+    await atBob.getByText('agenda.bin could not be fetched').waitFor(WAIT)
+
+    const saved = bob.page.waitForEvent('download', WAIT)
+    alice.page = await reopen(alice, served.url)
+    const download = await saved
+    assert.equal(download.suggestedFilename(), 'agenda.bin')
+    assert.equal(sha256(await readFile(await download.path())), sha256(agenda), 'saved by itself once Alice came back, byte for byte')
+    await atBob.getByRole('link', { name: 'Save agenda.bin' }).waitFor(WAIT)
+  })
+
   it('Bob reloads cut off from every peer, and his files come back from IndexedDB', async () => {
     await bob.page.routeWebSocket(/.*/, (ws) => ws.close())
     await bob.page.reload()

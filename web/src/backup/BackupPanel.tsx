@@ -4,8 +4,8 @@
  * written), and the bundle forms (BundleForms.tsx).
  */
 import { type Component, createSignal } from 'solid-js'
+import { saveFile } from '../app/save-download.ts'
 import { useSession } from '../app/session.ts'
-import { saveFile } from '../settings/export-group.ts'
 import { BundleForms } from './BundleForms.tsx'
 import { sentence } from './error-sentence.ts'
 import type { BackupStep } from './progress-text.ts'

@@ -4,8 +4,8 @@
  * added, already held, or is waiting for is said after).
  */
 import { type Component, createSignal, For } from 'solid-js'
+import { saveFile } from '../app/save-download.ts'
 import { useSession } from '../app/session.ts'
-import { saveFile } from '../settings/export-group.ts'
 import { sentence } from './error-sentence.ts'
 import type { BackupStep } from './progress-text.ts'
 import { StepProgress } from './StepProgress.tsx'

@@ -7,11 +7,15 @@
  * kept here, shared by every drawing of it, and let go (the fetch stopped,
  * the URL revoked) a while after the last one leaves the screen, or when
  * the chat closes. A file that could not be fetched is tried again a few
- * times, and again when a member of the group comes online.
+ * times, and again when a member of the group comes online. A file the
+ * person asked to download is saved once whole, by whichever drawing of
+ * its message is on screen then, or none: the wish is kept here, not in
+ * the drawing that took the click.
  */
 import { type CausettePeer, type FileView, fileKeysOf } from '@causette/core'
 import { type Accessor, createSignal, onCleanup, type Setter } from 'solid-js'
 import { personMessage } from '../app/person-message.ts'
+import { saveUrl } from '../app/save-download.ts'
 import { urlType } from './file-kinds.ts'
 
 export type FileBytes =
@@ -36,6 +40,8 @@ interface Held {
   controller: AbortController
   users: number
   wanted: boolean
+  /** The person asked to download it: saved under its name once whole. */
+  save: boolean
   /** A fetch is under way. */
   busy: boolean
   /** Tries since the last member came online (indexes RETRY_MS). */
@@ -70,7 +76,7 @@ export class ChatFiles {
     let h = this.held.get(file.root)
     if (h === undefined) {
       const [state, set] = createSignal<FileBytes>({ kind: 'waiting' })
-      h = { file, state, set, controller: new AbortController(), users: 0, wanted: false, busy: false, tries: 0 }
+      h = { file, state, set, controller: new AbortController(), users: 0, wanted: false, save: false, busy: false, tries: 0 }
       this.held.set(file.root, h)
     }
     const held = h
@@ -83,6 +89,18 @@ export class ChatFiles {
     // once: a file that failed is tried again by Try again or when a member comes online, not by every redraw
     if (auto && held.state().kind === 'waiting') void this.fetch(held)
     return [held.state, () => void this.fetch(held)]
+  }
+
+  /** Download, as a person pressed it: the file is saved under its name once whole, now if it is already. */
+  download(file: FileView): void {
+    const h = this.held.get(file.root)
+    if (h === undefined) return
+    if (h.url !== undefined) {
+      saveUrl(h.url, h.file.name)
+      return
+    }
+    h.save = true
+    void this.fetch(h)
   }
 
   /** Stops every fetch and revokes every URL: the chat closed. */
@@ -107,6 +125,10 @@ export class ChatFiles {
       if (h.controller.signal.aborted) return
       h.url = URL.createObjectURL(new Blob(parts, { type: urlType(h.file) }))
       h.set({ kind: 'ready', url: h.url })
+      if (h.save) {
+        h.save = false
+        saveUrl(h.url, h.file.name)
+      }
     } catch (err) {
       if (h.controller.signal.aborted) return
       h.set({ kind: 'failed', message: failureOf(err) })

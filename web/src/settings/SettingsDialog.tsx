@@ -11,8 +11,9 @@ import { multiaddr } from '@multiformats/multiaddr'
 import { type Component, createResource, createSignal, For, lazy, Show } from 'solid-js'
 import { AppDialog } from '../app/AppDialog.tsx'
 import { personMessage } from '../app/person-message.ts'
+import { saveFile } from '../app/save-download.ts'
 import { useSession } from '../app/session.ts'
-import { exportGroup, saveFile } from './export-group.ts'
+import { exportGroup } from './export-group.ts'
 
 // the devices section loads with the dialog, not with the first screen
 const DevicesPanel = lazy(() => import('../devices/DevicesPanel.tsx').then((m) => ({ default: m.DevicesPanel })))

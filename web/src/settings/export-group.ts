@@ -32,13 +32,3 @@ export async function exportGroup(peer: CausettePeer, groupId: string, onProgres
   }
   return new Blob(parts, { type: 'application/x-ndjson' })
 }
-
-/** Offers the file to the person (the browser's download). */
-export function saveFile(blob: Blob, name: string): void {
-  const url = URL.createObjectURL(blob)
-  const link = document.createElement('a')
-  link.href = url
-  link.download = name
-  link.click()
-  setTimeout(() => URL.revokeObjectURL(url), 60_000)
-}
