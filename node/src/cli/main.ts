@@ -7,6 +7,7 @@
  */
 import { Command } from 'commander'
 import { ApiRequestError } from '../errors.ts'
+import { endWhenOutputCloses } from './closed-output.ts'
 import { registerBackups } from './commands/backups.ts'
 import { registerBundles } from './commands/bundles.ts'
 import { registerDevices } from './commands/devices.ts'
@@ -68,6 +69,8 @@ registerPreferences(program)
 registerNetwork(program)
 registerBundles(program)
 registerBackups(program)
+
+endWhenOutputCloses()
 
 try {
   await program.parseAsync(process.argv)

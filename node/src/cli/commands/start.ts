@@ -1,6 +1,7 @@
 /** `causette start`: runs the daemon in the foreground until stopped (Ctrl-C, SIGTERM or `causette stop`). */
 import { type Command, InvalidArgumentError } from 'commander'
 import { keepUndiciLazy } from '../../daemon/lazy-undici.ts'
+import { carryOnWhenOutputCloses } from '../closed-output.ts'
 import { contextOf } from '../command-context.ts'
 import { StartReport } from '../start-report.ts'
 
@@ -28,6 +29,7 @@ export function registerStart(program: Command): void {
     )
     .action(async (flags: StartFlags, command: Command) => {
       const { home, out } = contextOf(command)
+      carryOnWhenOutputCloses()
       // before the daemon's modules import node:http (lazy-undici.ts)
       keepUndiciLazy()
       // loaded here: the other commands never load the daemon
