@@ -9,7 +9,7 @@ import { readFile } from 'node:fs/promises'
 import { after, afterEach, before, describe, it } from 'node:test'
 import type { Browser, Page } from 'playwright-core'
 import { eventually } from '../node/fixtures/daemons.ts'
-import { launchChromium, type WatchedPage } from './fixtures/chromium.ts'
+import { launchChromium, type WatchedPage, watchedPage } from './fixtures/chromium.ts'
 import { type PageNotification, recordNotifications } from './fixtures/page-notifications.ts'
 import { assertAccessible, connectionsOf, peerIdOf, personTab, type ServingDaemon, screenshot, servingDaemon } from './fixtures/web-app.ts'
 
@@ -357,6 +357,26 @@ describe('the web app, two people in two browsers and one on the CLI', { timeout
     await screenshot(second, '06b-second-tab')
     await assertAccessible(second, 'second tab')
     await second.close()
+  })
+
+  it('a tab opened while the only other one is being closed takes over as the device, not saying another tab is open', async () => {
+    const person = await watchedPage(browser)
+    try {
+      const closing = person.page
+      await closing.goto(served.url)
+      await closing.getByLabel('Your name, as others will see it').waitFor(WAIT)
+      const opened = await person.context.newPage()
+      opened.on('pageerror', (err) => person.errors.push(`uncaught: ${err.stack ?? err.message}`))
+      await opened.goto(served.url)
+      // the first tab goes a moment after the second began to start, as a person closes one and opens another
+      await new Promise((resolve) => setTimeout(resolve, 500))
+      await closing.close()
+      await opened.getByLabel('Your name, as others will see it').waitFor(WAIT)
+      assert.equal(await opened.getByText('already open in another tab').count(), 0)
+      assert.deepEqual(person.errors, [])
+    } finally {
+      await person.context.close()
+    }
   })
 
   it('a bad link says what is wrong', async () => {

@@ -218,7 +218,17 @@ describe('backups and bundles in the web app', { timeout: 300_000 }, () => {
     tab.page = await tab.context.newPage()
     tab.page.on('pageerror', (err) => tab.errors.push(`uncaught: ${err.stack ?? err.message}`))
     await tab.page.goto(served.url)
-    await tab.page.getByLabel('Your name, as others will see it').waitFor(WAIT)
+    await tab.page
+      .getByLabel('Your name, as others will see it')
+      .waitFor(WAIT)
+      .catch(async (err: Error) => {
+        // what the person sees instead (a step of the start that never ended, an error) says where it stopped
+        const shown = await tab.page
+          .locator('body')
+          .innerText({ timeout: 2_000 })
+          .catch(() => '')
+        throw new Error(`${err.message}; the page shows: ${shown.replace(/\s+/g, ' ').trim().slice(0, 600)}`)
+      })
     assert.deepEqual(await storedGroupsOf(tab.page), [], 'what the interrupted restore wrote is gone')
 
     await tab.page.getByRole('button', { name: 'Restore from a backup' }).click()
