@@ -225,9 +225,9 @@ describe('backups and bundles in the web app', { timeout: 300_000 }, () => {
         // what the person sees instead (a step of the start that never ended, an error) says where it stopped
         const shown = await tab.page
           .locator('body')
-          .innerText({ timeout: 2_000 })
+          .textContent({ timeout: 2_000 })
           .catch(() => '')
-        throw new Error(`${err.message}; the page shows: ${shown.replace(/\s+/g, ' ').trim().slice(0, 600)}`)
+        throw new Error(`${err.message}; the page shows: ${(shown ?? '').replace(/\s+/g, ' ').trim().slice(0, 600)}`)
       })
     assert.deepEqual(await storedGroupsOf(tab.page), [], 'what the interrupted restore wrote is gone')
 
