@@ -7,10 +7,22 @@
  * older version, or a forgotten group.
  */
 import assert from 'node:assert/strict'
+import { createHash } from 'node:crypto'
 import { join } from 'node:path'
 import { DatabaseSync } from 'node:sqlite'
 import { describe, it } from 'node:test'
-import { type DeviceKey, decodeEntry, GroupLog, type StoredEntry, searchMessages, storedEntryOf, toHex } from '@causette/core'
+import {
+  type DeviceKey,
+  decodeEntry,
+  fromHex,
+  GroupLog,
+  type MessageRow,
+  orderKey,
+  type StoredEntry,
+  searchMessages,
+  storedEntryOf,
+  toHex
+} from '@causette/core'
 import { SqliteStore, searchQuery, WORDS_AT_ONCE } from '@causette/node'
 import { MIGRATIONS } from '../../node/src/store/schema.ts'
 import { entryBytes, entryBytesOf, logEntries } from '../fixtures/entry-bytes.ts'
@@ -22,6 +34,23 @@ import { writeVersion5 } from './fixtures/version5-store.ts'
 async function found(store: SqliteStore, log: GroupLog, typed: string): Promise<string[]> {
   const hits = await searchMessages(store, searchQuery(typed), { group: log.id, limit: 10 }, (id) => (id === log.idHex ? log.view : undefined))
   return hits.map((hit) => hit.message.text)
+}
+
+/** Another member's message row number `n`, as a sync brings it (its id made up: the view's rows are what is indexed). */
+function syncedRow(n: number, text: string): MessageRow {
+  const author = new Uint8Array(32).fill(7)
+  const id = createHash('sha256').update(`synced ${n}`).digest()
+  return {
+    kind: 'message',
+    id,
+    key: orderKey({ clock: 1_000 + n, author, id }),
+    author: toHex(author),
+    seq: n,
+    time: n,
+    shownTime: n,
+    text,
+    mentions: []
+  }
 }
 
 /** A store and a group of one writer in it. */
@@ -264,8 +293,15 @@ describe('history and search over the stored view', () => {
       await log.append({ type: 'message', text: 'one message' })
       assert.ok(store.wordsWaiting > 0)
       await eventually(() => store.wordsWaiting === 0, 'the words to be indexed once writes pause', 5_000)
-      for (let i = 0; i < WORDS_AT_ONCE + 10; i++) await log.append({ type: 'message', text: `pitch ${i}` })
-      assert.ok(store.wordsWaiting < WORDS_AT_ONCE, `indexed at once past ${WORDS_AT_ONCE}, not left for a pause`)
+      // a catch-up's batches (others' messages, as a sync brings them) wait while they come...
+      const group = fromHex(log.idHex)
+      const rows = (from: number, count: number): MessageRow[] => Array.from({ length: count }, (_, i) => syncedRow(from + i, `pitch ${from + i}`))
+      for (let at = 0; at < 10_000; at += 1_000) await store.putViewRows(group, rows(at, 1_000))
+      assert.equal(store.wordsWaiting, 10_000, 'a catch-up of 10,000 is indexed once it is over, not in its middle')
+      await eventually(() => store.wordsWaiting === 0, 'the catch-up’s words to be indexed once writes pause', 5_000)
+      // ...but past WORDS_AT_ONCE they are indexed at once, writes going on or not
+      await store.putViewRows(group, rows(10_000, WORDS_AT_ONCE + 10))
+      assert.equal(store.wordsWaiting, 0, `indexed at once past ${WORDS_AT_ONCE}, not left for a pause`)
     } finally {
       await store.close()
       await dir.remove()
