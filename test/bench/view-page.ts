@@ -21,6 +21,7 @@ import { parseArgs } from 'node:util'
 import { type HiddenRange, type Operation, rowsOf, toHex, type ViewRow } from '@causette/core'
 import { SqliteStore } from '@causette/node'
 import { SeededRandom } from '../fixtures/random.ts'
+import { putRows } from '../fixtures/rows-with-entries.ts'
 
 const { values } = parseArgs({ options: { messages: { type: 'string', default: '100000' } } })
 const MESSAGES = Number(values.messages)
@@ -90,11 +91,11 @@ async function write(): Promise<Array<{ key: Uint8Array; id: Uint8Array }>> {
     if (random.chance(0.03)) add({ type: 'delete', target: target() })
     if (random.chance(0.07)) add({ type: 'read', upTo: target() })
     if (batch.length >= 1000) {
-      await store.putViewRows(GROUP, batch)
+      await putRows(store, GROUP, batch)
       batch = []
     }
   }
-  await store.putViewRows(GROUP, batch)
+  await putRows(store, GROUP, batch)
   console.log(`wrote ${n} entries' rows (${MESSAGES} messages) in ${((performance.now() - started) / 1000).toFixed(1)} s`)
   return messages
 }

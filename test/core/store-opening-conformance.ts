@@ -11,6 +11,7 @@ import { decodeEntry, type GroupLog, MEMBERSHIP_TYPES, rowsOf, type Store, type 
 import { craftEntry } from '../fixtures/crafted-entry.ts'
 import { logEntries } from '../fixtures/entry-bytes.ts'
 import { merge, type Replica, replicas } from '../fixtures/replicas.ts'
+import { putRows } from '../fixtures/rows-with-entries.ts'
 import type { StoreHarness } from './store-conformance.ts'
 
 /** A group with joins, a rekey, messages in two epochs and a fork by b; the reference store holds it with facts. */
@@ -107,7 +108,8 @@ export function runOpeningConformance(engine: string, setup: () => Promise<Store
     it("tells each author's messages (from view rows) and latest time (from facts)", async () => {
       await withStore(setup, async (store, log) => {
         const all = await logEntries(log)
-        await store.putViewRows(
+        await putRows(
+          store,
           log.id,
           all.flatMap((e) => rowsOf(e))
         )

@@ -9,6 +9,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { fromHex, type HiddenRange, renderMessages, rowsOf, type Store, toHex, type ViewRow } from '@causette/core'
+import { putRows } from '../fixtures/rows-with-entries.ts'
 import { AUTHORS, type TestEntry } from '../fixtures/view-entries.ts'
 import type { StoreHarness } from './store-conformance.ts'
 
@@ -68,7 +69,7 @@ export function runSearchConformance(engine: string, setup: () => Promise<StoreH
     it('reads messages forwards from an order key, oldest first, leaving out hidden ones, with their changes', () =>
       withStore(async (store) => {
         const m = [message(1, A, 'one'), message(2, B, 'two', { seq: 1 }), message(3, A, 'three'), message(4, A, 'four')]
-        await store.putViewRows(GROUP, rows(...m, edit(5, B, m[2] as TestEntry, 'not the author'), edit(6, A, m[2] as TestEntry, 'three, edited')))
+        await putRows(store, GROUP, rows(...m, edit(5, B, m[2] as TestEntry, 'not the author'), edit(6, A, m[2] as TestEntry, 'three, edited')))
         const first = await store.messageRowsAfter(GROUP, { after: new Uint8Array(0), limit: 2, hidden: NONE })
         assert.deepEqual(
           renderMessages(first).map((x) => x.text),
@@ -91,8 +92,8 @@ export function runSearchConformance(engine: string, setup: () => Promise<StoreH
 
     it('counts the messages the reader sees, each once however its hidden ranges overlap', () =>
       withStore(async (store) => {
-        await store.putViewRows(GROUP, rows(...Array.from({ length: 6 }, (_, i) => message(i + 1, A, `a${i + 1}`)), message(7, B, 'b', { seq: 1 })))
-        await store.putViewRows(OTHER_GROUP, rows(message(1, A, 'elsewhere')))
+        await putRows(store, GROUP, rows(...Array.from({ length: 6 }, (_, i) => message(i + 1, A, `a${i + 1}`)), message(7, B, 'b', { seq: 1 })))
+        await putRows(store, OTHER_GROUP, rows(message(1, A, 'elsewhere')))
         assert.equal(await store.countMessageRows(GROUP, NONE), 7)
         assert.equal(await store.countMessageRows(GROUP, [{ author: A, after: 1, until: 4 }]), 5, 'seqs 2 and 3 hidden')
         const overlapping = [
@@ -107,7 +108,7 @@ export function runSearchConformance(engine: string, setup: () => Promise<StoreH
     it('lists message ids in a range, in order, as a shortened id is resolved', () =>
       withStore(async (store) => {
         const m = [message(1, A, 'x', { idByte: 0x12 }), message(2, A, 'y', { idByte: 0x12 }), message(3, A, 'z', { idByte: 0x13 })]
-        await store.putViewRows(GROUP, rows(...m))
+        await putRows(store, GROUP, rows(...m))
         const hex = async (range: { from: Uint8Array; to?: Uint8Array; limit: number }) => (await store.messageIds(GROUP, range)).map(toHex)
         assert.deepEqual(await hex({ from: fromHex('12'), to: fromHex('13'), limit: 5 }), [m[0]?.idHex, m[1]?.idHex])
         assert.deepEqual(await hex({ from: fromHex('12'), to: fromHex('13'), limit: 1 }), [m[0]?.idHex])
@@ -121,7 +122,7 @@ export function runSearchConformance(engine: string, setup: () => Promise<StoreH
         const cafe = message(1, A, 'Rendez-vous au Café des Sports')
         const ridge = message(2, B, 'On the ridge at dawn', { seq: 1 })
         const unrelated = message(3, A, 'nothing here')
-        await store.putViewRows(GROUP, rows(cafe, ridge, unrelated, edit(4, A, unrelated, 'Cafeteria closed')))
+        await putRows(store, GROUP, rows(cafe, ridge, unrelated, edit(4, A, unrelated, 'Cafeteria closed')))
         assert.deepEqual(await candidates(store, ['cafe']), ['01:3', '01:1'], 'newest first; an edit makes its message a candidate')
         assert.deepEqual(await candidates(store, ['CAFÉ', 'sport']), ['01:1'])
         assert.deepEqual(await candidates(store, ['ridge', 'sport']), [], 'every word')
@@ -132,15 +133,15 @@ export function runSearchConformance(engine: string, setup: () => Promise<StoreH
     it('orders candidates by key in a group and by time across groups, a page at a time, and forgets a deleted group', () =>
       withStore(async (store) => {
         // clocks and times disagree across groups: the other group's message has the higher key but is older
-        await store.putViewRows(GROUP, rows(message(1, A, 'summit one', { time: 3000 }), message(2, A, 'summit two', { time: 5000 })))
-        await store.putViewRows(OTHER_GROUP, rows(message(9, B, 'summit elsewhere', { seq: 1, time: 4000 })))
+        await putRows(store, GROUP, rows(message(1, A, 'summit one', { time: 3000 }), message(2, A, 'summit two', { time: 5000 })))
+        await putRows(store, OTHER_GROUP, rows(message(9, B, 'summit elsewhere', { seq: 1, time: 4000 })))
         assert.deepEqual(await candidates(store, ['summit']), ['01:2', '02:9', '01:1'], 'by time across groups')
         assert.deepEqual(await candidates(store, ['summit'], { group: GROUP }), ['01:2', '01:1'])
         assert.deepEqual(await candidates(store, ['summit'], { limit: 1, offset: 1 }), ['02:9'])
         assert.deepEqual(await candidates(store, ['summit'], { offset: 3 }), [])
         await store.deleteGroup(GROUP)
         assert.deepEqual(await candidates(store, ['summit']), ['02:9'])
-        await store.putViewRows(GROUP, rows(message(3, A, 'summit again')))
+        await putRows(store, GROUP, rows(message(3, A, 'summit again')))
         assert.deepEqual(await candidates(store, ['summit']), ['01:3', '02:9'], 'a group written again is found again')
       }))
   })

@@ -21,6 +21,7 @@ import {
   type ViewRow
 } from '@causette/core'
 import { SeededRandom } from '../fixtures/random.ts'
+import { putRows } from '../fixtures/rows-with-entries.ts'
 import { assertSameView } from '../fixtures/view-compare.ts'
 import { AUTHORS, buildCase, hidingOf, randomHidingSpecs, randomSpecs, type TestEntry } from '../fixtures/view-entries.ts'
 import type { StoreHarness } from './store-conformance.ts'
@@ -81,7 +82,7 @@ export function runViewConformance(engine: string, setup: () => Promise<StoreHar
         const s = new Script()
         const m = Array.from({ length: 7 }, (_, i) => s.message(i % 2 === 0 ? A : B, `m${i}`))
         // written newest first: the store orders them
-        await store.putViewRows(GROUP, s.rows().reverse())
+        await putRows(store, GROUP, s.rows().reverse())
         assert.deepEqual(await texts(store, { limit: 3 }).then((p) => [p.texts, p.hasOlder]), [['m4', 'm5', 'm6'], true])
         const older = await texts(store, { limit: 3, before: keyOf(m[4] as TestEntry) })
         assert.deepEqual([older.texts, older.hasOlder], [['m1', 'm2', 'm3'], true])
@@ -102,7 +103,7 @@ export function runViewConformance(engine: string, setup: () => Promise<StoreHar
         s.add(B, { type: 'reaction', target: recent.id, emoji: '🎉', add: true })
         s.add(A, { type: 'edit', target: recent.id, text: 'recent, edited' })
         s.add(C, { type: 'delete', target: new Uint8Array(32).fill(9) })
-        await store.putViewRows(GROUP, s.rows())
+        await putRows(store, GROUP, s.rows())
         const page = await texts(store, { limit: 1 })
         assert.deepEqual(page.texts, ['recent, edited'])
         assert.deepEqual(page.rows.changes.map((c) => c.kind).sort(), ['edit', 'reaction'])
@@ -118,7 +119,7 @@ export function runViewConformance(engine: string, setup: () => Promise<StoreHar
         s.add(B, { type: 'edit', target: (m[4] as TestEntry).id, text: 'm4, edited' })
         s.add(B, { type: 'reaction', target: (m[1] as TestEntry).id, emoji: '👍', add: true })
         s.add(A, { type: 'reaction', target: (m[2] as TestEntry).id, emoji: '🎉', add: true })
-        await store.putViewRows(GROUP, s.rows())
+        await putRows(store, GROUP, s.rows())
         const [m0, m1, m2, m3, m4] = m as [TestEntry, TestEntry, TestEntry, TestEntry, TestEntry]
         const unknown = new Uint8Array(32).fill(7)
         // asked out of order, one twice, one never written
@@ -152,7 +153,7 @@ export function runViewConformance(engine: string, setup: () => Promise<StoreHar
         s.add(A, { type: 'reaction', target: a1.id, emoji: '👍', add: true }) // A seq 4: after it
         s.add(C, { type: 'delete', target: a1.id }, 'admin') // C is blocked
         s.message(C, 'c1')
-        await store.putViewRows(GROUP, s.rows())
+        await putRows(store, GROUP, s.rows())
         const hidden: HiddenRange[] = [
           { author: A, after: 1, until: 4 },
           { author: C, after: -1, until: Number.POSITIVE_INFINITY }
@@ -185,8 +186,8 @@ export function runViewConformance(engine: string, setup: () => Promise<StoreHar
         const m = s.message(A, 'once')
         s.add(B, { type: 'reaction', target: m.id, emoji: '👍', add: true })
         s.add(A, { type: 'metadata', topic: 'Crags' }, 'admin')
-        await store.putViewRows(GROUP, s.rows())
-        await store.putViewRows(GROUP, [...s.rows(), ...s.rows()])
+        await putRows(store, GROUP, s.rows())
+        await putRows(store, GROUP, [...s.rows(), ...s.rows()])
         const page = await store.messageRows(GROUP, { limit: 10, hidden: NONE })
         assert.deepEqual([page.messages.length, page.changes.length], [1, 1])
         assert.deepEqual(renderMessages(page)[0]?.reactions, [{ emoji: '👍', authors: [B] }])
@@ -197,7 +198,7 @@ export function runViewConformance(engine: string, setup: () => Promise<StoreHar
       withStore(async (store) => {
         const s = new Script()
         const m = s.message(A, 'from a clock ahead')
-        await store.putViewRows(GROUP, s.rows())
+        await putRows(store, GROUP, s.rows())
         await store.setShownTimes(GROUP, [
           { id: m.id, shownTime: m.time - 500 },
           { id: new Uint8Array(32).fill(3), shownTime: 1 }
@@ -221,7 +222,7 @@ export function runViewConformance(engine: string, setup: () => Promise<StoreHar
         }
         const m = s.add(A, { type: 'message', text: 'the topo', files: [file, { ...file, name: 'b.txt', type: '', thumb: undefined as never }] })
         const timed = { ...s.message(B, 'soon gone'), expires: 2_000_000_000_000 }
-        await store.putViewRows(GROUP, [...rowsOf(m), ...rowsOf(timed)])
+        await putRows(store, GROUP, [...rowsOf(m), ...rowsOf(timed)])
         const [shown] = renderMessages(await store.messageRowsById(GROUP, [m.id], NONE))
         assert.deepEqual(shown?.files, [
           {
@@ -252,7 +253,7 @@ export function runViewConformance(engine: string, setup: () => Promise<StoreHar
         s.add(B, { type: 'edit', target: second.id, text: 'Bob may not' })
         const third = s.message(A, 'deleted from the laptop')
         asA(s.add(C, { type: 'delete', target: third.id }))
-        await store.putViewRows(GROUP, s.rows())
+        await putRows(store, GROUP, s.rows())
         const shown = renderMessages(await store.messageRows(GROUP, { hidden: NONE, limit: 10 }))
         assert.deepEqual(
           shown.map((m) => [m.text, m.edited, m.deleted, m.deletedBy]),
@@ -279,7 +280,7 @@ export function runViewConformance(engine: string, setup: () => Promise<StoreHar
         s.add(A, { type: 'vote', poll: poll.id, choices: [0] })
         asA(s.add(C, { type: 'vote', poll: poll.id, choices: [1] }))
         s.add(A, { type: 'close-poll', poll: poll.id })
-        await store.putViewRows(GROUP, s.rows())
+        await putRows(store, GROUP, s.rows())
         const [lunch, where] = renderMessages(await store.messageRows(GROUP, { hidden: NONE, limit: 10 }))
         assert.deepEqual(lunch?.reactions, [{ emoji: '👍', authors: [A, B] }], 'A’s thumbs from two devices count once, as A')
         assert.deepEqual(where?.reactions, [], 'added on one device, taken back on the other')
@@ -302,7 +303,7 @@ export function runViewConformance(engine: string, setup: () => Promise<StoreHar
         s.add(B, { type: 'profile', displayName: 'Bea (blocked)' })
         s.add(B, { type: 'read', upTo: new Uint8Array(32).fill(4) })
         s.add(C, { type: 'metadata', name: 'Not an admin' })
-        await store.putViewRows(GROUP, s.rows())
+        await putRows(store, GROUP, s.rows())
         const hidden: HiddenRange[] = [
           { author: A, after: 1, until: Number.POSITIVE_INFINITY },
           { author: B, after: -1, until: Number.POSITIVE_INFINITY }
@@ -328,7 +329,7 @@ export function runViewConformance(engine: string, setup: () => Promise<StoreHar
         s.add(C, { type: 'close-poll', poll: poll.id }) // not the author, not an admin: closes nothing
         s.add(A, { type: 'close-poll', poll: poll.id })
         s.add(A, { type: 'vote', poll: poll.id, choices: [0] }) // after the close
-        await store.putViewRows(GROUP, s.rows())
+        await putRows(store, GROUP, s.rows())
         const shown = async (from: Store) => renderMessages(await from.messageRowsById(GROUP, [poll.id], NONE))[0]?.poll
         const expected = {
           options: [
@@ -362,7 +363,7 @@ export function runViewConformance(engine: string, setup: () => Promise<StoreHar
         s.add(B, { type: 'pin', target: m4.id, pinned: false }, 'moderator') // unpinned again
         s.add(A, { type: 'pin', target: m1.id, pinned: true }, 'admin') // pinned again, by A: now the latest pin
         s.add(B, { type: 'pin', target: new Uint8Array(32).fill(8), pinned: true }, 'moderator') // a message not held
-        await store.putViewRows(GROUP, s.rows())
+        await putRows(store, GROUP, s.rows())
         const pinned = async (from: Store, hidden = NONE) => (await readPinned(from, GROUP, hidden)).map((m) => [m.text, m.pinnedBy])
         assert.deepEqual(await pinned(store), [
           ['first', A],
@@ -402,7 +403,7 @@ export function runViewConformance(engine: string, setup: () => Promise<StoreHar
         s.add(A, { type: 'pin', target: kept.id, pinned: true }, 'admin')
         s.add(A, { type: 'pin', target: gone.id, pinned: true }, 'admin')
         s.add(B, { type: 'delete', target: gone.id })
-        await store.putViewRows(GROUP, s.rows())
+        await putRows(store, GROUP, s.rows())
         assert.deepEqual(
           (await readPinned(store, GROUP, NONE)).map((m) => m.text),
           ['kept']
@@ -417,15 +418,15 @@ export function runViewConformance(engine: string, setup: () => Promise<StoreHar
         const m = s.message(A, 'gone')
         s.add(B, { type: 'reaction', target: m.id, emoji: '👍', add: true })
         s.add(B, { type: 'profile', displayName: 'Bea' })
-        await store.putViewRows(GROUP, s.rows())
-        await store.putViewRows(OTHER_GROUP, s.rows())
+        await putRows(store, GROUP, s.rows())
+        await putRows(store, OTHER_GROUP, s.rows())
         await store.deleteGroup(GROUP)
         assert.deepEqual(await store.messageRows(GROUP, { limit: 10, hidden: NONE }), { messages: [], changes: [], hasOlder: false })
         assert.deepEqual(await store.messageRowsById(GROUP, [m.id], NONE), { messages: [], changes: [], hasOlder: false })
         assert.deepEqual(await store.registerRows(GROUP, NONE), [])
         assert.equal(await store.countMessageRows(GROUP, NONE), 0)
         // written again, the message has none of its old changes, and counts once
-        await store.putViewRows(GROUP, s.rows().slice(0, 1))
+        await putRows(store, GROUP, s.rows().slice(0, 1))
         assert.deepEqual((await store.messageRowsById(GROUP, [m.id], NONE)).changes, [])
         assert.equal(await store.countMessageRows(GROUP, NONE), 1)
         assert.equal((await store.messageRows(OTHER_GROUP, { limit: 10, hidden: NONE })).changes.length, 1)
@@ -442,7 +443,7 @@ export function runViewConformance(engine: string, setup: () => Promise<StoreHar
         const m = s.message(A, 'durable')
         s.add(A, { type: 'edit', target: m.id, text: 'durable, edited' })
         s.add(B, { type: 'profile', displayName: 'Bea' })
-        await h.store.putViewRows(GROUP, s.rows())
+        await putRows(h.store, GROUP, s.rows())
         await h.store.setShownTimes(GROUP, [{ id: m.id, shownTime: 5 }])
         const reopened = await h.reopen()
         const [shown] = renderMessages(await reopened.messageRows(GROUP, { limit: 10, hidden: NONE }))

@@ -27,6 +27,7 @@ import { SqliteStore, searchQuery, WORDS_AT_ONCE } from '@causette/node'
 import { MIGRATIONS } from '../../node/src/store/schema.ts'
 import { entryBytes, entryBytesOf, logEntries } from '../fixtures/entry-bytes.ts'
 import { deviceKeys, merge, replicas, signatures } from '../fixtures/replicas.ts'
+import { putRows } from '../fixtures/rows-with-entries.ts'
 import { eventually, tempDir } from './fixtures/daemons.ts'
 import { writeVersion5 } from './fixtures/version5-store.ts'
 
@@ -296,11 +297,11 @@ describe('history and search over the stored view', () => {
       // a catch-up's batches (others' messages, as a sync brings them) wait while they come...
       const group = fromHex(log.idHex)
       const rows = (from: number, count: number): MessageRow[] => Array.from({ length: count }, (_, i) => syncedRow(from + i, `pitch ${from + i}`))
-      for (let at = 0; at < 10_000; at += 1_000) await store.putViewRows(group, rows(at, 1_000))
+      for (let at = 0; at < 10_000; at += 1_000) await putRows(store, group, rows(at, 1_000))
       assert.equal(store.wordsWaiting, 10_000, 'a catch-up of 10,000 is indexed once it is over, not in its middle')
       await eventually(() => store.wordsWaiting === 0, 'the catch-up’s words to be indexed once writes pause', 5_000)
       // ...but past WORDS_AT_ONCE they are indexed at once, writes going on or not
-      await store.putViewRows(group, rows(10_000, WORDS_AT_ONCE + 10))
+      await putRows(store, group, rows(10_000, WORDS_AT_ONCE + 10))
       assert.equal(store.wordsWaiting, 0, `indexed at once past ${WORDS_AT_ONCE}, not left for a pause`)
     } finally {
       await store.close()

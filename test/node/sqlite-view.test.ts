@@ -1,7 +1,7 @@
 /**
  * The SQLite store's view rows and its write-behind (commits.ts): rows of
  * others' entries are committed within a window, yet every read and every
- * shown-time change after putViewRows resolved sees them, and close()
+ * shown-time change after the write resolved sees them, and close()
  * commits them; rows of this device's own entries are committed at once.
  * A file of schema version 9 keeps its rows through the migration that
  * adds polls and pins, and one of version 15 through the one that finds
@@ -19,6 +19,7 @@ import { type MessageRow, type Operation, type ReactionRow, readPinned, renderMe
 import { SqliteStore } from '@causette/node'
 import { WRITE_BEHIND_MS } from '../../node/src/store/commits.ts'
 import { MIGRATIONS } from '../../node/src/store/schema.ts'
+import { entriesOfRows, putRows } from '../fixtures/rows-with-entries.ts'
 import { AUTHORS } from '../fixtures/view-entries.ts'
 import { readCommitted } from './fixtures/committed-copy.ts'
 
@@ -29,6 +30,12 @@ const [OWN, OTHER] = AUTHORS as [Uint8Array, Uint8Array]
 function rowOf(n: number, author: Uint8Array, op: Operation, role = 'member'): ViewRow[] {
   const id = new Uint8Array(32).fill(n)
   return rowsOf({ id, idHex: toHex(id), authorHex: toHex(author), clock: n, seq: n, time: 1000 * n, op, role })
+}
+
+/** The rows' entries as a file of schema version 9 to 16 holds them (stand-ins: rows-with-entries.ts). */
+function insertEntries(db: DatabaseSync, rows: ViewRow[]): void {
+  const insert = db.prepare('INSERT INTO entries (group_id, id, key, author, seq, bytes) VALUES (?, ?, ?, ?, ?, ?)')
+  for (const e of entriesOfRows(rows)) insert.run(GROUP, e.id, e.key, e.author, e.seq, e.bytes)
 }
 
 /** A file as schema version 9 left it, holding a message and a reaction to it, written as that version wrote them. */
@@ -45,6 +52,7 @@ function writeVersion9(path: string, message: MessageRow, reaction: ReactionRow)
     db.prepare(
       'INSERT INTO view_changes (group_id, key, target, author, seq, kind, text, role, emoji, added) VALUES (?, ?, ?, ?, ?, ?, NULL, NULL, ?, 1)'
     ).run(GROUP, r.key, r.target, Buffer.from(r.author, 'hex'), r.seq, 'reaction', r.emoji)
+    insertEntries(db, [message, reaction])
   } finally {
     db.close()
   }
@@ -63,6 +71,7 @@ function writeVersion15(path: string, messages: MessageRow[]): void {
       'INSERT INTO view_messages (group_id, id, key, author, seq, time, shown_time, text, reply_to, mentions) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)'
     )
     for (const m of messages) insert.run(GROUP, m.id, m.key, Buffer.from(m.author, 'hex'), m.seq, m.time, m.shownTime, m.text, '')
+    insertEntries(db, messages)
     db.exec('DELETE FROM view_messages WHERE rowid = 1')
     db.exec('INSERT INTO message_words (rowid, text) SELECT rowid, text FROM view_messages')
     db.exec("UPDATE search_marks SET indexed = (SELECT max(rowid) FROM view_messages) WHERE name = 'messages'")
@@ -84,28 +93,28 @@ describe('SQLite view rows', () => {
       let store = await SqliteStore.open(path)
       store.setDurableAuthor(OWN)
       const theirs = rowOf(1, OTHER, { type: 'message', text: 'theirs' })
-      await store.putViewRows(GROUP, theirs)
+      await putRows(store, GROUP, theirs)
       assert.equal(committedMessages(path), 0, 'written behind')
       await store.setShownTimes(GROUP, [{ id: (theirs[0] as ViewRow & { id: Uint8Array }).id, shownTime: 500 }])
       const page = await store.messageRows(GROUP, { limit: 10, hidden: [] })
       assert.deepEqual(
         renderMessages(page).map((m) => [m.text, m.time]),
         [['theirs', 500]],
-        'read, and its shown time set, as soon as putViewRows resolved'
+        'read, and its shown time set, as soon as the write resolved'
       )
       assert.equal(committedMessages(path), 0, 'a read commits nothing')
 
-      await store.putViewRows(GROUP, rowOf(2, OTHER, { type: 'message', text: 'theirs again' }))
+      await putRows(store, GROUP, rowOf(2, OTHER, { type: 'message', text: 'theirs again' }))
       assert.equal(committedMessages(path), 0)
-      await store.putViewRows(GROUP, rowOf(3, OWN, { type: 'message', text: 'mine' }))
+      await putRows(store, GROUP, rowOf(3, OWN, { type: 'message', text: 'mine' }))
       assert.equal(committedMessages(path), 3, 'its own rows are committed at once, with what was behind')
 
-      await store.putViewRows(GROUP, rowOf(4, OTHER, { type: 'message', text: 'theirs, once more' }))
+      await putRows(store, GROUP, rowOf(4, OTHER, { type: 'message', text: 'theirs, once more' }))
       assert.equal(committedMessages(path), 3, 'written behind')
       await setTimeout(WRITE_BEHIND_MS + 100)
       assert.equal(committedMessages(path), 4, 'committed when the window ended, with no read or write to push it')
 
-      await store.putViewRows(GROUP, rowOf(5, OTHER, { type: 'message', text: 'theirs, last' }))
+      await putRows(store, GROUP, rowOf(5, OTHER, { type: 'message', text: 'theirs, last' }))
       await store.close()
       store = await SqliteStore.open(path)
       const texts = renderMessages(await store.messageRows(GROUP, { limit: 10, hidden: [] })).map((m) => m.text)
@@ -133,7 +142,7 @@ describe('SQLite view rows', () => {
 
         const poll = rowOf(3, OWN, { type: 'message', text: 'Rope or boulder?', poll: { options: ['Rope', 'Boulder'], multiple: false } })
         const id = (poll[0] as MessageRow).id
-        await store.putViewRows(GROUP, [
+        await putRows(store, GROUP, [
           ...poll,
           ...rowOf(4, OTHER, { type: 'vote', poll: id, choices: [1] }),
           ...rowOf(5, OWN, { type: 'pin', target: message.id, pinned: true }, 'admin')
@@ -178,7 +187,7 @@ describe('SQLite view rows', () => {
           'the word index still names each row by its rowid'
         )
 
-        await store.putViewRows(GROUP, rowOf(2, OTHER, { type: 'message', text: 'word2 kept' }))
+        await putRows(store, GROUP, rowOf(2, OTHER, { type: 'message', text: 'word2 kept' }))
         await store.setShownTimes(GROUP, [{ id: (second as MessageRow).id, shownTime: 7 }])
         const page = renderMessages(await store.messageRows(GROUP, { limit: 10, hidden: [] }))
         assert.deepEqual(
@@ -192,8 +201,8 @@ describe('SQLite view rows', () => {
         // counted from the rows the upgrade found (migration 18), and a row stored again is not counted twice
         assert.equal(await store.countMessageRows(GROUP, []), 2)
         const fourth = rowOf(4, OTHER, { type: 'message', text: 'word4 new' })
-        await store.putViewRows(GROUP, fourth)
-        await store.putViewRows(GROUP, fourth)
+        await putRows(store, GROUP, fourth)
+        await putRows(store, GROUP, fourth)
         assert.equal(await store.countMessageRows(GROUP, []), 3)
         assert.equal(await store.countMessageRows(OTHER_GROUP, []), 0)
       } finally {

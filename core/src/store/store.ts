@@ -168,7 +168,9 @@ export interface Store {
   // leaves out rows whose (author, seq) falls in one (after < seq < until),
   // except display-name registers, which are never hidden. A row is never
   // rewritten to hide it. Rows written are visible to every read made after
-  // the put resolved.
+  // the put resolved. A row is written with its entry (putEntries) or after
+  // it, never before: a store may find a message row by id through its
+  // entry, whose order key is the row's (the SQLite store does).
 
   /**
    * Stores view rows, idempotently: a message row by its id, a change row by

@@ -36,7 +36,8 @@ const CANDIDATES = (where: string): string => `
   WHERE message_words MATCH :match ${where.replaceAll('$', 'm')}
   UNION
   SELECT m.group_id, m.id, m.key, m.time FROM edit_words w JOIN view_changes c ON c.rowid = w.rowid
-  JOIN view_messages m INDEXED BY view_messages_by_id ON ${idIs('m', 'c.target')} AND m.group_id = c.group_id
+  JOIN entries e INDEXED BY entries_by_id ON ${idIs('e', 'c.target')} AND e.group_id = c.group_id
+  JOIN view_messages m INDEXED BY view_messages_in_order ON m.group_id = e.group_id AND m.key = e.key
   WHERE edit_words MATCH :match ${where.replaceAll('$', 'c')}`
 
 export class MessageWords {

@@ -18,7 +18,8 @@ import {
   MIGRATION_14,
   MIGRATION_15,
   MIGRATION_16,
-  MIGRATION_18
+  MIGRATION_18,
+  MIGRATION_19
 } from './view-migrations.ts'
 
 /** In order (log-migrations.ts, view-migrations.ts, and the device's own tables here); exported for tests that build a file of an older version. */
@@ -58,7 +59,8 @@ export const MIGRATIONS: readonly string[] = [
   MIGRATION_15,
   MIGRATION_16,
   MIGRATION_17,
-  MIGRATION_18
+  MIGRATION_18,
+  MIGRATION_19
 ]
 
 /** Migrations that copy the entries or message tables whole: on a large store, a first start after an upgrade takes a while. */

@@ -27,7 +27,7 @@ import {
   toHex,
   type ViewRow
 } from '@causette/core'
-import { idIs } from './id-prefix.ts'
+import { idIs, MESSAGE_OF_ENTRY } from './id-prefix.ts'
 import {
   CHANGE_COLUMNS,
   type ChangeColumns,
@@ -112,21 +112,25 @@ export class SqliteView {
         `WITH ${HIDDEN} SELECT count(*) AS n FROM view_messages m JOIN hidden h ON h.author = m.author
          WHERE m.group_id = :group AND m.seq > h.after AND m.seq < h.until`
       ),
-      // in id order along the index of ids' first 4 bytes (a prefix orders as the whole does), stopping at the limit;
-      // substr() of an empty BLOB is NULL, hence coalesce()
+      // message rows are found by id through their entries (migration 19, id-prefix.ts): the entry's order key is the row's
+      // in id order along the entries' index of ids' first 4 bytes (a prefix orders as the whole does), the entries that are
+      // messages, stopping at the limit; substr() of an empty BLOB is NULL, hence coalesce()
       idsFrom: db.prepare(
-        `SELECT id FROM view_messages INDEXED BY view_messages_by_id WHERE substr(id, 1, 4) >= coalesce(substr(?2, 1, 4), x'') AND group_id = ?1 AND id >= ?2
-         ORDER BY substr(id, 1, 4), id LIMIT ?3`
+        `SELECT e.id FROM entries e INDEXED BY entries_by_id WHERE substr(e.id, 1, 4) >= coalesce(substr(?2, 1, 4), x'') AND e.group_id = ?1 AND e.id >= ?2
+         AND ${MESSAGE_OF_ENTRY}
+         ORDER BY substr(e.id, 1, 4), e.id LIMIT ?3`
       ),
       idsBetween: db.prepare(
-        `SELECT id FROM view_messages INDEXED BY view_messages_by_id WHERE substr(id, 1, 4) BETWEEN coalesce(substr(?2, 1, 4), x'') AND substr(?3, 1, 4) AND group_id = ?1 AND id >= ?2 AND id < ?3
-         ORDER BY substr(id, 1, 4), id LIMIT ?4`
+        `SELECT e.id FROM entries e INDEXED BY entries_by_id WHERE substr(e.id, 1, 4) BETWEEN coalesce(substr(?2, 1, 4), x'') AND substr(?3, 1, 4) AND e.group_id = ?1
+         AND e.id >= ?2 AND e.id < ?3 AND ${MESSAGE_OF_ENTRY}
+         ORDER BY substr(e.id, 1, 4), e.id LIMIT ?4`
       ),
-      // each wanted id (distinct) looked up along the index of ids' first 4 bytes: CROSS JOIN keeps the wanted ids the outer loop
+      // each wanted id (distinct) looked up along the entries' index of ids' first 4 bytes, then its row by the entry's key:
+      // CROSS JOIN keeps that order of loops
       messagesById: db.prepare(
         `WITH ${HIDDEN}, wanted (id) AS (SELECT DISTINCT unhex(value) FROM json_each(:ids))
-         SELECT ${MESSAGE_COLUMNS} FROM wanted w CROSS JOIN view_messages m INDEXED BY view_messages_by_id
-         WHERE ${idIs('m', 'w.id')} AND m.group_id = :group AND NOT ${hiddenRow('m')}
+         SELECT ${MESSAGE_COLUMNS} FROM wanted w CROSS JOIN entries e INDEXED BY entries_by_id CROSS JOIN view_messages m INDEXED BY view_messages_in_order
+         WHERE ${idIs('e', 'w.id')} AND e.group_id = :group AND m.group_id = e.group_id AND m.key = e.key AND NOT ${hiddenRow('m')}
          ORDER BY m.key`
       ),
       changesOf: db.prepare(
@@ -152,7 +156,8 @@ export class SqliteView {
          GROUP BY r.name, r.author`
       ),
       setShownTime: db.prepare(
-        `UPDATE view_messages AS m INDEXED BY view_messages_by_id SET shown_time = ?1 WHERE ${idIs('m', '?3')} AND m.group_id = ?2`
+        `UPDATE view_messages INDEXED BY view_messages_in_order SET shown_time = ?1
+         WHERE group_id = ?2 AND key = (SELECT e.key FROM entries e INDEXED BY entries_by_id WHERE ${idIs('e', '?3')} AND e.group_id = ?2)`
       ),
       deleteMessages: db.prepare('DELETE FROM view_messages WHERE group_id = ?'),
       deleteChanges: db.prepare('DELETE FROM view_changes WHERE group_id = ?'),

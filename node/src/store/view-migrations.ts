@@ -304,3 +304,14 @@ export const MIGRATION_18 = `
   CREATE TABLE view_message_counts (group_id BLOB PRIMARY KEY, messages INTEGER NOT NULL) STRICT, WITHOUT ROWID;
   INSERT INTO view_message_counts (group_id, messages) SELECT group_id, count(*) FROM view_messages GROUP BY group_id;
   `
+
+/**
+ * 19: message rows lose their index of ids (migration 16's
+ * view_messages_by_id): a row is found by id through its entry, whose
+ * order key is the row's (id-prefix.ts). Every message written took that
+ * index at a random page, as the entries' own index of ids does: in a
+ * group of 1,000,000, ~5 µs a message to insert and ~5 µs more to commit.
+ */
+export const MIGRATION_19 = `
+  DROP INDEX view_messages_by_id;
+  `
