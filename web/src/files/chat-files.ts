@@ -8,9 +8,10 @@
  * the URL revoked) a while after the last one leaves the screen, or when
  * the chat closes. A file that could not be fetched is tried again a few
  * times, and again when a member of the group comes online. A file the
- * person asked to download is saved once whole, by whichever drawing of
- * its message is on screen then, or none: the wish is kept here, not in
- * the drawing that took the click.
+ * person asked to download is saved once whole, whichever drawing of its
+ * message is on screen then: the wish is kept here with the fetch, not in
+ * the drawing that took the click, and goes with the fetch (the chat
+ * closed, or the message off screen for KEEP_MS).
  */
 import { type CausettePeer, type FileView, fileKeysOf } from '@causette/core'
 import { type Accessor, createSignal, onCleanup, type Setter } from 'solid-js'
