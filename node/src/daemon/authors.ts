@@ -11,7 +11,7 @@
  */
 import { fingerprint, fromHex, type GroupLog } from '@causette/core'
 import type { AuthorView } from '../api/api-types.ts'
-import { nodeSha512 } from '../node-sha512.ts'
+import { nodeSha512 } from '../node-hashes.ts'
 
 const CACHE_SIZE = 10_000
 

@@ -24,7 +24,7 @@ import type {
 } from '../api/api-types.ts'
 import type { Names } from '../api/error-messages.ts'
 import { UnknownMessageError } from '../errors.ts'
-import { nodeSha512 } from '../node-sha512.ts'
+import { nodeSha512 } from '../node-hashes.ts'
 import { BackupOperations } from './backup-operations.ts'
 import type { DaemonParts } from './daemon.ts'
 import { DeviceOperations } from './device-operations.ts'

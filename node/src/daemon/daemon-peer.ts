@@ -11,8 +11,7 @@ import { BLOBS_DIR, FileBlobStore } from '../blobs/file-blob-store.ts'
 import { FileHandoverLedger } from '../blobs/handover-ledger.ts'
 import { PortInUseError } from '../errors.ts'
 import { nativeXChaCha } from '../native-xchacha.ts'
-import { nodeSha256 } from '../node-sha256.ts'
-import { nodeSha512 } from '../node-sha512.ts'
+import { nodeSha256, nodeSha512 } from '../node-hashes.ts'
 import { coalesceWrites } from '../socket-coalescing.ts'
 import type { SqliteStore } from '../store/sqlite-store.ts'
 import type { WorkerSignatures } from '../worker-signatures.ts'
@@ -61,7 +60,7 @@ export async function startPeer(
     },
     // the cipher of bodies and files' pieces: WebAssembly for small payloads, OpenSSL for large ones (native-xchacha.ts)
     aead: nativeXChaCha,
-    // the ids of entries from peers (node-sha256.ts)
+    // the ids of entries from peers (node-hashes.ts)
     sha256: nodeSha256,
     openGroups: false,
     sharePresence: sharesPresence(store.tables.settings),

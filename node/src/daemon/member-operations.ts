@@ -20,7 +20,7 @@ import type {
   SafetyNumberResponse
 } from '../api/api-types.ts'
 import { InvalidRequestError, SafetyNumberMismatchError, UnknownMemberError } from '../errors.ts'
-import { nodeSha512 } from '../node-sha512.ts'
+import { nodeSha512 } from '../node-hashes.ts'
 import type { GroupAuthors } from './authors.ts'
 import type { DaemonParts } from './daemon.ts'
 import type { KnownGroup } from './group-directory.ts'
