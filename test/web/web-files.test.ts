@@ -90,6 +90,12 @@ async function download(page: Page, name: string): Promise<Buffer> {
   return readFile(await saved.path())
 }
 
+/** Attaches a file with the Attach button, as a person picks one in the file chooser. */
+async function attachFile(page: Page, file: string | { name: string; mimeType: string; buffer: Buffer }): Promise<void> {
+  const [chooser] = await Promise.all([page.waitForEvent('filechooser', WAIT), page.getByRole('button', { name: 'Attach a file' }).click()])
+  await chooser.setFiles(file)
+}
+
 /** Drops an image file onto the chat of `page`, as a person drags one from their desktop. */
 async function dropImage(page: Page, name: string, png: Buffer, screenshotAs?: string): Promise<void> {
   const chat = page.locator('section.chat')
@@ -175,11 +181,7 @@ describe('files in the web app: images, files and voice notes between two browse
   })
 
   it('Alice attaches a file; Bob downloads it on demand, byte for byte', async () => {
-    const [chooser] = await Promise.all([
-      alice.page.waitForEvent('filechooser', WAIT),
-      alice.page.getByRole('button', { name: 'Attach a file' }).click()
-    ])
-    await chooser.setFiles({ name: 'notes.bin', mimeType: 'application/octet-stream', buffer: notes })
+    await attachFile(alice.page, { name: 'notes.bin', mimeType: 'application/octet-stream', buffer: notes })
     const atBob = messageBox(bob.page, 'notes.bin')
     await atBob.getByRole('button', { name: /^Download notes\.bin/ }).waitFor(WAIT)
     await screenshot(bob.page, 'files-03-file-offered')
@@ -216,11 +218,7 @@ describe('files in the web app: images, files and voice notes between two browse
     const archive = randomBytes(30_000_000)
     const path = join(dir.path, 'archive.bin')
     await writeFile(path, archive)
-    const [chooser] = await Promise.all([
-      alice.page.waitForEvent('filechooser', WAIT),
-      alice.page.getByRole('button', { name: 'Attach a file' }).click()
-    ])
-    await chooser.setFiles(path)
+    await attachFile(alice.page, path)
     await alice.page.getByRole('progressbar', { name: /^Sending archive\.bin: .* of 30 MB/ }).waitFor(WAIT)
     await screenshot(alice.page, 'files-03b-sending')
     await assertAccessible(alice.page, 'sending a file')
@@ -247,11 +245,7 @@ describe('files in the web app: images, files and voice notes between two browse
     assert.ok(big.byteLength > 10_000_000)
     const path = join(dir.path, 'panorama.png')
     await writeFile(path, big)
-    const [chooser] = await Promise.all([
-      alice.page.waitForEvent('filechooser', WAIT),
-      alice.page.getByRole('button', { name: 'Attach a file' }).click()
-    ])
-    await chooser.setFiles(path)
+    await attachFile(alice.page, path)
     const figure = bob.page.locator('figure.file-image', { hasText: 'panorama.png' })
     await figure.getByRole('button', { name: /^Download panorama\.png \(1\d\.\d MB\)$/ }).waitFor(WAIT)
     assert.match((await shownImage(bob.page, 'panorama.png')).src, /^data:image\/png/, 'only the placeholder until asked')
@@ -265,11 +259,7 @@ describe('files in the web app: images, files and voice notes between two browse
     const big = join(dir.path, 'film.mov')
     await writeFile(big, '')
     await truncate(big, 120_000_000)
-    const [chooser] = await Promise.all([
-      alice.page.waitForEvent('filechooser', WAIT),
-      alice.page.getByRole('button', { name: 'Attach a file' }).click()
-    ])
-    await chooser.setFiles(big)
+    await attachFile(alice.page, big)
     await alice.page.getByRole('alert').filter({ hasText: '“film.mov” is 120 MB: the most you can send is 100 MB.' }).waitFor(WAIT)
     assert.equal(await messageBox(alice.page, 'film.mov').count(), 0, 'no message was sent')
     await screenshot(alice.page, 'files-04-too-large')
@@ -342,11 +332,7 @@ describe('files in the web app: images, files and voice notes between two browse
 
   it('a file Bob asked for while its sender was away is saved when she is back, though its message was drawn again meanwhile', async () => {
     const agenda = randomBytes(50_000)
-    const [chooser] = await Promise.all([
-      alice.page.waitForEvent('filechooser', WAIT),
-      alice.page.getByRole('button', { name: 'Attach a file' }).click()
-    ])
-    await chooser.setFiles({ name: 'agenda.bin', mimeType: 'application/octet-stream', buffer: agenda })
+    await attachFile(alice.page, { name: 'agenda.bin', mimeType: 'application/octet-stream', buffer: agenda })
     const atBob = messageBox(bob.page, 'agenda.bin')
     await atBob.getByRole('button', { name: /^Download agenda\.bin/ }).waitFor(WAIT)
     await alice.page.close()
