@@ -83,7 +83,8 @@ function verdictOf(idHex: string, added: Set<string>, rejected: Map<string | und
   if (added.has(idHex)) return { verdict: 'accept', pending: false }
   if (group.isPending(idHex)) return { verdict: 'accept', pending: true }
   const error = rejected.get(idHex)
-  if (error === undefined && group.get(idHex) !== undefined) return { verdict: 'ignore', pending: false }
-  // not added, not waiting, not held: it was rejected (entries that do not decode have no id to match)
-  return { verdict: 'reject', pending: false, error: error ?? rejected.get(undefined) ?? new Error('entry was not accepted') }
+  if (error !== undefined) return { verdict: 'reject', pending: false, error }
+  // not added, not waiting, not refused: held already, in memory or only in the store (a duplicate
+  // gossipsub's seen cache forgot); the entries come decoded, so every refusal carries its id
+  return { verdict: 'ignore', pending: false }
 }

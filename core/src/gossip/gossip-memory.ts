@@ -3,7 +3,7 @@
  * Causette's gossip needs.
  *
  * gossipsub keeps two records of every message for two minutes: its id in
- * the seen cache (~90 B; `seenTTL`), and a delivery record for the peer
+ * the seen cache (~150 B with its hex key; `seenTTL`), and a delivery record for the peer
  * score (~340 B: the record, a Set of the peers that sent it, a queue
  * entry; a fixed two minutes, not an option). At a daemon's 5,000 messages
  * a second that is 600,000 of each, ~250 MB of heap, and it stays until two
@@ -16,9 +16,13 @@
  * 3 heartbeats and served for 5 (gossipsub's history), each hop starting
  * when it got it, so duplicates come within seconds of the first copy.
  * An entry's id is the hash of its bytes and the log holds each entry
- * once, so one arriving later still is decoded, found held and ignored
- * (not forwarded): the cache saves work, not correctness. 30 s covers
- * several hops of gossip with room for slow links.
+ * once, so one arriving later still is decoded, found held (in memory or
+ * in the store) and ignored: not forwarded, and no fault of the peer that
+ * sent it (test/core/late-duplicates.test.ts). The cache saves work, not
+ * correctness. 10 s is twice the 5 s for which a peer serves what it told
+ * of, with room for slow links. It was 30 s: 15 s after a burst of 100,000
+ * messages that still held all their ids, 15 MiB of the daemon's heap (a
+ * heap snapshot; test/bench/RESULTS.md), gone now by then.
  *
  * The delivery records feed only the per-topic parts of the score (first
  * and mesh deliveries, invalid messages), and Causette scores no topic
@@ -29,7 +33,7 @@
 import type { GossipSub } from '@libp2p/gossipsub'
 
 /** gossipsub's seen cache: how long a message id suppresses duplicates. */
-export const GOSSIP_SEEN_TTL_MS = 30_000
+export const GOSSIP_SEEN_TTL_MS = 10_000
 
 /** gossipsub's message cache window: 5 heartbeats of 1 s (its defaults, which Causette keeps). */
 export const DELIVERY_RECORD_MS = 5_000
