@@ -209,6 +209,39 @@ describe('SQLite store', () => {
     }
   })
 
+  it('undoes only the batch that failed when others wait to be committed before it', async () => {
+    const home = await tempHome()
+    let store = await SqliteStore.open(home.path)
+    try {
+      // as the daemon runs: entries by others are written behind, many batches to a commit
+      store.setDurableAuthor(new Uint8Array(32).fill(0xee))
+      const source = await sampleGroup(new MemoryStore(), 5)
+      const [genesis, first, second, third, fourth, fifth] = (await storedOf(source)) as StoredEntry[] as [
+        StoredEntry,
+        StoredEntry,
+        StoredEntry,
+        StoredEntry,
+        StoredEntry,
+        StoredEntry
+      ]
+      await store.putEntries(source.id, [genesis, first])
+      await store.putEntries(source.id, [second])
+      const broken = { ...fourth, seq: 'four' as unknown as number }
+      await assert.rejects(store.putEntries(source.id, [third, broken]))
+      assert.equal(await store.countEntries(source.id), 3, 'the two batches before it are still there, the failed one is not')
+      assert.deepEqual((await store.heads(source.id)).map(toHex), [toHex(second.id)])
+      assert.equal((await store.authorSeqs(source.id)).get(toHex(genesis.author)), second.seq)
+      await store.putEntries(source.id, [third, fourth, fifth])
+      await store.close()
+      store = await SqliteStore.open(home.path)
+      assert.equal(await store.countEntries(source.id), 6, 'all of them committed on close')
+      assert.deepEqual((await store.heads(source.id)).map(toHex), [toHex(fifth.id)])
+    } finally {
+      await store.close()
+      await home.remove()
+    }
+  })
+
   it('refuses a second daemon on the same file while the first runs, and lets the next one in once the first is killed', async () => {
     const home = await tempHome()
     const first = new ChildRun(HOLD_STORE, [home.path])
