@@ -35,7 +35,8 @@
  * each write was a SAVEPOINT, which copies every page it first touches into
  * SQLite's statement journal: in a group of 1,000,000, where the id
  * indexes take their keys at random pages, ~5 % of the daemon's main
- * thread in an ingest and ~180 ms of a 10,000-entry catch-up.
+ * thread in an ingest, and 50–180 ms of its main thread in a catch-up of
+ * 10,000 (test/bench/RESULTS.md, notes of 2026-12-06).
  */
 import type { DatabaseSync, StatementSync } from 'node:sqlite'
 import { WalUpkeep } from './wal-upkeep.ts'
