@@ -87,8 +87,7 @@ export class Commits {
 
   /** Commits the open transaction now, if there is one. */
   settle(): void {
-    clearTimeout(this.timer)
-    this.timer = undefined
+    this.cancelCommit()
     if (!this.db.isTransaction) return
     this.window = []
     try {
@@ -108,8 +107,7 @@ export class Commits {
   private takeBack(): void {
     const before = this.window
     this.window = []
-    clearTimeout(this.timer)
-    this.timer = undefined
+    this.cancelCommit()
     // an error may have rolled the whole transaction back already (a full disk)
     if (this.db.isTransaction) this.rollback.run()
     if (before.length === 0) return
@@ -119,10 +117,8 @@ export class Commits {
       this.window = before
     } catch (err) {
       if (this.db.isTransaction) this.rollback.run()
-      clearTimeout(this.timer)
-      this.timer = undefined
-      // others' entries and what is derived: lost to this store as to a crash; sync fetches them again
-      process.stderr.write(`causette: could not store the entries received in the last ${WRITE_BEHIND_MS} ms: ${(err as Error).message}\n`)
+      this.cancelCommit()
+      reportLostWindow(err as Error)
     }
   }
 
@@ -137,6 +133,12 @@ export class Commits {
     this.upkeep.stop()
   }
 
+  /** The window's timed commit is not needed any more (committed, or rolled back). */
+  private cancelCommit(): void {
+    clearTimeout(this.timer)
+    this.timer = undefined
+  }
+
   private open(): void {
     this.begin.run()
     this.timer = setTimeout(() => {
@@ -144,11 +146,15 @@ export class Commits {
       try {
         this.settle()
       } catch (err) {
-        // nothing waits on these any more: they are lost to this store, and sync fetches them again
-        process.stderr.write(`causette: could not store the entries received in the last ${WRITE_BEHIND_MS} ms: ${(err as Error).message}\n`)
+        reportLostWindow(err as Error)
       }
     }, WRITE_BEHIND_MS)
     // a store left open by a process that ends loses only this window: what a crash may lose too
     this.timer.unref()
   }
+}
+
+/** Nothing waits on the window's writes any more: lost to this store, as to a crash; sync fetches the entries again, and what is derived is derived again. */
+function reportLostWindow(err: Error): void {
+  process.stderr.write(`causette: could not store the entries received in the last ${WRITE_BEHIND_MS} ms: ${err.message}\n`)
 }
