@@ -13,6 +13,7 @@
  */
 import { readFile } from 'node:fs/promises'
 import { boundDeliveryRecords, sharedGossipOptions } from '@causette/core/mailbox-serving'
+import { nodeSha256 } from '@causette/node/node-hashes'
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
 import { autoNATv2 } from '@libp2p/autonat-v2'
@@ -100,7 +101,8 @@ export async function createRelayNode(config: RelayConfig, key: PrivateKey): Pro
       }),
       ...(config.mailbox.enabled
         ? {
-            pubsub: gossipsub(sharedGossipOptions())
+            // gossip's message ids hashed by node:crypto, as the daemon's are
+            pubsub: gossipsub(sharedGossipOptions(nodeSha256))
           }
         : {}),
       ...autoTls?.services

@@ -11,6 +11,7 @@ import { identify } from '@libp2p/identify'
 import type { Libp2p, PeerDiscoveryEvents, PeerInfo } from '@libp2p/interface'
 import { createLibp2p, type Libp2pOptions } from 'libp2p'
 import { TypedEventEmitter } from 'main-event'
+import type { Sha256 } from '../codec/entry-codec.ts'
 import { GossipGuard } from '../gossip/gossip-guard.ts'
 import { boundDeliveryRecords } from '../gossip/gossip-memory.ts'
 import { sharedGossipOptions } from '../gossip/gossip-options.ts'
@@ -34,6 +35,8 @@ export interface Libp2pParts {
   connectionGater?: Libp2pOptions['connectionGater']
   /** Noise's options: a runtime may give it faster crypto (the daemon does, node/src/noise-crypto.ts). */
   noise?: NoiseInit
+  /** The hash of gossip's message ids (the entries' ids); noble's by default, node:crypto's in the daemon. */
+  sha256?: Sha256
   /** Extra services (circuit relay, autonat, …) merged with core's. */
   services?: Libp2pOptions['services']
   /** Anything else for createLibp2p, applied last. */
@@ -85,7 +88,7 @@ export function baseLibp2pOptions(
       identify: identify(),
       pubsub: gossipsub({
         // what a relay keeping the groups shares (gossip-options.ts)
-        ...sharedGossipOptions(),
+        ...sharedGossipOptions(parts.sha256),
         allowPublishToZeroTopicPeers: true,
         ignoreDuplicatePublishError: true,
         // members whose only path is a relay still chat: over a relayed connection the relay may cut (its
