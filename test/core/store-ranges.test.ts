@@ -10,7 +10,6 @@ import {
   type Bound,
   compareOrder,
   fromHex,
-  fromOrderKey,
   type KeyRange,
   MemoryStore,
   minimalBound,
@@ -76,7 +75,7 @@ describe('StoreRanges', () => {
         await store.putEntries(group, early)
         await buckets.current()
         await store.putEntries(group, late)
-        buckets.add(late.map((e) => fromOrderKey(e.key)))
+        buckets.add(late.map((e) => e.key))
         const plain = new StoreRanges(listKeys)
         const bucketed = new StoreRanges(listKeys, () => buckets.current())
         const bounds = boundsOf(items, random)

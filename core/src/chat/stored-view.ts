@@ -19,7 +19,7 @@ import type { GroupMetadata, Message, MessagePage, ViewEntry } from './message-t
 import type { FileRef } from './operations.ts'
 import { readPinned } from './pinned.ts'
 import { type RenderedRegisters, renderMessages, renderPage, renderRegisters } from './view-render.ts'
-import { type HiddenRange, type MessageRows, type RegisterRow, rowHidden, rowsOf, type ViewRow } from './view-rows.ts'
+import { type HiddenRange, type MessageRows, type RegisterRow, rowHidden, rowsAt, rowsOf, type ViewRow } from './view-rows.ts'
 
 /** Messages read per page by the whole-view reads (count, snapshot). */
 const SCAN_PAGE = 1000
@@ -61,8 +61,8 @@ export class StoredView {
   }
 
   /** Notes a committed entry this device can read: its rows go to the store with its batch (`take`) or at the next flush; the registers change now. */
-  note(entry: ViewEntry & { id: Uint8Array }): void {
-    const rows = rowsOf(entry)
+  note(entry: ViewEntry & { id: Uint8Array }, key?: Uint8Array): void {
+    const rows = key === undefined ? rowsOf(entry) : rowsAt(entry, key)
     const written = this.written.delete(entry.idHex)
     if (rows.length === 0) return
     const hidden = this.components.hidden()

@@ -155,16 +155,21 @@ export interface MessageRows {
   hasOlder: boolean
 }
 
-/** The rows an accepted entry makes: none for an unreadable entry, membership operations and unknown operations. */
 /** The person a row's writer is: its device's person, or the device itself. */
 export function personOfRow(row: { author: string; person?: string }): string {
   return row.person ?? row.author
 }
 
+/** The rows an accepted entry makes: none for an unreadable entry, membership operations and unknown operations. */
 export function rowsOf(entry: ViewEntry & { id: Uint8Array }): ViewRow[] {
+  if (entry.op === undefined) return []
+  return rowsAt(entry, orderKey({ clock: entry.clock, author: fromHex(entry.authorHex), id: entry.id }))
+}
+
+/** rowsOf with the entry's order key made already (the log makes it once for the store, the rows and sync). */
+export function rowsAt(entry: ViewEntry & { id: Uint8Array }, key: Uint8Array): ViewRow[] {
   const op = entry.op
   if (op === undefined) return []
-  const key = orderKey({ clock: entry.clock, author: fromHex(entry.authorHex), id: entry.id })
   const by = { key, author: entry.authorHex, seq: entry.seq }
   const person = entry.person === undefined ? {} : { person: entry.person }
   const register = (name: RegisterName, value: string): RegisterRow => ({ kind: 'register', name, ...by, value })

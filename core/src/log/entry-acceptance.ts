@@ -20,6 +20,7 @@ import { type Admission, type AdmissionContext, admit } from './admission.ts'
 import { type Intake, intake, type PreparedBatch } from './batch-intake.ts'
 import type { EntryIndex } from './entry-index.ts'
 import type { AddOptions, AddResult, EntrySource, LogEntry } from './log-entry.ts'
+import { orderKey } from './order.ts'
 import { missingParents, PendingEntries } from './pending-entries.ts'
 
 export interface EntryAcceptanceComponents {
@@ -33,7 +34,7 @@ export interface EntryAcceptanceComponents {
   index: EntryIndex
   admission: AdmissionContext
   /** Makes an admitted entry part of the log; `equivocation`: every id of the author at the entry's seq, if several. */
-  commit(admission: Admission, entry: Entry, result: AddResult, equivocation?: string[]): LogEntry
+  commit(admission: Admission, entry: Entry, result: AddResult, equivocation?: string[], key?: Uint8Array): LogEntry
   /** The view rows of what was committed since the last call, to store with the batch. */
   takeRows(): ViewRow[]
   /** Work once the batch is in the store: its view rows written and shown times capped (`fresh`: not loaded from the store with both), a view refreshed. */
@@ -45,6 +46,8 @@ export interface EntryAcceptanceComponents {
 export interface Accepted {
   entry: Entry
   node: LogEntry
+  /** Its order key (order.ts), made once for the store, the view's rows and sync's buckets. */
+  key: Uint8Array
 }
 
 /** Loading from the store: the facts it holds for the page, or that it holds none (an older version stored them). */
@@ -110,7 +113,7 @@ export class EntryAcceptance {
     if (load === undefined && accepted.length > 0) {
       await store.putEntries(
         groupId,
-        accepted.map((a) => storedEntryOf(a.entry, factsOf(a.node))),
+        accepted.map((a) => storedEntryOf(a.entry, factsOf(a.node), a.key)),
         rows
       )
     } else if (load?.fillFacts === true && accepted.length > 0) {
@@ -164,9 +167,10 @@ export class EntryAcceptance {
         if (batch.load !== undefined) admitted.node.shownTime = batch.load.shownTimes.get(idHex) ?? admitted.node.shownTime
         // the usual case, the author's next entry, asks the store nothing
         const equivocation = this.mayEquivocate(admitted.node, batch.seqs) ? await this.equivocation(entry, admitted.node, batch.seqs) : undefined
-        const node = this.components.commit(admitted, entry, batch.result, equivocation)
+        const key = orderKey(entry)
+        const node = this.components.commit(admitted, entry, batch.result, equivocation, key)
         batch.result.added.push(node)
-        batch.accepted.push({ entry, node })
+        batch.accepted.push({ entry, node, key })
       } catch (error) {
         batch.result.rejected.push({ id: idHex, error: error as Error })
         continue

@@ -48,15 +48,15 @@ export class LogCommits {
     this.buckets = new OrderBuckets(components.listKeys)
   }
 
-  /** Makes an admitted entry part of the log; `equivocation`: every id of its author at its seq, when several. */
-  commit(admission: Admission, entry: Entry, result: AddResult, equivocation?: string[]): LogEntry {
+  /** Makes an admitted entry part of the log; `equivocation`: every id of its author at its seq, when several; `key`: its order key, if made already. */
+  commit(admission: Admission, entry: Entry, result: AddResult, equivocation?: string[], key?: Uint8Array): LogEntry {
     const { index, visible, view } = this.components
     const node = admission.node
     index.insert(node, entry.parents.map(toHex))
     if (equivocation !== undefined) result.equivocations.push(index.chains.equivocation(node.authorHex, node.seq, equivocation))
     if (node.sealed) visible.holdSealed(node, entry.bytes)
     if (admission.membership !== undefined) this.membershipChanged(node, admission.membership)
-    else if (node.op !== undefined) view.note(node)
+    else if (node.op !== undefined) view.note(node, key)
     return node
   }
 
@@ -66,7 +66,7 @@ export class LogCommits {
     // rows left (sealed entries opened by this batch's keys, after it was stored) go now
     await view.flush(fresh)
     if (fresh) {
-      this.buckets.add(accepted.map((a) => a.entry))
+      this.buckets.add(accepted.map((a) => a.key))
       for (const { entry, node } of accepted) await shownTimes.cap(node, entry.parents)
     }
     if (visible.rebuildDue) await visible.rebuild()

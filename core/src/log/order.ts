@@ -61,6 +61,11 @@ function clockOfKey(key: Uint8Array): number {
   return high * 2 ** 32 + low
 }
 
+/** The entry id at the end of an order key (a view of it). */
+export function idOfOrderKey(key: Uint8Array): Uint8Array {
+  return key.subarray(8 + PUBLIC_KEY_BYTES, ORDER_KEY_BYTES)
+}
+
 /** Reads clock, author and id back out of an order key. */
 export function fromOrderKey(key: Uint8Array): OrderFields {
   return {

@@ -7,7 +7,7 @@
  */
 import type { Operation } from '../chat/operations.ts'
 import type { StoredView } from '../chat/stored-view.ts'
-import { rowsOf } from '../chat/view-rows.ts'
+import { rowsAt } from '../chat/view-rows.ts'
 import type { Entry } from '../codec/entry-codec.ts'
 import { fromHex, toHex } from '../codec/hex.ts'
 import { MAX_DISAPPEARING_MS } from '../constants.ts'
@@ -29,6 +29,7 @@ import type { EntryIndex } from './entry-index.ts'
 import { writeEntry } from './entry-writer.ts'
 import type { AddResult, EntrySource, LogEntry } from './log-entry.ts'
 import { draftInvite, draftJoin, draftRekey, draftRemove, draftRevokeDevice } from './membership-writer.ts'
+import { orderKey } from './order.ts'
 
 export interface OwnWritesComponents {
   key: DeviceKey
@@ -175,14 +176,16 @@ export class OwnWrites {
     const idHex = toHex(entry.id)
     // checked before it is stored: an entry this device would reject must not be kept or sent
     const admission = admit(entry, idHex, this.components.admission)
+    const key = orderKey(entry)
     // durable first: what append resolves with survives a crash
-    await this.components.store.putEntries(this.components.groupId, [storedEntryOf(entry, factsOf(admission.node))], rowsOf(admission.node))
+    const rows = admission.node.op === undefined ? [] : rowsAt(admission.node, key)
+    await this.components.store.putEntries(this.components.groupId, [storedEntryOf(entry, factsOf(admission.node), key)], rows)
     this.components.view.stored(idHex)
     const result: AddResult = { added: [], duplicates: 0, pending: 0, rejected: [], equivocations: [] }
     const node = this.components.commit(admission, entry, result)
     result.added.push(node)
     try {
-      await this.components.settle([{ entry, node }], true)
+      await this.components.settle([{ entry, node, key }], true)
     } finally {
       index.release()
     }

@@ -237,9 +237,9 @@ export interface MessageRowsOptions {
   hidden: readonly HiddenRange[]
 }
 
-/** What a store keeps of a decoded entry, with the facts the log worked out if given. */
-export function storedEntryOf(entry: Entry, facts?: EntryFacts): StoredEntry {
-  const stored: StoredEntry = { id: entry.id, key: orderKey(entry), author: entry.author, seq: entry.seq, parents: entry.parents, bytes: entry.bytes }
+/** What a store keeps of a decoded entry, with the facts the log worked out if given (and its order key, if made already). */
+export function storedEntryOf(entry: Entry, facts?: EntryFacts, key: Uint8Array = orderKey(entry)): StoredEntry {
+  const stored: StoredEntry = { id: entry.id, key, author: entry.author, seq: entry.seq, parents: entry.parents, bytes: entry.bytes }
   if (facts !== undefined) stored.facts = facts
   if (entry.expires !== undefined && entry.erased !== true) stored.expires = entry.expires
   return stored

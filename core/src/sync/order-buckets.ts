@@ -10,7 +10,7 @@
  * the size is cut again, from the store's keys, at the next question.
  */
 import { compare } from 'uint8arrays/compare'
-import { fromOrderKey, type OrderFields, orderKey } from '../log/order.ts'
+import { idOfOrderKey } from '../log/order.ts'
 import type { KeyRange } from '../store/store.ts'
 import { FingerprintAccumulator } from './fingerprint.ts'
 
@@ -49,12 +49,11 @@ export class OrderBuckets {
     return this.buckets
   }
 
-  /** Counts entries just stored (in any order); nothing until the buckets are built. */
-  add(entries: readonly OrderFields[]): void {
+  /** Counts entries just stored, by their order keys (in any order); nothing until the buckets are built. */
+  add(keys: readonly Uint8Array[]): void {
     const buckets = this.buckets
     if (buckets === undefined) return
-    for (const entry of entries) {
-      const key = orderKey(entry)
+    for (const key of keys) {
       if (buckets.length === 0) buckets.push({ first: key, sum: new FingerprintAccumulator() })
       let at = lastAtOrBefore(buckets, key)
       if (at < 0) {
@@ -62,7 +61,7 @@ export class OrderBuckets {
         at = 0
         ;(buckets[0] as Bucket).first = key
       }
-      ;(buckets[at] as Bucket).sum.add(entry.id)
+      ;(buckets[at] as Bucket).sum.add(idOfOrderKey(key))
     }
   }
 
@@ -97,7 +96,7 @@ function fill(buckets: Bucket[], keys: readonly Uint8Array[], size: number): Buc
       last = { first: key, sum: new FingerprintAccumulator() }
       buckets.push(last)
     }
-    last.sum.add(fromOrderKey(key).id)
+    last.sum.add(idOfOrderKey(key))
   }
   return buckets
 }
