@@ -33,16 +33,19 @@ export async function daemonCatchUp(
   const before = await daemonEntries()
   const daemon = writer.peer.status(writer.log.idHex).connectedMembers[0]
   if (daemon === undefined) throw new Error('the writer is not connected to the daemon')
-  // the writer gains them as it would from another peer: nothing is published
+  // the writer gains them as it would from another peer: nothing is published; trusted, as the
+  // ingest's are (this process signed them)
   await writer.log.add(
     held.map((e) => decodeEntry(e.bytes, e.id)),
-    { source: 'sync' }
+    { source: 'sync', trusted: true }
   )
   const cpuBefore = await cpuTime(daemonPid)
+  const ownBefore = process.cpuUsage()
   const start = performance.now()
   const session = await writer.peer.sync(writer.log.idHex, daemon)
   const sessionMs = performance.now() - start
   const cpuAfter = await cpuTime(daemonPid)
+  const own = process.cpuUsage(ownBefore)
   await eventually(async () => (await daemonEntries()) >= before + held.length, `the daemon to hold the ${held.length} entries`, 120_000)
   const storedMs = performance.now() - start
   const lowerBound = held.reduce((n, e) => n + e.bytes.byteLength, 0)
@@ -56,7 +59,7 @@ export async function daemonCatchUp(
       value: Math.round(sessionMs),
       unit: 'ms',
       target: TIME_TARGET,
-      conditions: `${conditions}; the session's time, the daemon held them all ${Math.round(storedMs)} ms after it began; the daemon's CPU over the session ${Math.round((cpuAfter.total - cpuBefore.total) * 1000)} ms (main thread ${Math.round((cpuAfter.main - cpuBefore.main) * 1000)} ms)`
+      conditions: `${conditions}; the session's time, the daemon held them all ${Math.round(storedMs)} ms after it began; the daemon's CPU over the session ${Math.round((cpuAfter.total - cpuBefore.total) * 1000)} ms (main thread ${Math.round((cpuAfter.main - cpuBefore.main) * 1000)} ms), the writer's process's ${Math.round((own.user + own.system) / 1000)} ms`
     },
     {
       name: `daemon catch-up of ${d} among ${among} messages: bytes / lower bound`,

@@ -5,16 +5,17 @@
 import { join } from 'node:path'
 import { CausettePeer, type DeviceKey, decodeEntry, GroupLog, generateDeviceKey, MemoryStore, parseInvite } from '@causette/core'
 import type { GroupSummary, InviteResponse, StatusResponse } from '@causette/node'
-import { coalesceWrites, wasmXChaCha } from '@causette/node'
+import { coalesceWrites, nodeSignatures, wasmXChaCha } from '@causette/node'
+import { nodeSha256 } from '@causette/node/node-hashes'
 import { tcp } from '@libp2p/tcp'
 import { multiaddr } from '@multiformats/multiaddr'
 import { entryBytes, entryBytesOf } from '../fixtures/entry-bytes.ts'
 import { DaemonProcess, eventually } from '../node/fixtures/daemons.ts'
 import { Api } from './daemon-api.ts'
 import { daemonCatchUp } from './daemon-catch-up.ts'
+import { EntryReel } from './entry-reel.ts'
 import type { Metric, Target } from './harness.ts'
 import { type CpuTime, cpuTime } from './process-cpu.ts'
-import { signedHere } from './signed-here.ts'
 import { messageText } from './synthetic-log.ts'
 import { TopicListener } from './topic-listener.ts'
 
@@ -23,8 +24,12 @@ const RSS_TARGETS: Record<number, Target> = { 100000: { op: '<=', value: 143 }, 
 /** Idle time before the daemon's memory is read again after an ingest: V8's memory reducer runs ~8 s after a burst. */
 const SETTLE_AFTER_INGEST_MS = 15_000
 
-/** The in-process writer and members share it: each of their signatures is checked once, by the daemon (signed-here.ts). */
-const WRITERS_SIGNATURES = signedHere()
+/**
+ * The in-process writer and members sign as a daemon does (node:crypto). The
+ * writer takes the entries its own members signed as trusted, so each
+ * signature is checked once, by the daemon.
+ */
+const WRITERS_SIGNATURES = nodeSignatures()
 
 /** An in-process peer over TCP on 127.0.0.1 that joins the daemon's group with an invite link. */
 async function joiningPeer(key: DeviceKey, link: string): Promise<{ peer: CausettePeer; log: GroupLog }> {
@@ -32,8 +37,9 @@ async function joiningPeer(key: DeviceKey, link: string): Promise<{ peer: Causet
     key,
     store: new MemoryStore(),
     signatures: WRITERS_SIGNATURES,
-    // a Node peer, with the body cipher a daemon uses
+    // a Node peer, with the body cipher and hash a daemon uses
     aead: wasmXChaCha,
+    sha256: nodeSha256,
     transports: [tcp()],
     listen: ['/ip4/127.0.0.1/tcp/0'],
     antiEntropyMs: 0
@@ -72,7 +78,8 @@ async function moreMembers(writer: { peer: CausettePeer; log: GroupLog }, count:
       key: await generateDeviceKey(),
       store: new MemoryStore(),
       signatures: WRITERS_SIGNATURES,
-      aead: wasmXChaCha
+      aead: wasmXChaCha,
+      sha256: nodeSha256
     })
     await member.add(known)
     await writer.log.add([await entryBytesOf(member, await member.join(inviteId))])
@@ -147,17 +154,18 @@ export async function ingest(measured: number, total: number, root: string, opti
     // own entries at once is what flood protection cuts off, and no chat sounds like that
     const authors = await moreMembers(writer, authorsFor(total))
     await eventually(async () => writer?.log.size === (await entriesOf()).entries, 'the daemon to hold the whole log')
-    const written: Array<{ id: Uint8Array; bytes: Uint8Array }> = []
+    // in one reel of buffers, not a million small objects for this process's collector to go through
+    const written = new EntryReel()
     for (let i = 0; i < total + catchUp; i++) {
       const author = authors[i % authors.length] as GroupLog
       const entry = await author.append({ type: 'message', text: messageText(i) })
-      written.push({ id: entry.id, bytes: await entryBytesOf(author, entry) })
+      written.push(entry.id, await entryBytesOf(author, entry))
       // writing 100,000 takes ~12 s: let this process answer its connections' pings meanwhile, or the
       // daemon drops the writer as dead and the first messages published go nowhere
       if (i % 500 === 499) await new Promise((resolve) => setImmediate(resolve))
     }
     // written with the rest (the authors' chains go on), published never: the catch-up's
-    const held = written.splice(total)
+    const held = written.slice(total, total + catchUp)
     // the authors' logs hold every entry they wrote (much of this process's heap for a million, whose
     // collections then took the core the daemon needs): what is published is in `written`, so they go
     const authorCount = authors.length
@@ -193,21 +201,22 @@ export async function ingest(measured: number, total: number, root: string, opti
     // paced at up to 8,000 a second, and never more than a window ahead of what the daemon has taken
     // in: gossipsub writes to a stream without backpressure and resets it when its buffer overflows,
     // so a publisher running away from the daemon measures stream resets and sync, not ingest
-    for (let i = 0; i < written.length; i += PUBLISH_SLICE) {
+    for (let i = 0; i < total; i += PUBLISH_SLICE) {
       const sliceStart = performance.now()
       // bounded: what gossip dropped comes only by sync, later
       const patience = sliceStart + 10_000
       while (i - taken() > PUBLISH_WINDOW && performance.now() < patience) await new Promise((resolve) => setTimeout(resolve, 2))
       checkMeasured()
-      const slice = written.slice(i, i + PUBLISH_SLICE)
+      const slice = written.slice(i, Math.min(total, i + PUBLISH_SLICE))
       await Promise.all(slice.map((e) => pubsub.publish(topic, e.bytes).catch(() => undefined)))
       // the writer holds what it published, so what gossip drops can come by sync from it; only that:
       // holding everything up front let the first sync (after one entry arrived out of order) fetch
       // every message not yet published, and measure sync instead of gossip
-      // decoded with the ids the authors computed: the writer's own copy costs this process no hashing
+      // decoded with the ids the authors computed, and trusted (this process signed them): the writer's
+      // own copy costs this process no hashing and no signature checks; the daemon checks every one
       await writer.log.add(
         slice.map((e) => decodeEntry(e.bytes, e.id)),
-        { source: 'sync' }
+        { source: 'sync', trusted: true }
       )
       const due = sliceStart + (PUBLISH_SLICE / PUBLISH_RATE) * 1000
       if (performance.now() < due) await new Promise((resolve) => setTimeout(resolve, Math.max(0, due - performance.now())))

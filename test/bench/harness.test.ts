@@ -4,10 +4,25 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
 import { pathToFileURL } from 'node:url'
+import { EntryReel } from './entry-reel.ts'
 import { type Metric, machine, record, table } from './harness.ts'
 import { logBenchmark } from './log.bench.ts'
 
 describe('benchmark harness', () => {
+  it('gives back every entry written ahead, id and bytes, across its buffers', () => {
+    const reel = new EntryReel(1000)
+    const written = Array.from({ length: 300 }, (_, i) => ({
+      id: Uint8Array.from({ length: 32 }, (_, j) => (i + j) & 255),
+      bytes: Uint8Array.from({ length: 1 + ((i * 37) % 400) }, (_, j) => (i * 7 + j) & 255)
+    }))
+    for (const e of written) reel.push(e.id, e.bytes)
+    assert.equal(reel.length, 300)
+    for (const [i, e] of written.entries()) assert.deepEqual(reel.at(i), e, `entry ${i}`)
+    assert.deepEqual(reel.slice(290, 400), written.slice(290), 'a slice past the end stops at the last entry')
+    assert.throws(() => reel.push(new Uint8Array(32), new Uint8Array(2000)), /does not fit/)
+    assert.throws(() => reel.at(300), /not in a reel of 300/)
+  })
+
   it('marks each metric met or missed against its target', () => {
     const metrics: Metric[] = [
       { name: 'fast enough', value: 30_000, unit: 'entries/s', target: { op: '>=', value: 20_000 }, conditions: 'x' },

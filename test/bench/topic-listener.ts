@@ -6,6 +6,7 @@
  * without core's services), with a key of its own.
  */
 import { type BaseLibp2p, baseLibp2pOptions, generateDeviceKey } from '@causette/core'
+import { nodeSha256 } from '@causette/node/node-hashes'
 import { tcp } from '@libp2p/tcp'
 import { multiaddr } from '@multiformats/multiaddr'
 import { createLibp2p } from 'libp2p'
@@ -20,7 +21,9 @@ export class TopicListener {
 
   /** Listens on `topic`, connected to the first of `addresses` that answers. */
   static async start(topic: string, addresses: string[]): Promise<TopicListener> {
-    const libp2p = await createLibp2p(baseLibp2pOptions(await generateDeviceKey(), { transports: [tcp()], listen: ['/ip4/127.0.0.1/tcp/0'] }))
+    // gossip's message ids hashed as a daemon hashes them
+    const parts = { transports: [tcp()], listen: ['/ip4/127.0.0.1/tcp/0'], sha256: nodeSha256 }
+    const libp2p = await createLibp2p(baseLibp2pOptions(await generateDeviceKey(), parts))
     await libp2p.start()
     const listener = new TopicListener(libp2p)
     const pubsub = libp2p.services.pubsub
