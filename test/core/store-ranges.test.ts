@@ -94,4 +94,49 @@ describe('StoreRanges', () => {
       { numRuns: 200 }
     )
   })
+
+  it('keeps buckets of new entries, stored after all others, at their size without reading the store again', async () => {
+    const random = new SeededRandom(13)
+    const items = universe(24 * 64, random)
+    const store = new MemoryStore()
+    const group = new Uint8Array(32).fill(9)
+    const stored = items.map((item, i) => ({
+      id: item.id,
+      key: orderKey({ clock: item.clock, author: fromHex(item.authorHex), id: item.id }),
+      author: fromHex(item.authorHex),
+      seq: i + 1,
+      parents: [],
+      bytes: new Uint8Array(1)
+    }))
+    let reads = 0
+    const listKeys = (range: KeyRange) => {
+      reads++
+      return store.listKeys(group, range)
+    }
+    const buckets = new OrderBuckets(listKeys, 64)
+    // a log of 3 buckets is asked first, then takes in 21 buckets' worth of new messages, a few at a time
+    await store.putEntries(group, stored.slice(0, 3 * 64))
+    await buckets.current()
+    const readsWhenBuilt = reads
+    for (let at = 3 * 64; at < stored.length; at += 7) {
+      const batch = stored.slice(at, at + 7)
+      await store.putEntries(group, batch)
+      buckets.add(batch.map((e) => e.key))
+    }
+    const current = await buckets.current()
+    assert.equal(reads, readsWhenBuilt, 'no bucket had to be cut from the store')
+    assert.equal(current.length, 24)
+    assert.ok(
+      current.every((b) => b.sum.count === 64),
+      'every bucket holds 64 entries'
+    )
+    const reference = new OrderedRanges(items)
+    const bucketed = new StoreRanges(listKeys, () => buckets.current())
+    const bounds = boundsOf(items, random)
+    for (let i = 0; i < 40; i++) {
+      const lower = random.pick(bounds)
+      const upper = random.pick(bounds)
+      assert.deepEqual(await bucketed.fingerprint(lower, upper), await reference.fingerprint(lower, upper))
+    }
+  })
 })

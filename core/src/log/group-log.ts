@@ -74,6 +74,8 @@ export class GroupLog extends TypedEventEmitter<GroupLogEvents> {
   private readonly admission: AdmissionContext
   private readonly expiry: LogExpiry
   private readonly queue = new WorkQueue()
+  /** Whether sync's summary of the order was asked for once entries came from peers (warmOrderBuckets). */
+  private orderBucketsWarming = false
 
   private constructor(init: GroupLogInit) {
     super()
@@ -256,7 +258,20 @@ export class GroupLog extends TypedEventEmitter<GroupLogEvents> {
 
   /** Adds entries (encoded or decoded) from anywhere; see AddResult for what happened to each. Those from the store are not stored again. */
   add(input: Array<Uint8Array | Entry>, options: AddOptions = {}): Promise<AddResult> {
-    return this.queue.run(() => this.acceptance.add(input, options))
+    const added = this.queue.run(() => this.acceptance.add(input, options))
+    if ((options.source === 'gossip' || options.source === 'sync') && !this.orderBucketsWarming) this.warmOrderBuckets()
+    return added
+  }
+
+  /**
+   * A log taking in peers' entries is live: sync's summary of its order is
+   * built now, after this batch, so that it is kept up to date from here on
+   * rather than read whole from the store in the middle of a catch-up. A
+   * failure here (a store closing) leaves it to be built at the first question.
+   */
+  private warmOrderBuckets(): void {
+    this.orderBucketsWarming = true
+    this.queue.run(() => this.commits.buckets.current()).catch(() => undefined)
   }
 
   /**

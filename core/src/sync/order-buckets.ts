@@ -6,8 +6,10 @@
  * the sum of its ids (fingerprints are sums, fingerprint.ts). Built from
  * the store at the first question (a read of every key, once per open log)
  * and kept up to date as entries are stored; ~540 bytes of heap a bucket
- * (measured), so a million entries cost ~0.5 MB. A bucket grown past twice
- * the size is cut again, from the store's keys, at the next question.
+ * (measured), so a million entries cost ~0.5 MB. Entries after every
+ * other (new messages, in the usual case) start a new bucket when the last
+ * is full; a bucket grown past twice the size otherwise is cut again, from
+ * the store's keys, at the next question.
  */
 import { compare } from 'uint8arrays/compare'
 import { idOfOrderKey } from '../log/order.ts'
@@ -29,6 +31,8 @@ export type ListKeys = (range: KeyRange) => Promise<Uint8Array[]>
 export class OrderBuckets {
   private buckets: Bucket[] | undefined
   private building: Promise<Bucket[]> | undefined
+  /** The greatest key counted: a key after it may start a new bucket. */
+  private greatest: Uint8Array | undefined
   private readonly listKeys: ListKeys
   private readonly size: number
 
@@ -41,8 +45,12 @@ export class OrderBuckets {
   async current(): Promise<readonly Bucket[]> {
     if (this.buckets === undefined) {
       this.building ??= this.build()
-      this.buckets = await this.building
-      this.building = undefined
+      try {
+        this.buckets = await this.building
+      } finally {
+        // a build that failed (the store could not be read) is tried again at the next question
+        this.building = undefined
+      }
     }
     const big = this.buckets.findIndex((b) => b.sum.count > 2 * this.size)
     if (big >= 0) await this.cut(big)
@@ -54,7 +62,12 @@ export class OrderBuckets {
     const buckets = this.buckets
     if (buckets === undefined) return
     for (const key of keys) {
-      if (buckets.length === 0) buckets.push({ first: key, sum: new FingerprintAccumulator() })
+      const after = this.greatest === undefined || compare(key, this.greatest) > 0
+      if (after) this.greatest = key
+      // after every key counted, with the last bucket full: a bucket of its own, as building would make it
+      if (buckets.length === 0 || (after && (buckets[buckets.length - 1] as Bucket).sum.count >= this.size)) {
+        buckets.push({ first: key, sum: new FingerprintAccumulator() })
+      }
       let at = lastAtOrBefore(buckets, key)
       if (at < 0) {
         // before every bucket: the first one starts earlier now
@@ -71,6 +84,7 @@ export class OrderBuckets {
     for (;;) {
       const page = await this.listKeys(from === undefined ? { limit: BUILD_PAGE } : { from, limit: BUILD_PAGE })
       fill(buckets, page, this.size)
+      this.greatest = page[page.length - 1] ?? this.greatest
       if (page.length < BUILD_PAGE) return buckets
       from = successor(page[page.length - 1] as Uint8Array)
     }
@@ -85,6 +99,8 @@ export class OrderBuckets {
     const parts = fill([], keys, this.size)
     // keys stored meanwhile are in the store, and so in the parts
     if (parts.length > 0) buckets.splice(i, 1, ...parts)
+    const last = keys[keys.length - 1]
+    if (last !== undefined && (this.greatest === undefined || compare(last, this.greatest) > 0)) this.greatest = last
   }
 }
 
