@@ -16,6 +16,7 @@ import {
   OrderBuckets,
   OrderedRanges,
   orderKey,
+  type StoredEntry,
   StoreRanges,
   type SyncItem,
   toHex
@@ -31,6 +32,18 @@ function universe(size: number, random: SeededRandom): SyncItem[] {
     items.push({ id, idHex: toHex(id), authorHex: random.pick(authors), clock: 1 + Math.floor(i / 4) })
   }
   return items.sort(compareOrder)
+}
+
+/** The items as a store keeps entries: only their ids and order keys matter to ranges. */
+function storedOf(items: SyncItem[]): StoredEntry[] {
+  return items.map((item, i) => ({
+    id: item.id,
+    key: orderKey({ clock: item.clock, author: fromHex(item.authorHex), id: item.id }),
+    author: fromHex(item.authorHex),
+    seq: i + 1,
+    parents: [],
+    bytes: new Uint8Array(1)
+  }))
 }
 
 /** Bounds of every kind: clock only, clock and a prefix, the minimal bound between two neighbours, zero and infinity. */
@@ -62,14 +75,7 @@ describe('StoreRanges', () => {
         const listKeys = (range: KeyRange) => store.listKeys(group, range)
         // buckets built from part of the store, then told of the rest as a log tells them of entries it stores
         const buckets = new OrderBuckets(listKeys, 1 + random.int(64))
-        const all = items.map((item, i) => ({
-          id: item.id,
-          key: orderKey({ clock: item.clock, author: fromHex(item.authorHex), id: item.id }),
-          author: fromHex(item.authorHex),
-          seq: i + 1,
-          parents: [],
-          bytes: new Uint8Array(1)
-        }))
+        const all = storedOf(items)
         const early = all.filter(() => random.chance(0.7))
         const late = all.filter((e) => !early.includes(e))
         await store.putEntries(group, early)
@@ -100,14 +106,7 @@ describe('StoreRanges', () => {
     const items = universe(24 * 64, random)
     const store = new MemoryStore()
     const group = new Uint8Array(32).fill(9)
-    const stored = items.map((item, i) => ({
-      id: item.id,
-      key: orderKey({ clock: item.clock, author: fromHex(item.authorHex), id: item.id }),
-      author: fromHex(item.authorHex),
-      seq: i + 1,
-      parents: [],
-      bytes: new Uint8Array(1)
-    }))
+    const stored = storedOf(items)
     let reads = 0
     const listKeys = (range: KeyRange) => {
       reads++
