@@ -20,8 +20,8 @@ const ids: Array<Uint8Array | undefined> = new Array(KEPT)
 let next = 0
 
 /** gossipsub's msgIdFn: the SHA-256 of the message's bytes, remembered for messageIdOf. */
-export function gossipMessageId(bytes: Uint8Array, hash: Sha256 = sha256): Uint8Array {
-  const id = hash(bytes)
+export function gossipMessageId(bytes: Uint8Array, hash?: Sha256): Uint8Array {
+  const id = (hash ?? sha256)(bytes)
   data[next] = bytes
   ids[next] = id
   next = (next + 1) % KEPT

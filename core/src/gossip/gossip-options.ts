@@ -19,7 +19,7 @@ export function sharedGossipOptions(sha256?: Sha256): Partial<GossipsubOpts> {
     // entries carry their own signatures: gossipsub's would be a second, costlier one
     globalSignaturePolicy: StrictNoSign,
     // an entry's id is the hash of its bytes, so the message id is the entry id and duplicates drop early
-    msgIdFn: sha256 === undefined ? (msg) => gossipMessageId(msg.data) : (msg) => gossipMessageId(msg.data, sha256),
+    msgIdFn: (msg) => gossipMessageId(msg.data, sha256),
     // the ids' text is only ever a key of gossipsub's own maps: hex is quicker to make than its default base64
     msgIdToStrFn: toHex,
     maxInboundDataLength: MAX_ENTRY_BYTES + 1024,

@@ -178,8 +178,7 @@ export class OwnWrites {
     const admission = admit(entry, idHex, this.components.admission)
     const key = orderKey(entry)
     // durable first: what append resolves with survives a crash
-    const rows = admission.node.op === undefined ? [] : rowsAt(admission.node, key)
-    await this.components.store.putEntries(this.components.groupId, [storedEntryOf(entry, factsOf(admission.node), key)], rows)
+    await this.components.store.putEntries(this.components.groupId, [storedEntryOf(entry, factsOf(admission.node), key)], rowsAt(admission.node, key))
     this.components.view.stored(idHex)
     const result: AddResult = { added: [], duplicates: 0, pending: 0, rejected: [], equivocations: [] }
     const node = this.components.commit(admission, entry, result)
