@@ -19,6 +19,7 @@ export { type DaemonFlags, type DaemonOptions, daemonOptions } from './daemon/da
 export { type ApiAddress, defaultHome, resolveHome } from './data-dir.ts'
 export * from './errors.ts'
 export { nodeSha512 } from './node-hashes.ts'
+export { type NodePeerParts, nodePeerParts, tuneConnections } from './node-peer-parts.ts'
 export { nodeSignatures } from './node-signatures.ts'
 export { nodeNoiseCrypto } from './noise-crypto.ts'
 export { coalesceWrites } from './socket-coalescing.ts'

@@ -7,6 +7,7 @@
 import { connectAll, logOf, shareGroup, startPeers, stopAll, waitFor, waitForJoins } from '../fixtures/peers.ts'
 import type { Benchmark, Metric } from './harness.ts'
 import { liveLatency } from './live-latency.ts'
+import { nodeRuntime } from './node-runtime.ts'
 import { percentile, roundMs } from './percentile.ts'
 
 /** The peers gossipsub forwards to on `topic`; its public interface type leaves the implementation's getMeshPeers out. */
@@ -18,7 +19,7 @@ export const latencyBenchmark: Benchmark = {
   name: 'latency',
   async run(ctx) {
     const count = ctx.quick ? 60 : 400
-    const peers = await startPeers(10, { transport: 'tcp' })
+    const peers = await startPeers(10, { transport: 'tcp', runtime: nodeRuntime() })
     try {
       const groupId = await shareGroup(peers)
       await connectAll(peers)

@@ -2,7 +2,18 @@ import assert from 'node:assert/strict'
 import { after, describe, it } from 'node:test'
 import { generateGroupSecret, newNonce, SYNC_PROTOCOL, SYNC_VERSION, syncTag } from '@causette/core'
 import { entryBytesOf } from '../fixtures/entry-bytes.ts'
-import { connect, logOf, shareGroup, startPeers, stopAll, type TestPeer, waitFor, waitForJoins, waitForMembers } from '../fixtures/peers.ts'
+import {
+  connect,
+  disconnect,
+  logOf,
+  shareGroup,
+  startPeers,
+  stopAll,
+  type TestPeer,
+  waitFor,
+  waitForJoins,
+  waitForMembers
+} from '../fixtures/peers.ts'
 import { handshake, rawSync } from './hostile/raw-sync.ts'
 
 const running: TestPeer[][] = []
@@ -131,7 +142,7 @@ describe('sync between members', () => {
     await waitForMembers(peers, groupId, 1)
     await waitForJoins(peers, groupId)
     const base = logOf(a, groupId).size
-    await a.peer.libp2p.hangUp(b.peer.libp2p.peerId)
+    await disconnect(a, b)
     for (let i = 0; i < 50; i++) {
       await a.peer.send(groupId, { type: 'message', text: `a${i}` })
       await b.peer.send(groupId, { type: 'message', text: `b${i}` })

@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict'
 import { after, describe, it } from 'node:test'
 import { coalesceWrites } from '@causette/node'
-import { connect, logOf, shareGroup, startPeers, stopAll, type TestPeer, waitFor, waitForMembers } from '../fixtures/peers.ts'
+import { connect, disconnect, logOf, shareGroup, startPeers, stopAll, type TestPeer, waitFor, waitForMembers } from '../fixtures/peers.ts'
 
 /** Within one author's burst allowance (gossip-guard.ts): more than that from one device at once is a flood. */
 const BURST = 150
@@ -43,7 +43,7 @@ describe('socket writes coalesced per turn', () => {
     assert.deepEqual(received, burst, 'every message of the burst, in the order written')
 
     // b away while a writes thousands: they come back in one catch-up, whose stream writes are coalesced too
-    await a.peer.libp2p.hangUp(b.peer.libp2p.peerId)
+    await disconnect(a, b)
     const later = Array.from({ length: CATCH_UP }, (_, i) => `bivouac ${i}`)
     for (const text of later) await a.peer.send(groupId, { type: 'message', text })
     await connect(b, a)

@@ -10,9 +10,8 @@ import { CausettePeer, type DeviceKey, fingerprint, fromHex } from '@causette/co
 import { BLOBS_DIR, FileBlobStore } from '../blobs/file-blob-store.ts'
 import { FileHandoverLedger } from '../blobs/handover-ledger.ts'
 import { PortInUseError } from '../errors.ts'
-import { nativeXChaCha } from '../native-xchacha.ts'
-import { nodeSha256, nodeSha512 } from '../node-hashes.ts'
-import { coalesceWrites } from '../socket-coalescing.ts'
+import { nodeSha512 } from '../node-hashes.ts'
+import { nodePeerParts, tuneConnections } from '../node-peer-parts.ts'
 import type { SqliteStore } from '../store/sqlite-store.ts'
 import type { WorkerSignatures } from '../worker-signatures.ts'
 import type { DaemonOptions } from './daemon-options.ts'
@@ -58,10 +57,8 @@ export async function startPeer(
       importSettings: (bytes) => follow.quietly(() => peer.setBlocked(importPersonSettings(bytes, tables, keyFingerprint))),
       applySettings: (changes) => follow.apply(changes)
     },
-    // the cipher of bodies and files' pieces: WebAssembly for small payloads, OpenSSL for large ones (native-xchacha.ts)
-    aead: nativeXChaCha,
-    // the ids of entries from peers (node-hashes.ts)
-    sha256: nodeSha256,
+    // the faster ciphers and hashes of Node (node-peer-parts.ts)
+    ...nodePeerParts(),
     openGroups: false,
     sharePresence: sharesPresence(store.tables.settings),
     blobs: new FileBlobStore(join(options.home, BLOBS_DIR), { limitBytes: options.fileStorageBytes }),
@@ -74,8 +71,8 @@ export async function startPeer(
   try {
     // before going online: a blocked device is never let in, and its messages never shown
     await peer.setBlocked(store.tables.blockList.keys())
-    // a burst of gossip goes out in one write per connection per turn, not two per message
-    peer.libp2p.addEventListener('connection:open', (evt) => coalesceWrites(evt.detail))
+    // a burst of gossip goes out in one write per connection per turn, not two per message; frames are read without an exception each
+    tuneConnections(peer)
     await peer.start()
     const failed = options.relays.length > 0 ? tcpListenFailure(peer.multiaddrs(), options) : undefined
     if (failed !== undefined) throw new Error(`EADDRINUSE: nothing listens on ${failed}`)

@@ -3,8 +3,8 @@
  * identify and gossipsub): TCP and WebSockets listeners for peers that can
  * reach it directly, circuit relay so peers behind NAT can (and WebRTC
  * over it, when the daemon has relays), mDNS to find peers on the LAN with
- * no configuration, and Noise's cipher with key objects made once per
- * session (noise-crypto.ts).
+ * no configuration (Noise's faster cipher comes with the daemon's other
+ * Node parts, node-peer-parts.ts).
  *
  * A slot on each relay is kept by core's relayReservations service, which
  * reserves again when the relay restarts (js-libp2p does not), and the
@@ -23,7 +23,6 @@ import { FaultTolerance } from '@libp2p/interface'
 import { mdns } from '@libp2p/mdns'
 import { tcp } from '@libp2p/tcp'
 import { webSockets } from '@libp2p/websockets'
-import { nodeNoiseCrypto } from '../noise-crypto.ts'
 import type { DaemonOptions } from './daemon-options.ts'
 import { reachabilityCheck } from './reachability-check.ts'
 import { tabRelay } from './tab-relay.ts'
@@ -44,7 +43,6 @@ export async function libp2pParts(options: DaemonOptions): Promise<Libp2pParts> 
   return {
     transports,
     listen,
-    noise: { crypto: nodeNoiseCrypto },
     ...(options.mdns ? { peerDiscovery: [mdns()] } : {}),
     // a relay that cannot be reached must not fail the start: relayReservations listens on it later, and the
     // daemon checks its own TCP port itself (tcpListenFailure)
