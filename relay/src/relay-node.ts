@@ -13,7 +13,9 @@
  */
 import { readFile } from 'node:fs/promises'
 import { boundDeliveryRecords, sharedGossipOptions } from '@causette/core/mailbox-serving'
+import { tuneConnections } from '@causette/node/connection-tuning'
 import { nodeSha256 } from '@causette/node/node-hashes'
+import { nodeNoiseCrypto } from '@causette/node/noise-crypto'
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
 import { autoNATv2 } from '@libp2p/autonat-v2'
@@ -68,7 +70,8 @@ export async function createRelayNode(config: RelayConfig, key: PrivateKey): Pro
       ...(autoTls === undefined ? {} : { announceFilter: autoTls.announced })
     },
     transports: [tcp(), webSockets(https === undefined ? {} : { https })],
-    connectionEncrypters: [noise()],
+    // Noise's cipher with key objects made once per session, as the daemon's (node/src/noise-crypto.ts)
+    connectionEncrypters: [noise({ crypto: nodeNoiseCrypto })],
     streamMuxers: [yamux()],
     connectionGater: {
       // the relay dials no one: it serves; private addresses are where a LAN's members come from
@@ -108,6 +111,9 @@ export async function createRelayNode(config: RelayConfig, key: PrivateKey): Pro
       ...autoTls?.services
     }
   })) as unknown as RelayLibp2p
+  // writes coalesced per turn, frames read without an exception each (the daemon's too); a connection accepted while
+  // createLibp2p was starting is left as it is, only slower
+  tuneConnections(libp2p)
   if (autoTls !== undefined) followAutoTls(libp2p, autoTls.status)
   // what gossipsub keeps of each message, as a member's node keeps it (core's gossip-memory.ts)
   if (libp2p.services.pubsub !== undefined) boundDeliveryRecords(libp2p.services.pubsub)

@@ -2,16 +2,17 @@
  * Core log throughput: entries written (encrypt + sign + store) per second,
  * entries accepted from a peer (decode + verify + decrypt + add) per second,
  * and the time to build the view of a large log. Core runs as the daemon
- * runs it in Node: signatures through node:crypto, bodies through the
- * WebAssembly XChaCha20-Poly1305 (node/src/wasm-xchacha.ts); a browser
- * runs core's portable noble cipher instead.
+ * runs it in Node: signatures through node:crypto, bodies through its
+ * XChaCha20-Poly1305 (WebAssembly at these sizes, node/src/native-xchacha.ts)
+ * and entries' ids through node:crypto's SHA-256 (node-peer-parts.ts); a
+ * browser runs core's portable noble ones instead.
  */
 
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type DeviceKey, decodeEntry, GroupLog, GroupView, generateDeviceKey, MemoryStore, storedEntryOf, toHex } from '@causette/core'
-import { nodeSignatures, SqliteStore, wasmXChaCha } from '@causette/node'
+import { nodePeerParts, nodeSignatures, SqliteStore } from '@causette/node'
 import { entryBytes, logEntries } from '../fixtures/entry-bytes.ts'
 import type { BenchContext, Benchmark, Metric } from './harness.ts'
 import { messageText, syntheticLog } from './synthetic-log.ts'
@@ -23,10 +24,12 @@ export const logBenchmark: Benchmark = {
 
 async function measure(ctx: BenchContext): Promise<Metric[]> {
   const signatures = nodeSignatures()
+  // the daemon's body cipher and entry ids' hash (node-peer-parts.ts)
+  const { aead, sha256 } = nodePeerParts()
   const metrics: Metric[] = []
   const writes = ctx.quick ? 2_000 : 20_000
   const key = await generateDeviceKey()
-  const writer = await GroupLog.create({ name: 'bench', key, store: new MemoryStore(), signatures, aead: wasmXChaCha })
+  const writer = await GroupLog.create({ name: 'bench', key, store: new MemoryStore(), signatures, aead, sha256 })
   let start = performance.now()
   for (let i = 0; i < writes; i++) await writer.append({ type: 'message', text: messageText(i) })
   metrics.push({
@@ -42,7 +45,7 @@ async function measure(ctx: BenchContext): Promise<Metric[]> {
   ctx.log(`  generating ${total} entries by ${authors.length} authors…`)
   const { genesis, secret, entries } = await syntheticLog(authors, total, signatures)
   const readerStore = new MemoryStore()
-  const reader = await GroupLog.open({ groupId: genesis.id, secret, key, store: readerStore, signatures, aead: wasmXChaCha })
+  const reader = await GroupLog.open({ groupId: genesis.id, secret, key, store: readerStore, signatures, aead, sha256 })
   const batch = 1000
   start = performance.now()
   await reader.add([genesis.bytes])
@@ -64,7 +67,7 @@ async function measure(ctx: BenchContext): Promise<Metric[]> {
   const dir = await mkdtemp(join(tmpdir(), 'causette-bench-log-'))
   try {
     const sqlite = await SqliteStore.open(join(dir, 'causette.db'))
-    const intoFile = await GroupLog.open({ groupId: genesis.id, secret, key, store: sqlite, signatures, aead: wasmXChaCha })
+    const intoFile = await GroupLog.open({ groupId: genesis.id, secret, key, store: sqlite, signatures, aead, sha256 })
     start = performance.now()
     await intoFile.add([genesis.bytes])
     for (let i = 0; i < entries.length; i += batch) {
@@ -99,7 +102,7 @@ async function measure(ctx: BenchContext): Promise<Metric[]> {
   })
 
   start = performance.now()
-  const reopened = await GroupLog.open({ groupId: genesis.id, secret, key, store: readerStore, signatures, aead: wasmXChaCha })
+  const reopened = await GroupLog.open({ groupId: genesis.id, secret, key, store: readerStore, signatures, aead, sha256 })
   metrics.push({
     name: 'open a large log from its store',
     value: Math.round(performance.now() - start),
@@ -116,7 +119,7 @@ async function measure(ctx: BenchContext): Promise<Metric[]> {
   )
   const storeSeconds = (performance.now() - start) / 1000
   start = performance.now()
-  const upgraded = await GroupLog.open({ groupId: genesis.id, secret, key, store, signatures, aead: wasmXChaCha })
+  const upgraded = await GroupLog.open({ groupId: genesis.id, secret, key, store, signatures, aead, sha256 })
   metrics.push({
     name: 'open a large log stored without facts',
     value: Math.round(performance.now() - start),

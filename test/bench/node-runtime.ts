@@ -9,5 +9,5 @@ import { nodePeerParts, nodeSignatures, tuneConnections } from '@causette/node'
 import type { TestRuntime } from '../fixtures/peers.ts'
 
 export function nodeRuntime(): TestRuntime {
-  return { parts: { ...nodePeerParts(), signatures: nodeSignatures() }, beforeStart: tuneConnections }
+  return { parts: { ...nodePeerParts(), signatures: nodeSignatures() }, beforeStart: (peer) => tuneConnections(peer.libp2p) }
 }

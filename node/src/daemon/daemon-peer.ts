@@ -9,9 +9,10 @@ import { join } from 'node:path'
 import { CausettePeer, type DeviceKey, fingerprint, fromHex } from '@causette/core'
 import { BLOBS_DIR, FileBlobStore } from '../blobs/file-blob-store.ts'
 import { FileHandoverLedger } from '../blobs/handover-ledger.ts'
+import { tuneConnections } from '../connection-tuning.ts'
 import { PortInUseError } from '../errors.ts'
 import { nodeSha512 } from '../node-hashes.ts'
-import { nodePeerParts, tuneConnections } from '../node-peer-parts.ts'
+import { nodePeerParts } from '../node-peer-parts.ts'
 import type { SqliteStore } from '../store/sqlite-store.ts'
 import type { WorkerSignatures } from '../worker-signatures.ts'
 import type { DaemonOptions } from './daemon-options.ts'
@@ -72,7 +73,7 @@ export async function startPeer(
     // before going online: a blocked device is never let in, and its messages never shown
     await peer.setBlocked(store.tables.blockList.keys())
     // a burst of gossip goes out in one write per connection per turn, not two per message; frames are read without an exception each
-    tuneConnections(peer)
+    tuneConnections(peer.libp2p)
     await peer.start()
     const failed = options.relays.length > 0 ? tcpListenFailure(peer.multiaddrs(), options) : undefined
     if (failed !== undefined) throw new Error(`EADDRINUSE: nothing listens on ${failed}`)
