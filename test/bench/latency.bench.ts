@@ -1,6 +1,7 @@
 /**
  * Live delivery latency: a 10-peer group on loopback (TCP, every peer
- * connected to every other, all in this process), 1 KB messages written by
+ * connected to every other, all in this process, each run as the daemon
+ * runs its peer: node-runtime.ts), 1 KB messages written by
  * peers in turn (live-latency.ts); latency is the time from `send` on the
  * writer to the entry being added on each other peer.
  */
@@ -31,7 +32,7 @@ export const latencyBenchmark: Benchmark = {
         10_000
       )
       const { samples: sorted, lost } = await liveLatency(peers, groupId, count)
-      const conditions = `${count} messages of 1 KB written in turn by the 10 peers of a group, one at a time (each reached every peer before the next), 10 peers in one process, TCP on 127.0.0.1, all connected; send to entry added on each other peer${lost > 0 ? `; ${lost} deliveries missing after 2 s` : ''}`
+      const conditions = `${count} messages of 1 KB written in turn by the 10 peers of a group, one at a time (each reached every peer before the next), 10 peers in one process with the daemon's Node parts (node-runtime.ts), TCP on 127.0.0.1, all connected; send to entry added on each other peer${lost > 0 ? `; ${lost} deliveries missing after 2 s` : ''}`
       return [
         { name: 'live delivery p50', value: roundMs(percentile(sorted, 50)), unit: 'ms', target: { op: '<=', value: 5 }, conditions },
         { name: 'live delivery p99', value: roundMs(percentile(sorted, 99)), unit: 'ms', target: { op: '<=', value: 25 }, conditions }
