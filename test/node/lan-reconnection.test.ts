@@ -32,6 +32,8 @@ describe('members that lose each other on a LAN find each other again', () => {
   afterEach(async () => {
     await Promise.all(daemons.map((d) => d.kill()))
     daemons = []
+    // a test that failed between its cut and its heal leaves the next a whole LAN, not its own failure to start
+    await lan.healAll()
   })
 
   after(async () => {
@@ -86,7 +88,11 @@ describe('members that lose each other on a LAN find each other again', () => {
     const told = await (daemons[A] as DaemonProcess).cli(['status'])
     assert.match(told.stdout, /1 of 2 other members online; Carol unreachable since \d{4}-\d\d-\d\d \d\d:\d\d/)
     const members = await (daemons[A] as DaemonProcess).cli(['members', groupId])
-    assert.match(members.stdout, /Carol .*unreachable since/)
+    if (!/Carol .*unreachable since/.test(members.stdout)) {
+      // seen once in CI (2026-12-06): Carol online again during the cut; say how Alice reached her
+      const { peers } = await (daemons[A] as DaemonProcess).cliJson<PeersResponse>(['peers'])
+      assert.fail(`Alice's members said Carol is not unreachable during the cut:\n${members.stdout}\nAlice's connections: ${JSON.stringify(peers)}`)
+    }
     assert.match(members.stdout, /Bob .*online/)
     // the messages still flow through Bob meanwhile
     await (daemons[A] as DaemonProcess).cliJson(['send', groupId, 'Through Bob'])
