@@ -11,7 +11,17 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { type DeviceKey, decodeEntry, GroupLog, GroupView, generateDeviceKey, MemoryStore, storedEntryOf, toHex } from '@causette/core'
+import {
+  type DeviceKey,
+  decodeEntry,
+  GroupLog,
+  type GroupLogInit,
+  GroupView,
+  generateDeviceKey,
+  MemoryStore,
+  storedEntryOf,
+  toHex
+} from '@causette/core'
 import { nodePeerParts, nodeSignatures, SqliteStore } from '@causette/node'
 import { entryBytes, logEntries } from '../fixtures/entry-bytes.ts'
 import type { BenchContext, Benchmark, Metric } from './harness.ts'
@@ -44,9 +54,19 @@ async function measure(ctx: BenchContext): Promise<Metric[]> {
   for (let i = 0; i < 10; i++) authors.push(await generateDeviceKey())
   ctx.log(`  generating ${total} entries by ${authors.length} authors…`)
   const { genesis, secret, entries } = await syntheticLog(authors, total, signatures)
+  const batch = 1000
+  // a warm-up into a log thrown away: neither measurement below pays for compiling the code that takes entries in (a daemon's is warm)
+  const warmUp = await GroupLog.open({ groupId: genesis.id, secret, key, store: new MemoryStore(), signatures, aead, sha256 })
+  await warmUp.add([genesis.bytes])
+  for (let i = 0; i < entries.length / 10; i += batch) await warmUp.add(entries.slice(i, i + batch).map((e) => e.bytes))
+  // first, on a heap that holds only the entries to take in, as the daemon's does (the memory store below holds all of them)
+  const intoSqlite = await acceptIntoSqlite(
+    { groupId: genesis.id, secret, key, signatures, aead, sha256 },
+    [genesis.bytes, ...entries.map((e) => e.bytes)],
+    batch
+  )
   const readerStore = new MemoryStore()
   const reader = await GroupLog.open({ groupId: genesis.id, secret, key, store: readerStore, signatures, aead, sha256 })
-  const batch = 1000
   start = performance.now()
   await reader.add([genesis.bytes])
   for (let i = 0; i < entries.length; i += batch) {
@@ -62,30 +82,13 @@ async function measure(ctx: BenchContext): Promise<Metric[]> {
     target: { op: '>=', value: 20_000 },
     conditions: `${total} entries by 10 authors, batches of ${batch} (decode, verify by hash chain, decrypt, order, view, store in memory), one core; Node's signatures and the daemon's WebAssembly body cipher`
   })
-
-  // the same into the daemon's store, a SQLite file: until every entry is committed (closing commits those written behind)
-  const dir = await mkdtemp(join(tmpdir(), 'causette-bench-log-'))
-  try {
-    const sqlite = await SqliteStore.open(join(dir, 'causette.db'))
-    const intoFile = await GroupLog.open({ groupId: genesis.id, secret, key, store: sqlite, signatures, aead, sha256 })
-    start = performance.now()
-    await intoFile.add([genesis.bytes])
-    for (let i = 0; i < entries.length; i += batch) {
-      const result = await intoFile.add(entries.slice(i, i + batch).map((e) => e.bytes))
-      if (result.rejected.length > 0) throw result.rejected[0]?.error
-    }
-    await sqlite.close()
-    const fileSeconds = (performance.now() - start) / 1000
-    metrics.push({
-      name: 'entries accepted into SQLite',
-      value: Math.round(entries.length / fileSeconds),
-      unit: 'entries/s',
-      target: { op: '>=', value: 20_000 },
-      conditions: `the same ${total} entries in batches of ${batch}, into the daemon's SQLite store (a file on this disk: entries, facts, view rows and the word index), until all are committed`
-    })
-  } finally {
-    await rm(dir, { recursive: true, force: true })
-  }
+  metrics.push({
+    name: 'entries accepted into SQLite',
+    value: intoSqlite,
+    unit: 'entries/s',
+    target: { op: '>=', value: 20_000 },
+    conditions: `the same ${total} entries in batches of ${batch}, into the daemon's SQLite store (a file on this disk: entries, facts, view rows and the word index; others' entries committed in windows, as the daemon does), until all are committed; measured first, before the memory store above is filled`
+  })
 
   // read back first, untimed: the log keeps its history in the store; the metric is the fold
   const history = await logEntries(reader)
@@ -128,4 +131,29 @@ async function measure(ctx: BenchContext): Promise<Metric[]> {
   })
   ctx.log(`  (filling the memory store took ${storeSeconds.toFixed(2)} s; ${toHex(genesis.id).slice(0, 8)})`)
   return metrics
+}
+
+/**
+ * Entries a second taken into the daemon's store, a SQLite file, run as the
+ * daemon runs it (daemon.ts: this device's entries commit at once, others'
+ * in windows, commits.ts), until every one is committed: closing commits
+ * those written behind. `entries`: the genesis first.
+ */
+async function acceptIntoSqlite(open: Omit<GroupLogInit, 'store'>, entries: Uint8Array[], batch: number): Promise<number> {
+  const dir = await mkdtemp(join(tmpdir(), 'causette-bench-log-'))
+  try {
+    const sqlite = await SqliteStore.open(join(dir, 'causette.db'))
+    sqlite.setDurableAuthor(open.key.publicKey)
+    const log = await GroupLog.open({ ...open, store: sqlite })
+    const start = performance.now()
+    await log.add(entries.slice(0, 1))
+    for (let i = 1; i < entries.length; i += batch) {
+      const result = await log.add(entries.slice(i, i + batch))
+      if (result.rejected.length > 0) throw result.rejected[0]?.error
+    }
+    await sqlite.close()
+    return Math.round((entries.length - 1) / ((performance.now() - start) / 1000))
+  } finally {
+    await rm(dir, { recursive: true, force: true })
+  }
 }

@@ -14,6 +14,7 @@
  */
 import { compare } from 'uint8arrays/compare'
 import { fromHex, toHex } from '../codec/hex.ts'
+import { keptOrderKey } from '../log/order.ts'
 import type { Store } from '../store/store.ts'
 import type { GroupMetadata, Message, MessagePage, ViewEntry } from './message-types.ts'
 import type { FileRef } from './operations.ts'
@@ -227,7 +228,8 @@ export class StoredView {
     const slot = row.name === 'display-name' || row.name === 'read' ? `${row.name}\n${row.author}` : row.name
     const current = this.registers.get(slot)
     if (current !== undefined && compare(current.key, row.key) >= 0) return
-    this.registers.set(slot, row)
+    // a key the log made may be part of a shared block (order.ts)
+    this.registers.set(slot, { ...row, key: keptOrderKey(row.key) })
     this.rendered = undefined
   }
 

@@ -33,11 +33,38 @@ export const ORDER_KEY_BYTES = 8 + PUBLIC_KEY_BYTES + ENTRY_ID_BYTES
  * it with a plain byte comparison, and sync ranges are bounded by it.
  */
 export function orderKey(e: OrderFields): Uint8Array {
-  const key = new Uint8Array(ORDER_KEY_BYTES)
+  const key = nextKey()
   writeClock(key, e.clock)
   key.set(e.author, 8)
   key.set(e.id, 8 + PUBLIC_KEY_BYTES)
   return key
+}
+
+/**
+ * Keys are cut from shared blocks of KEYS_PER_BLOCK: a key is 72 bytes, over
+ * the 64 that V8 keeps in its own heap, so one array each was an allocation
+ * outside it (and its release) per key made, ~4 % of taking in a sync's
+ * entries (test/bench/RESULTS.md). A key kept for long outside a store
+ * (an order summary's bounds, the view's registers) is copied
+ * (`keptOrderKey`), so that it does not hold its whole block.
+ */
+const KEYS_PER_BLOCK = 64
+let block = new Uint8Array(0)
+let used = 0
+
+function nextKey(): Uint8Array {
+  if (used === block.byteLength) {
+    block = new Uint8Array(ORDER_KEY_BYTES * KEYS_PER_BLOCK)
+    used = 0
+  }
+  const key = block.subarray(used, used + ORDER_KEY_BYTES)
+  used += ORDER_KEY_BYTES
+  return key
+}
+
+/** A copy of an order key that holds no more memory than itself: for a key kept for long (see KEYS_PER_BLOCK). */
+export function keptOrderKey(key: Uint8Array): Uint8Array {
+  return key.byteLength === key.buffer.byteLength ? key : key.slice()
 }
 
 /** Writes the clock big-endian into the first 8 bytes of an order key (or a bound's bytes): byte by byte, with no BigInt or DataView to allocate, as several keys are made per accepted entry. */

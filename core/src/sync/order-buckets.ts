@@ -12,7 +12,7 @@
  * the store's keys, at the next question.
  */
 import { compare } from 'uint8arrays/compare'
-import { idOfOrderKey } from '../log/order.ts'
+import { idOfOrderKey, keptOrderKey } from '../log/order.ts'
 import type { KeyRange } from '../store/store.ts'
 import { FingerprintAccumulator } from './fingerprint.ts'
 
@@ -61,21 +61,23 @@ export class OrderBuckets {
   add(keys: readonly Uint8Array[]): void {
     const buckets = this.buckets
     if (buckets === undefined) return
+    let greatest = this.greatest
     for (const key of keys) {
-      const after = this.greatest === undefined || compare(key, this.greatest) > 0
-      if (after) this.greatest = key
+      const after = greatest === undefined || compare(key, greatest) > 0
+      if (after) greatest = key
       // after every key counted, with the last bucket full: a bucket of its own, as building would make it
       if (buckets.length === 0 || (after && (buckets[buckets.length - 1] as Bucket).sum.count >= this.size)) {
-        buckets.push({ first: key, sum: new FingerprintAccumulator() })
+        buckets.push({ first: keptOrderKey(key), sum: new FingerprintAccumulator() })
       }
       let at = lastAtOrBefore(buckets, key)
       if (at < 0) {
         // before every bucket: the first one starts earlier now
         at = 0
-        ;(buckets[0] as Bucket).first = key
+        ;(buckets[0] as Bucket).first = keptOrderKey(key)
       }
       ;(buckets[at] as Bucket).sum.add(idOfOrderKey(key))
     }
+    if (greatest !== undefined) this.greatest = keptOrderKey(greatest)
   }
 
   private async build(): Promise<Bucket[]> {
@@ -109,7 +111,7 @@ function fill(buckets: Bucket[], keys: readonly Uint8Array[], size: number): Buc
   for (const key of keys) {
     let last = buckets[buckets.length - 1]
     if (last === undefined || last.sum.count >= size) {
-      last = { first: key, sum: new FingerprintAccumulator() }
+      last = { first: keptOrderKey(key), sum: new FingerprintAccumulator() }
       buckets.push(last)
     }
     last.sum.add(idOfOrderKey(key))
