@@ -114,8 +114,13 @@ export abstract class SqliteEntries {
       if (e.seq <= highest.seq) s.noteEquivocated.run(group, e.author, e.seq)
       else highest.seq = e.seq
     }
-    for (const parent of parents.values()) s.deleteHead.run(group, parent)
-    for (const e of added) if (!parents.has(toHex(e.id))) s.insertHead.run(group, e.id)
+    const addedIds = added.map((e) => toHex(e.id))
+    const inBatch = new Set(addedIds)
+    // a parent stored in this batch was never a head: in a sync's batch, nearly every parent
+    for (const [hex, parent] of parents) if (!inBatch.has(hex)) s.deleteHead.run(group, parent)
+    added.forEach((e, i) => {
+      if (!parents.has(addedIds[i] as string)) s.insertHead.run(group, e.id)
+    })
     for (const { author, seq } of seqs.values()) if (seq >= 0) s.raiseAuthorSeq.run(group, author, seq)
     if (added.length > 0) s.addCount.run(group, added.length)
   }
