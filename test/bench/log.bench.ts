@@ -57,22 +57,14 @@ async function measure(ctx: BenchContext): Promise<Metric[]> {
   const batch = 1000
   // a warm-up into a log thrown away: neither measurement below pays for compiling the code that takes entries in (a daemon's is warm)
   const warmUp = await GroupLog.open({ groupId: genesis.id, secret, key, store: new MemoryStore(), signatures, aead, sha256 })
-  await warmUp.add([genesis.bytes])
-  for (let i = 0; i < entries.length / 10; i += batch) await warmUp.add(entries.slice(i, i + batch).map((e) => e.bytes))
+  const bytes = entries.map((e) => e.bytes)
+  await takeIn(warmUp, genesis.bytes, bytes.slice(0, bytes.length / 10), batch)
   // first, on a heap that holds only the entries to take in, as the daemon's does (the memory store below holds all of them)
-  const intoSqlite = await acceptIntoSqlite(
-    { groupId: genesis.id, secret, key, signatures, aead, sha256 },
-    [genesis.bytes, ...entries.map((e) => e.bytes)],
-    batch
-  )
+  const intoSqlite = await acceptIntoSqlite({ groupId: genesis.id, secret, key, signatures, aead, sha256 }, genesis.bytes, bytes, batch)
   const readerStore = new MemoryStore()
   const reader = await GroupLog.open({ groupId: genesis.id, secret, key, store: readerStore, signatures, aead, sha256 })
   start = performance.now()
-  await reader.add([genesis.bytes])
-  for (let i = 0; i < entries.length; i += batch) {
-    const result = await reader.add(entries.slice(i, i + batch).map((e) => e.bytes))
-    if (result.rejected.length > 0) throw result.rejected[0]?.error
-  }
+  await takeIn(reader, genesis.bytes, bytes, batch)
   const acceptSeconds = (performance.now() - start) / 1000
   if (reader.size !== entries.length + 1) throw new Error(`accepted ${reader.size} of ${entries.length + 1}`)
   metrics.push({
@@ -137,23 +129,28 @@ async function measure(ctx: BenchContext): Promise<Metric[]> {
  * Entries a second taken into the daemon's store, a SQLite file, run as the
  * daemon runs it (daemon.ts: this device's entries commit at once, others'
  * in windows, commits.ts), until every one is committed: closing commits
- * those written behind. `entries`: the genesis first.
+ * those written behind.
  */
-async function acceptIntoSqlite(open: Omit<GroupLogInit, 'store'>, entries: Uint8Array[], batch: number): Promise<number> {
+async function acceptIntoSqlite(open: Omit<GroupLogInit, 'store'>, genesis: Uint8Array, entries: Uint8Array[], batch: number): Promise<number> {
   const dir = await mkdtemp(join(tmpdir(), 'causette-bench-log-'))
   try {
     const sqlite = await SqliteStore.open(join(dir, 'causette.db'))
     sqlite.setDurableAuthor(open.key.publicKey)
     const log = await GroupLog.open({ ...open, store: sqlite })
     const start = performance.now()
-    await log.add(entries.slice(0, 1))
-    for (let i = 1; i < entries.length; i += batch) {
-      const result = await log.add(entries.slice(i, i + batch))
-      if (result.rejected.length > 0) throw result.rejected[0]?.error
-    }
+    await takeIn(log, genesis, entries, batch)
     await sqlite.close()
-    return Math.round((entries.length - 1) / ((performance.now() - start) / 1000))
+    return Math.round(entries.length / ((performance.now() - start) / 1000))
   } finally {
     await rm(dir, { recursive: true, force: true })
+  }
+}
+
+/** Gives `log` the genesis, then the entries in batches, as sync brings them; throws the first rejection. */
+async function takeIn(log: GroupLog, genesis: Uint8Array, entries: Uint8Array[], batch: number): Promise<void> {
+  await log.add([genesis])
+  for (let i = 0; i < entries.length; i += batch) {
+    const result = await log.add(entries.slice(i, i + batch))
+    if (result.rejected.length > 0) throw result.rejected[0]?.error
   }
 }
