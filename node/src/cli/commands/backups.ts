@@ -8,12 +8,10 @@
 import { resolve } from 'node:path'
 import type { BackupAbout, BackupEnd } from '@causette/core/backups'
 import type { Command } from 'commander'
-import { BackupContentError } from '../../backup/errors.ts'
 import { homeFlag } from '../../data-dir.ts'
 import type { ApiClient } from '../api-client.ts'
 import { contextOf } from '../command-context.ts'
 import { count, formatTime, shortId } from '../message-format.ts'
-import { readPassphrase } from '../passphrase.ts'
 import { ProgressNote } from '../progress-note.ts'
 
 interface PassphraseFlags {
@@ -34,7 +32,7 @@ export function registerBackups(program: Command): void {
       const { home, out, connect } = contextOf(command)
       const target = resolve(options.output)
       const source = await backupSource(home, connect)
-      const passphrase = await readPassphrase({ fromStdin: options.passphraseStdin === true, creating: true })
+      const passphrase = await (await import('../passphrase.ts')).readPassphrase({ fromStdin: options.passphraseStdin === true, creating: true })
       const [{ writeBackupFile }, { RecordReader, RECORD, decodeEntries, decodeJson }] = await Promise.all([
         import('../../backup/backup-file.ts'),
         import('@causette/core/backups')
@@ -57,7 +55,8 @@ export function registerBackups(program: Command): void {
           }
           yield piece
         }
-        if (end === undefined || reader.partial) throw new BackupContentError(`the backup ${source.from} ended before its end; nothing was written`)
+        if (end === undefined || reader.partial)
+          throw new (await import('../../backup/errors.ts')).BackupContentError(`the backup ${source.from} ended before its end; nothing was written`)
       }
       out.note(`Backing up ${source.from}…`)
       await writeBackupFile(target, passphrase, counted())
@@ -87,7 +86,7 @@ export function registerBackups(program: Command): void {
       await assertRestorable(home)
       const path = resolve(file)
       const header = await readBackupHeader(path)
-      const passphrase = await readPassphrase({ fromStdin: options.passphraseStdin === true, creating: false })
+      const passphrase = await (await import('../passphrase.ts')).readPassphrase({ fromStdin: options.passphraseStdin === true, creating: false })
       out.note('Opening the backup (deriving its key takes a moment)…')
       const keys = await unlockBackup(path, header, passphrase)
       const progress = new ProgressNote(out, 'Restoring')

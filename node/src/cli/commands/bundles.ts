@@ -6,10 +6,8 @@
  * is added (bundle/bundle-import.ts). docs/backups.md describes the file.
  */
 import { resolve } from 'node:path'
-import { BUNDLE_HEADER_BYTES, BundleReader } from '@causette/core/backups'
 import type { Command } from 'commander'
 import type { DaemonEvent, GroupStatusView, ImportResponse } from '../../api/api-types.ts'
-import { openToRead } from '../../backup/file-to-read.ts'
 import { writeFileAtomically } from '../../data-dir.ts'
 import type { ApiClient } from '../api-client.ts'
 import { contextOf, groupPath } from '../command-context.ts'
@@ -33,6 +31,7 @@ export function registerBundles(program: Command): void {
       const target = resolve(options.output)
       const { group: found } = await client.get<{ group: GroupStatusView }>(groupPath(group))
       const progress = new ProgressNote(out, `Bundling ${found.name}`)
+      const { BundleReader } = await bundleFormat()
       const reader = new BundleReader(`the bundle of ${found.name} from the daemon`)
       // read on its way to the file: a stream cut short, or damaged, is refused before the file takes its name
       async function* checked(): AsyncGenerator<Uint8Array> {
@@ -81,12 +80,18 @@ export function registerBundles(program: Command): void {
     })
 }
 
+/** The bundle format's code (core's backups entry, with its crypto): loaded when a bundle command runs, not with every command. */
+function bundleFormat(): Promise<typeof import('@causette/core/backups')> {
+  return import('@causette/core/backups')
+}
+
 function thousandsOf(n: number): string {
   return count(n, '', '').trim()
 }
 
 /** Refuses a file that is not a bundle before the daemon is bothered with it; its size otherwise. */
 async function checkHeader(path: string): Promise<number> {
+  const [{ BUNDLE_HEADER_BYTES, BundleReader }, { openToRead }] = await Promise.all([bundleFormat(), import('../../backup/file-to-read.ts')])
   const file = await openToRead(path)
   try {
     const start = Buffer.alloc(BUNDLE_HEADER_BYTES)

@@ -12,7 +12,6 @@ import { UsageError } from '../../errors.ts'
 import type { ApiClient } from '../api-client.ts'
 import { contextOf, groupPath } from '../command-context.ts'
 import { parseDuration } from '../duration.ts'
-import { imagePlaceholder } from '../image-placeholder.ts'
 import { keptLine } from '../mailbox-words.ts'
 import { mediaTypeOf } from '../media-types.ts'
 import { fileSize, formatMessage, seenLine, shortId } from '../message-format.ts'
@@ -44,7 +43,8 @@ async function sendFile(
   const type = mediaTypeOf(name)
   const query = new URLSearchParams({ name, type, text: caption })
   // an image shows at its shape, blurred, before a byte of it has arrived (image-placeholder.ts)
-  const placeholder = await imagePlaceholder(path, type)
+  // its decoders (pngjs, jpeg-js) load only when an image is sent
+  const placeholder = await (await import('../image-placeholder.ts')).imagePlaceholder(path, type)
   if (placeholder !== undefined) {
     query.set('thumb', Buffer.from(placeholder.thumb).toString('base64url'))
     query.set('width', String(placeholder.width))
