@@ -90,6 +90,7 @@ export { type EpochGrant, type EpochKeyRecord, grantEpochKey, newEpochKey, openG
 export { EpochKeys } from './crypto/epoch-keys.ts'
 export { firstEpochKey, generateGroupSecret, groupTopic, syncAuthKey } from './crypto/group-keys.ts'
 export { type MemberKeyPair, memberKeyPair } from './crypto/member-key.ts'
+export { nobleX25519, type X25519 } from './crypto/x25519.ts'
 export { type DeviceLink, deviceLinkText, deviceLinkWebText, parseDeviceLink } from './devices/device-link.ts'
 export * from './devices/device-link-errors.ts'
 export { type DeviceLinking, type DeviceLinkingInit, deviceLinking, type LinkedPerson } from './devices/device-linking.ts'

@@ -1,10 +1,12 @@
 /**
  * Runs many seeds of the simulation, spread over worker threads when there is
  * more than one core to use. Each seed is still one deterministic run: which
- * worker runs it changes nothing in it. After `maxFailures` failing seeds no
+ * worker runs it changes nothing in it; in this thread or a worker, it runs
+ * with Node's ciphers (node-ciphers.ts). After `maxFailures` failing seeds no
  * new seed starts, so a broken build fails fast instead of churning.
  */
 import { Worker } from 'node:worker_threads'
+import { NODE_CIPHERS } from './node-ciphers.ts'
 import { runSimulation, type SimConfig, type SimReport } from './simulation.ts'
 
 export interface SeedRange extends Omit<SimConfig, 'seed'> {
@@ -29,7 +31,7 @@ export async function runSeeds(range: SeedRange): Promise<SimReport[]> {
   if (workers <= 1 || count === 1) {
     for (const seed of seeds) {
       if (failed >= maxFailures) break
-      take(await runSimulation({ ...config, seed }))
+      take(await runSimulation({ ...config, seed }, NODE_CIPHERS))
     }
   } else {
     const { trace: _, ...shared } = config

@@ -14,7 +14,9 @@ import {
   type Signatures,
   SyncCascade,
   syncTag,
-  toHex
+  toHex,
+  type X25519,
+  type XChaChaAead
 } from '@causette/core'
 
 export interface PeerEnvironment {
@@ -22,6 +24,9 @@ export interface PeerEnvironment {
   now: () => number
   /** Entries each open log keeps in memory beyond heads and tips (GroupLogInit.recentEntries). */
   recentEntries: number
+  /** The body cipher and X25519 the logs run with: core's portable ones unless the harness gives faster ones (runSimulation). */
+  aead?: XChaChaAead
+  x25519?: X25519
 }
 
 /** What a restart must give back: the log as it was when the peer stopped. */

@@ -23,7 +23,7 @@ import { lastOwn, type MembershipCounts, removedFrom, SimMembership } from './me
 import { membershipProblems } from './membership-check.ts'
 import { secretHolderProblems } from './secret-holder-check.ts'
 import { type FaultRates, SimNetwork } from './sim-network.ts'
-import { type LogState, SimPeer, stateOf } from './sim-peer.ts'
+import { type LogState, type PeerEnvironment, SimPeer, stateOf } from './sim-peer.ts'
 import { SyncCoordinator, type SyncCounts } from './sync-coordinator.ts'
 import { nextOperation, RECENT_SHOWN } from './workload.ts'
 
@@ -83,16 +83,24 @@ const EPOCH_MS = Date.UTC(2025, 0, 1)
 /** Recent entries each simulated log keeps in memory: few, so the store-backed paths run all the time. */
 const RECENT_IN_SIMULATION = 4
 
-export async function runSimulation(config: SimConfig): Promise<SimReport> {
+/**
+ * The ciphers every peer's logs run with: core's portable ones (noble's) by
+ * default; a harness on a platform with faster implementations of the same
+ * functions gives those (sim-worker.ts: Node's). The bytes are the same, and
+ * randomness is drawn by core either way, so a seed makes the same run.
+ */
+export type SimCiphers = Pick<PeerEnvironment, 'aead' | 'x25519'>
+
+export async function runSimulation(config: SimConfig, ciphers: SimCiphers = {}): Promise<SimReport> {
   const restoreRandom = seedRandomValues(Math.imul(config.seed, 0x9e3779b1) ^ 0x51ed)
   try {
-    return await simulate(config)
+    return await simulate(config, ciphers)
   } finally {
     restoreRandom()
   }
 }
 
-async function simulate(config: SimConfig): Promise<SimReport> {
+async function simulate(config: SimConfig, ciphers: SimCiphers): Promise<SimReport> {
   const random = new SeededRandom(config.seed)
   const queue = new EventQueue(config.trace)
   const problems: string[] = []
@@ -109,7 +117,7 @@ async function simulate(config: SimConfig): Promise<SimReport> {
     signatures = libp2pSignatures()
   }
   // a handful of recent entries in memory: most parents, shown times and equivocations are read back from the store
-  const env = { signatures, now: () => EPOCH_MS + Math.floor(queue.now), recentEntries: RECENT_IN_SIMULATION }
+  const env: PeerEnvironment = { signatures, now: () => EPOCH_MS + Math.floor(queue.now), recentEntries: RECENT_IN_SIMULATION, ...ciphers }
   const peers = keys.map((key, i) => new SimPeer(i, key, env))
   const rates = drawRates(random)
   const network = new SimNetwork(queue, random, config.peers, rates)

@@ -14,13 +14,13 @@
  * a member who can read the newest epoch can read the whole conversation.
  */
 import { chacha20poly1305, xchacha20poly1305 } from '@noble/ciphers/chacha.js'
-import { x25519 } from '@noble/curves/ed25519.js'
 import { hkdf } from '@noble/hashes/hkdf.js'
 import { sha256 } from '@noble/hashes/sha2.js'
 import { decode, encode } from 'cborg'
 import { EPOCH_ID_BYTES, EPOCH_KEY_BYTES, NONCE_BYTES } from '../constants.ts'
 import { MalformedOperationError } from '../errors.ts'
 import type { MemberKeyPair } from './member-key.ts'
+import { nobleX25519, type X25519 } from './x25519.ts'
 
 export interface EpochGrant {
   /** Ephemeral X25519 public key. */
@@ -52,22 +52,28 @@ export function newEpochKey(): Uint8Array {
 }
 
 /** Seals `epochKey` for each recipient's X25519 public key, in the order given. */
-export function grantEpochKey(epochKey: Uint8Array, recipients: Uint8Array[], groupId: Uint8Array): EpochGrant {
-  const secret = x25519.utils.randomSecretKey()
-  const ephemeral = x25519.getPublicKey(secret)
+export function grantEpochKey(epochKey: Uint8Array, recipients: Uint8Array[], groupId: Uint8Array, x25519: X25519 = nobleX25519): EpochGrant {
+  const secret = globalThis.crypto.getRandomValues(new Uint8Array(32))
+  const ephemeral = x25519.publicKey(secret)
   const sealed = recipients.map((recipient) => {
-    const kek = keyEncryptionKey(x25519.getSharedSecret(secret, recipient), groupId, ephemeral, recipient)
+    const kek = keyEncryptionKey(x25519.sharedSecret(secret, recipient), groupId, ephemeral, recipient)
     return chacha20poly1305(kek, ZERO_NONCE).encrypt(epochKey)
   })
   return { ephemeral, sealed }
 }
 
 /** Opens this device's sealed key at `position`; undefined if it does not open (not ours, or tampered). */
-export function openGrant(grant: EpochGrant, position: number, me: MemberKeyPair, groupId: Uint8Array): Uint8Array | undefined {
+export function openGrant(
+  grant: EpochGrant,
+  position: number,
+  me: MemberKeyPair,
+  groupId: Uint8Array,
+  x25519: X25519 = nobleX25519
+): Uint8Array | undefined {
   const sealed = grant.sealed[position]
   if (sealed === undefined) return undefined
   try {
-    const kek = keyEncryptionKey(x25519.getSharedSecret(me.privateKey, grant.ephemeral), groupId, grant.ephemeral, me.publicKey)
+    const kek = keyEncryptionKey(x25519.sharedSecret(me.privateKey, grant.ephemeral), groupId, grant.ephemeral, me.publicKey)
     return chacha20poly1305(kek, ZERO_NONCE).decrypt(sealed)
   } catch {
     return undefined

@@ -6,6 +6,7 @@
 import type { CreateGroupOperation } from '../chat/operations.ts'
 import type { EpochKeys } from '../crypto/epoch-keys.ts'
 import type { MemberKeyPair } from '../crypto/member-key.ts'
+import type { X25519 } from '../crypto/x25519.ts'
 import { GroupNotSyncedError } from '../errors.ts'
 import { Frontier } from '../group/frontier.ts'
 import { type EpochMaking, type MembershipOperation, makesEpoch } from '../group/membership-operations.ts'
@@ -16,6 +17,8 @@ import type { LogEntry } from './log-entry.ts'
 export interface CommittedMembershipComponents {
   /** This device's member key pair, which grants seal epoch keys to. */
   memberKey: MemberKeyPair
+  /** Opens the grants (GroupLogInit.x25519). */
+  x25519: X25519
   /** This device's key, hex. */
   keyHex: string
   groupId: Uint8Array
@@ -83,6 +86,7 @@ export class CommittedMembership {
       this.grants.set(epochIdOf(node), op)
       learned = learnFromGrant(node, op, {
         me: this.components.memberKey,
+        x25519: this.components.x25519,
         myHex: this.components.keyHex,
         groupId: this.components.groupId,
         keys: this.components.keys,

@@ -7,12 +7,14 @@ import { toHex } from '../codec/hex.ts'
 import { type EpochKeyRecord, openGrant, openHistory } from '../crypto/epoch-grant.ts'
 import type { EpochKeys } from '../crypto/epoch-keys.ts'
 import type { MemberKeyPair } from '../crypto/member-key.ts'
+import type { X25519 } from '../crypto/x25519.ts'
 import type { EpochMaking } from '../group/membership-operations.ts'
 import { epochIdOf } from '../group/membership-state.ts'
 import type { LogEntry } from './log-entry.ts'
 
 export interface KeyLearningContext {
   me: MemberKeyPair
+  x25519: X25519
   myHex: string
   groupId: Uint8Array
   keys: EpochKeys
@@ -26,7 +28,7 @@ export function learnFromGrant(node: LogEntry, op: EpochMaking, ctx: KeyLearning
   const epoch = node.frontier.state.epochs.find((e) => e.id === epochHex)
   const position = epoch?.recipients?.indexOf(ctx.myHex) ?? -1
   if (position < 0) return []
-  const key = openGrant(op.grant, position, ctx.me, ctx.groupId)
+  const key = openGrant(op.grant, position, ctx.me, ctx.groupId, ctx.x25519)
   if (key === undefined) return []
   const learned: string[] = []
   const visit = (epoch: string, epochKey: Uint8Array, history: Uint8Array | undefined): void => {

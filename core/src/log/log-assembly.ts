@@ -12,6 +12,7 @@ import { toHex } from '../codec/hex.ts'
 import { nobleXChaCha, type XChaChaAead } from '../crypto/body-cipher.ts'
 import type { EpochKeys } from '../crypto/epoch-keys.ts'
 import { memberKeyPair } from '../crypto/member-key.ts'
+import { nobleX25519 } from '../crypto/x25519.ts'
 import { libp2pSignatures } from '../identity/signatures.ts'
 import type { AdmissionContext } from './admission.ts'
 import { CommittedMembership } from './committed-membership.ts'
@@ -62,8 +63,9 @@ export function assembleLog(init: GroupLogInit, host: LogHost): LogParts {
   const parts = {} as LogParts
   const index = new EntryIndex((ids) => store.getFacts(groupId, ids), init.recentEntries)
   const admission: AdmissionContext = { node: (idHex) => index.get(idHex), frontier: (f) => index.frontier(f), keys, aead }
-  const memberKey = memberKeyPair(init.key)
-  const committed = new CommittedMembership({ memberKey, keyHex: toHex(init.key.publicKey), groupId, keys })
+  const x25519 = init.x25519 ?? nobleX25519
+  const memberKey = memberKeyPair(init.key, x25519)
+  const committed = new CommittedMembership({ memberKey, x25519, keyHex: toHex(init.key.publicKey), groupId, keys })
   const shared = {
     commit: (a: Parameters<LogCommits['commit']>[0], entry: Parameters<LogCommits['commit']>[1], result: AddResult, equivocation?: string[]) =>
       parts.commits.commit(a, entry, result, equivocation),
@@ -76,6 +78,7 @@ export function assembleLog(init: GroupLogInit, host: LogHost): LogParts {
     person: init.person ?? {},
     signatures,
     aead,
+    x25519,
     now,
     groupId,
     keys,

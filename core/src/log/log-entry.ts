@@ -3,6 +3,7 @@
 import type { FileRef, Operation } from '../chat/operations.ts'
 import type { Sha256 } from '../codec/entry-codec.ts'
 import type { XChaChaAead } from '../crypto/body-cipher.ts'
+import type { X25519 } from '../crypto/x25519.ts'
 import type { Frontier } from '../group/frontier.ts'
 import type { PersonClaim, Role } from '../group/membership-operations.ts'
 import type { DeviceKey } from '../identity/device-key.ts'
@@ -105,6 +106,8 @@ export interface GroupLogInit {
   signatures?: Signatures
   /** Seals and opens entry bodies: noble's XChaCha20-Poly1305 unless a platform injects a faster implementation of the same cipher. */
   aead?: XChaChaAead
+  /** Grants and opens epoch keys: noble's X25519 unless a platform injects a faster implementation of the same function. */
+  x25519?: X25519
   /** Computes the ids of entries that come from peers: noble's SHA-256 unless a platform injects a faster one. */
   sha256?: Sha256
   /** Recent entries kept in memory beside heads and authors' tips (default RECENT_ENTRIES); older ones are read back from the store. */

@@ -6,6 +6,7 @@
 import { fromHex } from '../codec/hex.ts'
 import { type EpochGrant, grantEpochKey, newEpochKey, sealHistory } from '../crypto/epoch-grant.ts'
 import type { EpochKeys } from '../crypto/epoch-keys.ts'
+import type { X25519 } from '../crypto/x25519.ts'
 import { findInvite } from '../group/invite-records.ts'
 import type {
   DeviceSeen,
@@ -24,16 +25,17 @@ function grantFor(
   recipients: string[],
   state: MembershipState,
   keys: EpochKeys,
-  groupId: Uint8Array
+  groupId: Uint8Array,
+  x25519: X25519
 ): { grant: EpochGrant; history: Uint8Array; covers: Uint8Array[] } {
   const epochKey = newEpochKey()
   const memberKeys = recipients.map((r) => (state.members.get(r) as { memberKey: Uint8Array }).memberKey)
   const leaves = keys.leaves()
-  return { grant: grantEpochKey(epochKey, memberKeys, groupId), history: sealHistory(epochKey, leaves), covers: leaves.map((l) => l.epoch) }
+  return { grant: grantEpochKey(epochKey, memberKeys, groupId, x25519), history: sealHistory(epochKey, leaves), covers: leaves.map((l) => l.epoch) }
 }
 
-export function draftRekey(state: MembershipState, keys: EpochKeys, groupId: Uint8Array): RekeyOperation {
-  return { type: 'rekey', ...grantFor(state.memberKeys(), state, keys, groupId) }
+export function draftRekey(state: MembershipState, keys: EpochKeys, groupId: Uint8Array, x25519: X25519): RekeyOperation {
+  return { type: 'rekey', ...grantFor(state.memberKeys(), state, keys, groupId, x25519) }
 }
 
 /** Removes the person `memberHex` names (a device of theirs, or their person key), with every device of theirs and the highest seq seen of each. */
@@ -42,7 +44,8 @@ export function draftRemove(
   seenSeq: (deviceHex: string) => number,
   state: MembershipState,
   keys: EpochKeys,
-  groupId: Uint8Array
+  groupId: Uint8Array,
+  x25519: X25519
 ): RemoveOperation {
   const person = personNamed(state.members, memberHex)
   const devices = person === undefined ? [memberHex] : devicesOf(state.members, person)
@@ -51,7 +54,7 @@ export function draftRemove(
     type: 'remove',
     member: fromHex(memberHex),
     seenSeq: seenSeq(memberHex),
-    ...grantFor(remaining, state, keys, groupId)
+    ...grantFor(remaining, state, keys, groupId, x25519)
   }
   const also = devices.filter((d) => d !== memberHex).map((d): DeviceSeen => [fromHex(d), seenSeq(d)])
   if (also.length > 0) op.also = also
@@ -63,10 +66,11 @@ export function draftRevokeDevice(
   seenSeq: number,
   state: MembershipState,
   keys: EpochKeys,
-  groupId: Uint8Array
+  groupId: Uint8Array,
+  x25519: X25519
 ): RevokeDeviceOperation {
   const remaining = state.memberKeys().filter((m) => m !== deviceHex)
-  return { type: 'revoke-device', device: fromHex(deviceHex), seenSeq, ...grantFor(remaining, state, keys, groupId) }
+  return { type: 'revoke-device', device: fromHex(deviceHex), seenSeq, ...grantFor(remaining, state, keys, groupId, x25519) }
 }
 
 export function draftInvite(options: { singleUse?: boolean; expires?: number }): { op: InviteOperation; inviteId: Uint8Array } {

@@ -14,6 +14,7 @@ import { MAX_DISAPPEARING_MS } from '../constants.ts'
 import type { XChaChaAead } from '../crypto/body-cipher.ts'
 import type { EpochKeys } from '../crypto/epoch-keys.ts'
 import type { MemberKeyPair } from '../crypto/member-key.ts'
+import type { X25519 } from '../crypto/x25519.ts'
 import { DisappearingNotAllowedError, EpochKeyMissingError, GroupNotSyncedError } from '../errors.ts'
 import { Frontier } from '../group/frontier.ts'
 import { MEMBERSHIP_TYPES, type PersonClaim, type Role } from '../group/membership-operations.ts'
@@ -36,6 +37,8 @@ export interface OwnWritesComponents {
   memberKey: MemberKeyPair
   signatures: Signatures
   aead: XChaChaAead
+  /** Seals the grants of new epochs (GroupLogInit.x25519). */
+  x25519: X25519
   now: () => number
   groupId: Uint8Array
   /** This device's person claim, for a linked device: its joins carry it. */
@@ -110,7 +113,10 @@ export class OwnWrites {
     const { committed, keys, groupId, index } = this.components
     return this.components.run(() => {
       committed.requireMember(actionOf('remove'))
-      return this.appendNow((state) => draftRemove(memberHex, (device) => index.chains.maxSeq(device), state, keys, groupId), '')
+      return this.appendNow(
+        (state) => draftRemove(memberHex, (device) => index.chains.maxSeq(device), state, keys, groupId, this.components.x25519),
+        ''
+      )
     })
   }
 
@@ -119,7 +125,7 @@ export class OwnWrites {
     const { committed, keys, groupId, index } = this.components
     return this.components.run(() => {
       committed.requireMember(actionOf('revoke-device'))
-      return this.appendNow((state) => draftRevokeDevice(deviceHex, index.chains.maxSeq(deviceHex), state, keys, groupId), '')
+      return this.appendNow((state) => draftRevokeDevice(deviceHex, index.chains.maxSeq(deviceHex), state, keys, groupId, this.components.x25519), '')
     })
   }
 
@@ -139,7 +145,7 @@ export class OwnWrites {
    */
   private async rekeyNow(): Promise<LogEntry> {
     const { keys, groupId, committed, index } = this.components
-    const rekey = (state: MembershipState) => draftRekey(state, keys, groupId)
+    const rekey = (state: MembershipState) => draftRekey(state, keys, groupId, this.components.x25519)
     let covered = standingOn(index.next(this.keyHex).parents, index).memberKeys().length
     let last = await this.appendNow(rekey, '')
     for (let more = 0; more < MAX_REKEYS_AT_ONCE; more++) {

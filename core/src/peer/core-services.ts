@@ -21,6 +21,7 @@ import { type GroupBlobs, type GroupBlobsComponents, groupBlobs } from '../blob/
 import type { HandoverLedger } from '../blob/relay-handovers.ts'
 import type { Sha256 } from '../codec/entry-codec.ts'
 import type { XChaChaAead } from '../crypto/body-cipher.ts'
+import type { X25519 } from '../crypto/x25519.ts'
 import { type DeviceLinking, type DeviceLinkingComponents, type DeviceLinkingInit, deviceLinking } from '../devices/device-linking.ts'
 import type { GossipGuard } from '../gossip/gossip-guard.ts'
 import { type GroupGossip, type GroupGossipComponents, groupGossip } from '../gossip/group-gossip.ts'
@@ -58,6 +59,8 @@ export interface CoreServicesInit {
   signatures?: Signatures
   /** The body cipher every log this peer opens seals and opens with (GroupLogInit.aead); noble's by default. */
   aead?: XChaChaAead
+  /** The X25519 every log this peer opens grants and opens epoch keys with (GroupLogInit.x25519); noble's by default. */
+  x25519?: X25519
   /** The hash of entry ids every log this peer opens computes with (GroupLogInit.sha256); noble's by default. */
   sha256?: Sha256
   now?: () => number
@@ -103,6 +106,7 @@ export function causetteServices(init: CoreServicesInit): CoreServiceFactories {
       store: init.store,
       signatures: init.signatures,
       aead: init.aead,
+      x25519: init.x25519,
       sha256: init.sha256,
       now,
       blocks: init.blocks,

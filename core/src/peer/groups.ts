@@ -16,6 +16,7 @@ import { TypedEventEmitter } from 'main-event'
 import type { Sha256 } from '../codec/entry-codec.ts'
 import { fromHex, toHex } from '../codec/hex.ts'
 import type { XChaChaAead } from '../crypto/body-cipher.ts'
+import type { X25519 } from '../crypto/x25519.ts'
 import { InvalidKeyError, UnknownGroupError } from '../errors.ts'
 import type { PersonClaim } from '../group/membership-operations.ts'
 import { devicesOf, personNamed } from '../group/person-devices.ts'
@@ -36,6 +37,8 @@ export interface GroupsInit {
   signatures?: Signatures
   /** The body cipher every log seals and opens with (GroupLogInit.aead); noble's by default. */
   aead?: XChaChaAead
+  /** The X25519 every log grants and opens epoch keys with (GroupLogInit.x25519); noble's by default. */
+  x25519?: X25519
   /** The hash of entry ids every log computes with (GroupLogInit.sha256); noble's by default. */
   sha256?: Sha256
   now?: () => number

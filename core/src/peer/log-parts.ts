@@ -5,7 +5,7 @@
  */
 import type { GroupLogInit } from '../log/log-entry.ts'
 
-export type LogParts = Pick<GroupLogInit, 'key' | 'store' | 'signatures' | 'aead' | 'sha256' | 'now'>
+export type LogParts = Pick<GroupLogInit, 'key' | 'store' | 'signatures' | 'aead' | 'x25519' | 'sha256' | 'now'>
 
 /** The shared parts of `init`, with the options it leaves out left out (the log resolves their defaults). */
 export function logParts(init: LogParts): LogParts {
@@ -14,6 +14,7 @@ export function logParts(init: LogParts): LogParts {
     store: init.store,
     ...(init.signatures === undefined ? {} : { signatures: init.signatures }),
     ...(init.aead === undefined ? {} : { aead: init.aead }),
+    ...(init.x25519 === undefined ? {} : { x25519: init.x25519 }),
     ...(init.sha256 === undefined ? {} : { sha256: init.sha256 }),
     ...(init.now === undefined ? {} : { now: init.now })
   }

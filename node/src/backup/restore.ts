@@ -25,6 +25,7 @@ import {
   restoreRecords
 } from '@causette/core/backups'
 import { DATABASE_FILE, DEVICE_KEY_FILE, writePrivateFile } from '../data-dir.ts'
+import { nodeX25519 } from '../node-x25519.ts'
 import { SqliteStore } from '../store/sqlite-store.ts'
 import { wasmXChaCha } from '../wasm-xchacha.ts'
 import { assertRestorable, moveIntoPlace, removeInterruptedRestores, restoreWorkDir } from './restore-target.ts'
@@ -72,7 +73,7 @@ function dataDirectoryTarget(work: string, store: SqliteStore): RestoreTarget {
       const id = fromHex(record.id)
       const secret = fromHex(record.secret)
       await store.putGroup({ id, secret, name: record.name, addedAt: record.addedAt })
-      const log = await GroupLog.open({ groupId: id, secret, key, store, aead: wasmXChaCha })
+      const log = await GroupLog.open({ groupId: id, secret, key, store, aead: wasmXChaCha, x25519: nodeX25519 })
       return async (entries) => (await log.add(entries, { trusted: true, source: 'import' })).added.length
     }
   }
