@@ -133,11 +133,26 @@ export function findInvite(roster: Pick<Roster, 'invites'>, inviteId: Uint8Array
 
 /** Verdicts on join proofs, by operation: a replay of the membership (every merge of branches) checks each join again. */
 const proofs = new WeakMap<JoinOperation, boolean>()
+/**
+ * Verdicts by what was checked — token, proof, joiner and member key — for
+ * the same join decoded again (read back from the store, or by each log of
+ * the group that one process holds: a simulation's peers, a test's
+ * replicas). An Ed25519 check is a millisecond of noble's; the verdict of
+ * the same bytes cannot change. The most recent VERDICTS_KEPT are kept.
+ */
+const verdicts = new Map<string, boolean>()
+const VERDICTS_KEPT = 1024
 
 function proven(op: JoinOperation & { proof: Uint8Array; token: Uint8Array }, joiner: string): boolean {
   let verdict = proofs.get(op)
   if (verdict === undefined) {
-    verdict = checkInviteProof(op.token, op.proof, fromHex(joiner), op.memberKey)
+    const checked = `${toHex(op.token)}${toHex(op.proof)}${joiner}${toHex(op.memberKey)}`
+    verdict = verdicts.get(checked)
+    if (verdict === undefined) {
+      verdict = checkInviteProof(op.token, op.proof, fromHex(joiner), op.memberKey)
+      if (verdicts.size >= VERDICTS_KEPT) verdicts.delete(verdicts.keys().next().value as string)
+      verdicts.set(checked, verdict)
+    }
     proofs.set(op, verdict)
   }
   return verdict
