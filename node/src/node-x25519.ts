@@ -6,7 +6,7 @@
  * through their fixed DER prefixes. A secret's key object is made once and
  * kept as long as the secret's array lives (a grant's ephemeral secret
  * meets every recipient; a member's secret every grant to it): callers never
- * change a secret's bytes after using it. test/node/node-crypto.test.ts
+ * change a secret's bytes after using it. test/node/node-x25519.test.ts
  * holds it to noble's results.
  */
 import { createPrivateKey, createPublicKey, diffieHellman, type KeyObject } from 'node:crypto'

@@ -86,8 +86,9 @@ const RECENT_IN_SIMULATION = 4
 /**
  * The ciphers every peer's logs run with: core's portable ones (noble's) by
  * default; a harness on a platform with faster implementations of the same
- * functions gives those (sim-worker.ts: Node's). The bytes are the same, and
- * randomness is drawn by core either way, so a seed makes the same run.
+ * functions gives those (node-ciphers.ts: Node's). The bytes are the same,
+ * but noble's X25519 draws random blinding from the seeded source and
+ * OpenSSL's does not: a seed makes one run with each, each deterministic.
  */
 export type SimCiphers = Pick<PeerEnvironment, 'aead' | 'x25519'>
 

@@ -32,11 +32,12 @@ export function registerBackups(program: Command): void {
       const { home, out, connect } = contextOf(command)
       const target = resolve(options.output)
       const source = await backupSource(home, connect)
-      const passphrase = await (await import('../passphrase.ts')).readPassphrase({ fromStdin: options.passphraseStdin === true, creating: true })
-      const [{ writeBackupFile }, { RecordReader, RECORD, decodeEntries, decodeJson }] = await Promise.all([
+      const [{ writeBackupFile }, { BackupContentError, RecordReader, RECORD, decodeEntries, decodeJson }, { readPassphrase }] = await Promise.all([
         import('../../backup/backup-file.ts'),
-        import('@causette/core/backups')
+        import('@causette/core/backups'),
+        import('../passphrase.ts')
       ])
+      const passphrase = await readPassphrase({ fromStdin: options.passphraseStdin === true, creating: true })
       const progress = new ProgressNote(out, 'Backing up')
       let about: BackupAbout | undefined
       let end: BackupEnd | undefined
@@ -55,8 +56,7 @@ export function registerBackups(program: Command): void {
           }
           yield piece
         }
-        if (end === undefined || reader.partial)
-          throw new (await import('../../backup/errors.ts')).BackupContentError(`the backup ${source.from} ended before its end; nothing was written`)
+        if (end === undefined || reader.partial) throw new BackupContentError(`the backup ${source.from} ended before its end; nothing was written`)
       }
       out.note(`Backing up ${source.from}…`)
       await writeBackupFile(target, passphrase, counted())
@@ -78,15 +78,16 @@ export function registerBackups(program: Command): void {
     )
     .action(async (file: string, options: PassphraseFlags, command: Command) => {
       const { home, out } = contextOf(command)
-      const [{ assertRestorable }, { readBackupHeader, unlockBackup, openBackupFile }, { restoreInto }] = await Promise.all([
+      const [{ assertRestorable }, { readBackupHeader, unlockBackup, openBackupFile }, { restoreInto }, { readPassphrase }] = await Promise.all([
         import('../../backup/restore-target.ts'),
         import('../../backup/backup-file.ts'),
-        import('../../backup/restore.ts')
+        import('../../backup/restore.ts'),
+        import('../passphrase.ts')
       ])
       await assertRestorable(home)
       const path = resolve(file)
       const header = await readBackupHeader(path)
-      const passphrase = await (await import('../passphrase.ts')).readPassphrase({ fromStdin: options.passphraseStdin === true, creating: false })
+      const passphrase = await readPassphrase({ fromStdin: options.passphraseStdin === true, creating: false })
       out.note('Opening the backup (deriving its key takes a moment)…')
       const keys = await unlockBackup(path, header, passphrase)
       const progress = new ProgressNote(out, 'Restoring')

@@ -94,14 +94,12 @@ function details(m: MemberView): string {
   if (m.devices.length > 1) parts.push(count(m.devices.length, 'device'))
   if (m.lastActive > 0) parts.push(`last active ${formatTime(m.lastActive)}`)
   if (m.you) parts.push('this device')
-  else if (m.presence === 'away' || (!m.connected && m.presence === 'online')) {
-    // its signals arrive through other members: say so when this device has lost its own link to it
+  else if (m.connected || m.presence !== 'offline') {
     const presence = m.presence === 'away' ? 'away' : 'online'
-    parts.push(
-      m.unreachableSince === undefined ? presence : `${presence} through other members (no direct connection since ${formatTime(m.unreachableSince)})`
-    )
-  } else if (m.connected) parts.push('online')
-  else if (m.lastSeen !== undefined) parts.push(`last seen ${formatTime(m.lastSeen)}`)
+    // its signals arrive through other members: say so when this device has lost its own link to it
+    const lost = m.connected ? undefined : m.unreachableSince
+    parts.push(lost === undefined ? presence : `${presence} through other members (no direct connection since ${formatTime(lost)})`)
+  } else if (m.lastSeen !== undefined) parts.push(`last seen ${formatTime(m.lastSeen)}`)
   else parts.push(m.unreachableSince === undefined ? 'offline' : unreachableSince({ since: m.unreachableSince, givenUp: false }))
   return parts.join(', ')
 }
