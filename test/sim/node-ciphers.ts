@@ -1,7 +1,8 @@
 /**
  * The ciphers the simulation's Node harness (seed-runner.ts, in this thread
- * or its workers) gives every run: the daemon's — OpenSSL's X25519 and the
- * WebAssembly XChaCha20-Poly1305 — about twice as fast a run as noble's.
+ * or its workers) gives every run: the daemon's — OpenSSL's X25519 and
+ * SHA-256, and the WebAssembly XChaCha20-Poly1305 — about twice as fast a
+ * run as noble's.
  * They compute the same functions (test/node/node-x25519.test.ts,
  * wasm-xchacha.test.ts), so what a run checks holds alike. A seed's schedule
  * is its own to the harness, though: noble's X25519 draws random blinding
@@ -11,6 +12,7 @@
  * it goes through the same harness.
  */
 import { nodeX25519, wasmXChaCha } from '@causette/node'
+import { nodeSha256 } from '@causette/node/node-hashes'
 import type { SimCiphers } from './simulation.ts'
 
-export const NODE_CIPHERS: SimCiphers = { aead: wasmXChaCha, x25519: nodeX25519 }
+export const NODE_CIPHERS: SimCiphers = { aead: wasmXChaCha, x25519: nodeX25519, sha256: nodeSha256 }

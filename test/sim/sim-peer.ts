@@ -11,6 +11,7 @@ import {
   type GroupLogInit,
   MemoryStore,
   type PersonClaim,
+  type Sha256,
   type Signatures,
   SyncCascade,
   syncTag,
@@ -24,9 +25,10 @@ export interface PeerEnvironment {
   now: () => number
   /** Entries each open log keeps in memory beyond heads and tips (GroupLogInit.recentEntries). */
   recentEntries: number
-  /** The body cipher and X25519 the logs run with: core's portable ones unless the harness gives faster ones (runSimulation). */
+  /** The body cipher, X25519 and entry ids' hash the logs run with: core's portable ones unless the harness gives faster ones (runSimulation). */
   aead?: XChaChaAead
   x25519?: X25519
+  sha256?: Sha256
 }
 
 /** What a restart must give back: the log as it was when the peer stopped. */

@@ -90,7 +90,7 @@ const RECENT_IN_SIMULATION = 4
  * but noble's X25519 draws random blinding from the seeded source and
  * OpenSSL's does not: a seed makes one run with each, each deterministic.
  */
-export type SimCiphers = Pick<PeerEnvironment, 'aead' | 'x25519'>
+export type SimCiphers = Pick<PeerEnvironment, 'aead' | 'x25519' | 'sha256'>
 
 export async function runSimulation(config: SimConfig, ciphers: SimCiphers = {}): Promise<SimReport> {
   const restoreRandom = seedRandomValues(Math.imul(config.seed, 0x9e3779b1) ^ 0x51ed)
