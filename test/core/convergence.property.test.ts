@@ -4,7 +4,7 @@ import { type GroupLog, type Message, type Operation, toHex } from '@causette/co
 import fc from 'fast-check'
 import { entryBytes, logEntries } from '../fixtures/entry-bytes.ts'
 import { SeededRandom } from '../fixtures/random.ts'
-import { merge, openReplica, type Replica, replicas } from '../fixtures/replicas.ts'
+import { fromTemplate, type GroupTemplate, groupTemplate, merge, openReplica, type Replica } from '../fixtures/replicas.ts'
 
 const WRITERS = 3
 const EMOJI = ['👍', '❤️', '😂']
@@ -56,6 +56,13 @@ const action = fc.record({
   pick: fc.nat({ max: 1000 })
 })
 
+/** The writers' group before any script: built once, each run starting from a copy (fromTemplate). */
+let template: Promise<GroupTemplate> | undefined
+const moderatedGroup = (): Promise<GroupTemplate> =>
+  (template ??= groupTemplate(WRITERS, async (writers) => {
+    await (writers[0] as Replica).log.setRole(toHex((writers[1] as Replica).key.publicKey), 'moderator')
+  }))
+
 /**
  * Runs a script of writes and merges on the writers — writer 0 the group's
  * admin, writer 1 a moderator, writer 2 a member — and returns every entry
@@ -64,9 +71,7 @@ const action = fc.record({
  * lacks and closes by others are written as a modified client would.
  */
 async function play(script: Action[]): Promise<{ writers: Replica[]; all: Uint8Array[] }> {
-  const writers = await replicas(WRITERS)
-  await (writers[0] as Replica).log.setRole(toHex((writers[1] as Replica).key.publicKey), 'moderator')
-  for (const w of writers.slice(1)) await merge(writers[0] as Replica, w)
+  const writers = await fromTemplate(await moderatedGroup())
   let n = 0
   for (const a of script) {
     const w = writers[a.writer] as Replica
