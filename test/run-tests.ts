@@ -10,7 +10,7 @@
  * Arguments, if any, are the files to run instead of all of them.
  */
 import { glob } from 'node:fs/promises'
-import { resolve } from 'node:path'
+import { relative, resolve } from 'node:path'
 import { run } from 'node:test'
 import { spec } from 'node:test/reporters'
 import { fileURLToPath } from 'node:url'
@@ -46,9 +46,11 @@ async function testFiles(): Promise<string[]> {
   return found.sort()
 }
 
-const all = process.argv.length > 2 ? process.argv.slice(2) : await testFiles()
+const given = process.argv.slice(2)
+// files given are taken from where the command runs, and named from the root like the list above
+const all = given.length > 0 ? given.map((file) => relative(root, resolve(file))) : await testFiles()
 const missing = LONGEST_FIRST.filter((file) => !all.includes(file))
-if (process.argv.length <= 2 && missing.length > 0) {
+if (given.length === 0 && missing.length > 0) {
   throw new Error(`test/run-tests.ts names files that are not there: ${missing.join(', ')}; update its list`)
 }
 const files = [...LONGEST_FIRST.filter((file) => all.includes(file)), ...all.filter((file) => !LONGEST_FIRST.includes(file))]
