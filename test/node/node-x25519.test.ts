@@ -1,11 +1,12 @@
 /**
- * node:crypto's X25519 (node-x25519.ts), which the daemon grants and opens
+ * node:crypto's X25519 (core/src/crypto/builtin-x25519.ts, the daemon's
+ * node-x25519.ts), which the daemon and core's Node runs grant and open
  * epoch keys with, against noble's, which browsers use: a grant one seals
  * the other opens, and both refuse the same bad keys.
  */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { generateDeviceKey, grantEpochKey, memberKeyPair, newEpochKey, nobleX25519, openGrant } from '@causette/core'
+import { builtinX25519, defaultX25519, generateDeviceKey, grantEpochKey, memberKeyPair, newEpochKey, nobleX25519, openGrant } from '@causette/core'
 import { nodeX25519 } from '@causette/node'
 
 const random = (n: number) => globalThis.crypto.getRandomValues(new Uint8Array(n))
@@ -53,5 +54,13 @@ describe('X25519 with node:crypto', () => {
       assert.throws(() => impl.sharedSecret(secret, random(31)))
       assert.throws(() => impl.publicKey(random(16)))
     }
+  })
+
+  it("is core's default in Node, where no X25519 is given, and agrees with noble's", () => {
+    assert.notEqual(defaultX25519, nobleX25519)
+    const secret = random(32)
+    const other = random(32)
+    const found = builtinX25519() as typeof nodeX25519
+    assert.deepEqual(defaultX25519.sharedSecret(secret, found.publicKey(other)), nobleX25519.sharedSecret(other, nobleX25519.publicKey(secret)))
   })
 })

@@ -7,7 +7,7 @@
  * wasm-xchacha.test.ts), so what a run checks holds alike. A seed's schedule
  * is its own to the harness, though: noble's X25519 draws random blinding
  * from the seeded source, OpenSSL's does not, so the same seed run with
- * noble's (runSimulation alone, as the replay test does) is another run.
+ * noble's (as a browser would run it) is another run.
  * `npm run sim -- --seed S --trace` replays a seed the test reported, since
  * it goes through the same harness.
  */

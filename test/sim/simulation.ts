@@ -84,11 +84,13 @@ const EPOCH_MS = Date.UTC(2025, 0, 1)
 const RECENT_IN_SIMULATION = 4
 
 /**
- * The ciphers every peer's logs run with: core's portable ones (noble's) by
- * default; a harness on a platform with faster implementations of the same
- * functions gives those (node-ciphers.ts: Node's). The bytes are the same,
- * but noble's X25519 draws random blinding from the seeded source and
- * OpenSSL's does not: a seed makes one run with each, each deterministic.
+ * The ciphers every peer's logs run with: core's defaults if none are given
+ * (noble's, except X25519, node:crypto's wherever it exists:
+ * core/src/crypto/x25519.ts); a harness on a platform with faster
+ * implementations of the same functions gives those (node-ciphers.ts:
+ * Node's). The bytes are the same, but noble's X25519 draws random
+ * blinding from the seeded source and OpenSSL's does not: a seed makes one
+ * run with each, each deterministic.
  */
 export type SimCiphers = Pick<PeerEnvironment, 'aead' | 'x25519' | 'sha256'>
 

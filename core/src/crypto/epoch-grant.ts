@@ -20,7 +20,7 @@ import { decode, encode } from 'cborg'
 import { EPOCH_ID_BYTES, EPOCH_KEY_BYTES, NONCE_BYTES } from '../constants.ts'
 import { MalformedOperationError } from '../errors.ts'
 import type { MemberKeyPair } from './member-key.ts'
-import { nobleX25519, type X25519 } from './x25519.ts'
+import { defaultX25519, type X25519 } from './x25519.ts'
 
 export interface EpochGrant {
   /** Ephemeral X25519 public key. */
@@ -52,7 +52,7 @@ export function newEpochKey(): Uint8Array {
 }
 
 /** Seals `epochKey` for each recipient's X25519 public key, in the order given. */
-export function grantEpochKey(epochKey: Uint8Array, recipients: Uint8Array[], groupId: Uint8Array, x25519: X25519 = nobleX25519): EpochGrant {
+export function grantEpochKey(epochKey: Uint8Array, recipients: Uint8Array[], groupId: Uint8Array, x25519: X25519 = defaultX25519): EpochGrant {
   const secret = globalThis.crypto.getRandomValues(new Uint8Array(32))
   const ephemeral = x25519.publicKey(secret)
   const sealed = recipients.map((recipient) => {
@@ -68,7 +68,7 @@ export function openGrant(
   position: number,
   me: MemberKeyPair,
   groupId: Uint8Array,
-  x25519: X25519 = nobleX25519
+  x25519: X25519 = defaultX25519
 ): Uint8Array | undefined {
   const sealed = grant.sealed[position]
   if (sealed === undefined) return undefined

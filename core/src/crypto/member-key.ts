@@ -8,7 +8,7 @@
 import { hkdf } from '@noble/hashes/hkdf.js'
 import { sha256 } from '@noble/hashes/sha2.js'
 import type { DeviceKey } from '../identity/device-key.ts'
-import { nobleX25519, type X25519 } from './x25519.ts'
+import { defaultX25519, type X25519 } from './x25519.ts'
 
 export interface MemberKeyPair {
   publicKey: Uint8Array
@@ -21,7 +21,7 @@ const encoder = new TextEncoder()
 const derived = new WeakMap<DeviceKey['privateKey'], MemberKeyPair>()
 
 /** The device's pair (the same object each time: not to be changed). */
-export function memberKeyPair(device: DeviceKey, x25519: X25519 = nobleX25519): MemberKeyPair {
+export function memberKeyPair(device: DeviceKey, x25519: X25519 = defaultX25519): MemberKeyPair {
   let pair = derived.get(device.privateKey)
   if (pair === undefined) {
     const privateKey = hkdf(sha256, device.privateKey.raw.subarray(0, 32), encoder.encode('causette/v1'), encoder.encode('member-x25519'), 32)

@@ -12,7 +12,7 @@ import { toHex } from '../codec/hex.ts'
 import { nobleXChaCha, type XChaChaAead } from '../crypto/body-cipher.ts'
 import type { EpochKeys } from '../crypto/epoch-keys.ts'
 import { memberKeyPair } from '../crypto/member-key.ts'
-import { nobleX25519 } from '../crypto/x25519.ts'
+import { defaultX25519 } from '../crypto/x25519.ts'
 import { libp2pSignatures } from '../identity/signatures.ts'
 import type { AdmissionContext } from './admission.ts'
 import { CommittedMembership } from './committed-membership.ts'
@@ -63,7 +63,7 @@ export function assembleLog(init: GroupLogInit, host: LogHost): LogParts {
   const parts = {} as LogParts
   const index = new EntryIndex((ids) => store.getFacts(groupId, ids), init.recentEntries)
   const admission: AdmissionContext = { node: (idHex) => index.get(idHex), frontier: (f) => index.frontier(f), keys, aead }
-  const x25519 = init.x25519 ?? nobleX25519
+  const x25519 = init.x25519 ?? defaultX25519
   const memberKey = memberKeyPair(init.key, x25519)
   const committed = new CommittedMembership({ memberKey, x25519, keyHex: toHex(init.key.publicKey), groupId, keys })
   const shared = {
