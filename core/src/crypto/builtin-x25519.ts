@@ -2,10 +2,10 @@
  * X25519 through the platform's own `node:crypto` (OpenSSL in Node), where
  * there is one: about twelve times noble's speed on this project's
  * machines, which a rekey of a large group multiplies by its members (the
- * figures are in test/bench/RESULTS.md). It is found at run time through
- * `process.getBuiltinModule`, never imported by name, so this file loads
- * in a browser too, where it finds nothing and noble's is used
- * (x25519.ts). test/node/builtin-x25519.test.ts holds it to noble's results.
+ * figures are in test/bench/RESULTS.md). It is found at run time, through
+ * the runtime's `getBuiltinModule` on its global `process` object if both
+ * exist, never imported by name: this file loads in a browser too, where
+ * it finds nothing and noble's is used (x25519.ts). test/node/builtin-x25519.test.ts holds it to noble's results.
  *
  * Raw 32-byte keys go in and out through their fixed DER prefixes. A
  * secret's key object is made once and kept as long as the secret's array
