@@ -8,9 +8,14 @@
  * the only difference: any file not named here runs after these, in path
  * order, and a file named here that no longer exists is an error.
  * Arguments, if any, are the files to run instead of all of them.
+ *
+ * The files' processes share Node's compile cache (.causette/compile-cache,
+ * unless NODE_COMPILE_CACHE names another): each file's process otherwise
+ * stripped the types of, and compiled, every module it imports, core's and
+ * libp2p's alike, again (~0.3–0.5 s of CPU a file, on ~160 files).
  */
 import { glob } from 'node:fs/promises'
-import { relative, resolve } from 'node:path'
+import { join, relative, resolve } from 'node:path'
 import { run } from 'node:test'
 import { spec } from 'node:test/reporters'
 import { fileURLToPath } from 'node:url'
@@ -39,6 +44,8 @@ const LONGEST_FIRST = [
 ]
 
 const root = fileURLToPath(new URL('..', import.meta.url))
+// inherited by every file's process (entries are checked against the sources, so an edit is picked up)
+process.env.NODE_COMPILE_CACHE ??= join(root, '.causette', 'compile-cache')
 /** Every test file, by path from the root. */
 async function testFiles(): Promise<string[]> {
   const found: string[] = []
