@@ -10,20 +10,27 @@
  * writes a few whole pages each. In a window, a page written by many
  * batches is written to the WAL once, and no read has to commit first.
  *
- * What it risks. The connection stays at synchronous = FULL: a commit
- * is fsynced, and so is everything committed before it. Writes that need
- * not be durable at once (others' entries with their view rows, the facts
- * and word index derived from entries, the peers met) wait for the window:
- * a crash of the process or the machine may lose the last window of them,
- * whole batches only, never one without those before it. Sync fetches
- * those entries again from any member, and the derived rows are derived
- * again. What this device writes itself (its own entries, carrying every
- * entry before them: a published own entry lost to a crash would come
- * back with the same seq and different content, an equivocation), and
- * what a person set (settings, blocks, verifications, groups), commit at
- * once, with the window before them. Reads go through the same connection,
- * so they see the open transaction: the store never reads older than what
- * it acknowledged, and a read never forces a commit.
+ * What it risks. Writes that need not be durable at once (others' entries
+ * with their view rows, the facts and word index derived from entries, the
+ * peers met) wait for the window, and the window commits at synchronous =
+ * NORMAL: into the WAL, without an fsync. A crash of the process loses the
+ * open window only (what was committed is in the OS's cache); a crash of
+ * the machine may lose every window since the last fsync — the last
+ * durable commit or checkpoint (wal-upkeep.ts: a second after writes
+ * pause, and whenever the WAL reaches its cap) — whole windows only, in
+ * order, never one without those before it (the WAL's checksums end the
+ * file at the first torn frame). Sync fetches those entries again from any
+ * member, and the derived rows are derived again. What this device writes
+ * itself (its own entries, carrying every entry before them: a published
+ * own entry lost to a crash would come back with the same seq and
+ * different content, an equivocation), and what a person set (settings,
+ * blocks, verifications, groups), commit at once at synchronous = FULL:
+ * fsynced, with every window before them. Before, windows were fsynced
+ * too: the fsync of a sync's pages held the main thread ~50 ms a window
+ * (~0.5 s of taking in 100,000 entries: test/bench/RESULTS.md). Reads go
+ * through the same connection, so they see the open transaction: the store
+ * never reads older than what it acknowledged, and a read never forces a
+ * commit.
  *
  * Whole or not at all, without savepoints. A write that fails part way
  * (a value SQLite refuses, a full disk) rolls the open transaction back,
@@ -52,6 +59,9 @@ export class Commits {
   private readonly begin: StatementSync
   private readonly commit: StatementSync
   private readonly rollback: StatementSync
+  /** Commits fsynced (durable writes) or not (windows): SQLite's synchronous setting, changed only when it must. */
+  private readonly synchronous: Record<'full' | 'normal', StatementSync>
+  private fsyncs = true
   /** The writes in the open transaction, in order: run again if a later one fails part way. */
   private window: Array<() => void> = []
   /** Checkpoints the WAL once the commits pause (wal-upkeep.ts). */
@@ -64,6 +74,7 @@ export class Commits {
     this.begin = db.prepare('BEGIN IMMEDIATE')
     this.commit = db.prepare('COMMIT')
     this.rollback = db.prepare('ROLLBACK')
+    this.synchronous = { full: db.prepare('PRAGMA synchronous = FULL'), normal: db.prepare('PRAGMA synchronous = NORMAL') }
     this.upkeep = new WalUpkeep(db)
   }
 
@@ -81,15 +92,19 @@ export class Commits {
       this.takeBack()
       throw err
     }
-    if (durable) this.settle()
+    if (durable) this.settle(true)
     else this.window.push(work)
   }
 
-  /** Commits the open transaction now, if there is one. */
-  settle(): void {
+  /** Commits the open transaction now, if there is one: fsynced if `durable`, with every commit before it. */
+  settle(durable: boolean): void {
     this.cancelCommit()
     if (!this.db.isTransaction) return
     this.window = []
+    if (durable !== this.fsyncs) {
+      this.synchronous[durable ? 'full' : 'normal'].run()
+      this.fsyncs = durable
+    }
     try {
       this.commit.run()
     } catch (err) {
@@ -122,10 +137,10 @@ export class Commits {
     }
   }
 
-  /** Commits what is open if it can, then writes nothing more: the connection is closing. */
+  /** Commits what is open if it can, then writes nothing more: the connection is closing (and its close checkpoints, fsynced). */
   stop(): void {
     try {
-      this.settle()
+      this.settle(false)
     } catch (err) {
       // others' entries and what is derived: sync fetches them again, and they are derived again
       process.stderr.write(`causette: could not store the last writes before closing: ${(err as Error).message}\n`)
@@ -144,7 +159,7 @@ export class Commits {
     this.timer = setTimeout(() => {
       this.timer = undefined
       try {
-        this.settle()
+        this.settle(false)
       } catch (err) {
         reportLostWindow(err as Error)
       }

@@ -23,7 +23,8 @@
  *   signing writer (~9,000/s) produces; batches of 1,000, as sync delivers
  *   them, ~42,000/s with either, above the ~20,000/s the log accepts.
  *   Except for entries of other authors once the daemon has named its
- *   device key: see "Write-behind" in commits.ts.
+ *   device key, whose windows commit at synchronous = NORMAL (no fsync;
+ *   the next durable commit or checkpoint fsyncs them): see commits.ts.
  * - secure_delete = ON: what a row held is zeroed when it is deleted or
  *   rewritten, so the body of a disappearing message, once erased, is not
  *   left in a free page of the file (the erasure then checkpoints the WAL:
