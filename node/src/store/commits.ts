@@ -25,9 +25,10 @@
  * own entry lost to a crash would come back with the same seq and
  * different content, an equivocation), and what a person set (settings,
  * blocks, verifications, groups), commit at once at synchronous = FULL:
- * fsynced, with every window before them. Before, windows were fsynced
- * too: the fsync of a sync's pages held the main thread ~50 ms a window
- * (~0.5 s of taking in 100,000 entries: test/bench/RESULTS.md). Reads go
+ * fsynced, with every window before them. Windows were fsynced too until
+ * 2026-12-07: taking 100,000 entries in took ~10 % longer with it, the
+ * main thread waiting on each window's fsync (alternated runs,
+ * test/bench/RESULTS.md). Reads go
  * through the same connection, so they see the open transaction: the store
  * never reads older than what it acknowledged, and a read never forces a
  * commit.
