@@ -135,7 +135,9 @@ async function fuzzInputs<T>(target: FuzzTarget<T>, budget: { runs?: number; sec
     const file = input === undefined ? 'nothing (no counterexample)' : saveRegression(target.name, input, details.errorInstance?.toString() ?? '')
     // a counterexample can be megabytes: the report shows its start, the file holds all of it
     const report = fc.defaultReportMessage(details)
-    outcome.failure = `${report.length > REPORT_LENGTH ? `${report.slice(0, REPORT_LENGTH)}… (${report.length} characters)` : report}\nsaved as a regression: ${file}`
+    // fast-check's report leaves out what failed: it comes first
+    const why = details.errorInstance instanceof Error ? `${details.errorInstance.message}\n` : ''
+    outcome.failure = `${why}${report.length > REPORT_LENGTH ? `${report.slice(0, REPORT_LENGTH)}… (${report.length} characters)` : report}\nsaved as a regression: ${file}`
   }
   collectGarbage()
   outcome.heapGrowthMb = (process.memoryUsage().heapUsed - heapBefore) / 2 ** 20
