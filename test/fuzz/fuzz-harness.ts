@@ -7,8 +7,8 @@
  * heap must not grow across the run. CPU, not the clock, for the 100 ms:
  * in CI the fuzz shares two cores with the simulation's workers and another
  * file, and an input of ~40 ms alone took 90–99 ms by the clock on every
- * try, while its CPU time stays its own. A failing input is shrunk, saved as a regression and
- * reported with fast-check's seed and path. A target may hold a resource for
+ * try, while its CPU time stays its own. A failing input is shrunk, saved
+ * as a regression and reported with fast-check's seed and path. A target may hold a resource for
  * its run (a daemon): `open` takes it before the heap is measured, `close`
  * checks what must still hold after the run and frees it.
  */
