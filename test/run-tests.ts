@@ -24,9 +24,9 @@ import { fileURLToPath } from 'node:url'
 const LONGEST_FIRST = [
   'test/sim/simulation.test.ts', // ~270 s
   'test/web/web-backups.test.ts', // ~125–140 s
-  'test/core/convergence.property.test.ts', // ~40–85 s
   'test/web/web-files.test.ts', // ~100 s
   'test/web/web-app.test.ts', // ~85 s
+  'test/core/convergence.property.test.ts', // ~40–85 s
   'test/fuzz/decoders.test.ts', // ~75 s
   'test/node/lan-reconnection.test.ts', // ~65 s
   'test/node/crash-safety.test.ts', // ~50–65 s

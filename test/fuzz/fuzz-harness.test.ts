@@ -6,12 +6,10 @@
  * clock. The regression the first test saves is deleted afterwards.
  */
 import assert from 'node:assert/strict'
-import { rmSync } from 'node:fs'
 import { describe, it } from 'node:test'
 import fc from 'fast-check'
 import { fuzzTarget, INPUT_CPU_LIMIT_MS } from './fuzz-harness.ts'
-
-const REGRESSIONS = new URL('./regressions/', import.meta.url).pathname
+import { forgetRegressions } from './regressions.ts'
 
 /** Keeps this thread's CPU busy for `ms`. */
 function burn(ms: number): void {
@@ -41,7 +39,7 @@ describe('the fuzz harness', () => {
       )
       assert.match(outcome.failure ?? '', new RegExp(`one input took \\d+ ms of CPU \\(limit ${INPUT_CPU_LIMIT_MS} ms\\)`))
     } finally {
-      rmSync(`${REGRESSIONS}${name}`, { recursive: true, force: true })
+      forgetRegressions(name)
     }
   })
 

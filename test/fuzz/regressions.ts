@@ -7,7 +7,7 @@
  */
 
 import { createHash } from 'node:crypto'
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 
 const ROOT = new URL('./regressions/', import.meta.url).pathname
@@ -15,6 +15,11 @@ const ROOT = new URL('./regressions/', import.meta.url).pathname
 export interface Regression {
   file: string
   input: unknown
+}
+
+/** Deletes every regression saved for `target` (a test's own target, once it has checked what was saved). */
+export function forgetRegressions(target: string): void {
+  rmSync(join(ROOT, target), { recursive: true, force: true })
 }
 
 export function loadRegressions(target: string): Regression[] {
