@@ -25,7 +25,8 @@
  * own entry lost to a crash would come back with the same seq and
  * different content, an equivocation), and what a person set (settings,
  * blocks, verifications, groups), commit at once at synchronous = FULL:
- * fsynced, with every window before them. Windows were fsynced too until
+ * fsynced, in a transaction of their own, just after the window before
+ * them (whose frames that fsync covers too). Windows were fsynced too until
  * 2026-12-07: taking 100,000 entries in took ~10 % longer with it, the
  * main thread waiting on each window's fsync (alternated runs,
  * test/bench/RESULTS.md). Reads go
@@ -60,14 +61,13 @@ export class Commits {
   private readonly begin: StatementSync
   private readonly commit: StatementSync
   private readonly rollback: StatementSync
-  /** Commits fsynced (durable writes) or not (windows): SQLite's synchronous setting, changed only when it must. */
-  private readonly synchronous: Record<'full' | 'normal', StatementSync>
+  /** Whether commits fsync now: SQLite's synchronous setting (FULL or NORMAL), changed only when it must, between transactions. */
   private fsyncs = true
-  /** The writes in the open transaction, in order: run again if a later one fails part way. */
+  /** The writes in the open window, in order: run again if a later one fails part way. */
   private window: Array<() => void> = []
   /** Checkpoints the WAL once the commits pause (wal-upkeep.ts). */
   private readonly upkeep: WalUpkeep
-  /** The commit of the open transaction, WRITE_BEHIND_MS after it began. */
+  /** The commit of the open window, WRITE_BEHIND_MS after it began. */
   private timer: ReturnType<typeof setTimeout> | undefined
 
   constructor(db: DatabaseSync) {
@@ -75,37 +75,35 @@ export class Commits {
     this.begin = db.prepare('BEGIN IMMEDIATE')
     this.commit = db.prepare('COMMIT')
     this.rollback = db.prepare('ROLLBACK')
-    this.synchronous = { full: db.prepare('PRAGMA synchronous = FULL'), normal: db.prepare('PRAGMA synchronous = NORMAL') }
     this.upkeep = new WalUpkeep(db)
   }
 
   /**
    * Runs `work` as one write: all of it is kept, or none. If `durable`,
-   * it is committed (and fsynced) before this returns, with every write
-   * before it; else it commits with the window (at most WRITE_BEHIND_MS
-   * from now), and reads see it at once.
+   * it is committed and fsynced before this returns, and every write
+   * before it with it; else it commits with the window (at most
+   * WRITE_BEHIND_MS from now), and reads see it at once.
    */
   write(durable: boolean, work: () => void): void {
-    if (!this.db.isTransaction) this.open()
+    // a durable write gets a transaction of its own, begun at FULL (the setting cannot change inside
+    // one): the window before it commits first, and this commit's fsync of the WAL covers its frames
+    if (durable) this.settle()
+    if (!this.db.isTransaction) this.open(durable)
     try {
       work()
     } catch (err) {
       this.takeBack()
       throw err
     }
-    if (durable) this.settle(true)
+    if (durable) this.settle()
     else this.window.push(work)
   }
 
-  /** Commits the open transaction now, if there is one: fsynced if `durable`, with every commit before it. */
-  settle(durable: boolean): void {
+  /** Commits the open transaction now, if there is one: a window without an fsync, a durable write with one. */
+  settle(): void {
     this.cancelCommit()
     if (!this.db.isTransaction) return
     this.window = []
-    if (durable !== this.fsyncs) {
-      this.synchronous[durable ? 'full' : 'normal'].run()
-      this.fsyncs = durable
-    }
     try {
       this.commit.run()
     } catch (err) {
@@ -127,7 +125,7 @@ export class Commits {
     // an error may have rolled the whole transaction back already (a full disk)
     if (this.db.isTransaction) this.rollback.run()
     if (before.length === 0) return
-    this.open()
+    this.open(false)
     try {
       for (const work of before) work()
       this.window = before
@@ -141,7 +139,7 @@ export class Commits {
   /** Commits what is open if it can, then writes nothing more: the connection is closing (and its close checkpoints, fsynced). */
   stop(): void {
     try {
-      this.settle(false)
+      this.settle()
     } catch (err) {
       // others' entries and what is derived: sync fetches them again, and they are derived again
       process.stderr.write(`causette: could not store the last writes before closing: ${(err as Error).message}\n`)
@@ -155,12 +153,27 @@ export class Commits {
     this.timer = undefined
   }
 
-  private open(): void {
+  /**
+   * Begins a transaction: for a durable write, at synchronous = FULL (its
+   * commit fsyncs the WAL); for a window, at NORMAL. SQLite applies
+   * `PRAGMA synchronous` when the statement is compiled, and refuses it
+   * inside a transaction; a prepared one run again changes nothing (the
+   * two prepared at the store's opening, FULL then NORMAL, left every
+   * commit at NORMAL and own messages unfsynced: found by
+   * test/node/commit-fsyncs.test.ts). So it is compiled afresh, here,
+   * between transactions, and only when it changes.
+   */
+  private open(durable: boolean): void {
+    if (durable !== this.fsyncs) {
+      this.db.exec(`PRAGMA synchronous = ${durable ? 'FULL' : 'NORMAL'}`)
+      this.fsyncs = durable
+    }
     this.begin.run()
+    if (durable) return
     this.timer = setTimeout(() => {
       this.timer = undefined
       try {
-        this.settle(false)
+        this.settle()
       } catch (err) {
         reportLostWindow(err as Error)
       }

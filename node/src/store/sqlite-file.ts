@@ -24,7 +24,8 @@
  *   them, ~42,000/s with either, above the ~20,000/s the log accepts.
  *   Except for entries of other authors once the daemon has named its
  *   device key, whose windows commit at synchronous = NORMAL (no fsync;
- *   the next durable commit or checkpoint fsyncs them): see commits.ts.
+ *   the next durable commit or checkpoint fsyncs them): commits.ts
+ *   switches the setting between transactions.
  * - secure_delete = ON: what a row held is zeroed when it is deleted or
  *   rewritten, so the body of a disappearing message, once erased, is not
  *   left in a free page of the file (the erasure then checkpoints the WAL:
