@@ -12,7 +12,7 @@
 import { randomBytes } from 'node:crypto'
 import { chmod, type FileHandle, mkdir, open, readFile, rename, rm } from 'node:fs/promises'
 import { homedir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
 import { CannotWriteFileError, DataDirNotWritableError } from './errors.ts'
 
 export const DATABASE_FILE = 'causette.db'
@@ -66,8 +66,26 @@ export async function ensureWritableHome(home: string): Promise<void> {
 }
 
 /**
- * Writes a file readable by its owner only, atomically: a reader sees the
- * old content or the new, never half of it.
+ * Fsyncs a directory, so that the names just made or renamed in it survive
+ * a power loss: an fsynced file renamed into place is on disk, but its new
+ * name is in the directory, which the file's fsync does not cover (SQLite
+ * fsyncs its directory the same way when it makes its WAL).
+ */
+export async function syncDirectory(path: string): Promise<void> {
+  const handle = await open(path, 'r')
+  try {
+    await handle.sync()
+  } catch {
+    // some file systems cannot fsync a directory; the rename is done all the same
+  } finally {
+    await handle.close()
+  }
+}
+
+/**
+ * Writes a file readable by its owner only, atomically and durably: a
+ * reader sees the old content or the new, never half of it, and the new
+ * survives a power loss once this resolves.
  */
 export async function writePrivateFile(path: string, content: string | Uint8Array): Promise<void> {
   const temporary = `${path}.${process.pid}.tmp`
@@ -81,6 +99,7 @@ export async function writePrivateFile(path: string, content: string | Uint8Arra
   // open's mode is masked by the umask and ignored for an existing file
   await chmod(temporary, 0o600)
   await rename(temporary, path)
+  await syncDirectory(dirname(path))
 }
 
 /**
@@ -103,6 +122,7 @@ export async function writeFileAtomically(path: string, pieces: AsyncIterable<Ui
     await handle.close()
     await chmod(temporary, 0o600)
     await rename(temporary, path)
+    await syncDirectory(dirname(path))
   } catch (err) {
     await handle.close().catch(() => undefined)
     await rm(temporary, { force: true })

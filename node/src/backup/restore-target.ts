@@ -5,9 +5,9 @@
  * into place only once complete, so a failed or interrupted restore leaves
  * the target as it was.
  */
-import { link, open, readdir, rename, rm, rmdir } from 'node:fs/promises'
+import { link, readdir, rename, rm, rmdir } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
-import { DATABASE_FILE, DEVICE_KEY_FILE, homeFlag, processAlive } from '../data-dir.ts'
+import { DATABASE_FILE, DEVICE_KEY_FILE, homeFlag, processAlive, syncDirectory } from '../data-dir.ts'
 import { pathExists } from '../path-exists.ts'
 import { SqliteStore } from '../store/sqlite-store.ts'
 import { RestoreTargetInUseError } from './errors.ts'
@@ -100,15 +100,4 @@ export async function moveIntoPlace(work: string, home: string): Promise<void> {
   }
   await syncDirectory(dirname(home))
   await syncDirectory(home)
-}
-
-async function syncDirectory(path: string): Promise<void> {
-  const handle = await open(path, 'r')
-  try {
-    await handle.sync()
-  } catch {
-    // some file systems cannot fsync a directory; the rename is done all the same
-  } finally {
-    await handle.close()
-  }
 }

@@ -6,13 +6,15 @@
  * each a chunk of sealed ciphertext, so a file of any size passes through
  * the daemon without its memory growing. A blob is written to a temporary
  * name and renamed, so a blob file is whole or absent; this device's own
- * (a file it sends) is fsynced first: the message naming it is written
- * only once the file is safe.
+ * (a file it sends) is fsynced first, and its folder after the rename (the
+ * new name is there): the message naming it is written only once the file
+ * is safe.
  */
 import { statSync } from 'node:fs'
 import { mkdir, open, rename, stat, unlink } from 'node:fs/promises'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { type BlobStore, MAX_BLOB_BYTES, toHex } from '@causette/core'
+import { syncDirectory } from '../data-dir.ts'
 import { BlobQuota, OWN_DIR } from './blob-quota.ts'
 
 export const BLOBS_DIR = 'blobs'
@@ -39,7 +41,9 @@ export class FileBlobStore implements BlobStore {
     await this.quota?.reserve(bytes.byteLength)
     const parent = join(path, '..')
     if (!this.made.has(parent)) {
-      await mkdir(parent, { recursive: true, mode: 0o700 })
+      const first = await mkdir(parent, { recursive: true, mode: 0o700 })
+      // the names of the folders made, as the file's own name below, survive a power loss
+      if (own && first !== undefined) for (let dir = parent; dir !== dirname(first); dir = dirname(dir)) await syncDirectory(dirname(dir))
       this.made.add(parent)
     }
     const temporary = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`
@@ -51,6 +55,7 @@ export class FileBlobStore implements BlobStore {
       await file.close()
     }
     await rename(temporary, path)
+    if (own) await syncDirectory(parent)
     this.quota?.added(toHex(group), path, bytes.byteLength, own)
   }
 
