@@ -5,7 +5,8 @@
  * figures are in test/bench/RESULTS.md). It is found at run time, through
  * the runtime's `getBuiltinModule` on its global `process` object if both
  * exist, never imported by name: this file loads in a browser too, where
- * it finds nothing and noble's is used (x25519.ts). test/node/builtin-x25519.test.ts holds it to noble's results.
+ * it finds nothing and noble's is used (x25519.ts).
+ * test/node/node-x25519.test.ts holds it to noble's results.
  *
  * Raw 32-byte keys go in and out through their fixed DER prefixes. A
  * secret's key object is made once and kept as long as the secret's array

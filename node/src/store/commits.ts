@@ -27,9 +27,9 @@
  * blocks, verifications, groups), commit at once at synchronous = FULL:
  * fsynced, in a transaction of their own, just after the window before
  * them (whose frames that fsync covers too). Windows were fsynced too until
- * 2026-12-07: taking 100,000 entries in took ~10 % longer with it, the
+ * 2026-12-07: taking 100,000 entries in took ~11 % longer with it, the
  * main thread waiting on each window's fsync (alternated runs,
- * test/bench/RESULTS.md). Reads go
+ * docs/decisions.md). Reads go
  * through the same connection, so they see the open transaction: the store
  * never reads older than what it acknowledged, and a read never forces a
  * commit.
