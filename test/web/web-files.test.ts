@@ -22,6 +22,17 @@ const WAIT = { timeout: 30_000 }
 const WIDTH = 64
 const HEIGHT = 40
 
+/** What the test reads and drives of an audio element in the page (the tests are typed without the DOM). */
+interface AudioPlayer {
+  currentTime: number
+  paused: boolean
+  loop: boolean
+  isConnected: boolean
+  error: unknown
+  play: () => Promise<void>
+  pause: () => void
+}
+
 function messageBox(page: Page, text: string) {
   return page.locator('article.message', { hasText: text })
 }
@@ -275,18 +286,35 @@ describe('files in the web app: images, files and voice notes between two browse
     await player.waitFor(WAIT)
     assert.match((await player.getAttribute('src')) ?? '', /^blob:/)
     assert.match((await player.getAttribute('aria-label')) ?? '', /^Voice note .*, 0:0[1-9]$/)
-    // plays until 0.2 s of it have been heard (a loaded machine plays slower than the wall clock), for 10 s at most
-    const played = await player.evaluate(async (el) => {
-      const audio = el as unknown as { play: () => Promise<void>; pause: () => void; currentTime: number; error: unknown }
+    // plays, over and over, until 0.2 s of it have been heard (a loaded machine plays slower than the wall clock), for 10 s at most
+    const playing = await player.elementHandle()
+    assert.ok(playing !== null)
+    const heard = (): Promise<{ time: number; paused: boolean; onPage: boolean; error: unknown }> =>
+      playing.evaluate((el) => {
+        const audio = el as unknown as AudioPlayer
+        return { time: audio.currentTime, paused: audio.paused, onPage: audio.isConnected, error: audio.error }
+      })
+    const played = await playing.evaluate(async (el) => {
+      const audio = el as unknown as AudioPlayer
+      audio.loop = true
       await audio.play()
-      for (let waited = 0; waited < 10_000 && audio.currentTime <= 0.2 && audio.error === null; waited += 100) {
+      for (let waited = 0; waited < 10_000 && audio.currentTime <= 0.2 && audio.error === null && !audio.paused; waited += 100) {
         await new Promise((resolve) => setTimeout(resolve, 100))
       }
-      audio.pause()
-      return { time: audio.currentTime, error: audio.error }
+      return { time: audio.currentTime, paused: audio.paused, onPage: audio.isConnected, error: audio.error }
     })
     assert.equal(played.error, null)
-    assert.ok(played.time > 0.2, `the voice note played (${played.time} s)`)
+    assert.ok(played.time > 0.2, `the voice note played (${JSON.stringify(played)})`)
+
+    // while Bob listens, Alice reacts to the note and writes again: his player is updated in place, and plays on
+    await messageBox(alice.page, 'Voice note').getByRole('button', { name: 'React with 👍' }).click()
+    await messageBox(bob.page, 'Voice note').getByRole('button', { name: /^👍 1/ }).waitFor(WAIT)
+    await alice.page.getByRole('textbox', { name: 'Message' }).fill('Did you hear it?')
+    await alice.page.keyboard.press('Enter')
+    await messageBox(bob.page, 'Did you hear it?').waitFor(WAIT)
+    const after = await heard()
+    assert.deepEqual([after.onPage, after.paused, after.error], [true, false, null], `still playing in the same player (${JSON.stringify(after)})`)
+    await playing.evaluate((el) => (el as unknown as AudioPlayer).pause())
     await screenshot(bob.page, 'files-06-voice-note')
     await assertAccessible(bob.page, 'chat with a voice note')
   })

@@ -129,22 +129,22 @@ export const ChatView: Component<{ groupId: string }> = (props) => {
         }
         renderMessage={(message) => (
           <MessageItem
-            message={message}
+            message={message()}
             names={messages.view().names}
-            mine={ownKeys().has(message.author)}
-            yours={ownKeys().has(message.author)}
+            mine={ownKeys().has(message().author)}
+            yours={ownKeys().has(message().author)}
             own={ownKeys()}
-            seen={seen()?.id === message.id ? seen()?.text : undefined}
-            quoted={message.replyTo === undefined ? undefined : messages.view().messages.find((m) => m.id === message.replyTo)}
-            onReply={() => setMode({ kind: 'reply', message })}
-            onEdit={() => setMode({ kind: 'edit', message })}
-            onDelete={() => write({ type: 'delete', target: fromHex(message.id) })}
-            onReact={(emoji, add) => write({ type: 'reaction', target: fromHex(message.id), emoji, add })}
+            seen={seen()?.id === message().id ? seen()?.text : undefined}
+            quoted={message().replyTo === undefined ? undefined : messages.view().messages.find((m) => m.id === message().replyTo)}
+            onReply={() => setMode({ kind: 'reply', message: message() })}
+            onEdit={() => setMode({ kind: 'edit', message: message() })}
+            onDelete={() => write({ type: 'delete', target: fromHex(message().id) })}
+            onReact={(emoji, add) => write({ type: 'reaction', target: fromHex(message().id), emoji, add })}
             canPin={mayPin(myRole())}
-            canClose={ownKeys().has(message.author) || myRole() === 'admin'}
-            onPin={(pinned) => write({ type: 'pin', target: fromHex(message.id), pinned })}
-            onVote={(choices) => write({ type: 'vote', poll: fromHex(message.id), choices })}
-            onClosePoll={() => write({ type: 'close-poll', poll: fromHex(message.id) })}
+            canClose={ownKeys().has(message().author) || myRole() === 'admin'}
+            onPin={(pinned) => write({ type: 'pin', target: fromHex(message().id), pinned })}
+            onVote={(choices) => write({ type: 'vote', poll: fromHex(message().id), choices })}
+            onClosePoll={() => write({ type: 'close-poll', poll: fromHex(message().id) })}
             chatFiles={chatFiles}
           />
         )}

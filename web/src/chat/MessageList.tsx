@@ -4,8 +4,15 @@
  * the page, each measured as it is drawn. The list stays at the newest
  * message while the reader is there, and keeps the reader's place when
  * older messages are loaded above.
+ *
+ * A row on screen is drawn once and kept while it stays in view: a new
+ * message, a reaction, an edit or a measurement updates it in place, so
+ * a voice note playing, a video, a selection or a focused button in it
+ * carry on (rows are keyed by message id, not by the objects the view and
+ * the virtualiser make afresh at each change).
  */
 import type { Message } from '@causette/core'
+import type { VirtualItem } from '@tanstack/solid-virtual'
 import { createVirtualizer } from '@tanstack/solid-virtual'
 import { type Component, createEffect, createMemo, For, type JSX, on, Show } from 'solid-js'
 import { type ChatRow, chatRows } from './chat-rows.ts'
@@ -15,7 +22,8 @@ interface MessageListProps {
   label: string
   /** What goes above the list, inside the scrolling area (older messages, a note). */
   header: JSX.Element
-  renderMessage: (message: Message) => JSX.Element
+  /** Draws a message once; `message` gives its current state (reactions, edits) as it changes. */
+  renderMessage: (message: () => Message) => JSX.Element
 }
 
 /** How close to the end (px) still counts as reading the newest messages. */
@@ -26,6 +34,7 @@ export const MessageList: Component<MessageListProps> = (props) => {
   let list: HTMLOListElement | undefined
   let atEnd = true
   const rows = createMemo(() => chatRows(props.messages))
+  const rowsByKey = createMemo(() => new Map(rows().map((row) => [row.key, row])))
   const virtualizer = createVirtualizer({
     get count() {
       return rows().length
@@ -39,6 +48,9 @@ export const MessageList: Component<MessageListProps> = (props) => {
       return list?.offsetTop ?? 0
     }
   })
+  // the rows in view by key: the same key keeps its drawing, however often the virtualiser makes new items
+  const shownItems = createMemo(() => new Map(virtualizer.getVirtualItems().map((item) => [String(item.key), item])))
+  const shownKeys = createMemo(() => [...shownItems().keys()], [], { equals: (a, b) => a.length === b.length && a.every((key, i) => key === b[i]) })
   const toEnd = (): void => {
     const last = rows().length - 1
     if (last >= 0) virtualizer.scrollToIndex(last, { align: 'end' })
@@ -64,17 +76,20 @@ export const MessageList: Component<MessageListProps> = (props) => {
       {props.header}
       <Show when={rows().length > 0} fallback={<p class="hint">No messages yet. Say hello!</p>}>
         <ol class="message-list" ref={list} style={{ height: `${virtualizer.getTotalSize()}px` }}>
-          <For each={virtualizer.getVirtualItems()}>
-            {(item) => (
-              <li
-                class="chat-row"
-                data-index={item.index}
-                ref={(el) => queueMicrotask(() => virtualizer.measureElement(el))}
-                style={{ transform: `translateY(${item.start - virtualizer.options.scrollMargin}px)` }}
-              >
-                <Row row={rows()[item.index]} renderMessage={props.renderMessage} />
-              </li>
-            )}
+          <For each={shownKeys()}>
+            {(key) => {
+              const item = (): VirtualItem | undefined => shownItems().get(key)
+              return (
+                <li
+                  class="chat-row"
+                  data-index={item()?.index}
+                  ref={(el) => queueMicrotask(() => el.isConnected && virtualizer.measureElement(el))}
+                  style={{ transform: `translateY(${(item()?.start ?? 0) - virtualizer.options.scrollMargin}px)` }}
+                >
+                  <Row row={() => rowsByKey().get(key)} renderMessage={props.renderMessage} />
+                </li>
+              )
+            }}
           </For>
         </ol>
       </Show>
@@ -82,9 +97,17 @@ export const MessageList: Component<MessageListProps> = (props) => {
   )
 }
 
-/** One row, drawn again when the row at its place changes (keyed: older messages loaded above shift every row). */
-const Row: Component<{ row: ChatRow | undefined; renderMessage: (message: Message) => JSX.Element }> = (props) => (
-  <Show when={props.row} keyed>
-    {(row) => (row.kind === 'day' ? <p class="day">{row.label}</p> : props.renderMessage(row.message))}
-  </Show>
-)
+/** One row: a day's separator, or a message drawn once and updated in place as it changes. */
+const Row: Component<{ row: () => ChatRow | undefined; renderMessage: (message: () => Message) => JSX.Element }> = (props) => {
+  const first = props.row()
+  if (first === undefined) return null
+  if (first.kind === 'day') return <p class="day">{first.label}</p>
+  let last = first.message
+  const message = (): Message => {
+    const row = props.row()
+    // a row leaving the list keeps its last message until its drawing goes
+    if (row?.kind === 'message') last = row.message
+    return last
+  }
+  return props.renderMessage(message)
+}
