@@ -358,7 +358,7 @@ describe('files in the web app: images, files and voice notes between two browse
     assert.deepEqual([image.width, image.height], [80, 60], 'fetched once Alice came back')
   })
 
-  it('a file Bob asked for while its sender was away is saved when she is back, though its message was drawn again meanwhile', async () => {
+  it('a file Bob asked for while its sender was away is saved when she is back, though its message changed meanwhile', async () => {
     const agenda = randomBytes(50_000)
     await attachFile(alice.page, { name: 'agenda.bin', mimeType: 'application/octet-stream', buffer: agenda })
     const atBob = messageBox(bob.page, 'agenda.bin')
@@ -367,7 +367,7 @@ describe('files in the web app: images, files and voice notes between two browse
 
     await atBob.getByRole('button', { name: /^Download agenda\.bin/ }).click()
     await atBob.getByText('agenda.bin could not be fetched: no one who has it is reachable now').waitFor(WAIT)
-    // his reaction changes the message, which is drawn again: the download he asked for must outlive that drawing
+    // his reaction changes the message: the download he asked for outlives any change to it (and any drawing of it)
     await atBob.getByRole('button', { name: 'React with 👍' }).click()
     await atBob.getByRole('button', { name: '👍 1: you' }).waitFor(WAIT)
     await atBob.getByText('agenda.bin could not be fetched').waitFor(WAIT)

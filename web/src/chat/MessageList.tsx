@@ -14,7 +14,7 @@
 import type { Message } from '@causette/core'
 import type { VirtualItem } from '@tanstack/solid-virtual'
 import { createVirtualizer } from '@tanstack/solid-virtual'
-import { type Component, createEffect, createMemo, For, type JSX, on, Show } from 'solid-js'
+import { type Component, createEffect, createMemo, For, type JSX, on, Show, untrack } from 'solid-js'
 import { type ChatRow, chatRows } from './chat-rows.ts'
 
 interface MessageListProps {
@@ -33,6 +33,9 @@ export const MessageList: Component<MessageListProps> = (props) => {
   let scroller: HTMLElement | undefined
   let list: HTMLOListElement | undefined
   let atEnd = true
+  // where the list starts in the scrolling area, below the header, px (offsetTop would be against the page, not the scroller)
+  const listTop = (): number =>
+    list === undefined || scroller === undefined ? 0 : list.getBoundingClientRect().top - scroller.getBoundingClientRect().top + scroller.scrollTop
   const rows = createMemo(() => chatRows(props.messages))
   const rowsByKey = createMemo(() => new Map(rows().map((row) => [row.key, row])))
   const virtualizer = createVirtualizer({
@@ -41,35 +44,71 @@ export const MessageList: Component<MessageListProps> = (props) => {
     },
     getScrollElement: () => scroller ?? null,
     estimateSize: (i) => (rows()[i]?.kind === 'day' ? 36 : 96),
-    getItemKey: (i) => rows()[i]?.key ?? i,
+    // a new function for each list of rows: the virtualiser measures again when the keys change, not only when the count does
+    // (a full page keeps its count as a new message pushes the oldest out)
+    get getItemKey() {
+      const now = rows()
+      return (i: number) => now[i]?.key ?? i
+    },
     overscan: 8,
+    // a row measured or scrolled past: where the reader is may have moved on screen
+    onChange: () => untrack(() => rows() === settled && noteReading()),
     // the header above the list scrolls with it
     get scrollMargin() {
-      return list?.offsetTop ?? 0
+      return listTop()
     }
   })
   // the rows in view by key: the same key keeps its drawing, however often the virtualiser makes new items
-  const shownItems = createMemo(() => new Map(virtualizer.getVirtualItems().map((item) => [String(item.key), item])))
+  const shownItems = createMemo(() => new Map(virtualizer.getVirtualItems().map((item) => [rows()[item.index]?.key ?? String(item.key), item])))
   const shownKeys = createMemo(() => [...shownItems().keys()], [], { equals: (a, b) => a.length === b.length && a.every((key, i) => key === b[i]) })
   const toEnd = (): void => {
     const last = rows().length - 1
     if (last >= 0) virtualizer.scrollToIndex(last, { align: 'end' })
   }
+  // where a row is in the scrolling area: the virtualiser's offsets are against the header's height when it last read it
+  const inScroller = (offset: number): number => offset - virtualizer.options.scrollMargin + listTop()
+  // the message the reader is on (the first in view) and how far below the top of the view it is, px
+  let reading: { key: string; offset: number } | undefined
+  // the rows the place above was taken in: a change of rows moves the list first, then the place is taken again
+  let settled: ChatRow[] | undefined
+  const noteReading = (): void => {
+    if (scroller === undefined) return
+    const top = scroller.scrollTop
+    const all = rows()
+    // from the measurements, not the items drawn: those follow the scroll only after this handler has run
+    const measured = virtualizer.measurementsCache
+    let item: VirtualItem | undefined
+    for (let i = 0; i < measured.length && item === undefined; i++) {
+      const at = measured[i]
+      if (at !== undefined && all[i]?.kind === 'message' && inScroller(at.end) > top) item = at
+    }
+    const row = item === undefined ? undefined : all[item.index]
+    reading = item === undefined || row === undefined ? undefined : { key: row.key, offset: inScroller(item.start) - top }
+  }
   createEffect(
     on(rows, (now, before) => {
       if (before === undefined || atEnd) {
-        queueMicrotask(toEnd)
+        queueMicrotask(() => {
+          settled = now
+          toEnd()
+        })
         return
       }
-      // older messages came in above: keep the row that was first where it was
-      const first = before[0]?.key
-      const index = first === undefined ? -1 : now.findIndex((r) => r.key === first)
-      if (index > 0 && now[now.length - 1]?.key === before[before.length - 1]?.key)
-        queueMicrotask(() => virtualizer.scrollToIndex(index, { align: 'start' }))
+      // older messages came in above, or a message changed: the message being read stays where it was on screen
+      const held = reading
+      const index = held === undefined ? -1 : now.findIndex((r) => r.key === held.key)
+      queueMicrotask(() => {
+        settled = now
+        const item = index < 0 ? undefined : virtualizer.measurementsCache[index]
+        if (held !== undefined && item !== undefined) virtualizer.scrollToOffset(inScroller(item.start) - held.offset)
+        noteReading()
+      })
     })
   )
   const onScroll = (): void => {
-    if (scroller !== undefined) atEnd = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < AT_END_PX
+    if (scroller === undefined) return
+    atEnd = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < AT_END_PX
+    noteReading()
   }
   return (
     <section class="messages" tabindex="0" aria-label={props.label} ref={scroller} onScroll={onScroll}>

@@ -3,7 +3,7 @@
  * soon as it is shown, for small images and audio): core's files.read
  * gathers its bytes from this device's store or from the group's connected
  * members, with its progress; once whole they are an object URL. A message
- * is drawn again whenever the view changes, so a file's fetch and URL are
+ * is drawn again each time it scrolls back into view, so a file's fetch and URL are
  * kept here, shared by every drawing of it, and let go (the fetch stopped,
  * the URL revoked) a while after the last one leaves the screen, or when
  * the chat closes. A file that could not be fetched is tried again a few
