@@ -2,8 +2,9 @@
  * The messages of the chat as a virtualised list (@tanstack/solid-virtual):
  * however many are loaded, only those in view (and a few around) are in
  * the page, each measured as it is drawn. The list stays at the newest
- * message while the reader is there, and keeps the reader's place when
- * older messages are loaded above.
+ * message while the reader is there; elsewhere, the message being read
+ * stays where it is on screen when older messages load above it or
+ * anything changes.
  *
  * A row on screen is drawn once and kept while it stays in view: a new
  * message, a reaction, an edit or a measurement updates it in place, so
@@ -140,7 +141,14 @@ export const MessageList: Component<MessageListProps> = (props) => {
 const Row: Component<{ row: () => ChatRow | undefined; renderMessage: (message: () => Message) => JSX.Element }> = (props) => {
   const first = props.row()
   if (first === undefined) return null
-  if (first.kind === 'day') return <p class="day">{first.label}</p>
+  if (first.kind === 'day') {
+    // worked out again with the rows: "Today" becomes "Yesterday" at the first change after midnight
+    const label = (): string => {
+      const row = props.row()
+      return row?.kind === 'day' ? row.label : first.label
+    }
+    return <p class="day">{label()}</p>
+  }
   let last = first.message
   const message = (): Message => {
     const row = props.row()
