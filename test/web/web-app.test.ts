@@ -11,6 +11,7 @@ import type { Browser, Page } from 'playwright-core'
 import { eventually } from '../node/fixtures/daemons.ts'
 import { launchChromium, type WatchedPage, watchedPage } from './fixtures/chromium.ts'
 import { type PageNotification, recordNotifications } from './fixtures/page-notifications.ts'
+import { reportTabsIfFailed } from './fixtures/tab-report.ts'
 import { assertAccessible, connectionsOf, peerIdOf, personTab, type ServingDaemon, screenshot, servingDaemon } from './fixtures/web-app.ts'
 
 const WAIT = { timeout: 30_000 }
@@ -39,35 +40,7 @@ describe('the web app, two people in two browsers and one on the CLI', { timeout
 
   // a step that failed says what each tab was connected to and held then, for whoever reads CI's log
   afterEach(async (t) => {
-    // @types/node does not have TestContext.passed yet (Node has had it since 21.7)
-    if ((t as { passed?: boolean }).passed !== false) return
-    for (const [who, tab] of [
-      ['Alice', alice],
-      ['Bob', bob]
-    ] as const) {
-      const state = await tab?.page
-        .evaluate(async () => {
-          type Diagnostics = {
-            peerId: string
-            connections: () => unknown
-            groups: () => Array<{ id: string }>
-            latest: (groupId: string) => Promise<string[]>
-          }
-          const causette = (globalThis as unknown as { causette?: Diagnostics }).causette
-          if (causette === undefined) return 'no peer'
-          const groups = causette.groups()
-          // what each log's view reads, against what the open chat shows: a message held but not shown, or not held at all
-          const latest = await Promise.all(groups.map(async (g) => [g.id.slice(0, 8), await causette.latest(g.id)]))
-          const page = (globalThis as unknown as { document: { querySelectorAll: (s: string) => ArrayLike<{ textContent: string | null }> } })
-            .document
-          const shown = [...Array.from(page.querySelectorAll('article.message'))]
-            .slice(-5)
-            .map((a) => a.textContent?.replace(/\s+/g, ' ').slice(0, 60))
-          return { peer: causette.peerId, connections: causette.connections(), groups, latest, shown }
-        })
-        .catch((err: Error) => `page gone: ${err.message}`)
-      console.error(`after "${t.name}" failed, ${who}'s tab:`, JSON.stringify(state))
-    }
+    await reportTabsIfFailed(t, { Alice: alice, Bob: bob })
   })
 
   it('first run asks for a name and shows the device’s safety number', async () => {

@@ -11,11 +11,12 @@ import assert from 'node:assert/strict'
 import { createHash, randomBytes } from 'node:crypto'
 import { readFile, truncate, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { after, before, describe, it } from 'node:test'
+import { after, afterEach, before, describe, it } from 'node:test'
 import type { Browser, Page } from 'playwright-core'
 import { type TempDir, tempDir } from '../node/fixtures/daemons.ts'
 import { FAKE_MEDIA, launchChromium, type WatchedPage } from './fixtures/chromium.ts'
 import { pngImage } from './fixtures/png-image.ts'
+import { reportTabsIfFailed } from './fixtures/tab-report.ts'
 import { assertAccessible, personTab, type ServingDaemon, screenshot, servingDaemon } from './fixtures/web-app.ts'
 
 const WAIT = { timeout: 30_000 }
@@ -160,6 +161,11 @@ describe('files in the web app: images, files and voice notes between two browse
     await browser?.close()
     await served?.stop()
     await dir?.remove()
+  })
+
+  // a step that failed says what each tab was connected to and held then, for whoever reads CI's log
+  afterEach(async (t) => {
+    await reportTabsIfFailed(t, { Alice: alice, Bob: bob })
   })
 
   it('Alice and Bob are in one group', async () => {

@@ -1,18 +1,30 @@
 /**
- * When a relayed connection to a peer closes and a direct one stays open,
- * what was using the relayed one moves to the direct one. The case is
- * DCUtR's: it opens a direct connection, then closes the relayed one it
- * replaces. gossipsub keeps one outbound stream per peer and makes a new
- * one only when told of a connection (a topology's onConnect, which libp2p
- * calls after each identify), and what it publishes while it has none is
- * dropped ("no open stream"): a join written in that moment reached the
- * inviter only by the next anti-entropy sync, a minute later, and until
- * then she could not grant the joiner the key to her messages. So, a
- * second after the swap, the daemon identifies again over the direct
- * connection (gossipsub attaches to it if it has not) and syncs each group
- * it shares with the peer (what gossip lost in the swap comes now); and
- * identifies once more after five seconds, in case gossipsub dropped the
- * peer when the relayed connection's streams ended.
+ * When one connection to a peer replaces another, what was using the old
+ * one moves to the new one.
+ *
+ * - DCUtR opens a direct connection, then closes the relayed one it
+ *   replaces. gossipsub keeps one outbound stream per peer and makes a new
+ *   one only when told of a connection (a topology's onConnect, which
+ *   libp2p calls after each identify), and what it publishes while it has
+ *   none is dropped ("no open stream"): a join written in that moment
+ *   reached the inviter only by the next anti-entropy sync, a minute later,
+ *   and until then she could not grant the joiner the key to her messages.
+ * - A peer comes back (a tab reopened, a daemon restarted) while its old
+ *   connection is still open here, dead: a closed tab's WebRTC connection
+ *   is not always told, and stays until WebRTC gives up on it (about 30 s).
+ *   gossipsub keeps its outbound stream on the dead connection, so this
+ *   peer's subscriptions never reach the one that came back, which then
+ *   publishes to no one; and new streams (a file's pieces) are opened on it
+ *   and fail. So when a peer connects while older connections to it are
+ *   open, each older one is probed at once (connection-probe.ts) and
+ *   closed if it does not answer within PROBE_TIMEOUT_MS.
+ *
+ * Whenever a connection to a peer closes and another stays open, a second
+ * later this peer identifies again over the one left (gossipsub attaches
+ * to it if it has not) and syncs each group it shares with the peer (what
+ * gossip lost in the swap comes now); and identifies once more after five
+ * seconds, in case gossipsub dropped the peer when the old connection's
+ * streams ended.
  */
 
 import {
@@ -27,6 +39,7 @@ import {
 import type { ConnectionManager } from '@libp2p/interface-internal'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { toHex } from '../codec/hex.ts'
+import { answers } from './connection-probe.ts'
 
 export interface ConnectionHandoverComponents {
   events: TypedEventTarget<Libp2pEvents>
@@ -42,16 +55,21 @@ export interface ConnectionHandoverComponents {
 const IDENTIFY_TIMEOUT_MS = 10_000
 /** When to identify again after a connection closed. */
 const AFTER_MS = [1_000, 5_000]
+/** How long an older connection to a peer that connected again has to answer a probe (libp2p's own ping allows 5 s at least). */
+export const PROBE_TIMEOUT_MS = 5_000
 
 export class ConnectionHandover implements Startable {
   private readonly components: ConnectionHandoverComponents
   private readonly log: Logger
   private readonly timers = new Set<ReturnType<typeof setTimeout>>()
+  /** Connections being probed, by id: each once at a time. */
+  private readonly probing = new Set<string>()
 
   constructor(components: ConnectionHandoverComponents) {
     this.components = components
     this.log = components.logger.forComponent('causette:connection-handover')
     this.onClose = this.onClose.bind(this)
+    this.onOpen = this.onOpen.bind(this)
   }
 
   readonly [Symbol.toStringTag] = 'causette:connection-handover'
@@ -59,18 +77,36 @@ export class ConnectionHandover implements Startable {
 
   start(): void {
     this.components.events.addEventListener('connection:close', this.onClose)
+    this.components.events.addEventListener('connection:open', this.onOpen)
   }
 
   stop(): void {
     this.components.events.removeEventListener('connection:close', this.onClose)
+    this.components.events.removeEventListener('connection:open', this.onOpen)
     for (const timer of this.timers) clearTimeout(timer)
     this.timers.clear()
   }
 
-  /** A relayed connection closed while a direct one is open: what DCUtR does once it has upgraded. */
+  /** A peer connected while older connections to it are open: those that no longer answer are closed. */
+  private onOpen(evt: CustomEvent<Connection>): void {
+    const opened = evt.detail
+    for (const older of this.components.connectionManager.getConnections(opened.remotePeer)) {
+      if (older.id === opened.id || older.status !== 'open' || this.probing.has(older.id)) continue
+      this.probing.add(older.id)
+      void answers(older, PROBE_TIMEOUT_MS)
+        .then((alive) => {
+          if (alive || older.status !== 'open') return
+          this.log('closing %a to %p: it did not answer since the peer connected again', older.remoteAddr, older.remotePeer)
+          older.abort(new Error('the peer connected again and this connection no longer answers'))
+        })
+        .finally(() => this.probing.delete(older.id))
+    }
+  }
+
+  /** A connection closed while another to the same peer is open: DCUtR's upgrade, or a dead one replaced. */
   private onClose(evt: CustomEvent<Connection>): void {
     const closed = evt.detail
-    if (!relayed(closed) || this.remaining(closed) === undefined) return
+    if (this.remaining(closed) === undefined) return
     for (const ms of AFTER_MS) {
       const timer = setTimeout(() => {
         this.timers.delete(timer)
@@ -98,9 +134,10 @@ export class ConnectionHandover implements Startable {
     }
   }
 
-  /** An open direct connection to the same peer. */
+  /** Another open connection to the same peer: a direct one if there is one. */
   private remaining(closed: Connection): Connection | undefined {
-    return this.components.connectionManager.getConnections(closed.remotePeer).find((c) => c.id !== closed.id && c.status === 'open' && !relayed(c))
+    const open = this.components.connectionManager.getConnections(closed.remotePeer).filter((c) => c.id !== closed.id && c.status === 'open')
+    return open.find((c) => !relayed(c)) ?? open[0]
   }
 }
 
