@@ -45,7 +45,7 @@ after(async () => {
 })
 
 describe('a peer that connects again while its old connection is dead here', () => {
-  it('has the dead connection closed at once, gets what it writes across, and gossip carries its next message', async () => {
+  it('has the dead connection closed, gets what it writes across, and gossip carries its next message', async () => {
     const [keyA, keyB] = await freshDeviceKeys(2)
     if (keyA === undefined || keyB === undefined) throw new Error('no keys')
     const storeA = new MemoryStore()
