@@ -76,13 +76,11 @@ export const MessageList: Component<MessageListProps> = (props) => {
     if (scroller === undefined) return
     const top = scroller.scrollTop
     const all = rows()
-    // from the measurements, not the items drawn: those follow the scroll only after this handler has run
+    // the row at the top of the view, found in the measurements (not the items drawn: those follow the scroll only after this
+    // handler has run); past it, when it is a day's separator or all but scrolled away, the message below
     const measured = virtualizer.measurementsCache
-    let item: VirtualItem | undefined
-    for (let i = 0; i < measured.length && item === undefined; i++) {
-      const at = measured[i]
-      if (at !== undefined && all[i]?.kind === 'message' && inScroller(at.end) > top) item = at
-    }
+    let item = virtualizer.getVirtualItemForOffset(top - listTop() + virtualizer.options.scrollMargin)
+    while (item !== undefined && (all[item.index]?.kind !== 'message' || inScroller(item.end) <= top)) item = measured[item.index + 1]
     const row = item === undefined ? undefined : all[item.index]
     reading = item === undefined || row === undefined ? undefined : { key: row.key, offset: inScroller(item.start) - top }
   }
